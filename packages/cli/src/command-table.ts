@@ -1,0 +1,5 @@
+import type { CommandSpec } from './command-spec.js';
+import { validateSpec } from './commands/validate.spec.js';
+
+/** Every `netpol` command, in the order `--help` lists them. Add one line per command. */
+export const COMMANDS: readonly CommandSpec[] = [validateSpec];

@@ -1,0 +1,15 @@
+import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+
+export const validateSpec: CommandSpec = {
+  name: 'validate',
+  summary: 'check manifests as the API server would (exit 0 valid, 2 invalid)',
+  options: [...fileOptions, outputOption(['text', 'json'], 'text')],
+  examples: ['netpol validate -f policies/', 'kubectl get netpol -A -o yaml | netpol validate -f -'],
+  run: async ({ options, io }) => {
+    const { validateCommand } = await import('./validate.js');
+    return validateCommand(
+      { file: options.filename as string[], recursive: options.recursive as boolean, output: options.output as string },
+      io,
+    );
+  },
+};

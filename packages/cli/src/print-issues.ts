@@ -1,0 +1,46 @@
+import { formatPath, type Issue, positionOf, type SourceFile } from '@netpol/core';
+import type { Colors } from './colors.js';
+
+/** `file:line:col` of an issue, derived late from its range (STYLE.md). */
+export function issueLocation(
+  issue: Issue,
+  sources: readonly SourceFile[],
+): { file?: string; line?: number; col?: number } {
+  if (!issue.file) return {};
+  const source = sources.find((s) => s.name === issue.file);
+  if (!source || !issue.range) return { file: issue.file };
+  const { line, col } = positionOf(source, issue.range[0]);
+  return { file: issue.file, line, col };
+}
+
+/** `file:line:col: Kind ns/name: spec.ingress[0].ports[0].endPort: message` */
+export function formatIssue(issue: Issue, sources: readonly SourceFile[], c?: Colors): string {
+  const loc = issueLocation(issue, sources);
+  const parts: string[] = [];
+  if (loc.file) parts.push(loc.line ? `${loc.file}:${loc.line}:${loc.col}` : loc.file);
+  if (issue.object) parts.push(issue.object);
+  const path = formatPath(issue.path);
+  if (path) parts.push(path);
+  const sev =
+    issue.severity === 'error'
+      ? (c?.red('error') ?? 'error')
+      : issue.severity === 'warning'
+        ? (c?.yellow('warning') ?? 'warning')
+        : (c?.dim('note') ?? 'note');
+  return `${parts.join(': ')}: ${sev}: ${issue.message}`;
+}
+
+/** The same as data, for `-o json`. */
+export function issueToJson(issue: Issue, sources: readonly SourceFile[]) {
+  const loc = issueLocation(issue, sources);
+  return {
+    code: issue.code,
+    severity: issue.severity,
+    file: loc.file ?? null,
+    line: loc.line ?? null,
+    column: loc.col ?? null,
+    object: issue.object ?? null,
+    field: formatPath(issue.path),
+    message: issue.message,
+  };
+}

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { SourceFile } from '@netpol/core';
+import { type Io, UsageError } from './io.js';
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/**
+ * `-f` arguments → source texts, as kubectl reads them: a file, a directory (its
+ * .yaml/.yml/.json files; subdirectories with `-R`), `-` for stdin, and `git:REV:PATH`
+ * (a file or directory at a git revision, for `diff`). Files sorted so runs are repeatable.
+ */
+export async function readInputs(
+  paths: readonly string[],
+  io: Io,
+  options: { recursive?: boolean } = {},
+): Promise<SourceFile[]> {
+  if (paths.length === 0)
+    throw new UsageError('no input: give at least one -f PATH', 'e.g. netpol validate -f policies/');
+  const sources: SourceFile[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      sources.push({ name: '-', text: await io.readStdin() });
+    } else if (path.startsWith('git:')) {
+      sources.push(...readGit(path, io, options.recursive ?? true));
+    } else {
+      sources.push(...readPath(path, io, options.recursive ?? false));
+    }
+  }
+  return sources;
+}
+
+function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
+  const full = resolve(io.cwd, path);
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(full);
+  } catch (error) {
+    throw new UsageError(`${path}: ${describeFsError(error)}`);
+  }
+  if (!stat.isDirectory()) return [{ name: path, text: readText(full, path) }];
+  const files = listManifests(full, path, recursive);
+  if (files.length === 0) {
+    throw new UsageError(
+      `${path}: no .yaml, .yml or .json files in this directory${recursive ? '' : ' (use -R to read subdirectories)'}`,
+    );
+  }
+  return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown) }));
+}
+
+function listManifests(dir: string, shown: string, recursive: boolean): { full: string; shown: string }[] {
+  const out: { full: string; shown: string }[] = [];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new UsageError(`${shown}: ${describeFsError(error)}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    const name = join(shown, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive) out.push(...listManifests(full, name, recursive));
+    } else if (MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
+      out.push({ full, shown: name });
+    }
+  }
+  return out;
+}
+
+function readText(full: string, shown: string): string {
+  try {
+    return readFileSync(full, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${shown}: ${describeFsError(error)}`);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `git:REV:PATH` — a file or a directory tree at a revision of the repository in cwd. */
+function readGit(spec: string, io: Io, recursive: boolean): SourceFile[] {
+  const rest = spec.slice('git:'.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0) throw new UsageError(`${spec}: expected git:REV:PATH, e.g. git:main:policies/`);
+  const rev = rest.slice(0, colon);
+  const path = rest
+    .slice(colon + 1)
+    .replace(/^\.\//, '')
+    .replace(/\/$/, '');
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, {
+        cwd: io.cwd,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+      throw new UsageError(`${spec}: ${stderr.split('\n')[0] || 'git failed'}`);
+    }
+  };
+  const type = git(['cat-file', '-t', `${rev}:${path}`]).trim();
+  if (type === 'blob') return [{ name: spec, text: git(['show', `${rev}:${path}`]) }];
+  const listing = git([
+    'ls-tree',
+    ...(recursive ? ['-r'] : []),
+    '--name-only',
+    `${rev}`,
+    '--',
+    path === '' ? '.' : `${path}/`,
+  ]);
+  const files = listing
+    .split('\n')
+    .filter((f) => MANIFEST_EXTENSIONS.some((ext) => f.endsWith(ext)))
+    .sort();
+  if (files.length === 0) throw new UsageError(`${spec}: no .yaml, .yml or .json files at that revision`);
+  return files.map((f) => ({ name: `git:${rev}:${f}`, text: git(['show', `${rev}:${f}`]) }));
+}

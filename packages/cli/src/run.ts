@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandSpec } from './command-spec.js';
+import { COMMANDS } from './command-table.js';
+import { ExitError, type Io, UsageError } from './io.js';
+import { suggest } from './suggest.js';
+
+export const VERSION = '0.1.0';
+
+/**
+ * Run `netpol` with `argv` (without node and script). The only place that turns failures
+ * into exit codes: 0 fine, 1 denied/findings/changes, 2 bad input or usage.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof ExitError) return error.code;
+    if (error instanceof CommanderError) {
+      // help and version are "errors" to commander; they printed already.
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
+      return 2;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`netpol: ${error.message}\n`);
+      if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(
+      `netpol: internal error: ${message}\nThis is a bug in netpol; please report it with the command you ran.${debug ? '' : ' (--debug shows the stack)'}\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('netpol')
+    .description('Kubernetes NetworkPolicy engine, linter and lab')
+    .version(VERSION, '-V, --version')
+    .option('--color <mode>', 'colour: auto|always|never', 'auto')
+    .option('--debug', 'print stacks of internal errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `netpol: ${s.slice('error: '.length)}` : s),
+    });
+  program.on('command:*', (operands: string[]) => {
+    const near = suggest(
+      operands[0],
+      COMMANDS.map((c) => c.name),
+    );
+    io.stderr.write(
+      `netpol: unknown command '${operands[0]}'${near ? ` (did you mean '${near}'?)` : ''}\nRun 'netpol --help' for the commands.\n`,
+    );
+    throw new ExitError(2);
+  });
+  for (const spec of COMMANDS) program.addCommand(buildCommand(spec, io, setExit, program));
+  return program;
+}
+
+function buildCommand(spec: CommandSpec, io: Io, setExit: (code: number) => void, root: Command): Command {
+  const command = new Command(spec.name).description(spec.summary).exitOverride();
+  command.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(s.startsWith('error:') ? `netpol ${spec.name}: ${s.slice('error: '.length)}` : s),
+  });
+  for (const arg of spec.arguments ?? []) {
+    const name = `${arg.name}${arg.variadic ? '...' : ''}`;
+    command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
+  }
+  for (const opt of spec.options ?? []) {
+    const option = new Option(opt.flags, opt.description);
+    if (opt.choices) option.choices([...opt.choices]);
+    if (opt.repeatable) {
+      option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+      option.default(opt.default ?? []);
+    } else if (opt.default !== undefined) {
+      option.default(opt.default);
+    }
+    command.addOption(option);
+  }
+  if (spec.examples?.length) {
+    command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
+  for (const sub of spec.subcommands ?? []) command.addCommand(buildCommand(sub, io, setExit, root));
+  if (spec.run) {
+    const runSpec = spec.run;
+    command.action(async (...params: unknown[]) => {
+      // commander passes positional args, then the options object, then the command.
+      const cmd = params[params.length - 1] as Command;
+      const args = params.slice(0, -2);
+      const options = { ...root.opts(), ...cmd.optsWithGlobals() };
+      setExit(await runSpec({ args, options, io }));
+    });
+  }
+  return command;
+}

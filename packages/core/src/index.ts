@@ -1,0 +1,33 @@
+export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
+export { formatPath, hasErrors, prefixIssues } from './issues.js';
+export { loadDocuments } from './load/load-documents.js';
+export type { LoadedObject } from './load/loaded-object.js';
+export { describeObject, objectMeta } from './load/loaded-object.js';
+export type { Position, SourceFile } from './load/source.js';
+export { positionOf } from './load/source.js';
+export type { LoadedCluster } from './load-cluster.js';
+export { loadCluster } from './load-cluster.js';
+export type { BuildOptions } from './model/build-cluster.js';
+export {
+  buildCluster,
+  compareNsName,
+  DEFAULT_POD_CIDR,
+  DEFAULT_SERVICE_CIDR,
+  isWorkloadKind,
+  NAMESPACE_NAME_LABEL,
+  SUPPORTED_KINDS,
+} from './model/build-cluster.js';
+export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
+export {
+  cidrContainsCidr,
+  cidrContainsIp,
+  formatCidr,
+  formatIp,
+  parseCidr,
+  parseIp,
+} from './model/cidr.js';
+export type { LabelMatcher } from './model/selector.js';
+export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
+export type * from './model/types.js';
+export { PROTOCOLS } from './model/types.js';
+export { validateObject } from './validate/validate-object.js';

@@ -1,0 +1,54 @@
+import { hasErrors, type Issue, type Result } from './issues.js';
+import { loadDocuments } from './load/load-documents.js';
+import { describeObject, type LoadedObject } from './load/loaded-object.js';
+import type { SourceFile } from './load/source.js';
+import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
+import type { ClusterModel } from './model/types.js';
+import { validateObject } from './validate/validate-object.js';
+
+export interface LoadedCluster {
+  /** Every supported object that was read (valid or not). */
+  objects: LoadedObject[];
+  /** Built from the valid objects only. */
+  cluster: ClusterModel;
+}
+
+/**
+ * The one pipeline every command runs: read → parse (positions kept) → validate → model.
+ * Issues carry file and range; `ok` is false when any is an error. Unknown kinds are
+ * skipped with an `info` issue (`unknown-kind`), never an error.
+ */
+export function loadCluster(sources: readonly SourceFile[], options: BuildOptions = {}): Result<LoadedCluster> {
+  const issues: Issue[] = [];
+  const objects: LoadedObject[] = [];
+  const valid: LoadedObject[] = [];
+  for (const source of sources) {
+    const loaded = loadDocuments(source);
+    issues.push(...loaded.issues);
+    for (const object of loaded.value) {
+      if (!SUPPORTED_KINDS.includes(object.kind)) {
+        issues.push({
+          code: 'unknown-kind',
+          severity: 'info',
+          path: [],
+          message: `skipped ${object.apiVersion ? `${object.apiVersion} ` : ''}${object.kind}: netpol reads ${SUPPORTED_KINDS.join(', ')}`,
+          file: source.name,
+          range: object.locate([]),
+          object: describeObject(object),
+        });
+        continue;
+      }
+      objects.push(object);
+      const found = validateObject(object).map((issue) => ({
+        ...issue,
+        file: source.name,
+        range: object.locate(issue.path),
+        object: describeObject(object),
+      }));
+      issues.push(...found);
+      if (!hasErrors(found)) valid.push(object);
+    }
+  }
+  const cluster = buildCluster(valid, options);
+  return { ok: !hasErrors(issues), value: { objects, cluster }, issues };
+}

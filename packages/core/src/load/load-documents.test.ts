@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadDocuments } from './load-documents.js';
+import { positionOf } from './source.js';
+
+const load = (text: string) => {
+  const source = { name: 'm.yaml', text };
+  return { source, ...loadDocuments(source) };
+};
+
+describe('loadDocuments', () => {
+  it('reads a multi-document YAML stream and skips empty documents', () => {
+    const r = load('kind: Pod\nmetadata: {name: a}\n---\n---\nkind: Service\nmetadata: {name: s}\n');
+    assert.equal(r.ok, true);
+    assert.deepEqual(
+      r.value.map((o) => o.kind),
+      ['Pod', 'Service'],
+    );
+  });
+
+  it('expands kind: List and typed lists, taking the item kind from the list', () => {
+    const r = load(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', items: [{ metadata: { name: 'a' } }] }));
+    assert.equal(r.value[0].kind, 'Pod');
+    assert.equal(r.value[0].apiVersion, 'v1');
+    assert.deepEqual(r.value[0].basePath, ['items', 0]);
+    const l = load('kind: List\nitems:\n- kind: Namespace\n  metadata: {name: x}\n');
+    assert.equal(l.value[0].kind, 'Namespace');
+  });
+
+  it('locates a field path at its key, falling back to the nearest ancestor', () => {
+    const text = 'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';
+    const r = load(text);
+    const obj = r.value[0];
+    const at = (path: (string | number)[]) => positionOf(r.source, obj.locate(path)![0]);
+    assert.deepEqual(at(['spec', 'ingress', 0, 'ports', 0, 'endPort']), { line: 8, col: 7 });
+    assert.deepEqual(at(['spec', 'ingress', 0, 'ports', 0, 'protocol']), { line: 7, col: 7 });
+  });
+
+  it('locates fields inside JSON read on the fast path', () => {
+    const text = '{\n "kind": "List",\n "items": [\n  {"kind": "Pod", "metadata": {"name": "a"}}\n ]\n}\n';
+    const r = load(text);
+    assert.deepEqual(positionOf(r.source, r.value[0].locate(['metadata', 'name'])![0]), { line: 4, col: 32 });
+  });
+
+  it('reports syntax errors with a position instead of throwing', () => {
+    const r = load('kind: Pod\nmetadata:\n  name: [a\n');
+    assert.equal(r.ok, false);
+    assert.equal(r.issues[0].code, 'syntax');
+    assert.ok(r.issues[0].range);
+  });
+
+  it('reports a document without kind, and a scalar document', () => {
+    const r = load('metadata: {name: a}\n---\n42\n');
+    assert.deepEqual(
+      r.issues.map((i) => i.code),
+      ['missing-kind', 'not-an-object'],
+    );
+  });
+
+  it('reads YAML 1.1 booleans as kubectl does', () => {
+    const r = load('kind: Pod\nmetadata:\n  name: a\n  labels: {enabled: yes}\n');
+    assert.equal((r.value[0].value.metadata as { labels: { enabled: unknown } }).labels.enabled, true);
+  });
+});

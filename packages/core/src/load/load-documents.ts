@@ -1,0 +1,245 @@
+import { type Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import type { FieldPath, Issue, Range, Result } from '../issues.js';
+import type { LoadedObject } from './loaded-object.js';
+import type { SourceFile } from './source.js';
+
+/**
+ * Text → objects, as `kubectl apply -f` reads it: YAML (1.1, like sigs.k8s.io/yaml) or JSON,
+ * multi-document streams, `kind: List` and typed lists (`PodList`, whose items may lack
+ * `kind`). Positions are not computed here: each object gets a `locate` that finds the
+ * range of a field path only when someone asks (a 10k-pod JSON list stays cheap to read).
+ */
+export function loadDocuments(source: SourceFile): Result<LoadedObject[]> {
+  const issues: Issue[] = [];
+  const objects: LoadedObject[] = [];
+  const docs = parseSource(source, issues);
+  docs.forEach((doc, docIndex) => {
+    collectObjects(source, doc, docIndex, issues, objects);
+  });
+  return { ok: !issues.some((i) => i.severity === 'error'), value: objects, issues };
+}
+
+interface ParsedDoc {
+  value: unknown;
+  /** Lazily parsed YAML document for positions (shared by the objects of one document). */
+  yaml(): Document.Parsed | undefined;
+  /** Offset where the document starts (for issues about the whole document). */
+  start: number;
+}
+
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
+
+function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
+  const { text } = source;
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    // Fast path for `kubectl get -o json`: native JSON.parse, positions only on demand.
+    try {
+      const value = JSON.parse(text);
+      let cached: Document.Parsed | undefined;
+      return [
+        {
+          value,
+          start: text.length - trimmed.length,
+          yaml: () => {
+            cached ??= parseDocument(text, YAML_OPTIONS);
+            return cached;
+          },
+        },
+      ];
+    } catch {
+      // Not a single JSON value (a JSON stream, or broken): the YAML parser says where.
+    }
+  }
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    // An empty stream parses to an EmptyStream: no documents, no errors.
+    return [];
+  }
+  const parsed: ParsedDoc[] = [];
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        issues.push({
+          code: 'syntax',
+          severity: 'error',
+          path: [],
+          message: cleanYamlMessage(error.message),
+          file: source.name,
+          range: [error.pos[0], error.pos[1]],
+        });
+      }
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      issues.push({
+        code: 'syntax',
+        severity: 'error',
+        path: [],
+        message: error instanceof Error ? error.message : String(error),
+        file: source.name,
+        range: doc.range ? [doc.range[0], doc.range[1]] : undefined,
+      });
+      continue;
+    }
+    parsed.push({ value, start: doc.range?.[0] ?? 0, yaml: () => doc });
+  }
+  return parsed;
+}
+
+function cleanYamlMessage(message: string): string {
+  // yaml appends a code frame after the first line; we print our own position.
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function collectObjects(
+  source: SourceFile,
+  doc: ParsedDoc,
+  docIndex: number,
+  issues: Issue[],
+  out: LoadedObject[],
+): void {
+  const { value } = doc;
+  if (value === null || value === undefined) return; // empty document between `---`
+  const docRange: Range = [doc.start, doc.start + 1];
+  const make = (basePath: FieldPath, obj: Record<string, unknown>, kind: string, apiVersion: string): LoadedObject => ({
+    source,
+    docIndex,
+    basePath,
+    kind,
+    apiVersion,
+    value: obj,
+    locate: (path) => locateIn(doc, [...basePath, ...path]) ?? docRange,
+  });
+  if (!isObject(value)) {
+    issues.push({
+      code: 'not-an-object',
+      severity: 'error',
+      path: [],
+      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+      file: source.name,
+      range: locateIn(doc, []) ?? docRange,
+    });
+    return;
+  }
+  const kind = typeof value.kind === 'string' ? value.kind : '';
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+  if (kind === '') {
+    issues.push({
+      code: 'missing-kind',
+      severity: 'error',
+      path: ['kind'],
+      message: "Object 'Kind' is missing",
+      file: source.name,
+      range: locateIn(doc, []) ?? docRange,
+    });
+    return;
+  }
+  if (kind.endsWith('List') && 'items' in value) {
+    const items = value.items;
+    if (items === null || items === undefined) return;
+    if (!Array.isArray(items)) {
+      issues.push({
+        code: 'field-type',
+        severity: 'error',
+        path: ['items'],
+        message: `items: expected a list, found ${describeType(items)}`,
+        file: source.name,
+        range: locateIn(doc, ['items']) ?? docRange,
+      });
+      return;
+    }
+    // A typed list (PodList) names its items' kind; `kind: List` items carry their own.
+    const itemKind = kind === 'List' ? '' : kind.slice(0, -'List'.length);
+    items.forEach((item, index) => {
+      const itemPath = ['items', index];
+      if (!isObject(item)) {
+        issues.push({
+          code: 'not-an-object',
+          severity: 'error',
+          path: itemPath,
+          message: `items[${index}]: expected a Kubernetes object, found ${describeType(item)}`,
+          file: source.name,
+          range: locateIn(doc, itemPath) ?? docRange,
+        });
+        return;
+      }
+      const k = typeof item.kind === 'string' && item.kind !== '' ? item.kind : itemKind;
+      if (k === '') {
+        issues.push({
+          code: 'missing-kind',
+          severity: 'error',
+          path: [...itemPath, 'kind'],
+          message: "Object 'Kind' is missing",
+          file: source.name,
+          range: locateIn(doc, itemPath) ?? docRange,
+        });
+        return;
+      }
+      const v = typeof item.apiVersion === 'string' ? item.apiVersion : apiVersion;
+      out.push(make(itemPath, { ...item, kind: k, apiVersion: v }, k, v));
+    });
+    return;
+  }
+  out.push(make([], value, kind, apiVersion));
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The range of the node at `path`, or of its nearest existing ancestor. */
+function locateIn(doc: ParsedDoc, path: FieldPath): Range | undefined {
+  const yamlDoc = doc.yaml();
+  if (!yamlDoc) return undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: walking a YAML AST of unknown shape
+  let node: any = yamlDoc.contents;
+  let range: Range | undefined = node?.range ? [node.range[0], node.range[1]] : undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        // biome-ignore lint/suspicious/noExplicitAny: scalar keys
+        const k: any = p.key;
+        return k !== null && typeof k === 'object' && 'value' in k
+          ? String(k.value) === String(key)
+          : String(k) === String(key);
+      });
+      if (!pair) return range;
+      // A key with no value (`port:`) is still a place the user wrote: point at the key.
+      // biome-ignore lint/suspicious/noExplicitAny: yaml node
+      const value: any = pair.value;
+      // biome-ignore lint/suspicious/noExplicitAny: yaml node
+      const keyNode: any = pair.key;
+      if (value?.range) {
+        range = [keyNode?.range?.[0] ?? value.range[0], value.range[1]];
+        node = value;
+      } else {
+        if (keyNode?.range) range = [keyNode.range[0], keyNode.range[1]];
+        node = value;
+      }
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key];
+      // biome-ignore lint/suspicious/noExplicitAny: yaml node
+      const r = (item as any)?.range;
+      if (!r) return range;
+      range = [r[0], r[1]];
+      node = item;
+    } else {
+      return range;
+    }
+  }
+  return range;
+}

@@ -1,0 +1,154 @@
+import type { FieldPath } from '../issues.js';
+import type { LoadedObject } from '../load/loaded-object.js';
+
+/**
+ * The compiled cluster model the engine, lint, diff and lab run on. It is built only from
+ * validated, defaulted objects: nothing downstream re-checks user input.
+ */
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** Where a model element came from: the loaded object and the field path inside it. */
+export interface Origin {
+  object: LoadedObject;
+  path: FieldPath;
+}
+
+export interface NamespaceModel {
+  name: string;
+  /** Always includes `kubernetes.io/metadata.name: <name>`. */
+  labels: Labels;
+  /** Referenced but not defined in the input. */
+  implicit: boolean;
+  origin?: Origin;
+}
+
+export interface ContainerPortModel {
+  name?: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+  /** Endpoint id `ns/name[Kind]`. */
+  id: string;
+}
+
+export interface PodModel {
+  /** Endpoint id `ns/name`. */
+  id: string;
+  namespace: string;
+  name: string;
+  labels: Labels;
+  /** Pod IPs, primary first (status.podIPs, else assigned deterministically). */
+  ips: readonly string[];
+  ports: readonly ContainerPortModel[];
+  /** The workload this pod is a replica of, if any. */
+  workload?: WorkloadRef;
+  hostNetwork: boolean;
+  origin?: Origin;
+}
+
+export interface WorkloadModel {
+  /** Endpoint id `ns/name[Kind]`. */
+  id: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Template labels and ports (what every replica shares). */
+  labels: Labels;
+  ports: readonly ContainerPortModel[];
+  /** Replica pods, in `pods` too. */
+  pods: readonly PodModel[];
+  origin?: Origin;
+}
+
+export interface ServicePortModel {
+  name?: string;
+  port: number;
+  /** Number, or a container port name resolved on each backing pod. */
+  targetPort: number | string;
+  protocol: Protocol;
+}
+
+export interface ServiceModel {
+  /** `ns/name`. */
+  id: string;
+  namespace: string;
+  name: string;
+  /** undefined for headless (`clusterIP: None`) Services. */
+  clusterIP?: string;
+  /** undefined when the Service has no selector (manually managed endpoints). */
+  selector?: Labels;
+  ports: readonly ServicePortModel[];
+  origin?: Origin;
+}
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface LabelSelectorModel {
+  matchLabels: Labels;
+  matchExpressions: readonly { key: string; operator: SelectorOperator; values: readonly string[] }[];
+}
+
+export type Direction = 'ingress' | 'egress';
+
+export type PeerModel =
+  | {
+      kind: 'selector';
+      /** Absent = every pod (of the namespaces chosen by namespaceSelector, or the policy's own). */
+      podSelector?: LabelSelectorModel;
+      /** Absent = the policy's own namespace only. */
+      namespaceSelector?: LabelSelectorModel;
+      index: number;
+    }
+  | { kind: 'ipBlock'; cidr: string; except: readonly string[]; index: number };
+
+export interface PortModel {
+  protocol: Protocol;
+  /** Absent = every port of `protocol`. */
+  port?: number | string;
+  /** Only with a numeric `port`: inclusive range end. */
+  endPort?: number;
+  index: number;
+}
+
+export interface RuleModel {
+  direction: Direction;
+  /** Index in `spec.ingress` / `spec.egress`. */
+  index: number;
+  /** 'all' when `from`/`to` is absent or empty: every source/destination, external included. */
+  peers: readonly PeerModel[] | 'all';
+  /** 'all' when `ports` is absent or empty: every port of every protocol. */
+  ports: readonly PortModel[] | 'all';
+}
+
+export interface PolicyModel {
+  /** `ns/name`. */
+  id: string;
+  namespace: string;
+  name: string;
+  podSelector: LabelSelectorModel;
+  /** Effective policy types after defaulting (SPEC "policyTypes defaulting"). */
+  types: { ingress: boolean; egress: boolean };
+  /** `spec.policyTypes` as written, undefined when absent/empty (lint reads it). */
+  declaredTypes?: readonly Direction[];
+  ingress: readonly RuleModel[];
+  /** Kept even when `types.egress` is false; the engine ignores them then (lint flags it). */
+  egress: readonly RuleModel[];
+  origin?: Origin;
+}
+
+export interface ClusterModel {
+  namespaces: ReadonlyMap<string, NamespaceModel>;
+  /** Every pod, replicas included, sorted by namespace then name. */
+  pods: readonly PodModel[];
+  workloads: readonly WorkloadModel[];
+  services: readonly ServiceModel[];
+  policies: readonly PolicyModel[];
+}
