@@ -31,3 +31,5 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
+export type * from './engine/types.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';

@@ -1,0 +1,58 @@
+import type { Direction, PodModel, PolicyModel, Protocol, ClusterModel } from '../model/types.js';
+
+/**
+ * The engine contract. The reference engine (reasons, one pair at a time), the fast matrix
+ * engine (bitsets over equivalence classes) and the deliberately naive evaluator all answer
+ * the same question, so tests and tools can swap them.
+ */
+
+/** A port as asked: a number, or a name resolved on the destination pod's container ports. */
+export interface PortQuery {
+  protocol: Protocol;
+  port: number | string;
+}
+
+/** One side of a connection as the engine sees it. */
+export type Peer = { kind: 'pod'; pod: PodModel } | { kind: 'external'; ip: string };
+
+export interface RuleRef {
+  policy: PolicyModel;
+  direction: Direction;
+  /** Index into `spec.ingress` / `spec.egress`. */
+  ruleIndex: number;
+}
+
+export interface SideVerdict {
+  direction: Direction;
+  /** False when this side is an external address: it has no policy side and allows. */
+  applies: boolean;
+  /** Some policy selects the pod with this direction in its (defaulted) policyTypes. */
+  isolated: boolean;
+  /** The policies that isolate the pod for this direction, sorted by id. */
+  selectedBy: PolicyModel[];
+  /** Every rule that admits the connection (empty when denied, or when not isolated). */
+  allowedBy: RuleRef[];
+  allowed: boolean;
+}
+
+export type VerdictNote =
+  /** Source and destination are the same pod: always allowed. */
+  | 'self'
+  /** A named port was asked and the destination has no container port of that name and protocol. */
+  | 'named-port-unresolved';
+
+export interface Verdict {
+  allowed: boolean;
+  /** The source's egress side. */
+  egress: SideVerdict;
+  /** The destination's ingress side. */
+  ingress: SideVerdict;
+  /** The destination port number after named-port resolution, when it resolved. */
+  port?: number;
+  note?: VerdictNote;
+}
+
+export interface Engine {
+  readonly cluster: ClusterModel;
+  check(source: Peer, destination: Peer, port: PortQuery): Verdict;
+}
