@@ -2,10 +2,10 @@ import type { PortQuery } from '../engine/types.js';
 import { compileSelector } from '../model/selector.js';
 import type { ClusterModel, LabelSelectorModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
 import {
-  type Bitset,
   and,
   andInto,
   andNotInto,
+  type Bitset,
   emptySet,
   forEachBit,
   fullSet,
@@ -69,7 +69,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of cluster.policies[pi].egress) orInto(allowed, and(ctx.rulePeerSet(pi, rule), portSetOf(rule)));
+        for (const rule of cluster.policies[pi].egress)
+          orInto(allowed, and(ctx.rulePeerSet(pi, rule), portSetOf(rule)));
       }
       egressCache.set(key, allowed);
     }

@@ -1,8 +1,8 @@
 import type { PortQuery } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { type Bitset, hasBit, setBit, wordsFor } from './bitset.js';
-import { classifyEndpoints } from './endpoint-classes.js';
 import { ClassContext, computeClassMatrix } from './class-matrix.js';
+import { classifyEndpoints } from './endpoint-classes.js';
 import type { MatrixEndpoint } from './matrix-endpoints.js';
 
 export interface MatrixOptions {

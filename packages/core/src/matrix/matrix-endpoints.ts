@@ -39,7 +39,14 @@ export function listMatrixEndpoints(cluster: ClusterModel, options: EndpointOpti
       if (keep && !keep.has(workload.namespace)) continue;
       const pod = workload.pods[0];
       if (!pod) continue;
-      inside.push({ kind: 'workload', id: workload.id, namespace: workload.namespace, name: workload.name, workload, pod });
+      inside.push({
+        kind: 'workload',
+        id: workload.id,
+        namespace: workload.namespace,
+        name: workload.name,
+        workload,
+        pod,
+      });
     }
   }
   inside.sort((a, b) =>
