@@ -40,9 +40,10 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
   const groups = new Map<number, Bitset>();
   for (let c = 0; c < size; c++) {
     if (resolved[c] < 0) continue;
-    let set = groups.get(resolved[c]);
-    if (!set) groups.set(resolved[c], (set = emptySet(size)));
-    setBit(set, c);
+    setBit(
+      getOrCreate(groups, resolved[c], () => emptySet(size)),
+      c,
+    );
   }
   const portSets = new Map<RuleModel, Bitset>();
   const portSetOf = (rule: RuleModel) => {
@@ -145,17 +146,20 @@ export class ClassContext {
       this.member(this.byNamespace, c.namespace, c.index);
       for (const [k, v] of Object.entries(c.labels)) {
         this.member(this.byKey, k, c.index);
-        let values = this.byKeyValue.get(k);
-        if (!values) this.byKeyValue.set(k, (values = new Map()));
-        this.member(values, v, c.index);
+        this.member(
+          getOrCreate(this.byKeyValue, k, () => new Map()),
+          v,
+          c.index,
+        );
       }
     }
   }
 
   private member(map: Map<string, Bitset>, key: string, index: number) {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = emptySet(this.size)));
-    setBit(set, index);
+    setBit(
+      getOrCreate(map, key, () => emptySet(this.size)),
+      index,
+    );
   }
 
   /** Pod classes of `base` whose labels match `selector`. */
@@ -275,4 +279,13 @@ export class ClassContext {
     this.named.set(key, { resolved, set });
     return set;
   }
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }

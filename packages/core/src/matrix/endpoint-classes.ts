@@ -105,7 +105,11 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
   });
   const classOf = Int32Array.from(provisional, (c) => c.index);
   const blockMembers = tests.map(() => emptySet(classes.length));
-  for (const c of classes) c.inBlock.forEach((inside, b) => inside && setBit(blockMembers[b], c.index));
+  for (const c of classes) {
+    c.inBlock.forEach((inside, b) => {
+      if (inside) setBit(blockMembers[b], c.index);
+    });
+  }
   return { classes, classOf, blocks, blockMembers };
 }
 
