@@ -1,5 +1,13 @@
 export { naiveAllowed } from './engine/naive-evaluator.js';
 export type * from './engine/types.js';
+export type { TableOptions, TableStyle } from './format/matrix-table.js';
+export type { Write } from './format/matrix-writer.js';
+export { renderToString } from './format/matrix-writer.js';
+export type { MatrixFormat } from './format/render-matrix.js';
+export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
+export type { GenOptions } from './gen/generate-cluster.js';
+export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { renderGenerated } from './gen/render-generated.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
 export { loadDocuments } from './load/load-documents.js';
@@ -9,6 +17,16 @@ export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
+// --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
+export type { Bitset } from './matrix/bitset.js';
+export type { MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
+export { computeMatrix } from './matrix/compute-matrix.js';
+export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
+export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
+export type { MatrixJson } from './matrix/matrix-json.js';
+export { formatPortQuery, matrixToJson } from './matrix/matrix-json.js';
+export type { PortQueryResult } from './matrix/parse-port-query.js';
+export { defaultMatrixPorts, parsePortQuery } from './matrix/parse-port-query.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export {
   buildCluster,

@@ -55,8 +55,10 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
   const podOf = endpoints.map((e) => (e.kind === 'external' ? undefined : e.pod));
   const expand = options.expand ?? true;
 
-  const classAllowed = (i: number, j: number, p: number): boolean =>
-    hasBit(classMatrices[p].subarray(classOf[i] * classWords, (classOf[i] + 1) * classWords), classOf[j]);
+  const classAllowed = (i: number, j: number, p: number): boolean => {
+    const d = classOf[j];
+    return (classMatrices[p][classOf[i] * classWords + (d >>> 5)] & (1 << (d & 31))) !== 0;
+  };
 
   let rows: Uint32Array[] | undefined;
   if (expand) {
@@ -81,7 +83,7 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
       if (external[i] && external[j]) return null;
       // "Traffic from a pod to itself is always allowed."
       if (podOf[i] !== undefined && podOf[i] === podOf[j]) return true;
-      if (rows) return hasBit(rows[p].subarray(i * rowWords, (i + 1) * rowWords), j);
+      if (rows) return (rows[p][i * rowWords + (j >>> 5)] & (1 << (j & 31))) !== 0;
       return classAllowed(i, j, p);
     },
     row(i, p) {
