@@ -33,3 +33,7 @@ export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
 export type * from './engine/types.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
+// engine (reference engine, endpoints, explain)
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export { compilePolicy } from './engine/compile-policy.js';
+export { createReferenceEngine } from './engine/reference-engine.js';
