@@ -1,27 +1,3 @@
-export type {
-  EndpointCheck,
-  EndpointCheckReason,
-  EndpointCheckResult,
-  PairCheck,
-} from './endpoints/check-endpoints.js';
-export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
-export { closestNames } from './endpoints/closest-names.js';
-export type { PortQueryResult } from './endpoints/parse-port-query.js';
-export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
-export type {
-  Endpoint,
-  EndpointError,
-  EndpointErrorCode,
-  EndpointResult,
-  ResolveOptions,
-} from './endpoints/resolve-endpoint.js';
-export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
-// engine (reference engine, endpoints, explain)
-export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
-export { compilePolicy } from './engine/compile-policy.js';
-export { naiveAllowed } from './engine/naive-evaluator.js';
-export { createReferenceEngine } from './engine/reference-engine.js';
-export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
 export { loadDocuments } from './load/load-documents.js';
@@ -55,3 +31,16 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
+export type * from './engine/types.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';
+// engine (reference engine, endpoints, explain)
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export { compilePolicy } from './engine/compile-policy.js';
+export { createReferenceEngine } from './engine/reference-engine.js';
+export type { EndpointCheck, EndpointCheckReason, EndpointCheckResult, PairCheck } from './endpoints/check-endpoints.js';
+export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
+export { closestNames } from './endpoints/closest-names.js';
+export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
+export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
+export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
