@@ -44,3 +44,17 @@ export type { PortQueryResult } from './endpoints/parse-port-query.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
+export {
+  describeNamespaces,
+  describePeer,
+  describePeers,
+  describePods,
+  describePort,
+  describePorts,
+  describeRule,
+  peerWord,
+} from './explain/describe-rule.js';
+export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
+export { explainPod } from './explain/explain-pod.js';
+export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
+export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
