@@ -1,5 +1,5 @@
 import type { MatrixResult } from '../matrix/compute-matrix.js';
-import { formatPortQuery } from '../matrix/matrix-json.js';
+import { matrixPortLabel } from '../matrix/matrix-json.js';
 import type { Write } from './matrix-writer.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Write } from './matrix-writer.js';
  */
 export function allowedEdges(result: MatrixResult, visit: (from: number, to: number, ports: string[]) => void): void {
   const n = result.endpoints.length;
-  const labels = result.ports.map(formatPortQuery);
+  const labels = result.ports.map(matrixPortLabel);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
@@ -24,7 +24,7 @@ export function renderMatrixDot(result: MatrixResult, write: Write): void {
   const q = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   write('digraph netpol {\n  rankdir=LR;\n  node [shape=box, fontname="Helvetica"];\n');
   write(
-    `  // allowed connections on ${result.ports.map(formatPortQuery).join(', ')}; self-traffic (always allowed) not drawn\n`,
+    `  // allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; self-traffic (always allowed) not drawn\n`,
   );
   for (const e of result.endpoints) write(`  ${q(e.id)}${e.kind === 'external' ? ' [shape=ellipse]' : ''};\n`);
   allowedEdges(result, (i, j, ports) => {
@@ -37,7 +37,7 @@ export function renderMatrixDot(result: MatrixResult, write: Write): void {
 export function renderMatrixMermaid(result: MatrixResult, write: Write): void {
   const label = (s: string) => s.replace(/"/g, '#quot;');
   write('flowchart LR\n');
-  write(`  %% allowed connections on ${result.ports.map(formatPortQuery).join(', ')}; self-traffic not drawn\n`);
+  write(`  %% allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; self-traffic not drawn\n`);
   result.endpoints.forEach((e, i) => {
     write(e.kind === 'external' ? `  n${i}(("${label(e.id)}"))\n` : `  n${i}["${label(e.id)}"]\n`);
   });

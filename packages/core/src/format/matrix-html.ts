@@ -1,5 +1,5 @@
 import type { MatrixResult } from '../matrix/compute-matrix.js';
-import { formatPortQuery } from '../matrix/matrix-json.js';
+import { matrixPortLabel } from '../matrix/matrix-json.js';
 import { CELL, cellOf, type Write } from './matrix-writer.js';
 
 const STYLE = `
@@ -27,7 +27,7 @@ export function renderMatrixHtml(result: MatrixResult, write: Write, title = 'ne
   write('</ol>\n');
   result.ports.forEach((port, p) => {
     write(
-      `<h2>Port ${escapeHtml(formatPortQuery(port))}</h2>\n<table data-port="${escapeHtml(String(port.port))}" data-protocol="${port.protocol}">\n<thead><tr><th></th>`,
+      `<h2>Port ${escapeHtml(matrixPortLabel(port))}</h2>\n<table data-port="${escapeHtml(String(port.port))}" data-protocol="${port.protocol}">\n<thead><tr><th></th>`,
     );
     for (let j = 0; j < n; j++) write(`<th title="${ids[j]}">${j}</th>`);
     write('</tr></thead>\n<tbody>\n');

@@ -1,5 +1,5 @@
 import type { MatrixResult } from '../matrix/compute-matrix.js';
-import { formatPortQuery } from '../matrix/matrix-json.js';
+import { matrixPortLabel } from '../matrix/matrix-json.js';
 import { CELL, cellOf, type Write } from './matrix-writer.js';
 
 /** `-o md`: per port a heading and a table, sources down, destinations across. */
@@ -10,7 +10,7 @@ export function renderMatrixMarkdown(result: MatrixResult, write: Write): void {
     `Connectivity: ${CELL.allowed} allowed, ${CELL.denied} denied, ${CELL.none} not applicable (both ends external). Rows are sources, columns destinations.\n`,
   );
   result.ports.forEach((port, p) => {
-    write(`\n### ${mdCell(formatPortQuery(port))}\n\n`);
+    write(`\n### ${mdCell(matrixPortLabel(port))}\n\n`);
     write(`| from \\ to | ${ids.join(' | ')} |\n`);
     write(`|---|${ids.map(() => ':-:').join('|')}|\n`);
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import type { MatrixResult } from '../matrix/compute-matrix.js';
-import { formatPortQuery } from '../matrix/matrix-json.js';
+import { matrixPortLabel } from '../matrix/matrix-json.js';
 import { CELL, cellOf, type Write } from './matrix-writer.js';
 
 export interface TableStyle {
@@ -39,7 +39,7 @@ export function renderMatrixTable(result: MatrixResult, write: Write, options: T
   result.ports.forEach((port, p) => {
     if (p > 0) write('\n');
     write(
-      `${style.bold(`port ${formatPortQuery(port)}`)}  ${style.dim(`rows: from, columns: to  ${CELL.allowed} allowed  ${CELL.denied} denied  ${CELL.none} n/a`)}\n`,
+      `${style.bold(`port ${matrixPortLabel(port)}`)}  ${style.dim(`rows: from, columns: to  ${CELL.allowed} allowed  ${CELL.denied} denied  ${CELL.none} n/a`)}\n`,
     );
     const header = Array.from({ length: n }, (_, j) => String(j).padStart(numberWidth)).join(' ');
     write(`${' '.repeat(numberWidth + 1 + nameWidth)}  ${style.dim(header)}\n`);

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { PortQuery } from '../engine/types.js';
 import { computeMatrix, type MatrixResult } from '../matrix/compute-matrix.js';
 import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
-import { formatPortQuery, matrixToJson } from '../matrix/matrix-json.js';
+import { matrixPortLabel, matrixToJson } from '../matrix/matrix-json.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { truncateMiddle } from './matrix-table.js';
 import { renderToString } from './matrix-writer.js';
@@ -77,7 +77,7 @@ function emptyTable(result: MatrixResult, fill: boolean | null): Table {
 function fromEdges(result: MatrixResult, edges: [string, string, string[]][]): Table {
   const ids = result.endpoints.map((e) => e.id);
   const table = emptyTable(result, false);
-  const labels = result.ports.map(formatPortQuery);
+  const labels = result.ports.map(matrixPortLabel);
   result.ports.forEach((_, p) => {
     ids.forEach((_, i) => {
       ids.forEach((_, j) => {
@@ -142,7 +142,7 @@ describe('matrix renderers', () => {
     assert.equal(sections.length, PORTS.length);
     const unquote = (s: string) => s.trim().replace(/\\(.)/g, '$1');
     sections.forEach((section, p) => {
-      assert.equal(unquote(section.split('\n')[0]), formatPortQuery(PORTS[p]));
+      assert.equal(unquote(section.split('\n')[0]), matrixPortLabel(PORTS[p]));
       const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| from'));
       rows.forEach((row, i) => {
         const cells = row

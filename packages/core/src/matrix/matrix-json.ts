@@ -20,6 +20,6 @@ export function matrixToJson(result: MatrixResult): MatrixJson {
 }
 
 /** `80/TCP`, `http/UDP`. */
-export function formatPortQuery(port: PortQuery): string {
+export function matrixPortLabel(port: PortQuery): string {
   return `${port.port}/${port.protocol}`;
 }

@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterFromYaml } from '../test-helpers.js';
+import { defaultMatrixPorts } from './default-ports.js';
 import { listMatrixEndpoints } from './matrix-endpoints.js';
-import { defaultMatrixPorts, parsePortQuery } from './parse-port-query.js';
-
-test('parsePortQuery', () => {
-  const rows: [string, unknown][] = [
-    ['80', { protocol: 'TCP', port: 80 }],
-    ['53/UDP', { protocol: 'UDP', port: 53 }],
-    ['53/udp', { protocol: 'UDP', port: 53 }],
-    ['http', { protocol: 'TCP', port: 'http' }],
-    ['dns-tcp/SCTP', { protocol: 'SCTP', port: 'dns-tcp' }],
-    ['0', undefined],
-    ['65536', undefined],
-    ['80/ICMP', undefined],
-    ['HTTP', undefined],
-    ['a--b', undefined],
-    ['', undefined],
-  ];
-  for (const [text, expected] of rows) {
-    const result = parsePortQuery(text);
-    assert.deepEqual(result.ok ? result.value : undefined, expected, text);
-  }
-});
 
 test('defaultMatrixPorts: container ports and single policy ports, TCP first; 80/TCP when none', () => {
   const cluster = clusterFromYaml(`
