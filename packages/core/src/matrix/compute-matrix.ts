@@ -95,8 +95,21 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
   };
 }
 
-/** One bit row per endpoint: the row of its class, with class columns spread to endpoints. */
+/**
+ * One bit row per endpoint: the row of its class, with class columns spread to endpoints.
+ * Endpoints come sorted, so a class's members mostly sit side by side: columns are spread
+ * run by run (a run = consecutive endpoints of one class) with whole-word fills.
+ */
 function expandRows(matrix: Uint32Array, classWords: number, classOf: Int32Array, n: number, rowWords: number) {
+  const runStart: number[] = [];
+  const runClass: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (j === 0 || classOf[j] !== classOf[j - 1]) {
+      runStart.push(j);
+      runClass.push(classOf[j]);
+    }
+  }
+  runStart.push(n);
   const table = new Uint32Array(n * rowWords);
   const firstRowOfClass = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -108,11 +121,28 @@ function expandRows(matrix: Uint32Array, classWords: number, classOf: Int32Array
       continue;
     }
     firstRowOfClass.set(c, i);
-    const classRow = matrix.subarray(c * classWords, (c + 1) * classWords);
-    for (let j = 0; j < n; j++) {
-      const d = classOf[j];
-      if ((classRow[d >>> 5] & (1 << (d & 31))) !== 0) table[target + (j >>> 5)] |= 1 << (j & 31);
+    const base = c * classWords;
+    for (let r = 0; r < runClass.length; r++) {
+      const d = runClass[r];
+      if ((matrix[base + (d >>> 5)] & (1 << (d & 31))) !== 0) setRange(table, target, runStart[r], runStart[r + 1]);
     }
   }
   return table;
+}
+
+/** Set bits [start, end) of the row at word offset `offset`. */
+function setRange(table: Uint32Array, offset: number, start: number, end: number): void {
+  let j = start;
+  while (j < end && (j & 31) !== 0) {
+    table[offset + (j >>> 5)] |= 1 << (j & 31);
+    j++;
+  }
+  while (j + 32 <= end) {
+    table[offset + (j >>> 5)] = 0xffffffff;
+    j += 32;
+  }
+  while (j < end) {
+    table[offset + (j >>> 5)] |= 1 << (j & 31);
+    j++;
+  }
 }
