@@ -87,7 +87,9 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
   const externalClasses: EndpointClass[] = [];
   const provisional: EndpointClass[] = [];
   for (const endpoint of endpoints) {
-    const { id: bits, inBlock } = membership.of(endpoint.kind === 'external' ? endpoint.ip : (endpoint.pod.ips[0] ?? ''));
+    const { id: bits, inBlock } = membership.of(
+      endpoint.kind === 'external' ? endpoint.ip : (endpoint.pod.ips[0] ?? ''),
+    );
     let key: string;
     if (endpoint.kind === 'external') {
       key = `\u0001${bits}`;
@@ -213,6 +215,5 @@ function compileCidr(text: string): AddressTest {
     // NaN (an IPv6 address) compares false.
     return (address) => address !== undefined && address.v4 >= first && address.v4 <= last;
   }
-  return (address) =>
-    address?.v6 !== undefined && address.v6 >= cidr.first && address.v6 <= cidr.last;
+  return (address) => address?.v6 !== undefined && address.v6 >= cidr.first && address.v6 <= cidr.last;
 }
