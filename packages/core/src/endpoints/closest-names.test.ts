@@ -20,3 +20,7 @@ test('closestNames: typos and partial DNS names', () => {
   assert.equal(closestNames('kube-dns.kube-system', NAMES, 1)[0], 'kube-dns.kube-system.svc.cluster.local');
   assert.equal(closestNames('kubedns', NAMES, 1)[0], 'kube-dns.kube-system.svc.cluster.local');
 });
+
+test('closestNames: part of the name', () => {
+  assert.equal(closestNames('frontend/client', [...NAMES, 'frontend/frontend-client'], 1)[0], 'frontend/frontend-client');
+});

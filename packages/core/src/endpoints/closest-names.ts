@@ -9,8 +9,11 @@ export function closestNames(input: string, candidates: readonly string[], count
   return [...new Set(candidates)]
     .map((c) => {
       const lower = c.toLowerCase();
-      const d = Math.min(editDistance(needle, lower), editDistance(needleName, bareName(lower)) + 1);
-      return { c, d: d - (lower.includes(needle) || needle.includes(lower) ? 100 : 0) };
+      const name = bareName(lower);
+      const d = Math.min(editDistance(needle, lower), editDistance(needleName, name) + 1);
+      const contains = lower.includes(needle) || needle.includes(lower);
+      const nameContains = needleName !== '' && name !== '' && (name.includes(needleName) || needleName.includes(name));
+      return { c, d: d - (contains ? 100 : nameContains ? 50 : 0) };
     })
     .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
     .slice(0, count)
