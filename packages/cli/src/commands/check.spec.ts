@@ -6,7 +6,11 @@ export const checkSpec: CommandSpec = {
   options: [
     ...fileOptions,
     { flags: '--from <endpoint>', description: 'source: ns/pod, ns/name[Kind], IP, or Service DNS name' },
-    { flags: '--to <endpoint>', description: 'destination: ns/pod, ns/name[Kind], IP, or name.ns.svc.cluster.local' },
+    {
+      flags: '--to <endpoint>',
+      description:
+        'destination: ns/pod, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation: allowed only if all allow; no backends = denied)',
+    },
     { flags: '--port <port>', description: 'PORT[/PROTO]: number or container port name; TCP unless /UDP or /SCTP' },
     {
       flags: '-n, --namespace <ns>',

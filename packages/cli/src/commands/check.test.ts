@@ -147,6 +147,46 @@ describe('netpol check', () => {
     assert.equal(JSON.parse(r.stdout).pairs[0].note, 'named-port-unresolved');
   });
 
+  test('a Service as source is judged as each of its backing pods', async () => {
+    const r = await runCli([
+      'check',
+      ...FILES,
+      '--from',
+      'backend.shop',
+      '--to',
+      'other/lonely',
+      '--port',
+      '80',
+      '-o',
+      'json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(
+      json.pairs.map((p: { from: string }) => p.from),
+      ['shop/backend-0', 'shop/backend-1'],
+    );
+    assert.equal(json.servicePort, null);
+  });
+
+  test('a pod to itself is allowed with a note', async () => {
+    const r = await runCli([
+      'check',
+      ...FILES,
+      '--from',
+      'shop/backend-0',
+      '--to',
+      '198.18.2.40',
+      '--port',
+      '1',
+      '-o',
+      'json',
+    ]);
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.to.id, json.from.id);
+    assert.deepEqual([r.code, json.pairs[0].note, json.pairs[0].ingress.isolated], [0, 'self', true]);
+  });
+
   const bad: [string, string[], RegExp][] = [
     [
       'unknown endpoint with did-you-mean',

@@ -85,6 +85,12 @@ describe('netpol explain', () => {
     );
   });
 
+  test('no policies: says every pod is open', async () => {
+    const r = await runCli(['explain', '-f', 'shop.yaml', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { policies: [] });
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['unknown policy', ['--policy', 'only-clint'], /did you mean shop\/only-client/],
     ['unknown pod', ['--pod', 'shop/backnd-0'], /did you mean shop\/backend-0/],

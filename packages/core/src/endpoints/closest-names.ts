@@ -1,10 +1,19 @@
-/** Candidates sorted by closeness to `input` (edit distance, substrings first), for "did you mean". */
+/**
+ * Candidates sorted by closeness to `input`, for "did you mean": substrings first, then by
+ * edit distance of the whole name or of the bare object name (`ns/`, `[Kind]` and
+ * `.ns.svc.cluster.local` stripped), so `default/frontend` finds `app/frontend[Deployment]`.
+ */
 export function closestNames(input: string, candidates: readonly string[], count = 3): string[] {
   const needle = input.toLowerCase();
+  const needleName = bareName(needle);
   return [...new Set(candidates)]
     .map((c) => {
       const lower = c.toLowerCase();
-      return { c, d: editDistance(needle, lower) - (lower.includes(needle) || needle.includes(lower) ? 100 : 0) };
+      const name = bareName(lower);
+      const d = Math.min(editDistance(needle, lower), editDistance(needleName, name) + 1);
+      const contains = lower.includes(needle) || needle.includes(lower);
+      const nameContains = needleName !== '' && name !== '' && (name.includes(needleName) || needleName.includes(name));
+      return { c, d: d - (contains ? 100 : nameContains ? 50 : 0) };
     })
     .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
     .slice(0, count)
@@ -23,4 +32,11 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return prev[b.length];
+}
+
+function bareName(name: string): string {
+  return name
+    .replace(/^[^/]*\//, '')
+    .replace(/\[[^\]]*\]$/, '')
+    .replace(/\.[^.]+(\.svc(\.cluster\.local)?)?\.?$/, '');
 }
