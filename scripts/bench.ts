@@ -105,7 +105,7 @@ function timed<T>(
   return { value, firstMs: times[0], medianMs: median(times), minMs: Math.min(...times), cpuMedianMs: median(cpu) };
 }
 
-async function runSize(pods: number, args: Args): Promise<Record<string, unknown>> {
+async function runSize(pods: number, args: Args) {
   const options = genOptionsForPods(pods, { seed: SEED });
   let start = performance.now();
   const text = renderGenerated(generateCluster(options), 'json');
@@ -265,7 +265,9 @@ function naiveSample(
 }
 
 /** Growth exponent k in time ~ size^k between consecutive sizes. */
-function growth(results: Record<string, any>[], pick: (r: Record<string, any>) => number) {
+type SizeResult = Awaited<ReturnType<typeof runSize>>;
+
+function growth(results: SizeResult[], pick: (r: SizeResult) => number) {
   const out: { from: number; to: number; exponent: number }[] = [];
   for (let i = 1; i < results.length; i++) {
     const [a, b] = [results[i - 1], results[i]];
@@ -289,7 +291,7 @@ async function labReport(): Promise<unknown> {
   }
 }
 
-function printTable(results: Record<string, any>[]) {
+function printTable(results: SizeResult[]) {
   const rows = [
     [
       'pods',
@@ -329,7 +331,7 @@ async function main() {
     return;
   }
   const started = performance.now();
-  const results: Record<string, any>[] = [];
+  const results: SizeResult[] = [];
   for (const size of args.sizes) {
     process.stderr.write(`bench: ${size} pods...\n`);
     const child = spawnSync(
@@ -341,7 +343,7 @@ async function main() {
       process.stderr.write(child.stderr);
       throw new Error(`bench for ${size} pods failed (exit ${child.status ?? child.signal})`);
     }
-    results.push(JSON.parse(child.stdout));
+    results.push(JSON.parse(child.stdout) as SizeResult);
   }
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {

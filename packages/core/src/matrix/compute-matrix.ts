@@ -1,6 +1,6 @@
 import type { PortQuery } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
-import { type Bitset, hasBit, setBit, wordsFor } from './bitset.js';
+import { type Bitset, setBit, wordsFor } from './bitset.js';
 import { ClassContext, computeClassMatrix } from './class-matrix.js';
 import { classifyEndpoints } from './endpoint-classes.js';
 import type { MatrixEndpoint } from './matrix-endpoints.js';

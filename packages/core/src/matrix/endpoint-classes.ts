@@ -160,7 +160,7 @@ class MembershipIndex {
     const cuts = new Set<number>([0]);
     for (const text of cidrTexts) {
       const cidr = parseCidr(text);
-      if (!cidr || cidr.family !== 4) continue;
+      if (cidr?.family !== 4) continue;
       cuts.add(Number(cidr.first));
       if (cidr.last < 0xffffffffn) cuts.add(Number(cidr.last) + 1);
     }
@@ -183,7 +183,7 @@ class MembershipIndex {
 
   of(text: string) {
     const address = fastAddress(text);
-    if (!address || address.family !== 4) return this.measure(address);
+    if (address?.family !== 4) return this.measure(address);
     let lo = 0;
     let hi = this.bounds.length - 1;
     while (lo < hi) {
