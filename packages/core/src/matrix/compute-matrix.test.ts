@@ -157,6 +157,45 @@ spec:
     assertAgreesWithNaive(cluster, eps, [TCP80], true);
   });
 
+  test('IPv6 pods, ipBlocks and outside addresses agree with the oracle', () => {
+    const cluster = clusterFromYaml(`
+apiVersion: v1
+kind: Pod
+metadata: { name: a, namespace: v6, labels: { app: a } }
+spec: { containers: [{ name: c, image: i }] }
+status: { podIP: "2001:db8::10", podIPs: [{ ip: "2001:db8::10" }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: b, namespace: v6, labels: { app: b } }
+spec: { containers: [{ name: c, image: i }] }
+status: { podIP: "2001:db8:1::20", podIPs: [{ ip: "2001:db8:1::20" }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: c, namespace: v6, labels: { app: c } }
+spec: { containers: [{ name: c, image: i }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: p, namespace: v6 }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress: [{ from: [{ ipBlock: { cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] } }] }]
+  egress: [{ to: [{ ipBlock: { cidr: "::/0", except: ["2001:db8::/64"] } }, { ipBlock: { cidr: 0.0.0.0/0 } }] }]
+`);
+    const eps = endpoints(cluster, { externals: ['2001:db8::99', '2001:db8:1::1', '2001:db9::1', '203.0.113.9'] });
+    assert.equal(eps.length, 7);
+    assertAgreesWithNaive(cluster, eps, [TCP80], true);
+    assertAgreesWithNaive(cluster, eps, [TCP80], false);
+    const result = computeMatrix(cluster, { endpoints: eps, ports: [TCP80] });
+    const at = (id: string) => eps.findIndex((e) => e.id === id);
+    assert.equal(result.allowed(at('2001:db8::99'), at('v6/a'), 0), true);
+    assert.equal(result.allowed(at('2001:db8:1::1'), at('v6/a'), 0), false);
+    assert.equal(result.allowed(at('v6/b'), at('v6/a'), 0), false);
+  });
+
   test('namespace filter and invalid external', () => {
     const cluster = clusterFromYaml(BASE);
     assert.deepEqual(
