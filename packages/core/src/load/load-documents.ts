@@ -1,6 +1,7 @@
-import { type Document, isMap, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { FieldPath, Issue, Range, Result } from '../issues.js';
 import type { LoadedObject } from './loaded-object.js';
+import { createJsonLocator } from './locate-json.js';
 import type { SourceFile } from './source.js';
 
 /**
@@ -21,8 +22,8 @@ export function loadDocuments(source: SourceFile): Result<LoadedObject[]> {
 
 interface ParsedDoc {
   value: unknown;
-  /** Lazily parsed YAML document for positions (shared by the objects of one document). */
-  yaml(): Document.Parsed | undefined;
+  /** Range of a field path in the document, or of its nearest existing ancestor. */
+  locate(path: FieldPath): Range | undefined;
   /** Offset where the document starts (for issues about the whole document). */
   start: number;
 }
@@ -36,17 +37,7 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     // Fast path for `kubectl get -o json`: native JSON.parse, positions only on demand.
     try {
       const value = JSON.parse(text);
-      let cached: Document.Parsed | undefined;
-      return [
-        {
-          value,
-          start: text.length - trimmed.length,
-          yaml: () => {
-            cached ??= parseDocument(text, YAML_OPTIONS);
-            return cached;
-          },
-        },
-      ];
+      return [{ value, start: text.length - trimmed.length, locate: createJsonLocator(text) }];
     } catch {
       // Not a single JSON value (a JSON stream, or broken): the YAML parser says where.
     }
@@ -86,7 +77,7 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
       });
       continue;
     }
-    parsed.push({ value, start: doc.range?.[0] ?? 0, yaml: () => doc });
+    parsed.push({ value, start: doc.range?.[0] ?? 0, locate: (path) => locateInYaml(doc, path) });
   }
   return parsed;
 }
@@ -117,7 +108,7 @@ function collectObjects(
     kind,
     apiVersion,
     value: obj,
-    locate: (path) => locateIn(doc, [...basePath, ...path]) ?? docRange,
+    locate: (path) => doc.locate([...basePath, ...path]) ?? docRange,
   });
   if (!isObject(value)) {
     issues.push({
@@ -126,7 +117,7 @@ function collectObjects(
       path: [],
       message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
       file: source.name,
-      range: locateIn(doc, []) ?? docRange,
+      range: doc.locate([]) ?? docRange,
     });
     return;
   }
@@ -139,7 +130,7 @@ function collectObjects(
       path: ['kind'],
       message: "Object 'Kind' is missing",
       file: source.name,
-      range: locateIn(doc, []) ?? docRange,
+      range: doc.locate([]) ?? docRange,
     });
     return;
   }
@@ -153,7 +144,7 @@ function collectObjects(
         path: ['items'],
         message: `items: expected a list, found ${describeType(items)}`,
         file: source.name,
-        range: locateIn(doc, ['items']) ?? docRange,
+        range: doc.locate(['items']) ?? docRange,
       });
       return;
     }
@@ -168,7 +159,7 @@ function collectObjects(
           path: itemPath,
           message: `items[${index}]: expected a Kubernetes object, found ${describeType(item)}`,
           file: source.name,
-          range: locateIn(doc, itemPath) ?? docRange,
+          range: doc.locate(itemPath) ?? docRange,
         });
         return;
       }
@@ -180,7 +171,7 @@ function collectObjects(
           path: [...itemPath, 'kind'],
           message: "Object 'Kind' is missing",
           file: source.name,
-          range: locateIn(doc, itemPath) ?? docRange,
+          range: doc.locate(itemPath) ?? docRange,
         });
         return;
       }
@@ -202,9 +193,7 @@ export function describeType(value: unknown): string {
 }
 
 /** The range of the node at `path`, or of its nearest existing ancestor. */
-function locateIn(doc: ParsedDoc, path: FieldPath): Range | undefined {
-  const yamlDoc = doc.yaml();
-  if (!yamlDoc) return undefined;
+function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range | undefined {
   // biome-ignore lint/suspicious/noExplicitAny: walking a YAML AST of unknown shape
   let node: any = yamlDoc.contents;
   let range: Range | undefined = node?.range ? [node.range[0], node.range[1]] : undefined;
