@@ -18,11 +18,13 @@ export function createJsonLocator(text: string): (path: FieldPath) => Range | un
     }
     return index;
   };
+  const start = skipSpace(text, 0);
+  let rootEnd: number | undefined;
   return (path) => {
-    const start = skipSpace(text, 0);
     if (start >= text.length) return undefined;
+    rootEnd ??= skipValue(text, start);
     let valueStart = start;
-    let range: Range = [start, skipValue(text, start)];
+    let range: Range = [start, rootEnd];
     for (const key of path) {
       const c = text.charCodeAt(valueStart);
       let child: Child | undefined;
