@@ -9,7 +9,7 @@ import { createJsonLocator } from './locate-json.js';
 function pathsOf(value: unknown, prefix: (string | number)[] = []): FieldPath[] {
   const out: FieldPath[] = [prefix];
   if (Array.isArray(value)) {
-    value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+    for (const [i, v] of value.entries()) out.push(...pathsOf(v, [...prefix, i]));
     out.push([...prefix, value.length], [...prefix, 'x']);
   } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
