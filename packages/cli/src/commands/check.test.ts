@@ -69,10 +69,11 @@ describe('netpol check', () => {
   test('denied: exit 1, the isolating policies are named', async () => {
     const r = await runCli(['check', ...FILES, '--from', 'other/client', '--to', 'backend.shop', '--port', '80']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^DENIED: other\/client -> backend\.shop\.svc\.cluster\.local on TCP\/80/);
+    // SPEC: ports as `--port` takes them; "isolated by ns/p1, ns/p2 and no rule matches".
+    assert.match(r.stdout, /^DENIED: other\/client -> backend\.shop\.svc\.cluster\.local on 80\/TCP/);
     assert.match(
       r.stdout,
-      /isolated for ingress by shop\/default-deny, shop\/only-client; no rule allows TCP\/8080 from other\/client/,
+      /ingress shop\/backend-0: isolated by shop\/default-deny, shop\/only-client and no rule matches \(8080\/TCP from other\/client\)/,
     );
   });
 

@@ -14,7 +14,7 @@ import {
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
-import { citeField, listSome, locate, plural } from './explain-source.js';
+import { citeField, locate, plural } from './explain-source.js';
 
 export interface CheckOptions {
   file: string[];
@@ -131,7 +131,7 @@ export function formatCheck(check: EndpointCheck, c: Colors): string {
 }
 
 function pairPort(pair: PairCheck): string {
-  return `${pair.port.protocol}/${pair.verdict.port ?? pair.port.port}`;
+  return formatPortQuery({ protocol: pair.port.protocol, port: pair.verdict.port ?? pair.port.port });
 }
 
 function formatPair(pair: PairCheck): string[] {
@@ -155,12 +155,16 @@ function formatPair(pair: PairCheck): string[] {
   return lines;
 }
 
+/**
+ * One side in the words of SPEC "explain, lint, diff output": "not isolated", "isolated by
+ * ns/p1, ns/p2 and no rule matches", or the rules (policy, spec.ingress[i], file:line) that allow.
+ */
 function formatSide(side: SideVerdict, port: string, other: string): string {
   if (!side.applies) return 'outside address (no policy side)';
   if (!side.isolated) return `not isolated (no policy selects it for ${side.direction})`;
-  const by = `isolated for ${side.direction} by ${listSome(side.selectedBy.map((p) => p.id))}`;
+  const by = `isolated by ${side.selectedBy.map((p) => p.id).join(', ')}`;
   if (side.allowedBy.length === 0) {
-    return `${by}; no rule allows ${port} ${side.direction === 'ingress' ? 'from' : 'to'} ${other}`;
+    return `${by} and no rule matches (${port} ${side.direction === 'ingress' ? 'from' : 'to'} ${other})`;
   }
   const rules = side.allowedBy.map(
     (ref) => `${ref.policy.id} ${citeField(ref.policy.origin, ['spec', ref.direction, ref.ruleIndex])}`,

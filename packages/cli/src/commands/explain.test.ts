@@ -60,7 +60,7 @@ describe('netpol explain', () => {
     assert.match(r.stdout, /^NetworkPolicy shop\/only-client {2}\(policies\.yaml:7\)/);
     assert.match(
       r.stdout,
-      /spec\.ingress\[0\] \(policies\.yaml:14\): from pods labelled app=client in namespace default, on TCP\/http/,
+      /spec\.ingress\[0\] \(policies\.yaml:14\): from pods labelled app=client in namespace default, on http\/TCP/,
     );
     assert.match(r.stdout, /egress: IGNORED/);
   });
@@ -76,7 +76,7 @@ describe('netpol explain', () => {
     );
     assert.deepEqual(
       pod.ingress.rules.map((r: { policy: string; rule: string; ports: string[] }) => [r.policy, r.rule, r.ports]),
-      [['shop/only-client', 'spec.ingress[0]', ['TCP/http (8080 on shop/backend-0)']]],
+      [['shop/only-client', 'spec.ingress[0]', ['http/TCP (8080 on shop/backend-0)']]],
     );
     assert.equal(pod.egress.isolated, false);
     assert.deepEqual(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePortQuery } from './parse-port-query.js';
+import { formatPortQuery, parsePortQuery } from './parse-port-query.js';
 
 test('parsePortQuery accepts numbers, names and protocols', () => {
   const rows: [string, unknown][] = [
@@ -22,5 +22,17 @@ test('parsePortQuery accepts numbers, names and protocols', () => {
 test('parsePortQuery rejects what is not a port', () => {
   for (const text of ['0', '65536', '80/ICMP', 'HTTP', '-web', 'a-very-long-port-name', '', '80/']) {
     assert.equal(parsePortQuery(text).ok, false, text);
+  }
+});
+
+test('formatPortQuery prints what --port takes back (PORT/PROTO, as kubectl prints 80/TCP)', () => {
+  for (const query of [
+    { protocol: 'TCP', port: 80 },
+    { protocol: 'UDP', port: 'dns' },
+    { protocol: 'SCTP', port: 9000 },
+  ] as const) {
+    const text = formatPortQuery(query);
+    assert.equal(text, `${query.port}/${query.protocol}`);
+    assert.deepEqual(parsePortQuery(text), { ok: true, value: query });
   }
 });

@@ -31,7 +31,7 @@ export function parsePortQuery(text: string): PortQueryResult {
   };
 }
 
-/** `TCP/80`, `UDP/dns`: how reports name a port. */
+/** `80/TCP`, `dns/UDP`: how reports name a port (kubectl's order, and what `--port` takes). */
 export function formatPortQuery(query: PortQuery): string {
-  return `${query.protocol}/${query.port}`;
+  return `${query.port}/${query.protocol}`;
 }

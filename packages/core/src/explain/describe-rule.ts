@@ -4,7 +4,7 @@ import type { Direction, LabelSelectorModel, PeerModel, PodModel, PortModel, Rul
 
 /**
  * Policies in plain words, for `explain` and the web UI: "pods labelled app=frontend in
- * namespaces labelled access=frontend, on TCP/80". One function per element, so callers can
+ * namespaces labelled access=frontend, on 80/TCP". One function per element, so callers can
  * show peers and ports separately.
  */
 
@@ -47,15 +47,15 @@ export function describePeers(rule: RuleModel, policyNamespace: string): string[
 }
 
 /**
- * One `ports` entry: `TCP/80`, `TCP/8000-8080`, `every UDP port`, `TCP/http`; with `on`, a
- * named port shows what it is on that pod: `TCP/http (8080 on shop/web)` or `(not on shop/web)`.
+ * One `ports` entry: `80/TCP`, `8000-8080/TCP`, `every UDP port`, `http/TCP`; with `on`, a
+ * named port shows what it is on that pod: `http/TCP (8080 on shop/web)` or `(no such port on shop/web)`.
  */
 export function describePort(port: PortModel, on?: PodModel): string {
   if (port.port === undefined) return `every ${port.protocol} port`;
   if (typeof port.port === 'number') {
-    return `${port.protocol}/${port.port}${port.endPort !== undefined && port.endPort !== port.port ? `-${port.endPort}` : ''}`;
+    return `${port.port}${port.endPort !== undefined && port.endPort !== port.port ? `-${port.endPort}` : ''}/${port.protocol}`;
   }
-  const text = `${port.protocol}/${port.port}`;
+  const text = `${port.port}/${port.protocol}`;
   if (!on) return text;
   const found = on.ports.find((p) => p.name === port.port && p.protocol === port.protocol);
   return `${text} (${found ? `${found.port} on ${on.id}` : `no such port on ${on.id}`})`;
@@ -66,7 +66,7 @@ export function describePorts(rule: RuleModel, on?: PodModel): string[] {
   return rule.ports.map((port) => describePort(port, on));
 }
 
-/** "pods labelled app=frontend in namespaces labelled access=frontend, on TCP/80". */
+/** "pods labelled app=frontend in namespaces labelled access=frontend, on 80/TCP". */
 export function describeRule(rule: RuleModel, policyNamespace: string, on?: PodModel): string {
   return `${describePeers(rule, policyNamespace).join(' or ')}, on ${describePorts(rule, on).join(', ')}`;
 }

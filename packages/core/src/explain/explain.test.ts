@@ -79,7 +79,7 @@ describe('explainPolicy', () => {
   test('a rule in plain words', () => {
     assert.equal(
       explanation.ingress.rules[0].text,
-      'pods labelled app=frontend in namespaces labelled access=frontend, on TCP/80, TCP/http',
+      'pods labelled app=frontend in namespaces labelled access=frontend, on 80/TCP, http/TCP',
     );
     assert.equal(
       explanation.ingress.rules[1].text,
@@ -112,7 +112,7 @@ describe('explainPod', () => {
   });
 
   test('ingress rules resolve named ports on the pod itself', () => {
-    assert.deepEqual(explanation.ingress.rules[0].ports, ['TCP/80', 'TCP/http (8080 on shop/backend)']);
+    assert.deepEqual(explanation.ingress.rules[0].ports, ['80/TCP', 'http/TCP (8080 on shop/backend)']);
   });
 
   test('an unselected pod is not isolated', () => {
@@ -125,7 +125,7 @@ describe('explainPod', () => {
 
 describe('describe', () => {
   test('ports', () => {
-    assert.equal(describePort({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), 'TCP/8000-8080');
+    assert.equal(describePort({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), '8000-8080/TCP');
     assert.equal(describePort({ protocol: 'UDP', index: 0 }), 'every UDP port');
   });
   test('rules with every peer and namespace by name', () => {
@@ -146,7 +146,7 @@ spec:
       policy.egress.map((r) => describeRule(r, policy.namespace)),
       [
         'any destination (every pod and every outside address), on every port',
-        'pods labelled k8s-app=kube-dns in namespace kube-system, on UDP/53',
+        'pods labelled k8s-app=kube-dns in namespace kube-system, on 53/UDP',
         'every pod in namespace a or every pod in every namespace, on every port',
       ],
     );

@@ -19,7 +19,5 @@ export function matrixToJson(result: MatrixResult): MatrixJson {
   };
 }
 
-/** `80/TCP`, `http/UDP`. */
-export function matrixPortLabel(port: PortQuery): string {
-  return `${port.port}/${port.protocol}`;
-}
+/** `80/TCP`, `http/UDP` (the one port label of every report). */
+export { formatPortQuery as matrixPortLabel } from '../endpoints/parse-port-query.js';
