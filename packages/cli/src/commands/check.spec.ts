@@ -9,7 +9,7 @@ export const checkSpec: CommandSpec = {
     {
       flags: '--to <endpoint>',
       description:
-        'destination: ns/pod, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation: allowed only if all allow; no backends = denied)',
+        'destination: ns/pod, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation, none for a headless Service: allowed only if all allow; no backends = denied)',
     },
     { flags: '--port <port>', description: 'PORT[/PROTO]: number or container port name; TCP unless /UDP or /SCTP' },
     {

@@ -110,9 +110,13 @@ export function formatCheck(check: EndpointCheck, c: Colors): string {
     }
     const sp = check.servicePort;
     const translated =
-      role === 'destination' && sp
-        ? ` port ${sp.name ? `${sp.name} ` : ''}${sp.port}/${sp.protocol} -> targetPort ${sp.targetPort}`
-        : '';
+      role !== 'destination'
+        ? ''
+        : service.clusterIP === undefined
+          ? ' is headless (its name resolves to the pod addresses): the port is not translated'
+          : sp
+            ? ` port ${sp.name ? `${sp.name} ` : ''}${sp.port}/${sp.protocol} -> targetPort ${sp.targetPort}`
+            : '';
     lines.push(
       `  Service ${service.id}${translated}: judged on ${plural(endpoint.backends.length, 'backing pod')}; allowed only if every one allows`,
     );

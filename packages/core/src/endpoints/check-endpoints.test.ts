@@ -88,3 +88,39 @@ test('a targetPort name a backend lacks denies that backend', () => {
   assert.ok(result.ok && !result.value.allowed);
   assert.ok(result.value.pairs.every((p) => p.verdict.note === 'named-port-unresolved'));
 });
+
+const HEADLESS = `
+---
+apiVersion: v1
+kind: Service
+metadata: {name: backend-headless, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: backend}
+  ports: [{name: web, port: 80, targetPort: http}]
+`;
+
+test('a headless Service is not translated: the asked port reaches the pods as is', () => {
+  const rows: [port: string, pairPort: number | undefined, allowed: boolean][] = [
+    // curl backend-headless:8080 connects to <pod IP>:8080, which only-client admits.
+    ['8080', 8080, true],
+    // curl backend-headless:80 connects to <pod IP>:80: no DNAT to targetPort, so denied.
+    ['80', 80, false],
+    // A named port resolves on each pod, as for a pod destination.
+    ['http', 8080, true],
+  ];
+  for (const [port, pairPort, allowed] of rows) {
+    const result = check(SHOP + ONLY_8080 + HEADLESS, 'default/client', 'backend-headless.shop', port);
+    assert.ok(result.ok, port);
+    assert.equal(result.value.allowed, allowed, port);
+    assert.deepEqual(
+      result.value.pairs.map((p) => p.verdict.port),
+      [pairPort, pairPort],
+      port,
+    );
+  }
+  // The Service port of that number is still reported.
+  const named = check(SHOP + ONLY_8080 + HEADLESS, 'default/client', 'backend-headless.shop', '80');
+  assert.ok(named.ok);
+  assert.equal(named.value.servicePort?.name, 'web');
+});

@@ -42,8 +42,11 @@ export function formatServicePort(port: ServicePortModel): string {
  * Judge `from` → `to` on `port`. A Service destination is judged on each backing pod after
  * translation of the Service port to its `targetPort` (a number, or a name resolved on each
  * backing pod by the engine), as CNIs see the packet after kube-proxy's DNAT; it is allowed
- * only when it has backends and every backend allows. A Service source is judged as each of
- * its backing pods. An unknown Service port is an error (bad input), not a denial.
+ * only when it has backends and every backend allows. A headless Service (`clusterIP: None`)
+ * has no DNAT: its DNS name resolves to the pods' own addresses, so the asked port reaches
+ * the pods unchanged (a Service port of that number or name is still reported). A Service
+ * source is judged as each of its backing pods. An unknown port of a Service with a
+ * ClusterIP is an error (bad input), not a denial.
  */
 export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, port: PortQuery): EndpointCheckResult {
   let servicePort: ServicePortModel | undefined;
@@ -53,7 +56,8 @@ export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, por
       (p) =>
         p.protocol === port.protocol && (typeof port.port === 'number' ? p.port === port.port : p.name === port.port),
     );
-    if (!servicePort) {
+    const headless = to.service.clusterIP === undefined;
+    if (!servicePort && !headless) {
       const known = to.service.ports.map((p) => `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}`);
       return {
         ok: false,
@@ -64,7 +68,7 @@ export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, por
         candidates: known,
       };
     }
-    destinationPort = { protocol: servicePort.protocol, port: servicePort.targetPort };
+    if (servicePort && !headless) destinationPort = { protocol: servicePort.protocol, port: servicePort.targetPort };
   }
   const sources = peersOf(from);
   const destinations = peersOf(to);
