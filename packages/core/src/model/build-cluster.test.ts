@@ -114,6 +114,34 @@ spec: {containers: [{name: c, image: i}]}
     );
   });
 
+  it('infers the CronJob from the Job name when neither is in the input (kubectl get pods)', () => {
+    const pod = (name: string, job: string) => `
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: ops
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: ${job}, uid: u, controller: true}]
+spec: {containers: [{name: c, image: i}]}
+`;
+    const c = clusterFromYaml(
+      pod('nightly-29384712-x1', 'nightly-29384712') +
+        pod('nightly-29384772-x2', 'nightly-29384772') +
+        pod('backup-20261125-x3', 'backup-20261125') +
+        pod('migrate-2-x4', 'migrate-2'),
+    );
+    assert.deepEqual(
+      c.pods.map((p) => [p.name, p.workload?.id]),
+      [
+        ['backup-20261125-x3', 'ops/backup-20261125[Job]'],
+        ['migrate-2-x4', 'ops/migrate-2[Job]'],
+        ['nightly-29384712-x1', 'ops/nightly[CronJob]'],
+        ['nightly-29384772-x2', 'ops/nightly[CronJob]'],
+      ],
+    );
+  });
+
   it('creates referenced namespaces implicitly with only the name label', () => {
     const c = clusterFromYaml(`
 apiVersion: v1

@@ -97,9 +97,12 @@ export function buildCluster(objects: readonly LoadedObject[], options: BuildOpt
       if (hash && name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: name.slice(0, -hash.length - 1) };
     }
     if (!self && kind === 'Job') {
-      // A CronJob names its Jobs `<cronjob>-<scheduled minutes>`.
-      const match = /^(.+)-\d+$/.exec(name);
+      // A CronJob names its Jobs `<cronjob>-<scheduled time in minutes since the epoch>`.
+      // Without the CronJob in the input (`kubectl get pods -o json`), trust only a number of
+      // minutes between 2017 and 2046, so a dated one-off Job (`backup-20261125`) stays a Job.
+      const match = /^(.+)-(\d+)$/.exec(name);
       if (match && workloadObjects.has(`${ns}/CronJob/${match[1]}`)) return { kind: 'CronJob', name: match[1] };
+      if (match && isScheduledMinutes(match[2])) return { kind: 'CronJob', name: match[1] };
     }
     return { kind, name };
   };
@@ -316,6 +319,12 @@ function containerPorts(podSpec: Obj): ContainerPortModel[] {
     }
   }
   return out;
+}
+
+/** 25,000,000 minutes after the epoch is mid-2017, 40,000,000 is 2046. */
+function isScheduledMinutes(digits: string): boolean {
+  const minutes = Number(digits);
+  return digits.length === 8 && minutes >= 25_000_000 && minutes < 40_000_000;
 }
 
 function replicasOf(o: LoadedObject): number {
