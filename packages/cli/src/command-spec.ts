@@ -53,3 +53,10 @@ export function outputOption(choices: readonly string[], fallback: string): Opti
     default: fallback,
   };
 }
+
+/** `-n`: the namespace of bare endpoint names and of objects that name none (as kubectl's). */
+export const namespaceOption: OptionSpec = {
+  flags: '-n, --namespace <ns>',
+  description: 'namespace of bare names and of objects that name none',
+  default: 'default',
+};

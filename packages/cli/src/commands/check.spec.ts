@@ -1,4 +1,4 @@
-import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { type CommandSpec, fileOptions, namespaceOption, outputOption } from '../command-spec.js';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
@@ -12,11 +12,7 @@ export const checkSpec: CommandSpec = {
         'destination: ns/pod, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation, none for a headless Service: allowed only if all allow; no backends = denied)',
     },
     { flags: '--port <port>', description: 'PORT[/PROTO]: number or container port name; TCP unless /UDP or /SCTP' },
-    {
-      flags: '-n, --namespace <ns>',
-      description: 'namespace of bare names and of objects that name none',
-      default: 'default',
-    },
+    namespaceOption,
     outputOption(['text', 'json'], 'text'),
   ],
   examples: [

@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from '../io.js';
-import { run } from '../run.js';
+import { runCli as runCliWith } from '../test-helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('./check-fixtures/', import.meta.url));
 
-async function runCli(argv: string[], stdin = '') {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: {
-      write: (s) => {
-        stdout += s;
-      },
-    },
-    stderr: {
-      write: (s) => {
-        stderr += s;
-      },
-    },
-    readStdin: async () => stdin,
-    cwd: FIXTURES,
-    env: { NO_COLOR: '1' },
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
+function runCli(argv: string[], stdin = '') {
+  return runCliWith(argv, { stdin, cwd: FIXTURES, env: { NO_COLOR: '1' } });
 }
 
 const FILES = ['-f', 'shop.yaml', '-f', 'policies.yaml'];

@@ -1,4 +1,4 @@
-import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { type CommandSpec, fileOptions, namespaceOption, outputOption } from '../command-spec.js';
 
 export const explainSpec: CommandSpec = {
   name: 'explain',
@@ -7,11 +7,7 @@ export const explainSpec: CommandSpec = {
     ...fileOptions,
     { flags: '--pod <ns/name>', description: 'explain one pod (also ns/name[Kind] for a workload)' },
     { flags: '--policy <ns/name>', description: 'explain one NetworkPolicy (default: every policy)' },
-    {
-      flags: '-n, --namespace <ns>',
-      description: 'namespace of bare names and of objects that name none',
-      default: 'default',
-    },
+    namespaceOption,
     outputOption(['text', 'json'], 'text'),
   ],
   examples: [

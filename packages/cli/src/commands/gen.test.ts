@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Io } from '../io.js';
 import { run } from '../run.js';
+import { fakeIo as fakeIoWith } from '../test-helpers.js';
 
 function fakeIo(stdin = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: { write: (s) => void out.push(s) },
-    stderr: { write: (s) => void err.push(s) },
-    readStdin: async () => stdin,
-    cwd: process.cwd(),
-    env: {},
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+  return fakeIoWith({ stdin });
 }
 
 const SMALL = ['--namespaces', '3', '--workloads-per-ns', '5', '--replicas', '2', '--policies', '30', '--seed', '9'];

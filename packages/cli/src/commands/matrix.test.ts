@@ -3,21 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Io } from '../io.js';
 import { run } from '../run.js';
-
-function fakeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    stdout: { write: (s) => void out.push(s), isTTY: options.tty },
-    stderr: { write: (s) => void err.push(s) },
-    readStdin: async () => options.stdin ?? '',
-    cwd: process.cwd(),
-    env: options.env ?? {},
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+import { fakeIo } from '../test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netpol-matrix-'));
 const FILE = join(dir, 'cluster.yaml');

@@ -1,0 +1,31 @@
+import type { Io } from './io.js';
+import { run } from './run.js';
+
+export interface FakeIoOptions {
+  stdin?: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  /** stdout claims to be a terminal (colour on unless NO_COLOR). */
+  tty?: boolean;
+}
+
+/** An Io that captures what a command writes (tests call commands in-process). */
+export function fakeIo(options: FakeIoOptions = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdout: { write: (s) => void out.push(s), isTTY: options.tty },
+    stderr: { write: (s) => void err.push(s) },
+    readStdin: async () => options.stdin ?? '',
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? {},
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+/** `netpol ...argv` in-process: exit code and what it printed. */
+export async function runCli(argv: readonly string[], options: FakeIoOptions = {}) {
+  const f = fakeIo(options);
+  const code = await run(argv, f.io);
+  return { code, stdout: f.stdout(), stderr: f.stderr() };
+}
