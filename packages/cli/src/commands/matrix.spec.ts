@@ -14,7 +14,12 @@ export const matrixSpec: CommandSpec = {
       repeatable: true,
     },
     { flags: '--external <ip>', description: 'add an outside address as an endpoint (repeatable)', repeatable: true },
-    { flags: '-n, --namespace <ns>', description: 'only endpoints in this namespace (repeatable)', repeatable: true },
+    {
+      flags: '-n, --namespace <ns>',
+      description:
+        'only endpoints in this namespace (repeatable); one -n is also the namespace of objects that name none',
+      repeatable: true,
+    },
     { flags: '--per-pod', description: 'list every replica instead of one endpoint per workload' },
     outputOption(MATRIX_OUTPUTS, 'table'),
   ],

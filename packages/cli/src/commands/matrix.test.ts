@@ -108,6 +108,23 @@ describe('netpol matrix', () => {
     assert.match(g.stderr(), /nowhere/);
   });
 
+  test('one -n is also the namespace of objects that name none, as kubectl -n', async () => {
+    const yaml = `apiVersion: v1
+kind: Pod
+metadata: { name: a }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: b, namespace: other }
+`;
+    const one = fakeIo({ stdin: yaml });
+    assert.equal(await run(['matrix', '-f', '-', '-n', 'shop', '-o', 'json'], one.io), 0);
+    assert.deepEqual(JSON.parse(one.stdout()).endpoints, ['shop/a']);
+    const two = fakeIo({ stdin: yaml });
+    assert.equal(await run(['matrix', '-f', '-', '-n', 'default', '-n', 'other', '-o', 'json'], two.io), 0);
+    assert.deepEqual(JSON.parse(two.stdout()).endpoints, ['default/a', 'other/b']);
+  });
+
   test('table: colour only on a TTY without NO_COLOR', async () => {
     const esc = '\u001b[';
     const tty = fakeIo({ tty: true });

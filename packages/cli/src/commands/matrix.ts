@@ -31,7 +31,11 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
     if (!asked.some((q) => q.port === parsed.value.port && q.protocol === parsed.value.protocol))
       asked.push(parsed.value);
   }
-  const { cluster } = await loadInput({ file: options.file, recursive: options.recursive }, io);
+  // One -n works in that namespace, as kubectl's -n: objects that name none belong to it.
+  const namespaces = options.namespace ?? [];
+  const { cluster } = await loadInput({ file: options.file, recursive: options.recursive }, io, {
+    defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
+  });
   const listed = listMatrixEndpoints(cluster, {
     perPod: options.perPod,
     namespaces: options.namespace,
