@@ -2,6 +2,8 @@
 export interface OutStream {
   write(text: string): void;
   isTTY?: boolean;
+  /** Terminal width, when a terminal. */
+  columns?: number;
 }
 
 export interface Io {

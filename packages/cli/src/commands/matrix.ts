@@ -65,6 +65,8 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   };
   renderMatrix(result, options.output, write, {
     style: { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold },
+    // On a terminal, a wide grid is cut into column blocks that fit; files get whole rows.
+    width: io.stdout.isTTY ? io.stdout.columns : undefined,
   });
   flush();
   return 0;

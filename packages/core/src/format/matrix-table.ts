@@ -14,6 +14,11 @@ export interface TableOptions {
   style?: TableStyle;
   /** Longest endpoint name before it is shortened in the middle (default 40). */
   nameWidth?: number;
+  /**
+   * Widest line (the CLI passes the terminal's width); a grid wider than that is cut into
+   * blocks of destination columns, each under the row names again. Unlimited by default.
+   */
+  width?: number;
 }
 
 const PLAIN: TableStyle = { allowed: (s) => s, denied: (s) => s, dim: (s) => s, bold: (s) => s };
@@ -36,17 +41,26 @@ export function renderMatrixTable(result: MatrixResult, write: Write, options: T
     write('no endpoints (no pods in the input, or none in the chosen namespaces)\n');
     return;
   }
+  const prefixWidth = numberWidth + 1 + nameWidth + 2;
+  const perBlock =
+    options.width && options.width > prefixWidth
+      ? Math.max(1, Math.floor((options.width - prefixWidth + 1) / (numberWidth + 1)))
+      : n;
   result.ports.forEach((port, p) => {
     if (p > 0) write('\n');
     write(
       `${style.bold(`port ${matrixPortLabel(port)}`)}  ${style.dim(`rows: from, columns: to  ${CELL.allowed} allowed  ${CELL.denied} denied  ${CELL.none} n/a`)}\n`,
     );
-    const header = Array.from({ length: n }, (_, j) => String(j).padStart(numberWidth)).join(' ');
-    write(`${' '.repeat(numberWidth + 1 + nameWidth)}  ${style.dim(header)}\n`);
-    for (let i = 0; i < n; i++) {
-      const cells = new Array<string>(n);
-      for (let j = 0; j < n; j++) cells[j] = color(result.allowed(i, j, p));
-      write(`${String(i).padStart(numberWidth)} ${names[i].padEnd(nameWidth)}  ${cells.join(' ')}\n`);
+    for (let from = 0; from < n; from += perBlock) {
+      const to = Math.min(n, from + perBlock);
+      if (perBlock < n) write(`${from > 0 ? '\n' : ''}${style.dim(`columns ${from}-${to - 1} of ${n}`)}\n`);
+      const header = Array.from({ length: to - from }, (_, k) => String(from + k).padStart(numberWidth)).join(' ');
+      write(`${' '.repeat(prefixWidth)}${style.dim(header)}\n`);
+      for (let i = 0; i < n; i++) {
+        const cells = new Array<string>(to - from);
+        for (let j = from; j < to; j++) cells[j - from] = color(result.allowed(i, j, p));
+        write(`${String(i).padStart(numberWidth)} ${names[i].padEnd(nameWidth)}  ${cells.join(' ')}\n`);
+      }
     }
   });
 }

@@ -206,6 +206,34 @@ describe('matrix renderers', () => {
     assert.equal(truncateMiddle('short', 20), 'short');
   });
 
+  test('table: a width cuts the grid into column blocks that hold the same cells', () => {
+    const width = 22;
+    const text = renderToString((w) => renderMatrix(result, 'table', w, { width, nameWidth: 12 }));
+    const lines = text.split('\n');
+    const grid = lines.filter((l) => !l.startsWith('port '));
+    assert.ok(
+      grid.every((l) => [...l].length <= width),
+      grid.find((l) => [...l].length > width),
+    );
+    const n = result.endpoints.length;
+    const table = emptyTable(result, false);
+    let p = -1;
+    let columns: number[] = [];
+    for (const line of lines) {
+      if (line.startsWith('port ')) p++;
+      else if (/^ +\d+( +\d+)*$/.test(line)) columns = line.trim().split(/ +/).map(Number);
+      else if (/^\d+ /.test(line)) {
+        const i = Number(line.split(' ')[0]);
+        const cells = line.trimEnd().split(/\s+/).slice(-columns.length);
+        columns.forEach((j, k) => {
+          table[p][i][j] = cells[k] === '·' ? null : cells[k] === '✓';
+        });
+      }
+    }
+    assert.ok(columns.length < n, 'the sample must need more than one block');
+    assert.deepEqual(table, expected);
+  });
+
   test('every format renders an empty matrix without failing', () => {
     const empty = computeMatrix(clusterFromYaml(YAML), { endpoints: [], ports: PORTS });
     for (const format of MATRIX_FORMATS) assert.ok(renderToString((w) => renderMatrix(empty, format, w)).length > 0);
