@@ -83,12 +83,14 @@ function buildCommand(spec: CommandSpec, io: Io, setExit: (code: number) => void
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;
     command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
   }
+  const repeatable = new Set((spec.options ?? []).filter((o) => o.repeatable).map((o) => o.flags));
   for (const opt of spec.options ?? []) {
     const option = new Option(opt.flags, opt.description);
     if (opt.choices) option.choices([...opt.choices]);
     if (opt.repeatable) {
       option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-      option.default(opt.default ?? []);
+      // An empty list is filled in after parsing, so --help does not print "(default: [])".
+      if (opt.default !== undefined) option.default(opt.default);
     } else if (opt.default !== undefined) {
       option.default(opt.default);
     }
@@ -105,6 +107,10 @@ function buildCommand(spec: CommandSpec, io: Io, setExit: (code: number) => void
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2);
       const options = { ...root.opts(), ...cmd.optsWithGlobals() };
+      for (const option of cmd.options) {
+        const key = option.attributeName();
+        if (repeatable.has(option.flags) && options[key] === undefined) options[key] = [];
+      }
       setExit(await runSpec({ args, options, io }));
     });
   }
