@@ -66,6 +66,13 @@ describe('netpol explain', () => {
     );
   });
 
+  test('a workload without replicas is explained as its pod template, not as a replica of itself', async () => {
+    const r = await runCli(['explain', ...FILES, '--pod', 'shop/backend[StatefulSet]']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^StatefulSet shop\/backend\[StatefulSet\] {2}\(no replicas: its pod template; no address;/);
+    assert.doesNotMatch(r.stdout, /replica of/);
+  });
+
   test('no policies: says every pod is open', async () => {
     const r = await runCli(['explain', '-f', 'shop.yaml', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);

@@ -125,8 +125,10 @@ function formatPolicyDirection(policy: PolicyModel, d: PolicyDirectionExplanatio
 }
 
 function podHeader(pod: PodModel): string {
+  // A workload without replicas is explained on its pod template, which has the workload's id.
+  const template = pod.workload !== undefined && pod.workload.id === pod.id;
   const facts = [
-    pod.workload ? `replica of ${pod.workload.id}` : undefined,
+    template ? 'no replicas: its pod template' : pod.workload ? `replica of ${pod.workload.id}` : undefined,
     pod.ips.length > 0 ? pod.ips.join(', ') : 'no address',
     pod.ports.length > 0
       ? `ports ${pod.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ')}`
@@ -137,7 +139,7 @@ function podHeader(pod: PodModel): string {
           .join(',')}`
       : 'no labels',
   ].filter((f): f is string => f !== undefined);
-  return `Pod ${pod.id}  (${facts.join('; ')})`;
+  return `${template ? pod.workload?.kind : 'Pod'} ${pod.id}  (${facts.join('; ')})`;
 }
 
 function formatPod(e: PodExplanation, c: Colors): string {
