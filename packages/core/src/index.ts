@@ -83,6 +83,8 @@ export {
   parseCidr,
   parseIp,
 } from './model/cidr.js';
+export type { SourceLocation } from './model/origin-location.js';
+export { originLocation } from './model/origin-location.js';
 export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
 export type * from './model/types.js';

@@ -5,6 +5,7 @@ import {
   type EndpointCheck,
   type EndpointError,
   formatPortQuery,
+  originLocation,
   type PairCheck,
   type Peer,
   parsePortQuery,
@@ -14,7 +15,7 @@ import {
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
-import { citeField, locate, plural } from './explain-source.js';
+import { citeField, plural } from './explain-source.js';
 
 export interface CheckOptions {
   file: string[];
@@ -196,7 +197,7 @@ function sideToJson(side: SideVerdict, subject: Peer) {
     isolated: side.isolated,
     selectedBy: side.selectedBy.map((p) => p.id),
     allowedBy: side.allowedBy.map((ref) => {
-      const where = locate(ref.policy.origin, ['spec', ref.direction, ref.ruleIndex]);
+      const where = originLocation(ref.policy.origin, ['spec', ref.direction, ref.ruleIndex]);
       return {
         policy: ref.policy.id,
         rule: `spec.${ref.direction}[${ref.ruleIndex}]`,

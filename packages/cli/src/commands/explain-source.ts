@@ -1,17 +1,4 @@
-import { type FieldPath, formatPath, type Origin, positionOf } from '@netpol/core';
-
-export interface SourceLocation {
-  file: string;
-  line: number;
-}
-
-/** file:line of a field of a model element's object (derived late, STYLE.md). */
-export function locate(origin: Origin | undefined, path: FieldPath): SourceLocation | undefined {
-  if (!origin) return undefined;
-  const range = origin.object.locate([...origin.path, ...path]);
-  if (!range) return undefined;
-  return { file: origin.object.source.name, line: positionOf(origin.object.source, range[0]).line };
-}
+import { type FieldPath, formatPath, type Origin, originLocation, type SourceLocation } from '@netpol/core';
 
 /** `file:line`, or '' when unknown. */
 export function formatLocation(location: SourceLocation | undefined): string {
@@ -20,7 +7,7 @@ export function formatLocation(location: SourceLocation | undefined): string {
 
 /** `spec.ingress[1] (policies.yaml:12)`. */
 export function citeField(origin: Origin | undefined, path: FieldPath): string {
-  const where = formatLocation(locate(origin, path));
+  const where = formatLocation(originLocation(origin, path));
   return `${formatPath(path)}${where ? ` (${where})` : ''}`;
 }
 

@@ -4,6 +4,7 @@ import {
   explainPod,
   explainPolicy,
   formatPath,
+  originLocation,
   type PodDirectionExplanation,
   type PodExplanation,
   type PodModel,
@@ -18,7 +19,7 @@ import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
 import { endpointError } from './check.js';
-import { citeField, formatLocation, listSome, locate, plural } from './explain-source.js';
+import { citeField, formatLocation, listSome, plural } from './explain-source.js';
 
 export interface ExplainOptions {
   file: string[];
@@ -96,7 +97,7 @@ function ruleMatches(rule: RuleExplanation): string {
 
 function formatPolicy(e: PolicyExplanation, c: Colors): string {
   const { policy } = e;
-  const where = formatLocation(locate(policy.origin, []));
+  const where = formatLocation(originLocation(policy.origin, []));
   const lines = [`${c.bold(`NetworkPolicy ${policy.id}`)}${where ? `  (${where})` : ''}`];
   lines.push(
     `  selects ${e.selectorText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podList(e.selects.map((p) => p.id))}`,
@@ -155,7 +156,8 @@ function formatPodDirection(d: PodDirectionExplanation, c: Colors): string[] {
     lines.push(`  ${d.direction}: not isolated (no policy selects it for ${d.direction}): ${everyone} on every port`);
   } else {
     const by = d.selectedBy.map(
-      (p) => `${p.id}${formatLocation(locate(p.origin, [])) ? ` (${formatLocation(locate(p.origin, []))})` : ''}`,
+      (p) =>
+        `${p.id}${formatLocation(originLocation(p.origin, [])) ? ` (${formatLocation(originLocation(p.origin, []))})` : ''}`,
     );
     lines.push(`  ${d.direction}: isolated by ${by.join(', ')}`);
     if (d.rules.length === 0) {
@@ -182,7 +184,7 @@ function formatPodDirection(d: PodDirectionExplanation, c: Colors): string[] {
 }
 
 function ruleToJson(policy: PolicyModel, rule: RuleExplanation) {
-  const where = locate(policy.origin, rule.path);
+  const where = originLocation(policy.origin, rule.path);
   return {
     rule: formatPath(rule.path),
     file: where?.file ?? null,
@@ -196,7 +198,7 @@ function ruleToJson(policy: PolicyModel, rule: RuleExplanation) {
 }
 
 function policyRef(policy: PolicyModel) {
-  const where = locate(policy.origin, []);
+  const where = originLocation(policy.origin, []);
   return { id: policy.id, file: where?.file ?? null, line: where?.line ?? null };
 }
 
