@@ -93,9 +93,16 @@ export function formatCheck(check: EndpointCheck, c: Colors): string {
   const lines: string[] = [];
   const verdict = check.allowed ? c.green(c.bold('ALLOWED')) : c.red(c.bold('DENIED'));
   lines.push(`${verdict}: ${check.from.id} -> ${check.to.id} on ${formatPortQuery(check.port)}`);
-  for (const endpoint of [check.from, check.to]) {
-    const note = describeEndpoint(endpoint);
-    if (note) lines.push(`  ${c.dim(note)}`);
+  if (check.reason === 'between-replicas') {
+    const [pair] = check.pairs;
+    lines.push(
+      `  ${c.dim(`${check.from.id} to itself: judged between two of its replicas, ${peerName(pair.source)} -> ${peerName(pair.destination)} (each pod may always reach itself)`)}`,
+    );
+  } else {
+    for (const endpoint of [check.from, check.to]) {
+      const note = describeEndpoint(endpoint);
+      if (note) lines.push(`  ${c.dim(note)}`);
+    }
   }
   for (const [role, endpoint] of [
     ['destination', check.to],

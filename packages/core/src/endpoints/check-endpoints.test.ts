@@ -124,3 +124,35 @@ test('a headless Service is not translated: the asked port reaches the pods as i
   assert.ok(named.ok);
   assert.equal(named.value.servicePort?.name, 'web');
 });
+
+const DENY_ALL = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: shop}
+spec:
+  podSelector: {}
+`;
+
+test('a workload to itself is judged between two replicas, not as a pod reaching itself', () => {
+  const result = check(SHOP + DENY_ALL, 'shop/backend[Deployment]', 'shop/backend[Deployment]', '8080');
+  assert.ok(result.ok);
+  assert.equal(result.value.reason, 'between-replicas');
+  assert.equal(result.value.allowed, false);
+  const [pair] = result.value.pairs;
+  assert.deepEqual(
+    [pair.source, pair.destination].map((p) => p.kind === 'pod' && p.pod.id),
+    ['shop/backend-0', 'shop/backend-1'],
+  );
+  assert.deepEqual(
+    pair.verdict.ingress.selectedBy.map((p) => p.id),
+    ['shop/deny-all'],
+  );
+  // A pod named to itself stays self-traffic.
+  const self = check(SHOP + DENY_ALL, 'shop/backend-0', 'shop/backend-0', '8080');
+  assert.ok(self.ok);
+  assert.deepEqual(
+    [self.value.allowed, self.value.reason, self.value.pairs[0].verdict.note],
+    [true, undefined, 'self'],
+  );
+});

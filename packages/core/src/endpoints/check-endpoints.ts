@@ -13,7 +13,12 @@ export interface PairCheck {
 
 export type EndpointCheckReason =
   /** The Service has no selector or no pod matches it: nothing can answer. */
-  'service-no-backends';
+  | 'service-no-backends'
+  /**
+   * `from` and `to` are the same workload with two or more replicas: judged from its first
+   * replica to its second (replicas talking to each other), not as a pod reaching itself.
+   */
+  | 'between-replicas';
 
 export interface EndpointCheck {
   allowed: boolean;
@@ -72,6 +77,14 @@ export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, por
   }
   const sources = peersOf(from);
   const destinations = peersOf(to);
+  // "Can backend reach backend?" asks whether its replicas reach each other: a pod reaching
+  // itself is always allowed, so first replica -> first replica would answer nothing.
+  const replicas =
+    from.kind === 'pod' && to.kind === 'pod' && from.workload && from.workload.id === to.workload?.id
+      ? from.workload.pods
+      : [];
+  const betweenReplicas = replicas.length > 1;
+  if (betweenReplicas) destinations[0] = { kind: 'pod', pod: replicas[1] };
   const pairs: PairCheck[] = [];
   for (const source of sources) {
     for (const destination of destinations) {
@@ -92,6 +105,7 @@ export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, por
   };
   if (servicePort) check.servicePort = servicePort;
   if (pairs.length === 0) check.reason = 'service-no-backends';
+  else if (betweenReplicas) check.reason = 'between-replicas';
   return { ok: true, value: check };
 }
 
