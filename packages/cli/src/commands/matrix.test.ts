@@ -125,6 +125,17 @@ metadata: { name: b, namespace: other }
     assert.deepEqual(JSON.parse(two.stdout()).endpoints, ['default/a', 'other/b']);
   });
 
+  test('--external at a pod address: a note says it is judged as an outside host', async () => {
+    const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.0.0.5}\n';
+    const f = fakeIo({ stdin: yaml });
+    assert.equal(await run(['matrix', '-f', '-', '--external', '10.0.0.5', '-o', 'json'], f.io), 0);
+    assert.deepEqual(JSON.parse(f.stdout()).endpoints, ['x/a', '10.0.0.5']);
+    assert.match(f.stderr(), /note: --external 10\.0\.0\.5 is the address of pod x\/a/);
+    const g = fakeIo({ stdin: yaml });
+    assert.equal(await run(['matrix', '-f', '-', '--external', '203.0.113.1', '-o', 'json'], g.io), 0);
+    assert.equal(g.stderr(), '');
+  });
+
   test('table: colour only on a TTY without NO_COLOR', async () => {
     const esc = '\u001b[';
     const tty = fakeIo({ tty: true });

@@ -1,9 +1,11 @@
 import {
   computeMatrix,
   defaultMatrixPorts,
+  formatIp,
   listMatrixEndpoints,
   type MatrixFormat,
   type PortQuery,
+  parseIp,
   parsePortQuery,
   renderMatrix,
 } from '@netpol/core';
@@ -42,6 +44,21 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
     externals: options.external,
   });
   if (!listed.ok) throw new UsageError(`invalid --external "${listed.invalidIp}": expected an IPv4 or IPv6 address`);
+  for (const endpoint of listed.endpoints) {
+    if (endpoint.kind !== 'external') continue;
+    // Outside addresses are judged as outside hosts: selectors never match them.
+    const pod = cluster.pods.find((p) =>
+      p.ips.some((ip) => {
+        const parsed = parseIp(ip);
+        return parsed !== undefined && formatIp(parsed) === endpoint.ip;
+      }),
+    );
+    if (pod) {
+      io.stderr.write(
+        `netpol matrix: note: --external ${endpoint.ip} is the address of pod ${pod.id}; it is judged as an outside host (only ipBlocks match it), not as that pod\n`,
+      );
+    }
+  }
   for (const ns of options.namespace ?? []) {
     if (!listed.endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
       io.stderr.write(`netpol matrix: note: no pods in namespace "${ns}"\n`);
