@@ -1,0 +1,91 @@
+import { listEndpoints } from '../diff/endpoints.js';
+import { createInterimEngine } from '../diff/interim-engine.js';
+import type { Engine } from '../engine/types.js';
+import type { Issue, Severity } from '../issues.js';
+import { describeObject, type LoadedObject } from '../load/loaded-object.js';
+import type { ClusterModel } from '../model/types.js';
+import { LINT_RULES } from './registry.js';
+import type { LintContext, LintRule } from './types.js';
+
+/** Per-object opt-out: `metadata.annotations["netpol.dev/lint-disable"]: "rule-a,rule-b"` (or `all`). */
+export const LINT_DISABLE_ANNOTATION = 'netpol.dev/lint-disable';
+
+export interface LintOptions {
+  /** Rule ids to skip (`--disable`). Unknown ids are the caller's usage error. */
+  disable?: readonly string[];
+  /** Engine factory (default: the interim engine); rules ask it the connectivity questions. */
+  createEngine?: (cluster: ClusterModel) => Engine;
+  /** Rules to run (default: all of LINT_RULES). */
+  rules?: readonly LintRule[];
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+
+/**
+ * Run the lint rules over a loaded cluster. Findings are Issues (`code` = rule id) pointing
+ * at the offending field's source range, sorted by file, position and rule. Objects can opt
+ * out per rule with the netpol.dev/lint-disable annotation.
+ */
+export function runLint(
+  input: { cluster: ClusterModel; objects?: readonly LoadedObject[] },
+  options: LintOptions = {},
+): Issue[] {
+  const createEngine = options.createEngine ?? createInterimEngine;
+  const endpoints = listEndpoints(input.cluster);
+  const ctx: LintContext = {
+    cluster: input.cluster,
+    engine: createEngine(input.cluster),
+    createEngine,
+    endpoints,
+    hasPods: endpoints.length > 0,
+    objects: input.objects ?? [],
+  };
+  const disabled = new Set(options.disable ?? []);
+  const findings: Issue[] = [];
+  for (const rule of options.rules ?? LINT_RULES) {
+    if (disabled.has(rule.id)) continue;
+    rule.check(ctx, (f) => {
+      if (optedOut(f.object, rule.id)) return;
+      findings.push({
+        code: rule.id,
+        severity: f.severity ?? rule.severity,
+        path: f.path,
+        message: f.message,
+        file: f.object.source.name,
+        range: f.object.locate(f.path),
+        object: describeObject(f.object),
+      });
+    });
+  }
+  const order = new Map((options.rules ?? LINT_RULES).map((r, i) => [r.id, i]));
+  return findings.sort(
+    (a, b) =>
+      cmp(a.file ?? '', b.file ?? '') ||
+      (a.range?.[0] ?? 0) - (b.range?.[0] ?? 0) ||
+      (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0) ||
+      cmp(a.message, b.message),
+  );
+}
+
+/** Rule ids an object opts out of (`all` or `*` = every rule). */
+export function disabledRulesOf(object: LoadedObject): string[] {
+  const meta = object.value.metadata;
+  if (!meta || typeof meta !== 'object') return [];
+  const annotations = (meta as Record<string, unknown>).annotations;
+  if (!annotations || typeof annotations !== 'object') return [];
+  const value = (annotations as Record<string, unknown>)[LINT_DISABLE_ANNOTATION];
+  if (typeof value !== 'string') return [];
+  return value
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function optedOut(object: LoadedObject, id: string): boolean {
+  const ids = disabledRulesOf(object);
+  return ids.includes(id) || ids.includes('all') || ids.includes('*');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
