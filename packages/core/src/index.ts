@@ -1,5 +1,16 @@
+// lint and diff (branch lintdiff)
+export type { Endpoint } from './diff/endpoints.js';
+export { listEndpoints } from './diff/endpoints.js';
+export { createInterimEngine } from './diff/interim-engine.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';
+export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
+export { canonicalPolicy } from './lint/canonical.js';
+export { findLintRule, LINT_RULES } from './lint/registry.js';
+export type { LintOptions } from './lint/run-lint.js';
+export { disabledRulesOf, LINT_DISABLE_ANNOTATION, runLint, SEVERITY_RANK } from './lint/run-lint.js';
+export type { LintContext, LintReport, LintRule } from './lint/types.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
@@ -31,5 +42,3 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
-export type * from './engine/types.js';
-export { naiveAllowed } from './engine/naive-evaluator.js';

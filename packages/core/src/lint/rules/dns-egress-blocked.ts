@@ -95,7 +95,7 @@ export const dnsEgressBlocked: LintRule = {
       const blocked = !group.udp && !group.tcp ? 'on UDP 53 or TCP 53' : !group.udp ? 'on UDP 53' : 'on TCP 53';
       const effect = group.udp
         ? 'answers too large for UDP (retried over TCP) fail'
-        : 'name lookups such as backend.NS.svc.cluster.local time out';
+        : 'name lookups (Service names, external hosts) time out';
       const cause = group.egressAllowsUdp
         ? `their egress allows it, but the DNS pods' ingress policies deny it`
         : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}`;

@@ -32,16 +32,15 @@ export const peerMatchesNothing: LintRule = {
             const nsSel = peer.namespaceSelector;
             candidates = namespaces.filter((ns) => matchesSelector(nsSel, ns.labels)).map((ns) => ns.name);
             if (candidates.length === 0) {
+              // Namespace labels are unknown when the input defines no Namespace objects.
+              if (!anyDefined) continue;
               const pinned = pinnedNames(nsSel).filter((n) => !cluster.namespaces.has(n));
-              if (pinned.length > 0 || !anyDefined) {
+              if (pinned.length > 0) {
                 report({
                   object,
                   path: [...at, 'namespaceSelector'],
                   severity: 'info',
-                  message:
-                    pinned.length > 0
-                      ? `namespaceSelector ${selectorText(nsSel)} names namespace ${pinned.join(', ')}, which is not in the input; netpol cannot check this peer`
-                      : `namespaceSelector ${selectorText(nsSel)} matches no namespace in the input (it defines no Namespace objects, so their labels are unknown)`,
+                  message: `namespaceSelector ${selectorText(nsSel)} names namespace ${pinned.join(', ')}, which is not in the input; netpol cannot check this peer`,
                 });
                 continue;
               }
