@@ -13,8 +13,16 @@ function fakeIo(): Io & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
+    stdout: {
+      write: (s: string) => {
+        out += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+      },
+    },
     readStdin: async () => '',
     cwd: dir,
     env: { NO_COLOR: '1' },
