@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command-spec.js';
+import { diffSpec } from './commands/diff.spec.js';
 import { lintSpec } from './commands/lint.spec.js';
 import { validateSpec } from './commands/validate.spec.js';
 
 /** Every `netpol` command, in the order `--help` lists them. Add one line per command. */
-export const COMMANDS: readonly CommandSpec[] = [validateSpec, lintSpec];
+export const COMMANDS: readonly CommandSpec[] = [validateSpec, lintSpec, diffSpec];

@@ -1,7 +1,14 @@
 // lint and diff (branch lintdiff)
+
+export type { ClusterDiff, ConnectionChange, DiffOptions } from './diff/diff-clusters.js';
+export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { Endpoint } from './diff/endpoints.js';
 export { listEndpoints } from './diff/endpoints.js';
+export type { ExternalEndpoint } from './diff/external-endpoints.js';
+export { externalEndpoints } from './diff/external-endpoints.js';
 export { createInterimEngine } from './diff/interim-engine.js';
+export type { PortSpan } from './diff/port-partition.js';
+export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
 export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';

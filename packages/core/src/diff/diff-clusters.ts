@@ -1,0 +1,148 @@
+import type { Engine, Peer } from '../engine/types.js';
+import { canonicalPolicy } from '../lint/canonical.js';
+import { matchesSelector } from '../model/selector.js';
+import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
+import { type Endpoint, listEndpoints } from './endpoints.js';
+import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
+import { createInterimEngine } from './interim-engine.js';
+import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
+
+export interface ConnectionChange {
+  /** Endpoint ids as `matrix` names them: `ns/pod`, `ns/name[Kind]`, or an outside IP. */
+  from: string;
+  to: string;
+  protocol: Protocol;
+  /** The ports whose verdict changed, merged into ranges. */
+  spans: PortSpan[];
+}
+
+export interface ClusterDiff {
+  opened: ConnectionChange[];
+  closed: ConnectionChange[];
+  policies: { added: string[]; removed: string[]; changed: string[] };
+  /** Endpoints in one version only: not counted as opened or closed (no baseline to compare). */
+  endpoints: { added: string[]; removed: string[] };
+  /** Outside addresses asked about, and what each stands for. */
+  externals: ExternalEndpoint[];
+}
+
+export interface DiffOptions {
+  createEngine?: (cluster: ClusterModel) => Engine;
+}
+
+/**
+ * What a change opens and closes, at `matrix` granularity: for every pair of endpoints present
+ * in both versions (pods, workloads on their first replica, and one outside address per class
+ * of ipBlock-equivalent addresses), every protocol and every port span on which verdicts are
+ * uniform, compare the verdicts of BASE and HEAD. Only pairs that can differ are asked: one
+ * side's policies changed (selected by an added, removed or changed policy) or one endpoint's
+ * labels, namespace labels, ports or address changed.
+ */
+export function diffClusters(base: ClusterModel, head: ClusterModel, options: DiffOptions = {}): ClusterDiff {
+  const createEngine = options.createEngine ?? createInterimEngine;
+  const policies = diffPolicies(base, head);
+  const baseEps = new Map(listEndpoints(base).map((e) => [e.id, e]));
+  const headEps = new Map(listEndpoints(head).map((e) => [e.id, e]));
+  const endpoints = {
+    added: [...headEps.keys()].filter((id) => !baseEps.has(id)),
+    removed: [...baseEps.keys()].filter((id) => !headEps.has(id)),
+  };
+  const common: { id: string; base: Endpoint; head: Endpoint }[] = [];
+  for (const [id, e] of baseEps) {
+    const h = headEps.get(id);
+    if (h) common.push({ id, base: e, head: h });
+  }
+  const externals = externalEndpoints([base, head]);
+  const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
+
+  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
+  const changedBase = base.policies.filter((p) => changed.has(p.id));
+  const changedHead = head.policies.filter((p) => changed.has(p.id));
+  const touched = (list: PolicyModel[], pod: PodModel, direction: 'ingress' | 'egress') =>
+    list.some((p) => p.types[direction] && p.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
+  const dirty = common.map((c) => {
+    const identity = identityOf(base, c.base.pod) !== identityOf(head, c.head.pod);
+    return {
+      ...c,
+      egress: identity || touched(changedBase, c.base.pod, 'egress') || touched(changedHead, c.head.pod, 'egress'),
+      ingress: identity || touched(changedBase, c.base.pod, 'ingress') || touched(changedHead, c.head.pod, 'ingress'),
+    };
+  });
+  if (!dirty.some((d) => d.egress || d.ingress)) return result;
+
+  const spans = partitionPorts([base, head]);
+  const baseEngine = createEngine(base);
+  const headEngine = createEngine(head);
+  type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean };
+  const sides: Side[] = [
+    ...dirty.map((d) => ({
+      id: d.id,
+      base: { kind: 'pod', pod: d.base.pod } as Peer,
+      head: { kind: 'pod', pod: d.head.pod } as Peer,
+      egress: d.egress,
+      ingress: d.ingress,
+    })),
+    ...externals.map((x) => ({
+      id: x.ip,
+      base: { kind: 'external', ip: x.ip } as Peer,
+      head: { kind: 'external', ip: x.ip } as Peer,
+      egress: false,
+      ingress: false,
+    })),
+  ];
+  const dirtyTo = sides.filter((s) => s.ingress);
+  for (const from of sides) {
+    const targets = from.egress ? sides : dirtyTo;
+    for (const to of targets) {
+      if (from === to) continue;
+      if (from.base.kind === 'external' && to.base.kind === 'external') continue;
+      for (const [protocol, list] of spans) {
+        const opened: PortSpan[] = [];
+        const closed: PortSpan[] = [];
+        for (const span of list) {
+          const query = { protocol, port: span[0] };
+          const before = baseEngine.check(from.base, to.base, query).allowed;
+          const after = headEngine.check(from.head, to.head, query).allowed;
+          if (before !== after) (after ? opened : closed).push(span);
+        }
+        if (opened.length) result.opened.push({ from: from.id, to: to.id, protocol, spans: mergeSpans(opened) });
+        if (closed.length) result.closed.push({ from: from.id, to: to.id, protocol, spans: mergeSpans(closed) });
+      }
+    }
+  }
+  const order = new Map(sides.map((s, i) => [s.id, i]));
+  const byPair = (a: ConnectionChange, b: ConnectionChange) =>
+    (order.get(a.to) ?? 0) - (order.get(b.to) ?? 0) ||
+    (order.get(a.from) ?? 0) - (order.get(b.from) ?? 0) ||
+    PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
+  result.opened.sort(byPair);
+  result.closed.sort(byPair);
+  return result;
+}
+
+const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** Policies by id: added, removed, and changed in what they do (not in formatting or metadata). */
+export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDiff['policies'] {
+  const before = new Map(base.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  const after = new Map(head.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  return {
+    added: [...after.keys()].filter((id) => !before.has(id)).sort(),
+    removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
+    changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort(),
+  };
+}
+
+/** Everything about a pod that peers and rules can see. */
+function identityOf(cluster: ClusterModel, pod: PodModel): string {
+  const sorted = (labels: Readonly<Record<string, string>>) =>
+    Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([
+    pod.namespace,
+    sorted(pod.labels),
+    sorted(cluster.namespaces.get(pod.namespace)?.labels ?? {}),
+    pod.ips,
+    [...pod.ports].map((p) => `${p.name ?? ''}/${p.protocol}/${p.port}`).sort(),
+    pod.hostNetwork,
+  ]);
+}

@@ -1,0 +1,90 @@
+import { type Cidr, cidrContainsIp, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
+import type { ClusterModel } from '../model/types.js';
+
+export interface ExternalEndpoint {
+  /** The address the engine is asked about (the endpoint id, as `matrix` names externals). */
+  ip: string;
+  /** Which addresses it stands for: "outside every ipBlock", "in 10.0.0.0/8". */
+  label: string;
+}
+
+/** `example.com` in the lab; stands for "the internet" when it falls in the right class. */
+const PREFERRED = '203.0.113.10';
+
+interface Block {
+  text: string;
+  cidr: Cidr;
+  except: Cidr[];
+}
+
+/**
+ * Outside addresses worth asking about: the address space cut at every ipBlock boundary of
+ * the given clusters, addresses that sit in exactly the same blocks grouped into one class,
+ * one representative address per class (never a pod address). Every outside address gets
+ * the same verdicts as its class's representative.
+ */
+export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
+  const blocks = new Map<string, Block>();
+  const podIps = new Set<string>();
+  for (const cluster of clusters) {
+    for (const pod of cluster.pods) for (const ip of pod.ips) podIps.add(ip);
+    for (const policy of cluster.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'ipBlock') continue;
+          const cidr = parseCidr(peer.cidr);
+          if (!cidr) continue;
+          const except = peer.except.map((e) => parseCidr(e)).filter((c): c is Cidr => c !== undefined);
+          const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
+          blocks.set(text, { text, cidr, except });
+        }
+      }
+    }
+  }
+  const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  const families: IpFamily[] = [4, ...(list.some((b) => b.cidr.family === 6) ? [6 as const] : [])];
+  const out: ExternalEndpoint[] = [];
+  for (const family of families) {
+    const end = family === 4 ? 1n << 32n : 1n << 128n;
+    const cuts = new Set<bigint>([0n, end]);
+    for (const b of list) {
+      for (const c of [b.cidr, ...b.except]) {
+        if (c.family !== family) continue;
+        cuts.add(c.first);
+        cuts.add(c.last + 1n);
+      }
+    }
+    const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const classes = new Map<string, { atoms: [bigint, bigint][]; inside: Block[] }>();
+    for (let i = 0; i + 1 < points.length; i++) {
+      const ip = { family, value: points[i] };
+      const inside = list.filter((b) => cidrContainsIp(b.cidr, ip) && !b.except.some((e) => cidrContainsIp(e, ip)));
+      const key = inside.map((b) => b.text).join('|');
+      const entry = classes.get(key) ?? { atoms: [], inside };
+      entry.atoms.push([points[i], points[i + 1] - 1n]);
+      classes.set(key, entry);
+    }
+    for (const { atoms, inside } of classes.values()) {
+      const ip = representative(family, atoms, podIps);
+      if (!ip) continue;
+      const label = inside.length === 0 ? 'outside every ipBlock' : `in ${inside.map((b) => b.text).join('; ')}`;
+      out.push({ ip, label });
+    }
+  }
+  return out;
+}
+
+function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set<string>): string | undefined {
+  const preferred = parseIp(PREFERRED);
+  if (family === 4 && preferred && atoms.some(([a, b]) => preferred.value >= a && preferred.value <= b)) {
+    return PREFERRED;
+  }
+  for (const [a, b] of atoms) {
+    for (let v = a; v <= b && v < a + 16n; v++) {
+      const text = formatIp({ family, value: v });
+      if (!podIps.has(text)) return text;
+    }
+  }
+  return undefined;
+}
