@@ -1,23 +1,5 @@
-// lint and diff (branch lintdiff)
-
-export type { ClusterDiff, ConnectionChange, DiffOptions } from './diff/diff-clusters.js';
-export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
-export type { Endpoint } from './diff/endpoints.js';
-export { listEndpoints } from './diff/endpoints.js';
-export type { ExternalEndpoint } from './diff/external-endpoints.js';
-export { externalEndpoints } from './diff/external-endpoints.js';
-export { createInterimEngine } from './diff/interim-engine.js';
-export type { PortSpan } from './diff/port-partition.js';
-export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
-export { naiveAllowed } from './engine/naive-evaluator.js';
-export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
-export { canonicalPolicy } from './lint/canonical.js';
-export { findLintRule, LINT_RULES } from './lint/registry.js';
-export type { LintOptions } from './lint/run-lint.js';
-export { disabledRulesOf, LINT_DISABLE_ANNOTATION, runLint, SEVERITY_RANK } from './lint/run-lint.js';
-export type { LintContext, LintReport, LintRule } from './lint/types.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
@@ -49,3 +31,21 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
+export type * from './engine/types.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';
+
+// lint and diff (branch lintdiff)
+export type { ClusterDiff, ConnectionChange, DiffOptions } from './diff/diff-clusters.js';
+export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
+export type { EndpointSample } from './diff/endpoints.js';
+export { listEndpointSamples } from './diff/endpoints.js';
+export type { ExternalEndpoint } from './diff/external-endpoints.js';
+export { externalEndpoints } from './diff/external-endpoints.js';
+export { createInterimEngine } from './diff/interim-engine.js';
+export type { PortSpan } from './diff/port-partition.js';
+export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
+export { canonicalPolicy } from './lint/canonical.js';
+export { findLintRule, LINT_RULES } from './lint/registry.js';
+export type { LintOptions } from './lint/run-lint.js';
+export { disabledRulesOf, LINT_DISABLE_ANNOTATION, runLint, SEVERITY_RANK } from './lint/run-lint.js';
+export type { LintContext, LintReport, LintRule } from './lint/types.js';

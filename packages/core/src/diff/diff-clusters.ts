@@ -2,13 +2,13 @@ import type { Engine, Peer } from '../engine/types.js';
 import { canonicalPolicy } from '../lint/canonical.js';
 import { matchesSelector } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
-import { type Endpoint, listEndpoints } from './endpoints.js';
+import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { createInterimEngine } from './interim-engine.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 
 export interface ConnectionChange {
-  /** Endpoint ids as `matrix` names them: `ns/pod`, `ns/name[Kind]`, or an outside IP. */
+  /** EndpointSample ids as `matrix` names them: `ns/pod`, `ns/name[Kind]`, or an outside IP. */
   from: string;
   to: string;
   protocol: Protocol;
@@ -41,13 +41,13 @@ export interface DiffOptions {
 export function diffClusters(base: ClusterModel, head: ClusterModel, options: DiffOptions = {}): ClusterDiff {
   const createEngine = options.createEngine ?? createInterimEngine;
   const policies = diffPolicies(base, head);
-  const baseEps = new Map(listEndpoints(base).map((e) => [e.id, e]));
-  const headEps = new Map(listEndpoints(head).map((e) => [e.id, e]));
+  const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
+  const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
   const endpoints = {
     added: [...headEps.keys()].filter((id) => !baseEps.has(id)),
     removed: [...baseEps.keys()].filter((id) => !headEps.has(id)),
   };
-  const common: { id: string; base: Endpoint; head: Endpoint }[] = [];
+  const common: { id: string; base: EndpointSample; head: EndpointSample }[] = [];
   for (const [id, e] of baseEps) {
     const h = headEps.get(id);
     if (h) common.push({ id, base: e, head: h });

@@ -5,7 +5,7 @@ import type { Peer } from '../engine/types.js';
 import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
 import type { Protocol } from '../model/types.js';
 import { diffClusters } from './diff-clusters.js';
-import { listEndpoints } from './endpoints.js';
+import { listEndpointSamples } from './endpoints.js';
 import { createInterimEngine } from './interim-engine.js';
 
 /** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
@@ -139,8 +139,8 @@ describe('interim engine and diff against the naive oracle', () => {
           (c) =>
             c.from === from && c.to === to && c.protocol === protocol && c.spans.some(([a, b]) => n >= a && n <= b),
         );
-      const eps = listEndpoints(base);
-      const headEps = new Map(listEndpoints(head).map((e) => [e.id, e]));
+      const eps = listEndpointSamples(base);
+      const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
       const sides = [
         ...eps.map((e) => ({
           id: e.id,

@@ -5,7 +5,7 @@ import type { ClusterModel, PodModel } from '../model/types.js';
  * `ns/name`, a workload once as `ns/name[Kind]`, judged on its first replica (replicas share
  * labels and ports, so their verdicts are the same).
  */
-export interface Endpoint {
+export interface EndpointSample {
   id: string;
   /** The pod the engine judges: the pod itself, or the workload's first replica. */
   pod: PodModel;
@@ -13,8 +13,8 @@ export interface Endpoint {
 }
 
 /** Endpoints of a cluster, sorted by namespace then name (workloads with no replica are skipped). */
-export function listEndpoints(cluster: ClusterModel): Endpoint[] {
-  const out: Endpoint[] = [];
+export function listEndpointSamples(cluster: ClusterModel): EndpointSample[] {
+  const out: EndpointSample[] = [];
   const seen = new Set<string>();
   const workloads = new Map(cluster.workloads.map((w) => [w.id, w]));
   for (const pod of cluster.pods) {

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../diff/endpoints.js';
+import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
 import { positionOf } from '../load/source.js';
 import { cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
@@ -94,7 +94,7 @@ export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, i
   });
 }
 
-export function endpointsSelectedBy(endpoints: readonly Endpoint[], policy: PolicyModel): Endpoint[] {
+export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy: PolicyModel): EndpointSample[] {
   return endpoints.filter((e) => selects(policy, e.pod));
 }
 

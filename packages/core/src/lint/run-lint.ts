@@ -1,4 +1,4 @@
-import { listEndpoints } from '../diff/endpoints.js';
+import { listEndpointSamples } from '../diff/endpoints.js';
 import { createInterimEngine } from '../diff/interim-engine.js';
 import type { Engine } from '../engine/types.js';
 import type { Issue, Severity } from '../issues.js';
@@ -31,7 +31,7 @@ export function runLint(
   options: LintOptions = {},
 ): Issue[] {
   const createEngine = options.createEngine ?? createInterimEngine;
-  const endpoints = listEndpoints(input.cluster);
+  const endpoints = listEndpointSamples(input.cluster);
   const ctx: LintContext = {
     cluster: input.cluster,
     engine: createEngine(input.cluster),

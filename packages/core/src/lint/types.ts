@@ -1,4 +1,4 @@
-import type { Endpoint } from '../diff/endpoints.js';
+import type { EndpointSample } from '../diff/endpoints.js';
 import type { Engine } from '../engine/types.js';
 import type { FieldPath, Severity } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
@@ -11,7 +11,7 @@ export interface LintContext {
   /** Builds an engine over another cluster (rules that add hypothetical pods use it). */
   createEngine: (cluster: ClusterModel) => Engine;
   /** Bare pods and each workload once (its first replica), sorted. */
-  endpoints: readonly Endpoint[];
+  endpoints: readonly EndpointSample[];
   /** The input has at least one pod or workload (else "selects nothing" means nothing). */
   hasPods: boolean;
   /** Every loaded object (valid ones; duplicates kept), for rules about objects, not the model. */

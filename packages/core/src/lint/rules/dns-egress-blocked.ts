@@ -1,4 +1,4 @@
-import type { Endpoint } from '../../diff/endpoints.js';
+import type { EndpointSample } from '../../diff/endpoints.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
 import type { FieldPath } from '../../issues.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
@@ -41,7 +41,7 @@ export const dnsEgressBlocked: LintRule = {
       dnsDescription = `the cluster DNS (kube-system pods ${DNS_LABEL}=${DNS_VALUE})`;
     }
     const dnsIds = new Set(dns.map((e) => e.id));
-    const subjects: Endpoint[] = real.filter((e) => !dnsIds.has(e.id));
+    const subjects: EndpointSample[] = real.filter((e) => !dnsIds.has(e.id));
     // Policies that isolate egress in a namespace with no pods in the input (a policies-only
     // repository): judge a stand-in pod with the labels they select.
     const standIns = new Map<string, PodModel>();

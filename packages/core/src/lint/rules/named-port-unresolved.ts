@@ -1,4 +1,4 @@
-import type { Endpoint } from '../../diff/endpoints.js';
+import type { EndpointSample } from '../../diff/endpoints.js';
 import { describePort, effectiveRules, listSome, peerMatches, portPath, selects } from '../describe.js';
 import type { LintRule } from '../types.js';
 
@@ -18,7 +18,7 @@ export const namedPortUnresolved: LintRule = {
         if (rule.ports === 'all') continue;
         const named = rule.ports.filter((p) => typeof p.port === 'string');
         if (named.length === 0) continue;
-        let destinations: Endpoint[];
+        let destinations: EndpointSample[];
         if (rule.direction === 'ingress') destinations = endpoints.filter((e) => selects(policy, e.pod));
         else if (rule.peers === 'all') destinations = [...endpoints];
         else {

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../../diff/endpoints.js';
+import type { EndpointSample } from '../../diff/endpoints.js';
 import type { PortQuery } from '../../engine/types.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PeerModel, PodModel, RuleModel } from '../../model/types.js';
@@ -30,7 +30,7 @@ export const oneSidedAllow: LintRule = {
           const remotes = endpoints.filter((e) => peerMatches(cluster, policy, peer, e.pod));
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
-          const blocked: { remote: Endpoint; local: Endpoint; ports: string[]; by: string[] }[] = [];
+          const blocked: { remote: EndpointSample; local: EndpointSample; ports: string[]; by: string[] }[] = [];
           for (const remote of remotes) {
             const hit = firstBlocked(rule, remote, locals, (src, dst, port) => {
               const v = engine.check({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port);
@@ -58,7 +58,7 @@ export const oneSidedAllow: LintRule = {
 type Judge = (source: PodModel, destination: PodModel, port: PortQuery) => string[] | undefined;
 
 /** The first local endpoint the remote cannot reach (or be reached from) on the rule's ports. */
-function firstBlocked(rule: RuleModel, remote: Endpoint, locals: readonly Endpoint[], judge: Judge) {
+function firstBlocked(rule: RuleModel, remote: EndpointSample, locals: readonly EndpointSample[], judge: Judge) {
   for (const local of locals) {
     if (local.id === remote.id) continue;
     const [src, dst] = rule.direction === 'ingress' ? [remote.pod, local.pod] : [local.pod, remote.pod];
