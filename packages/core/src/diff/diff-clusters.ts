@@ -1,10 +1,10 @@
+import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Engine, Peer } from '../engine/types.js';
 import { canonicalPolicy } from '../lint/canonical.js';
 import { matchesSelector } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
-import { createInterimEngine } from './interim-engine.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 
 export interface ConnectionChange {
@@ -39,7 +39,7 @@ export interface DiffOptions {
  * labels, namespace labels, ports or address changed.
  */
 export function diffClusters(base: ClusterModel, head: ClusterModel, options: DiffOptions = {}): ClusterDiff {
-  const createEngine = options.createEngine ?? createInterimEngine;
+  const createEngine = options.createEngine ?? createReferenceEngine;
   const policies = diffPolicies(base, head);
   const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
   const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));

@@ -1,5 +1,5 @@
 import { listEndpointSamples } from '../diff/endpoints.js';
-import { createInterimEngine } from '../diff/interim-engine.js';
+import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Engine } from '../engine/types.js';
 import type { Issue, Severity } from '../issues.js';
 import { describeObject, type LoadedObject } from '../load/loaded-object.js';
@@ -13,7 +13,7 @@ export const LINT_DISABLE_ANNOTATION = 'netpol.dev/lint-disable';
 export interface LintOptions {
   /** Rule ids to skip (`--disable`). Unknown ids are the caller's usage error. */
   disable?: readonly string[];
-  /** Engine factory (default: the interim engine); rules ask it the connectivity questions. */
+  /** Engine factory (default: the reference engine); rules ask it the connectivity questions. */
   createEngine?: (cluster: ClusterModel) => Engine;
   /** Rules to run (default: all of LINT_RULES). */
   rules?: readonly LintRule[];
@@ -30,7 +30,7 @@ export function runLint(
   input: { cluster: ClusterModel; objects?: readonly LoadedObject[] },
   options: LintOptions = {},
 ): Issue[] {
-  const createEngine = options.createEngine ?? createInterimEngine;
+  const createEngine = options.createEngine ?? createReferenceEngine;
   const endpoints = listEndpointSamples(input.cluster);
   const ctx: LintContext = {
     cluster: input.cluster,
