@@ -60,7 +60,7 @@ export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } f
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
 
 // lint and diff (branch lintdiff)
-export type { ClusterDiff, ConnectionChange, DiffOptions } from './diff/diff-clusters.js';
+export type { ClusterDiff, ConnectionChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
 export { listEndpointSamples } from './diff/endpoints.js';

@@ -1,11 +1,11 @@
-import { createReferenceEngine } from '../engine/reference-engine.js';
-import type { Engine, Peer } from '../engine/types.js';
+import type { Peer } from '../engine/types.js';
 import { canonicalPolicy } from '../lint/canonical.js';
 import { matchesSelector } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
+import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
 export interface ConnectionChange {
   /** EndpointSample ids as `matrix` names them: `ns/pod`, `ns/name[Kind]`, or an outside IP. */
@@ -26,10 +26,6 @@ export interface ClusterDiff {
   externals: ExternalEndpoint[];
 }
 
-export interface DiffOptions {
-  createEngine?: (cluster: ClusterModel) => Engine;
-}
-
 /**
  * What a change opens and closes, at `matrix` granularity: for every pair of endpoints present
  * in both versions (pods, workloads on their first replica, and one outside address per class
@@ -38,8 +34,7 @@ export interface DiffOptions {
  * side's policies changed (selected by an added, removed or changed policy) or one endpoint's
  * labels, namespace labels, ports or address changed.
  */
-export function diffClusters(base: ClusterModel, head: ClusterModel, options: DiffOptions = {}): ClusterDiff {
-  const createEngine = options.createEngine ?? createReferenceEngine;
+export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDiff {
   const policies = diffPolicies(base, head);
   const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
   const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
@@ -70,9 +65,8 @@ export function diffClusters(base: ClusterModel, head: ClusterModel, options: Di
   });
   if (!dirty.some((d) => d.egress || d.ingress)) return result;
 
-  const spans = partitionPorts([base, head]);
-  const baseEngine = createEngine(base);
-  const headEngine = createEngine(head);
+  const spans: SpanRef[] = [];
+  for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
   type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean };
   const sides: Side[] = [
     ...dirty.map((d) => ({
@@ -90,23 +84,48 @@ export function diffClusters(base: ClusterModel, head: ClusterModel, options: Di
       ingress: false,
     })),
   ];
-  const dirtyTo = sides.filter((s) => s.ingress);
-  for (const from of sides) {
-    const targets = from.egress ? sides : dirtyTo;
-    for (const to of targets) {
+  const baseMasks = new VerdictMasks(
+    base,
+    sides.map((s) => s.base),
+    spans,
+  );
+  const headMasks = new VerdictMasks(
+    head,
+    sides.map((s) => s.head),
+    spans,
+  );
+  const before = new Uint32Array(baseMasks.words);
+  const after = new Uint32Array(headMasks.words);
+  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
+  const all = sides.map((_, i) => i);
+  // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
+  const sources = all
+    .filter((i) => sides[i].egress || dirtyTo.length > 0)
+    .sort((a, b) => baseMasks.setOf('egress', a) - baseMasks.setOf('egress', b) || a - b);
+  for (const from of sources) {
+    for (const to of sides[from].egress ? all : dirtyTo) {
       if (from === to) continue;
-      if (from.base.kind === 'external' && to.base.kind === 'external') continue;
-      for (const [protocol, list] of spans) {
-        const opened: PortSpan[] = [];
-        const closed: PortSpan[] = [];
-        for (const span of list) {
-          const query = { protocol, port: span[0] };
-          const before = baseEngine.check(from.base, to.base, query).allowed;
-          const after = headEngine.check(from.head, to.head, query).allowed;
-          if (before !== after) (after ? opened : closed).push(span);
-        }
-        if (opened.length) result.opened.push({ from: from.id, to: to.id, protocol, spans: mergeSpans(opened) });
-        if (closed.length) result.closed.push({ from: from.id, to: to.id, protocol, spans: mergeSpans(closed) });
+      if (sides[from].base.kind === 'external' && sides[to].base.kind === 'external') continue;
+      baseMasks.allowed(from, to, before);
+      headMasks.allowed(from, to, after);
+      let same = true;
+      for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
+      if (same) continue;
+      const opened = new Map<Protocol, PortSpan[]>();
+      const closed = new Map<Protocol, PortSpan[]>();
+      spans.forEach(({ protocol, span }, k) => {
+        const bit = 1 << (k & 31);
+        const b = (before[k >>> 5] & bit) !== 0;
+        const a = (after[k >>> 5] & bit) !== 0;
+        if (a === b) return;
+        const target = a ? opened : closed;
+        target.set(protocol, [...(target.get(protocol) ?? []), span]);
+      });
+      for (const [protocol, list] of opened) {
+        result.opened.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
+      }
+      for (const [protocol, list] of closed) {
+        result.closed.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
       }
     }
   }

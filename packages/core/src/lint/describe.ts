@@ -2,7 +2,7 @@ import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
 import { positionOf } from '../load/source.js';
 import { cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
-import { formatSelector, isEmptySelector, matchesSelector } from '../model/selector.js';
+import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
 import type {
   ClusterModel,
   LabelSelectorModel,
@@ -65,8 +65,20 @@ export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
+const compiled = new WeakMap<LabelSelectorModel, LabelMatcher>();
+
+/** `matchesSelector` with the compiled matcher kept per selector object (rules ask often). */
+export function matches(selector: LabelSelectorModel, labels: Labels): boolean {
+  let matcher = compiled.get(selector);
+  if (!matcher) {
+    matcher = compileSelector(selector);
+    compiled.set(selector, matcher);
+  }
+  return matcher(labels);
+}
+
 export function selects(policy: PolicyModel, pod: PodModel): boolean {
-  return pod.namespace === policy.namespace && matchesSelector(policy.podSelector, pod.labels);
+  return pod.namespace === policy.namespace && matches(policy.podSelector, pod.labels);
 }
 
 /** Endpoints a selector peer matches (ipBlock peers: pods whose address lies in the block). */
@@ -74,11 +86,11 @@ export function peerMatches(cluster: ClusterModel, policy: PolicyModel, peer: Pe
   if (peer.kind === 'ipBlock') return ipBlockContains(peer, pod.ips);
   if (peer.namespaceSelector) {
     const ns = cluster.namespaces.get(pod.namespace);
-    if (!ns || !matchesSelector(peer.namespaceSelector, ns.labels)) return false;
+    if (!ns || !matches(peer.namespaceSelector, ns.labels)) return false;
   } else if (pod.namespace !== policy.namespace) {
     return false;
   }
-  return !peer.podSelector || matchesSelector(peer.podSelector, pod.labels);
+  return !peer.podSelector || matches(peer.podSelector, pod.labels);
 }
 
 export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, ips: readonly string[]): boolean {

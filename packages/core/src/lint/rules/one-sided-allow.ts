@@ -19,6 +19,15 @@ export const oneSidedAllow: LintRule = {
   summary: "a rule allows a connection that the other side's policies deny, so it opens nothing",
   help: "Both ends must allow a connection: the source pod's egress (when it is isolated for egress) and the destination pod's ingress (when it is isolated for ingress). For an ingress rule, add a matching egress rule to a policy that selects the source pods (to: the destination pods, same ports); for an egress rule, add a matching ingress rule to a policy selecting the destination pods. Or delete the rule if the connection is not wanted.",
   check({ cluster, endpoints, engine }, report) {
+    // Only a remote isolated in the other direction can block: skip the rest without asking.
+    const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
+    for (const policy of cluster.policies) {
+      for (const e of endpoints) {
+        if (!selects(policy, e.pod)) continue;
+        if (policy.types.ingress) isolated.ingress.add(e.id);
+        if (policy.types.egress) isolated.egress.add(e.id);
+      }
+    }
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       const locals = endpoints.filter((e) => selects(policy, e.pod));
@@ -31,7 +40,10 @@ export const oneSidedAllow: LintRule = {
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
           const blocked: { remote: EndpointSample; local: EndpointSample; ports: string[]; by: string[] }[] = [];
+          const otherSide = rule.direction === 'ingress' ? isolated.egress : isolated.ingress;
+          if (broad && !remotes.every((r) => otherSide.has(r.id))) continue;
           for (const remote of remotes) {
+            if (!otherSide.has(remote.id)) continue;
             const hit = firstBlocked(rule, remote, locals, (src, dst, port) => {
               const v = engine.check({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port);
               const other = rule.direction === 'ingress' ? v.egress : v.ingress;

@@ -1,8 +1,8 @@
 import type { FieldPath } from '../../issues.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
-import { isEmptySelector, matchesSelector } from '../../model/selector.js';
+import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
-import { describePeer, effectiveRules, nearMiss, peerPath, plural, selectorText } from '../describe.js';
+import { describePeer, effectiveRules, matches, nearMiss, peerPath, plural, selectorText } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -30,7 +30,7 @@ export const peerMatchesNothing: LintRule = {
           let candidates: string[] = [policy.namespace];
           if (peer.namespaceSelector && !isEmptySelector(peer.namespaceSelector)) {
             const nsSel = peer.namespaceSelector;
-            candidates = namespaces.filter((ns) => matchesSelector(nsSel, ns.labels)).map((ns) => ns.name);
+            candidates = namespaces.filter((ns) => matches(nsSel, ns.labels)).map((ns) => ns.name);
             if (candidates.length === 0) {
               // Namespace labels are unknown when the input defines no Namespace objects.
               if (!anyDefined) continue;
@@ -64,7 +64,7 @@ export const peerMatchesNothing: LintRule = {
           const pool = endpoints.filter((e) => candidates.includes(e.namespace));
           // No pods of those namespaces in the input: a partial input, not a typo.
           if (pool.length === 0) continue;
-          if (pool.some((e) => matchesSelector(podSel, e.pod.labels))) continue;
+          if (pool.some((e) => matches(podSel, e.pod.labels))) continue;
           const miss = nearMiss(
             podSel,
             pool.map((e) => e.pod.labels),
