@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Io } from '../io.js';
 import { run } from '../run.js';
 
@@ -171,6 +172,29 @@ describe('netpol diff', () => {
     const io2 = fakeIo();
     io2.cwd = join(dir, 'repo');
     assert.equal(await run(['diff', 'git:HEAD:k8s', 'k8s', '--exit-code'], io2), 0, io2.err());
+  });
+
+  it('the seed 002 labs: example 5 (AND) → example 6 (OR) opens alice/other and backend-ns/client', async () => {
+    const io = fakeIo();
+    io.cwd = join(fileURLToPath(import.meta.url), '../../../../../examples');
+    const code = await run(['diff', '002-ex5-and-selector', '002-ex6-or-selector-trap', '-o', 'json'], io);
+    assert.equal(code, 0, io.err());
+    const json = JSON.parse(io.out());
+    assert.deepEqual(
+      json.opened.map(
+        (c: { from: string; to: string; protocol: string; ports: unknown[] }) =>
+          `${c.from} ${c.to} ${c.protocol} ${c.ports}`,
+      ),
+      ['alice/other', 'backend-ns/client'].flatMap((from) =>
+        ['TCP', 'UDP', 'SCTP'].map((p) => `${from} backend-ns/secure-api[Deployment] ${p} 1-65535`),
+      ),
+    );
+    assert.deepEqual(json.closed, []);
+    assert.deepEqual(json.policies, {
+      added: ['backend-ns/loose-api-ingress'],
+      removed: ['backend-ns/strict-api-ingress'],
+      changed: [],
+    });
   });
 
   it('bad input or a missing path exits 2 without a stack', async () => {

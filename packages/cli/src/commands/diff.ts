@@ -93,8 +93,9 @@ export function diffToTable(diff: ClusterDiff, baseName: string, headName: strin
     ['Closed', diff.closed],
   ] as const) {
     if (list.length === 0) continue;
-    out.push('', `${title} (${list.length}):`);
-    const rows = groupRows(list).map((r, i, all) => [
+    const grouped = groupRows(list);
+    out.push('', `${title} (${grouped.length}):`);
+    const rows = grouped.map((r, i, all) => [
       i > 0 && all[i - 1].to === r.to ? '' : label(diff, r.to),
       label(diff, r.from),
       r.ports,
@@ -117,13 +118,14 @@ export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: st
     ['Opened', diff.opened],
     ['Closed', diff.closed],
   ] as const) {
-    out.push('', `#### ${title} (${list.length})`, '');
+    const grouped = groupRows(list);
+    out.push('', `#### ${title} (${grouped.length})`, '');
     if (list.length === 0) {
       out.push('_none_');
       continue;
     }
     out.push('| To | From | Ports |', '|---|---|---|');
-    for (const r of groupRows(list)) {
+    for (const r of grouped) {
       out.push(`| ${code(label(diff, r.to))} | ${code(label(diff, r.from))} | ${r.ports} |`);
     }
   }

@@ -8,6 +8,7 @@ import { namespacePodSelectorOr } from './rules/namespace-pod-selector-or.js';
 import { oneSidedAllow } from './rules/one-sided-allow.js';
 import { peerMatchesNothing } from './rules/peer-matches-nothing.js';
 import { selectsNothing } from './rules/selects-nothing.js';
+import { servicePortNotTargetPort } from './rules/service-port-not-target-port.js';
 import { shadowedRule } from './rules/shadowed-rule.js';
 import type { LintRule } from './types.js';
 
@@ -24,6 +25,7 @@ export const LINT_RULES: readonly LintRule[] = [
   ipblockCoversPodRange,
   duplicatePolicy,
   shadowedRule,
+  servicePortNotTargetPort,
 ];
 
 export function findLintRule(id: string): LintRule | undefined {

@@ -16,6 +16,13 @@ const web = [pod('shop', 'web', { app: 'web' }, [{ containerPort: 8080, name: 'h
 const denyAll = (ns: string, types = ['Ingress', 'Egress']) =>
   policy(ns, 'deny-all', { podSelector: {}, policyTypes: types });
 
+const svc = (targetPort: number | string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: 'shop' },
+  spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort }] },
+});
+
 const cases: Case[] = [
   // egress-rules-ignored / ingress-rules-ignored
   {
@@ -444,6 +451,33 @@ const cases: Case[] = [
           { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 443 }] },
         ],
       }),
+    ],
+    expect: [],
+  },
+  // service-port-not-target-port
+  {
+    rule: 'service-port-not-target-port',
+    name: 'allows the Service port 80, pods listen on targetPort 8080',
+    objects: [
+      ...web,
+      svc(8080),
+      policy('shop', 'p', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] }),
+    ],
+    expect: ['warning spec.ingress[0].ports[0].port'],
+  },
+  {
+    rule: 'service-port-not-target-port',
+    name: 'named targetPort resolves to 8080',
+    objects: [...web, svc('http'), policy('shop', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }] })],
+    expect: ['warning spec.ingress[0].ports[0].port'],
+  },
+  {
+    rule: 'service-port-not-target-port',
+    name: 'the rule allows the targetPort too',
+    objects: [
+      ...web,
+      svc(8080),
+      policy('shop', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 80 }, { port: 'http' }] }] }),
     ],
     expect: [],
   },
