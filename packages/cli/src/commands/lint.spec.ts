@@ -13,7 +13,12 @@ export const lintSpec: CommandSpec = {
       choices: ['error', 'warning'],
       default: 'warning',
     },
-    { flags: '--disable <rule>', description: 'skip a rule by id (repeatable)', repeatable: true },
+    {
+      flags: '--disable <rule>',
+      description:
+        'skip a rule by id (repeatable); one object opts out with the annotation netpol.dev/lint-disable: "rule-a,rule-b"',
+      repeatable: true,
+    },
     { flags: '--list-rules', description: 'print every rule id, severity and summary, then exit' },
   ],
   examples: [
@@ -21,7 +26,6 @@ export const lintSpec: CommandSpec = {
     'kubectl get pods,netpol,ns -A -o yaml | netpol lint -f -',
     'netpol lint -f k8s/ -R -o sarif > netpol.sarif',
     'netpol lint -f k8s/ --disable shadowed-rule --fail-on error',
-    'per object: metadata.annotations: {netpol.dev/lint-disable: "namespace-pod-selector-or"}',
   ],
   run: async ({ options, io }) => {
     const { lintCommand } = await import('./lint.js');
