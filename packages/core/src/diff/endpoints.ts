@@ -1,3 +1,4 @@
+import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
 import type { ClusterModel, PodModel } from '../model/types.js';
 
 /**
@@ -12,22 +13,12 @@ export interface EndpointSample {
   namespace: string;
 }
 
-/** Endpoints of a cluster, sorted by namespace then name (workloads with no replica are skipped). */
+/** The pod endpoints of `matrix` (same ids, same order), for lint and diff. */
 export function listEndpointSamples(cluster: ClusterModel): EndpointSample[] {
+  const listed = listMatrixEndpoints(cluster);
+  if (!listed.ok) return [];
   const out: EndpointSample[] = [];
-  const seen = new Set<string>();
-  const workloads = new Map(cluster.workloads.map((w) => [w.id, w]));
-  for (const pod of cluster.pods) {
-    if (!pod.workload) {
-      out.push({ id: pod.id, pod, namespace: pod.namespace });
-      continue;
-    }
-    if (seen.has(pod.workload.id)) continue;
-    seen.add(pod.workload.id);
-    const workload = workloads.get(pod.workload.id);
-    out.push({ id: pod.workload.id, pod: workload?.pods[0] ?? pod, namespace: pod.namespace });
-  }
-  return out.sort((a, b) =>
-    a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
+  for (const e of listed.endpoints)
+    if (e.kind !== 'external') out.push({ id: e.id, pod: e.pod, namespace: e.namespace });
+  return out;
 }

@@ -22,5 +22,8 @@ test('closestNames: typos and partial DNS names', () => {
 });
 
 test('closestNames: part of the name', () => {
-  assert.equal(closestNames('frontend/client', [...NAMES, 'frontend/frontend-client'], 1)[0], 'frontend/frontend-client');
+  assert.equal(
+    closestNames('frontend/client', [...NAMES, 'frontend/frontend-client'], 1)[0],
+    'frontend/frontend-client',
+  );
 });
