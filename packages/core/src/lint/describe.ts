@@ -1,7 +1,7 @@
 import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
 import { positionOf } from '../load/source.js';
-import { cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
+import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
 import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
 import type {
   ClusterModel,
@@ -93,14 +93,30 @@ export function peerMatches(cluster: ClusterModel, policy: PolicyModel, peer: Pe
   return !peer.podSelector || matches(peer.podSelector, pod.labels);
 }
 
+const cidrCache = new Map<string, Cidr | undefined>();
+const ipCache = new Map<string, IpAddress | undefined>();
+
+function cidrOf(text: string): Cidr | undefined {
+  if (!cidrCache.has(text)) cidrCache.set(text, parseCidr(text));
+  return cidrCache.get(text);
+}
+
+function ipOf(text: string): IpAddress | undefined {
+  if (!ipCache.has(text)) {
+    if (ipCache.size > 100_000) ipCache.clear();
+    ipCache.set(text, parseIp(text));
+  }
+  return ipCache.get(text);
+}
+
 export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, ips: readonly string[]): boolean {
-  const block = parseCidr(peer.cidr);
+  const block = cidrOf(peer.cidr);
   if (!block) return false;
   return ips.some((text) => {
-    const ip = parseIp(text);
+    const ip = ipOf(text);
     if (!ip || !cidrContainsIp(block, ip)) return false;
     return !peer.except.some((e) => {
-      const c = parseCidr(e);
+      const c = cidrOf(e);
       return c !== undefined && cidrContainsIp(c, ip);
     });
   });
