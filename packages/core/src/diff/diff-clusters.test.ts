@@ -119,6 +119,23 @@ describe('diffClusters', () => {
     );
   });
 
+  it('outside addresses: never in the model pod/Service range, documentation addresses preferred', () => {
+    const c = cluster([
+      pod('app', 'web'),
+      policy('app', 'p', {
+        podSelector: {},
+        ingress: [
+          { from: [{ ipBlock: { cidr: '198.18.0.0/16', except: ['198.18.5.0/24'] } }] },
+          { from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '203.0.113.0/24'] } }] },
+        ],
+      }),
+    ]);
+    assert.deepEqual(
+      diffClusters(c, c).externals.map((x) => `${x.ip} ${x.label}`),
+      ['198.51.100.10 in 0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24', '203.0.113.10 outside every ipBlock'],
+    );
+  });
+
   it('endpoints in one version only are listed apart, not counted', () => {
     const base = [pod('a', 'x'), policy('a', 'deny', { podSelector: {} })];
     const d = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));

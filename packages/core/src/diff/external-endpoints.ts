@@ -8,8 +8,15 @@ export interface ExternalEndpoint {
   label: string;
 }
 
-/** `example.com` in the lab; stands for "the internet" when it falls in the right class. */
-const PREFERRED = '203.0.113.10';
+/**
+ * Preferred representatives: `example.com` in the lab (203.0.113.10), then the other
+ * documentation ranges, so a class like "0.0.0.0/0 except private ranges" reads as an
+ * address someone would recognise rather than 0.0.0.0.
+ */
+const PREFERRED = ['203.0.113.10', '198.51.100.10', '192.0.2.10'];
+
+/** 198.18.0.0/15: where the model assigns pod addresses and ClusterIPs (CONTRACTS "Lab topology"). */
+const INTERNAL = parseCidr('198.18.0.0/15') as Cidr;
 
 interface Block {
   text: string;
@@ -20,8 +27,9 @@ interface Block {
 /**
  * Outside addresses worth asking about: the address space cut at every ipBlock boundary of
  * the given clusters, addresses that sit in exactly the same blocks grouped into one class,
- * one representative address per class (never a pod address). Every outside address gets
- * the same verdicts as its class's representative.
+ * one representative address per class (never a pod address, nothing in 198.18.0.0/15 where
+ * the model puts pods and Services). Every outside address gets the same verdicts as its
+ * class's representative.
  */
 export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
   const blocks = new Map<string, Block>();
@@ -65,10 +73,17 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
       entry.atoms.push([points[i], points[i + 1] - 1n]);
       classes.set(key, entry);
     }
-    for (const { atoms, inside } of classes.values()) {
+    for (const { atoms: all, inside } of classes.values()) {
+      // Addresses in the model's own pod and Service ranges are not outside hosts.
+      const atoms = all.filter(([a, b]) => !(family === 4 && a >= INTERNAL.first && b <= INTERNAL.last));
+      if (atoms.length === 0) continue;
       const ip = representative(family, atoms, podIps);
       if (!ip) continue;
-      const label = inside.length === 0 ? 'outside every ipBlock' : `in ${inside.map((b) => b.text).join('; ')}`;
+      const names = inside.map((b) => b.text);
+      const label =
+        names.length === 0
+          ? 'outside every ipBlock'
+          : `in ${names.slice(0, 2).join('; ')}${names.length > 2 ? ` and ${names.length - 2} more ipBlocks` : ''}`;
       out.push({ ip, label });
     }
   }
@@ -76,9 +91,9 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
 }
 
 function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set<string>): string | undefined {
-  const preferred = parseIp(PREFERRED);
-  if (family === 4 && preferred && atoms.some(([a, b]) => preferred.value >= a && preferred.value <= b)) {
-    return PREFERRED;
+  for (const text of family === 4 ? PREFERRED : []) {
+    const preferred = parseIp(text);
+    if (preferred && atoms.some(([a, b]) => preferred.value >= a && preferred.value <= b)) return text;
   }
   for (const [a, b] of atoms) {
     for (let v = a; v <= b && v < a + 16n; v++) {
