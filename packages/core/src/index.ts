@@ -89,5 +89,6 @@ export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/p
 export { canonicalPolicy } from './lint/canonical.js';
 export { findLintRule, LINT_RULES } from './lint/registry.js';
 export type { LintOptions } from './lint/run-lint.js';
-export { disabledRulesOf, LINT_DISABLE_ANNOTATION, runLint, SEVERITY_RANK } from './lint/run-lint.js';
+export { disabledRulesOf, LINT_DISABLE_ANNOTATION } from './lint/lint-disable.js';
+export { runLint, SEVERITY_RANK } from './lint/run-lint.js';
 export type { LintContext, LintReport, LintRule } from './lint/types.js';

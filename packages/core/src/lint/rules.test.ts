@@ -481,6 +481,22 @@ const cases: Case[] = [
     ],
     expect: [],
   },
+  // lint-disable-unknown-rule
+  {
+    rule: 'lint-disable-unknown-rule',
+    name: 'a misspelt rule id in the annotation',
+    objects: [
+      ...web,
+      policy('shop', 'p', { podSelector: {} }, { 'netpol.dev/lint-disable': 'shadowed-rule, shaddowed-rule' }),
+    ],
+    expect: ['warning metadata.annotations.netpol.dev/lint-disable'],
+  },
+  {
+    rule: 'lint-disable-unknown-rule',
+    name: 'known ids and all',
+    objects: [...web, policy('shop', 'p', { podSelector: {} }, { 'netpol.dev/lint-disable': 'shadowed-rule,all' })],
+    expect: [],
+  },
 ];
 
 describe('lint rules', () => {

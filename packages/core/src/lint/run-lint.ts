@@ -4,11 +4,9 @@ import type { Engine } from '../engine/types.js';
 import type { Issue, Severity } from '../issues.js';
 import { describeObject, type LoadedObject } from '../load/loaded-object.js';
 import type { ClusterModel } from '../model/types.js';
+import { disabledRulesOf } from './lint-disable.js';
 import { LINT_RULES } from './registry.js';
 import type { LintContext, LintRule } from './types.js';
-
-/** Per-object opt-out: `metadata.annotations["netpol.dev/lint-disable"]: "rule-a,rule-b"` (or `all`). */
-export const LINT_DISABLE_ANNOTATION = 'netpol.dev/lint-disable';
 
 export interface LintOptions {
   /** Rule ids to skip (`--disable`). Unknown ids are the caller's usage error. */
@@ -39,6 +37,7 @@ export function runLint(
     endpoints,
     hasPods: endpoints.length > 0,
     objects: input.objects ?? [],
+    ruleIds: (options.rules ?? LINT_RULES).map((r) => r.id),
   };
   const disabled = new Set(options.disable ?? []);
   const findings: Issue[] = [];
@@ -65,20 +64,6 @@ export function runLint(
       (order.get(a.code) ?? 0) - (order.get(b.code) ?? 0) ||
       cmp(a.message, b.message),
   );
-}
-
-/** Rule ids an object opts out of (`all` or `*` = every rule). */
-export function disabledRulesOf(object: LoadedObject): string[] {
-  const meta = object.value.metadata;
-  if (!meta || typeof meta !== 'object') return [];
-  const annotations = (meta as Record<string, unknown>).annotations;
-  if (!annotations || typeof annotations !== 'object') return [];
-  const value = (annotations as Record<string, unknown>)[LINT_DISABLE_ANNOTATION];
-  if (typeof value !== 'string') return [];
-  return value
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 function optedOut(object: LoadedObject, id: string): boolean {

@@ -16,6 +16,8 @@ export interface LintContext {
   hasPods: boolean;
   /** Every loaded object (valid ones; duplicates kept), for rules about objects, not the model. */
   objects: readonly LoadedObject[];
+  /** Ids of the registered rules (for rules about the lint configuration itself). */
+  ruleIds: readonly string[];
 }
 
 export interface LintReport {
