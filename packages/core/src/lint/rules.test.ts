@@ -165,6 +165,36 @@ const cases: Case[] = [
   },
   {
     rule: 'dns-egress-blocked',
+    name: 'DNS pods found through the kube-dns Service (labelled k8s-app=coredns here)',
+    objects: [
+      deployment('kube-system', 'coredns', { 'k8s-app': 'coredns' }, [{ containerPort: 53, protocol: 'UDP' }]),
+      pod('kube-system', 'other', { 'k8s-app': 'kube-dns-autoscaler' }),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system' },
+        spec: { selector: { 'k8s-app': 'coredns' }, ports: [{ port: 53, protocol: 'UDP' }] },
+      },
+      pod('app', 'api', { app: 'api' }),
+      denyAll('app'),
+      policy('app', 'dns-by-label', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns-autoscaler' } } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      }),
+    ],
+    expect: ['warning spec.policyTypes[1]'],
+  },
+  {
+    rule: 'dns-egress-blocked',
     name: 'ingress-only isolation does not touch DNS',
     objects: [coredns(), pod('app', 'api', { app: 'api' }), denyAll('app', ['Ingress'])],
     expect: [],

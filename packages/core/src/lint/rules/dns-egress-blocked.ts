@@ -16,8 +16,9 @@ const TCP53: PortQuery = { protocol: 'TCP', port: 53 };
 
 /**
  * The seeds' first trap: default-deny egress silently breaks DNS. Pods isolated for egress
- * must reach the cluster DNS (kube-system pods labelled k8s-app=kube-dns; when none are in the
- * input, any kube-system pod; when there is none, a stand-in coredns pod as the lab adds) on
+ * must reach the cluster DNS (the pods behind Service kube-system/kube-dns, else kube-system
+ * pods labelled k8s-app=kube-dns; when none are in the input, any kube-system pod; when there
+ * is none, a stand-in coredns pod as the lab adds) on
  * UDP 53, and on TCP 53 for large answers. Policies that select no pod in the input are
  * judged on a stand-in pod with the labels they select, so a policies-only repository is
  * still checked.
@@ -30,7 +31,17 @@ export const dnsEgressBlocked: LintRule = {
   check(ctx, report) {
     const { cluster } = ctx;
     const real = ctx.endpoints.filter((e) => !e.pod.hostNetwork);
-    let dns = real.filter((e) => e.namespace === DNS_NAMESPACE && e.pod.labels[DNS_LABEL] === DNS_VALUE);
+    // The pods behind the kube-dns Service; else kube-system pods k8s-app=kube-dns; else any kube-system pod.
+    const service = cluster.services.find((s) => s.namespace === DNS_NAMESPACE && s.name === 'kube-dns' && s.selector);
+    const selector = service?.selector;
+    let dns = selector
+      ? real.filter(
+          (e) => e.namespace === DNS_NAMESPACE && Object.entries(selector).every(([k, v]) => e.pod.labels[k] === v),
+        )
+      : [];
+    if (dns.length === 0) {
+      dns = real.filter((e) => e.namespace === DNS_NAMESPACE && e.pod.labels[DNS_LABEL] === DNS_VALUE);
+    }
     if (dns.length === 0) dns = real.filter((e) => e.namespace === DNS_NAMESPACE);
     const extraPods: PodModel[] = [];
     let dnsDescription = `the cluster DNS (${listSome(dns.map((e) => e.id))})`;
