@@ -108,7 +108,10 @@ export function diffToTable(diff: ClusterDiff, baseName: string, headName: strin
   return `${out.join('\n')}\n`;
 }
 
-/** Ready to paste as a pull-request comment. */
+/** Rows per section in `-o md`: keeps a pull-request comment under the forges' size limits. */
+const MD_MAX_ROWS = 200;
+
+/** Ready to paste as a pull-request comment (at most MD_MAX_ROWS rows per section). */
 export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: string): string {
   const code = (s: string) => `\`${s}\``;
   const out: string[] = [`### netpol diff: ${summary(diff)}`, '', `\`${baseName}\` → \`${headName}\``];
@@ -125,8 +128,11 @@ export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: st
       continue;
     }
     out.push('| To | From | Ports |', '|---|---|---|');
-    for (const r of grouped) {
+    for (const r of grouped.slice(0, MD_MAX_ROWS)) {
       out.push(`| ${code(label(diff, r.to))} | ${code(label(diff, r.from))} | ${r.ports} |`);
+    }
+    if (grouped.length > MD_MAX_ROWS) {
+      out.push('', `_… and ${grouped.length - MD_MAX_ROWS} more (netpol diff -o json lists every connection)_`);
     }
   }
   return `${out.join('\n')}\n`;
