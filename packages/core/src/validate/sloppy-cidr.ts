@@ -175,7 +175,7 @@ function isStrictText(text: string): boolean {
   const [addr, bits] = text.split('/');
   if (bits === undefined || !/^(0|[1-9]\d*)$/.test(bits)) return false;
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(addr.slice(addr.lastIndexOf(':') + 1));
-  if (v4 && v4.slice(1).some((o) => o.length > 1 && o.startsWith('0'))) return false;
+  if (v4?.slice(1).some((o) => o.length > 1 && o.startsWith('0'))) return false;
   if (addr.includes(':')) return addr.split(':').every((g) => g.includes('.') || g.length <= 4);
   return true;
 }
