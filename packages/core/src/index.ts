@@ -1,3 +1,5 @@
+export { naiveAllowed } from './engine/naive-evaluator.js';
+export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
 export { loadDocuments } from './load/load-documents.js';
@@ -31,5 +33,3 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
-export type * from './engine/types.js';
-export { naiveAllowed } from './engine/naive-evaluator.js';

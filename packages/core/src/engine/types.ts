@@ -1,4 +1,4 @@
-import type { Direction, PodModel, PolicyModel, Protocol, ClusterModel } from '../model/types.js';
+import type { ClusterModel, Direction, PodModel, PolicyModel, Protocol } from '../model/types.js';
 
 /**
  * The engine contract. The reference engine (reasons, one pair at a time), the fast matrix
