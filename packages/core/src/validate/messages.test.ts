@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDNS1123Subdomain, isQualifiedName, isValidPortName } from './formats.js';
-import { loaded, policy } from './test-object.js';
+import { loaded, policy } from './test-helpers.js';
 import { validateObject } from './validate-object.js';
 
 /** The API server's wording, character for character (these strings are what kubectl prints). */

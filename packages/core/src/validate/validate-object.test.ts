@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorsOf, loaded, policy, summary } from './test-object.js';
+import { errorsOf, loaded, policy, summary } from './test-helpers.js';
 import { validateObject } from './validate-object.js';
 
 const messagesOf = (kind: string, value: Record<string, unknown>) =>
