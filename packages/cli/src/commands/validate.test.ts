@@ -25,8 +25,16 @@ async function netpol(argv: string[], cwd: string, stdin = '') {
   let stdout = '';
   let stderr = '';
   const io: Io = {
-    stdout: { write: (s) => void (stdout += s) },
-    stderr: { write: (s) => void (stderr += s) },
+    stdout: {
+      write: (s) => {
+        stdout += s;
+      },
+    },
+    stderr: {
+      write: (s) => {
+        stderr += s;
+      },
+    },
     readStdin: async () => stdin,
     cwd,
     env: { NO_COLOR: '1' },
