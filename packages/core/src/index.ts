@@ -16,6 +16,7 @@ export {
   DEFAULT_POD_CIDR,
   DEFAULT_SERVICE_CIDR,
   isWorkloadKind,
+  MAX_WORKLOAD_REPLICAS,
   NAMESPACE_NAME_LABEL,
   SUPPORTED_KINDS,
 } from './model/build-cluster.js';
@@ -32,4 +33,10 @@ export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
-export { validateObject } from './validate/validate-object.js';
+
+// validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
+export type { ValidationCode } from './validate/messages.js';
+export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export { validateLabelSelector } from './validate/validate-label-selector.js';
+export { validateNetworkPolicy } from './validate/validate-network-policy.js';
+export { API_VERSIONS, validateObject } from './validate/validate-object.js';

@@ -2,6 +2,7 @@ import { hasErrors, type Issue, type Result } from './issues.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import type { SourceFile } from './load/source.js';
+import { AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
 import type { ClusterModel } from './model/types.js';
 import { validateObject } from './validate/validate-object.js';
@@ -51,6 +52,18 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
       if (!hasErrors(found)) valid.push(object);
     }
   }
-  const cluster = buildCluster(valid, options);
+  let cluster: ClusterModel;
+  try {
+    cluster = buildCluster(valid, options);
+  } catch (error) {
+    if (!(error instanceof AddressRangeFullError)) throw error;
+    issues.push({
+      code: 'address-range-full',
+      severity: 'error',
+      path: [],
+      message: `more pods or Services than addresses in ${error.range}; give a larger range`,
+    });
+    cluster = buildCluster([], options);
+  }
   return { ok: !hasErrors(issues), value: { objects, cluster }, issues };
 }

@@ -1,9 +1,10 @@
 import type { FieldPath, Issue } from '../issues.js';
+import { MAX_WORKLOAD_REPLICAS } from '../model/build-cluster.js';
 import { buildSelector } from '../model/build-policy.js';
 import { labelsOf, type Obj, obj, str } from '../model/read-fields.js';
 import { matchesSelector } from '../model/selector.js';
 import { nameIsDNSSubdomain } from './formats.js';
-import { goLiteral, invalid, maxLenError, notSupported, quote, required } from './messages.js';
+import { goLiteral, invalid, maxLenError, notSupported, quote, required, warning } from './messages.js';
 import { validateLabelSelector } from './validate-label-selector.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
 import { restartPolicyOf, validatePodSpec } from './validate-pod-spec.js';
@@ -50,7 +51,17 @@ export function validateWorkload(kind: string, workload: Obj): Issue[] {
 }
 
 function nonNegative(value: unknown, path: FieldPath): Issue[] {
-  return typeof value === 'number' && value < 0 ? [invalid(path, value, 'must be greater than or equal to 0')] : [];
+  if (typeof value !== 'number') return [];
+  if (value < 0) return [invalid(path, value, 'must be greater than or equal to 0')];
+  if (value > MAX_WORKLOAD_REPLICAS && (path.at(-1) === 'replicas' || path.at(-1) === 'parallelism')) {
+    return [
+      warning(
+        path,
+        `netpol models at most ${MAX_WORKLOAD_REPLICAS} pods of one workload; using ${MAX_WORKLOAD_REPLICAS}`,
+      ),
+    ];
+  }
+  return [];
 }
 
 /** ValidateTemplateObjectMeta: labels and annotations of a template. */
