@@ -1,5 +1,5 @@
 import type { FieldPath, Issue } from '../issues.js';
-import { typeMismatch } from './messages.js';
+import { typeMismatch, unknownField } from './messages.js';
 
 /**
  * The API server decodes a request body into Go structs before it validates anything; a
@@ -7,7 +7,8 @@ import { typeMismatch } from './messages.js';
  * that decode with encoding/json's message. `decodeObject` does the same walk over a schema
  * of the fields we read, reporting each mismatch at its exact field path, and returns a
  * sanitised copy (mismatches replaced by the Go zero value) for the semantic validators.
- * Unknown fields are kept and ignored, as the API server ignores them by default.
+ * Unknown fields inside structs whose schema is complete (`strict`) are refused, as kubectl's
+ * default `--validate=strict` makes the API server do; elsewhere they are kept and ignored.
  */
 
 export type Schema =
@@ -19,7 +20,13 @@ export type Schema =
   | { t: 'any' }
   | { t: 'list'; of: Schema }
   | { t: 'map'; of: Schema }
-  | { t: 'struct'; go: string; fields: Readonly<Record<string, Schema>> };
+  | {
+      t: 'struct';
+      go: string;
+      fields: Readonly<Record<string, Schema>>;
+      /** Every field of the Go type is listed: others are refused, as strict decoding does. */
+      strict?: boolean;
+    };
 
 const INT32: [number, number] = [-(2 ** 31), 2 ** 31 - 1];
 const INT64: [number, number] = [-(2 ** 63), 2 ** 63];
@@ -171,6 +178,11 @@ function walk(value: unknown, schema: Schema, path: FieldPath, ctx: Context): un
         return {};
       }
       const out: Record<string, unknown> = { ...value };
+      if (schema.strict) {
+        for (const key of Object.keys(value)) {
+          if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...path, key]));
+        }
+      }
       const structName = schema.go.slice(schema.go.lastIndexOf('.') + 1);
       for (const [key, fieldSchema] of Object.entries(schema.fields)) {
         if (!(key in value)) continue;

@@ -15,6 +15,13 @@ const intOrString: Schema = { t: 'intOrString' };
 const list = (of: Schema): Schema => ({ t: 'list', of });
 const map = (of: Schema): Schema => ({ t: 'map', of });
 const struct = (go: string, fields: Record<string, Schema>): Schema & { t: 'struct' } => ({ t: 'struct', go, fields });
+/** A struct whose every field is listed: unknown fields in it are errors (strict decoding). */
+const complete = (go: string, fields: Record<string, Schema>): Schema & { t: 'struct' } => ({
+  t: 'struct',
+  go,
+  fields,
+  strict: true,
+});
 
 const typeMeta = { apiVersion: str, kind: str };
 
@@ -41,10 +48,10 @@ export const OBJECT_META = struct('v1.ObjectMeta', {
   deletionGracePeriodSeconds: i64,
 });
 
-export const LABEL_SELECTOR = struct('v1.LabelSelector', {
+export const LABEL_SELECTOR = complete('v1.LabelSelector', {
   matchLabels: map(str),
   matchExpressions: list(
-    struct('v1.LabelSelectorRequirement', {
+    complete('v1.LabelSelectorRequirement', {
       key: str,
       operator: named('v1.LabelSelectorOperator'),
       values: list(str),
@@ -52,27 +59,29 @@ export const LABEL_SELECTOR = struct('v1.LabelSelector', {
   ),
 });
 
-const networkPolicyPort = struct('v1.NetworkPolicyPort', {
+const networkPolicyPort = complete('v1.NetworkPolicyPort', {
   protocol: named('v1.Protocol'),
   port: intOrString,
   endPort: i32,
 });
 
-const networkPolicyPeer = struct('v1.NetworkPolicyPeer', {
+const networkPolicyPeer = complete('v1.NetworkPolicyPeer', {
   podSelector: LABEL_SELECTOR,
   namespaceSelector: LABEL_SELECTOR,
-  ipBlock: struct('v1.IPBlock', { cidr: str, except: list(str) }),
+  ipBlock: complete('v1.IPBlock', { cidr: str, except: list(str) }),
 });
 
 export const NETWORK_POLICY = struct('v1.NetworkPolicy', {
   ...typeMeta,
   metadata: OBJECT_META,
-  spec: struct('v1.NetworkPolicySpec', {
+  spec: complete('v1.NetworkPolicySpec', {
     podSelector: LABEL_SELECTOR,
     ingress: list(
-      struct('v1.NetworkPolicyIngressRule', { ports: list(networkPolicyPort), from: list(networkPolicyPeer) }),
+      complete('v1.NetworkPolicyIngressRule', { ports: list(networkPolicyPort), from: list(networkPolicyPeer) }),
     ),
-    egress: list(struct('v1.NetworkPolicyEgressRule', { ports: list(networkPolicyPort), to: list(networkPolicyPeer) })),
+    egress: list(
+      complete('v1.NetworkPolicyEgressRule', { ports: list(networkPolicyPort), to: list(networkPolicyPeer) }),
+    ),
     policyTypes: list(named('v1.PolicyType')),
   }),
 });

@@ -104,6 +104,53 @@ describe('validateObject: decode errors at their exact path', () => {
   });
 });
 
+describe('validateObject: unknown fields (kubectl validates strictly by default)', () => {
+  it('refuses a misspelt field of a NetworkPolicy spec, at its path', () => {
+    assert.deepEqual(
+      messagesOf('NetworkPolicy', policy({ podselector: {}, ingress: [{ form: [{ podSelector: {} }] }] })),
+      [
+        'field-unknown spec.podselector: strict decoding error: unknown field "spec.podselector"',
+        'field-unknown spec.ingress[0].form: strict decoding error: unknown field "spec.ingress[0].form"',
+      ],
+    );
+  });
+
+  it('refuses one in a peer, a port, an ipBlock and a selector', () => {
+    assert.deepEqual(
+      errorsOf(
+        'NetworkPolicy',
+        policy({
+          egress: [
+            {
+              to: [
+                { ipBlock: { cidr: '10.0.0.0/8', excepts: [] } },
+                { podSelector: { matchLabel: {} }, namespace: 'x' },
+              ],
+              ports: [{ port: 80, endport: 90 }],
+            },
+          ],
+        }),
+      ),
+      [
+        'field-unknown spec.egress[0].ports[0].endport',
+        'field-unknown spec.egress[0].to[0].ipBlock.excepts',
+        'field-unknown spec.egress[0].to[1].namespace',
+        'field-unknown spec.egress[0].to[1].podSelector.matchLabel',
+      ],
+    );
+  });
+
+  it('ignores fields of types netpol does not fully describe (a pod spec)', () => {
+    assert.deepEqual(
+      errorsOf('Pod', {
+        metadata: { name: 'p', uid: 'x', creationTimestamp: null },
+        spec: { ...pod, tolerations: [] },
+      }),
+      [],
+    );
+  });
+});
+
 describe('validateObject: apiVersion', () => {
   it('refuses a removed or unknown apiVersion', () => {
     assert.deepEqual(errorsOf('NetworkPolicy', { apiVersion: 'extensions/v1beta1', ...policy({}) }), [
