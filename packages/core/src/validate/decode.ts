@@ -91,17 +91,26 @@ function zeroOf(schema: Schema): unknown {
   }
 }
 
+/**
+ * Walk state. Paths and field stacks are mutable stacks (pushed and popped around each
+ * child) and copied only when an issue is reported: a 10,000-pod list is walked without
+ * allocating a path per field.
+ */
 interface Context {
   issues: Issue[];
+  /** The field path of the value being decoded. */
+  path: (string | number)[];
   /** JSON field names from the root, without indices (encoding/json's FieldStack). */
   fields: string[];
-  /** Name of the innermost Go struct being decoded. */
+  /** Name of the innermost Go struct being decoded ('' inside IntOrString). */
   struct: string;
 }
 
-function mismatch(ctx: Context, path: FieldPath, kind: string, schema: Schema): void {
-  const into = ctx.fields.length > 0 ? `Go struct field ${ctx.struct}.${ctx.fields.join('.')}` : `Go value`;
-  ctx.issues.push(typeMismatch(path, `json: cannot unmarshal ${kind} into ${into} of type ${goTypeName(schema)}`));
+function mismatch(ctx: Context, kind: string, schema: Schema): void {
+  const into = ctx.fields.length > 0 ? `Go struct field ${ctx.struct}.${ctx.fields.join('.')}` : 'Go value';
+  ctx.issues.push(
+    typeMismatch([...ctx.path], `json: cannot unmarshal ${kind} into ${into} of type ${goTypeName(schema)}`),
+  );
 }
 
 function numberLiteral(value: number): string {
@@ -110,7 +119,10 @@ function numberLiteral(value: number): string {
   return String(value);
 }
 
-function walk(value: unknown, schema: Schema, path: FieldPath, ctx: Context): unknown {
+const isInt32 = (value: number) => Number.isInteger(value) && value >= INT32[0] && value <= INT32[1];
+
+/** Decode `value` as `schema`; returns the value itself when nothing had to change. */
+function walk(value: unknown, schema: Schema, ctx: Context): unknown {
   if (value === null || value === undefined) return value; // JSON null: the zero value, no error
   switch (schema.t) {
     case 'any':
@@ -119,81 +131,115 @@ function walk(value: unknown, schema: Schema, path: FieldPath, ctx: Context): un
       if (typeof value === 'string') return value;
       // YAML 1.1 timestamps: sigs.k8s.io/yaml keeps them as strings.
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-      mismatch(ctx, path, jsonKind(value), schema);
-      return zeroOf(schema);
+      mismatch(ctx, jsonKind(value), schema);
+      return '';
     case 'bool':
       if (typeof value === 'boolean') return value;
-      mismatch(ctx, path, jsonKind(value), schema);
+      mismatch(ctx, jsonKind(value), schema);
       return false;
     case 'int32':
     case 'int64': {
       if (typeof value === 'number') {
         const [lo, hi] = schema.t === 'int32' ? INT32 : INT64;
         if (Number.isInteger(value) && value >= lo && value <= hi) return value;
-        mismatch(ctx, path, `number ${numberLiteral(value)}`, schema);
+        mismatch(ctx, `number ${numberLiteral(value)}`, schema);
         return 0;
       }
-      mismatch(ctx, path, jsonKind(value), schema);
+      mismatch(ctx, jsonKind(value), schema);
       return 0;
     }
     case 'intOrString': {
       // IntOrString.UnmarshalJSON: a JSON string is a name, anything else decodes as int32
       // with a fresh decoder (so the message names no struct field).
       if (typeof value === 'string') return value;
+      if (typeof value === 'number' && isInt32(value)) return value;
       if (value instanceof Date) return value.toISOString();
-      const inner: Context = { issues: ctx.issues, fields: [], struct: '' };
-      if (typeof value === 'number') {
-        if (Number.isInteger(value) && value >= INT32[0] && value <= INT32[1]) return value;
-        mismatch(inner, path, `number ${numberLiteral(value)}`, { t: 'int32' });
-        return 0;
-      }
-      mismatch(inner, path, jsonKind(value), { t: 'int32' });
+      const inner: Context = { issues: ctx.issues, path: ctx.path, fields: [], struct: '' };
+      mismatch(inner, typeof value === 'number' ? `number ${numberLiteral(value)}` : jsonKind(value), { t: 'int32' });
       return 0;
     }
     case 'list': {
       if (!Array.isArray(value)) {
-        mismatch(ctx, path, jsonKind(value), schema);
+        mismatch(ctx, jsonKind(value), schema);
         return [];
       }
-      return value.map((item, index) => {
-        const out = walk(item, schema.of, [...path, index], ctx);
-        return out === null || out === undefined ? zeroOf(schema.of) : out;
-      });
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        ctx.path.push(i);
+        let decoded = walk(value[i], schema.of, ctx);
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+        if (decoded !== value[i]) {
+          out ??= [...value];
+          out[i] = decoded;
+        }
+      }
+      return out ?? value;
     }
     case 'map': {
       if (!isPlainObject(value)) {
-        mismatch(ctx, path, jsonKind(value), schema);
+        mismatch(ctx, jsonKind(value), schema);
         return {};
       }
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) {
-        const decoded = walk(item, schema.of, [...path, key], ctx);
-        out[key] = decoded === null || decoded === undefined ? zeroOf(schema.of) : decoded;
+      let out: Record<string, unknown> | undefined;
+      for (const key of Object.keys(value)) {
+        ctx.path.push(key);
+        let decoded = walk(value[key], schema.of, ctx);
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+        if (decoded !== value[key]) {
+          out ??= { ...value };
+          out[key] = decoded;
+        }
       }
-      return out;
+      return out ?? value;
     }
     case 'struct': {
       if (!isPlainObject(value)) {
-        mismatch(ctx, path, jsonKind(value), schema);
+        mismatch(ctx, jsonKind(value), schema);
         return {};
       }
-      const out: Record<string, unknown> = { ...value };
       if (schema.strict) {
         for (const key of Object.keys(value)) {
-          if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...path, key]));
+          if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...ctx.path, key]));
         }
       }
-      const structName = schema.go.slice(schema.go.lastIndexOf('.') + 1);
-      for (const [key, fieldSchema] of Object.entries(schema.fields)) {
-        if (!(key in value)) continue;
-        const child: Context = { issues: ctx.issues, fields: [...ctx.fields, key], struct: structName };
-        const decoded = walk(value[key], fieldSchema, [...path, key], child);
-        if (decoded === null || decoded === undefined) delete out[key];
-        else out[key] = decoded;
+      let out: Record<string, unknown> | undefined;
+      const outerStruct = ctx.struct;
+      for (const key of Object.keys(value)) {
+        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+        if (!fieldSchema) continue;
+        ctx.path.push(key);
+        ctx.fields.push(key);
+        ctx.struct = structNameOf(schema);
+        const decoded = walk(value[key], fieldSchema, ctx);
+        ctx.struct = outerStruct;
+        ctx.fields.pop();
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) {
+          if (value[key] !== decoded || value[key] === null) {
+            out ??= { ...value };
+            delete out[key];
+          }
+        } else if (decoded !== value[key]) {
+          out ??= { ...value };
+          out[key] = decoded;
+        }
       }
-      return out;
+      return out ?? value;
     }
   }
+}
+
+const structNames = new WeakMap<Schema, string>();
+
+function structNameOf(schema: Schema & { t: 'struct' }): string {
+  let name = structNames.get(schema);
+  if (name === undefined) {
+    name = schema.go.slice(schema.go.lastIndexOf('.') + 1);
+    structNames.set(schema, name);
+  }
+  return name;
 }
 
 export interface Decoded {
@@ -205,8 +251,8 @@ export interface Decoded {
 
 /** Check `value` against a struct schema as encoding/json would decode it. */
 export function decodeObject(value: Record<string, unknown>, schema: Schema & { t: 'struct' }): Decoded {
-  const ctx: Context = { issues: [], fields: [], struct: '' };
-  const out = walk(value, schema, [], ctx) as Record<string, unknown>;
+  const ctx: Context = { issues: [], path: [], fields: [], struct: '' };
+  const out = walk(value, schema, ctx) as Record<string, unknown>;
   return { value: out, issues: ctx.issues };
 }
 

@@ -131,11 +131,12 @@ describe('validateObject: unknown fields (kubectl validates strictly by default)
           ],
         }),
       ),
+      // In the order they are written.
       [
-        'field-unknown spec.egress[0].ports[0].endport',
         'field-unknown spec.egress[0].to[0].ipBlock.excepts',
         'field-unknown spec.egress[0].to[1].namespace',
         'field-unknown spec.egress[0].to[1].podSelector.matchLabel',
+        'field-unknown spec.egress[0].ports[0].endport',
       ],
     );
   });
