@@ -206,7 +206,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 function checkPipeline(text: string, name = 'fuzz.yaml') {
   const result = loadCluster([{ name, text }]);
-  for (const issue of result.value ? result.issues : []) {
+  for (const issue of result.issues) {
     if (issue.severity !== 'error') continue;
     assert.ok(Array.isArray(issue.path), `no path: ${JSON.stringify(issue)}`);
     assert.ok(issue.range, `no range: ${JSON.stringify(issue)}`);
