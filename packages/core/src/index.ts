@@ -1,5 +1,3 @@
-export { naiveAllowed } from './engine/naive-evaluator.js';
-export type * from './engine/types.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
 export { loadDocuments } from './load/load-documents.js';
@@ -16,7 +14,6 @@ export {
   DEFAULT_POD_CIDR,
   DEFAULT_SERVICE_CIDR,
   isWorkloadKind,
-  MAX_WORKLOAD_REPLICAS,
   NAMESPACE_NAME_LABEL,
   SUPPORTED_KINDS,
 } from './model/build-cluster.js';
@@ -33,10 +30,39 @@ export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
+export { validateObject } from './validate/validate-object.js';
+export type * from './engine/types.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';
+// engine (reference engine, endpoints, explain)
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export { compilePolicy } from './engine/compile-policy.js';
+export { createReferenceEngine } from './engine/reference-engine.js';
+export type { EndpointCheck, EndpointCheckReason, EndpointCheckResult, PairCheck } from './endpoints/check-endpoints.js';
+export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
+export { closestNames } from './endpoints/closest-names.js';
+export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
+export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
+export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
+export {
+  describeNamespaces,
+  describePeer,
+  describePeers,
+  describePods,
+  describePort,
+  describePorts,
+  describeRule,
+  peerWord,
+} from './explain/describe-rule.js';
+export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
+export { explainPod } from './explain/explain-pod.js';
+export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
+export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
 
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
-export { API_VERSIONS, validateObject } from './validate/validate-object.js';
+export { API_VERSIONS } from './validate/validate-object.js';
+export { MAX_WORKLOAD_REPLICAS } from './model/build-cluster.js';
