@@ -45,7 +45,7 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
       const found = validateObject(object).map((issue) => ({
         ...issue,
         file: source.name,
-        range: object.locate(issue.path),
+        range: object.locate(issue.at ?? issue.path),
         object: describeObject(object),
       }));
       issues.push(...found);

@@ -140,6 +140,16 @@ spec:
     }
   });
 
+  it('prints the path the API server prints but points at the offending label itself', async () => {
+    const d = dir({ 'pod.yaml': POD.replace('labels: {app: web}', 'labels:\n    app: web\n    bad key: x') });
+    const r = await netpol(['validate', '-f', 'pod.yaml'], d);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^pod\.yaml:8:5: Pod prod\/web: metadata\.labels: Invalid value: "bad key": name part must consist of/,
+    );
+  });
+
   it('turns a wrong JSON type into an issue at the exact field, not a crash', async () => {
     const d = dir({
       'np.yaml': POLICY.replace('endPort: 70', 'endPort: "90"').replace('podSelector: {}', 'podSelector: []'),

@@ -88,6 +88,11 @@ export function warning(path: FieldPath, message: string): Issue {
   return issue('field-warning', path, message, 'warning');
 }
 
+/** The same issue, located at `at` in the source (a more precise place than its path). */
+export function pointAt(issue: Issue, at: FieldPath): Issue {
+  return { ...issue, at: [...at] };
+}
+
 // Detail strings of k8s.io/apimachinery/pkg/util/validation.
 
 export function maxLenError(length: number): string {

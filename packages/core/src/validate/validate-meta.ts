@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue } from './formats.js';
-import { forbidden, goLiteral, invalid, required, tooLong } from './messages.js';
+import { forbidden, goLiteral, invalid, pointAt, required, tooLong } from './messages.js';
 
 /** A name rule of apimachinery (NameIsDNSSubdomain, ...): detail messages, empty when valid. */
 export type NameRule = (name: string, prefix: boolean) => string[];
@@ -44,10 +44,11 @@ export function validateObjectMeta(
   issues.push(...validateLabels(meta.labels, [...path, 'labels']));
   issues.push(...validateAnnotations(meta.annotations, [...path, 'annotations']));
   issues.push(...validateOwnerReferences(meta.ownerReferences, [...path, 'ownerReferences']));
-  for (const finalizer of arr(meta.finalizers)) {
+  arr(meta.finalizers).forEach((finalizer, i) => {
     const f = str(finalizer) ?? '';
-    for (const msg of isQualifiedName(f)) issues.push(invalid([...path, 'finalizers'], f, msg));
-  }
+    for (const msg of isQualifiedName(f))
+      issues.push(pointAt(invalid([...path, 'finalizers'], f, msg), [...path, 'finalizers', i]));
+  });
   return issues;
 }
 
@@ -55,9 +56,10 @@ export function validateObjectMeta(
 export function validateLabels(labels: unknown, path: FieldPath): Issue[] {
   const issues: Issue[] = [];
   for (const [key, value] of Object.entries(obj(labels))) {
-    issues.push(...validateLabelName(key, path));
+    const at = [...path, key];
+    for (const found of validateLabelName(key, path)) issues.push(pointAt(found, at));
     const v = str(value) ?? '';
-    for (const msg of isValidLabelValue(v)) issues.push(invalid(path, v, msg));
+    for (const msg of isValidLabelValue(v)) issues.push(pointAt(invalid(path, v, msg), at));
   }
   return issues;
 }
@@ -71,7 +73,7 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Issu
   const issues: Issue[] = [];
   let size = 0;
   for (const [key, value] of Object.entries(obj(annotations))) {
-    for (const msg of isQualifiedName(key.toLowerCase())) issues.push(invalid(path, key, msg));
+    for (const msg of isQualifiedName(key.toLowerCase())) issues.push(pointAt(invalid(path, key, msg), [...path, key]));
     size += byteLength(key) + byteLength(str(value) ?? '');
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) issues.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
@@ -82,8 +84,9 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Issu
 function validateOwnerReferences(refs: unknown, path: FieldPath): Issue[] {
   const issues: Issue[] = [];
   let firstController = '';
-  for (const item of arr(refs)) {
+  arr(refs).forEach((item, index) => {
     const ref = obj(item);
+    const at = (field: string) => [...path, index, field];
     const apiVersion = str(ref.apiVersion) ?? '';
     const kind = str(ref.kind) ?? '';
     const name = str(ref.name) ?? '';
@@ -91,11 +94,11 @@ function validateOwnerReferences(refs: unknown, path: FieldPath): Issue[] {
     // schema.FromAPIVersionAndKind: the version is the part after the last `/` (all of it without one).
     const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
     if (version === '' || apiVersion.split('/').length > 2) {
-      issues.push(invalid([...path, 'apiVersion'], apiVersion, 'version must not be empty'));
+      issues.push(pointAt(invalid([...path, 'apiVersion'], apiVersion, 'version must not be empty'), at('apiVersion')));
     }
-    if (kind === '') issues.push(invalid([...path, 'kind'], kind, 'must not be empty'));
-    if (name === '') issues.push(invalid([...path, 'name'], name, 'must not be empty'));
-    if (uid === '') issues.push(invalid([...path, 'uid'], uid, 'must not be empty'));
+    if (kind === '') issues.push(pointAt(invalid([...path, 'kind'], kind, 'must not be empty'), at('kind')));
+    if (name === '') issues.push(pointAt(invalid([...path, 'name'], name, 'must not be empty'), at('name')));
+    if (uid === '') issues.push(pointAt(invalid([...path, 'uid'], uid, 'must not be empty'), at('uid')));
     if (apiVersion === 'v1' && kind === 'Event') {
       issues.push(invalid(path, goLiteral('{...}'), '/v1, Kind=Event is disallowed from being an owner'));
     }
@@ -113,6 +116,6 @@ function validateOwnerReferences(refs: unknown, path: FieldPath): Issue[] {
         firstController = current;
       }
     }
-  }
+  });
   return issues;
 }

@@ -2,7 +2,7 @@ import type { FieldPath, Issue } from '../issues.js';
 import { parseIp } from '../model/cidr.js';
 import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './formats.js';
-import { duplicate, forbidden, invalid, notSupported, required } from './messages.js';
+import { duplicate, forbidden, invalid, notSupported, pointAt, required } from './messages.js';
 import { validateLabels, validateObjectMeta } from './validate-meta.js';
 import { SUPPORTED_PORT_PROTOCOLS } from './validate-pod-spec.js';
 
@@ -33,7 +33,8 @@ export function validateService(service: Obj): Issue[] {
   } else {
     // SetDefaults_Service copies clusterIP into clusterIPs[0]; validateClusterIPs reports there.
     const clusterIPs = arr(spec.clusterIPs).map((ip) => str(ip) ?? '');
-    if (clusterIPs.length === 0 && clusterIP !== '') clusterIPs.push(clusterIP);
+    const defaulted = clusterIPs.length === 0 && clusterIP !== '';
+    if (defaulted) clusterIPs.push(clusterIP);
     if (clusterIP !== '' && clusterIPs[0] !== clusterIP) {
       issues.push(
         invalid(['spec', 'clusterIPs'], clusterIPs[0] ?? '', 'must match `clusterIP` when both are specified'),
