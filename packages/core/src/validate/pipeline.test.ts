@@ -79,3 +79,14 @@ spec: {containers: [{name: c, image: i}]}
     assert.equal(r.value.objects.length, 2);
   });
 });
+
+describe('issue locations', () => {
+  it('points a clusterIP error (reported at spec.clusterIPs[0], as upstream) at clusterIP', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  clusterIP: 10.0.0.300\n  ports: [{port: 80}]\n';
+    const r = load(text);
+    assert.deepEqual(
+      r.issues.map((i) => [i.path.join('.'), text.slice(i.range?.[0], i.range?.[1])]),
+      [['spec.clusterIPs.0', 'clusterIP: 10.0.0.300']],
+    );
+  });
+});

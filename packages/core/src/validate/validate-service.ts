@@ -43,9 +43,13 @@ export function validateService(service: Obj): Issue[] {
     clusterIPs.forEach((ip, i) => {
       if (ip === 'None' && i === 0) return;
       if (!parseIpSloppy(ip)) {
-        issues.push(
-          invalid(['spec', 'clusterIPs', i], ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'),
+        const found = invalid(
+          ['spec', 'clusterIPs', i],
+          ip,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
         );
+        // The user wrote `clusterIP`; point there when `clusterIPs` was filled from it.
+        issues.push(defaulted ? pointAt(found, ['spec', 'clusterIP']) : found);
       }
     });
   }
