@@ -82,7 +82,8 @@ spec: {containers: [{name: c, image: i}]}
 
 describe('issue locations', () => {
   it('points a clusterIP error (reported at spec.clusterIPs[0], as upstream) at clusterIP', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  clusterIP: 10.0.0.300\n  ports: [{port: 80}]\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  clusterIP: 10.0.0.300\n  ports: [{port: 80}]\n';
     const r = load(text);
     assert.deepEqual(
       r.issues.map((i) => [i.path.join('.'), text.slice(i.range?.[0], i.range?.[1])]),

@@ -86,7 +86,7 @@ export const NETWORK_POLICY = struct('v1.NetworkPolicy', {
   }),
 });
 
-const containerPort = struct('v1.ContainerPort', {
+const containerPort = complete('v1.ContainerPort', {
   name: str,
   hostPort: i32,
   containerPort: i32,
@@ -144,7 +144,7 @@ export const SERVICE = struct('v1.Service', {
   metadata: OBJECT_META,
   spec: struct('v1.ServiceSpec', {
     ports: list(
-      struct('v1.ServicePort', {
+      complete('v1.ServicePort', {
         name: str,
         protocol: named('v1.Protocol'),
         appProtocol: str,

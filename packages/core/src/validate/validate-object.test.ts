@@ -141,6 +141,19 @@ describe('validateObject: unknown fields (kubectl validates strictly by default)
     );
   });
 
+  it('refuses a misspelt field of a container port or a Service port', () => {
+    assert.deepEqual(
+      errorsOf('Pod', {
+        metadata: { name: 'p' },
+        spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerport: 80, containerPort: 80 }] }] },
+      }),
+      ['field-unknown spec.containers[0].ports[0].containerport'],
+    );
+    assert.deepEqual(errorsOf('Service', { metadata: { name: 's' }, spec: { ports: [{ port: 80, target: 8080 }] } }), [
+      'field-unknown spec.ports[0].target',
+    ]);
+  });
+
   it('ignores fields of types netpol does not fully describe (a pod spec)', () => {
     assert.deepEqual(
       errorsOf('Pod', {
