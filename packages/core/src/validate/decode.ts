@@ -189,7 +189,7 @@ function walk(value: unknown, schema: Schema, ctx: Context): unknown {
         if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
         if (decoded !== value[key]) {
           out ??= { ...value };
-          out[key] = decoded;
+          setOwn(out, key, decoded);
         }
       }
       return out ?? value;
@@ -223,12 +223,17 @@ function walk(value: unknown, schema: Schema, ctx: Context): unknown {
           }
         } else if (decoded !== value[key]) {
           out ??= { ...value };
-          out[key] = decoded;
+          setOwn(out, key, decoded);
         }
       }
       return out ?? value;
     }
   }
+}
+
+/** `target[key] = value` that stays an own property even for the key `__proto__`. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 const structNames = new WeakMap<Schema, string>();
