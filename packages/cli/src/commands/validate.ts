@@ -21,7 +21,18 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
   const sources = await readInputs(options.file, io, { recursive: options.recursive });
   const result = loadCluster(sources);
-  const issues = [...result.issues];
+  // Like a compiler: file by file in input order, then in the order of the text (the core
+  // reports each object's problems in the API server's order).
+  const fileOrder = new Map(sources.map((source, i) => [source.name, i]));
+  const issues = result.issues
+    .map((issue, i) => ({ issue, i }))
+    .sort(
+      (a, b) =>
+        (fileOrder.get(a.issue.file ?? '') ?? -1) - (fileOrder.get(b.issue.file ?? '') ?? -1) ||
+        (a.issue.range?.[0] ?? -1) - (b.issue.range?.[0] ?? -1) ||
+        a.i - b.i,
+    )
+    .map(({ issue }) => issue);
   const objects = result.value.objects.length;
   // Nothing at all to check (an empty file or stdin) is bad input, as `kubectl apply` says.
   if (objects === 0 && issues.length === 0) {
