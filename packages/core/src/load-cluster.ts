@@ -5,7 +5,7 @@ import type { SourceFile } from './load/source.js';
 import { AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
 import type { ClusterModel } from './model/types.js';
-import { validateObject } from './validate/validate-object.js';
+import { isForeignGroup, validateObject } from './validate/validate-object.js';
 
 export interface LoadedCluster {
   /** Every supported object that was read (valid or not). */
@@ -29,7 +29,9 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
     for (const object of loaded.value) {
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.
       if (object.apiVersion.startsWith('netpol.dev/')) continue;
-      if (!SUPPORTED_KINDS.includes(object.kind)) {
+      // A kind of the same name from another API group (Calico's projectcalico.org/v3
+      // NetworkPolicy) is another resource: skipped like any unknown kind.
+      if (!SUPPORTED_KINDS.includes(object.kind) || isForeignGroup(object.kind, object.apiVersion)) {
         issues.push({
           code: 'unknown-kind',
           severity: 'info',

@@ -91,3 +91,23 @@ describe('issue locations', () => {
     );
   });
 });
+
+describe('kinds of other API groups', () => {
+  it('skips a Calico NetworkPolicy with a note, refuses a removed Kubernetes version', () => {
+    const r = load(`apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: calico}
+spec: {selector: all(), types: [Ingress]}
+---
+apiVersion: extensions/v1beta1
+kind: NetworkPolicy
+metadata: {name: old}
+spec: {podSelector: {}}
+`);
+    assert.deepEqual(
+      r.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
+      ['info unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
+    );
+    assert.equal(r.value.cluster.policies.length, 0);
+  });
+});

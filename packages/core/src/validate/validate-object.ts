@@ -26,6 +26,32 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   NetworkPolicy: ['networking.k8s.io/v1'],
 };
 
+/** API groups each kind has been served from (removed versions included: those are errors). */
+const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Namespace: [''],
+  Pod: [''],
+  Service: [''],
+  ReplicationController: [''],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  DaemonSet: ['apps', 'extensions'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+  NetworkPolicy: ['networking.k8s.io', 'extensions'],
+};
+
+/**
+ * Whether `apiVersion` names another API group than any that ever served `kind`: a CRD that
+ * shares the name (Calico's `projectcalico.org/v3` NetworkPolicy), not a Kubernetes object.
+ */
+export function isForeignGroup(kind: string, apiVersion: string): boolean {
+  const groups = API_GROUPS[kind];
+  if (!groups || apiVersion === '') return false;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return !groups.includes(group);
+}
+
 const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
   NetworkPolicy: validateNetworkPolicy,
   Pod: validatePod,
