@@ -246,14 +246,20 @@ describe('loadCluster never throws and positions every error', () => {
         asJson: fc.boolean(),
       }),
     );
+    let built = 0;
+    let refused = 0;
     fc.assert(
       fc.property(mutated, ({ index, edits, neighbour, asJson }) => {
         let object: unknown = OBJECTS[index];
         for (const [path, value] of edits) object = replaceAt(object, path, value);
-        checkPipeline(render([OBJECTS[neighbour], object], asJson), asJson ? 'fuzz.json' : 'fuzz.yaml');
+        const result = checkPipeline(render([OBJECTS[neighbour], object], asJson), asJson ? 'fuzz.json' : 'fuzz.yaml');
+        if (result.ok) built++;
+        else refused++;
       }),
       { numRuns: 300, seed: 4242 },
     );
+    // Both branches ran: mutated objects the validator accepted reached the model builder.
+    assert.ok(built > 20 && refused > 20, `built ${built}, refused ${refused}`);
   });
 
   it('gives a wrong-typed field an issue at exactly that path', () => {
