@@ -196,6 +196,7 @@ spec:
     });
     const r = await netpol(['validate', '-f', 'np.yaml'], d);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '1 object valid in 1 file (1 warning)\n');
     assert.equal(
       r.stderr,
       'np.yaml:10:17: NetworkPolicy prod/api: spec.ingress[0].from[0].ipBlock.cidr: warning: CIDR value "10.0.0.1/8" is ambiguous in this context (should be "10.0.0.0/8" or "10.0.0.1/32"?)\n',

@@ -54,7 +54,10 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
   for (const issue of issues) io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
   const files = plural(sources.length, 'file');
   if (valid) {
-    io.stdout.write(`${plural(objects, 'object')} valid in ${files}\n`);
+    const warnings = issues.filter((i) => i.severity === 'warning').length;
+    io.stdout.write(
+      `${plural(objects, 'object')} valid in ${files}${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`,
+    );
     return 0;
   }
   const errors = issues.filter((i) => i.severity === 'error').length;
