@@ -38,10 +38,11 @@ function labels(r: Rng): Record<string, string> {
 
 function selector(r: Rng) {
   if (r.chance(0.3)) return {};
-  if (r.chance(0.2))
-    return {
-      matchExpressions: [{ key: 'tier', operator: r.pick(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: ['x'] }],
-    };
+  if (r.chance(0.2)) {
+    const operator = r.pick(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+    const values = operator === 'In' || operator === 'NotIn' ? { values: ['x'] } : {};
+    return { matchExpressions: [{ key: 'tier', operator, ...values }] };
+  }
   return { matchLabels: { app: r.pick(['web', 'db', 'api']) } };
 }
 
