@@ -295,8 +295,29 @@ const cases: Case[] = [
   {
     rule: 'selects-nothing',
     name: 'no pods in that namespace: info',
-    objects: [...web, policy('other', 'p', { podSelector: { matchLabels: { app: 'web' } } })],
+    objects: [...web, policy('other', 'p', { podSelector: { matchLabels: { app: 'api' } } })],
     expect: ['info spec.podSelector'],
+  },
+  {
+    rule: 'selects-nothing',
+    name: 'policy without metadata.namespace while its pods live in shop',
+    objects: [
+      ...web,
+      pod('default', 'x', { app: 'other' }),
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'p' },
+        spec: { podSelector: { matchLabels: { app: 'web' } } },
+      },
+    ],
+    expect: ['warning metadata'],
+  },
+  {
+    rule: 'selects-nothing',
+    name: 'wrong namespace, no pods there: warning at metadata.namespace',
+    objects: [...web, policy('shopp', 'p', { podSelector: { matchLabels: { app: 'web' } } })],
+    expect: ['warning metadata.namespace'],
   },
   // peer-matches-nothing
   {

@@ -1,5 +1,5 @@
 import { isEmptySelector } from '../../model/selector.js';
-import { nearMiss, plural, selectorText, selects } from '../describe.js';
+import { listSome, matches, nearMiss, plural, selectorText, selects } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -25,6 +25,19 @@ export const selectsNothing: LintRule = {
           path: ['spec', 'podSelector'],
           severity: 'info',
           message: `podSelector ${sel} selects no pod because the input has no pods; add the workloads (or kubectl get pods -A -o yaml) to check it`,
+        });
+        continue;
+      }
+      const elsewhere = endpoints.filter(
+        (e) => e.namespace !== policy.namespace && matches(policy.podSelector, e.pod.labels),
+      );
+      const where = [...new Set(elsewhere.map((e) => e.namespace))];
+      if (elsewhere.length > 0) {
+        const declared = typeof (object.value.metadata as Record<string, unknown> | undefined)?.namespace === 'string';
+        report({
+          object,
+          path: declared ? ['metadata', 'namespace'] : ['metadata'],
+          message: `podSelector ${sel} selects only pods of namespace ${policy.namespace}, and none there matches; the pods it matches (${listSome(elsewhere.map((e) => e.id))}) are in namespace ${listSome(where)}: ${declared ? 'is metadata.namespace right?' : 'set metadata.namespace (without it the policy lands in the namespace kubectl applies to)'}`,
         });
         continue;
       }
