@@ -60,7 +60,7 @@ export const oneSidedAllow: LintRule = {
             rule.direction === 'ingress'
               ? `admits ${describePeer(policy, peer)} to ${listSome(locals.map((e) => e.id))} on ${ports}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${ports}), so the connection stays blocked; add an egress rule for it to a policy selecting the source pods, or drop this peer`
               : `allows egress from ${listSome(locals.map((e) => e.id))} to ${describePeer(policy, peer)} on ${ports}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${ports}), so the connection stays blocked; add an ingress rule for it to a policy selecting the destination pods, or drop this peer`;
-          report({ object: policy.origin.object, path: peerPath(rule, peer as PeerModel), message });
+          report({ object: policy.origin.object, path: peerPath(rule, peer), message });
         }
       }
     }
