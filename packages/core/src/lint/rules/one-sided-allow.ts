@@ -1,7 +1,7 @@
 import type { EndpointSample } from '../../diff/endpoints.js';
 import type { PortQuery } from '../../engine/types.js';
 import { isEmptySelector } from '../../model/selector.js';
-import type { PeerModel, PodModel, RuleModel } from '../../model/types.js';
+import type { PodModel, RuleModel } from '../../model/types.js';
 import { describePeer, effectiveRules, listSome, peerMatches, peerPath, selects } from '../describe.js';
 import type { LintRule } from '../types.js';
 
