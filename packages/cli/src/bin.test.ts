@@ -34,7 +34,7 @@ test('--help of every command documents options without "(default: [])" noise, i
   }
   // Repeatable options still arrive as lists when absent: matrix without --port works.
   const r = await runCli(['matrix', '-f', '-', '-o', 'json'], {
-    stdin: 'kind: Pod\napiVersion: v1\nmetadata: {name: a}\n',
+    stdin: 'kind: Pod\napiVersion: v1\nmetadata: {name: a}\nspec: {containers: [{name: c, image: i}]}\n',
   });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout).endpoints, ['default/a']);

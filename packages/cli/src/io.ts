@@ -35,12 +35,6 @@ export class ExitError extends Error {
 }
 
 export function processIo(): Io {
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away (`netpol matrix ... | head`): stop quietly, as Unix tools do.
-    if (error.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`netpol: cannot write the output: ${error.message}\n`);
-    process.exit(2);
-  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -112,10 +112,12 @@ describe('netpol matrix', () => {
     const yaml = `apiVersion: v1
 kind: Pod
 metadata: { name: a }
+spec: { containers: [{ name: c, image: i }] }
 ---
 apiVersion: v1
 kind: Pod
 metadata: { name: b, namespace: other }
+spec: { containers: [{ name: c, image: i }] }
 `;
     const one = fakeIo({ stdin: yaml });
     assert.equal(await run(['matrix', '-f', '-', '-n', 'shop', '-o', 'json'], one.io), 0);
@@ -126,7 +128,8 @@ metadata: { name: b, namespace: other }
   });
 
   test('--external at a pod address: a note says it is judged as an outside host', async () => {
-    const yaml = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nstatus: {podIP: 10.0.0.5}\n';
+    const yaml =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nspec: {containers: [{name: c, image: i}]}\nstatus: {podIP: 10.0.0.5}\n';
     const f = fakeIo({ stdin: yaml });
     assert.equal(await run(['matrix', '-f', '-', '--external', '10.0.0.5', '-o', 'json'], f.io), 0);
     assert.deepEqual(JSON.parse(f.stdout()).endpoints, ['x/a', '10.0.0.5']);

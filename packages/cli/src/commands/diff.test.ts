@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Io } from '../io.js';
+import { run } from '../run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'netpol-diff-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function fakeIo(): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: {
+      write: (s: string) => {
+        out += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        err += s;
+      },
+    },
+    readStdin: async () => '',
+    cwd: dir,
+    env: { NO_COLOR: '1' },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+async function netpol(...argv: string[]) {
+  const io = fakeIo();
+  const code = await run(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+function write(path: string, text: string) {
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}
+
+const world = `apiVersion: v1
+kind: Namespace
+metadata: {name: backend-ns}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: alice-ns, labels: {user: alice}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: secure-api, namespace: backend-ns}
+spec:
+  selector: {matchLabels: {app: secure-api}}
+  template:
+    metadata: {labels: {app: secure-api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 8443}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: alice-ns, labels: {role: client}}
+spec: {containers: [{name: c, image: busybox}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: alice-ns}
+spec: {containers: [{name: c, image: busybox}]}
+`;
+
+// Seed 002 examples 5 and 6: the only difference is the `-` before podSelector.
+const andPolicy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api-ingress
+  namespace: backend-ns
+spec:
+  podSelector:
+    matchLabels:
+      app: secure-api
+  policyTypes:
+  - Ingress
+  ingress:
+  - from:
+    - namespaceSelector:
+        matchLabels:
+          user: alice
+      podSelector:
+        matchLabels:
+          role: client
+`;
+const orPolicy = andPolicy.replace(
+  '      podSelector:\n        matchLabels:\n          role',
+  '    - podSelector:\n        matchLabels:\n          role',
+);
+
+write('and/world.yaml', world);
+write('and/policy.yaml', andPolicy);
+write('or/world.yaml', world);
+write('or/policy.yaml', orPolicy);
+
+describe('netpol diff', () => {
+  it('-o json: AND → OR opens alice-ns/other to the API (SPEC shape)', async () => {
+    assert.notEqual(orPolicy, andPolicy);
+    const r = await netpol('diff', 'and', 'or', '-o', 'json');
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepEqual(json.opened, [
+      { from: 'alice-ns/other', to: 'backend-ns/secure-api[Deployment]', protocol: 'TCP', ports: ['1-65535'] },
+      { from: 'alice-ns/other', to: 'backend-ns/secure-api[Deployment]', protocol: 'UDP', ports: ['1-65535'] },
+      { from: 'alice-ns/other', to: 'backend-ns/secure-api[Deployment]', protocol: 'SCTP', ports: ['1-65535'] },
+    ]);
+    assert.deepEqual(json.closed, []);
+    assert.deepEqual(json.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+  });
+
+  it('--exit-code: 1 when something changed, 0 for identical inputs (empty diff)', async () => {
+    assert.equal((await netpol('diff', 'and', 'or', '--exit-code')).code, 1);
+    const same = await netpol('diff', 'and', 'and', '--exit-code', '-o', 'json');
+    assert.equal(same.code, 0);
+    const json = JSON.parse(same.out);
+    assert.deepEqual([json.opened, json.closed], [[], []]);
+    assert.deepEqual(json.policies, { added: [], removed: [], changed: [] });
+  });
+
+  it('-o md and -o table name the change readably', async () => {
+    const md = await netpol('diff', 'and', 'or', '-o', 'md');
+    assert.match(md.out, /^### netpol diff: 1 connection opened, 0 closed$/m);
+    assert.match(
+      md.out,
+      /^\| `backend-ns\/secure-api\[Deployment\]` \| `alice-ns\/other` \| TCP\/UDP\/SCTP all ports \|$/m,
+    );
+    const table = await netpol('diff', 'and', 'or');
+    assert.match(table.out, /Policies: changed backend-ns\/api-ingress/);
+    assert.match(table.out, /backend-ns\/secure-api\[Deployment\]\s+alice-ns\/other\s+TCP\/UDP\/SCTP all ports/);
+  });
+
+  it('git:REV:PATH on both sides', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: dir,
+        stdio: 'pipe',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      });
+    write('repo/k8s/world.yaml', world);
+    write('repo/k8s/policy.yaml', andPolicy);
+    git('init', '-q', 'repo');
+    const inRepo = (...args: string[]) => git('-C', 'repo', ...args);
+    inRepo('add', '-A');
+    inRepo('commit', '-qm', 'and');
+    write('repo/k8s/policy.yaml', orPolicy);
+    inRepo('commit', '-qam', 'or');
+    const io = fakeIo();
+    io.cwd = join(dir, 'repo');
+    const code = await run(['diff', 'git:HEAD~1:k8s', 'git:HEAD:k8s/', '-o', 'json', '--exit-code'], io);
+    assert.equal(code, 1, io.err());
+    assert.deepEqual(
+      JSON.parse(io.out()).opened.map((c: { from: string; protocol: string }) => `${c.from} ${c.protocol}`),
+      ['alice-ns/other TCP', 'alice-ns/other UDP', 'alice-ns/other SCTP'],
+    );
+    // Working tree against a revision.
+    const io2 = fakeIo();
+    io2.cwd = join(dir, 'repo');
+    assert.equal(await run(['diff', 'git:HEAD:k8s', 'k8s', '--exit-code'], io2), 0, io2.err());
+  });
+
+  it('the seed 002 labs: example 5 (AND) → example 6 (OR) opens alice/other and backend-ns/client', async () => {
+    const io = fakeIo();
+    io.cwd = join(fileURLToPath(import.meta.url), '../../../../../examples');
+    const code = await run(['diff', '002-ex5-and-selector', '002-ex6-or-selector-trap', '-o', 'json'], io);
+    assert.equal(code, 0, io.err());
+    const json = JSON.parse(io.out());
+    assert.deepEqual(
+      json.opened.map(
+        (c: { from: string; to: string; protocol: string; ports: unknown[] }) =>
+          `${c.from} ${c.to} ${c.protocol} ${c.ports}`,
+      ),
+      ['alice/other', 'backend-ns/client'].flatMap((from) =>
+        ['TCP', 'UDP', 'SCTP'].map((p) => `${from} backend-ns/secure-api[Deployment] ${p} 1-65535`),
+      ),
+    );
+    assert.deepEqual(json.closed, []);
+    assert.deepEqual(json.policies, {
+      added: ['backend-ns/loose-api-ingress'],
+      removed: ['backend-ns/strict-api-ingress'],
+      changed: [],
+    });
+  });
+
+  it('bad input or a missing path exits 2 without a stack', async () => {
+    write('bad/x.yaml', 'kind: NetworkPolicy\nmetadata: {name: [x\n');
+    const bad = await netpol('diff', 'and', 'bad');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /bad\/x\.yaml:\d+:\d+/);
+    const missing = await netpol('diff', 'and', 'nope');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /nope: no such file or directory/);
+    assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
+  });
+});

@@ -1,0 +1,157 @@
+import { type ClusterDiff, type ConnectionChange, describeSpans, diffClusters, spansToJson } from '@netpol/core';
+import type { Io } from '../io.js';
+import { loadInput } from '../load-input.js';
+
+export interface DiffCommandOptions {
+  base: string;
+  head: string;
+  output: string;
+  exitCode?: boolean;
+  recursive?: boolean;
+}
+
+/**
+ * `netpol diff BASE HEAD`: the connections HEAD opens and closes compared with BASE, and the
+ * policies added, removed or changed. Endpoints present in one version only are listed apart,
+ * not counted as opened or closed. Exit 0, or 1 with --exit-code when anything changed.
+ */
+export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
+  const base = await loadInput({ file: [options.base], recursive: options.recursive }, io);
+  const head = await loadInput({ file: [options.head], recursive: options.recursive }, io);
+  const diff = diffClusters(base.cluster, head.cluster);
+  if (options.output === 'json') io.stdout.write(`${JSON.stringify(diffToJson(diff), null, 2)}\n`);
+  else if (options.output === 'md') io.stdout.write(diffToMarkdown(diff, options.base, options.head));
+  else io.stdout.write(diffToTable(diff, options.base, options.head));
+  return options.exitCode && hasChanges(diff) ? 1 : 0;
+}
+
+export function hasChanges(diff: ClusterDiff): boolean {
+  return (
+    diff.opened.length + diff.closed.length > 0 ||
+    Object.values(diff.policies).some((l) => l.length > 0) ||
+    diff.endpoints.added.length + diff.endpoints.removed.length > 0
+  );
+}
+
+/** SPEC shape `{"opened":[{from,to,protocol,ports}],"closed":[...]}` plus policies, endpoints, externals. */
+export function diffToJson(diff: ClusterDiff) {
+  const change = (c: ConnectionChange) => ({
+    from: c.from,
+    to: c.to,
+    protocol: c.protocol,
+    ports: spansToJson(c.spans),
+  });
+  const used = new Set([...diff.opened, ...diff.closed].flatMap((c) => [c.from, c.to]));
+  return {
+    opened: diff.opened.map(change),
+    closed: diff.closed.map(change),
+    policies: diff.policies,
+    endpoints: diff.endpoints,
+    externals: diff.externals.filter((x) => used.has(x.ip)),
+  };
+}
+
+function label(diff: ClusterDiff, id: string): string {
+  const x = diff.externals.find((e) => e.ip === id);
+  return x ? `${id} (${x.label})` : id;
+}
+
+function summary(diff: ClusterDiff): string {
+  if (!hasChanges(diff)) return 'no changes';
+  const pairs = (list: readonly ConnectionChange[]) => new Set(list.map((c) => `${c.from}\n${c.to}`)).size;
+  return `${count(pairs(diff.opened), 'connection')} opened, ${pairs(diff.closed)} closed`;
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function policyLines(diff: ClusterDiff, code: (s: string) => string): string[] {
+  const { added, removed, changed } = diff.policies;
+  const parts = [
+    added.length ? `added ${added.map(code).join(', ')}` : '',
+    removed.length ? `removed ${removed.map(code).join(', ')}` : '',
+    changed.length ? `changed ${changed.map(code).join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.length ? [`Policies: ${parts.join('; ')}`] : [];
+}
+
+function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[] {
+  const lines: string[] = [];
+  if (diff.endpoints.added.length)
+    lines.push(`Only in HEAD (new, not compared): ${diff.endpoints.added.map(code).join(', ')}`);
+  if (diff.endpoints.removed.length)
+    lines.push(`Only in BASE (gone, not compared): ${diff.endpoints.removed.map(code).join(', ')}`);
+  return lines;
+}
+
+export function diffToTable(diff: ClusterDiff, baseName: string, headName: string): string {
+  const out: string[] = [`${baseName} → ${headName}: ${summary(diff)}`];
+  out.push(...policyLines(diff, (s) => s), ...endpointLines(diff, (s) => s));
+  for (const [title, list] of [
+    ['Opened', diff.opened],
+    ['Closed', diff.closed],
+  ] as const) {
+    if (list.length === 0) continue;
+    const grouped = groupRows(list);
+    out.push('', `${title} (${grouped.length}):`);
+    const rows = grouped.map((r, i, all) => [
+      i > 0 && all[i - 1].to === r.to ? '' : label(diff, r.to),
+      label(diff, r.from),
+      r.ports,
+    ]);
+    const head = ['TO', 'FROM', 'PORTS'];
+    const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+    const line = (cells: string[]) => `  ${cells.map((cell, k) => cell.padEnd(widths[k])).join('  ')}`.trimEnd();
+    out.push(line(head), ...rows.map(line));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Rows per section in `-o md`: keeps a pull-request comment under the forges' size limits. */
+const MD_MAX_ROWS = 200;
+
+/** Ready to paste as a pull-request comment (at most MD_MAX_ROWS rows per section). */
+export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: string): string {
+  const code = (s: string) => `\`${s}\``;
+  const out: string[] = [`### netpol diff: ${summary(diff)}`, '', `\`${baseName}\` → \`${headName}\``];
+  const extra = [...policyLines(diff, code), ...endpointLines(diff, code)];
+  if (extra.length) out.push('', ...extra.map((l) => `- ${l}`));
+  for (const [title, list] of [
+    ['Opened', diff.opened],
+    ['Closed', diff.closed],
+  ] as const) {
+    const grouped = groupRows(list);
+    out.push('', `#### ${title} (${grouped.length})`, '');
+    if (list.length === 0) {
+      out.push('_none_');
+      continue;
+    }
+    out.push('| To | From | Ports |', '|---|---|---|');
+    for (const r of grouped.slice(0, MD_MAX_ROWS)) {
+      out.push(`| ${code(label(diff, r.to))} | ${code(label(diff, r.from))} | ${r.ports} |`);
+    }
+    if (grouped.length > MD_MAX_ROWS) {
+      out.push('', `_… and ${grouped.length - MD_MAX_ROWS} more (netpol diff -o json lists every connection)_`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One row per (from, to) for people: "TCP 80, 443; UDP 53", or "TCP/UDP/SCTP all ports". */
+function groupRows(list: readonly ConnectionChange[]): { from: string; to: string; ports: string }[] {
+  const rows: { from: string; to: string; changes: ConnectionChange[] }[] = [];
+  for (const c of list) {
+    const last = rows[rows.length - 1];
+    if (last && last.from === c.from && last.to === c.to) last.changes.push(c);
+    else rows.push({ from: c.from, to: c.to, changes: [c] });
+  }
+  return rows.map(({ from, to, changes }) => {
+    const texts = changes.map((c) => describeSpans(c.spans));
+    const same = texts.every((t) => t === texts[0]);
+    const ports = same
+      ? `${changes.map((c) => c.protocol).join('/')} ${texts[0]}`
+      : changes.map((c, i) => `${c.protocol} ${texts[i]}`).join('; ');
+    return { from, to, ports };
+  });
+}

@@ -1,0 +1,82 @@
+import { isAbsolute, relative, sep } from 'node:path';
+import { type Issue, LINT_RULES, positionOf, type Severity, type SourceFile } from '@netpol/core';
+import { VERSION } from '../run.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * SARIF 2.1.0 for code-scanning UIs (GitHub, GitLab, VS Code): one run, every rule in
+ * tool.driver.rules with its help, each result at the YAML line of the offending field
+ * (artifactLocation.uri relative to the working directory, region start/end line and column).
+ */
+export function toSarif(findings: readonly Issue[], sources: readonly SourceFile[], cwd: string) {
+  const ruleIndex = new Map(LINT_RULES.map((r, i) => [r.id, i]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'netpol',
+            version: VERSION,
+            rules: LINT_RULES.map((rule) => ({
+              id: rule.id,
+              name: camel(rule.id),
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: rule.summary },
+              help: { text: rule.help, markdown: rule.help },
+              defaultConfiguration: { level: LEVEL[rule.severity] },
+              properties: { tags: ['kubernetes', 'networkpolicy'] },
+            })),
+          },
+        },
+        columnKind: 'unicodeCodePoints',
+        results: findings.map((f) => {
+          const source = sources.find((s) => s.name === f.file);
+          const region =
+            source && f.range
+              ? (() => {
+                  const start = positionOf(source, f.range[0]);
+                  const end = positionOf(source, Math.max(f.range[0], f.range[1]));
+                  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
+                })()
+              : undefined;
+          return {
+            ruleId: f.code,
+            ruleIndex: ruleIndex.get(f.code) ?? -1,
+            level: LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: artifactUri(f.file ?? '-', cwd) },
+                  ...(region ? { region } : {}),
+                },
+                ...(f.object ? { logicalLocations: [{ fullyQualifiedName: f.object, kind: 'object' }] } : {}),
+              },
+            ],
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** A file as the user named it → a SARIF uri: relative to cwd with `/`, `git:REV:PATH` → PATH. */
+export function artifactUri(name: string, cwd: string): string {
+  if (name === '-') return 'stdin';
+  let path = name;
+  const git = /^git:[^:]*:(.*)$/.exec(name);
+  if (git) path = git[1];
+  else if (isAbsolute(path)) {
+    const rel = relative(cwd, path);
+    if (rel.startsWith('..') || isAbsolute(rel)) return `file://${encodeURI(path.split(sep).join('/'))}`;
+    path = rel;
+  }
+  return encodeURI(path.split(sep).join('/').replace(/^\.\//, ''));
+}
+
+function camel(id: string): string {
+  return id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}

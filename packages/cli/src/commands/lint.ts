@@ -1,0 +1,83 @@
+import { formatPath, type Issue, LINT_RULES, runLint, SEVERITY_RANK, type SourceFile } from '@netpol/core';
+import { type ColorMode, colorsFor } from '../colors.js';
+import { type Io, UsageError } from '../io.js';
+import { loadInput } from '../load-input.js';
+import { formatIssue, issueLocation } from '../print-issues.js';
+import { suggest } from '../suggest.js';
+import { toSarif } from './lint-sarif.js';
+
+export interface LintCommandOptions {
+  file: string[];
+  recursive?: boolean;
+  output: string;
+  failOn: 'error' | 'warning';
+  disable?: string[];
+  listRules?: boolean;
+  color?: string;
+}
+
+/**
+ * `netpol lint`: findings on stdout (text, JSON or SARIF). Exit 1 when a finding is at or
+ * above `--fail-on` (default warning: the seeds' traps are warnings), 0 otherwise, 2 on bad
+ * input or usage.
+ */
+export async function lintCommand(options: LintCommandOptions, io: Io): Promise<number> {
+  if (options.listRules) {
+    for (const rule of LINT_RULES) io.stdout.write(`${rule.id.padEnd(28)}${rule.severity.padEnd(9)}${rule.summary}\n`);
+    return 0;
+  }
+  const ids = LINT_RULES.map((r) => r.id);
+  for (const id of options.disable ?? []) {
+    if (!ids.includes(id)) {
+      const near = ids.find((r) => r.startsWith(id)) ?? suggest(id, ids);
+      throw new UsageError(
+        `--disable ${id}: no such rule${near ? ` (did you mean ${near}?)` : ''}`,
+        'netpol lint --list-rules prints the rule ids',
+      );
+    }
+  }
+  const { cluster, objects, sources } = await loadInput({ file: options.file, recursive: options.recursive }, io);
+  const findings = runLint({ cluster, objects }, { disable: options.disable });
+  if (options.output === 'json') {
+    io.stdout.write(`${JSON.stringify({ findings: findings.map((f) => findingToJson(f, sources)) }, null, 2)}\n`);
+  } else if (options.output === 'sarif') {
+    io.stdout.write(`${JSON.stringify(toSarif(findings, sources, io.cwd), null, 2)}\n`);
+  } else {
+    printText(findings, sources, io, objects.length, (options.color ?? 'auto') as ColorMode);
+  }
+  const threshold = SEVERITY_RANK[options.failOn];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** `lint -o json`: rule, severity, object, file, line, message (SPEC), plus column and path. */
+export function findingToJson(finding: Issue, sources: readonly SourceFile[]) {
+  const loc = issueLocation(finding, sources);
+  return {
+    rule: finding.code,
+    severity: finding.severity,
+    object: finding.object ?? null,
+    file: loc.file ?? null,
+    line: loc.line ?? null,
+    message: finding.message,
+    column: loc.col ?? null,
+    path: formatPath(finding.path),
+  };
+}
+
+function printText(findings: Issue[], sources: readonly SourceFile[], io: Io, objects: number, mode: ColorMode) {
+  const c = colorsFor(io.stdout, io, mode);
+  for (const f of findings) io.stdout.write(`${formatIssue(f, sources, c)} ${c.dim(`[${f.code}]`)}\n`);
+  const count = (s: string) => findings.filter((f) => f.severity === s).length;
+  if (findings.length === 0) {
+    io.stdout.write(`no findings in ${objects} object${objects === 1 ? '' : 's'}\n`);
+    return;
+  }
+  const parts = [
+    [count('error'), 'error'],
+    [count('warning'), 'warning'],
+    [count('info'), 'note'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  io.stdout.write(`${parts.join(', ')}\n`);
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
+import { diffClusters } from './diff-clusters.js';
+import { describeSpans, partitionPorts } from './port-partition.js';
+
+const cluster = (objects: object[]) => loadText(stream(objects)).loaded.cluster;
+const rows = (list: { from: string; to: string; protocol: string; spans: readonly (readonly [number, number])[] }[]) =>
+  list.map((c) => `${c.from} -> ${c.to} ${c.protocol} ${describeSpans(c.spans)}`);
+
+// Seed 002: examples 5 (AND) and 6 (OR) over pods that tell them apart.
+const world = [
+  namespace('backend-ns'),
+  namespace('alice-ns', { user: 'alice' }),
+  namespace('bob-ns', { user: 'bob' }),
+  deployment('backend-ns', 'secure-api', { app: 'secure-api' }, [{ containerPort: 8443 }]),
+  pod('alice-ns', 'client', { role: 'client' }),
+  pod('alice-ns', 'other', {}),
+  pod('bob-ns', 'client', { role: 'client' }),
+  pod('backend-ns', 'local-client', { role: 'client' }),
+];
+const peers = {
+  and: [{ namespaceSelector: { matchLabels: { user: 'alice' } }, podSelector: { matchLabels: { role: 'client' } } }],
+  or: [{ namespaceSelector: { matchLabels: { user: 'alice' } } }, { podSelector: { matchLabels: { role: 'client' } } }],
+};
+const apiPolicy = (from: object[]) =>
+  policy('backend-ns', 'api-ingress', {
+    podSelector: { matchLabels: { app: 'secure-api' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from }],
+  });
+
+describe('diffClusters', () => {
+  it('seed 002: AND → OR opens the alice namespace pods and local role=client pods to the API', () => {
+    const d = diffClusters(cluster([...world, apiPolicy(peers.and)]), cluster([...world, apiPolicy(peers.or)]));
+    const api = 'backend-ns/secure-api[Deployment]';
+    assert.deepEqual(rows(d.opened), [
+      `alice-ns/other -> ${api} TCP all ports`,
+      `alice-ns/other -> ${api} UDP all ports`,
+      `alice-ns/other -> ${api} SCTP all ports`,
+      `backend-ns/local-client -> ${api} TCP all ports`,
+      `backend-ns/local-client -> ${api} UDP all ports`,
+      `backend-ns/local-client -> ${api} SCTP all ports`,
+    ]);
+    assert.deepEqual(d.closed, []);
+    assert.deepEqual(d.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+    // And back: the same connections close.
+    const back = diffClusters(cluster([...world, apiPolicy(peers.or)]), cluster([...world, apiPolicy(peers.and)]));
+    assert.deepEqual(rows(back.closed), rows(d.opened));
+    assert.deepEqual(back.opened, []);
+  });
+
+  it('identical inputs: empty diff', () => {
+    const objects = [...world, apiPolicy(peers.or), coredns()];
+    const d = diffClusters(cluster(objects), cluster(objects));
+    assert.deepEqual(
+      { opened: d.opened, closed: d.closed, policies: d.policies, endpoints: d.endpoints },
+      {
+        opened: [],
+        closed: [],
+        policies: { added: [], removed: [], changed: [] },
+        endpoints: { added: [], removed: [] },
+      },
+    );
+  });
+
+  it('reordered peers and reformatted rules are not a change', () => {
+    const a = apiPolicy([peers.or[0], peers.or[1]]);
+    const b = apiPolicy([peers.or[1], peers.or[0]]);
+    const d = diffClusters(cluster([...world, a]), cluster([...world, b]));
+    assert.deepEqual(d.policies.changed, []);
+    assert.deepEqual(d.opened, []);
+  });
+
+  it('seed 000 part 3: default-deny egress closes DNS and the internet; allow-dns reopens UDP/TCP 53 only', () => {
+    const base = [
+      coredns(),
+      pod('frontend', 'client', {}),
+      deployment('backend', 'backend', { app: 'backend' }, [{ containerPort: 80 }]),
+    ];
+    const deny = policy('frontend', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+    const dns = policy('frontend', 'allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [ALLOW_DNS_RULE] });
+    const d = diffClusters(cluster(base), cluster([...base, deny]));
+    assert.deepEqual(d.policies.added, ['frontend/deny-egress']);
+    assert.deepEqual(rows(d.closed), [
+      'frontend/client -> backend/backend[Deployment] TCP all ports',
+      'frontend/client -> backend/backend[Deployment] UDP all ports',
+      'frontend/client -> backend/backend[Deployment] SCTP all ports',
+      'frontend/client -> kube-system/coredns[Deployment] TCP all ports',
+      'frontend/client -> kube-system/coredns[Deployment] UDP all ports',
+      'frontend/client -> kube-system/coredns[Deployment] SCTP all ports',
+      'frontend/client -> 203.0.113.10 TCP all ports',
+      'frontend/client -> 203.0.113.10 UDP all ports',
+      'frontend/client -> 203.0.113.10 SCTP all ports',
+    ]);
+    const fix = diffClusters(cluster([...base, deny]), cluster([...base, deny, dns]));
+    assert.deepEqual(rows(fix.opened), [
+      'frontend/client -> kube-system/coredns[Deployment] TCP 53',
+      'frontend/client -> kube-system/coredns[Deployment] UDP 53',
+    ]);
+    assert.deepEqual(fix.closed, []);
+  });
+
+  it('egress to an ipBlock opens its class of outside addresses, exceptions stay closed', () => {
+    const base = [
+      pod('app', 'web', { app: 'web' }),
+      policy('app', 'deny', { podSelector: {}, policyTypes: ['Egress'] }),
+    ];
+    const allow = policy('app', 'to-lan', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '192.168.1.0/24', except: ['192.168.1.50/32'] } }], ports: [{ port: 5432 }] }],
+    });
+    const d = diffClusters(cluster(base), cluster([...base, allow]));
+    assert.deepEqual(rows(d.opened), ['app/web -> 192.168.1.0 TCP 5432']);
+    assert.deepEqual(
+      d.externals.map((x) => `${x.ip} ${x.label}`),
+      ['203.0.113.10 outside every ipBlock', '192.168.1.0 in 192.168.1.0/24 except 192.168.1.50/32'],
+    );
+  });
+
+  it('outside addresses: never in the model pod/Service range, documentation addresses preferred', () => {
+    const c = cluster([
+      pod('app', 'web'),
+      policy('app', 'p', {
+        podSelector: {},
+        ingress: [
+          { from: [{ ipBlock: { cidr: '198.18.0.0/16', except: ['198.18.5.0/24'] } }] },
+          { from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '203.0.113.0/24'] } }] },
+        ],
+      }),
+    ]);
+    assert.deepEqual(
+      diffClusters(c, c).externals.map((x) => `${x.ip} ${x.label}`),
+      ['198.51.100.10 in 0.0.0.0/0 except 10.0.0.0/8, 203.0.113.0/24', '203.0.113.10 outside every ipBlock'],
+    );
+  });
+
+  it('endpoints in one version only are listed apart, not counted', () => {
+    const base = [pod('a', 'x'), policy('a', 'deny', { podSelector: {} })];
+    const d = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));
+    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [] });
+    assert.deepEqual([d.opened, d.closed], [[], []]);
+  });
+
+  it('a label change on a pod is diffed even when no policy changed', () => {
+    const rules = policy('a', 'only-web', {
+      podSelector: { matchLabels: { app: 'db' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }],
+    });
+    const d = diffClusters(
+      cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'web' }), rules]),
+      cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'webb' }), rules]),
+    );
+    assert.deepEqual(rows(d.closed), ['a/c -> a/db TCP 5432']);
+  });
+
+  it('port partition: every named number and range edge starts a span', () => {
+    const c = cluster([
+      pod('a', 'p', {}, [{ containerPort: 8080, name: 'http' }]),
+      policy('a', 'x', { podSelector: {}, ingress: [{ ports: [{ port: 100, endPort: 200 }, { port: 'http' }] }] }),
+    ]);
+    assert.deepEqual(partitionPorts([c]).get('TCP'), [
+      [1, 99],
+      [100, 200],
+      [201, 8079],
+      [8080, 8080],
+      [8081, 65535],
+    ]);
+    assert.deepEqual(partitionPorts([c]).get('UDP'), [[1, 65535]]);
+  });
+});

@@ -1,0 +1,167 @@
+import type { Peer } from '../engine/types.js';
+import { canonicalPolicy } from '../lint/canonical.js';
+import { matchesSelector } from '../model/selector.js';
+import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
+import { type EndpointSample, listEndpointSamples } from './endpoints.js';
+import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
+import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
+import { type SpanRef, VerdictMasks } from './verdict-masks.js';
+
+export interface ConnectionChange {
+  /** EndpointSample ids as `matrix` names them: `ns/pod`, `ns/name[Kind]`, or an outside IP. */
+  from: string;
+  to: string;
+  protocol: Protocol;
+  /** The ports whose verdict changed, merged into ranges. */
+  spans: PortSpan[];
+}
+
+export interface ClusterDiff {
+  opened: ConnectionChange[];
+  closed: ConnectionChange[];
+  policies: { added: string[]; removed: string[]; changed: string[] };
+  /** Endpoints in one version only: not counted as opened or closed (no baseline to compare). */
+  endpoints: { added: string[]; removed: string[] };
+  /** Outside addresses asked about, and what each stands for. */
+  externals: ExternalEndpoint[];
+}
+
+/**
+ * What a change opens and closes, at `matrix` granularity: for every pair of endpoints present
+ * in both versions (pods, workloads on their first replica, and one outside address per class
+ * of ipBlock-equivalent addresses), every protocol and every port span on which verdicts are
+ * uniform, compare the verdicts of BASE and HEAD. Only pairs that can differ are asked: one
+ * side's policies changed (selected by an added, removed or changed policy) or one endpoint's
+ * labels, namespace labels, ports or address changed.
+ */
+export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDiff {
+  const policies = diffPolicies(base, head);
+  const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
+  const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
+  const endpoints = {
+    added: [...headEps.keys()].filter((id) => !baseEps.has(id)),
+    removed: [...baseEps.keys()].filter((id) => !headEps.has(id)),
+  };
+  const common: { id: string; base: EndpointSample; head: EndpointSample }[] = [];
+  for (const [id, e] of baseEps) {
+    const h = headEps.get(id);
+    if (h) common.push({ id, base: e, head: h });
+  }
+  const externals = externalEndpoints([base, head]);
+  const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
+
+  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
+  const changedBase = base.policies.filter((p) => changed.has(p.id));
+  const changedHead = head.policies.filter((p) => changed.has(p.id));
+  const touched = (list: PolicyModel[], pod: PodModel, direction: 'ingress' | 'egress') =>
+    list.some((p) => p.types[direction] && p.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
+  const dirty = common.map((c) => {
+    const identity = identityOf(base, c.base.pod) !== identityOf(head, c.head.pod);
+    return {
+      ...c,
+      egress: identity || touched(changedBase, c.base.pod, 'egress') || touched(changedHead, c.head.pod, 'egress'),
+      ingress: identity || touched(changedBase, c.base.pod, 'ingress') || touched(changedHead, c.head.pod, 'ingress'),
+    };
+  });
+  if (!dirty.some((d) => d.egress || d.ingress)) return result;
+
+  const spans: SpanRef[] = [];
+  for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
+  type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean };
+  const sides: Side[] = [
+    ...dirty.map((d) => ({
+      id: d.id,
+      base: { kind: 'pod', pod: d.base.pod } as Peer,
+      head: { kind: 'pod', pod: d.head.pod } as Peer,
+      egress: d.egress,
+      ingress: d.ingress,
+    })),
+    ...externals.map((x) => ({
+      id: x.ip,
+      base: { kind: 'external', ip: x.ip } as Peer,
+      head: { kind: 'external', ip: x.ip } as Peer,
+      egress: false,
+      ingress: false,
+    })),
+  ];
+  const baseMasks = new VerdictMasks(
+    base,
+    sides.map((s) => s.base),
+    spans,
+  );
+  const headMasks = new VerdictMasks(
+    head,
+    sides.map((s) => s.head),
+    spans,
+  );
+  const before = new Uint32Array(baseMasks.words);
+  const after = new Uint32Array(headMasks.words);
+  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
+  const all = sides.map((_, i) => i);
+  // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
+  const sources = all
+    .filter((i) => sides[i].egress || dirtyTo.length > 0)
+    .sort((a, b) => baseMasks.setOf('egress', a) - baseMasks.setOf('egress', b) || a - b);
+  for (const from of sources) {
+    for (const to of sides[from].egress ? all : dirtyTo) {
+      if (from === to) continue;
+      if (sides[from].base.kind === 'external' && sides[to].base.kind === 'external') continue;
+      baseMasks.allowed(from, to, before);
+      headMasks.allowed(from, to, after);
+      let same = true;
+      for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
+      if (same) continue;
+      const opened = new Map<Protocol, PortSpan[]>();
+      const closed = new Map<Protocol, PortSpan[]>();
+      spans.forEach(({ protocol, span }, k) => {
+        const bit = 1 << (k & 31);
+        const b = (before[k >>> 5] & bit) !== 0;
+        const a = (after[k >>> 5] & bit) !== 0;
+        if (a === b) return;
+        const target = a ? opened : closed;
+        target.set(protocol, [...(target.get(protocol) ?? []), span]);
+      });
+      for (const [protocol, list] of opened) {
+        result.opened.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
+      }
+      for (const [protocol, list] of closed) {
+        result.closed.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
+      }
+    }
+  }
+  const order = new Map(sides.map((s, i) => [s.id, i]));
+  const byPair = (a: ConnectionChange, b: ConnectionChange) =>
+    (order.get(a.to) ?? 0) - (order.get(b.to) ?? 0) ||
+    (order.get(a.from) ?? 0) - (order.get(b.from) ?? 0) ||
+    PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
+  result.opened.sort(byPair);
+  result.closed.sort(byPair);
+  return result;
+}
+
+const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** Policies by id: added, removed, and changed in what they do (not in formatting or metadata). */
+export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDiff['policies'] {
+  const before = new Map(base.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  const after = new Map(head.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  return {
+    added: [...after.keys()].filter((id) => !before.has(id)).sort(),
+    removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
+    changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort(),
+  };
+}
+
+/** Everything about a pod that peers and rules can see. */
+function identityOf(cluster: ClusterModel, pod: PodModel): string {
+  const sorted = (labels: Readonly<Record<string, string>>) =>
+    Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([
+    pod.namespace,
+    sorted(pod.labels),
+    sorted(cluster.namespaces.get(pod.namespace)?.labels ?? {}),
+    pod.ips,
+    [...pod.ports].map((p) => `${p.name ?? ''}/${p.protocol}/${p.port}`).sort(),
+    pod.hostNetwork,
+  ]);
+}

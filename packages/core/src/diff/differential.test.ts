@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { naiveAllowed } from '../engine/naive-evaluator.js';
+import type { Peer } from '../engine/types.js';
+import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
+import type { Protocol } from '../model/types.js';
+import { diffClusters } from './diff-clusters.js';
+import { listEndpointSamples } from './endpoints.js';
+
+/** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+type Rng = ReturnType<typeof rng>;
+
+const NAMESPACES = ['a', 'b', 'c'];
+const PORTS = [53, 80, 443, 8080];
+const PROTOCOLS: Protocol[] = ['TCP', 'UDP'];
+
+function labels(r: Rng): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (r.chance(0.7)) out.app = r.pick(['web', 'db', 'api']);
+  if (r.chance(0.4)) out.tier = r.pick(['x', 'y']);
+  return out;
+}
+
+function selector(r: Rng) {
+  if (r.chance(0.3)) return {};
+  if (r.chance(0.2)) {
+    const operator = r.pick(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+    const values = operator === 'In' || operator === 'NotIn' ? { values: ['x'] } : {};
+    return { matchExpressions: [{ key: 'tier', operator, ...values }] };
+  }
+  return { matchLabels: { app: r.pick(['web', 'db', 'api']) } };
+}
+
+function peer(r: Rng) {
+  const k = r.int(4);
+  if (k === 0) return { podSelector: selector(r) };
+  if (k === 1) return { namespaceSelector: { matchLabels: { team: r.pick(['red', 'blue']) } } };
+  if (k === 2) return { namespaceSelector: selector(r), podSelector: selector(r) };
+  return r.chance(0.5)
+    ? { ipBlock: { cidr: '198.18.0.0/16', except: ['198.18.128.0/17'] } }
+    : { ipBlock: { cidr: r.pick(['203.0.113.0/24', '0.0.0.0/0', '192.168.0.0/16']) } };
+}
+
+function port(r: Rng) {
+  const protocol = r.pick(PROTOCOLS);
+  const k = r.int(4);
+  if (k === 0) return { protocol };
+  if (k === 1) return { protocol, port: 'http' };
+  if (k === 2) return { protocol, port: 80, endPort: 443 };
+  return { protocol, port: r.pick(PORTS) };
+}
+
+function rule(r: Rng, dir: 'from' | 'to') {
+  const out: Record<string, unknown> = {};
+  if (r.chance(0.8)) out[dir] = Array.from({ length: 1 + r.int(2) }, () => peer(r));
+  if (r.chance(0.7)) out.ports = Array.from({ length: 1 + r.int(2) }, () => port(r));
+  return out;
+}
+
+function randomPolicy(r: Rng, name: string) {
+  const types = r.pick([['Ingress'], ['Egress'], ['Ingress', 'Egress'], undefined]);
+  const spec: Record<string, unknown> = { podSelector: selector(r) };
+  if (types) spec.policyTypes = types;
+  if (r.chance(0.8)) spec.ingress = Array.from({ length: r.int(3) }, () => rule(r, 'from'));
+  if (r.chance(0.6)) spec.egress = Array.from({ length: r.int(3) }, () => rule(r, 'to'));
+  return policy(r.pick(NAMESPACES), name, spec);
+}
+
+function randomWorld(r: Rng) {
+  const objects: object[] = NAMESPACES.map((n) => namespace(n, r.chance(0.5) ? { team: r.pick(['red', 'blue']) } : {}));
+  for (let i = 0; i < 6; i++) {
+    const ports = r.chance(0.6)
+      ? [{ containerPort: r.pick([80, 8080, 443]), name: 'http', protocol: r.pick(PROTOCOLS) }]
+      : [];
+    objects.push(pod(r.pick(NAMESPACES), `p${i}`, labels(r), ports));
+  }
+  return objects;
+}
+
+const cluster = (objects: object[]) => loadText(stream(objects)).loaded.cluster;
+
+describe('diff against the naive oracle', () => {
+  it('diffClusters reports exactly the pairs and ports whose naive verdict changed', () => {
+    let changes = 0;
+    for (let seed = 100; seed < 130; seed++) {
+      const r = rng(seed);
+      const world = randomWorld(r);
+      const pols = Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`));
+      const headPols = pols.map((p, i) => (r.chance(0.4) ? randomPolicy(r, `n${i}`) : p));
+      const base = cluster([...world, ...pols]);
+      const head = cluster([...world, ...headPols]);
+      const d = diffClusters(base, head);
+      const find = (list: typeof d.opened, from: string, to: string, protocol: string, n: number) =>
+        list.some(
+          (c) =>
+            c.from === from && c.to === to && c.protocol === protocol && c.spans.some(([a, b]) => n >= a && n <= b),
+        );
+      const eps = listEndpointSamples(base);
+      const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
+      const sides = [
+        ...eps.map((e) => ({
+          id: e.id,
+          base: { kind: 'pod', pod: e.pod } as Peer,
+          head: { kind: 'pod', pod: headEps.get(e.id)?.pod } as Peer,
+        })),
+        ...d.externals.map((x) => ({
+          id: x.ip,
+          base: { kind: 'external', ip: x.ip } as Peer,
+          head: { kind: 'external', ip: x.ip } as Peer,
+        })),
+      ];
+      for (const s of sides) {
+        for (const t of sides) {
+          if (s === t || (s.base.kind === 'external' && t.base.kind === 'external')) continue;
+          for (const protocol of ['TCP', 'UDP', 'SCTP'] as Protocol[]) {
+            for (const n of [1, 52, 53, 54, 79, 80, 81, 200, 443, 444, 8079, 8080, 8081, 30000, 65535]) {
+              const q = { protocol, port: n };
+              const before = naiveAllowed(base, s.base, t.base, q);
+              const after = naiveAllowed(head, s.head, t.head, q);
+              const where = `seed ${seed} ${s.id} -> ${t.id} ${protocol} ${n}`;
+              assert.equal(
+                find(d.opened, s.id, t.id, protocol, n),
+                before === false && after === true,
+                `opened? ${where}`,
+              );
+              assert.equal(
+                find(d.closed, s.id, t.id, protocol, n),
+                before === true && after === false,
+                `closed? ${where}`,
+              );
+              if (before !== after) changes++;
+            }
+          }
+        }
+      }
+    }
+    assert.ok(changes > 50, `the random changes changed something (${changes})`);
+  });
+});

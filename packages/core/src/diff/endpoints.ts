@@ -1,0 +1,24 @@
+import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
+import type { ClusterModel, PodModel } from '../model/types.js';
+
+/**
+ * One endpoint as `matrix` lists it (SPEC "Endpoints in check and matrix"): a bare Pod as
+ * `ns/name`, a workload once as `ns/name[Kind]`, judged on its first replica (replicas share
+ * labels and ports, so their verdicts are the same).
+ */
+export interface EndpointSample {
+  id: string;
+  /** The pod the engine judges: the pod itself, or the workload's first replica. */
+  pod: PodModel;
+  namespace: string;
+}
+
+/** The pod endpoints of `matrix` (same ids, same order), for lint and diff. */
+export function listEndpointSamples(cluster: ClusterModel): EndpointSample[] {
+  const listed = listMatrixEndpoints(cluster);
+  if (!listed.ok) return [];
+  const out: EndpointSample[] = [];
+  for (const e of listed.endpoints)
+    if (e.kind !== 'external') out.push({ id: e.id, pod: e.pod, namespace: e.namespace });
+  return out;
+}

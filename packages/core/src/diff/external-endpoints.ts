@@ -1,0 +1,105 @@
+import { type Cidr, cidrContainsIp, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
+import type { ClusterModel } from '../model/types.js';
+
+export interface ExternalEndpoint {
+  /** The address the engine is asked about (the endpoint id, as `matrix` names externals). */
+  ip: string;
+  /** Which addresses it stands for: "outside every ipBlock", "in 10.0.0.0/8". */
+  label: string;
+}
+
+/**
+ * Preferred representatives: `example.com` in the lab (203.0.113.10), then the other
+ * documentation ranges, so a class like "0.0.0.0/0 except private ranges" reads as an
+ * address someone would recognise rather than 0.0.0.0.
+ */
+const PREFERRED = ['203.0.113.10', '198.51.100.10', '192.0.2.10'];
+
+/** 198.18.0.0/15: where the model assigns pod addresses and ClusterIPs (CONTRACTS "Lab topology"). */
+const INTERNAL = parseCidr('198.18.0.0/15') as Cidr;
+
+interface Block {
+  text: string;
+  cidr: Cidr;
+  except: Cidr[];
+}
+
+/**
+ * Outside addresses worth asking about: the address space cut at every ipBlock boundary of
+ * the given clusters, addresses that sit in exactly the same blocks grouped into one class,
+ * one representative address per class (never a pod address, nothing in 198.18.0.0/15 where
+ * the model puts pods and Services). Every outside address gets the same verdicts as its
+ * class's representative.
+ */
+export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
+  const blocks = new Map<string, Block>();
+  const podIps = new Set<string>();
+  for (const cluster of clusters) {
+    for (const pod of cluster.pods) for (const ip of pod.ips) podIps.add(ip);
+    for (const policy of cluster.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'ipBlock') continue;
+          const cidr = parseCidr(peer.cidr);
+          if (!cidr) continue;
+          const except = peer.except.map((e) => parseCidr(e)).filter((c): c is Cidr => c !== undefined);
+          const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
+          blocks.set(text, { text, cidr, except });
+        }
+      }
+    }
+  }
+  const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  const families: IpFamily[] = [4, ...(list.some((b) => b.cidr.family === 6) ? [6 as const] : [])];
+  const out: ExternalEndpoint[] = [];
+  for (const family of families) {
+    const end = family === 4 ? 1n << 32n : 1n << 128n;
+    const cuts = new Set<bigint>([0n, end]);
+    for (const b of list) {
+      for (const c of [b.cidr, ...b.except]) {
+        if (c.family !== family) continue;
+        cuts.add(c.first);
+        cuts.add(c.last + 1n);
+      }
+    }
+    const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const classes = new Map<string, { atoms: [bigint, bigint][]; inside: Block[] }>();
+    for (let i = 0; i + 1 < points.length; i++) {
+      const ip = { family, value: points[i] };
+      const inside = list.filter((b) => cidrContainsIp(b.cidr, ip) && !b.except.some((e) => cidrContainsIp(e, ip)));
+      const key = inside.map((b) => b.text).join('|');
+      const entry = classes.get(key) ?? { atoms: [], inside };
+      entry.atoms.push([points[i], points[i + 1] - 1n]);
+      classes.set(key, entry);
+    }
+    for (const { atoms: all, inside } of classes.values()) {
+      // Addresses in the model's own pod and Service ranges are not outside hosts.
+      const atoms = all.filter(([a, b]) => !(family === 4 && a >= INTERNAL.first && b <= INTERNAL.last));
+      if (atoms.length === 0) continue;
+      const ip = representative(family, atoms, podIps);
+      if (!ip) continue;
+      const names = inside.map((b) => b.text);
+      const label =
+        names.length === 0
+          ? 'outside every ipBlock'
+          : `in ${names.slice(0, 2).join('; ')}${names.length > 2 ? ` and ${names.length - 2} more ipBlocks` : ''}`;
+      out.push({ ip, label });
+    }
+  }
+  return out;
+}
+
+function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set<string>): string | undefined {
+  for (const text of family === 4 ? PREFERRED : []) {
+    const preferred = parseIp(text);
+    if (preferred && atoms.some(([a, b]) => preferred.value >= a && preferred.value <= b)) return text;
+  }
+  for (const [a, b] of atoms) {
+    for (let v = a; v <= b && v < a + 16n; v++) {
+      const text = formatIp({ family, value: v });
+      if (!podIps.has(text)) return text;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,80 @@
+import type { ClusterModel, Protocol } from '../model/types.js';
+
+/** An inclusive port range `[first, last]`. */
+export type PortSpan = readonly [number, number];
+
+export const MAX_PORT = 65535;
+
+/**
+ * Split 1..65535 of each protocol into spans on which every verdict of the given clusters is
+ * the same: boundaries at every port and range any rule names and at every container port
+ * (named ports resolve to container ports). One representative per span then answers for the
+ * whole span, so a diff over these spans is exact, "any other port" included.
+ */
+export function partitionPorts(clusters: readonly ClusterModel[]): Map<Protocol, PortSpan[]> {
+  const cuts = new Map<Protocol, Set<number>>([
+    ['TCP', new Set()],
+    ['UDP', new Set()],
+    ['SCTP', new Set()],
+  ]);
+  const cut = (protocol: Protocol, first: number, last: number) => {
+    const set = cuts.get(protocol);
+    if (!set) return;
+    if (first >= 1 && first <= MAX_PORT) set.add(first);
+    if (last + 1 >= 1 && last + 1 <= MAX_PORT) set.add(last + 1);
+  };
+  for (const cluster of clusters) {
+    for (const pod of cluster.pods) for (const p of pod.ports) cut(p.protocol, p.port, p.port);
+    for (const policy of cluster.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        if (rule.ports === 'all') continue;
+        for (const p of rule.ports) if (typeof p.port === 'number') cut(p.protocol, p.port, p.endPort ?? p.port);
+      }
+    }
+  }
+  const out = new Map<Protocol, PortSpan[]>();
+  for (const [protocol, set] of cuts) {
+    const starts = [...new Set([1, ...set])].sort((a, b) => a - b);
+    out.set(
+      protocol,
+      starts.map((start, i) => [start, (starts[i + 1] ?? MAX_PORT + 1) - 1] as const),
+    );
+  }
+  return out;
+}
+
+/** Merge touching spans. */
+export function mergeSpans(spans: readonly PortSpan[]): PortSpan[] {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** JSON form of spans: a number for one port, `"a-b"` for a range. */
+export function spansToJson(spans: readonly PortSpan[]): (number | string)[] {
+  return spans.map(([a, b]) => (a === b ? a : `${a}-${b}`));
+}
+
+/** "80, 443", "all ports", "all except 80, 8080-8090" (for people). */
+export function describeSpans(spans: readonly PortSpan[]): string {
+  const merged = mergeSpans(spans);
+  const size = merged.reduce((n, [a, b]) => n + b - a + 1, 0);
+  const text = (list: readonly PortSpan[]) => list.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+  if (size === MAX_PORT) return 'all ports';
+  if (size > MAX_PORT / 2) {
+    const gaps: PortSpan[] = [];
+    let next = 1;
+    for (const [a, b] of merged) {
+      if (a > next) gaps.push([next, a - 1]);
+      next = b + 1;
+    }
+    if (next <= MAX_PORT) gaps.push([next, MAX_PORT]);
+    return `all except ${text(gaps)}`;
+  }
+  return text(merged);
+}

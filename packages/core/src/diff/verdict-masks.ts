@@ -1,0 +1,186 @@
+import { type CompiledPolicy, type CompiledRule, compilePolicy, type PeerFacts } from '../engine/compile-policy.js';
+import { matchPeer } from '../engine/match-peer.js';
+import { matchPort } from '../engine/match-port.js';
+import { selectsPod } from '../engine/selects-pod.js';
+import type { Peer } from '../engine/types.js';
+import { parseIp } from '../model/cidr.js';
+import type { ClusterModel, Direction, PodModel, Protocol } from '../model/types.js';
+import type { PortSpan } from './port-partition.js';
+
+/** One column of the verdict vector: a protocol and a span of ports judged on its first port. */
+export interface SpanRef {
+  protocol: Protocol;
+  span: PortSpan;
+}
+
+/**
+ * Verdicts of one cluster version for many (source, destination) pairs over many port spans
+ * at once, as bit vectors (bit k = span k allowed). Built from the engine's own pieces
+ * (compilePolicy, selectsPod, matchPeer, matchPort), so it answers exactly what the engine
+ * answers, but shares work between pairs: each side's isolating policies are found once per
+ * endpoint, each rule's peer match once per (rule, endpoint), each rule's port mask once per
+ * rule (once per destination when it names ports). diff's differential test checks it
+ * against naiveAllowed.
+ */
+export class VerdictMasks {
+  readonly words: number;
+  private readonly facts: PeerFacts[];
+  private readonly pods: (PodModel | undefined)[];
+  private readonly isolating: { ingress: CompiledPolicy[]; egress: CompiledPolicy[] }[];
+  private readonly peerCache = new Map<CompiledRule, Int8Array>();
+  private readonly portCache = new Map<CompiledRule, Uint32Array | Map<number, Uint32Array>>();
+  private readonly sets: { ingress: number; egress: number }[];
+  /** Ingress policy sets with a named rule port (resolved on the subject: not shareable). */
+  private readonly namedSets = new Set<number>();
+  private readonly caches = {
+    ingress: { slot: -1, entries: new Map<number, Uint32Array>() },
+    egress: { slot: -1, entries: new Map<number, Uint32Array>() },
+  };
+
+  constructor(
+    cluster: ClusterModel,
+    peers: readonly Peer[],
+    private readonly spans: readonly SpanRef[],
+  ) {
+    this.words = Math.max(1, Math.ceil(spans.length / 32));
+    const byNamespace = new Map<string, CompiledPolicy[]>();
+    const policyIndex = new Map<CompiledPolicy, number>();
+    for (const policy of cluster.policies) {
+      const list = byNamespace.get(policy.namespace) ?? [];
+      const compiled = compilePolicy(policy);
+      policyIndex.set(compiled, policyIndex.size);
+      list.push(compiled);
+      byNamespace.set(policy.namespace, list);
+    }
+    this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
+    this.facts = peers.map((p) =>
+      p.kind === 'external'
+        ? { ip: parseIp(p.ip) }
+        : {
+            pod: p.pod,
+            namespaceLabels: cluster.namespaces.get(p.pod.namespace)?.labels,
+            ip: parseIp(p.pod.ips[0] ?? ''),
+          },
+    );
+    this.isolating = peers.map((p) => {
+      if (p.kind === 'external') return { ingress: [], egress: [] };
+      const selecting = (byNamespace.get(p.pod.namespace) ?? []).filter((c) => selectsPod(c, p.pod));
+      return {
+        ingress: selecting.filter((c) => c.policy.types.ingress),
+        egress: selecting.filter((c) => c.policy.types.egress),
+      };
+    });
+    const ids = new Map<string, number>();
+    const intern = (list: CompiledPolicy[], direction: Direction) => {
+      const key = `${direction}:${list.map((c) => policyIndex.get(c)).join(',')}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+        const named = list.some((c) =>
+          c.ingress.some((r) => r.ports !== 'all' && r.ports.some((p) => typeof p.port === 'string')),
+        );
+        if (direction === 'ingress' && named) this.namedSets.add(id);
+      }
+      return id;
+    };
+    this.sets = this.isolating.map((s) => ({
+      ingress: intern(s.ingress, 'ingress'),
+      egress: intern(s.egress, 'egress'),
+    }));
+  }
+
+  /** Writes the allowed vector of source → destination into `out`. */
+  allowed(source: number, destination: number, out: Uint32Array): void {
+    out.fill(0xffffffff);
+    const egress = this.sideMask('egress', source, destination);
+    if (egress) for (let w = 0; w < this.words; w++) out[w] &= egress[w];
+    const ingress = this.sideMask('ingress', destination, source);
+    if (ingress) for (let w = 0; w < this.words; w++) out[w] &= ingress[w];
+  }
+
+  /** Subjects with the same isolating policies share an id (per direction). */
+  setOf(direction: Direction, subject: number): number {
+    return this.sets[subject][direction];
+  }
+
+  /**
+   * What `subject`'s side allows towards/from `other` (undefined: everything, not isolated).
+   * Subjects with the same isolating policies get the same answer for the same `other`,
+   * unless an ingress rule names a port (resolved on the subject itself), so answers are
+   * kept per (policy set, other) for the latest set asked (egress) or latest other (ingress):
+   * callers that iterate sources grouped by set reuse nearly every answer.
+   */
+  private sideMask(direction: Direction, subject: number, other: number): Uint32Array | undefined {
+    const policies = this.isolating[subject][direction];
+    if (policies.length === 0) return undefined; // not isolated (or outside): allows everything
+    const set = this.sets[subject][direction];
+    const cache = this.caches[direction];
+    const shareable = direction === 'egress' || !this.namedSets.has(set);
+    const [slot, key] = direction === 'egress' ? [set, other] : [other, set];
+    if (shareable) {
+      if (cache.slot !== slot) {
+        cache.slot = slot;
+        cache.entries.clear();
+      }
+      const hit = cache.entries.get(key);
+      if (hit) return hit;
+    }
+    const destination = direction === 'egress' ? other : subject;
+    const acc = new Uint32Array(this.words);
+    for (const policy of policies) {
+      for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+        if (!this.peerMatches(rule, policy.policy.namespace, other)) continue;
+        const mask = this.portMask(rule, destination);
+        for (let w = 0; w < this.words; w++) acc[w] |= mask[w];
+      }
+    }
+    if (shareable) cache.entries.set(key, acc);
+    return acc;
+  }
+
+  private peerMatches(rule: CompiledRule, namespace: string, other: number): boolean {
+    if (rule.peers === 'all') return true;
+    let cache = this.peerCache.get(rule);
+    if (!cache) {
+      cache = new Int8Array(this.facts.length).fill(-1);
+      this.peerCache.set(rule, cache);
+    }
+    if (cache[other] < 0) {
+      const facts = this.facts[other];
+      cache[other] = rule.peers.some((p) => matchPeer(p, namespace, facts)) ? 1 : 0;
+    }
+    return cache[other] === 1;
+  }
+
+  private portMask(rule: CompiledRule, destination: number): Uint32Array {
+    const named = rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
+    let entry = this.portCache.get(rule);
+    if (!named) {
+      if (!(entry instanceof Uint32Array)) {
+        entry = this.computeMask(rule, undefined);
+        this.portCache.set(rule, entry);
+      }
+      return entry;
+    }
+    if (!(entry instanceof Map)) {
+      entry = new Map();
+      this.portCache.set(rule, entry);
+    }
+    let mask = entry.get(destination);
+    if (!mask) {
+      mask = this.computeMask(rule, this.pods[destination]);
+      entry.set(destination, mask);
+    }
+    return mask;
+  }
+
+  private computeMask(rule: CompiledRule, destination: PodModel | undefined): Uint32Array {
+    const mask = new Uint32Array(this.words);
+    this.spans.forEach(({ protocol, span }, k) => {
+      const ok = rule.ports === 'all' || rule.ports.some((p) => matchPort(p, protocol, span[0], destination));
+      if (ok) mask[k >>> 5] |= 1 << (k & 31);
+    });
+    return mask;
+  }
+}

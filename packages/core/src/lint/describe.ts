@@ -1,0 +1,188 @@
+import type { EndpointSample } from '../diff/endpoints.js';
+import type { FieldPath } from '../issues.js';
+import { positionOf } from '../load/source.js';
+import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
+import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
+import type {
+  ClusterModel,
+  LabelSelectorModel,
+  Labels,
+  PeerModel,
+  PodModel,
+  PolicyModel,
+  PortModel,
+  RuleModel,
+} from '../model/types.js';
+
+/** Small shared helpers for rules: field paths, wording, and which endpoints a selector picks. */
+
+export function rulePath(rule: RuleModel): FieldPath {
+  return ['spec', rule.direction, rule.index];
+}
+
+export function peerPath(rule: RuleModel, peer: PeerModel): FieldPath {
+  return [...rulePath(rule), rule.direction === 'ingress' ? 'from' : 'to', peer.index];
+}
+
+export function portPath(rule: RuleModel, port: PortModel): FieldPath {
+  return [...rulePath(rule), 'ports', port.index];
+}
+
+/** Rules the engine applies: ingress rules when Ingress is a type, egress rules when Egress is. */
+export function effectiveRules(policy: PolicyModel): RuleModel[] {
+  return [...(policy.types.ingress ? policy.ingress : []), ...(policy.types.egress ? policy.egress : [])];
+}
+
+export function selectorText(selector: LabelSelectorModel): string {
+  return isEmptySelector(selector) ? '{}' : formatSelector(selector);
+}
+
+/** "pods app=web in namespace shop", "every pod in namespaces team=a", "ipBlock 10.0.0.0/8". */
+export function describePeer(policy: PolicyModel, peer: PeerModel): string {
+  if (peer.kind === 'ipBlock') {
+    return `ipBlock ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(', ')}` : ''}`;
+  }
+  const pods =
+    !peer.podSelector || isEmptySelector(peer.podSelector) ? 'every pod' : `pods ${formatSelector(peer.podSelector)}`;
+  if (!peer.namespaceSelector) return `${pods} in namespace ${policy.namespace}`;
+  if (isEmptySelector(peer.namespaceSelector)) return `${pods} in every namespace`;
+  return `${pods} in namespaces ${formatSelector(peer.namespaceSelector)}`;
+}
+
+export function describePort(port: PortModel): string {
+  if (port.port === undefined) return `every ${port.protocol} port`;
+  if (port.endPort !== undefined) return `${port.protocol} ${port.port}-${port.endPort}`;
+  return `${port.protocol} ${port.port}`;
+}
+
+/** "a, b, c and 4 more" */
+export function listSome(items: readonly string[], max = 3): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+const compiled = new WeakMap<LabelSelectorModel, LabelMatcher>();
+
+/** `matchesSelector` with the compiled matcher kept per selector object (rules ask often). */
+export function matches(selector: LabelSelectorModel, labels: Labels): boolean {
+  let matcher = compiled.get(selector);
+  if (!matcher) {
+    matcher = compileSelector(selector);
+    compiled.set(selector, matcher);
+  }
+  return matcher(labels);
+}
+
+export function selects(policy: PolicyModel, pod: PodModel): boolean {
+  return pod.namespace === policy.namespace && matches(policy.podSelector, pod.labels);
+}
+
+/** Endpoints a selector peer matches (ipBlock peers: pods whose address lies in the block). */
+export function peerMatches(cluster: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): boolean {
+  if (peer.kind === 'ipBlock') return ipBlockContains(peer, pod.ips);
+  if (peer.namespaceSelector) {
+    const ns = cluster.namespaces.get(pod.namespace);
+    if (!ns || !matches(peer.namespaceSelector, ns.labels)) return false;
+  } else if (pod.namespace !== policy.namespace) {
+    return false;
+  }
+  return !peer.podSelector || matches(peer.podSelector, pod.labels);
+}
+
+const cidrCache = new Map<string, Cidr | undefined>();
+const ipCache = new Map<string, IpAddress | undefined>();
+
+function cidrOf(text: string): Cidr | undefined {
+  if (!cidrCache.has(text)) cidrCache.set(text, parseCidr(text));
+  return cidrCache.get(text);
+}
+
+function ipOf(text: string): IpAddress | undefined {
+  if (!ipCache.has(text)) {
+    if (ipCache.size > 100_000) ipCache.clear();
+    ipCache.set(text, parseIp(text));
+  }
+  return ipCache.get(text);
+}
+
+export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, ips: readonly string[]): boolean {
+  const block = cidrOf(peer.cidr);
+  if (!block) return false;
+  return ips.some((text) => {
+    const ip = ipOf(text);
+    if (!ip || !cidrContainsIp(block, ip)) return false;
+    return !peer.except.some((e) => {
+      const c = cidrOf(e);
+      return c !== undefined && cidrContainsIp(c, ip);
+    });
+  });
+}
+
+export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy: PolicyModel): EndpointSample[] {
+  return endpoints.filter((e) => selects(policy, e.pod));
+}
+
+/** `file:line` of a field of a policy, for messages that point at another object. */
+export function whereIs(policy: PolicyModel, path: FieldPath = []): string {
+  const object = policy.origin?.object;
+  if (!object) return policy.id;
+  const range = object.locate(path);
+  if (!range) return object.source.name;
+  return `${object.source.name}:${positionOf(object.source, range[0]).line}`;
+}
+
+/**
+ * Why a selector matched nothing among `labelsList`: the first requirement nobody meets, with
+ * the values that do occur for that key ("app=bakend: pods there have app=backend, app=db").
+ * Returns the key so the finding can point at the exact line.
+ */
+export function nearMiss(
+  selector: LabelSelectorModel,
+  labelsList: readonly Labels[],
+  noun: string,
+): { key?: string; hint: string } {
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    if (labelsList.some((labels) => labels[key] === value)) continue;
+    const values = [...new Set(labelsList.map((l) => l[key]).filter((v): v is string => v !== undefined))].sort();
+    if (values.length > 0) {
+      const close = values.find((v) => similar(v, value));
+      return {
+        key,
+        hint: `no ${noun} has ${key}=${value}; ${noun}s there have ${listSome(values.map((v) => `${key}=${v}`))}${close ? ` (did you mean ${key}=${close}?)` : ''}`,
+      };
+    }
+    const keys = [...new Set(labelsList.flatMap((l) => Object.keys(l)))].sort();
+    const closeKey = keys.find((k) => similar(k, key));
+    return {
+      key,
+      hint: `no ${noun} has a label ${key}${closeKey ? ` (did you mean ${closeKey}=${labelsList.find((l) => closeKey in l)?.[closeKey]}?)` : ''}`,
+    };
+  }
+  return { hint: `no ${noun} meets all of ${selectorText(selector)} at once` };
+}
+
+function similar(a: string, b: string): boolean {
+  if (a === b) return false;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y || x.startsWith(y) || y.startsWith(x)) return true;
+  return editDistance(x, y) <= Math.max(1, Math.floor(Math.min(x.length, y.length) / 4));
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}

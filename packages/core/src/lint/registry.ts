@@ -1,0 +1,35 @@
+import { dnsEgressBlocked } from './rules/dns-egress-blocked.js';
+import { duplicatePolicy } from './rules/duplicate-policy.js';
+import { egressRulesIgnored } from './rules/egress-rules-ignored.js';
+import { ingressRulesIgnored } from './rules/ingress-rules-ignored.js';
+import { ipblockCoversPodRange } from './rules/ipblock-covers-pod-range.js';
+import { lintDisableUnknownRule } from './rules/lint-disable-unknown-rule.js';
+import { namedPortUnresolved } from './rules/named-port-unresolved.js';
+import { namespacePodSelectorOr } from './rules/namespace-pod-selector-or.js';
+import { oneSidedAllow } from './rules/one-sided-allow.js';
+import { peerMatchesNothing } from './rules/peer-matches-nothing.js';
+import { selectsNothing } from './rules/selects-nothing.js';
+import { servicePortNotTargetPort } from './rules/service-port-not-target-port.js';
+import { shadowedRule } from './rules/shadowed-rule.js';
+import type { LintRule } from './types.js';
+
+/** Every lint rule, in the order findings of one object are listed. Ids are stable. */
+export const LINT_RULES: readonly LintRule[] = [
+  egressRulesIgnored,
+  ingressRulesIgnored,
+  namespacePodSelectorOr,
+  dnsEgressBlocked,
+  oneSidedAllow,
+  selectsNothing,
+  peerMatchesNothing,
+  namedPortUnresolved,
+  ipblockCoversPodRange,
+  duplicatePolicy,
+  shadowedRule,
+  servicePortNotTargetPort,
+  lintDisableUnknownRule,
+];
+
+export function findLintRule(id: string): LintRule | undefined {
+  return LINT_RULES.find((rule) => rule.id === id);
+}

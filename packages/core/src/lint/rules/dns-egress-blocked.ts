@@ -1,0 +1,164 @@
+import type { EndpointSample } from '../../diff/endpoints.js';
+import type { Peer, PortQuery } from '../../engine/types.js';
+import type { FieldPath } from '../../issues.js';
+import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
+import { formatSelector, isEmptySelector, matchesSelector } from '../../model/selector.js';
+import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';
+import { canonicalSelector } from '../canonical.js';
+import { listSome, plural } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+const DNS_NAMESPACE = 'kube-system';
+const DNS_LABEL = 'k8s-app';
+const DNS_VALUE = 'kube-dns';
+const UDP53: PortQuery = { protocol: 'UDP', port: 53 };
+const TCP53: PortQuery = { protocol: 'TCP', port: 53 };
+
+/**
+ * The seeds' first trap: default-deny egress silently breaks DNS. Pods isolated for egress
+ * must reach the cluster DNS (the pods behind Service kube-system/kube-dns, else kube-system
+ * pods labelled k8s-app=kube-dns; when none are in the input, any kube-system pod; when there
+ * is none, a stand-in coredns pod as the lab adds) on
+ * UDP 53, and on TCP 53 for large answers. Policies that select no pod in the input are
+ * judged on a stand-in pod with the labels they select, so a policies-only repository is
+ * still checked.
+ */
+export const dnsEgressBlocked: LintRule = {
+  id: 'dns-egress-blocked',
+  severity: 'warning',
+  summary: 'pods isolated for egress cannot reach the cluster DNS on UDP/TCP 53, so name lookups fail',
+  help: 'Once a policy with Egress in policyTypes selects a pod, only the listed egress is allowed, DNS included: `curl backend` then fails with a lookup timeout. Allow DNS next to every default-deny egress, e.g. egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]. Both selectors in one item (AND).',
+  check(ctx, report) {
+    const { cluster } = ctx;
+    const real = ctx.endpoints.filter((e) => !e.pod.hostNetwork);
+    // The pods behind the kube-dns Service; else kube-system pods k8s-app=kube-dns; else any kube-system pod.
+    const service = cluster.services.find((s) => s.namespace === DNS_NAMESPACE && s.name === 'kube-dns' && s.selector);
+    const selector = service?.selector;
+    let dns = selector
+      ? real.filter(
+          (e) => e.namespace === DNS_NAMESPACE && Object.entries(selector).every(([k, v]) => e.pod.labels[k] === v),
+        )
+      : [];
+    if (dns.length === 0) {
+      dns = real.filter((e) => e.namespace === DNS_NAMESPACE && e.pod.labels[DNS_LABEL] === DNS_VALUE);
+    }
+    if (dns.length === 0) dns = real.filter((e) => e.namespace === DNS_NAMESPACE);
+    const extraPods: PodModel[] = [];
+    let dnsDescription = `the cluster DNS (${listSome(dns.map((e) => e.id))})`;
+    if (dns.length === 0) {
+      const pod = standInPod(DNS_NAMESPACE, 'kube-dns', { [DNS_LABEL]: DNS_VALUE }, '198.18.255.253');
+      extraPods.push(pod);
+      dns = [{ id: pod.id, pod, namespace: DNS_NAMESPACE }];
+      dnsDescription = `the cluster DNS (kube-system pods ${DNS_LABEL}=${DNS_VALUE})`;
+    }
+    const dnsIds = new Set(dns.map((e) => e.id));
+    const subjects: EndpointSample[] = real.filter((e) => !dnsIds.has(e.id));
+    // Policies that isolate egress in a namespace with no pods in the input (a policies-only
+    // repository): judge a stand-in pod with the labels they select.
+    const standIns = new Map<string, PodModel>();
+    for (const policy of cluster.policies) {
+      if (!policy.types.egress || real.some((e) => e.namespace === policy.namespace)) continue;
+      const labels = labelsSelectedBy(policy);
+      if (!labels) continue;
+      const key = `${policy.namespace}/${canonicalSelector({ matchLabels: labels, matchExpressions: [] })}`;
+      if (standIns.has(key)) continue;
+      const what =
+        Object.keys(labels).length === 0
+          ? 'any pod'
+          : `pods ${formatSelector({ matchLabels: labels, matchExpressions: [] })}`;
+      const pod = standInPod(policy.namespace, `<${what}>`, labels, `198.18.255.${(standIns.size % 200) + 1}`);
+      standIns.set(key, pod);
+      extraPods.push(pod);
+      subjects.push({ id: pod.id, pod, namespace: policy.namespace });
+    }
+    const engine = extraPods.length > 0 ? ctx.createEngine(withPods(cluster, extraPods)) : ctx.engine;
+
+    interface Group {
+      policies: PolicyModel[];
+      subjects: string[];
+      udp: boolean;
+      tcp: boolean;
+      egressAllowsUdp: boolean;
+    }
+    const groups = new Map<string, Group>();
+    for (const subject of subjects) {
+      const source: Peer = { kind: 'pod', pod: subject.pod };
+      const verdicts = dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, UDP53));
+      if (!verdicts[0]?.egress.isolated) continue;
+      const udp = verdicts.some((v) => v.allowed);
+      const tcp = dns.some((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53).allowed);
+      if (udp && tcp) continue;
+      const policies = verdicts[0].egress.selectedBy;
+      const key = `${policies.map((p) => p.id).join(',')}|${udp}|${tcp}`;
+      const group = groups.get(key) ?? {
+        policies,
+        subjects: [],
+        udp,
+        tcp,
+        egressAllowsUdp: verdicts.some((v) => v.egress.allowed),
+      };
+      group.subjects.push(subject.id);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      const policy = pickPolicy(group.policies);
+      if (!policy?.origin) continue;
+      const blocked = !group.udp && !group.tcp ? 'on UDP 53 or TCP 53' : !group.udp ? 'on UDP 53' : 'on TCP 53';
+      const effect = group.udp
+        ? 'answers too large for UDP (retried over TCP) fail'
+        : 'name lookups (Service names, external hosts) time out';
+      const cause = group.egressAllowsUdp
+        ? `their egress allows it, but the DNS pods' ingress policies deny it`
+        : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}`;
+      report({
+        object: policy.origin.object,
+        path: typesPath(policy),
+        severity: group.udp ? 'info' : 'warning',
+        message: `${plural(group.subjects.length, 'pod')} (${listSome(group.subjects)}) cannot reach ${dnsDescription} ${blocked}: ${cause}, so ${effect}; allow egress to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53`,
+      });
+    }
+  },
+};
+
+function standInPod(namespace: string, name: string, labels: Record<string, string>, ip: string): PodModel {
+  return { id: `${namespace}/${name}`, namespace, name, labels, ips: [ip], ports: [], hostNetwork: false };
+}
+
+/** Labels a pod needs to be selected by the policy (undefined when no simple set exists). */
+function labelsSelectedBy(policy: PolicyModel): Record<string, string> | undefined {
+  const labels: Record<string, string> = { ...policy.podSelector.matchLabels };
+  for (const e of policy.podSelector.matchExpressions) {
+    if (e.operator === 'In' && !(e.key in labels)) labels[e.key] = e.values[0] ?? '';
+    else if (e.operator === 'Exists' && !(e.key in labels)) labels[e.key] = 'x';
+  }
+  return matchesSelector(policy.podSelector, labels) ? labels : undefined;
+}
+
+function withPods(cluster: ClusterModel, pods: PodModel[]): ClusterModel {
+  const namespaces = new Map<string, NamespaceModel>(cluster.namespaces);
+  for (const pod of pods) {
+    if (!namespaces.has(pod.namespace)) {
+      namespaces.set(pod.namespace, {
+        name: pod.namespace,
+        labels: { [NAMESPACE_NAME_LABEL]: pod.namespace },
+        implicit: true,
+      });
+    }
+  }
+  return { ...cluster, namespaces, pods: [...cluster.pods, ...pods] };
+}
+
+/** Report on the broadest isolating policy (a default-deny `{}` first), then by id. */
+function pickPolicy(policies: readonly PolicyModel[]): PolicyModel | undefined {
+  return [...policies].sort((a, b) => {
+    const ea = isEmptySelector(a.podSelector) ? 0 : 1;
+    const eb = isEmptySelector(b.podSelector) ? 0 : 1;
+    return ea - eb || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  })[0];
+}
+
+/** Point at `Egress` in spec.policyTypes, or at spec.egress when the type was defaulted. */
+function typesPath(policy: PolicyModel): FieldPath {
+  const index = policy.declaredTypes?.indexOf('egress') ?? -1;
+  return index >= 0 ? ['spec', 'policyTypes', index] : ['spec', 'egress'];
+}

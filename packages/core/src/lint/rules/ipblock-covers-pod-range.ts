@@ -1,0 +1,36 @@
+import { parseCidr } from '../../model/cidr.js';
+import { describePeer, effectiveRules, ipBlockContains, listSome, peerPath, plural } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+/**
+ * ipBlock is meant for addresses outside the cluster ("these should be cluster-external IPs,
+ * since Pod IPs are ephemeral and unpredictable"). A block that contains pod addresses
+ * admits those pods by address, which breaks when they restart and which CNIs treat
+ * differently. `0.0.0.0/0` ("anywhere") is usually deliberate: info.
+ */
+export const ipblockCoversPodRange: LintRule = {
+  id: 'ipblock-covers-pod-range',
+  severity: 'warning',
+  summary: 'an ipBlock contains pod addresses, so it admits pods by IP',
+  help: 'ipBlock is meant for cluster-external addresses: pod IPs change when pods are recreated, and whether ipBlock matches pod-to-pod traffic differs between CNIs. Select pods with podSelector/namespaceSelector instead, and add the pod CIDR to `except` when the block means "outside the cluster" (e.g. cidr: 0.0.0.0/0, except: [10.0.0.0/8]).',
+  check({ cluster, endpoints }, report) {
+    for (const policy of cluster.policies) {
+      if (!policy.origin) continue;
+      for (const rule of effectiveRules(policy)) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'ipBlock') continue;
+          const covered = endpoints.filter((e) => ipBlockContains(peer, e.pod.ips));
+          if (covered.length === 0) continue;
+          const everywhere = parseCidr(peer.cidr)?.prefix === 0;
+          report({
+            object: policy.origin.object,
+            path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
+            severity: everywhere ? 'info' : 'warning',
+            message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
+          });
+        }
+      }
+    }
+  },
+};

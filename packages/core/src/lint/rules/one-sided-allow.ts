@@ -1,0 +1,139 @@
+import type { EndpointSample } from '../../diff/endpoints.js';
+import type { PortQuery } from '../../engine/types.js';
+import { isEmptySelector } from '../../model/selector.js';
+import type { PodModel, RuleModel } from '../../model/types.js';
+import { describePeer, effectiveRules, listSome, peerMatches, peerPath, selects } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+/**
+ * "A connection is allowed iff the source's egress allows it and the destination's ingress
+ * allows it." An ingress rule that admits pods whose own egress policies deny that very
+ * connection (or an egress rule towards pods whose ingress denies it) opens nothing: the
+ * two halves were written apart and do not meet (seed 001's two-policy setup, seed 000's
+ * frontend default-deny egress). Peers naming particular pods are flagged when any of them
+ * is blocked; broad peers (whole namespaces) only when every pod they match is blocked.
+ */
+export const oneSidedAllow: LintRule = {
+  id: 'one-sided-allow',
+  severity: 'warning',
+  summary: "a rule allows a connection that the other side's policies deny, so it opens nothing",
+  help: "Both ends must allow a connection: the source pod's egress (when it is isolated for egress) and the destination pod's ingress (when it is isolated for ingress). For an ingress rule, add a matching egress rule to a policy that selects the source pods (to: the destination pods, same ports); for an egress rule, add a matching ingress rule to a policy selecting the destination pods. Or delete the rule if the connection is not wanted.",
+  check({ cluster, endpoints, engine }, report) {
+    // Only a remote isolated in the other direction can block: skip the rest without asking.
+    const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
+    for (const policy of cluster.policies) {
+      for (const e of endpoints) {
+        if (!selects(policy, e.pod)) continue;
+        if (policy.types.ingress) isolated.ingress.add(e.id);
+        if (policy.types.egress) isolated.egress.add(e.id);
+      }
+    }
+    for (const policy of cluster.policies) {
+      if (!policy.origin) continue;
+      const locals = endpoints.filter((e) => selects(policy, e.pod));
+      if (locals.length === 0) continue;
+      for (const rule of effectiveRules(policy)) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'selector') continue;
+          const remotes = endpoints.filter((e) => peerMatches(cluster, policy, peer, e.pod));
+          if (remotes.length === 0) continue;
+          const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
+          const blocked: { remote: EndpointSample; local: EndpointSample; ports: string[]; by: string[] }[] = [];
+          const otherSide = rule.direction === 'ingress' ? isolated.egress : isolated.ingress;
+          if (broad && !remotes.every((r) => otherSide.has(r.id))) continue;
+          for (const remote of remotes) {
+            if (!otherSide.has(remote.id)) continue;
+            const hit = firstBlocked(rule, remote, locals, (src, dst, port) => {
+              const v = engine.check({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port);
+              const other = rule.direction === 'ingress' ? v.egress : v.ingress;
+              return other.allowed ? undefined : other.selectedBy.map((p) => p.id);
+            });
+            if (hit) blocked.push(hit);
+            else if (broad) break;
+          }
+          if (blocked.length === 0 || (broad && blocked.length < remotes.length)) continue;
+          const first = blocked[0];
+          const sample = blocked.map((b) => b.remote.id);
+          const ports = first.ports.join(', ');
+          const message =
+            rule.direction === 'ingress'
+              ? `admits ${describePeer(policy, peer)} to ${listSome(locals.map((e) => e.id))} on ${ports}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${ports}), so the connection stays blocked; add an egress rule for it to a policy selecting the source pods, or drop this peer`
+              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${describePeer(policy, peer)} on ${ports}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${ports}), so the connection stays blocked; add an ingress rule for it to a policy selecting the destination pods, or drop this peer`;
+          report({ object: policy.origin.object, path: peerPath(rule, peer), message });
+        }
+      }
+    }
+  },
+};
+
+type Judge = (source: PodModel, destination: PodModel, port: PortQuery) => string[] | undefined;
+
+/** The first local endpoint the remote cannot reach (or be reached from) on the rule's ports. */
+function firstBlocked(rule: RuleModel, remote: EndpointSample, locals: readonly EndpointSample[], judge: Judge) {
+  for (const local of locals) {
+    if (local.id === remote.id) continue;
+    const [src, dst] = rule.direction === 'ingress' ? [remote.pod, local.pod] : [local.pod, remote.pod];
+    const { explicit, wildcard } = candidatePorts(rule, dst);
+    const ports: string[] = [];
+    let by: string[] = [];
+    for (const q of explicit) {
+      const denied = judge(src, dst, q);
+      if (denied) {
+        ports.push(`${q.protocol} ${q.port}`);
+        by = denied;
+      }
+    }
+    if (wildcard.length > 0) {
+      const results = wildcard.map((q) => judge(src, dst, q));
+      if (results.every((r) => r !== undefined)) {
+        ports.push(...wildcard.map((q) => `${q.protocol} ${q.port}`));
+        by = results[0] ?? by;
+      }
+    }
+    if (ports.length > 0) return { remote, local, ports, by };
+  }
+  return undefined;
+}
+
+/**
+ * Ports to try for a rule towards a destination pod: the numbers and names it lists
+ * (explicit: any one blocked is a finding), and for "every port" entries the destination's
+ * container ports (wildcard: only all of them blocked is a finding).
+ */
+function candidatePorts(rule: RuleModel, destination: PodModel): { explicit: PortQuery[]; wildcard: PortQuery[] } {
+  const explicit: PortQuery[] = [];
+  const wildcard: PortQuery[] = [];
+  if (rule.ports === 'all') {
+    for (const c of destination.ports) wildcard.push({ protocol: c.protocol, port: c.port });
+    return { explicit, wildcard: dedupe(wildcard) };
+  }
+  for (const p of rule.ports) {
+    if (p.port === undefined) {
+      for (const c of destination.ports)
+        if (c.protocol === p.protocol) wildcard.push({ protocol: c.protocol, port: c.port });
+    } else if (typeof p.port === 'string') {
+      const c = destination.ports.find((x) => x.name === p.port && x.protocol === p.protocol);
+      if (c) explicit.push({ protocol: p.protocol, port: c.port });
+    } else if (p.endPort === undefined) {
+      explicit.push({ protocol: p.protocol, port: p.port });
+    } else {
+      const lo = p.port;
+      const hi = p.endPort;
+      const inside = destination.ports.filter((c) => c.protocol === p.protocol && c.port >= lo && c.port <= hi);
+      if (inside.length > 0) for (const c of inside) wildcard.push({ protocol: c.protocol, port: c.port });
+      else wildcard.push({ protocol: p.protocol, port: lo });
+    }
+  }
+  return { explicit: dedupe(explicit), wildcard: dedupe(wildcard) };
+}
+
+function dedupe(list: PortQuery[]): PortQuery[] {
+  const seen = new Set<string>();
+  return list.filter((q) => {
+    const key = `${q.protocol}/${q.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,97 @@
+import type { FieldPath } from '../../issues.js';
+import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
+import { isEmptySelector } from '../../model/selector.js';
+import type { LabelSelectorModel } from '../../model/types.js';
+import { describePeer, effectiveRules, matches, nearMiss, peerPath, plural, selectorText } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+/**
+ * A `from`/`to` peer whose selectors match no pod in the input: usually a label typo, and the
+ * rule then allows nothing from that peer. Partial inputs are not punished: a namespace
+ * pinned by name that is not in the input is info, and namespaces with no pods in the input
+ * are not judged.
+ */
+export const peerMatchesNothing: LintRule = {
+  id: 'peer-matches-nothing',
+  severity: 'warning',
+  summary: 'a from/to peer (podSelector/namespaceSelector) matches no pod or namespace in the input',
+  help: "A peer admits only pods whose labels match its podSelector, in namespaces whose labels match its namespaceSelector (or the policy's own namespace when there is none). Check both for typos; namespaces carry the label kubernetes.io/metadata.name=<name>. Labels on namespaces must be set on the Namespace object (`kubectl label namespace`).",
+  check({ cluster, endpoints }, report) {
+    const namespaces = [...cluster.namespaces.values()];
+    const anyDefined = namespaces.some((ns) => !ns.implicit);
+    for (const policy of cluster.policies) {
+      if (!policy.origin) continue;
+      const object = policy.origin.object;
+      for (const rule of effectiveRules(policy)) {
+        if (rule.peers === 'all') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind !== 'selector') continue;
+          const at = peerPath(rule, peer);
+          let candidates: string[] = [policy.namespace];
+          if (peer.namespaceSelector && !isEmptySelector(peer.namespaceSelector)) {
+            const nsSel = peer.namespaceSelector;
+            candidates = namespaces.filter((ns) => matches(nsSel, ns.labels)).map((ns) => ns.name);
+            if (candidates.length === 0) {
+              // Namespace labels are unknown when the input defines no Namespace objects.
+              if (!anyDefined) continue;
+              const pinned = pinnedNames(nsSel).filter((n) => !cluster.namespaces.has(n));
+              if (pinned.length > 0) {
+                report({
+                  object,
+                  path: [...at, 'namespaceSelector'],
+                  severity: 'info',
+                  message: `namespaceSelector ${selectorText(nsSel)} names namespace ${pinned.join(', ')}, which is not in the input; netpol cannot check this peer`,
+                });
+                continue;
+              }
+              const miss = nearMiss(
+                nsSel,
+                namespaces.map((ns) => ns.labels),
+                'namespace',
+              );
+              report({
+                object,
+                path: keyPath([...at, 'namespaceSelector'], nsSel, miss.key),
+                message: `${describePeer(policy, peer)}: the namespaceSelector matches none of the ${plural(namespaces.length, 'namespace')} in the input, so this peer admits nothing: ${miss.hint}`,
+              });
+              continue;
+            }
+          } else if (peer.namespaceSelector) {
+            candidates = namespaces.map((ns) => ns.name);
+          }
+          const podSel = peer.podSelector;
+          if (!podSel || isEmptySelector(podSel)) continue;
+          const pool = endpoints.filter((e) => candidates.includes(e.namespace));
+          // No pods of those namespaces in the input: a partial input, not a typo.
+          if (pool.length === 0) continue;
+          if (pool.some((e) => matches(podSel, e.pod.labels))) continue;
+          const miss = nearMiss(
+            podSel,
+            pool.map((e) => e.pod.labels),
+            'pod',
+          );
+          report({
+            object,
+            path: keyPath([...at, 'podSelector'], podSel, miss.key),
+            message: `${describePeer(policy, peer)}: no pod in the input matches, so this peer admits nothing: ${miss.hint}`,
+          });
+        }
+      }
+    }
+  },
+};
+
+function keyPath(base: FieldPath, selector: LabelSelectorModel, key: string | undefined): FieldPath {
+  return key && key in selector.matchLabels ? [...base, 'matchLabels', key] : base;
+}
+
+/** Namespace names a selector pins with `kubernetes.io/metadata.name` (matchLabels or In). */
+function pinnedNames(selector: LabelSelectorModel): string[] {
+  const names: string[] = [];
+  const direct = selector.matchLabels[NAMESPACE_NAME_LABEL];
+  if (direct !== undefined) names.push(direct);
+  for (const e of selector.matchExpressions) {
+    if (e.key === NAMESPACE_NAME_LABEL && e.operator === 'In') names.push(...e.values);
+  }
+  return names;
+}

@@ -1,0 +1,68 @@
+import { describePort, effectiveRules, listSome, matches, portPath, selects } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+/**
+ * "Traffic to a Service is judged against the backing pods after translation to targetPort"
+ * (SPEC, as CNIs do): a rule that allows a Service's `port` where the pods listen on a
+ * different `targetPort` allows the wrong port. Flagged on ingress rules of policies selecting
+ * the Service's pods, when the rule's port is the Service port, no selected pod listens on it,
+ * and no port of the rule covers the target port.
+ */
+export const servicePortNotTargetPort: LintRule = {
+  id: 'service-port-not-target-port',
+  severity: 'warning',
+  summary: "an ingress rule allows a Service's port, but traffic reaches the pods on its targetPort",
+  help: "NetworkPolicies see traffic after the Service translates it: the destination port is the Service's targetPort on the pod, not the Service port clients dial. Allow the targetPort number (or the container port name) in the ingress rule.",
+  check({ cluster, endpoints }, report) {
+    for (const policy of cluster.policies) {
+      if (!policy.origin || !policy.types.ingress) continue;
+      const selected = endpoints.filter((e) => selects(policy, e.pod));
+      if (selected.length === 0) continue;
+      const services = cluster.services.filter(
+        (s) =>
+          s.selector !== undefined &&
+          s.namespace === policy.namespace &&
+          selected.some((e) => matches({ matchLabels: s.selector ?? {}, matchExpressions: [] }, e.pod.labels)),
+      );
+      if (services.length === 0) continue;
+      for (const rule of effectiveRules(policy)) {
+        if (rule.direction !== 'ingress' || rule.ports === 'all') continue;
+        const rulePorts = rule.ports;
+        const covers = (protocol: string, n: number) =>
+          rulePorts.some(
+            (p) =>
+              p.protocol === protocol &&
+              (p.port === undefined ||
+                (typeof p.port === 'number' && n >= p.port && n <= (p.endPort ?? p.port)) ||
+                (typeof p.port === 'string' &&
+                  selected.some((e) => e.pod.ports.some((c) => c.name === p.port && c.port === n)))),
+          );
+        for (const port of rulePorts) {
+          if (typeof port.port !== 'number' || port.endPort !== undefined) continue;
+          const n = port.port;
+          if (selected.some((e) => e.pod.ports.some((c) => c.port === n && c.protocol === port.protocol))) continue;
+          for (const service of services) {
+            const sp = service.ports.find((p) => p.port === n && p.protocol === port.protocol);
+            if (!sp) continue;
+            const targets = [
+              ...new Set(
+                selected.flatMap((e) => {
+                  if (typeof sp.targetPort === 'number') return [sp.targetPort];
+                  const c = e.pod.ports.find((x) => x.name === sp.targetPort && x.protocol === sp.protocol);
+                  return c ? [c.port] : [];
+                }),
+              ),
+            ].filter((t) => t !== n);
+            if (targets.length === 0 || targets.every((t) => covers(port.protocol, t))) continue;
+            report({
+              object: policy.origin.object,
+              path: [...portPath(rule, port), 'port'],
+              message: `${describePort(port)} is the port of Service ${service.id}, but its traffic reaches ${listSome(selected.map((e) => e.id))} on targetPort ${targets.join(', ')}, and policies see the port after that translation: allow ${port.protocol} ${targets.join(', ')}${typeof sp.targetPort === 'string' ? ` (or the port name ${sp.targetPort})` : ''} instead`,
+            });
+            break;
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,42 @@
+import type { EndpointSample } from '../diff/endpoints.js';
+import type { Engine } from '../engine/types.js';
+import type { FieldPath, Severity } from '../issues.js';
+import type { LoadedObject } from '../load/loaded-object.js';
+import type { ClusterModel } from '../model/types.js';
+
+/** What every rule sees: the model, an engine over it, the endpoints as `matrix` lists them. */
+export interface LintContext {
+  cluster: ClusterModel;
+  engine: Engine;
+  /** Builds an engine over another cluster (rules that add hypothetical pods use it). */
+  createEngine: (cluster: ClusterModel) => Engine;
+  /** Bare pods and each workload once (its first replica), sorted. */
+  endpoints: readonly EndpointSample[];
+  /** The input has at least one pod or workload (else "selects nothing" means nothing). */
+  hasPods: boolean;
+  /** Every loaded object (valid ones; duplicates kept), for rules about objects, not the model. */
+  objects: readonly LoadedObject[];
+  /** Ids of the registered rules (for rules about the lint configuration itself). */
+  ruleIds: readonly string[];
+}
+
+export interface LintReport {
+  object: LoadedObject;
+  /** Field path inside the object: the finding points at this field's line. */
+  path: FieldPath;
+  message: string;
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+}
+
+export interface LintRule {
+  /** Stable id (never renamed): `--disable`, annotations, SARIF and JSON name rules by it. */
+  id: string;
+  /** The highest severity the rule reports (some findings are downgraded, e.g. to info). */
+  severity: Severity;
+  /** One line: what the rule finds. */
+  summary: string;
+  /** Why it matters and how to fix it (SARIF help text, `netpol lint --rules`). */
+  help: string;
+  check(ctx: LintContext, report: (finding: LintReport) => void): void;
+}
