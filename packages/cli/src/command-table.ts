@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command-spec.js';
 import { validateSpec } from './commands/validate.spec.js';
+import { labSpec } from './commands/lab.spec.js';
 
 /** Every `netpol` command, in the order `--help` lists them. Add one line per command. */
-export const COMMANDS: readonly CommandSpec[] = [validateSpec];
+export const COMMANDS: readonly CommandSpec[] = [validateSpec, labSpec];
