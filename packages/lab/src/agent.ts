@@ -53,6 +53,8 @@ export async function runAgent(stateDirPath: string): Promise<void> {
   const served = new Map<string, Served>();
   let records: Record<string, string[]> = {};
   const helper = `${stateDirPath}/serve-helper.cjs`;
+  // NETPOL_LAB_HELPER=node forces the portable (slower) helper per pod.
+  const usePython = process.env.NETPOL_LAB_HELPER !== 'node' && (await hasPythonFdPassing());
 
   const attach = (handle: net.Server | UdpSocket, role: PortRole, name: string) => {
     if (handle instanceof net.Server) {
@@ -114,17 +116,89 @@ export async function runAgent(stateDirPath: string): Promise<void> {
         }
       };
       const timer = setTimeout(() => finish(`helper timed out in ${req.netns}: ${stderr.trim()}`), 20_000);
-      child.on('message', (msg: { kind: string; port?: number; protocol?: string; role?: PortRole; error?: string; handed?: number }, handle) => {
-        if (msg.kind === 'socket' && handle) {
-          const h = handle as net.Server | UdpSocket;
-          handles.push(h);
-          attach(h, msg.role ?? 'http', req.name);
-        } else if (msg.kind === 'error') errors.push(`${msg.port}/${msg.protocol}: ${msg.error}`);
-        else if (msg.kind === 'done') expected = msg.handed ?? 0;
-        check();
-      });
+      child.on(
+        'message',
+        (
+          msg: { kind: string; port?: number; protocol?: string; role?: PortRole; error?: string; handed?: number },
+          handle,
+        ) => {
+          if (msg.kind === 'socket' && handle) {
+            const h = handle as net.Server | UdpSocket;
+            handles.push(h);
+            attach(h, msg.role ?? 'http', req.name);
+          } else if (msg.kind === 'error') errors.push(`${msg.port}/${msg.protocol}: ${msg.error}`);
+          else if (msg.kind === 'done') expected = msg.handed ?? 0;
+          check();
+        },
+      );
       child.on('exit', (code) => {
         if (!finished) setTimeout(() => finish(`helper exited ${code} in ${req.netns}: ${stderr.trim()}`), 200);
+      });
+      child.on('error', (e) => finish(e.message));
+    });
+
+  /** One python3 process for a whole batch (see SERVE_HELPER_PY). */
+  const serveBatchPy = (reqs: ServeRequest[]): Promise<{ key: string; error: string }[]> =>
+    new Promise((resolve) => {
+      interface Pending {
+        req: ServeRequest;
+        handles: (net.Server | UdpSocket)[];
+        errors: string[];
+        expected: number;
+      }
+      const pending = new Map<string, Pending>(
+        reqs.map((req) => [req.key, { req, handles: [], errors: [], expected: -1 }]),
+      );
+      let allDone = false;
+      let finished = false;
+      let stderr = '';
+      const child = spawn('python3', [`${stateDirPath}/serve-helper.py`], {
+        stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
+        env: { PATH: process.env.PATH },
+      });
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      child.stdin?.end(JSON.stringify({ endpoints: reqs.map(({ key, netns, ports }) => ({ key, netns, ports })) }));
+      const finish = (reason?: string) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        const failed: { key: string; error: string }[] = [];
+        for (const p of pending.values()) {
+          const complete = p.expected >= 0 && p.handles.length >= p.expected;
+          if (complete) served.set(p.req.key, { handles: p.handles });
+          else for (const h of p.handles) h.close();
+          if (!complete || p.errors.length) {
+            failed.push({
+              key: p.req.key,
+              error: [...p.errors, ...(complete ? [] : [reason ?? 'incomplete'])].join('; '),
+            });
+          }
+        }
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        resolve(failed);
+      };
+      const check = () => {
+        if (allDone && [...pending.values()].every((p) => p.expected >= 0 && p.handles.length >= p.expected)) finish();
+      };
+      const timer = setTimeout(() => finish(`helper timed out: ${stderr.trim()}`), 20_000 + 50 * reqs.length);
+      child.on(
+        'message',
+        (msg: { kind: string; key?: string; role?: PortRole; error?: string; handed?: number }, handle) => {
+          const p = msg.key ? pending.get(msg.key) : undefined;
+          if (msg.kind === 'socket' && p && handle) {
+            const h = handle as net.Server | UdpSocket;
+            p.handles.push(h);
+            attach(h, msg.role ?? 'http', p.req.name);
+          } else if (msg.kind === 'error' && p) p.errors.push(msg.error ?? 'error');
+          else if (msg.kind === 'done' && p) p.expected = msg.handed ?? 0;
+          else if (msg.kind === 'all-done') allDone = true;
+          check();
+        },
+      );
+      child.on('exit', (code) => {
+        if (!finished) setTimeout(() => finish(`helper exited ${code}: ${stderr.trim()}`), 500);
       });
       child.on('error', (e) => finish(e.message));
     });
@@ -151,6 +225,12 @@ export async function runAgent(stateDirPath: string): Promise<void> {
         for (const key of req.keys) unserve(key);
         return { ok: true };
       case 'serve': {
+        for (const ep of req.endpoints) unserve(ep.key);
+        if (usePython) {
+          const failed = await serveBatchPy(req.endpoints);
+          for (const f of failed) log(`serve ${f.key} failed: ${f.error}`);
+          return { ok: failed.length === 0, failed };
+        }
         const failed: { key: string; error: string }[] = [];
         let next = 0;
         const worker = async () => {
@@ -210,7 +290,15 @@ export async function runAgent(stateDirPath: string): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   await new Promise<void>((resolve) => control.listen(socketPath, resolve));
-  log(`agent ${process.pid} listening on ${socketPath}`);
+  log(`agent ${process.pid} listening on ${socketPath} (${usePython ? 'python3' : 'node'} socket helpers)`);
+}
+
+function hasPythonFdPassing(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('python3', ['-c', 'import socket, ctypes; socket.send_fds'], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+  });
 }
 
 /** DNS over TCP: each message is prefixed with its 2-byte length. */

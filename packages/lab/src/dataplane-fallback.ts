@@ -15,7 +15,9 @@ export function compileRuleset(cluster: ClusterModel, _options: RulesetOptions):
   for (const service of cluster.services) {
     if (!service.clusterIP || !service.selector) continue;
     const selector = { matchLabels: service.selector, matchExpressions: [] };
-    const backends = cluster.pods.filter((p) => p.namespace === service.namespace && matchesSelector(selector, p.labels));
+    const backends = cluster.pods.filter(
+      (p) => p.namespace === service.namespace && matchesSelector(selector, p.labels),
+    );
     for (const sp of service.ports) {
       if (sp.protocol === 'SCTP') continue;
       for (const pod of backends.slice(0, 1)) {

@@ -39,7 +39,14 @@ export function parseQuery(packet: Buffer): DnsQuestion | undefined {
   if (offset + 4 > packet.length) return undefined;
   const type = packet.readUInt16BE(offset);
   const qclass = packet.readUInt16BE(offset + 2);
-  return { id, flags, name: labels.join('.').toLowerCase(), type, qclass, questionBytes: packet.subarray(12, offset + 4) };
+  return {
+    id,
+    flags,
+    name: labels.join('.').toLowerCase(),
+    type,
+    qclass,
+    questionBytes: packet.subarray(12, offset + 4),
+  };
 }
 
 /** Records: lower-case name → IPv4 addresses. `lookup` may compute names on the fly. */

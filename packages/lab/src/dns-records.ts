@@ -29,12 +29,15 @@ export function dnsRecords(cluster: ClusterModel, outside: readonly OutsideHost[
 }
 
 /** Look a name up in `records`, answering `<ip-dashed>.<ns>.pod.cluster.local` too. */
-export function dnsLookup(records: Readonly<Record<string, readonly string[]>>, name: string): readonly string[] | undefined {
+export function dnsLookup(
+  records: Readonly<Record<string, readonly string[]>>,
+  name: string,
+): readonly string[] | undefined {
   const key = name.toLowerCase().replace(/\.$/, '');
   const found = records[key];
   if (found) return found;
   const pod = /^(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.[a-z0-9-]+\.pod\.cluster\.local$/.exec(key);
-  if (pod && pod.slice(1, 5).every((p) => Number(p) <= 255)) return [pod.slice(1, 5).join('.')];
+  if (pod?.slice(1, 5).every((p) => Number(p) <= 255)) return [pod.slice(1, 5).join('.')];
   // A namespace or service "directory" name exists but has no address (NODATA, not NXDOMAIN).
   if (key === CLUSTER_DOMAIN || key === `svc.${CLUSTER_DOMAIN}`) return [];
   return undefined;

@@ -1,13 +1,42 @@
 export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent.js';
-export { buildQuery, answerAddresses, buildAnswer, parseQuery } from './dns-message.js';
+export { answerAddresses, buildAnswer, buildQuery, parseQuery } from './dns-message.js';
 export { dnsLookup, dnsRecords } from './dns-records.js';
 export { exec, LabError } from './exec.js';
-export { type LabContext, type LabLog, type DownReport, type LabStatus, type UpOptions, labChange, labDown, labStateDir, labStatus, labUp, requireState } from './lab.js';
-export { applyObjects, deleteObjects, isDnsPod, type LabCluster, labCluster, objectKey, storeObject } from './lab-cluster.js';
-export { execInNetns, type ExecStreams, findLabPod, labPodNetns } from './lab-exec.js';
+export {
+  type DownReport,
+  type LabContext,
+  type LabLog,
+  type LabStatus,
+  labChange,
+  labDown,
+  labStateDir,
+  labStatus,
+  labUp,
+  requireState,
+  type UpOptions,
+} from './lab.js';
+export {
+  applyObjects,
+  deleteObjects,
+  isDnsPod,
+  type LabCluster,
+  labCluster,
+  objectKey,
+  storeObject,
+} from './lab-cluster.js';
+export { type ExecStreams, execInNetns, findLabPod, labPodNetns } from './lab-exec.js';
 export * from './lab-names.js';
 export { listLabNetns, resolvConf } from './lab-netns.js';
-export { defaultProbePorts, type Disagreement, labProbe, type ProbeEndpoint, type ProbePort, type ProbeReport, type ProbeResult, probeEndpoints } from './lab-probe.js';
+export {
+  type Disagreement,
+  defaultProbePorts,
+  labProbe,
+  type ProbeEndpoint,
+  type ProbePort,
+  type ProbeReport,
+  type ProbeResult,
+  probeEndpoints,
+} from './lab-probe.js';
 export { type LabState, readState, type StoredObject } from './lab-state.js';
 export { labPreflight } from './preflight.js';
 export { compileRuleset } from './ruleset.js';

@@ -14,7 +14,9 @@ export function findLabPod(cluster: ClusterModel, ref: string): PodModel | undef
   const kind = /^([^/]+)\/([^[\]]+)\[([A-Za-z]+)\]$/.exec(withNs);
   if (kind) {
     const [, ns, name, k] = kind;
-    const w = cluster.workloads.find((x) => x.namespace === ns && x.name === name && x.kind.toLowerCase() === k.toLowerCase());
+    const w = cluster.workloads.find(
+      (x) => x.namespace === ns && x.name === name && x.kind.toLowerCase() === k.toLowerCase(),
+    );
     return w?.pods[0];
   }
   const [ns, name] = withNs.split('/');

@@ -67,7 +67,10 @@ export async function attach(labId: string, items: readonly Attachment[]): Promi
 }
 
 /** Remove endpoints: node-side veth first (frees the peer at once), then the namespace. */
-export async function detach(labId: string, items: readonly { netns: string; kind: 'pod' | 'outside'; index: number }[]): Promise<void> {
+export async function detach(
+  labId: string,
+  items: readonly { netns: string; kind: 'pod' | 'outside'; index: number }[],
+): Promise<void> {
   if (items.length === 0) return;
   for (const item of items) assertOurs(item.netns);
   const node = nodeNetns(labId);

@@ -75,7 +75,8 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
 export function defaultProbePorts(cluster: ClusterModel): ProbePort[] {
   const seen = new Map<string, ProbePort>();
   for (const pod of cluster.pods) {
-    for (const p of pod.ports) seen.set(`${p.protocol}/${String(p.port).padStart(5, '0')}`, { port: p.port, protocol: p.protocol });
+    for (const p of pod.ports)
+      seen.set(`${p.protocol}/${String(p.port).padStart(5, '0')}`, { port: p.port, protocol: p.protocol });
   }
   const ports = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
   return ports.length > 0 ? ports : [{ port: 80, protocol: 'TCP' }];
@@ -143,7 +144,10 @@ export async function labProbe(
       const list = targets[i];
       if (list.length === 0) return;
       probes += list.length;
-      const input = JSON.stringify({ timeoutMs, targets: list.map(({ ip, port, protocol }) => ({ ip, port, protocol })) });
+      const input = JSON.stringify({
+        timeoutMs,
+        targets: list.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
+      });
       const out = await exec('ip', ['netns', 'exec', e.netns, process.execPath, `${stateDirPath}/probe-helper.cjs`], {
         input,
         timeoutMs: timeoutMs * 3 + 20_000,

@@ -1,30 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClusterModel, PodModel } from '@netpol/core';
-import { askAgent } from './agent-client.js';
 import type { PortRole, ServeRequest } from './agent.js';
+import { askAgent } from './agent-client.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
-import { PROBE_HELPER, SERVE_HELPER } from './helper-scripts.js';
+import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
-import {
-  DEFAULT_OUTSIDE_HOSTS,
-  nodeNetns,
-  type OutsideHost,
-  outsideNetns,
-  podNetns,
-  stateDir,
-} from './lab-names.js';
-import {
-  attach,
-  createNodeNetns,
-  deleteNetns,
-  detach,
-  listLabEtcDirs,
-  listLabNetns,
-  resolvConf,
-} from './lab-netns.js';
+import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
+import { attach, createNodeNetns, deleteNetns, detach, listLabEtcDirs, listLabNetns, resolvConf } from './lab-netns.js';
 import {
   alive,
   journalNetns,
@@ -67,13 +52,17 @@ export interface UpOptions {
 export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabState> {
   const dir = dirOf(ctx);
   if (readState(dir)) {
-    throw new LabError(`lab '${ctx.labId}' is already up`, `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`);
+    throw new LabError(
+      `lab '${ctx.labId}' is already up`,
+      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`,
+    );
   }
   const log = ctx.log ?? (() => {});
   try {
     return await withLock(dir, async () => {
       writeFileSync(`${dir}/serve-helper.cjs`, SERVE_HELPER);
       writeFileSync(`${dir}/probe-helper.cjs`, PROBE_HELPER);
+      writeFileSync(`${dir}/serve-helper.py`, SERVE_HELPER_PY);
       const outside = (options.outside ?? DEFAULT_OUTSIDE_HOSTS).map((h, i) => ({
         ...h,
         index: i + 1,
@@ -131,7 +120,10 @@ async function startAgent(dir: string): Promise<number> {
   const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), main, dir], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+      ...(process.env.NETPOL_LAB_HELPER ? { NETPOL_LAB_HELPER: process.env.NETPOL_LAB_HELPER } : {}),
+    },
   });
   child.unref();
   const pid = child.pid ?? 0;
@@ -185,6 +177,10 @@ function servePorts(pod: PodModel, dns: boolean): ServeRequest['ports'] {
  */
 async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabCluster> {
   const dir = dirOf(ctx);
+  const t0 = Date.now();
+  const timing = (what: string) => {
+    if (process.env.NETPOL_LAB_TIMING) log(`[${Date.now() - t0} ms] ${what}`);
+  };
   const lab = labCluster(state.objects);
   const { cluster } = lab;
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
@@ -234,7 +230,9 @@ async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabC
       })),
     );
   }
+  timing('namespaces');
   await updateRuleset(nodeNetns(ctx.labId), cluster, { enforce: state.enforce });
+  timing('ruleset');
   if (added.length > 0) {
     const reply = await askAgent(dir, {
       op: 'serve',
@@ -248,6 +246,7 @@ async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabC
     for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);
     log(`started ${added.length} pod${added.length === 1 ? '' : 's'}`);
   }
+  timing('serving');
   await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
   writeState(dir, state);
   return lab;
@@ -331,10 +330,13 @@ export async function labStatus(ctx: LabContext): Promise<LabStatus> {
     agentAlive = (await askAgent(dirOf(ctx), { op: 'ping' }, 3000)).ok;
   } catch {}
   const present = new Set(await listLabNetns(ctx.labId));
-  const expected = [nodeNetns(ctx.labId), ...Object.values(state.pods).map((p) => p.netns), ...state.outside.map((o) => o.netns)];
+  const expected = [
+    nodeNetns(ctx.labId),
+    ...Object.values(state.pods).map((p) => p.netns),
+    ...state.outside.map((o) => o.netns),
+  ];
   return { state, lab, agentAlive, missingNetns: expected.filter((n) => !present.has(n)) };
 }
-
 
 export function labStateDir(ctx: LabContext): string {
   return dirOf(ctx);

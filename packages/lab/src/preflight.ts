@@ -6,7 +6,10 @@ import { exec } from './exec.js';
  */
 export async function labPreflight(): Promise<{ problem: string; hint: string } | undefined> {
   if (process.platform !== 'linux') {
-    return { problem: `the lab needs Linux network namespaces (this is ${process.platform})`, hint: 'run it in a Linux VM or container' };
+    return {
+      problem: `the lab needs Linux network namespaces (this is ${process.platform})`,
+      hint: 'run it in a Linux VM or container',
+    };
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     return { problem: 'the lab needs root to create network namespaces', hint: 'run it with sudo' };

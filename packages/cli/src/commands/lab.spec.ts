@@ -28,7 +28,10 @@ export const labSpec: CommandSpec = {
       summary: 'build the lab from manifests: a namespace per pod, Services, DNS, nftables enforcement',
       options: [
         ...fileOptions,
-        { flags: '--no-enforce', description: 'act like a CNI that ignores NetworkPolicy (kindnet): policies stay inert' },
+        {
+          flags: '--no-enforce',
+          description: 'act like a CNI that ignores NetworkPolicy (kindnet): policies stay inert',
+        },
         {
           flags: '--outside <name=ip>',
           description: 'an outside host in 203.0.113.0/24 (repeatable; default example.com=203.0.113.10)',
@@ -38,7 +41,12 @@ export const labSpec: CommandSpec = {
       ],
       run: lazy('up'),
     },
-    { name: 'down', summary: 'remove everything the lab made (also after a crash)', options: [labOption], run: lazy('down') },
+    {
+      name: 'down',
+      summary: 'remove everything the lab made (also after a crash)',
+      options: [labOption],
+      run: lazy('down'),
+    },
     {
       name: 'status',
       summary: 'what the lab runs: pods, namespaces, addresses',
@@ -85,7 +93,11 @@ export const labSpec: CommandSpec = {
       name: 'probe',
       summary: 'open real connections between every pair and compare with the engine (exit 1 on disagreement)',
       options: [
-        { flags: '--port <port[/proto]>', description: 'port to probe (repeatable; default: every container port)', repeatable: true },
+        {
+          flags: '--port <port[/proto]>',
+          description: 'port to probe (repeatable; default: every container port)',
+          repeatable: true,
+        },
         { flags: '--timeout <ms>', description: 'per-connection timeout', default: '1000' },
         outputOption(['table', 'json'], 'table'),
         labOption,

@@ -7,8 +7,8 @@ import {
   deleteObjects,
   execInNetns,
   findLabPod,
-  LabError,
   type LabContext,
+  LabError,
   labChange,
   labCluster,
   labDown,
@@ -66,7 +66,10 @@ export async function labCommand(sub: Sub, { args, options, io }: CommandContext
 }
 
 async function readObjects(options: Record<string, unknown>, io: Io): Promise<StoredObject[]> {
-  const { objects } = await loadInput({ file: options.filename as string[], recursive: options.recursive as boolean }, io);
+  const { objects } = await loadInput(
+    { file: options.filename as string[], recursive: options.recursive as boolean },
+    io,
+  );
   return objects.map(storeObject);
 }
 
@@ -75,7 +78,10 @@ function parseOutside(values: string[]): OutsideHost[] {
   return values.map((v) => {
     const m = /^([A-Za-z0-9.-]+)=(203\.0\.113\.(\d{1,3}))$/.exec(v);
     if (!m || Number(m[3]) < 1 || Number(m[3]) > 254) {
-      throw new UsageError(`--outside ${v}: expected NAME=IP with IP in 203.0.113.1-254`, 'e.g. --outside example.com=203.0.113.10');
+      throw new UsageError(
+        `--outside ${v}: expected NAME=IP with IP in 203.0.113.1-254`,
+        'e.g. --outside example.com=203.0.113.10',
+      );
     }
     return { name: m[1].toLowerCase(), ip: m[2] };
   });
@@ -161,7 +167,12 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
   return st.agentAlive && st.missingNetns.length === 0 ? 0 : 1;
 }
 
-async function change(ctx: LabContext, sub: 'apply' | 'delete', options: Record<string, unknown>, io: Io): Promise<number> {
+async function change(
+  ctx: LabContext,
+  sub: 'apply' | 'delete',
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
   requireState(ctx);
   const incoming = await readObjects(options, io);
   const before = Date.now();
@@ -170,7 +181,9 @@ async function change(ctx: LabContext, sub: 'apply' | 'delete', options: Record<
   );
   for (const o of incoming) {
     const [kind, ns, name] = o.key.split('/');
-    io.stdout.write(`${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''} ${sub === 'apply' ? 'applied' : 'deleted'}\n`);
+    io.stdout.write(
+      `${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''} ${sub === 'apply' ? 'applied' : 'deleted'}\n`,
+    );
   }
   io.stderr.write(
     `lab synced in ${Date.now() - before} ms: ${cluster.pods.length} pods, ${cluster.policies.length} policies\n`,
@@ -192,7 +205,8 @@ function parseLabels(text: string | undefined): Record<string, string> {
 async function runPod(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
   const name = args[0] as string;
   const command = (args[1] as string[]) ?? [];
-  if (command.length === 0) throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
+  if (command.length === 0)
+    throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
   const namespace = (options.namespace as string) ?? 'default';
   const pod = {
     apiVersion: 'v1',
@@ -203,7 +217,8 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   // Validate the pod as the API server would (name, labels).
   const checked = loadCluster([{ name: '<lab run>', text: JSON.stringify(pod) }]);
   const errors = checked.issues.filter((i) => i.severity === 'error');
-  if (errors.length) throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
+  if (errors.length)
+    throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
   const key = objectKey('Pod', namespace, name);
   const state = requireState(ctx);
   if (state.objects.some((o) => o.key === key)) {
@@ -234,7 +249,13 @@ async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number
   const { cluster } = labCluster(state.objects);
   const pod = findLabPod(cluster, ref);
   if (!pod) {
-    throw new UsageError(`no pod ${ref} in the lab`, `pods: ${cluster.pods.map((p) => p.id).slice(0, 8).join(', ')}`);
+    throw new UsageError(
+      `no pod ${ref} in the lab`,
+      `pods: ${cluster.pods
+        .map((p) => p.id)
+        .slice(0, 8)
+        .join(', ')}`,
+    );
   }
   return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
 }
@@ -310,17 +331,25 @@ function printProbe(report: ProbeReport, io: Io): void {
       io.stdout.write(`${String(i).padStart(3)}  ${report.endpoints[i].padEnd(w)}${cells.join('')}\n`);
     }
   }
-  io.stdout.write(`\nok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed\n`);
+  io.stdout.write(
+    `\nok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed\n`,
+  );
   if (report.disagreements.length === 0) {
-    io.stdout.write(c.green(`every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`));
+    io.stdout.write(
+      c.green(
+        `every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`,
+      ),
+    );
     return;
   }
-  io.stdout.write(c.red(`${report.disagreements.length} disagreement${report.disagreements.length === 1 ? '' : 's'} with the engine (!):\n`));
+  io.stdout.write(
+    c.red(
+      `${report.disagreements.length} disagreement${report.disagreements.length === 1 ? '' : 's'} with the engine (!):\n`,
+    ),
+  );
   for (const d of report.disagreements.slice(0, 50)) {
     io.stdout.write(
       `  ${d.from} -> ${d.to} ${d.port}/${d.protocol}: observed ${d.observed ? 'allowed' : 'denied'} (${d.detail}), engine says ${d.expected ? 'allowed' : 'denied'}\n`,
     );
   }
 }
-
-
