@@ -1,5 +1,6 @@
 import { type ClusterModel, naiveAllowed, type Peer, type PodModel, type Protocol } from '@netpol/core';
-import { exec, LabError, mapLimit } from './exec.js';
+import { mapLimit } from './exec.js';
+import { connectFrom, outcomeAllowed } from './lab-connect.js';
 import { labCluster } from './lab-cluster.js';
 import type { LabState } from './lab-state.js';
 
@@ -144,23 +145,15 @@ export async function labProbe(
       const list = targets[i];
       if (list.length === 0) return;
       probes += list.length;
-      const input = JSON.stringify({
+      const answers = await connectFrom(
+        stateDirPath,
+        e.netns,
+        list.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
         timeoutMs,
-        targets: list.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
-      });
-      const out = await exec('ip', ['netns', 'exec', e.netns, process.execPath, `${stateDirPath}/probe-helper.cjs`], {
-        input,
-        timeoutMs: timeoutMs * 3 + 20_000,
-      });
-      let answers: string[];
-      try {
-        answers = JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as string[];
-      } catch {
-        throw new LabError(`probe from ${e.id} failed: ${out.stderr.trim().slice(0, 500)}`);
-      }
+      );
       list.forEach((t, k) => {
         const a = answers[k];
-        results[t.r].allowed[i][t.j] = a === 'open' || a === 'refused';
+        results[t.r].allowed[i][t.j] = outcomeAllowed(a);
         details.set(`${t.r}/${i}/${t.j}`, a);
       });
     },
