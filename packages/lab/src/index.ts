@@ -39,4 +39,25 @@ export {
 } from './lab-probe.js';
 export { type LabState, readState, type StoredObject } from './lab-state.js';
 export { labPreflight } from './preflight.js';
-export { compileRuleset } from './ruleset.js';
+// dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
+export type {
+  DataplaneOptions,
+  DataplanePlan,
+  PlannedUpdate,
+  ServicePlan,
+  UpdateMode,
+  UpdateResult,
+} from './dataplane/index.js';
+export {
+  applyCluster,
+  applyRuleset,
+  compileRuleset,
+  DEFAULT_TABLE,
+  forgetRuleset,
+  HAIRPIN_MARK,
+  NftError,
+  planDataplane,
+  planServices,
+  planUpdate,
+  updateRuleset,
+} from './dataplane/index.js';

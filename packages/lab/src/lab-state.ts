@@ -32,6 +32,8 @@ export interface LabState {
   pods: Record<string, LabPod>;
   outside: LabOutside[];
   objects: StoredObject[];
+  /** The node's ruleset is the one of `objects` (false while a change is being applied). */
+  rulesetSynced?: boolean;
 }
 
 export function statePath(dir: string): string {

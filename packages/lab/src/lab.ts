@@ -21,7 +21,7 @@ import {
   withLock,
   writeState,
 } from './lab-state.js';
-import { updateRuleset } from './ruleset.js';
+import { applyRuleset, compileRuleset, updateRuleset } from './ruleset.js';
 
 export type LabLog = (line: string) => void;
 
@@ -175,7 +175,12 @@ function servePorts(pod: PodModel, dns: boolean): ServeRequest['ports'] {
  * objects: removed or changed pods are torn down, new ones get a namespace, then the
  * ruleset is updated and only then does the call return.
  */
-async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabCluster> {
+async function sync(
+  ctx: LabContext,
+  state: LabState,
+  log: LabLog,
+  previous?: readonly StoredObject[],
+): Promise<LabCluster> {
   const dir = dirOf(ctx);
   const t0 = Date.now();
   const timing = (what: string) => {
@@ -204,6 +209,22 @@ async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabC
     writeState(dir, state);
     log(`removed ${removed.length} pod${removed.length === 1 ? '' : 's'}`);
   }
+  // The ruleset is keyed by address: applied before new pods have links, it isolates each
+  // from its first packet. An element update needs the ruleset the node holds: the previous
+  // objects' one, unless an earlier sync died before applying it.
+  const node = nodeNetns(ctx.labId);
+  const options = { enforce: state.enforce };
+  const incremental = previous !== undefined && state.rulesetSynced === true;
+  state.rulesetSynced = false;
+  writeState(dir, state);
+  if (incremental) {
+    const result = await updateRuleset(node, labCluster(previous).cluster, cluster, options);
+    timing(`ruleset ${result.mode} (${result.changes} changes)`);
+  } else {
+    await applyRuleset(node, compileRuleset(cluster, options));
+    timing('ruleset full');
+  }
+  state.rulesetSynced = true;
   if (added.length > 0) {
     for (const pod of added) {
       const index = state.nextPodIndex++;
@@ -231,8 +252,6 @@ async function sync(ctx: LabContext, state: LabState, log: LabLog): Promise<LabC
     );
   }
   timing('namespaces');
-  await updateRuleset(nodeNetns(ctx.labId), cluster, { enforce: state.enforce });
-  timing('ruleset');
   if (added.length > 0) {
     const reply = await askAgent(dir, {
       op: 'serve',
@@ -260,8 +279,9 @@ export async function labChange(
   const dir = dirOf(ctx);
   return withLock(dir, async () => {
     const state = requireState(ctx);
+    const previous = state.objects;
     state.objects = change(state.objects);
-    return sync(ctx, state, ctx.log ?? (() => {}));
+    return sync(ctx, state, ctx.log ?? (() => {}), previous);
   });
 }
 

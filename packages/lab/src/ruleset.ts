@@ -1,2 +1,2 @@
-/** The dataplane the lab applies (one line to switch when the compiler changes place). */
-export { applyRuleset, compileRuleset, updateRuleset } from './dataplane-fallback.js';
+/** The dataplane the lab applies: the nftables compiler of `dataplane/`. */
+export { applyRuleset, compileRuleset, updateRuleset } from './dataplane/index.js';

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
+import fc from 'fast-check';
+import { arbitraryCluster, scenarioPeers } from '../../../core/src/engine/arbitrary-cluster.js';
+import { evaluatePlan } from './evaluate-plan.js';
+import { planDataplane } from './plan.js';
+
+const ipOf = (p: Peer) => (p.kind === 'pod' ? p.pod.ips[0] : p.ip);
+
+/** The numeric port a query means for a destination, as the lab resolves it before connecting. */
+function resolvePort(destination: Peer, query: PortQuery): number | undefined {
+  if (typeof query.port === 'number') return query.port;
+  if (destination.kind !== 'pod') return undefined;
+  return destination.pod.ports.find((p) => p.name === query.port && p.protocol === query.protocol)?.port;
+}
+
+describe('planDataplane', () => {
+  it('decides every pair as the naive evaluator does (random clusters)', () => {
+    let compared = 0;
+    let denied = 0;
+    fc.assert(
+      fc.property(arbitraryCluster(), (scenario) => {
+        const plan = planDataplane(scenario.cluster);
+        const peers = scenarioPeers(scenario);
+        for (const source of peers) {
+          for (const destination of peers) {
+            if (source.kind === 'external' && destination.kind === 'external') continue;
+            for (const query of scenario.ports) {
+              const port = resolvePort(destination, query);
+              if (port === undefined) continue;
+              const expected = naiveAllowed(scenario.cluster, source, destination, { protocol: query.protocol, port });
+              const actual = evaluatePlan(plan, ipOf(source), ipOf(destination), query.protocol, port);
+              compared++;
+              if (!expected) denied++;
+              assert.equal(actual, expected, `${ipOf(source)} → ${ipOf(destination)} ${query.protocol}/${port}`);
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(compared > 10_000 && denied > 1000, `too few interesting comparisons: ${compared}, ${denied} denied`);
+  });
+
+  it('keeps class ids and profiles when replanned on a previous plan with the same policies', () => {
+    fc.assert(
+      fc.property(arbitraryCluster(), (scenario) => {
+        const first = planDataplane(scenario.cluster);
+        const again = planDataplane(scenario.cluster, first);
+        assert.deepEqual([...again.egress.subjects], [...first.egress.subjects]);
+        assert.deepEqual([...again.ingress.podPeers], [...first.ingress.podPeers]);
+        assert.deepEqual([...again.egress.allow], [...first.egress.allow]);
+        assert.equal(again.profiles.size, first.profiles.size);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

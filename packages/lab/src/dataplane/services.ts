@@ -1,0 +1,58 @@
+import type { ClusterModel, Protocol } from '@netpol/core';
+import { ipv4ToNumber } from './ipv4.js';
+
+/** One Service port with backends: ClusterIP:port/protocol → backing pod IP:targetPort. */
+export interface ServicePlan {
+  /** `ns/name:port/PROTOCOL`. */
+  name: string;
+  clusterIP: string;
+  protocol: Protocol;
+  port: number;
+  endpoints: { pod: string; ip: string; port: number }[];
+}
+
+/**
+ * Service NAT as kube-proxy programs it: every Service port with a ClusterIP and at least one
+ * ready backend (a pod of the Service's namespace whose labels carry the whole selector).
+ * A numeric targetPort applies to every backend; a named one is resolved on each backend's
+ * container ports of the same protocol, and a backend without that name is no endpoint for
+ * that port. Services without a selector, headless Services and ports without backends are
+ * left out (their ClusterIP is then unrouted in the lab). Only IPv4 is programmed.
+ */
+export function planServices(cluster: ClusterModel): ServicePlan[] {
+  const out: ServicePlan[] = [];
+  const seen = new Set<string>();
+  for (const service of cluster.services) {
+    if (!service.clusterIP || ipv4ToNumber(service.clusterIP) === undefined || !service.selector) continue;
+    const selector = Object.entries(service.selector);
+    const backends = cluster.pods.filter(
+      (pod) =>
+        pod.namespace === service.namespace &&
+        pod.ips[0] !== undefined &&
+        ipv4ToNumber(pod.ips[0]) !== undefined &&
+        selector.every(([k, v]) => pod.labels[k] === v),
+    );
+    for (const sp of service.ports) {
+      const key = `${service.clusterIP} ${sp.protocol} ${sp.port}`;
+      if (seen.has(key)) continue; // a second Service claiming the same ClusterIP:port
+      const endpoints: ServicePlan['endpoints'] = [];
+      for (const pod of backends) {
+        const target =
+          typeof sp.targetPort === 'number'
+            ? sp.targetPort
+            : pod.ports.find((p) => p.name === sp.targetPort && p.protocol === sp.protocol)?.port;
+        if (target !== undefined) endpoints.push({ pod: pod.id, ip: pod.ips[0], port: target });
+      }
+      if (endpoints.length === 0) continue;
+      seen.add(key);
+      out.push({
+        name: `${service.id}:${sp.port}/${sp.protocol}`,
+        clusterIP: service.clusterIP,
+        protocol: sp.protocol,
+        port: sp.port,
+        endpoints,
+      });
+    }
+  }
+  return out;
+}
