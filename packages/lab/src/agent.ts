@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Socket as UdpSocket } from 'node:dgram';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { buildAnswer, formatError, parseQuery } from './dns-message.js';
 import { dnsLookup } from './dns-records.js';
@@ -289,6 +289,11 @@ export async function runAgent(stateDirPath: string): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  writeFileSync(`${stateDirPath}/agent.pid`, String(process.pid));
+  // An agent whose lab is gone (down after a crash, state removed) stops by itself.
+  setInterval(() => {
+    if (!existsSync(`${stateDirPath}/state.json`)) shutdown();
+  }, 2000).unref();
   await new Promise<void>((resolve) => control.listen(socketPath, resolve));
   log(`agent ${process.pid} listening on ${socketPath} (${usePython ? 'python3' : 'node'} socket helpers)`);
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { answerAddresses, buildAnswer, buildQuery, parseQuery } from './dns-message.js';
 
-const table: Record<string, string[]> = { 'backend.default.svc.cluster.local': ['198.19.1.2'], 'multi.x': ['1.1.1.1', '2.2.2.2'] };
+const table: Record<string, string[]> = {
+  'backend.default.svc.cluster.local': ['198.19.1.2'],
+  'multi.x': ['1.1.1.1', '2.2.2.2'],
+};
 const lookup = (name: string) => table[name];
 
 describe('dns message', () => {

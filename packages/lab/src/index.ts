@@ -1,4 +1,26 @@
 export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent.js';
+// dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
+export type {
+  DataplaneOptions,
+  DataplanePlan,
+  PlannedUpdate,
+  ServicePlan,
+  UpdateMode,
+  UpdateResult,
+} from './dataplane/index.js';
+export {
+  applyCluster,
+  applyRuleset,
+  compileRuleset,
+  DEFAULT_TABLE,
+  forgetRuleset,
+  HAIRPIN_MARK,
+  NftError,
+  planDataplane,
+  planServices,
+  planUpdate,
+  updateRuleset,
+} from './dataplane/index.js';
 export { answerAddresses, buildAnswer, buildQuery, parseQuery } from './dns-message.js';
 export { dnsLookup, dnsRecords } from './dns-records.js';
 export { exec, LabError } from './exec.js';
@@ -39,25 +61,3 @@ export {
 } from './lab-probe.js';
 export { type LabState, readState, type StoredObject } from './lab-state.js';
 export { labPreflight } from './preflight.js';
-// dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
-export type {
-  DataplaneOptions,
-  DataplanePlan,
-  PlannedUpdate,
-  ServicePlan,
-  UpdateMode,
-  UpdateResult,
-} from './dataplane/index.js';
-export {
-  applyCluster,
-  applyRuleset,
-  compileRuleset,
-  DEFAULT_TABLE,
-  forgetRuleset,
-  HAIRPIN_MARK,
-  NftError,
-  planDataplane,
-  planServices,
-  planUpdate,
-  updateRuleset,
-} from './dataplane/index.js';

@@ -5,7 +5,12 @@ import type { StoredObject } from './lab-state.js';
 
 const pod = (ns: string, name: string, labels: Record<string, string> = {}): StoredObject => ({
   key: objectKey('Pod', ns, name),
-  value: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels }, spec: { containers: [{ name: 'c' }] } },
+  value: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: 'c' }] },
+  },
 });
 const namespace = (name: string): StoredObject => ({
   key: objectKey('Namespace', undefined, name),

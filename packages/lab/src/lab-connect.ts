@@ -38,14 +38,11 @@ export function parsePortSpec(text: string | number): { port: number | string; p
   return { port: /^\d+$/.test(p) ? Number(p) : p, protocol };
 }
 
-export function destination(
-  cluster: ClusterModel,
-  ref: string,
-  portText: string | number,
-): ConnectTarget {
+export function destination(cluster: ClusterModel, ref: string, portText: string | number): ConnectTarget {
   const { port, protocol } = parsePortSpec(portText);
   const onPod = (pod: PodModel): ConnectTarget => {
-    const number = typeof port === 'number' ? port : pod.ports.find((c) => c.name === port && c.protocol === protocol)?.port;
+    const number =
+      typeof port === 'number' ? port : pod.ports.find((c) => c.name === port && c.protocol === protocol)?.port;
     if (number === undefined) throw new LabError(`${pod.id} has no ${protocol} port named ${port}`);
     return { ip: pod.ips[0], port: number, protocol };
   };

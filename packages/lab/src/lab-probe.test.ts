@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCluster } from '@netpol/core';
-import type { LabState } from './lab-state.js';
 import { defaultProbePorts, probeEndpoints } from './lab-probe.js';
+import type { LabState } from './lab-state.js';
 
 const yaml = `
 apiVersion: apps/v1

@@ -1,7 +1,7 @@
 import { type ClusterModel, naiveAllowed, type Peer, type PodModel, type Protocol } from '@netpol/core';
 import { mapLimit } from './exec.js';
-import { connectFrom, outcomeAllowed } from './lab-connect.js';
 import { labCluster } from './lab-cluster.js';
+import { connectFrom, outcomeAllowed } from './lab-connect.js';
 import type { LabState } from './lab-state.js';
 
 /**

@@ -306,12 +306,17 @@ export async function labDown(ctx: LabContext): Promise<DownReport> {
       agentStopped = true;
     } catch {}
   }
-  const pid = state?.agentPid;
-  if (pid && alive(pid) && isOurAgent(pid, dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-      agentStopped = true;
-    } catch {}
+  let pidFile: number | undefined;
+  try {
+    pidFile = Number(readFileSync(`${dir}/agent.pid`, 'utf8')) || undefined;
+  } catch {}
+  for (const pid of new Set([state?.agentPid, pidFile])) {
+    if (pid && alive(pid) && isOurAgent(pid, dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        agentStopped = true;
+      } catch {}
+    }
   }
   const names = new Set<string>([
     ...readJournal(dir),
