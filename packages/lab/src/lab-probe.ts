@@ -28,6 +28,8 @@ export interface ProbeResult {
   protocol: Protocol;
   allowed: (boolean | null)[][];
   expected: (boolean | null)[][];
+  /** The engine's verdicts as if policies were enforced (differs from `expected` only with --no-enforce). */
+  engine: (boolean | null)[][];
   /** Why a whole port was not probed (SCTP). */
   note?: string;
 }
@@ -49,6 +51,8 @@ export interface ProbeReport {
   disagreements: Disagreement[];
   /** Connections opened. */
   probes: number;
+  /** Connections that went through although the policies deny them (only with --no-enforce). */
+  inert: number;
 }
 
 export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEndpoint[] {
@@ -103,6 +107,7 @@ export async function labProbe(
     protocol: p.protocol,
     allowed: grid(),
     expected: grid(),
+    engine: grid(),
     ...(p.protocol === 'SCTP' ? { note: 'SCTP is not supported by this kernel: not probed' } : {}),
   }));
   // Expected verdicts, and the connections to open per source.
@@ -121,6 +126,7 @@ export async function labProbe(
         const dst = endpoints[j];
         if (!src.pod && !dst.pod) continue;
         const engine = naiveAllowed(cluster, peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port });
+        results[r].engine[i][j] = engine;
         results[r].expected[i][j] = state.enforce ? engine : true;
         if (p.protocol === 'SCTP') continue;
         const port =
@@ -130,6 +136,7 @@ export async function labProbe(
         if (port === undefined) {
           // A named port the destination does not have: nothing to connect to.
           results[r].expected[i][j] = null;
+          results[r].engine[i][j] = null;
           continue;
         }
         targets[i].push({ ip: dst.ip, port, protocol: p.protocol, r, j });
@@ -177,5 +184,11 @@ export async function labProbe(
       }
     }
   });
-  return { endpoints: endpoints.map((e) => e.id), results, enforce: state.enforce, disagreements, probes };
+  let inert = 0;
+  for (const res of results) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (res.allowed[i][j] === true && res.engine[i][j] === false) inert++;
+    }
+  }
+  return { endpoints: endpoints.map((e) => e.id), results, enforce: state.enforce, disagreements, probes, inert };
 }

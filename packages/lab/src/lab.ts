@@ -207,7 +207,7 @@ async function sync(
     );
     for (const [id] of removed) delete state.pods[id];
     writeState(dir, state);
-    log(`removed ${removed.length} pod${removed.length === 1 ? '' : 's'}`);
+    timing(`removed ${removed.length} pods`);
   }
   // The ruleset is keyed by address: applied before new pods have links, it isolates each
   // from its first packet. An element update needs the ruleset the node holds: the previous
@@ -263,7 +263,7 @@ async function sync(
       })),
     });
     for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);
-    log(`started ${added.length} pod${added.length === 1 ? '' : 's'}`);
+    timing(`started ${added.length} pods`);
   }
   timing('serving');
   await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });

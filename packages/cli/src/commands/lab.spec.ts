@@ -74,7 +74,7 @@ export const labSpec: CommandSpec = {
       ],
       options: [
         { flags: '-n, --namespace <ns>', description: 'namespace of the pod', default: 'default' },
-        { flags: '-l, --labels <k=v,...>', description: 'labels of the pod' },
+        { flags: '-l, --labels <k=v,...>', description: 'labels of the pod (default run=NAME, as kubectl run)' },
         labOption,
       ],
       run: lazy('run'),

@@ -92,8 +92,8 @@ function lab(ctx: LabContext): string {
 }
 
 async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const objects = await readObjects(options, io);
   const outside = parseOutside((options.outside as string[]) ?? []);
+  const objects = await readObjects(options, io);
   const enforce = options.enforce !== false;
   const started = Date.now();
   const state = await labUp(ctx, { enforce, objects, outside });
@@ -211,7 +211,8 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: parseLabels(options.labels as string | undefined) },
+    // As kubectl run: exactly --labels, else `run: NAME`.
+    metadata: { name, namespace, labels: options.labels ? parseLabels(options.labels as string) : { run: name } },
     spec: { containers: [{ name, image: 'netpol-lab' }] },
   };
   // Validate the pod as the API server would (name, labels).
@@ -276,31 +277,28 @@ function parsePorts(values: string[]): ProbePort[] {
 }
 
 async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const state = requireState(ctx);
   const ports = parsePorts((options.port as string[]) ?? []);
   const timeoutMs = Number(options.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 30_000) {
     throw new UsageError('--timeout must be 50-30000 ms');
   }
+  const state = requireState(ctx);
   const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
   if (options.output === 'json') {
     io.stdout.write(
-      `${JSON.stringify(
-        {
-          endpoints: report.endpoints,
-          results: report.results.map((r) => ({
-            port: r.port,
-            protocol: r.protocol,
-            allowed: r.allowed,
-            expected: r.expected,
-            ...(r.note ? { note: r.note } : {}),
-          })),
-          enforce: report.enforce,
-          disagreements: report.disagreements,
-        },
-        null,
-        2,
-      )}\n`,
+      `${compactRows({
+        endpoints: report.endpoints,
+        results: report.results.map((r) => ({
+          port: r.port,
+          protocol: r.protocol,
+          allowed: r.allowed,
+          expected: r.expected,
+          ...(report.enforce ? {} : { engine: r.engine }),
+          ...(r.note ? { note: r.note } : {}),
+        })),
+        enforce: report.enforce,
+        disagreements: report.disagreements,
+      })}\n`,
     );
   } else printProbe(report, io);
   return report.disagreements.length > 0 ? 1 : 0;
@@ -340,6 +338,13 @@ function printProbe(report: ProbeReport, io: Io): void {
         `every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`,
       ),
     );
+    if (!report.enforce && report.inert > 0) {
+      io.stdout.write(
+        c.yellow(
+          `${report.inert} of these connections went through although the policies deny them: nothing enforces them\n`,
+        ),
+      );
+    }
     return;
   }
   io.stdout.write(
@@ -352,4 +357,12 @@ function printProbe(report: ProbeReport, io: Io): void {
       `  ${d.from} -> ${d.to} ${d.port}/${d.protocol}: observed ${d.observed ? 'allowed' : 'denied'} (${d.detail}), engine says ${d.expected ? 'allowed' : 'denied'}\n`,
     );
   }
+}
+
+/** Pretty JSON with each matrix row on one line (`[true, false, null]`), as people read it. */
+function compactRows(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
+    (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
+  );
 }
