@@ -29,15 +29,18 @@ const heading = (text) => say(`\n${bold(cyan(`## ${text}`))}\n`);
 const rel = (p) => p.replace(`${root}/`, '');
 
 /** Run `netpol ARGS...`, showing it as a tutorial would; resolves to the exit code. */
+class Interrupted extends Error {}
+
 function netpol(args, { quiet = false } = {}) {
-  if (interrupted) return Promise.resolve(130);
+  if (interrupted) return Promise.reject(new Interrupted());
   if (!quiet)
     say(`${dim('$')} ${bold(`netpol ${args.map((a) => (/[\s[\]]/.test(a) ? `'${a}'` : rel(a))).join(' ')}`)}`);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     current = spawn(process.execPath, [cli, ...args], { stdio: quiet ? 'ignore' : 'inherit', cwd: root });
     current.on('exit', (code, signal) => {
       current = undefined;
-      resolve(code ?? (signal ? 130 : 1));
+      if (interrupted) reject(new Interrupted());
+      else resolve(code ?? (signal ? 130 : 1));
     });
   });
 }
@@ -222,15 +225,23 @@ if (!existsSync(join(root, 'packages/cli/dist/index.js'))) {
   process.exit(0);
 }
 const problem = labProblem();
+let stopped = false;
 try {
   if (problem) await engineDemo(problem);
   else await labDemo();
+} catch (error) {
+  if (!(error instanceof Interrupted)) throw error;
+  stopped = true;
 } finally {
   if (!problem) {
     // Also after Ctrl-C or a failure: nothing of the demo lab stays behind.
     interrupted = false;
     await netpol(['lab', 'down', ...L], { quiet: true });
   }
+}
+if (stopped) {
+  say(yellow('demo stopped; the demo lab is removed.'));
+  process.exit(130);
 }
 if (problem) process.exit(0);
 if (failures > 0) {
