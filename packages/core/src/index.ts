@@ -33,3 +33,28 @@ export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
 export type * from './engine/types.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
+// engine (reference engine, endpoints, explain)
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export { compilePolicy } from './engine/compile-policy.js';
+export { createReferenceEngine } from './engine/reference-engine.js';
+export type { EndpointCheck, EndpointCheckReason, EndpointCheckResult, PairCheck } from './endpoints/check-endpoints.js';
+export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
+export { closestNames } from './endpoints/closest-names.js';
+export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
+export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
+export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
+export {
+  describeNamespaces,
+  describePeer,
+  describePeers,
+  describePods,
+  describePort,
+  describePorts,
+  describeRule,
+  peerWord,
+} from './explain/describe-rule.js';
+export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
+export { explainPod } from './explain/explain-pod.js';
+export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
+export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
