@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type ClusterModel, loadCluster } from '@netpol/core';
@@ -159,6 +160,10 @@ describe('dataplane in a real network namespace', { skip }, () => {
     const cluster = clusterFromYaml(featuresYaml());
     const topo = await TestTopology.create(uniqueLabId(), []);
     try {
+      // Every golden text loads as it is.
+      for (const name of ['empty', 'service-no-policy', 'policies', 'policies-no-enforce']) {
+        await applyRuleset(topo.node, readFileSync(new URL(`./golden/${name}.nft`, import.meta.url), 'utf8'));
+      }
       const good = compileRuleset(cluster, { enforce: true });
       await applyRuleset(topo.node, good);
       const listed = await listTable(topo.node);
