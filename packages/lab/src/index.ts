@@ -13,7 +13,6 @@ export {
   compileRuleset,
   DEFAULT_TABLE,
   forgetRuleset,
-  HAIRPIN_MARK,
   NftError,
   planDataplane,
   planServices,

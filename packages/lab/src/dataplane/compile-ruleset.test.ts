@@ -142,9 +142,30 @@ status: {podIP: 198.18.1.12}
     assert.equal(update.changes, 3);
   });
 
-  it('recompiles in full when policies or Service backends change', () => {
+  it('recompiles in full when the policies change', () => {
+    const update = planUpdate(planDataplane(base), clusterFromYaml(WEB), options);
+    assert.equal(update.mode, 'full');
+    assert.match(update.script, /^delete table inet netpol$/m);
+  });
+
+  it('updates Service backends by chain and element changes', () => {
     const plan = planDataplane(base);
-    assert.equal(planUpdate(plan, clusterFromYaml(WEB), options).mode, 'full');
-    assert.equal(planUpdate(plan, relabel('labels: {app: web}', 'labels: {app: web2}'), options).mode, 'full');
+    const gone = planUpdate(plan, relabel('labels: {app: web}', 'labels: {app: web2}'), options);
+    assert.equal(gone.mode, 'elements');
+    const lines = gone.script.trim().split('\n');
+    assert.ok(lines.includes('delete element inet netpol services { 198.19.0.80 . tcp . 80 }'), gone.script);
+    assert.ok(lines.includes('delete element inet netpol hairpin { 198.18.1.10 . 198.18.1.10 }'), gone.script);
+    assert.equal(lines.at(-1), 'delete chain inet netpol svc_198_19_0_80_tcp_80');
+    // And back: the chain comes first, then the element that jumps to it.
+    const back = planUpdate(gone.plan, base, options);
+    assert.equal(back.mode, 'elements');
+    const again = back.script.trim().split('\n');
+    assert.deepEqual(again.slice(0, 2), [
+      'add chain inet netpol svc_198_19_0_80_tcp_80 { comment "default/web:80/TCP"; }',
+      'add rule inet netpol svc_198_19_0_80_tcp_80 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 198.18.1.10 . 8080 }',
+    ]);
+    assert.ok(
+      again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto svc_198_19_0_80_tcp_80 }'),
+    );
   });
 });
