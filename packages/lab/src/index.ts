@@ -14,7 +14,6 @@ export {
   compileRuleset,
   DEFAULT_TABLE,
   forgetRuleset,
-  HAIRPIN_MARK,
   NftError,
   planDataplane,
   planServices,

@@ -7,7 +7,7 @@ import { planUpdate, type UpdateMode } from './update.js';
 export { NftError } from './nft-run.js';
 export type { DataplanePlan, PeerClass, PortRange, SubjectClass } from './plan.js';
 export { planDataplane } from './plan.js';
-export { HAIRPIN_MARK } from './render.js';
+
 export type { ServicePlan } from './services.js';
 export { planServices } from './services.js';
 export type { PlannedUpdate, UpdateMode } from './update.js';

@@ -1,4 +1,4 @@
-import { parseCidr, parseIp } from '@netpol/core';
+import { parseCidr } from '@netpol/core';
 
 /**
  * IPv4 addresses as plain numbers (0 .. 2^32-1): the dataplane classifies IPv4 only (lab pods,
@@ -7,10 +7,27 @@ import { parseCidr, parseIp } from '@netpol/core';
 
 export const IPV4_LAST = 0xffffffff;
 
-/** The address as a number, or undefined when it is not IPv4. */
+/** The address as a number, or undefined when it is not IPv4 (dotted quad, no leading zeros). */
 export function ipv4ToNumber(text: string): number | undefined {
-  const ip = parseIp(text);
-  return ip && ip.family === 4 ? Number(ip.value) : undefined;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last part
+    if (c === 46) {
+      if (digits === 0 || part > 255) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined; // leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3) return undefined;
+    } else return undefined;
+  }
+  return dots === 4 ? value : undefined;
 }
 
 export function numberToIpv4(n: number): string {
@@ -25,7 +42,7 @@ export interface Ipv4Range {
 /** An IPv4 CIDR as a range; undefined for IPv6 (or unparsable) text. */
 export function ipv4Cidr(text: string): Ipv4Range | undefined {
   const cidr = parseCidr(text);
-  if (!cidr || cidr.family !== 4) return undefined;
+  if (cidr?.family !== 4) return undefined;
   return { first: Number(cidr.first), last: Number(cidr.last) };
 }
 

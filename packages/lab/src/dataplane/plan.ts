@@ -139,6 +139,7 @@ export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): 
 }
 
 interface PodGroup {
+  index: number;
   namespace: string;
   labels: Labels;
   pods: PodModel[];
@@ -148,11 +149,17 @@ interface PodGroup {
 function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<PodModel, PodGroup> } {
   const byKey = new Map<string, PodGroup>();
   const byPod = new Map<PodModel, PodGroup>();
+  const labelKeys = new Map<Labels, string>();
   for (const pod of pods) {
-    const key = `${pod.namespace}\0${JSON.stringify(Object.entries(pod.labels).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+    let labelKey = labelKeys.get(pod.labels);
+    if (labelKey === undefined) {
+      labelKey = JSON.stringify(Object.entries(pod.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      labelKeys.set(pod.labels, labelKey);
+    }
+    const key = `${pod.namespace}\0${labelKey}`;
     let group = byKey.get(key);
     if (!group) {
-      group = { namespace: pod.namespace, labels: pod.labels, pods: [] };
+      group = { index: byKey.size, namespace: pod.namespace, labels: pod.labels, pods: [] };
       byKey.set(key, group);
     }
     group.pods.push(pod);
@@ -306,17 +313,37 @@ function planDirection(
     }
   });
 
+  // Pods with the same group, container ports and ipBlock segment get the same classes
+  // (workload replicas share their labels and ports objects, so this is mostly cache hits).
   const subjects = new Map<string, number>();
   const podPeers = new Map<string, number>();
+  const portsIds = new Map<readonly unknown[], number>();
+  const cache = new Map<string, { subject?: number; peer: number }>();
   for (const { pod, ip, address } of pods) {
     const group = groups.byPod.get(pod) as PodGroup;
-    const named = namedRefs.size > 0 ? namedPortsOf(pod, namedRefs) : noPorts;
-    const policies = subjectPolicies.get(group);
-    if (policies) subjects.set(ip, subjectClass(policies, direction === 'ingress' ? named : noPorts));
-    const selectorTests = groupTests.get(group) ?? [];
-    const blockTests = segmentTests[segmentOf(address)];
-    const peerTests = blockTests.length === 0 ? selectorTests : [...selectorTests, ...blockTests].sort((a, b) => a - b);
-    podPeers.set(ip, peerClass(peerTests, direction === 'egress' ? named : noPorts));
+    const segment = segmentOf(address);
+    let portsId = portsIds.get(pod.ports);
+    if (portsId === undefined) {
+      portsId = portsIds.size;
+      portsIds.set(pod.ports, portsId);
+    }
+    const cacheKey = `${group.index}|${portsId}|${segment}`;
+    let classes = cache.get(cacheKey);
+    if (!classes) {
+      const named = namedRefs.size > 0 ? namedPortsOf(pod, namedRefs) : noPorts;
+      const policies = subjectPolicies.get(group);
+      const selectorTests = groupTests.get(group) ?? [];
+      const blockTests = segmentTests[segment];
+      const peerTests =
+        blockTests.length === 0 ? selectorTests : [...selectorTests, ...blockTests].sort((a, b) => a - b);
+      classes = {
+        subject: policies ? subjectClass(policies, direction === 'ingress' ? named : noPorts) : undefined,
+        peer: peerClass(peerTests, direction === 'egress' ? named : noPorts),
+      };
+      cache.set(cacheKey, classes);
+    }
+    if (classes.subject !== undefined) subjects.set(ip, classes.subject);
+    podPeers.set(ip, classes.peer);
   }
 
   // Allowed ports per (subject class, peer class): each rule adds its ports to the peer
@@ -324,43 +351,66 @@ function planDirection(
   const peersByTest: PeerClass[][] = tests.map(() => []);
   const allPeers = [...peerClasses.values()];
   for (const c of allPeers) for (const t of c.tests) peersByTest[t]?.push(c);
+  // Per pair, the rules that admit it; the port profile of a rule list is computed once (per
+  // named-port holder when a rule names ports: ingress resolves on the subject, egress on the peer).
+  const ruleIds = new Map<CompiledRule, number>();
+  const allRules = rulesByPolicy.flat();
+  allRules.forEach((rule, i) => ruleIds.set(rule, i));
+  const rulePeers = new Map<CompiledRule, readonly PeerClass[]>();
+  const profileMemo = new Map<string, 'all' | number | undefined>();
   const allow = new Map<string, 'all' | number>();
   for (const subject of subjectClasses.values()) {
-    const acc = new Map<PeerClass, PortRange[] | 'all'>();
+    const admitted = new Map<PeerClass, CompiledRule[]>();
     for (const policyIndex of subject.policies) {
       for (const rule of rulesByPolicy[policyIndex] ?? []) {
-        const targets = rule.peers === 'all' ? allPeers : [...new Set(rule.peers.flatMap((t) => peersByTest[t] ?? []))];
+        let targets = rulePeers.get(rule);
+        if (!targets) {
+          targets = rule.peers === 'all' ? allPeers : [...new Set(rule.peers.flatMap((t) => peersByTest[t] ?? []))];
+          rulePeers.set(rule, targets);
+        }
         for (const peer of targets) {
-          const have = acc.get(peer) ?? [];
-          if (have === 'all') continue;
-          if (rule.ports === 'all') {
-            acc.set(peer, 'all');
-            continue;
-          }
-          const named = direction === 'ingress' ? subject.named : peer.named;
-          for (const p of rule.ports) have.push(...portRanges(p, named));
-          acc.set(peer, have);
+          const list = admitted.get(peer);
+          if (list) list.push(rule);
+          else admitted.set(peer, [rule]);
         }
       }
     }
-    for (const [peer, ports] of acc) {
-      if (ports === 'all') {
-        allow.set(`${subject.id} . ${peer.id}`, 'all');
-        continue;
+    for (const [peer, rules] of admitted) {
+      const holder = direction === 'ingress' ? subject : peer;
+      const named = rules.some((r) => r.ports !== 'all' && r.ports.some((p) => typeof p.port === 'string'));
+      const memoKey = `${rules.map((r) => ruleIds.get(r)).join(',')}|${named ? `${direction === 'ingress' ? 's' : 'p'}${holder.id}` : ''}`;
+      let verdict = profileMemo.get(memoKey);
+      if (!profileMemo.has(memoKey)) {
+        verdict = profileOf(rules, holder.named, profiles);
+        profileMemo.set(memoKey, verdict);
       }
-      if (ports.length === 0) continue;
-      const ranges = mergeRanges(ports);
-      const key = ranges.map((r) => `${r.protocol}:${r.first}-${r.last}`).join(',');
-      let profile = profiles.get(key);
-      if (!profile) {
-        // Profiles are never dropped (reuse copies them all), so ids are 1..size.
-        profile = { id: profiles.size + 1, ranges };
-        profiles.set(key, profile);
-      }
-      allow.set(`${subject.id} . ${peer.id}`, profile.id);
+      if (verdict !== undefined) allow.set(`${subject.id} . ${peer.id}`, verdict);
     }
   }
   return { direction, tests, subjects, podPeers, netPeers, allow, subjectClasses, peerClasses };
+}
+
+/** The port profile of the rules admitting a pair: 'all', a profile id, or undefined (none). */
+function profileOf(
+  rules: readonly CompiledRule[],
+  named: NamedPorts,
+  profiles: Map<string, { id: number; ranges: readonly PortRange[] }>,
+): 'all' | number | undefined {
+  const ports: PortRange[] = [];
+  for (const rule of rules) {
+    if (rule.ports === 'all') return 'all';
+    for (const p of rule.ports) ports.push(...portRanges(p, named));
+  }
+  if (ports.length === 0) return undefined;
+  const ranges = mergeRanges(ports);
+  const key = ranges.map((r) => `${r.protocol}:${r.first}-${r.last}`).join(',');
+  let profile = profiles.get(key);
+  if (!profile) {
+    // Profiles are never dropped (reuse copies them all), so ids are 1..size.
+    profile = { id: profiles.size + 1, ranges };
+    profiles.set(key, profile);
+  }
+  return profile.id;
 }
 
 function namedPortsOf(pod: PodModel, refs: ReadonlySet<string>): NamedPorts {

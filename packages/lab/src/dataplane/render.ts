@@ -1,50 +1,93 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
 import type { DataplanePlan, DirectionPlan } from './plan.js';
-
-/** The mark bit the NAT sets on a pod's connection to its own Service (hairpin). */
-export const HAIRPIN_MARK = '0x80000000';
+import type { ServicePlan } from './services.js';
 
 export interface RenderOptions {
   enforce: boolean;
   table: string;
 }
 
-/** The maps whose elements change when pods move between existing classes. */
-export const ELEMENT_MAPS = [
-  'egress_subject',
-  'egress_peer_pod',
-  'egress_allow',
-  'ingress_subject',
-  'ingress_peer_pod',
-  'ingress_allow',
-] as const;
-export type ElementMap = (typeof ELEMENT_MAPS)[number];
-
-/** Key → value text of every element of the element maps (empty when not enforcing). */
-export function mapElements(plan: DataplanePlan, enforce: boolean): Record<ElementMap, Map<string, string>> {
-  const out = Object.fromEntries(ELEMENT_MAPS.map((m) => [m, new Map<string, string>()])) as Record<
-    ElementMap,
-    Map<string, string>
-  >;
-  if (!enforce) return out;
-  for (const d of [plan.egress, plan.ingress]) {
-    const prefix = d.direction;
-    for (const [ip, c] of d.subjects) out[`${prefix}_subject`].set(ip, String(c));
-    for (const [ip, c] of d.podPeers) out[`${prefix}_peer_pod`].set(ip, String(c));
-    for (const [pair, v] of d.allow) out[`${prefix}_allow`].set(pair, v === 'all' ? 'return' : `goto allow_ports_${v}`);
-  }
-  return out;
+/**
+ * The parts of the ruleset that change when pods come, go or change labels while the policies
+ * stay: elements of the pod-keyed maps and sets, the per-Service NAT chains and the port
+ * profile sets and chains. Everything else (the skeleton) only changes with the policies.
+ */
+export interface RulesetParts {
+  /** Element maps and sets: name → element key → value ('' in a set). */
+  elements: Map<string, Map<string, string>>;
+  /** Chains named after a Service port or a port profile: name → comment and rules. */
+  chains: Map<string, { comment?: string; rules: string[] }>;
+  /** Port profile sets: name → elements (never change once made). */
+  portSets: Map<string, string[]>;
 }
 
 const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+export const PORT_SET_TYPE = 'type inet_proto . inet_service; flags interval;';
+/** Above this many pods, element lines carry no `# ns/pod` comments (they cost parse time). */
+const COMMENT_PODS_UP_TO = 256;
+
+/** `svc_198_19_0_10_udp_53`: stable across updates, unlike an index. */
+export function serviceChainName(s: ServicePlan): string {
+  return `svc_${s.clusterIP.replaceAll('.', '_')}_${NFT_PROTOCOL[s.protocol]}_${s.port}`;
+}
+
+export function rulesetParts(plan: DataplanePlan, options: RenderOptions): RulesetParts {
+  const elements = new Map<string, Map<string, string>>();
+  const chains = new Map<string, { comment?: string; rules: string[] }>();
+  const portSets = new Map<string, string[]>();
+
+  const services = new Map<string, string>();
+  const hairpin = new Map<string, string>();
+  for (const s of plan.services) {
+    const name = serviceChainName(s);
+    services.set(`${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`, `goto ${name}`);
+    const arms = s.endpoints.map((e, i) => `${i} : ${e.ip} . ${e.port}`).join(', ');
+    chains.set(name, {
+      comment: s.name,
+      rules: [
+        `meta l4proto ${NFT_PROTOCOL[s.protocol]} dnat ip to numgen random mod ${s.endpoints.length} map { ${arms} }`,
+      ],
+    });
+    for (const e of s.endpoints) hairpin.set(`${e.ip} . ${e.ip}`, '');
+  }
+  elements.set('services', services);
+  elements.set('hairpin', hairpin);
+
+  if (options.enforce) {
+    for (const d of [plan.egress, plan.ingress]) {
+      const p = d.direction;
+      elements.set(`${p}_subject`, new Map([...d.subjects].map(([ip, c]) => [ip, String(c)])));
+      elements.set(`${p}_peer_pod`, new Map([...d.podPeers].map(([ip, c]) => [ip, String(c)])));
+      elements.set(
+        `${p}_allow`,
+        new Map([...d.allow].map(([pair, v]) => [pair, v === 'all' ? 'return' : `goto allow_ports_${v}`])),
+      );
+    }
+    for (const profile of [...plan.profiles.values()].sort((a, b) => a.id - b.id)) {
+      portSets.set(
+        `ports_${profile.id}`,
+        profile.ranges.map(
+          (r) => `${NFT_PROTOCOL[r.protocol]} . ${r.first === r.last ? r.first : `${r.first}-${r.last}`}`,
+        ),
+      );
+      chains.set(`allow_ports_${profile.id}`, {
+        rules: [`meta l4proto . th dport @ports_${profile.id} return`, 'drop comment "port not allowed"'],
+      });
+    }
+  }
+  return { elements, chains, portSets };
+}
 
 /**
- * The nft script. `elements` false leaves the element maps empty: the skeleton compared to
- * decide whether an update can be done by element changes alone.
+ * The nft script: deletes and recreates the table in one batch. With `skeleton`, only what
+ * element and Service/profile chain changes cannot update: no elements of the element maps,
+ * no Service or profile chains, no `#` comments (the kernel never sees those).
  */
-export function renderRuleset(plan: DataplanePlan, options: RenderOptions, elements = true): string {
+export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skeleton = false): string {
   const t = options.table;
+  const parts = rulesetParts(plan, options);
+  const comments = !skeleton && plan.podIds.size <= COMMENT_PODS_UP_TO;
   const lines: string[] = [
     '# netpol lab dataplane, generated by compileRuleset: Service NAT and NetworkPolicy filtering.',
     '# One atomic batch: the empty table makes the delete safe when the table does not exist yet.',
@@ -54,70 +97,55 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, eleme
     `table inet ${t} {`,
   ];
   const push = (indent: number, text: string) => lines.push(`${'\t'.repeat(indent)}${text}`);
-  /** Element lines; a ` # note` after the comma is an nft comment. */
-  const elementBlock = (entries: string[]) => {
+  const elementBlock = (entries: readonly string[]) => {
     if (entries.length === 0) return;
     push(2, 'elements = {');
-    for (const e of entries) {
-      const hash = e.indexOf(' # ');
-      push(3, hash < 0 ? `${e},` : `${e.slice(0, hash)},${e.slice(hash)}`);
+    for (const e of entries) push(3, `${e},`);
+    push(2, '}');
+  };
+  const mapBlock = (name: string) => {
+    if (skeleton) return;
+    const entries = [...(parts.elements.get(name) ?? [])];
+    if (entries.length === 0) return;
+    push(2, 'elements = {');
+    for (const [key, value] of entries) {
+      const ip = key.split(' ')[0];
+      const note = comments && plan.podIds.has(ip) ? ` # ${plan.podIds.get(ip)}` : '';
+      push(3, `${value === '' ? key : `${key} : ${value}`},${note}`);
     }
     push(2, '}');
   };
 
-  // Service NAT.
   push(1, '# Service NAT: ClusterIP:port/protocol → one backing pod IP:targetPort, chosen at random.');
   push(1, 'map services {');
   push(2, 'type ipv4_addr . inet_proto . inet_service : verdict');
-  elementBlock(
-    plan.services.map((s, i) => `${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port} : goto svc_${i + 1}`),
-  );
+  mapBlock('services');
+  push(1, '}');
+  push(1, '# A pod reaching itself through its own Service (hairpin): source and destination are its IP.');
+  push(1, 'set hairpin {');
+  push(2, 'type ipv4_addr . ipv4_addr');
+  mapBlock('hairpin');
   push(1, '}');
   push(1, 'chain prerouting {');
   push(2, 'type nat hook prerouting priority dstnat; policy accept;');
   push(2, 'ip daddr . meta l4proto . th dport vmap @services');
   push(1, '}');
-  plan.services.forEach((s, i) => {
-    const chain = `svc_${i + 1}`;
-    push(1, `chain ${chain} {`);
-    push(2, `comment ${quote(s.name)}`);
-    const arms = s.endpoints.map((_, j) => `${j} : goto ${chain}_ep_${j}`).join(', ');
-    push(2, `numgen random mod ${s.endpoints.length} vmap { ${arms} }`);
-    push(1, '}');
-    s.endpoints.forEach((e, j) => {
-      push(1, `chain ${chain}_ep_${j} {`);
-      push(2, `comment ${quote(e.pod)}`);
-      push(2, `ip saddr ${e.ip} meta mark set meta mark | ${HAIRPIN_MARK} comment "hairpin"`);
-      push(2, `meta l4proto ${NFT_PROTOCOL[s.protocol]} dnat ip to ${e.ip}:${e.port}`);
-      push(1, '}');
-    });
-  });
   push(1, 'chain postrouting {');
   push(2, 'type nat hook postrouting priority srcnat; policy accept;');
-  push(
-    2,
-    `meta mark & ${HAIRPIN_MARK} == ${HAIRPIN_MARK} masquerade comment "hairpin: the pod answers the node, not itself"`,
-  );
+  push(2, 'ct status dnat ip saddr . ip daddr @hairpin masquerade comment "hairpin: the pod answers the node"');
   push(1, '}');
 
   if (options.enforce) {
-    const maps = elements ? mapElements(plan, true) : undefined;
-    const entries = (name: (typeof ELEMENT_MAPS)[number], comment?: (key: string) => string | undefined) =>
-      [...(maps?.[name] ?? [])].map(([k, v]) => {
-        const note = comment?.(k);
-        return `${k} : ${v}${note ? ` # ${note}` : ''}`;
-      });
-    const podNote = (ip: string) => plan.podIds.get(ip);
-
     push(1, '# NetworkPolicy: a new connection passes the egress check of its source pod, then the');
     push(1, '# ingress check of its destination pod; each check is a fixed number of map lookups.');
     for (const d of [plan.egress, plan.ingress]) {
       const p = d.direction;
       const other = p === 'egress' ? 'daddr' : 'saddr';
+      if (!skeleton) describeClasses(d, plan.policyIds, push);
       push(1, `map ${p}_subject {`);
       push(2, `comment ${quote(`pod IP → ${p} class (pods isolated for ${p})`)}`);
       push(2, 'type ipv4_addr : mark');
-      elementBlock(entries(`${p}_subject`, podNote));
+      mapBlock(`${p}_subject`);
       push(1, '}');
       push(1, `map ${p}_peer_net {`);
       push(2, `comment ${quote(`any IPv4 → ${p} peer class, cut at ipBlock boundaries`)}`);
@@ -128,12 +156,12 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, eleme
       push(1, `map ${p}_peer_pod {`);
       push(2, `comment ${quote(`pod IP → ${p} peer class (overrides ${p}_peer_net)`)}`);
       push(2, 'type ipv4_addr : mark');
-      elementBlock(entries(`${p}_peer_pod`, podNote));
+      mapBlock(`${p}_peer_pod`);
       push(1, '}');
       push(1, `map ${p}_allow {`);
       push(2, `comment ${quote(`${p} class . peer class → allowed ports; absent = denied`)}`);
       push(2, 'type mark . mark : verdict');
-      elementBlock(entries(`${p}_allow`));
+      mapBlock(`${p}_allow`);
       push(1, '}');
       push(1, `chain ${p} {`);
       push(2, `ct mark set ip ${other} map @${p}_peer_net`);
@@ -141,28 +169,12 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, eleme
       push(2, `meta mark . ct mark vmap @${p}_allow`);
       push(2, `drop comment ${quote(`denied by ${p} policy`)}`);
       push(1, '}');
-      describeClasses(d, plan.policyIds, push);
-    }
-    for (const profile of [...plan.profiles.values()].sort((a, b) => a.id - b.id)) {
-      push(1, `set ports_${profile.id} {`);
-      push(2, 'type inet_proto . inet_service');
-      push(2, 'flags interval');
-      elementBlock(
-        profile.ranges.map(
-          (r) => `${NFT_PROTOCOL[r.protocol]} . ${r.first === r.last ? r.first : `${r.first}-${r.last}`}`,
-        ),
-      );
-      push(1, '}');
-      push(1, `chain allow_ports_${profile.id} {`);
-      push(2, `meta l4proto . th dport @ports_${profile.id} return`);
-      push(2, 'drop comment "port not allowed"');
-      push(1, '}');
     }
     push(1, 'chain forward {');
     push(2, 'type filter hook forward priority filter; policy accept;');
     push(2, 'ct state established,related accept');
     push(2, 'ct state invalid drop');
-    push(2, `meta mark & ${HAIRPIN_MARK} == ${HAIRPIN_MARK} accept comment "a pod to itself is always allowed"`);
+    push(2, 'ct status dnat ip saddr . ip daddr @hairpin accept comment "a pod to itself is always allowed"');
     push(2, 'meta mark set ip saddr map @egress_subject');
     push(2, 'meta mark != 0 jump egress');
     push(2, 'meta mark set 0');
@@ -170,11 +182,29 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, eleme
     push(2, 'meta mark != 0 jump ingress');
     push(1, '}');
   }
+
+  if (!skeleton) {
+    if (parts.portSets.size > 0) push(1, '# Port profiles: the ports a (class, peer class) pair may use.');
+    for (const [name, entries] of parts.portSets) {
+      push(1, `set ${name} {`);
+      push(2, 'type inet_proto . inet_service');
+      push(2, 'flags interval');
+      elementBlock(entries);
+      push(1, '}');
+    }
+    for (const [name, chain] of parts.chains) {
+      push(1, `chain ${name} {`);
+      if (chain.comment !== undefined) push(2, `comment ${quote(chain.comment)}`);
+      for (const rule of chain.rules) push(2, rule);
+      push(1, '}');
+    }
+  }
   lines.push('}', '');
-  return lines.join('\n');
+  const text = lines.join('\n');
+  return skeleton ? text.replace(/^\s*#.*\n/gm, '') : text;
 }
 
-/** Comment lines naming what each class stands for (policy ids), for people reading the text. */
+/** Comment lines naming the policies behind each class, for people reading the text. */
 function describeClasses(
   d: DirectionPlan,
   policyIds: readonly string[],
@@ -187,6 +217,6 @@ function describeClasses(
   }
 }
 
-function quote(text: string): string {
+export function quote(text: string): string {
   return `"${text.replace(/["\\]/g, '').slice(0, 120)}"`;
 }

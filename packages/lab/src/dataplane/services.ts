@@ -1,4 +1,4 @@
-import type { ClusterModel, Protocol } from '@netpol/core';
+import type { ClusterModel, PodModel, Protocol } from '@netpol/core';
 import { ipv4ToNumber } from './ipv4.js';
 
 /** One Service port with backends: ClusterIP:port/protocol → backing pod IP:targetPort. */
@@ -22,15 +22,18 @@ export interface ServicePlan {
 export function planServices(cluster: ClusterModel): ServicePlan[] {
   const out: ServicePlan[] = [];
   const seen = new Set<string>();
+  const podsByNs = new Map<string, PodModel[]>();
+  for (const pod of cluster.pods) {
+    if (pod.ips[0] === undefined || ipv4ToNumber(pod.ips[0]) === undefined) continue;
+    const list = podsByNs.get(pod.namespace) ?? [];
+    list.push(pod);
+    podsByNs.set(pod.namespace, list);
+  }
   for (const service of cluster.services) {
     if (!service.clusterIP || ipv4ToNumber(service.clusterIP) === undefined || !service.selector) continue;
     const selector = Object.entries(service.selector);
-    const backends = cluster.pods.filter(
-      (pod) =>
-        pod.namespace === service.namespace &&
-        pod.ips[0] !== undefined &&
-        ipv4ToNumber(pod.ips[0]) !== undefined &&
-        selector.every(([k, v]) => pod.labels[k] === v),
+    const backends = (podsByNs.get(service.namespace) ?? []).filter((pod) =>
+      selector.every(([k, v]) => pod.labels[k] === v),
     );
     for (const sp of service.ports) {
       const key = `${service.clusterIP} ${sp.protocol} ${sp.port}`;
