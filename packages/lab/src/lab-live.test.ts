@@ -290,7 +290,7 @@ describe('lab down after a crash mid-up', { skip }, () => {
   });
   it('leaves no namespace, no agent, no state', async () => {
     await labDown({ labId });
-    const many = Array.from({ length: 40 }, (_, i) => pod(`p${i}`, { app: 'x' }, [{ containerPort: 80 }]));
+    const many = Array.from({ length: 24 }, (_, i) => pod(`p${i}`, { app: 'x' }, [{ containerPort: 80 }]));
     // A child process runs `up`; it is killed as soon as some pod namespaces exist.
     const code = `import('${new URL('./lab.ts', import.meta.url).href}').then((m) => m.labUp({ labId: '${labId}' }, { enforce: true, objects: JSON.parse(process.env.OBJECTS) }))`;
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', code], {

@@ -1,4 +1,4 @@
-import { type ClusterModel, naiveAllowed, type Peer, type PodModel, type Protocol } from '@netpol/core';
+import { type ClusterModel, createReferenceEngine, type Peer, type PodModel, type Protocol } from '@netpol/core';
 import { mapLimit } from './exec.js';
 import { labCluster } from './lab-cluster.js';
 import { connectFrom, outcomeAllowed } from './lab-connect.js';
@@ -119,13 +119,14 @@ export async function labProbe(
     j: number;
   }
   const targets: Target[][] = endpoints.map(() => []);
+  const reference = createReferenceEngine(cluster);
   ports.forEach((p, r) => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const src = endpoints[i];
         const dst = endpoints[j];
         if (!src.pod && !dst.pod) continue;
-        const engine = naiveAllowed(cluster, peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port });
+        const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
         results[r].engine[i][j] = engine;
         results[r].expected[i][j] = state.enforce ? engine : true;
         if (p.protocol === 'SCTP') continue;
