@@ -195,26 +195,58 @@ async function engineDemo(problem) {
     say(dim('\n(`netpol check` is not in this build yet.)'));
     return;
   }
+  const part1 = ['backend.yaml', 'clients.yaml'];
+  const part3 = [
+    'namespaces.yaml',
+    'dns.yaml',
+    'backend-ns.yaml',
+    'backend-ingress-policies.yaml',
+    'frontend-client.yaml',
+  ];
+  const kubeDns = 'kube-dns.kube-system.svc.cluster.local';
+  const backend = 'backend.default.svc.cluster.local';
+  const p1 = '000-part1-pod-label-ingress';
+  const p3 = '000-part3-egress-dns';
   const stages = [
-    [['backend.yaml', 'clients.yaml'], 'default/test-client', 'open by default'],
-    [['backend.yaml', 'clients.yaml', 'default-deny-ingress.yaml'], 'default/test-client', 'default-deny-ingress'],
+    [p1, part1, 'default/test-client', backend, '80', 'open by default'],
+    [p1, [...part1, 'default-deny-ingress.yaml'], 'default/test-client', backend, '80', 'default-deny-ingress'],
     [
-      ['backend.yaml', 'clients.yaml', 'default-deny-ingress.yaml', 'allow-client-to-backend.yaml'],
+      p1,
+      [...part1, 'default-deny-ingress.yaml', 'allow-client-to-backend.yaml'],
       'default/allowed-client',
+      backend,
+      '80',
       'allow access=allowed',
     ],
+    [
+      p3,
+      [...part3, 'frontend-default-deny-egress.yaml'],
+      'frontend/frontend-client',
+      kubeDns,
+      '53/UDP',
+      'default-deny egress breaks DNS',
+    ],
+    [
+      p3,
+      [...part3, 'frontend-default-deny-egress.yaml', 'frontend-allow-dns-egress.yaml'],
+      'frontend/frontend-client',
+      kubeDns,
+      '53/UDP',
+      'allow-dns fixes it',
+    ],
   ];
-  for (const [files, from, title] of stages) {
+  for (const [example, files, from, to, port, title] of stages) {
+    if (!existsSync(join(examples, example))) continue;
     say(`\n${bold(title)}`);
     await netpol([
       'check',
-      ...files.flatMap((f) => ['-f', join(dir, f)]),
+      ...files.flatMap((f) => ['-f', join(examples, example, f)]),
       '--from',
       from,
       '--to',
-      'backend.default.svc.cluster.local',
+      to,
       '--port',
-      '80',
+      port,
     ]);
   }
 }

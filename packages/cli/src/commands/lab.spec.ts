@@ -16,10 +16,12 @@ export const labSpec: CommandSpec = {
   name: 'lab',
   summary: 'a one-node cluster of network namespaces that enforces policies on real packets (root, Linux)',
   examples: [
-    'sudo netpol lab up -f examples/001-backend/',
-    'sudo netpol lab run test-client --labels app=frontend -- curl -m 5 -s backend',
-    'sudo netpol lab apply -f default-deny.yaml',
-    'sudo netpol lab probe --port 80/TCP',
+    'sudo netpol lab up -f examples/000-part1-pod-label-ingress/backend.yaml',
+    'sudo netpol lab run test-client -- curl -m 5 -s backend',
+    'sudo netpol lab apply -f examples/000-part1-pod-label-ingress/default-deny-ingress.yaml',
+    'sudo netpol lab run allowed-client --labels access=allowed -- curl -m 5 -s backend',
+    'sudo netpol lab exec default/backend[Deployment] -- cat /etc/resolv.conf',
+    'sudo netpol lab probe --port 80 --port 53/UDP -o json',
     'sudo netpol lab down',
   ],
   subcommands: [
