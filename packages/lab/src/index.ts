@@ -36,6 +36,7 @@ export {
   requireState,
   type UpOptions,
 } from './lab.js';
+export { type AddressFix, clusterAddressErrors, fixAddresses, isLabPodAddress } from './lab-addresses.js';
 export {
   applyObjects,
   deleteObjects,

@@ -7,6 +7,7 @@ import { askAgent } from './agent-client.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
 import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js';
+import { clusterAddressErrors } from './lab-addresses.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
 import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
 import { attach, createNodeNetns, deleteNetns, detach, listLabEtcDirs, listLabNetns, resolvConf } from './lab-netns.js';
@@ -58,6 +59,7 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
     );
   }
   const log = ctx.log ?? (() => {});
+  assertAddresses(labCluster(options.objects).cluster);
   try {
     return await withLock(dir, async () => {
       writeFileSync(`${dir}/serve-helper.cjs`, SERVE_HELPER);
@@ -109,6 +111,13 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
     log('lab up failed; removing what it made');
     await labDown(ctx).catch(() => {});
     throw error;
+  }
+}
+
+function assertAddresses(cluster: ClusterModel): void {
+  const errors = clusterAddressErrors(cluster);
+  if (errors.length > 0) {
+    throw new LabError(errors.join('\n'), 'give each pod its own status.podIP in 198.18.0.0/15, or none');
   }
 }
 
@@ -188,6 +197,7 @@ async function sync(
   };
   const lab = labCluster(state.objects);
   const { cluster } = lab;
+  assertAddresses(cluster);
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
   const removed: [string, LabPod][] = [];
   const added: PodModel[] = [];

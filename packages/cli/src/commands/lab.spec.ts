@@ -5,6 +5,11 @@ const labOption: OptionSpec = {
   description: 'lab id: its namespaces are np-<id>-* (default: $NETPOL_LAB or lab)',
 };
 
+const readdressOption: OptionSpec = {
+  flags: '--readdress',
+  description: 'give pods whose status.podIP is outside 198.18.0.0/15 a lab address instead of refusing them',
+};
+
 const lazy =
   (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
   async (ctx) => {
@@ -39,6 +44,7 @@ export const labSpec: CommandSpec = {
           description: 'an outside host in 203.0.113.0/24 (repeatable; default example.com=203.0.113.10)',
           repeatable: true,
         },
+        readdressOption,
         labOption,
       ],
       run: lazy('up'),
@@ -58,7 +64,7 @@ export const labSpec: CommandSpec = {
     {
       name: 'apply',
       summary: 'add or change policies, pods, labels, namespaces (kubectl apply)',
-      options: [...fileOptions, labOption],
+      options: [...fileOptions, readdressOption, labOption],
       run: lazy('apply'),
     },
     {

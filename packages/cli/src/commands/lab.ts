@@ -7,6 +7,7 @@ import {
   deleteObjects,
   execInNetns,
   findLabPod,
+  fixAddresses,
   type LabContext,
   LabError,
   labChange,
@@ -70,7 +71,15 @@ async function readObjects(options: Record<string, unknown>, io: Io): Promise<St
     { file: options.filename as string[], recursive: options.recursive as boolean },
     io,
   );
-  return objects.map(storeObject);
+  const fixed = fixAddresses(objects.map(storeObject), options.readdress === true);
+  for (const note of fixed.notes) io.stderr.write(`note: ${note}\n`);
+  if (fixed.errors.length > 0) {
+    throw new UsageError(
+      fixed.errors.join('\n'),
+      'the lab only uses 198.18.0.0/15 for pods; --readdress gives such pods lab addresses (ipBlock rules may then match differently)',
+    );
+  }
+  return fixed.objects;
 }
 
 function parseOutside(values: string[]): OutsideHost[] {
