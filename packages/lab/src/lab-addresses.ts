@@ -16,6 +16,20 @@ export function isLabPodAddress(ip: string): boolean {
   return parsed !== undefined && cidrContainsIp(LAB_RANGE, parsed) && !cidrContainsIp(INFRA_RANGE, parsed);
 }
 
+const OUTSIDE_RANGE = parseCidr('203.0.113.0/24') as Cidr;
+
+/** Where lab traffic may go: pods and Services, or the outside hosts' range. */
+export function isLabAddress(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && (cidrContainsIp(LAB_RANGE, parsed) || cidrContainsIp(OUTSIDE_RANGE, parsed));
+}
+
+/** An outside host address: in 203.0.113.0/24, not its network or broadcast address. */
+export function isOutsideHostAddress(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && cidrContainsIp(OUTSIDE_RANGE, parsed) && !/\.(0|255)$/.test(ip);
+}
+
 export interface AddressFix {
   objects: StoredObject[];
   /** What was re-addressed (printed as notes). */

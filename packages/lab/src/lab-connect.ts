@@ -1,5 +1,6 @@
 import { type ClusterModel, type PodModel, type Protocol, parseIp } from '@netpol/core';
 import { exec, LabError } from './exec.js';
+import { isLabAddress } from './lab-addresses.js';
 import { findLabPod } from './lab-exec.js';
 import type { LabState } from './lab-state.js';
 
@@ -77,6 +78,8 @@ export async function connectFrom(
   timeoutMs: number,
 ): Promise<ConnectOutcome[]> {
   if (targets.length === 0) return [];
+  const stray = targets.find((t) => !isLabAddress(t.ip));
+  if (stray) throw new LabError(`${stray.ip} is outside the lab's ranges (198.18.0.0/15, 203.0.113.0/24): not probed`);
   const out = await exec('ip', ['netns', 'exec', netns, process.execPath, `${stateDirPath}/probe-helper.cjs`], {
     input: JSON.stringify({ timeoutMs, targets }),
     timeoutMs: timeoutMs * 3 + 20_000,

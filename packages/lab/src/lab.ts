@@ -7,7 +7,7 @@ import { askAgent } from './agent-client.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
 import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js';
-import { clusterAddressErrors } from './lab-addresses.js';
+import { clusterAddressErrors, isOutsideHostAddress } from './lab-addresses.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
 import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
 import { attach, createNodeNetns, deleteNetns, detach, listLabEtcDirs, listLabNetns, resolvConf } from './lab-netns.js';
@@ -60,6 +60,10 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
   }
   const log = ctx.log ?? (() => {});
   assertAddresses(labCluster(options.objects).cluster);
+  for (const host of options.outside ?? []) {
+    if (!isOutsideHostAddress(host.ip))
+      throw new LabError(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
+  }
   try {
     return await withLock(dir, async () => {
       writeFileSync(`${dir}/serve-helper.cjs`, SERVE_HELPER);
