@@ -109,5 +109,7 @@ export function listLabEtcDirs(labId: string): string[] {
 }
 
 export function resolvConf(namespace: string, nameserver: string): string {
-  return `search ${namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver ${nameserver}\noptions ndots:5\n`;
+  // Names come validated; never let one write more than a search domain.
+  const own = /^[a-z0-9-]{1,63}$/.test(namespace) ? `${namespace}.svc.cluster.local ` : '';
+  return `search ${own}svc.cluster.local cluster.local\nnameserver ${nameserver}\noptions ndots:5\n`;
 }

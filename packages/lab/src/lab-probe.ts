@@ -148,7 +148,7 @@ export async function labProbe(
   let probes = 0;
   await mapLimit(
     endpoints.map((e, i) => ({ e, i })),
-    options.concurrency ?? 4,
+    options.concurrency ?? 8,
     async ({ e, i }) => {
       const list = targets[i];
       if (list.length === 0) return;

@@ -205,8 +205,15 @@ function parseLabels(text: string | undefined): Record<string, string> {
   if (!text) return labels;
   for (const part of text.split(',')) {
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--labels ${text}: expected k=v,k2=v2`);
-    labels[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq <= 0 || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
+      throw new UsageError(`--labels ${text}: expected k=v,k2=v2 with valid label keys`);
+    }
+    if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) || value.length > 63) {
+      throw new UsageError(`--labels ${text}: '${value}' is not a valid label value`);
+    }
+    labels[key] = value;
   }
   return labels;
 }
@@ -217,6 +224,12 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   if (command.length === 0)
     throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
   const namespace = (options.namespace as string) ?? 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+    throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+    throw new UsageError(`${name}: a pod name is a DNS-1123 subdomain (lowercase letters, digits, - and .)`);
+  }
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',
