@@ -60,4 +60,4 @@ export {
   probeEndpoints,
 } from './lab-probe.js';
 export { type LabState, readState, type StoredObject } from './lab-state.js';
-export { labPreflight } from './preflight.js';
+export { labCapabilityProblem, labPreflight } from './preflight.js';

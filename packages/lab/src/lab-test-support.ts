@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { objectKey } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
-import { labPreflight } from './preflight.js';
+import { labCapabilityProblem, labPreflight } from './preflight.js';
 
 /** Test support for the live lab tests (root + Linux + ip + nft). */
 
@@ -10,7 +10,8 @@ import { labPreflight } from './preflight.js';
 export async function liveSkipReason(): Promise<string | undefined> {
   const problem = await labPreflight();
   if (problem) return `lab tests need root, Linux, iproute2 and nftables: ${problem.problem}`;
-  return undefined;
+  const capability = await labCapabilityProblem(`chk${process.pid % 100000}`);
+  return capability ? `lab tests cannot run here: ${capability}` : undefined;
 }
 
 /** A lab id unique to this test process. */

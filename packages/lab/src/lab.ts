@@ -58,6 +58,13 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
       `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`,
     );
   }
+  const leftovers = await listLabNetns(ctx.labId);
+  if (leftovers.length > 0) {
+    throw new LabError(
+      `namespaces of an earlier lab '${ctx.labId}' are still there (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`,
+      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} removes them`,
+    );
+  }
   const log = ctx.log ?? (() => {});
   assertAddresses(labCluster(options.objects).cluster);
   for (const host of options.outside ?? []) {

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { labDown, labPreflight } from '@netpol/lab';
+import { labCapabilityProblem, labDown, labPreflight } from '@netpol/lab';
 import type { Io } from '../io.js';
 import { run } from '../run.js';
 
 /** `netpol lab ...` as a user runs it (in-process, output captured). Live parts need root. */
-const problem = await labPreflight();
-const skip = problem ? `lab tests need root, Linux, iproute2 and nftables: ${problem.problem}` : undefined;
+const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`chkc${process.pid % 100000}`));
+const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
 
 function fakeIo(cwd: string) {
   const out = { stdout: '', stderr: '' };
