@@ -249,13 +249,20 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   }
   const stored: StoredObject = { key, value: pod };
   let code = 0;
+  // Ctrl-C reaches the command (same process group); this process stays to remove the pod.
+  const stay = () => {};
+  process.on('SIGINT', stay);
   try {
     const { cluster } = await labChange(ctx, (objects) => [...objects, stored]);
     const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
     if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
     code = await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
   } finally {
-    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+    try {
+      await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+    } finally {
+      process.off('SIGINT', stay);
+    }
   }
   return code;
 }
