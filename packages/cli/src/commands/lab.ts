@@ -389,9 +389,13 @@ function printProbe(report: ProbeReport, io: Io): void {
 }
 
 /** Pretty JSON with each matrix row on one line (`[true, false, null]`), as people read it. */
-function compactRows(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
-    (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
-  );
+function compactRows(value: { endpoints: string[]; [key: string]: unknown }): string {
+  // The endpoint list on one line, as `netpol matrix -o json` prints it.
+  const marker = '\u0000endpoints\u0000';
+  return JSON.stringify({ ...value, endpoints: marker }, null, 2)
+    .replace(JSON.stringify(marker), () => JSON.stringify(value.endpoints))
+    .replace(
+      /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
+      (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
+    );
 }
