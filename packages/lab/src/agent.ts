@@ -15,7 +15,7 @@ import { dnsLookup } from './dns-records.js';
 export type PortRole = 'http' | 'echo' | 'dns';
 
 export interface ServeRequest {
-  /** Pod id `ns/name` or `outside/<host>`. */
+  /** Pod id `ns/name`, or `@outside/<host>` (never a pod id). */
   key: string;
   netns: string;
   /** What HTTP answers with. */

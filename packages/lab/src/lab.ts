@@ -105,7 +105,7 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
       state.agentPid = await startAgent(dir);
       writeState(dir, state);
       const outsideServe: ServeRequest[] = outside.map((o) => ({
-        key: `outside/${o.name}`,
+        key: `@outside/${o.name}`,
         netns: o.netns,
         name: o.name,
         ports: [
