@@ -100,7 +100,14 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
       );
       await attach(
         ctx.labId,
-        outside.map((o) => ({ netns: o.netns, kind: 'outside', index: o.index, ip: o.ip })),
+        // Outside hosts are not in the cluster: they resolve nothing (and query no one).
+        outside.map((o) => ({
+          netns: o.netns,
+          kind: 'outside',
+          index: o.index,
+          ip: o.ip,
+          resolvConf: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+        })),
       );
       state.agentPid = await startAgent(dir);
       writeState(dir, state);

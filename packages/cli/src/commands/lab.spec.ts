@@ -89,7 +89,7 @@ export const labSpec: CommandSpec = {
     },
     {
       name: 'exec',
-      summary: 'run a command inside a lab pod: NS/POD, NS/NAME[Kind] (first replica) or NS/WORKLOAD',
+      summary: 'run a command inside a lab pod: NS/POD, NS/NAME[Kind] (first replica), NS/WORKLOAD, or an outside host',
       arguments: [
         { name: 'pod', description: 'the pod', required: true },
         { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },

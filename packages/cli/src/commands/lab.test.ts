@@ -123,6 +123,17 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     assert.match(r.stdout, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
     assert.match(r.stdout, /nameserver 198\.19\.0\.10/);
     assert.match(r.stdout, /options ndots:5/);
+    const outside = await lab(
+      'exec',
+      'example.com',
+      '--',
+      'curl',
+      '-sS',
+      '-m',
+      '3',
+      'http://backend.default.svc.cluster.local',
+    );
+    assert.equal(outside.code, 6, 'outside hosts do not use the cluster DNS');
     const missing = await lab('exec', 'default/nope', '--', 'true');
     assert.equal(missing.code, 2);
   });

@@ -276,6 +276,9 @@ async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number
   const ref = args[0] as string;
   const command = (args[1] as string[]) ?? [];
   const state = requireState(ctx);
+  // An outside host (by name or address) can run commands too: ingress from outside.
+  const host = state.outside.find((o) => o.name === ref.toLowerCase() || o.ip === ref);
+  if (host) return execInNetns(host.netns, command, streamsFor(io));
   const { cluster } = labCluster(state.objects);
   const pod = findLabPod(cluster, ref);
   if (!pod) {
