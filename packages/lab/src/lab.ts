@@ -144,14 +144,18 @@ async function startAgent(dir: string): Promise<number> {
   const fromSource = self.endsWith('.ts');
   const main = self.replace(/lab\.(ts|js)$/, `agent-main.${fromSource ? 'ts' : 'js'}`);
   const logFd = openSync(`${dir}/agent.log`, 'a');
-  const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), main, dir], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: {
-      PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-      ...(process.env.NETPOL_LAB_HELPER ? { NETPOL_LAB_HELPER: process.env.NETPOL_LAB_HELPER } : {}),
+  const child = spawn(
+    process.execPath,
+    [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), main, dir],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        ...(process.env.NETPOL_LAB_HELPER ? { NETPOL_LAB_HELPER: process.env.NETPOL_LAB_HELPER } : {}),
+      },
     },
-  });
+  );
   child.unref();
   const pid = child.pid ?? 0;
   const deadline = Date.now() + 15_000;
