@@ -179,3 +179,35 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     assert.match(again.stdout, /not up/);
   });
 });
+
+describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on real packets', { skip }, () => {
+  const labId = `tgen${process.pid % 100000}`;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-gen-'));
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('gen → lab up → lab probe: no disagreement, and some connections are denied', async () => {
+    const gen = fakeIo(dir);
+    assert.equal(await run(['gen', '--pods', '30', '--policies', '12', '--seed', '5'], gen.io), 0);
+    writeFileSync(join(dir, 'gen.yaml'), gen.out.stdout);
+    const up = fakeIo(dir);
+    assert.equal(await run(['lab', 'up', '--lab', labId, '-f', 'gen.yaml'], up.io), 0, up.out.stderr);
+    const probe = fakeIo(dir);
+    const argv = ['lab', 'probe', '--lab', labId, '--timeout', '500', '-o', 'json'];
+    for (const port of ['80', '5432', '8080', '53/UDP']) argv.push('--port', port);
+    const code = await run(argv, probe.io);
+    const json = JSON.parse(probe.out.stdout) as {
+      disagreements: unknown[];
+      results: { allowed: (boolean | null)[][] }[];
+    };
+    assert.deepEqual(json.disagreements, []);
+    assert.equal(code, 0);
+    const observed = json.results.flatMap((r) => r.allowed.flat()).filter((v) => v !== null);
+    assert.ok(observed.includes(false) && observed.includes(true), 'policies both allow and deny here');
+  });
+});
