@@ -76,3 +76,11 @@ export { renderToString } from './format/matrix-writer.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
 export { renderGenerated } from './gen/render-generated.js';
+
+// validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
+export type { ValidationCode } from './validate/messages.js';
+export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export { validateLabelSelector } from './validate/validate-label-selector.js';
+export { validateNetworkPolicy } from './validate/validate-network-policy.js';
+export { API_VERSIONS } from './validate/validate-object.js';
+export { MAX_WORKLOAD_REPLICAS } from './model/build-cluster.js';

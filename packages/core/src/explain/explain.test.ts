@@ -13,10 +13,12 @@ metadata: {name: web, labels: {access: frontend}}
 apiVersion: v1
 kind: Pod
 metadata: {name: frontend, namespace: web, labels: {app: frontend}}
+spec: {containers: [{name: c, image: i}]}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: other, namespace: web, labels: {app: other}}
+spec: {containers: [{name: c, image: i}]}
 ---
 apiVersion: v1
 kind: Pod

@@ -8,12 +8,12 @@ test('defaultMatrixPorts: container ports and single policy ports, TCP first; 80
   const cluster = clusterFromYaml(`
 apiVersion: v1
 kind: Pod
-metadata: { name: a, namespace: n }
+metadata: { name: a, namespace: ns1 }
 spec: { containers: [{ name: c, image: i, ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: UDP }] }] }
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: { name: p, namespace: n }
+metadata: { name: p, namespace: ns1 }
 spec:
   podSelector: {}
   ingress: [{ ports: [{ port: 443 }, { port: 1000, endPort: 2000 }, { port: http }] }]

@@ -318,6 +318,9 @@ function containerPorts(podSpec: Obj): ContainerPortModel[] {
   return out;
 }
 
+/** Replicas modelled for one workload at most (validation warns above it). */
+export const MAX_WORKLOAD_REPLICAS = 10_000;
+
 function replicasOf(o: LoadedObject): number {
   const spec = obj(o.value.spec);
   switch (o.kind) {
@@ -325,9 +328,9 @@ function replicasOf(o: LoadedObject): number {
     case 'CronJob':
       return 1; // one node; one running job
     case 'Job':
-      return num(spec.parallelism) ?? 1;
+      return Math.min(num(spec.parallelism) ?? 1, MAX_WORKLOAD_REPLICAS);
     default:
-      return num(spec.replicas) ?? 1;
+      return Math.min(num(spec.replicas) ?? 1, MAX_WORKLOAD_REPLICAS);
   }
 }
 
