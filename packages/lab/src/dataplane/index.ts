@@ -40,10 +40,18 @@ export function compileRuleset(cluster: ClusterModel, options: DataplaneOptions)
 /** What each namespace was last given through this module (the base for element updates). */
 const applied = new Map<string, { cluster: ClusterModel; plan: DataplanePlan; enforce: boolean; table: string }>();
 
-/** Apply an nft script in `netns` in one atomic `nft -f -` run; on failure nothing changes. */
+/** Namespaces whose ruleset this module cannot vouch for (a failed apply): next update is full. */
+const unknown = new Set<string>();
+
+/**
+ * Apply an nft script in `netns` in one atomic `nft -f -` run; on failure nothing changes. A
+ * later `updateRuleset` assumes the script was `compileRuleset` of the cluster it is given.
+ */
 export async function applyRuleset(netns: string, ruleset: string): Promise<void> {
   applied.delete(netns);
+  unknown.add(netns);
   await runNftScript(netns, ruleset);
+  unknown.delete(netns);
 }
 
 /** Compile and apply the ruleset of `cluster` in `netns`, remembered for `updateRuleset`. */
@@ -51,7 +59,9 @@ export async function applyCluster(netns: string, cluster: ClusterModel, options
   const render = renderOptions(options);
   const plan = planDataplane(cluster);
   applied.delete(netns);
+  unknown.add(netns);
   await runNftScript(netns, renderRuleset(plan, render));
+  unknown.delete(netns);
   applied.set(netns, { cluster, plan, ...render });
 }
 
@@ -78,14 +88,26 @@ export async function updateRuleset(
   const known = applied.get(netns);
   const trusted =
     known && known.cluster === previous && known.enforce === render.enforce && known.table === render.table;
-  if (known && !trusted) {
+  if ((known && !trusted) || unknown.has(netns)) {
     await applyCluster(netns, next, options);
     return { mode: 'full', changes: 0 };
   }
   const base = known?.plan ?? planDataplane(previous);
   const update = planUpdate(base, next, render);
   applied.delete(netns);
-  if (update.mode !== 'none') await runNftScript(netns, update.script);
+  if (update.mode === 'elements') {
+    try {
+      await runNftScript(netns, update.script);
+    } catch {
+      // The batch changed nothing; the whole ruleset puts `next` in place whatever was there.
+      await applyCluster(netns, next, options);
+      return { mode: 'full', changes: 0 };
+    }
+  } else if (update.mode === 'full') {
+    unknown.add(netns);
+    await runNftScript(netns, update.script);
+    unknown.delete(netns);
+  }
   applied.set(netns, { cluster: next, plan: update.plan, ...render });
   return { mode: update.mode, changes: update.changes };
 }
@@ -93,4 +115,5 @@ export async function updateRuleset(
 /** Forget what was applied to `netns` (call when the namespace is removed). */
 export function forgetRuleset(netns: string): void {
   applied.delete(netns);
+  unknown.delete(netns);
 }

@@ -1,6 +1,6 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan } from './plan.js';
+import type { DataplanePlan, DirectionPlan, PortRange } from './plan.js';
 import type { ServicePlan } from './services.js';
 
 export interface RenderOptions {
@@ -32,7 +32,34 @@ export function serviceChainName(s: ServicePlan): string {
   return `svc_${s.clusterIP.replaceAll('.', '_')}_${NFT_PROTOCOL[s.protocol]}_${s.port}`;
 }
 
-export function rulesetParts(plan: DataplanePlan, options: RenderOptions): RulesetParts {
+/**
+ * The parts of a plan's ruleset. With `only`, the maps keyed by pod IP hold just those IPs
+ * (enough to compare two plans that differ in those pods alone).
+ */
+/** The one rule of a Service port's chain. */
+export function serviceRule(s: ServicePlan): string {
+  const arms = s.endpoints.map((e, i) => `${i} : ${e.ip} . ${e.port}`).join(', ');
+  return `meta l4proto ${NFT_PROTOCOL[s.protocol]} dnat ip to numgen random mod ${s.endpoints.length} map { ${arms} }`;
+}
+
+export function serviceKey(s: ServicePlan): string {
+  return `${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`;
+}
+
+/** The verdict of an allow map element. */
+export function allowVerdict(v: 'all' | number): string {
+  return v === 'all' ? 'return' : `goto allow_ports_${v}`;
+}
+
+export function profileEntries(ranges: readonly PortRange[]): string[] {
+  return ranges.map((r) => `${NFT_PROTOCOL[r.protocol]} . ${r.first === r.last ? r.first : `${r.first}-${r.last}`}`);
+}
+
+export function profileRules(id: number): string[] {
+  return [`meta l4proto . th dport @ports_${id} return`, 'drop comment "port not allowed"'];
+}
+
+export function rulesetParts(plan: DataplanePlan, options: RenderOptions, only?: ReadonlySet<string>): RulesetParts {
   const elements = new Map<string, Map<string, string>>();
   const chains = new Map<string, { comment?: string; rules: string[] }>();
   const portSets = new Map<string, string[]>();
@@ -57,12 +84,10 @@ export function rulesetParts(plan: DataplanePlan, options: RenderOptions): Rules
   if (options.enforce) {
     for (const d of [plan.egress, plan.ingress]) {
       const p = d.direction;
-      elements.set(`${p}_subject`, new Map([...d.subjects].map(([ip, c]) => [ip, String(c)])));
-      elements.set(`${p}_peer_pod`, new Map([...d.podPeers].map(([ip, c]) => [ip, String(c)])));
-      elements.set(
-        `${p}_allow`,
-        new Map([...d.allow].map(([pair, v]) => [pair, v === 'all' ? 'return' : `goto allow_ports_${v}`])),
-      );
+      const byIp = (source: Map<string, number>) => new Map([...source].map(([ip, c]) => [ip, String(c)]));
+      elements.set(`${p}_subject`, byIp(d.subjects));
+      elements.set(`${p}_peer_pod`, byIp(d.podPeers));
+      elements.set(`${p}_allow`, new Map([...d.allow].map(([pair, v]) => [pair, allowVerdict(v)])));
     }
     for (const profile of [...plan.profiles.values()].sort((a, b) => a.id - b.id)) {
       portSets.set(
