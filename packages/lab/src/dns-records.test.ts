@@ -7,11 +7,13 @@ const yaml = `
 apiVersion: v1
 kind: Pod
 metadata: {name: a, namespace: x, labels: {app: db}}
+spec: {containers: [{name: c, image: db}]}
 status: {podIP: 198.18.5.5}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: b, namespace: x, labels: {app: db}}
+spec: {containers: [{name: c, image: db}]}
 status: {podIP: 198.18.5.6}
 ---
 apiVersion: v1

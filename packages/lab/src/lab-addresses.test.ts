@@ -10,7 +10,7 @@ const pod = (name: string, podIP?: string): StoredObject => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default' },
-    spec: { containers: [{ name: 'c' }] },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
     ...(podIP ? { status: { podIP, podIPs: [{ ip: podIP }] } } : {}),
   },
 });

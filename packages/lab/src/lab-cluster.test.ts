@@ -9,7 +9,7 @@ const pod = (ns: string, name: string, labels: Record<string, string> = {}): Sto
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
-    spec: { containers: [{ name: 'c' }] },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
   },
 });
 const namespace = (name: string): StoredObject => ({

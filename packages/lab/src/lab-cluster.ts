@@ -55,6 +55,7 @@ const LAB_DNS_POD = {
     containers: [
       {
         name: 'coredns',
+        image: 'registry.k8s.io/coredns/coredns',
         ports: [
           { name: 'dns', containerPort: 53, protocol: 'UDP' },
           { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },

@@ -7,12 +7,12 @@ const yaml = `
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop}
-spec: {replicas: 2, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}}
+spec: {replicas: 2, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web}]}}}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: curl}]}
 `;
 
 describe('findLabPod', () => {

@@ -28,7 +28,7 @@ const pod = (name: string, labels: Record<string, string>, ports: unknown[] = []
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', labels },
-    spec: { containers: [{ name: 'c', ports }] },
+    spec: { containers: [{ name: 'c', image: 'lab', ports }] },
   });
 const policy = (name: string, spec: Record<string, unknown>) =>
   obj({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'default' }, spec });
@@ -40,9 +40,10 @@ const BASE: StoredObject[] = [
     metadata: { name: 'backend', namespace: 'default' },
     spec: {
       replicas: 2,
+      selector: { matchLabels: { app: 'backend' } },
       template: {
         metadata: { labels: { app: 'backend' } },
-        spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] },
+        spec: { containers: [{ name: 'c', image: 'backend', ports: [{ name: 'http', containerPort: 8080 }] }] },
       },
     },
   }),

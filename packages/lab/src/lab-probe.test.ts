@@ -8,17 +8,17 @@ const yaml = `
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: b}
-spec: {replicas: 2, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, ports: [{containerPort: 8080}, {containerPort: 53, protocol: UDP}]}]}}}
+spec: {replicas: 2, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: web, ports: [{containerPort: 8080}, {containerPort: 53, protocol: UDP}]}]}}}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: z, namespace: a}
-spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}
+spec: {containers: [{name: c, image: z, ports: [{containerPort: 80}]}]}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: a, namespace: b}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: a}]}
 `;
 
 describe('probe endpoints', () => {

@@ -92,7 +92,7 @@ export function randomClusterObjects(seed: number): StoredObject[] {
         namespace: pick(rand, namespaces),
         labels: { app: pick(rand, ['a', 'b', 'c']), ...(rand() < 0.5 ? { tier: pick(rand, ['web', 'db']) } : {}) },
       },
-      spec: { containers: [{ name: 'c', ports }] },
+      spec: { containers: [{ name: 'c', image: 'lab', ports }] },
       status: { podIP: `198.18.${10 + i}.${10 + Math.floor(rand() * 200)}` },
     });
   }

@@ -37,9 +37,10 @@ kind: Deployment
 metadata: {name: backend}
 spec:
   replicas: 2
+  selector: {matchLabels: {app: backend}}
   template:
     metadata: {labels: {app: backend}}
-    spec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}
+    spec: {containers: [{name: c, image: nginx, ports: [{name: http, containerPort: 80}]}]}
 ---
 apiVersion: v1
 kind: Service
