@@ -22,7 +22,7 @@ import {
   withLock,
   writeState,
 } from './lab-state.js';
-import { applyRuleset, compileRuleset, updateRuleset } from './ruleset.js';
+import { applyCluster, updateRuleset } from './ruleset.js';
 
 export type LabLog = (line: string) => void;
 
@@ -245,7 +245,9 @@ async function sync(
   // from its first packet. An element update needs the ruleset the node holds: the previous
   // objects' one, unless an earlier sync died before applying it.
   const node = nodeNetns(ctx.labId);
-  const options = { enforce: state.enforce };
+  // The dataplane keeps what it applied in a state file (when it supports one), so the next
+  // `lab apply`, another process, can update by elements.
+  const options = { enforce: state.enforce, stateFile: `${dir}/dataplane.json` };
   const incremental = previous !== undefined && state.rulesetSynced === true;
   state.rulesetSynced = false;
   writeState(dir, state);
@@ -253,7 +255,7 @@ async function sync(
     const result = await updateRuleset(node, labCluster(previous).cluster, cluster, options);
     timing(`ruleset ${result.mode} (${result.changes} changes)`);
   } else {
-    await applyRuleset(node, compileRuleset(cluster, options));
+    await applyCluster(node, cluster, options);
     timing('ruleset full');
   }
   state.rulesetSynced = true;

@@ -1,2 +1,2 @@
 /** The dataplane the lab applies: the nftables compiler of `dataplane/`. */
-export { applyRuleset, compileRuleset, updateRuleset } from './dataplane/index.js';
+export { applyCluster, applyRuleset, compileRuleset, updateRuleset } from './dataplane/index.js';
