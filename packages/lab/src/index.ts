@@ -1,1 +1,63 @@
-export {};
+export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent.js';
+// dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
+export type {
+  DataplaneOptions,
+  DataplanePlan,
+  PlannedUpdate,
+  ServicePlan,
+  UpdateMode,
+  UpdateResult,
+} from './dataplane/index.js';
+export {
+  applyCluster,
+  applyRuleset,
+  compileRuleset,
+  DEFAULT_TABLE,
+  forgetRuleset,
+  NftError,
+  planDataplane,
+  planServices,
+  planUpdate,
+  updateRuleset,
+} from './dataplane/index.js';
+export { answerAddresses, buildAnswer, buildQuery, parseQuery } from './dns-message.js';
+export { dnsLookup, dnsRecords } from './dns-records.js';
+export { exec, LabError } from './exec.js';
+export {
+  type DownReport,
+  type LabContext,
+  type LabLog,
+  type LabStatus,
+  labChange,
+  labDown,
+  labStateDir,
+  labStatus,
+  labUp,
+  requireState,
+  type UpOptions,
+} from './lab.js';
+export { type AddressFix, clusterAddressErrors, fixAddresses, isLabPodAddress } from './lab-addresses.js';
+export {
+  applyObjects,
+  deleteObjects,
+  isDnsPod,
+  type LabCluster,
+  labCluster,
+  objectKey,
+  storeObject,
+} from './lab-cluster.js';
+export { type ExecStreams, execInNetns, findLabPod, labPodNetns } from './lab-exec.js';
+export * from './lab-names.js';
+export { listLabNetns, resolvConf } from './lab-netns.js';
+export {
+  type Disagreement,
+  defaultProbePorts,
+  labProbe,
+  type ProbeEndpoint,
+  type ProbePort,
+  type ProbeReport,
+  type ProbeResult,
+  probeEndpoints,
+} from './lab-probe.js';
+export { type LabState, readState, type StoredObject } from './lab-state.js';
+export { labCapabilityProblem, labPreflight } from './preflight.js';

@@ -1,0 +1,116 @@
+import { type CommandSpec, fileOptions, type OptionSpec, outputOption } from '../command-spec.js';
+
+const labOption: OptionSpec = {
+  flags: '--lab <id>',
+  description: 'lab id: its namespaces are np-<id>-* (default: $NETPOL_LAB or lab)',
+};
+
+const readdressOption: OptionSpec = {
+  flags: '--readdress',
+  description: 'give pods whose status.podIP is outside 198.18.0.0/15 a lab address instead of refusing them',
+};
+
+const lazy =
+  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
+  async (ctx) => {
+    const { labCommand } = await import('./lab.js');
+    return labCommand(name, ctx);
+  };
+
+export const labSpec: CommandSpec = {
+  name: 'lab',
+  summary: 'a one-node cluster of network namespaces that enforces policies on real packets (root, Linux)',
+  examples: [
+    'sudo netpol lab up -f examples/000-part1-pod-label-ingress/backend.yaml',
+    'sudo netpol lab run test-client -- curl -m 5 -s backend',
+    'sudo netpol lab apply -f examples/000-part1-pod-label-ingress/default-deny-ingress.yaml',
+    'sudo netpol lab run allowed-client --labels access=allowed -- curl -m 5 -s backend',
+    'sudo netpol lab exec default/backend[Deployment] -- cat /etc/resolv.conf',
+    'sudo netpol lab probe --port 80 --port 53/UDP -o json',
+    'sudo netpol lab down',
+  ],
+  subcommands: [
+    {
+      name: 'up',
+      summary: 'build the lab from manifests: a namespace per pod, Services, DNS, nftables enforcement',
+      options: [
+        ...fileOptions,
+        {
+          flags: '--no-enforce',
+          description: 'act like a CNI that ignores NetworkPolicy (kindnet): policies stay inert',
+        },
+        {
+          flags: '--outside <name=ip>',
+          description: 'an outside host in 203.0.113.0/24 (repeatable; default example.com=203.0.113.10)',
+          repeatable: true,
+        },
+        readdressOption,
+        labOption,
+      ],
+      run: lazy('up'),
+    },
+    {
+      name: 'down',
+      summary: 'remove everything the lab made (also after a crash)',
+      options: [labOption],
+      run: lazy('down'),
+    },
+    {
+      name: 'status',
+      summary: 'what the lab runs: pods, namespaces, addresses',
+      options: [outputOption(['text', 'json'], 'text'), labOption],
+      run: lazy('status'),
+    },
+    {
+      name: 'apply',
+      summary: 'add or change policies, pods, labels, namespaces (kubectl apply)',
+      options: [...fileOptions, readdressOption, labOption],
+      run: lazy('apply'),
+    },
+    {
+      name: 'delete',
+      summary: 'remove the objects in the files (kubectl delete -f)',
+      options: [...fileOptions, labOption],
+      run: lazy('delete'),
+    },
+    {
+      name: 'run',
+      summary: 'run a command in a fresh pod, like kubectl run --rm -- CMD (exit code passed through)',
+      arguments: [
+        { name: 'name', description: 'pod name', required: true },
+        { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },
+      ],
+      options: [
+        { flags: '-n, --namespace <ns>', description: 'namespace of the pod', default: 'default' },
+        { flags: '-l, --labels <k=v,...>', description: 'labels of the pod (default run=NAME, as kubectl run)' },
+        labOption,
+      ],
+      run: lazy('run'),
+    },
+    {
+      name: 'exec',
+      summary: 'run a command inside a lab pod: NS/POD, NS/NAME[Kind] (first replica), NS/WORKLOAD, or an outside host',
+      arguments: [
+        { name: 'pod', description: 'the pod', required: true },
+        { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },
+      ],
+      options: [labOption],
+      run: lazy('exec'),
+    },
+    {
+      name: 'probe',
+      summary: 'open real connections between every pair and compare with the engine (exit 1 on disagreement)',
+      options: [
+        {
+          flags: '--port <port[/proto]>',
+          description: 'port to probe (repeatable; default: every container port)',
+          repeatable: true,
+        },
+        { flags: '--timeout <ms>', description: 'per-connection timeout', default: '1000' },
+        outputOption(['table', 'json'], 'table'),
+        labOption,
+      ],
+      run: lazy('probe'),
+    },
+  ],
+};

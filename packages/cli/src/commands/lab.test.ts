@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { labCapabilityProblem, labDown, labPreflight } from '@netpol/lab';
+import type { Io } from '../io.js';
+import { run } from '../run.js';
+
+/** `netpol lab ...` as a user runs it (in-process, output captured). Live parts need root. */
+const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`chkc${process.pid % 100000}`));
+const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
+
+function fakeIo(cwd: string) {
+  const out = { stdout: '', stderr: '' };
+  const io: Io = {
+    stdout: {
+      write: (s: string) => {
+        out.stdout += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        out.stderr += s;
+      },
+    },
+    readStdin: async () => '',
+    cwd,
+    env: { NO_COLOR: '1' },
+  };
+  return { io, out };
+}
+
+const MANIFESTS = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: backend}}
+  template:
+    metadata: {labels: {app: backend}}
+    spec: {containers: [{name: c, image: nginx, ports: [{name: http, containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: backend}
+spec: {selector: {app: backend}, ports: [{port: 80, targetPort: http}]}
+`;
+
+const DENY = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend-allow-frontend}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress: [{from: [{podSelector: {matchLabels: {role: frontend}}}], ports: [{port: 80}]}]
+`;
+
+describe('netpol lab: usage errors (exit 2, no stack)', { skip }, () => {
+  const rows: [string, string[], RegExp][] = [
+    ['bad lab id', ['lab', 'status', '--lab', 'Bad-Id'], /lab id/],
+    ['lab not up', ['lab', 'status', '--lab', 'tnotup'], /is not up/],
+    ['bad probe port', ['lab', 'probe', '--lab', 'tnotup', '--port', '99999'], /1-65535/],
+    ['bad probe protocol', ['lab', 'probe', '--lab', 'tnotup', '--port', '80/ICMP'], /TCP, UDP or SCTP/],
+    ['run without a command', ['lab', 'run', 'x', '--lab', 'tnotup'], /missing required argument/],
+    ['run with a bad pod name', ['lab', 'run', 'Bad_Name', '--lab', 'tnotup', '--', 'true'], /DNS-1123/],
+    ['run with a bad namespace', ['lab', 'run', 'x', '-n', 'a b', '--lab', 'tnotup', '--', 'true'], /DNS-1123/],
+    ['run with a bad label', ['lab', 'run', 'x', '--labels', 'a=b c', '--lab', 'tnotup', '--', 'true'], /label value/],
+    ['up without -f', ['lab', 'up', '--lab', 'tnotup'], /no input/],
+    ['bad outside host', ['lab', 'up', '--lab', 'tnotup', '-f', 'x.yaml', '--outside', 'evil=8.8.8.8'], /203\.0\.113/],
+  ];
+  for (const [name, argv, message] of rows) {
+    it(name, async () => {
+      const { io, out } = fakeIo(tmpdir());
+      assert.equal(await run(argv, io), 2);
+      assert.match(out.stderr, message);
+      assert.doesNotMatch(out.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+});
+
+describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
+  const labId = `tcli${process.pid % 100000}`;
+  let dir = '';
+  const lab = async (sub: string, ...argv: string[]) => {
+    const { io, out } = fakeIo(dir);
+    const code = await run(['lab', sub, '--lab', labId, ...argv], io);
+    return { code, ...out };
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    writeFileSync(join(dir, 'policy.yaml'), DENY);
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up builds the lab; a second up is refused', async () => {
+    const r = await lab('up', '-f', 'app.yaml');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /3 pods/); // two replicas + the lab's coredns
+    const again = await lab('up', '-f', 'app.yaml');
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already up/);
+  });
+
+  it('run: a fresh pod, DNS short names, output streamed, exit code passed through', async () => {
+    const r = await lab('run', 'client', '--', 'curl', '-sS', '-m', '3', 'backend');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^backend-[01]\n$/);
+    assert.equal((await lab('run', 'client', '--', 'sh', '-c', 'exit 7')).code, 7);
+    const status = await lab('status', '-o', 'json');
+    const pods = (JSON.parse(status.stdout) as { pods: { id: string }[] }).pods.map((p) => p.id);
+    assert.ok(!pods.includes('default/client'), 'the run pod is removed afterwards');
+  });
+
+  it('exec: ns/name[Kind] is the first replica, with the pod resolv.conf', async () => {
+    const r = await lab('exec', 'default/backend[Deployment]', '--', 'cat', '/etc/resolv.conf');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
+    assert.match(r.stdout, /nameserver 198\.19\.0\.10/);
+    assert.match(r.stdout, /options ndots:5/);
+    const outside = await lab(
+      'exec',
+      'example.com',
+      '--',
+      'curl',
+      '-sS',
+      '-m',
+      '3',
+      'http://backend.default.svc.cluster.local',
+    );
+    assert.equal(outside.code, 6, 'outside hosts do not use the cluster DNS');
+    const missing = await lab('exec', 'default/nope', '--', 'true');
+    assert.equal(missing.code, 2);
+  });
+
+  it('apply: the policy selects the run pod by its labels before the command runs', async () => {
+    assert.equal((await lab('apply', '-f', 'policy.yaml')).code, 0);
+    const denied = await lab('run', 'c1', '--labels', 'role=other', '--', 'curl', '-sS', '-m', '2', 'backend');
+    assert.equal(denied.code, 28, 'curl times out: dropped');
+    const allowed = await lab('run', 'c2', '--labels', 'role=frontend', '--', 'curl', '-sS', '-m', '3', 'backend');
+    assert.equal(allowed.code, 0, allowed.stderr);
+  });
+
+  it('probe -o json: the matrix shape with observed and expected verdicts', async () => {
+    const r = await lab('probe', '--port', '80', '--port', '9/SCTP', '--timeout', '500', '-o', 'json');
+    assert.equal(r.code, 0, r.stdout);
+    const json = JSON.parse(r.stdout) as {
+      endpoints: string[];
+      results: { port: number; protocol: string; allowed: (boolean | null)[][]; expected: (boolean | null)[][] }[];
+    };
+    assert.deepEqual(json.endpoints, ['default/backend[Deployment]', 'kube-system/coredns', '203.0.113.10']);
+    const [tcp, sctp] = json.results;
+    assert.deepEqual(tcp.allowed, tcp.expected);
+    assert.deepEqual(tcp.allowed, [
+      [true, true, true],
+      [false, true, true],
+      [false, true, null],
+    ]);
+    assert.ok(
+      sctp.allowed.flat().every((v) => v === null),
+      'SCTP is never reported as a verdict',
+    );
+  });
+
+  it('delete -f removes the policy; down removes the lab and is idempotent', async () => {
+    assert.equal((await lab('delete', '-f', 'policy.yaml')).code, 0);
+    const status = await lab('status', '-o', 'json');
+    assert.deepEqual((JSON.parse(status.stdout) as { policies: string[] }).policies, []);
+    const down = await lab('down');
+    assert.equal(down.code, 0);
+    assert.match(down.stdout, /removed: 5 network namespaces/);
+    const again = await lab('down');
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /not up/);
+  });
+});
+
+describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on real packets', { skip }, () => {
+  const labId = `tgen${process.pid % 100000}`;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-gen-'));
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('gen → lab up → lab probe: no disagreement, and some connections are denied', async () => {
+    const gen = fakeIo(dir);
+    assert.equal(await run(['gen', '--pods', '30', '--policies', '12', '--seed', '5'], gen.io), 0);
+    writeFileSync(join(dir, 'gen.yaml'), gen.out.stdout);
+    const up = fakeIo(dir);
+    assert.equal(await run(['lab', 'up', '--lab', labId, '-f', 'gen.yaml'], up.io), 0, up.out.stderr);
+    const probe = fakeIo(dir);
+    const argv = ['lab', 'probe', '--lab', labId, '--timeout', '500', '-o', 'json'];
+    for (const port of ['80', '5432', '8080', '53/UDP']) argv.push('--port', port);
+    const code = await run(argv, probe.io);
+    const json = JSON.parse(probe.out.stdout) as {
+      disagreements: unknown[];
+      results: { allowed: (boolean | null)[][] }[];
+    };
+    assert.deepEqual(json.disagreements, []);
+    assert.equal(code, 0);
+    const observed = json.results.flatMap((r) => r.allowed.flat()).filter((v) => v !== null);
+    assert.ok(observed.includes(false) && observed.includes(true), 'policies both allow and deny here');
+  });
+});

@@ -1,0 +1,404 @@
+import { loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
+import {
+  applyObjects,
+  checkLabId,
+  DEFAULT_LAB_ID,
+  DEFAULT_OUTSIDE_HOSTS,
+  deleteObjects,
+  execInNetns,
+  findLabPod,
+  fixAddresses,
+  type LabContext,
+  LabError,
+  labChange,
+  labCluster,
+  labDown,
+  labPodNetns,
+  labPreflight,
+  labProbe,
+  labStateDir,
+  labStatus,
+  labUp,
+  type OutsideHost,
+  objectKey,
+  type ProbePort,
+  type ProbeReport,
+  requireState,
+  type StoredObject,
+  storeObject,
+} from '@netpol/lab';
+import { colorsFor } from '../colors.js';
+import type { CommandContext } from '../command-spec.js';
+import { type Io, UsageError } from '../io.js';
+import { loadInput } from '../load-input.js';
+
+type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe';
+
+/** `netpol lab <sub>`: every lab failure is an expected one (exit 2, message and hint). */
+export async function labCommand(sub: Sub, { args, options, io }: CommandContext): Promise<number> {
+  const labId = (options.lab as string | undefined) ?? io.env.NETPOL_LAB ?? DEFAULT_LAB_ID;
+  const bad = checkLabId(labId);
+  if (bad) throw new UsageError(bad);
+  const problem = await labPreflight();
+  if (problem) throw new UsageError(problem.problem, problem.hint);
+  const ctx: LabContext = { labId, log: (line) => io.stderr.write(`${line}\n`) };
+  try {
+    switch (sub) {
+      case 'up':
+        return await up(ctx, options, io);
+      case 'down':
+        return await down(ctx, io);
+      case 'status':
+        return await status(ctx, options, io);
+      case 'apply':
+      case 'delete':
+        return await change(ctx, sub, options, io);
+      case 'run':
+        return await runPod(ctx, args, options, io);
+      case 'exec':
+        return await execPod(ctx, args, io);
+      case 'probe':
+        return await probe(ctx, options, io);
+    }
+  } catch (error) {
+    if (error instanceof LabError) throw new UsageError(error.message, error.hint);
+    throw error;
+  }
+}
+
+async function readObjects(options: Record<string, unknown>, io: Io): Promise<StoredObject[]> {
+  const { objects } = await loadInput(
+    { file: options.filename as string[], recursive: options.recursive as boolean },
+    io,
+  );
+  const fixed = fixAddresses(objects.map(storeObject), options.readdress === true);
+  for (const note of fixed.notes) io.stderr.write(`note: ${note}\n`);
+  if (fixed.errors.length > 0) {
+    throw new UsageError(
+      fixed.errors.join('\n'),
+      'the lab only uses 198.18.0.0/15 for pods; --readdress gives such pods lab addresses (ipBlock rules may then match differently)',
+    );
+  }
+  return fixed.objects;
+}
+
+function parseOutside(values: string[]): OutsideHost[] {
+  if (values.length === 0) return [...DEFAULT_OUTSIDE_HOSTS];
+  return values.map((v) => {
+    const m = /^([A-Za-z0-9.-]+)=(203\.0\.113\.(\d{1,3}))$/.exec(v);
+    if (!m || Number(m[3]) < 1 || Number(m[3]) > 254) {
+      throw new UsageError(
+        `--outside ${v}: expected NAME=IP with IP in 203.0.113.1-254`,
+        'e.g. --outside example.com=203.0.113.10',
+      );
+    }
+    return { name: m[1].toLowerCase(), ip: m[2] };
+  });
+}
+
+function lab(ctx: LabContext): string {
+  return ctx.labId === DEFAULT_LAB_ID ? '' : ` --lab ${ctx.labId}`;
+}
+
+async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
+  const outside = parseOutside((options.outside as string[]) ?? []);
+  const objects = await readObjects(options, io);
+  const enforce = options.enforce !== false;
+  const started = Date.now();
+  const state = await labUp(ctx, { enforce, objects, outside });
+  const { cluster, addedDns, nameserver } = labCluster(state.objects);
+  const c = colorsFor(io.stdout, io);
+  const s = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  io.stdout.write(
+    `lab '${ctx.labId}' is up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${s(cluster.pods.length, 'pod')}, ${s(cluster.services.length, 'service')}, ${s(cluster.policies.length, 'policy').replace('policys', 'policies')}\n`,
+  );
+  io.stdout.write(
+    `  NetworkPolicy: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce: like kindnet, policies are inert)')}\n`,
+  );
+  io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
+  io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
+  io.stdout.write(`try: netpol lab run test-client${lab(ctx)} -- curl -m 5 -s SERVICE\n`);
+  return 0;
+}
+
+async function down(ctx: LabContext, io: Io): Promise<number> {
+  const report = await labDown(ctx);
+  if (!report.existed && report.removedNetns.length === 0) {
+    io.stdout.write(`lab '${ctx.labId}' is not up; nothing to remove\n`);
+    return 0;
+  }
+  io.stdout.write(
+    `lab '${ctx.labId}' removed: ${report.removedNetns.length} network namespace${report.removedNetns.length === 1 ? '' : 's'}${report.agentStopped ? ', agent stopped' : ''}\n`,
+  );
+  return 0;
+}
+
+async function status(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
+  const st = await labStatus(ctx);
+  const { state, lab: lc } = st;
+  const pods = lc.cluster.pods.map((p) => ({
+    id: p.id,
+    workload: p.workload?.id ?? null,
+    ip: p.ips[0],
+    netns: state.pods[p.id]?.netns ?? null,
+    labels: p.labels,
+  }));
+  if (options.output === 'json') {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          lab: ctx.labId,
+          enforce: state.enforce,
+          agent: st.agentAlive,
+          stateDir: labStateDir(ctx),
+          pods,
+          services: lc.cluster.services.map((s) => ({ id: s.id, clusterIP: s.clusterIP ?? null })),
+          policies: lc.cluster.policies.map((p) => p.id),
+          outside: state.outside.map((o) => ({ name: o.name, ip: o.ip, netns: o.netns })),
+          missingNetns: st.missingNetns,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    const w = Math.max(10, ...pods.map((p) => p.id.length));
+    io.stdout.write(
+      `lab '${ctx.labId}' (${state.enforce ? 'enforcing' : 'NOT enforcing'} NetworkPolicy), agent ${st.agentAlive ? 'running' : 'NOT running'}, up since ${state.createdAt}\n`,
+    );
+    io.stdout.write(`${'POD'.padEnd(w)}  ${'IP'.padEnd(15)}  NETNS\n`);
+    for (const p of pods) io.stdout.write(`${p.id.padEnd(w)}  ${p.ip.padEnd(15)}  ${p.netns ?? '-'}\n`);
+    for (const s of lc.cluster.services) io.stdout.write(`service ${s.id} ${s.clusterIP ?? '(headless)'}\n`);
+    for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
+    for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
+    if (st.missingNetns.length) io.stdout.write(`missing namespaces: ${st.missingNetns.join(', ')}\n`);
+  }
+  return st.agentAlive && st.missingNetns.length === 0 ? 0 : 1;
+}
+
+async function change(
+  ctx: LabContext,
+  sub: 'apply' | 'delete',
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
+  requireState(ctx);
+  const incoming = await readObjects(options, io);
+  const before = Date.now();
+  const { cluster } = await labChange(ctx, (objects) =>
+    sub === 'apply' ? applyObjects(objects, incoming) : deleteObjects(objects, incoming),
+  );
+  for (const o of incoming) {
+    const [kind, ns, name] = o.key.split('/');
+    io.stdout.write(
+      `${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''} ${sub === 'apply' ? 'applied' : 'deleted'}\n`,
+    );
+  }
+  io.stderr.write(
+    `lab synced in ${Date.now() - before} ms: ${cluster.pods.length} pods, ${cluster.policies.length} policies\n`,
+  );
+  return 0;
+}
+
+function parseLabels(text: string | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (!text) return labels;
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq <= 0 || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
+      throw new UsageError(`--labels ${text}: expected k=v,k2=v2 with valid label keys`);
+    }
+    if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) || value.length > 63) {
+      throw new UsageError(`--labels ${text}: '${value}' is not a valid label value`);
+    }
+    labels[key] = value;
+  }
+  return labels;
+}
+
+async function runPod(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
+  const name = args[0] as string;
+  const command = (args[1] as string[]) ?? [];
+  if (command.length === 0)
+    throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
+  const namespace = (options.namespace as string) ?? 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+    throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+    throw new UsageError(`${name}: a pod name is a DNS-1123 subdomain (lowercase letters, digits, - and .)`);
+  }
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    // As kubectl run: exactly --labels, else `run: NAME`.
+    metadata: { name, namespace, labels: options.labels ? parseLabels(options.labels as string) : { run: name } },
+    spec: { containers: [{ name, image: 'netpol-lab' }] },
+  };
+  // Validate the pod as the API server would (name, labels).
+  const checked = loadCluster([{ name: '<lab run>', text: JSON.stringify(pod) }]);
+  const errors = checked.issues.filter((i) => i.severity === 'error');
+  if (errors.length)
+    throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
+  const key = objectKey('Pod', namespace, name);
+  const state = requireState(ctx);
+  if (state.objects.some((o) => o.key === key)) {
+    throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
+  }
+  const stored: StoredObject = { key, value: pod };
+  let code = 0;
+  // Ctrl-C reaches the command (same process group); this process stays to remove the pod.
+  const stay = () => {};
+  process.on('SIGINT', stay);
+  try {
+    const { cluster } = await labChange(ctx, (objects) => [...objects, stored]);
+    const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
+    if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
+    code = await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
+  } finally {
+    try {
+      await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+    } finally {
+      process.off('SIGINT', stay);
+    }
+  }
+  return code;
+}
+
+function streamsFor(io: Io) {
+  const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
+  return { inherit, stdout: (d: string) => io.stdout.write(d), stderr: (d: string) => io.stderr.write(d) };
+}
+
+async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number> {
+  const ref = args[0] as string;
+  const command = (args[1] as string[]) ?? [];
+  const state = requireState(ctx);
+  // An outside host (by name or address) can run commands too: ingress from outside.
+  const host = state.outside.find((o) => o.name === ref.toLowerCase() || o.ip === ref);
+  if (host) return execInNetns(host.netns, command, streamsFor(io));
+  const { cluster } = labCluster(state.objects);
+  const pod = findLabPod(cluster, ref);
+  if (!pod) {
+    throw new UsageError(
+      `no pod ${ref} in the lab`,
+      `pods: ${cluster.pods
+        .map((p) => p.id)
+        .slice(0, 8)
+        .join(', ')}`,
+    );
+  }
+  return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
+}
+
+function parsePorts(values: string[]): ProbePort[] {
+  return values.map((v) => {
+    const [port, proto = 'TCP'] = v.split('/');
+    const protocol = proto.toUpperCase() as Protocol;
+    if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--port ${v}: protocol must be TCP, UDP or SCTP`);
+    if (/^\d+$/.test(port)) {
+      const n = Number(port);
+      if (n < 1 || n > 65535) throw new UsageError(`--port ${v}: port must be 1-65535`);
+      return { port: n, protocol };
+    }
+    if (!/^[a-z0-9-]{1,15}$/.test(port)) throw new UsageError(`--port ${v}: expected a number or a port name`);
+    return { port, protocol };
+  });
+}
+
+async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
+  const ports = parsePorts((options.port as string[]) ?? []);
+  const timeoutMs = Number(options.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 30_000) {
+    throw new UsageError('--timeout must be 50-30000 ms');
+  }
+  const state = requireState(ctx);
+  const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
+  if (options.output === 'json') {
+    io.stdout.write(
+      `${compactRows({
+        endpoints: report.endpoints,
+        results: report.results.map((r) => ({
+          port: r.port,
+          protocol: r.protocol,
+          allowed: r.allowed,
+          expected: r.expected,
+          ...(report.enforce ? {} : { engine: r.engine }),
+          ...(r.note ? { note: r.note } : {}),
+        })),
+        enforce: report.enforce,
+        disagreements: report.disagreements,
+      })}\n`,
+    );
+  } else printProbe(report, io);
+  return report.disagreements.length > 0 ? 1 : 0;
+}
+
+function printProbe(report: ProbeReport, io: Io): void {
+  const c = colorsFor(io.stdout, io);
+  const w = Math.max(8, ...report.endpoints.map((e) => e.length));
+  const n = report.endpoints.length;
+  if (!report.enforce) {
+    io.stdout.write(
+      c.yellow('this lab does NOT enforce NetworkPolicy (--no-enforce): expected = everything allowed\n'),
+    );
+  }
+  for (const r of report.results) {
+    io.stdout.write(`\n${r.port}/${r.protocol}${r.note ? ` — ${r.note}` : ''}\n`);
+    if (r.note) continue;
+    io.stdout.write(`${''.padEnd(w + 5)}${report.endpoints.map((_, j) => String(j).padStart(3)).join('')}\n`);
+    for (let i = 0; i < n; i++) {
+      const cells = report.endpoints.map((_, j) => {
+        const o = r.allowed[i][j];
+        const e = r.expected[i][j];
+        if (o === null) return '  .';
+        const mark = o ? ' ok' : ' --';
+        if (e !== null && e !== o) return c.red(o ? ' !o' : ' !-');
+        return o ? c.green(mark) : c.dim(mark);
+      });
+      io.stdout.write(`${String(i).padStart(3)}  ${report.endpoints[i].padEnd(w)}${cells.join('')}\n`);
+    }
+  }
+  io.stdout.write(
+    `\nok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed\n`,
+  );
+  if (report.disagreements.length === 0) {
+    io.stdout.write(
+      c.green(
+        `every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`,
+      ),
+    );
+    if (!report.enforce && report.inert > 0) {
+      io.stdout.write(
+        c.yellow(
+          `${report.inert} of these connections went through although the policies deny them: nothing enforces them\n`,
+        ),
+      );
+    }
+    return;
+  }
+  io.stdout.write(
+    c.red(
+      `${report.disagreements.length} disagreement${report.disagreements.length === 1 ? '' : 's'} with the engine (!):\n`,
+    ),
+  );
+  for (const d of report.disagreements.slice(0, 50)) {
+    io.stdout.write(
+      `  ${d.from} -> ${d.to} ${d.port}/${d.protocol}: observed ${d.observed ? 'allowed' : 'denied'} (${d.detail}), engine says ${d.expected ? 'allowed' : 'denied'}\n`,
+    );
+  }
+}
+
+/** Pretty JSON with each matrix row on one line (`[true, false, null]`), as people read it. */
+function compactRows(value: { endpoints: string[]; [key: string]: unknown }): string {
+  // The endpoint list on one line, as `netpol matrix -o json` prints it.
+  const marker = '\u0000endpoints\u0000';
+  return JSON.stringify({ ...value, endpoints: marker }, null, 2)
+    .replace(JSON.stringify(marker), () => JSON.stringify(value.endpoints))
+    .replace(
+      /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
+      (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
+    );
+}

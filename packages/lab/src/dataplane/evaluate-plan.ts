@@ -1,0 +1,48 @@
+import type { Protocol } from '@netpol/core';
+import { ipv4ToNumber } from './ipv4.js';
+import type { DataplanePlan, DirectionPlan } from './plan.js';
+
+/**
+ * What the rendered filter decides for a new connection (after Service DNAT), computed on the
+ * plan in the order the nft chains run: the same pod on both ends is always allowed (hairpin);
+ * the egress check of an isolated source, then the ingress check of an isolated destination,
+ * each one lookup of (subject class, peer class) and, unless every port is allowed, of the port.
+ * Tests compare it with the engine on random clusters; real packets check the nft text.
+ */
+export function evaluatePlan(
+  plan: DataplanePlan,
+  sourceIp: string,
+  destinationIp: string,
+  protocol: Protocol,
+  port: number,
+): boolean {
+  if (sourceIp === destinationIp && plan.podIds.has(sourceIp)) return true;
+  return (
+    sideAllows(plan, plan.egress, sourceIp, destinationIp, protocol, port) &&
+    sideAllows(plan, plan.ingress, destinationIp, sourceIp, protocol, port)
+  );
+}
+
+function sideAllows(
+  plan: DataplanePlan,
+  side: DirectionPlan,
+  subjectIp: string,
+  peerIp: string,
+  protocol: Protocol,
+  port: number,
+): boolean {
+  const subject = side.subjects.get(subjectIp);
+  if (subject === undefined) return true;
+  const peer = side.podPeers.get(peerIp) ?? netPeer(side, peerIp);
+  const verdict = side.allow.get(`${subject} . ${peer}`);
+  if (verdict === undefined) return false;
+  if (verdict === 'all') return true;
+  const profile = [...plan.profiles.values()].find((p) => p.id === verdict);
+  return profile?.ranges.some((r) => r.protocol === protocol && r.first <= port && port <= r.last) ?? false;
+}
+
+function netPeer(side: DirectionPlan, ip: string): number | undefined {
+  const address = ipv4ToNumber(ip);
+  if (address === undefined) return undefined;
+  return side.netPeers.find((n) => n.range.first <= address && address <= n.range.last)?.peer;
+}

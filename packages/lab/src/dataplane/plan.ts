@@ -1,0 +1,708 @@
+import {
+  type ClusterModel,
+  compileSelector,
+  type Direction,
+  type LabelMatcher,
+  type Labels,
+  type PodModel,
+  type PortModel,
+  type Protocol,
+} from '@netpol/core';
+import { IPV4_LAST, type Ipv4Range, ipv4Cidr, ipv4ToNumber, subtractRanges } from './ipv4.js';
+import { planServices, type ServicePlan, servicesKeyOf } from './services.js';
+
+/**
+ * The dataplane plan: the cluster reduced to equivalence classes, from which the nft text is
+ * rendered. Per direction (egress of the source pod, ingress of the destination pod):
+ *
+ * - a *subject class* groups the pods a direction's check treats alike: the same isolating
+ *   policies (and, for ingress, the same numbers for the named ports those policies name,
+ *   since ingress resolves named ports on the subject);
+ * - a *peer class* groups the endpoints on the other side that every rule of that direction
+ *   treats alike: the same matching peers (selector peers by namespace and labels, ipBlock
+ *   peers by address) and, for egress, the same numbers for the named ports egress rules name.
+ *   Outside addresses are the IPv4 space cut at every ipBlock boundary; pods are /32 keys;
+ * - `allow` maps (subject class, peer class) to the port set the rules admit for that pair.
+ *
+ * A packet's verdict is then a constant number of map lookups, whatever the policy count.
+ */
+
+export type PortRange = { protocol: Protocol; first: number; last: number };
+/** Named container ports: `name/PROTOCOL` → port numbers. */
+export type NamedPorts = ReadonlyMap<string, readonly number[]>;
+
+export interface SubjectClass {
+  id: number;
+  /** Indices into `cluster.policies` of the policies isolating the pod in this direction. */
+  policies: readonly number[];
+  named: NamedPorts;
+}
+
+export interface PeerClass {
+  id: number;
+  /** Indices of the direction's peer tests that match this endpoint. */
+  tests: readonly number[];
+  named: NamedPorts;
+}
+
+export interface PeerTest {
+  kind: 'selector' | 'ipBlock';
+  /** Selector peers: a namespace name (no namespaceSelector) or a namespace matcher. */
+  namespace?: string;
+  namespaceMatch?: LabelMatcher;
+  podMatch?: LabelMatcher;
+  /** ipBlock peers: cidr minus except, IPv4 only (an IPv6 block never matches here). */
+  ranges?: readonly Ipv4Range[];
+}
+
+export interface CompiledRule {
+  peers: 'all' | readonly number[];
+  ports: 'all' | readonly PortModel[];
+}
+
+export interface DirectionPlan {
+  direction: Direction;
+  /** What only the policies and namespaces decide; shared by plans derived incrementally. */
+  context: DirectionContext;
+  /** Pod IPv4 → subject class id, for pods isolated in this direction. */
+  subjects: Map<string, number>;
+  /** Pod IPv4 → peer class id. */
+  podPeers: Map<string, number>;
+  /** The whole IPv4 space in ranges → peer class id (pods override it by address). */
+  netPeers: { range: Ipv4Range; peer: number }[];
+  /** `subject . peer` → 'all' (every port and protocol) or a port profile id. */
+  allow: Map<string, 'all' | number>;
+  /** Classes by signature; kept across incremental updates so ids stay stable. */
+  subjectClasses: Map<string, SubjectClass>;
+  peerClasses: Map<string, PeerClass>;
+}
+
+export type Profiles = Map<string, { id: number; ranges: readonly PortRange[] }>;
+
+export interface DataplanePlan {
+  /** Identifies the policies the classes were computed for (class reuse needs equal keys). */
+  policyKey: string;
+  /** Identifies the namespaces and their labels (the incremental path needs equal keys). */
+  namespaceKey: string;
+  /** Identifies the Services (the incremental path reuses Service plans when equal). */
+  servicesKey: string;
+  egress: DirectionPlan;
+  ingress: DirectionPlan;
+  /** Port profiles by their text; shared by both directions. */
+  profiles: Profiles;
+  services: ServicePlan[];
+  /** `cluster.policies[i].id` (comments only). */
+  policyIds: string[];
+  /** Pod IPv4 → pod id (comments only). */
+  podIds: Map<string, string>;
+  /** Pod IPv4 → the pod as planned (to find what changed). */
+  pods: Map<string, PodModel>;
+  /** Pods the dataplane cannot address (no IPv4 primary address, or an address taken). */
+  skippedPods: string[];
+}
+
+const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+const NO_PORTS: NamedPorts = new Map();
+
+export function policyKeyOf(cluster: ClusterModel): string {
+  // Rules and selectors are plain data (no origins), so the native stringify needs no replacer.
+  return JSON.stringify(
+    cluster.policies.map((p) => [p.namespace, p.name, p.podSelector, p.types, p.ingress, p.egress]),
+  );
+}
+
+export function namespaceKeyOf(cluster: ClusterModel): string {
+  return JSON.stringify([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels]));
+}
+
+interface AddressedPod {
+  pod: PodModel;
+  ip: string;
+  address: number;
+}
+
+/** The pods the dataplane can address: an IPv4 primary address no earlier pod has. */
+
+function addressedPods(cluster: ClusterModel): {
+  pods: AddressedPod[];
+  podIds: Map<string, string>;
+  skipped: string[];
+} {
+  const pods: AddressedPod[] = [];
+  const skipped: string[] = [];
+  const podIds = new Map<string, string>();
+  for (const pod of cluster.pods) {
+    const ip = pod.ips[0];
+    const address = ip === undefined ? undefined : ipv4ToNumber(ip);
+    if (address === undefined || podIds.has(ip)) {
+      skipped.push(pod.id);
+      continue;
+    }
+    podIds.set(ip, pod.id);
+    pods.push({ pod, ip, address });
+  }
+  return { pods, podIds, skipped };
+}
+
+/**
+ * Plan the dataplane for a cluster. With `previous` computed for the same policies, its
+ * classes, ids and port profiles are kept (even classes that lost their last member), so a
+ * label change that moves pods between existing classes changes only map elements.
+ */
+export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): DataplanePlan {
+  const policyKey = policyKeyOf(cluster);
+  const reuse = previous && previous.policyKey === policyKey ? previous : undefined;
+  const { pods, podIds, skipped } = addressedPods(cluster);
+  const profiles: Profiles = new Map(reuse?.profiles ?? []);
+  const groups = groupPods(pods.map((p) => p.pod));
+  const egress = planDirection(cluster, 'egress', pods, groups, profiles, reuse?.egress);
+  const ingress = planDirection(cluster, 'ingress', pods, groups, profiles, reuse?.ingress);
+  return {
+    policyKey,
+    namespaceKey: namespaceKeyOf(cluster),
+    servicesKey: servicesKeyOf(cluster),
+    egress,
+    ingress,
+    profiles,
+    services: planServices(cluster, new Set(pods.map((p) => p.pod))),
+    policyIds: cluster.policies.map((p) => p.id),
+    podIds,
+    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    skippedPods: skipped,
+  };
+}
+
+/**
+ * Plan `next` from `previous` touching only the pods that changed, when nothing else the
+ * classes depend on did (same policies, same namespaces and labels); undefined otherwise.
+ * The result equals `planDataplane(next, previous)` element for element (tests check it), at
+ * a cost that grows with the changed pods, not the cluster.
+ */
+export function planPodChanges(
+  previous: DataplanePlan,
+  next: ClusterModel,
+): { plan: DataplanePlan; touched: Set<string> } | undefined {
+  if (namespaceKeyOf(next) !== previous.namespaceKey || policyKeyOf(next) !== previous.policyKey) return undefined;
+  const { pods, podIds, skipped } = addressedPods(next);
+  const changed: AddressedPod[] = [];
+  const removedIps = new Set(previous.pods.keys());
+  for (const p of pods) {
+    removedIps.delete(p.ip);
+    const old = previous.pods.get(p.ip);
+    if (!old || !samePodForDataplane(old, p.pod)) changed.push(p);
+  }
+  const profiles: Profiles = new Map(previous.profiles);
+  const egress = updateDirection(previous.egress, changed, removedIps, profiles);
+  const ingress = updateDirection(previous.ingress, changed, removedIps, profiles);
+  // Services keep their plans unless a changed pod is in their namespace (or they changed).
+  const servicesKey = servicesKeyOf(next);
+  const namespaces = new Set<string>();
+  for (const p of changed) namespaces.add(p.pod.namespace);
+  for (const ip of removedIps) namespaces.add(previous.pods.get(ip)?.namespace ?? '');
+  for (const p of changed) {
+    const old = previous.pods.get(p.ip);
+    if (old) namespaces.add(old.namespace);
+  }
+  const reuse = servicesKey === previous.servicesKey ? { previous: previous.services, namespaces } : undefined;
+  const plan: DataplanePlan = {
+    ...previous,
+    servicesKey,
+    egress,
+    ingress,
+    profiles,
+    services: planServices(next, new Set(pods.map((p) => p.pod)), reuse),
+    policyIds: next.policies.map((p) => p.id),
+    podIds,
+    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    skippedPods: skipped,
+  };
+  return { plan, touched: new Set([...removedIps, ...changed.map((p) => p.ip)]) };
+}
+
+function samePodForDataplane(a: PodModel, b: PodModel): boolean {
+  if (a.id !== b.id || a.namespace !== b.namespace) return false;
+  if (a.labels !== b.labels) {
+    const ka = Object.keys(a.labels);
+    if (ka.length !== Object.keys(b.labels).length || ka.some((k) => a.labels[k] !== b.labels[k])) return false;
+  }
+  if (a.ports === b.ports) return true;
+  return (
+    a.ports.length === b.ports.length &&
+    a.ports.every(
+      (p, i) => p.name === b.ports[i].name && p.port === b.ports[i].port && p.protocol === b.ports[i].protocol,
+    )
+  );
+}
+
+interface PodGroup {
+  key: string;
+  namespace: string;
+  labels: Labels;
+}
+
+function labelKeyOf(labels: Labels): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Pods with the same namespace and labels match the same selectors. */
+function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<PodModel, PodGroup> } {
+  const byKey = new Map<string, PodGroup>();
+  const byPod = new Map<PodModel, PodGroup>();
+  const labelKeys = new Map<Labels, string>();
+  for (const pod of pods) {
+    let labelKey = labelKeys.get(pod.labels);
+    if (labelKey === undefined) {
+      labelKey = labelKeyOf(pod.labels);
+      labelKeys.set(pod.labels, labelKey);
+    }
+    const key = `${pod.namespace}\0${labelKey}`;
+    let group = byKey.get(key);
+    if (!group) {
+      group = { key, namespace: pod.namespace, labels: pod.labels };
+      byKey.set(key, group);
+    }
+    byPod.set(pod, group);
+  }
+  return { all: [...byKey.values()], byPod };
+}
+
+/**
+ * What a direction's checks are made of, decided by the policies and namespaces alone: the
+ * peer tests, the compiled rules, the ipBlock segments, and caches keyed by content (groups,
+ * port profiles of rule lists), so plans derived from one another can share it.
+ */
+export interface DirectionContext {
+  direction: Direction;
+  tests: PeerTest[];
+  rulesByPolicy: (readonly CompiledRule[])[];
+  ruleIds: Map<CompiledRule, number>;
+  /** Named ports the direction's rules name (`name/PROTOCOL`). */
+  namedRefs: Set<string>;
+  /** Segment starts (the last entry is 2^32) and each segment's ipBlock tests. */
+  starts: number[];
+  segmentTests: number[][];
+  /** The direction's policies per namespace, in index order. */
+  policiesByNs: Map<string, { index: number; select: LabelMatcher }[]>;
+  nsLabels: Map<string, Labels>;
+  /** Group key (namespace and labels) → its selector tests and isolating policies. */
+  groups: Map<string, { tests: number[]; policies?: number[] }>;
+  /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
+  profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
+}
+
+function buildContext(cluster: ClusterModel, direction: Direction): DirectionContext {
+  // Peer tests, deduplicated; rules refer to them by index.
+  const tests: PeerTest[] = [];
+  const testIndex = new Map<string, number>();
+  const testOf = (key: string, make: () => PeerTest) => {
+    let index = testIndex.get(key);
+    if (index === undefined) {
+      index = tests.length;
+      tests.push(make());
+      testIndex.set(key, index);
+    }
+    return index;
+  };
+  const rulesByPolicy: (readonly CompiledRule[])[] = [];
+  const namedRefs = new Set<string>();
+  const policiesByNs = new Map<string, { index: number; select: LabelMatcher }[]>();
+  cluster.policies.forEach((policy, policyIndex) => {
+    if (!policy.types[direction]) return;
+    const list = policiesByNs.get(policy.namespace) ?? [];
+    list.push({ index: policyIndex, select: compileSelector(policy.podSelector) });
+    policiesByNs.set(policy.namespace, list);
+    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+    rulesByPolicy[policyIndex] = rules.map((rule) => {
+      if (rule.ports !== 'all') {
+        for (const p of rule.ports) if (typeof p.port === 'string') namedRefs.add(`${p.port}/${p.protocol}`);
+      }
+      const peers =
+        rule.peers === 'all'
+          ? ('all' as const)
+          : rule.peers.map((peer) => {
+              if (peer.kind === 'ipBlock') {
+                const except = [...peer.except].sort();
+                return testOf(`ip|${peer.cidr}|${except.join(',')}`, () => {
+                  const base = ipv4Cidr(peer.cidr);
+                  const holes = except.map(ipv4Cidr).filter((r): r is Ipv4Range => r !== undefined);
+                  return { kind: 'ipBlock', ranges: base ? subtractRanges(base, holes) : [] };
+                });
+              }
+              const ns = peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `=${policy.namespace}`;
+              const pod = peer.podSelector ? JSON.stringify(peer.podSelector) : '*';
+              return testOf(`sel|${ns}|${pod}`, () => ({
+                kind: 'selector',
+                namespace: peer.namespaceSelector ? undefined : policy.namespace,
+                namespaceMatch: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
+                podMatch: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
+              }));
+            });
+      return { peers, ports: rule.ports };
+    });
+  });
+  const ruleIds = new Map<CompiledRule, number>();
+  rulesByPolicy.flat().forEach((rule, i) => ruleIds.set(rule, i));
+
+  // The IPv4 space cut at every ipBlock boundary; each segment knows its ipBlock tests.
+  const cuts = new Set<number>([0, IPV4_LAST + 1]);
+  for (const test of tests) for (const r of test.ranges ?? []) cuts.add(r.first).add(r.last + 1);
+  const starts = [...cuts].sort((a, b) => a - b);
+  const segmentTests: number[][] = starts.slice(0, -1).map(() => []);
+  const context: DirectionContext = {
+    direction,
+    tests,
+    rulesByPolicy,
+    ruleIds,
+    namedRefs,
+    starts,
+    segmentTests,
+    policiesByNs,
+    nsLabels: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
+    groups: new Map(),
+    profileMemo: new Map(),
+  };
+  tests.forEach((test, index) => {
+    for (const r of test.ranges ?? []) {
+      for (let s = segmentOf(context, r.first); s < starts.length - 1 && starts[s] <= r.last; s++) {
+        segmentTests[s].push(index);
+      }
+    }
+  });
+  return context;
+}
+
+function segmentOf(context: DirectionContext, address: number): number {
+  const starts = context.starts;
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= address) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Selector tests and isolating policies of a group not seen before (one group at a time). */
+function groupInfo(context: DirectionContext, namespace: string, labels: Labels, key: string) {
+  let info = context.groups.get(key);
+  if (info) return info;
+  const nsLabels = context.nsLabels.get(namespace) ?? {};
+  const tests: number[] = [];
+  context.tests.forEach((test, index) => {
+    if (test.kind !== 'selector') return;
+    if (test.namespace !== undefined ? test.namespace !== namespace : !test.namespaceMatch?.(nsLabels)) return;
+    if (!test.podMatch || test.podMatch(labels)) tests.push(index);
+  });
+  const policies = (context.policiesByNs.get(namespace) ?? []).filter((p) => p.select(labels)).map((p) => p.index);
+  info = { tests, policies: policies.length > 0 ? policies : undefined };
+  context.groups.set(key, info);
+  return info;
+}
+
+/** Class tables with id counters; a copy of a previous plan's when reusing. */
+class ClassTables {
+  readonly subjects: Map<string, SubjectClass>;
+  readonly peers: Map<string, PeerClass>;
+  private nextSubject: number;
+  private nextPeer: number;
+  readonly newSubjects: SubjectClass[] = [];
+  readonly newPeers: PeerClass[] = [];
+
+  constructor(reuse?: DirectionPlan) {
+    this.subjects = new Map(reuse?.subjectClasses ?? []);
+    this.peers = new Map(reuse?.peerClasses ?? []);
+    this.nextSubject = 1;
+    for (const c of this.subjects.values()) this.nextSubject = Math.max(this.nextSubject, c.id + 1);
+    this.nextPeer = 1;
+    for (const c of this.peers.values()) this.nextPeer = Math.max(this.nextPeer, c.id + 1);
+  }
+
+  subject(policies: readonly number[], named: NamedPorts): number {
+    const key = `${policies.join(',')}|${namedKey(named)}`;
+    let c = this.subjects.get(key);
+    if (!c) {
+      c = { id: this.nextSubject++, policies, named };
+      this.subjects.set(key, c);
+      this.newSubjects.push(c);
+    }
+    return c.id;
+  }
+
+  peer(tests: readonly number[], named: NamedPorts): number {
+    const key = `${tests.join(',')}|${namedKey(named)}`;
+    let c = this.peers.get(key);
+    if (!c) {
+      c = { id: this.nextPeer++, tests, named };
+      this.peers.set(key, c);
+      this.newPeers.push(c);
+    }
+    return c.id;
+  }
+}
+
+/** A pod's classes in one direction (its group's tests and policies are cached by content). */
+function classifyPod(
+  context: DirectionContext,
+  tables: ClassTables,
+  pod: PodModel,
+  address: number,
+  groupKey: string,
+): { subject?: number; peer: number } {
+  const info = groupInfo(context, pod.namespace, pod.labels, groupKey);
+  const segment = segmentOf(context, address);
+  const named = context.namedRefs.size > 0 ? namedPortsOf(pod, context.namedRefs) : NO_PORTS;
+  const blockTests = context.segmentTests[segment];
+  const peerTests = blockTests.length === 0 ? info.tests : [...info.tests, ...blockTests].sort((a, b) => a - b);
+  return {
+    subject: info.policies
+      ? tables.subject(info.policies, context.direction === 'ingress' ? named : NO_PORTS)
+      : undefined,
+    peer: tables.peer(peerTests, context.direction === 'egress' ? named : NO_PORTS),
+  };
+}
+
+function planDirection(
+  cluster: ClusterModel,
+  direction: Direction,
+  pods: readonly AddressedPod[],
+  groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
+  profiles: Profiles,
+  reuse: DirectionPlan | undefined,
+): DirectionPlan {
+  const context = buildContext(cluster, direction);
+  const { tests, policiesByNs } = context;
+
+  // Fill the group cache in bulk: selector tests namespace by namespace (most tests name one).
+  const groupsByNs = new Map<string, PodGroup[]>();
+  for (const g of groups.all) {
+    const list = groupsByNs.get(g.namespace) ?? [];
+    list.push(g);
+    groupsByNs.set(g.namespace, list);
+    context.groups.set(g.key, { tests: [] });
+  }
+  tests.forEach((test, index) => {
+    if (test.kind !== 'selector') return;
+    const namespaces =
+      test.namespace !== undefined
+        ? [test.namespace]
+        : [...cluster.namespaces.values()].filter((ns) => test.namespaceMatch?.(ns.labels)).map((ns) => ns.name);
+    for (const ns of namespaces) {
+      for (const g of groupsByNs.get(ns) ?? []) {
+        if (!test.podMatch || test.podMatch(g.labels)) context.groups.get(g.key)?.tests.push(index);
+      }
+    }
+  });
+  for (const [ns, policies] of policiesByNs) {
+    for (const g of groupsByNs.get(ns) ?? []) {
+      const selecting = policies.filter((p) => p.select(g.labels)).map((p) => p.index);
+      const info = context.groups.get(g.key);
+      if (info && selecting.length > 0) info.policies = selecting;
+    }
+  }
+
+  const tables = new ClassTables(reuse);
+  const netPeers: { range: Ipv4Range; peer: number }[] = [];
+  for (let s = 0; s < context.starts.length - 1; s++) {
+    const peer = tables.peer(context.segmentTests[s], NO_PORTS);
+    const last = netPeers[netPeers.length - 1];
+    if (last && last.peer === peer) last.range = { first: last.range.first, last: context.starts[s + 1] - 1 };
+    else netPeers.push({ range: { first: context.starts[s], last: context.starts[s + 1] - 1 }, peer });
+  }
+
+  // Pods with the same group, container ports and ipBlock segment get the same classes
+  // (workload replicas share their labels and ports objects, so this is mostly cache hits).
+  const subjects = new Map<string, number>();
+  const podPeers = new Map<string, number>();
+  const portsIds = new Map<readonly unknown[], number>();
+  const cache = new Map<string, { subject?: number; peer: number }>();
+  for (const { pod, ip, address } of pods) {
+    const group = groups.byPod.get(pod) as PodGroup;
+    let portsId = portsIds.get(pod.ports);
+    if (portsId === undefined) {
+      portsId = portsIds.size;
+      portsIds.set(pod.ports, portsId);
+    }
+    const cacheKey = `${group.key}\0${portsId}\0${segmentOf(context, address)}`;
+    let classes = cache.get(cacheKey);
+    if (!classes) {
+      classes = classifyPod(context, tables, pod, address, group.key);
+      cache.set(cacheKey, classes);
+    }
+    if (classes.subject !== undefined) subjects.set(ip, classes.subject);
+    podPeers.set(ip, classes.peer);
+  }
+
+  // Allowed ports per (subject class, peer class): each rule adds itself to the peer classes
+  // its peers match, then each pair's rule list becomes a port profile.
+  const peersByTest: PeerClass[][] = tests.map(() => []);
+  const allPeers = [...tables.peers.values()];
+  for (const c of allPeers) for (const t of c.tests) peersByTest[t]?.push(c);
+  const rulePeers = new Map<CompiledRule, readonly PeerClass[]>();
+  const allow = new Map<string, 'all' | number>();
+  for (const subject of tables.subjects.values()) {
+    const admitted = new Map<PeerClass, CompiledRule[]>();
+    for (const policyIndex of subject.policies) {
+      for (const rule of context.rulesByPolicy[policyIndex] ?? []) {
+        let targets = rulePeers.get(rule);
+        if (!targets) {
+          targets = rule.peers === 'all' ? allPeers : [...new Set(rule.peers.flatMap((t) => peersByTest[t] ?? []))];
+          rulePeers.set(rule, targets);
+        }
+        for (const peer of targets) {
+          const list = admitted.get(peer);
+          if (list) list.push(rule);
+          else admitted.set(peer, [rule]);
+        }
+      }
+    }
+    for (const [peer, rules] of admitted) {
+      const verdict = verdictOf(context, profiles, rules, subject, peer);
+      if (verdict !== undefined) allow.set(`${subject.id} . ${peer.id}`, verdict);
+    }
+  }
+  return {
+    direction,
+    context,
+    subjects,
+    podPeers,
+    netPeers,
+    allow,
+    subjectClasses: tables.subjects,
+    peerClasses: tables.peers,
+  };
+}
+
+/** `previous` with the changed and removed pods reclassified; the context is shared. */
+function updateDirection(
+  previous: DirectionPlan,
+  changed: readonly AddressedPod[],
+  removedIps: ReadonlySet<string>,
+  profiles: Profiles,
+): DirectionPlan {
+  const context = previous.context;
+  const tables = new ClassTables(previous);
+  const subjects = new Map(previous.subjects);
+  const podPeers = new Map(previous.podPeers);
+  const allow = new Map(previous.allow);
+  for (const ip of removedIps) {
+    subjects.delete(ip);
+    podPeers.delete(ip);
+  }
+  for (const { pod, ip, address } of changed) {
+    const classes = classifyPod(context, tables, pod, address, `${pod.namespace}\0${labelKeyOf(pod.labels)}`);
+    if (classes.subject !== undefined) subjects.set(ip, classes.subject);
+    else subjects.delete(ip);
+    podPeers.set(ip, classes.peer);
+  }
+  // Pairs of new classes: new subjects against every peer, new peers against old subjects.
+  const pair = (subject: SubjectClass, peer: PeerClass) => {
+    const rules: CompiledRule[] = [];
+    for (const policyIndex of subject.policies) {
+      for (const rule of context.rulesByPolicy[policyIndex] ?? []) {
+        if (rule.peers === 'all' || rule.peers.some((t) => peer.tests.includes(t))) rules.push(rule);
+      }
+    }
+    if (rules.length === 0) return;
+    const verdict = verdictOf(context, profiles, rules, subject, peer);
+    if (verdict !== undefined) allow.set(`${subject.id} . ${peer.id}`, verdict);
+  };
+  const fresh = new Set(tables.newSubjects);
+  for (const subject of tables.newSubjects) for (const peer of tables.peers.values()) pair(subject, peer);
+  for (const peer of tables.newPeers) {
+    for (const subject of tables.subjects.values()) if (!fresh.has(subject)) pair(subject, peer);
+  }
+  return {
+    ...previous,
+    subjects,
+    podPeers,
+    allow,
+    subjectClasses: tables.subjects,
+    peerClasses: tables.peers,
+  };
+}
+
+/** The verdict of the rules admitting a pair: 'all', a port profile id, or none. */
+function verdictOf(
+  context: DirectionContext,
+  profiles: Profiles,
+  rules: readonly CompiledRule[],
+  subject: SubjectClass,
+  peer: PeerClass,
+): 'all' | number | undefined {
+  // Named ports resolve on the destination: the subject for ingress, the peer for egress.
+  const holder = context.direction === 'ingress' ? subject : peer;
+  const named = rules.some((r) => r.ports !== 'all' && r.ports.some((p) => typeof p.port === 'string'));
+  const memoKey = `${rules.map((r) => context.ruleIds.get(r)).join(',')}|${named ? namedKey(holder.named) : ''}`;
+  let memo = context.profileMemo.get(memoKey);
+  if (!context.profileMemo.has(memoKey)) {
+    memo = portsOf(rules, holder.named);
+    context.profileMemo.set(memoKey, memo);
+  }
+  if (memo === undefined || memo === 'all') return memo;
+  let profile = profiles.get(memo.key);
+  if (!profile) {
+    // Profiles are never dropped (reuse copies them all), so ids are 1..size.
+    profile = { id: profiles.size + 1, ranges: memo.ranges };
+    profiles.set(memo.key, profile);
+  }
+  return profile.id;
+}
+
+/** The ports of the rules admitting a pair, merged; 'all' or undefined (none). */
+function portsOf(
+  rules: readonly CompiledRule[],
+  named: NamedPorts,
+): { key: string; ranges: PortRange[] } | 'all' | undefined {
+  const ports: PortRange[] = [];
+  for (const rule of rules) {
+    if (rule.ports === 'all') return 'all';
+    for (const p of rule.ports) ports.push(...portRanges(p, named));
+  }
+  if (ports.length === 0) return undefined;
+  const ranges = mergeRanges(ports);
+  return { key: ranges.map((r) => `${r.protocol}:${r.first}-${r.last}`).join(','), ranges };
+}
+
+function namedPortsOf(pod: PodModel, refs: ReadonlySet<string>): NamedPorts {
+  const out = new Map<string, number[]>();
+  for (const p of pod.ports) {
+    if (p.name === undefined) continue;
+    const key = `${p.name}/${p.protocol}`;
+    if (!refs.has(key)) continue;
+    const list = out.get(key) ?? [];
+    if (!list.includes(p.port)) list.push(p.port);
+    out.set(key, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
+function namedKey(named: NamedPorts): string {
+  return [...named.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v.join('+')}`)
+    .join(';');
+}
+
+/** A rule port as ranges; a named port resolves on the destination pod (`named`). */
+function portRanges(port: PortModel, named: NamedPorts): PortRange[] {
+  const protocol = port.protocol;
+  if (port.port === undefined) return [{ protocol, first: 0, last: 65535 }];
+  if (typeof port.port === 'number') return [{ protocol, first: port.port, last: port.endPort ?? port.port }];
+  return (named.get(`${port.port}/${protocol}`) ?? []).map((n) => ({ protocol, first: n, last: n }));
+}
+
+function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
+  const sorted = [...ranges].sort(
+    (a, b) => PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.first - b.first,
+  );
+  const out: PortRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.protocol === r.protocol && r.first <= last.last + 1) {
+      last.last = Math.max(last.last, r.last);
+    } else out.push({ ...r });
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import type { ClusterModel } from '@netpol/core';
+import { type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
+import {
+  allowVerdict,
+  PORT_SET_TYPE,
+  profileEntries,
+  profileRules,
+  quote,
+  type RenderOptions,
+  renderRuleset,
+  serviceChainName,
+  serviceKey,
+  serviceRule,
+} from './render.js';
+
+export type UpdateMode = 'none' | 'elements' | 'full';
+
+export interface PlannedUpdate {
+  mode: UpdateMode;
+  /** The nft script to run (empty for 'none'). */
+  script: string;
+  /** The plan the kernel holds once the script ran. */
+  plan: DataplanePlan;
+  /** Element, chain and set commands in the script ('elements' mode), 0 otherwise. */
+  changes: number;
+}
+
+/**
+ * The cheapest correct change from the ruleset of `previous` to one enforcing `next`. When only
+ * pods changed (same policies and namespaces), only those pods are reclassified and only their
+ * elements compared. Otherwise, when the policies are unchanged, `next` is planned on `previous`'s classes (same ids); if the skeleton
+ * (everything but pod-keyed elements, Service chains and port profiles) renders the same, the
+ * update is one transaction of element deletions and additions, new or rewritten Service
+ * chains and new port profiles. Otherwise it is the full ruleset, planned afresh.
+ */
+export function planUpdate(previous: DataplanePlan, next: ClusterModel, options: RenderOptions): PlannedUpdate {
+  // Only pods changed: reclassify those, compare just their elements.
+  const pods = planPodChanges(previous, next);
+  if (pods) {
+    const script = diffScript(previous, pods.plan, options, pods.touched);
+    if (script !== undefined) {
+      if (script.length === 0) return { mode: 'none', script: '', plan: pods.plan, changes: 0 };
+      return { mode: 'elements', script: `${script.join('\n')}\n`, plan: pods.plan, changes: script.length };
+    }
+  }
+  const reused = planDataplane(next, previous);
+  if (
+    reused.policyKey === previous.policyKey &&
+    renderRuleset(previous, options, true) === renderRuleset(reused, options, true)
+  ) {
+    const script = diffScript(previous, reused, options);
+    if (script !== undefined) {
+      if (script.length === 0) return { mode: 'none', script: '', plan: reused, changes: 0 };
+      return { mode: 'elements', script: `${script.join('\n')}\n`, plan: reused, changes: script.length };
+    }
+  }
+  const fresh = planDataplane(next);
+  return { mode: 'full', script: renderRuleset(fresh, options), plan: fresh, changes: 0 };
+}
+
+/**
+ * nft commands taking the kernel from `previous`'s ruleset to `next`'s when both share the
+ * skeleton, or undefined when commands cannot say it. With `touched`, only those pod IPs can
+ * differ in the pod-keyed maps (the incremental planner says which).
+ */
+export function diffScript(
+  previous: DataplanePlan,
+  next: DataplanePlan,
+  options: RenderOptions,
+  touched?: ReadonlySet<string>,
+): string[] | undefined {
+  const t = `inet ${options.table}`;
+  const head: string[] = [];
+  const deletes: string[] = [];
+  const adds: string[] = [];
+  const tail: string[] = [];
+  const elements = (name: string, del: string[], add: string[]) => {
+    if (del.length > 0) deletes.push(`delete element ${t} ${name} { ${del.join(', ')} }`);
+    if (add.length > 0) adds.push(`add element ${t} ${name} { ${add.join(', ')} }`);
+  };
+  /** Element changes between two key → value maps over `keys` ('' values: a set). */
+  const compare = <V>(
+    name: string,
+    was: ReadonlyMap<string, V>,
+    now: ReadonlyMap<string, V>,
+    text: (v: V) => string,
+    keys?: Iterable<string>,
+  ) => {
+    const del: string[] = [];
+    const add: string[] = [];
+    const one = (key: string) => {
+      const a = was.get(key);
+      const b = now.get(key);
+      if (a === b) return;
+      if (a !== undefined) del.push(key);
+      if (b !== undefined) {
+        const v = text(b);
+        add.push(v === '' ? key : `${key} : ${v}`);
+      }
+    };
+    if (keys) for (const key of keys) one(key);
+    else {
+      for (const key of was.keys()) one(key);
+      for (const key of now.keys()) if (!was.has(key)) one(key);
+    }
+    elements(name, del, add);
+  };
+
+  if (options.enforce) {
+    // Port profiles are only ever added while the policies stay (their ids are reused).
+    for (const [key, p] of previous.profiles) if (next.profiles.get(key)?.id !== p.id) return undefined;
+    for (const [key, p] of next.profiles) {
+      if (previous.profiles.has(key)) continue;
+      head.push(
+        `add set ${t} ports_${p.id} { ${PORT_SET_TYPE} elements = { ${profileEntries(p.ranges).join(', ')} }; }`,
+      );
+      head.push(`add chain ${t} allow_ports_${p.id}`);
+      for (const rule of profileRules(p.id)) head.push(`add rule ${t} allow_ports_${p.id} ${rule}`);
+    }
+  }
+
+  // Services: new chains first (new elements jump to them), removed chains last.
+  const before = new Map(previous.services.map((s) => [serviceChainName(s), s]));
+  const after = new Map(next.services.map((s) => [serviceChainName(s), s]));
+  const serviceDel: string[] = [];
+  const serviceAdd: string[] = [];
+  for (const [name, s] of after) {
+    const old = before.get(name);
+    if (old === s) continue;
+    const rule = serviceRule(s);
+    if (old) {
+      if (old.name !== s.name) return undefined; // the chain comment would be stale
+      if (serviceRule(old) === rule) continue;
+      head.push(`flush chain ${t} ${name}`, `add rule ${t} ${name} ${rule}`);
+    } else {
+      head.push(`add chain ${t} ${name} { comment ${quote(s.name)}; }`, `add rule ${t} ${name} ${rule}`);
+      serviceAdd.push(`${serviceKey(s)} : goto ${name}`);
+    }
+  }
+  for (const [name, s] of before) {
+    if (after.has(name)) continue;
+    serviceDel.push(serviceKey(s));
+    tail.push(`delete chain ${t} ${name}`);
+  }
+  elements('services', serviceDel, serviceAdd);
+  const hairpin = (plan: DataplanePlan) => {
+    const out = new Map<string, string>();
+    for (const s of plan.services) for (const e of s.endpoints) out.set(`${e.ip} . ${e.ip}`, '');
+    return out;
+  };
+  compare('hairpin', hairpin(previous), hairpin(next), (v) => v);
+
+  if (options.enforce) {
+    for (const d of ['egress', 'ingress'] as const) {
+      compare(`${d}_subject`, previous[d].subjects, next[d].subjects, String, touched);
+      compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, touched);
+      compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict);
+    }
+  }
+  return [...head, ...deletes, ...adds, ...tail];
+}

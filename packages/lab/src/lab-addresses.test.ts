@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clusterAddressErrors, fixAddresses, isLabPodAddress } from './lab-addresses.js';
+import { labCluster, objectKey } from './lab-cluster.js';
+import type { StoredObject } from './lab-state.js';
+
+const pod = (name: string, podIP?: string): StoredObject => ({
+  key: objectKey('Pod', 'default', name),
+  value: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+    ...(podIP ? { status: { podIP, podIPs: [{ ip: podIP }] } } : {}),
+  },
+});
+const service = (name: string, clusterIP: string): StoredObject => ({
+  key: objectKey('Service', 'default', name),
+  value: {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { clusterIP, ports: [{ port: 80 }] },
+  },
+});
+
+describe('lab addresses', () => {
+  const rows: [string, string, boolean][] = [
+    ['pod range', '198.18.7.7', true],
+    ['service range is in the /15 too', '198.19.7.7', true],
+    ['the node’s /24 is reserved', '198.18.0.9', false],
+    ['a real cluster address', '10.1.2.3', false],
+    ['not an address', 'x', false],
+  ];
+  for (const [name, ip, ok] of rows) it(name, () => assert.equal(isLabPodAddress(ip), ok));
+
+  it('refuses pod addresses outside the lab, unless re-addressing', () => {
+    const refused = fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5')], false);
+    assert.equal(refused.errors.length, 1);
+    assert.match(refused.errors[0], /default\/a/);
+    const fixed = fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5')], true);
+    assert.deepEqual(fixed.errors, []);
+    assert.equal(fixed.notes.length, 1);
+    const { cluster } = labCluster(fixed.objects);
+    assert.ok(isLabPodAddress(cluster.pods.find((p) => p.id === 'default/a')!.ips[0]));
+    assert.equal(cluster.pods.find((p) => p.id === 'default/b')!.ips[0], '198.18.5.5');
+  });
+
+  it('re-assigns ClusterIPs outside the lab, keeps headless and in-range ones', () => {
+    const fixed = fixAddresses([service('a', '10.96.0.1'), service('b', 'None'), service('c', '198.19.9.9')], false);
+    assert.deepEqual(fixed.errors, []);
+    assert.equal(fixed.notes.length, 1);
+    const { cluster } = labCluster(fixed.objects);
+    const ips = Object.fromEntries(cluster.services.map((s) => [s.name, s.clusterIP]));
+    assert.ok(ips.a?.startsWith('198.19.'));
+    assert.equal(ips.b, undefined);
+    assert.equal(ips.c, '198.19.9.9');
+  });
+
+  it('reports two pods with one address', () => {
+    const { cluster } = labCluster([pod('a', '198.18.5.5'), pod('b', '198.18.5.5')]);
+    assert.equal(clusterAddressErrors(cluster).length, 1);
+  });
+});

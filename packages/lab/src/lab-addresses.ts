@@ -1,0 +1,94 @@
+import { type Cidr, type ClusterModel, cidrContainsIp, parseCidr, parseIp } from '@netpol/core';
+import type { StoredObject } from './lab-state.js';
+
+/**
+ * The lab only ever uses addresses reserved for testing (COMMON.md): pods and Services in
+ * 198.18.0.0/15 (198.18.0.0/24 is the node's), outside hosts in 203.0.113.0/24. Manifests
+ * from a real cluster carry other addresses (`status.podIP` 10.x, `clusterIP` 10.96.x):
+ * ClusterIPs are simply re-assigned (policies never see them); pod addresses are refused
+ * unless the user asks to re-address them, because ipBlock rules may depend on them.
+ */
+const LAB_RANGE = parseCidr('198.18.0.0/15') as Cidr;
+const INFRA_RANGE = parseCidr('198.18.0.0/24') as Cidr;
+
+export function isLabPodAddress(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && cidrContainsIp(LAB_RANGE, parsed) && !cidrContainsIp(INFRA_RANGE, parsed);
+}
+
+const OUTSIDE_RANGE = parseCidr('203.0.113.0/24') as Cidr;
+
+/** Where lab traffic may go: pods and Services, or the outside hosts' range. */
+export function isLabAddress(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && (cidrContainsIp(LAB_RANGE, parsed) || cidrContainsIp(OUTSIDE_RANGE, parsed));
+}
+
+/** An outside host address: in 203.0.113.0/24, not its network or broadcast address. */
+export function isOutsideHostAddress(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && cidrContainsIp(OUTSIDE_RANGE, parsed) && !/\.(0|255)$/.test(ip);
+}
+
+export interface AddressFix {
+  objects: StoredObject[];
+  /** What was re-addressed (printed as notes). */
+  notes: string[];
+  /** Pod addresses the lab will not use (without `readdress`). */
+  errors: string[];
+}
+
+export function fixAddresses(objects: readonly StoredObject[], readdress: boolean): AddressFix {
+  const notes: string[] = [];
+  const errors: string[] = [];
+  const out = objects.map((o) => {
+    const kind = o.value.kind;
+    const meta = (o.value.metadata ?? {}) as { name?: string; namespace?: string };
+    const id = `${meta.namespace ?? 'default'}/${meta.name ?? ''}`;
+    if (kind === 'Pod') {
+      const status = o.value.status as { podIP?: unknown; podIPs?: { ip?: unknown }[] } | undefined;
+      const ips = [status?.podIP, ...(Array.isArray(status?.podIPs) ? status.podIPs.map((p) => p?.ip) : [])].filter(
+        (ip): ip is string => typeof ip === 'string' && ip !== '',
+      );
+      const outside = ips.filter((ip) => !isLabPodAddress(ip));
+      if (outside.length === 0) return o;
+      if (!readdress) {
+        errors.push(`Pod ${id}: status.podIP ${outside[0]} is outside the lab's pod range 198.18.0.0/15`);
+        return o;
+      }
+      const value = structuredClone(o.value);
+      delete (value.status as Record<string, unknown>).podIP;
+      delete (value.status as Record<string, unknown>).podIPs;
+      notes.push(`Pod ${id}: ${outside[0]} replaced by a lab address (--readdress)`);
+      return { ...o, value };
+    }
+    if (kind === 'Service') {
+      const spec = (o.value.spec ?? {}) as { clusterIP?: unknown; clusterIPs?: unknown };
+      const ip = typeof spec.clusterIP === 'string' ? spec.clusterIP : undefined;
+      if (!ip || ip === 'None' || isLabPodAddress(ip)) return o;
+      if (!parseIp(ip)) return o;
+      const value = structuredClone(o.value);
+      const vspec = value.spec as Record<string, unknown>;
+      delete vspec.clusterIP;
+      delete vspec.clusterIPs;
+      notes.push(`Service ${id}: clusterIP ${ip} is outside 198.18.0.0/15; the lab assigns one`);
+      return { ...o, value };
+    }
+    return o;
+  });
+  return { objects: out, notes, errors };
+}
+
+/** Problems that would break the lab's routing: two pods with one address. */
+export function clusterAddressErrors(cluster: ClusterModel): string[] {
+  const errors: string[] = [];
+  const owner = new Map<string, string>();
+  for (const pod of cluster.pods) {
+    const ip = pod.ips[0];
+    if (!isLabPodAddress(ip)) errors.push(`Pod ${pod.id}: address ${ip} is outside the lab's pod range 198.18.0.0/15`);
+    const other = owner.get(ip);
+    if (other) errors.push(`Pods ${other} and ${pod.id} have the same address ${ip}`);
+    else owner.set(ip, pod.id);
+  }
+  return errors;
+}

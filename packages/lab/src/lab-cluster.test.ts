@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyObjects, deleteObjects, labCluster, objectKey } from './lab-cluster.js';
+import type { StoredObject } from './lab-state.js';
+
+const pod = (ns: string, name: string, labels: Record<string, string> = {}): StoredObject => ({
+  key: objectKey('Pod', ns, name),
+  value: {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: 'c', image: 'x' }] },
+  },
+});
+const namespace = (name: string): StoredObject => ({
+  key: objectKey('Namespace', undefined, name),
+  value: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+});
+
+describe('lab objects', () => {
+  it('apply replaces by kind/namespace/name and appends new ones', () => {
+    const out = applyObjects([pod('a', 'x', { v: '1' }), pod('a', 'y')], [pod('a', 'x', { v: '2' }), pod('b', 'x')]);
+    assert.deepEqual(
+      out.map((o) => o.key),
+      ['Pod/a/x', 'Pod/a/y', 'Pod/b/x'],
+    );
+    assert.deepEqual((out[0].value.metadata as { labels: unknown }).labels, { v: '2' });
+  });
+  it('delete removes the objects; deleting a namespace removes what is in it', () => {
+    const current = [namespace('a'), pod('a', 'x'), pod('b', 'x'), pod('b', 'y')];
+    assert.deepEqual(
+      deleteObjects(current, [pod('b', 'y')]).map((o) => o.key),
+      ['Namespace//a', 'Pod/a/x', 'Pod/b/x'],
+    );
+    assert.deepEqual(
+      deleteObjects(current, [namespace('a')]).map((o) => o.key),
+      ['Pod/b/x', 'Pod/b/y'],
+    );
+  });
+});
+
+describe('labCluster', () => {
+  it('adds a kube-system coredns pod and the kube-dns Service when none is defined', () => {
+    const lab = labCluster([pod('a', 'x')]);
+    assert.equal(lab.addedDns, true);
+    assert.equal(lab.nameserver, '198.19.0.10');
+    const dns = lab.cluster.pods.find((p) => p.id === 'kube-system/coredns');
+    assert.equal(dns?.labels['k8s-app'], 'kube-dns');
+    assert.deepEqual(
+      dns?.ports.map((p) => `${p.port}/${p.protocol}`),
+      ['53/UDP', '53/TCP'],
+    );
+    assert.equal(lab.cluster.services.find((s) => s.id === 'kube-system/kube-dns')?.clusterIP, '198.19.0.10');
+  });
+  it('uses the manifests’ kube-dns pods and Service when defined', () => {
+    const own: StoredObject = {
+      key: 'Service/kube-system/kube-dns',
+      value: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system' },
+        spec: { clusterIP: '198.19.7.7', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] },
+      },
+    };
+    const lab = labCluster([pod('kube-system', 'dns-1', { 'k8s-app': 'kube-dns' }), own]);
+    assert.equal(lab.addedDns, false);
+    assert.equal(lab.nameserver, '198.19.7.7');
+    assert.equal(lab.cluster.pods.filter((p) => p.namespace === 'kube-system').length, 1);
+  });
+  it('adds only the Service when kube-dns pods exist without one', () => {
+    const lab = labCluster([pod('kube-system', 'dns-1', { 'k8s-app': 'kube-dns' })]);
+    assert.equal(lab.addedDns, true);
+    assert.deepEqual(
+      lab.cluster.pods.map((p) => p.id),
+      ['kube-system/dns-1'],
+    );
+    assert.equal(lab.nameserver, '198.19.0.10');
+  });
+});

@@ -1,0 +1,96 @@
+import { type ClusterModel, type PodModel, type Protocol, parseIp } from '@netpol/core';
+import { exec, LabError } from './exec.js';
+import { isLabAddress } from './lab-addresses.js';
+import { findLabPod } from './lab-exec.js';
+import type { LabState } from './lab-state.js';
+
+/**
+ * One real connection between endpoints named as `netpol check` names them (SPEC
+ * "Endpoints"): the source is a pod, a workload (its first replica) or an outside host IP;
+ * the destination also an IP or a Service DNS name (`name.ns.svc.cluster.local`,
+ * `name.ns.svc`, `name.ns`), reached through its ClusterIP as a pod would.
+ */
+
+export interface ConnectTarget {
+  ip: string;
+  port: number;
+  protocol: Protocol;
+}
+
+export type ConnectOutcome = 'open' | 'refused' | 'timeout' | `error:${string}`;
+
+export function sourceNetns(cluster: ClusterModel, state: LabState, ref: string): string {
+  if (parseIp(ref)) {
+    const host = state.outside.find((o) => o.ip === ref);
+    if (host) return host.netns;
+    const pod = cluster.pods.find((p) => p.ips.includes(ref));
+    if (pod && state.pods[pod.id]) return state.pods[pod.id].netns;
+    throw new LabError(`${ref} is neither a lab pod nor an outside host of the lab`);
+  }
+  const pod = findLabPod(cluster, ref);
+  if (!pod || !state.pods[pod.id]) throw new LabError(`no pod ${ref} in the lab`);
+  return state.pods[pod.id].netns;
+}
+
+/** `80`, `53/UDP`, `http`, `http/TCP` → port and protocol (name resolved later). */
+export function parsePortSpec(text: string | number): { port: number | string; protocol: Protocol } {
+  const [p, proto = 'TCP'] = String(text).split('/');
+  const protocol = proto.toUpperCase() as Protocol;
+  return { port: /^\d+$/.test(p) ? Number(p) : p, protocol };
+}
+
+export function destination(cluster: ClusterModel, ref: string, portText: string | number): ConnectTarget {
+  const { port, protocol } = parsePortSpec(portText);
+  const onPod = (pod: PodModel): ConnectTarget => {
+    const number =
+      typeof port === 'number' ? port : pod.ports.find((c) => c.name === port && c.protocol === protocol)?.port;
+    if (number === undefined) throw new LabError(`${pod.id} has no ${protocol} port named ${port}`);
+    return { ip: pod.ips[0], port: number, protocol };
+  };
+  if (parseIp(ref)) {
+    const pod = cluster.pods.find((p) => p.ips.includes(ref));
+    if (pod) return onPod(pod);
+    if (typeof port !== 'number') throw new LabError(`a named port needs a pod destination, not ${ref}`);
+    return { ip: ref, port, protocol };
+  }
+  const svc = /^([a-z0-9-]+)\.([a-z0-9-]+)(\.svc(\.cluster\.local)?)?$/.exec(ref);
+  if (svc) {
+    const service = cluster.services.find((s) => s.name === svc[1] && s.namespace === svc[2]);
+    if (service) {
+      const sp = service.ports.find(
+        (p) => p.protocol === protocol && (typeof port === 'number' ? p.port === port : p.name === port),
+      );
+      if (!service.clusterIP) throw new LabError(`${ref} is headless: name a pod instead`);
+      if (!sp) throw new LabError(`${ref} has no ${protocol} port ${port}`);
+      return { ip: service.clusterIP, port: sp.port, protocol };
+    }
+  }
+  const pod = findLabPod(cluster, ref);
+  if (!pod) throw new LabError(`no pod, workload or Service ${ref} in the lab`);
+  return onPod(pod);
+}
+
+/** Open the connections from inside `netns` at once; one outcome per target. */
+export async function connectFrom(
+  stateDirPath: string,
+  netns: string,
+  targets: readonly ConnectTarget[],
+  timeoutMs: number,
+): Promise<ConnectOutcome[]> {
+  if (targets.length === 0) return [];
+  const stray = targets.find((t) => !isLabAddress(t.ip));
+  if (stray) throw new LabError(`${stray.ip} is outside the lab's ranges (198.18.0.0/15, 203.0.113.0/24): not probed`);
+  const out = await exec('ip', ['netns', 'exec', netns, process.execPath, `${stateDirPath}/probe-helper.cjs`], {
+    input: JSON.stringify({ timeoutMs, targets }),
+    timeoutMs: timeoutMs * 3 + 20_000,
+  });
+  try {
+    return JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as ConnectOutcome[];
+  } catch {
+    throw new LabError(`probe from ${netns} failed: ${out.stderr.trim().slice(0, 500)}`);
+  }
+}
+
+export function outcomeAllowed(outcome: ConnectOutcome): boolean {
+  return outcome === 'open' || outcome === 'refused';
+}

@@ -1,0 +1,195 @@
+import { type ClusterModel, createReferenceEngine, type Peer, type PodModel, type Protocol } from '@netpol/core';
+import { mapLimit } from './exec.js';
+import { labCluster } from './lab-cluster.js';
+import { connectFrom, outcomeAllowed } from './lab-connect.js';
+import type { LabState } from './lab-state.js';
+
+/**
+ * `lab probe`: real connections between every pair of endpoints (matrix granularity: bare
+ * pods, each workload once via its first replica, outside hosts), beside the engine's
+ * verdicts. Allowed = the destination answered at all (connected, RST, ICMP port
+ * unreachable); denied = timed out.
+ */
+
+export interface ProbePort {
+  port: number | string;
+  protocol: Protocol;
+}
+
+export interface ProbeEndpoint {
+  id: string;
+  netns: string;
+  ip: string;
+  pod?: PodModel;
+}
+
+export interface ProbeResult {
+  port: number | string;
+  protocol: Protocol;
+  allowed: (boolean | null)[][];
+  expected: (boolean | null)[][];
+  /** The engine's verdicts as if policies were enforced (differs from `expected` only with --no-enforce). */
+  engine: (boolean | null)[][];
+  /** Why a whole port was not probed (SCTP). */
+  note?: string;
+}
+
+export interface Disagreement {
+  from: string;
+  to: string;
+  port: number | string;
+  protocol: Protocol;
+  observed: boolean;
+  expected: boolean;
+  detail: string;
+}
+
+export interface ProbeReport {
+  endpoints: string[];
+  results: ProbeResult[];
+  enforce: boolean;
+  disagreements: Disagreement[];
+  /** Connections opened. */
+  probes: number;
+  /** Connections that went through although the policies deny them (only with --no-enforce). */
+  inert: number;
+}
+
+export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEndpoint[] {
+  const out: ProbeEndpoint[] = [];
+  const seen = new Set<string>();
+  const pods = [...cluster.pods].sort((a, b) => {
+    const ka = a.workload ? a.workload.name : a.name;
+    const kb = b.workload ? b.workload.name : b.name;
+    if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+    return ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+  for (const pod of pods) {
+    const id = pod.workload ? pod.workload.id : pod.id;
+    if (seen.has(id)) continue;
+    const labPod = state.pods[pod.id];
+    if (!labPod) continue;
+    seen.add(id);
+    out.push({ id, netns: labPod.netns, ip: pod.ips[0], pod });
+  }
+  for (const host of state.outside) out.push({ id: host.ip, netns: host.netns, ip: host.ip });
+  return out;
+}
+
+/** Ports to probe when none are asked: every container port of the cluster, else 80/TCP. */
+export function defaultProbePorts(cluster: ClusterModel): ProbePort[] {
+  const seen = new Map<string, ProbePort>();
+  for (const pod of cluster.pods) {
+    for (const p of pod.ports)
+      seen.set(`${p.protocol}/${String(p.port).padStart(5, '0')}`, { port: p.port, protocol: p.protocol });
+  }
+  const ports = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
+  return ports.length > 0 ? ports : [{ port: 80, protocol: 'TCP' }];
+}
+
+function peerOf(e: ProbeEndpoint): Peer {
+  return e.pod ? { kind: 'pod', pod: e.pod } : { kind: 'external', ip: e.ip };
+}
+
+export async function labProbe(
+  state: LabState,
+  stateDirPath: string,
+  options: { ports?: ProbePort[]; timeoutMs?: number; concurrency?: number } = {},
+): Promise<ProbeReport> {
+  const { cluster } = labCluster(state.objects);
+  const endpoints = probeEndpoints(cluster, state);
+  const ports = options.ports && options.ports.length > 0 ? options.ports : defaultProbePorts(cluster);
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const n = endpoints.length;
+  const grid = () => endpoints.map(() => endpoints.map(() => null as boolean | null));
+  const results: ProbeResult[] = ports.map((p) => ({
+    port: p.port,
+    protocol: p.protocol,
+    allowed: grid(),
+    expected: grid(),
+    engine: grid(),
+    ...(p.protocol === 'SCTP' ? { note: 'SCTP is not supported by this kernel: not probed' } : {}),
+  }));
+  // Expected verdicts, and the connections to open per source.
+  interface Target {
+    ip: string;
+    port: number;
+    protocol: Protocol;
+    r: number;
+    j: number;
+  }
+  const targets: Target[][] = endpoints.map(() => []);
+  const reference = createReferenceEngine(cluster);
+  ports.forEach((p, r) => {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const src = endpoints[i];
+        const dst = endpoints[j];
+        if (!src.pod && !dst.pod) continue;
+        const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
+        results[r].engine[i][j] = engine;
+        results[r].expected[i][j] = state.enforce ? engine : true;
+        if (p.protocol === 'SCTP') continue;
+        const port =
+          typeof p.port === 'number'
+            ? p.port
+            : dst.pod?.ports.find((c) => c.name === p.port && c.protocol === p.protocol)?.port;
+        if (port === undefined) {
+          // A named port the destination does not have: nothing to connect to.
+          results[r].expected[i][j] = null;
+          results[r].engine[i][j] = null;
+          continue;
+        }
+        targets[i].push({ ip: dst.ip, port, protocol: p.protocol, r, j });
+      }
+    }
+  });
+  const details = new Map<string, string>();
+  let probes = 0;
+  await mapLimit(
+    endpoints.map((e, i) => ({ e, i })),
+    options.concurrency ?? 8,
+    async ({ e, i }) => {
+      const list = targets[i];
+      if (list.length === 0) return;
+      probes += list.length;
+      const answers = await connectFrom(
+        stateDirPath,
+        e.netns,
+        list.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
+        timeoutMs,
+      );
+      list.forEach((t, k) => {
+        const a = answers[k];
+        results[t.r].allowed[i][t.j] = outcomeAllowed(a);
+        details.set(`${t.r}/${i}/${t.j}`, a);
+      });
+    },
+  );
+  const disagreements: Disagreement[] = [];
+  results.forEach((res, r) => {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const observed = res.allowed[i][j];
+        const expected = res.expected[i][j];
+        if (observed === null || expected === null || observed === expected) continue;
+        disagreements.push({
+          from: endpoints[i].id,
+          to: endpoints[j].id,
+          port: res.port,
+          protocol: res.protocol,
+          observed,
+          expected,
+          detail: details.get(`${r}/${i}/${j}`) ?? '',
+        });
+      }
+    }
+  });
+  let inert = 0;
+  for (const res of results) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) if (res.allowed[i][j] === true && res.engine[i][j] === false) inert++;
+    }
+  }
+  return { endpoints: endpoints.map((e) => e.id), results, enforce: state.enforce, disagreements, probes, inert };
+}

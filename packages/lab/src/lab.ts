@@ -1,0 +1,404 @@
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClusterModel, PodModel } from '@netpol/core';
+import type { PortRole, ServeRequest } from './agent.js';
+import { askAgent } from './agent-client.js';
+import { dnsRecords } from './dns-records.js';
+import { LabError } from './exec.js';
+import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js';
+import { clusterAddressErrors, isOutsideHostAddress } from './lab-addresses.js';
+import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
+import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
+import { attach, createNodeNetns, deleteNetns, detach, listLabEtcDirs, listLabNetns, resolvConf } from './lab-netns.js';
+import {
+  alive,
+  journalNetns,
+  type LabPod,
+  type LabState,
+  readJournal,
+  readState,
+  type StoredObject,
+  withLock,
+  writeState,
+} from './lab-state.js';
+import { applyCluster, updateRuleset } from './ruleset.js';
+
+export type LabLog = (line: string) => void;
+
+export interface LabContext {
+  labId: string;
+  /** Overrides /run/netpol (tests). */
+  stateRoot?: string;
+  log?: LabLog;
+}
+
+function dirOf(ctx: LabContext): string {
+  return stateDir(ctx.labId, ctx.stateRoot);
+}
+
+export function requireState(ctx: LabContext): LabState {
+  const state = readState(dirOf(ctx));
+  if (!state) throw new LabError(`lab '${ctx.labId}' is not up`, `start it with: netpol lab up -f PATH`);
+  return state;
+}
+
+export interface UpOptions {
+  enforce: boolean;
+  objects: StoredObject[];
+  outside?: readonly OutsideHost[];
+}
+
+/** `netpol lab up`: build the lab; on failure, remove whatever was made. */
+export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabState> {
+  const dir = dirOf(ctx);
+  if (readState(dir)) {
+    throw new LabError(
+      `lab '${ctx.labId}' is already up`,
+      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`,
+    );
+  }
+  const leftovers = await listLabNetns(ctx.labId);
+  if (leftovers.length > 0) {
+    throw new LabError(
+      `namespaces of an earlier lab '${ctx.labId}' are still there (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`,
+      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} removes them`,
+    );
+  }
+  const log = ctx.log ?? (() => {});
+  assertAddresses(labCluster(options.objects).cluster);
+  for (const host of options.outside ?? []) {
+    if (!isOutsideHostAddress(host.ip))
+      throw new LabError(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
+  }
+  try {
+    return await withLock(dir, async () => {
+      writeFileSync(`${dir}/serve-helper.cjs`, SERVE_HELPER);
+      writeFileSync(`${dir}/probe-helper.cjs`, PROBE_HELPER);
+      writeFileSync(`${dir}/serve-helper.py`, SERVE_HELPER_PY);
+      const outside = (options.outside ?? DEFAULT_OUTSIDE_HOSTS).map((h, i) => ({
+        ...h,
+        index: i + 1,
+        netns: outsideNetns(ctx.labId, i + 1),
+      }));
+      const state: LabState = {
+        version: 1,
+        labId: ctx.labId,
+        enforce: options.enforce,
+        createdAt: new Date().toISOString(),
+        nextPodIndex: 1,
+        pods: {},
+        outside,
+        objects: options.objects,
+      };
+      journalNetns(dir, [nodeNetns(ctx.labId)]);
+      writeState(dir, state);
+      await createNodeNetns(ctx.labId);
+      journalNetns(
+        dir,
+        outside.map((o) => o.netns),
+      );
+      await attach(
+        ctx.labId,
+        // Outside hosts are not in the cluster: they resolve nothing (and query no one).
+        outside.map((o) => ({
+          netns: o.netns,
+          kind: 'outside',
+          index: o.index,
+          ip: o.ip,
+          resolvConf: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+        })),
+      );
+      state.agentPid = await startAgent(dir);
+      writeState(dir, state);
+      const outsideServe: ServeRequest[] = outside.map((o) => ({
+        key: `@outside/${o.name}`,
+        netns: o.netns,
+        name: o.name,
+        ports: [
+          { port: 80, protocol: 'TCP', role: 'http' },
+          { port: 443, protocol: 'TCP', role: 'http' },
+        ],
+      }));
+      const reply = await askAgent(dir, { op: 'serve', endpoints: outsideServe });
+      if (!reply.ok) throw new LabError(`outside hosts failed to start: ${JSON.stringify(reply.failed)}`);
+      await sync(ctx, state, log);
+      return state;
+    });
+  } catch (error) {
+    log('lab up failed; removing what it made');
+    await labDown(ctx).catch(() => {});
+    throw error;
+  }
+}
+
+function assertAddresses(cluster: ClusterModel): void {
+  const errors = clusterAddressErrors(cluster);
+  if (errors.length > 0) {
+    throw new LabError(errors.join('\n'), 'give each pod its own status.podIP in 198.18.0.0/15, or none');
+  }
+}
+
+async function startAgent(dir: string): Promise<number> {
+  const self = fileURLToPath(import.meta.url);
+  const fromSource = self.endsWith('.ts');
+  const main = self.replace(/lab\.(ts|js)$/, `agent-main.${fromSource ? 'ts' : 'js'}`);
+  const logFd = openSync(`${dir}/agent.log`, 'a');
+  const child = spawn(
+    process.execPath,
+    [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), main, dir],
+    {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        ...(process.env.NETPOL_LAB_HELPER ? { NETPOL_LAB_HELPER: process.env.NETPOL_LAB_HELPER } : {}),
+      },
+    },
+  );
+  child.unref();
+  const pid = child.pid ?? 0;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (existsSync(`${dir}/agent.sock`)) {
+      try {
+        await askAgent(dir, { op: 'ping' }, 2000);
+        return pid;
+      } catch {}
+    }
+    if (pid && !alive(pid)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const tail = readFileSync(`${dir}/agent.log`, 'utf8').split('\n').slice(-10).join('\n');
+  throw new LabError(`the lab agent did not start:\n${tail}`);
+}
+
+function podSignature(pod: PodModel, dns: boolean): string {
+  const ports = pod.ports
+    .filter((p) => p.protocol !== 'SCTP')
+    .map((p) => `${p.port}/${p.protocol}`)
+    .sort();
+  return `${pod.ips[0]}|${[...new Set(ports)].join(',')}|${dns ? 'dns' : ''}`;
+}
+
+function servePorts(pod: PodModel, dns: boolean): ServeRequest['ports'] {
+  const seen = new Set<string>();
+  const out: ServeRequest['ports'] = [];
+  const add = (port: number, protocol: 'TCP' | 'UDP', role: PortRole) => {
+    const key = `${port}/${protocol}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ port, protocol, role });
+  };
+  if (dns) {
+    add(53, 'UDP', 'dns');
+    add(53, 'TCP', 'dns');
+  }
+  for (const p of pod.ports) {
+    if (p.protocol === 'SCTP') continue; // this kernel has no SCTP
+    add(p.port, p.protocol, p.protocol === 'TCP' ? 'http' : 'echo');
+  }
+  return out;
+}
+
+/**
+ * Bring the namespaces, the agent's sockets, the ruleset and DNS in line with the stored
+ * objects: removed or changed pods are torn down, new ones get a namespace, then the
+ * ruleset is updated and only then does the call return.
+ */
+async function sync(
+  ctx: LabContext,
+  state: LabState,
+  log: LabLog,
+  previous?: readonly StoredObject[],
+): Promise<LabCluster> {
+  const dir = dirOf(ctx);
+  const t0 = Date.now();
+  const timing = (what: string) => {
+    if (process.env.NETPOL_LAB_TIMING) log(`[${Date.now() - t0} ms] ${what}`);
+  };
+  const lab = labCluster(state.objects);
+  const { cluster } = lab;
+  assertAddresses(cluster);
+  const desired = new Map(cluster.pods.map((p) => [p.id, p]));
+  const removed: [string, LabPod][] = [];
+  const added: PodModel[] = [];
+  for (const [id, labPod] of Object.entries(state.pods)) {
+    const pod = desired.get(id);
+    if (!pod || podSignature(pod, isDnsPod(pod)) !== labPod.signature) removed.push([id, labPod]);
+  }
+  for (const pod of cluster.pods) {
+    const labPod = state.pods[pod.id];
+    if (!labPod || podSignature(pod, isDnsPod(pod)) !== labPod.signature) added.push(pod);
+  }
+  if (removed.length > 0) {
+    await askAgent(dir, { op: 'unserve', keys: removed.map(([id]) => id) });
+    await detach(
+      ctx.labId,
+      removed.map(([, p]) => ({ netns: p.netns, kind: 'pod' as const, index: p.index })),
+    );
+    for (const [id] of removed) delete state.pods[id];
+    writeState(dir, state);
+    timing(`removed ${removed.length} pods`);
+  }
+  // The ruleset is keyed by address: applied before new pods have links, it isolates each
+  // from its first packet. An element update needs the ruleset the node holds: the previous
+  // objects' one, unless an earlier sync died before applying it.
+  const node = nodeNetns(ctx.labId);
+  // The dataplane keeps what it applied in a state file (when it supports one), so the next
+  // `lab apply`, another process, can update by elements.
+  const options = { enforce: state.enforce, stateFile: `${dir}/dataplane.json` };
+  const incremental = previous !== undefined && state.rulesetSynced === true;
+  state.rulesetSynced = false;
+  writeState(dir, state);
+  if (incremental) {
+    const result = await updateRuleset(node, labCluster(previous).cluster, cluster, options);
+    timing(`ruleset ${result.mode} (${result.changes} changes)`);
+  } else {
+    await applyCluster(node, cluster, options);
+    timing('ruleset full');
+  }
+  state.rulesetSynced = true;
+  if (added.length > 0) {
+    for (const pod of added) {
+      const index = state.nextPodIndex++;
+      state.pods[pod.id] = {
+        index,
+        netns: podNetns(ctx.labId, index),
+        ip: pod.ips[0],
+        signature: podSignature(pod, isDnsPod(pod)),
+      };
+    }
+    journalNetns(
+      dir,
+      added.map((p) => state.pods[p.id].netns),
+    );
+    writeState(dir, state);
+    await attach(
+      ctx.labId,
+      added.map((p) => ({
+        netns: state.pods[p.id].netns,
+        kind: 'pod' as const,
+        index: state.pods[p.id].index,
+        ip: p.ips[0],
+        resolvConf: resolvConf(p.namespace, lab.nameserver),
+      })),
+    );
+  }
+  timing('namespaces');
+  if (added.length > 0) {
+    const reply = await askAgent(dir, {
+      op: 'serve',
+      endpoints: added.map((p) => ({
+        key: p.id,
+        netns: state.pods[p.id].netns,
+        name: p.name,
+        ports: servePorts(p, isDnsPod(p)),
+      })),
+    });
+    for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);
+    timing(`started ${added.length} pods`);
+  }
+  timing('serving');
+  await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
+  writeState(dir, state);
+  return lab;
+}
+
+/** `lab apply` / `lab delete` / `lab run`: change the stored objects and re-sync. */
+export async function labChange(
+  ctx: LabContext,
+  change: (objects: StoredObject[]) => StoredObject[],
+): Promise<LabCluster> {
+  const dir = dirOf(ctx);
+  return withLock(dir, async () => {
+    const state = requireState(ctx);
+    const previous = state.objects;
+    state.objects = change(state.objects);
+    return sync(ctx, state, ctx.log ?? (() => {}), previous);
+  });
+}
+
+export interface DownReport {
+  removedNetns: string[];
+  agentStopped: boolean;
+  existed: boolean;
+}
+
+/** `netpol lab down`: everything this lab made, found by state, journal and `ip netns list`. */
+export async function labDown(ctx: LabContext): Promise<DownReport> {
+  const dir = dirOf(ctx);
+  const existed = existsSync(dir);
+  let state: LabState | undefined;
+  try {
+    state = readState(dir);
+  } catch {}
+  let agentStopped = false;
+  if (existsSync(`${dir}/agent.sock`)) {
+    try {
+      await askAgent(dir, { op: 'shutdown' }, 3000);
+      agentStopped = true;
+    } catch {}
+  }
+  let pidFile: number | undefined;
+  try {
+    pidFile = Number(readFileSync(`${dir}/agent.pid`, 'utf8')) || undefined;
+  } catch {}
+  for (const pid of new Set([state?.agentPid, pidFile])) {
+    if (pid && alive(pid) && isOurAgent(pid, dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        agentStopped = true;
+      } catch {}
+    }
+  }
+  const names = new Set<string>([
+    ...readJournal(dir),
+    ...Object.values(state?.pods ?? {}).map((p) => p.netns),
+    ...(state?.outside ?? []).map((o) => o.netns),
+    ...(await listLabNetns(ctx.labId)),
+  ]);
+  const existing = new Set(await listLabNetns(ctx.labId));
+  await deleteNetns([...names]);
+  for (const d of listLabEtcDirs(ctx.labId)) rmSync(d, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+  return { removedNetns: [...names].filter((n) => existing.has(n)).sort(), agentStopped, existed };
+}
+
+function isOurAgent(pid: number, dir: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('agent-main') && cmdline.includes(dir);
+  } catch {
+    return false;
+  }
+}
+
+export interface LabStatus {
+  state: LabState;
+  lab: LabCluster;
+  agentAlive: boolean;
+  missingNetns: string[];
+}
+
+export async function labStatus(ctx: LabContext): Promise<LabStatus> {
+  const state = requireState(ctx);
+  const lab = labCluster(state.objects);
+  let agentAlive = false;
+  try {
+    agentAlive = (await askAgent(dirOf(ctx), { op: 'ping' }, 3000)).ok;
+  } catch {}
+  const present = new Set(await listLabNetns(ctx.labId));
+  const expected = [
+    nodeNetns(ctx.labId),
+    ...Object.values(state.pods).map((p) => p.netns),
+    ...state.outside.map((o) => o.netns),
+  ];
+  return { state, lab, agentAlive, missingNetns: expected.filter((n) => !present.has(n)) };
+}
+
+export function labStateDir(ctx: LabContext): string {
+  return dirOf(ctx);
+}
+
+export type { ClusterModel };
