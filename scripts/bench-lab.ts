@@ -187,14 +187,14 @@ async function connectionRate(
   const ns = topo.netnsOf.get(clientIp) as string;
   const { stdout } = await exec(
     'ip',
-    ['netns', 'exec', ns, process.execPath, '-e', RATE, serverIp, '8080', String(WINDOW_MS), '8'],
+    ['netns', 'exec', ns, process.execPath, '-e', RATE, serverIp, String(servicePort), String(WINDOW_MS), '8'],
     { timeout: WINDOW_MS + 15_000 },
   );
   const r = JSON.parse(stdout) as { done: number; failed: number };
   return { perSecond: Math.round((r.done * 1000) / WINDOW_MS), failed: r.failed };
 }
 
-/** A two-pod lab (client, server) at the pods' addresses, a TCP server on 8080. */
+/** A two-pod lab (client, server) at the pods' addresses, a TCP server on the bench port. */
 async function ratePair(client: PodModel, server: PodModel): Promise<TestTopology> {
   const topo = await TestTopology.create(uniqueLabId('bl'), [
     { ip: client.ips[0], kind: 'pod', name: client.id },
@@ -204,7 +204,7 @@ async function ratePair(client: PodModel, server: PodModel): Promise<TestTopolog
     const clientNs = topo.netnsOf.get(client.ips[0]) as string;
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=1024 65000']);
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.tcp_tw_reuse=1']);
-    await topo.startServers([{ ip: server.ips[0], kind: 'pod', name: server.id }], [8080], []);
+    await topo.startServers([{ ip: server.ips[0], kind: 'pod', name: server.id }], [servicePort], []);
     return topo;
   } catch (error) {
     await topo.destroy();
@@ -227,7 +227,7 @@ export async function benchLab(): Promise<object> {
     loadMs: Math.round(performance.now() - loadStart),
   };
 
-  // Two real pods of that cluster: a server on 8080 isolated for ingress, and a client its
+  // Two real pods of that cluster: a TCP server isolated for ingress, and a client its
   // policies let reach it (isolated for egress when one is found); bounded search.
   const isolated = (p: PodModel, d: 'ingress' | 'egress') =>
     big.policies.some(
@@ -235,16 +235,16 @@ export async function benchLab(): Promise<object> {
     );
   let server: PodModel | undefined;
   let client: PodModel | undefined;
-  const servers8080 = big.pods.filter((p) => p.ports.some((c) => c.port === 8080) && isolated(p, 'ingress'));
+  const servers = big.pods.filter((p) => p.ports.some((c) => c.protocol === 'TCP') && isolated(p, 'ingress'));
   for (const wantEgress of [true, false]) {
-    search: for (const s of servers8080.slice(0, 40)) {
-      const near = big.pods.filter(
-        (p) => p !== s && p.namespace === s.namespace && isolated(p, 'egress') === wantEgress,
-      );
-      for (const c of near.slice(0, 100)) {
-        if (naiveReach(big, c, s)) {
+    search: for (const s of servers.slice(0, 60)) {
+      const port = s.ports.find((c) => c.protocol === 'TCP')?.port as number;
+      const near = big.pods.filter((p) => p !== s && isolated(p, 'egress') === wantEgress);
+      for (const c of near.slice(0, 300)) {
+        if (naiveReach(big, c, s, port)) {
           server = s;
           client = c;
+          servicePort = port;
           break search;
         }
       }
@@ -254,10 +254,16 @@ export async function benchLab(): Promise<object> {
   if (!server || !client) throw new Error('no pod allowed to reach an isolated server in the benchmark cluster');
   const target = server;
   const source = client;
-  const denied = big.pods.find(
-    (p) => p !== target && p !== source && p.namespace === source.namespace && !naiveReach(big, p, target),
-  );
-  out.pair = { client: client.id, server: server.id, clientEgressIsolated: isolated(client, 'egress') };
+  const denied =
+    big.pods.find(
+      (p) => p !== target && p !== source && p.namespace === source.namespace && !naiveReach(big, p, target),
+    ) ?? big.pods.find((p) => p !== target && p !== source && !naiveReach(big, p, target));
+  out.pair = {
+    client: client.id,
+    server: server.id,
+    port: servicePort,
+    clientEgressIsolated: isolated(client, 'egress'),
+  };
 
   const none = await ratePair(client, server);
   let topo: TestTopology | undefined;
@@ -322,6 +328,7 @@ export async function benchLab(): Promise<object> {
       const latencies: number[] = [];
       const modes: string[] = [];
       const confirmed: boolean[] = [];
+      const verdicts: boolean[] = [];
       let previous = big;
       for (let i = 0; i < 6; i++) {
         const labels = i % 2 === 0 ? { ...denied.labels } : { ...client.labels };
@@ -332,8 +339,9 @@ export async function benchLab(): Promise<object> {
         modes.push(r.mode);
         const moved = next.pods.find((p) => p.id === source.id) as PodModel;
         const expected = naiveReach(next, moved, target);
-        const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: 8080, protocol: 'TCP' }], 800);
+        const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: servicePort, protocol: 'TCP' }], 800);
         confirmed.push(probe[0].answered === expected);
+        verdicts.push(expected);
         previous = next;
       }
       const sorted = [...latencies].sort((a, b) => a - b);
@@ -343,6 +351,7 @@ export async function benchLab(): Promise<object> {
         medianMs: Math.round(medianMs * 10) / 10,
         bestMs: Math.round(sorted[0] * 10) / 10,
         modes,
+        engineVerdicts: verdicts.map((v) => (v ? 'allowed' : 'denied')),
         verdictsConfirmedByProbe: confirmed.every(Boolean),
         goalMs: 50,
         ok: medianMs < 50,
@@ -355,9 +364,12 @@ export async function benchLab(): Promise<object> {
   return out;
 }
 
-function naiveReach(cluster: ClusterModel, from: PodModel, to: PodModel): boolean {
-  const to8080 = { protocol: 'TCP', port: 8080 } as const;
-  return naiveAllowed(cluster, { kind: 'pod', pod: from }, { kind: 'pod', pod: to }, to8080) === true;
+/** The server's TCP port the benchmark connects to (its first TCP container port). */
+let servicePort = 8080;
+
+function naiveReach(cluster: ClusterModel, from: PodModel, to: PodModel, port = servicePort): boolean {
+  const query = { protocol: 'TCP', port } as const;
+  return naiveAllowed(cluster, { kind: 'pod', pod: from }, { kind: 'pod', pod: to }, query) === true;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

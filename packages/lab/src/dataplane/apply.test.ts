@@ -146,10 +146,18 @@ describe('dataplane in a real network namespace', { skip }, () => {
       let report = await checkConnectivity(topo, relabelled, FEATURES_EXTERNALS, { ports: FEATURES_PORTS });
       assert.deepEqual(report.mismatches, []);
 
-      const denied = clusterFromYaml(featuresYaml({ extraPolicy: true }));
-      const second = await updateRuleset(topo.node, relabelled, denied, { enforce: true });
-      assert.equal(second.mode, 'full');
-      report = await checkConnectivity(topo, denied, FEATURES_EXTERNALS, { ports: FEATURES_PORTS });
+      // other leaves the pool Service: its NAT chain and the hairpin set change by commands.
+      const unpooled = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' } }));
+      const second = await updateRuleset(topo.node, relabelled, unpooled, { enforce: true });
+      assert.equal(second.mode, 'elements');
+      report = await checkConnectivity(topo, unpooled, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
+      assert.deepEqual(report.mismatches, []);
+      assert.ok(report.allowed > 0 && report.denied > 0);
+
+      const denied = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' }, extraPolicy: true }));
+      const third = await updateRuleset(topo.node, unpooled, denied, { enforce: true });
+      assert.equal(third.mode, 'full');
+      report = await checkConnectivity(topo, denied, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
       assert.deepEqual(report.mismatches, []);
     } finally {
       await topo.destroy();
@@ -168,6 +176,8 @@ describe('dataplane in a real network namespace', { skip }, () => {
       await applyRuleset(topo.node, good);
       const listed = await listTable(topo.node);
       assert.match(listed, /map egress_subject/);
+      assert.match(listed, /sctp \. 9999/, 'the SCTP rule port loaded');
+      assert.match(listed, /chain nat_sctp_1 /, 'the SCTP Service port loaded');
       const broken = good.replace(/\n}\n$/, '\n\tchain broken {\n\t\tthis is not nft\n\t}\n}\n');
       await assert.rejects(applyRuleset(topo.node, broken), NftError);
       assert.equal(await listTable(topo.node), listed);

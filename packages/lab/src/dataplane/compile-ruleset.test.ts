@@ -148,24 +148,28 @@ status: {podIP: 198.18.1.12}
     assert.match(update.script, /^delete table inet netpol$/m);
   });
 
-  it('updates Service backends by chain and element changes', () => {
+  it('updates Service backends by element changes, NAT chains per endpoint count', () => {
     const plan = planDataplane(base);
     const gone = planUpdate(plan, relabel('labels: {app: web}', 'labels: {app: web2}'), options);
     assert.equal(gone.mode, 'elements');
     const lines = gone.script.trim().split('\n');
-    assert.ok(lines.includes('delete element inet netpol services { 198.19.0.80 . tcp . 80 }'), gone.script);
-    assert.ok(lines.includes('delete element inet netpol hairpin { 198.18.1.10 . 198.18.1.10 }'), gone.script);
-    assert.equal(lines.at(-1), 'delete chain inet netpol svc_198_19_0_80_tcp_80');
-    // And back: the chain comes first, then the element that jumps to it.
+    for (const line of [
+      'delete element inet netpol services { 198.19.0.80 . tcp . 80 }',
+      'delete element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 }',
+      'delete element inet netpol hairpin { 198.18.1.10 . 198.18.1.10 }',
+    ]) {
+      assert.ok(lines.includes(line), `${line}\nnot in\n${gone.script}`);
+    }
+    assert.equal(lines.at(-1), 'delete chain inet netpol nat_tcp_1', 'the chain goes once nothing jumps there');
+    // And back: the chain comes first, then the elements that use it.
     const back = planUpdate(gone.plan, base, options);
     assert.equal(back.mode, 'elements');
     const again = back.script.trim().split('\n');
     assert.deepEqual(again.slice(0, 2), [
-      'add chain inet netpol svc_198_19_0_80_tcp_80 { comment "default/web:80/TCP"; }',
-      'add rule inet netpol svc_198_19_0_80_tcp_80 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 198.18.1.10 . 8080 }',
+      'add chain inet netpol nat_tcp_1',
+      'add rule inet netpol nat_tcp_1 meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 1 map @endpoints',
     ]);
-    assert.ok(
-      again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto svc_198_19_0_80_tcp_80 }'),
-    );
+    assert.ok(again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto nat_tcp_1 }'));
+    assert.ok(again.includes('add element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 : 198.18.1.10 . 8080 }'));
   });
 });

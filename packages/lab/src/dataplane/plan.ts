@@ -104,15 +104,29 @@ export interface DataplanePlan {
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 const NO_PORTS: NamedPorts = new Map();
 
+const policyKeys = new WeakMap<object, string>();
+const namespaceKeys = new WeakMap<object, string>();
+
+/** Keyed by the array, so a model that keeps its policies array is not stringified again. */
 export function policyKeyOf(cluster: ClusterModel): string {
-  // Rules and selectors are plain data (no origins), so the native stringify needs no replacer.
-  return JSON.stringify(
-    cluster.policies.map((p) => [p.namespace, p.name, p.podSelector, p.types, p.ingress, p.egress]),
-  );
+  let key = policyKeys.get(cluster.policies);
+  if (key === undefined) {
+    // Rules and selectors are plain data (no origins), so the native stringify needs no replacer.
+    key = JSON.stringify(
+      cluster.policies.map((p) => [p.namespace, p.name, p.podSelector, p.types, p.ingress, p.egress]),
+    );
+    policyKeys.set(cluster.policies, key);
+  }
+  return key;
 }
 
 export function namespaceKeyOf(cluster: ClusterModel): string {
-  return JSON.stringify([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels]));
+  let key = namespaceKeys.get(cluster.namespaces);
+  if (key === undefined) {
+    key = JSON.stringify([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels]));
+    namespaceKeys.set(cluster.namespaces, key);
+  }
+  return key;
 }
 
 interface AddressedPod {
@@ -155,6 +169,7 @@ export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): 
   const { pods, podIds, skipped } = addressedPods(cluster);
   const profiles: Profiles = new Map(reuse?.profiles ?? []);
   const groups = groupPods(pods.map((p) => p.pod));
+  const podsByIp = new Map(pods.map((p) => [p.ip, p.pod]));
   const egress = planDirection(cluster, 'egress', pods, groups, profiles, reuse?.egress);
   const ingress = planDirection(cluster, 'ingress', pods, groups, profiles, reuse?.ingress);
   return {
@@ -164,10 +179,10 @@ export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): 
     egress,
     ingress,
     profiles,
-    services: planServices(cluster, new Set(pods.map((p) => p.pod))),
+    services: planServices(cluster, podsByIp),
     policyIds: cluster.policies.map((p) => p.id),
     podIds,
-    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    pods: podsByIp,
     skippedPods: skipped,
   };
 }
@@ -185,12 +200,14 @@ export function planPodChanges(
   if (namespaceKeyOf(next) !== previous.namespaceKey || policyKeyOf(next) !== previous.policyKey) return undefined;
   const { pods, podIds, skipped } = addressedPods(next);
   const changed: AddressedPod[] = [];
-  const removedIps = new Set(previous.pods.keys());
+  const podsByIp = new Map<string, PodModel>();
   for (const p of pods) {
-    removedIps.delete(p.ip);
+    podsByIp.set(p.ip, p.pod);
     const old = previous.pods.get(p.ip);
-    if (!old || !samePodForDataplane(old, p.pod)) changed.push(p);
+    if (old !== p.pod && (!old || !samePodForDataplane(old, p.pod))) changed.push(p);
   }
+  const removedIps = new Set<string>();
+  for (const ip of previous.pods.keys()) if (!podsByIp.has(ip)) removedIps.add(ip);
   const profiles: Profiles = new Map(previous.profiles);
   const egress = updateDirection(previous.egress, changed, removedIps, profiles);
   const ingress = updateDirection(previous.ingress, changed, removedIps, profiles);
@@ -210,10 +227,9 @@ export function planPodChanges(
     egress,
     ingress,
     profiles,
-    services: planServices(next, new Set(pods.map((p) => p.pod)), reuse),
-    policyIds: next.policies.map((p) => p.id),
+    services: planServices(next, podsByIp, reuse),
     podIds,
-    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    pods: podsByIp,
     skippedPods: skipped,
   };
   return { plan, touched: new Set([...removedIps, ...changed.map((p) => p.ip)]) };
@@ -235,6 +251,7 @@ function samePodForDataplane(a: PodModel, b: PodModel): boolean {
 }
 
 interface PodGroup {
+  index: number;
   key: string;
   namespace: string;
   labels: Labels;
@@ -248,18 +265,23 @@ function labelKeyOf(labels: Labels): string {
 function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<PodModel, PodGroup> } {
   const byKey = new Map<string, PodGroup>();
   const byPod = new Map<PodModel, PodGroup>();
-  const labelKeys = new Map<Labels, string>();
+  // Replicas share their labels object: look groups up by it first.
+  const byLabels = new Map<Labels, Map<string, PodGroup>>();
   for (const pod of pods) {
-    let labelKey = labelKeys.get(pod.labels);
-    if (labelKey === undefined) {
-      labelKey = labelKeyOf(pod.labels);
-      labelKeys.set(pod.labels, labelKey);
+    let perNs = byLabels.get(pod.labels);
+    if (!perNs) {
+      perNs = new Map();
+      byLabels.set(pod.labels, perNs);
     }
-    const key = `${pod.namespace}\0${labelKey}`;
-    let group = byKey.get(key);
+    let group = perNs.get(pod.namespace);
     if (!group) {
-      group = { key, namespace: pod.namespace, labels: pod.labels };
-      byKey.set(key, group);
+      const key = `${pod.namespace}\0${labelKeyOf(pod.labels)}`;
+      group = byKey.get(key);
+      if (!group) {
+        group = { index: byKey.size, key, namespace: pod.namespace, labels: pod.labels };
+        byKey.set(key, group);
+      }
+      perNs.set(pod.namespace, group);
     }
     byPod.set(pod, group);
   }
@@ -523,7 +545,7 @@ function planDirection(
       portsId = portsIds.size;
       portsIds.set(pod.ports, portsId);
     }
-    const cacheKey = `${group.key}\0${portsId}\0${segmentOf(context, address)}`;
+    const cacheKey = `${group.index},${portsId},${segmentOf(context, address)}`;
     let classes = cache.get(cacheKey);
     if (!classes) {
       classes = classifyPod(context, tables, pod, address, group.key);
