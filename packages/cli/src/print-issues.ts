@@ -13,7 +13,10 @@ export function issueLocation(
   return { file: issue.file, line, col };
 }
 
-/** `file:line:col: Kind ns/name: spec.ingress[0].ports[0].endPort: message` */
+/**
+ * `file:line:col: Kind ns/name: spec.ingress[0].ports[0].endPort: message` for an error;
+ * warnings and notes carry a `warning:` / `note:` marker before the message.
+ */
 export function formatIssue(issue: Issue, sources: readonly SourceFile[], c?: Colors): string {
   const loc = issueLocation(issue, sources);
   const parts: string[] = [];
@@ -21,13 +24,11 @@ export function formatIssue(issue: Issue, sources: readonly SourceFile[], c?: Co
   if (issue.object) parts.push(issue.object);
   const path = formatPath(issue.path);
   if (path) parts.push(path);
-  const sev =
-    issue.severity === 'error'
-      ? (c?.red('error') ?? 'error')
-      : issue.severity === 'warning'
-        ? (c?.yellow('warning') ?? 'warning')
-        : (c?.dim('note') ?? 'note');
-  return `${parts.join(': ')}: ${sev}: ${issue.message}`;
+  if (issue.severity === 'warning') parts.push(c?.yellow('warning') ?? 'warning');
+  else if (issue.severity === 'info') parts.push(c?.dim('note') ?? 'note');
+  const message = issue.severity === 'error' && c ? c.red(issue.message) : issue.message;
+  parts.push(message);
+  return parts.join(': ');
 }
 
 /** The same as data, for `-o json`. */

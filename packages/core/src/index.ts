@@ -33,3 +33,54 @@ export { PROTOCOLS } from './model/types.js';
 export { validateObject } from './validate/validate-object.js';
 export type * from './engine/types.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
+// engine (reference engine, endpoints, explain)
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export { compilePolicy } from './engine/compile-policy.js';
+export { createReferenceEngine } from './engine/reference-engine.js';
+export type { EndpointCheck, EndpointCheckReason, EndpointCheckResult, PairCheck } from './endpoints/check-endpoints.js';
+export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
+export { closestNames } from './endpoints/closest-names.js';
+export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
+export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
+export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
+export {
+  describeNamespaces,
+  describePeer,
+  describePeers,
+  describePods,
+  describePort,
+  describePorts,
+  describeRule,
+  peerWord,
+} from './explain/describe-rule.js';
+export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
+export { explainPod } from './explain/explain-pod.js';
+export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
+export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+
+// --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
+export type { Bitset } from './matrix/bitset.js';
+export type { MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
+export { computeMatrix } from './matrix/compute-matrix.js';
+export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
+export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
+export type { MatrixJson } from './matrix/matrix-json.js';
+export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export { defaultMatrixPorts } from './matrix/default-ports.js';
+export type { MatrixFormat } from './format/render-matrix.js';
+export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
+export type { TableOptions, TableStyle } from './format/matrix-table.js';
+export type { Write } from './format/matrix-writer.js';
+export { renderToString } from './format/matrix-writer.js';
+export type { GenOptions } from './gen/generate-cluster.js';
+export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { renderGenerated } from './gen/render-generated.js';
+
+// validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
+export type { ValidationCode } from './validate/messages.js';
+export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export { validateLabelSelector } from './validate/validate-label-selector.js';
+export { validateNetworkPolicy } from './validate/validate-network-policy.js';
+export { API_VERSIONS } from './validate/validate-object.js';
+export { MAX_WORKLOAD_REPLICAS } from './model/build-cluster.js';

@@ -23,6 +23,11 @@ export interface Issue {
   range?: Range;
   /** `Kind ns/name` (or `Kind name` when cluster-scoped) of the object the issue is about. */
   object?: string;
+  /**
+   * Where to point in the source when that is more precise than `path` (upstream reports a
+   * bad label at `metadata.labels`; the range goes to the label's own key).
+   */
+  at?: FieldPath;
 }
 
 export interface Result<T> {

@@ -2,9 +2,10 @@ import { hasErrors, type Issue, type Result } from './issues.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import type { SourceFile } from './load/source.js';
+import { AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
 import type { ClusterModel } from './model/types.js';
-import { validateObject } from './validate/validate-object.js';
+import { isForeignGroup, validateObject } from './validate/validate-object.js';
 
 export interface LoadedCluster {
   /** Every supported object that was read (valid or not). */
@@ -26,7 +27,11 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
     const loaded = loadDocuments(source);
     issues.push(...loaded.issues);
     for (const object of loaded.value) {
-      if (!SUPPORTED_KINDS.includes(object.kind)) {
+      // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.
+      if (object.apiVersion.startsWith('netpol.dev/')) continue;
+      // A kind of the same name from another API group (Calico's projectcalico.org/v3
+      // NetworkPolicy) is another resource: skipped like any unknown kind.
+      if (!SUPPORTED_KINDS.includes(object.kind) || isForeignGroup(object.kind, object.apiVersion)) {
         issues.push({
           code: 'unknown-kind',
           severity: 'info',
@@ -42,13 +47,25 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
       const found = validateObject(object).map((issue) => ({
         ...issue,
         file: source.name,
-        range: object.locate(issue.path),
+        range: object.locate(issue.at ?? issue.path),
         object: describeObject(object),
       }));
       issues.push(...found);
       if (!hasErrors(found)) valid.push(object);
     }
   }
-  const cluster = buildCluster(valid, options);
+  let cluster: ClusterModel;
+  try {
+    cluster = buildCluster(valid, options);
+  } catch (error) {
+    if (!(error instanceof AddressRangeFullError)) throw error;
+    issues.push({
+      code: 'address-range-full',
+      severity: 'error',
+      path: [],
+      message: `more pods or Services than addresses in ${error.range}; give a larger range`,
+    });
+    cluster = buildCluster([], options);
+  }
   return { ok: !hasErrors(issues), value: { objects, cluster }, issues };
 }

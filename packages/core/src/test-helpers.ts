@@ -6,7 +6,9 @@ import type { ClusterModel } from './model/types.js';
 export function clusterFromYaml(text: string, options: BuildOptions = {}): ClusterModel {
   const result = loadCluster([{ name: 'test.yaml', text }], options);
   if (!result.ok) {
-    throw new Error(`invalid test input:\n${result.issues.map((i) => `${i.code} ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `invalid test input:\n${result.issues.map((i) => `${i.code} ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   return result.value.cluster;
 }

@@ -8,7 +8,12 @@ export const validateSpec: CommandSpec = {
   run: async ({ options, io }) => {
     const { validateCommand } = await import('./validate.js');
     return validateCommand(
-      { file: options.filename as string[], recursive: options.recursive as boolean, output: options.output as string },
+      {
+        file: options.filename as string[],
+        recursive: options.recursive as boolean,
+        output: options.output as string,
+        color: options.color as 'auto' | 'always' | 'never',
+      },
       io,
     );
   },

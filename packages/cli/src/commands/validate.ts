@@ -1,5 +1,5 @@
-import { loadCluster } from '@netpol/core';
-import { colorsFor } from '../colors.js';
+import { hasErrors, loadCluster } from '@netpol/core';
+import { type ColorMode, colorsFor } from '../colors.js';
 import type { Io } from '../io.js';
 import { formatIssue, issueToJson } from '../print-issues.js';
 import { readInputs } from '../read-inputs.js';
@@ -8,38 +8,59 @@ export interface ValidateOptions {
   file: string[];
   recursive?: boolean;
   output: string;
+  color?: ColorMode;
 }
 
-/** `netpol validate`: exit 0 when every object is valid, 2 when any is not. */
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * `netpol validate`: check every object as the API server would on create. Exit 0 when
+ * every object is valid (warnings and notes allowed), 2 when any error was found, with each
+ * error printed as `file:line:col: Kind ns/name: field.path: reason`.
+ */
 export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
   const sources = await readInputs(options.file, io, { recursive: options.recursive });
   const result = loadCluster(sources);
-  const errors = result.issues.filter((i) => i.severity === 'error');
+  // Like a compiler: file by file in input order, then in the order of the text (the core
+  // reports each object's problems in the API server's order).
+  const fileOrder = new Map(sources.map((source, i) => [source.name, i]));
+  const issues = result.issues
+    .map((issue, i) => ({ issue, i }))
+    .sort(
+      (a, b) =>
+        (fileOrder.get(a.issue.file ?? '') ?? -1) - (fileOrder.get(b.issue.file ?? '') ?? -1) ||
+        (a.issue.range?.[0] ?? -1) - (b.issue.range?.[0] ?? -1) ||
+        a.i - b.i,
+    )
+    .map(({ issue }) => issue);
+  const objects = result.value.objects.length;
+  // Nothing at all to check (an empty file or stdin) is bad input, as `kubectl apply` says.
+  if (objects === 0 && issues.length === 0) {
+    issues.push({
+      code: 'no-objects',
+      severity: 'error',
+      path: [],
+      message: 'no Kubernetes objects in the input',
+      file: sources.length === 1 ? sources[0].name : undefined,
+    });
+  }
+  const valid = !hasErrors(issues);
   if (options.output === 'json') {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          valid: errors.length === 0,
-          objects: result.value.objects.length,
-          issues: result.issues.map((i) => issueToJson(i, sources)),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    return errors.length === 0 ? 0 : 2;
+    const data = { valid, objects, issues: issues.map((i) => issueToJson(i, sources)) };
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    return valid ? 0 : 2;
   }
-  const c = colorsFor(io.stderr, io);
-  for (const issue of result.issues) {
-    (issue.severity === 'error' ? io.stderr : io.stderr).write(`${formatIssue(issue, sources, c)}\n`);
-  }
-  const n = result.value.objects.length;
-  if (errors.length === 0) {
+  const c = colorsFor(io.stderr, io, options.color);
+  for (const issue of issues) io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
+  const files = plural(sources.length, 'file');
+  if (valid) {
+    const warnings = issues.filter((i) => i.severity === 'warning').length;
     io.stdout.write(
-      `${n} object${n === 1 ? '' : 's'} valid in ${sources.length} file${sources.length === 1 ? '' : 's'}\n`,
+      `${plural(objects, 'object')} valid in ${files}${warnings ? ` (${plural(warnings, 'warning')})` : ''}\n`,
     );
     return 0;
   }
-  io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${n} object${n === 1 ? '' : 's'}\n`);
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  io.stderr.write(`${plural(errors, 'error')} in ${plural(objects, 'object')} (${files})\n`);
   return 2;
 }

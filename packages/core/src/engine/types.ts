@@ -1,4 +1,4 @@
-import type { Direction, PodModel, PolicyModel, Protocol, ClusterModel } from '../model/types.js';
+import type { ClusterModel, Direction, PodModel, PolicyModel, Protocol } from '../model/types.js';
 
 /**
  * The engine contract. The reference engine (reasons, one pair at a time), the fast matrix
@@ -20,6 +20,10 @@ export interface RuleRef {
   direction: Direction;
   /** Index into `spec.ingress` / `spec.egress`. */
   ruleIndex: number;
+  /** Index of the first matching peer in `from`/`to` (absent when the rule admits every peer). */
+  peerIndex?: number;
+  /** Index of the first matching entry in `ports` (absent when the rule admits every port). */
+  portIndex?: number;
 }
 
 export interface SideVerdict {
@@ -39,7 +43,9 @@ export type VerdictNote =
   /** Source and destination are the same pod: always allowed. */
   | 'self'
   /** A named port was asked and the destination has no container port of that name and protocol. */
-  | 'named-port-unresolved';
+  | 'named-port-unresolved'
+  /** Both sides are outside addresses: no policy side at all (the matrix prints null). */
+  | 'external-to-external';
 
 export interface Verdict {
   allowed: boolean;

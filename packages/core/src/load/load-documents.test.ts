@@ -28,7 +28,8 @@ describe('loadDocuments', () => {
   });
 
   it('locates a field path at its key, falling back to the nearest ancestor', () => {
-    const text = 'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';
+    const text =
+      'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';
     const r = load(text);
     const obj = r.value[0];
     const at = (path: (string | number)[]) => positionOf(r.source, obj.locate(path)![0]);

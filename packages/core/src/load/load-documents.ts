@@ -67,7 +67,8 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
           path: [],
           message: cleanYamlMessage(error.message),
           file: source.name,
-          range: [error.pos[0], error.pos[1]],
+          // yaml may point one past the end (at EOF): keep ranges inside the text.
+          range: [Math.min(error.pos[0], text.length), Math.min(error.pos[1], text.length)],
         });
       }
       continue;

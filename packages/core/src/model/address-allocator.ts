@@ -38,7 +38,15 @@ export class AddressAllocator {
       }
       slot = (slot + 1) % span;
     }
-    throw new Error(`address range ${nthAddress(this.cidr, 0)}/${this.cidr.prefix} is full`);
+    throw new AddressRangeFullError(`${nthAddress(this.cidr, 0)}/${this.cidr.prefix}`);
+  }
+}
+
+/** More pods (or Services) than addresses in the range: bad input, not a bug. */
+export class AddressRangeFullError extends Error {
+  constructor(readonly range: string) {
+    super(`address range ${range} is full`);
+    this.name = 'AddressRangeFullError';
   }
 }
 

@@ -195,8 +195,8 @@ spec:
   });
 
   it('assigns stable addresses: adding a pod does not move the others', () => {
-    const one = clusterFromYaml(deployment('a', 'n', 3, '{app: a}'));
-    const two = clusterFromYaml(deployment('a', 'n', 3, '{app: a}') + '---\n' + deployment('b', 'n', 3, '{app: b}'));
+    const one = clusterFromYaml(deployment('a', 'ns', 3, '{app: a}'));
+    const two = clusterFromYaml(deployment('a', 'ns', 3, '{app: a}') + '---\n' + deployment('b', 'ns', 3, '{app: b}'));
     for (const pod of one.pods) {
       assert.deepEqual(two.pods.find((p) => p.id === pod.id)?.ips, pod.ips);
       assert.match(pod.ips[0], /^198\.18\./);

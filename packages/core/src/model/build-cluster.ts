@@ -97,12 +97,9 @@ export function buildCluster(objects: readonly LoadedObject[], options: BuildOpt
       if (hash && name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: name.slice(0, -hash.length - 1) };
     }
     if (!self && kind === 'Job') {
-      for (const key of workloadObjects.keys()) {
-        const [wNs, wKind, wName] = key.split('/');
-        if (wNs === ns && wKind === 'CronJob' && new RegExp(`^${escapeRegExp(wName)}-\\d+$`).test(name)) {
-          return { kind: 'CronJob', name: wName };
-        }
-      }
+      // A CronJob names its Jobs `<cronjob>-<scheduled minutes>`.
+      const match = /^(.+)-\d+$/.exec(name);
+      if (match && workloadObjects.has(`${ns}/CronJob/${match[1]}`)) return { kind: 'CronJob', name: match[1] };
     }
     return { kind, name };
   };
@@ -226,6 +223,13 @@ export function buildCluster(objects: readonly LoadedObject[], options: BuildOpt
     };
   });
 
+  const podsByWorkload = new Map<string, PodModel[]>();
+  for (const pod of pods) {
+    if (!pod.workload) continue;
+    const list = podsByWorkload.get(pod.workload.id);
+    if (list) list.push(pod);
+    else podsByWorkload.set(pod.workload.id, [pod]);
+  }
   const workloads: WorkloadModel[] = [...workloadDrafts.values()]
     .map((w) => {
       const id = `${w.namespace}/${w.name}[${w.kind}]`;
@@ -237,7 +241,7 @@ export function buildCluster(objects: readonly LoadedObject[], options: BuildOpt
         name: w.name,
         labels: w.labels,
         ports: w.ports,
-        pods: pods.filter((p) => p.workload?.id === id),
+        pods: podsByWorkload.get(id) ?? [],
         origin: w.origin,
       };
     })
@@ -314,6 +318,9 @@ function containerPorts(podSpec: Obj): ContainerPortModel[] {
   return out;
 }
 
+/** Replicas modelled for one workload at most (validation warns above it). */
+export const MAX_WORKLOAD_REPLICAS = 10_000;
+
 function replicasOf(o: LoadedObject): number {
   const spec = obj(o.value.spec);
   switch (o.kind) {
@@ -321,17 +328,13 @@ function replicasOf(o: LoadedObject): number {
     case 'CronJob':
       return 1; // one node; one running job
     case 'Job':
-      return num(spec.parallelism) ?? 1;
+      return Math.min(num(spec.parallelism) ?? 1, MAX_WORKLOAD_REPLICAS);
     default:
-      return num(spec.replicas) ?? 1;
+      return Math.min(num(spec.replicas) ?? 1, MAX_WORKLOAD_REPLICAS);
   }
 }
 
 export function compareNsName(a: { namespace: string; name: string }, b: { namespace: string; name: string }): number {
   if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,5 @@
 import type { LoadedObject } from '../load/loaded-object.js';
+import { goNetworkString, parseCidrSloppy } from '../validate/sloppy-cidr.js';
 import { arr, isObj, labelsOf, num, type Obj, obj, protocolOf, str } from './read-fields.js';
 import type {
   Direction,
@@ -66,8 +67,8 @@ function buildPeer(peer: Obj, index: number): PeerModel {
   if (isObj(peer.ipBlock)) {
     return {
       kind: 'ipBlock',
-      cidr: str(peer.ipBlock.cidr) ?? '',
-      except: arr(peer.ipBlock.except).map((e) => String(e)),
+      cidr: canonicalCidr(str(peer.ipBlock.cidr) ?? ''),
+      except: arr(peer.ipBlock.except).map((e) => canonicalCidr(String(e))),
       index,
     };
   }
@@ -77,6 +78,15 @@ function buildPeer(peer: Obj, index: number): PeerModel {
     namespaceSelector: isObj(peer.namespaceSelector) ? buildSelector(peer.namespaceSelector) : undefined,
     index,
   };
+}
+
+/**
+ * The network a CNI sees: the API server accepts sloppy CIDRs (host bits, leading zeros,
+ * IPv4-mapped IPv6) with a warning; Go's ParseCIDR reads them as their network.
+ */
+function canonicalCidr(text: string): string {
+  const parsed = parseCidrSloppy(text);
+  return parsed ? goNetworkString(parsed) : text;
 }
 
 function buildPort(port: Obj, index: number): PortModel {

@@ -9,23 +9,23 @@ export type LabelMatcher = (labels: Labels) => boolean;
 export function compileSelector(selector: LabelSelectorModel): LabelMatcher {
   const tests: LabelMatcher[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels)) {
-    tests.push((labels) => labels[key] === value);
+    tests.push((labels) => Object.hasOwn(labels, key) && labels[key] === value);
   }
   for (const { key, operator, values } of selector.matchExpressions) {
     const set = new Set(values);
     switch (operator) {
       case 'In':
-        tests.push((labels) => key in labels && set.has(labels[key]));
+        tests.push((labels) => Object.hasOwn(labels, key) && set.has(labels[key]));
         break;
       // NotIn is true when the key is absent (apimachinery labels.Selector semantics).
       case 'NotIn':
-        tests.push((labels) => !(key in labels) || !set.has(labels[key]));
+        tests.push((labels) => !Object.hasOwn(labels, key) || !set.has(labels[key]));
         break;
       case 'Exists':
-        tests.push((labels) => key in labels);
+        tests.push((labels) => Object.hasOwn(labels, key));
         break;
       case 'DoesNotExist':
-        tests.push((labels) => !(key in labels));
+        tests.push((labels) => !Object.hasOwn(labels, key));
         break;
     }
   }

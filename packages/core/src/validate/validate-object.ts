@@ -1,31 +1,87 @@
 import type { Issue } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
+import { type Obj, obj } from '../model/read-fields.js';
+import { decodeObject, isUnder } from './decode.js';
+import { nameIsDNSLabel } from './formats.js';
+import { notSupported, required } from './messages.js';
+import { SCHEMAS } from './schema.js';
+import { validateObjectMeta } from './validate-meta.js';
+import { validateNetworkPolicy } from './validate-network-policy.js';
+import { validatePod } from './validate-pod-spec.js';
+import { validateService } from './validate-service.js';
+import { validateWorkload } from './validate-workload.js';
+
+/** The apiVersions the API server serves for each kind netpol reads (removed betas refused). */
+export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
+  Namespace: ['v1'],
+  Pod: ['v1'],
+  Service: ['v1'],
+  ReplicationController: ['v1'],
+  Deployment: ['apps/v1'],
+  ReplicaSet: ['apps/v1'],
+  StatefulSet: ['apps/v1'],
+  DaemonSet: ['apps/v1'],
+  Job: ['batch/v1'],
+  CronJob: ['batch/v1'],
+  NetworkPolicy: ['networking.k8s.io/v1'],
+};
+
+/** API groups each kind has been served from (removed versions included: those are errors). */
+const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Namespace: [''],
+  Pod: [''],
+  Service: [''],
+  ReplicationController: [''],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  DaemonSet: ['apps', 'extensions'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+  NetworkPolicy: ['networking.k8s.io', 'extensions'],
+};
 
 /**
- * Validate one loaded object as the API server would, returning issues with paths relative
- * to the object (no file/range: the pipeline attaches those). Never throws on user input.
- * TODO(validation): full upstream rules live in the per-kind modules beside this file.
+ * Whether `apiVersion` names another API group than any that ever served `kind`: a CRD that
+ * shares the name (Calico's `projectcalico.org/v3` NetworkPolicy), not a Kubernetes object.
+ */
+export function isForeignGroup(kind: string, apiVersion: string): boolean {
+  const groups = API_GROUPS[kind];
+  if (!groups || apiVersion === '') return false;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return !groups.includes(group);
+}
+
+const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
+  NetworkPolicy: validateNetworkPolicy,
+  Pod: validatePod,
+  Service: validateService,
+  Namespace: (ns) => validateObjectMeta(obj(ns.metadata), { namespaced: false, nameRule: nameIsDNSLabel }),
+};
+
+/**
+ * Validate one loaded object as the API server would on create, returning issues with paths
+ * relative to the object (no file/range: the pipeline attaches those). Never throws on user
+ * input. First the decode check (wrong JSON types, at their exact paths, as the API server's
+ * decode error), then the per-kind rules on the decoded value; a rule's finding at or under a
+ * mistyped field is dropped, since it only restates the decode error.
  */
 export function validateObject(object: LoadedObject): Issue[] {
+  const schema = SCHEMAS[object.kind];
+  if (!schema) return [];
   const issues: Issue[] = [];
-  const meta = object.value.metadata;
-  if (meta === undefined || meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
-    issues.push({
-      code: 'field-required',
-      severity: 'error',
-      path: ['metadata', 'name'],
-      message: 'Required value: name or generateName is required',
-    });
-    return issues;
+  const versions = API_VERSIONS[object.kind];
+  // kubectl refuses to decode an object without apiVersion (List items inherit a typed list's).
+  if (object.apiVersion === '') {
+    issues.push(required(['apiVersion'], "Object 'apiVersion' is missing"));
+  } else if (versions && !versions.includes(object.apiVersion)) {
+    issues.push(notSupported(['apiVersion'], object.apiVersion, versions));
   }
-  const name = (meta as Record<string, unknown>).name;
-  if (typeof name !== 'string' || name === '') {
-    issues.push({
-      code: 'field-required',
-      severity: 'error',
-      path: ['metadata', 'name'],
-      message: 'Required value: name or generateName is required',
-    });
+  const decoded = decodeObject(object.value, schema);
+  issues.push(...decoded.issues);
+  const validate = VALIDATORS[object.kind] ?? ((value: Obj) => validateWorkload(object.kind, value));
+  for (const found of validate(decoded.value)) {
+    if (!decoded.issues.some((typeIssue) => isUnder(found.path, typeIssue.path))) issues.push(found);
   }
   return issues;
 }

@@ -1,0 +1,36 @@
+import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+
+export const explainSpec: CommandSpec = {
+  name: 'explain',
+  summary: 'what selects a pod and who may reach it, or what a policy admits, in words',
+  options: [
+    ...fileOptions,
+    { flags: '--pod <ns/name>', description: 'explain one pod (also ns/name[Kind] for a workload)' },
+    { flags: '--policy <ns/name>', description: 'explain one NetworkPolicy (default: every policy)' },
+    {
+      flags: '-n, --namespace <ns>',
+      description: 'namespace of bare names and of objects that name none',
+      default: 'default',
+    },
+    outputOption(['text', 'json'], 'text'),
+  ],
+  examples: [
+    'netpol explain -f k8s/ --pod shop/backend[Deployment]',
+    'netpol explain -f k8s/ --policy shop/allow-frontend',
+  ],
+  run: async ({ options, io }) => {
+    const { explainCommand } = await import('./explain.js');
+    return explainCommand(
+      {
+        file: options.filename as string[],
+        recursive: options.recursive as boolean,
+        pod: options.pod as string | undefined,
+        policy: options.policy as string | undefined,
+        namespace: options.namespace as string,
+        output: options.output as string,
+        color: options.color as string | undefined,
+      },
+      io,
+    );
+  },
+};

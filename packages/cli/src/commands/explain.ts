@@ -1,0 +1,236 @@
+import {
+  type ClusterModel,
+  closestNames,
+  explainPod,
+  explainPolicy,
+  formatPath,
+  type PodDirectionExplanation,
+  type PodExplanation,
+  type PodModel,
+  type PolicyDirectionExplanation,
+  type PolicyExplanation,
+  type PolicyModel,
+  peerWord,
+  type RuleExplanation,
+  resolveEndpoint,
+} from '@netpol/core';
+import { type ColorMode, type Colors, colorsFor } from '../colors.js';
+import { type Io, UsageError } from '../io.js';
+import { loadInput } from '../load-input.js';
+import { endpointError } from './check.js';
+import { citeField, formatLocation, listSome, locate, plural } from './explain-source.js';
+
+export interface ExplainOptions {
+  file: string[];
+  recursive?: boolean;
+  pod?: string;
+  policy?: string;
+  namespace?: string;
+  output: string;
+  color?: string;
+}
+
+/** `netpol explain`: a pod (`--pod`), a policy (`--policy`) or every policy, in words. */
+export async function explainCommand(options: ExplainOptions, io: Io): Promise<number> {
+  if (options.pod && options.policy) throw new UsageError('give --pod or --policy, not both');
+  const namespace = options.namespace ?? 'default';
+  const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
+  const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
+  const json = options.output === 'json';
+  if (options.pod) {
+    const result = resolveEndpoint(cluster, options.pod, { defaultNamespace: namespace });
+    if (!result.ok) throw endpointError('--pod', result.error);
+    const endpoint = result.value;
+    if (endpoint.kind !== 'pod') {
+      throw new UsageError(
+        `--pod: ${options.pod} is ${endpoint.kind === 'service' ? `Service ${endpoint.service.id}` : 'an outside address'}, not a pod`,
+        endpoint.kind === 'service' ? `its pods: ${listSome(endpoint.backends.map((p) => p.id)) || 'none'}` : undefined,
+      );
+    }
+    const explanation = explainPod(cluster, endpoint.pod);
+    io.stdout.write(json ? `${JSON.stringify({ pod: podToJson(explanation) }, null, 2)}\n` : formatPod(explanation, c));
+    return 0;
+  }
+  const policies = options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
+  const explanations = policies.map((p) => explainPolicy(cluster, p));
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ policies: explanations.map(policyToJson) }, null, 2)}\n`);
+  } else if (explanations.length === 0) {
+    io.stdout.write('no NetworkPolicy in the input: no pod is isolated, all traffic is allowed\n');
+  } else {
+    io.stdout.write(explanations.map((e) => formatPolicy(e, c)).join('\n'));
+  }
+  return 0;
+}
+
+function findPolicy(cluster: ClusterModel, text: string, namespace: string): PolicyModel {
+  const id = text.includes('/') ? text : `${namespace}/${text}`;
+  const exact = cluster.policies.find((p) => p.id === id);
+  if (exact) return exact;
+  if (!text.includes('/')) {
+    const named = cluster.policies.filter((p) => p.name === text);
+    if (named.length === 1) return named[0];
+    if (named.length > 1) {
+      throw new UsageError(
+        `--policy: "${text}" names ${named.length} policies`,
+        `name one of: ${named.map((p) => p.id).join(', ')}`,
+      );
+    }
+  }
+  const ids = cluster.policies.map((p) => p.id);
+  throw new UsageError(
+    `--policy: no NetworkPolicy "${text}" in the input`,
+    ids.length > 0 ? `did you mean ${closestNames(text, ids).join(', ')}?` : 'the input has no NetworkPolicy',
+  );
+}
+
+function podList(pods: readonly string[]): string {
+  if (pods.length === 0) return 'no pod';
+  return `${plural(pods.length, 'pod')}: ${listSome(pods)}`;
+}
+
+function ruleMatches(rule: RuleExplanation): string {
+  const pods = rule.pods.length === 0 ? 'matches no pod in the input' : `matches ${podList(rule.pods)}`;
+  return `${pods}${rule.external ? '; outside addresses can match' : ''}`;
+}
+
+function formatPolicy(e: PolicyExplanation, c: Colors): string {
+  const { policy } = e;
+  const where = formatLocation(locate(policy.origin, []));
+  const lines = [`${c.bold(`NetworkPolicy ${policy.id}`)}${where ? `  (${where})` : ''}`];
+  lines.push(
+    `  selects ${e.selectorText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podList(e.selects.map((p) => p.id))}`,
+  );
+  for (const d of [e.ingress, e.egress]) lines.push(...formatPolicyDirection(policy, d, c));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatPolicyDirection(policy: PolicyModel, d: PolicyDirectionExplanation, c: Colors): string[] {
+  const type = d.direction === 'ingress' ? 'Ingress' : 'Egress';
+  if (d.ignored) {
+    return [
+      `  ${d.direction}: ${c.yellow('IGNORED')}: ${citeField(policy.origin, ['spec', d.direction])} has ${plural(d.rules.length, 'rule')} but policyTypes lacks ${type}, so ${d.rules.length === 1 ? 'it has' : 'they have'} no effect`,
+    ];
+  }
+  if (!d.isolates) return [`  ${d.direction}: not affected (policyTypes lacks ${type})`];
+  if (d.rules.length === 0) {
+    return [`  ${d.direction}: isolates the selected pods and allows nothing (no rules: deny all ${d.direction})`];
+  }
+  const lines = [`  ${d.direction}: isolates the selected pods; allows what any rule admits:`];
+  for (const rule of d.rules) {
+    lines.push(`    ${citeField(policy.origin, rule.path)}: ${peerWord(d.direction)} ${rule.text}`);
+    lines.push(`      ${c.dim(ruleMatches(rule))}`);
+  }
+  return lines;
+}
+
+function podHeader(pod: PodModel): string {
+  const facts = [
+    pod.workload ? `replica of ${pod.workload.id}` : undefined,
+    pod.ips.length > 0 ? pod.ips.join(', ') : 'no address',
+    pod.ports.length > 0
+      ? `ports ${pod.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ')}`
+      : 'no declared ports',
+    Object.keys(pod.labels).length > 0
+      ? `labels ${Object.entries(pod.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')}`
+      : 'no labels',
+  ].filter((f): f is string => f !== undefined);
+  return `Pod ${pod.id}  (${facts.join('; ')})`;
+}
+
+function formatPod(e: PodExplanation, c: Colors): string {
+  const lines = [c.bold(podHeader(e.pod))];
+  for (const d of [e.ingress, e.egress]) lines.push(...formatPodDirection(d, c));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatPodDirection(d: PodDirectionExplanation, c: Colors): string[] {
+  const lines: string[] = [];
+  const everyone = d.direction === 'ingress' ? 'any source may reach it' : 'it may reach any destination';
+  if (!d.isolated) {
+    lines.push(`  ${d.direction}: not isolated (no policy selects it for ${d.direction}): ${everyone} on every port`);
+  } else {
+    const by = d.selectedBy.map(
+      (p) => `${p.id}${formatLocation(locate(p.origin, [])) ? ` (${formatLocation(locate(p.origin, []))})` : ''}`,
+    );
+    lines.push(`  ${d.direction}: isolated by ${by.join(', ')}`);
+    if (d.rules.length === 0) {
+      lines.push(
+        `    ${c.yellow('no rule admits anything')}: ${d.direction === 'ingress' ? 'nothing may reach it' : 'it may reach nothing'} (except itself)`,
+      );
+    } else {
+      lines.push(`    ${d.direction === 'ingress' ? 'may be reached from' : 'may reach'} (union of these rules):`);
+      for (const rule of d.rules) {
+        lines.push(`      ${rule.policy.id} ${citeField(rule.policy.origin, rule.path)}: ${rule.text}`);
+        lines.push(`        ${c.dim(ruleMatches(rule))}`);
+      }
+    }
+  }
+  for (const p of d.selectedWithout) {
+    const rules = d.direction === 'ingress' ? p.ingress : p.egress;
+    if (rules.length > 0) {
+      lines.push(
+        `    ${c.yellow('note')}: ${p.id} selects it and has ${d.direction} rules, but its policyTypes lacks ${d.direction === 'ingress' ? 'Ingress' : 'Egress'}: they are ignored`,
+      );
+    }
+  }
+  return lines;
+}
+
+function ruleToJson(policy: PolicyModel, rule: RuleExplanation) {
+  const where = locate(policy.origin, rule.path);
+  return {
+    rule: formatPath(rule.path),
+    file: where?.file ?? null,
+    line: where?.line ?? null,
+    text: rule.text,
+    peers: rule.peers,
+    ports: rule.ports,
+    pods: rule.pods,
+    external: rule.external,
+  };
+}
+
+function policyRef(policy: PolicyModel) {
+  const where = locate(policy.origin, []);
+  return { id: policy.id, file: where?.file ?? null, line: where?.line ?? null };
+}
+
+function policyToJson(e: PolicyExplanation) {
+  const direction = (d: PolicyDirectionExplanation) => ({
+    isolates: d.isolates,
+    ignored: d.ignored,
+    rules: d.rules.map((r) => ruleToJson(e.policy, r)),
+  });
+  return {
+    policy: policyRef(e.policy),
+    selector: e.selectorText,
+    selects: e.selects.map((p) => p.id),
+    policyTypes: (['ingress', 'egress'] as const).filter((d) => e.policy.types[d]),
+    ingress: direction(e.ingress),
+    egress: direction(e.egress),
+  };
+}
+
+function podToJson(e: PodExplanation) {
+  const direction = (d: PodDirectionExplanation) => ({
+    isolated: d.isolated,
+    selectedBy: d.selectedBy.map(policyRef),
+    ignoredBy: d.selectedWithout
+      .filter((p) => (d.direction === 'ingress' ? p.ingress : p.egress).length > 0)
+      .map(policyRef),
+    rules: d.rules.map((r) => ({ policy: r.policy.id, ...ruleToJson(r.policy, r) })),
+  });
+  return {
+    id: e.pod.id,
+    namespace: e.pod.namespace,
+    name: e.pod.name,
+    workload: e.pod.workload?.id ?? null,
+    ips: e.pod.ips,
+    labels: e.pod.labels,
+    ingress: direction(e.ingress),
+    egress: direction(e.egress),
+  };
+}

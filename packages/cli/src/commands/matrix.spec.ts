@@ -1,0 +1,43 @@
+import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+
+export const MATRIX_OUTPUTS = ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'] as const;
+
+export const matrixSpec: CommandSpec = {
+  name: 'matrix',
+  summary: 'connectivity matrix: which endpoints may open connections to which, per port',
+  options: [
+    ...fileOptions,
+    {
+      flags: '--port <port[/proto]>',
+      description:
+        'port to judge, e.g. 80, 53/UDP, http (repeatable; default: every container port of the endpoints and every single port the policies name, else 80/TCP)',
+      repeatable: true,
+    },
+    { flags: '--external <ip>', description: 'add an outside address as an endpoint (repeatable)', repeatable: true },
+    { flags: '-n, --namespace <ns>', description: 'only endpoints in this namespace (repeatable)', repeatable: true },
+    { flags: '--per-pod', description: 'list every replica instead of one endpoint per workload' },
+    outputOption(MATRIX_OUTPUTS, 'table'),
+  ],
+  examples: [
+    'netpol matrix -f manifests/ --port 80',
+    'netpol matrix -f manifests/ --port 53/UDP --port http -n shop -o md',
+    'netpol matrix -f manifests/ --external 203.0.113.10 -o json',
+    'netpol matrix -f manifests/ -o html > matrix.html',
+  ],
+  run: async ({ options, io }) => {
+    const { matrixCommand } = await import('./matrix.js');
+    return matrixCommand(
+      {
+        file: options.filename as string[],
+        recursive: options.recursive as boolean | undefined,
+        port: options.port as string[],
+        external: options.external as string[],
+        namespace: options.namespace as string[],
+        perPod: options.perPod as boolean | undefined,
+        output: options.output as (typeof MATRIX_OUTPUTS)[number],
+        color: options.color as string | undefined,
+      },
+      io,
+    );
+  },
+};

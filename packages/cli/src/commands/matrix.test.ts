@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Io } from '../io.js';
+import { run } from '../run.js';
+
+function fakeIo(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    stdout: { write: (s) => void out.push(s), isTTY: options.tty },
+    stderr: { write: (s) => void err.push(s) },
+    readStdin: async () => options.stdin ?? '',
+    cwd: process.cwd(),
+    env: options.env ?? {},
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'netpol-matrix-'));
+const FILE = join(dir, 'cluster.yaml');
+writeFileSync(
+  FILE,
+  `apiVersion: v1
+kind: Pod
+metadata: { name: client, namespace: shop, labels: { role: client } }
+spec: { containers: [{ name: c, image: i }] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: 2
+  selector: { matchLabels: { role: web } }
+  template:
+    metadata: { labels: { role: web } }
+    spec: { containers: [{ name: c, image: i, ports: [{ name: http, containerPort: 8080 }] }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { role: web } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { role: client } } }], ports: [{ port: http }] }]
+`,
+);
+
+describe('netpol matrix', () => {
+  test('-o json: the SPEC shape, named port kept as a string', async () => {
+    const f = fakeIo();
+    const code = await run(
+      [
+        'matrix',
+        '-f',
+        FILE,
+        '--port',
+        '8080',
+        '--port',
+        'http',
+        '--port',
+        '80',
+        '--external',
+        '203.0.113.7',
+        '-o',
+        'json',
+      ],
+      f.io,
+    );
+    assert.equal(code, 0, f.stderr());
+    assert.deepEqual(JSON.parse(f.stdout()), {
+      endpoints: ['shop/client', 'shop/web[Deployment]', '203.0.113.7'],
+      results: [
+        // web admits only the client, on its http port (8080); nothing isolates egress
+        {
+          port: 8080,
+          protocol: 'TCP',
+          allowed: [
+            [true, true, true],
+            [true, true, true],
+            [true, false, null],
+          ],
+        },
+        // a name resolves on the destination: client and the outside address have no `http`
+        {
+          port: 'http',
+          protocol: 'TCP',
+          allowed: [
+            [true, true, false],
+            [false, true, false],
+            [false, false, null],
+          ],
+        },
+        {
+          port: 80,
+          protocol: 'TCP',
+          allowed: [
+            [true, false, true],
+            [true, true, true],
+            [true, false, null],
+          ],
+        },
+      ],
+    });
+  });
+
+  test('--per-pod lists replicas; -n filters; default port is the container port', async () => {
+    const f = fakeIo();
+    assert.equal(await run(['matrix', '-f', FILE, '--per-pod', '-n', 'shop', '-o', 'json'], f.io), 0);
+    const json = JSON.parse(f.stdout());
+    assert.deepEqual(json.endpoints, ['shop/client', 'shop/web-0', 'shop/web-1']);
+    assert.deepEqual(
+      json.results.map((r: { port: number }) => r.port),
+      [8080],
+    );
+    assert.deepEqual(json.results[0].allowed[1], [true, true, false]);
+    const g = fakeIo();
+    assert.equal(await run(['matrix', '-f', FILE, '-n', 'nowhere', '-o', 'json'], g.io), 0);
+    assert.deepEqual(JSON.parse(g.stdout()).endpoints, []);
+    assert.match(g.stderr(), /nowhere/);
+  });
+
+  test('table: colour only on a TTY without NO_COLOR', async () => {
+    const esc = '\u001b[';
+    const tty = fakeIo({ tty: true });
+    assert.equal(await run(['matrix', '-f', FILE, '--port', '8080'], tty.io), 0);
+    assert.ok(tty.stdout().includes(esc));
+    const pipe = fakeIo();
+    assert.equal(await run(['matrix', '-f', FILE, '--port', '8080'], pipe.io), 0);
+    assert.ok(!pipe.stdout().includes(esc));
+    assert.match(pipe.stdout(), /shop\/web\[Deployment\]/);
+    const noColor = fakeIo({ tty: true, env: { NO_COLOR: '1' } });
+    assert.equal(await run(['matrix', '-f', FILE, '--port', '8080'], noColor.io), 0);
+    assert.ok(!noColor.stdout().includes(esc));
+  });
+
+  test('every -o format succeeds', async () => {
+    for (const format of ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html']) {
+      const f = fakeIo();
+      assert.equal(await run(['matrix', '-f', FILE, '-o', format], f.io), 0, format);
+      assert.ok(f.stdout().length > 0, format);
+    }
+  });
+
+  test('bad input exits 2 with a message and no stack', async () => {
+    for (const argv of [
+      ['matrix', '-f', FILE, '--port', '70000'],
+      ['matrix', '-f', FILE, '--port', '80/ICMP'],
+      ['matrix', '-f', FILE, '--external', 'example.com'],
+      ['matrix', '-f', FILE, '-o', 'xml'],
+      ['matrix', '-f', join(dir, 'missing.yaml')],
+      ['matrix'],
+    ]) {
+      const f = fakeIo();
+      assert.equal(await run(argv, f.io), 2, argv.join(' '));
+      assert.ok(f.stderr().length > 0, argv.join(' '));
+      assert.doesNotMatch(f.stderr(), /\n\s+at /, argv.join(' '));
+    }
+    const invalid = join(dir, 'invalid.yaml');
+    writeFileSync(invalid, 'apiVersion: v1\nkind: Pod\nmetadata: {}\n');
+    const f = fakeIo();
+    assert.equal(await run(['matrix', '-f', invalid], f.io), 2);
+    assert.match(f.stderr(), /invalid\.yaml:\d+:\d+/);
+  });
+});

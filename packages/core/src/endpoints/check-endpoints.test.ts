@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { createReferenceEngine } from '../engine/reference-engine.js';
+import { clusterFromYaml } from '../test-helpers.js';
+import { checkEndpoints } from './check-endpoints.js';
+import { parsePortQuery } from './parse-port-query.js';
+import { resolveEndpoint } from './resolve-endpoint.js';
+
+const SHOP = readFileSync(new URL('./fixtures/shop.yaml', import.meta.url), 'utf8');
+
+const ONLY_8080 = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-client, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: default}}, podSelector: {matchLabels: {app: client}}}]
+      ports: [{port: 8080}]
+`;
+
+function check(yaml: string, from: string, to: string, port: string) {
+  const cluster = clusterFromYaml(yaml);
+  const engine = createReferenceEngine(cluster);
+  const f = resolveEndpoint(cluster, from);
+  const t = resolveEndpoint(cluster, to);
+  const p = parsePortQuery(port);
+  assert.ok(f.ok && t.ok && p.ok);
+  return checkEndpoints(engine, f.value, t.value, p.value);
+}
+
+test('a Service is judged on every backend after targetPort translation', () => {
+  const result = check(SHOP + ONLY_8080, 'default/client', 'backend.shop.svc.cluster.local', '80');
+  assert.ok(result.ok);
+  assert.equal(result.value.allowed, true);
+  assert.equal(result.value.servicePort?.targetPort, 'http');
+  assert.deepEqual(
+    result.value.pairs.map((p) => [
+      p.destination.kind === 'pod' && p.destination.pod.id,
+      p.verdict.port,
+      p.verdict.allowed,
+    ]),
+    [
+      ['shop/backend-0', 8080, true],
+      ['shop/backend-1', 8080, true],
+    ],
+  );
+  assert.equal(result.value.pairs[0].verdict.ingress.allowedBy[0].policy.id, 'shop/only-client');
+});
+
+test('a Service port can be named', () => {
+  const result = check(SHOP + ONLY_8080, 'default/client', 'backend.shop', 'web');
+  assert.ok(result.ok && result.value.allowed);
+});
+
+test('the other client is denied on every backend', () => {
+  const result = check(SHOP + ONLY_8080, 'other/client', 'backend.shop', '80');
+  assert.ok(result.ok);
+  assert.equal(result.value.allowed, false);
+  assert.ok(result.value.pairs.every((p) => !p.verdict.allowed && p.verdict.ingress.isolated));
+});
+
+test('asking the pod directly on the Service port is a different question', () => {
+  const result = check(SHOP + ONLY_8080, 'default/client', 'shop/backend[Deployment]', '80');
+  assert.ok(result.ok && !result.value.allowed);
+});
+
+test('an unknown Service port is an error listing the ports', () => {
+  const result = check(SHOP, 'default/client', 'backend.shop', '8080');
+  assert.ok(!result.ok);
+  assert.equal(result.code, 'service-port-unknown');
+  assert.deepEqual(result.candidates, ['80/TCP (web)']);
+});
+
+test('a Service without backends is denied with a reason', () => {
+  const result = check(SHOP, 'default/client', 'empty.shop', '80');
+  assert.ok(result.ok);
+  assert.equal(result.value.allowed, false);
+  assert.equal(result.value.reason, 'service-no-backends');
+  assert.equal(result.value.pairs.length, 0);
+});
+
+test('a targetPort name a backend lacks denies that backend', () => {
+  const yaml = SHOP.replace('targetPort: http', 'targetPort: metrics');
+  const result = check(yaml, 'default/client', 'backend.shop', '80');
+  assert.ok(result.ok && !result.value.allowed);
+  assert.ok(result.value.pairs.every((p) => p.verdict.note === 'named-port-unresolved'));
+});

@@ -1,0 +1,203 @@
+import { parseIp } from '../model/cidr.js';
+import type { ClusterModel, PodModel, ServiceModel, WorkloadModel } from '../model/types.js';
+import { closestNames } from './closest-names.js';
+
+/**
+ * Endpoints as `check` (and the example tests) name them, SPEC "Endpoints in check and
+ * matrix": a Pod `ns/name`; a workload `ns/name[Kind]` (judged on its first replica: replicas
+ * share labels and ports); an IP address (a pod's IP is that pod, a ClusterIP is its Service,
+ * anything else is an outside address); a Service by DNS name `name.ns.svc.cluster.local`,
+ * `name.ns.svc` or `name.ns`. Conveniences: a bare `name` is a pod, workload or Service of
+ * the default namespace, else the only pod or workload of that name anywhere; `ns/name` that
+ * is not a pod may name the only workload of that name in `ns`.
+ */
+export type Endpoint =
+  | {
+      kind: 'pod';
+      input: string;
+      /** `ns/name`, or `ns/name[Kind]` when a workload was named. */
+      id: string;
+      /** The pod judged (a workload's first replica, or its template when it has none). */
+      pod: PodModel;
+      workload?: WorkloadModel;
+    }
+  | { kind: 'external'; input: string; id: string; ip: string }
+  | {
+      kind: 'service';
+      input: string;
+      /** `name.ns.svc.cluster.local`. */
+      id: string;
+      service: ServiceModel;
+      /** Pods in the Service's namespace whose labels match its selector. */
+      backends: readonly PodModel[];
+    };
+
+export type EndpointErrorCode = 'endpoint-unknown' | 'endpoint-ambiguous' | 'endpoint-invalid';
+
+export interface EndpointError {
+  code: EndpointErrorCode;
+  input: string;
+  message: string;
+  /** Closest known endpoint names (did you mean), or the ambiguous matches. */
+  candidates: string[];
+}
+
+export type EndpointResult = { ok: true; value: Endpoint } | { ok: false; error: EndpointError };
+
+export interface ResolveOptions {
+  /** Namespace of a bare `name` (default `default`). */
+  defaultNamespace?: string;
+}
+
+export function serviceDnsName(service: ServiceModel): string {
+  return `${service.name}.${service.namespace}.svc.cluster.local`;
+}
+
+/** The pods a Service sends traffic to: its namespace, labels matching its selector. */
+export function serviceBackends(cluster: ClusterModel, service: ServiceModel): PodModel[] {
+  const selector = service.selector;
+  if (!selector) return [];
+  return cluster.pods.filter(
+    (pod) => pod.namespace === service.namespace && Object.entries(selector).every(([k, v]) => pod.labels[k] === v),
+  );
+}
+
+export function resolveEndpoint(cluster: ClusterModel, input: string, options: ResolveOptions = {}): EndpointResult {
+  const text = input.trim();
+  const defaultNs = options.defaultNamespace ?? 'default';
+  const ok = (value: Endpoint): EndpointResult => ({ ok: true, value });
+  const podEndpoint = (pod: PodModel): Endpoint => ({ kind: 'pod', input, id: pod.id, pod });
+  const workloadEndpoint = (workload: WorkloadModel): Endpoint => ({
+    kind: 'pod',
+    input,
+    id: workload.id,
+    pod: workload.pods[0] ?? templatePod(workload),
+    workload,
+  });
+  const serviceEndpoint = (service: ServiceModel): Endpoint => ({
+    kind: 'service',
+    input,
+    id: serviceDnsName(service),
+    service,
+    backends: serviceBackends(cluster, service),
+  });
+  const unknown = (what: string): EndpointResult => ({
+    ok: false,
+    error: {
+      code: 'endpoint-unknown',
+      input,
+      message: `no ${what} "${text}" in the input`,
+      candidates: closestNames(text, allNames(cluster)),
+    },
+  });
+  const ambiguous = (matches: string[]): EndpointResult => ({
+    ok: false,
+    error: {
+      code: 'endpoint-ambiguous',
+      input,
+      message: `"${text}" names ${matches.length} endpoints: ${matches.join(', ')}; name one of them`,
+      candidates: matches,
+    },
+  });
+
+  if (text === '') {
+    return { ok: false, error: { code: 'endpoint-invalid', input, message: 'empty endpoint', candidates: [] } };
+  }
+
+  if (parseIp(text)) {
+    const canonical = parseIp(text)?.value;
+    const sameIp = (ip: string) => parseIp(ip)?.value === canonical;
+    const pod = cluster.pods.find((p) => p.ips.some(sameIp));
+    if (pod) return ok(podEndpoint(pod));
+    const service = cluster.services.find((s) => s.clusterIP !== undefined && sameIp(s.clusterIP));
+    if (service) return ok(serviceEndpoint(service));
+    return ok({ kind: 'external', input, id: text, ip: text });
+  }
+
+  const workloadRef = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
+  if (workloadRef) {
+    const [, ns, name, kind] = workloadRef;
+    const workload = cluster.workloads.find(
+      (w) => w.namespace === ns && w.name === name && w.kind.toLowerCase() === kind.toLowerCase(),
+    );
+    return workload ? ok(workloadEndpoint(workload)) : unknown('workload');
+  }
+
+  const nsName = /^([^/\s]+)\/([^/\s]+)$/.exec(text);
+  if (nsName) {
+    const [, ns, name] = nsName;
+    const pod = cluster.pods.find((p) => p.namespace === ns && p.name === name);
+    if (pod) return ok(podEndpoint(pod));
+    const workloads = cluster.workloads.filter((w) => w.namespace === ns && w.name === name);
+    if (workloads.length === 1) return ok(workloadEndpoint(workloads[0]));
+    if (workloads.length > 1) return ambiguous(workloads.map((w) => w.id));
+    return unknown('pod or workload');
+  }
+
+  if (/\s|\//.test(text)) {
+    return {
+      ok: false,
+      error: {
+        code: 'endpoint-invalid',
+        input,
+        message: `"${text}" is not an endpoint: use ns/pod, ns/name[Kind], an IP address or a Service DNS name (name.ns.svc.cluster.local)`,
+        candidates: [],
+      },
+    };
+  }
+
+  if (text.includes('.')) {
+    const dns = text
+      .replace(/\.$/, '')
+      .replace(/\.cluster\.local$/, '')
+      .replace(/\.svc$/, '');
+    const parts = dns.split('.');
+    if (parts.length === 2) {
+      const service = cluster.services.find((s) => s.name === parts[0] && s.namespace === parts[1]);
+      if (service) return ok(serviceEndpoint(service));
+    }
+    // Pod names may contain dots: fall through to the bare-name lookup before giving up.
+    if (!cluster.pods.some((p) => p.name === text) && !cluster.workloads.some((w) => w.name === text)) {
+      return unknown('Service');
+    }
+  }
+
+  const pod = cluster.pods.find((p) => p.namespace === defaultNs && p.name === text);
+  if (pod) return ok(podEndpoint(pod));
+  const localWorkloads = cluster.workloads.filter((w) => w.namespace === defaultNs && w.name === text);
+  if (localWorkloads.length === 1) return ok(workloadEndpoint(localWorkloads[0]));
+  if (localWorkloads.length > 1) return ambiguous(localWorkloads.map((w) => w.id));
+  const service = cluster.services.find((s) => s.namespace === defaultNs && s.name === text);
+  if (service) return ok(serviceEndpoint(service));
+  const anywhere = [
+    ...cluster.pods.filter((p) => p.name === text && !p.workload).map(podEndpoint),
+    ...cluster.workloads.filter((w) => w.name === text).map(workloadEndpoint),
+  ];
+  if (anywhere.length === 1) return ok(anywhere[0]);
+  if (anywhere.length > 1) return ambiguous(anywhere.map((m) => m.id));
+  return unknown('pod, workload or Service');
+}
+
+/** Every name an endpoint may be given by, for did-you-mean. */
+function allNames(cluster: ClusterModel): string[] {
+  return [
+    ...cluster.pods.map((p) => p.id),
+    ...cluster.workloads.map((w) => w.id),
+    ...cluster.services.map(serviceDnsName),
+  ];
+}
+
+/** A workload with no replicas is judged on its pod template (it has no address). */
+function templatePod(workload: WorkloadModel): PodModel {
+  return {
+    id: workload.id,
+    namespace: workload.namespace,
+    name: workload.name,
+    labels: workload.labels,
+    ips: [],
+    ports: workload.ports,
+    workload: { kind: workload.kind, name: workload.name, id: workload.id },
+    hostNetwork: false,
+    origin: workload.origin,
+  };
+}

@@ -1,0 +1,268 @@
+import type { FieldPath, Issue } from '../issues.js';
+import { typeMismatch, unknownField } from './messages.js';
+
+/**
+ * The API server decodes a request body into Go structs before it validates anything; a
+ * JSON value of the wrong type (a string where an int32 goes, a map where a list goes) fails
+ * that decode with encoding/json's message. `decodeObject` does the same walk over a schema
+ * of the fields we read, reporting each mismatch at its exact field path, and returns a
+ * sanitised copy (mismatches replaced by the Go zero value) for the semantic validators.
+ * Unknown fields inside structs whose schema is complete (`strict`) are refused, as kubectl's
+ * default `--validate=strict` makes the API server do; elsewhere they are kept and ignored.
+ */
+
+export type Schema =
+  | { t: 'string'; go?: string }
+  | { t: 'int32' }
+  | { t: 'int64' }
+  | { t: 'bool' }
+  | { t: 'intOrString' }
+  | { t: 'any' }
+  | { t: 'list'; of: Schema }
+  | { t: 'map'; of: Schema }
+  | {
+      t: 'struct';
+      go: string;
+      fields: Readonly<Record<string, Schema>>;
+      /** Every field of the Go type is listed: others are refused, as strict decoding does. */
+      strict?: boolean;
+    };
+
+const INT32: [number, number] = [-(2 ** 31), 2 ** 31 - 1];
+const INT64: [number, number] = [-(2 ** 63), 2 ** 63];
+
+export function goTypeName(schema: Schema): string {
+  switch (schema.t) {
+    case 'string':
+      return schema.go ?? 'string';
+    case 'list':
+      return `[]${goTypeName(schema.of)}`;
+    case 'map':
+      return `map[string]${goTypeName(schema.of)}`;
+    case 'struct':
+      return schema.go;
+    case 'intOrString':
+      return 'intstr.IntOrString';
+    case 'any':
+      return 'interface {}';
+    default:
+      return schema.t;
+  }
+}
+
+/** The JSON kind encoding/json names in `cannot unmarshal X`. */
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'string';
+  switch (typeof value) {
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function zeroOf(schema: Schema): unknown {
+  switch (schema.t) {
+    case 'string':
+      return '';
+    case 'int32':
+    case 'int64':
+    case 'intOrString':
+      return 0;
+    case 'bool':
+      return false;
+    case 'list':
+      return [];
+    case 'map':
+    case 'struct':
+      return {};
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Walk state. Paths and field stacks are mutable stacks (pushed and popped around each
+ * child) and copied only when an issue is reported: a 10,000-pod list is walked without
+ * allocating a path per field.
+ */
+interface Context {
+  issues: Issue[];
+  /** The field path of the value being decoded. */
+  path: (string | number)[];
+  /** JSON field names from the root, without indices (encoding/json's FieldStack). */
+  fields: string[];
+  /** Name of the innermost Go struct being decoded ('' inside IntOrString). */
+  struct: string;
+}
+
+function mismatch(ctx: Context, kind: string, schema: Schema): void {
+  const into = ctx.fields.length > 0 ? `Go struct field ${ctx.struct}.${ctx.fields.join('.')}` : 'Go value';
+  ctx.issues.push(
+    typeMismatch([...ctx.path], `json: cannot unmarshal ${kind} into ${into} of type ${goTypeName(schema)}`),
+  );
+}
+
+function numberLiteral(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+  return String(value);
+}
+
+const isInt32 = (value: number) => Number.isInteger(value) && value >= INT32[0] && value <= INT32[1];
+
+/** Decode `value` as `schema`; returns the value itself when nothing had to change. */
+function walk(value: unknown, schema: Schema, ctx: Context): unknown {
+  if (value === null || value === undefined) return value; // JSON null: the zero value, no error
+  switch (schema.t) {
+    case 'any':
+      return value;
+    case 'string':
+      if (typeof value === 'string') return value;
+      // YAML 1.1 timestamps: sigs.k8s.io/yaml keeps them as strings.
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+      mismatch(ctx, jsonKind(value), schema);
+      return '';
+    case 'bool':
+      if (typeof value === 'boolean') return value;
+      mismatch(ctx, jsonKind(value), schema);
+      return false;
+    case 'int32':
+    case 'int64': {
+      if (typeof value === 'number') {
+        const [lo, hi] = schema.t === 'int32' ? INT32 : INT64;
+        if (Number.isInteger(value) && value >= lo && value <= hi) return value;
+        mismatch(ctx, `number ${numberLiteral(value)}`, schema);
+        return 0;
+      }
+      mismatch(ctx, jsonKind(value), schema);
+      return 0;
+    }
+    case 'intOrString': {
+      // IntOrString.UnmarshalJSON: a JSON string is a name, anything else decodes as int32
+      // with a fresh decoder (so the message names no struct field).
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' && isInt32(value)) return value;
+      if (value instanceof Date) return value.toISOString();
+      const inner: Context = { issues: ctx.issues, path: ctx.path, fields: [], struct: '' };
+      mismatch(inner, typeof value === 'number' ? `number ${numberLiteral(value)}` : jsonKind(value), { t: 'int32' });
+      return 0;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) {
+        mismatch(ctx, jsonKind(value), schema);
+        return [];
+      }
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        ctx.path.push(i);
+        let decoded = walk(value[i], schema.of, ctx);
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+        if (decoded !== value[i]) {
+          out ??= [...value];
+          out[i] = decoded;
+        }
+      }
+      return out ?? value;
+    }
+    case 'map': {
+      if (!isPlainObject(value)) {
+        mismatch(ctx, jsonKind(value), schema);
+        return {};
+      }
+      let out: Record<string, unknown> | undefined;
+      for (const key of Object.keys(value)) {
+        ctx.path.push(key);
+        let decoded = walk(value[key], schema.of, ctx);
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+        if (decoded !== value[key]) {
+          out ??= { ...value };
+          setOwn(out, key, decoded);
+        }
+      }
+      return out ?? value;
+    }
+    case 'struct': {
+      if (!isPlainObject(value)) {
+        mismatch(ctx, jsonKind(value), schema);
+        return {};
+      }
+      if (schema.strict) {
+        for (const key of Object.keys(value)) {
+          if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...ctx.path, key]));
+        }
+      }
+      let out: Record<string, unknown> | undefined;
+      const outerStruct = ctx.struct;
+      for (const key of Object.keys(value)) {
+        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+        if (!fieldSchema) continue;
+        ctx.path.push(key);
+        ctx.fields.push(key);
+        ctx.struct = structNameOf(schema);
+        const decoded = walk(value[key], fieldSchema, ctx);
+        ctx.struct = outerStruct;
+        ctx.fields.pop();
+        ctx.path.pop();
+        if (decoded === null || decoded === undefined) {
+          if (value[key] !== decoded || value[key] === null) {
+            out ??= { ...value };
+            delete out[key];
+          }
+        } else if (decoded !== value[key]) {
+          out ??= { ...value };
+          setOwn(out, key, decoded);
+        }
+      }
+      return out ?? value;
+    }
+  }
+}
+
+/** `target[key] = value` that stays an own property even for the key `__proto__`. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+const structNames = new WeakMap<Schema, string>();
+
+function structNameOf(schema: Schema & { t: 'struct' }): string {
+  let name = structNames.get(schema);
+  if (name === undefined) {
+    name = schema.go.slice(schema.go.lastIndexOf('.') + 1);
+    structNames.set(schema, name);
+  }
+  return name;
+}
+
+export interface Decoded {
+  /** The object with every mistyped value replaced by its Go zero value. */
+  value: Record<string, unknown>;
+  /** `field-type` issues, one per mistyped value, at its field path. */
+  issues: Issue[];
+}
+
+/** Check `value` against a struct schema as encoding/json would decode it. */
+export function decodeObject(value: Record<string, unknown>, schema: Schema & { t: 'struct' }): Decoded {
+  const ctx: Context = { issues: [], path: [], fields: [], struct: '' };
+  const out = walk(value, schema, ctx) as Record<string, unknown>;
+  return { value: out, issues: ctx.issues };
+}
+
+/** Whether `path` is `prefix` or lies under it (to drop consequences of a decode error). */
+export function isUnder(path: FieldPath, prefix: FieldPath): boolean {
+  if (path.length < prefix.length) return false;
+  return prefix.every((part, i) => part === path[i]);
+}

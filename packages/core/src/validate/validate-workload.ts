@@ -1,0 +1,169 @@
+import type { FieldPath, Issue } from '../issues.js';
+import { MAX_WORKLOAD_REPLICAS } from '../model/build-cluster.js';
+import { buildSelector } from '../model/build-policy.js';
+import { labelsOf, type Obj, obj, str } from '../model/read-fields.js';
+import { matchesSelector } from '../model/selector.js';
+import { nameIsDNSSubdomain } from './formats.js';
+import { goLiteral, invalid, maxLenError, notSupported, quote, required, warning } from './messages.js';
+import { validateLabelSelector } from './validate-label-selector.js';
+import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
+import { restartPolicyOf, validatePodSpec } from './validate-pod-spec.js';
+
+/**
+ * The workload rules of pkg/apis/apps/validation and pkg/apis/batch/validation that decide
+ * whether a workload (and so its pods) exists: replicas ≥ 0, a selector that is present,
+ * non-empty and matches the template labels, a valid pod template, and the restartPolicy
+ * each controller allows.
+ */
+export function validateWorkload(kind: string, workload: Obj): Issue[] {
+  const meta = obj(workload.metadata);
+  const spec = obj(workload.spec);
+  const issues = validateObjectMeta(meta, { namespaced: true, nameRule: nameIsDNSSubdomain });
+  switch (kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet': {
+      if (kind !== 'DaemonSet') issues.push(...nonNegative(spec.replicas, ['spec', 'replicas']));
+      const what = kind === 'ReplicaSet' ? 'deployment' : kind.toLowerCase();
+      issues.push(...validateSelectedTemplate(spec, ['spec'], what));
+      break;
+    }
+    case 'ReplicationController':
+      issues.push(...nonNegative(spec.replicas, ['spec', 'replicas']));
+      issues.push(...validateControllerTemplate(spec));
+      break;
+    case 'Job':
+      issues.push(...validateJobSpec(spec, ['spec']));
+      break;
+    case 'CronJob': {
+      const name = str(meta.name) ?? '';
+      // ValidateCronJob: the Job name gets an 11-character suffix.
+      if (name.length > 52) issues.push(invalid(['metadata', 'name'], name, maxLenError(52)));
+      if ((str(spec.schedule) ?? '') === '') issues.push(required(['spec', 'schedule']));
+      const jobTemplate = obj(spec.jobTemplate);
+      issues.push(...validateTemplateMeta(obj(jobTemplate.metadata), ['spec', 'jobTemplate', 'metadata']));
+      issues.push(...validateJobSpec(obj(jobTemplate.spec), ['spec', 'jobTemplate', 'spec']));
+      break;
+    }
+  }
+  return issues;
+}
+
+function nonNegative(value: unknown, path: FieldPath): Issue[] {
+  if (typeof value !== 'number') return [];
+  if (value < 0) return [invalid(path, value, 'must be greater than or equal to 0')];
+  if (value > MAX_WORKLOAD_REPLICAS && (path.at(-1) === 'replicas' || path.at(-1) === 'parallelism')) {
+    return [
+      warning(
+        path,
+        `netpol models at most ${MAX_WORKLOAD_REPLICAS} pods of one workload; using ${MAX_WORKLOAD_REPLICAS}`,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** ValidateTemplateObjectMeta: labels and annotations of a template. */
+function validateTemplateMeta(meta: Obj, path: FieldPath): Issue[] {
+  return [
+    ...validateLabels(meta.labels, [...path, 'labels']),
+    ...validateAnnotations(meta.annotations, [...path, 'annotations']),
+  ];
+}
+
+function mapLiteral(labels: Record<string, string>): string {
+  const entries = Object.keys(labels)
+    .sort()
+    .map((k) => `${quote(k)}:${quote(labels[k])}`);
+  return `map[string]string{${entries.join(', ')}}`;
+}
+
+/** Deployment, ReplicaSet, StatefulSet, DaemonSet: selector + template (ValidatePodTemplateSpecForReplicaSet). */
+function validateSelectedTemplate(spec: Obj, path: FieldPath, what: string): Issue[] {
+  const issues: Issue[] = [];
+  const selector = spec.selector;
+  const template = obj(spec.template);
+  const templatePath = [...path, 'template'];
+  const labels = labelsOf(obj(template.metadata).labels);
+  if (selector === undefined || selector === null) {
+    issues.push(required([...path, 'selector']));
+  } else {
+    const selectorIssues = validateLabelSelector(selector, [...path, 'selector']);
+    issues.push(...selectorIssues);
+    const model = buildSelector(selector);
+    if (Object.keys(model.matchLabels).length + model.matchExpressions.length === 0) {
+      issues.push(invalid([...path, 'selector'], goLiteral('{}'), `empty selector is invalid for ${what}`));
+    } else if (selectorIssues.length === 0 && !matchesSelector(model, labels)) {
+      issues.push(
+        invalid(
+          [...templatePath, 'metadata', 'labels'],
+          goLiteral(mapLiteral(labels)),
+          '`selector` does not match template `labels`',
+        ),
+      );
+    }
+  }
+  issues.push(...validatePodTemplate(template, templatePath));
+  const restartPolicy = restartPolicyOf(obj(template.spec));
+  if (restartPolicy !== 'Always') {
+    issues.push(notSupported([...templatePath, 'spec', 'restartPolicy'], restartPolicy, ['Always']));
+  }
+  return issues;
+}
+
+function validatePodTemplate(template: Obj, path: FieldPath): Issue[] {
+  return [
+    ...validateTemplateMeta(obj(template.metadata), [...path, 'metadata']),
+    ...validatePodSpec(obj(template.spec), [...path, 'spec'], { isPod: false }),
+  ];
+}
+
+/** ReplicationController: `selector` is a map, defaulted from the template labels. */
+function validateControllerTemplate(spec: Obj): Issue[] {
+  const issues: Issue[] = [];
+  if (spec.template === undefined || spec.template === null) {
+    issues.push(required(['spec', 'template']));
+    return issues;
+  }
+  const template = obj(spec.template);
+  const labels = labelsOf(obj(template.metadata).labels);
+  const declared = labelsOf(spec.selector);
+  const selector = Object.keys(declared).length > 0 ? declared : labels;
+  if (Object.keys(selector).length === 0) issues.push(required(['spec', 'selector']));
+  issues.push(...validateLabels(spec.selector, ['spec', 'selector']));
+  if (Object.entries(selector).some(([k, v]) => labels[k] !== v) && Object.keys(selector).length > 0) {
+    issues.push(
+      invalid(
+        ['spec', 'template', 'metadata', 'labels'],
+        goLiteral(mapLiteral(labels)),
+        '`selector` does not match template `labels`',
+      ),
+    );
+  }
+  issues.push(...validatePodTemplate(template, ['spec', 'template']));
+  const restartPolicy = restartPolicyOf(obj(template.spec));
+  if (restartPolicy !== 'Always') {
+    issues.push(notSupported(['spec', 'template', 'spec', 'restartPolicy'], restartPolicy, ['Always']));
+  }
+  return issues;
+}
+
+/** ValidateJobSpec basics: counts ≥ 0, optional selector, template with OnFailure/Never. */
+function validateJobSpec(spec: Obj, path: FieldPath): Issue[] {
+  const issues = [
+    ...nonNegative(spec.parallelism, [...path, 'parallelism']),
+    ...nonNegative(spec.completions, [...path, 'completions']),
+    ...nonNegative(spec.backoffLimit, [...path, 'backoffLimit']),
+  ];
+  if (spec.selector !== undefined && spec.selector !== null) {
+    issues.push(...validateLabelSelector(spec.selector, [...path, 'selector']));
+  }
+  const template = obj(spec.template);
+  issues.push(...validatePodTemplate(template, [...path, 'template']));
+  const restartPolicy = restartPolicyOf(obj(template.spec));
+  if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
+    issues.push(notSupported([...path, 'template', 'spec', 'restartPolicy'], restartPolicy, ['OnFailure', 'Never']));
+  }
+  return issues;
+}

@@ -1,0 +1,404 @@
+/**
+ * `npm run bench`: engine benchmarks on generated clusters (SPEC "How we measure ourselves").
+ *
+ * Each size runs in its own child process (same script, `--child PODS`) so peak RSS is
+ * per size. In the child, a cluster is generated in-process (`generateCluster`, seeded),
+ * rendered to JSON text, then timed through `loadCluster` (load) apart from the matrix:
+ *   - fast matrix: `computeMatrix` over workload endpoints, rows expanded to bitsets;
+ *   - grouped matrix: the class-by-class matrix only (no expansion);
+ *   - per-pod matrix: every replica an endpoint, n x n bit rows (Uint32Array);
+ *   - check: the reference engine (`createReferenceEngine`), one pair at a time;
+ *   - naive: `naiveAllowed` pair by pair on a random sample within a time budget,
+ *     extrapolated to the full matrix, every sampled pair compared with the fast result;
+ *     at the smallest size the naive matrix also runs in full.
+ * The report goes to bench-report.json and stdout; a readable table to stderr.
+ *
+ * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  computeMatrix,
+  createReferenceEngine,
+  endpointPeer,
+  generateCluster,
+  genOptionsForPods,
+  listMatrixEndpoints,
+  loadCluster,
+  type MatrixEndpoint,
+  naiveAllowed,
+  type PortQuery,
+  parsePortQuery,
+  renderGenerated,
+} from '@netpol/core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SEED = 1;
+
+interface Args {
+  sizes: number[];
+  naiveBudgetMs: number;
+  port: PortQuery;
+  child?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { sizes: [1000, 5000, 10000, 20000], naiveBudgetMs: 3000, port: { protocol: 'TCP', port: 8080 } };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1];
+    if (argv[i] === '--sizes') args.sizes = value.split(',').map(Number);
+    else if (argv[i] === '--naive-budget-ms') args.naiveBudgetMs = Number(value);
+    else if (argv[i] === '--child') args.child = Number(value);
+    else if (argv[i] === '--port') {
+      const parsed = parsePortQuery(value);
+      if (!parsed.ok) throw new Error(parsed.message);
+      args.port = parsed.value;
+    } else continue;
+    i++;
+  }
+  if (args.sizes.some((n) => !Number.isInteger(n) || n < 50)) throw new Error('--sizes: whole numbers >= 50');
+  return args;
+}
+
+const ms = (start: number) => Math.round((performance.now() - start) * 1000) / 1000;
+const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const peakRssMiB = () => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** mulberry32, for the pair sample (reproducible runs). */
+function sampler(seed: number) {
+  let state = seed >>> 0;
+  return (n: number) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/**
+ * Time `fn` `runs` times (the first run pays for JIT warm-up): wall clock, and CPU time of
+ * this process (steadier than wall time on a shared machine).
+ */
+function timed<T>(
+  runs: number,
+  fn: () => T,
+): { value: T; firstMs: number; medianMs: number; minMs: number; cpuMedianMs: number } {
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let value!: T;
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    value = fn();
+    const used = process.cpuUsage(cpuStart);
+    times.push(ms(start));
+    cpu.push(Math.round((used.user + used.system) / 10) / 100);
+  }
+  return { value, firstMs: times[0], medianMs: median(times), minMs: Math.min(...times), cpuMedianMs: median(cpu) };
+}
+
+async function runSize(pods: number, args: Args) {
+  const options = genOptionsForPods(pods, { seed: SEED });
+  let start = performance.now();
+  const text = renderGenerated(generateCluster(options), 'json');
+  const genMs = ms(start);
+
+  const load = timed(1, () => loadCluster([{ name: 'generated.json', text }]));
+  const loaded = load.value;
+  const loadMs = load.firstMs;
+  if (!loaded.ok) throw new Error(`generated cluster is invalid: ${loaded.issues[0]?.message}`);
+  const cluster = loaded.value.cluster;
+  const rssAfterLoad = peakRssMiB();
+
+  const listed = listMatrixEndpoints(cluster);
+  const perPodListed = listMatrixEndpoints(cluster, { perPod: true });
+  if (!listed.ok || !perPodListed.ok) throw new Error('endpoint listing failed');
+  const endpoints = listed.endpoints;
+  const ports = [args.port];
+
+  const fast = timed(3, () => computeMatrix(cluster, { endpoints, ports, expand: true }));
+  const grouped = timed(3, () => computeMatrix(cluster, { endpoints, ports, expand: false }));
+  const perPod = timed(2, () => computeMatrix(cluster, { endpoints: perPodListed.endpoints, ports, expand: true }));
+  const perPodRowsBytes = perPodListed.endpoints.length * perPod.value.rowWords * 4;
+  const rssAfterMatrix = peakRssMiB();
+
+  // One check after load: the reference engine, on random endpoint pairs.
+  const pick = sampler(SEED * 7919 + pods);
+  const pair = () => [endpoints[pick(endpoints.length)], endpoints[pick(endpoints.length)]] as const;
+  start = performance.now();
+  const engine = createReferenceEngine(cluster);
+  const engineBuildMs = ms(start);
+  const [a0, b0] = pair();
+  start = performance.now();
+  engine.check(endpointPeer(a0), endpointPeer(b0), args.port);
+  const firstCheckMs = ms(start);
+  const checkTimes: number[] = [];
+  let checkMismatches = 0;
+  for (let k = 0; k < 2000; k++) {
+    const [a, b] = pair();
+    const t = performance.now();
+    const verdict = engine.check(endpointPeer(a), endpointPeer(b), args.port);
+    checkTimes.push(performance.now() - t);
+    const expected = fast.value.allowed(endpoints.indexOf(a), endpoints.indexOf(b), 0);
+    if (verdict.allowed !== expected) checkMismatches++;
+  }
+  // The same single-pair question answered from the fast matrix.
+  start = performance.now();
+  let lookups = 0;
+  for (let k = 0; k < 100000; k++) if (fast.value.allowed(pick(endpoints.length), pick(endpoints.length), 0)) lookups++;
+  const matrixLookupNs = Math.round(((performance.now() - start) * 1e6) / 100000);
+
+  // Naive: a random sample of pairs within the budget, extrapolated to the full matrix.
+  const naive = naiveSample(cluster, endpoints, fast.value, args, pick);
+  const fullPairs = endpoints.length * endpoints.length;
+  const naiveFullEstimateMs = Math.round(naive.perPairUs * fullPairs) / 1000;
+
+  return {
+    pods: cluster.pods.length,
+    workloads: cluster.workloads.length,
+    namespaces: cluster.namespaces.size,
+    policies: cluster.policies.length,
+    services: cluster.services.length,
+    generator: options,
+    inputBytes: text.length,
+    port: args.port,
+    genMs,
+    loadMs,
+    loadCpuMs: load.cpuMedianMs,
+    fastMatrix: {
+      endpoints: endpoints.length,
+      classes: fast.value.stats.podClasses + fast.value.stats.externalClasses,
+      ipBlocks: fast.value.stats.ipBlocks,
+      firstMs: fast.firstMs,
+      medianMs: fast.medianMs,
+      minMs: fast.minMs,
+      cpuMedianMs: fast.cpuMedianMs,
+      loadPlusMatrixMs: Math.round((loadMs + fast.medianMs) * 1000) / 1000,
+    },
+    groupedMatrix: {
+      firstMs: grouped.firstMs,
+      medianMs: grouped.medianMs,
+      minMs: grouped.minMs,
+      cpuMedianMs: grouped.cpuMedianMs,
+    },
+    perPodMatrix: {
+      endpoints: perPodListed.endpoints.length,
+      classes: perPod.value.stats.podClasses,
+      firstMs: perPod.firstMs,
+      medianMs: perPod.medianMs,
+      cpuMedianMs: perPod.cpuMedianMs,
+      rowsMiB: mib(perPodRowsBytes),
+    },
+    check: {
+      engine: 'reference (createReferenceEngine)',
+      engineBuildMs,
+      firstCheckMs,
+      checks: checkTimes.length,
+      medianCheckUs: Math.round(median(checkTimes) * 1000 * 10) / 10,
+      maxCheckUs: Math.round(Math.max(...checkTimes) * 1000 * 10) / 10,
+      mismatchesWithFast: checkMismatches,
+      fastMatrixLookupNs: matrixLookupNs,
+      lookupsAllowed: lookups,
+    },
+    naive: {
+      budgetMs: args.naiveBudgetMs,
+      sampledPairs: naive.pairs,
+      perPairUs: Math.round(naive.perPairUs * 100) / 100,
+      fullPairs,
+      fullMatrixEstimateMs: naiveFullEstimateMs,
+      mismatchesWithFast: naive.mismatches,
+      full: naive.full,
+    },
+    ratioNaiveOverFast: Math.round((naiveFullEstimateMs / fast.medianMs) * 10) / 10,
+    memory: {
+      peakRssMiB: peakRssMiB(),
+      rssAfterLoadMiB: rssAfterLoad,
+      rssAfterMatricesMiB: rssAfterMatrix,
+      heapUsedMiB: mib(process.memoryUsage().heapUsed),
+    },
+  };
+}
+
+function naiveSample(
+  cluster: Parameters<typeof naiveAllowed>[0],
+  endpoints: readonly MatrixEndpoint[],
+  fast: ReturnType<typeof computeMatrix>,
+  args: Args,
+  pick: (n: number) => number,
+) {
+  const n = endpoints.length;
+  let pairs = 0;
+  let mismatches = 0;
+  const start = performance.now();
+  while (performance.now() - start < args.naiveBudgetMs) {
+    for (let k = 0; k < 50; k++) {
+      const i = pick(n);
+      const j = pick(n);
+      const verdict = naiveAllowed(cluster, endpointPeer(endpoints[i]), endpointPeer(endpoints[j]), args.port);
+      if (verdict !== fast.allowed(i, j, 0)) mismatches++;
+      pairs++;
+    }
+  }
+  const perPairUs = ((performance.now() - start) * 1000) / pairs;
+  // The full naive matrix, when it fits in a few budgets (the smallest size).
+  let full: Record<string, unknown> | undefined;
+  if (perPairUs * n * n < args.naiveBudgetMs * 4 * 1000) {
+    const t = performance.now();
+    let fullMismatches = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const verdict = naiveAllowed(cluster, endpointPeer(endpoints[i]), endpointPeer(endpoints[j]), args.port);
+        if (verdict !== fast.allowed(i, j, 0)) fullMismatches++;
+      }
+    }
+    full = { pairs: n * n, ms: ms(t), mismatchesWithFast: fullMismatches };
+  }
+  return { pairs, perPairUs, mismatches, full };
+}
+
+/** Growth exponent k in time ~ size^k between consecutive sizes. */
+type SizeResult = Awaited<ReturnType<typeof runSize>>;
+
+function growth(results: SizeResult[], pick: (r: SizeResult) => number) {
+  const out: { from: number; to: number; exponent: number }[] = [];
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [results[i - 1], results[i]];
+    const exponent = Math.log(pick(b) / pick(a)) / Math.log(b.pods / a.pods);
+    out.push({ from: a.pods, to: b.pods, exponent: Math.round(exponent * 100) / 100 });
+  }
+  return out;
+}
+
+async function labReport(): Promise<unknown> {
+  const path = join(ROOT, 'scripts', 'bench-lab.ts');
+  if (!existsSync(path))
+    return { skipped: 'scripts/bench-lab.ts is not there (the dataplane bench lands with the lab)' };
+  if (process.getuid?.() !== 0) return { skipped: 'the lab bench needs root (network namespaces, nftables)' };
+  try {
+    const module = (await import(pathToFileURL(path).href)) as { benchLab?: () => Promise<object> };
+    if (typeof module.benchLab !== 'function') return { skipped: 'scripts/bench-lab.ts does not export benchLab()' };
+    return await module.benchLab();
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function printTable(results: SizeResult[]) {
+  const rows = [
+    [
+      'pods',
+      'wl',
+      'pol',
+      'load ms',
+      'fast ms (cpu)',
+      'grouped ms',
+      'per-pod ms (cpu)',
+      'check µs',
+      'naive est ms',
+      'naive/fast',
+      'peak RSS MiB',
+    ],
+    ...results.map((r) => [
+      r.pods,
+      r.workloads,
+      r.policies,
+      r.loadMs.toFixed(0),
+      `${r.fastMatrix.medianMs.toFixed(1)} (${r.fastMatrix.cpuMedianMs.toFixed(0)})`,
+      r.groupedMatrix.medianMs.toFixed(1),
+      `${r.perPodMatrix.medianMs.toFixed(1)} (${r.perPodMatrix.cpuMedianMs.toFixed(0)})`,
+      r.check.medianCheckUs.toFixed(1),
+      r.naive.fullMatrixEstimateMs.toFixed(0),
+      r.ratioNaiveOverFast.toFixed(0),
+      r.memory.peakRssMiB.toFixed(0),
+    ]),
+  ].map((row) => row.map(String));
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) process.stderr.write(`${row.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child !== undefined) {
+    process.stdout.write(`${JSON.stringify(await runSize(args.child, args))}\n`);
+    return;
+  }
+  const started = performance.now();
+  const results: SizeResult[] = [];
+  for (const size of args.sizes) {
+    process.stderr.write(`bench: ${size} pods...\n`);
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2), '--child', String(size)],
+      { cwd: ROOT, encoding: 'utf8', timeout: 150_000, maxBuffer: 1 << 24 },
+    );
+    if (child.status !== 0) {
+      process.stderr.write(child.stderr);
+      throw new Error(`bench for ${size} pods failed (exit ${child.status ?? child.signal})`);
+    }
+    results.push(JSON.parse(child.stdout) as SizeResult);
+  }
+  const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
+  const report = {
+    tool: 'netpol bench',
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: (await import('node:os')).cpus().length,
+    seed: SEED,
+    port: args.port,
+    sizes: results,
+    growth: {
+      note: 'exponent k in t ~ pods^k between consecutive sizes (1 = linear, 2 = quadratic)',
+      load: growth(results, (r) => r.loadMs),
+      fastMatrix: growth(results, (r) => r.fastMatrix.medianMs),
+      groupedMatrix: growth(results, (r) => r.groupedMatrix.medianMs),
+      perPodMatrix: growth(results, (r) => r.perPodMatrix.medianMs),
+      naiveFullEstimate: growth(results, (r) => r.naive.fullMatrixEstimateMs),
+      peakRss: growth(results, (r) => r.memory.peakRssMiB),
+    },
+    targets: at10k
+      ? {
+          pods: at10k.pods,
+          fastMatrixUnder2s: at10k.fastMatrix.medianMs < 2000,
+          perPodMatrixUnder2s: at10k.perPodMatrix.medianMs < 2000,
+          peakRssUnder1GiB: at10k.memory.peakRssMiB < 1024,
+          checkUnder1ms: at10k.check.medianCheckUs < 1000,
+          naiveOver50xFast: at10k.ratioNaiveOverFast >= 50,
+          fastEqualsNaiveOnSample: at10k.naive.mismatchesWithFast === 0,
+        }
+      : { note: 'no size near 10,000 pods in this run' },
+    allSampledPairsAgree: results.every(
+      (r) =>
+        r.naive.mismatchesWithFast === 0 &&
+        (r.naive.full?.mismatchesWithFast ?? 0) === 0 &&
+        r.check.mismatchesWithFast === 0,
+    ),
+    lab: await labReport(),
+    totalMs: ms(started),
+  };
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(join(ROOT, 'bench-report.json'), json);
+  process.stdout.write(json);
+  printTable(results);
+  process.stderr.write(
+    `growth (t ~ pods^k): fast ${report.growth.fastMatrix.map((g) => g.exponent).join(', ')}; per-pod ${report.growth.perPodMatrix.map((g) => g.exponent).join(', ')}; load ${report.growth.load.map((g) => g.exponent).join(', ')}; peak RSS ${report.growth.peakRss.map((g) => g.exponent).join(', ')}\n`,
+  );
+  process.stderr.write(`wrote bench-report.json in ${(report.totalMs / 1000).toFixed(1)} s\n`);
+  if (!report.allSampledPairsAgree) {
+    process.stderr.write('bench: the fast matrix disagrees with the naive evaluator or the reference engine\n');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
