@@ -363,7 +363,7 @@ function buildContext(cluster: ClusterModel, direction: Direction): DirectionCon
     });
   });
   const ruleIds = new Map<CompiledRule, number>();
-  rulesByPolicy.flat().forEach((rule, i) => ruleIds.set(rule, i));
+  for (const rule of rulesByPolicy.flat()) ruleIds.set(rule, ruleIds.size);
 
   // The IPv4 space cut at every ipBlock boundary; each segment knows its ipBlock tests.
   const cuts = new Set<number>([0, IPV4_LAST + 1]);

@@ -8,7 +8,6 @@ import {
   PORT_SET_TYPE,
   profileEntries,
   profileRules,
-  quote,
   type RenderOptions,
   renderRuleset,
   serviceKey,
