@@ -17,13 +17,13 @@ const WEB = `
 apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: default, labels: {app: web}}
-spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+spec: {containers: [{name: c, image: agnhost, ports: [{name: http, containerPort: 8080}]}]}
 status: {podIP: 198.18.1.10}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: client, namespace: default, labels: {app: client}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.11}
 ---
 apiVersion: v1
@@ -112,7 +112,7 @@ describe('planUpdate', () => {
 apiVersion: v1
 kind: Pod
 metadata: {name: third, namespace: default, labels: {app: third}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.12}
 `,
     );
@@ -121,7 +121,7 @@ status: {podIP: 198.18.1.12}
 apiVersion: v1
 kind: Pod
 metadata: {name: third, namespace: default, labels: {app: client}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.12}
 `,
     );
