@@ -16,7 +16,12 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type ClusterModel, loadCluster, matchesSelector, naiveAllowed, type PodModel } from '@netpol/core';
-import { labUnavailable, TestTopology, uniqueLabId } from '../packages/lab/src/dataplane/test-topology.js';
+import {
+  labUnavailable,
+  sweepStaleLabs,
+  TestTopology,
+  uniqueLabId,
+} from '../packages/lab/src/dataplane/test-topology.js';
 import { applyCluster, applyRuleset, compileRuleset, updateRuleset } from '../packages/lab/src/index.js';
 
 const exec = promisify(execFile);
@@ -216,6 +221,7 @@ async function ratePair(client: PodModel, server: PodModel): Promise<TestTopolog
 export async function benchLab(): Promise<object> {
   const unavailable = await labUnavailable();
   if (unavailable) return { skipped: unavailable };
+  await sweepStaleLabs('bl');
   const out: Record<string, unknown> = { loadAverage: loadavg().map((x) => Number(x.toFixed(1))) };
 
   const loadStart = performance.now();

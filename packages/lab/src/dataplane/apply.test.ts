@@ -10,7 +10,7 @@ import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { FEATURES_EXTERNALS, FEATURES_PORTS, featuresYaml } from './fixtures.js';
 import { applyCluster, applyRuleset, compileRuleset, NftError, updateRuleset } from './index.js';
 import { checkConnectivity, endpointsOf } from './lab-check.js';
-import { hostSnapshot, labUnavailable, TestTopology, uniqueLabId } from './test-topology.js';
+import { hostSnapshot, labUnavailable, sweepStaleLabs, TestTopology, uniqueLabId } from './test-topology.js';
 
 const exec = promisify(execFile);
 const skip = await labUnavailable();
@@ -59,6 +59,7 @@ function labScenario(objects: unknown[]): { cluster: ClusterModel; externals: st
 describe('dataplane in a real network namespace', { skip }, () => {
   let hostBefore = '';
   before(async () => {
+    await sweepStaleLabs();
     hostBefore = await hostSnapshot();
   });
   after(async () => {
