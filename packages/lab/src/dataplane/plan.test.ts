@@ -4,7 +4,7 @@ import { naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
 import fc from 'fast-check';
 import { arbitraryCluster, scenarioPeers } from '../../../core/src/engine/arbitrary-cluster.js';
 import { evaluatePlan } from './evaluate-plan.js';
-import { type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
+import { classSourceOf, classStateOf, type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
 import { diffScript } from './update.js';
 
 const ipOf = (p: Peer) => (p.kind === 'pod' ? p.pod.ips[0] : p.ip);
@@ -139,6 +139,30 @@ describe('planPodChanges', () => {
         }
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe('classStateOf / classSourceOf', () => {
+  it('rebuild the applied plan exactly from JSON, even after incremental updates', () => {
+    fc.assert(
+      fc.property(arbitraryCluster(), fc.nat(), (scenario, pick) => {
+        const first = planDataplane(scenario.cluster);
+        const pods = [...scenario.cluster.pods];
+        const i = pick % pods.length;
+        pods[i] = { ...pods[i], labels: { app: 'z', tier: 'fe' } };
+        const next = { ...scenario.cluster, pods };
+        const changed = planPodChanges(first, next)?.plan;
+        assert.ok(changed);
+        const state = JSON.parse(JSON.stringify(classStateOf(changed)));
+        const rebuilt = planDataplane(next, classSourceOf(state));
+        for (const d of ['egress', 'ingress'] as const) {
+          assert.deepEqual(new Map(rebuilt[d].subjects), new Map(changed[d].subjects));
+          assert.deepEqual(new Map(rebuilt[d].podPeers), new Map(changed[d].podPeers));
+          assert.deepEqual(new Map(rebuilt[d].allow), new Map(changed[d].allow));
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -101,6 +101,64 @@ export interface DataplanePlan {
   skippedPods: string[];
 }
 
+/** What planning on earlier classes needs: a plan, or a class state read back from a file. */
+export type DirectionClassSource = Pick<DirectionPlan, 'subjectClasses' | 'peerClasses'>;
+export interface ClassSource {
+  policyKey: string;
+  profiles: Profiles;
+  egress: DirectionClassSource;
+  ingress: DirectionClassSource;
+}
+
+/**
+ * A plan's class ids and port profiles as JSON data. With the same cluster,
+ * `planDataplane(cluster, classSourceOf(state))` rebuilds exactly the plan that was applied
+ * (even one reached by incremental updates), so another process can continue from it.
+ */
+export interface ClassState {
+  version: 1;
+  policyKey: string;
+  profiles: [string, number, PortRange[]][];
+  egress: DirectionClassState;
+  ingress: DirectionClassState;
+}
+interface DirectionClassState {
+  subjects: [string, number, number[], [string, number[]][]][];
+  peers: [string, number, number[], [string, number[]][]][];
+}
+
+export function classStateOf(plan: DataplanePlan): ClassState {
+  const direction = (d: DirectionPlan): DirectionClassState => ({
+    subjects: [...d.subjectClasses].map(([k, c]) => [
+      k,
+      c.id,
+      [...c.policies],
+      [...c.named].map(([n, v]) => [n, [...v]]),
+    ]),
+    peers: [...d.peerClasses].map(([k, c]) => [k, c.id, [...c.tests], [...c.named].map(([n, v]) => [n, [...v]])]),
+  });
+  return {
+    version: 1,
+    policyKey: plan.policyKey,
+    profiles: [...plan.profiles].map(([k, p]) => [k, p.id, [...p.ranges]]),
+    egress: direction(plan.egress),
+    ingress: direction(plan.ingress),
+  };
+}
+
+export function classSourceOf(state: ClassState): ClassSource {
+  const direction = (d: DirectionClassState): DirectionClassSource => ({
+    subjectClasses: new Map(d.subjects.map(([k, id, policies, named]) => [k, { id, policies, named: new Map(named) }])),
+    peerClasses: new Map(d.peers.map(([k, id, tests, named]) => [k, { id, tests, named: new Map(named) }])),
+  });
+  return {
+    policyKey: state.policyKey,
+    profiles: new Map(state.profiles.map(([k, id, ranges]) => [k, { id, ranges }])),
+    egress: direction(state.egress),
+    ingress: direction(state.ingress),
+  };
+}
+
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 const NO_PORTS: NamedPorts = new Map();
 
@@ -163,7 +221,7 @@ function addressedPods(cluster: ClusterModel): {
  * classes, ids and port profiles are kept (even classes that lost their last member), so a
  * label change that moves pods between existing classes changes only map elements.
  */
-export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): DataplanePlan {
+export function planDataplane(cluster: ClusterModel, previous?: ClassSource): DataplanePlan {
   const policyKey = policyKeyOf(cluster);
   const reuse = previous && previous.policyKey === policyKey ? previous : undefined;
   const { pods, podIds, skipped } = addressedPods(cluster);
@@ -431,7 +489,7 @@ class ClassTables {
   readonly newSubjects: SubjectClass[] = [];
   readonly newPeers: PeerClass[] = [];
 
-  constructor(reuse?: DirectionPlan) {
+  constructor(reuse?: DirectionClassSource) {
     this.subjects = new Map(reuse?.subjectClasses ?? []);
     this.peers = new Map(reuse?.peerClasses ?? []);
     this.nextSubject = 1;
@@ -490,7 +548,7 @@ function planDirection(
   pods: readonly AddressedPod[],
   groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
   profiles: Profiles,
-  reuse: DirectionPlan | undefined,
+  reuse: DirectionClassSource | undefined,
 ): DirectionPlan {
   const context = buildContext(cluster, direction);
   const { tests, policiesByNs } = context;

@@ -6,6 +6,8 @@ import type { ServicePlan } from './services.js';
 export interface RenderOptions {
   enforce: boolean;
   table: string;
+  /** Stored in set `generation`: what `updateRuleset` checks before changing elements. */
+  generation?: string;
 }
 
 const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
@@ -147,6 +149,11 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   push(1, 'set hairpin {');
   push(2, 'type ipv4_addr . ipv4_addr');
   mapBlock('hairpin');
+  push(1, '}');
+  push(1, '# Which ruleset this is: an element update first swaps it, so it fails on a wrong base.');
+  push(1, 'set generation {');
+  push(2, 'type ifname');
+  if (!skeleton && options.generation !== undefined) push(2, `elements = { ${quote(options.generation)} }`);
   push(1, '}');
   push(1, 'chain prerouting {');
   push(2, 'type nat hook prerouting priority dstnat; policy accept;');
