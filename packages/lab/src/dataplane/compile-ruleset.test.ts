@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
+import { featuresYaml } from './fixtures.js';
 import { compileRuleset, planUpdate } from './index.js';
-import { planDataplane } from './plan.js';
+import { planDataplane, planPodChanges } from './plan.js';
 
 const golden = (name: string) => new URL(`./golden/${name}.nft`, import.meta.url);
 
@@ -171,5 +172,25 @@ status: {podIP: 198.18.1.12}
     ]);
     assert.ok(again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto nat_tcp_1 }'));
     assert.ok(again.includes('add element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 : 198.18.1.10 . 8080 }'));
+  });
+});
+
+describe('planPodChanges and Services', () => {
+  it('plans Service endpoints as a fresh plan does when pods join or leave them', () => {
+    const base = clusterFromYaml(featuresYaml());
+    const variants: Record<string, string>[] = [
+      { app: 'client', pool: 'yes' },
+      { app: 'other' },
+      { app: 'web', pool: 'yes' },
+      { app: 'worker', pool: 'yes' },
+    ];
+    let previous = planDataplane(base);
+    for (const otherLabels of variants) {
+      const next = clusterFromYaml(featuresYaml({ otherLabels }));
+      const changed = planPodChanges(previous, next);
+      assert.ok(changed, 'only pods changed');
+      assert.deepEqual(changed.plan.services, planDataplane(next).services, JSON.stringify(otherLabels));
+      previous = changed.plan;
+    }
   });
 });

@@ -38,6 +38,7 @@ export function planServices(
   }
   const podsByNs = new Map<string, PodModel[]>();
   for (const pod of cluster.pods) {
+    if (reuse && !reuse.namespaces.has(pod.namespace)) continue; // their Services are reused
     const ip = pod.ips[0];
     if (addressable ? addressable.get(ip) !== pod : ip === undefined || ipv4ToNumber(ip) === undefined) {
       continue;
