@@ -346,6 +346,7 @@ export async function benchLab(): Promise<object> {
       const modes: string[] = [];
       const confirmed: boolean[] = [];
       const verdicts: boolean[] = [];
+      const split: [number, number][] = [];
       let previous = big;
       for (let i = 0; i < 6; i++) {
         const labels = i % 2 === 0 ? { ...denied.labels } : { ...client.labels };
@@ -354,6 +355,7 @@ export async function benchLab(): Promise<object> {
         const r = await updateRuleset(topo.node, previous, next, { enforce: true });
         latencies.push(performance.now() - t0);
         modes.push(r.mode);
+        split.push([Math.round((r.planMs ?? 0) * 10) / 10, Math.round((r.nftMs ?? 0) * 10) / 10]);
         const moved = next.pods.find((p) => p.id === source.id) as PodModel;
         const expected = naiveReach(next, moved, target);
         const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: servicePort, protocol: 'TCP' }], 800);
@@ -368,6 +370,7 @@ export async function benchLab(): Promise<object> {
         medianMs: Math.round(medianMs * 10) / 10,
         bestMs: Math.round(sorted[0] * 10) / 10,
         modes,
+        planAndNftMs: split,
         engineVerdicts: verdicts.map((v) => (v ? 'allowed' : 'denied')),
         verdictsConfirmedByProbe: confirmed.every(Boolean),
         goalMs: 50,

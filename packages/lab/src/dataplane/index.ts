@@ -150,6 +150,9 @@ export interface UpdateResult {
   mode: UpdateMode;
   /** Commands in the element batch for mode 'elements', 0 otherwise. */
   changes: number;
+  /** Time spent planning the update and running nft (ms), for timing logs. */
+  planMs?: number;
+  nftMs?: number;
 }
 
 /**
@@ -168,12 +171,14 @@ export async function updateRuleset(
   options: DataplaneOptions,
 ): Promise<UpdateResult> {
   const render = renderOptions(options);
+  const started = performance.now();
   const base = baseFor(netns, previous, render, options);
   if (!base) {
     await applyCluster(netns, next, options);
     return { mode: 'full', changes: 0 };
   }
   const update = planUpdate(base.plan, next, render);
+  const planned = performance.now();
   if (update.mode === 'full') {
     await applyPlan(netns, next, update.plan, options);
     return { mode: 'full', changes: 0 };
@@ -194,8 +199,9 @@ export async function updateRuleset(
     await applyCluster(netns, next, options);
     return { mode: 'full', changes: 0 };
   }
+  const done = performance.now();
   remember(netns, { cluster: next, plan: update.plan, ...render, generation }, options);
-  return { mode: 'elements', changes: update.changes };
+  return { mode: 'elements', changes: update.changes, planMs: planned - started, nftMs: done - planned };
 }
 
 /** Forget what was applied to `netns` (call when the namespace is removed). */
