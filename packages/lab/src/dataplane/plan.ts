@@ -1,15 +1,13 @@
-import {
-  type ClusterModel,
-  compileSelector,
-  type Direction,
-  type LabelMatcher,
-  type Labels,
-  type PodModel,
-  type PortModel,
-  type Protocol,
-} from '@netpol/core';
-import { IPV4_LAST, type Ipv4Range, ipv4Cidr, ipv4ToNumber, subtractRanges } from './ipv4.js';
+import type { ClusterModel, Direction, LabelMatcher, Labels, PodModel, PortModel, Protocol } from '@netpol/core';
+import type { ClassSource, DirectionClassSource } from './class-state.js';
+import { type Ipv4Range, ipv4ToNumber } from './ipv4.js';
+import { buildContext, type DirectionContext, groupInfo, segmentOf } from './plan-context.js';
+import { namedKey, namedPortsOf, portsOf } from './ports.js';
 import { planServices, type ServicePlan, servicesKeyOf } from './services.js';
+
+export type { ClassSource, ClassState, DirectionClassSource } from './class-state.js';
+export { classSourceOf, classStateOf } from './class-state.js';
+export type { DirectionContext } from './plan-context.js';
 
 /**
  * The dataplane plan: the cluster reduced to equivalence classes, from which the nft text is
@@ -101,65 +99,6 @@ export interface DataplanePlan {
   skippedPods: string[];
 }
 
-/** What planning on earlier classes needs: a plan, or a class state read back from a file. */
-export type DirectionClassSource = Pick<DirectionPlan, 'subjectClasses' | 'peerClasses'>;
-export interface ClassSource {
-  policyKey: string;
-  profiles: Profiles;
-  egress: DirectionClassSource;
-  ingress: DirectionClassSource;
-}
-
-/**
- * A plan's class ids and port profiles as JSON data. With the same cluster,
- * `planDataplane(cluster, classSourceOf(state))` rebuilds exactly the plan that was applied
- * (even one reached by incremental updates), so another process can continue from it.
- */
-export interface ClassState {
-  version: 1;
-  policyKey: string;
-  profiles: [string, number, PortRange[]][];
-  egress: DirectionClassState;
-  ingress: DirectionClassState;
-}
-interface DirectionClassState {
-  subjects: [string, number, number[], [string, number[]][]][];
-  peers: [string, number, number[], [string, number[]][]][];
-}
-
-export function classStateOf(plan: DataplanePlan): ClassState {
-  const direction = (d: DirectionPlan): DirectionClassState => ({
-    subjects: [...d.subjectClasses].map(([k, c]) => [
-      k,
-      c.id,
-      [...c.policies],
-      [...c.named].map(([n, v]) => [n, [...v]]),
-    ]),
-    peers: [...d.peerClasses].map(([k, c]) => [k, c.id, [...c.tests], [...c.named].map(([n, v]) => [n, [...v]])]),
-  });
-  return {
-    version: 1,
-    policyKey: plan.policyKey,
-    profiles: [...plan.profiles].map(([k, p]) => [k, p.id, [...p.ranges]]),
-    egress: direction(plan.egress),
-    ingress: direction(plan.ingress),
-  };
-}
-
-export function classSourceOf(state: ClassState): ClassSource {
-  const direction = (d: DirectionClassState): DirectionClassSource => ({
-    subjectClasses: new Map(d.subjects.map(([k, id, policies, named]) => [k, { id, policies, named: new Map(named) }])),
-    peerClasses: new Map(d.peers.map(([k, id, tests, named]) => [k, { id, tests, named: new Map(named) }])),
-  });
-  return {
-    policyKey: state.policyKey,
-    profiles: new Map(state.profiles.map(([k, id, ranges]) => [k, { id, ranges }])),
-    egress: direction(state.egress),
-    ingress: direction(state.ingress),
-  };
-}
-
-const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 const NO_PORTS: NamedPorts = new Map();
 
 const policyKeys = new WeakMap<object, string>();
@@ -344,140 +283,6 @@ function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<Pod
     byPod.set(pod, group);
   }
   return { all: [...byKey.values()], byPod };
-}
-
-/**
- * What a direction's checks are made of, decided by the policies and namespaces alone: the
- * peer tests, the compiled rules, the ipBlock segments, and caches keyed by content (groups,
- * port profiles of rule lists), so plans derived from one another can share it.
- */
-export interface DirectionContext {
-  direction: Direction;
-  tests: PeerTest[];
-  rulesByPolicy: (readonly CompiledRule[])[];
-  ruleIds: Map<CompiledRule, number>;
-  /** Named ports the direction's rules name (`name/PROTOCOL`). */
-  namedRefs: Set<string>;
-  /** Segment starts (the last entry is 2^32) and each segment's ipBlock tests. */
-  starts: number[];
-  segmentTests: number[][];
-  /** The direction's policies per namespace, in index order. */
-  policiesByNs: Map<string, { index: number; select: LabelMatcher }[]>;
-  nsLabels: Map<string, Labels>;
-  /** Group key (namespace and labels) → its selector tests and isolating policies. */
-  groups: Map<string, { tests: number[]; policies?: number[] }>;
-  /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
-  profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
-}
-
-function buildContext(cluster: ClusterModel, direction: Direction): DirectionContext {
-  // Peer tests, deduplicated; rules refer to them by index.
-  const tests: PeerTest[] = [];
-  const testIndex = new Map<string, number>();
-  const testOf = (key: string, make: () => PeerTest) => {
-    let index = testIndex.get(key);
-    if (index === undefined) {
-      index = tests.length;
-      tests.push(make());
-      testIndex.set(key, index);
-    }
-    return index;
-  };
-  const rulesByPolicy: (readonly CompiledRule[])[] = [];
-  const namedRefs = new Set<string>();
-  const policiesByNs = new Map<string, { index: number; select: LabelMatcher }[]>();
-  cluster.policies.forEach((policy, policyIndex) => {
-    if (!policy.types[direction]) return;
-    const list = policiesByNs.get(policy.namespace) ?? [];
-    list.push({ index: policyIndex, select: compileSelector(policy.podSelector) });
-    policiesByNs.set(policy.namespace, list);
-    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
-    rulesByPolicy[policyIndex] = rules.map((rule) => {
-      if (rule.ports !== 'all') {
-        for (const p of rule.ports) if (typeof p.port === 'string') namedRefs.add(`${p.port}/${p.protocol}`);
-      }
-      const peers =
-        rule.peers === 'all'
-          ? ('all' as const)
-          : rule.peers.map((peer) => {
-              if (peer.kind === 'ipBlock') {
-                const except = [...peer.except].sort();
-                return testOf(`ip|${peer.cidr}|${except.join(',')}`, () => {
-                  const base = ipv4Cidr(peer.cidr);
-                  const holes = except.map(ipv4Cidr).filter((r): r is Ipv4Range => r !== undefined);
-                  return { kind: 'ipBlock', ranges: base ? subtractRanges(base, holes) : [] };
-                });
-              }
-              const ns = peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `=${policy.namespace}`;
-              const pod = peer.podSelector ? JSON.stringify(peer.podSelector) : '*';
-              return testOf(`sel|${ns}|${pod}`, () => ({
-                kind: 'selector',
-                namespace: peer.namespaceSelector ? undefined : policy.namespace,
-                namespaceMatch: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
-                podMatch: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
-              }));
-            });
-      return { peers, ports: rule.ports };
-    });
-  });
-  const ruleIds = new Map<CompiledRule, number>();
-  for (const rule of rulesByPolicy.flat()) ruleIds.set(rule, ruleIds.size);
-
-  // The IPv4 space cut at every ipBlock boundary; each segment knows its ipBlock tests.
-  const cuts = new Set<number>([0, IPV4_LAST + 1]);
-  for (const test of tests) for (const r of test.ranges ?? []) cuts.add(r.first).add(r.last + 1);
-  const starts = [...cuts].sort((a, b) => a - b);
-  const segmentTests: number[][] = starts.slice(0, -1).map(() => []);
-  const context: DirectionContext = {
-    direction,
-    tests,
-    rulesByPolicy,
-    ruleIds,
-    namedRefs,
-    starts,
-    segmentTests,
-    policiesByNs,
-    nsLabels: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
-    groups: new Map(),
-    profileMemo: new Map(),
-  };
-  tests.forEach((test, index) => {
-    for (const r of test.ranges ?? []) {
-      for (let s = segmentOf(context, r.first); s < starts.length - 1 && starts[s] <= r.last; s++) {
-        segmentTests[s].push(index);
-      }
-    }
-  });
-  return context;
-}
-
-function segmentOf(context: DirectionContext, address: number): number {
-  const starts = context.starts;
-  let lo = 0;
-  let hi = starts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= address) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Selector tests and isolating policies of a group not seen before (one group at a time). */
-function groupInfo(context: DirectionContext, namespace: string, labels: Labels, key: string) {
-  let info = context.groups.get(key);
-  if (info) return info;
-  const nsLabels = context.nsLabels.get(namespace) ?? {};
-  const tests: number[] = [];
-  context.tests.forEach((test, index) => {
-    if (test.kind !== 'selector') return;
-    if (test.namespace !== undefined ? test.namespace !== namespace : !test.namespaceMatch?.(nsLabels)) return;
-    if (!test.podMatch || test.podMatch(labels)) tests.push(index);
-  });
-  const policies = (context.policiesByNs.get(namespace) ?? []).filter((p) => p.select(labels)).map((p) => p.index);
-  info = { tests, policies: policies.length > 0 ? policies : undefined };
-  context.groups.set(key, info);
-  return info;
 }
 
 /** Class tables with id counters; a copy of a previous plan's when reusing. */
@@ -727,62 +532,4 @@ function verdictOf(
     profiles.set(memo.key, profile);
   }
   return profile.id;
-}
-
-/** The ports of the rules admitting a pair, merged; 'all' or undefined (none). */
-function portsOf(
-  rules: readonly CompiledRule[],
-  named: NamedPorts,
-): { key: string; ranges: PortRange[] } | 'all' | undefined {
-  const ports: PortRange[] = [];
-  for (const rule of rules) {
-    if (rule.ports === 'all') return 'all';
-    for (const p of rule.ports) ports.push(...portRanges(p, named));
-  }
-  if (ports.length === 0) return undefined;
-  const ranges = mergeRanges(ports);
-  return { key: ranges.map((r) => `${r.protocol}:${r.first}-${r.last}`).join(','), ranges };
-}
-
-function namedPortsOf(pod: PodModel, refs: ReadonlySet<string>): NamedPorts {
-  const out = new Map<string, number[]>();
-  for (const p of pod.ports) {
-    if (p.name === undefined) continue;
-    const key = `${p.name}/${p.protocol}`;
-    if (!refs.has(key)) continue;
-    const list = out.get(key) ?? [];
-    if (!list.includes(p.port)) list.push(p.port);
-    out.set(key, list);
-  }
-  for (const list of out.values()) list.sort((a, b) => a - b);
-  return out;
-}
-
-function namedKey(named: NamedPorts): string {
-  return [...named.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v.join('+')}`)
-    .join(';');
-}
-
-/** A rule port as ranges; a named port resolves on the destination pod (`named`). */
-function portRanges(port: PortModel, named: NamedPorts): PortRange[] {
-  const protocol = port.protocol;
-  if (port.port === undefined) return [{ protocol, first: 0, last: 65535 }];
-  if (typeof port.port === 'number') return [{ protocol, first: port.port, last: port.endPort ?? port.port }];
-  return (named.get(`${port.port}/${protocol}`) ?? []).map((n) => ({ protocol, first: n, last: n }));
-}
-
-function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort(
-    (a, b) => PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.first - b.first,
-  );
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.protocol === r.protocol && r.first <= last.last + 1) {
-      last.last = Math.max(last.last, r.last);
-    } else out.push({ ...r });
-  }
-  return out;
 }
