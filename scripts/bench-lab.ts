@@ -11,16 +11,22 @@
  * Run alone: `node --conditions=source --import tsx scripts/bench-lab.ts`.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type ClusterModel, loadCluster, matchesSelector, naiveAllowed, type PodModel } from '@netpol/core';
-import { labUnavailable, TestTopology, uniqueLabId } from '../packages/lab/src/dataplane/test-topology.js';
+import {
+  labUnavailable,
+  sweepStaleLabs,
+  TestTopology,
+  uniqueLabId,
+} from '../packages/lab/src/dataplane/test-topology.js';
 import { applyCluster, applyRuleset, compileRuleset, updateRuleset } from '../packages/lab/src/index.js';
 
 const exec = promisify(execFile);
-const WINDOW_MS = 1000;
-const ROUNDS = 5;
+const WINDOW_MS = 600;
+const ROUNDS = 9;
 
 type Json = Record<string, unknown>;
 
@@ -187,14 +193,14 @@ async function connectionRate(
   const ns = topo.netnsOf.get(clientIp) as string;
   const { stdout } = await exec(
     'ip',
-    ['netns', 'exec', ns, process.execPath, '-e', RATE, serverIp, '8080', String(WINDOW_MS), '8'],
+    ['netns', 'exec', ns, process.execPath, '-e', RATE, serverIp, String(servicePort), String(WINDOW_MS), '8'],
     { timeout: WINDOW_MS + 15_000 },
   );
   const r = JSON.parse(stdout) as { done: number; failed: number };
   return { perSecond: Math.round((r.done * 1000) / WINDOW_MS), failed: r.failed };
 }
 
-/** A two-pod lab (client, server) at the pods' addresses, a TCP server on 8080. */
+/** A two-pod lab (client, server) at the pods' addresses, a TCP server on the bench port. */
 async function ratePair(client: PodModel, server: PodModel): Promise<TestTopology> {
   const topo = await TestTopology.create(uniqueLabId('bl'), [
     { ip: client.ips[0], kind: 'pod', name: client.id },
@@ -204,7 +210,7 @@ async function ratePair(client: PodModel, server: PodModel): Promise<TestTopolog
     const clientNs = topo.netnsOf.get(client.ips[0]) as string;
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=1024 65000']);
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.tcp_tw_reuse=1']);
-    await topo.startServers([{ ip: server.ips[0], kind: 'pod', name: server.id }], [8080], []);
+    await topo.startServers([{ ip: server.ips[0], kind: 'pod', name: server.id }], [servicePort], []);
     return topo;
   } catch (error) {
     await topo.destroy();
@@ -215,6 +221,7 @@ async function ratePair(client: PodModel, server: PodModel): Promise<TestTopolog
 export async function benchLab(): Promise<object> {
   const unavailable = await labUnavailable();
   if (unavailable) return { skipped: unavailable };
+  await sweepStaleLabs('bl');
   const out: Record<string, unknown> = { loadAverage: loadavg().map((x) => Number(x.toFixed(1))) };
 
   const loadStart = performance.now();
@@ -227,7 +234,7 @@ export async function benchLab(): Promise<object> {
     loadMs: Math.round(performance.now() - loadStart),
   };
 
-  // Two real pods of that cluster: a server on 8080 isolated for ingress, and a client its
+  // Two real pods of that cluster: a TCP server isolated for ingress, and a client its
   // policies let reach it (isolated for egress when one is found); bounded search.
   const isolated = (p: PodModel, d: 'ingress' | 'egress') =>
     big.policies.some(
@@ -235,16 +242,16 @@ export async function benchLab(): Promise<object> {
     );
   let server: PodModel | undefined;
   let client: PodModel | undefined;
-  const servers8080 = big.pods.filter((p) => p.ports.some((c) => c.port === 8080) && isolated(p, 'ingress'));
+  const servers = big.pods.filter((p) => p.ports.some((c) => c.protocol === 'TCP') && isolated(p, 'ingress'));
   for (const wantEgress of [true, false]) {
-    search: for (const s of servers8080.slice(0, 40)) {
-      const near = big.pods.filter(
-        (p) => p !== s && p.namespace === s.namespace && isolated(p, 'egress') === wantEgress,
-      );
-      for (const c of near.slice(0, 100)) {
-        if (naiveReach(big, c, s)) {
+    search: for (const s of servers.slice(0, 60)) {
+      const port = s.ports.find((c) => c.protocol === 'TCP')?.port as number;
+      const near = big.pods.filter((p) => p !== s && isolated(p, 'egress') === wantEgress);
+      for (const c of near.slice(0, 300)) {
+        if (naiveReach(big, c, s, port)) {
           server = s;
           client = c;
+          servicePort = port;
           break search;
         }
       }
@@ -254,10 +261,16 @@ export async function benchLab(): Promise<object> {
   if (!server || !client) throw new Error('no pod allowed to reach an isolated server in the benchmark cluster');
   const target = server;
   const source = client;
-  const denied = big.pods.find(
-    (p) => p !== target && p !== source && p.namespace === source.namespace && !naiveReach(big, p, target),
-  );
-  out.pair = { client: client.id, server: server.id, clientEgressIsolated: isolated(client, 'egress') };
+  const denied =
+    big.pods.find(
+      (p) => p !== target && p !== source && p.namespace === source.namespace && !naiveReach(big, p, target),
+    ) ?? big.pods.find((p) => p !== target && p !== source && !naiveReach(big, p, target));
+  out.pair = {
+    client: client.id,
+    server: server.id,
+    port: servicePort,
+    clientEgressIsolated: isolated(client, 'egress'),
+  };
 
   const none = await ratePair(client, server);
   let topo: TestTopology | undefined;
@@ -266,21 +279,31 @@ export async function benchLab(): Promise<object> {
     // 1. Compile + apply of the whole 10k-pod ruleset (best of 3).
     let compileMs = Number.POSITIVE_INFINITY;
     let applyMs = Number.POSITIVE_INFINITY;
+    let compileCpuMs = Number.POSITIVE_INFINITY;
+    let applyCpuMs = Number.POSITIVE_INFINITY;
     let bytes = 0;
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
+      const cpu = process.cpuUsage();
       const text = compileRuleset(big, { enforce: true });
+      const spent = process.cpuUsage(cpu);
       const t1 = performance.now();
+      const children = childCpuMs();
       await applyRuleset(topo.node, text);
       const t2 = performance.now();
       compileMs = Math.min(compileMs, t1 - t0);
       applyMs = Math.min(applyMs, t2 - t1);
+      compileCpuMs = Math.min(compileCpuMs, (spent.user + spent.system) / 1000);
+      applyCpuMs = Math.min(applyCpuMs, childCpuMs() - children);
       bytes = text.length;
     }
     out.compileApply10k = {
       compileMs: Math.round(compileMs),
       applyMs: Math.round(applyMs),
       totalMs: Math.round(compileMs + applyMs),
+      // CPU time (compile: this process; apply: the nft process), less sensitive to a busy machine.
+      compileCpuMs: Math.round(compileCpuMs),
+      applyCpuMs: Math.round(applyCpuMs),
       rulesetBytes: bytes,
       goalMs: 1000,
       ok: compileMs + applyMs < 1000,
@@ -322,6 +345,8 @@ export async function benchLab(): Promise<object> {
       const latencies: number[] = [];
       const modes: string[] = [];
       const confirmed: boolean[] = [];
+      const verdicts: boolean[] = [];
+      const split: [number, number][] = [];
       let previous = big;
       for (let i = 0; i < 6; i++) {
         const labels = i % 2 === 0 ? { ...denied.labels } : { ...client.labels };
@@ -330,10 +355,12 @@ export async function benchLab(): Promise<object> {
         const r = await updateRuleset(topo.node, previous, next, { enforce: true });
         latencies.push(performance.now() - t0);
         modes.push(r.mode);
+        split.push([Math.round((r.planMs ?? 0) * 10) / 10, Math.round((r.nftMs ?? 0) * 10) / 10]);
         const moved = next.pods.find((p) => p.id === source.id) as PodModel;
         const expected = naiveReach(next, moved, target);
-        const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: 8080, protocol: 'TCP' }], 800);
+        const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: servicePort, protocol: 'TCP' }], 800);
         confirmed.push(probe[0].answered === expected);
+        verdicts.push(expected);
         previous = next;
       }
       const sorted = [...latencies].sort((a, b) => a - b);
@@ -343,6 +370,8 @@ export async function benchLab(): Promise<object> {
         medianMs: Math.round(medianMs * 10) / 10,
         bestMs: Math.round(sorted[0] * 10) / 10,
         modes,
+        planAndNftMs: split,
+        engineVerdicts: verdicts.map((v) => (v ? 'allowed' : 'denied')),
         verdictsConfirmedByProbe: confirmed.every(Boolean),
         goalMs: 50,
         ok: medianMs < 50,
@@ -355,9 +384,19 @@ export async function benchLab(): Promise<object> {
   return out;
 }
 
-function naiveReach(cluster: ClusterModel, from: PodModel, to: PodModel): boolean {
-  const to8080 = { protocol: 'TCP', port: 8080 } as const;
-  return naiveAllowed(cluster, { kind: 'pod', pod: from }, { kind: 'pod', pod: to }, to8080) === true;
+/** The server's TCP port the benchmark connects to (its first TCP container port). */
+let servicePort = 8080;
+
+/** CPU time of reaped child processes (nft), from /proc/self/stat, in ms (10 ms ticks). */
+function childCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // Fields after the command: state is [0], so cutime (16th overall) is [13], cstime [14].
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+function naiveReach(cluster: ClusterModel, from: PodModel, to: PodModel, port = servicePort): boolean {
+  const query = { protocol: 'TCP', port } as const;
+  return naiveAllowed(cluster, { kind: 'pod', pod: from }, { kind: 'pod', pod: to }, query) === true;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { type ClusterModel, loadCluster } from '@netpol/core';
@@ -8,9 +10,9 @@ import fc from 'fast-check';
 import { arbitraryClusterObjects, manifestText } from '../../../core/src/engine/arbitrary-cluster.js';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { FEATURES_EXTERNALS, FEATURES_PORTS, featuresYaml } from './fixtures.js';
-import { applyCluster, applyRuleset, compileRuleset, NftError, updateRuleset } from './index.js';
+import { applyCluster, applyRuleset, compileRuleset, forgetRuleset, NftError, updateRuleset } from './index.js';
 import { checkConnectivity, endpointsOf } from './lab-check.js';
-import { hostSnapshot, labUnavailable, TestTopology, uniqueLabId } from './test-topology.js';
+import { hostSnapshot, labUnavailable, sweepStaleLabs, TestTopology, uniqueLabId } from './test-topology.js';
 
 const exec = promisify(execFile);
 const skip = await labUnavailable();
@@ -28,9 +30,12 @@ async function labFor(
   enforce = true,
   tcp: number[] = TCP,
   udp: number[] = UDP,
+  stateFile?: string,
 ) {
   const endpoints = endpointsOf(cluster, externals);
-  const topo = await TestTopology.create(uniqueLabId(), endpoints, (node) => applyCluster(node, cluster, { enforce }));
+  const topo = await TestTopology.create(uniqueLabId(), endpoints, (node) =>
+    applyCluster(node, cluster, { enforce, stateFile }),
+  );
   try {
     await topo.startServers(endpoints, tcp, udp);
   } catch (error) {
@@ -59,6 +64,7 @@ function labScenario(objects: unknown[]): { cluster: ClusterModel; externals: st
 describe('dataplane in a real network namespace', { skip }, () => {
   let hostBefore = '';
   before(async () => {
+    await sweepStaleLabs();
     hostBefore = await hostSnapshot();
   });
   after(async () => {
@@ -146,13 +152,55 @@ describe('dataplane in a real network namespace', { skip }, () => {
       let report = await checkConnectivity(topo, relabelled, FEATURES_EXTERNALS, { ports: FEATURES_PORTS });
       assert.deepEqual(report.mismatches, []);
 
-      const denied = clusterFromYaml(featuresYaml({ extraPolicy: true }));
-      const second = await updateRuleset(topo.node, relabelled, denied, { enforce: true });
-      assert.equal(second.mode, 'full');
-      report = await checkConnectivity(topo, denied, FEATURES_EXTERNALS, { ports: FEATURES_PORTS });
+      // other leaves the pool Service: its NAT chain and the hairpin set change by commands.
+      const unpooled = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' } }));
+      const second = await updateRuleset(topo.node, relabelled, unpooled, { enforce: true });
+      assert.equal(second.mode, 'elements');
+      report = await checkConnectivity(topo, unpooled, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
+      assert.deepEqual(report.mismatches, []);
+      assert.ok(report.allowed > 0 && report.denied > 0);
+
+      const denied = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' }, extraPolicy: true }));
+      const third = await updateRuleset(topo.node, unpooled, denied, { enforce: true });
+      assert.equal(third.mode, 'full');
+      report = await checkConnectivity(topo, denied, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
       assert.deepEqual(report.mismatches, []);
     } finally {
       await topo.destroy();
+    }
+  });
+
+  it('updates by elements from a state file (another process), refuses a base the kernel lacks', async () => {
+    const before = clusterFromYaml(featuresYaml());
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'np-dp-state-')), 'dataplane.json');
+    const topo = await labFor(before, FEATURES_EXTERNALS, true, TCP, UDP, stateFile);
+    try {
+      // A new process: nothing in memory, the state file and the kernel's generation agree.
+      forgetRuleset(topo.node);
+      const relabelled = clusterFromYaml(featuresYaml({ otherLabels: { app: 'client', pool: 'yes' } }));
+      const first = await updateRuleset(topo.node, before, relabelled, { enforce: true, stateFile });
+      assert.equal(first.mode, 'elements');
+      forgetRuleset(topo.node);
+      const unpooled = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' } }));
+      const second = await updateRuleset(topo.node, relabelled, unpooled, { enforce: true, stateFile });
+      assert.equal(second.mode, 'elements');
+      let report = await checkConnectivity(topo, unpooled, FEATURES_EXTERNALS, {
+        ports: FEATURES_PORTS,
+        services: true,
+      });
+      assert.deepEqual(report.mismatches, []);
+
+      // Someone replaced the ruleset behind the state file's back: the generation swap fails
+      // as a whole and the full ruleset goes in instead.
+      await applyRuleset(topo.node, compileRuleset(before, { enforce: true }));
+      forgetRuleset(topo.node);
+      const third = await updateRuleset(topo.node, unpooled, relabelled, { enforce: true, stateFile });
+      assert.equal(third.mode, 'full');
+      report = await checkConnectivity(topo, relabelled, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
+      assert.deepEqual(report.mismatches, []);
+    } finally {
+      await topo.destroy();
+      rmSync(dirname(stateFile), { recursive: true, force: true });
     }
   });
 
@@ -168,6 +216,8 @@ describe('dataplane in a real network namespace', { skip }, () => {
       await applyRuleset(topo.node, good);
       const listed = await listTable(topo.node);
       assert.match(listed, /map egress_subject/);
+      assert.match(listed, /sctp \. 9999/, 'the SCTP rule port loaded');
+      assert.match(listed, /chain nat_sctp_1 /, 'the SCTP Service port loaded');
       const broken = good.replace(/\n}\n$/, '\n\tchain broken {\n\t\tthis is not nft\n\t}\n}\n');
       await assert.rejects(applyRuleset(topo.node, broken), NftError);
       assert.equal(await listTable(topo.node), listed);

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
+import { featuresYaml } from './fixtures.js';
 import { compileRuleset, planUpdate } from './index.js';
-import { planDataplane } from './plan.js';
+import { planDataplane, planPodChanges } from './plan.js';
 
 const golden = (name: string) => new URL(`./golden/${name}.nft`, import.meta.url);
 
@@ -17,13 +18,13 @@ const WEB = `
 apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: default, labels: {app: web}}
-spec: {containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]}
+spec: {containers: [{name: c, image: agnhost, ports: [{name: http, containerPort: 8080}]}]}
 status: {podIP: 198.18.1.10}
 ---
 apiVersion: v1
 kind: Pod
 metadata: {name: client, namespace: default, labels: {app: client}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.11}
 ---
 apiVersion: v1
@@ -112,7 +113,7 @@ describe('planUpdate', () => {
 apiVersion: v1
 kind: Pod
 metadata: {name: third, namespace: default, labels: {app: third}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.12}
 `,
     );
@@ -121,7 +122,7 @@ status: {podIP: 198.18.1.12}
 apiVersion: v1
 kind: Pod
 metadata: {name: third, namespace: default, labels: {app: client}}
-spec: {containers: [{name: c}]}
+spec: {containers: [{name: c, image: agnhost}]}
 status: {podIP: 198.18.1.12}
 `,
     );
@@ -148,24 +149,48 @@ status: {podIP: 198.18.1.12}
     assert.match(update.script, /^delete table inet netpol$/m);
   });
 
-  it('updates Service backends by chain and element changes', () => {
+  it('updates Service backends by element changes, NAT chains per endpoint count', () => {
     const plan = planDataplane(base);
     const gone = planUpdate(plan, relabel('labels: {app: web}', 'labels: {app: web2}'), options);
     assert.equal(gone.mode, 'elements');
     const lines = gone.script.trim().split('\n');
-    assert.ok(lines.includes('delete element inet netpol services { 198.19.0.80 . tcp . 80 }'), gone.script);
-    assert.ok(lines.includes('delete element inet netpol hairpin { 198.18.1.10 . 198.18.1.10 }'), gone.script);
-    assert.equal(lines.at(-1), 'delete chain inet netpol svc_198_19_0_80_tcp_80');
-    // And back: the chain comes first, then the element that jumps to it.
+    for (const line of [
+      'delete element inet netpol services { 198.19.0.80 . tcp . 80 }',
+      'delete element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 }',
+      'delete element inet netpol hairpin { 198.18.1.10 . 198.18.1.10 }',
+    ]) {
+      assert.ok(lines.includes(line), `${line}\nnot in\n${gone.script}`);
+    }
+    assert.equal(lines.at(-1), 'delete chain inet netpol nat_tcp_1', 'the chain goes once nothing jumps there');
+    // And back: the chain comes first, then the elements that use it.
     const back = planUpdate(gone.plan, base, options);
     assert.equal(back.mode, 'elements');
     const again = back.script.trim().split('\n');
     assert.deepEqual(again.slice(0, 2), [
-      'add chain inet netpol svc_198_19_0_80_tcp_80 { comment "default/web:80/TCP"; }',
-      'add rule inet netpol svc_198_19_0_80_tcp_80 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 198.18.1.10 . 8080 }',
+      'add chain inet netpol nat_tcp_1',
+      'add rule inet netpol nat_tcp_1 meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 1 map @endpoints',
     ]);
-    assert.ok(
-      again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto svc_198_19_0_80_tcp_80 }'),
-    );
+    assert.ok(again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto nat_tcp_1 }'));
+    assert.ok(again.includes('add element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 : 198.18.1.10 . 8080 }'));
+  });
+});
+
+describe('planPodChanges and Services', () => {
+  it('plans Service endpoints as a fresh plan does when pods join or leave them', () => {
+    const base = clusterFromYaml(featuresYaml());
+    const variants: Record<string, string>[] = [
+      { app: 'client', pool: 'yes' },
+      { app: 'other' },
+      { app: 'web', pool: 'yes' },
+      { app: 'worker', pool: 'yes' },
+    ];
+    let previous = planDataplane(base);
+    for (const otherLabels of variants) {
+      const next = clusterFromYaml(featuresYaml({ otherLabels }));
+      const changed = planPodChanges(previous, next);
+      assert.ok(changed, 'only pods changed');
+      assert.deepEqual(changed.plan.services, planDataplane(next).services, JSON.stringify(otherLabels));
+      previous = changed.plan;
+    }
   });
 });

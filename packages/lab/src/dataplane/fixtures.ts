@@ -60,7 +60,7 @@ kind: Service
 metadata: {name: db, namespace: prod}
 spec:
   selector: {app: db}
-  ports: [{port: 5432, targetPort: pg}, {name: sctp, port: 9999, protocol: SCTP}]`,
+  ports: [{name: pg, port: 5432, targetPort: pg}, {name: sctp, port: 9999, protocol: SCTP}]`,
     `
 apiVersion: v1
 kind: Service

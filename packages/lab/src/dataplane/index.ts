@@ -1,11 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ClusterModel } from '@netpol/core';
 import { runNftScript } from './nft-run.js';
-import { type DataplanePlan, planDataplane } from './plan.js';
+import {
+  type ClassState,
+  classSourceOf,
+  classStateOf,
+  type DataplanePlan,
+  planDataplane,
+  policyKeyOf,
+} from './plan.js';
 import { type RenderOptions, renderRuleset } from './render.js';
 import { planUpdate, type UpdateMode } from './update.js';
 
 export { NftError } from './nft-run.js';
-export type { DataplanePlan, PeerClass, PortRange, SubjectClass } from './plan.js';
+export type { ClassState, DataplanePlan, PeerClass, PortRange, SubjectClass } from './plan.js';
 export { planDataplane } from './plan.js';
 
 export type { ServicePlan } from './services.js';
@@ -18,6 +28,11 @@ export interface DataplaneOptions {
   enforce: boolean;
   /** nftables table name in family inet; default `netpol`. */
   table?: string;
+  /**
+   * Where `applyCluster`/`updateRuleset` keep the class ids of what they applied (JSON), so a
+   * later process can update by elements as well. Without it, only this process can.
+   */
+  stateFile?: string;
 }
 
 export const DEFAULT_TABLE = 'netpol';
@@ -37,46 +52,117 @@ export function compileRuleset(cluster: ClusterModel, options: DataplaneOptions)
   return renderRuleset(planDataplane(cluster), renderOptions(options));
 }
 
-/** What each namespace was last given through this module (the base for element updates). */
-const applied = new Map<string, { cluster: ClusterModel; plan: DataplanePlan; enforce: boolean; table: string }>();
+/**
+ * What this process last applied to each namespace (the base for element updates), with the
+ * generation stored in the kernel's `generation` set.
+ */
+interface Applied {
+  cluster: ClusterModel;
+  plan: DataplanePlan;
+  enforce: boolean;
+  table: string;
+  generation: string;
+}
+const applied = new Map<string, Applied>();
 
-/** Namespaces whose ruleset this module cannot vouch for (a failed apply): next update is full. */
-const unknown = new Set<string>();
+/** The file form of `Applied` (without the cluster: the caller passes `previous`). */
+interface StateFile {
+  version: 1;
+  netns: string;
+  enforce: boolean;
+  table: string;
+  generation: string;
+  classes: ClassState;
+}
+
+function newGeneration(): string {
+  return randomBytes(7).toString('hex');
+}
 
 /**
- * Apply an nft script in `netns` in one atomic `nft -f -` run; on failure nothing changes. A
- * later `updateRuleset` assumes the script was `compileRuleset` of the cluster it is given.
+ * Apply an nft script in `netns` in one atomic `nft -f -` run; on failure nothing changes.
+ * A later `updateRuleset` for `netns` applies its full ruleset (it cannot know this one).
  */
 export async function applyRuleset(netns: string, ruleset: string): Promise<void> {
   applied.delete(netns);
-  unknown.add(netns);
   await runNftScript(netns, ruleset);
-  unknown.delete(netns);
 }
 
-/** Compile and apply the ruleset of `cluster` in `netns`, remembered for `updateRuleset`. */
+/**
+ * Compile and apply the ruleset of `cluster` in `netns`, and remember it for `updateRuleset`:
+ * in this process, and in `options.stateFile` when given (so a later process can update by
+ * elements too).
+ */
 export async function applyCluster(netns: string, cluster: ClusterModel, options: DataplaneOptions): Promise<void> {
-  const render = renderOptions(options);
-  const plan = planDataplane(cluster);
+  await applyPlan(netns, cluster, planDataplane(cluster), options);
+}
+
+async function applyPlan(netns: string, cluster: ClusterModel, plan: DataplanePlan, options: DataplaneOptions) {
+  const generation = newGeneration();
+  const render = { ...renderOptions(options), generation };
   applied.delete(netns);
-  unknown.add(netns);
+  if (options.stateFile) rmSync(options.stateFile, { force: true });
   await runNftScript(netns, renderRuleset(plan, render));
-  unknown.delete(netns);
-  applied.set(netns, { cluster, plan, ...render });
+  remember(netns, { cluster, plan, enforce: render.enforce, table: render.table, generation }, options);
+}
+
+function remember(netns: string, state: Applied, options: DataplaneOptions): void {
+  applied.set(netns, state);
+  if (!options.stateFile) return;
+  const file: StateFile = {
+    version: 1,
+    netns,
+    enforce: state.enforce,
+    table: state.table,
+    generation: state.generation,
+    classes: classStateOf(state.plan),
+  };
+  mkdirSync(dirname(options.stateFile), { recursive: true });
+  const temporary = `${options.stateFile}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(file));
+  renameSync(temporary, options.stateFile);
+}
+
+/** The base to update from: this process's memory, else the state file; undefined: unknown. */
+function baseFor(netns: string, previous: ClusterModel, render: RenderOptions, options: DataplaneOptions) {
+  const known = applied.get(netns);
+  if (known) {
+    const same = known.cluster === previous && known.enforce === render.enforce && known.table === render.table;
+    return same ? { plan: known.plan, generation: known.generation } : undefined;
+  }
+  if (!options.stateFile || !existsSync(options.stateFile)) return undefined;
+  try {
+    const file = JSON.parse(readFileSync(options.stateFile, 'utf8')) as StateFile;
+    if (file.version !== 1 || file.netns !== netns || file.enforce !== render.enforce || file.table !== render.table) {
+      return undefined;
+    }
+    // The classes were made for these policies: replanning `previous` on them rebuilds the
+    // applied plan exactly; if `previous` is not what was applied, the generation swap of
+    // the update still refuses a base the kernel does not hold.
+    if (file.classes.policyKey !== policyKeyOf(previous)) return undefined;
+    return { plan: planDataplane(previous, classSourceOf(file.classes)), generation: file.generation };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface UpdateResult {
   mode: UpdateMode;
-  /** Element deletions plus additions for mode 'elements'. */
+  /** Commands in the element batch for mode 'elements', 0 otherwise. */
   changes: number;
+  /** Time spent planning the update and running nft (ms), for timing logs. */
+  planMs?: number;
+  nftMs?: number;
 }
 
 /**
  * Move `netns` from the ruleset of `previous` to that of `next` by the cheapest correct path:
- * nothing, a batch of map element changes (a pod changing labels into an existing class), or
- * the full ruleset. `previous` must be what `netns` holds: the cluster last given to
- * `applyCluster`/`updateRuleset` for it, or one whose `compileRuleset` text was applied.
- * When this module remembers a different cluster for `netns`, it applies the full ruleset.
+ * nothing, one transaction of element (and a few chain) commands, or the full ruleset.
+ * `previous` must be the cluster last given to `applyCluster`/`updateRuleset` for `netns`,
+ * in this process or (with the same `options.stateFile`) in an earlier one. Every element
+ * batch first swaps the kernel's `generation` element, so if the kernel does not hold the
+ * ruleset the base says, the batch fails as a whole and the full ruleset is applied instead.
+ * Without a known base (e.g. after `applyRuleset`), the full ruleset is applied.
  */
 export async function updateRuleset(
   netns: string,
@@ -85,35 +171,40 @@ export async function updateRuleset(
   options: DataplaneOptions,
 ): Promise<UpdateResult> {
   const render = renderOptions(options);
-  const known = applied.get(netns);
-  const trusted =
-    known && known.cluster === previous && known.enforce === render.enforce && known.table === render.table;
-  if ((known && !trusted) || unknown.has(netns)) {
+  const started = performance.now();
+  const base = baseFor(netns, previous, render, options);
+  if (!base) {
     await applyCluster(netns, next, options);
     return { mode: 'full', changes: 0 };
   }
-  const base = known?.plan ?? planDataplane(previous);
-  const update = planUpdate(base, next, render);
-  applied.delete(netns);
-  if (update.mode === 'elements') {
-    try {
-      await runNftScript(netns, update.script);
-    } catch {
-      // The batch changed nothing; the whole ruleset puts `next` in place whatever was there.
-      await applyCluster(netns, next, options);
-      return { mode: 'full', changes: 0 };
-    }
-  } else if (update.mode === 'full') {
-    unknown.add(netns);
-    await runNftScript(netns, update.script);
-    unknown.delete(netns);
+  const update = planUpdate(base.plan, next, render);
+  const planned = performance.now();
+  if (update.mode === 'full') {
+    await applyPlan(netns, next, update.plan, options);
+    return { mode: 'full', changes: 0 };
   }
-  applied.set(netns, { cluster: next, plan: update.plan, ...render });
-  return { mode: update.mode, changes: update.changes };
+  if (update.mode === 'none') {
+    remember(netns, { cluster: next, plan: update.plan, ...render, generation: base.generation }, options);
+    return { mode: 'none', changes: 0 };
+  }
+  const generation = newGeneration();
+  const set = `inet ${render.table} generation`;
+  const script = `delete element ${set} { "${base.generation}" }\nadd element ${set} { "${generation}" }\n${update.script}`;
+  applied.delete(netns);
+  if (options.stateFile) rmSync(options.stateFile, { force: true });
+  try {
+    await runNftScript(netns, script);
+  } catch {
+    // The batch changed nothing (a wrong base, or a failure): put `next` in place in full.
+    await applyCluster(netns, next, options);
+    return { mode: 'full', changes: 0 };
+  }
+  const done = performance.now();
+  remember(netns, { cluster: next, plan: update.plan, ...render, generation }, options);
+  return { mode: 'elements', changes: update.changes, planMs: planned - started, nftMs: done - planned };
 }
 
 /** Forget what was applied to `netns` (call when the namespace is removed). */
 export function forgetRuleset(netns: string): void {
   applied.delete(netns);
-  unknown.delete(netns);
 }

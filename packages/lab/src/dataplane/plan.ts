@@ -1,15 +1,13 @@
-import {
-  type ClusterModel,
-  compileSelector,
-  type Direction,
-  type LabelMatcher,
-  type Labels,
-  type PodModel,
-  type PortModel,
-  type Protocol,
-} from '@netpol/core';
-import { IPV4_LAST, type Ipv4Range, ipv4Cidr, ipv4ToNumber, subtractRanges } from './ipv4.js';
+import type { ClusterModel, Direction, LabelMatcher, Labels, PodModel, PortModel, Protocol } from '@netpol/core';
+import type { ClassSource, DirectionClassSource } from './class-state.js';
+import { type Ipv4Range, ipv4ToNumber } from './ipv4.js';
+import { buildContext, type DirectionContext, groupInfo, segmentOf } from './plan-context.js';
+import { namedKey, namedPortsOf, portsOf } from './ports.js';
 import { planServices, type ServicePlan, servicesKeyOf } from './services.js';
+
+export type { ClassSource, ClassState, DirectionClassSource } from './class-state.js';
+export { classSourceOf, classStateOf } from './class-state.js';
+export type { DirectionContext } from './plan-context.js';
 
 /**
  * The dataplane plan: the cluster reduced to equivalence classes, from which the nft text is
@@ -101,18 +99,31 @@ export interface DataplanePlan {
   skippedPods: string[];
 }
 
-const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 const NO_PORTS: NamedPorts = new Map();
 
+const policyKeys = new WeakMap<object, string>();
+const namespaceKeys = new WeakMap<object, string>();
+
+/** Keyed by the array, so a model that keeps its policies array is not stringified again. */
 export function policyKeyOf(cluster: ClusterModel): string {
-  // Rules and selectors are plain data (no origins), so the native stringify needs no replacer.
-  return JSON.stringify(
-    cluster.policies.map((p) => [p.namespace, p.name, p.podSelector, p.types, p.ingress, p.egress]),
-  );
+  let key = policyKeys.get(cluster.policies);
+  if (key === undefined) {
+    // Rules and selectors are plain data (no origins), so the native stringify needs no replacer.
+    key = JSON.stringify(
+      cluster.policies.map((p) => [p.namespace, p.name, p.podSelector, p.types, p.ingress, p.egress]),
+    );
+    policyKeys.set(cluster.policies, key);
+  }
+  return key;
 }
 
 export function namespaceKeyOf(cluster: ClusterModel): string {
-  return JSON.stringify([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels]));
+  let key = namespaceKeys.get(cluster.namespaces);
+  if (key === undefined) {
+    key = JSON.stringify([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels]));
+    namespaceKeys.set(cluster.namespaces, key);
+  }
+  return key;
 }
 
 interface AddressedPod {
@@ -149,12 +160,13 @@ function addressedPods(cluster: ClusterModel): {
  * classes, ids and port profiles are kept (even classes that lost their last member), so a
  * label change that moves pods between existing classes changes only map elements.
  */
-export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): DataplanePlan {
+export function planDataplane(cluster: ClusterModel, previous?: ClassSource): DataplanePlan {
   const policyKey = policyKeyOf(cluster);
   const reuse = previous && previous.policyKey === policyKey ? previous : undefined;
   const { pods, podIds, skipped } = addressedPods(cluster);
   const profiles: Profiles = new Map(reuse?.profiles ?? []);
   const groups = groupPods(pods.map((p) => p.pod));
+  const podsByIp = new Map(pods.map((p) => [p.ip, p.pod]));
   const egress = planDirection(cluster, 'egress', pods, groups, profiles, reuse?.egress);
   const ingress = planDirection(cluster, 'ingress', pods, groups, profiles, reuse?.ingress);
   return {
@@ -164,10 +176,10 @@ export function planDataplane(cluster: ClusterModel, previous?: DataplanePlan): 
     egress,
     ingress,
     profiles,
-    services: planServices(cluster, new Set(pods.map((p) => p.pod))),
+    services: planServices(cluster, podsByIp),
     policyIds: cluster.policies.map((p) => p.id),
     podIds,
-    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    pods: podsByIp,
     skippedPods: skipped,
   };
 }
@@ -185,12 +197,14 @@ export function planPodChanges(
   if (namespaceKeyOf(next) !== previous.namespaceKey || policyKeyOf(next) !== previous.policyKey) return undefined;
   const { pods, podIds, skipped } = addressedPods(next);
   const changed: AddressedPod[] = [];
-  const removedIps = new Set(previous.pods.keys());
+  const podsByIp = new Map<string, PodModel>();
   for (const p of pods) {
-    removedIps.delete(p.ip);
+    podsByIp.set(p.ip, p.pod);
     const old = previous.pods.get(p.ip);
-    if (!old || !samePodForDataplane(old, p.pod)) changed.push(p);
+    if (old !== p.pod && (!old || !samePodForDataplane(old, p.pod))) changed.push(p);
   }
+  const removedIps = new Set<string>();
+  for (const ip of previous.pods.keys()) if (!podsByIp.has(ip)) removedIps.add(ip);
   const profiles: Profiles = new Map(previous.profiles);
   const egress = updateDirection(previous.egress, changed, removedIps, profiles);
   const ingress = updateDirection(previous.ingress, changed, removedIps, profiles);
@@ -210,10 +224,9 @@ export function planPodChanges(
     egress,
     ingress,
     profiles,
-    services: planServices(next, new Set(pods.map((p) => p.pod)), reuse),
-    policyIds: next.policies.map((p) => p.id),
+    services: planServices(next, podsByIp, reuse),
     podIds,
-    pods: new Map(pods.map((p) => [p.ip, p.pod])),
+    pods: podsByIp,
     skippedPods: skipped,
   };
   return { plan, touched: new Set([...removedIps, ...changed.map((p) => p.ip)]) };
@@ -235,6 +248,7 @@ function samePodForDataplane(a: PodModel, b: PodModel): boolean {
 }
 
 interface PodGroup {
+  index: number;
   key: string;
   namespace: string;
   labels: Labels;
@@ -248,156 +262,27 @@ function labelKeyOf(labels: Labels): string {
 function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<PodModel, PodGroup> } {
   const byKey = new Map<string, PodGroup>();
   const byPod = new Map<PodModel, PodGroup>();
-  const labelKeys = new Map<Labels, string>();
+  // Replicas share their labels object: look groups up by it first.
+  const byLabels = new Map<Labels, Map<string, PodGroup>>();
   for (const pod of pods) {
-    let labelKey = labelKeys.get(pod.labels);
-    if (labelKey === undefined) {
-      labelKey = labelKeyOf(pod.labels);
-      labelKeys.set(pod.labels, labelKey);
+    let perNs = byLabels.get(pod.labels);
+    if (!perNs) {
+      perNs = new Map();
+      byLabels.set(pod.labels, perNs);
     }
-    const key = `${pod.namespace}\0${labelKey}`;
-    let group = byKey.get(key);
+    let group = perNs.get(pod.namespace);
     if (!group) {
-      group = { key, namespace: pod.namespace, labels: pod.labels };
-      byKey.set(key, group);
+      const key = `${pod.namespace}\0${labelKeyOf(pod.labels)}`;
+      group = byKey.get(key);
+      if (!group) {
+        group = { index: byKey.size, key, namespace: pod.namespace, labels: pod.labels };
+        byKey.set(key, group);
+      }
+      perNs.set(pod.namespace, group);
     }
     byPod.set(pod, group);
   }
   return { all: [...byKey.values()], byPod };
-}
-
-/**
- * What a direction's checks are made of, decided by the policies and namespaces alone: the
- * peer tests, the compiled rules, the ipBlock segments, and caches keyed by content (groups,
- * port profiles of rule lists), so plans derived from one another can share it.
- */
-export interface DirectionContext {
-  direction: Direction;
-  tests: PeerTest[];
-  rulesByPolicy: (readonly CompiledRule[])[];
-  ruleIds: Map<CompiledRule, number>;
-  /** Named ports the direction's rules name (`name/PROTOCOL`). */
-  namedRefs: Set<string>;
-  /** Segment starts (the last entry is 2^32) and each segment's ipBlock tests. */
-  starts: number[];
-  segmentTests: number[][];
-  /** The direction's policies per namespace, in index order. */
-  policiesByNs: Map<string, { index: number; select: LabelMatcher }[]>;
-  nsLabels: Map<string, Labels>;
-  /** Group key (namespace and labels) → its selector tests and isolating policies. */
-  groups: Map<string, { tests: number[]; policies?: number[] }>;
-  /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
-  profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
-}
-
-function buildContext(cluster: ClusterModel, direction: Direction): DirectionContext {
-  // Peer tests, deduplicated; rules refer to them by index.
-  const tests: PeerTest[] = [];
-  const testIndex = new Map<string, number>();
-  const testOf = (key: string, make: () => PeerTest) => {
-    let index = testIndex.get(key);
-    if (index === undefined) {
-      index = tests.length;
-      tests.push(make());
-      testIndex.set(key, index);
-    }
-    return index;
-  };
-  const rulesByPolicy: (readonly CompiledRule[])[] = [];
-  const namedRefs = new Set<string>();
-  const policiesByNs = new Map<string, { index: number; select: LabelMatcher }[]>();
-  cluster.policies.forEach((policy, policyIndex) => {
-    if (!policy.types[direction]) return;
-    const list = policiesByNs.get(policy.namespace) ?? [];
-    list.push({ index: policyIndex, select: compileSelector(policy.podSelector) });
-    policiesByNs.set(policy.namespace, list);
-    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
-    rulesByPolicy[policyIndex] = rules.map((rule) => {
-      if (rule.ports !== 'all') {
-        for (const p of rule.ports) if (typeof p.port === 'string') namedRefs.add(`${p.port}/${p.protocol}`);
-      }
-      const peers =
-        rule.peers === 'all'
-          ? ('all' as const)
-          : rule.peers.map((peer) => {
-              if (peer.kind === 'ipBlock') {
-                const except = [...peer.except].sort();
-                return testOf(`ip|${peer.cidr}|${except.join(',')}`, () => {
-                  const base = ipv4Cidr(peer.cidr);
-                  const holes = except.map(ipv4Cidr).filter((r): r is Ipv4Range => r !== undefined);
-                  return { kind: 'ipBlock', ranges: base ? subtractRanges(base, holes) : [] };
-                });
-              }
-              const ns = peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `=${policy.namespace}`;
-              const pod = peer.podSelector ? JSON.stringify(peer.podSelector) : '*';
-              return testOf(`sel|${ns}|${pod}`, () => ({
-                kind: 'selector',
-                namespace: peer.namespaceSelector ? undefined : policy.namespace,
-                namespaceMatch: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
-                podMatch: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
-              }));
-            });
-      return { peers, ports: rule.ports };
-    });
-  });
-  const ruleIds = new Map<CompiledRule, number>();
-  rulesByPolicy.flat().forEach((rule, i) => ruleIds.set(rule, i));
-
-  // The IPv4 space cut at every ipBlock boundary; each segment knows its ipBlock tests.
-  const cuts = new Set<number>([0, IPV4_LAST + 1]);
-  for (const test of tests) for (const r of test.ranges ?? []) cuts.add(r.first).add(r.last + 1);
-  const starts = [...cuts].sort((a, b) => a - b);
-  const segmentTests: number[][] = starts.slice(0, -1).map(() => []);
-  const context: DirectionContext = {
-    direction,
-    tests,
-    rulesByPolicy,
-    ruleIds,
-    namedRefs,
-    starts,
-    segmentTests,
-    policiesByNs,
-    nsLabels: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
-    groups: new Map(),
-    profileMemo: new Map(),
-  };
-  tests.forEach((test, index) => {
-    for (const r of test.ranges ?? []) {
-      for (let s = segmentOf(context, r.first); s < starts.length - 1 && starts[s] <= r.last; s++) {
-        segmentTests[s].push(index);
-      }
-    }
-  });
-  return context;
-}
-
-function segmentOf(context: DirectionContext, address: number): number {
-  const starts = context.starts;
-  let lo = 0;
-  let hi = starts.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= address) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Selector tests and isolating policies of a group not seen before (one group at a time). */
-function groupInfo(context: DirectionContext, namespace: string, labels: Labels, key: string) {
-  let info = context.groups.get(key);
-  if (info) return info;
-  const nsLabels = context.nsLabels.get(namespace) ?? {};
-  const tests: number[] = [];
-  context.tests.forEach((test, index) => {
-    if (test.kind !== 'selector') return;
-    if (test.namespace !== undefined ? test.namespace !== namespace : !test.namespaceMatch?.(nsLabels)) return;
-    if (!test.podMatch || test.podMatch(labels)) tests.push(index);
-  });
-  const policies = (context.policiesByNs.get(namespace) ?? []).filter((p) => p.select(labels)).map((p) => p.index);
-  info = { tests, policies: policies.length > 0 ? policies : undefined };
-  context.groups.set(key, info);
-  return info;
 }
 
 /** Class tables with id counters; a copy of a previous plan's when reusing. */
@@ -409,7 +294,7 @@ class ClassTables {
   readonly newSubjects: SubjectClass[] = [];
   readonly newPeers: PeerClass[] = [];
 
-  constructor(reuse?: DirectionPlan) {
+  constructor(reuse?: DirectionClassSource) {
     this.subjects = new Map(reuse?.subjectClasses ?? []);
     this.peers = new Map(reuse?.peerClasses ?? []);
     this.nextSubject = 1;
@@ -468,7 +353,7 @@ function planDirection(
   pods: readonly AddressedPod[],
   groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
   profiles: Profiles,
-  reuse: DirectionPlan | undefined,
+  reuse: DirectionClassSource | undefined,
 ): DirectionPlan {
   const context = buildContext(cluster, direction);
   const { tests, policiesByNs } = context;
@@ -523,7 +408,7 @@ function planDirection(
       portsId = portsIds.size;
       portsIds.set(pod.ports, portsId);
     }
-    const cacheKey = `${group.key}\0${portsId}\0${segmentOf(context, address)}`;
+    const cacheKey = `${group.index},${portsId},${segmentOf(context, address)}`;
     let classes = cache.get(cacheKey);
     if (!classes) {
       classes = classifyPod(context, tables, pod, address, group.key);
@@ -647,62 +532,4 @@ function verdictOf(
     profiles.set(memo.key, profile);
   }
   return profile.id;
-}
-
-/** The ports of the rules admitting a pair, merged; 'all' or undefined (none). */
-function portsOf(
-  rules: readonly CompiledRule[],
-  named: NamedPorts,
-): { key: string; ranges: PortRange[] } | 'all' | undefined {
-  const ports: PortRange[] = [];
-  for (const rule of rules) {
-    if (rule.ports === 'all') return 'all';
-    for (const p of rule.ports) ports.push(...portRanges(p, named));
-  }
-  if (ports.length === 0) return undefined;
-  const ranges = mergeRanges(ports);
-  return { key: ranges.map((r) => `${r.protocol}:${r.first}-${r.last}`).join(','), ranges };
-}
-
-function namedPortsOf(pod: PodModel, refs: ReadonlySet<string>): NamedPorts {
-  const out = new Map<string, number[]>();
-  for (const p of pod.ports) {
-    if (p.name === undefined) continue;
-    const key = `${p.name}/${p.protocol}`;
-    if (!refs.has(key)) continue;
-    const list = out.get(key) ?? [];
-    if (!list.includes(p.port)) list.push(p.port);
-    out.set(key, list);
-  }
-  for (const list of out.values()) list.sort((a, b) => a - b);
-  return out;
-}
-
-function namedKey(named: NamedPorts): string {
-  return [...named.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v.join('+')}`)
-    .join(';');
-}
-
-/** A rule port as ranges; a named port resolves on the destination pod (`named`). */
-function portRanges(port: PortModel, named: NamedPorts): PortRange[] {
-  const protocol = port.protocol;
-  if (port.port === undefined) return [{ protocol, first: 0, last: 65535 }];
-  if (typeof port.port === 'number') return [{ protocol, first: port.port, last: port.endPort ?? port.port }];
-  return (named.get(`${port.port}/${protocol}`) ?? []).map((n) => ({ protocol, first: n, last: n }));
-}
-
-function mergeRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort(
-    (a, b) => PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol] || a.first - b.first,
-  );
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.protocol === r.protocol && r.first <= last.last + 1) {
-      last.last = Math.max(last.last, r.last);
-    } else out.push({ ...r });
-  }
-  return out;
 }

@@ -6,20 +6,8 @@ import type { ServicePlan } from './services.js';
 export interface RenderOptions {
   enforce: boolean;
   table: string;
-}
-
-/**
- * The parts of the ruleset that change when pods come, go or change labels while the policies
- * stay: elements of the pod-keyed maps and sets, the per-Service NAT chains and the port
- * profile sets and chains. Everything else (the skeleton) only changes with the policies.
- */
-export interface RulesetParts {
-  /** Element maps and sets: name → element key → value ('' in a set). */
-  elements: Map<string, Map<string, string>>;
-  /** Chains named after a Service port or a port profile: name → comment and rules. */
-  chains: Map<string, { comment?: string; rules: string[] }>;
-  /** Port profile sets: name → elements (never change once made). */
-  portSets: Map<string, string[]>;
+  /** Stored in set `generation`: what `updateRuleset` checks before changing elements. */
+  generation?: string;
 }
 
 const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
@@ -27,23 +15,24 @@ export const PORT_SET_TYPE = 'type inet_proto . inet_service; flags interval;';
 /** Above this many pods, element lines carry no `# ns/pod` comments (they cost parse time). */
 const COMMENT_PODS_UP_TO = 256;
 
-/** `svc_198_19_0_10_udp_53`: stable across updates, unlike an index. */
-export function serviceChainName(s: ServicePlan): string {
-  return `svc_${s.clusterIP.replaceAll('.', '_')}_${NFT_PROTOCOL[s.protocol]}_${s.port}`;
-}
-
-/**
- * The parts of a plan's ruleset. With `only`, the maps keyed by pod IP hold just those IPs
- * (enough to compare two plans that differ in those pods alone).
- */
-/** The one rule of a Service port's chain. */
-export function serviceRule(s: ServicePlan): string {
-  const arms = s.endpoints.map((e, i) => `${i} : ${e.ip} . ${e.port}`).join(', ');
-  return `meta l4proto ${NFT_PROTOCOL[s.protocol]} dnat ip to numgen random mod ${s.endpoints.length} map { ${arms} }`;
-}
-
 export function serviceKey(s: ServicePlan): string {
   return `${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`;
+}
+
+/** The NAT chain for Service ports of a protocol with `n` endpoints: `nat_tcp_3`. */
+export function natChainName(s: ServicePlan): string {
+  return `nat_${NFT_PROTOCOL[s.protocol]}_${s.endpoints.length}`;
+}
+
+export function natChainRule(protocol: Protocol, n: number): string {
+  const p = NFT_PROTOCOL[protocol];
+  return `meta l4proto ${p} dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${n} map @endpoints`;
+}
+
+/** Elements of the `endpoints` map for one Service port: `key . i` → pod IP . targetPort. */
+export function endpointElements(s: ServicePlan): [string, string][] {
+  const key = serviceKey(s);
+  return s.endpoints.map((e, i) => [`${key} . ${i}`, `${e.ip} . ${e.port}`]);
 }
 
 /** The verdict of an allow map element. */
@@ -59,49 +48,48 @@ export function profileRules(id: number): string[] {
   return [`meta l4proto . th dport @ports_${id} return`, 'drop comment "port not allowed"'];
 }
 
-export function rulesetParts(plan: DataplanePlan, options: RenderOptions, only?: ReadonlySet<string>): RulesetParts {
-  const elements = new Map<string, Map<string, string>>();
-  const chains = new Map<string, { comment?: string; rules: string[] }>();
+/** The elements of an element map or set, as `[key, value]` ('' value in a set). */
+export function* elementEntries(plan: DataplanePlan, name: string): Generator<[string, string]> {
+  switch (name) {
+    case 'services':
+      for (const s of plan.services) yield [serviceKey(s), `goto ${natChainName(s)}`];
+      return;
+    case 'endpoints':
+      for (const s of plan.services) yield* endpointElements(s);
+      return;
+    case 'hairpin': {
+      const seen = new Set<string>();
+      for (const s of plan.services) {
+        for (const e of s.endpoints) {
+          if (seen.has(e.ip)) continue;
+          seen.add(e.ip);
+          yield [`${e.ip} . ${e.ip}`, ''];
+        }
+      }
+      return;
+    }
+  }
+  const d = name.startsWith('egress_') ? plan.egress : plan.ingress;
+  if (name.endsWith('_subject')) for (const [ip, c] of d.subjects) yield [ip, String(c)];
+  else if (name.endsWith('_peer_pod')) for (const [ip, c] of d.podPeers) yield [ip, String(c)];
+  else if (name.endsWith('_allow')) for (const [pair, v] of d.allow) yield [pair, allowVerdict(v)];
+}
+
+/** Chains and sets that come and go with endpoint counts and port profiles: name → rules. */
+function dynamicObjects(plan: DataplanePlan, options: RenderOptions) {
+  const chains = new Map<string, string[]>();
   const portSets = new Map<string, string[]>();
-
-  const services = new Map<string, string>();
-  const hairpin = new Map<string, string>();
   for (const s of plan.services) {
-    const name = serviceChainName(s);
-    services.set(`${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`, `goto ${name}`);
-    const arms = s.endpoints.map((e, i) => `${i} : ${e.ip} . ${e.port}`).join(', ');
-    chains.set(name, {
-      comment: s.name,
-      rules: [
-        `meta l4proto ${NFT_PROTOCOL[s.protocol]} dnat ip to numgen random mod ${s.endpoints.length} map { ${arms} }`,
-      ],
-    });
-    for (const e of s.endpoints) hairpin.set(`${e.ip} . ${e.ip}`, '');
+    const name = natChainName(s);
+    if (!chains.has(name)) chains.set(name, [natChainRule(s.protocol, s.endpoints.length)]);
   }
-  elements.set('services', services);
-  elements.set('hairpin', hairpin);
-
   if (options.enforce) {
-    for (const d of [plan.egress, plan.ingress]) {
-      const p = d.direction;
-      const byIp = (source: Map<string, number>) => new Map([...source].map(([ip, c]) => [ip, String(c)]));
-      elements.set(`${p}_subject`, byIp(d.subjects));
-      elements.set(`${p}_peer_pod`, byIp(d.podPeers));
-      elements.set(`${p}_allow`, new Map([...d.allow].map(([pair, v]) => [pair, allowVerdict(v)])));
-    }
     for (const profile of [...plan.profiles.values()].sort((a, b) => a.id - b.id)) {
-      portSets.set(
-        `ports_${profile.id}`,
-        profile.ranges.map(
-          (r) => `${NFT_PROTOCOL[r.protocol]} . ${r.first === r.last ? r.first : `${r.first}-${r.last}`}`,
-        ),
-      );
-      chains.set(`allow_ports_${profile.id}`, {
-        rules: [`meta l4proto . th dport @ports_${profile.id} return`, 'drop comment "port not allowed"'],
-      });
+      portSets.set(`ports_${profile.id}`, profileEntries(profile.ranges));
+      chains.set(`allow_ports_${profile.id}`, profileRules(profile.id));
     }
   }
-  return { elements, chains, portSets };
+  return { chains, portSets };
 }
 
 /**
@@ -111,8 +99,8 @@ export function rulesetParts(plan: DataplanePlan, options: RenderOptions, only?:
  */
 export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skeleton = false): string {
   const t = options.table;
-  const parts = rulesetParts(plan, options);
   const comments = !skeleton && plan.podIds.size <= COMMENT_PODS_UP_TO;
+  const serviceNames = new Map(plan.services.map((s) => [serviceKey(s), s.name]));
   const lines: string[] = [
     '# netpol lab dataplane, generated by compileRuleset: Service NAT and NetworkPolicy filtering.',
     '# One atomic batch: the empty table makes the delete safe when the table does not exist yet.',
@@ -130,26 +118,42 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   };
   const mapBlock = (name: string) => {
     if (skeleton) return;
-    const entries = [...(parts.elements.get(name) ?? [])];
-    if (entries.length === 0) return;
-    push(2, 'elements = {');
-    for (const [key, value] of entries) {
-      const ip = key.split(' ')[0];
-      const note = comments && plan.podIds.has(ip) ? ` # ${plan.podIds.get(ip)}` : '';
-      push(3, `${value === '' ? key : `${key} : ${value}`},${note}`);
+    let open = false;
+    for (const [key, value] of elementEntries(plan, name)) {
+      if (!open) {
+        lines.push('\t\telements = {');
+        open = true;
+      }
+      let note = '';
+      if (comments) {
+        const ip = (name === 'endpoints' ? value : key).split(' ')[0];
+        const named = name === 'services' ? serviceNames.get(key) : plan.podIds.get(ip);
+        if (named) note = ` # ${named}`;
+      }
+      lines.push(value === '' ? `\t\t\t${key},${note}` : `\t\t\t${key} : ${value},${note}`);
     }
-    push(2, '}');
+    if (open) lines.push('\t\t}');
   };
 
-  push(1, '# Service NAT: ClusterIP:port/protocol → one backing pod IP:targetPort, chosen at random.');
+  push(1, '# Service NAT: ClusterIP . protocol . port → the NAT chain for its endpoint count, which');
+  push(1, '# picks endpoint i at random and translates to `endpoints[ClusterIP . protocol . port . i]`.');
   push(1, 'map services {');
   push(2, 'type ipv4_addr . inet_proto . inet_service : verdict');
   mapBlock('services');
+  push(1, '}');
+  push(1, 'map endpoints {');
+  push(2, 'typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport');
+  mapBlock('endpoints');
   push(1, '}');
   push(1, '# A pod reaching itself through its own Service (hairpin): source and destination are its IP.');
   push(1, 'set hairpin {');
   push(2, 'type ipv4_addr . ipv4_addr');
   mapBlock('hairpin');
+  push(1, '}');
+  push(1, '# Which ruleset this is: an element update first swaps it, so it fails on a wrong base.');
+  push(1, 'set generation {');
+  push(2, 'type ifname');
+  if (!skeleton && options.generation !== undefined) push(2, `elements = { ${quote(options.generation)} }`);
   push(1, '}');
   push(1, 'chain prerouting {');
   push(2, 'type nat hook prerouting priority dstnat; policy accept;');
@@ -209,6 +213,7 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   }
 
   if (!skeleton) {
+    const parts = dynamicObjects(plan, options);
     if (parts.portSets.size > 0) push(1, '# Port profiles: the ports a (class, peer class) pair may use.');
     for (const [name, entries] of parts.portSets) {
       push(1, `set ${name} {`);
@@ -217,10 +222,10 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
       elementBlock(entries);
       push(1, '}');
     }
-    for (const [name, chain] of parts.chains) {
+    if (parts.chains.size > 0) push(1, '# Chains for Service NAT by endpoint count, and for port profiles.');
+    for (const [name, rules] of parts.chains) {
       push(1, `chain ${name} {`);
-      if (chain.comment !== undefined) push(2, `comment ${quote(chain.comment)}`);
-      for (const rule of chain.rules) push(2, rule);
+      for (const rule of rules) push(2, rule);
       push(1, '}');
     }
   }

@@ -23,7 +23,8 @@ export interface ServicePlan {
  */
 export function planServices(
   cluster: ClusterModel,
-  addressable?: ReadonlySet<PodModel>,
+  /** Pod IP → the pod the dataplane addresses there (others are no endpoints). */
+  addressable?: ReadonlyMap<string, PodModel>,
   reuse?: { previous: readonly ServicePlan[]; namespaces: ReadonlySet<string> },
 ): ServicePlan[] {
   const out: ServicePlan[] = [];
@@ -37,7 +38,9 @@ export function planServices(
   }
   const podsByNs = new Map<string, PodModel[]>();
   for (const pod of cluster.pods) {
-    if (addressable ? !addressable.has(pod) : pod.ips[0] === undefined || ipv4ToNumber(pod.ips[0]) === undefined) {
+    if (reuse && !reuse.namespaces.has(pod.namespace)) continue; // their Services are reused
+    const ip = pod.ips[0];
+    if (addressable ? addressable.get(ip) !== pod : ip === undefined || ipv4ToNumber(ip) === undefined) {
       continue;
     }
     const list = podsByNs.get(pod.namespace) ?? [];
@@ -84,6 +87,13 @@ export function planServices(
 }
 
 /** Identifies the Services as the dataplane sees them (selector, ClusterIP, ports). */
+const servicesKeys = new WeakMap<object, string>();
+
 export function servicesKeyOf(cluster: ClusterModel): string {
-  return JSON.stringify(cluster.services.map((s) => [s.id, s.clusterIP, s.selector, s.ports]));
+  let key = servicesKeys.get(cluster.services);
+  if (key === undefined) {
+    key = JSON.stringify(cluster.services.map((s) => [s.id, s.clusterIP, s.selector, s.ports]));
+    servicesKeys.set(cluster.services, key);
+  }
+  return key;
 }

@@ -31,10 +31,31 @@ export async function labUnavailable(): Promise<string | undefined> {
 }
 
 let runs = 0;
-/** A lab id unique to this process and call: `dp<pid>r<n>`. */
+/** A lab id unique to this process and call: `dp<pid>-r<n>` (namespaces `np-dp<pid>-r<n>-...`). */
 export function uniqueLabId(tag = 'dp'): string {
   runs += 1;
-  return `${tag}${process.pid}r${runs}`;
+  return `${tag}${process.pid}-r${runs}`;
+}
+
+/**
+ * Remove namespaces a killed earlier run of ours left: `np-<tag><pid>-...` where no process
+ * `<pid>` runs any more. Never touches another tag's or a live process's namespaces.
+ */
+export async function sweepStaleLabs(tag = 'dp'): Promise<string[]> {
+  const { stdout } = await exec('ip', ['netns', 'list']);
+  const removed: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const name = line.split(' ')[0];
+    const match = new RegExp(`^np-${tag}(\\d+)-r\\d+-[a-z0-9]+$`).exec(name);
+    if (!match || Number(match[1]) === process.pid) continue;
+    try {
+      process.kill(Number(match[1]), 0);
+    } catch {
+      await exec('ip', ['netns', 'del', name]).catch(() => {});
+      removed.push(name);
+    }
+  }
+  return removed;
 }
 
 export interface TopologyEndpoint {
@@ -138,7 +159,7 @@ export class TestTopology {
     endpoints: readonly TopologyEndpoint[],
     beforeLinks?: (node: string) => Promise<void>,
   ): Promise<TestTopology> {
-    if (!/^[a-z0-9]{1,20}$/.test(labId)) throw new Error(`bad lab id ${labId}`);
+    if (!/^[a-z0-9-]{1,24}$/.test(labId)) throw new Error(`bad lab id ${labId}`);
     const topo = new TestTopology(labId);
     try {
       await ip(['netns', 'add', topo.node]);

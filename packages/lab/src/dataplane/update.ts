@@ -1,17 +1,18 @@
-import type { ClusterModel } from '@netpol/core';
+import type { ClusterModel, Protocol } from '@netpol/core';
 import { type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
 import {
   allowVerdict,
+  endpointElements,
+  natChainName,
+  natChainRule,
   PORT_SET_TYPE,
   profileEntries,
   profileRules,
-  quote,
   type RenderOptions,
   renderRuleset,
-  serviceChainName,
   serviceKey,
-  serviceRule,
 } from './render.js';
+import type { ServicePlan } from './services.js';
 
 export type UpdateMode = 'none' | 'elements' | 'full';
 
@@ -119,36 +120,52 @@ export function diffScript(
     }
   }
 
-  // Services: new chains first (new elements jump to them), removed chains last.
-  const before = new Map(previous.services.map((s) => [serviceChainName(s), s]));
-  const after = new Map(next.services.map((s) => [serviceChainName(s), s]));
-  const serviceDel: string[] = [];
-  const serviceAdd: string[] = [];
-  for (const [name, s] of after) {
-    const old = before.get(name);
-    if (old === s) continue;
-    const rule = serviceRule(s);
-    if (old) {
-      if (old.name !== s.name) return undefined; // the chain comment would be stale
-      if (serviceRule(old) === rule) continue;
-      head.push(`flush chain ${t} ${name}`, `add rule ${t} ${name} ${rule}`);
-    } else {
-      head.push(`add chain ${t} ${name} { comment ${quote(s.name)}; }`, `add rule ${t} ${name} ${rule}`);
-      serviceAdd.push(`${serviceKey(s)} : goto ${name}`);
+  // Services: only Service ports whose plan changed (unchanged ones keep their objects).
+  const before = new Map(previous.services.map((s) => [s.name, s]));
+  const after = new Map(next.services.map((s) => [s.name, s]));
+  const changedServices: [ServicePlan | undefined, ServicePlan | undefined][] = [];
+  for (const [name, s] of after) if (before.get(name) !== s) changedServices.push([before.get(name), s]);
+  for (const [name, s] of before) if (!after.has(name)) changedServices.push([s, undefined]);
+  if (changedServices.length > 0) {
+    // NAT chains for new endpoint counts first, chains no Service port uses any more last.
+    const chainUse = (plan: DataplanePlan) => {
+      const use = new Map<string, Protocol>();
+      for (const s of plan.services) use.set(natChainName(s), s.protocol);
+      return use;
+    };
+    const chainsBefore = chainUse(previous);
+    const chainsAfter = chainUse(next);
+    for (const [name, protocol] of chainsAfter) {
+      if (chainsBefore.has(name)) continue;
+      const n = Number(name.split('_')[2]);
+      head.push(`add chain ${t} ${name}`, `add rule ${t} ${name} ${natChainRule(protocol, n)}`);
     }
+    for (const name of chainsBefore.keys()) if (!chainsAfter.has(name)) tail.push(`delete chain ${t} ${name}`);
+    const serviceWas = new Map<string, string>();
+    const serviceNow = new Map<string, string>();
+    const endpointWas = new Map<string, string>();
+    const endpointNow = new Map<string, string>();
+    const ips = new Set<string>();
+    const collect = (s: ServicePlan | undefined, services: Map<string, string>, endpoints: Map<string, string>) => {
+      if (!s) return;
+      services.set(serviceKey(s), `goto ${natChainName(s)}`);
+      for (const [k, v] of endpointElements(s)) endpoints.set(k, v);
+      for (const e of s.endpoints) ips.add(e.ip);
+    };
+    for (const [old, now] of changedServices) {
+      collect(old, serviceWas, endpointWas);
+      collect(now, serviceNow, endpointNow);
+    }
+    compare('services', serviceWas, serviceNow, (v) => v);
+    compare('endpoints', endpointWas, endpointNow, (v) => v);
+    // A pod stays in the hairpin set while any Service port still has it as an endpoint.
+    const backends = (plan: DataplanePlan) => {
+      const out = new Map<string, string>();
+      for (const s of plan.services) for (const e of s.endpoints) if (ips.has(e.ip)) out.set(`${e.ip} . ${e.ip}`, '');
+      return out;
+    };
+    compare('hairpin', backends(previous), backends(next), (v) => v);
   }
-  for (const [name, s] of before) {
-    if (after.has(name)) continue;
-    serviceDel.push(serviceKey(s));
-    tail.push(`delete chain ${t} ${name}`);
-  }
-  elements('services', serviceDel, serviceAdd);
-  const hairpin = (plan: DataplanePlan) => {
-    const out = new Map<string, string>();
-    for (const s of plan.services) for (const e of s.endpoints) out.set(`${e.ip} . ${e.ip}`, '');
-    return out;
-  };
-  compare('hairpin', hairpin(previous), hairpin(next), (v) => v);
 
   if (options.enforce) {
     for (const d of ['egress', 'ingress'] as const) {

@@ -1,0 +1,137 @@
+import { type ClusterModel, compileSelector, type Direction, type LabelMatcher, type Labels } from '@netpol/core';
+import { IPV4_LAST, type Ipv4Range, ipv4Cidr, subtractRanges } from './ipv4.js';
+import type { CompiledRule, PeerTest, PortRange } from './plan.js';
+
+/**
+ * What a direction's checks are made of, decided by the policies and namespaces alone: the
+ * peer tests, the compiled rules, the ipBlock segments, and caches keyed by content (groups,
+ * port profiles of rule lists), so plans derived from one another can share it.
+ */
+export interface DirectionContext {
+  direction: Direction;
+  tests: PeerTest[];
+  rulesByPolicy: (readonly CompiledRule[])[];
+  ruleIds: Map<CompiledRule, number>;
+  /** Named ports the direction's rules name (`name/PROTOCOL`). */
+  namedRefs: Set<string>;
+  /** Segment starts (the last entry is 2^32) and each segment's ipBlock tests. */
+  starts: number[];
+  segmentTests: number[][];
+  /** The direction's policies per namespace, in index order. */
+  policiesByNs: Map<string, { index: number; select: LabelMatcher }[]>;
+  nsLabels: Map<string, Labels>;
+  /** Group key (namespace and labels) → its selector tests and isolating policies. */
+  groups: Map<string, { tests: number[]; policies?: number[] }>;
+  /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
+  profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
+}
+
+export function buildContext(cluster: ClusterModel, direction: Direction): DirectionContext {
+  // Peer tests, deduplicated; rules refer to them by index.
+  const tests: PeerTest[] = [];
+  const testIndex = new Map<string, number>();
+  const testOf = (key: string, make: () => PeerTest) => {
+    let index = testIndex.get(key);
+    if (index === undefined) {
+      index = tests.length;
+      tests.push(make());
+      testIndex.set(key, index);
+    }
+    return index;
+  };
+  const rulesByPolicy: (readonly CompiledRule[])[] = [];
+  const namedRefs = new Set<string>();
+  const policiesByNs = new Map<string, { index: number; select: LabelMatcher }[]>();
+  cluster.policies.forEach((policy, policyIndex) => {
+    if (!policy.types[direction]) return;
+    const list = policiesByNs.get(policy.namespace) ?? [];
+    list.push({ index: policyIndex, select: compileSelector(policy.podSelector) });
+    policiesByNs.set(policy.namespace, list);
+    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+    rulesByPolicy[policyIndex] = rules.map((rule) => {
+      if (rule.ports !== 'all') {
+        for (const p of rule.ports) if (typeof p.port === 'string') namedRefs.add(`${p.port}/${p.protocol}`);
+      }
+      const peers =
+        rule.peers === 'all'
+          ? ('all' as const)
+          : rule.peers.map((peer) => {
+              if (peer.kind === 'ipBlock') {
+                const except = [...peer.except].sort();
+                return testOf(`ip|${peer.cidr}|${except.join(',')}`, () => {
+                  const base = ipv4Cidr(peer.cidr);
+                  const holes = except.map(ipv4Cidr).filter((r): r is Ipv4Range => r !== undefined);
+                  return { kind: 'ipBlock', ranges: base ? subtractRanges(base, holes) : [] };
+                });
+              }
+              const ns = peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `=${policy.namespace}`;
+              const pod = peer.podSelector ? JSON.stringify(peer.podSelector) : '*';
+              return testOf(`sel|${ns}|${pod}`, () => ({
+                kind: 'selector',
+                namespace: peer.namespaceSelector ? undefined : policy.namespace,
+                namespaceMatch: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
+                podMatch: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
+              }));
+            });
+      return { peers, ports: rule.ports };
+    });
+  });
+  const ruleIds = new Map<CompiledRule, number>();
+  for (const rule of rulesByPolicy.flat()) ruleIds.set(rule, ruleIds.size);
+
+  // The IPv4 space cut at every ipBlock boundary; each segment knows its ipBlock tests.
+  const cuts = new Set<number>([0, IPV4_LAST + 1]);
+  for (const test of tests) for (const r of test.ranges ?? []) cuts.add(r.first).add(r.last + 1);
+  const starts = [...cuts].sort((a, b) => a - b);
+  const segmentTests: number[][] = starts.slice(0, -1).map(() => []);
+  const context: DirectionContext = {
+    direction,
+    tests,
+    rulesByPolicy,
+    ruleIds,
+    namedRefs,
+    starts,
+    segmentTests,
+    policiesByNs,
+    nsLabels: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
+    groups: new Map(),
+    profileMemo: new Map(),
+  };
+  tests.forEach((test, index) => {
+    for (const r of test.ranges ?? []) {
+      for (let s = segmentOf(context, r.first); s < starts.length - 1 && starts[s] <= r.last; s++) {
+        segmentTests[s].push(index);
+      }
+    }
+  });
+  return context;
+}
+
+export function segmentOf(context: DirectionContext, address: number): number {
+  const starts = context.starts;
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= address) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Selector tests and isolating policies of a group not seen before (one group at a time). */
+export function groupInfo(context: DirectionContext, namespace: string, labels: Labels, key: string) {
+  let info = context.groups.get(key);
+  if (info) return info;
+  const nsLabels = context.nsLabels.get(namespace) ?? {};
+  const tests: number[] = [];
+  context.tests.forEach((test, index) => {
+    if (test.kind !== 'selector') return;
+    if (test.namespace !== undefined ? test.namespace !== namespace : !test.namespaceMatch?.(nsLabels)) return;
+    if (!test.podMatch || test.podMatch(labels)) tests.push(index);
+  });
+  const policies = (context.policiesByNs.get(namespace) ?? []).filter((p) => p.select(labels)).map((p) => p.index);
+  info = { tests, policies: policies.length > 0 ? policies : undefined };
+  context.groups.set(key, info);
+  return info;
+}
