@@ -209,7 +209,7 @@ describe('dataplane in a real network namespace', { skip }, () => {
     const topo = await TestTopology.create(uniqueLabId(), []);
     try {
       // Every golden text loads as it is.
-      for (const name of ['empty', 'service-no-policy', 'policies', 'policies-no-enforce']) {
+      for (const name of ['empty', 'service-no-policy', 'policies', 'policies-no-enforce', 'dns-service-udp-and-tcp']) {
         await applyRuleset(topo.node, readFileSync(new URL(`./golden/${name}.nft`, import.meta.url), 'utf8'));
       }
       const good = compileRuleset(cluster, { enforce: true });

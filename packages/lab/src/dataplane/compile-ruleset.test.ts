@@ -33,6 +33,27 @@ metadata: {name: web, namespace: default}
 spec: {clusterIP: 198.19.0.80, selector: {app: web}, ports: [{port: 80, targetPort: http}]}
 `;
 
+/** kube-dns: one Service with UDP and TCP ports (nft once refused its NAT map's value type). */
+const DNS = `
+apiVersion: v1
+kind: Pod
+metadata: {name: coredns-0, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec:
+  containers:
+  - name: c
+    image: coredns
+    ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]
+status: {podIP: 198.18.1.53}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system}
+spec:
+  clusterIP: 198.19.0.10
+  selector: {k8s-app: kube-dns}
+  ports: [{name: dns, port: 53, protocol: UDP, targetPort: dns}, {name: dns-tcp, port: 53, targetPort: dns-tcp}]
+`;
+
 const POLICIES = `
 ---
 apiVersion: networking.k8s.io/v1
@@ -61,6 +82,7 @@ describe('compileRuleset golden text', () => {
     ['service-no-policy', WEB, true],
     ['policies', WEB + POLICIES, true],
     ['policies-no-enforce', WEB + POLICIES, false],
+    ['dns-service-udp-and-tcp', DNS, true],
   ];
   for (const [name, yaml, enforce] of cases) {
     it(name, () => {

@@ -142,7 +142,7 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   mapBlock('services');
   push(1, '}');
   push(1, 'map endpoints {');
-  push(2, 'typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . tcp dport');
+  push(2, 'typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . th dport');
   mapBlock('endpoints');
   push(1, '}');
   push(1, '# A pod reaching itself through its own Service (hairpin): source and destination are its IP.');
