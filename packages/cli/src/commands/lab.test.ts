@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { labCapabilityProblem, labDown, labPreflight } from '@netpol/lab';
+import { fileURLToPath } from 'node:url';
+import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns } from '@netpol/lab';
 import type { Io } from '../io.js';
 import { run } from '../run.js';
 
 /** `netpol lab ...` as a user runs it (in-process, output captured). Live parts need root. */
 const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`chkc${process.pid % 100000}`));
 const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
+
+const BIN = fileURLToPath(new URL('../../bin/netpol.js', import.meta.url));
 
 function fakeIo(cwd: string) {
   const out = { stdout: '', stderr: '' };
@@ -137,6 +141,12 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     assert.equal(outside.code, 6, 'outside hosts do not use the cluster DNS');
     const missing = await lab('exec', 'default/nope', '--', 'true');
     assert.equal(missing.code, 2);
+    // A typo or a missing namespace gets a did-you-mean, not a list of whatever comes first.
+    const typo = await lab('exec', 'default/backnd-1', '--', 'true');
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /did you mean default\/backend-1/);
+    const bare = await lab('exec', 'coredns', '--', 'true');
+    assert.match(bare.stderr, /did you mean kube-system\/coredns/);
   });
 
   it('apply: the policy selects the run pod by its labels before the command runs', async () => {
@@ -169,15 +179,23 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
   });
 
   it('delete -f removes the policy; down removes the lab and is idempotent', async () => {
-    assert.equal((await lab('delete', '-f', 'policy.yaml')).code, 0);
+    const deleted = await lab('delete', '-f', 'policy.yaml');
+    assert.equal(deleted.code, 0);
+    assert.match(deleted.stdout, /networkpolicy\/backend-allow-frontend \(default\) deleted/);
+    assert.match(deleted.stderr, /1 policy\n|0 policies\n/);
+    // As kubectl delete -f: what the lab does not hold is reported, exit 1.
+    const again = await lab('delete', '-f', 'policy.yaml');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /backend-allow-frontend \(default\) not found/);
+    assert.equal(again.stdout, '');
     const status = await lab('status', '-o', 'json');
     assert.deepEqual((JSON.parse(status.stdout) as { policies: string[] }).policies, []);
     const down = await lab('down');
     assert.equal(down.code, 0);
     assert.match(down.stdout, /removed: 5 network namespaces/);
-    const again = await lab('down');
-    assert.equal(again.code, 0);
-    assert.match(again.stdout, /not up/);
+    const downAgain = await lab('down');
+    assert.equal(downAgain.code, 0);
+    assert.match(downAgain.stdout, /not up/);
   });
 });
 
@@ -210,5 +228,41 @@ describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on
     assert.equal(code, 0);
     const observed = json.results.flatMap((r) => r.allowed.flat()).filter((v) => v !== null);
     assert.ok(observed.includes(false) && observed.includes(true), 'policies both allow and deny here');
+  });
+});
+
+describe('netpol lab up: Ctrl-C while building removes the half-built lab', { skip }, () => {
+  const labId = `tint${process.pid % 100000}`;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-int-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('SIGINT once the first namespace is journalled: exit 130, no namespace, no state', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab', 'up', '--lab', labId, '-f', join(dir, 'app.yaml')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    // Wait (bounded) until `up` has started making things, then interrupt it.
+    const journal = join(labStateDir({ labId }), 'netns.journal');
+    for (let i = 0; i < 500 && !existsSync(journal) && child.exitCode === null; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(existsSync(journal), `lab up started (${stderr})`);
+    child.kill('SIGINT');
+    assert.equal(await closed, 130, stderr);
+    assert.match(stderr, /interrupted/);
+    assert.doesNotMatch(stderr, /\n\s+at /);
+    assert.deepEqual(await listLabNetns(labId), []);
+    assert.equal(existsSync(labStateDir({ labId })), false);
   });
 });

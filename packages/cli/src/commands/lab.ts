@@ -1,4 +1,4 @@
-import { loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
+import { closestNames, loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
 import {
   applyObjects,
   checkLabId,
@@ -105,12 +105,12 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   const objects = await readObjects(options, io);
   const enforce = options.enforce !== false;
   const started = Date.now();
-  const state = await labUp(ctx, { enforce, objects, outside });
+  const state = await untilInterrupted(ctx, io, () => labUp(ctx, { enforce, objects, outside }));
+  if (!state) return 130;
   const { cluster, addedDns, nameserver } = labCluster(state.objects);
   const c = colorsFor(io.stdout, io);
-  const s = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   io.stdout.write(
-    `lab '${ctx.labId}' is up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${s(cluster.pods.length, 'pod')}, ${s(cluster.services.length, 'service')}, ${s(cluster.policies.length, 'policy').replace('policys', 'policies')}\n`,
+    `lab '${ctx.labId}' is up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.services.length, 'service')}, ${plural(cluster.policies.length, 'policy')}\n`,
   );
   io.stdout.write(
     `  NetworkPolicy: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce: like kindnet, policies are inert)')}\n`,
@@ -119,6 +119,37 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
   io.stdout.write(`try: netpol lab run test-client${lab(ctx)} -- curl -m 5 -s SERVICE\n`);
   return 0;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during `lab up` removes the half-built lab instead of leaving it for
+ * `lab down`: the signal is noted, `up` runs on (or fails, and removes what it made), then
+ * the lab goes. Undefined when interrupted.
+ */
+async function untilInterrupted<T>(ctx: LabContext, io: Io, work: () => Promise<T>): Promise<T | undefined> {
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    io.stderr.write(`interrupted: removing lab '${ctx.labId}'...\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    let result: T | undefined;
+    try {
+      result = await work();
+    } catch (error) {
+      if (!interrupted) throw error;
+    }
+    if (!interrupted) return result;
+    await labDown(ctx);
+    io.stderr.write(`lab '${ctx.labId}' removed\n`);
+    return undefined;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function down(ctx: LabContext, io: Io): Promise<number> {
@@ -185,19 +216,28 @@ async function change(
   requireState(ctx);
   const incoming = await readObjects(options, io);
   const before = Date.now();
-  const { cluster } = await labChange(ctx, (objects) =>
-    sub === 'apply' ? applyObjects(objects, incoming) : deleteObjects(objects, incoming),
-  );
+  // As kubectl delete -f: an object the lab does not hold is an error (exit 1), the rest go.
+  let missing: string[] = [];
+  const { cluster } = await labChange(ctx, (objects) => {
+    if (sub === 'apply') return applyObjects(objects, incoming);
+    const held = new Set(objects.map((o) => o.key));
+    missing = incoming.filter((o) => !held.has(o.key)).map((o) => o.key);
+    return deleteObjects(objects, incoming);
+  });
   for (const o of incoming) {
     const [kind, ns, name] = o.key.split('/');
-    io.stdout.write(
-      `${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''} ${sub === 'apply' ? 'applied' : 'deleted'}\n`,
-    );
+    const what = `${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''}`;
+    if (missing.includes(o.key)) io.stderr.write(`netpol: ${what} not found in the lab\n`);
+    else io.stdout.write(`${what} ${sub === 'apply' ? 'applied' : 'deleted'}\n`);
   }
   io.stderr.write(
-    `lab synced in ${Date.now() - before} ms: ${cluster.pods.length} pods, ${cluster.policies.length} policies\n`,
+    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
   );
-  return 0;
+  return missing.length > 0 ? 1 : 0;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? `${n} ${word}` : `${n} ${word.replace(/y$/, 'ie')}s`;
 }
 
 function parseLabels(text: string | undefined): Record<string, string> {
@@ -282,12 +322,15 @@ async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number
   const { cluster } = labCluster(state.objects);
   const pod = findLabPod(cluster, ref);
   if (!pod) {
+    // Every name exec takes: pods, workloads (ns/name[Kind]), outside hosts.
+    const names = [
+      ...cluster.pods.map((p) => p.id),
+      ...cluster.workloads.map((w) => `${w.namespace}/${w.name}[${w.kind}]`),
+      ...state.outside.map((o) => o.name),
+    ];
     throw new UsageError(
       `no pod ${ref} in the lab`,
-      `pods: ${cluster.pods
-        .map((p) => p.id)
-        .slice(0, 8)
-        .join(', ')}`,
+      names.length > 0 ? `did you mean ${closestNames(ref, names).join(', ')}?` : 'the lab has no pods',
     );
   }
   return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
