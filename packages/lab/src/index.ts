@@ -36,7 +36,13 @@ export {
   requireState,
   type UpOptions,
 } from './lab.js';
-export { type AddressFix, clusterAddressErrors, fixAddresses, isLabPodAddress } from './lab-addresses.js';
+export {
+  type AddressFix,
+  clusterAddressErrors,
+  fixAddresses,
+  isLabPodAddress,
+  outsideAddressesWithoutHost,
+} from './lab-addresses.js';
 export {
   applyObjects,
   deleteObjects,

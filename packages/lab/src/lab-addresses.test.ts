@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterAddressErrors, fixAddresses, isLabPodAddress } from './lab-addresses.js';
+import { clusterAddressErrors, fixAddresses, isLabPodAddress, outsideAddressesWithoutHost } from './lab-addresses.js';
 import { labCluster, objectKey } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 
@@ -61,4 +61,29 @@ describe('lab addresses', () => {
     const { cluster } = labCluster([pod('a', '198.18.5.5'), pod('b', '198.18.5.5')]);
     assert.equal(clusterAddressErrors(cluster).length, 1);
   });
+});
+
+describe('outside addresses that ipBlock rules name without a lab host', () => {
+  const policy = (cidr: string, except: string[]): StoredObject => ({
+    key: objectKey('NetworkPolicy', 'default', 'p'),
+    value: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p', namespace: 'default' },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr, except } }] }] },
+    },
+  });
+  const rows: [string, string, string[], string[], string[]][] = [
+    ['an except /32 without a host', '203.0.113.0/24', ['203.0.113.50/32'], ['203.0.113.10'], ['203.0.113.50']],
+    ['a cidr /32 without a host', '203.0.113.7/32', [], ['203.0.113.10'], ['203.0.113.7']],
+    ['covered by an outside host', '203.0.113.0/24', ['203.0.113.10/32'], ['203.0.113.10'], []],
+    ['ranges are not single hosts', '203.0.113.0/24', ['203.0.113.64/26'], ['203.0.113.10'], []],
+    ['addresses outside 203.0.113.0/24 are never lab hosts', '0.0.0.0/0', ['10.0.0.1/32'], [], []],
+  ];
+  for (const [name, cidr, except, hosts, expected] of rows) {
+    it(name, () => {
+      const { cluster } = labCluster([policy(cidr, except)]);
+      assert.deepEqual(outsideAddressesWithoutHost(cluster, hosts), expected);
+    });
+  }
 });

@@ -92,3 +92,26 @@ export function clusterAddressErrors(cluster: ClusterModel): string[] {
   }
   return errors;
 }
+
+/**
+ * Single outside addresses (203.0.113.x/32, as a cidr or an except entry) that ipBlock rules
+ * name but no outside host of the lab has. Connections to them fail at once (no route) rather
+ * than reach a host or time out, so the rule cannot be tried; `lab up` says so.
+ */
+export function outsideAddressesWithoutHost(cluster: ClusterModel, hostIps: readonly string[]): string[] {
+  const have = new Set(hostIps);
+  const named = new Set<string>();
+  for (const policy of cluster.policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) {
+        if (peer.kind !== 'ipBlock') continue;
+        for (const text of [peer.cidr, ...peer.except]) {
+          const [ip, bits] = text.split('/');
+          if ((bits === undefined || bits === '32') && isOutsideHostAddress(ip) && !have.has(ip)) named.add(ip);
+        }
+      }
+    }
+  }
+  return [...named].sort((a, b) => Number(a.split('.')[3]) - Number(b.split('.')[3]));
+}

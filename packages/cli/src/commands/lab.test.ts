@@ -61,6 +61,16 @@ spec:
   ingress: [{from: [{podSelector: {matchLabels: {role: frontend}}}], ports: [{port: 80}]}]
 `;
 
+const EGRESS_EXCEPT = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: no-50}
+spec:
+  podSelector: {matchLabels: {app: nothing}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.50/32]}}]}]
+`;
+
 describe('netpol lab: usage errors (exit 2, no stack)', { skip }, () => {
   const rows: [string, string[], RegExp][] = [
     ['bad lab id', ['lab', 'status', '--lab', 'Bad-Id'], /lab id/],
@@ -96,6 +106,7 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     dir = mkdtempSync(join(tmpdir(), 'netpol-lab-'));
     writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
     writeFileSync(join(dir, 'policy.yaml'), DENY);
+    writeFileSync(join(dir, 'egress.yaml'), EGRESS_EXCEPT);
     await labDown({ labId });
   });
   after(async () => {
@@ -176,6 +187,16 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
       sctp.allowed.flat().every((v) => v === null),
       'SCTP is never reported as a verdict',
     );
+  });
+
+  it('apply: ipBlock addresses without an outside host get a note on how to add one', async () => {
+    const r = await lab('apply', '-f', 'egress.yaml');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /note: policies name 203\.0\.113\.50,.*--outside example\.com=203\.0\.113\.10 --outside host50=203\.0\.113\.50/,
+    );
+    assert.equal((await lab('delete', '-f', 'egress.yaml')).code, 0);
   });
 
   it('delete -f removes the policy; down removes the lab and is idempotent', async () => {

@@ -1,4 +1,4 @@
-import { closestNames, loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
+import { type ClusterModel, closestNames, loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
 import {
   applyObjects,
   checkLabId,
@@ -21,6 +21,7 @@ import {
   labUp,
   type OutsideHost,
   objectKey,
+  outsideAddressesWithoutHost,
   type ProbePort,
   type ProbeReport,
   requireState,
@@ -118,7 +119,23 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
   io.stdout.write(`try: netpol lab run test-client${lab(ctx)} -- curl -m 5 -s SERVICE\n`);
+  noteOutsideWithoutHost(cluster, state.outside, io);
   return 0;
+}
+
+/** ipBlock rules naming 203.0.113.x that no outside host has: say how to add one. */
+function noteOutsideWithoutHost(cluster: ClusterModel, outside: readonly OutsideHost[], io: Io): void {
+  const missing = outsideAddressesWithoutHost(
+    cluster,
+    outside.map((o) => o.ip),
+  );
+  if (missing.length === 0) return;
+  const flags = [...outside.map((o) => `${o.name}=${o.ip}`), ...missing.map((ip) => `host${ip.split('.')[3]}=${ip}`)]
+    .map((f) => `--outside ${f}`)
+    .join(' ');
+  io.stderr.write(
+    `note: policies name ${missing.join(', ')}, which no outside host of this lab has (connections there fail at once, not as the policy says); to try them: netpol lab up ${flags} ...\n`,
+  );
 }
 
 /**
@@ -213,7 +230,7 @@ async function change(
   options: Record<string, unknown>,
   io: Io,
 ): Promise<number> {
-  requireState(ctx);
+  const { outside } = requireState(ctx);
   const incoming = await readObjects(options, io);
   const before = Date.now();
   // As kubectl delete -f: an object the lab does not hold is an error (exit 1), the rest go.
@@ -233,6 +250,7 @@ async function change(
   io.stderr.write(
     `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
   );
+  if (sub === 'apply') noteOutsideWithoutHost(cluster, outside, io);
   return missing.length > 0 ? 1 : 0;
 }
 
