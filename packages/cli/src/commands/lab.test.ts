@@ -189,6 +189,14 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     );
   });
 
+  it('probe table: says which way rows and columns go, marks each pair', async () => {
+    const r = await lab('probe', '--port', '80', '--timeout', '500');
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /rows: from, columns: to/);
+    assert.match(r.stdout, /^ {2}0 {2}default\/backend\[Deployment\] +ok ok ok$/m);
+    assert.match(r.stdout, /^ {2}2 {2}203\.0\.113\.10 +-- ok {2}\.$/m);
+  });
+
   it('apply: ipBlock addresses without an outside host get a note on how to add one', async () => {
     const r = await lab('apply', '-f', 'egress.yaml');
     assert.equal(r.code, 0, r.stderr);

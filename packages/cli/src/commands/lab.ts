@@ -423,7 +423,7 @@ function printProbe(report: ProbeReport, io: Io): void {
     }
   }
   io.stdout.write(
-    `\nok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed\n`,
+    `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
   );
   if (report.disagreements.length === 0) {
     io.stdout.write(
