@@ -18,7 +18,13 @@ export function askAgent(stateDirPath: string, request: AgentRequest, timeoutMs 
     });
     conn.on('error', (e) => {
       clearTimeout(timer);
-      reject(new LabError(`cannot reach the lab agent (${e.message})`, 'is the lab up? try netpol lab status'));
+      // Callers hold the lab's state, so the lab is up: its agent (the pods' servers) is gone.
+      reject(
+        new LabError(
+          `the lab agent is not running (${e.message}); see ${stateDirPath}/agent.log`,
+          `netpol lab down, then lab up again, rebuilds the lab`,
+        ),
+      );
     });
     conn.on('end', () => {
       clearTimeout(timer);

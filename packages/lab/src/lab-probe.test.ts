@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCluster } from '@netpol/core';
-import { defaultProbePorts, probeEndpoints } from './lab-probe.js';
-import type { LabState } from './lab-state.js';
+import { labCluster, objectKey } from './lab-cluster.js';
+import type { ConnectOutcome, ConnectTarget } from './lab-connect.js';
+import { defaultProbePorts, labProbe, probeEndpoints } from './lab-probe.js';
+import type { LabState, StoredObject } from './lab-state.js';
 
 const yaml = `
 apiVersion: apps/v1
@@ -51,5 +53,91 @@ describe('probe endpoints', () => {
       defaultProbePorts(cluster).map((p) => `${p.port}/${p.protocol}`),
       ['80/TCP', '8080/TCP', '53/UDP'],
     );
+  });
+});
+
+describe('lab probe: a timeout where the engine expects an answer is asked again', () => {
+  const objects: StoredObject[] = [
+    {
+      key: objectKey('Pod', 'default', 'a'),
+      value: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'a', namespace: 'default', labels: { run: 'a' } },
+        spec: { containers: [{ name: 'c', image: 'x' }] },
+      },
+    },
+    {
+      key: objectKey('Pod', 'default', 'b'),
+      value: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'b', namespace: 'default', labels: { app: 'b' } },
+        spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] },
+      },
+    },
+    {
+      key: objectKey('NetworkPolicy', 'default', 'only-a'),
+      value: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'only-a', namespace: 'default' },
+        spec: {
+          podSelector: { matchLabels: { app: 'b' } },
+          ingress: [{ from: [{ podSelector: { matchLabels: { run: 'a' } } }], ports: [{ port: 80 }] }],
+        },
+      },
+    },
+  ];
+  const { cluster } = labCluster(objects);
+  const pods: LabState['pods'] = {};
+  cluster.pods.forEach((p, i) => {
+    pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: p.ips[0], signature: '' };
+  });
+  const state: LabState = {
+    version: 1,
+    labId: 't',
+    enforce: true,
+    createdAt: '',
+    nextPodIndex: 9,
+    pods,
+    outside: [{ name: 'example.com', ip: '203.0.113.10', index: 1, netns: 'np-t-x1' }],
+    objects,
+  };
+  const bIp = cluster.pods.find((p) => p.id === 'default/b')?.ips[0];
+  const ports = [{ port: 80, protocol: 'TCP' as const }];
+
+  it('a slow first answer is not a disagreement; only expected answers are retried, with a longer timeout', async () => {
+    const calls: { netns: string; targets: string[]; ms: number }[] = [];
+    const seen = new Set<string>();
+    const connect = async (_dir: string, netns: string, targets: readonly ConnectTarget[], ms: number) => {
+      calls.push({ netns, targets: targets.map((t) => t.ip), ms });
+      // First attempt from each source: everything times out (a busy machine); then answers.
+      const first = !seen.has(netns);
+      seen.add(netns);
+      return targets.map(() => (first ? 'timeout' : 'open') as ConnectOutcome);
+    };
+    const report = await labProbe(state, '/nonexistent', { ports, timeoutMs: 400, connect });
+    assert.deepEqual(report.disagreements, []);
+    const retries = calls.filter((c) => c.ms !== 400);
+    assert.ok(retries.length > 0);
+    assert.ok(retries.every((c) => c.ms === 2000));
+    // default/b only admits default/a (and itself): no one else's probe to b is asked twice.
+    const admitted = new Set([pods['default/a'].netns, pods['default/b'].netns]);
+    for (const c of retries) if (!admitted.has(c.netns)) assert.ok(!c.targets.includes(bIp as string), c.netns);
+    assert.ok(retries.some((c) => c.netns === pods['default/a'].netns && c.targets.includes(bIp as string)));
+    const [r] = report.results;
+    const ids = report.endpoints;
+    assert.equal(r.allowed[ids.indexOf('default/a')][ids.indexOf('default/b')], true);
+    assert.equal(r.allowed[ids.indexOf('203.0.113.10')][ids.indexOf('default/b')], false);
+  });
+
+  it('a drop that persists is still reported (observed denied, engine allowed)', async () => {
+    const connect = async (_dir: string, _netns: string, targets: readonly ConnectTarget[]) =>
+      targets.map(() => 'timeout' as ConnectOutcome);
+    const report = await labProbe(state, '/nonexistent', { ports, timeoutMs: 400, connect });
+    assert.ok(report.disagreements.length > 0);
+    assert.ok(report.disagreements.every((d) => d.expected && !d.observed && d.detail === 'timeout'));
+    assert.ok(report.disagreements.some((d) => d.from === 'default/a' && d.to === 'default/b'));
   });
 });

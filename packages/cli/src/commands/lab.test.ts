@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -293,5 +293,43 @@ describe('netpol lab up: Ctrl-C while building removes the half-built lab', { sk
     assert.doesNotMatch(stderr, /\n\s+at /);
     assert.deepEqual(await listLabNetns(labId), []);
     assert.equal(existsSync(labStateDir({ labId })), false);
+  });
+});
+
+describe('netpol lab: when the agent has died', { skip }, () => {
+  const labId = `tdead${process.pid % 100000}`;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-dead-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('status exits 1, run says the agent is gone and how to rebuild; down cleans up', async () => {
+    const lab = async (...argv: string[]) => {
+      const { io, out } = fakeIo(dir);
+      return { code: await run([argv[0], argv[1], '--lab', labId, ...argv.slice(2)], io), ...out };
+    };
+    assert.equal((await lab('lab', 'up', '-f', 'app.yaml')).code, 0);
+    const pid = Number(readFileSync(join(labStateDir({ labId }), 'agent.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    for (
+      let i = 0;
+      i < 100 && existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await lab('lab', 'status')).code, 1);
+    const r = await lab('lab', 'run', 'c', '--', 'true');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /agent is not running/);
+    assert.match(r.stderr, /lab down/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal((await lab('lab', 'down')).code, 0);
+    assert.deepEqual(await listLabNetns(labId), []);
   });
 });
