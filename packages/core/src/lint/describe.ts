@@ -1,7 +1,7 @@
 import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
-import { positionOf } from '../load/source.js';
 import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
+import { originLocation } from '../model/origin-location.js';
 import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
 import type {
   ClusterModel,
@@ -128,11 +128,8 @@ export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy
 
 /** `file:line` of a field of a policy, for messages that point at another object. */
 export function whereIs(policy: PolicyModel, path: FieldPath = []): string {
-  const object = policy.origin?.object;
-  if (!object) return policy.id;
-  const range = object.locate(path);
-  if (!range) return object.source.name;
-  return `${object.source.name}:${positionOf(object.source, range[0]).line}`;
+  const at = originLocation(policy.origin, path);
+  return at ? `${at.file}:${at.line}` : (policy.origin?.object.source.name ?? policy.id);
 }
 
 /**
