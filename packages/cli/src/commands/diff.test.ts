@@ -172,6 +172,25 @@ describe('netpol diff', () => {
     const io2 = fakeIo();
     io2.cwd = join(dir, 'repo');
     assert.equal(await run(['diff', 'git:HEAD:k8s', 'k8s', '--exit-code'], io2), 0, io2.err());
+    // From a subdirectory: PATH is from the repository root (as `git show REV:PATH`), `./` from cwd.
+    for (const [base, head] of [
+      ['git:HEAD~1:k8s', 'git:HEAD:k8s'],
+      ['git:HEAD~1:./', '.'],
+      ['git:HEAD~1:.', 'git:HEAD:../k8s/'],
+    ]) {
+      const sub = fakeIo();
+      sub.cwd = join(dir, 'repo', 'k8s');
+      assert.equal(
+        await run(['diff', base, head, '-o', 'json', '--exit-code'], sub),
+        1,
+        `${base} ${head}: ${sub.err()}`,
+      );
+      assert.equal(JSON.parse(sub.out()).opened.length, 3, `${base} ${head}`);
+    }
+    const outside = fakeIo();
+    outside.cwd = join(dir, 'repo', 'k8s');
+    assert.equal(await run(['diff', 'git:HEAD:../..', '.'], outside), 2);
+    assert.match(outside.err(), /leaves the repository/);
   });
 
   it('the seed 002 labs: example 5 (AND) → example 6 (OR) opens alice/other and backend-ns/client', async () => {
