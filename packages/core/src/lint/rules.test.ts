@@ -437,6 +437,29 @@ const cases: Case[] = [
     ],
     expect: [],
   },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'input with real pod IPs: pods without status.podIP (netpol-assigned addresses) are not judged',
+    objects: [
+      pod('shop', 'web', { app: 'web' }, [], {}, { podIP: '10.244.1.5' }),
+      coredns(),
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.244.0.0/16'] } }] }],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'input with real pod IPs: a block over them',
+    objects: [
+      pod('shop', 'web', { app: 'web' }, [], {}, { podIP: '10.244.1.5' }),
+      coredns(),
+      policy('shop', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.244.1.0/24' } }] }] }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].ipBlock.cidr'],
+  },
   // duplicate-policy
   {
     rule: 'duplicate-policy',
