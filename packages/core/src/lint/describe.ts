@@ -55,6 +55,21 @@ export function describePort(port: PortModel): string {
   return `${port.protocol} ${port.port}`;
 }
 
+/** A selector as YAML flow text to paste into a manifest: `{matchLabels: {app: web}}`. */
+export function selectorYaml(selector: LabelSelectorModel): string {
+  const parts: string[] = [];
+  const labels = Object.entries(selector.matchLabels);
+  if (labels.length > 0) parts.push(`matchLabels: {${labels.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+  if (selector.matchExpressions.length > 0) {
+    const exprs = selector.matchExpressions.map(
+      (e) =>
+        `{key: ${e.key}, operator: ${e.operator}${e.values.length > 0 ? `, values: [${e.values.join(', ')}]` : ''}}`,
+    );
+    parts.push(`matchExpressions: [${exprs.join(', ')}]`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
 /** "a, b, c and 4 more" */
 export function listSome(items: readonly string[], max = 3): string {
   if (items.length <= max) return items.join(', ');

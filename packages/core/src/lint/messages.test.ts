@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runLint } from './run-lint.js';
-import { ALLOW_DNS_RULE, coredns, loadText, pod, policy, stream } from './test-helpers.js';
+import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from './test-helpers.js';
 
 /** Messages of one rule (what a user reads): the facts they state must be true. */
 function messages(objects: object[], rule: string): string[] {
@@ -70,5 +70,31 @@ describe('lint messages state what happens', () => {
     assert.match(message, /allows traffic to every pod in every namespace OR/);
     assert.match(message, /meant only pods k8s-app=kube-dns in every namespace,/);
     assert.doesNotMatch(message, /namespaces \{\}/);
+  });
+
+  it('one-sided-allow: the rule it suggests, pasted into a policy of the source pods, clears the finding', () => {
+    const objects = [
+      namespace('frontend', { access: 'frontend' }),
+      namespace('backend'),
+      pod('frontend', 'client', { app: 'client' }),
+      deployment('backend', 'backend', { app: 'backend', tier: 'web' }, [{ containerPort: 80 }]),
+      policy('backend', 'allow-frontend', {
+        podSelector: {
+          matchLabels: { app: 'backend' },
+          matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }],
+        },
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { access: 'frontend' } } }], ports: [{ port: 80 }] }],
+      }),
+      policy('frontend', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] }),
+    ];
+    const [message] = messages(objects, 'one-sided-allow');
+    const snippet = /the egress rule (\{.*\}), or drop this peer/.exec(message)?.[1];
+    assert.ok(snippet, message);
+    const fix = `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: fix, namespace: frontend}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ${snippet}\n`;
+    const { loaded } = loadText(`${stream(objects)}\n${fix}`);
+    assert.deepEqual(
+      runLint(loaded).filter((f) => f.code === 'one-sided-allow'),
+      [],
+    );
   });
 });
