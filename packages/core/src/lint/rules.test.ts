@@ -460,6 +460,43 @@ const cases: Case[] = [
     ],
     expect: ['warning spec.ingress[0].from[0].ipBlock.cidr'],
   },
+  // ipblock-service-ip
+  {
+    rule: 'ipblock-service-ip',
+    name: 'DNS allowed by the kube-dns ClusterIP',
+    objects: [
+      coredns(),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system' },
+        spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] },
+      },
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.96.0.10/32' } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+      }),
+    ],
+    expect: ['warning spec.egress[0].to[0].ipBlock.cidr'],
+  },
+  {
+    rule: 'ipblock-service-ip',
+    name: 'a block for "anywhere" and a block holding the pods too are fine',
+    objects: [
+      ...web,
+      svc(8080),
+      policy('shop', 'p', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }, { ipBlock: { cidr: '198.18.0.0/15' } }] },
+        ],
+      }),
+    ],
+    expect: [],
+  },
   // duplicate-policy
   {
     rule: 'duplicate-policy',
