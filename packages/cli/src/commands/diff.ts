@@ -29,7 +29,7 @@ export function hasChanges(diff: ClusterDiff): boolean {
   return (
     diff.opened.length + diff.closed.length > 0 ||
     Object.values(diff.policies).some((l) => l.length > 0) ||
-    diff.endpoints.added.length + diff.endpoints.removed.length > 0
+    diff.endpoints.added.length + diff.endpoints.removed.length + diff.endpoints.changed.length > 0
   );
 }
 
@@ -82,6 +82,10 @@ function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[]
     lines.push(`Only in HEAD (new, not compared): ${diff.endpoints.added.map(code).join(', ')}`);
   if (diff.endpoints.removed.length)
     lines.push(`Only in BASE (gone, not compared): ${diff.endpoints.removed.map(code).join(', ')}`);
+  if (diff.endpoints.changed.length)
+    lines.push(
+      `Endpoints changed: ${diff.endpoints.changed.map((e) => `${code(e.id)} (${e.changes.join('; ')})`).join(', ')}`,
+    );
   return lines;
 }
 

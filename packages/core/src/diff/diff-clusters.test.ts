@@ -59,7 +59,7 @@ describe('diffClusters', () => {
         opened: [],
         closed: [],
         policies: { added: [], removed: [], changed: [] },
-        endpoints: { added: [], removed: [] },
+        endpoints: { added: [], removed: [], changed: [] },
       },
     );
   });
@@ -139,7 +139,7 @@ describe('diffClusters', () => {
   it('endpoints in one version only are listed apart, not counted', () => {
     const base = [pod('a', 'x'), policy('a', 'deny', { podSelector: {} })];
     const d = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));
-    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [] });
+    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [], changed: [] });
     assert.deepEqual([d.opened, d.closed], [[], []]);
   });
 
@@ -153,6 +153,18 @@ describe('diffClusters', () => {
       cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'webb' }), rules]),
     );
     assert.deepEqual(rows(d.closed), ['a/c -> a/db TCP 5432']);
+    // The reviewer is told why: which endpoint changed and how.
+    assert.deepEqual(d.endpoints.changed, [{ id: 'a/c', changes: ['labels app=web → app=webb'] }]);
+  });
+
+  it('changed endpoints name labels, namespace labels and ports that changed', () => {
+    const d = diffClusters(
+      cluster([namespace('a', { team: 'x' }), pod('a', 'p', { app: 'p' }, [{ containerPort: 80 }])]),
+      cluster([namespace('a'), pod('a', 'p', { app: 'p', tier: 'web' }, [{ containerPort: 8080, name: 'http' }])]),
+    );
+    assert.deepEqual(d.endpoints.changed, [
+      { id: 'a/p', changes: ['labels +tier=web', 'namespace labels -team=x', 'ports TCP 80 → TCP 8080 (http)'] },
+    ]);
   });
 
   it('port partition: every named number and range edge starts a span', () => {
