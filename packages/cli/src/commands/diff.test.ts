@@ -115,7 +115,20 @@ describe('netpol diff', () => {
       { from: 'alice-ns/other', to: 'backend-ns/secure-api[Deployment]', protocol: 'SCTP', ports: ['1-65535'] },
     ]);
     assert.deepEqual(json.closed, []);
-    assert.deepEqual(json.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+    assert.deepEqual(json.policies, {
+      added: [],
+      removed: [],
+      changed: ['backend-ns/api-ingress'],
+      details: [
+        {
+          id: 'backend-ns/api-ingress',
+          changes: [
+            '-ingress from pods role=client in namespaces user=alice on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+          ],
+        },
+      ],
+    });
   });
 
   it('--exit-code: 1 when something changed, 0 for identical inputs (empty diff)', async () => {
@@ -124,12 +137,14 @@ describe('netpol diff', () => {
     assert.equal(same.code, 0);
     const json = JSON.parse(same.out);
     assert.deepEqual([json.opened, json.closed], [[], []]);
-    assert.deepEqual(json.policies, { added: [], removed: [], changed: [] });
+    assert.deepEqual(json.policies, { added: [], removed: [], changed: [], details: [] });
   });
 
   it('-o md and -o table name the change readably', async () => {
     const md = await netpol('diff', 'and', 'or', '-o', 'md');
     assert.match(md.out, /^### netpol diff: 1 connection opened, 0 closed$/m);
+    // How the changed policy changed, as a nested list under "Policies".
+    assert.match(md.out, /^ {2}- `backend-ns\/api-ingress`: \+ingress from every pod in namespaces user=alice or /m);
     assert.match(
       md.out,
       /^\| `backend-ns\/secure-api\[Deployment\]` \| `alice-ns\/other` \| TCP\/UDP\/SCTP all ports \|$/m,
@@ -213,6 +228,7 @@ describe('netpol diff', () => {
       added: ['backend-ns/loose-api-ingress'],
       removed: ['backend-ns/strict-api-ingress'],
       changed: [],
+      details: [],
     });
   });
 

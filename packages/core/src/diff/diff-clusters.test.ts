@@ -43,7 +43,20 @@ describe('diffClusters', () => {
       `backend-ns/local-client -> ${api} SCTP all ports`,
     ]);
     assert.deepEqual(d.closed, []);
-    assert.deepEqual(d.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+    assert.deepEqual(d.policies, {
+      added: [],
+      removed: [],
+      changed: ['backend-ns/api-ingress'],
+      details: [
+        {
+          id: 'backend-ns/api-ingress',
+          changes: [
+            '-ingress from pods role=client in namespaces user=alice on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+          ],
+        },
+      ],
+    });
     // And back: the same connections close.
     const back = diffClusters(cluster([...world, apiPolicy(peers.or)]), cluster([...world, apiPolicy(peers.and)]));
     assert.deepEqual(rows(back.closed), rows(d.opened));
@@ -58,7 +71,7 @@ describe('diffClusters', () => {
       {
         opened: [],
         closed: [],
-        policies: { added: [], removed: [], changed: [] },
+        policies: { added: [], removed: [], changed: [], details: [] },
         endpoints: { added: [], removed: [], changed: [] },
       },
     );

@@ -4,6 +4,7 @@ import { matchesSelector } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
+import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
@@ -25,7 +26,8 @@ export interface EndpointChange {
 export interface ClusterDiff {
   opened: ConnectionChange[];
   closed: ConnectionChange[];
-  policies: { added: string[]; removed: string[]; changed: string[] };
+  /** Policy ids added, removed, changed in what they do; `details` says how each changed one did. */
+  policies: { added: string[]; removed: string[]; changed: string[]; details: { id: string; changes: string[] }[] };
   /**
    * Endpoints in one version only (not counted as opened or closed: no baseline to compare),
    * and endpoints in both whose labels, namespace labels, ports or address changed (why
@@ -157,10 +159,18 @@ const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDiff['policies'] {
   const before = new Map(base.policies.map((p) => [p.id, canonicalPolicy(p)]));
   const after = new Map(head.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort();
+  const baseById = new Map(base.policies.map((p) => [p.id, p]));
+  const headById = new Map(head.policies.map((p) => [p.id, p]));
   return {
     added: [...after.keys()].filter((id) => !before.has(id)).sort(),
     removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
-    changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort(),
+    changed,
+    details: changed.flatMap((id) => {
+      const b = baseById.get(id);
+      const h = headById.get(id);
+      return b && h ? [{ id, changes: describePolicyChange(b, h) }] : [];
+    }),
   };
 }
 
