@@ -1,43 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from '../io.js';
 import { run } from '../run.js';
+import { cliSandbox } from '../test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'netpol-diff-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function fakeIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd: dir,
-    env: { NO_COLOR: '1' },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function netpol(...argv: string[]) {
-  const io = fakeIo();
-  const code = await run(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const { dir, fakeIo, netpol } = cliSandbox('netpol-diff-');
 
 function write(path: string, text: string) {
   mkdirSync(join(dir, path, '..'), { recursive: true });

@@ -1,41 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Io } from '../io.js';
-import { run } from '../run.js';
+import { describe, it } from 'node:test';
+import { cliSandbox } from '../test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'netpol-lint-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function fakeIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd: dir,
-    env: { NO_COLOR: '1' },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function netpol(...argv: string[]) {
-  const io = fakeIo();
-  const code = await run(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const { dir, netpol } = cliSandbox('netpol-lint-');
 
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
