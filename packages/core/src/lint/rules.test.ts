@@ -195,6 +195,42 @@ const cases: Case[] = [
   },
   {
     rule: 'dns-egress-blocked',
+    name: 'NodeLocal DNSCache: egress to 169.254.20.10/32 on UDP and TCP 53 is DNS',
+    objects: [
+      coredns(),
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'node-local-dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: '169.254.20.10/32' } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'dns-egress-blocked',
+    name: 'an outside-only ipBlock on port 53 is not the cluster DNS',
+    objects: [
+      coredns(),
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'outside-dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '8.8.8.8/32' } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+      }),
+    ],
+    expect: ['warning spec.policyTypes[0]'],
+  },
+  {
+    rule: 'dns-egress-blocked',
     name: 'ingress-only isolation does not touch DNS',
     objects: [coredns(), pod('app', 'api', { app: 'api' }), denyAll('app', ['Ingress'])],
     expect: [],

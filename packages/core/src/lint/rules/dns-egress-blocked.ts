@@ -2,6 +2,7 @@ import type { EndpointSample } from '../../diff/endpoints.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
 import type { FieldPath } from '../../issues.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
+import { cidrContainsCidr, cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import { formatSelector, isEmptySelector, matchesSelector } from '../../model/selector.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';
 import { canonicalSelector } from '../canonical.js';
@@ -87,9 +88,14 @@ export const dnsEgressBlocked: LintRule = {
       const source: Peer = { kind: 'pod', pod: subject.pod };
       const udpVerdicts = dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, UDP53));
       if (!udpVerdicts[0]?.egress.isolated) continue;
-      const udp = udpVerdicts.some((v) => v.allowed);
+      // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
+      // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
+      const nodeLocal = (q: PortQuery) =>
+        allowsNodeLocalDns(udpVerdicts[0].egress.selectedBy) &&
+        engine.check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
+      const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
       const tcpVerdicts = udp ? dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53)) : [];
-      const tcp = tcpVerdicts.some((v) => v.allowed);
+      const tcp = tcpVerdicts.some((v) => v.allowed) || (udp && nodeLocal(TCP53));
       if (udp && tcp) continue;
       // Which side denies the blocked protocol(s): the subject's egress, or the DNS pods' ingress.
       const blockedVerdicts = udp
@@ -134,6 +140,26 @@ function describeSubjects(subjects: readonly EndpointSample[], standIns: Readonl
     .map((s) => `${s.pod.name.slice(1, -1)} in namespace ${s.namespace} (no pods there in the input)`);
   const parts = real.length > 0 ? [`${plural(real.length, 'pod')} (${listSome(real.map((s) => s.id))})`] : [];
   return [...parts, ...hypothetical].join(' and ');
+}
+
+/** The default NodeLocal DNSCache address (k8s.io node-local-dns). */
+const NODE_LOCAL_DNS = '169.254.20.10';
+const LINK_LOCAL = parseCidr('169.254.0.0/16');
+
+/** Some egress rule of these policies names a link-local ipBlock holding the NodeLocal DNS address. */
+function allowsNodeLocalDns(policies: readonly PolicyModel[]): boolean {
+  const ip = parseIp(NODE_LOCAL_DNS);
+  return policies.some((policy) =>
+    policy.egress.some(
+      (rule) =>
+        rule.peers !== 'all' &&
+        rule.peers.some((peer) => {
+          if (peer.kind !== 'ipBlock') return false;
+          const block = parseCidr(peer.cidr);
+          return !!block && !!ip && !!LINK_LOCAL && cidrContainsCidr(LINK_LOCAL, block) && cidrContainsIp(block, ip);
+        }),
+    ),
+  );
 }
 
 function standInPod(namespace: string, name: string, labels: Record<string, string>, ip: string): PodModel {
