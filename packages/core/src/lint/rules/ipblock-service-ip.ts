@@ -1,3 +1,4 @@
+import type { EndpointSample } from '../../diff/endpoints.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import type { ServiceModel } from '../../model/types.js';
@@ -17,8 +18,27 @@ export const ipblockServiceIp: LintRule = {
   summary: "an ipBlock names a Service's ClusterIP, but policies see the backing pods' addresses",
   help: "CNIs apply NetworkPolicy after a Service's ClusterIP is translated to a backing pod's IP, so an ipBlock with the ClusterIP (or the Service CIDR) matches nothing for that traffic. Select the Service's pods with namespaceSelector + podSelector (in one peer) instead.",
   check({ cluster, endpoints }, report) {
-    const services = cluster.services.filter((s): s is ServiceModel & { clusterIP: string } => !!s.clusterIP);
+    // Parsed once: ClusterIPs, and each Service's backing endpoints when first needed.
+    const services = cluster.services.flatMap((s) => {
+      const ip = s.clusterIP ? parseIp(s.clusterIP) : undefined;
+      return s.clusterIP && ip ? [{ service: s as ServiceModel & { clusterIP: string }, ip }] : [];
+    });
     if (services.length === 0) return;
+    const backingOf = new Map<string, EndpointSample[]>();
+    const backing = (s: ServiceModel) => {
+      let list = backingOf.get(s.id);
+      if (!list) {
+        const selector = s.selector;
+        list = selector
+          ? endpoints.filter(
+              (e) =>
+                e.namespace === s.namespace && matches({ matchLabels: selector, matchExpressions: [] }, e.pod.labels),
+            )
+          : [];
+        backingOf.set(s.id, list);
+      }
+      return list;
+    };
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       for (const rule of effectiveRules(policy)) {
@@ -27,19 +47,14 @@ export const ipblockServiceIp: LintRule = {
           if (peer.kind !== 'ipBlock') continue;
           const block = parseCidr(peer.cidr);
           if (!block || block.prefix === 0) continue;
-          const hit = services.filter((s) => {
-            const ip = parseIp(s.clusterIP);
-            if (!ip || !cidrContainsIp(block, ip) || !ipBlockContains(peer, [s.clusterIP])) return false;
-            const selector = s.selector;
-            const backing = selector
-              ? endpoints.filter(
-                  (e) =>
-                    e.namespace === s.namespace &&
-                    matches({ matchLabels: selector, matchExpressions: [] }, e.pod.labels),
-                )
-              : [];
-            return !backing.some((e) => ipBlockContains(peer, e.pod.ips));
-          });
+          const hit = services
+            .filter(
+              ({ service, ip }) =>
+                cidrContainsIp(block, ip) &&
+                ipBlockContains(peer, [service.clusterIP]) &&
+                !backing(service).some((e) => ipBlockContains(peer, e.pod.ips)),
+            )
+            .map(({ service }) => service);
           if (hit.length === 0) continue;
           const first = hit[0];
           const instead = first.selector
