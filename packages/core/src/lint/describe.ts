@@ -137,8 +137,26 @@ export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, i
   });
 }
 
+const byNamespace = new WeakMap<readonly EndpointSample[], Map<string, EndpointSample[]>>();
+
+/** The endpoints of one namespace (indexed once per endpoint list: rules ask per policy). */
+export function endpointsIn(endpoints: readonly EndpointSample[], namespace: string): readonly EndpointSample[] {
+  let index = byNamespace.get(endpoints);
+  if (!index) {
+    index = new Map();
+    for (const e of endpoints) {
+      const list = index.get(e.namespace);
+      if (list) list.push(e);
+      else index.set(e.namespace, [e]);
+    }
+    byNamespace.set(endpoints, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
+/** The endpoints a policy selects (its namespace's pods matching spec.podSelector). */
 export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy: PolicyModel): EndpointSample[] {
-  return endpoints.filter((e) => selects(policy, e.pod));
+  return endpointsIn(endpoints, policy.namespace).filter((e) => matches(policy.podSelector, e.pod.labels));
 }
 
 /** `file:line` of a field of a policy, for messages that point at another object. */

@@ -3,7 +3,16 @@ import type { PortQuery } from '../../engine/types.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
-import { describePeer, effectiveRules, listSome, peerMatches, peerPath, selectorYaml, selects } from '../describe.js';
+import {
+  describePeer,
+  effectiveRules,
+  endpointsIn,
+  endpointsSelectedBy,
+  listSome,
+  peerMatches,
+  peerPath,
+  selectorYaml,
+} from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -23,21 +32,22 @@ export const oneSidedAllow: LintRule = {
     // Only a remote isolated in the other direction can block: skip the rest without asking.
     const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
     for (const policy of cluster.policies) {
-      for (const e of endpoints) {
-        if (!selects(policy, e.pod)) continue;
+      for (const e of endpointsSelectedBy(endpoints, policy)) {
         if (policy.types.ingress) isolated.ingress.add(e.id);
         if (policy.types.egress) isolated.egress.add(e.id);
       }
     }
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
-      const locals = endpoints.filter((e) => selects(policy, e.pod));
+      const locals = endpointsSelectedBy(endpoints, policy);
       if (locals.length === 0) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
-          const remotes = endpoints.filter((e) => peerMatches(cluster, policy, peer, e.pod));
+          // A peer without namespaceSelector can only match pods of the policy's namespace.
+          const pool = peer.namespaceSelector ? endpoints : endpointsIn(endpoints, policy.namespace);
+          const remotes = pool.filter((e) => peerMatches(cluster, policy, peer, e.pod));
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
           const blocked: { remote: EndpointSample; local: EndpointSample; ports: PortQuery[]; by: string[] }[] = [];
