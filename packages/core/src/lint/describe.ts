@@ -1,5 +1,6 @@
 import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
+import type { LoadedObject } from '../load/loaded-object.js';
 import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
 import { originLocation } from '../model/origin-location.js';
 import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
@@ -31,6 +32,24 @@ export function portPath(rule: RuleModel, port: PortModel): FieldPath {
 /** Rules the engine applies: ingress rules when Ingress is a type, egress rules when Egress is. */
 export function effectiveRules(policy: PolicyModel): RuleModel[] {
   return [...(policy.types.ingress ? policy.ingress : []), ...(policy.types.egress ? policy.egress : [])];
+}
+
+/** Every ipBlock peer of the rules the engine applies, of the input's policies. */
+export function* ipBlockPeers(cluster: ClusterModel): Generator<{
+  policy: PolicyModel;
+  rule: RuleModel;
+  peer: Extract<PeerModel, { kind: 'ipBlock' }>;
+  object: LoadedObject;
+}> {
+  for (const policy of cluster.policies) {
+    if (!policy.origin) continue;
+    for (const rule of effectiveRules(policy)) {
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) {
+        if (peer.kind === 'ipBlock') yield { policy, rule, peer, object: policy.origin.object };
+      }
+    }
+  }
 }
 
 export function selectorText(selector: LabelSelectorModel): string {

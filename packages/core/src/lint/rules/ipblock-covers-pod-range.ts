@@ -1,6 +1,6 @@
 import { parseCidr } from '../../model/cidr.js';
 import type { PodModel } from '../../model/types.js';
-import { describePeer, effectiveRules, ipBlockContains, listSome, peerPath, plural } from '../describe.js';
+import { describePeer, ipBlockContains, ipBlockPeers, listSome, peerPath, plural } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -19,23 +19,16 @@ export const ipblockCoversPodRange: LintRule = {
     // does), the addresses netpol made up for the other pods say nothing about that cluster.
     const observed = endpoints.filter((e) => hasObservedIp(e.pod));
     const judged = observed.length > 0 ? observed : endpoints;
-    for (const policy of cluster.policies) {
-      if (!policy.origin) continue;
-      for (const rule of effectiveRules(policy)) {
-        if (rule.peers === 'all') continue;
-        for (const peer of rule.peers) {
-          if (peer.kind !== 'ipBlock') continue;
-          const covered = judged.filter((e) => ipBlockContains(peer, e.pod.ips));
-          if (covered.length === 0) continue;
-          const everywhere = parseCidr(peer.cidr)?.prefix === 0;
-          report({
-            object: policy.origin.object,
-            path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
-            severity: everywhere ? 'info' : 'warning',
-            message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
-          });
-        }
-      }
+    for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
+      const covered = judged.filter((e) => ipBlockContains(peer, e.pod.ips));
+      if (covered.length === 0) continue;
+      const everywhere = parseCidr(peer.cidr)?.prefix === 0;
+      report({
+        object,
+        path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
+        severity: everywhere ? 'info' : 'warning',
+        message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
+      });
     }
   },
 };

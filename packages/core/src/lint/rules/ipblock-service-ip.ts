@@ -2,7 +2,7 @@ import type { EndpointSample } from '../../diff/endpoints.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import type { ServiceModel } from '../../model/types.js';
-import { describePeer, effectiveRules, ipBlockContains, listSome, matches, peerPath } from '../describe.js';
+import { describePeer, ipBlockContains, ipBlockPeers, listSome, matches, peerPath, selectorYaml } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -39,42 +39,31 @@ export const ipblockServiceIp: LintRule = {
       }
       return list;
     };
-    for (const policy of cluster.policies) {
-      if (!policy.origin) continue;
-      for (const rule of effectiveRules(policy)) {
-        if (rule.peers === 'all') continue;
-        for (const peer of rule.peers) {
-          if (peer.kind !== 'ipBlock') continue;
-          const block = parseCidr(peer.cidr);
-          if (!block || block.prefix === 0) continue;
-          const hit = services
-            .filter(
-              ({ service, ip }) =>
-                cidrContainsIp(block, ip) &&
-                ipBlockContains(peer, [service.clusterIP]) &&
-                !backing(service).some((e) => ipBlockContains(peer, e.pod.ips)),
-            )
-            .map(({ service }) => service);
-          if (hit.length === 0) continue;
-          const first = hit[0];
-          const instead = first.selector
-            ? `; to reach it, select its pods instead: {namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${first.namespace}}}, podSelector: {matchLabels: {${Object.entries(
-                first.selector,
-              )
-                .map(([k, v]) => `${k}: ${v}`)
-                .join(', ')}}}}`
-            : '';
-          const what =
-            rule.direction === 'egress'
-              ? 'policies judge traffic to a Service after it is translated to a backing pod address, so this peer does not allow traffic to it'
-              : 'traffic never comes from a ClusterIP (sources are pod or node addresses), so this peer admits nothing from it';
-          report({
-            object: policy.origin.object,
-            path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
-            message: `${describePeer(policy, peer)} contains the ClusterIP of Service ${listSome(hit.map((s) => `${s.id} (${s.clusterIP})`))} but none of its pods' addresses: ${what}${instead}`,
-          });
-        }
-      }
+    for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
+      const block = parseCidr(peer.cidr);
+      if (!block || block.prefix === 0) continue;
+      const hit = services
+        .filter(
+          ({ service, ip }) =>
+            cidrContainsIp(block, ip) &&
+            ipBlockContains(peer, [service.clusterIP]) &&
+            !backing(service).some((e) => ipBlockContains(peer, e.pod.ips)),
+        )
+        .map(({ service }) => service);
+      if (hit.length === 0) continue;
+      const first = hit[0];
+      const instead = first.selector
+        ? `; to reach it, select its pods instead: {namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${first.namespace}}}, podSelector: ${selectorYaml({ matchLabels: first.selector, matchExpressions: [] })}}`
+        : '';
+      const what =
+        rule.direction === 'egress'
+          ? 'policies judge traffic to a Service after it is translated to a backing pod address, so this peer does not allow traffic to it'
+          : 'traffic never comes from a ClusterIP (sources are pod or node addresses), so this peer admits nothing from it';
+      report({
+        object,
+        path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
+        message: `${describePeer(policy, peer)} contains the ClusterIP of Service ${listSome(hit.map((s) => `${s.id} (${s.clusterIP})`))} but none of its pods' addresses: ${what}${instead}`,
+      });
     }
   },
 };
