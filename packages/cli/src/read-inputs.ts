@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
 import { type Io, UsageError } from './io.js';
 
@@ -86,16 +86,17 @@ function describeFsError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** `git:REV:PATH` — a file or a directory tree at a revision of the repository in cwd. */
+/**
+ * `git:REV:PATH` — a file or a directory tree at a revision of the repository in cwd. PATH is
+ * relative to the repository root, as in `git show REV:PATH`; `./PATH` and `../PATH` are
+ * relative to cwd (git's own rule), so both work from a subdirectory.
+ */
 function readGit(spec: string, io: Io, recursive: boolean): SourceFile[] {
   const rest = spec.slice('git:'.length);
   const colon = rest.indexOf(':');
   if (colon < 0) throw new UsageError(`${spec}: expected git:REV:PATH, e.g. git:main:policies/`);
   const rev = rest.slice(0, colon);
-  const path = rest
-    .slice(colon + 1)
-    .replace(/^\.\//, '')
-    .replace(/\/$/, '');
+  const given = rest.slice(colon + 1);
   const git = (args: string[]) => {
     try {
       return execFileSync('git', args, {
@@ -109,10 +110,17 @@ function readGit(spec: string, io: Io, recursive: boolean): SourceFile[] {
       throw new UsageError(`${spec}: ${stderr.split('\n')[0] || 'git failed'}`);
     }
   };
+  const fromCwd = given === '.' || given.startsWith('./') || given.startsWith('../');
+  const path = posix
+    .normalize(fromCwd ? posix.join(git(['rev-parse', '--show-prefix']).trim(), given) : given)
+    .replace(/^\.$/, '')
+    .replace(/\/$/, '');
+  if (path.startsWith('..')) throw new UsageError(`${spec}: the path leaves the repository`);
   const type = git(['cat-file', '-t', `${rev}:${path}`]).trim();
   if (type === 'blob') return [{ name: spec, text: git(['show', `${rev}:${path}`]) }];
   const listing = git([
     'ls-tree',
+    '--full-tree', // paths from the repository root, whatever cwd is (cat-file and show use the root too)
     ...(recursive ? ['-r'] : []),
     '--name-only',
     `${rev}`,

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import type { Io } from './io.js';
 import { run } from './run.js';
 
@@ -28,4 +32,23 @@ export async function runCli(argv: readonly string[], options: FakeIoOptions = {
   const f = fakeIo(options);
   const code = await run(argv, f.io);
   return { code, stdout: f.stdout(), stderr: f.stderr() };
+}
+
+/**
+ * A temporary directory for one CLI test file (removed after its tests), a fake Io in it
+ * (`out()`/`err()` give what was written; colour off) and `netpol(...argv)` run there.
+ */
+export function cliSandbox(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const sandboxIo = (): Io & { out: () => string; err: () => string } => {
+    const f = fakeIo({ cwd: dir, env: { NO_COLOR: '1' } });
+    return Object.assign(f.io, { out: f.stdout, err: f.stderr });
+  };
+  const netpol = async (...argv: string[]) => {
+    const io = sandboxIo();
+    const code = await run(argv, io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  return { dir, fakeIo: sandboxIo, netpol };
 }

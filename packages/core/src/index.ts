@@ -86,7 +86,7 @@ export { API_VERSIONS } from './validate/validate-object.js';
 export { MAX_WORKLOAD_REPLICAS } from './model/build-cluster.js';
 
 // lint and diff (branch lintdiff)
-export type { ClusterDiff, ConnectionChange } from './diff/diff-clusters.js';
+export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
 export { listEndpointSamples } from './diff/endpoints.js';

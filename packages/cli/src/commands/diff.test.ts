@@ -1,43 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Io } from '../io.js';
 import { run } from '../run.js';
+import { cliSandbox } from '../test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'netpol-diff-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function fakeIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd: dir,
-    env: { NO_COLOR: '1' },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function netpol(...argv: string[]) {
-  const io = fakeIo();
-  const code = await run(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const { dir, fakeIo, netpol } = cliSandbox('netpol-diff-');
 
 function write(path: string, text: string) {
   mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -115,7 +85,20 @@ describe('netpol diff', () => {
       { from: 'alice-ns/other', to: 'backend-ns/secure-api[Deployment]', protocol: 'SCTP', ports: ['1-65535'] },
     ]);
     assert.deepEqual(json.closed, []);
-    assert.deepEqual(json.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+    assert.deepEqual(json.policies, {
+      added: [],
+      removed: [],
+      changed: ['backend-ns/api-ingress'],
+      details: [
+        {
+          id: 'backend-ns/api-ingress',
+          changes: [
+            '-ingress from pods role=client in namespaces user=alice on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+          ],
+        },
+      ],
+    });
   });
 
   it('--exit-code: 1 when something changed, 0 for identical inputs (empty diff)', async () => {
@@ -124,12 +107,14 @@ describe('netpol diff', () => {
     assert.equal(same.code, 0);
     const json = JSON.parse(same.out);
     assert.deepEqual([json.opened, json.closed], [[], []]);
-    assert.deepEqual(json.policies, { added: [], removed: [], changed: [] });
+    assert.deepEqual(json.policies, { added: [], removed: [], changed: [], details: [] });
   });
 
   it('-o md and -o table name the change readably', async () => {
     const md = await netpol('diff', 'and', 'or', '-o', 'md');
     assert.match(md.out, /^### netpol diff: 1 connection opened, 0 closed$/m);
+    // How the changed policy changed, as a nested list under "Policies".
+    assert.match(md.out, /^ {2}- `backend-ns\/api-ingress`: \+ingress from every pod in namespaces user=alice or /m);
     assert.match(
       md.out,
       /^\| `backend-ns\/secure-api\[Deployment\]` \| `alice-ns\/other` \| TCP\/UDP\/SCTP all ports \|$/m,
@@ -172,6 +157,25 @@ describe('netpol diff', () => {
     const io2 = fakeIo();
     io2.cwd = join(dir, 'repo');
     assert.equal(await run(['diff', 'git:HEAD:k8s', 'k8s', '--exit-code'], io2), 0, io2.err());
+    // From a subdirectory: PATH is from the repository root (as `git show REV:PATH`), `./` from cwd.
+    for (const [base, head] of [
+      ['git:HEAD~1:k8s', 'git:HEAD:k8s'],
+      ['git:HEAD~1:./', '.'],
+      ['git:HEAD~1:.', 'git:HEAD:../k8s/'],
+    ]) {
+      const sub = fakeIo();
+      sub.cwd = join(dir, 'repo', 'k8s');
+      assert.equal(
+        await run(['diff', base, head, '-o', 'json', '--exit-code'], sub),
+        1,
+        `${base} ${head}: ${sub.err()}`,
+      );
+      assert.equal(JSON.parse(sub.out()).opened.length, 3, `${base} ${head}`);
+    }
+    const outside = fakeIo();
+    outside.cwd = join(dir, 'repo', 'k8s');
+    assert.equal(await run(['diff', 'git:HEAD:../..', '.'], outside), 2);
+    assert.match(outside.err(), /leaves the repository/);
   });
 
   it('the seed 002 labs: example 5 (AND) → example 6 (OR) opens alice/other and backend-ns/client', async () => {
@@ -194,6 +198,7 @@ describe('netpol diff', () => {
       added: ['backend-ns/loose-api-ingress'],
       removed: ['backend-ns/strict-api-ingress'],
       changed: [],
+      details: [],
     });
   });
 

@@ -28,8 +28,8 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
 export function hasChanges(diff: ClusterDiff): boolean {
   return (
     diff.opened.length + diff.closed.length > 0 ||
-    Object.values(diff.policies).some((l) => l.length > 0) ||
-    diff.endpoints.added.length + diff.endpoints.removed.length > 0
+    diff.policies.added.length + diff.policies.removed.length + diff.policies.changed.length > 0 ||
+    diff.endpoints.added.length + diff.endpoints.removed.length + diff.endpoints.changed.length > 0
   );
 }
 
@@ -73,7 +73,9 @@ function policyLines(diff: ClusterDiff, code: (s: string) => string): string[] {
     removed.length ? `removed ${removed.map(code).join(', ')}` : '',
     changed.length ? `changed ${changed.map(code).join(', ')}` : '',
   ].filter(Boolean);
-  return parts.length ? [`Policies: ${parts.join('; ')}`] : [];
+  if (parts.length === 0) return [];
+  const how = diff.policies.details.flatMap((d) => d.changes.map((c) => `  ${code(d.id)}: ${c}`));
+  return [`Policies: ${parts.join('; ')}`, ...how];
 }
 
 function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[] {
@@ -82,6 +84,10 @@ function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[]
     lines.push(`Only in HEAD (new, not compared): ${diff.endpoints.added.map(code).join(', ')}`);
   if (diff.endpoints.removed.length)
     lines.push(`Only in BASE (gone, not compared): ${diff.endpoints.removed.map(code).join(', ')}`);
+  if (diff.endpoints.changed.length)
+    lines.push(
+      `Endpoints changed: ${diff.endpoints.changed.map((e) => `${code(e.id)} (${e.changes.join('; ')})`).join(', ')}`,
+    );
   return lines;
 }
 
@@ -116,7 +122,7 @@ export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: st
   const code = (s: string) => `\`${s}\``;
   const out: string[] = [`### netpol diff: ${summary(diff)}`, '', `\`${baseName}\` → \`${headName}\``];
   const extra = [...policyLines(diff, code), ...endpointLines(diff, code)];
-  if (extra.length) out.push('', ...extra.map((l) => `- ${l}`));
+  if (extra.length) out.push('', ...extra.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : `- ${l}`)));
   for (const [title, list] of [
     ['Opened', diff.opened],
     ['Closed', diff.closed],

@@ -70,6 +70,36 @@ const cases: { example: string; stage: string; expect: string[] }[] = [
     stage: 'loose-api-ingress',
     expect: ['namespace-pod-selector-or loose-api-ingress.yaml'],
   },
+  // Seed 001 applies the same ingress policy under a second name.
+  { example: '001-frontend-backend', stage: 'allow-frontend-to-backend', expect: [] },
+  {
+    example: '001-frontend-backend',
+    stage: 'frontend-egress-to-backend',
+    expect: ['duplicate-policy allow-frontend-to-backend-ingress.yaml'],
+  },
+  {
+    example: '002-ex1-default-deny-all',
+    stage: 'default-deny-all',
+    expect: ['dns-egress-blocked default-deny-all.yaml'],
+  },
+  { example: '002-ex2-allow-dns', stage: 'allow-dns-egress', expect: [] },
+  {
+    example: '002-ex7-ipblock-except',
+    stage: 'external-db-egress',
+    expect: ['dns-egress-blocked external-db-egress.yaml'],
+  },
+  {
+    example: '002-ex8-egress-port-range',
+    stage: 'multiport-egress',
+    expect: ['dns-egress-blocked multiport-egress.yaml'],
+  },
+  // The clean ones stay clean (no false positives).
+  { example: '000-part1-pod-label-ingress', stage: 'allow-client-to-backend', expect: [] },
+  { example: '000-part2-namespace-ingress', stage: 'allow-frontend-namespace', expect: [] },
+  { example: '002-ex3-pod-ingress', stage: 'db-ingress-policy', expect: [] },
+  { example: '002-ex4-namespace-ingress', stage: 'api-allow-namespace', expect: [] },
+  { example: '002-ex5-and-selector', stage: 'strict-api-ingress', expect: [] },
+  { example: '004-mysql-db-test', stage: 'default-deny-ingress', expect: [] },
 ];
 
 describe('lint on the seed labs, stage by stage', () => {

@@ -31,7 +31,8 @@ export function toSarif(findings: readonly Issue[], sources: readonly SourceFile
             })),
           },
         },
-        columnKind: 'unicodeCodePoints',
+        // Columns are offsets in the JS string (positionOf), i.e. UTF-16 code units.
+        columnKind: 'utf16CodeUnits',
         results: findings.map((f) => {
           const source = sources.find((s) => s.name === f.file);
           const region =

@@ -1,41 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Io } from '../io.js';
-import { run } from '../run.js';
+import { describe, it } from 'node:test';
+import { cliSandbox } from '../test-helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'netpol-lint-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function fakeIo(): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        err += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd: dir,
-    env: { NO_COLOR: '1' },
-    out: () => out,
-    err: () => err,
-  };
-}
-
-async function netpol(...argv: string[]) {
-  const io = fakeIo();
-  const code = await run(argv, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const { dir, netpol } = cliSandbox('netpol-lint-');
 
 function file(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
@@ -209,6 +178,8 @@ spec:
     assert.equal(r.code, 1);
     const sarif = JSON.parse(r.out);
     assert.equal(sarif.version, '2.1.0');
+    // Columns count UTF-16 code units (JS string offsets), and SARIF is told so.
+    assert.equal(sarif.runs[0].columnKind, 'utf16CodeUnits');
     assert.equal(sarif.runs.length, 1);
     const { driver } = sarif.runs[0].tool;
     assert.equal(driver.name, 'netpol');
@@ -221,6 +192,20 @@ spec:
       assert.ok(rule.shortDescription.text, rule.id);
     }
     const results = sarif.runs[0].results;
+    // The 2.1.0 shape code-scanning uploads check, on every result.
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    assert.equal(new Set(ids).size, ids.length, 'rule ids unique');
+    for (const r of results) {
+      assert.ok(ids.includes(r.ruleId), r.ruleId);
+      assert.equal(driver.rules[r.ruleIndex].id, r.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(r.level), r.level);
+      assert.ok(typeof r.message.text === 'string' && r.message.text.length > 0);
+      const { artifactLocation, region } = r.locations[0].physicalLocation;
+      assert.doesNotMatch(artifactLocation.uri, /^(\/|\.\.|[a-z]+:)/, 'relative to the working directory');
+      assert.ok(Number.isInteger(region.startLine) && region.startLine >= 1);
+      assert.ok(Number.isInteger(region.startColumn) && region.startColumn >= 1);
+      assert.ok(region.endLine >= region.startLine);
+    }
     const or = results.find((x: { ruleId: string }) => x.ruleId === 'namespace-pod-selector-or');
     assert.equal(or.level, 'warning');
     assert.equal(driver.rules[or.ruleIndex].id, 'namespace-pod-selector-or');

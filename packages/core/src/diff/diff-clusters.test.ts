@@ -43,7 +43,20 @@ describe('diffClusters', () => {
       `backend-ns/local-client -> ${api} SCTP all ports`,
     ]);
     assert.deepEqual(d.closed, []);
-    assert.deepEqual(d.policies, { added: [], removed: [], changed: ['backend-ns/api-ingress'] });
+    assert.deepEqual(d.policies, {
+      added: [],
+      removed: [],
+      changed: ['backend-ns/api-ingress'],
+      details: [
+        {
+          id: 'backend-ns/api-ingress',
+          changes: [
+            '-ingress from pods role=client in namespaces user=alice on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+          ],
+        },
+      ],
+    });
     // And back: the same connections close.
     const back = diffClusters(cluster([...world, apiPolicy(peers.or)]), cluster([...world, apiPolicy(peers.and)]));
     assert.deepEqual(rows(back.closed), rows(d.opened));
@@ -58,8 +71,8 @@ describe('diffClusters', () => {
       {
         opened: [],
         closed: [],
-        policies: { added: [], removed: [], changed: [] },
-        endpoints: { added: [], removed: [] },
+        policies: { added: [], removed: [], changed: [], details: [] },
+        endpoints: { added: [], removed: [], changed: [] },
       },
     );
   });
@@ -139,7 +152,7 @@ describe('diffClusters', () => {
   it('endpoints in one version only are listed apart, not counted', () => {
     const base = [pod('a', 'x'), policy('a', 'deny', { podSelector: {} })];
     const d = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));
-    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [] });
+    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [], changed: [] });
     assert.deepEqual([d.opened, d.closed], [[], []]);
   });
 
@@ -153,6 +166,18 @@ describe('diffClusters', () => {
       cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'webb' }), rules]),
     );
     assert.deepEqual(rows(d.closed), ['a/c -> a/db TCP 5432']);
+    // The reviewer is told why: which endpoint changed and how.
+    assert.deepEqual(d.endpoints.changed, [{ id: 'a/c', changes: ['labels app=web → app=webb'] }]);
+  });
+
+  it('changed endpoints name labels, namespace labels and ports that changed', () => {
+    const d = diffClusters(
+      cluster([namespace('a', { team: 'x' }), pod('a', 'p', { app: 'p' }, [{ containerPort: 80 }])]),
+      cluster([namespace('a'), pod('a', 'p', { app: 'p', tier: 'web' }, [{ containerPort: 8080, name: 'http' }])]),
+    );
+    assert.deepEqual(d.endpoints.changed, [
+      { id: 'a/p', changes: ['labels +tier=web', 'namespace labels -team=x', 'ports TCP 80 → TCP 8080 (http)'] },
+    ]);
   });
 
   it('port partition: every named number and range edge starts a span', () => {

@@ -4,6 +4,7 @@ import { matchesSelector } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
+import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
@@ -16,12 +17,23 @@ export interface ConnectionChange {
   spans: PortSpan[];
 }
 
+export interface EndpointChange {
+  id: string;
+  /** What peers and rules see differently, for people: "labels app=a → app=b", "ports +TCP 8080". */
+  changes: string[];
+}
+
 export interface ClusterDiff {
   opened: ConnectionChange[];
   closed: ConnectionChange[];
-  policies: { added: string[]; removed: string[]; changed: string[] };
-  /** Endpoints in one version only: not counted as opened or closed (no baseline to compare). */
-  endpoints: { added: string[]; removed: string[] };
+  /** Policy ids added, removed, changed in what they do; `details` says how each changed one did. */
+  policies: { added: string[]; removed: string[]; changed: string[]; details: { id: string; changes: string[] }[] };
+  /**
+   * Endpoints in one version only (not counted as opened or closed: no baseline to compare),
+   * and endpoints in both whose labels, namespace labels, ports or address changed (why
+   * connections changed when no policy did), each with what changed.
+   */
+  endpoints: { added: string[]; removed: string[]; changed: EndpointChange[] };
   /** Outside addresses asked about, and what each stands for. */
   externals: ExternalEndpoint[];
 }
@@ -38,9 +50,10 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const policies = diffPolicies(base, head);
   const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
   const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
-  const endpoints = {
+  const endpoints: ClusterDiff['endpoints'] = {
     added: [...headEps.keys()].filter((id) => !baseEps.has(id)),
     removed: [...baseEps.keys()].filter((id) => !headEps.has(id)),
+    changed: [],
   };
   const common: { id: string; base: EndpointSample; head: EndpointSample }[] = [];
   for (const [id, e] of baseEps) {
@@ -57,6 +70,7 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
     list.some((p) => p.types[direction] && p.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
   const dirty = common.map((c) => {
     const identity = identityOf(base, c.base.pod) !== identityOf(head, c.head.pod);
+    if (identity) endpoints.changed.push({ id: c.id, changes: describeChange(base, c.base.pod, head, c.head.pod) });
     return {
       ...c,
       egress: identity || touched(changedBase, c.base.pod, 'egress') || touched(changedHead, c.head.pod, 'egress'),
@@ -145,10 +159,18 @@ const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDiff['policies'] {
   const before = new Map(base.policies.map((p) => [p.id, canonicalPolicy(p)]));
   const after = new Map(head.policies.map((p) => [p.id, canonicalPolicy(p)]));
+  const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort();
+  const baseById = new Map(base.policies.map((p) => [p.id, p]));
+  const headById = new Map(head.policies.map((p) => [p.id, p]));
   return {
     added: [...after.keys()].filter((id) => !before.has(id)).sort(),
     removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
-    changed: [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort(),
+    changed,
+    details: changed.flatMap((id) => {
+      const b = baseById.get(id);
+      const h = headById.get(id);
+      return b && h ? [{ id, changes: describePolicyChange(b, h) }] : [];
+    }),
   };
 }
 
@@ -164,4 +186,31 @@ function identityOf(cluster: ClusterModel, pod: PodModel): string {
     [...pod.ports].map((p) => `${p.name ?? ''}/${p.protocol}/${p.port}`).sort(),
     pod.hostNetwork,
   ]);
+}
+
+/** "labels app=a → app=b", "namespace labels +team=x", "ports +TCP 8080 -TCP 80", "address 10.0.0.1 → 10.0.0.2". */
+function describeChange(base: ClusterModel, before: PodModel, head: ClusterModel, after: PodModel): string[] {
+  const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([k, v]) => `${k}=${v}`);
+  const delta = (a: readonly string[], b: readonly string[]) => {
+    const gone = a.filter((x) => !b.includes(x)).sort();
+    const come = b.filter((x) => !a.includes(x)).sort();
+    if (gone.length === 0 && come.length === 0) return '';
+    if (gone.length > 0 && come.length > 0) return `${gone.join(',')} → ${come.join(',')}`;
+    return [...come.map((x) => `+${x}`), ...gone.map((x) => `-${x}`)].join(' ');
+  };
+  const ports = (p: PodModel) => p.ports.map((x) => `${x.protocol} ${x.port}${x.name ? ` (${x.name})` : ''}`);
+  const out: string[] = [];
+  const l = delta(labels(before.labels), labels(after.labels));
+  if (l) out.push(`labels ${l}`);
+  const ns = delta(
+    labels(base.namespaces.get(before.namespace)?.labels ?? {}),
+    labels(head.namespaces.get(after.namespace)?.labels ?? {}),
+  );
+  if (ns) out.push(`namespace labels ${ns}`);
+  const p = delta(ports(before), ports(after));
+  if (p) out.push(`ports ${p}`);
+  if (before.ips.join(',') !== after.ips.join(','))
+    out.push(`address ${before.ips.join(',')} → ${after.ips.join(',')}`);
+  if (before.hostNetwork !== after.hostNetwork) out.push(after.hostNetwork ? 'hostNetwork on' : 'hostNetwork off');
+  return out;
 }

@@ -1,7 +1,8 @@
 import type { EndpointSample } from '../diff/endpoints.js';
 import type { FieldPath } from '../issues.js';
-import { positionOf } from '../load/source.js';
+import type { LoadedObject } from '../load/loaded-object.js';
 import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
+import { originLocation } from '../model/origin-location.js';
 import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
 import type {
   ClusterModel,
@@ -33,6 +34,24 @@ export function effectiveRules(policy: PolicyModel): RuleModel[] {
   return [...(policy.types.ingress ? policy.ingress : []), ...(policy.types.egress ? policy.egress : [])];
 }
 
+/** Every ipBlock peer of the rules the engine applies, of the input's policies. */
+export function* ipBlockPeers(cluster: ClusterModel): Generator<{
+  policy: PolicyModel;
+  rule: RuleModel;
+  peer: Extract<PeerModel, { kind: 'ipBlock' }>;
+  object: LoadedObject;
+}> {
+  for (const policy of cluster.policies) {
+    if (!policy.origin) continue;
+    for (const rule of effectiveRules(policy)) {
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) {
+        if (peer.kind === 'ipBlock') yield { policy, rule, peer, object: policy.origin.object };
+      }
+    }
+  }
+}
+
 export function selectorText(selector: LabelSelectorModel): string {
   return isEmptySelector(selector) ? '{}' : formatSelector(selector);
 }
@@ -53,6 +72,21 @@ export function describePort(port: PortModel): string {
   if (port.port === undefined) return `every ${port.protocol} port`;
   if (port.endPort !== undefined) return `${port.protocol} ${port.port}-${port.endPort}`;
   return `${port.protocol} ${port.port}`;
+}
+
+/** A selector as YAML flow text to paste into a manifest: `{matchLabels: {app: web}}`. */
+export function selectorYaml(selector: LabelSelectorModel): string {
+  const parts: string[] = [];
+  const labels = Object.entries(selector.matchLabels);
+  if (labels.length > 0) parts.push(`matchLabels: {${labels.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+  if (selector.matchExpressions.length > 0) {
+    const exprs = selector.matchExpressions.map(
+      (e) =>
+        `{key: ${e.key}, operator: ${e.operator}${e.values.length > 0 ? `, values: [${e.values.join(', ')}]` : ''}}`,
+    );
+    parts.push(`matchExpressions: [${exprs.join(', ')}]`);
+  }
+  return `{${parts.join(', ')}}`;
 }
 
 /** "a, b, c and 4 more" */
@@ -122,17 +156,32 @@ export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, i
   });
 }
 
+const byNamespace = new WeakMap<readonly EndpointSample[], Map<string, EndpointSample[]>>();
+
+/** The endpoints of one namespace (indexed once per endpoint list: rules ask per policy). */
+export function endpointsIn(endpoints: readonly EndpointSample[], namespace: string): readonly EndpointSample[] {
+  let index = byNamespace.get(endpoints);
+  if (!index) {
+    index = new Map();
+    for (const e of endpoints) {
+      const list = index.get(e.namespace);
+      if (list) list.push(e);
+      else index.set(e.namespace, [e]);
+    }
+    byNamespace.set(endpoints, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
+/** The endpoints a policy selects (its namespace's pods matching spec.podSelector). */
 export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy: PolicyModel): EndpointSample[] {
-  return endpoints.filter((e) => selects(policy, e.pod));
+  return endpointsIn(endpoints, policy.namespace).filter((e) => matches(policy.podSelector, e.pod.labels));
 }
 
 /** `file:line` of a field of a policy, for messages that point at another object. */
 export function whereIs(policy: PolicyModel, path: FieldPath = []): string {
-  const object = policy.origin?.object;
-  if (!object) return policy.id;
-  const range = object.locate(path);
-  if (!range) return object.source.name;
-  return `${object.source.name}:${positionOf(object.source, range[0]).line}`;
+  const at = originLocation(policy.origin, path);
+  return at ? `${at.file}:${at.line}` : (policy.origin?.object.source.name ?? policy.id);
 }
 
 /**

@@ -3,6 +3,7 @@ import { duplicatePolicy } from './rules/duplicate-policy.js';
 import { egressRulesIgnored } from './rules/egress-rules-ignored.js';
 import { ingressRulesIgnored } from './rules/ingress-rules-ignored.js';
 import { ipblockCoversPodRange } from './rules/ipblock-covers-pod-range.js';
+import { ipblockServiceIp } from './rules/ipblock-service-ip.js';
 import { lintDisableUnknownRule } from './rules/lint-disable-unknown-rule.js';
 import { namedPortUnresolved } from './rules/named-port-unresolved.js';
 import { namespacePodSelectorOr } from './rules/namespace-pod-selector-or.js';
@@ -24,6 +25,7 @@ export const LINT_RULES: readonly LintRule[] = [
   peerMatchesNothing,
   namedPortUnresolved,
   ipblockCoversPodRange,
+  ipblockServiceIp,
   duplicatePolicy,
   shadowedRule,
   servicePortNotTargetPort,

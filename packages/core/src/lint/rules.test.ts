@@ -195,6 +195,42 @@ const cases: Case[] = [
   },
   {
     rule: 'dns-egress-blocked',
+    name: 'NodeLocal DNSCache: egress to 169.254.20.10/32 on UDP and TCP 53 is DNS',
+    objects: [
+      coredns(),
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'node-local-dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ipBlock: { cidr: '169.254.20.10/32' } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'dns-egress-blocked',
+    name: 'an outside-only ipBlock on port 53 is not the cluster DNS',
+    objects: [
+      coredns(),
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'outside-dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '8.8.8.8/32' } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+      }),
+    ],
+    expect: ['warning spec.policyTypes[0]'],
+  },
+  {
+    rule: 'dns-egress-blocked',
     name: 'ingress-only isolation does not touch DNS',
     objects: [coredns(), pod('app', 'api', { app: 'api' }), denyAll('app', ['Ingress'])],
     expect: [],
@@ -433,6 +469,66 @@ const cases: Case[] = [
       policy('shop', 'p', {
         podSelector: {},
         ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['198.18.0.0/15'] } }] }],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'input with real pod IPs: pods without status.podIP (netpol-assigned addresses) are not judged',
+    objects: [
+      pod('shop', 'web', { app: 'web' }, [], {}, { podIP: '10.244.1.5' }),
+      coredns(),
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.244.0.0/16'] } }] }],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'input with real pod IPs: a block over them',
+    objects: [
+      pod('shop', 'web', { app: 'web' }, [], {}, { podIP: '10.244.1.5' }),
+      coredns(),
+      policy('shop', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.244.1.0/24' } }] }] }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].ipBlock.cidr'],
+  },
+  // ipblock-service-ip
+  {
+    rule: 'ipblock-service-ip',
+    name: 'DNS allowed by the kube-dns ClusterIP',
+    objects: [
+      coredns(),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system' },
+        spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] },
+      },
+      pod('app', 'api', { app: 'api' }),
+      policy('app', 'dns', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.96.0.10/32' } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+      }),
+    ],
+    expect: ['warning spec.egress[0].to[0].ipBlock.cidr'],
+  },
+  {
+    rule: 'ipblock-service-ip',
+    name: 'a block for "anywhere" and a block holding the pods too are fine',
+    objects: [
+      ...web,
+      svc(8080),
+      policy('shop', 'p', {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }, { ipBlock: { cidr: '198.18.0.0/15' } }] },
+        ],
       }),
     ],
     expect: [],

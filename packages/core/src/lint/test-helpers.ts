@@ -12,12 +12,20 @@ export function namespace(name: string, labels: Labels = {}) {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
 
-export function pod(ns: string, name: string, labels: Labels = {}, ports: Port[] = [], extra: object = {}) {
+export function pod(
+  ns: string,
+  name: string,
+  labels: Labels = {},
+  ports: Port[] = [],
+  extra: object = {},
+  status?: object,
+) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
     spec: { containers: [{ name: 'c', image: 'nginx', ...(ports.length ? { ports } : {}) }], ...extra },
+    ...(status ? { status } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { EndpointSample } from '../../diff/endpoints.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
 import type { FieldPath } from '../../issues.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
+import { cidrContainsCidr, cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import { formatSelector, isEmptySelector, matchesSelector } from '../../model/selector.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';
 import { canonicalSelector } from '../canonical.js';
@@ -75,50 +76,91 @@ export const dnsEgressBlocked: LintRule = {
 
     interface Group {
       policies: PolicyModel[];
-      subjects: string[];
+      subjects: EndpointSample[];
       udp: boolean;
       tcp: boolean;
-      egressAllowsUdp: boolean;
+      /** The subjects' egress allows every blocked protocol: the DNS pods' ingress is what denies. */
+      ingressBlocks: boolean;
     }
+    const standInIds = new Set([...standIns.values()].map((p) => p.id));
     const groups = new Map<string, Group>();
     for (const subject of subjects) {
       const source: Peer = { kind: 'pod', pod: subject.pod };
-      const verdicts = dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, UDP53));
-      if (!verdicts[0]?.egress.isolated) continue;
-      const udp = verdicts.some((v) => v.allowed);
-      const tcp = dns.some((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53).allowed);
+      const udpVerdicts = dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, UDP53));
+      if (!udpVerdicts[0]?.egress.isolated) continue;
+      // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
+      // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
+      const nodeLocal = (q: PortQuery) =>
+        allowsNodeLocalDns(udpVerdicts[0].egress.selectedBy) &&
+        engine.check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
+      const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
+      const tcpVerdicts = udp ? dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53)) : [];
+      const tcp = tcpVerdicts.some((v) => v.allowed) || (udp && nodeLocal(TCP53));
       if (udp && tcp) continue;
-      const policies = verdicts[0].egress.selectedBy;
-      const key = `${policies.map((p) => p.id).join(',')}|${udp}|${tcp}`;
-      const group = groups.get(key) ?? {
-        policies,
-        subjects: [],
-        udp,
-        tcp,
-        egressAllowsUdp: verdicts.some((v) => v.egress.allowed),
-      };
-      group.subjects.push(subject.id);
+      // Which side denies the blocked protocol(s): the subject's egress, or the DNS pods' ingress.
+      const blockedVerdicts = udp
+        ? [tcpVerdicts]
+        : [udpVerdicts, dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53))];
+      const ingressBlocks = blockedVerdicts.every((list) => list.some((v) => v.egress.allowed));
+      const policies = udpVerdicts[0].egress.selectedBy;
+      const key = `${policies.map((p) => p.id).join(',')}|${udp}|${tcp}|${ingressBlocks}`;
+      const group = groups.get(key) ?? { policies, subjects: [], udp, tcp, ingressBlocks };
+      group.subjects.push(subject);
       groups.set(key, group);
     }
     for (const group of groups.values()) {
       const policy = pickPolicy(group.policies);
       if (!policy?.origin) continue;
       const blocked = !group.udp && !group.tcp ? 'on UDP 53 or TCP 53' : !group.udp ? 'on UDP 53' : 'on TCP 53';
+      const missing = !group.udp && !group.tcp ? 'UDP 53 or TCP 53' : !group.udp ? 'UDP 53' : 'TCP 53';
       const effect = group.udp
         ? 'answers too large for UDP (retried over TCP) fail'
         : 'name lookups (Service names, external hosts) time out';
-      const cause = group.egressAllowsUdp
-        ? `their egress allows it, but the DNS pods' ingress policies deny it`
-        : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}`;
+      const cause = group.ingressBlocks
+        ? `their egress allows it, but the ingress policies of the DNS pods deny it`
+        : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}, and no egress rule allows ${missing} to the DNS pods`;
+      const fix = group.ingressBlocks
+        ? `allow ingress to the DNS pods from these pods on UDP 53 and TCP 53 (a policy in kube-system selecting the DNS pods)`
+        : `allow egress to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53`;
       report({
         object: policy.origin.object,
         path: typesPath(policy),
         severity: group.udp ? 'info' : 'warning',
-        message: `${plural(group.subjects.length, 'pod')} (${listSome(group.subjects)}) cannot reach ${dnsDescription} ${blocked}: ${cause}, so ${effect}; allow egress to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53`,
+        message: `${describeSubjects(group.subjects, standInIds)} cannot reach ${dnsDescription} ${blocked}: ${cause}, so ${effect}; ${fix}`,
       });
     }
   },
 };
+
+/** "2 pods (a/x, a/y)"; stand-ins (policies-only input) as "any pod in namespace a". */
+function describeSubjects(subjects: readonly EndpointSample[], standIns: ReadonlySet<string>): string {
+  const real = subjects.filter((s) => !standIns.has(s.id));
+  const hypothetical = subjects
+    .filter((s) => standIns.has(s.id))
+    .map((s) => `${s.pod.name.slice(1, -1)} in namespace ${s.namespace} (no pods there in the input)`);
+  const parts = real.length > 0 ? [`${plural(real.length, 'pod')} (${listSome(real.map((s) => s.id))})`] : [];
+  return [...parts, ...hypothetical].join(' and ');
+}
+
+/** The default NodeLocal DNSCache address (k8s.io node-local-dns). */
+const NODE_LOCAL_DNS = '169.254.20.10';
+const LINK_LOCAL = parseCidr('169.254.0.0/16');
+
+/** Some egress rule of these policies names a link-local ipBlock holding the NodeLocal DNS address. */
+function allowsNodeLocalDns(policies: readonly PolicyModel[]): boolean {
+  const ip = parseIp(NODE_LOCAL_DNS);
+  return policies.some((policy) =>
+    policy.egress.some(
+      (rule) =>
+        rule.peers !== 'all' &&
+        rule.peers.some((peer) => {
+          if (peer.kind !== 'ipBlock') return false;
+          const block = parseCidr(peer.cidr);
+          return !!block && !!ip && !!LINK_LOCAL && cidrContainsCidr(LINK_LOCAL, block) && cidrContainsIp(block, ip);
+        }),
+    ),
+  );
+}
 
 function standInPod(namespace: string, name: string, labels: Record<string, string>, ip: string): PodModel {
   return { id: `${namespace}/${name}`, namespace, name, labels, ips: [ip], ports: [], hostNetwork: false };

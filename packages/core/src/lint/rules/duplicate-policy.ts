@@ -35,7 +35,7 @@ export const duplicatePolicy: LintRule = {
         report({
           object,
           path: ['metadata', 'name'],
-          message: `same podSelector and rules as ${same.id} (${whereIs(same, ['metadata', 'name'])}): one of them is redundant; if this is a copy, its podSelector or rules were probably meant to change`,
+          message: `same podSelector and rules as ${same.id} (${whereIs(same, ['metadata', 'name'])}), so one of them changes nothing: delete one, or if this copy was meant to differ, change its podSelector or rules`,
         });
         continue;
       }

@@ -1,5 +1,6 @@
 import { parseCidr } from '../../model/cidr.js';
-import { describePeer, effectiveRules, ipBlockContains, listSome, peerPath, plural } from '../describe.js';
+import type { PodModel } from '../../model/types.js';
+import { describePeer, ipBlockContains, ipBlockPeers, listSome, peerPath, plural } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -14,23 +15,28 @@ export const ipblockCoversPodRange: LintRule = {
   summary: 'an ipBlock contains pod addresses, so it admits pods by IP',
   help: 'ipBlock is meant for cluster-external addresses: pod IPs change when pods are recreated, and whether ipBlock matches pod-to-pod traffic differs between CNIs. Select pods with podSelector/namespaceSelector instead, and add the pod CIDR to `except` when the block means "outside the cluster" (e.g. cidr: 0.0.0.0/0, except: [10.0.0.0/8]).',
   check({ cluster, endpoints }, report) {
-    for (const policy of cluster.policies) {
-      if (!policy.origin) continue;
-      for (const rule of effectiveRules(policy)) {
-        if (rule.peers === 'all') continue;
-        for (const peer of rule.peers) {
-          if (peer.kind !== 'ipBlock') continue;
-          const covered = endpoints.filter((e) => ipBlockContains(peer, e.pod.ips));
-          if (covered.length === 0) continue;
-          const everywhere = parseCidr(peer.cidr)?.prefix === 0;
-          report({
-            object: policy.origin.object,
-            path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
-            severity: everywhere ? 'info' : 'warning',
-            message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
-          });
-        }
-      }
+    // When the input gives real pod addresses (status.podIP, as `kubectl get pods -o yaml`
+    // does), the addresses netpol made up for the other pods say nothing about that cluster.
+    const observed = endpoints.filter((e) => hasObservedIp(e.pod));
+    const judged = observed.length > 0 ? observed : endpoints;
+    for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
+      const covered = judged.filter((e) => ipBlockContains(peer, e.pod.ips));
+      if (covered.length === 0) continue;
+      const everywhere = parseCidr(peer.cidr)?.prefix === 0;
+      report({
+        object,
+        path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
+        severity: everywhere ? 'info' : 'warning',
+        message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
+      });
     }
   },
 };
+
+/** The pod's address comes from its manifest's status (podIP/podIPs), not from netpol's assignment. */
+function hasObservedIp(pod: PodModel): boolean {
+  const object = pod.origin?.object;
+  if (object?.kind !== 'Pod') return false;
+  const status = object.value.status as { podIP?: unknown; podIPs?: unknown } | undefined;
+  return typeof status?.podIP === 'string' || (Array.isArray(status?.podIPs) && status.podIPs.length > 0);
+}

@@ -1,5 +1,5 @@
 import type { EndpointSample } from '../../diff/endpoints.js';
-import { describePort, effectiveRules, listSome, peerMatches, portPath, selects } from '../describe.js';
+import { describePort, effectiveRules, endpointsSelectedBy, listSome, peerMatches, portPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -19,7 +19,7 @@ export const namedPortUnresolved: LintRule = {
         const named = rule.ports.filter((p) => typeof p.port === 'string');
         if (named.length === 0) continue;
         let destinations: EndpointSample[];
-        if (rule.direction === 'ingress') destinations = endpoints.filter((e) => selects(policy, e.pod));
+        if (rule.direction === 'ingress') destinations = endpointsSelectedBy(endpoints, policy);
         else if (rule.peers === 'all') destinations = [...endpoints];
         else {
           const peers = rule.peers;

@@ -1,6 +1,6 @@
 import { isEmptySelector } from '../../model/selector.js';
 import type { PeerModel } from '../../model/types.js';
-import { describePeer, effectiveRules, peerPath, selectorText } from '../describe.js';
+import { describePeer, effectiveRules, peerPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 type SelectorPeer = Extract<PeerModel, { kind: 'selector' }>;
@@ -30,13 +30,14 @@ export const namespacePodSelectorOr: LintRule = {
           const ns = namespaceOnly(a) ? a : namespaceOnly(b) ? b : undefined;
           const pod = podOnly(a) ? a : podOnly(b) ? b : undefined;
           if (!ns || !pod || ns === pod) continue;
-          const nsSel = ns.namespaceSelector ? selectorText(ns.namespaceSelector) : '';
-          const podSel = pod.podSelector ? selectorText(pod.podSelector) : '';
           const list = rule.direction === 'ingress' ? 'from' : 'to';
+          const verb = rule.direction === 'ingress' ? 'admits' : 'allows traffic to';
+          // What one peer with both selectors would match (the AND the author probably meant).
+          const meant = describePeer(policy, { ...pod, namespaceSelector: ns.namespaceSelector });
           report({
             object: policy.origin.object,
             path: peerPath(rule, b),
-            message: `${list}[${a.index}] and ${list}[${b.index}] are two peers, so this rule admits ${describePeer(policy, ns)} OR ${describePeer(policy, pod)}; if you meant pods ${podSel} in namespaces ${nsSel}, put namespaceSelector and podSelector in one ${list} item (delete the '-' before the second)`,
+            message: `${list}[${a.index}] and ${list}[${b.index}] are two peers, so this rule ${verb} ${describePeer(policy, ns)} OR ${describePeer(policy, pod)}; if you meant only ${meant}, put namespaceSelector and podSelector in one ${list} item (delete the '-' before the second)`,
           });
           k++; // one finding per pair
         }

@@ -1,8 +1,18 @@
 import type { EndpointSample } from '../../diff/endpoints.js';
 import type { PortQuery } from '../../engine/types.js';
+import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { isEmptySelector } from '../../model/selector.js';
-import type { PodModel, RuleModel } from '../../model/types.js';
-import { describePeer, effectiveRules, listSome, peerMatches, peerPath, selects } from '../describe.js';
+import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
+import {
+  describePeer,
+  effectiveRules,
+  endpointsIn,
+  endpointsSelectedBy,
+  listSome,
+  peerMatches,
+  peerPath,
+  selectorYaml,
+} from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -22,24 +32,25 @@ export const oneSidedAllow: LintRule = {
     // Only a remote isolated in the other direction can block: skip the rest without asking.
     const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
     for (const policy of cluster.policies) {
-      for (const e of endpoints) {
-        if (!selects(policy, e.pod)) continue;
+      for (const e of endpointsSelectedBy(endpoints, policy)) {
         if (policy.types.ingress) isolated.ingress.add(e.id);
         if (policy.types.egress) isolated.egress.add(e.id);
       }
     }
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
-      const locals = endpoints.filter((e) => selects(policy, e.pod));
+      const locals = endpointsSelectedBy(endpoints, policy);
       if (locals.length === 0) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
-          const remotes = endpoints.filter((e) => peerMatches(cluster, policy, peer, e.pod));
+          // A peer without namespaceSelector can only match pods of the policy's namespace.
+          const pool = peer.namespaceSelector ? endpoints : endpointsIn(endpoints, policy.namespace);
+          const remotes = pool.filter((e) => peerMatches(cluster, policy, peer, e.pod));
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
-          const blocked: { remote: EndpointSample; local: EndpointSample; ports: string[]; by: string[] }[] = [];
+          const blocked: { remote: EndpointSample; local: EndpointSample; ports: PortQuery[]; by: string[] }[] = [];
           const otherSide = rule.direction === 'ingress' ? isolated.egress : isolated.ingress;
           if (broad && !remotes.every((r) => otherSide.has(r.id))) continue;
           for (const remote of remotes) {
@@ -55,17 +66,29 @@ export const oneSidedAllow: LintRule = {
           if (blocked.length === 0 || (broad && blocked.length < remotes.length)) continue;
           const first = blocked[0];
           const sample = blocked.map((b) => b.remote.id);
-          const ports = first.ports.join(', ');
+          // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
+          const fix = missingHalf(policy, first.remote.namespace, first.ports);
+          const on = first.ports.map((q) => `${q.protocol} ${q.port}`).join(', ');
           const message =
             rule.direction === 'ingress'
-              ? `admits ${describePeer(policy, peer)} to ${listSome(locals.map((e) => e.id))} on ${ports}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${ports}), so the connection stays blocked; add an egress rule for it to a policy selecting the source pods, or drop this peer`
-              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${describePeer(policy, peer)} on ${ports}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${ports}), so the connection stays blocked; add an ingress rule for it to a policy selecting the destination pods, or drop this peer`;
+              ? `admits ${describePeer(policy, peer)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
+              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${describePeer(policy, peer)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
           report({ object: policy.origin.object, path: peerPath(rule, peer), message });
         }
       }
     }
   },
 };
+
+/** The peer (this policy's pods, seen from `remoteNamespace`) and ports of the missing rule, as YAML flow. */
+function missingHalf(policy: PolicyModel, remoteNamespace: string, ports: readonly PortQuery[]) {
+  const pods = `podSelector: ${selectorYaml(policy.podSelector)}`;
+  const peer =
+    remoteNamespace === policy.namespace
+      ? `{${pods}}`
+      : `{namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${policy.namespace}}}, ${pods}}`;
+  return { peer, ports: ports.map((q) => `{protocol: ${q.protocol}, port: ${q.port}}`).join(', ') };
+}
 
 type Judge = (source: PodModel, destination: PodModel, port: PortQuery) => string[] | undefined;
 
@@ -75,19 +98,19 @@ function firstBlocked(rule: RuleModel, remote: EndpointSample, locals: readonly 
     if (local.id === remote.id) continue;
     const [src, dst] = rule.direction === 'ingress' ? [remote.pod, local.pod] : [local.pod, remote.pod];
     const { explicit, wildcard } = candidatePorts(rule, dst);
-    const ports: string[] = [];
+    const ports: PortQuery[] = [];
     let by: string[] = [];
     for (const q of explicit) {
       const denied = judge(src, dst, q);
       if (denied) {
-        ports.push(`${q.protocol} ${q.port}`);
+        ports.push(q);
         by = denied;
       }
     }
     if (wildcard.length > 0) {
       const results = wildcard.map((q) => judge(src, dst, q));
       if (results.every((r) => r !== undefined)) {
-        ports.push(...wildcard.map((q) => `${q.protocol} ${q.port}`));
+        ports.push(...wildcard);
         by = results[0] ?? by;
       }
     }

@@ -1,4 +1,4 @@
-import { describePort, effectiveRules, listSome, matches, portPath, selects } from '../describe.js';
+import { describePort, effectiveRules, endpointsSelectedBy, listSome, matches, portPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -16,7 +16,7 @@ export const servicePortNotTargetPort: LintRule = {
   check({ cluster, endpoints }, report) {
     for (const policy of cluster.policies) {
       if (!policy.origin || !policy.types.ingress) continue;
-      const selected = endpoints.filter((e) => selects(policy, e.pod));
+      const selected = endpointsSelectedBy(endpoints, policy);
       if (selected.length === 0) continue;
       const services = cluster.services.filter(
         (s) =>

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runLint } from './run-lint.js';
+import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from './test-helpers.js';
+
+/** Messages of one rule (what a user reads): the facts they state must be true. */
+function messages(objects: object[], rule: string): string[] {
+  const { loaded } = loadText(stream(objects));
+  return runLint(loaded)
+    .filter((f) => f.code === rule)
+    .map((f) => f.message);
+}
+
+const api = pod('app', 'api', { app: 'api' });
+const egressOnly = (name: string, egress: object[]) =>
+  policy('app', name, { podSelector: {}, policyTypes: ['Egress'], egress });
+
+describe('lint messages state what happens', () => {
+  it('duplicate-policy: points at the first copy by file:line', () => {
+    const [message] = messages(
+      [api, policy('app', 'a', { podSelector: {} }), policy('app', 'b', { podSelector: {} })],
+      'duplicate-policy',
+    );
+    // The stream is one JSON document per line: policy a is on line 3 (after api and ---).
+    assert.match(message, /app\/a \(t\.yaml:3\)/);
+  });
+
+  it('dns-egress-blocked, only UDP allowed: the egress lacks TCP 53 (not "ingress denies")', () => {
+    const [message] = messages(
+      [coredns(), api, egressOnly('udp-dns', [{ ...ALLOW_DNS_RULE, ports: [{ protocol: 'UDP', port: 53 }] }])],
+      'dns-egress-blocked',
+    );
+    assert.match(message, /no egress rule allows TCP 53/);
+    assert.doesNotMatch(message, /ingress/);
+  });
+
+  it('dns-egress-blocked, DNS pods isolated for ingress: blames their ingress and says to allow ingress', () => {
+    const [message] = messages(
+      [
+        coredns(),
+        api,
+        egressOnly('allow-dns', [ALLOW_DNS_RULE]),
+        policy('kube-system', 'deny-in', { podSelector: {}, policyTypes: ['Ingress'] }),
+      ],
+      'dns-egress-blocked',
+    );
+    assert.match(message, /ingress policies of the DNS pods deny it/);
+    assert.match(message, /allow ingress to the DNS pods/);
+  });
+
+  it('dns-egress-blocked on a policies-only input names the namespace, not a made-up pod id', () => {
+    const [message] = messages(
+      [policy('app', 'deny', { podSelector: {}, policyTypes: ['Egress'] })],
+      'dns-egress-blocked',
+    );
+    assert.match(message, /^any pod in namespace app /);
+    assert.doesNotMatch(message, /</);
+  });
+
+  it('namespace-pod-selector-or: `namespaceSelector: {}` reads "every namespace", egress "allows traffic to"', () => {
+    const [message] = messages(
+      [
+        api,
+        egressOnly('dns', [
+          { to: [{ namespaceSelector: {} }, { podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] },
+        ]),
+      ],
+      'namespace-pod-selector-or',
+    );
+    assert.match(message, /allows traffic to every pod in every namespace OR/);
+    assert.match(message, /meant only pods k8s-app=kube-dns in every namespace,/);
+    assert.doesNotMatch(message, /namespaces \{\}/);
+  });
+
+  it('one-sided-allow: the rule it suggests, pasted into a policy of the source pods, clears the finding', () => {
+    const objects = [
+      namespace('frontend', { access: 'frontend' }),
+      namespace('backend'),
+      pod('frontend', 'client', { app: 'client' }),
+      deployment('backend', 'backend', { app: 'backend', tier: 'web' }, [{ containerPort: 80 }]),
+      policy('backend', 'allow-frontend', {
+        podSelector: {
+          matchLabels: { app: 'backend' },
+          matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }],
+        },
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { access: 'frontend' } } }], ports: [{ port: 80 }] }],
+      }),
+      policy('frontend', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] }),
+    ];
+    const [message] = messages(objects, 'one-sided-allow');
+    const snippet = /the egress rule (\{.*\}), or drop this peer/.exec(message)?.[1];
+    assert.ok(snippet, message);
+    const fix = `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: fix, namespace: frontend}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ${snippet}\n`;
+    const { loaded } = loadText(`${stream(objects)}\n${fix}`);
+    assert.deepEqual(
+      runLint(loaded).filter((f) => f.code === 'one-sided-allow'),
+      [],
+    );
+  });
+});

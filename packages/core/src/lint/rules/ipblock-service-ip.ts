@@ -1,0 +1,69 @@
+import type { EndpointSample } from '../../diff/endpoints.js';
+import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
+import { cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
+import type { ServiceModel } from '../../model/types.js';
+import { describePeer, ipBlockContains, ipBlockPeers, listSome, matches, peerPath, selectorYaml } from '../describe.js';
+import type { LintRule } from '../types.js';
+
+/**
+ * "Traffic to a Service is judged against the backing pods after translation" (SPEC; seed 002:
+ * "be cautious when using ipBlock targeting cluster-internal Service IPs"): an ipBlock that
+ * names a Service's ClusterIP but none of its pods' addresses does not allow traffic to that
+ * Service, e.g. DNS allowed as `ipBlock: {cidr: 10.96.0.10/32}`. A block for "anywhere"
+ * (prefix 0) is left alone.
+ */
+export const ipblockServiceIp: LintRule = {
+  id: 'ipblock-service-ip',
+  severity: 'warning',
+  summary: "an ipBlock names a Service's ClusterIP, but policies see the backing pods' addresses",
+  help: "CNIs apply NetworkPolicy after a Service's ClusterIP is translated to a backing pod's IP, so an ipBlock with the ClusterIP (or the Service CIDR) matches nothing for that traffic. Select the Service's pods with namespaceSelector + podSelector (in one peer) instead.",
+  check({ cluster, endpoints }, report) {
+    // Parsed once: ClusterIPs, and each Service's backing endpoints when first needed.
+    const services = cluster.services.flatMap((s) => {
+      const ip = s.clusterIP ? parseIp(s.clusterIP) : undefined;
+      return s.clusterIP && ip ? [{ service: s as ServiceModel & { clusterIP: string }, ip }] : [];
+    });
+    if (services.length === 0) return;
+    const backingOf = new Map<string, EndpointSample[]>();
+    const backing = (s: ServiceModel) => {
+      let list = backingOf.get(s.id);
+      if (!list) {
+        const selector = s.selector;
+        list = selector
+          ? endpoints.filter(
+              (e) =>
+                e.namespace === s.namespace && matches({ matchLabels: selector, matchExpressions: [] }, e.pod.labels),
+            )
+          : [];
+        backingOf.set(s.id, list);
+      }
+      return list;
+    };
+    for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
+      const block = parseCidr(peer.cidr);
+      if (!block || block.prefix === 0) continue;
+      const hit = services
+        .filter(
+          ({ service, ip }) =>
+            cidrContainsIp(block, ip) &&
+            ipBlockContains(peer, [service.clusterIP]) &&
+            !backing(service).some((e) => ipBlockContains(peer, e.pod.ips)),
+        )
+        .map(({ service }) => service);
+      if (hit.length === 0) continue;
+      const first = hit[0];
+      const instead = first.selector
+        ? `; to reach it, select its pods instead: {namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${first.namespace}}}, podSelector: ${selectorYaml({ matchLabels: first.selector, matchExpressions: [] })}}`
+        : '';
+      const what =
+        rule.direction === 'egress'
+          ? 'policies judge traffic to a Service after it is translated to a backing pod address, so this peer does not allow traffic to it'
+          : 'traffic never comes from a ClusterIP (sources are pod or node addresses), so this peer admits nothing from it';
+      report({
+        object,
+        path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
+        message: `${describePeer(policy, peer)} contains the ClusterIP of Service ${listSome(hit.map((s) => `${s.id} (${s.clusterIP})`))} but none of its pods' addresses: ${what}${instead}`,
+      });
+    }
+  },
+};
