@@ -1,49 +1,37 @@
-export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
-export { formatPath, hasErrors, prefixIssues } from './issues.js';
-export { loadDocuments } from './load/load-documents.js';
-export type { LoadedObject } from './load/loaded-object.js';
-export { describeObject, objectMeta } from './load/loaded-object.js';
-export type { Position, SourceFile } from './load/source.js';
-export { positionOf } from './load/source.js';
-export type { LoadedCluster } from './load-cluster.js';
-export { loadCluster } from './load-cluster.js';
-export type { BuildOptions } from './model/build-cluster.js';
-export {
-  buildCluster,
-  compareNsName,
-  DEFAULT_POD_CIDR,
-  DEFAULT_SERVICE_CIDR,
-  isWorkloadKind,
-  NAMESPACE_NAME_LABEL,
-  SUPPORTED_KINDS,
-} from './model/build-cluster.js';
-export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
-export {
-  cidrContainsCidr,
-  cidrContainsIp,
-  formatCidr,
-  formatIp,
-  parseCidr,
-  parseIp,
-} from './model/cidr.js';
-export type { LabelMatcher } from './model/selector.js';
-export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
-export type * from './model/types.js';
-export { PROTOCOLS } from './model/types.js';
-export { validateObject } from './validate/validate-object.js';
-export type * from './engine/types.js';
-export { naiveAllowed } from './engine/naive-evaluator.js';
+// lint and diff (branch lintdiff)
+export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
+export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
+export type { EndpointSample } from './diff/endpoints.js';
+export { listEndpointSamples } from './diff/endpoints.js';
+export type { ExternalEndpoint } from './diff/external-endpoints.js';
+export { externalEndpoints } from './diff/external-endpoints.js';
+export type { PortSpan } from './diff/port-partition.js';
+export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
+export type {
+  EndpointCheck,
+  EndpointCheckReason,
+  EndpointCheckResult,
+  PairCheck,
+} from './endpoints/check-endpoints.js';
+export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
+// --- shared helpers folded by review (area: qa) ---
+export { closestNames, editDistance } from './endpoints/closest-names.js';
+export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
+export type {
+  Endpoint,
+  EndpointError,
+  EndpointErrorCode,
+  EndpointResult,
+  ResolveOptions,
+} from './endpoints/resolve-endpoint.js';
+export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
 export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
 export { compilePolicy } from './engine/compile-policy.js';
+export { naiveAllowed } from './engine/naive-evaluator.js';
 export { createReferenceEngine } from './engine/reference-engine.js';
-export type { EndpointCheck, EndpointCheckReason, EndpointCheckResult, PairCheck } from './endpoints/check-endpoints.js';
-export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
-export { closestNames } from './endpoints/closest-names.js';
-export type { PortQueryResult } from './endpoints/parse-port-query.js';
-export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
-export type { Endpoint, EndpointError, EndpointErrorCode, EndpointResult, ResolveOptions } from './endpoints/resolve-endpoint.js';
-export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
+export type * from './engine/types.js';
 export {
   describeNamespaces,
   describePeer,
@@ -58,50 +46,67 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
-
+export type { TableOptions, TableStyle } from './format/matrix-table.js';
+export type { Write } from './format/matrix-writer.js';
+export { renderToString } from './format/matrix-writer.js';
+export type { MatrixFormat } from './format/render-matrix.js';
+export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
+export type { GenOptions } from './gen/generate-cluster.js';
+export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { renderGenerated } from './gen/render-generated.js';
+export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
+export { formatPath, hasErrors, prefixIssues } from './issues.js';
+export { canonicalPolicy } from './lint/canonical.js';
+export { disabledRulesOf, LINT_DISABLE_ANNOTATION } from './lint/lint-disable.js';
+export { findLintRule, LINT_RULES } from './lint/registry.js';
+export type { LintOptions } from './lint/run-lint.js';
+export { runLint, SEVERITY_RANK } from './lint/run-lint.js';
+export type { LintContext, LintReport, LintRule } from './lint/types.js';
+export { loadDocuments } from './load/load-documents.js';
+export type { LoadedObject } from './load/loaded-object.js';
+export { describeObject, objectMeta } from './load/loaded-object.js';
+export type { Position, SourceFile } from './load/source.js';
+export { positionOf } from './load/source.js';
+export type { LoadedCluster } from './load-cluster.js';
+export { loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
 export type { MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
 export { computeMatrix } from './matrix/compute-matrix.js';
+export { defaultMatrixPorts } from './matrix/default-ports.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
 export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
-export { defaultMatrixPorts } from './matrix/default-ports.js';
-export type { MatrixFormat } from './format/render-matrix.js';
-export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
-export type { TableOptions, TableStyle } from './format/matrix-table.js';
-export type { Write } from './format/matrix-writer.js';
-export { renderToString } from './format/matrix-writer.js';
-export type { GenOptions } from './gen/generate-cluster.js';
-export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
-export { renderGenerated } from './gen/render-generated.js';
-
+export type { BuildOptions } from './model/build-cluster.js';
+export {
+  buildCluster,
+  compareNsName,
+  DEFAULT_POD_CIDR,
+  DEFAULT_SERVICE_CIDR,
+  isWorkloadKind,
+  MAX_WORKLOAD_REPLICAS,
+  NAMESPACE_NAME_LABEL,
+  SUPPORTED_KINDS,
+} from './model/build-cluster.js';
+export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
+export {
+  cidrContainsCidr,
+  cidrContainsIp,
+  formatCidr,
+  formatIp,
+  parseCidr,
+  parseIp,
+} from './model/cidr.js';
+export type { SourceLocation } from './model/origin-location.js';
+export { originLocation } from './model/origin-location.js';
+export type { LabelMatcher } from './model/selector.js';
+export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
+export type * from './model/types.js';
+export { PROTOCOLS } from './model/types.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
-export { API_VERSIONS } from './validate/validate-object.js';
-export { MAX_WORKLOAD_REPLICAS } from './model/build-cluster.js';
-
-// lint and diff (branch lintdiff)
-export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
-export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
-export type { EndpointSample } from './diff/endpoints.js';
-export { listEndpointSamples } from './diff/endpoints.js';
-export type { ExternalEndpoint } from './diff/external-endpoints.js';
-export { externalEndpoints } from './diff/external-endpoints.js';
-export type { PortSpan } from './diff/port-partition.js';
-export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
-export { canonicalPolicy } from './lint/canonical.js';
-export { findLintRule, LINT_RULES } from './lint/registry.js';
-export type { LintOptions } from './lint/run-lint.js';
-export { disabledRulesOf, LINT_DISABLE_ANNOTATION } from './lint/lint-disable.js';
-export { runLint, SEVERITY_RANK } from './lint/run-lint.js';
-export type { LintContext, LintReport, LintRule } from './lint/types.js';
-
-// --- shared helpers folded by review (area: qa) ---
-export { editDistance } from './endpoints/closest-names.js';
-export type { SourceLocation } from './model/origin-location.js';
-export { originLocation } from './model/origin-location.js';
+export { API_VERSIONS, validateObject } from './validate/validate-object.js';

@@ -9,7 +9,10 @@ export const diffSpec: CommandSpec = {
   ],
   options: [
     outputOption(['table', 'md', 'json'], 'table'),
-    { flags: '--exit-code', description: 'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)' },
+    {
+      flags: '--exit-code',
+      description: 'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
+    },
     { flags: '-R, --recursive', description: 'read directories recursively (git: paths always are)' },
   ],
   examples: [
