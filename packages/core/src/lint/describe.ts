@@ -1,4 +1,5 @@
 import type { EndpointSample } from '../diff/endpoints.js';
+import { editDistance } from '../endpoints/closest-names.js';
 import type { FieldPath } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
@@ -220,18 +221,4 @@ function similar(a: string, b: string): boolean {
   const y = b.toLowerCase();
   if (x === y || x.startsWith(y) || y.startsWith(x)) return true;
   return editDistance(x, y) <= Math.max(1, Math.floor(Math.min(x.length, y.length) / 4));
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
 }
