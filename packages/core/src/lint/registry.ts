@@ -1,7 +1,5 @@
 import { dnsEgressBlocked } from './rules/dns-egress-blocked.js';
 import { duplicatePolicy } from './rules/duplicate-policy.js';
-import { egressRulesIgnored } from './rules/egress-rules-ignored.js';
-import { ingressRulesIgnored } from './rules/ingress-rules-ignored.js';
 import { ipblockCoversPodRange } from './rules/ipblock-covers-pod-range.js';
 import { ipblockServiceIp } from './rules/ipblock-service-ip.js';
 import { lintDisableUnknownRule } from './rules/lint-disable-unknown-rule.js';
@@ -9,6 +7,7 @@ import { namedPortUnresolved } from './rules/named-port-unresolved.js';
 import { namespacePodSelectorOr } from './rules/namespace-pod-selector-or.js';
 import { oneSidedAllow } from './rules/one-sided-allow.js';
 import { peerMatchesNothing } from './rules/peer-matches-nothing.js';
+import { egressRulesIgnored, ingressRulesIgnored } from './rules/rules-ignored.js';
 import { selectsNothing } from './rules/selects-nothing.js';
 import { servicePortNotTargetPort } from './rules/service-port-not-target-port.js';
 import { shadowedRule } from './rules/shadowed-rule.js';
