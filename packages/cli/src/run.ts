@@ -72,12 +72,19 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   return program;
 }
 
-function buildCommand(spec: CommandSpec, io: Io, setExit: (code: number) => void, root: Command): Command {
+function buildCommand(
+  spec: CommandSpec,
+  io: Io,
+  setExit: (code: number) => void,
+  root: Command,
+  parent = 'netpol',
+): Command {
+  const path = `${parent} ${spec.name}`;
   const command = new Command(spec.name).description(spec.summary).exitOverride();
   command.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(s.startsWith('error:') ? `netpol ${spec.name}: ${s.slice('error: '.length)}` : s),
+    outputError: (s, write) => write(s.startsWith('error:') ? `${path}: ${s.slice('error: '.length)}` : s),
   });
   for (const arg of spec.arguments ?? []) {
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;
@@ -99,7 +106,7 @@ function buildCommand(spec: CommandSpec, io: Io, setExit: (code: number) => void
   if (spec.examples?.length) {
     command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   }
-  for (const sub of spec.subcommands ?? []) command.addCommand(buildCommand(sub, io, setExit, root));
+  for (const sub of spec.subcommands ?? []) command.addCommand(buildCommand(sub, io, setExit, root, path));
   if (spec.run) {
     const runSpec = spec.run;
     command.action(async (...params: unknown[]) => {

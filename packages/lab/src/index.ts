@@ -52,7 +52,14 @@ export {
   objectKey,
   storeObject,
 } from './lab-cluster.js';
-export { type ExecStreams, execInNetns, findLabPod, labPodNetns } from './lab-exec.js';
+export {
+  type ExecStreams,
+  execInNetns,
+  findLabPod,
+  labPodNetns,
+  missingProgram,
+  PROGRAM_PACKAGES,
+} from './lab-exec.js';
 export * from './lab-names.js';
 export { listLabNetns, resolvConf } from './lab-netns.js';
 export {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCluster } from '@netpol/core';
-import { findLabPod } from './lab-exec.js';
+import { findLabPod, missingProgram } from './lab-exec.js';
 
 const yaml = `
 apiVersion: apps/v1
@@ -27,4 +27,18 @@ describe('findLabPod', () => {
     ['wrong kind', 'shop/web[StatefulSet]', undefined],
   ];
   for (const [name, ref, expected] of rows) it(name, () => assert.equal(findLabPod(cluster, ref)?.id, expected));
+});
+
+describe('missingProgram: lab pods run the host programs, so a missing one is said before a pod is made', () => {
+  const rows: [string, string[], string, string | undefined][] = [
+    ['found on PATH', ['sh', '-c', 'true'], '/nonexistent:/bin:/usr/bin', undefined],
+    ['not on PATH', ['nslookup', 'backend'], '/nonexistent', 'nslookup'],
+    ['empty PATH entries are not the current directory', ['sh'], '::', 'sh'],
+    ['an absolute path that exists', ['/bin/sh'], '', undefined],
+    ['an absolute path that does not', ['/nonexistent/curl', '-s'], '/bin', '/nonexistent/curl'],
+    ['a directory is not a program', ['/bin'], '', '/bin'],
+  ];
+  for (const [name, command, path, expected] of rows) {
+    it(name, () => assert.equal(missingProgram(command, path), expected));
+  }
 });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import type { ClusterModel, PodModel } from '@netpol/core';
 import { LabError } from './exec.js';
 import type { LabState } from './lab-state.js';
@@ -31,7 +33,11 @@ export interface ExecStreams {
   stderr?: (chunk: string) => void;
 }
 
-/** Run a command inside a lab namespace (its resolv.conf bound over /etc); exit code back. */
+/**
+ * Run a command inside a lab namespace (its resolv.conf bound over /etc); exit code back.
+ * SIGTERM and SIGHUP (`timeout`, a closed terminal) are passed on to the command, so it
+ * ends and the caller can clean up; Ctrl-C reaches it through the terminal's process group.
+ */
 export function execInNetns(netns: string, command: readonly string[], streams: ExecStreams): Promise<number> {
   if (!netns.startsWith('np-')) throw new LabError(`not a lab namespace: ${netns}`);
   if (command.length === 0) throw new LabError('no command given: put it after --');
@@ -43,20 +49,57 @@ export function execInNetns(netns: string, command: readonly string[], streams: 
       child.stdout?.setEncoding('utf8').on('data', (d: string) => streams.stdout?.(d));
       child.stderr?.setEncoding('utf8').on('data', (d: string) => streams.stderr?.(d));
     }
-    // Ctrl-C reaches the command (same process group); we stay to clean up after it.
     const ignore = () => {};
+    const pass = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+    };
     process.on('SIGINT', ignore);
+    process.on('SIGTERM', pass);
+    process.on('SIGHUP', pass);
+    const done = (code: number) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', pass);
+      process.off('SIGHUP', pass);
+      resolve(code);
+    };
     child.on('error', (e) => {
-      process.off('SIGINT', ignore);
       streams.stderr?.(`${e.message}\n`);
-      resolve(127);
+      done(127);
     });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', ignore);
-      resolve(code ?? (signal === 'SIGINT' ? 130 : 128));
-    });
+    child.on('close', (code, signal) => done(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0)));
   });
 }
+
+/**
+ * The program a lab command would run, when this machine does not have it (lab pods run
+ * the host's programs, with its PATH): undefined when it is there.
+ */
+export function missingProgram(command: readonly string[], path = process.env.PATH ?? ''): string | undefined {
+  const program = command[0];
+  if (program === undefined) return undefined;
+  const runnable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) return runnable(program) ? undefined : program;
+  return path.split(':').some((dir) => dir !== '' && runnable(`${dir}/${program}`)) ? undefined : program;
+}
+
+/** Where common test tools come from (Debian packages), for the "not installed" hint. */
+export const PROGRAM_PACKAGES: Readonly<Record<string, string>> = {
+  nslookup: 'bind9-dnsutils',
+  dig: 'bind9-dnsutils',
+  host: 'bind9-host',
+  curl: 'curl',
+  wget: 'wget',
+  nc: 'netcat-openbsd',
+  ping: 'iputils-ping',
+  telnet: 'telnet',
+};
 
 export function labPodNetns(state: LabState, pod: PodModel): string {
   const p = state.pods[pod.id];

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { exec, LabError, mapLimit, mustExec } from './exec.js';
 import { GATEWAY_IP, netnsEtcDir, netnsPrefix, nodeNetns, nodeVeth } from './lab-names.js';
 
@@ -74,10 +74,44 @@ export async function detach(
   if (items.length === 0) return;
   for (const item of items) assertOurs(item.netns);
   const node = nodeNetns(labId);
+  // A pod goes with what runs in it (a `lab exec` command, an orphan of `lab run`), as in a
+  // cluster; left running, it would keep the namespace and its address alive.
+  killNetnsProcesses(items.map((i) => i.netns));
   await exec('ip', ['-n', node, '-force', '-batch', '-'], {
     input: items.map((i) => `link del ${nodeVeth(i.kind, i.index)}\n`).join(''),
   });
   await deleteNetns(items.map((i) => i.netns));
+}
+
+/**
+ * SIGKILL every process inside these lab (`np-`) namespaces; never this process. One pass
+ * over /proc (what `ip netns pids` does per namespace), so a big lab goes down fast.
+ */
+export function killNetnsProcesses(names: readonly string[]): number[] {
+  const inodes = new Set<string>();
+  for (const name of new Set(names)) {
+    if (!name.startsWith('np-')) continue;
+    try {
+      inodes.add(`net:[${statSync(`/run/netns/${name}`).ino}]`);
+    } catch {}
+  }
+  if (inodes.size === 0) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let ns = '';
+    try {
+      ns = readlinkSync(`/proc/${entry}/ns/net`);
+    } catch {
+      continue;
+    }
+    if (!inodes.has(ns)) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+      pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
 }
 
 export async function deleteNetns(names: readonly string[]): Promise<void> {

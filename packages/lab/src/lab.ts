@@ -10,7 +10,16 @@ import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js
 import { clusterAddressErrors, isOutsideHostAddress } from './lab-addresses.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
 import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
-import { attach, createNodeNetns, deleteNetns, detach, listLabEtcDirs, listLabNetns, resolvConf } from './lab-netns.js';
+import {
+  attach,
+  createNodeNetns,
+  deleteNetns,
+  detach,
+  killNetnsProcesses,
+  listLabEtcDirs,
+  listLabNetns,
+  resolvConf,
+} from './lab-netns.js';
 import {
   alive,
   journalNetns,
@@ -359,6 +368,9 @@ export async function labDown(ctx: LabContext): Promise<DownReport> {
     ...(await listLabNetns(ctx.labId)),
   ]);
   const existing = new Set(await listLabNetns(ctx.labId));
+  // Commands of `lab exec`/`lab run` still running there (their caller killed) would keep
+  // the namespace, its veth and addresses alive after `ip netns del`.
+  killNetnsProcesses([...names].filter((n) => existing.has(n)));
   await deleteNetns([...names]);
   for (const d of listLabEtcDirs(ctx.labId)) rmSync(d, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { type ClusterModel, closestNames, loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
 import {
   applyObjects,
@@ -19,9 +20,11 @@ import {
   labStateDir,
   labStatus,
   labUp,
+  missingProgram,
   type OutsideHost,
   objectKey,
   outsideAddressesWithoutHost,
+  PROGRAM_PACKAGES,
   type ProbePort,
   type ProbeReport,
   requireState,
@@ -67,7 +70,13 @@ export async function labCommand(sub: Sub, { args, options, io }: CommandContext
   }
 }
 
-async function readObjects(options: Record<string, unknown>, io: Io): Promise<StoredObject[]> {
+async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): Promise<StoredObject[]> {
+  if (((options.filename as string[] | undefined) ?? []).length === 0) {
+    throw new UsageError(
+      'no input: give at least one -f PATH',
+      `e.g. netpol lab ${sub} -f examples/000-part1-pod-label-ingress/${sub === 'up' ? 'backend' : 'default-deny-ingress'}.yaml`,
+    );
+  }
   const { objects } = await loadInput(
     { file: options.filename as string[], recursive: options.recursive as boolean },
     io,
@@ -103,7 +112,7 @@ function lab(ctx: LabContext): string {
 
 async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
   const outside = parseOutside((options.outside as string[]) ?? []);
-  const objects = await readObjects(options, io);
+  const objects = await readObjects(options, io, 'up');
   const enforce = options.enforce !== false;
   const started = Date.now();
   const state = await untilInterrupted(ctx, io, () => labUp(ctx, { enforce, objects, outside }));
@@ -231,7 +240,7 @@ async function change(
   io: Io,
 ): Promise<number> {
   const { outside } = requireState(ctx);
-  const incoming = await readObjects(options, io);
+  const incoming = await readObjects(options, io, sub);
   const before = Date.now();
   // As kubectl delete -f: an object the lab does not hold is an error (exit 1), the rest go.
   let missing: string[] = [];
@@ -305,24 +314,53 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   if (state.objects.some((o) => o.key === key)) {
     throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
   }
+  // As the API server: a pod goes into a namespace that exists (a typo would otherwise
+  // make a namespace without labels, and the policies would judge that one).
+  const { cluster: before } = labCluster(state.objects);
+  const namespaces = [...new Set(['default', ...before.namespaces.keys()])].sort();
+  if (!namespaces.includes(namespace)) {
+    throw new UsageError(
+      `namespace ${namespace} not found in the lab`,
+      `${namespaces.length > 0 ? `did you mean ${closestNames(namespace, namespaces).join(', ')}? ` : ''}To create it: echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${namespace}"}}' | netpol lab apply${lab(ctx)} -f -`,
+    );
+  }
+  assertProgram(command);
   const stored: StoredObject = { key, value: pod };
   let code = 0;
-  // Ctrl-C reaches the command (same process group); this process stays to remove the pod.
-  const stay = () => {};
-  process.on('SIGINT', stay);
+  // Until the pod is gone again this process stays: Ctrl-C reaches the command (same process
+  // group), SIGTERM/SIGHUP are passed on to it; one before the command starts skips it.
+  let signalled: NodeJS.Signals | undefined;
+  const note = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, note);
   try {
     const { cluster } = await labChange(ctx, (objects) => [...objects, stored]);
     const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
     if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
-    code = await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
+    code = signalled
+      ? 128 + (osConstants.signals[signalled] ?? 0)
+      : await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
   } finally {
     try {
       await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
     } finally {
-      process.off('SIGINT', stay);
+      for (const s of signals) process.off(s, note);
     }
   }
   return code;
+}
+
+/** The program is not on this machine: say so before a pod is made for it. */
+function assertProgram(command: readonly string[]): void {
+  const missing = missingProgram(command);
+  if (!missing) return;
+  const pkg = PROGRAM_PACKAGES[missing];
+  throw new UsageError(
+    `${missing}: command not found on this machine`,
+    `lab pods run the host's programs${pkg ? `; install it: apt-get install ${pkg}` : ''}${missing === 'nslookup' || missing === 'dig' || missing === 'host' ? ' (or look names up with: getent hosts NAME)' : ''}`,
+  );
 }
 
 function streamsFor(io: Io) {
@@ -336,7 +374,10 @@ async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number
   const state = requireState(ctx);
   // An outside host (by name or address) can run commands too: ingress from outside.
   const host = state.outside.find((o) => o.name === ref.toLowerCase() || o.ip === ref);
-  if (host) return execInNetns(host.netns, command, streamsFor(io));
+  if (host) {
+    assertProgram(command);
+    return execInNetns(host.netns, command, streamsFor(io));
+  }
   const { cluster } = labCluster(state.objects);
   const pod = findLabPod(cluster, ref);
   if (!pod) {
@@ -351,6 +392,7 @@ async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number
       names.length > 0 ? `did you mean ${closestNames(ref, names).join(', ')}?` : 'the lab has no pods',
     );
   }
+  assertProgram(command);
   return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
 }
 

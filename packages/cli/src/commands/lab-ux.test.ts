@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns, readState } from '@netpol/lab';
+import type { Io } from '../io.js';
+import { run } from '../run.js';
+
+/**
+ * What a user of the seed tutorials runs into on the lab: typos in namespaces, tools the
+ * machine lacks, `timeout`/SIGTERM around `lab run`, commands left running at `lab down`.
+ * Live parts need root; lab ids start with `ux` (namespaces `np-ux...`).
+ */
+const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`uxchk${process.pid % 10000}`));
+const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
+
+const BIN = fileURLToPath(new URL('../../bin/netpol.js', import.meta.url));
+
+function fakeIo(cwd: string) {
+  const out = { stdout: '', stderr: '' };
+  const io: Io = {
+    stdout: {
+      write: (s: string) => {
+        out.stdout += s;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        out.stderr += s;
+      },
+    },
+    readStdin: async () => '',
+    cwd,
+    env: { NO_COLOR: '1' },
+  };
+  return { io, out };
+}
+
+const MANIFESTS = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: frontend, labels: {access: frontend}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: frontend, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+`;
+
+/** `sleep SECONDS` processes (SECONDS unique per test). */
+function sleeping(seconds: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8') === `sleep\0${seconds}\0`) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('netpol lab: usage errors name the lab subcommand', () => {
+  const rows: [string, string[], RegExp][] = [
+    ['unknown option', ['lab', 'up', '--bogus'], /^netpol lab up: unknown option '--bogus'/],
+    ['missing argument', ['lab', 'exec'], /^netpol lab exec: missing required argument 'pod'/],
+  ];
+  for (const [name, argv, message] of rows) {
+    it(name, async () => {
+      const { io, out } = fakeIo(tmpdir());
+      assert.equal(await run(argv, io), 2);
+      assert.match(out.stderr, message);
+    });
+  }
+});
+
+describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
+  const labId = `uxw${process.pid % 100000}`;
+  let dir = '';
+  const lab = async (sub: string, ...argv: string[]) => {
+    const { io, out } = fakeIo(dir);
+    const code = await run(['lab', sub, '--lab', labId, ...argv], io);
+    return { code, ...out };
+  };
+  const podIds = () => Object.keys(readState(labStateDir({ labId }))?.pods ?? {}).sort();
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-ux-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    await labDown({ labId });
+    const up = await lab('up', '-f', 'app.yaml');
+    assert.equal(up.code, 0, up.stderr);
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('up/apply without -f: the hint shows the lab command, not another one', async () => {
+    const r = await lab('apply');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no input/);
+    assert.match(r.stderr, /hint: e\.g\. netpol lab apply -f /);
+  });
+
+  it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {
+    const before = podIds();
+    const r = await lab('run', 'c', '-n', 'fronted', '--', 'true');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /namespace fronted not found/);
+    assert.match(r.stderr, /did you mean frontend/);
+    assert.match(r.stderr, /netpol lab apply --lab \S+ -f -/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.deepEqual(podIds(), before);
+    // Namespaces the lab has, declared or implied, and `default` are fine.
+    assert.equal((await lab('run', 'c', '-n', 'frontend', '--', 'true')).code, 0);
+    assert.equal((await lab('run', 'c', '--', 'true')).code, 0);
+  });
+
+  it('run/exec of a program this machine lacks: exit 2 saying so, before any pod is made', async () => {
+    const before = podIds();
+    const r = await lab('run', 'c', '--', 'netpol-no-such-program', '-x');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /netpol-no-such-program: command not found/);
+    assert.deepEqual(podIds(), before);
+    const e = await lab('exec', 'frontend/web', '--', 'netpol-no-such-program');
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /command not found/);
+  });
+
+  it('SIGTERM (timeout) during lab run: the command ends, the pod and what it started are removed', async () => {
+    const marker = `29.${process.pid % 1000}7`;
+    // `; true` keeps sh from exec-ing sleep: the sleep outlives sh unless the pod takes it.
+    const child = spawn(
+      process.execPath,
+      [BIN, 'lab', 'run', 'sleeper', '--lab', labId, '--', 'sh', '-c', `sleep ${marker}; true`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    try {
+      await until('the sleeper pod runs its command', () => sleeping(marker).length > 0);
+      assert.ok(podIds().includes('default/sleeper'));
+      child.kill('SIGTERM');
+      assert.equal(await closed, 143, stderr);
+      assert.ok(!podIds().includes('default/sleeper'), 'the pod is removed');
+      assert.deepEqual(sleeping(marker), [], 'nothing it started runs on');
+    } finally {
+      child.kill('SIGKILL');
+      for (const pid of sleeping(marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('down: a command still running in a lab pod (its lab exec killed) goes with the lab', async () => {
+    const netns = readState(labStateDir({ labId }))?.pods['frontend/web']?.netns;
+    assert.ok(netns);
+    const marker = `28.${process.pid % 1000}3`;
+    const orphan = spawn('ip', ['netns', 'exec', netns, 'sleep', marker], { stdio: 'ignore', detached: true });
+    orphan.unref();
+    try {
+      await until('the command runs', () => sleeping(marker).length > 0);
+      const down = await lab('down');
+      assert.equal(down.code, 0, down.stderr);
+      await until('the command is gone', () => sleeping(marker).length === 0, 3000);
+      assert.deepEqual(await listLabNetns(labId), []);
+    } finally {
+      for (const pid of sleeping(marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
