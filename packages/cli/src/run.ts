@@ -84,7 +84,17 @@ function buildCommand(
   command.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(s.startsWith('error:') ? `${path}: ${s.slice('error: '.length)}` : s),
+    outputError: (s, write) => {
+      if (!s.startsWith('error:')) return write(s);
+      write(`${path}: ${s.slice('error: '.length)}`);
+      // `lab exec POD curl -m 3 x`: the option is the command's; say where it goes.
+      const args = spec.arguments ?? [];
+      const option = /^error: unknown option '([^']+)'/.exec(s)?.[1];
+      if (option && args.some((a) => a.variadic)) {
+        const usage = args.map((a) => (a.variadic ? `-- <${a.name}...>` : `<${a.name}>`)).join(' ');
+        write(`hint: if ${option} belongs to the command, put the command after --: ${path} ${usage}\n`);
+      }
+    },
   });
   for (const arg of spec.arguments ?? []) {
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;

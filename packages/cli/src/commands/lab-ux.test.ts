@@ -74,6 +74,16 @@ describe('netpol lab: usage errors name the lab subcommand', () => {
   const rows: [string, string[], RegExp][] = [
     ['unknown option', ['lab', 'up', '--bogus'], /^netpol lab up: unknown option '--bogus'/],
     ['missing argument', ['lab', 'exec'], /^netpol lab exec: missing required argument 'pod'/],
+    [
+      'a command option without --',
+      ['lab', 'exec', 'default/x', 'curl', '-m', '3', 'backend'],
+      /^netpol lab exec: unknown option '-m'\nhint: .*put the command after --: netpol lab exec <pod> -- <command\.\.\.>/,
+    ],
+    [
+      'run: a command option without --',
+      ['lab', 'run', 't', 'curl', '-m', '3', 'backend'],
+      /^netpol lab run: unknown option '-m'\nhint: .*netpol lab run <name> -- <command\.\.\.>/,
+    ],
   ];
   for (const [name, argv, message] of rows) {
     it(name, async () => {
