@@ -141,3 +141,47 @@ describe('lab probe: a timeout where the engine expects an answer is asked again
     assert.ok(report.disagreements.some((d) => d.from === 'default/a' && d.to === 'default/b'));
   });
 });
+
+describe('lab probe: a port name no pod has', () => {
+  it('is a note for the whole port, not a table of "not probed" that agrees', async () => {
+    const objects: StoredObject[] = [
+      {
+        key: objectKey('Pod', 'default', 'web'),
+        value: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'web', containerPort: 80 }] }] },
+        },
+      },
+    ];
+    const { cluster } = labCluster(objects);
+    const pods: LabState['pods'] = {};
+    cluster.pods.forEach((p, i) => {
+      pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: p.ips[0], signature: '' };
+    });
+    const state: LabState = {
+      version: 1,
+      labId: 't',
+      enforce: true,
+      createdAt: '',
+      nextPodIndex: 9,
+      pods,
+      outside: [],
+      objects,
+    };
+    const connect = async (_dir: string, _netns: string, targets: readonly ConnectTarget[]) =>
+      targets.map(() => 'open' as ConnectOutcome);
+    const ports = [
+      { port: 'http', protocol: 'TCP' as const },
+      { port: 'web', protocol: 'TCP' as const },
+      { port: 'web', protocol: 'UDP' as const },
+    ];
+    const report = await labProbe(state, '/nonexistent', { ports, connect });
+    assert.deepEqual(
+      report.results.map((r) => r.note),
+      ['no pod has a TCP port named http: not probed', undefined, 'no pod has a UDP port named web: not probed'],
+    );
+    assert.ok(report.results[1].allowed.flat().includes(true), 'the port that exists is probed');
+  });
+});

@@ -30,7 +30,7 @@ export interface ProbeResult {
   expected: (boolean | null)[][];
   /** The engine's verdicts as if policies were enforced (differs from `expected` only with --no-enforce). */
   engine: (boolean | null)[][];
-  /** Why a whole port was not probed (SCTP). */
+  /** Why a whole port was not probed (SCTP, a port name no pod has). */
   note?: string;
 }
 
@@ -149,6 +149,16 @@ export async function labProbe(
         }
         targets[i].push({ ip: dst.ip, port, protocol: p.protocol, r, j });
       }
+    }
+  });
+  // A port name no destination has: say so, rather than a table of dots that "agrees".
+  ports.forEach((p, r) => {
+    if (
+      typeof p.port === 'string' &&
+      !results[r].note &&
+      results[r].expected.every((row) => row.every((v) => v === null))
+    ) {
+      results[r].note = `no pod has a ${p.protocol} port named ${p.port}: not probed`;
     }
   });
   const details = new Map<string, string>();
