@@ -33,6 +33,9 @@ export interface ExecStreams {
   stderr?: (chunk: string) => void;
 }
 
+/** How long a command has to end after SIGTERM/SIGHUP before it is killed. */
+export const KILL_GRACE_MS = 1000;
+
 /**
  * Run a command inside a lab namespace (its resolv.conf bound over /etc); exit code back.
  * SIGTERM and SIGHUP (`timeout`, a closed terminal) are passed on to the command, so it
@@ -50,13 +53,19 @@ export function execInNetns(netns: string, command: readonly string[], streams: 
       child.stderr?.setEncoding('utf8').on('data', (d: string) => streams.stderr?.(d));
     }
     const ignore = () => {};
+    // An interactive shell ignores SIGTERM: after a short grace it is killed, so the caller
+    // still has time to clean up before whoever sent the signal loses patience (`script`
+    // and many supervisors send SIGKILL 2 s later).
+    let grace: NodeJS.Timeout | undefined;
     const pass = (signal: NodeJS.Signals) => {
       child.kill(signal);
+      grace ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
     };
     process.on('SIGINT', ignore);
     process.on('SIGTERM', pass);
     process.on('SIGHUP', pass);
     const done = (code: number) => {
+      clearTimeout(grace);
       process.off('SIGINT', ignore);
       process.off('SIGTERM', pass);
       process.off('SIGHUP', pass);

@@ -173,6 +173,58 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     }
   });
 
+  it('SIGTERM to lab run whose command ignores it: killed after a short grace, the pod still removed', async () => {
+    const marker = `27.${process.pid % 1000}1`;
+    const child = spawn(
+      process.execPath,
+      [BIN, 'lab', 'run', 'stubborn', '--lab', labId, '--', 'sh', '-c', `trap '' TERM; sleep ${marker}; true`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    try {
+      await until('the stubborn pod runs its command', () => sleeping(marker).length > 0);
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      assert.equal(await closed, 137, stderr); // 128 + SIGKILL: the command did not end by itself
+      assert.ok(Date.now() - sent < 10_000);
+      assert.ok(!podIds().includes('default/stubborn'), 'the pod is removed');
+      assert.deepEqual(sleeping(marker), [], 'nothing it started runs on');
+    } finally {
+      child.kill('SIGKILL');
+      for (const pid of sleeping(marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('a pod left by a SIGKILLed lab run is replaced by the next lab run of that name', async () => {
+    const marker = `26.${process.pid % 1000}9`;
+    const child = spawn(process.execPath, [BIN, 'lab', 'run', 'left', '--lab', labId, '--', 'sleep', marker], {
+      stdio: 'ignore',
+    });
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await until('the left pod runs its command', () => sleeping(marker).length > 0);
+      child.kill('SIGKILL');
+      await closed;
+      assert.ok(podIds().includes('default/left'), 'SIGKILL leaves the pod behind');
+      const again = await lab('run', 'left', '--', 'true');
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /replacing pod default\/left/);
+      assert.ok(!podIds().includes('default/left'));
+      assert.deepEqual(sleeping(marker), [], 'what ran in the old pod went with it');
+      // A pod from the manifests is never taken over.
+      const taken = await lab('run', 'web', '-n', 'frontend', '--', 'true');
+      assert.equal(taken.code, 2);
+      assert.match(taken.stderr, /already exists/);
+    } finally {
+      child.kill('SIGKILL');
+      for (const pid of sleeping(marker)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('down: a command still running in a lab pod (its lab exec killed) goes with the lab', async () => {
     const netns = readState(labStateDir({ labId }))?.pods['frontend/web']?.netns;
     assert.ok(netns);

@@ -301,7 +301,13 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
     apiVersion: 'v1',
     kind: 'Pod',
     // As kubectl run: exactly --labels, else `run: NAME`.
-    metadata: { name, namespace, labels: options.labels ? parseLabels(options.labels as string) : { run: name } },
+    metadata: {
+      name,
+      namespace,
+      labels: options.labels ? parseLabels(options.labels as string) : { run: name },
+      // Which `lab run` owns the pod: one whose process is gone (killed) is a leftover.
+      annotations: { [RUN_PID_ANNOTATION]: String(process.pid) },
+    },
     spec: { containers: [{ name, image: 'netpol-lab' }] },
   };
   // Validate the pod as the API server would (name, labels).
@@ -311,7 +317,8 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
     throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
   const key = objectKey('Pod', namespace, name);
   const state = requireState(ctx);
-  if (state.objects.some((o) => o.key === key)) {
+  const existing = state.objects.find((o) => o.key === key);
+  if (existing && !isLeftoverRunPod(existing)) {
     throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
   }
   // As the API server: a pod goes into a namespace that exists (a typo would otherwise
@@ -325,6 +332,11 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
     );
   }
   assertProgram(command);
+  if (existing) {
+    io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
+    // Removed first, with whatever still runs in it.
+    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+  }
   const stored: StoredObject = { key, value: pod };
   let code = 0;
   // Until the pod is gone again this process stays: Ctrl-C reaches the command (same process
@@ -336,7 +348,7 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, note);
   try {
-    const { cluster } = await labChange(ctx, (objects) => [...objects, stored]);
+    const { cluster } = await labChange(ctx, (objects) => [...objects.filter((o) => o.key !== key), stored]);
     const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
     if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
     code = signalled
@@ -350,6 +362,21 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
     }
   }
   return code;
+}
+
+const RUN_PID_ANNOTATION = 'netpol.dev/lab-run-pid';
+
+/** A pod made by a `lab run` whose process no longer exists (SIGKILLed before removing it). */
+function isLeftoverRunPod(object: StoredObject): boolean {
+  const metadata = object.value.metadata as { annotations?: Record<string, unknown> } | undefined;
+  const pid = Number(metadata?.annotations?.[RUN_PID_ANNOTATION]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'ESRCH';
+  }
 }
 
 /** The program is not on this machine: say so before a pod is made for it. */
