@@ -72,5 +72,5 @@ export {
   type ProbeResult,
   probeEndpoints,
 } from './lab-probe.js';
-export { type LabState, readState, type StoredObject } from './lab-state.js';
+export { type LabState, lockHolder, readState, type StoredObject } from './lab-state.js';
 export { labCapabilityProblem, labPreflight } from './preflight.js';

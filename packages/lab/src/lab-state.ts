@@ -34,6 +34,8 @@ export interface LabState {
   objects: StoredObject[];
   /** The node's ruleset is the one of `objects` (false while a change is being applied). */
   rulesetSynced?: boolean;
+  /** Set while the lab is brought in line with `objects`; left set by a sync that died. */
+  pending?: boolean;
 }
 
 export function statePath(dir: string): string {
@@ -102,6 +104,16 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = 12
     return await fn();
   } finally {
     rmSync(lock, { force: true });
+  }
+}
+
+/** The live process holding the lab's lock (changing it now), if any. */
+export function lockHolder(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(`${dir}/lock`, 'utf8'));
+    return pid > 0 && alive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

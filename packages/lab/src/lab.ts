@@ -25,6 +25,7 @@ import {
   journalNetns,
   type LabPod,
   type LabState,
+  lockHolder,
   readJournal,
   readState,
   type StoredObject,
@@ -99,6 +100,7 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
         pods: {},
         outside,
         objects: options.objects,
+        pending: true,
       };
       journalNetns(dir, [nodeNetns(ctx.labId)]);
       writeState(dir, state);
@@ -229,6 +231,10 @@ async function sync(
   const lab = labCluster(state.objects);
   const { cluster } = lab;
   assertAddresses(cluster);
+  // Until the end of this sync the lab is not what its objects say (`lab status` tells when
+  // a sync died half-way).
+  state.pending = true;
+  writeState(dir, state);
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
   const removed: [string, LabPod][] = [];
   const added: PodModel[] = [];
@@ -310,6 +316,7 @@ async function sync(
   }
   timing('serving');
   await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
+  delete state.pending;
   writeState(dir, state);
   return lab;
 }
@@ -391,6 +398,12 @@ export interface LabStatus {
   lab: LabCluster;
   agentAlive: boolean;
   missingNetns: string[];
+  /** Pods of the objects that have no namespace in the lab. */
+  podsWithoutNetns: string[];
+  /** A `lab up`/`apply`/`run` died before the lab matched its objects. */
+  interrupted: boolean;
+  /** A live process is changing the lab right now. */
+  busyPid?: number;
 }
 
 export async function labStatus(ctx: LabContext): Promise<LabStatus> {
@@ -406,7 +419,16 @@ export async function labStatus(ctx: LabContext): Promise<LabStatus> {
     ...Object.values(state.pods).map((p) => p.netns),
     ...state.outside.map((o) => o.netns),
   ];
-  return { state, lab, agentAlive, missingNetns: expected.filter((n) => !present.has(n)) };
+  const busyPid = lockHolder(dirOf(ctx));
+  return {
+    state,
+    lab,
+    agentAlive,
+    missingNetns: expected.filter((n) => !present.has(n)),
+    podsWithoutNetns: lab.cluster.pods.filter((p) => !state.pods[p.id]).map((p) => p.id),
+    interrupted: state.pending === true && busyPid === undefined,
+    ...(busyPid !== undefined ? { busyPid } : {}),
+  };
 }
 
 export function labStateDir(ctx: LabContext): string {

@@ -242,3 +242,39 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     }
   });
 });
+
+describe('netpol lab: a lab up killed half-way (SIGKILL, no chance to clean up)', { skip }, () => {
+  const labId = `uxk${process.pid % 100000}`;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-ux-kill-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('status says it was interrupted (exit 1) and probe warns; down removes it all', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab', 'up', '--lab', labId, '-f', join(dir, 'app.yaml')], {
+      stdio: 'ignore',
+    });
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    await until('lab up wrote its state', () => readState(labStateDir({ labId })) !== undefined, 10_000);
+    child.kill('SIGKILL');
+    await closed;
+    const lab = async (sub: string, ...argv: string[]) => {
+      const { io, out } = fakeIo(dir);
+      return { code: await run(['lab', sub, '--lab', labId, ...argv], io), ...out };
+    };
+    const status = await lab('status', '-o', 'json');
+    assert.equal(status.code, 1, status.stdout);
+    assert.equal((JSON.parse(status.stdout) as { interrupted: boolean }).interrupted, true);
+    assert.match(status.stderr, /interrupted/);
+    assert.match(status.stderr, /hint: netpol lab down --lab uxk\d+/);
+    const probe = await lab('probe', '--port', '80', '--timeout', '200');
+    assert.match(probe.stderr, /warning: .*interrupted/);
+    assert.equal((await lab('down')).code, 0);
+    assert.deepEqual(await listLabNetns(labId), []);
+  });
+});

@@ -20,6 +20,7 @@ import {
   labStateDir,
   labStatus,
   labUp,
+  lockHolder,
   missingProgram,
   type OutsideHost,
   objectKey,
@@ -213,6 +214,8 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
           policies: lc.cluster.policies.map((p) => p.id),
           outside: state.outside.map((o) => ({ name: o.name, ip: o.ip, netns: o.netns })),
           missingNetns: st.missingNetns,
+          podsWithoutNetns: st.podsWithoutNetns,
+          interrupted: st.interrupted,
         },
         null,
         2,
@@ -229,8 +232,15 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
     for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
     for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
     if (st.missingNetns.length) io.stdout.write(`missing namespaces: ${st.missingNetns.join(', ')}\n`);
+    if (st.busyPid !== undefined) io.stdout.write(`being changed right now by process ${st.busyPid}\n`);
   }
-  return st.agentAlive && st.missingNetns.length === 0 ? 0 : 1;
+  if (st.interrupted) {
+    io.stderr.write(
+      `netpol: a lab up/apply/run of lab '${ctx.labId}' was interrupted before the lab matched its objects\nhint: netpol lab down${lab(ctx)}, then lab up again\n`,
+    );
+  }
+  const settled = st.busyPid !== undefined || st.podsWithoutNetns.length === 0;
+  return st.agentAlive && st.missingNetns.length === 0 && !st.interrupted && settled ? 0 : 1;
 }
 
 async function change(
@@ -445,6 +455,11 @@ async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io):
     throw new UsageError('--timeout must be 50-30000 ms');
   }
   const state = requireState(ctx);
+  if (state.pending && lockHolder(labStateDir(ctx)) === undefined) {
+    io.stderr.write(
+      `warning: a lab up/apply/run was interrupted before the lab matched its objects: disagreements may be the lab's, not the engine's (netpol lab down${lab(ctx)}, then lab up again)\n`,
+    );
+  }
   const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
   if (options.output === 'json') {
     io.stdout.write(
