@@ -122,6 +122,21 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     assert.match(r.stderr, /hint: e\.g\. netpol lab apply -f /);
   });
 
+  it('status shows the labels policies select on: pods and namespaces (text and -o json)', async () => {
+    const text = await lab('status');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^POD +IP +NETNS +LABELS$/m);
+    assert.match(text.stdout, /^frontend\/web +198\.18\.\S+ +np-uxw\d+-p\d+ +app=web$/m);
+    assert.match(text.stdout, /^namespace frontend access=frontend$/m);
+    const json = JSON.parse((await lab('status', '-o', 'json')).stdout) as {
+      namespaces: { name: string; labels: Record<string, string> }[];
+    };
+    assert.deepEqual(
+      json.namespaces.find((n) => n.name === 'frontend'),
+      { name: 'frontend', labels: { access: 'frontend', 'kubernetes.io/metadata.name': 'frontend' } },
+    );
+  });
+
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {
     const before = podIds();
     const r = await lab('run', 'c', '-n', 'fronted', '--', 'true');

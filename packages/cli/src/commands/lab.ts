@@ -1,5 +1,12 @@
 import { constants as osConstants } from 'node:os';
-import { type ClusterModel, closestNames, loadCluster, PROTOCOLS, type Protocol } from '@netpol/core';
+import {
+  type ClusterModel,
+  closestNames,
+  loadCluster,
+  NAMESPACE_NAME_LABEL,
+  PROTOCOLS,
+  type Protocol,
+} from '@netpol/core';
 import {
   applyObjects,
   checkLabId,
@@ -212,6 +219,9 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
           pods,
           services: lc.cluster.services.map((s) => ({ id: s.id, clusterIP: s.clusterIP ?? null })),
           policies: lc.cluster.policies.map((p) => p.id),
+          namespaces: [...lc.cluster.namespaces.values()]
+            .map((n) => ({ name: n.name, labels: n.labels }))
+            .sort((a, b) => (a.name < b.name ? -1 : 1)),
           outside: state.outside.map((o) => ({ name: o.name, ip: o.ip, netns: o.netns })),
           missingNetns: st.missingNetns,
           podsWithoutNetns: st.podsWithoutNetns,
@@ -226,8 +236,23 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
     io.stdout.write(
       `lab '${ctx.labId}' (${state.enforce ? 'enforcing' : 'NOT enforcing'} NetworkPolicy), agent ${st.agentAlive ? 'running' : 'NOT running'}, up since ${state.createdAt}\n`,
     );
-    io.stdout.write(`${'POD'.padEnd(w)}  ${'IP'.padEnd(15)}  NETNS\n`);
-    for (const p of pods) io.stdout.write(`${p.id.padEnd(w)}  ${p.ip.padEnd(15)}  ${p.netns ?? '-'}\n`);
+    // As `kubectl get pods -o wide --show-labels` and `get namespaces --show-labels`: the
+    // labels are what the policies select on.
+    const showLabels = (labels: Readonly<Record<string, string>>, skip?: string) =>
+      Object.entries(labels)
+        .filter(([k]) => k !== skip)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '-';
+    const nw = Math.max(8, ...pods.map((p) => (p.netns ?? '-').length));
+    io.stdout.write(`${'POD'.padEnd(w)}  ${'IP'.padEnd(15)}  ${'NETNS'.padEnd(nw)}  LABELS\n`);
+    for (const p of pods) {
+      io.stdout.write(
+        `${p.id.padEnd(w)}  ${p.ip.padEnd(15)}  ${(p.netns ?? '-').padEnd(nw)}  ${showLabels(p.labels)}\n`,
+      );
+    }
+    for (const n of [...lc.cluster.namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      io.stdout.write(`namespace ${n.name} ${showLabels(n.labels, NAMESPACE_NAME_LABEL)}\n`);
+    }
     for (const s of lc.cluster.services) io.stdout.write(`service ${s.id} ${s.clusterIP ?? '(headless)'}\n`);
     for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
     for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
