@@ -170,6 +170,29 @@ describe('dataplane in a real network namespace', { skip }, () => {
     }
   });
 
+  it('a new NAT chain is added by elements: a label change making a new class and endpoint count', async () => {
+    // No Service has two endpoints before; afterwards pool has web and other (nat_tcp_2 is
+    // new), and other, now a client at an address db-ingress's ipBlock treats apart from
+    // client's, needs a peer class no pod had.
+    const before = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' } }));
+    const topo = await labFor(before, FEATURES_EXTERNALS);
+    try {
+      assert.doesNotMatch(await listTable(topo.node), /chain nat_tcp_2 /);
+      const after = clusterFromYaml(featuresYaml({ otherLabels: { app: 'client', pool: 'yes' } }));
+      const update = await updateRuleset(topo.node, before, after, { enforce: true });
+      assert.equal(update.mode, 'elements');
+      assert.match(await listTable(topo.node), /chain nat_tcp_2 /);
+      const report = await checkConnectivity(topo, after, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
+      assert.deepEqual(report.mismatches, []);
+      // And back: the chain goes, by elements again.
+      const back = await updateRuleset(topo.node, after, before, { enforce: true });
+      assert.equal(back.mode, 'elements');
+      assert.doesNotMatch(await listTable(topo.node), /chain nat_tcp_2 /);
+    } finally {
+      await topo.destroy();
+    }
+  });
+
   it('updates by elements from a state file (another process), refuses a base the kernel lacks', async () => {
     const before = clusterFromYaml(featuresYaml());
     const stateFile = join(mkdtempSync(join(tmpdir(), 'np-dp-state-')), 'dataplane.json');
