@@ -182,7 +182,10 @@ describe('dataplane in a real network namespace', { skip }, () => {
       const update = await updateRuleset(topo.node, before, after, { enforce: true });
       assert.equal(update.mode, 'elements');
       assert.match(await listTable(topo.node), /chain nat_tcp_2 /);
-      const report = await checkConnectivity(topo, after, FEATURES_EXTERNALS, { ports: FEATURES_PORTS, services: true });
+      const report = await checkConnectivity(topo, after, FEATURES_EXTERNALS, {
+        ports: FEATURES_PORTS,
+        services: true,
+      });
       assert.deepEqual(report.mismatches, []);
       // And back: the chain goes, by elements again.
       const back = await updateRuleset(topo.node, after, before, { enforce: true });
