@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { featuresYaml } from './fixtures.js';
 import { compileRuleset, planUpdate } from './index.js';
-import { planDataplane, planPodChanges } from './plan.js';
+import { planDataplane } from './plan.js';
+import { planPodChanges } from './plan-changes.js';
 
 const golden = (name: string) => new URL(`./golden/${name}.nft`, import.meta.url);
 

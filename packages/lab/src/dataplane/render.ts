@@ -1,7 +1,9 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
 import type { DataplanePlan, DirectionPlan, PortRange } from './plan.js';
-import type { ServicePlan } from './services.js';
+import { natChainName, type ServicePlan } from './services.js';
+
+export { natChainName } from './services.js';
 
 export interface RenderOptions {
   enforce: boolean;
@@ -17,11 +19,6 @@ const COMMENT_PODS_UP_TO = 256;
 
 export function serviceKey(s: ServicePlan): string {
   return `${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`;
-}
-
-/** The NAT chain for Service ports of a protocol with `n` endpoints: `nat_tcp_3`. */
-export function natChainName(s: ServicePlan): string {
-  return `nat_${NFT_PROTOCOL[s.protocol]}_${s.endpoints.length}`;
 }
 
 export function natChainRule(protocol: Protocol, n: number): string {
