@@ -1,5 +1,5 @@
 import type { ClusterModel, Labels, PodModel } from '@netpol/core';
-import type { ClassSource, DirectionClassSource } from './class-state.js';
+import type { DirectionClassSource } from './class-state.js';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
 import type { CompiledRule, NamedPorts, PeerClass, Profiles, SubjectClass } from './plan.js';

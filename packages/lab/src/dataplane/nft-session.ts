@@ -174,7 +174,7 @@ export async function runElementBatch(
   const batch = [...lines, ...commands].join('; ');
   if (batch.includes('\n')) throw new Error('an nft session batch is one line');
   let session = sessions.get(netns);
-  if (!session || !session.alive || session.inode !== inode) {
+  if (!session?.alive || session.inode !== inode) {
     void session?.close();
     session = new NftSession(netns, inode);
     sessions.set(netns, session);
