@@ -1,4 +1,3 @@
-import type { PortQuery } from '../engine/types.js';
 import type { MatrixResult } from './compute-matrix.js';
 
 /** `matrix -o json` (SPEC "CLI contract"): endpoint ids, and per port the truth table. */

@@ -15,7 +15,7 @@ export class AddressAllocator {
 
   constructor(cidrText: string) {
     const cidr = parseCidr(cidrText);
-    if (!cidr || cidr.family !== 4 || cidr.prefix > 22) {
+    if (cidr?.family !== 4 || cidr.prefix > 22) {
       throw new Error(`address range ${cidrText} must be an IPv4 CIDR of /22 or larger`);
     }
     this.cidr = cidr;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { FEATURES_EXTERNALS, FEATURES_PORTS, featuresYaml } from './fixtures.js';
 import { applyCluster, applyRuleset, compileRuleset, forgetRuleset, NftError, updateRuleset } from './index.js';
 import { checkConnectivity, endpointsOf } from './lab-check.js';
+import { runElementBatch } from './nft-session.js';
 import { hostSnapshot, labUnavailable, sweepStaleLabs, TestTopology, uniqueLabId } from './test-topology.js';
 
 const exec = promisify(execFile);
@@ -168,6 +169,71 @@ describe('dataplane in a real network namespace', { skip }, () => {
     } finally {
       await topo.destroy();
     }
+  });
+
+  it('a new NAT chain is added by elements: a label change making a new class and endpoint count', async () => {
+    // No Service has two endpoints before; afterwards pool has web and other (nat_tcp_2 is
+    // new), and other, now a client at an address db-ingress's ipBlock treats apart from
+    // client's, needs a peer class no pod had.
+    const before = clusterFromYaml(featuresYaml({ otherLabels: { app: 'other' } }));
+    const topo = await labFor(before, FEATURES_EXTERNALS);
+    try {
+      assert.doesNotMatch(await listTable(topo.node), /chain nat_tcp_2 /);
+      const after = clusterFromYaml(featuresYaml({ otherLabels: { app: 'client', pool: 'yes' } }));
+      const update = await updateRuleset(topo.node, before, after, { enforce: true });
+      assert.equal(update.mode, 'elements');
+      assert.match(await listTable(topo.node), /chain nat_tcp_2 /);
+      const report = await checkConnectivity(topo, after, FEATURES_EXTERNALS, {
+        ports: FEATURES_PORTS,
+        services: true,
+      });
+      assert.deepEqual(report.mismatches, []);
+      // And back: the chain goes, by elements again.
+      const back = await updateRuleset(topo.node, after, before, { enforce: true });
+      assert.equal(back.mode, 'elements');
+      assert.doesNotMatch(await listTable(topo.node), /chain nat_tcp_2 /);
+    } finally {
+      await topo.destroy();
+    }
+  });
+
+  it('runs element batches in an nft session: all or nothing, and in the namespace of that name now', async () => {
+    const history = join(process.env.HOME ?? '/root', '.nft.history');
+    const hadHistory = existsSync(history);
+    const before = clusterFromYaml(featuresYaml());
+    const after = clusterFromYaml(featuresYaml({ otherLabels: { app: 'client', pool: 'yes' } }));
+    const topo = await TestTopology.create(uniqueLabId(), []);
+    try {
+      await applyCluster(topo.node, before, { enforce: true });
+      assert.equal((await updateRuleset(topo.node, before, after, { enforce: true })).mode, 'elements');
+      const generation = /elements = \{ "([0-9a-f]+)" \}/.exec(await listTable(topo.node))?.[1] as string;
+      assert.ok(generation);
+      const listed = await listTable(topo.node);
+      // A wrong base, and a batch whose last command fails: neither changes anything.
+      const add = 'add element inet netpol hairpin { 198.18.77.77 . 198.18.77.77 }';
+      await assert.rejects(runElementBatch(topo.node, 'netpol', [add], 'not-the-generation', 'g2'), NftError);
+      await assert.rejects(
+        runElementBatch(
+          topo.node,
+          'netpol',
+          [add, 'delete element inet netpol hairpin { 198.18.77.78 . 198.18.77.78 }'],
+          generation,
+          'g3',
+        ),
+        NftError,
+      );
+      assert.equal(await listTable(topo.node), listed);
+
+      // The namespace goes and comes back under its name: the next batch goes to the new one.
+      await exec('ip', ['netns', 'del', topo.node]);
+      await exec('ip', ['netns', 'add', topo.node]);
+      await applyCluster(topo.node, before, { enforce: true });
+      assert.equal((await updateRuleset(topo.node, before, after, { enforce: true })).mode, 'elements');
+      assert.match(await listTable(topo.node), /198\.18\.1\.12 : \d+/);
+    } finally {
+      await topo.destroy();
+    }
+    assert.equal(existsSync(history), hadHistory, 'interactive nft wrote a history file');
   });
 
   it('updates by elements from a state file (another process), refuses a base the kernel lacks', async () => {

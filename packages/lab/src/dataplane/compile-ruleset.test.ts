@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { featuresYaml } from './fixtures.js';
 import { compileRuleset, planUpdate } from './index.js';
-import { planDataplane, planPodChanges } from './plan.js';
+import { planDataplane } from './plan.js';
+import { planPodChanges } from './plan-changes.js';
 
 const golden = (name: string) => new URL(`./golden/${name}.nft`, import.meta.url);
 
@@ -190,7 +191,7 @@ status: {podIP: 198.18.1.12}
     const again = back.script.trim().split('\n');
     assert.deepEqual(again.slice(0, 2), [
       'add chain inet netpol nat_tcp_1',
-      'add rule inet netpol nat_tcp_1 meta l4proto tcp dnat ip to ip daddr . meta l4proto . th dport . numgen random mod 1 map @endpoints',
+      'add rule inet netpol nat_tcp_1 meta l4proto tcp meta mark set numgen random mod 1 dnat ip to ip daddr . meta l4proto . th dport . meta mark map @endpoints',
     ]);
     assert.ok(again.includes('add element inet netpol services { 198.19.0.80 . tcp . 80 : goto nat_tcp_1 }'));
     assert.ok(again.includes('add element inet netpol endpoints { 198.19.0.80 . tcp . 80 . 0 : 198.18.1.10 . 8080 }'));

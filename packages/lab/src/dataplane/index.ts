@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname } from 'node:path';
 import type { ClusterModel } from '@netpol/core';
 import { runNftScript } from './nft-run.js';
+import { closeNftSession, runElementBatch, SESSION_BATCH_LIMIT } from './nft-session.js';
 import {
   type ClassState,
   classSourceOf,
@@ -188,12 +189,17 @@ export async function updateRuleset(
     return { mode: 'none', changes: 0 };
   }
   const generation = newGeneration();
-  const set = `inet ${render.table} generation`;
-  const script = `delete element ${set} { "${base.generation}" }\nadd element ${set} { "${generation}" }\n${update.script}`;
   applied.delete(netns);
   if (options.stateFile) rmSync(options.stateFile, { force: true });
   try {
-    await runNftScript(netns, script);
+    if (update.script.length <= SESSION_BATCH_LIMIT) {
+      const commands = update.script.split('\n').filter((line) => line !== '');
+      await runElementBatch(netns, render.table, commands, base.generation, generation);
+    } else {
+      const set = `inet ${render.table} generation`;
+      const swap = `delete element ${set} { "${base.generation}" }\nadd element ${set} { "${generation}" }\n`;
+      await runNftScript(netns, `${swap}${update.script}`);
+    }
   } catch {
     // The batch changed nothing (a wrong base, or a failure): put `next` in place in full.
     await applyCluster(netns, next, options);
@@ -207,4 +213,5 @@ export async function updateRuleset(
 /** Forget what was applied to `netns` (call when the namespace is removed). */
 export function forgetRuleset(netns: string): void {
   applied.delete(netns);
+  void closeNftSession(netns);
 }

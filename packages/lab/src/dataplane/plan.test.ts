@@ -4,7 +4,8 @@ import { naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
 import fc from 'fast-check';
 import { arbitraryCluster, scenarioPeers } from '../../../core/src/engine/arbitrary-cluster.js';
 import { evaluatePlan } from './evaluate-plan.js';
-import { classSourceOf, classStateOf, type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
+import { classSourceOf, classStateOf, type DataplanePlan, planDataplane } from './plan.js';
+import { planPodChanges } from './plan-changes.js';
 import { diffScript } from './update.js';
 
 const ipOf = (p: Peer) => (p.kind === 'pod' ? p.pod.ips[0] : p.ip);
@@ -105,7 +106,7 @@ describe('planPodChanges', () => {
           // New port profiles may be numbered in another order: compare what they allow.
           assert.deepEqual(allowByPorts(result.plan, d), allowByPorts(replanned, d));
         }
-        const scoped = diffScript(previous, result.plan, options, result.touched);
+        const scoped = diffScript(previous, result.plan, options, result);
         const whole = diffScript(previous, result.plan, options);
         assert.ok(scoped && whole);
         assert.deepEqual(normalize(scoped), normalize(whole));

@@ -1,7 +1,9 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
 import type { DataplanePlan, DirectionPlan, PortRange } from './plan.js';
-import type { ServicePlan } from './services.js';
+import { natChainName, type ServicePlan } from './services.js';
+
+export { natChainName } from './services.js';
 
 export interface RenderOptions {
   enforce: boolean;
@@ -19,14 +21,12 @@ export function serviceKey(s: ServicePlan): string {
   return `${s.clusterIP} . ${NFT_PROTOCOL[s.protocol]} . ${s.port}`;
 }
 
-/** The NAT chain for Service ports of a protocol with `n` endpoints: `nat_tcp_3`. */
-export function natChainName(s: ServicePlan): string {
-  return `nat_${NFT_PROTOCOL[s.protocol]}_${s.endpoints.length}`;
-}
-
 export function natChainRule(protocol: Protocol, n: number): string {
   const p = NFT_PROTOCOL[protocol];
-  return `meta l4proto ${p} dnat ip to ip daddr . meta l4proto . th dport . numgen random mod ${n} map @endpoints`;
+  // The endpoint index goes through meta mark because the map cannot be declared with a
+  // numgen `typeof` key: nft 1.0.6 then refuses any later `add rule` that looks it up
+  // ("conflicting protocols specified: tcp vs. th"), which element updates need.
+  return `meta l4proto ${p} meta mark set numgen random mod ${n} dnat ip to ip daddr . meta l4proto . th dport . meta mark map @endpoints`;
 }
 
 /** Elements of the `endpoints` map for one Service port: `key . i` → pod IP . targetPort. */
@@ -142,7 +142,7 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   mapBlock('services');
   push(1, '}');
   push(1, 'map endpoints {');
-  push(2, 'typeof ip daddr . meta l4proto . th dport . numgen random mod 1 : ip daddr . th dport');
+  push(2, 'type ipv4_addr . inet_proto . inet_service . mark : ipv4_addr . inet_service');
   mapBlock('endpoints');
   push(1, '}');
   push(1, '# A pod reaching itself through its own Service (hairpin): source and destination are its IP.');
@@ -204,6 +204,7 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
     push(2, 'ct state established,related accept');
     push(2, 'ct state invalid drop');
     push(2, 'ct status dnat ip saddr . ip daddr @hairpin accept comment "a pod to itself is always allowed"');
+    push(2, 'meta mark set 0 comment "the NAT chains left the endpoint index in it"');
     push(2, 'meta mark set ip saddr map @egress_subject');
     push(2, 'meta mark != 0 jump egress');
     push(2, 'meta mark set 0');

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Protocol } from '@netpol/core';
+import { closeNftSession } from './nft-session.js';
 
 /**
  * Test utility: a tiny lab of the shared topology (CONTRACTS.md "Lab topology") for the
@@ -246,6 +247,7 @@ export class TestTopology {
       if (child.pid !== undefined && child.exitCode === null) child.kill('SIGKILL');
     }
     for (const ns of this.netns.splice(0).reverse()) {
+      await closeNftSession(ns);
       await exec('ip', ['netns', 'del', ns]).catch(() => {});
     }
   }

@@ -1,5 +1,6 @@
 import type { ClusterModel, Protocol } from '@netpol/core';
-import { type DataplanePlan, planDataplane, planPodChanges } from './plan.js';
+import { type DataplanePlan, planDataplane } from './plan.js';
+import { type PodChangeScope, planPodChanges } from './plan-changes.js';
 import {
   allowVerdict,
   endpointElements,
@@ -13,6 +14,16 @@ import {
   serviceKey,
 } from './render.js';
 import type { ServicePlan } from './services.js';
+
+/** Service port plans in `previous` but not `next` and the reverse (plans are compared as objects). */
+function changedServices(
+  previous: readonly ServicePlan[],
+  next: readonly ServicePlan[],
+): { removed: ServicePlan[]; added: ServicePlan[] } {
+  const before = new Set(previous);
+  const after = new Set(next);
+  return { removed: previous.filter((s) => !after.has(s)), added: next.filter((s) => !before.has(s)) };
+}
 
 export type UpdateMode = 'none' | 'elements' | 'full';
 
@@ -38,7 +49,7 @@ export function planUpdate(previous: DataplanePlan, next: ClusterModel, options:
   // Only pods changed: reclassify those, compare just their elements.
   const pods = planPodChanges(previous, next);
   if (pods) {
-    const script = diffScript(previous, pods.plan, options, pods.touched);
+    const script = diffScript(previous, pods.plan, options, pods);
     if (script !== undefined) {
       if (script.length === 0) return { mode: 'none', script: '', plan: pods.plan, changes: 0 };
       return { mode: 'elements', script: `${script.join('\n')}\n`, plan: pods.plan, changes: script.length };
@@ -61,14 +72,14 @@ export function planUpdate(previous: DataplanePlan, next: ClusterModel, options:
 
 /**
  * nft commands taking the kernel from `previous`'s ruleset to `next`'s when both share the
- * skeleton, or undefined when commands cannot say it. With `touched`, only those pod IPs can
- * differ in the pod-keyed maps (the incremental planner says which).
+ * skeleton, or undefined when commands cannot say it. With `scope` (from the incremental
+ * planner), only those pod IPs and new `allow` keys are compared, not every element.
  */
 export function diffScript(
   previous: DataplanePlan,
   next: DataplanePlan,
   options: RenderOptions,
-  touched?: ReadonlySet<string>,
+  scope?: PodChangeScope,
 ): string[] | undefined {
   const t = `inet ${options.table}`;
   const head: string[] = [];
@@ -121,57 +132,51 @@ export function diffScript(
   }
 
   // Services: only Service ports whose plan changed (unchanged ones keep their objects).
-  const before = new Map(previous.services.map((s) => [s.name, s]));
-  const after = new Map(next.services.map((s) => [s.name, s]));
-  const changedServices: [ServicePlan | undefined, ServicePlan | undefined][] = [];
-  for (const [name, s] of after) if (before.get(name) !== s) changedServices.push([before.get(name), s]);
-  for (const [name, s] of before) if (!after.has(name)) changedServices.push([s, undefined]);
-  if (changedServices.length > 0) {
-    // NAT chains for new endpoint counts first, chains no Service port uses any more last.
-    const chainUse = (plan: DataplanePlan) => {
-      const use = new Map<string, Protocol>();
-      for (const s of plan.services) use.set(natChainName(s), s.protocol);
-      return use;
-    };
-    const chainsBefore = chainUse(previous);
-    const chainsAfter = chainUse(next);
-    for (const [name, protocol] of chainsAfter) {
-      if (chainsBefore.has(name)) continue;
-      const n = Number(name.split('_')[2]);
-      head.push(`add chain ${t} ${name}`, `add rule ${t} ${name} ${natChainRule(protocol, n)}`);
+  const services = scope?.services ?? changedServices(previous.services, next.services);
+  if (services.removed.length > 0 || services.added.length > 0) {
+    // NAT chains for new endpoint counts first, chains no Service port uses any more last;
+    // a pod is in the hairpin set while some Service port has it as an endpoint.
+    const candidates = new Map<string, Protocol>();
+    const ips = new Set<string>();
+    for (const s of [...services.removed, ...services.added]) {
+      candidates.set(natChainName(s), s.protocol);
+      for (const e of s.endpoints) ips.add(e.ip);
     }
-    for (const name of chainsBefore.keys()) if (!chainsAfter.has(name)) tail.push(`delete chain ${t} ${name}`);
+    for (const [name, protocol] of candidates) {
+      const before = previous.serviceUse.chains.has(name);
+      const after = next.serviceUse.chains.has(name);
+      if (after && !before) {
+        const n = Number(name.split('_')[2]);
+        head.push(`add chain ${t} ${name}`, `add rule ${t} ${name} ${natChainRule(protocol, n)}`);
+      } else if (before && !after) tail.push(`delete chain ${t} ${name}`);
+    }
     const serviceWas = new Map<string, string>();
     const serviceNow = new Map<string, string>();
     const endpointWas = new Map<string, string>();
     const endpointNow = new Map<string, string>();
-    const ips = new Set<string>();
-    const collect = (s: ServicePlan | undefined, services: Map<string, string>, endpoints: Map<string, string>) => {
-      if (!s) return;
-      services.set(serviceKey(s), `goto ${natChainName(s)}`);
-      for (const [k, v] of endpointElements(s)) endpoints.set(k, v);
-      for (const e of s.endpoints) ips.add(e.ip);
+    const collect = (list: readonly ServicePlan[], services: Map<string, string>, endpoints: Map<string, string>) => {
+      for (const s of list) {
+        services.set(serviceKey(s), `goto ${natChainName(s)}`);
+        for (const [k, v] of endpointElements(s)) endpoints.set(k, v);
+      }
     };
-    for (const [old, now] of changedServices) {
-      collect(old, serviceWas, endpointWas);
-      collect(now, serviceNow, endpointNow);
-    }
+    collect(services.removed, serviceWas, endpointWas);
+    collect(services.added, serviceNow, endpointNow);
     compare('services', serviceWas, serviceNow, (v) => v);
     compare('endpoints', endpointWas, endpointNow, (v) => v);
-    // A pod stays in the hairpin set while any Service port still has it as an endpoint.
-    const backends = (plan: DataplanePlan) => {
+    const hairpin = (plan: DataplanePlan) => {
       const out = new Map<string, string>();
-      for (const s of plan.services) for (const e of s.endpoints) if (ips.has(e.ip)) out.set(`${e.ip} . ${e.ip}`, '');
+      for (const ip of ips) if (plan.serviceUse.backends.has(ip)) out.set(`${ip} . ${ip}`, '');
       return out;
     };
-    compare('hairpin', backends(previous), backends(next), (v) => v);
+    compare('hairpin', hairpin(previous), hairpin(next), (v) => v);
   }
 
   if (options.enforce) {
     for (const d of ['egress', 'ingress'] as const) {
-      compare(`${d}_subject`, previous[d].subjects, next[d].subjects, String, touched);
-      compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, touched);
-      compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict);
+      compare(`${d}_subject`, previous[d].subjects, next[d].subjects, String, scope?.touched);
+      compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, scope?.touched);
+      compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict, scope?.allowAdded[d]);
     }
   }
   return [...head, ...deletes, ...adds, ...tail];
