@@ -137,6 +137,25 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     );
   });
 
+  it("the tutorials' kubectl run/exec flags work with kubectl replaced by netpol lab", async () => {
+    // kubectl run test-client --image=curlimages/curl --restart=Never --rm -it -- CMD
+    const r = await lab('run', 'c', '--image=curlimages/curl', '--restart=Never', '--rm', '-it', '--', 'true');
+    assert.equal(r.code, 0, r.stderr);
+    // kubectl run busybox --rm -ti --labels="role=client" --image=busybox -- CMD
+    const ti = await lab('run', 'busybox', '--rm', '-ti', '--labels=role=client', '--image=busybox', '--', 'true');
+    assert.equal(ti.code, 0, ti.stderr);
+    // kubectl exec -n frontend frontend-client -- CMD, kubectl exec -it backend -- CMD
+    const ex = await lab('exec', '-n', 'frontend', 'web', '--', 'sh', '-c', 'exit 5');
+    assert.equal(ex.code, 5, ex.stderr);
+    assert.equal((await lab('exec', '-it', '-n', 'frontend', 'web', '--', 'true')).code, 0);
+    const both = await lab('exec', '-n', 'frontend', 'frontend/web', '--', 'true');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give the pod as NAME with -n/);
+    const typo = await lab('exec', '-n', 'frontend', 'wb', '--', 'true');
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /did you mean frontend\/web/);
+  });
+
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {
     const before = podIds();
     const r = await lab('run', 'c', '-n', 'fronted', '--', 'true');

@@ -10,6 +10,24 @@ const readdressOption: OptionSpec = {
   description: 'give pods whose status.podIP is outside 198.18.0.0/15 a lab address instead of refusing them',
 };
 
+/**
+ * kubectl's flags of `run`/`exec`, accepted so the tutorials' commands work with `kubectl`
+ * replaced by `netpol lab`: a lab pod runs this machine's programs, attached to the
+ * terminal, removed afterwards, so these change nothing.
+ */
+const kubectlCompat = (what: 'run' | 'exec'): OptionSpec[] => [
+  { flags: '-i, --stdin', description: 'accepted for kubectl compatibility (stdin is always passed)' },
+  { flags: '-t, --tty', description: 'accepted for kubectl compatibility (the terminal is always passed)' },
+  ...(what === 'run'
+    ? [
+        { flags: '--rm', description: 'accepted for kubectl compatibility (the pod is always removed afterwards)' },
+        { flags: '--image <image>', description: "ignored: lab pods run this machine's programs" },
+        { flags: '--restart <policy>', description: 'ignored (the pod runs the command once)' },
+        { flags: '--command', description: 'accepted for kubectl compatibility' },
+      ]
+    : []),
+];
+
 const lazy =
   (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
   async (ctx) => {
@@ -84,6 +102,7 @@ export const labSpec: CommandSpec = {
         { flags: '-n, --namespace <ns>', description: 'namespace of the pod', default: 'default' },
         { flags: '-l, --labels <k=v,...>', description: 'labels of the pod (default run=NAME, as kubectl run)' },
         labOption,
+        ...kubectlCompat('run'),
       ],
       run: lazy('run'),
     },
@@ -94,7 +113,11 @@ export const labSpec: CommandSpec = {
         { name: 'pod', description: 'the pod', required: true },
         { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },
       ],
-      options: [labOption],
+      options: [
+        { flags: '-n, --namespace <ns>', description: 'namespace of a bare POD name (default: default)' },
+        labOption,
+        ...kubectlCompat('exec'),
+      ],
       run: lazy('exec'),
     },
     {

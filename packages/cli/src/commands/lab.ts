@@ -68,7 +68,7 @@ export async function labCommand(sub: Sub, { args, options, io }: CommandContext
       case 'run':
         return await runPod(ctx, args, options, io);
       case 'exec':
-        return await execPod(ctx, args, io);
+        return await execPod(ctx, args, options, io);
       case 'probe':
         return await probe(ctx, options, io);
     }
@@ -430,12 +430,19 @@ function streamsFor(io: Io) {
   return { inherit, stdout: (d: string) => io.stdout.write(d), stderr: (d: string) => io.stderr.write(d) };
 }
 
-async function execPod(ctx: LabContext, args: unknown[], io: Io): Promise<number> {
-  const ref = args[0] as string;
+async function execPod(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
+  const namespace = options.namespace as string | undefined;
+  const given = args[0] as string;
+  if (namespace !== undefined && given.includes('/')) {
+    throw new UsageError(`-n ${namespace} ${given}: give the pod as NAME with -n, or as NS/NAME without it`);
+  }
+  // As `kubectl exec -n frontend frontend-client -- ...`.
+  const ref = namespace !== undefined ? `${namespace}/${given}` : given;
   const command = (args[1] as string[]) ?? [];
   const state = requireState(ctx);
   // An outside host (by name or address) can run commands too: ingress from outside.
-  const host = state.outside.find((o) => o.name === ref.toLowerCase() || o.ip === ref);
+  const host =
+    namespace === undefined ? state.outside.find((o) => o.name === given.toLowerCase() || o.ip === given) : undefined;
   if (host) {
     assertProgram(command);
     return execInNetns(host.netns, command, streamsFor(io));
