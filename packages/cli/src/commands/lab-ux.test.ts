@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { loadCluster } from '@netpol/core';
 import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns, readState } from '@netpol/lab';
 import type { Io } from '../io.js';
 import { run } from '../run.js';
+import { tryCommand } from './lab.js';
 
 /**
  * What a user of the seed tutorials runs into on the lab: typos in namespaces, tools the
@@ -90,6 +92,28 @@ describe('netpol lab: usage errors name the lab subcommand', () => {
       const { io, out } = fakeIo(tmpdir());
       assert.equal(await run(argv, io), 2);
       assert.match(out.stderr, message);
+    });
+  }
+});
+
+describe('lab up: the command it suggests to try names a Service of the lab', () => {
+  const svc = (ns: string, name: string, port: number, protocol = 'TCP') =>
+    `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {selector: {app: x}, ports: [{port: ${port}, protocol: ${protocol}}]}\n`;
+  const rows: [string, string, string, string][] = [
+    ['a Service in default', svc('default', 'backend', 80), 'lab', 'curl -m 5 -s backend$'],
+    ['in another namespace, another port', svc('backend', 'api', 8080), 'lab', 'curl -m 5 -s api.backend:8080$'],
+    [
+      'kube-dns and UDP-only Services are skipped',
+      svc('kube-system', 'kube-dns', 53) + svc('default', 'dns', 53, 'UDP'),
+      'lab',
+      'POD_IP',
+    ],
+    ['the lab id is named when not the default', svc('default', 'backend', 80), 'ux1', 'run test-client --lab ux1 -- '],
+  ];
+  for (const [name, yaml, labId, expected] of rows) {
+    it(name, () => {
+      const { cluster } = loadCluster([{ name: 't.yaml', text: yaml }]).value;
+      assert.match(tryCommand(cluster, { labId }), new RegExp(expected.replaceAll('.', '\\.')));
     });
   }
 });

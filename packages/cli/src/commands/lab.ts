@@ -135,9 +135,20 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   );
   io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
-  io.stdout.write(`try: netpol lab run test-client${lab(ctx)} -- curl -m 5 -s SERVICE\n`);
+  io.stdout.write(`try: ${tryCommand(cluster, ctx)}\n`);
   noteOutsideWithoutHost(cluster, state.outside, io);
   return 0;
+}
+
+/** A first command to try, with a Service of the lab (as the seeds curl theirs). */
+export function tryCommand(cluster: ClusterModel, ctx: LabContext): string {
+  const service = cluster.services.find(
+    (s) => s.namespace !== 'kube-system' && s.clusterIP && s.ports.some((p) => p.protocol === 'TCP'),
+  );
+  if (!service) return `netpol lab run test-client${lab(ctx)} -- curl -m 5 -s POD_IP   (netpol lab status lists them)`;
+  const port = service.ports.find((p) => p.protocol === 'TCP')?.port ?? 80;
+  const host = service.namespace === 'default' ? service.name : `${service.name}.${service.namespace}`;
+  return `netpol lab run test-client${lab(ctx)} -- curl -m 5 -s ${host}${port === 80 ? '' : `:${port}`}`;
 }
 
 /** ipBlock rules naming 203.0.113.x that no outside host has: say how to add one. */
