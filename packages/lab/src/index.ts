@@ -38,6 +38,7 @@ export {
 } from './lab.js';
 export {
   type AddressFix,
+  type AddressProblem,
   clusterAddressErrors,
   fixAddresses,
   isLabPodAddress,

@@ -46,6 +46,34 @@ describe('lab addresses', () => {
     assert.equal(cluster.pods.find((p) => p.id === 'default/b')!.ips[0], '198.18.5.5');
   });
 
+  it('says which object and field each refused address is in, and finds shared ones', () => {
+    const onlyList: StoredObject = {
+      key: objectKey('Pod', 'default', 'c'),
+      value: { ...pod('c').value, status: { podIPs: [{ ip: '10.9.9.9' }] } },
+    };
+    const { problems, errors } = fixAddresses(
+      [pod('a', '10.1.2.3'), pod('b', '198.18.5.5'), pod('d', '198.18.5.5'), onlyList],
+      false,
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.reason, p.index, p.object, p.path.join('.')]),
+      [
+        ['outside', 0, 'Pod default/a', 'status.podIP'],
+        ['shared', 2, 'Pod default/d', 'status.podIP'],
+        ['outside', 3, 'Pod default/c', 'status.podIPs.0.ip'],
+      ],
+    );
+    assert.match(problems[1].message, /Pod default\/b/);
+    assert.match(errors[2], /^Pod default\/c: status\.podIPs\[0\]\.ip 10\.9\.9\.9 /);
+    // Re-addressing fixes what is outside, not what is shared.
+    assert.deepEqual(
+      fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5'), pod('d', '198.18.5.5')], true).problems.map(
+        (p) => p.reason,
+      ),
+      ['shared'],
+    );
+  });
+
   it('re-assigns ClusterIPs outside the lab, keeps headless and in-range ones', () => {
     const fixed = fixAddresses([service('a', '10.96.0.1'), service('b', 'None'), service('c', '198.19.9.9')], false);
     assert.deepEqual(fixed.errors, []);

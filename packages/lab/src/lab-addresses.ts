@@ -1,4 +1,4 @@
-import { type Cidr, type ClusterModel, cidrContainsIp, parseCidr, parseIp } from '@netpol/core';
+import { type Cidr, type ClusterModel, cidrContainsIp, formatPath, parseCidr, parseIp } from '@netpol/core';
 import type { StoredObject } from './lab-state.js';
 
 /**
@@ -34,32 +34,71 @@ export interface AddressFix {
   objects: StoredObject[];
   /** What was re-addressed (printed as notes). */
   notes: string[];
-  /** Pod addresses the lab will not use (without `readdress`). */
+  /** Pod addresses the lab will not use (without `readdress`), or that two pods share. */
   errors: string[];
+  /** The same errors by object (index into `objects`) and field, for `file:line:col`. */
+  problems: AddressProblem[];
+}
+
+export interface AddressProblem {
+  /** Outside 198.18.0.0/15 (`--readdress` fixes it), or an address another pod has. */
+  reason: 'outside' | 'shared';
+  index: number;
+  /** `Pod ns/name`. */
+  object: string;
+  path: (string | number)[];
+  message: string;
 }
 
 export function fixAddresses(objects: readonly StoredObject[], readdress: boolean): AddressFix {
   const notes: string[] = [];
-  const errors: string[] = [];
-  const out = objects.map((o) => {
+  const problems: AddressProblem[] = [];
+  // The first pod of each address given in the manifests (`status.podIP`).
+  const owners = new Map<string, string>();
+  const out = objects.map((o, index) => {
     const kind = o.value.kind;
     const meta = (o.value.metadata ?? {}) as { name?: string; namespace?: string };
     const id = `${meta.namespace ?? 'default'}/${meta.name ?? ''}`;
     if (kind === 'Pod') {
       const status = o.value.status as { podIP?: unknown; podIPs?: { ip?: unknown }[] } | undefined;
-      const ips = [status?.podIP, ...(Array.isArray(status?.podIPs) ? status.podIPs.map((p) => p?.ip) : [])].filter(
-        (ip): ip is string => typeof ip === 'string' && ip !== '',
-      );
-      const outside = ips.filter((ip) => !isLabPodAddress(ip));
-      if (outside.length === 0) return o;
+      const fields: [(string | number)[], unknown][] = [
+        [['status', 'podIP'], status?.podIP],
+        ...(Array.isArray(status?.podIPs)
+          ? status.podIPs.map((p, i): [(string | number)[], unknown] => [['status', 'podIPs', i, 'ip'], p?.ip])
+          : []),
+      ];
+      const ips = fields.filter((f): f is [(string | number)[], string] => typeof f[1] === 'string' && f[1] !== '');
+      const outside = ips.filter(([, ip]) => !isLabPodAddress(ip));
+      if (outside.length === 0) {
+        const first = ips[0];
+        if (first) {
+          const other = owners.get(first[1]);
+          if (other) {
+            problems.push({
+              reason: 'shared',
+              index,
+              object: `Pod ${id}`,
+              path: first[0],
+              message: `${first[1]} is also the address of Pod ${other}: two pods cannot share one`,
+            });
+          } else owners.set(first[1], id);
+        }
+        return o;
+      }
       if (!readdress) {
-        errors.push(`Pod ${id}: status.podIP ${outside[0]} is outside the lab's pod range 198.18.0.0/15`);
+        problems.push({
+          reason: 'outside',
+          index,
+          object: `Pod ${id}`,
+          path: outside[0][0],
+          message: `${outside[0][1]} is outside the lab's pod range 198.18.0.0/15`,
+        });
         return o;
       }
       const value = structuredClone(o.value);
       delete (value.status as Record<string, unknown>).podIP;
       delete (value.status as Record<string, unknown>).podIPs;
-      notes.push(`Pod ${id}: ${outside[0]} replaced by a lab address (--readdress)`);
+      notes.push(`Pod ${id}: ${outside[0][1]} replaced by a lab address (--readdress)`);
       return { ...o, value };
     }
     if (kind === 'Service') {
@@ -76,7 +115,8 @@ export function fixAddresses(objects: readonly StoredObject[], readdress: boolea
     }
     return o;
   });
-  return { objects: out, notes, errors };
+  const errors = problems.map((p) => `${p.object}: ${formatPath(p.path)} ${p.message}`);
+  return { objects: out, notes, errors, problems };
 }
 
 /** Problems that would break the lab's routing: two pods with one address. */

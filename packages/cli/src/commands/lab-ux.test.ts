@@ -180,6 +180,22 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     assert.match(typo.stderr, /did you mean frontend\/web/);
   });
 
+  it('pod addresses the lab refuses are input errors: file:line:col, object, field', async () => {
+    const yaml = (name: string, ip: string) =>
+      `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec: {containers: [{name: c, image: x}]}\nstatus: {podIP: ${ip}}\n`;
+    writeFileSync(join(dir, 'ips.yaml'), yaml('a', '10.244.1.5') + yaml('b', '198.18.9.9') + yaml('c', '198.18.9.9'));
+    const r = await lab('apply', '-f', 'ips.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^ips\.yaml:6:10: Pod default\/a: status\.podIP: 10\.244\.1\.5 is outside/m);
+    assert.match(
+      r.stderr,
+      /^ips\.yaml:18:10: Pod default\/c: status\.podIP: 198\.18\.9\.9 is also the address of Pod default\/b/m,
+    );
+    assert.match(r.stderr, /--readdress/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.ok(!podIds().includes('default/a'), 'nothing applied');
+  });
+
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {
     const before = podIds();
     const r = await lab('run', 'c', '-n', 'fronted', '--', 'true');

@@ -2,6 +2,7 @@ import { constants as osConstants } from 'node:os';
 import {
   type ClusterModel,
   closestNames,
+  type Issue,
   loadCluster,
   NAMESPACE_NAME_LABEL,
   PROTOCOLS,
@@ -41,8 +42,9 @@ import {
 } from '@netpol/lab';
 import { colorsFor } from '../colors.js';
 import type { CommandContext } from '../command-spec.js';
-import { type Io, UsageError } from '../io.js';
+import { ExitError, type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
+import { formatIssue } from '../print-issues.js';
 
 type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe';
 
@@ -85,17 +87,34 @@ async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): 
       `e.g. netpol lab ${sub} -f examples/000-part1-pod-label-ingress/${sub === 'up' ? 'backend' : 'default-deny-ingress'}.yaml`,
     );
   }
-  const { objects } = await loadInput(
+  const { objects, sources } = await loadInput(
     { file: options.filename as string[], recursive: options.recursive as boolean },
     io,
   );
   const fixed = fixAddresses(objects.map(storeObject), options.readdress === true);
   for (const note of fixed.notes) io.stderr.write(`note: ${note}\n`);
-  if (fixed.errors.length > 0) {
-    throw new UsageError(
-      fixed.errors.join('\n'),
-      'the lab only uses 198.18.0.0/15 for pods; --readdress gives such pods lab addresses (ipBlock rules may then match differently)',
+  if (fixed.problems.length > 0) {
+    // As every input error: file:line:col, object, field path.
+    const c = colorsFor(io.stderr, io);
+    for (const p of fixed.problems) {
+      const o = objects[p.index];
+      const issue: Issue = {
+        code: 'lab-address',
+        severity: 'error',
+        path: p.path,
+        message: p.message,
+        file: o.source.name,
+        range: o.locate(p.path),
+        object: p.object,
+      };
+      io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
+    }
+    io.stderr.write(
+      fixed.problems.some((p) => p.reason === 'outside')
+        ? 'hint: the lab only uses 198.18.0.0/15 for pods; --readdress gives such pods lab addresses (ipBlock rules may then match differently)\n'
+        : 'hint: give each pod its own status.podIP in 198.18.0.0/15, or none (the lab then assigns one)\n',
     );
+    throw new ExitError(2);
   }
   return fixed.objects;
 }
