@@ -196,6 +196,49 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
     assert.ok(!podIds().includes('default/a'), 'nothing applied');
   });
 
+  it('label and delete by name, as the tutorials do with kubectl, change what gets through', async () => {
+    writeFileSync(
+      join(dir, 'team-a.yaml'),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-team-a, namespace: frontend}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}}], ports: [{port: 80}]}]
+`,
+    );
+    assert.equal((await lab('apply', '-f', 'team-a.yaml')).code, 0);
+    const web = readState(labStateDir({ labId }))?.pods['frontend/web']?.ip;
+    assert.ok(web);
+    const curl = () => lab('run', 'c', '--', 'curl', '-s', '-m', '1', `http://${web}`);
+    assert.equal((await curl()).code, 28, 'default is not team=a: dropped');
+    // kubectl label namespace default team=a (default holds no Namespace object yet)
+    const labeled = await lab('label', 'namespace', 'default', 'team=a');
+    assert.equal(labeled.code, 0, labeled.stderr);
+    assert.equal(labeled.stdout, 'namespace/default labeled\n');
+    const through = await curl();
+    assert.equal(through.code, 0, through.stderr);
+    assert.equal(through.stdout, 'web\n');
+    // Another value needs --overwrite; nothing changes without it.
+    const refused = await lab('label', 'ns', 'default', 'team=b');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /already has a value \(a\)/);
+    assert.equal((await lab('label', 'ns', 'default', 'team-')).code, 0);
+    assert.equal((await curl()).code, 28);
+    // kubectl delete networkpolicy web-from-team-a -n frontend
+    const deleted = await lab('delete', 'networkpolicy', 'web-from-team-a', '-n', 'frontend');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(deleted.stdout, 'networkpolicy/web-from-team-a (frontend) deleted\n');
+    assert.equal((await curl()).code, 0);
+    const again = await lab('delete', 'networkpolicy', 'web-from-team-a', '-n', 'frontend');
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /not found/);
+    assert.equal((await lab('delete', 'netpol/web-from-team-a', '-n', 'frontend', '--ignore-not-found')).code, 0);
+    const system = await lab('delete', 'namespace', 'default');
+    assert.equal(system.code, 1);
+    assert.match(system.stderr, /namespace default cannot be deleted/);
+  });
+
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {
     const before = podIds();
     const r = await lab('run', 'c', '-n', 'fronted', '--', 'true');

@@ -29,7 +29,7 @@ const kubectlCompat = (what: 'run' | 'exec'): OptionSpec[] => [
 ];
 
 const lazy =
-  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
+  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
   async (ctx) => {
     const { labCommand } = await import('./lab.js');
     return labCommand(name, ctx);
@@ -87,9 +87,39 @@ export const labSpec: CommandSpec = {
     },
     {
       name: 'delete',
-      summary: 'remove the objects in the files (kubectl delete -f)',
-      options: [...fileOptions, labOption],
+      summary: 'remove the objects in the files, or named ones (kubectl delete -f FILE / TYPE NAME...)',
+      arguments: [
+        {
+          name: 'objects',
+          description: 'TYPE NAME... or TYPE/NAME..., e.g. networkpolicy default-deny-ingress (instead of -f)',
+          variadic: true,
+        },
+      ],
+      options: [
+        ...fileOptions,
+        { flags: '-n, --namespace <ns>', description: 'namespace of named objects (default: default)' },
+        { flags: '--ignore-not-found', description: 'an object the lab does not hold is not an error' },
+        labOption,
+      ],
       run: lazy('delete'),
+    },
+    {
+      name: 'label',
+      summary: 'set (KEY=VALUE) or remove (KEY-) labels of pods, namespaces, ... (kubectl label)',
+      arguments: [
+        {
+          name: 'args',
+          description: 'TYPE NAME... KEY=VALUE... KEY-..., e.g. namespace backend access=backend',
+          required: true,
+          variadic: true,
+        },
+      ],
+      options: [
+        { flags: '-n, --namespace <ns>', description: 'namespace of the objects (default: default)' },
+        { flags: '--overwrite', description: 'allow changing a label that already has a value' },
+        labOption,
+      ],
+      run: lazy('label'),
     },
     {
       name: 'run',

@@ -45,8 +45,19 @@ import type { CommandContext } from '../command-spec.js';
 import { ExitError, type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
 import { formatIssue } from '../print-issues.js';
+import {
+  describeRef,
+  isLabelArg,
+  type LabelOutcome,
+  labelObjects,
+  namespaceExists,
+  type ObjectRef,
+  objectRefs,
+  parseLabelArgs,
+  SYSTEM_NAMESPACES,
+} from './lab-resources.js';
 
-type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'run' | 'exec' | 'probe';
+type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe';
 
 /** `netpol lab <sub>`: every lab failure is an expected one (exit 2, message and hint). */
 export async function labCommand(sub: Sub, { args, options, io }: CommandContext): Promise<number> {
@@ -66,7 +77,9 @@ export async function labCommand(sub: Sub, { args, options, io }: CommandContext
         return await status(ctx, options, io);
       case 'apply':
       case 'delete':
-        return await change(ctx, sub, options, io);
+        return await change(ctx, sub, args, options, io);
+      case 'label':
+        return await label(ctx, args, options, io);
       case 'run':
         return await runPod(ctx, args, options, io);
       case 'exec':
@@ -301,9 +314,22 @@ async function status(ctx: LabContext, options: Record<string, unknown>, io: Io)
 async function change(
   ctx: LabContext,
   sub: 'apply' | 'delete',
+  args: unknown[],
   options: Record<string, unknown>,
   io: Io,
 ): Promise<number> {
+  const named = ((args[0] as string[] | undefined) ?? []).filter((a) => a !== '');
+  const files = (options.filename as string[] | undefined) ?? [];
+  if (sub === 'delete' && named.length === 0 && files.length === 0) {
+    throw new UsageError(
+      'nothing to delete: give -f FILE or TYPE NAME...',
+      'e.g. netpol lab delete networkpolicy default-deny-ingress',
+    );
+  }
+  if (sub === 'delete' && named.length > 0) {
+    if (files.length > 0) throw new UsageError('give -f FILE or TYPE NAME..., not both');
+    return deleteNamed(ctx, named, options, io);
+  }
   const { outside } = requireState(ctx);
   const incoming = await readObjects(options, io, sub);
   const before = Date.now();
@@ -315,17 +341,110 @@ async function change(
     missing = incoming.filter((o) => !held.has(o.key)).map((o) => o.key);
     return deleteObjects(objects, incoming);
   });
+  const ignore = options.ignoreNotFound === true;
   for (const o of incoming) {
     const [kind, ns, name] = o.key.split('/');
-    const what = `${kind.toLowerCase()}/${name}${ns ? ` (${ns})` : ''}`;
-    if (missing.includes(o.key)) io.stderr.write(`netpol: ${what} not found in the lab\n`);
-    else io.stdout.write(`${what} ${sub === 'apply' ? 'applied' : 'deleted'}\n`);
+    const what = describeRef({ kind, namespace: ns, name });
+    if (missing.includes(o.key)) {
+      if (!ignore) io.stderr.write(`netpol: ${what} not found in the lab\n`);
+    } else io.stdout.write(`${what} ${sub === 'apply' ? 'applied' : 'deleted'}\n`);
   }
   io.stderr.write(
     `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
   );
   if (sub === 'apply') noteOutsideWithoutHost(cluster, outside, io);
-  return missing.length > 0 ? 1 : 0;
+  return missing.length > 0 && !ignore ? 1 : 0;
+}
+
+/** `lab delete networkpolicy a b`, `lab delete namespace frontend --ignore-not-found`. */
+async function deleteNamed(
+  ctx: LabContext,
+  args: readonly string[],
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
+  const refs = objectRefs(args, (options.namespace as string | undefined) ?? 'default');
+  const ignore = options.ignoreNotFound === true;
+  const before = Date.now();
+  const problems: string[] = [];
+  const deleted: ObjectRef[] = [];
+  const { cluster } = await labChange(ctx, (objects) => {
+    const { cluster: now } = labCluster(objects);
+    const doomed: StoredObject[] = [];
+    for (const ref of refs) {
+      if (ref.kind === 'Namespace' && SYSTEM_NAMESPACES.includes(ref.name)) {
+        problems.push(`namespace ${ref.name} cannot be deleted (Kubernetes refuses to)`);
+        continue;
+      }
+      const held = objects.some((o) => o.key === ref.key);
+      // A namespace that exists because something is in it goes with its contents.
+      const implicitNamespace = ref.kind === 'Namespace' && now.namespaces.has(ref.name);
+      if (held || implicitNamespace) {
+        doomed.push({ key: ref.key, value: {} });
+        deleted.push(ref);
+        continue;
+      }
+      const pod = ref.kind === 'Pod' ? now.pods.find((p) => p.id === `${ref.namespace}/${ref.name}`) : undefined;
+      if (pod?.workload) {
+        problems.push(
+          `${describeRef(ref)} is a replica of ${pod.workload.id}, which would make it again: netpol lab delete ${pod.workload.kind.toLowerCase()} ${pod.workload.name}${pod.namespace === 'default' ? '' : ` -n ${pod.namespace}`}`,
+        );
+      } else if (!ignore) problems.push(`${describeRef(ref)} not found in the lab`);
+    }
+    return deleteObjects(objects, doomed);
+  });
+  for (const ref of deleted) io.stdout.write(`${describeRef(ref)} deleted\n`);
+  for (const p of problems) io.stderr.write(`netpol: ${p}\n`);
+  io.stderr.write(
+    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
+  );
+  return problems.length > 0 ? 1 : 0;
+}
+
+/** `lab label namespace backend access=backend`, `lab label pod x -n ns role- --overwrite`. */
+async function label(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
+  const all = (args[0] as string[] | undefined) ?? [];
+  const first = all.findIndex(isLabelArg);
+  if (first <= 0) {
+    throw new UsageError(
+      first === 0
+        ? 'name the objects first: TYPE NAME... KEY=VALUE...'
+        : 'no labels: give KEY=VALUE to set, KEY- to remove',
+      'e.g. netpol lab label namespace backend access=backend',
+    );
+  }
+  const stray = all.slice(first).find((a) => !isLabelArg(a));
+  if (stray !== undefined)
+    throw new UsageError(`${stray}: after the labels only labels may follow (KEY=VALUE or KEY-)`);
+  const refs = objectRefs(all.slice(0, first), (options.namespace as string | undefined) ?? 'default');
+  const labels = parseLabelArgs(all.slice(first));
+  const before = Date.now();
+  let outcomes: LabelOutcome[] = [];
+  const { cluster } = await labChange(ctx, (objects) => {
+    outcomes = labelObjects(objects, labCluster(objects).cluster, refs, labels, options.overwrite === true);
+    // As kubectl: one refused object changes nothing.
+    if (outcomes.some((o) => !('object' in o))) return objects;
+    return applyObjects(
+      objects,
+      outcomes.flatMap((o) => ('object' in o ? [o.object] : [])),
+    );
+  });
+  let failed = false;
+  for (const o of outcomes) {
+    if ('object' in o) io.stdout.write(`${describeRef(o.ref)} ${o.status}\n`);
+    else {
+      failed = true;
+      io.stderr.write(`netpol: ${o.message}\n`);
+    }
+  }
+  if (failed) {
+    io.stderr.write('nothing was changed\n');
+    return 1;
+  }
+  io.stderr.write(
+    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
+  );
+  return 0;
 }
 
 function plural(n: number, word: string): string {
@@ -389,8 +508,8 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   // As the API server: a pod goes into a namespace that exists (a typo would otherwise
   // make a namespace without labels, and the policies would judge that one).
   const { cluster: before } = labCluster(state.objects);
-  const namespaces = [...new Set(['default', ...before.namespaces.keys()])].sort();
-  if (!namespaces.includes(namespace)) {
+  const namespaces = [...new Set([...SYSTEM_NAMESPACES, ...before.namespaces.keys()])].sort();
+  if (!namespaceExists(before, namespace)) {
     throw new UsageError(
       `namespace ${namespace} not found in the lab`,
       `${namespaces.length > 0 ? `did you mean ${closestNames(namespace, namespaces).join(', ')}? ` : ''}To create it: echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${namespace}"}}' | netpol lab apply${lab(ctx)} -f -`,

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadCluster } from '@netpol/core';
+import { labCluster, type StoredObject, storeObject } from '@netpol/lab';
+import { UsageError } from '../io.js';
+import { isLabelArg, kindOf, labelObjects, objectRefs, parseLabelArgs } from './lab-resources.js';
+
+describe('lab delete/label: kubectl resource types', () => {
+  const rows: [string, string][] = [
+    ['networkpolicy', 'NetworkPolicy'],
+    ['networkpolicies', 'NetworkPolicy'],
+    ['NetworkPolicy', 'NetworkPolicy'],
+    ['netpol', 'NetworkPolicy'],
+    ['networkpolicies.networking.k8s.io', 'NetworkPolicy'],
+    ['ns', 'Namespace'],
+    ['namespaces', 'Namespace'],
+    ['po', 'Pod'],
+    ['pods', 'Pod'],
+    ['svc', 'Service'],
+    ['deploy', 'Deployment'],
+    ['deployments', 'Deployment'],
+  ];
+  for (const [type, kind] of rows) it(type, () => assert.equal(kindOf(type), kind));
+  it('an unknown type is a usage error with suggestions', () => {
+    assert.throws(
+      () => kindOf('netpols2'),
+      (e) => e instanceof UsageError && /unknown resource type/.test(e.message) && /did you mean/.test(e.hint ?? ''),
+    );
+  });
+});
+
+describe('lab delete/label: objects named as kubectl names them', () => {
+  it('TYPE NAME... in the namespace; Namespaces are cluster-scoped', () => {
+    assert.deepEqual(
+      objectRefs(['networkpolicy', 'a', 'b'], 'frontend').map((r) => r.key),
+      ['NetworkPolicy/frontend/a', 'NetworkPolicy/frontend/b'],
+    );
+    assert.deepEqual(
+      objectRefs(['namespace', 'frontend', 'random'], 'x').map((r) => r.key),
+      ['Namespace//frontend', 'Namespace//random'],
+    );
+  });
+  it('TYPE/NAME...', () => {
+    assert.deepEqual(
+      objectRefs(['pod/a', 'deploy/b'], 'default').map((r) => r.key),
+      ['Pod/default/a', 'Deployment/default/b'],
+    );
+  });
+  const bad: [string, string[], RegExp][] = [
+    ['nothing', [], /name the objects/],
+    ['a type without names', ['pod'], /NAME/],
+    ['mixed forms', ['pod/a', 'b'], /TYPE\/NAME/],
+    ['a bad name', ['pod', 'A_B'], /not an object name/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(name, () =>
+      assert.throws(
+        () => objectRefs(args, 'default'),
+        (e) => e instanceof UsageError && message.test(e.message),
+      ),
+    );
+  }
+});
+
+describe('lab label: KEY=VALUE and KEY- arguments', () => {
+  it('tells labels from names', () => {
+    assert.deepEqual(['pod', 'web', 'a=b', 'x-', 'team.io/role=', 'my-pod'].map(isLabelArg), [
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+  it('parses sets and removals', () => {
+    assert.deepEqual(parseLabelArgs(['access=backend', 'old-', 'x.io/y=']), {
+      set: { access: 'backend', 'x.io/y': '' },
+      remove: ['old'],
+    });
+  });
+  const bad: [string, string[], RegExp][] = [
+    ['bad key', ['bad key=1'], /label key/],
+    ['bad value', ['a=b c'], /label value/],
+    ['value too long', [`a=${'x'.repeat(64)}`], /label value/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(name, () =>
+      assert.throws(
+        () => parseLabelArgs(args),
+        (e) => e instanceof UsageError && message.test(e.message),
+      ),
+    );
+  }
+});
+
+describe('lab label: what changes in the stored objects', () => {
+  const yaml = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: frontend, labels: {access: frontend}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: frontend, labels: {run: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: backend, namespace: backend}
+spec:
+  selector: {matchLabels: {app: backend}}
+  template: {metadata: {labels: {app: backend}}, spec: {containers: [{name: c, image: x}]}}
+`;
+  const objects: StoredObject[] = loadCluster([{ name: 't.yaml', text: yaml }]).value.objects.map(storeObject);
+  const { cluster } = labCluster(objects);
+  const label = (args: string[], labels: string[], overwrite = false) =>
+    labelObjects(objects, cluster, objectRefs(args, 'frontend'), parseLabelArgs(labels), overwrite);
+  const labelsOf = (o: StoredObject) => (o.value.metadata as { labels?: Record<string, string> }).labels;
+
+  it('sets a label; the same value again is "not labeled"', () => {
+    const [set] = label(['pod', 'client'], ['access=allowed']);
+    assert.equal(set.status, 'labeled');
+    assert.ok('object' in set);
+    assert.deepEqual(labelsOf(set.object), { run: 'client', access: 'allowed' });
+    assert.equal(label(['pod', 'client'], ['run=client'])[0].status, 'not labeled');
+  });
+  it('another value needs --overwrite, as in kubectl', () => {
+    assert.equal(label(['namespace', 'frontend'], ['access=x'])[0].status, 'conflict');
+    const [o] = label(['namespace', 'frontend'], ['access=x'], true);
+    assert.ok('object' in o);
+    assert.deepEqual(labelsOf(o.object), { access: 'x' });
+  });
+  it('KEY- removes', () => {
+    const [o] = label(['namespace', 'frontend'], ['access-']);
+    assert.ok('object' in o);
+    assert.deepEqual(labelsOf(o.object), {});
+  });
+  it('a namespace that exists only because something is in it gets a Namespace object', () => {
+    const [o] = label(['namespace', 'backend'], ['access=backend']);
+    assert.ok('object' in o);
+    assert.equal(o.object.key, 'Namespace//backend');
+    assert.deepEqual(labelsOf(o.object), { access: 'backend' });
+  });
+  it('a workload replica cannot be labelled on its own; an unknown object is not found', () => {
+    const replica = labelObjects(
+      objects,
+      cluster,
+      objectRefs(['pod', 'backend-0'], 'backend'),
+      parseLabelArgs(['a=b']),
+      false,
+    );
+    assert.equal(replica[0].status, 'replica');
+    assert.equal(label(['pod', 'nope'], ['a=b'])[0].status, 'not found');
+    assert.equal(label(['namespace', 'nope'], ['a=b'])[0].status, 'not found');
+  });
+});
