@@ -44,6 +44,8 @@ export const labSpec: CommandSpec = {
     'sudo netpol lab apply -f examples/000-part1-pod-label-ingress/default-deny-ingress.yaml',
     'sudo netpol lab run allowed-client --labels access=allowed -- curl -m 5 -s backend',
     'sudo netpol lab exec default/backend[Deployment] -- cat /etc/resolv.conf',
+    'sudo netpol lab label namespace default access=frontend',
+    'sudo netpol lab delete networkpolicy default-deny-ingress',
     'sudo netpol lab probe --port 80 --port 53/UDP -o json',
     'sudo netpol lab down',
   ],
