@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { loadCluster } from '@netpol/core';
 import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns, readState } from '@netpol/lab';
 import type { Io } from '../io.js';
+import { ExitError } from '../io.js';
 import { run } from '../run.js';
-import { tryCommand } from './lab.js';
+import { finishFirst, tryCommand } from './lab.js';
 
 /**
  * What a user of the seed tutorials runs into on the lab: typos in namespaces, tools the
@@ -116,6 +117,26 @@ describe('lab up: the command it suggests to try names a Service of the lab', ()
       assert.match(tryCommand(cluster, { labId }), new RegExp(expected.replaceAll('.', '\\.')));
     });
   }
+});
+
+describe('lab apply/delete/label: a signal during the change is held until the lab matches', () => {
+  it('the change completes, then the command exits 128+signal', async () => {
+    const { io, out } = fakeIo(tmpdir());
+    let finished = false;
+    await assert.rejects(
+      finishFirst(io, async () => {
+        process.emit('SIGINT', 'SIGINT');
+        process.emit('SIGTERM', 'SIGTERM');
+        await new Promise((r) => setTimeout(r, 20));
+        finished = true;
+      }),
+      (e) => e instanceof ExitError && e.code === 130,
+    );
+    assert.ok(finished);
+    assert.equal(out.stderr, 'SIGINT: finishing the change first\n');
+    assert.equal(process.listenerCount('SIGINT'), 0, 'handlers are removed');
+    assert.equal(await finishFirst(io, async () => 7), 7);
+  });
 });
 
 describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
@@ -372,6 +393,22 @@ describe('netpol lab: a lab up killed half-way (SIGKILL, no chance to clean up)'
     await labDown({ labId });
     rmSync(dir, { recursive: true, force: true });
   });
+  it('SIGHUP (the terminal closed) during lab up removes the half-built lab, as Ctrl-C does', async () => {
+    const child = spawn(process.execPath, [BIN, 'lab', 'up', '--lab', labId, '-f', join(dir, 'app.yaml')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await until('lab up wrote its state', () => readState(labStateDir({ labId })) !== undefined, 10_000);
+    child.kill('SIGHUP');
+    assert.equal(await closed, 130, stderr);
+    assert.match(stderr, /interrupted: removing lab/);
+    assert.deepEqual(await listLabNetns(labId), []);
+  });
+
   it('status says it was interrupted (exit 1) and probe warns; down removes it all', async () => {
     const child = spawn(process.execPath, [BIN, 'lab', 'up', '--lab', labId, '-f', join(dir, 'app.yaml')], {
       stdio: 'ignore',

@@ -210,8 +210,9 @@ async function untilInterrupted<T>(ctx: LabContext, io: Io, work: () => Promise<
     interrupted = true;
     io.stderr.write(`interrupted: removing lab '${ctx.labId}'...\n`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal closed.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     let result: T | undefined;
     try {
@@ -224,8 +225,7 @@ async function untilInterrupted<T>(ctx: LabContext, io: Io, work: () => Promise<
     io.stderr.write(`lab '${ctx.labId}' removed\n`);
     return undefined;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
 }
 
@@ -335,12 +335,14 @@ async function change(
   const before = Date.now();
   // As kubectl delete -f: an object the lab does not hold is an error (exit 1), the rest go.
   let missing: string[] = [];
-  const { cluster } = await labChange(ctx, (objects) => {
-    if (sub === 'apply') return applyObjects(objects, incoming);
-    const held = new Set(objects.map((o) => o.key));
-    missing = incoming.filter((o) => !held.has(o.key)).map((o) => o.key);
-    return deleteObjects(objects, incoming);
-  });
+  const { cluster } = await finishFirst(io, () =>
+    labChange(ctx, (objects) => {
+      if (sub === 'apply') return applyObjects(objects, incoming);
+      const held = new Set(objects.map((o) => o.key));
+      missing = incoming.filter((o) => !held.has(o.key)).map((o) => o.key);
+      return deleteObjects(objects, incoming);
+    }),
+  );
   const ignore = options.ignoreNotFound === true;
   for (const o of incoming) {
     const [kind, ns, name] = o.key.split('/');
@@ -356,6 +358,28 @@ async function change(
   return missing.length > 0 && !ignore ? 1 : 0;
 }
 
+/**
+ * A change (`apply`, `delete`, `label`) takes a fraction of a second: Ctrl-C, SIGTERM or
+ * SIGHUP during it are held until the lab matches the objects again, then the command exits
+ * 128+signal, rather than leave the lab half-changed.
+ */
+export async function finishFirst<T>(io: Io, work: () => Promise<T>): Promise<T> {
+  let got: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    if (got === undefined) io.stderr.write(`${signal}: finishing the change first\n`);
+    got ??= signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, hold);
+  try {
+    const result = await work();
+    if (got !== undefined) throw new ExitError(128 + (osConstants.signals[got] ?? 0));
+    return result;
+  } finally {
+    for (const signal of signals) process.off(signal, hold);
+  }
+}
+
 /** `lab delete networkpolicy a b`, `lab delete namespace frontend --ignore-not-found`. */
 async function deleteNamed(
   ctx: LabContext,
@@ -368,31 +392,33 @@ async function deleteNamed(
   const before = Date.now();
   const problems: string[] = [];
   const deleted: ObjectRef[] = [];
-  const { cluster } = await labChange(ctx, (objects) => {
-    const { cluster: now } = labCluster(objects);
-    const doomed: StoredObject[] = [];
-    for (const ref of refs) {
-      if (ref.kind === 'Namespace' && SYSTEM_NAMESPACES.includes(ref.name)) {
-        problems.push(`namespace ${ref.name} cannot be deleted (Kubernetes refuses to)`);
-        continue;
+  const { cluster } = await finishFirst(io, () =>
+    labChange(ctx, (objects) => {
+      const { cluster: now } = labCluster(objects);
+      const doomed: StoredObject[] = [];
+      for (const ref of refs) {
+        if (ref.kind === 'Namespace' && SYSTEM_NAMESPACES.includes(ref.name)) {
+          problems.push(`namespace ${ref.name} cannot be deleted (Kubernetes refuses to)`);
+          continue;
+        }
+        const held = objects.some((o) => o.key === ref.key);
+        // A namespace that exists because something is in it goes with its contents.
+        const implicitNamespace = ref.kind === 'Namespace' && now.namespaces.has(ref.name);
+        if (held || implicitNamespace) {
+          doomed.push({ key: ref.key, value: {} });
+          deleted.push(ref);
+          continue;
+        }
+        const pod = ref.kind === 'Pod' ? now.pods.find((p) => p.id === `${ref.namespace}/${ref.name}`) : undefined;
+        if (pod?.workload) {
+          problems.push(
+            `${describeRef(ref)} is a replica of ${pod.workload.id}, which would make it again: netpol lab delete ${pod.workload.kind.toLowerCase()} ${pod.workload.name}${pod.namespace === 'default' ? '' : ` -n ${pod.namespace}`}`,
+          );
+        } else if (!ignore) problems.push(`${describeRef(ref)} not found in the lab`);
       }
-      const held = objects.some((o) => o.key === ref.key);
-      // A namespace that exists because something is in it goes with its contents.
-      const implicitNamespace = ref.kind === 'Namespace' && now.namespaces.has(ref.name);
-      if (held || implicitNamespace) {
-        doomed.push({ key: ref.key, value: {} });
-        deleted.push(ref);
-        continue;
-      }
-      const pod = ref.kind === 'Pod' ? now.pods.find((p) => p.id === `${ref.namespace}/${ref.name}`) : undefined;
-      if (pod?.workload) {
-        problems.push(
-          `${describeRef(ref)} is a replica of ${pod.workload.id}, which would make it again: netpol lab delete ${pod.workload.kind.toLowerCase()} ${pod.workload.name}${pod.namespace === 'default' ? '' : ` -n ${pod.namespace}`}`,
-        );
-      } else if (!ignore) problems.push(`${describeRef(ref)} not found in the lab`);
-    }
-    return deleteObjects(objects, doomed);
-  });
+      return deleteObjects(objects, doomed);
+    }),
+  );
   for (const ref of deleted) io.stdout.write(`${describeRef(ref)} deleted\n`);
   for (const p of problems) io.stderr.write(`netpol: ${p}\n`);
   io.stderr.write(
@@ -420,15 +446,17 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
   const labels = parseLabelArgs(all.slice(first));
   const before = Date.now();
   let outcomes: LabelOutcome[] = [];
-  const { cluster } = await labChange(ctx, (objects) => {
-    outcomes = labelObjects(objects, labCluster(objects).cluster, refs, labels, options.overwrite === true);
-    // As kubectl: one refused object changes nothing.
-    if (outcomes.some((o) => !('object' in o))) return objects;
-    return applyObjects(
-      objects,
-      outcomes.flatMap((o) => ('object' in o ? [o.object] : [])),
-    );
-  });
+  const { cluster } = await finishFirst(io, () =>
+    labChange(ctx, (objects) => {
+      outcomes = labelObjects(objects, labCluster(objects).cluster, refs, labels, options.overwrite === true);
+      // As kubectl: one refused object changes nothing.
+      if (outcomes.some((o) => !('object' in o))) return objects;
+      return applyObjects(
+        objects,
+        outcomes.flatMap((o) => ('object' in o ? [o.object] : [])),
+      );
+    }),
+  );
   let failed = false;
   for (const o of outcomes) {
     if ('object' in o) io.stdout.write(`${describeRef(o.ref)} ${o.status}\n`);
