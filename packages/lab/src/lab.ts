@@ -76,7 +76,9 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
     );
   }
   const log = ctx.log ?? (() => {});
-  assertAddresses(labCluster(options.objects).cluster);
+  const planned = labCluster(options.objects).cluster;
+  assertAddresses(planned);
+  assertUniquePods(planned);
   for (const host of options.outside ?? []) {
     if (!isOutsideHostAddress(host.ip))
       throw new LabError(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
@@ -147,6 +149,26 @@ function assertAddresses(cluster: ClusterModel): void {
   const errors = clusterAddressErrors(cluster);
   if (errors.length > 0) {
     throw new LabError(errors.join('\n'), 'give each pod its own status.podIP in 198.18.0.0/15, or none');
+  }
+}
+
+/**
+ * Two pods with one `ns/name` (a Pod named like a workload's replica, `backend-0`): the API
+ * server would refuse the second; the lab cannot give both a namespace either.
+ */
+function assertUniquePods(cluster: ClusterModel): void {
+  const seen = new Map<string, PodModel>();
+  for (const pod of cluster.pods) {
+    const other = seen.get(pod.id);
+    if (!other) {
+      seen.set(pod.id, pod);
+      continue;
+    }
+    const what = (p: PodModel) => (p.workload ? `a replica of ${p.workload.id}` : 'a Pod');
+    throw new LabError(
+      `two pods are named ${pod.id}: ${what(other)} and ${what(pod)}`,
+      'rename the Pod (the lab names replicas <workload>-0, -1, ...)',
+    );
   }
 }
 
@@ -231,6 +253,7 @@ async function sync(
   const lab = labCluster(state.objects);
   const { cluster } = lab;
   assertAddresses(cluster);
+  assertUniquePods(cluster);
   // Until the end of this sync the lab is not what its objects say (`lab status` tells when
   // a sync died half-way).
   state.pending = true;

@@ -51,6 +51,19 @@ apiVersion: v1
 kind: Pod
 metadata: {name: web, namespace: frontend, labels: {app: web}}
 spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: frontend}
+spec:
+  selector: {matchLabels: {app: api}}
+  template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c, image: x}]}}
+`;
+
+const POD_NAMED_LIKE_A_REPLICA = `apiVersion: v1
+kind: Pod
+metadata: {name: api-0, namespace: frontend}
+spec: {containers: [{name: c, image: x}]}
 `;
 
 /** `sleep SECONDS` processes (SECONDS unique per test). */
@@ -258,6 +271,30 @@ spec:
     const system = await lab('delete', 'namespace', 'default');
     assert.equal(system.code, 1);
     assert.match(system.stderr, /namespace default cannot be deleted/);
+  });
+
+  it("a pod named like a workload's replica is refused before anything changes", async () => {
+    const before = podIds();
+    const run1 = await lab('run', 'api-0', '-n', 'frontend', '--', 'true');
+    assert.equal(run1.code, 2);
+    assert.match(
+      run1.stderr,
+      /pod frontend\/api-0 already exists in the lab \(a replica of frontend\/api\[Deployment\]\)/,
+    );
+    writeFileSync(join(dir, 'dup.yaml'), POD_NAMED_LIKE_A_REPLICA);
+    const apply = await lab('apply', '-f', 'dup.yaml');
+    assert.equal(apply.code, 2);
+    assert.match(apply.stderr, /two pods are named frontend\/api-0/);
+    assert.deepEqual(podIds(), before);
+    assert.equal((await lab('status')).code, 0, 'the lab is as it was');
+    // lab up refuses it before making anything.
+    const other = `uxd${process.pid % 100000}`;
+    const { io, out } = fakeIo(dir);
+    assert.equal(await run(['lab', 'up', '--lab', other, '-f', 'app.yaml', '-f', 'dup.yaml'], io), 2);
+    assert.match(out.stderr, /two pods are named/);
+    assert.doesNotMatch(out.stderr, /removing what it made/);
+    assert.deepEqual(await listLabNetns(other), []);
+    await labDown({ labId: other });
   });
 
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {

@@ -533,9 +533,16 @@ async function runPod(ctx: LabContext, args: unknown[], options: Record<string, 
   if (existing && !isLeftoverRunPod(existing)) {
     throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
   }
+  const { cluster: before } = labCluster(state.objects);
+  const replica = before.pods.find((p) => p.id === `${namespace}/${name}` && p.workload);
+  if (replica?.workload) {
+    throw new UsageError(
+      `pod ${namespace}/${name} already exists in the lab (a replica of ${replica.workload.id})`,
+      'pick another name',
+    );
+  }
   // As the API server: a pod goes into a namespace that exists (a typo would otherwise
   // make a namespace without labels, and the policies would judge that one).
-  const { cluster: before } = labCluster(state.objects);
   const namespaces = [...new Set([...SYSTEM_NAMESPACES, ...before.namespaces.keys()])].sort();
   if (!namespaceExists(before, namespace)) {
     throw new UsageError(
