@@ -59,8 +59,8 @@ export async function loadApiTarget(options: { kubeconfig?: string; context?: st
     await requestConfig(kc, KubeConfig).applyToHTTPSOptions(request);
   } catch (error) {
     throw new UsageError(
-      `context "${name}": cannot get the credentials of user "${context.user}": ${firstLine(error)}`,
-      'kubectl --context NAME get ns runs the same credential plugin',
+      `context "${name}": cannot use the credentials of user "${context.user ?? ''}" or the CA of cluster "${cluster.name}": ${firstLine(error)}`,
+      `kubectl --context ${name} get ns reads them the same way`,
     );
   }
   return { context: name, server: cluster.server.replace(/\/+$/, ''), request };
@@ -131,5 +131,6 @@ function pickContext(kc: KubeConfig, wanted: string | undefined, shown: string):
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].trim();
+  // A credential plugin that fails silently leaves an empty message.
+  return message.split('\n')[0].trim() || 'it failed without a message';
 }

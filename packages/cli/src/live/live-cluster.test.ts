@@ -522,7 +522,8 @@ describe('live cluster failures: one line, exit 2, no stack', () => {
         );
         return { argv: ['--kubeconfig', kubeconfig] };
       },
-      message: /^netpol: context "x": cannot get the credentials of user "x": /m,
+      message:
+        /^netpol: context "x": cannot use the credentials of user "x" or the CA of cluster "x": it failed without a message$/m,
     },
   ];
   for (const row of rows) {
