@@ -1,9 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { loadDocuments } from '@netpol/core';
+import { run } from '../run.js';
+import { cliSandbox, fakeIo } from '../test-helpers.js';
 import { LIVE_RESOURCES } from './resources.js';
 
 export interface FakeApiOptions {
@@ -129,4 +133,43 @@ export function writeKubeconfig(path: string, contexts: KubeconfigContext[], cur
     lines.push(`- name: ${c.name}`, '  context:', `    cluster: ${c.name}`, `    user: ${c.name}`);
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
+}
+
+export const TOKEN = 'sekret-token-1';
+
+/** A fixture from ./fixtures. */
+export const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+/**
+ * A temporary directory holding cluster.yaml (the fixture cluster) and wider.yaml (a policy
+ * that replaces its backend-ingress), `netpol(...argv)` run there (HOME is that directory, so
+ * no real ~/.kube/config is read), and `liveCluster()`: a fake API server serving the fixture
+ * (2 items a page) with a kubeconfig whose context `test` points at it.
+ */
+export function liveSandbox(prefix: string) {
+  const { dir } = cliSandbox(prefix);
+  const manifests = fixture('cluster.yaml');
+  writeFileSync(join(dir, 'cluster.yaml'), manifests);
+  writeFileSync(join(dir, 'wider.yaml'), fixture('wider-policy.yaml'));
+  const netpol = async (argv: string[], options: { program?: string; env?: Record<string, string> } = {}) => {
+    const f = fakeIo({ cwd: dir, env: { NO_COLOR: '1', HOME: dir, ...options.env } });
+    if (options.program) f.io.program = options.program;
+    const code = await run(argv, f.io);
+    return { code, out: f.stdout(), err: f.stderr() };
+  };
+  let configs = 0;
+  const kubeconfig = (contexts: KubeconfigContext[], current?: string) =>
+    writeKubeconfig(join(dir, `kubeconfig-${++configs}`), contexts, current);
+  const liveCluster = async (options: Partial<FakeApiOptions> = {}, token = TOKEN) => {
+    const api = await startFakeApi({ manifests, token: TOKEN, pageSize: 2, ...options });
+    return { api, kubeconfig: kubeconfig([{ name: 'test', server: api.url, token }], 'test') };
+  };
+  return { dir, manifests, netpol, kubeconfig, liveCluster };
+}
+
+/** Every request was a GET carrying the test token (and there was at least one). */
+export function assertOnlyGets(requests: readonly SeenRequest[]) {
+  assert.ok(requests.length > 0, 'the fake API server saw no request');
+  assert.deepEqual([...new Set(requests.map((r) => r.method))], ['GET']);
+  assert.ok(requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
 }
