@@ -22,6 +22,8 @@ export interface CommandContext {
   /** Positional arguments in declaration order (a variadic one is an array). */
   args: unknown[];
   options: Record<string, unknown>;
+  /** Option keys given on the command line (not filled in from a default). */
+  given?: ReadonlySet<string>;
   io: Io;
 }
 

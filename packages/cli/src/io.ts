@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 /** Everything a command touches outside itself, so tests can run commands in-process. */
 export interface OutStream {
   write(text: string): void;
@@ -13,6 +15,8 @@ export interface Io {
   readStdin(): Promise<string>;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** The name it runs under: `kubectl-netpol` when kubectl runs it as a plugin. */
+  program?: string;
 }
 
 /** An expected failure: printed without a stack, exit 2 (bad input or usage). */
@@ -45,5 +49,7 @@ export function processIo(): Io {
     },
     cwd: process.cwd(),
     env: process.env,
+    // npm's bin links keep their own name in argv[1] (`kubectl-netpol`), not the target's.
+    program: basename(process.argv[1] ?? 'netpol').replace(/\.[cm]?js$/, ''),
   };
 }

@@ -2,24 +2,23 @@ import { type BuildOptions, type LoadedCluster, loadCluster, type SourceFile } f
 import { colorsFor } from './colors.js';
 import { ExitError, type Io } from './io.js';
 import { formatIssue } from './print-issues.js';
-import { readInputs } from './read-inputs.js';
+import { readSources, type SourceOptions } from './read-sources.js';
 
-export interface InputOptions {
-  file?: string[];
-  recursive?: boolean;
+export interface InputOptions extends SourceOptions {
   namespace?: string;
 }
 
 /**
- * Read and load `-f` inputs for a command that needs a valid cluster: notes (skipped kinds)
- * go to stderr; any error is printed with its position and the command exits 2.
+ * Read and load `-f` inputs (and the live cluster with `--cluster`) for a command that needs
+ * a valid cluster: notes (skipped kinds) go to stderr; any error is printed with its position
+ * and the command exits 2.
  */
 export async function loadInput(
   options: InputOptions,
   io: Io,
   build: BuildOptions = {},
 ): Promise<LoadedCluster & { sources: SourceFile[] }> {
-  const sources = await readInputs(options.file ?? [], io, { recursive: options.recursive });
+  const sources = await readSources(options, io, build.defaultNamespace);
   const result = loadCluster(sources, build);
   const c = colorsFor(io.stderr, io);
   for (const issue of result.issues) io.stderr.write(`${formatIssue(issue, sources, c)}\n`);

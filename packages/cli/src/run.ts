@@ -46,7 +46,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
-  const program = new Command('netpol')
+  // As a kubectl plugin (`kubectl netpol ...`), usage lines name it that way.
+  const program = new Command(io.program === 'kubectl-netpol' ? 'kubectl netpol' : 'netpol')
     .description('Kubernetes NetworkPolicy engine, linter and lab')
     .version(VERSION, '-V, --version')
     .option('--color <mode>', 'colour: auto|always|never', 'auto')
@@ -128,7 +129,10 @@ function buildCommand(
         const key = option.attributeName();
         if (repeatable.has(option.flags) && options[key] === undefined) options[key] = [];
       }
-      setExit(await runSpec({ args, options, io }));
+      const given = new Set(
+        cmd.options.map((o) => o.attributeName()).filter((key) => cmd.getOptionValueSource(key) === 'cli'),
+      );
+      setExit(await runSpec({ args, options, given, io }));
     });
   }
   return command;

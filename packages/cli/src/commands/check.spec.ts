@@ -1,10 +1,12 @@
 import { type CommandSpec, fileOptions, namespaceOption, outputOption } from '../command-spec.js';
+import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
   summary: 'can A reach B on a port? prints why (exit 0 allowed, 1 denied, 2 bad input)',
   options: [
     ...fileOptions,
+    ...clusterOptions,
     { flags: '--from <endpoint>', description: 'source: ns/pod, ns/name[Kind], IP, or Service DNS name' },
     {
       flags: '--to <endpoint>',
@@ -18,13 +20,17 @@ export const checkSpec: CommandSpec = {
   examples: [
     'netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
     'netpol check -f k8s/ --from shop/backend[Deployment] --to 203.0.113.10 --port 443 -o json',
+    'kubectl netpol check -n shop --from frontend --to backend --port 80',
+    'netpol check --cluster -f new-policy.yaml --from web/frontend --to shop/backend --port 80',
   ],
-  run: async ({ options, io }) => {
+  run: async (ctx) => {
+    const { options, io } = ctx;
     const { checkCommand } = await import('./check.js');
     return checkCommand(
       {
         file: options.filename as string[],
         recursive: options.recursive as boolean,
+        live: liveOptionsFrom(ctx, givenNamespace(ctx)),
         from: options.from as string | undefined,
         to: options.to as string | undefined,
         port: options.port as string | undefined,

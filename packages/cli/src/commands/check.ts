@@ -14,12 +14,14 @@ import {
 } from '@netpol/core';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
+import type { LiveOptions } from '../live/live-options.js';
 import { loadInput } from '../load-input.js';
 import { citeField, plural } from './explain-source.js';
 
 export interface CheckOptions {
   file: string[];
   recursive?: boolean;
+  live?: LiveOptions;
   from?: string;
   to?: string;
   port?: string;

@@ -17,6 +17,7 @@ import {
 } from '@netpol/core';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
+import type { LiveOptions } from '../live/live-options.js';
 import { loadInput } from '../load-input.js';
 import { endpointError } from './check.js';
 import { citeField, formatLocation, listSome, plural } from './explain-source.js';
@@ -24,6 +25,7 @@ import { citeField, formatLocation, listSome, plural } from './explain-source.js
 export interface ExplainOptions {
   file: string[];
   recursive?: boolean;
+  live?: LiveOptions;
   pod?: string;
   policy?: string;
   namespace?: string;

@@ -1,4 +1,5 @@
 import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const lintSpec: CommandSpec = {
   name: 'lint',
@@ -6,6 +7,7 @@ export const lintSpec: CommandSpec = {
     'find NetworkPolicy traps: OR-instead-of-AND peers, DNS blocked by default-deny egress, one-sided allows, ...',
   options: [
     ...fileOptions,
+    ...clusterOptions,
     outputOption(['text', 'json', 'sarif'], 'text'),
     {
       flags: '--fail-on <severity>',
@@ -26,13 +28,16 @@ export const lintSpec: CommandSpec = {
     'kubectl get pods,netpol,ns -A -o yaml | netpol lint -f -',
     'netpol lint -f k8s/ -R -o sarif > netpol.sarif',
     'netpol lint -f k8s/ --disable shadowed-rule --fail-on error',
+    'kubectl netpol lint',
   ],
-  run: async ({ options, io }) => {
+  run: async (ctx) => {
+    const { options, io } = ctx;
     const { lintCommand } = await import('./lint.js');
     return lintCommand(
       {
         file: options.filename as string[],
         recursive: options.recursive as boolean,
+        live: liveOptionsFrom(ctx),
         output: options.output as string,
         failOn: options.failOn as 'error' | 'warning',
         disable: options.disable as string[],

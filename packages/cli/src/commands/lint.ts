@@ -1,6 +1,7 @@
 import { formatPath, type Issue, LINT_RULES, runLint, SEVERITY_RANK, type SourceFile } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
+import type { LiveOptions } from '../live/live-options.js';
 import { loadInput } from '../load-input.js';
 import { formatIssue, issueLocation } from '../print-issues.js';
 import { suggest } from '../suggest.js';
@@ -9,6 +10,7 @@ import { toSarif } from './lint-sarif.js';
 export interface LintCommandOptions {
   file: string[];
   recursive?: boolean;
+  live?: LiveOptions;
   output: string;
   failOn: 'error' | 'warning';
   disable?: string[];
@@ -36,7 +38,10 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
       );
     }
   }
-  const { cluster, objects, sources } = await loadInput({ file: options.file, recursive: options.recursive }, io);
+  const { cluster, objects, sources } = await loadInput(
+    { file: options.file, recursive: options.recursive, live: options.live },
+    io,
+  );
   const findings = runLint({ cluster, objects }, { disable: options.disable });
   if (options.output === 'json') {
     io.stdout.write(`${JSON.stringify({ findings: findings.map((f) => findingToJson(f, sources)) }, null, 2)}\n`);

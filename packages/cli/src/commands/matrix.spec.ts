@@ -1,4 +1,5 @@
 import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const MATRIX_OUTPUTS = ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'] as const;
 
@@ -7,6 +8,7 @@ export const matrixSpec: CommandSpec = {
   summary: 'connectivity matrix: which endpoints may open connections to which, per port',
   options: [
     ...fileOptions,
+    ...clusterOptions,
     {
       flags: '--port <port[/proto]>',
       description:
@@ -28,13 +30,16 @@ export const matrixSpec: CommandSpec = {
     'netpol matrix -f manifests/ --port 53/UDP --port http -n shop -o md',
     'netpol matrix -f manifests/ --external 203.0.113.10 -o json',
     'netpol matrix -f manifests/ -o html > matrix.html',
+    'kubectl netpol matrix -n shop --port 80',
   ],
-  run: async ({ options, io }) => {
+  run: async (ctx) => {
+    const { options, io } = ctx;
     const { matrixCommand } = await import('./matrix.js');
     return matrixCommand(
       {
         file: options.filename as string[],
         recursive: options.recursive as boolean | undefined,
+        live: liveOptionsFrom(ctx, options.namespace as string[]),
         port: options.port as string[],
         external: options.external as string[],
         namespace: options.namespace as string[],

@@ -11,11 +11,13 @@ import {
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
+import type { LiveOptions } from '../live/live-options.js';
 import { loadInput } from '../load-input.js';
 
 export interface MatrixCommandOptions {
   file: string[];
   recursive?: boolean;
+  live?: LiveOptions;
   port: string[];
   external: string[];
   namespace: string[];
@@ -35,7 +37,7 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   }
   // One -n works in that namespace, as kubectl's -n: objects that name none belong to it.
   const namespaces = options.namespace ?? [];
-  const { cluster } = await loadInput({ file: options.file, recursive: options.recursive }, io, {
+  const { cluster } = await loadInput({ file: options.file, recursive: options.recursive, live: options.live }, io, {
     defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
   });
   const listed = listMatrixEndpoints(cluster, {

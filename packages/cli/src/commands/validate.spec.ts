@@ -1,16 +1,23 @@
 import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const validateSpec: CommandSpec = {
   name: 'validate',
   summary: 'check manifests as the API server would (exit 0 valid, 2 invalid)',
-  options: [...fileOptions, outputOption(['text', 'json'], 'text')],
-  examples: ['netpol validate -f policies/', 'kubectl get netpol -A -o yaml | netpol validate -f -'],
-  run: async ({ options, io }) => {
+  options: [...fileOptions, ...clusterOptions, outputOption(['text', 'json'], 'text')],
+  examples: [
+    'netpol validate -f policies/',
+    'kubectl get netpol -A -o yaml | netpol validate -f -',
+    'netpol validate --cluster --context prod',
+  ],
+  run: async (ctx) => {
+    const { options, io } = ctx;
     const { validateCommand } = await import('./validate.js');
     return validateCommand(
       {
         file: options.filename as string[],
         recursive: options.recursive as boolean,
+        live: liveOptionsFrom(ctx),
         output: options.output as string,
         color: options.color as 'auto' | 'always' | 'never',
       },

@@ -1,12 +1,14 @@
 import { hasErrors, loadCluster } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import type { Io } from '../io.js';
+import type { LiveOptions } from '../live/live-options.js';
 import { formatIssue, issueToJson } from '../print-issues.js';
-import { readInputs } from '../read-inputs.js';
+import { readSources } from '../read-sources.js';
 
 export interface ValidateOptions {
   file: string[];
   recursive?: boolean;
+  live?: LiveOptions;
   output: string;
   color?: ColorMode;
 }
@@ -19,7 +21,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * error printed as `file:line:col: Kind ns/name: field.path: reason`.
  */
 export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
-  const sources = await readInputs(options.file, io, { recursive: options.recursive });
+  const sources = await readSources(options, io);
   const result = loadCluster(sources);
   // Like a compiler: file by file in input order, then in the order of the text (the core
   // reports each object's problems in the API server's order).

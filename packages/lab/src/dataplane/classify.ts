@@ -6,7 +6,8 @@ import type { CompiledRule, NamedPorts, PeerClass, Profiles, SubjectClass } from
 import { type DirectionContext, groupInfo, segmentOf } from './plan-context.js';
 import { namedKey, namedPortsOf, portsOf } from './ports.js';
 
-/** Classifying pods into subject and peer classes, and pairs of classes into verdicts. */
+// Classifying pods into subject and peer classes, and pairs of classes into verdicts: shared
+// by the full planner (plan.ts) and the incremental one (plan-changes.ts).
 
 export const NO_PORTS: NamedPorts = new Map();
 
@@ -37,9 +38,12 @@ export function addressedPods(cluster: ClusterModel): {
   }
   return { pods, podIds, skipped };
 }
+
+/** Labels as a key independent of their order (pods with equal keys match the same selectors). */
 export function labelKeyOf(labels: Labels): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
+
 /** Class tables with id counters; a layer over a previous plan's when reusing. */
 export class ClassTables {
   readonly subjects: LayeredMap<string, SubjectClass>;
@@ -80,6 +84,7 @@ export class ClassTables {
     return c.id;
   }
 }
+
 /** A pod's classes in one direction (its group's tests and policies are cached by content). */
 export function classifyPod(
   context: DirectionContext,
@@ -100,6 +105,7 @@ export function classifyPod(
     peer: tables.peer(peerTests, context.direction === 'egress' ? named : NO_PORTS),
   };
 }
+
 /** The verdict of the rules admitting a pair: 'all', a port profile id, or none. */
 export function verdictOf(
   context: DirectionContext,

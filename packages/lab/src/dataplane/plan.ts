@@ -133,6 +133,7 @@ export function namespaceKeyOf(cluster: ClusterModel): string {
   }
   return key;
 }
+
 /**
  * Plan the dataplane for a cluster. With `previous` computed for the same policies, its
  * classes, ids and port profiles are kept (even classes that lost their last member), so a
@@ -163,12 +164,14 @@ export function planDataplane(cluster: ClusterModel, previous?: ClassSource): Da
     skippedPods: skipped,
   };
 }
+
 interface PodGroup {
   index: number;
   key: string;
   namespace: string;
   labels: Labels;
 }
+
 /** Pods with the same namespace and labels match the same selectors. */
 function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<PodModel, PodGroup> } {
   const byKey = new Map<string, PodGroup>();
@@ -195,6 +198,7 @@ function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<Pod
   }
   return { all: [...byKey.values()], byPod };
 }
+
 function planDirection(
   cluster: ClusterModel,
   direction: Direction,

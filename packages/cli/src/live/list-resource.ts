@@ -1,0 +1,118 @@
+import { UsageError } from '../io.js';
+import { type ApiResponse, apiGet } from './api-get.js';
+import type { ApiTarget } from './kubeconfig.js';
+import { type LiveResource, listPath, qualifiedName } from './resources.js';
+
+/** The items of a list, or why the server has no such list (a 404: the kind is not served). */
+export type ListOutcome = { items: Record<string, unknown>[] } | { missing: string };
+
+/** A list the server answered with an error status (401, 403, 410, 5xx). */
+export class ApiStatusError extends UsageError {
+  constructor(
+    readonly status: number,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
+export interface ListRequest {
+  target: ApiTarget;
+  resource: LiveResource;
+  /** Only this namespace; absent: all namespaces. */
+  namespace?: string;
+  timeoutMs: number;
+  pageSize?: number;
+}
+
+const MAX_PAGES = 100_000;
+
+/** LIST one kind, page by page (`limit` / `continue`), as `kubectl get` does. */
+export async function listResource(req: ListRequest): Promise<ListOutcome> {
+  const items: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  let token: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = `?limit=${req.pageSize ?? 500}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+    const path = `${listPath(req.resource, req.namespace)}${query}`;
+    const res = await apiGet(req.target, path, req.timeoutMs);
+    if (res.status === 404 && req.resource.apiVersion !== 'v1') {
+      return {
+        missing: `the server does not serve ${req.resource.apiVersion} ${req.resource.kind} (404 on GET ${path})`,
+      };
+    }
+    if (res.status !== 200) throw statusError(res, req, path, token !== undefined);
+    const list = parseList(res.body);
+    if (!list) throw new UsageError(`GET ${path} on ${req.target.server}: the answer is not a Kubernetes list`);
+    for (const item of list.items) {
+      if (item && typeof item === 'object' && !Array.isArray(item)) items.push(item as Record<string, unknown>);
+    }
+    token = list.continue;
+    if (!token) return { items };
+    if (seen.has(token)) throw new UsageError(`GET ${path}: the server repeats the continue token ${token}`);
+    seen.add(token);
+  }
+  throw new UsageError(`${listPath(req.resource, req.namespace)}: more than ${MAX_PAGES} pages`);
+}
+
+function parseList(body: string): { items: unknown[]; continue?: string } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const { items, metadata } = value as { items?: unknown; metadata?: { continue?: unknown } };
+  if (items !== null && items !== undefined && !Array.isArray(items)) return undefined;
+  const token = metadata?.continue;
+  return { items: items ?? [], continue: typeof token === 'string' && token !== '' ? token : undefined };
+}
+
+/** The API server's own words (a `Status` object's message), when it sent one. */
+function statusMessage(body: string): string | undefined {
+  try {
+    const value = JSON.parse(body) as { message?: unknown };
+    return typeof value.message === 'string' ? value.message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function statusError(res: ApiResponse, req: ListRequest, path: string, paging: boolean): ApiStatusError {
+  const { target, resource, namespace } = req;
+  const said = statusMessage(res.body);
+  const name = qualifiedName(resource);
+  const scope = !resource.namespaced
+    ? ''
+    : namespace === undefined
+      ? ' in all namespaces'
+      : ` in namespace ${namespace}`;
+  const context = `context "${target.context}"`;
+  if (res.status === 401) {
+    return new ApiStatusError(
+      401,
+      `the API server ${target.server} rejected the credentials of ${context} (401 Unauthorized on list ${name})`,
+      `the token or client certificate is wrong or expired; kubectl --context ${target.context} get ns says the same`,
+    );
+  }
+  if (res.status === 403) {
+    const flag = !resource.namespaced ? '' : namespace === undefined ? ' -A' : ` -n ${namespace}`;
+    return new ApiStatusError(
+      403,
+      `forbidden: cannot list ${name}${scope} (${context}, 403)${said ? `: ${said}` : ''}`,
+      `netpol only lists namespaces, pods, workloads, services and networkpolicies; check with: kubectl auth can-i list ${name}${flag}`,
+    );
+  }
+  if (res.status === 410 && paging) {
+    return new ApiStatusError(
+      410,
+      `the ${name} list changed too much while netpol read it page by page (410 Gone: the continue token expired); run again`,
+    );
+  }
+  return new ApiStatusError(
+    res.status,
+    `GET ${path} on ${target.server} (${context}): HTTP ${res.status}${said ? `: ${said}` : ''}`,
+  );
+}

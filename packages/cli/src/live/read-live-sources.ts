@@ -1,0 +1,120 @@
+import type { SourceFile } from '@netpol/core';
+import { colorsFor } from '../colors.js';
+import { type Io, UsageError } from '../io.js';
+import { loadApiTarget } from './kubeconfig.js';
+import { ApiStatusError, type ListOutcome, listResource } from './list-resource.js';
+import type { LiveOptions } from './live-options.js';
+import { objectKey } from './object-key.js';
+import { parseDuration } from './parse-duration.js';
+import { LIVE_RESOURCES, type LiveResource } from './resources.js';
+
+/** Lists in flight at once (a kind per namespace with several -n). */
+const CONCURRENCY = 6;
+
+/**
+ * The live cluster as sources: one typed list per kind (`cluster:<context>/pods`, JSON text),
+ * so validation, the model and positions work as for files. Objects whose key is in
+ * `replaced` (they come from -f files) are left out; a note says which. Kinds the server
+ * does not serve are a note; every other failure is a one-line UsageError.
+ */
+export async function readLiveSources(
+  options: LiveOptions,
+  io: Io,
+  replaced: ReadonlyMap<string, string>,
+): Promise<SourceFile[]> {
+  const timeoutMs = parseDuration(options.requestTimeout ?? '15s');
+  if (!timeoutMs || timeoutMs <= 0) {
+    throw new UsageError(`--request-timeout ${options.requestTimeout}: expected a duration such as 15s, 500ms or 1m`);
+  }
+  const target = await loadApiTarget(options, io);
+  const jobs: { resource: LiveResource; namespace?: string }[] = [];
+  for (const resource of LIVE_RESOURCES) {
+    for (const namespace of resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]) {
+      jobs.push({ resource, namespace });
+    }
+  }
+  const list = async (job: (typeof jobs)[number]): Promise<ListOutcome> => {
+    try {
+      return await listResource({ target, resource: job.resource, namespace: job.namespace, timeoutMs });
+    } catch (error) {
+      // A user with namespace-scoped rights often cannot list Namespaces: with -n, go on.
+      if (error instanceof ApiStatusError && error.status === 403 && !job.resource.namespaced && options.namespaces) {
+        return { missing: `${error.message}; namespaceSelectors see only the kubernetes.io/metadata.name label` };
+      }
+      throw error;
+    }
+  };
+  const outcomes = await runLimited(jobs.map((job) => () => list(job)));
+  const note = noteWriter(io);
+  const sources: SourceFile[] = [];
+  for (const resource of LIVE_RESOURCES) {
+    const name = `cluster:${target.context}/${resource.plural}`;
+    const items: Record<string, unknown>[] = [];
+    for (const [i, job] of jobs.entries()) {
+      if (job.resource !== resource) continue;
+      const outcome = outcomes[i];
+      if ('missing' in outcome) note(name, outcome.missing);
+      else items.push(...outcome.items);
+    }
+    const kept = items.filter((item) => {
+      const { kind, namespace, name: objectName } = identity(resource, item);
+      const file = replaced.get(objectKey(kind, namespace, objectName));
+      if (file) note(name, `${kind} ${namespace ? `${namespace}/` : ''}${objectName}: replaced by the one in ${file}`);
+      return !file;
+    });
+    if (kept.length === 0) continue;
+    for (const item of kept) trim(item);
+    const typed = { apiVersion: resource.apiVersion, kind: `${resource.kind}List`, items: kept };
+    sources.push({ name, text: `${JSON.stringify(typed, null, 2)}\n` });
+  }
+  return sources;
+}
+
+function identity(resource: LiveResource, item: Record<string, unknown>) {
+  const meta = (item.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  return {
+    kind: resource.kind,
+    name: typeof meta.name === 'string' ? meta.name : '',
+    namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
+  };
+}
+
+/** Drop what only bloats the text: server-side-apply bookkeeping and kubectl's last-applied copy. */
+function trim(item: Record<string, unknown>): void {
+  const meta = item.metadata as Record<string, unknown> | undefined;
+  if (!meta || typeof meta !== 'object') return;
+  delete meta.managedFields;
+  const annotations = meta.annotations as Record<string, unknown> | undefined;
+  if (annotations && typeof annotations === 'object') {
+    delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  }
+}
+
+function noteWriter(io: Io) {
+  const c = colorsFor(io.stderr, io);
+  return (source: string, message: string) => io.stderr.write(`${source}: ${c.dim('note')}: ${message}\n`);
+}
+
+/**
+ * Run the tasks, at most CONCURRENCY at a time, results in task order. After a failure no
+ * new task starts; once those in flight settle, the failure of the earliest task is thrown
+ * (tasks start in order, so which one that is does not depend on timing).
+ */
+async function runLimited<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  const failures = new Map<number, unknown>();
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length && failures.size === 0) {
+      const i = next++;
+      try {
+        results[i] = await tasks[i]();
+      } catch (error) {
+        failures.set(i, error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, tasks.length) }, worker));
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
+  return results;
+}

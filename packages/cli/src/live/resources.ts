@@ -1,0 +1,36 @@
+/** One kind netpol lists from an API server. */
+export interface LiveResource {
+  kind: string;
+  apiVersion: string;
+  /** Lower-case plural, as in the URL and in `kubectl auth can-i list <plural>`. */
+  plural: string;
+  namespaced: boolean;
+}
+
+/** Every kind the model reads, in the order their lists become sources. */
+export const LIVE_RESOURCES: readonly LiveResource[] = [
+  { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false },
+  { kind: 'Pod', apiVersion: 'v1', plural: 'pods', namespaced: true },
+  { kind: 'Deployment', apiVersion: 'apps/v1', plural: 'deployments', namespaced: true },
+  { kind: 'ReplicaSet', apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true },
+  { kind: 'DaemonSet', apiVersion: 'apps/v1', plural: 'daemonsets', namespaced: true },
+  { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', namespaced: true },
+  { kind: 'CronJob', apiVersion: 'batch/v1', plural: 'cronjobs', namespaced: true },
+  { kind: 'ReplicationController', apiVersion: 'v1', plural: 'replicationcontrollers', namespaced: true },
+  { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true },
+  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true },
+];
+
+/** `/api/v1/pods`, `/apis/apps/v1/namespaces/shop/deployments`. */
+export function listPath(resource: LiveResource, namespace?: string): string {
+  const root = resource.apiVersion.includes('/') ? `/apis/${resource.apiVersion}` : `/api/${resource.apiVersion}`;
+  const scope = resource.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${scope}/${resource.plural}`;
+}
+
+/** `pods`, `deployments.apps`, `networkpolicies.networking.k8s.io`: kubectl's name for it. */
+export function qualifiedName(resource: LiveResource): string {
+  const slash = resource.apiVersion.indexOf('/');
+  return slash < 0 ? resource.plural : `${resource.plural}.${resource.apiVersion.slice(0, slash)}`;
+}
