@@ -1,0 +1,63 @@
+import { isScalar, type ParseOptions, type ScalarTag, Schema } from 'yaml';
+
+/**
+ * A plain (unquoted) scalar → the value `yaml`'s `toJS()` gives it under YAML 1.1, as the
+ * fallback loader reads it (`version: '1.1', merge: true`). The tags are the library's own,
+ * tried in the library's order, so `yes`, `0x1F`, `1:30`, `.inf`, `~`, `2001-12-14` resolve
+ * exactly as they would there; we only skip the tries that cannot match.
+ */
+const SCHEMA = new Schema({ schema: 'yaml-1.1', merge: true });
+const TAGS = SCHEMA.tags.filter(
+  (tag): tag is ScalarTag => !('collection' in tag && tag.collection) && tag.default === true && !!tag.test,
+);
+const PARSE_OPTIONS: ParseOptions = { intAsBigInt: false };
+
+/** Thrown when the library would report an error resolving the scalar: let it do so. */
+export class Decline extends Error {}
+
+/**
+ * Every YAML 1.1 tag that can match starts with a digit, a sign, `.`, `~`, or is a short
+ * word (bool/null spellings are at most 5 letters: `FALSE`); everything else is a string.
+ * This keeps ordinary names and label values off the regex list.
+ */
+function mayBeTyped(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x7e) return true;
+  return text.length <= 5 && 'yYnNtTfFoO'.includes(text[0]);
+}
+
+export function resolvePlainScalar(text: string): unknown {
+  if (!mayBeTyped(text)) return text;
+  const tag = TAGS.find((t) => t.test?.test(text));
+  if (!tag) return text;
+  let failed = false;
+  const resolved = tag.resolve(
+    text,
+    () => {
+      failed = true;
+    },
+    PARSE_OPTIONS,
+  );
+  if (failed) throw new Decline();
+  const value = isScalar(resolved) ? resolved.value : resolved;
+  // toJS() turns what it resolves through toJSON() (a timestamp's Date → ISO string, as
+  // JSON would) and bigints into numbers.
+  if (typeof value === 'bigint') return Number(value);
+  if (value !== null && typeof value === 'object') {
+    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof toJSON !== 'function') throw new Decline();
+    return toJSON.call(value);
+  }
+  return value;
+}
+
+/**
+ * A plain scalar used as a mapping key, named as toJS() names it on a plain object
+ * (`~` → `''`, `0x10` → `'16'`). `<<` would merge: declined.
+ */
+export function plainKey(text: string): string {
+  if (text === '<<') throw new Decline();
+  const value = resolvePlainScalar(text);
+  return value === null ? '' : String(value);
+}
