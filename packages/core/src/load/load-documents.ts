@@ -211,8 +211,8 @@ export function describeType(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** The range of the node at `path`, or of its nearest existing ancestor. */
-function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range | undefined {
+/** The range of the node at `path`, or of its nearest existing ancestor (exported for tests). */
+export function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range | undefined {
   // biome-ignore lint/suspicious/noExplicitAny: walking a YAML AST of unknown shape
   let node: any = yamlDoc.contents;
   let range: Range | undefined = node?.range ? [node.range[0], node.range[1]] : undefined;

@@ -101,7 +101,8 @@ class BlockReader {
         return -1;
       }
       if (c === NL || c === HASH) {
-        this.pos = this.endOfLine(i);
+        const nl = text.indexOf('\n', i);
+        this.pos = nl < 0 ? text.length : nl + 1;
         continue;
       }
       if (i === this.pos && (c === DASH || c === DOT) && text.startsWith(c === DASH ? '---' : '...', i)) {
@@ -192,6 +193,8 @@ class BlockReader {
       const next = this.nextLine();
       let value: unknown = null;
       const dash = this.pos + next;
+      // `&a` over `&b x` or `*b`: two anchors, or an anchored alias: errors in `yaml`.
+      if (anchor !== undefined && next >= 0 && '&*'.includes(text[dash])) throw new Decline();
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);
@@ -203,7 +206,7 @@ class BlockReader {
     }
     if (anchor !== undefined) {
       // `- &a key: v` anchors the key, not the mapping: leave that to `yaml`.
-      if (inMapping || this.keyAt(at)) throw new Decline();
+      if (!inMapping && this.keyAt(at)) throw new Decline();
       return this.inlineValue(propsAt); // the flow reader takes the anchor itself
     }
     if (inMapping) return this.inlineValue(at); // `key: a: b` is an error: the reader declines

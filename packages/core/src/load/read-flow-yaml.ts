@@ -40,7 +40,8 @@ export function readFlowNode(text: string, at: number, flow: boolean, anchors: A
     if (text.charCodeAt(end) !== SPACE) throw new Decline();
     const start = skipSpaces(text, end);
     const c2 = text.charCodeAt(start);
-    if (c2 === NL || c2 === HASH || Number.isNaN(c2) || (flow && ',]}'.includes(text[start]))) throw new Decline();
+    // Nothing anchored, or a second anchor, or an anchored alias: an error or a subtlety.
+    if (Number.isNaN(c2) || '\n#&*'.includes(text[start]) || (flow && ',]}'.includes(text[start]))) throw new Decline();
     anchors.open++;
     const node = readFlowNode(text, start, flow, anchors);
     anchors.open--;
@@ -61,6 +62,7 @@ export function readFlowNode(text: string, at: number, flow: boolean, anchors: A
   if (c === 0x7b) return readFlowMapping(text, at, anchors);
   if (!isPlainStart(text, at)) throw new Decline();
   const end = flow ? flowPlainEnd(text, at) : blockPlainEnd(text, at);
+  if (end === at) throw new Decline(); // `[:x]`
   return { value: resolvePlainScalar(text.slice(at, end)), end };
 }
 
@@ -231,11 +233,12 @@ export function isBlank(c: number): boolean {
   return c === SPACE || c === NL || Number.isNaN(c);
 }
 
-/** A plain scalar may start here: not an indicator (`-x` is fine; `?x`, `:x` are declined). */
+/** A plain scalar may start here: not an indicator, but `-x`, `?x`, `:x` are scalars. */
 export function isPlainStart(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   if (Number.isNaN(c)) return false;
-  if (c === DASH) return !isBlank(text.charCodeAt(at + 1)) && !',[]{}'.includes(text[at + 1]);
+  if (c === DASH || c === COLON || c === 0x3f)
+    return !isBlank(text.charCodeAt(at + 1)) && !',[]{}'.includes(text[at + 1]);
   return !INDICATORS.includes(text[at]);
 }
 const INDICATORS = '-?:,[]{}#&*!|>\'"%@` \n';

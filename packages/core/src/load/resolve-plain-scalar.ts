@@ -16,18 +16,26 @@ const PARSE_OPTIONS: ParseOptions = { intAsBigInt: false };
 export class Decline extends Error {}
 
 /**
- * Every YAML 1.1 tag that can match starts with a digit, a sign, `.`, `~`, or is a short
- * word (bool/null spellings are at most 5 letters: `FALSE`); everything else is a string.
+ * Every YAML 1.1 tag that can match starts with a digit, a sign, `.`, `~`, `e`/`E` (`e5`
+ * is a float: NaN), or is a short word (bool/null spellings have at most 5 letters:
+ * `FALSE`); everything else is a string.
  * This keeps ordinary names and label values off the regex list.
  */
 function mayBeTyped(text: string): boolean {
   if (text.length === 0) return true;
   const c = text.charCodeAt(0);
   if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x7e) return true;
+  if (c === 0x65 || c === 0x45) return true;
   return text.length <= 5 && 'yYnNtTfFoO'.includes(text[0]);
 }
 
+/** The value toJS() gives: it keeps what the tag made (a timestamp stays a Date). */
 export function resolvePlainScalar(text: string): unknown {
+  return resolveTag(text);
+}
+
+/** The scalar's value as the library's tag resolves it (before toJS). */
+function resolveTag(text: string): unknown {
   if (!mayBeTyped(text)) return text;
   const tag = TAGS.find((t) => t.test?.test(text));
   if (!tag) return text;
@@ -40,16 +48,7 @@ export function resolvePlainScalar(text: string): unknown {
     PARSE_OPTIONS,
   );
   if (failed) throw new Decline();
-  const value = isScalar(resolved) ? resolved.value : resolved;
-  // toJS() turns what it resolves through toJSON() (a timestamp's Date → ISO string, as
-  // JSON would) and bigints into numbers.
-  if (typeof value === 'bigint') return Number(value);
-  if (value !== null && typeof value === 'object') {
-    const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-    if (typeof toJSON !== 'function') throw new Decline();
-    return toJSON.call(value);
-  }
-  return value;
+  return isScalar(resolved) ? resolved.value : resolved;
 }
 
 /**
@@ -58,6 +57,8 @@ export function resolvePlainScalar(text: string): unknown {
  */
 export function plainKey(text: string): string {
   if (text === '<<') throw new Decline();
-  const value = resolvePlainScalar(text);
+  const value = resolveTag(text);
+  // A timestamp key is named by the Date's toString() (with a warning): not worth it.
+  if (value !== null && typeof value === 'object') throw new Decline();
   return value === null ? '' : String(value);
 }
