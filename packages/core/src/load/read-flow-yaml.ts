@@ -154,13 +154,12 @@ function readFlowMapping(text: string, at: number, anchors: Anchors): Read {
 
 /** Adds a member as toJS() does; a repeated key is an error `yaml` reports (uniqueKeys). */
 export function setKey(map: Record<string, unknown>, key: string, value: unknown): void {
-  if (key in map) {
-    if (Object.hasOwn(map, key)) throw new Decline();
-    // `__proto__`, `constructor`…: an own property, not the prototype's setter.
-    Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    map[key] = value;
-  }
+  // Values are never undefined (an empty node is null), so undefined means a new key; a
+  // defined one is a duplicate or an inherited name (`__proto__`, `constructor`), which
+  // toJS() makes an own property rather than calling the prototype's setter.
+  if (map[key] === undefined) map[key] = value;
+  else if (Object.hasOwn(map, key)) throw new Decline();
+  else Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** A one-line 'single' or "double" quoted scalar; a line break inside is declined. */

@@ -31,8 +31,19 @@ function mayBeTyped(text: string): boolean {
 
 /** The value toJS() gives: it keeps what the tag made (a timestamp stays a Date). */
 export function resolvePlainScalar(text: string): unknown {
-  return resolveTag(text);
+  if (!mayBeTyped(text)) return text;
+  // Ports, replicas and addresses repeat: remember what the regex list said (not Dates,
+  // which must be fresh objects). Cleared now and then to bound memory.
+  const known = resolved.get(text);
+  if (known !== undefined || resolved.has(text)) return known;
+  const value = resolveTag(text);
+  if (value === null || typeof value !== 'object') {
+    if (resolved.size >= 10_000) resolved.clear();
+    resolved.set(text, value);
+  }
+  return value;
 }
+const resolved = new Map<string, unknown>();
 
 /** The scalar's value as the library's tag resolves it (before toJS). */
 function resolveTag(text: string): unknown {
