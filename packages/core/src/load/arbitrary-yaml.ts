@@ -26,6 +26,11 @@ export function slowRead(text: string): unknown[] | 'error' {
 }
 
 export function agrees(text: string): boolean {
+  if (!text.includes('\r')) agreesOn(text.replaceAll('\n', '\r\n')); // Windows line ends
+  return agreesOn(text);
+}
+
+function agreesOn(text: string): boolean {
   const fast = readFastYaml(text);
   if (fast === undefined) return false;
   const slow = slowRead(text);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
 import { renderGenerated } from '../gen/render-generated.js';
 import { agrees, jsonValue, mutated, render, STYLES, TRICKY, withSharing } from './arbitrary-yaml.js';
+import { handWritten } from './arbitrary-yaml-text.js';
 import { readFastYaml } from './read-fast-yaml.js';
 
 const accepts = (text: string) => assert.ok(agrees(text), `declined:\n${text}`);
@@ -21,6 +22,7 @@ describe('readFastYaml', () => {
       '---\na: 1\n---\n---\nb: [x, y]\n',
       '# c\n--- # c\na: 1\n...\n# c\n---\nb: 2\n...\n',
       'a: 1\n...\nb: 2\n',
+      'a: 1\r\nb: [x]\r\n', // Windows line ends
       'kind: List\nitems:\n- a: 1\n  b:\n  - x\n  - - y\n    - z\n  c: {}\n  d: []\n- e\n-\n- f: {g: h, i: [1, 2]}\n',
       "a:\n    b:  c   # comment\n    d: \"x: y\"\n# between\n    e: 'it''s'\n",
       'k: "\\x41\\u00e9\\U0001F600\\t\\n\\"\\\\\\/\\0\\a\\b\\e\\f\\v\\r\\N\\_\\L\\P\\ "\n',
@@ -50,7 +52,7 @@ describe('readFastYaml', () => {
       'base: &b {x: 1}\nderived:\n  <<: *b\n', // merge key
       '%YAML 1.1\n---\na: 1\n', // directive
       'a:\tb\n', // tab
-      'a: 1\r\nb: 2\r\n', // CR
+      'a: 1\rb: 2\n', // a lone CR
       '\ufeffa: 1\n', // BOM
       'a: 1\na: 2\n', // duplicate key (an error)
       'a: b: c\n', // nested compact mapping (an error)
@@ -101,6 +103,17 @@ describe('readFastYaml', () => {
     );
     // Each style's output is mostly read on the fast path (tricky strings still get declined at times).
     for (const style of Object.keys(STYLES)) assert.ok((accepted[style] ?? 0) > 10, `${style}: ${accepted[style]}`);
+  });
+
+  it('agrees with yaml on hand-written YAML (uneven indents, comments, compact forms)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(handWritten(fc.oneof(jsonValue(true), withSharing(jsonValue(true)), jsonValue(false))), (text) => {
+        if (agrees(text)) accepted++;
+      }),
+      { numRuns: 500 },
+    );
+    assert.ok(accepted > 150, `accepted ${accepted} of 500`);
   });
 
   it('agrees with yaml (or declines) on randomly edited texts', () => {

@@ -18,13 +18,15 @@ import { Decline, plainKey } from './resolve-plain-scalar.js';
  * aliases. It returns each document's value exactly as `yaml`'s parseAllDocuments + toJS
  * would (YAML 1.1, unique keys, an alias is the anchored object itself), or `undefined` —
  * "not sure" — for anything else: tags, block scalars, multi-line scalars or flow, `?` keys,
- * merge keys, directives, tabs, CR, odd characters, and every error. The caller then reads
+ * merge keys, directives, tabs, a CR outside CRLF, odd characters, and every error. The caller then reads
  * the text with `yaml`, whose messages and positions stay the ones users see.
  *
  * Why: `yaml` builds a CST and an AST with positions for every node; for a 10k-pod
  * file that costs seconds, while positions are only needed for the few issues we print.
  */
 export function readFastYaml(text: string): unknown[] | undefined {
+  // Windows line ends read as `\n` (the reader keeps no offsets); a lone CR is declined.
+  if (text.includes('\r')) text = text.replaceAll('\r\n', '\n');
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
   try {
     return new BlockReader(text).stream();
