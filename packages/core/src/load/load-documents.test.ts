@@ -104,7 +104,7 @@ describe('loadDocuments', () => {
 
 /** A path into `value` chosen by `picks` (each pick indexes the keys or items at its level). */
 function pathsIn(value: unknown, picks: number[]): FieldPath {
-  const path: FieldPath = [];
+  const path: (string | number)[] = [];
   for (const pick of picks) {
     if (Array.isArray(value) && value.length > 0) {
       path.push(pick % value.length);

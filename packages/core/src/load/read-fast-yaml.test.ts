@@ -75,6 +75,19 @@ describe('readFastYaml', () => {
     }
   });
 
+  it('declines implicit keys longer than YAML allows (1024 chars to the colon)', () => {
+    for (const n of [1020, 1022, 1023, 1024, 1025, 1030]) {
+      const key = 'k'.repeat(n);
+      for (const text of [`"${key}": 1\n`, `${key}: 1\n`, `${key} : 1\n`, `{"${key}": 1}\n`, `{${key}: 1}\n`])
+        agrees(text);
+    }
+    declines(`${'k'.repeat(1030)}: 1\n`);
+  });
+
+  it('declines nesting too deep for its recursion instead of throwing', () => {
+    declines(`a: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`);
+  });
+
   it('declines an anchor aliased too often for toJS (resource exhaustion guard)', () => {
     const many = `a: &a [x]\nb: [${Array(1000).fill('*a').join(', ')}]\n`;
     declines(many);

@@ -30,9 +30,9 @@ export function readFastYaml(text: string): unknown[] | undefined {
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
   try {
     return new BlockReader(text).stream();
-  } catch (error) {
-    if (error instanceof Decline) return undefined;
-    throw error;
+  } catch {
+    // Decline, or anything unforeseen (a stack overflow on deep nesting): `yaml` decides.
+    return undefined;
   }
 }
 
@@ -225,6 +225,7 @@ class BlockReader {
       let i = end;
       while (text.charCodeAt(i) === SPACE) i++;
       if (text.charCodeAt(i) !== COLON || !isBlank(text.charCodeAt(i + 1))) return undefined;
+      if (i - at > 1024) throw new Decline(); // YAML caps implicit keys at 1024 chars
       return { name: value, end: i + 1 };
     }
     if (!isPlainStart(text, at)) return undefined;
@@ -233,9 +234,9 @@ class BlockReader {
       if (d === NL) return undefined;
       if (d === HASH && text.charCodeAt(i - 1) === SPACE) return undefined;
       if (d === COLON && isBlank(text.charCodeAt(i + 1))) {
+        if (i - at > 1024) throw new Decline(); // from the key's start to `:`, as `yaml` counts
         let end = i;
         while (text.charCodeAt(end - 1) === SPACE) end--;
-        if (end - at > 1024) throw new Decline(); // YAML caps implicit keys at 1024 chars
         return { name: plainKey(text.slice(at, end)), end: i + 1 };
       }
     }
