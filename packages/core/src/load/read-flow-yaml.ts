@@ -127,6 +127,7 @@ function readFlowMapping(text: string, at: number, anchors: Anchors): Read {
     } else {
       if (!isPlainStart(text, i)) throw new Decline();
       const end = flowPlainEnd(text, i);
+      if (end === i) throw new Decline(); // `{:x: 1}`
       key = plainKey(text.slice(i, end));
       i = skipSpaces(text, end);
     }

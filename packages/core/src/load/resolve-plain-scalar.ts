@@ -12,7 +12,7 @@ const TAGS = SCHEMA.tags.filter(
 );
 const PARSE_OPTIONS: ParseOptions = { intAsBigInt: false };
 
-/** Thrown when the library would report an error resolving the scalar: let it do so. */
+/** Thrown wherever the fast reader is not sure it reads as `yaml` does: `yaml` reads it. */
 export class Decline extends Error {}
 
 /**
@@ -51,7 +51,7 @@ function resolveTag(text: string): unknown {
   const tag = TAGS.find((t) => t.test?.test(text));
   if (!tag) return text;
   let failed = false;
-  const resolved = tag.resolve(
+  const result = tag.resolve(
     text,
     () => {
       failed = true;
@@ -59,7 +59,7 @@ function resolveTag(text: string): unknown {
     PARSE_OPTIONS,
   );
   if (failed) throw new Decline();
-  return isScalar(resolved) ? resolved.value : resolved;
+  return isScalar(result) ? result.value : result;
 }
 
 /**
