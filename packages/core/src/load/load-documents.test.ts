@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadDocuments } from './load-documents.js';
+import fc from 'fast-check';
+import { type Document, parseAllDocuments } from 'yaml';
+import type { FieldPath } from '../issues.js';
+import { jsonValue, render, YAML_OPTIONS } from './arbitrary-yaml.js';
+import { loadDocuments, locateInYaml } from './load-documents.js';
+import { readFastYaml } from './read-fast-yaml.js';
 import { positionOf } from './source.js';
 
 const load = (text: string) => {
@@ -62,4 +67,53 @@ describe('loadDocuments', () => {
     const r = load('kind: Pod\nmetadata:\n  name: a\n  labels: {enabled: yes}\n');
     assert.equal((r.value[0].value.metadata as { labels: { enabled: unknown } }).labels.enabled, true);
   });
+
+  it('locates fields of fast-read YAML exactly where yaml puts them, on random paths', () => {
+    const object = jsonValue(true).map((value) => ({ apiVersion: 'v1', kind: 'Pod', ...(value as object) }));
+    const stream = fc.oneof(
+      object.map((o) => [o]),
+      fc.array(object, { minLength: 1, maxLength: 3 }),
+      fc.array(object, { maxLength: 3 }).map((items) => [{ apiVersion: 'v1', kind: 'List', items }]),
+    );
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        stream,
+        fc.constantFrom('gen', 'kubectl'),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (docs, style, picks) => {
+          const text = docs.map((d) => render(d, style)).join('---\n');
+          if (readFastYaml(text)) fast++;
+          const yamlDocs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+          for (const obj of load(text).value) {
+            for (const path of [pathsIn(obj.value, picks), [...pathsIn(obj.value, picks), 'missing']]) {
+              const expected = locateInYaml(yamlDocs[obj.docIndex], [...obj.basePath, ...path]);
+              assert.deepEqual(
+                obj.locate(path),
+                expected ?? [yamlDocs[obj.docIndex].range[0], yamlDocs[obj.docIndex].range[0] + 1],
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    assert.ok(fast > 150, `fast path taken ${fast} times of 200`);
+  });
 });
+
+/** A path into `value` chosen by `picks` (each pick indexes the keys or items at its level). */
+function pathsIn(value: unknown, picks: number[]): FieldPath {
+  const path: (string | number)[] = [];
+  for (const pick of picks) {
+    if (Array.isArray(value) && value.length > 0) {
+      path.push(pick % value.length);
+      value = value[pick % value.length];
+    } else if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
+      const key = Object.keys(value)[pick % Object.keys(value).length];
+      path.push(key);
+      value = (value as Record<string, unknown>)[key];
+    } else break;
+  }
+  return path;
+}

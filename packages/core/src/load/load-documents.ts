@@ -2,6 +2,7 @@ import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
 import type { FieldPath, Issue, Range, Result } from '../issues.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
+import { readFastYaml } from './read-fast-yaml.js';
 import type { SourceFile } from './source.js';
 
 /**
@@ -41,6 +42,23 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     } catch {
       // Not a single JSON value (a JSON stream, or broken): the YAML parser says where.
     }
+  }
+  const fast = readFastYaml(text);
+  if (fast) {
+    // Read without positions; `yaml` parses the text only when a range is first asked for
+    // (to print an issue), so ranges are exactly those of the path below.
+    let yamlDocs: Document.Parsed[] | undefined;
+    const yamlDoc = (index: number) => {
+      yamlDocs ??= parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+      return yamlDocs[index];
+    };
+    return fast.map((value, index) => ({
+      value,
+      locate: (path) => locateInYaml(yamlDoc(index), path),
+      get start() {
+        return yamlDoc(index).range[0];
+      },
+    }));
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [];
@@ -101,7 +119,7 @@ function collectObjects(
 ): void {
   const { value } = doc;
   if (value === null || value === undefined) return; // empty document between `---`
-  const docRange: Range = [doc.start, doc.start + 1];
+  const docRange = (): Range => [doc.start, doc.start + 1]; // lazy: `start` may cost a parse
   const make = (basePath: FieldPath, obj: Record<string, unknown>, kind: string, apiVersion: string): LoadedObject => ({
     source,
     docIndex,
@@ -109,7 +127,7 @@ function collectObjects(
     kind,
     apiVersion,
     value: obj,
-    locate: (path) => doc.locate([...basePath, ...path]) ?? docRange,
+    locate: (path) => doc.locate([...basePath, ...path]) ?? docRange(),
   });
   if (!isObject(value)) {
     issues.push({
@@ -118,7 +136,7 @@ function collectObjects(
       path: [],
       message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
       file: source.name,
-      range: doc.locate([]) ?? docRange,
+      range: doc.locate([]) ?? docRange(),
     });
     return;
   }
@@ -131,7 +149,7 @@ function collectObjects(
       path: ['kind'],
       message: "Object 'Kind' is missing",
       file: source.name,
-      range: doc.locate([]) ?? docRange,
+      range: doc.locate([]) ?? docRange(),
     });
     return;
   }
@@ -145,7 +163,7 @@ function collectObjects(
         path: ['items'],
         message: `items: expected a list, found ${describeType(items)}`,
         file: source.name,
-        range: doc.locate(['items']) ?? docRange,
+        range: doc.locate(['items']) ?? docRange(),
       });
       return;
     }
@@ -160,7 +178,7 @@ function collectObjects(
           path: itemPath,
           message: `items[${index}]: expected a Kubernetes object, found ${describeType(item)}`,
           file: source.name,
-          range: doc.locate(itemPath) ?? docRange,
+          range: doc.locate(itemPath) ?? docRange(),
         });
         return;
       }
@@ -172,7 +190,7 @@ function collectObjects(
           path: [...itemPath, 'kind'],
           message: "Object 'Kind' is missing",
           file: source.name,
-          range: doc.locate(itemPath) ?? docRange,
+          range: doc.locate(itemPath) ?? docRange(),
         });
         return;
       }
@@ -193,8 +211,8 @@ export function describeType(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** The range of the node at `path`, or of its nearest existing ancestor. */
-function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range | undefined {
+/** The range of the node at `path`, or of its nearest existing ancestor (exported for tests). */
+export function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range | undefined {
   // biome-ignore lint/suspicious/noExplicitAny: walking a YAML AST of unknown shape
   let node: any = yamlDoc.contents;
   let range: Range | undefined = node?.range ? [node.range[0], node.range[1]] : undefined;

@@ -1,0 +1,251 @@
+import {
+  type Anchors,
+  anchorEnd,
+  defineAnchor,
+  isBlank,
+  isPlainStart,
+  readFlowNode,
+  readQuoted,
+  setKey,
+  skipSpaces,
+} from './read-flow-yaml.js';
+import { Decline, plainKey } from './resolve-plain-scalar.js';
+
+/**
+ * A small YAML reader for the shape manifests have (`kubectl get -o yaml`, `netpol gen`,
+ * hand-written files): block mappings and sequences, one-line scalars (plain, 'single',
+ * "double" with escapes), one-line flow collections, comments, `---`/`...`, anchors and
+ * aliases. It returns each document's value exactly as `yaml`'s parseAllDocuments + toJS
+ * would (YAML 1.1, unique keys, an alias is the anchored object itself), or `undefined` —
+ * "not sure" — for anything else: tags, block scalars, multi-line scalars or flow, `?` keys,
+ * merge keys, directives, tabs, a CR outside CRLF, odd characters, and every error. The caller then reads
+ * the text with `yaml`, whose messages and positions stay the ones users see.
+ *
+ * Why: `yaml` builds a CST and an AST with positions for every node; for a 10k-pod
+ * file that costs seconds, while positions are only needed for the few issues we print.
+ */
+export function readFastYaml(text: string): unknown[] | undefined {
+  // Windows line ends read as `\n` (the reader keeps no offsets); a lone CR is declined.
+  if (text.includes('\r')) text = text.replaceAll('\r\n', '\n');
+  if (UNSUPPORTED_CHARS.test(text)) return undefined;
+  try {
+    return new BlockReader(text).stream();
+  } catch {
+    // Decline, or anything unforeseen (a stack overflow on deep nesting): `yaml` decides.
+    return undefined;
+  }
+}
+
+/** Tabs, CR, BOM, control characters, and the YAML 1.1 line breaks NEL/LS/PS. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters we refuse
+const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+
+const NL = 0x0a;
+const SPACE = 0x20;
+const HASH = 0x23;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const AMP = 0x26;
+
+const newAnchors = (): Anchors => ({ values: new Map(), uses: new Map(), open: 0 });
+
+class BlockReader {
+  private pos = 0;
+  private anchors: Anchors = newAnchors();
+
+  constructor(private readonly text: string) {}
+
+  stream(): unknown[] {
+    const docs: unknown[] = [];
+    let open = false; // a document that `...` may close
+    let implicit = true; // content may start a document without `---` (at the start, after `...`)
+    for (;;) {
+      const indent = this.nextLine();
+      if (indent < 0 && this.pos >= this.text.length) return docs;
+      if (indent >= 0 || this.text.charCodeAt(this.pos) === DASH) {
+        if (indent >= 0 && !implicit) throw new Decline();
+        if (indent < 0) this.pos = this.endOfLine(this.pos + 3); // `---`
+        docs.push(this.document());
+        open = true;
+        implicit = false;
+      } else {
+        if (!open) throw new Decline(); // a bare `...` makes an empty document in `yaml`
+        this.pos = this.endOfLine(this.pos + 3);
+        open = false;
+        implicit = true;
+      }
+    }
+  }
+
+  private document(): unknown {
+    this.anchors = newAnchors();
+    const indent = this.nextLine();
+    if (indent < 0) return null;
+    const value = this.nodeAt(indent, this.pos + indent);
+    if (this.nextLine() >= 0) throw new Decline();
+    return value;
+  }
+
+  /**
+   * Skips blank and comment lines; leaves `pos` at the next line's start and returns its
+   * indentation, or -1 at the end of the text or at a `---`/`...` marker line.
+   */
+  private nextLine(): number {
+    const { text } = this;
+    for (;;) {
+      if (this.pos >= text.length) return -1;
+      let i = this.pos;
+      while (text.charCodeAt(i) === SPACE) i++;
+      const c = text.charCodeAt(i);
+      if (i >= text.length) {
+        this.pos = i;
+        return -1;
+      }
+      if (c === NL || c === HASH) {
+        const nl = text.indexOf('\n', i);
+        this.pos = nl < 0 ? text.length : nl + 1;
+        continue;
+      }
+      if (i === this.pos && (c === DASH || c === DOT) && text.startsWith(c === DASH ? '---' : '...', i)) {
+        if (isBlank(text.charCodeAt(i + 3)) || i + 3 >= text.length) return -1;
+        throw new Decline(); // `---x` is a scalar in YAML; too odd to be worth it
+      }
+      return i - this.pos;
+    }
+  }
+
+  /** After a node: only spaces and a comment may remain on the line; returns the next line. */
+  private endOfLine(i: number): number {
+    const { text } = this;
+    const start = i;
+    while (text.charCodeAt(i) === SPACE) i++;
+    if (text.charCodeAt(i) === HASH && (i > start || text.charCodeAt(i - 1) === SPACE)) {
+      const nl = text.indexOf('\n', i);
+      return nl < 0 ? text.length : nl + 1;
+    }
+    if (i >= text.length) return i;
+    if (text.charCodeAt(i) !== NL) throw new Decline();
+    return i + 1;
+  }
+
+  /** A block node whose first character is at `at`, in column `indent`. */
+  private nodeAt(indent: number, at: number): unknown {
+    const { text } = this;
+    const c = text.charCodeAt(at);
+    if (c === DASH && isBlank(text.charCodeAt(at + 1))) return this.sequence(indent, at);
+    const key = this.keyAt(at);
+    if (key) return this.mapping(indent, key);
+    return this.inlineValue(at);
+  }
+
+  /** A one-line value (scalar, flow collection, alias, with an optional anchor) to line end. */
+  private inlineValue(at: number): unknown {
+    const { value, end } = readFlowNode(this.text, at, false, this.anchors);
+    this.pos = this.endOfLine(end);
+    return value;
+  }
+
+  private sequence(indent: number, dash: number): unknown[] {
+    const items: unknown[] = [];
+    for (;;) {
+      items.push(this.afterIndicator(indent, dash + 1, false));
+      const next = this.nextLine();
+      if (next < indent) return items;
+      if (next > indent) throw new Decline();
+      dash = this.pos + indent;
+      if (!(this.text.charCodeAt(dash) === DASH && isBlank(this.text.charCodeAt(dash + 1)))) return items;
+    }
+  }
+
+  private mapping(indent: number, first: Key): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    let key: Key | undefined = first;
+    for (;;) {
+      setKey(map, key.name, this.afterIndicator(indent, key.end, true));
+      const next = this.nextLine();
+      if (next < indent) return map;
+      if (next > indent) throw new Decline();
+      key = this.keyAt(this.pos + indent);
+      if (!key) throw new Decline();
+    }
+  }
+
+  /**
+   * The node after `- ` or `key:` (`from` is just past the indicator), in a collection at
+   * column `indent`: on the same line, or on the lines below when the line ends there.
+   * A mapping value may be a sequence at the mapping's own indentation (`key:\n- a`).
+   */
+  private afterIndicator(indent: number, from: number, inMapping: boolean): unknown {
+    const { text } = this;
+    let at = skipSpaces(text, from);
+    const propsAt = at;
+    let anchor: string | undefined;
+    if (text.charCodeAt(at) === AMP) {
+      const end = anchorEnd(text, at + 1);
+      if (!isBlank(text.charCodeAt(end))) throw new Decline();
+      anchor = text.slice(at + 1, end);
+      at = skipSpaces(text, end);
+    }
+    const c = text.charCodeAt(at);
+    if (at >= text.length || c === NL || c === HASH) {
+      // The node is on the lines below (or empty: null).
+      this.pos = this.endOfLine(at);
+      if (anchor !== undefined) this.anchors.open++;
+      const next = this.nextLine();
+      let value: unknown = null;
+      const dash = this.pos + next;
+      // `&a` over `&b x` or `*b`: two anchors, or an anchored alias: errors in `yaml`.
+      if (anchor !== undefined && next >= 0 && '&*'.includes(text[dash])) throw new Decline();
+      if (next > indent) value = this.nodeAt(next, dash);
+      else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
+        value = this.sequence(next, dash);
+      if (anchor !== undefined) {
+        this.anchors.open--;
+        defineAnchor(this.anchors, anchor, value);
+      }
+      return value;
+    }
+    if (anchor !== undefined) {
+      // `- &a key: v` anchors the key, not the mapping: leave that to `yaml`.
+      if (!inMapping && this.keyAt(at)) throw new Decline();
+      return this.inlineValue(propsAt); // the flow reader takes the anchor itself
+    }
+    if (inMapping) return this.inlineValue(at); // `key: a: b` is an error: the reader declines
+    // A sequence item may itself open a block collection (`- - a`, `- key: v`).
+    return this.nodeAt(at - (text.lastIndexOf('\n', at) + 1), at);
+  }
+
+  /** A block mapping key at `at` (`name:` followed by space or end of line), if there is one. */
+  private keyAt(at: number): Key | undefined {
+    const { text } = this;
+    const c = text.charCodeAt(at);
+    if (c === 0x22 || c === 0x27) {
+      const { value, end } = readQuoted(text, at);
+      let i = end;
+      while (text.charCodeAt(i) === SPACE) i++;
+      if (text.charCodeAt(i) !== COLON || !isBlank(text.charCodeAt(i + 1))) return undefined;
+      if (i - at > 1024) throw new Decline(); // YAML caps implicit keys at 1024 chars
+      return { name: value, end: i + 1 };
+    }
+    if (!isPlainStart(text, at)) return undefined;
+    for (let i = at; i < text.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === NL) return undefined;
+      if (d === HASH && text.charCodeAt(i - 1) === SPACE) return undefined;
+      if (d === COLON && isBlank(text.charCodeAt(i + 1))) {
+        if (i - at > 1024) throw new Decline(); // from the key's start to `:`, as `yaml` counts
+        let end = i;
+        while (text.charCodeAt(end - 1) === SPACE) end--;
+        return { name: plainKey(text.slice(at, end)), end: i + 1 };
+      }
+    }
+    return undefined;
+  }
+}
+
+interface Key {
+  name: string;
+  /** Just past the `:`. */
+  end: number;
+}
