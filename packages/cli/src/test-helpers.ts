@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { labCapabilityProblem, labPreflight } from '@netpol/lab';
 import type { Io } from './io.js';
 import { run } from './run.js';
 
@@ -51,4 +52,24 @@ export function cliSandbox(prefix: string) {
     return { code, out: io.out(), err: io.err() };
   };
   return { dir, fakeIo: sandboxIo, netpol };
+}
+
+/** fakeIo in `cwd` with colour off; `out.stdout`/`out.stderr` read what was written so far. */
+export function capturingIo(cwd: string) {
+  const f = fakeIo({ cwd, env: { NO_COLOR: '1' } });
+  const out = {
+    get stdout() {
+      return f.stdout();
+    },
+    get stderr() {
+      return f.stderr();
+    },
+  };
+  return { io: f.io, out };
+}
+
+/** Why live lab tests cannot run here (undefined: they can); `id` names the probe namespace. */
+export async function labTestSkip(id: string): Promise<string | undefined> {
+  const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(id));
+  return problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
 }

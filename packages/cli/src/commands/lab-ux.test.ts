@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCluster } from '@netpol/core';
-import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns, readState } from '@netpol/lab';
-import type { Io } from '../io.js';
+import { labDown, labStateDir, listLabNetns, readState } from '@netpol/lab';
 import { ExitError } from '../io.js';
 import { run } from '../run.js';
+import { capturingIo, labTestSkip } from '../test-helpers.js';
 import { finishFirst, tryCommand } from './lab.js';
 
 /**
@@ -17,30 +17,9 @@ import { finishFirst, tryCommand } from './lab.js';
  * machine lacks, `timeout`/SIGTERM around `lab run`, commands left running at `lab down`.
  * Live parts need root; lab ids start with `ux` (namespaces `np-ux...`).
  */
-const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`uxchk${process.pid % 10000}`));
-const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
+const skip = await labTestSkip(`uxchk${process.pid % 10000}`);
 
 const BIN = fileURLToPath(new URL('../../bin/netpol.js', import.meta.url));
-
-function fakeIo(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const io: Io = {
-    stdout: {
-      write: (s: string) => {
-        out.stdout += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        out.stderr += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd,
-    env: { NO_COLOR: '1' },
-  };
-  return { io, out };
-}
 
 const MANIFESTS = `
 apiVersion: v1
@@ -103,7 +82,7 @@ describe('netpol lab: usage errors name the lab subcommand', () => {
   ];
   for (const [name, argv, message] of rows) {
     it(name, async () => {
-      const { io, out } = fakeIo(tmpdir());
+      const { io, out } = capturingIo(tmpdir());
       assert.equal(await run(argv, io), 2);
       assert.match(out.stderr, message);
     });
@@ -134,7 +113,7 @@ describe('lab up: the command it suggests to try names a Service of the lab', ()
 
 describe('lab apply/delete/label: a signal during the change is held until the lab matches', () => {
   it('the change completes, then the command exits 128+signal', async () => {
-    const { io, out } = fakeIo(tmpdir());
+    const { io, out } = capturingIo(tmpdir());
     let finished = false;
     await assert.rejects(
       finishFirst(io, async () => {
@@ -156,7 +135,7 @@ describe('netpol lab: rough edges of a tutorial walk', { skip }, () => {
   const labId = `uxw${process.pid % 100000}`;
   let dir = '';
   const lab = async (sub: string, ...argv: string[]) => {
-    const { io, out } = fakeIo(dir);
+    const { io, out } = capturingIo(dir);
     const code = await run(['lab', sub, '--lab', labId, ...argv], io);
     return { code, ...out };
   };
@@ -289,7 +268,7 @@ spec:
     assert.equal((await lab('status')).code, 0, 'the lab is as it was');
     // lab up refuses it before making anything.
     const other = `uxd${process.pid % 100000}`;
-    const { io, out } = fakeIo(dir);
+    const { io, out } = capturingIo(dir);
     assert.equal(await run(['lab', 'up', '--lab', other, '-f', 'app.yaml', '-f', 'dup.yaml'], io), 2);
     assert.match(out.stderr, /two pods are named/);
     assert.doesNotMatch(out.stderr, /removing what it made/);
@@ -455,7 +434,7 @@ describe('netpol lab: a lab up killed half-way (SIGKILL, no chance to clean up)'
     child.kill('SIGKILL');
     await closed;
     const lab = async (sub: string, ...argv: string[]) => {
-      const { io, out } = fakeIo(dir);
+      const { io, out } = capturingIo(dir);
       return { code: await run(['lab', sub, '--lab', labId, ...argv], io), ...out };
     };
     const status = await lab('status', '-o', 'json');

@@ -5,35 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { labCapabilityProblem, labDown, labPreflight, labStateDir, listLabNetns } from '@netpol/lab';
-import type { Io } from '../io.js';
+import { labDown, labStateDir, listLabNetns } from '@netpol/lab';
 import { run } from '../run.js';
+import { capturingIo, labTestSkip } from '../test-helpers.js';
 
 /** `netpol lab ...` as a user runs it (in-process, output captured). Live parts need root. */
-const problem = (await labPreflight())?.problem ?? (await labCapabilityProblem(`chkc${process.pid % 100000}`));
-const skip = problem ? `lab tests need root, Linux, iproute2, nftables and namespaces: ${problem}` : undefined;
+const skip = await labTestSkip(`chkc${process.pid % 100000}`);
 
 const BIN = fileURLToPath(new URL('../../bin/netpol.js', import.meta.url));
-
-function fakeIo(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const io: Io = {
-    stdout: {
-      write: (s: string) => {
-        out.stdout += s;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        out.stderr += s;
-      },
-    },
-    readStdin: async () => '',
-    cwd,
-    env: { NO_COLOR: '1' },
-  };
-  return { io, out };
-}
 
 const MANIFESTS = `
 apiVersion: apps/v1
@@ -86,7 +65,7 @@ describe('netpol lab: usage errors (exit 2, no stack)', { skip }, () => {
   ];
   for (const [name, argv, message] of rows) {
     it(name, async () => {
-      const { io, out } = fakeIo(tmpdir());
+      const { io, out } = capturingIo(tmpdir());
       assert.equal(await run(argv, io), 2);
       assert.match(out.stderr, message);
       assert.doesNotMatch(out.stderr, /\n\s+at /, 'no stack trace');
@@ -98,7 +77,7 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
   const labId = `tcli${process.pid % 100000}`;
   let dir = '';
   const lab = async (sub: string, ...argv: string[]) => {
-    const { io, out } = fakeIo(dir);
+    const { io, out } = capturingIo(dir);
     const code = await run(['lab', sub, '--lab', labId, ...argv], io);
     return { code, ...out };
   };
@@ -240,12 +219,12 @@ describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on
     rmSync(dir, { recursive: true, force: true });
   });
   it('gen → lab up → lab probe: no disagreement, and some connections are denied', async () => {
-    const gen = fakeIo(dir);
+    const gen = capturingIo(dir);
     assert.equal(await run(['gen', '--pods', '30', '--policies', '12', '--seed', '5'], gen.io), 0);
     writeFileSync(join(dir, 'gen.yaml'), gen.out.stdout);
-    const up = fakeIo(dir);
+    const up = capturingIo(dir);
     assert.equal(await run(['lab', 'up', '--lab', labId, '-f', 'gen.yaml'], up.io), 0, up.out.stderr);
-    const probe = fakeIo(dir);
+    const probe = capturingIo(dir);
     const argv = ['lab', 'probe', '--lab', labId, '--timeout', '500', '-o', 'json'];
     for (const port of ['80', '5432', '8080', '53/UDP']) argv.push('--port', port);
     const code = await run(argv, probe.io);
@@ -310,7 +289,7 @@ describe('netpol lab: when the agent has died', { skip }, () => {
   });
   it('status exits 1, run says the agent is gone and how to rebuild; down cleans up', async () => {
     const lab = async (...argv: string[]) => {
-      const { io, out } = fakeIo(dir);
+      const { io, out } = capturingIo(dir);
       return { code: await run([argv[0], argv[1], '--lab', labId, ...argv.slice(2)], io), ...out };
     };
     assert.equal((await lab('lab', 'up', '-f', 'app.yaml')).code, 0);

@@ -207,4 +207,20 @@ describe('planPodChanges over many steps', () => {
       { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 1e9) },
     );
   });
+
+  it('declines when policies or namespaces changed', () => {
+    fc.assert(
+      fc.property(arbitraryCluster(), (scenario) => {
+        const previous = planDataplane(scenario.cluster);
+        const renamed = new Map(
+          [...scenario.cluster.namespaces].map(([k, ns]) => [k, { ...ns, labels: { ...ns.labels, extra: 'x' } }]),
+        );
+        assert.equal(planPodChanges(previous, { ...scenario.cluster, namespaces: renamed }), undefined);
+        if (scenario.cluster.policies.length > 0) {
+          assert.equal(planPodChanges(previous, { ...scenario.cluster, policies: [] }), undefined);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
 });
