@@ -95,6 +95,13 @@ function buildCommand(
         const usage = args.map((a) => (a.variadic ? `-- <${a.name}...>` : `<${a.name}>`)).join(' ');
         write(`hint: if ${option} belongs to the command, put the command after --: ${path} ${usage}\n`);
       }
+      // `lab probe 80`: a value without its option; name the options that take one.
+      if (/^error: too many arguments/.test(s)) {
+        const valued = (spec.options ?? [])
+          .filter((o) => /[<[]/.test(o.flags))
+          .map((o) => o.flags.split(',').pop()?.trim());
+        if (valued.length > 0) write(`hint: values go after their option: ${valued.slice(0, 4).join(', ')}\n`);
+      }
     },
   });
   for (const arg of spec.arguments ?? []) {

@@ -75,6 +75,11 @@ describe('netpol lab: usage errors name the lab subcommand', () => {
       /^netpol lab exec: unknown option '-m'\nhint: .*put the command after --: netpol lab exec <pod> -- <command\.\.\.>/,
     ],
     [
+      'a value without its option',
+      ['lab', 'probe', '80'],
+      /^netpol lab probe: too many arguments.*\nhint: values go after their option: .*--port <port\[\/proto\]>/,
+    ],
+    [
       'run: a command option without --',
       ['lab', 'run', 't', 'curl', '-m', '3', 'backend'],
       /^netpol lab run: unknown option '-m'\nhint: .*netpol lab run <name> -- <command\.\.\.>/,
