@@ -1,5 +1,6 @@
 import { dnsEgressBlocked } from './rules/dns-egress-blocked.js';
 import { duplicatePolicy } from './rules/duplicate-policy.js';
+import { hostNetworkPod } from './rules/host-network-pod.js';
 import { ipblockCoversPodRange } from './rules/ipblock-covers-pod-range.js';
 import { ipblockServiceIp } from './rules/ipblock-service-ip.js';
 import { lintDisableUnknownRule } from './rules/lint-disable-unknown-rule.js';
@@ -28,6 +29,7 @@ export const LINT_RULES: readonly LintRule[] = [
   duplicatePolicy,
   shadowedRule,
   servicePortNotTargetPort,
+  hostNetworkPod,
   lintDisableUnknownRule,
 ];
 

@@ -638,6 +638,35 @@ const cases: Case[] = [
     ],
     expect: ['warning metadata.annotations.netpol.dev/lint-disable'],
   },
+  // host-network-pod
+  {
+    rule: 'host-network-pod',
+    name: 'a policy selecting a hostNetwork pod, and a peer matching one',
+    objects: [
+      ...web,
+      pod('shop', 'agent', { app: 'agent' }, [], { hostNetwork: true }),
+      policy('shop', 'agent-in', { podSelector: { matchLabels: { app: 'agent' } }, ingress: [{}] }),
+      policy('shop', 'web-in', {
+        podSelector: { matchLabels: { app: 'web' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'agent' } } }] }],
+      }),
+    ],
+    expect: ['warning spec.podSelector', 'warning spec.ingress[0].from[0]'],
+  },
+  {
+    rule: 'host-network-pod',
+    name: 'the same pod without hostNetwork',
+    objects: [
+      ...web,
+      pod('shop', 'agent', { app: 'agent' }),
+      policy('shop', 'agent-in', { podSelector: { matchLabels: { app: 'agent' } }, ingress: [{}] }),
+      policy('shop', 'web-in', {
+        podSelector: { matchLabels: { app: 'web' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'agent' } } }] }],
+      }),
+    ],
+    expect: [],
+  },
   {
     rule: 'lint-disable-unknown-rule',
     name: 'known ids and all',
