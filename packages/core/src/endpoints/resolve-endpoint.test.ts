@@ -14,6 +14,7 @@ describe('resolveEndpoint', () => {
     { input: 'lonely', kind: 'pod', id: 'other/lonely', pod: 'other/lonely' },
     { input: 'shop/backend[Deployment]', kind: 'pod', id: 'shop/backend[Deployment]', pod: 'shop/backend-0' },
     { input: 'shop/backend[deployment]', kind: 'pod', id: 'shop/backend[Deployment]', pod: 'shop/backend-0' },
+    { input: 'backend[Deployment]', kind: 'pod', id: 'shop/backend[Deployment]', pod: 'shop/backend-0' },
     { input: 'shop/backend-1', kind: 'pod', id: 'shop/backend-1', pod: 'shop/backend-1' },
     {
       input: 'shop/backend[StatefulSet]',
@@ -82,6 +83,15 @@ describe('resolveEndpoint', () => {
       if (row.candidates) assert.deepEqual(result.error.candidates.slice(0, row.candidates.length), row.candidates);
     });
   }
+
+  test('bare name[Kind] uses the given default namespace first', () => {
+    const result = resolveEndpoint(cluster, 'backend[Deployment]', { defaultNamespace: 'shop' });
+    assert.ok(result.ok);
+    assert.equal(result.value.id, 'shop/backend[Deployment]');
+    const missing = resolveEndpoint(cluster, 'backend[DaemonSet]', { defaultNamespace: 'shop' });
+    assert.ok(!missing.ok);
+    assert.equal(missing.error.code, 'endpoint-unknown');
+  });
 
   test('bare name uses the given default namespace', () => {
     const result = resolveEndpoint(cluster, 'client', { defaultNamespace: 'other' });

@@ -123,6 +123,19 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     return workload ? ok(workloadEndpoint(workload)) : unknown('workload');
   }
 
+  // `name[Kind]` without a namespace: the default namespace's, else the only one anywhere
+  // (as for a bare name).
+  const bareWorkload = /^([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
+  if (bareWorkload) {
+    const [, name, kind] = bareWorkload;
+    const named = cluster.workloads.filter((w) => w.name === name && w.kind.toLowerCase() === kind.toLowerCase());
+    const local = named.find((w) => w.namespace === defaultNs);
+    if (local) return ok(workloadEndpoint(local));
+    if (named.length === 1) return ok(workloadEndpoint(named[0]));
+    if (named.length > 1) return ambiguous(named.map((w) => w.id));
+    return unknown('workload');
+  }
+
   const nsName = /^([^/\s]+)\/([^/\s]+)$/.exec(text);
   if (nsName) {
     const [, ns, name] = nsName;
