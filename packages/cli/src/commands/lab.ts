@@ -1,41 +1,21 @@
 import { constants as osConstants } from 'node:os';
-import {
-  type ClusterModel,
-  closestNames,
-  type Issue,
-  loadCluster,
-  NAMESPACE_NAME_LABEL,
-  PROTOCOLS,
-  type Protocol,
-} from '@netpol/core';
+import type { ClusterModel, Issue } from '@netpol/core';
 import {
   applyObjects,
   checkLabId,
   DEFAULT_LAB_ID,
   DEFAULT_OUTSIDE_HOSTS,
   deleteObjects,
-  execInNetns,
-  findLabPod,
   fixAddresses,
   type LabContext,
   LabError,
   labChange,
   labCluster,
   labDown,
-  labPodNetns,
   labPreflight,
-  labProbe,
-  labStateDir,
-  labStatus,
   labUp,
-  lockHolder,
-  missingProgram,
   type OutsideHost,
-  objectKey,
   outsideAddressesWithoutHost,
-  PROGRAM_PACKAGES,
-  type ProbePort,
-  type ProbeReport,
   requireState,
   type StoredObject,
   storeObject,
@@ -45,17 +25,20 @@ import type { CommandContext } from '../command-spec.js';
 import { ExitError, type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
 import { formatIssue } from '../print-issues.js';
+import { labFlag } from './lab-flag.js';
+import { probe } from './lab-probe-command.js';
 import {
   describeRef,
   isLabelArg,
   type LabelOutcome,
   labelObjects,
-  namespaceExists,
   type ObjectRef,
   objectRefs,
   parseLabelArgs,
   SYSTEM_NAMESPACES,
 } from './lab-resources.js';
+import { execPod, runPod } from './lab-run-exec.js';
+import { status } from './lab-status.js';
 
 type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe';
 
@@ -146,10 +129,6 @@ function parseOutside(values: string[]): OutsideHost[] {
   });
 }
 
-function lab(ctx: LabContext): string {
-  return ctx.labId === DEFAULT_LAB_ID ? '' : ` --lab ${ctx.labId}`;
-}
-
 async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
   const outside = parseOutside((options.outside as string[]) ?? []);
   const objects = await readObjects(options, io, 'up');
@@ -177,10 +156,11 @@ export function tryCommand(cluster: ClusterModel, ctx: LabContext): string {
   const service = cluster.services.find(
     (s) => s.namespace !== 'kube-system' && s.clusterIP && s.ports.some((p) => p.protocol === 'TCP'),
   );
-  if (!service) return `netpol lab run test-client${lab(ctx)} -- curl -m 5 -s POD_IP   (netpol lab status lists them)`;
+  if (!service)
+    return `netpol lab run test-client${labFlag(ctx)} -- curl -m 5 -s POD_IP   (netpol lab status lists them)`;
   const port = service.ports.find((p) => p.protocol === 'TCP')?.port ?? 80;
   const host = service.namespace === 'default' ? service.name : `${service.name}.${service.namespace}`;
-  return `netpol lab run test-client${lab(ctx)} -- curl -m 5 -s ${host}${port === 80 ? '' : `:${port}`}`;
+  return `netpol lab run test-client${labFlag(ctx)} -- curl -m 5 -s ${host}${port === 80 ? '' : `:${port}`}`;
 }
 
 /** ipBlock rules naming 203.0.113.x that no outside host has: say how to add one. */
@@ -239,76 +219,6 @@ async function down(ctx: LabContext, io: Io): Promise<number> {
     `lab '${ctx.labId}' removed: ${report.removedNetns.length} network namespace${report.removedNetns.length === 1 ? '' : 's'}${report.agentStopped ? ', agent stopped' : ''}\n`,
   );
   return 0;
-}
-
-async function status(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const st = await labStatus(ctx);
-  const { state, lab: lc } = st;
-  const pods = lc.cluster.pods.map((p) => ({
-    id: p.id,
-    workload: p.workload?.id ?? null,
-    ip: p.ips[0],
-    netns: state.pods[p.id]?.netns ?? null,
-    labels: p.labels,
-  }));
-  if (options.output === 'json') {
-    io.stdout.write(
-      `${JSON.stringify(
-        {
-          lab: ctx.labId,
-          enforce: state.enforce,
-          agent: st.agentAlive,
-          stateDir: labStateDir(ctx),
-          pods,
-          services: lc.cluster.services.map((s) => ({ id: s.id, clusterIP: s.clusterIP ?? null })),
-          policies: lc.cluster.policies.map((p) => p.id),
-          namespaces: [...lc.cluster.namespaces.values()]
-            .map((n) => ({ name: n.name, labels: n.labels }))
-            .sort((a, b) => (a.name < b.name ? -1 : 1)),
-          outside: state.outside.map((o) => ({ name: o.name, ip: o.ip, netns: o.netns })),
-          missingNetns: st.missingNetns,
-          podsWithoutNetns: st.podsWithoutNetns,
-          interrupted: st.interrupted,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    const w = Math.max(10, ...pods.map((p) => p.id.length));
-    io.stdout.write(
-      `lab '${ctx.labId}' (${state.enforce ? 'enforcing' : 'NOT enforcing'} NetworkPolicy), agent ${st.agentAlive ? 'running' : 'NOT running'}, up since ${state.createdAt}\n`,
-    );
-    // As `kubectl get pods -o wide --show-labels` and `get namespaces --show-labels`: the
-    // labels are what the policies select on.
-    const showLabels = (labels: Readonly<Record<string, string>>, skip?: string) =>
-      Object.entries(labels)
-        .filter(([k]) => k !== skip)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',') || '-';
-    const nw = Math.max(8, ...pods.map((p) => (p.netns ?? '-').length));
-    io.stdout.write(`${'POD'.padEnd(w)}  ${'IP'.padEnd(15)}  ${'NETNS'.padEnd(nw)}  LABELS\n`);
-    for (const p of pods) {
-      io.stdout.write(
-        `${p.id.padEnd(w)}  ${p.ip.padEnd(15)}  ${(p.netns ?? '-').padEnd(nw)}  ${showLabels(p.labels)}\n`,
-      );
-    }
-    for (const n of [...lc.cluster.namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      io.stdout.write(`namespace ${n.name} ${showLabels(n.labels, NAMESPACE_NAME_LABEL)}\n`);
-    }
-    for (const s of lc.cluster.services) io.stdout.write(`service ${s.id} ${s.clusterIP ?? '(headless)'}\n`);
-    for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
-    for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
-    if (st.missingNetns.length) io.stdout.write(`missing namespaces: ${st.missingNetns.join(', ')}\n`);
-    if (st.busyPid !== undefined) io.stdout.write(`being changed right now by process ${st.busyPid}\n`);
-  }
-  if (st.interrupted) {
-    io.stderr.write(
-      `netpol: a lab up/apply/run of lab '${ctx.labId}' was interrupted before the lab matched its objects\nhint: netpol lab down${lab(ctx)}, then lab up again\n`,
-    );
-  }
-  const settled = st.busyPid !== undefined || st.podsWithoutNetns.length === 0;
-  return st.agentAlive && st.missingNetns.length === 0 && !st.interrupted && settled ? 0 : 1;
 }
 
 async function change(
@@ -477,289 +387,4 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
 
 function plural(n: number, word: string): string {
   return n === 1 ? `${n} ${word}` : `${n} ${word.replace(/y$/, 'ie')}s`;
-}
-
-function parseLabels(text: string | undefined): Record<string, string> {
-  const labels: Record<string, string> = {};
-  if (!text) return labels;
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (eq <= 0 || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
-      throw new UsageError(`--labels ${text}: expected k=v,k2=v2 with valid label keys`);
-    }
-    if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) || value.length > 63) {
-      throw new UsageError(`--labels ${text}: '${value}' is not a valid label value`);
-    }
-    labels[key] = value;
-  }
-  return labels;
-}
-
-async function runPod(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const name = args[0] as string;
-  const command = (args[1] as string[]) ?? [];
-  if (command.length === 0)
-    throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
-  const namespace = (options.namespace as string) ?? 'default';
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
-    throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
-  }
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-    throw new UsageError(`${name}: a pod name is a DNS-1123 subdomain (lowercase letters, digits, - and .)`);
-  }
-  const pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    // As kubectl run: exactly --labels, else `run: NAME`.
-    metadata: {
-      name,
-      namespace,
-      labels: options.labels ? parseLabels(options.labels as string) : { run: name },
-      // Which `lab run` owns the pod: one whose process is gone (killed) is a leftover.
-      annotations: { [RUN_PID_ANNOTATION]: String(process.pid) },
-    },
-    spec: { containers: [{ name, image: 'netpol-lab' }] },
-  };
-  // Validate the pod as the API server would (name, labels).
-  const checked = loadCluster([{ name: '<lab run>', text: JSON.stringify(pod) }]);
-  const errors = checked.issues.filter((i) => i.severity === 'error');
-  if (errors.length)
-    throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
-  const key = objectKey('Pod', namespace, name);
-  const state = requireState(ctx);
-  const existing = state.objects.find((o) => o.key === key);
-  if (existing && !isLeftoverRunPod(existing)) {
-    throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
-  }
-  const { cluster: before } = labCluster(state.objects);
-  const replica = before.pods.find((p) => p.id === `${namespace}/${name}` && p.workload);
-  if (replica?.workload) {
-    throw new UsageError(
-      `pod ${namespace}/${name} already exists in the lab (a replica of ${replica.workload.id})`,
-      'pick another name',
-    );
-  }
-  // As the API server: a pod goes into a namespace that exists (a typo would otherwise
-  // make a namespace without labels, and the policies would judge that one).
-  const namespaces = [...new Set([...SYSTEM_NAMESPACES, ...before.namespaces.keys()])].sort();
-  if (!namespaceExists(before, namespace)) {
-    throw new UsageError(
-      `namespace ${namespace} not found in the lab`,
-      `${namespaces.length > 0 ? `did you mean ${closestNames(namespace, namespaces).join(', ')}? ` : ''}To create it: echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${namespace}"}}' | netpol lab apply${lab(ctx)} -f -`,
-    );
-  }
-  assertProgram(command);
-  if (existing) {
-    io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
-    // Removed first, with whatever still runs in it.
-    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
-  }
-  const stored: StoredObject = { key, value: pod };
-  let code = 0;
-  // Until the pod is gone again this process stays: Ctrl-C reaches the command (same process
-  // group), SIGTERM/SIGHUP are passed on to it; one before the command starts skips it.
-  let signalled: NodeJS.Signals | undefined;
-  const note = (signal: NodeJS.Signals) => {
-    signalled ??= signal;
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, note);
-  try {
-    const { cluster } = await labChange(ctx, (objects) => [...objects.filter((o) => o.key !== key), stored]);
-    const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
-    if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
-    code = signalled
-      ? 128 + (osConstants.signals[signalled] ?? 0)
-      : await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
-  } finally {
-    try {
-      await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
-    } finally {
-      for (const s of signals) process.off(s, note);
-    }
-  }
-  return code;
-}
-
-const RUN_PID_ANNOTATION = 'netpol.dev/lab-run-pid';
-
-/** A pod made by a `lab run` whose process no longer exists (SIGKILLed before removing it). */
-function isLeftoverRunPod(object: StoredObject): boolean {
-  const metadata = object.value.metadata as { annotations?: Record<string, unknown> } | undefined;
-  const pid = Number(metadata?.annotations?.[RUN_PID_ANNOTATION]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as { code?: string }).code === 'ESRCH';
-  }
-}
-
-/** The program is not on this machine: say so before a pod is made for it. */
-function assertProgram(command: readonly string[]): void {
-  const missing = missingProgram(command);
-  if (!missing) return;
-  const pkg = PROGRAM_PACKAGES[missing];
-  throw new UsageError(
-    `${missing}: command not found on this machine`,
-    `lab pods run the host's programs${pkg ? `; install it: apt-get install ${pkg}` : ''}${missing === 'nslookup' || missing === 'dig' || missing === 'host' ? ' (or look names up with: getent hosts NAME)' : ''}`,
-  );
-}
-
-function streamsFor(io: Io) {
-  const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
-  return { inherit, stdout: (d: string) => io.stdout.write(d), stderr: (d: string) => io.stderr.write(d) };
-}
-
-async function execPod(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const namespace = options.namespace as string | undefined;
-  const given = args[0] as string;
-  if (namespace !== undefined && given.includes('/')) {
-    throw new UsageError(`-n ${namespace} ${given}: give the pod as NAME with -n, or as NS/NAME without it`);
-  }
-  // As `kubectl exec -n frontend frontend-client -- ...`.
-  const ref = namespace !== undefined ? `${namespace}/${given}` : given;
-  const command = (args[1] as string[]) ?? [];
-  const state = requireState(ctx);
-  // An outside host (by name or address) can run commands too: ingress from outside.
-  const host =
-    namespace === undefined ? state.outside.find((o) => o.name === given.toLowerCase() || o.ip === given) : undefined;
-  if (host) {
-    assertProgram(command);
-    return execInNetns(host.netns, command, streamsFor(io));
-  }
-  const { cluster } = labCluster(state.objects);
-  const pod = findLabPod(cluster, ref);
-  if (!pod) {
-    // Every name exec takes: pods, workloads (ns/name[Kind]), outside hosts.
-    const names = [
-      ...cluster.pods.map((p) => p.id),
-      ...cluster.workloads.map((w) => `${w.namespace}/${w.name}[${w.kind}]`),
-      ...state.outside.map((o) => o.name),
-    ];
-    throw new UsageError(
-      `no pod ${ref} in the lab`,
-      names.length > 0 ? `did you mean ${closestNames(ref, names).join(', ')}?` : 'the lab has no pods',
-    );
-  }
-  assertProgram(command);
-  return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
-}
-
-function parsePorts(values: string[]): ProbePort[] {
-  return values.map((v) => {
-    const [port, proto = 'TCP'] = v.split('/');
-    const protocol = proto.toUpperCase() as Protocol;
-    if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--port ${v}: protocol must be TCP, UDP or SCTP`);
-    if (/^\d+$/.test(port)) {
-      const n = Number(port);
-      if (n < 1 || n > 65535) throw new UsageError(`--port ${v}: port must be 1-65535`);
-      return { port: n, protocol };
-    }
-    if (!/^[a-z0-9-]{1,15}$/.test(port)) throw new UsageError(`--port ${v}: expected a number or a port name`);
-    return { port, protocol };
-  });
-}
-
-async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const ports = parsePorts((options.port as string[]) ?? []);
-  const timeoutMs = Number(options.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 30_000) {
-    throw new UsageError('--timeout must be 50-30000 ms');
-  }
-  const state = requireState(ctx);
-  if (state.pending && lockHolder(labStateDir(ctx)) === undefined) {
-    io.stderr.write(
-      `warning: a lab up/apply/run was interrupted before the lab matched its objects: disagreements may be the lab's, not the engine's (netpol lab down${lab(ctx)}, then lab up again)\n`,
-    );
-  }
-  const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
-  if (options.output === 'json') {
-    io.stdout.write(
-      `${compactRows({
-        endpoints: report.endpoints,
-        results: report.results.map((r) => ({
-          port: r.port,
-          protocol: r.protocol,
-          allowed: r.allowed,
-          expected: r.expected,
-          ...(report.enforce ? {} : { engine: r.engine }),
-          ...(r.note ? { note: r.note } : {}),
-        })),
-        enforce: report.enforce,
-        disagreements: report.disagreements,
-      })}\n`,
-    );
-  } else printProbe(report, io);
-  return report.disagreements.length > 0 ? 1 : 0;
-}
-
-function printProbe(report: ProbeReport, io: Io): void {
-  const c = colorsFor(io.stdout, io);
-  const w = Math.max(8, ...report.endpoints.map((e) => e.length));
-  const n = report.endpoints.length;
-  if (!report.enforce) {
-    io.stdout.write(
-      c.yellow('this lab does NOT enforce NetworkPolicy (--no-enforce): expected = everything allowed\n'),
-    );
-  }
-  for (const r of report.results) {
-    io.stdout.write(`\n${r.port}/${r.protocol}${r.note ? ` — ${r.note}` : ''}\n`);
-    if (r.note) continue;
-    io.stdout.write(`${''.padEnd(w + 5)}${report.endpoints.map((_, j) => String(j).padStart(3)).join('')}\n`);
-    for (let i = 0; i < n; i++) {
-      const cells = report.endpoints.map((_, j) => {
-        const o = r.allowed[i][j];
-        const e = r.expected[i][j];
-        if (o === null) return '  .';
-        const mark = o ? ' ok' : ' --';
-        if (e !== null && e !== o) return c.red(o ? ' !o' : ' !-');
-        return o ? c.green(mark) : c.dim(mark);
-      });
-      io.stdout.write(`${String(i).padStart(3)}  ${report.endpoints[i].padEnd(w)}${cells.join('')}\n`);
-    }
-  }
-  io.stdout.write(
-    `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
-  );
-  if (report.disagreements.length === 0) {
-    io.stdout.write(
-      c.green(
-        `every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`,
-      ),
-    );
-    if (!report.enforce && report.inert > 0) {
-      io.stdout.write(
-        c.yellow(
-          `${report.inert} of these connections went through although the policies deny them: nothing enforces them\n`,
-        ),
-      );
-    }
-    return;
-  }
-  io.stdout.write(
-    c.red(
-      `${report.disagreements.length} disagreement${report.disagreements.length === 1 ? '' : 's'} with the engine (!):\n`,
-    ),
-  );
-  for (const d of report.disagreements.slice(0, 50)) {
-    io.stdout.write(
-      `  ${d.from} -> ${d.to} ${d.port}/${d.protocol}: observed ${d.observed ? 'allowed' : 'denied'} (${d.detail}), engine says ${d.expected ? 'allowed' : 'denied'}\n`,
-    );
-  }
-}
-
-/** Pretty JSON with each matrix row on one line (`[true, false, null]`), as people read it. */
-function compactRows(value: { endpoints: string[]; [key: string]: unknown }): string {
-  // The endpoint list on one line, as `netpol matrix -o json` prints it.
-  const marker = '\u0000endpoints\u0000';
-  return JSON.stringify({ ...value, endpoints: marker }, null, 2)
-    .replace(JSON.stringify(marker), () => JSON.stringify(value.endpoints))
-    .replace(
-      /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
-      (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
-    );
 }

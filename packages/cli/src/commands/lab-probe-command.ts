@@ -1,0 +1,130 @@
+import { PROTOCOLS, type Protocol } from '@netpol/core';
+import {
+  type LabContext,
+  labProbe,
+  labStateDir,
+  lockHolder,
+  type ProbePort,
+  type ProbeReport,
+  requireState,
+} from '@netpol/lab';
+import { colorsFor } from '../colors.js';
+import { type Io, UsageError } from '../io.js';
+import { labFlag } from './lab-flag.js';
+
+/** `netpol lab probe`: real connections for every pair, printed beside the engine's verdicts. */
+
+export function parsePorts(values: string[]): ProbePort[] {
+  return values.map((v) => {
+    const [port, proto = 'TCP'] = v.split('/');
+    const protocol = proto.toUpperCase() as Protocol;
+    if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--port ${v}: protocol must be TCP, UDP or SCTP`);
+    if (/^\d+$/.test(port)) {
+      const n = Number(port);
+      if (n < 1 || n > 65535) throw new UsageError(`--port ${v}: port must be 1-65535`);
+      return { port: n, protocol };
+    }
+    if (!/^[a-z0-9-]{1,15}$/.test(port)) throw new UsageError(`--port ${v}: expected a number or a port name`);
+    return { port, protocol };
+  });
+}
+
+export async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
+  const ports = parsePorts((options.port as string[]) ?? []);
+  const timeoutMs = Number(options.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 30_000) {
+    throw new UsageError('--timeout must be 50-30000 ms');
+  }
+  const state = requireState(ctx);
+  if (state.pending && lockHolder(labStateDir(ctx)) === undefined) {
+    io.stderr.write(
+      `warning: a lab up/apply/run was interrupted before the lab matched its objects: disagreements may be the lab's, not the engine's (netpol lab down${labFlag(ctx)}, then lab up again)\n`,
+    );
+  }
+  const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
+  if (options.output === 'json') {
+    io.stdout.write(
+      `${compactRows({
+        endpoints: report.endpoints,
+        results: report.results.map((r) => ({
+          port: r.port,
+          protocol: r.protocol,
+          allowed: r.allowed,
+          expected: r.expected,
+          ...(report.enforce ? {} : { engine: r.engine }),
+          ...(r.note ? { note: r.note } : {}),
+        })),
+        enforce: report.enforce,
+        disagreements: report.disagreements,
+      })}\n`,
+    );
+  } else printProbe(report, io);
+  return report.disagreements.length > 0 ? 1 : 0;
+}
+
+function printProbe(report: ProbeReport, io: Io): void {
+  const c = colorsFor(io.stdout, io);
+  const w = Math.max(8, ...report.endpoints.map((e) => e.length));
+  const n = report.endpoints.length;
+  if (!report.enforce) {
+    io.stdout.write(
+      c.yellow('this lab does NOT enforce NetworkPolicy (--no-enforce): expected = everything allowed\n'),
+    );
+  }
+  for (const r of report.results) {
+    io.stdout.write(`\n${r.port}/${r.protocol}${r.note ? ` — ${r.note}` : ''}\n`);
+    if (r.note) continue;
+    io.stdout.write(`${''.padEnd(w + 5)}${report.endpoints.map((_, j) => String(j).padStart(3)).join('')}\n`);
+    for (let i = 0; i < n; i++) {
+      const cells = report.endpoints.map((_, j) => {
+        const o = r.allowed[i][j];
+        const e = r.expected[i][j];
+        if (o === null) return '  .';
+        const mark = o ? ' ok' : ' --';
+        if (e !== null && e !== o) return c.red(o ? ' !o' : ' !-');
+        return o ? c.green(mark) : c.dim(mark);
+      });
+      io.stdout.write(`${String(i).padStart(3)}  ${report.endpoints[i].padEnd(w)}${cells.join('')}\n`);
+    }
+  }
+  io.stdout.write(
+    `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
+  );
+  if (report.disagreements.length === 0) {
+    io.stdout.write(
+      c.green(
+        `every probe agrees with the engine${report.enforce ? '' : ' (everything allowed: policies are inert)'}\n`,
+      ),
+    );
+    if (!report.enforce && report.inert > 0) {
+      io.stdout.write(
+        c.yellow(
+          `${report.inert} of these connections went through although the policies deny them: nothing enforces them\n`,
+        ),
+      );
+    }
+    return;
+  }
+  io.stdout.write(
+    c.red(
+      `${report.disagreements.length} disagreement${report.disagreements.length === 1 ? '' : 's'} with the engine (!):\n`,
+    ),
+  );
+  for (const d of report.disagreements.slice(0, 50)) {
+    io.stdout.write(
+      `  ${d.from} -> ${d.to} ${d.port}/${d.protocol}: observed ${d.observed ? 'allowed' : 'denied'} (${d.detail}), engine says ${d.expected ? 'allowed' : 'denied'}\n`,
+    );
+  }
+}
+
+/** Pretty JSON with each matrix row on one line (`[true, false, null]`), as people read it. */
+function compactRows(value: { endpoints: string[]; [key: string]: unknown }): string {
+  // The endpoint list on one line, as `netpol matrix -o json` prints it.
+  const marker = '\u0000endpoints\u0000';
+  return JSON.stringify({ ...value, endpoints: marker }, null, 2)
+    .replace(JSON.stringify(marker), () => JSON.stringify(value.endpoints))
+    .replace(
+      /\[\s*((?:true|false|null)(?:,\s*(?:true|false|null))*)\s*\]/g,
+      (_, row: string) => `[${row.split(/,\s*/).join(', ')}]`,
+    );
+}

@@ -1,0 +1,201 @@
+import { constants as osConstants } from 'node:os';
+import { closestNames, loadCluster } from '@netpol/core';
+import {
+  execInNetns,
+  findLabPod,
+  type LabContext,
+  LabError,
+  labChange,
+  labCluster,
+  labPodNetns,
+  missingProgram,
+  objectKey,
+  PROGRAM_PACKAGES,
+  requireState,
+  type StoredObject,
+} from '@netpol/lab';
+import { type Io, UsageError } from '../io.js';
+import { labFlag } from './lab-flag.js';
+import { namespaceExists, SYSTEM_NAMESPACES } from './lab-resources.js';
+
+/** `netpol lab run` (a fresh pod for one command, like `kubectl run --rm`) and `netpol lab exec`. */
+
+export function parseLabels(text: string | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (!text) return labels;
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq <= 0 || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
+      throw new UsageError(`--labels ${text}: expected k=v,k2=v2 with valid label keys`);
+    }
+    if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) || value.length > 63) {
+      throw new UsageError(`--labels ${text}: '${value}' is not a valid label value`);
+    }
+    labels[key] = value;
+  }
+  return labels;
+}
+
+export async function runPod(
+  ctx: LabContext,
+  args: unknown[],
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
+  const name = args[0] as string;
+  const command = (args[1] as string[]) ?? [];
+  if (command.length === 0)
+    throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
+  const namespace = (options.namespace as string) ?? 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+    throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+    throw new UsageError(`${name}: a pod name is a DNS-1123 subdomain (lowercase letters, digits, - and .)`);
+  }
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    // As kubectl run: exactly --labels, else `run: NAME`.
+    metadata: {
+      name,
+      namespace,
+      labels: options.labels ? parseLabels(options.labels as string) : { run: name },
+      // Which `lab run` owns the pod: one whose process is gone (killed) is a leftover.
+      annotations: { [RUN_PID_ANNOTATION]: String(process.pid) },
+    },
+    spec: { containers: [{ name, image: 'netpol-lab' }] },
+  };
+  // Validate the pod as the API server would (name, labels).
+  const checked = loadCluster([{ name: '<lab run>', text: JSON.stringify(pod) }]);
+  const errors = checked.issues.filter((i) => i.severity === 'error');
+  if (errors.length)
+    throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
+  const key = objectKey('Pod', namespace, name);
+  const state = requireState(ctx);
+  const existing = state.objects.find((o) => o.key === key);
+  if (existing && !isLeftoverRunPod(existing)) {
+    throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
+  }
+  const { cluster: before } = labCluster(state.objects);
+  const replica = before.pods.find((p) => p.id === `${namespace}/${name}` && p.workload);
+  if (replica?.workload) {
+    throw new UsageError(
+      `pod ${namespace}/${name} already exists in the lab (a replica of ${replica.workload.id})`,
+      'pick another name',
+    );
+  }
+  // As the API server: a pod goes into a namespace that exists (a typo would otherwise
+  // make a namespace without labels, and the policies would judge that one).
+  const namespaces = [...new Set([...SYSTEM_NAMESPACES, ...before.namespaces.keys()])].sort();
+  if (!namespaceExists(before, namespace)) {
+    throw new UsageError(
+      `namespace ${namespace} not found in the lab`,
+      `${namespaces.length > 0 ? `did you mean ${closestNames(namespace, namespaces).join(', ')}? ` : ''}To create it: echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${namespace}"}}' | netpol lab apply${labFlag(ctx)} -f -`,
+    );
+  }
+  assertProgram(command);
+  if (existing) {
+    io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
+    // Removed first, with whatever still runs in it.
+    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+  }
+  const stored: StoredObject = { key, value: pod };
+  let code = 0;
+  // Until the pod is gone again this process stays: Ctrl-C reaches the command (same process
+  // group), SIGTERM/SIGHUP are passed on to it; one before the command starts skips it.
+  let signalled: NodeJS.Signals | undefined;
+  const note = (signal: NodeJS.Signals) => {
+    signalled ??= signal;
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, note);
+  try {
+    const { cluster } = await labChange(ctx, (objects) => [...objects.filter((o) => o.key !== key), stored]);
+    const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
+    if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
+    code = signalled
+      ? 128 + (osConstants.signals[signalled] ?? 0)
+      : await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
+  } finally {
+    try {
+      await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+    } finally {
+      for (const s of signals) process.off(s, note);
+    }
+  }
+  return code;
+}
+
+const RUN_PID_ANNOTATION = 'netpol.dev/lab-run-pid';
+
+/** A pod made by a `lab run` whose process no longer exists (SIGKILLed before removing it). */
+function isLeftoverRunPod(object: StoredObject): boolean {
+  const metadata = object.value.metadata as { annotations?: Record<string, unknown> } | undefined;
+  const pid = Number(metadata?.annotations?.[RUN_PID_ANNOTATION]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'ESRCH';
+  }
+}
+
+/** The program is not on this machine: say so before a pod is made for it. */
+function assertProgram(command: readonly string[]): void {
+  const missing = missingProgram(command);
+  if (!missing) return;
+  const pkg = PROGRAM_PACKAGES[missing];
+  throw new UsageError(
+    `${missing}: command not found on this machine`,
+    `lab pods run the host's programs${pkg ? `; install it: apt-get install ${pkg}` : ''}${missing === 'nslookup' || missing === 'dig' || missing === 'host' ? ' (or look names up with: getent hosts NAME)' : ''}`,
+  );
+}
+
+function streamsFor(io: Io) {
+  const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
+  return { inherit, stdout: (d: string) => io.stdout.write(d), stderr: (d: string) => io.stderr.write(d) };
+}
+
+export async function execPod(
+  ctx: LabContext,
+  args: unknown[],
+  options: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
+  const namespace = options.namespace as string | undefined;
+  const given = args[0] as string;
+  if (namespace !== undefined && given.includes('/')) {
+    throw new UsageError(`-n ${namespace} ${given}: give the pod as NAME with -n, or as NS/NAME without it`);
+  }
+  // As `kubectl exec -n frontend frontend-client -- ...`.
+  const ref = namespace !== undefined ? `${namespace}/${given}` : given;
+  const command = (args[1] as string[]) ?? [];
+  const state = requireState(ctx);
+  // An outside host (by name or address) can run commands too: ingress from outside.
+  const host =
+    namespace === undefined ? state.outside.find((o) => o.name === given.toLowerCase() || o.ip === given) : undefined;
+  if (host) {
+    assertProgram(command);
+    return execInNetns(host.netns, command, streamsFor(io));
+  }
+  const { cluster } = labCluster(state.objects);
+  const pod = findLabPod(cluster, ref);
+  if (!pod) {
+    // Every name exec takes: pods, workloads (ns/name[Kind]), outside hosts.
+    const names = [
+      ...cluster.pods.map((p) => p.id),
+      ...cluster.workloads.map((w) => `${w.namespace}/${w.name}[${w.kind}]`),
+      ...state.outside.map((o) => o.name),
+    ];
+    throw new UsageError(
+      `no pod ${ref} in the lab`,
+      names.length > 0 ? `did you mean ${closestNames(ref, names).join(', ')}?` : 'the lab has no pods',
+    );
+  }
+  assertProgram(command);
+  return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
+}
