@@ -193,8 +193,7 @@ export async function updateRuleset(
   if (options.stateFile) rmSync(options.stateFile, { force: true });
   try {
     if (update.script.length <= SESSION_BATCH_LIMIT) {
-      const commands = update.script.split('\n').filter((line) => line !== '');
-      await runElementBatch(netns, render.table, commands, base.generation, generation);
+      await runElementBatch(netns, render.table, update.commands, base.generation, generation);
     } else {
       const set = `inet ${render.table} generation`;
       const swap = `delete element ${set} { "${base.generation}" }\nadd element ${set} { "${generation}" }\n`;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 
 /** Network namespace names the lab may touch (never the host's: a name is required). */
-const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export class NftError extends Error {
   constructor(
@@ -35,7 +35,7 @@ export function runNftScript(netns: string, script: string, timeoutMs = 30_000):
       clearTimeout(timer);
       if (code === 0) resolve();
       else {
-        const first = stderr.trim().split('\n').slice(0, 6).join('\n');
+        const first = firstLines(stderr);
         reject(new NftError(`nft failed in ${netns} (${signal ?? `exit ${code}`}): ${first}`, stderr));
       }
     });
@@ -43,4 +43,9 @@ export function runNftScript(netns: string, script: string, timeoutMs = 30_000):
     child.stdin.on('error', () => {});
     child.stdin.end(script);
   });
+}
+
+/** The head of nft's diagnostics, for an error message (the whole text stays on the error). */
+export function firstLines(stderr: string): string {
+  return stderr.trim().split('\n').slice(0, 6).join('\n');
 }

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { NftError } from './nft-run.js';
+import { firstLines, NETNS_NAME, NftError } from './nft-run.js';
 
-/** Network namespace names the lab may touch (never the host's: a name is required). */
-const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** `describe tcp dport` prints this; it ends every request's output. */
 const END_MARKER = 'datatype inet_service';
 /** Longer batches go through `nft -f` (one line of interactive input holds one batch). */
@@ -181,8 +179,10 @@ export async function runElementBatch(
   }
   const { listing, stderr } = await session.run(batch, table);
   if (!listing.includes(`"${to}"`)) {
-    const first = stderr.trim().split('\n').slice(0, 6).join('\n');
-    throw new NftError(`nft refused the element batch in ${netns}: ${first || 'generation not swapped'}`, stderr);
+    throw new NftError(
+      `nft refused the element batch in ${netns}: ${firstLines(stderr) || 'generation not swapped'}`,
+      stderr,
+    );
   }
 }
 

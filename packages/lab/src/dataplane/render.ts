@@ -1,7 +1,7 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
 import type { DataplanePlan, DirectionPlan, PortRange } from './plan.js';
-import { natChainName, type ServicePlan } from './services.js';
+import { NFT_PROTOCOL, natChainName, type ServicePlan } from './services.js';
 
 export { natChainName } from './services.js';
 
@@ -12,7 +12,6 @@ export interface RenderOptions {
   generation?: string;
 }
 
-const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 export const PORT_SET_TYPE = 'type inet_proto . inet_service; flags interval;';
 /** Above this many pods, element lines carry no `# ns/pod` comments (they cost parse time). */
 const COMMENT_PODS_UP_TO = 256;

@@ -104,7 +104,8 @@ export function sharesClusterIp(cluster: ClusterModel): boolean {
   return shared;
 }
 
-const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+/** Protocol names as nft writes them. */
+export const NFT_PROTOCOL: Record<Protocol, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
 /** The NAT chain for Service ports of a protocol with `n` endpoints: `nat_tcp_3`. */
 export function natChainName(s: ServicePlan): string {

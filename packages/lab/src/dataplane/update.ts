@@ -31,6 +31,8 @@ export interface PlannedUpdate {
   mode: UpdateMode;
   /** The nft script to run (empty for 'none'). */
   script: string;
+  /** Its commands, one per line ('elements' mode). */
+  commands: string[];
   /** The plan the kernel holds once the script ran. */
   plan: DataplanePlan;
   /** Element, chain and set commands in the script ('elements' mode), 0 otherwise. */
@@ -51,8 +53,7 @@ export function planUpdate(previous: DataplanePlan, next: ClusterModel, options:
   if (pods) {
     const script = diffScript(previous, pods.plan, options, pods);
     if (script !== undefined) {
-      if (script.length === 0) return { mode: 'none', script: '', plan: pods.plan, changes: 0 };
-      return { mode: 'elements', script: `${script.join('\n')}\n`, plan: pods.plan, changes: script.length };
+      return elementUpdate(script, pods.plan);
     }
   }
   const reused = planDataplane(next, previous);
@@ -62,12 +63,16 @@ export function planUpdate(previous: DataplanePlan, next: ClusterModel, options:
   ) {
     const script = diffScript(previous, reused, options);
     if (script !== undefined) {
-      if (script.length === 0) return { mode: 'none', script: '', plan: reused, changes: 0 };
-      return { mode: 'elements', script: `${script.join('\n')}\n`, plan: reused, changes: script.length };
+      return elementUpdate(script, reused);
     }
   }
   const fresh = planDataplane(next);
-  return { mode: 'full', script: renderRuleset(fresh, options), plan: fresh, changes: 0 };
+  return { mode: 'full', script: renderRuleset(fresh, options), commands: [], plan: fresh, changes: 0 };
+}
+
+function elementUpdate(commands: string[], plan: DataplanePlan): PlannedUpdate {
+  if (commands.length === 0) return { mode: 'none', script: '', commands, plan, changes: 0 };
+  return { mode: 'elements', script: `${commands.join('\n')}\n`, commands, plan, changes: commands.length };
 }
 
 /**
