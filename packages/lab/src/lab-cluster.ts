@@ -1,5 +1,6 @@
 import { type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
+import { storedValue } from './lab-stored-object.js';
 import type { StoredObject } from './lab-state.js';
 
 /** `Kind/namespace/name`, the identity `kubectl apply` updates in place. */
@@ -7,10 +8,10 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return kind === 'Namespace' ? `Namespace//${name}` : `${kind}/${namespace ?? 'default'}/${name}`;
 }
 
-/** A loaded object as the lab stores it: namespace made explicit. */
+/** A loaded object as the lab stores it: only what the lab uses, namespace made explicit. */
 export function storeObject(object: LoadedObject): StoredObject {
   const { name, namespace } = objectMeta(object);
-  const value = structuredClone(object.value);
+  const value = structuredClone(storedValue(object.value));
   if (object.kind !== 'Namespace') {
     const meta = (value.metadata ?? {}) as Record<string, unknown>;
     meta.namespace = namespace ?? 'default';
