@@ -1,7 +1,7 @@
 import { type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
-import { storedValue } from './lab-stored-object.js';
 import type { StoredObject } from './lab-state.js';
+import { storedValue } from './lab-stored-object.js';
 
 /** `Kind/namespace/name`, the identity `kubectl apply` updates in place. */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type ClusterModel, loadCluster, loadDocuments } from '@netpol/core';
 import { storeObject } from './lab-cluster.js';
 import { randomClusterObjects } from './lab-test-support.js';
@@ -59,7 +59,8 @@ describe('what the lab stores of an object (issue 16, items 3 and 4)', () => {
       ],
     });
     const stored = JSON.stringify(loadDocuments({ name: 'db.json', text }).value.map(storeObject));
-    for (const secret of ['S3CRET', 'LAST-APPLIED', 'UNKNOWN', 'DB_PASSWORD']) assert.ok(!stored.includes(secret), secret);
+    for (const secret of ['S3CRET', 'LAST-APPLIED', 'UNKNOWN', 'DB_PASSWORD'])
+      assert.ok(!stored.includes(secret), secret);
     for (const kept of ['netpol.dev/x', '5432', 'pg', '198.18.4.4', 'app']) assert.ok(stored.includes(kept), kept);
   });
 

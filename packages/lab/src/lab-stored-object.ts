@@ -8,7 +8,14 @@
 
 type Obj = Record<string, unknown>;
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'ReplicationController',
+]);
 /** Kinds whose whole spec is semantics (every field decides a verdict). */
 const POLICY_KINDS = new Set([
   'NetworkPolicy',

@@ -65,7 +65,8 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
     for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
     for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
     if (st.missingNetns.length) io.stdout.write(`missing namespaces: ${st.missingNetns.join(', ')}\n`);
-    if (st.unwiredPods.length) io.stdout.write(`pods not wired (no link, route or server): ${listSome(st.unwiredPods)}\n`);
+    if (st.unwiredPods.length)
+      io.stdout.write(`pods not wired (no link, route or server): ${listSome(st.unwiredPods)}\n`);
     if (st.podsWithoutNetns.length) io.stdout.write(`pods without a namespace: ${listSome(st.podsWithoutNetns)}\n`);
     if (st.busyPid !== undefined) io.stdout.write(`being changed right now by process ${st.busyPid}\n`);
   }
@@ -86,5 +87,7 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
 
 /** The first few of a long list, and how many more. */
 function listSome(items: readonly string[], shown = 10): string {
-  return items.length <= shown ? items.join(', ') : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+  return items.length <= shown
+    ? items.join(', ')
+    : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
 }
