@@ -2,6 +2,7 @@ import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js'
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const MATRIX_OUTPUTS = ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'] as const;
+export const MATRIX_GROUPINGS = ['workload', 'namespace'] as const;
 
 export const matrixSpec: CommandSpec = {
   name: 'matrix',
@@ -23,6 +24,13 @@ export const matrixSpec: CommandSpec = {
       repeatable: true,
     },
     { flags: '--per-pod', description: 'list every replica instead of one endpoint per workload' },
+    {
+      flags: '--group-by <what>',
+      description:
+        'workload: one row per workload or bare pod; namespace: namespace × namespace, each cell all, some (allowed/pairs) or none of the endpoint pairs',
+      choices: MATRIX_GROUPINGS,
+      default: 'workload',
+    },
     outputOption(MATRIX_OUTPUTS, 'table'),
   ],
   examples: [
@@ -30,6 +38,7 @@ export const matrixSpec: CommandSpec = {
     'netpol matrix -f manifests/ --port 53/UDP --port http -n shop -o md',
     'netpol matrix -f manifests/ --external 203.0.113.10 -o json',
     'netpol matrix -f manifests/ -o html > matrix.html',
+    'netpol matrix -f cluster.json --group-by namespace --port 80',
     'kubectl netpol matrix -n shop --port 80',
   ],
   run: async (ctx) => {
@@ -44,6 +53,7 @@ export const matrixSpec: CommandSpec = {
         external: options.external as string[],
         namespace: options.namespace as string[],
         perPod: options.perPod as boolean | undefined,
+        groupBy: options.groupBy as (typeof MATRIX_GROUPINGS)[number] | undefined,
         output: options.output as (typeof MATRIX_OUTPUTS)[number],
         color: options.color as string | undefined,
       },
