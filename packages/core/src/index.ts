@@ -50,6 +50,8 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { CheckJson } from './format/check-report.js';
+export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';
 export type { Write } from './format/matrix-writer.js';
 export { renderToString } from './format/matrix-writer.js';
