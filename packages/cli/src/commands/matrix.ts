@@ -23,7 +23,7 @@ export interface MatrixCommandOptions {
   namespace: string[];
   perPod?: boolean;
   output: MatrixFormat;
-  color?: string;
+  color?: ColorMode;
 }
 
 /** `netpol matrix`: the truth table of every endpoint pair, per port. Exit 0 (2 on bad input). */
@@ -69,7 +69,7 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   const ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
   const result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
 
-  const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
+  const c = colorsFor(io.stdout, io, options.color);
   let buffer: string[] = [];
   let size = 0;
   const write = (chunk: string) => {
