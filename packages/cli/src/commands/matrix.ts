@@ -30,7 +30,7 @@ export interface MatrixCommandOptions {
   perPod?: boolean;
   groupBy?: 'workload' | 'namespace';
   output: MatrixFormat;
-  color?: string;
+  color?: ColorMode;
 }
 
 /** `netpol matrix`: the truth table of every endpoint pair, per port. Exit 0 (2 on bad input). */
@@ -84,7 +84,7 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   const grouped = byNamespace ? groupByNamespace(result) : undefined;
   checkOutputSize(grouped ? grouped.groups.length : listed.endpoints.length, ports.length, options, io);
 
-  const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
+  const c = colorsFor(io.stdout, io, options.color);
   const tableOptions = {
     style: { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold },
     // On a terminal, a wide grid is cut into column blocks that fit; files get whole rows.
