@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
+import { InputBudget, readTextWithin } from './input-limit.js';
 import { type Io, UsageError } from './io.js';
+import { formatIssue } from './print-issues.js';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -19,19 +21,24 @@ export async function readInputs(
   if (paths.length === 0)
     throw new UsageError('no input: give at least one -f PATH', 'e.g. netpol validate -f policies/');
   const sources: SourceFile[] = [];
+  const budget = new InputBudget(io.maxInputBytes);
   for (const path of paths) {
     if (path === '-') {
-      sources.push({ name: '-', text: await io.readStdin() });
+      const text = await io.readStdin(budget.remaining() + 1);
+      budget.spend('standard input', Buffer.byteLength(text));
+      sources.push({ name: '-', text });
     } else if (path.startsWith('git:')) {
-      sources.push(...readGit(path, io, options.recursive ?? true));
+      const files = readGit(path, io, options.recursive ?? true);
+      for (const f of files) budget.spend(f.name, Buffer.byteLength(f.text));
+      sources.push(...files);
     } else {
-      sources.push(...readPath(path, io, options.recursive ?? false));
+      sources.push(...readPath(path, io, options.recursive ?? false, budget));
     }
   }
   return sources;
 }
 
-function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
+function readPath(path: string, io: Io, recursive: boolean, budget: InputBudget): SourceFile[] {
   const full = resolve(io.cwd, path);
   let stat: ReturnType<typeof statSync>;
   try {
@@ -39,17 +46,32 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
   } catch (error) {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
-  if (!stat.isDirectory()) return [{ name: path, text: readText(full, path) }];
-  const files = listManifests(full, path, recursive);
+  if (!stat.isDirectory()) return [{ name: path, text: readText(full, path, budget) }];
+  const skipped: string[] = [];
+  const files = listManifests(full, path, recursive, skipped);
   if (files.length === 0) {
     throw new UsageError(
       `${path}: no .yaml, .yml or .json files in this directory${recursive ? '' : ' (use -R to read subdirectories)'}`,
     );
   }
-  return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown) }));
+  if (skipped.length > 0) {
+    // kubectl reads only the top folder without -R, too; but a diff of two folders whose
+    // workloads live in subfolders would silently compare nothing.
+    const names = skipped.map((name) => `${name}/`);
+    const shown = names.length > 5 ? [...names.slice(0, 5), `and ${names.length - 5} more`] : names;
+    io.stderr.write(
+      `${formatIssue({ code: 'subfolders-skipped', severity: 'info', path: [], file: path, message: `subfolders not read without -R: ${shown.join(', ')}` }, [])}\n`,
+    );
+  }
+  return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown, budget) }));
 }
 
-function listManifests(dir: string, shown: string, recursive: boolean): { full: string; shown: string }[] {
+function listManifests(
+  dir: string,
+  shown: string,
+  recursive: boolean,
+  skipped: string[] = [],
+): { full: string; shown: string }[] {
   const out: { full: string; shown: string }[] = [];
   let entries: import('node:fs').Dirent[];
   try {
@@ -63,6 +85,7 @@ function listManifests(dir: string, shown: string, recursive: boolean): { full: 
     const name = join(shown, entry.name);
     if (entry.isDirectory()) {
       if (recursive) out.push(...listManifests(full, name, recursive));
+      else if (hasManifests(full)) skipped.push(entry.name);
     } else if (MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
       out.push({ full, shown: name });
     }
@@ -70,10 +93,26 @@ function listManifests(dir: string, shown: string, recursive: boolean): { full: 
   return out;
 }
 
-function readText(full: string, shown: string): string {
+/** Whether a folder holds a manifest at any depth (so skipping it can matter). */
+function hasManifests(dir: string): boolean {
+  let entries: import('node:fs').Dirent[];
   try {
-    return readFileSync(full, 'utf8');
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return entries.some((entry) =>
+    entry.isDirectory()
+      ? hasManifests(join(dir, entry.name))
+      : MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
+  );
+}
+
+function readText(full: string, shown: string, budget: InputBudget): string {
+  try {
+    return readTextWithin(full, shown, budget);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${shown}: ${describeFsError(error)}`);
   }
 }
@@ -123,12 +162,13 @@ function readGit(spec: string, io: Io, recursive: boolean): SourceFile[] {
     '--full-tree', // paths from the repository root, whatever cwd is (cat-file and show use the root too)
     ...(recursive ? ['-r'] : []),
     '--name-only',
+    '-z', // NUL-separated and unquoted: git quotes non-ASCII names (`"\303\244llow.yaml"`) otherwise
     `${rev}`,
     '--',
     path === '' ? '.' : `${path}/`,
   ]);
   const files = listing
-    .split('\n')
+    .split('\0')
     .filter((f) => MANIFEST_EXTENSIONS.some((ext) => f.endsWith(ext)))
     .sort();
   if (files.length === 0) throw new UsageError(`${spec}: no .yaml, .yml or .json files at that revision`);
