@@ -1,4 +1,6 @@
 // lint and diff (branch lintdiff)
+
+export { NAMESPACE_NAME_LABEL } from './constants.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
@@ -27,7 +29,9 @@ export type {
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
-export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export type { AddressedPod, CompiledCluster } from './engine/compile-cluster.js';
+export { compileCluster } from './engine/compile-cluster.js';
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts, PodFacts } from './engine/compile-policy.js';
 export { compilePolicy } from './engine/compile-policy.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
 export { createReferenceEngine } from './engine/reference-engine.js';
@@ -46,6 +50,8 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { CheckJson } from './format/check-report.js';
+export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';
 export type { Write } from './format/matrix-writer.js';
 export { renderToString } from './format/matrix-writer.js';
@@ -86,7 +92,6 @@ export {
   DEFAULT_SERVICE_CIDR,
   isWorkloadKind,
   MAX_WORKLOAD_REPLICAS,
-  NAMESPACE_NAME_LABEL,
   SUPPORTED_KINDS,
 } from './model/build-cluster.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
