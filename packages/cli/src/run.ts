@@ -5,13 +5,15 @@ import { COMMANDS } from './command-table.js';
 import { parseSize } from './input-limit.js';
 import { ExitError, type Io, UsageError } from './io.js';
 import { suggest } from './suggest.js';
+import { terminalSafe } from './terminal-text.js';
 import { VERSION } from './version.js';
 
 /**
  * Run `netpol` with `argv` (without node and script). The only place that turns failures
  * into exit codes: 0 fine, 1 denied/findings/changes, 2 bad input or usage.
  */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], given: Io): Promise<number> {
+  const io: Io = { ...given, stdout: terminalSafe(given.stdout), stderr: terminalSafe(given.stderr) };
   let exitCode = 0;
   const debug = argv.includes('--debug');
   const program = buildProgram(io, (code) => {
