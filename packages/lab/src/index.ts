@@ -43,6 +43,7 @@ export {
   fixAddresses,
   isLabPodAddress,
   outsideAddressesWithoutHost,
+  outsideHostErrors,
 } from './lab-addresses.js';
 export {
   applyObjects,

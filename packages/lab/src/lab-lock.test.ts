@@ -25,7 +25,8 @@ describe('lab lock (issue 16, item 1)', { skip }, () => {
       ),
     );
     spans.sort((a, b) => a[0] - b[0]);
-    for (let i = 1; i < spans.length; i++) assert.ok(spans[i][0] >= spans[i - 1][1], `overlap: ${JSON.stringify(spans)}`);
+    for (let i = 1; i < spans.length; i++)
+      assert.ok(spans[i][0] >= spans[i - 1][1], `overlap: ${JSON.stringify(spans)}`);
   });
 
   it('names its holder while held, nobody after; the file is root-only and stays outside the lab directory', async () => {

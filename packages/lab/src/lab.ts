@@ -6,7 +6,7 @@ import { askAgent } from './agent-client.js';
 import type { PortRole, ServeRequest } from './agent-protocol.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
-import { clusterAddressErrors, isOutsideHostAddress } from './lab-addresses.js';
+import { clusterAddressErrors, outsideHostErrors } from './lab-addresses.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
 import { lockHolder, withLock } from './lab-lock.js';
 import {
@@ -94,10 +94,8 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
     const planned = labCluster(options.objects).cluster;
     assertAddresses(planned);
     assertUniquePods(planned);
-    for (const host of options.outside ?? []) {
-      if (!isOutsideHostAddress(host.ip))
-        throw new LabError(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
-    }
+    const hostErrors = outsideHostErrors(options.outside ?? []);
+    if (hostErrors.length > 0) throw new LabError(hostErrors.join('\n'), 'give each --outside host its own NAME=IP');
     try {
       return await build(ctx, options, log);
     } catch (error) {
