@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
 import { type Io, UsageError } from './io.js';
+import { formatIssue } from './print-issues.js';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -40,16 +41,31 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
   if (!stat.isDirectory()) return [{ name: path, text: readText(full, path) }];
-  const files = listManifests(full, path, recursive);
+  const skipped: string[] = [];
+  const files = listManifests(full, path, recursive, skipped);
   if (files.length === 0) {
     throw new UsageError(
       `${path}: no .yaml, .yml or .json files in this directory${recursive ? '' : ' (use -R to read subdirectories)'}`,
     );
   }
+  if (skipped.length > 0) {
+    // kubectl reads only the top folder without -R, too; but a diff of two folders whose
+    // workloads live in subfolders would silently compare nothing.
+    const names = skipped.map((name) => `${name}/`);
+    const shown = names.length > 5 ? [...names.slice(0, 5), `and ${names.length - 5} more`] : names;
+    io.stderr.write(
+      `${formatIssue({ code: 'subfolders-skipped', severity: 'info', path: [], file: path, message: `subfolders not read without -R: ${shown.join(', ')}` }, [])}\n`,
+    );
+  }
   return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown) }));
 }
 
-function listManifests(dir: string, shown: string, recursive: boolean): { full: string; shown: string }[] {
+function listManifests(
+  dir: string,
+  shown: string,
+  recursive: boolean,
+  skipped: string[] = [],
+): { full: string; shown: string }[] {
   const out: { full: string; shown: string }[] = [];
   let entries: import('node:fs').Dirent[];
   try {
@@ -63,11 +79,27 @@ function listManifests(dir: string, shown: string, recursive: boolean): { full: 
     const name = join(shown, entry.name);
     if (entry.isDirectory()) {
       if (recursive) out.push(...listManifests(full, name, recursive));
+      else if (hasManifests(full)) skipped.push(entry.name);
     } else if (MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
       out.push({ full, shown: name });
     }
   }
   return out;
+}
+
+/** Whether a folder holds a manifest at any depth (so skipping it can matter). */
+function hasManifests(dir: string): boolean {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return entries.some((entry) =>
+    entry.isDirectory()
+      ? hasManifests(join(dir, entry.name))
+      : MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
+  );
 }
 
 function readText(full: string, shown: string): string {
@@ -123,12 +155,13 @@ function readGit(spec: string, io: Io, recursive: boolean): SourceFile[] {
     '--full-tree', // paths from the repository root, whatever cwd is (cat-file and show use the root too)
     ...(recursive ? ['-r'] : []),
     '--name-only',
+    '-z', // NUL-separated and unquoted: git quotes non-ASCII names (`"\303\244llow.yaml"`) otherwise
     `${rev}`,
     '--',
     path === '' ? '.' : `${path}/`,
   ]);
   const files = listing
-    .split('\n')
+    .split('\0')
     .filter((f) => MANIFEST_EXTENSIONS.some((ext) => f.endsWith(ext)))
     .sort();
   if (files.length === 0) throw new UsageError(`${spec}: no .yaml, .yml or .json files at that revision`);

@@ -1,4 +1,5 @@
 import { hasErrors, type Issue, type Result } from './issues.js';
+import { lastDefinitions } from './load/last-definitions.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import type { SourceFile } from './load/source.js';
@@ -10,7 +11,7 @@ import { isForeignGroup, validateObject } from './validate/validate-object.js';
 export interface LoadedCluster {
   /** Every supported object that was read (valid or not). */
   objects: LoadedObject[];
-  /** Built from the valid objects only. */
+  /** Built from the valid objects only; of two with one kind/namespace/name, the last. */
   cluster: ClusterModel;
 }
 
@@ -22,7 +23,7 @@ export interface LoadedCluster {
 export function loadCluster(sources: readonly SourceFile[], options: BuildOptions = {}): Result<LoadedCluster> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
-  const valid: LoadedObject[] = [];
+  const valid = new Set<LoadedObject>();
   for (const source of sources) {
     const loaded = loadDocuments(source);
     issues.push(...loaded.issues);
@@ -51,12 +52,15 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
         object: describeObject(object),
       }));
       issues.push(...found);
-      if (!hasErrors(found)) valid.push(object);
+      if (!hasErrors(found)) valid.add(object);
     }
   }
+  const latest = lastDefinitions(objects, options.defaultNamespace);
+  issues.push(...latest.issues);
+  const usable = latest.objects.filter((object) => valid.has(object));
   let cluster: ClusterModel;
   try {
-    cluster = buildCluster(valid, options);
+    cluster = buildCluster(usable, options);
   } catch (error) {
     if (!(error instanceof AddressRangeFullError)) throw error;
     issues.push({

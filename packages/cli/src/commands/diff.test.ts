@@ -178,6 +178,35 @@ describe('netpol diff', () => {
     assert.match(outside.err(), /leaves the repository/);
   });
 
+  it('git:REV:PATH reads files whose names are not ASCII (git quotes them without -z)', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', join(dir, 'utf8-repo'), ...args], {
+        stdio: 'pipe',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@t',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@t',
+        },
+      });
+    write('utf8-repo/pol/world.yaml', world);
+    write('utf8-repo/pol/policy.yaml', andPolicy);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    write(
+      'utf8-repo/pol/\u00e4llow-all.yaml',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: backend-ns}\nspec:\n  podSelector: {}\n  ingress: [{}]\n',
+    );
+    git('add', '-A');
+    git('commit', '-qm', 'allow all');
+    const io = fakeIo();
+    io.cwd = join(dir, 'utf8-repo');
+    assert.equal(await run(['diff', 'git:HEAD~1:pol', 'git:HEAD:pol', '-o', 'json', '--exit-code'], io), 1, io.err());
+    assert.deepEqual(JSON.parse(io.out()).policies.added, ['backend-ns/allow-all']);
+  });
+
   it('the seed 002 labs: example 5 (AND) → example 6 (OR) opens alice/other and backend-ns/client', async () => {
     const io = fakeIo();
     io.cwd = join(fileURLToPath(import.meta.url), '../../../../../examples');

@@ -1,6 +1,6 @@
 import { cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
 import { matchesSelector } from '../model/selector.js';
-import type { ClusterModel, PeerModel, PolicyModel, PortModel, RuleModel } from '../model/types.js';
+import type { ClusterModel, PeerModel, PodModel, PolicyModel, PortModel, RuleModel } from '../model/types.js';
 import type { Peer, PortQuery } from './types.js';
 
 /**
@@ -38,8 +38,7 @@ function sideAllows(
   let isolated = false;
   let allowed = false;
   for (const policy of cluster.policies) {
-    if (policy.namespace !== pod.namespace) continue;
-    if (!matchesSelector(policy.podSelector, pod.labels)) continue;
+    if (!naiveSelects(policy, pod)) continue;
     if (!policy.types[direction]) continue;
     isolated = true;
     const rules = direction === 'ingress' ? policy.ingress : policy.egress;
@@ -60,12 +59,18 @@ function ruleAllows(
   protocol: string,
   port: number,
 ): boolean {
-  const peerOk = rule.peers === 'all' || rule.peers.some((peer) => peerAllows(cluster, policy, peer, other));
+  const peerOk = rule.peers === 'all' || rule.peers.some((peer) => naivePeerMatches(cluster, policy, peer, other));
   const portOk = rule.ports === 'all' || rule.ports.some((p) => portAllows(p, destination, protocol, port));
   return peerOk && portOk;
 }
 
-function peerAllows(cluster: ClusterModel, policy: PolicyModel, peer: PeerModel, other: Peer): boolean {
+/** The policy selects the pod (whatever its policyTypes). */
+export function naiveSelects(policy: PolicyModel, pod: PodModel): boolean {
+  return policy.namespace === pod.namespace && matchesSelector(policy.podSelector, pod.labels);
+}
+
+/** One `from`/`to` entry of the policy matches the endpoint (an ipBlock: the pod's primary IP only). */
+export function naivePeerMatches(cluster: ClusterModel, policy: PolicyModel, peer: PeerModel, other: Peer): boolean {
   if (peer.kind === 'ipBlock') {
     const ip = parseIp(other.kind === 'pod' ? other.pod.ips[0] : other.ip);
     const cidr = parseCidr(peer.cidr);

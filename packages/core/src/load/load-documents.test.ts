@@ -32,6 +32,53 @@ describe('loadDocuments', () => {
     assert.equal(l.value[0].kind, 'Namespace');
   });
 
+  it('flattens a List inside a List, as kubectl apply does (FlattenListVisitor)', () => {
+    const inner = { kind: 'List', apiVersion: 'v1', items: [{ kind: 'NetworkPolicy', metadata: { name: 'deep' } }] };
+    const typed = { kind: 'PodList', apiVersion: 'v1', items: [{ metadata: { name: 'p' } }] };
+    const r = load(JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [inner, typed] }));
+    assert.deepEqual(
+      r.value.map((o) => [o.kind, o.basePath]),
+      [
+        ['NetworkPolicy', ['items', 0, 'items', 0]],
+        ['Pod', ['items', 1, 'items', 0]],
+      ],
+    );
+    assert.equal(r.value[0].locate(['metadata', 'name'])?.[0], r.source.text.indexOf('"name":"deep"'));
+    assert.deepEqual(r.issues, []);
+  });
+
+  it('skips a file with no Kubernetes object (Helm values, Chart.yaml, kustomization) with one note', () => {
+    const cases: [string, string, RegExp][] = [
+      ['chart/values.yaml', 'replicaCount: 2\nimage: {repository: nginx}\n---\n', /Helm chart file.*helm template/],
+      ['chart/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n', /Helm chart file/],
+      ['k/kustomization.yaml', 'resources: [a.yaml]\n', /kustomization.*kubectl kustomize/],
+      [
+        'k/kust.yaml',
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n',
+        /kubectl kustomize/,
+      ],
+      ['ci.yaml', 'stages: [build]\n', /no Kubernetes object in this file/],
+    ];
+    for (const [name, text, message] of cases) {
+      const r = loadDocuments({ name, text });
+      assert.equal(r.ok, true, name);
+      assert.deepEqual(r.value, [], name);
+      assert.deepEqual(
+        r.issues.map((i) => [i.code, i.severity, i.file]),
+        [['not-a-manifest', 'info', name]],
+        name,
+      );
+      assert.match(r.issues[0].message, message, name);
+    }
+    // A manifest with a mistake is still reported, not skipped: it has metadata; a list is no config.
+    assert.equal(loadDocuments({ name: 'l.yaml', text: '- a\n' }).issues[0].code, 'not-an-object');
+    const typo = loadDocuments({ name: 'p.yaml', text: 'Kind: Pod\nmetadata: {name: a}\n' });
+    assert.deepEqual(
+      typo.issues.map((i) => i.code),
+      ['missing-kind'],
+    );
+  });
+
   it('locates a field path at its key, falling back to the nearest ancestor', () => {
     const text =
       'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';

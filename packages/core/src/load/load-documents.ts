@@ -1,7 +1,8 @@
 import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
-import type { FieldPath, Issue, Range, Result } from '../issues.js';
+import { type FieldPath, formatPath, type Issue, type Range, type Result } from '../issues.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
+import { notAManifest } from './not-a-manifest.js';
 import { readFastYaml } from './read-fast-yaml.js';
 import type { SourceFile } from './source.js';
 
@@ -10,11 +11,20 @@ import type { SourceFile } from './source.js';
  * multi-document streams, `kind: List` and typed lists (`PodList`, whose items may lack
  * `kind`). Positions are not computed here: each object gets a `locate` that finds the
  * range of a field path only when someone asks (a 10k-pod JSON list stays cheap to read).
+ * A file with no Kubernetes object at all (Helm values, kustomization) is skipped with a note.
  */
 export function loadDocuments(source: SourceFile): Result<LoadedObject[]> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
   const docs = parseSource(source, issues);
+  const skip =
+    issues.length === 0
+      ? notAManifest(
+          source,
+          docs.map((doc) => doc.value),
+        )
+      : undefined;
+  if (skip) return { ok: true, value: objects, issues: [skip] };
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
   });
@@ -120,6 +130,8 @@ function collectObjects(
   const { value } = doc;
   if (value === null || value === undefined) return; // empty document between `---`
   const docRange = (): Range => [doc.start, doc.start + 1]; // lazy: `start` may cost a parse
+  const problem = (code: string, path: FieldPath, message: string, at: FieldPath = path) =>
+    issues.push({ code, severity: 'error', path, message, file: source.name, range: doc.locate(at) ?? docRange() });
   const make = (basePath: FieldPath, obj: Record<string, unknown>, kind: string, apiVersion: string): LoadedObject => ({
     source,
     docIndex,
@@ -130,76 +142,50 @@ function collectObjects(
     locate: (path) => doc.locate([...basePath, ...path]) ?? docRange(),
   });
   if (!isObject(value)) {
-    issues.push({
-      code: 'not-an-object',
-      severity: 'error',
-      path: [],
-      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
-      file: source.name,
-      range: doc.locate([]) ?? docRange(),
-    });
+    problem(
+      'not-an-object',
+      [],
+      `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+    );
     return;
   }
-  const kind = typeof value.kind === 'string' ? value.kind : '';
-  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
-  if (kind === '') {
-    issues.push({
-      code: 'missing-kind',
-      severity: 'error',
-      path: ['kind'],
-      message: "Object 'Kind' is missing",
-      file: source.name,
-      range: doc.locate([]) ?? docRange(),
-    });
-    return;
-  }
-  if (kind.endsWith('List') && 'items' in value) {
-    const items = value.items;
-    if (items === null || items === undefined) return;
-    if (!Array.isArray(items)) {
-      issues.push({
-        code: 'field-type',
-        severity: 'error',
-        path: ['items'],
-        message: `items: expected a list, found ${describeType(items)}`,
-        file: source.name,
-        range: doc.locate(['items']) ?? docRange(),
-      });
+  /**
+   * One object or list at `path`. `kubectl apply` flattens Lists at any depth (its
+   * FlattenListVisitor), so a List inside a List yields its items too. A typed list
+   * (`PodList`) names its items' kind and apiVersion when they lack them.
+   */
+  const collect = (item: Record<string, unknown>, path: FieldPath, inheritedKind: string, inheritedApi: string) => {
+    const kind = typeof item.kind === 'string' && item.kind !== '' ? item.kind : inheritedKind;
+    const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
+    if (kind === '') {
+      problem('missing-kind', [...path, 'kind'], "Object 'Kind' is missing", path);
       return;
     }
-    // A typed list (PodList) names its items' kind; `kind: List` items carry their own.
+    if (!(kind.endsWith('List') && 'items' in item)) {
+      out.push(make(path, path.length === 0 ? item : { ...item, kind, apiVersion }, kind, apiVersion));
+      return;
+    }
+    const items = item.items;
+    if (items === null || items === undefined) return;
+    const itemsPath = [...path, 'items'];
+    if (!Array.isArray(items)) {
+      problem('field-type', itemsPath, `${formatPath(itemsPath)}: expected a list, found ${describeType(items)}`);
+      return;
+    }
     const itemKind = kind === 'List' ? '' : kind.slice(0, -'List'.length);
-    items.forEach((item, index) => {
-      const itemPath = ['items', index];
-      if (!isObject(item)) {
-        issues.push({
-          code: 'not-an-object',
-          severity: 'error',
-          path: itemPath,
-          message: `items[${index}]: expected a Kubernetes object, found ${describeType(item)}`,
-          file: source.name,
-          range: doc.locate(itemPath) ?? docRange(),
-        });
-        return;
-      }
-      const k = typeof item.kind === 'string' && item.kind !== '' ? item.kind : itemKind;
-      if (k === '') {
-        issues.push({
-          code: 'missing-kind',
-          severity: 'error',
-          path: [...itemPath, 'kind'],
-          message: "Object 'Kind' is missing",
-          file: source.name,
-          range: doc.locate(itemPath) ?? docRange(),
-        });
-        return;
-      }
-      const v = typeof item.apiVersion === 'string' ? item.apiVersion : apiVersion;
-      out.push(make(itemPath, { ...item, kind: k, apiVersion: v }, k, v));
+    const itemApi = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
+    items.forEach((child, index) => {
+      const childPath = [...itemsPath, index];
+      if (isObject(child)) collect(child, childPath, itemKind, itemApi);
+      else
+        problem(
+          'not-an-object',
+          childPath,
+          `${formatPath(childPath)}: expected a Kubernetes object, found ${describeType(child)}`,
+        );
     });
-    return;
-  }
-  out.push(make([], value, kind, apiVersion));
+  };
+  collect(value, [], '', '');
 }
 
 export function describeType(value: unknown): string {

@@ -1,3 +1,4 @@
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { buildPolicy } from './build-policy.js';
@@ -23,7 +24,6 @@ export interface BuildOptions {
 
 export const DEFAULT_POD_CIDR = '198.18.0.0/16';
 export const DEFAULT_SERVICE_CIDR = '198.19.0.0/16';
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Kinds that carry a pod template, and where it is. */
 const WORKLOAD_TEMPLATE_PATH: Record<string, readonly string[]> = {

@@ -1,3 +1,6 @@
+import type { FieldPath } from '../../issues.js';
+import { describeObject, type LoadedObject, objectMeta } from '../../load/loaded-object.js';
+import { originLocation } from '../../model/origin-location.js';
 import type { PolicyModel } from '../../model/types.js';
 import { canonicalPolicy } from '../canonical.js';
 import { whereIs } from '../describe.js';
@@ -13,22 +16,31 @@ export const duplicatePolicy: LintRule = {
   severity: 'warning',
   summary: 'two policies have the same name, or the same selector and rules',
   help: 'A namespace/name defined twice is one object in the cluster: `kubectl apply` keeps the last one, so the first is silently lost. Two policies with the same selector and rules are redundant; when one is a copy, check whether its podSelector or rules were meant to change.',
-  check({ cluster }, report) {
-    const byId = new Map<string, PolicyModel>();
+  check({ cluster, objects }, report) {
+    // The model keeps only the last definition of a name (as kubectl apply does): the
+    // loaded objects still hold every one.
+    const firstByName = new Map<string, LoadedObject>();
+    for (const object of objects) {
+      if (object.kind !== 'NetworkPolicy') continue;
+      const { name, namespace } = objectMeta(object);
+      if (name === '') continue;
+      const key = `${namespace ?? ''}/${name}`;
+      const first = firstByName.get(key);
+      if (!first) {
+        firstByName.set(key, object);
+        continue;
+      }
+      const id = describeObject(object).slice('NetworkPolicy '.length);
+      report({
+        object,
+        path: ['metadata', 'name'],
+        message: `NetworkPolicy ${id} is defined twice (first at ${whereIsObject(first, ['metadata', 'name'])}); in a cluster the later one replaces the earlier, so rename one of them or delete the copy`,
+      });
+    }
     const byContent = new Map<string, PolicyModel>();
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       const object = policy.origin.object;
-      const first = byId.get(policy.id);
-      if (first) {
-        report({
-          object,
-          path: ['metadata', 'name'],
-          message: `NetworkPolicy ${policy.id} is defined twice (first at ${whereIs(first, ['metadata', 'name'])}); in a cluster the later one replaces the earlier, so rename one of them or delete the copy`,
-        });
-        continue;
-      }
-      byId.set(policy.id, policy);
       const key = canonicalPolicy(policy);
       const same = byContent.get(key);
       if (same) {
@@ -43,3 +55,8 @@ export const duplicatePolicy: LintRule = {
     }
   },
 };
+
+function whereIsObject(object: LoadedObject, path: FieldPath): string {
+  const at = originLocation({ object, path: [] }, path);
+  return at ? `${at.file}:${at.line}` : object.source.name;
+}

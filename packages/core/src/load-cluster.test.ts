@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { positionOf } from './load/source.js';
+import { loadCluster } from './load-cluster.js';
+
+const policy = (name: string, ingress: string, namespace = '') =>
+  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}${namespace ? `, namespace: ${namespace}` : ''}}\nspec:\n  podSelector: {}\n  ingress: ${ingress}\n`;
+
+const load = (...texts: string[]) => loadCluster(texts.map((text, i) => ({ name: `f${i}.yaml`, text })));
+
+describe('loadCluster reads what kubectl apply -f would apply', () => {
+  it('the last definition of a kind/namespace/name wins, with a warning naming both places', () => {
+    const r = load(`${policy('p', '[]')}---\n${policy('q', '[]')}`, policy('p', '[{}]', 'default'));
+    assert.equal(r.ok, true);
+    const policies = r.value.cluster.policies;
+    assert.deepEqual(
+      policies.map((p) => [p.id, p.ingress.length, p.origin?.object.source.name]),
+      [
+        ['default/p', 1, 'f1.yaml'],
+        ['default/q', 0, 'f0.yaml'],
+      ],
+    );
+    const warnings = r.issues.filter((i) => i.code === 'duplicate-object');
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].severity, 'warning');
+    assert.equal(warnings[0].file, 'f0.yaml');
+    assert.equal(warnings[0].object, 'NetworkPolicy default/p');
+    assert.match(warnings[0].message, /defined again at f1\.yaml:1:1/);
+    // Every definition stays among the loaded objects (lint's duplicate-policy reads them).
+    assert.equal(r.value.objects.length, 3);
+  });
+
+  it('the same name in another namespace or of another kind is another object', () => {
+    const r = load(policy('p', '[]', 'a'), policy('p', '[]', 'b'));
+    assert.deepEqual(
+      r.value.cluster.policies.map((p) => p.id),
+      ['a/p', 'b/p'],
+    );
+    assert.deepEqual(
+      r.issues.map((i) => i.code),
+      [],
+    );
+  });
+
+  it('the later definition wins inside one file too (position of the first in the warning)', () => {
+    const text = `${policy('p', '[{}]')}---\n${policy('p', '[]')}`;
+    const r = load(text);
+    assert.equal(r.value.cluster.policies[0].ingress.length, 0);
+    const [warning] = r.issues;
+    const source = { name: 'f0.yaml', text };
+    assert.deepEqual(positionOf(source, warning.range?.[0] ?? -1), { line: 1, col: 1 });
+    assert.match(warning.message, /f0\.yaml:8:1/);
+  });
+});
