@@ -73,7 +73,10 @@ export function pickAddress(cls: AddressClass, preferred: readonly Cidr[], n = 0
   for (const p of preferred) {
     if (p.family !== cls.family) continue;
     for (const [a, b] of cls.ranges) {
+      // bigints: Math.max/min do not take them.
+      // biome-ignore lint/complexity/useMathMinMax: bigint
       const first = a > p.first ? a : p.first;
+      // biome-ignore lint/complexity/useMathMinMax: bigint
       const last = b < p.last ? b : p.last;
       if (first + 1n + BigInt(n) <= last) return formatIp({ family: cls.family, value: first + 1n + BigInt(n) });
     }
@@ -93,7 +96,7 @@ export function describeRanges(family: IpFamily, ranges: readonly [bigint, bigin
   const min = ranges[0][0];
   const max = ranges[ranges.length - 1][1];
   let prefix = bits;
-  while (prefix > 0 && (min >> BigInt(bits - prefix)) !== (max >> BigInt(bits - prefix))) prefix--;
+  while (prefix > 0 && min >> BigInt(bits - prefix) !== max >> BigInt(bits - prefix)) prefix--;
   const first = prefix === 0 ? 0n : (min >> BigInt(bits - prefix)) << BigInt(bits - prefix);
   const last = first + (1n << BigInt(bits - prefix)) - 1n;
   const holes: string[] = [];

@@ -142,7 +142,10 @@ export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: Sy
       const to = text(row.to);
       for (const c of row.changes) out.push({ ...c, from, to });
     }
-    return out.sort((a, b) => compare(a.to, b.to) || compare(a.from, b.from) || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol]);
+    return out.sort(
+      (a, b) =>
+        compare(a.to, b.to) || compare(a.from, b.from) || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol],
+    );
   };
   const opened = group(raw.opened);
   const closed = group(raw.closed);

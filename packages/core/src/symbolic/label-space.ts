@@ -114,7 +114,8 @@ export class LabelSpace {
       const other = (mask & domain.other) !== 0n;
       const list = (vs: string[]) => (vs.length === 1 ? vs[0] : `(${vs.join(',')})`);
       if (!other && !absent) parts.push(named.length === 1 ? `${key}=${named[0]}` : `${key} in ${list(named)}`);
-      else if (other && absent) parts.push(excluded.length === 1 ? `${key}!=${excluded[0]}` : `${key} notin ${list(excluded)}`);
+      else if (other && absent)
+        parts.push(excluded.length === 1 ? `${key}!=${excluded[0]}` : `${key} notin ${list(excluded)}`);
       else if (other) parts.push(excluded.length === 0 ? key : `${key},${key} notin (${excluded.join(',')})`);
       else parts.push(named.length === 0 ? `!${key}` : `${key} in (${named.join(',')}) or !${key}`);
     }
@@ -188,7 +189,11 @@ export function partitionLabels(
 }
 
 /** Whether any label set in `start` matches `selector` (false: a contradiction such as `app in (a)` with `app notin (a)`). */
-export function selectorSatisfiable(space: LabelSpace, selector: LabelSelectorModel, start: LabelCell = new Map()): boolean {
+export function selectorSatisfiable(
+  space: LabelSpace,
+  selector: LabelSelectorModel,
+  start: LabelCell = new Map(),
+): boolean {
   for (const [key, mask] of space.constraint(selector)) {
     if (((start.get(key) ?? space.full(key)) & mask) === 0n) return false;
   }

@@ -1,5 +1,5 @@
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { canonicalSelector } from '../lint/canonical.js';
-import { NAMESPACE_NAME_LABEL } from '../model/build-cluster.js';
 import type { LabelSelectorModel, PolicyModel, Protocol } from '../model/types.js';
 import type { IpBlockAtom } from './address-space.js';
 

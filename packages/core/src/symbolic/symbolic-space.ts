@@ -1,5 +1,6 @@
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { canonicalSelector } from '../lint/canonical.js';
-import { compareNsName, NAMESPACE_NAME_LABEL } from '../model/build-cluster.js';
+import { compareNsName } from '../model/build-cluster.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { isEmptySelector, matchesSelector } from '../model/selector.js';
 import type {
@@ -132,7 +133,10 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   const podIndex = new Map(podSelectors.map((s, i) => [canonicalSelector(s), i]));
   const refs = atoms.pods.map((a) => ({
     ns: nsIndex.get(canonicalSelector(a.namespaceSelector)) as number,
-    pod: a.podSelector && !isEmptySelector(a.podSelector) ? (podIndex.get(canonicalSelector(a.podSelector)) as number) : -1,
+    pod:
+      a.podSelector && !isEmptySelector(a.podSelector)
+        ? (podIndex.get(canonicalSelector(a.podSelector)) as number)
+        : -1,
   }));
 
   const nsSpace = new LabelSpace(nsSelectors, { [NAMESPACE_NAME_LABEL]: [...allNames] });
@@ -165,7 +169,13 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
         if (index === undefined) {
           index = entries.length;
           entryKey.set(key, index);
-          entries.push({ matches: cls.matches, cells: [], name: name ?? freshName(), named: name !== undefined, variant: 0 });
+          entries.push({
+            matches: cls.matches,
+            cells: [],
+            name: name ?? freshName(),
+            named: name !== undefined,
+            variant: 0,
+          });
         }
         entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
       }
@@ -226,7 +236,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   let podAddresses = addresses.map((_, i) => i);
   if (addresses.length > 1 && pieces.length * addresses.length > max) {
     const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
-    podAddresses = [home >= 0 ? home : 0];
+    podAddresses = [Math.max(home, 0)];
     notes.push(
       `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (in ${addresses[podAddresses[0]].description}); ipBlocks are not used to tell pods apart`,
     );
@@ -295,8 +305,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   // Descriptions: a class (or a union of classes) is the union of its pieces' cells.
   const splitAddresses = podAddresses.length > 1;
   const nsFull = (key: string) => (key === NAMESPACE_NAME_LABEL ? symbolicNames : nsSpace.full(key));
-  const combinedFull = (key: string) =>
-    key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2));
+  const combinedFull = (key: string) => (key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2)));
   const cellsOf = (c: number): LabelCell[] => {
     const cells: LabelCell[] = [];
     for (const p of new Set(classPieces[c].pieces)) {
@@ -350,7 +359,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const address = splitAddresses ? addresses[cls.address].description : undefined;
     return { labels, address, concrete: isConcrete(c) !== undefined };
   });
-  const classes: SymbolicClass[] = classPieces.map((cls, c) => {
+  const classes: SymbolicClass[] = classPieces.map((_, c) => {
     const d = described[c];
     return {
       id: d.address ? `${d.labels}@${d.address}` : d.labels,
@@ -461,7 +470,8 @@ function describeNamespace(
   const inside = names.filter((_, i) => (mask & bit(i)) !== 0n);
   const otherIncluded = (mask & (1n << BigInt(names.length + 1))) !== 0n;
   const braces = (parts: string[]) => `{${parts.join(',')}}`;
-  if (!otherIncluded && inside.length === 1) return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : inside[0];
+  if (!otherIncluded && inside.length === 1)
+    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : inside[0];
   if (mask === symbolicNames) return labels.length > 0 ? braces(labels) : '*';
   if (!otherIncluded) return braces([`${NAMESPACE_NAME_LABEL} in (${inside.join(',')})`, ...labels]);
   const excluded = names.filter((_, i) => (symbolicNames & bit(i)) !== 0n && (mask & bit(i)) === 0n);
