@@ -50,6 +50,9 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { AdminPolicyExplanation, AdminRuleExplanation } from './explain/explain-admin.js';
+export { adminPoliciesOfPod, explainAdminPolicy } from './explain/explain-admin.js';
+export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
@@ -117,6 +120,8 @@ export type { SourceLocation } from './model/origin-location.js';
 export { originLocation } from './model/origin-location.js';
 export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
+export type * from './model/admin-types.js';
+export { isAdminPolicyKind } from './model/admin-types.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
