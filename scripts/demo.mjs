@@ -257,7 +257,7 @@ async function adminDemo() {
   if (!existsSync(join(examples, dir))) return;
   heading('Admin guardrails: ClusterNetworkPolicy tiers (engine; the lab does not enforce them yet)');
   say('An admin Deny to kube-system except DNS, Pass between team namespaces, a baseline');
-  say('default-deny that the teams\' NetworkPolicies override (docs/admin-tiers.md).\n');
+  say("default-deny that the teams' NetworkPolicies override (docs/admin-tiers.md).\n");
   const all = ['-f', join(examples, dir)];
   await expect(
     ['check', ...all, '--from', 'team-b/client', '--to', 'kube-system/metrics-server', '--port', '443'],
@@ -272,7 +272,7 @@ async function adminDemo() {
   await expect(
     ['check', ...all, '--from', 'team-b/client', '--to', 'team-a/api', '--port', '8080'],
     true,
-    'passed by team-delegation, then allowed by both teams\' NetworkPolicies',
+    "passed by team-delegation, then allowed by both teams' NetworkPolicies",
   );
   await expect(
     ['check', ...all, '--from', 'team-a/api', '--to', 'team-b/client', '--port', '8080'],
