@@ -125,6 +125,8 @@ export { PROTOCOLS } from './model/types.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export type { Keep } from './validate/stream-keep.js';
+export { keepForKind, pruneToKeep } from './validate/stream-keep.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';

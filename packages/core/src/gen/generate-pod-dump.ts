@@ -25,7 +25,10 @@ export function* podDumpChunks(cluster: { items: readonly Json[] }): Generator<s
 
 function podsOf(deployment: Json, nextIndex: () => number): Json[] {
   const meta = deployment.metadata as { name: string; namespace: string };
-  const spec = deployment.spec as { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: Json } };
+  const spec = deployment.spec as {
+    replicas: number;
+    template: { metadata: { labels: Record<string, string> }; spec: Json };
+  };
   const hash = hashOf(`${meta.namespace}/${meta.name}`);
   const replicaSet = `${meta.name}-${hash}`;
   const containers = spec.template.spec.containers as Json[];
@@ -163,7 +166,11 @@ function managedField(manager: string, operation: string, subresource: string, f
 }
 
 function labelFields(labels: Record<string, string>): Json {
-  return Object.fromEntries([['.', {}], ...Object.keys(labels).map((k) => [`f:${k}`, {}]), ['f:pod-template-hash', {}]]);
+  return Object.fromEntries([
+    ['.', {}],
+    ...Object.keys(labels).map((k) => [`f:${k}`, {}]),
+    ['f:pod-template-hash', {}],
+  ]);
 }
 
 function conditionFields(): Json {

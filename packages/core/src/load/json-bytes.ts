@@ -50,15 +50,15 @@ export class JsonBytesReader {
   constructor(private readonly tape: PositionTape) {}
 
   /**
-   * Read the value in `bytes[from, to)` (nothing else but whitespace may follow). `keepOf`
-   * chooses what to keep of each member of a top-level object once `kind` is known.
+   * Read the value in `bytes[from, to)` (nothing else but whitespace may follow). A function
+   * chooses what to keep of a top-level object by its kind (undefined: not known yet).
    */
   read(
     bytes: Uint8Array,
     from: number,
     to: number,
     base: number,
-    keep: Keep | ((kind: string | undefined) => Keep),
+    keep: Keep | ((kind: string | undefined) => Keep | undefined),
   ): unknown {
     this.bytes = bytes;
     this.i = from;
@@ -68,7 +68,7 @@ export class JsonBytesReader {
     const value =
       typeof keep === 'function' && this.peek() === OPEN_BRACE
         ? this.object(undefined, 1, keep)
-        : this.value(typeof keep === 'function' ? keep(undefined) : keep, 1);
+        : this.value(typeof keep === 'function' ? (keep(undefined) ?? KEEP_ALL) : keep, 1);
     this.space();
     if (this.i < this.end) this.fail(`unexpected ${this.describe()} after the value`);
     return value;
@@ -118,12 +118,13 @@ export class JsonBytesReader {
   private object(
     keep: Keep | undefined,
     depth: number,
-    keepOf?: (kind: string | undefined) => Keep,
+    keepOf?: (kind: string | undefined) => Keep | undefined,
   ): Record<string, unknown> {
     this.i++; // {
     const out: Record<string, unknown> = {};
     let order: string[] | undefined;
-    let itemKeep = keep;
+    // Until the kind is known (from the enclosing list, or a `kind` key), keep everything.
+    let itemKeep = keepOf ? keepOf(undefined) : keep;
     this.space();
     if (this.peek() === CLOSE_BRACE) {
       this.i++;

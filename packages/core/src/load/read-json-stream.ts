@@ -1,7 +1,7 @@
-import type { Issue } from '../issues.js';
+import type { FieldPath, Issue, Range } from '../issues.js';
 import { KEEP_ALL, keepForKind } from '../validate/stream-keep.js';
 import { JsonBytesReader, JsonSyntaxError } from './json-bytes.js';
-import { describeType } from './load-documents.js';
+import { type CollectContext, collectObject, describeType } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
 import { PositionTape } from './position-tape.js';
 import type { SourceFile } from './source.js';
@@ -112,137 +112,80 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
 
   /** One complete element of `items`: bytes[from, to), which start at `captureStart`. */
   const readElement = (bytes: Uint8Array, from: number, to: number) => {
-    const at = captureStart;
     const index = itemIndex++;
+    const itemKind = listKind === 'List' ? '' : listKind.slice(0, -'List'.length);
+    const value = readValue(bytes, from, to, captureStart, itemKind);
+    if (value === undefined) return;
     const path = ['items', index];
-    const entry = tape.open(at);
-    let value: unknown;
-    let kind = '';
-    try {
-      value = reader.read(bytes, from, to, at - from, (own) => {
-        kind = own || (listKind === 'List' ? '' : listKind.slice(0, -'List'.length));
-        return keepForKind(kind, isSupportedKind(kind));
-      });
-    } catch (error) {
-      tape.truncate(entry);
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      fail(error.message, error.offset);
-      return;
-    }
-    tape.close(entry, at + (to - from));
-    const range = tape.range(entry);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const { entry, object } = value;
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) {
       tape.truncate(entry);
       issues.push({
         code: 'not-an-object',
         severity: 'error',
         path,
-        message: `items[${index}]: expected a Kubernetes object, found ${describeType(value)}`,
+        message: `items[${index}]: expected a Kubernetes object, found ${describeType(object)}`,
         file: name,
-        range,
+        range: tape.range(entry),
       });
       return;
     }
-    const object = value as Record<string, unknown>;
-    if (kind === '') {
-      tape.truncate(entry);
-      issues.push({
-        code: 'missing-kind',
-        severity: 'error',
-        path: [...path, 'kind'],
-        message: "Object 'Kind' is missing",
-        file: name,
-        range,
-      });
-      return;
-    }
-    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : listApiVersion;
-    if (object.kind !== kind || object.apiVersion !== apiVersion) {
-      // Filled in from the typed list, as loadDocuments does; the tape keeps the document's keys.
-      tape.noteKeyOrder(object, Object.keys(object));
-      object.kind = kind;
-      object.apiVersion = apiVersion;
-    }
-    objects.push(loaded(object, kind, apiVersion, path, entry));
+    const at = context((p) => tape.locate(entry, object, p.slice(2)));
+    collectObject(object as Record<string, unknown>, path, itemKind, listApiVersion, at);
   };
 
-  const loaded = (
-    value: Record<string, unknown>,
-    kind: string,
-    apiVersion: string,
-    basePath: (string | number)[],
-    entry: number,
-  ): LoadedObject => ({
-    source,
-    docIndex,
-    basePath,
-    kind,
-    apiVersion,
-    value,
-    locate: (path) => tape.locate(entry, value, path),
-  });
-
-  /** A top-level value that is not a List with items (or a List's own fields). */
+  /** A top-level value that is not a List with its items cut out. */
   const readRoot = (bytes: Uint8Array, at: number) => {
-    const entry = tape.open(at);
-    let value: unknown;
-    let kind = '';
-    try {
-      value = reader.read(bytes, 0, bytes.length, at, (own) => {
-        kind = own ?? '';
-        // A List whose items the framing did not cut out (null, or not a list): read it whole.
-        return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
-      });
-    } catch (error) {
-      tape.truncate(entry);
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      fail(error.message, error.offset);
-      return;
-    }
-    tape.close(entry, at + bytes.length);
-    const range = tape.range(entry);
-    if (value === null) return; // an empty document
-    if (typeof value !== 'object' || Array.isArray(value)) {
+    const value = readValue(bytes, 0, bytes.length, at, '');
+    if (value === undefined) return;
+    const { entry, object } = value;
+    if (object === null) return; // an empty document
+    if (typeof object !== 'object' || Array.isArray(object)) {
       issues.push({
         code: 'not-an-object',
         severity: 'error',
         path: [],
-        message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+        message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(object)}`,
         file: name,
-        range,
+        range: tape.range(entry),
       });
       return;
     }
-    const object = value as Record<string, unknown>;
-    if (kind === '') {
-      issues.push({
-        code: 'missing-kind',
-        severity: 'error',
-        path: ['kind'],
-        message: "Object 'Kind' is missing",
-        file: name,
-        range,
-      });
-      return;
-    }
-    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
-    if (kind.endsWith('List') && 'items' in object) {
-      const items = object.items;
-      if (items === null || items === undefined) return;
-      issues.push({
-        code: 'field-type',
-        severity: 'error',
-        path: ['items'],
-        message: Array.isArray(items)
-          ? 'items: a List read as a stream must name its items with a plain "items" key'
-          : `items: expected a list, found ${describeType(items)}`,
-        file: name,
-        range: tape.locate(entry, object, ['items']),
-      });
-      return;
-    }
-    objects.push(loaded(object, kind, apiVersion, [], entry));
+    collectObject(
+      object as Record<string, unknown>,
+      [],
+      '',
+      '',
+      context((p) => tape.locate(entry, object, p)),
+    );
   };
+
+  /** Read one value, keeping what its kind needs (a List inside: all of it, to flatten). */
+  const readValue = (bytes: Uint8Array, from: number, to: number, at: number, inheritedKind: string) => {
+    const entry = tape.open(at);
+    try {
+      const object = reader.read(bytes, from, to, at - from, (own) => {
+        const kind = own || inheritedKind;
+        if (kind === '') return undefined;
+        return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
+      });
+      tape.close(entry, at + (to - from));
+      return { entry, object };
+    } catch (error) {
+      tape.truncate(entry);
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      fail(error.message, error.offset);
+      return undefined;
+    }
+  };
+
+  const context = (locate: (path: FieldPath) => Range): CollectContext => ({
+    source,
+    docIndex,
+    locate,
+    issues,
+    out: objects,
+  });
 
   /** The List's own fields before `items` (its kind names the items' kind in a typed list). */
   const readListHead = (head: Uint8Array, at: number) => {

@@ -86,3 +86,24 @@ export function keepForKind(kind: string, supported: boolean): Keep {
   }
   return keep;
 }
+
+/**
+ * A copy of a parsed value with only what `keep` keeps (the live reader prunes each page of
+ * a list this way, as the streamed reader does while it reads).
+ */
+export function pruneToKeep(value: unknown, keep: Keep): unknown {
+  if (keep.k === 'all' || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return keep.k === 'list' ? value.map((v) => pruneToKeep(v, keep.of)) : value;
+  if (keep.k !== 'struct' && keep.k !== 'map') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const fieldKeep =
+      keep.k === 'map'
+        ? keep.key && !keep.key(key)
+          ? DROP
+          : keep.of
+        : (keep.fields.get(key) ?? (keep.strict ? KEEP_ALL : DROP));
+    if (fieldKeep.k !== 'drop') out[key] = pruneToKeep(field, fieldKeep);
+  }
+  return out;
+}
