@@ -6,6 +6,8 @@ import { genSpec } from './commands/gen.spec.js';
 import { labSpec } from './commands/lab.spec.js';
 import { lintSpec } from './commands/lint.spec.js';
 import { matrixSpec } from './commands/matrix.spec.js';
+import { reportSpec } from './commands/report.spec.js';
+import { serveSpec } from './commands/serve.spec.js';
 import { validateSpec } from './commands/validate.spec.js';
 
 /** Every `netpol` command, in the order `--help` lists them. Add one line per command. */
@@ -16,6 +18,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   matrixSpec,
   lintSpec,
   diffSpec,
+  serveSpec,
+  reportSpec,
   genSpec,
   labSpec,
 ];
