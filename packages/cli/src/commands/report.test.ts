@@ -60,7 +60,10 @@ describe('netpol report in a browser (file://)', { skip: browserSkip }, () => {
     page.on('request', (r) => requests.push(r.url()));
     try {
       await page.goto(pathToFileURL(join(dir, 'offline.html')).href);
-      await page.getByTestId('graph-summary').getByText(/workloads in 3 namespaces/).waitFor();
+      await page
+        .getByTestId('graph-summary')
+        .getByText(/workloads in 3 namespaces/)
+        .waitFor();
       await page.getByLabel('From', { exact: true }).fill('bob/client');
       await page.getByLabel('To', { exact: true }).fill('backend-ns/secure-api[Deployment]');
       await page.getByLabel('Port', { exact: true }).fill('8443');

@@ -134,7 +134,8 @@ export function EditorView({ input, summary, state, update, engine, onSummary }:
             <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
               {file.name}:{issue.line ?? 1}:{issue.col ?? 1}
             </button>{' '}
-            <strong>{issue.severity}</strong> {issue.code}: {issue.path && `${issue.path}: `}
+            <strong className={`sev-${issue.severity}`}>{issue.severity}</strong> {issue.code}:{' '}
+            {issue.path && `${issue.path}: `}
             {issue.message}
             {QUICK_FIXES[issue.code] && view.current && input.mode !== 'report' && (
               <>

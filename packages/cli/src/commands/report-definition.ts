@@ -1,14 +1,14 @@
-import { type CommandSpec, fileOptions, namespaceOption } from '../command-spec.js';
+import { defineCommand, fileOptions, namespaceOption, option } from '../command-spec.js';
 import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
 
-export const reportSpec: CommandSpec = {
+export const reportDefinition = defineCommand({
   name: 'report',
   summary: 'write the web UI and the input into one HTML file that works offline (for a pull request or an incident)',
   options: [
     ...fileOptions,
     ...clusterOptions,
-    { flags: '-o, --output <file>', description: 'the HTML file to write (- for stdout)' },
-    namespaceOption,
+    option('-o, --output <file>', 'the HTML file to write (- for stdout)'),
+    namespaceOption(),
   ],
   examples: ['netpol report -f k8s/ -o report.html', 'netpol report --cluster -o incident.html'],
   run: async (ctx) => {
@@ -16,13 +16,13 @@ export const reportSpec: CommandSpec = {
     const { reportCommand } = await import('./report.js');
     return reportCommand(
       {
-        file: options.filename as string[],
-        recursive: options.recursive as boolean,
+        file: options.filename,
+        recursive: options.recursive,
         live: liveOptionsFrom(ctx, givenNamespace(ctx)),
-        output: options.output as string | undefined,
-        namespace: options.namespace as string,
+        output: options.output,
+        namespace: options.namespace,
       },
       io,
     );
   },
-};
+});
