@@ -18,6 +18,7 @@ export type {
 export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
 // --- shared helpers folded by review (area: qa) ---
 export { closestNames, editDistance } from './endpoints/closest-names.js';
+export { resourceNameOfKind } from './endpoints/kubectl-resource-names.js';
 export type { PortQueryResult } from './endpoints/parse-port-query.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type {
