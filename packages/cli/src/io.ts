@@ -16,6 +16,8 @@ export interface Io {
   stderr: OutStream;
   /** Reads all of standard input (for `-f -`), or its first `maxBytes` when given. */
   readStdin(maxBytes?: number): Promise<string>;
+  /** Standard input as it arrives (an input too large for one string is read as a stream). */
+  readStdinChunks?(): AsyncIterable<Uint8Array>;
   /** The input limit (`--max-input-size`), per file and in total; a default when absent. */
   maxInputBytes?: number;
   cwd: string;
@@ -58,6 +60,7 @@ export function processIo(): Io {
       }
       return Buffer.concat(chunks).toString('utf8');
     },
+    readStdinChunks: () => process.stdin,
     cwd: process.cwd(),
     env: process.env,
     // npm's bin links keep their own name in argv[1] (`kubectl-netpol`), not the target's.

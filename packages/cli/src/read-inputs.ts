@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
 import { InputBudget, readTextWithin } from './input-limit.js';
 import { type Io, UsageError } from './io.js';
 import { formatIssue } from './print-issues.js';
+import { readFileStreamed, readStdinSource, streamThreshold } from './read-stream.js';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -24,9 +25,7 @@ export async function readInputs(
   const budget = new InputBudget(io.maxInputBytes);
   for (const path of paths) {
     if (path === '-') {
-      const text = await io.readStdin(budget.remaining() + 1);
-      budget.spend('standard input', Buffer.byteLength(text));
-      sources.push({ name: '-', text });
+      sources.push(await readStdinSource(io, budget));
     } else if (path.startsWith('git:')) {
       const files = readGit(path, io, options.recursive ?? true);
       for (const f of files) budget.spend(f.name, Buffer.byteLength(f.text));
@@ -46,7 +45,7 @@ function readPath(path: string, io: Io, recursive: boolean, budget: InputBudget)
   } catch (error) {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
-  if (!stat.isDirectory()) return [{ name: path, text: readText(full, path, budget) }];
+  if (!stat.isDirectory()) return [readFile(full, path, stat.size, io, budget)];
   const skipped: string[] = [];
   const files = listManifests(full, path, recursive, skipped);
   if (files.length === 0) {
@@ -63,7 +62,7 @@ function readPath(path: string, io: Io, recursive: boolean, budget: InputBudget)
       `${formatIssue({ code: 'subfolders-skipped', severity: 'info', path: [], file: path, message: `subfolders not read without -R: ${shown.join(', ')}` }, [])}\n`,
     );
   }
-  return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown, budget) }));
+  return files.map(({ full: f, shown }) => readFile(f, shown, sizeOf(f), io, budget));
 }
 
 function listManifests(
@@ -106,6 +105,23 @@ function hasManifests(dir: string): boolean {
       ? hasManifests(join(dir, entry.name))
       : MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
   );
+}
+
+/** A file as text, or as a stream when it is too large for one string (read-stream.ts). */
+function readFile(full: string, shown: string, size: number, io: Io, budget: InputBudget): SourceFile {
+  if (size > streamThreshold(io)) {
+    budget.spend(shown, size);
+    return readFileStreamed(full, shown, size);
+  }
+  return { name: shown, text: readText(full, shown, budget) };
+}
+
+function sizeOf(full: string): number {
+  try {
+    return statSync(full).size;
+  } catch {
+    return 0; // readText says what is wrong with it
+  }
 }
 
 function readText(full: string, shown: string, budget: InputBudget): string {
