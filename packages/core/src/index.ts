@@ -139,3 +139,5 @@ export { parseCidrSloppy } from './validate/sloppy-cidr.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';
+export type { SymbolicMatrix, SymbolicMatrixOptions } from './symbolic/symbolic-matrix.js';
+export { symbolicMatrix } from './symbolic/symbolic-matrix.js';
