@@ -141,3 +141,8 @@ export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';
 export type { SymbolicMatrix, SymbolicMatrixOptions } from './symbolic/symbolic-matrix.js';
 export { symbolicMatrix } from './symbolic/symbolic-matrix.js';
+export type { SymbolicCheck, SymbolicPair } from './symbolic/check-symbolic.js';
+export { checkSymbolic } from './symbolic/check-symbolic.js';
+export type { SymbolicEndpoint, SymbolicEndpointResult } from './symbolic/symbolic-endpoint.js';
+export { isSymbolicEndpoint, parseSelector, parseSymbolicEndpoint } from './symbolic/symbolic-endpoint.js';
+export { formatSymbolicCheck, symbolicCheckToJson } from './symbolic/symbolic-check-report.js';
