@@ -49,9 +49,9 @@ describe('partitionLabels', () => {
       for (const cls of classes) {
         for (const cell of cls.cells) {
           const labels = space.witness(cell);
-          row.selectors.forEach((s, i) =>
-            assert.equal(matchesSelector(s, labels), cls.matches[i] === 1, JSON.stringify(labels)),
-          );
+          row.selectors.forEach((s, i) => {
+            assert.equal(matchesSelector(s, labels), cls.matches[i] === 1, JSON.stringify(labels));
+          });
         }
       }
     });
