@@ -79,7 +79,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.screenshot({ path: artifactPath('editor-or-trap.png') });
       await warning.getByRole('button', { name: "Delete the '-' (one peer: AND)" }).click();
       await warning.waitFor({ state: 'detached' });
-      assert.match(await page.locator('.cm-content').innerText(), /user: alice\n\s+podSelector:/);
+      assert.match((await page.locator('.cm-line').allTextContents()).join('\n'), /user: alice\n\s+podSelector:/);
 
       await page.getByRole('button', { name: 'Matrix' }).click();
       await grid.focus();
