@@ -46,6 +46,7 @@ await build({
   keepNames: true,
   define: { NETPOL_VERSION: JSON.stringify(version), NETPOL_SINGLE_EXECUTABLE: 'true' },
   external: ['bufferutil', 'utf-8-validate'],
+  plugins: [noWebUi()],
   logLevel: 'warning',
 });
 
@@ -115,6 +116,20 @@ writeFileSync(
   krewManifest({ uri: `${base}/${archive}`, sha256: sha256(join(release, archive)) }),
 );
 step(`done: dist/release/${name}, ${archive}, SHA256SUMS, plugins/netpol.yaml`);
+
+/** The web UI's files are not in the executable: `serve` and `report` say where they are missing. */
+function noWebUi() {
+  return {
+    name: 'netpol-no-web-ui',
+    setup(b) {
+      b.onResolve({ filter: /^@netpol\/web\/assets$/ }, () => ({ path: 'web-assets', namespace: 'netpol' }));
+      b.onLoad({ filter: /.*/, namespace: 'netpol' }, () => ({
+        contents: `export const webDistUrl = new URL('file:///netpol-single-executable/web-ui-is-in-the-npm-package/');`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 function krewManifest({ uri, sha256 }) {
   return `apiVersion: krew.googlecontainertools.github.com/v1alpha2

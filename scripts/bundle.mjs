@@ -5,7 +5,8 @@
 // registry (`npm install -g netpol-<v>.tgz --offline`); client-node stays a chunk of its own,
 // imported only when a command reads a live cluster. The lab's agent is an entry of its own
 // (the lab starts it as `node agent-main.js`), and its helper programs are copied to
-// dist/helpers/, where the lab finds them relative to its code (../helpers/).
+// dist/helpers/, where the lab finds them relative to its code (../helpers/). The web UI
+// (packages/web/dist, built before) is copied to dist/web/ for `serve` and `report`.
 import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +42,26 @@ await build({
   minify: true,
   keepNames: true,
   legalComments: 'linked',
+  plugins: [webAssetsAt('../web/')],
   logLevel: 'warning',
 });
+const web = join(root, 'packages/web/dist');
+if (existsSync(web)) cpSync(web, join(out, 'web'), { recursive: true });
 const helpers = join(root, 'packages/lab/helpers');
 if (existsSync(helpers)) cpSync(helpers, join(out, 'helpers'), { recursive: true });
 const size = statSync(join(out, 'bin/netpol.js')).size;
 console.log(`dist/bin: netpol ${version} bundled (${Math.round(size / 1024)} KiB entry)`);
+
+/** `@netpol/web/assets` names where the built UI is: in the package, `url` from the bundle. */
+function webAssetsAt(url) {
+  return {
+    name: 'netpol-web-assets',
+    setup(b) {
+      b.onResolve({ filter: /^@netpol\/web\/assets$/ }, () => ({ path: 'web-assets', namespace: 'netpol' }));
+      b.onLoad({ filter: /.*/, namespace: 'netpol' }, () => ({
+        contents: `export const webDistUrl = new URL(${JSON.stringify(url)}, import.meta.url);`,
+        loader: 'js',
+      }));
+    },
+  };
+}

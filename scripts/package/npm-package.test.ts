@@ -105,6 +105,14 @@ describe('the netpol npm package', () => {
     assert.ok(Array.isArray(JSON.parse(lint.stdout).findings));
   });
 
+  test('netpol report writes the web UI from the package (no repository, no network)', () => {
+    const r = run('netpol', 'report', '-f', 'k8s', '-o', 'report.html');
+    assert.equal(r.status, 0, r.stderr);
+    const html = readFileSync(join(work, 'report.html'), 'utf8');
+    assert.match(html, /<html/i);
+    assert.ok(html.length > 10_000, `${html.length} characters`);
+  });
+
   test('kubectl_complete-netpol answers kubectl netpol <TAB> in cobra protocol', () => {
     const r = run('kubectl_complete-netpol', 'check', '-f', 'k8s', '--to', 'default/deployment/b');
     assert.equal(r.status, 0, r.stderr);

@@ -7,6 +7,8 @@ import { genDefinition } from './commands/gen-definition.js';
 import { labDefinition } from './commands/lab-definition.js';
 import { lintDefinition } from './commands/lint-definition.js';
 import { matrixDefinition } from './commands/matrix-definition.js';
+import { reportDefinition } from './commands/report-definition.js';
+import { serveDefinition } from './commands/serve-definition.js';
 import { validateDefinition } from './commands/validate-definition.js';
 import { versionDefinition } from './commands/version-definition.js';
 
@@ -18,6 +20,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   matrixDefinition,
   lintDefinition,
   diffDefinition,
+  serveDefinition,
+  reportDefinition,
   genDefinition,
   labDefinition,
   completionDefinition,

@@ -68,6 +68,7 @@ export {
 } from './format/render-matrix.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { podDumpChunks } from './gen/generate-pod-dump.js';
 export { renderGenerated } from './gen/render-generated.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
@@ -80,6 +81,8 @@ export type { LintContext, LintReport, LintRule } from './lint/types.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
+export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.js';
+export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster } from './load-cluster.js';
@@ -137,6 +140,8 @@ export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export type { Keep } from './validate/stream-keep.js';
+export { keepForKind, pruneToKeep } from './validate/stream-keep.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';
