@@ -91,7 +91,10 @@ if (cycles.length === 0) {
     const members = new Set(component);
     process.stdout.write(`\n  ${component.length} files:\n`);
     for (const file of component.sort()) {
-      const inCycle = edges.get(file).filter((t) => members.has(t)).map(name);
+      const inCycle = edges
+        .get(file)
+        .filter((t) => members.has(t))
+        .map(name);
       process.stdout.write(`    ${name(file)} → ${inCycle.join(', ')}\n`);
     }
   }

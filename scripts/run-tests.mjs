@@ -20,7 +20,8 @@ function testFiles(dir) {
     .sort();
 }
 
-const isLab = (file) => file.startsWith('packages/lab/') || /^packages\/cli\/src\/commands\/lab[^/]*\.test\.ts$/.test(file);
+const isLab = (file) =>
+  file.startsWith('packages/lab/') || /^packages\/cli\/src\/commands\/lab[^/]*\.test\.ts$/.test(file);
 const packagesTests = testFiles('packages');
 const PARTS = {
   unit: { files: packagesTests.filter((f) => !isLab(f)), concurrency: 2 },
