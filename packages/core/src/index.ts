@@ -47,10 +47,13 @@ export {
   describeRule,
   peerWord,
 } from './explain/describe-rule.js';
+export type { AdminPolicyExplanation, AdminRuleExplanation } from './explain/explain-admin.js';
+export { adminPoliciesOfPod, explainAdminPolicy } from './explain/explain-admin.js';
 export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
@@ -98,6 +101,8 @@ export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matr
 export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export type * from './model/admin-types.js';
+export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export {
   buildCluster,
