@@ -100,18 +100,12 @@ function podsOf(deployment: Json, nextIndex: () => number): Json[] {
           ],
         })),
         dnsPolicy: 'ClusterFirst',
-        enableServiceLinks: true,
         nodeName: node,
-        priority: 0,
         restartPolicy: 'Always',
         schedulerName: 'default-scheduler',
         serviceAccount: 'default',
         serviceAccountName: 'default',
         terminationGracePeriodSeconds: 30,
-        tolerations: [
-          { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
-          { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
-        ],
         volumes: [
           {
             name: 'kube-api-access',
