@@ -1,6 +1,7 @@
 import {
   type ClusterModel,
   closestNames,
+  compileCluster,
   explainPod,
   explainPolicy,
   formatPath,
@@ -50,12 +51,13 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         endpoint.kind === 'service' ? `its pods: ${listSome(endpoint.backends.map((p) => p.id)) || 'none'}` : undefined,
       );
     }
-    const explanation = explainPod(cluster, endpoint.pod);
+    const explanation = explainPod(compileCluster(cluster), endpoint.pod);
     io.stdout.write(json ? `${JSON.stringify({ pod: podToJson(explanation) }, null, 2)}\n` : formatPod(explanation, c));
     return 0;
   }
   const policies = options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
-  const explanations = policies.map((p) => explainPolicy(cluster, p));
+  const compiled = compileCluster(cluster);
+  const explanations = policies.map((p) => explainPolicy(compiled, p));
   if (json) {
     io.stdout.write(`${JSON.stringify({ policies: explanations.map(policyToJson) }, null, 2)}\n`);
   } else if (explanations.length === 0) {

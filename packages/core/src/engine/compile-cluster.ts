@@ -13,13 +13,12 @@ import {
 import { matchPeer } from './match-peer.js';
 import { type PortHolder, resolvePort } from './match-port.js';
 import { matchRule, type RuleMatch } from './match-rule.js';
+import { type AddressedPod, podAddress } from './pod-address.js';
 import { selectsPod } from './selects-pod.js';
 import type { Peer, PortQuery, SideVerdict, Verdict } from './types.js';
 
 /** A pod as peers see it: what selectors see, plus its addresses (primary first). */
-export interface AddressedPod extends PodFacts {
-  ips?: readonly string[];
-}
+export interface PeerPod extends PodFacts, AddressedPod {}
 
 /**
  * The cluster's policies compiled once and indexed by namespace: the one place that decides
@@ -45,8 +44,8 @@ export interface CompiledCluster {
   selects(policy: PolicyModel, pod: PodFacts): boolean;
   /** A namespace's labels (`kubernetes.io/metadata.name` alone for a namespace the model lacks). */
   namespaceLabels(namespace: string): Labels;
-  /** A pod (or anything shaped like one) as rules' peers see it: by its primary IP only. */
-  podFacts(pod: AddressedPod): PeerFacts;
+  /** A pod (or anything shaped like one) as rules' peers see it (ipBlocks: `podAddress`). */
+  podFacts(pod: PeerPod): PeerFacts;
   /** An endpoint as rules' peers see it. */
   facts(endpoint: Peer): PeerFacts;
   peerMatches(peer: PeerModel, other: PeerFacts): boolean;
@@ -64,7 +63,19 @@ export interface CompiledCluster {
   verdict(source: Peer, destination: Peer, query: PortQuery): Verdict;
 }
 
+/** Models are never changed after they are built, so each is compiled once (weakly held). */
+const compiledModels = new WeakMap<ClusterModel, CompiledCluster>();
+
 export function compileCluster(model: ClusterModel): CompiledCluster {
+  let compiled = compiledModels.get(model);
+  if (!compiled) {
+    compiled = compile(model);
+    compiledModels.set(model, compiled);
+  }
+  return compiled;
+}
+
+function compile(model: ClusterModel): CompiledCluster {
   const policies = model.policies.map(compilePolicy);
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
@@ -103,10 +114,10 @@ export function compileCluster(model: ClusterModel): CompiledCluster {
     if (!primaryIps.has(text)) primaryIps.set(text, parseIp(text));
     return primaryIps.get(text);
   };
-  const podFacts = (pod: AddressedPod): PeerFacts => ({
+  const podFacts = (pod: PeerPod): PeerFacts => ({
     pod,
     namespaceLabels: namespaceLabels(pod.namespace),
-    ip: primaryIp(pod.ips?.[0]),
+    ip: primaryIp(podAddress(pod)),
   });
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
