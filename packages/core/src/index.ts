@@ -55,11 +55,19 @@ export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } f
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
+export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
+export { GROUPED_MATRIX_FORMATS, groupCellText, groupedMatrixChunks } from './format/grouped-matrix-format.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';
 export type { Write } from './format/matrix-writer.js';
 export { renderToString } from './format/matrix-writer.js';
 export type { MatrixFormat } from './format/render-matrix.js';
-export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
+export {
+  isStreamedMatrixFormat,
+  MATRIX_FORMATS,
+  MAX_DRAWN_MATRIX_CELLS,
+  matrixChunks,
+  renderMatrix,
+} from './format/render-matrix.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
 export { renderGenerated } from './gen/render-generated.js';
@@ -80,9 +88,11 @@ export type { LoadedCluster } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
-export type { MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
+export type { MatrixClasses, MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
 export { computeMatrix } from './matrix/compute-matrix.js';
 export { defaultMatrixPorts } from './matrix/default-ports.js';
+export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
+export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
 export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';

@@ -22,7 +22,7 @@ export interface CheckOptions {
   port?: string;
   namespace?: string;
   output: string;
-  color?: string;
+  color?: ColorMode;
 }
 
 /** `netpol check`: exit 0 allowed, 1 denied, 2 bad input. */
@@ -52,7 +52,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   if (options.output === 'json') {
     io.stdout.write(`${JSON.stringify(checkToJson(check), null, 2)}\n`);
   } else {
-    const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
+    const c = colorsFor(io.stdout, io, options.color);
     io.stdout.write(formatCheck(check, { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold }));
   }
   return check.allowed ? 0 : 1;

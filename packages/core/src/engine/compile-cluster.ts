@@ -1,6 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type IpAddress, parseIp } from '../model/cidr.js';
 import type { ClusterModel, Direction, Labels, PeerModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
+import { type AdminTiers, createAdminTiers } from './admin-tiers.js';
 import { combine, externalSide, type SideQuery } from './combine.js';
 import {
   type CompiledPeer,
@@ -31,6 +32,8 @@ export interface CompiledCluster {
   readonly model: ClusterModel;
   /** Every policy compiled, in model order. */
   readonly policies: readonly CompiledPolicy[];
+  /** The admin and baseline tiers (undefined when the cluster has no admin tier policy). */
+  readonly tiers?: AdminTiers;
   /** The compiled form of one of the model's policies. */
   compiled(policy: PolicyModel): CompiledPolicy;
   /** The compiled form of one of the model's rules, with its policy. */
@@ -122,11 +125,17 @@ function compile(model: ClusterModel): CompiledCluster {
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
   const policiesSelecting = (pod: PodFacts) => (byNamespace.get(pod.namespace) ?? []).filter((p) => selectsPod(p, pod));
-  const side = (query: SideQuery) => combine(policiesSelecting(query.subject), query);
+  const tiers = model.adminPolicies && model.adminPolicies.length > 0 ? createAdminTiers(model) : undefined;
+  // With admin tier policies, the NetworkPolicy verdict is one tier of several (admin-tiers.ts).
+  const side = (query: SideQuery) => {
+    const networkPolicy = combine(policiesSelecting(query.subject), query);
+    return tiers ? tiers.side(query, namespaceLabels(query.subject.namespace), networkPolicy) : networkPolicy;
+  };
 
   return {
     model,
     policies,
+    tiers,
     compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
     rule: (rule) => lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`),
     peer: (peer) => lookup(byPeer, peer, `peer ${peer.index}`),

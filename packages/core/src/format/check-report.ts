@@ -1,10 +1,11 @@
 import type { EndpointCheck, PairCheck } from '../endpoints/check-endpoints.js';
 import { formatPortQuery } from '../endpoints/parse-port-query.js';
 import type { Endpoint } from '../endpoints/resolve-endpoint.js';
-import type { Peer, SideVerdict } from '../engine/types.js';
+import type { AdminRuleRef, Peer, SideVerdict } from '../engine/types.js';
 import { type FieldPath, formatPath } from '../issues.js';
 import { originLocation } from '../model/origin-location.js';
 import type { Origin } from '../model/types.js';
+import { describeAdminRef, describeTierDecision } from './admin-words.js';
 import type { TableStyle } from './matrix-table.js';
 
 /**
@@ -136,6 +137,12 @@ function formatPair(pair: PairCheck): string[] {
  */
 function formatSide(side: SideVerdict, port: string, other: string): string {
   if (!side.applies) return 'outside address (no policy side)';
+  // With admin tier policies, the NetworkPolicy words sit inside the tier's sentence.
+  if (side.tier) return describeTierDecision(side, formatNetworkPolicySide(side, port, other));
+  return formatNetworkPolicySide(side, port, other);
+}
+
+function formatNetworkPolicySide(side: SideVerdict, port: string, other: string): string {
   if (!side.isolated) return `not isolated (no policy selects it for ${side.direction})`;
   const by = `isolated by ${side.selectedBy.map((p) => p.id).join(', ')}`;
   if (side.allowedBy.length === 0) {
@@ -180,6 +187,31 @@ function sideToJson(side: SideVerdict, subject: Peer) {
       };
     }),
     allowed: side.allowed,
+    // Admin tiers (only when the input has admin tier policies: other outputs stay as they were).
+    ...(side.tier
+      ? {
+          tier: side.tier,
+          adminRule: side.adminRule ? adminRefToJson(side.adminRule) : null,
+          passedBy: (side.passedBy ?? []).map(adminRefToJson),
+        }
+      : {}),
+  };
+}
+
+function adminRefToJson(ref: AdminRuleRef) {
+  const where = originLocation(ref.policy.origin, ['spec', ref.direction, ref.ruleIndex]);
+  return {
+    kind: ref.policy.kind,
+    policy: ref.policy.name,
+    tier: ref.policy.tier,
+    priority: ref.policy.priority ?? null,
+    rule: `spec.${ref.direction}[${ref.ruleIndex}]`,
+    action: ref.action,
+    peerIndex: ref.peerIndex,
+    portIndex: ref.portIndex ?? null,
+    text: describeAdminRef(ref),
+    file: where?.file ?? null,
+    line: where?.line ?? null,
   };
 }
 

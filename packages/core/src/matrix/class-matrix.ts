@@ -3,8 +3,10 @@ import type { CompiledPeer, CompiledRule } from '../engine/compile-policy.js';
 import { peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort, resolvePort } from '../engine/match-port.js';
 import type { PortQuery } from '../engine/types.js';
-import { type LabelRequirement, requirementHolds, requirementsOf } from '../model/selector.js';
-import type { LabelSelectorModel, Protocol } from '../model/types.js';
+import type { AdminRuleModel } from '../model/admin-types.js';
+import { compileSelector, type LabelRequirement, requirementHolds, requirementsOf } from '../model/selector.js';
+import type { ClusterModel, LabelSelectorModel, Protocol } from '../model/types.js';
+import { AdminClassTiers } from './admin-class-tiers.js';
 import {
   and,
   andInto,
@@ -111,6 +113,30 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     ingressOf.push(allowed);
   }
 
+  // The admin and baseline tiers around the NetworkPolicy tier (docs/admin-tiers.md).
+  const tiers = ctx.adminTiers();
+  if (tiers) {
+    const adminPorts = new Map<AdminRuleModel, Bitset>();
+    const adminPortsOf = (rule: AdminRuleModel) => {
+      let set = adminPorts.get(rule);
+      if (!set) {
+        set = tiers.portSet(rule, query.protocol, resolved, groups);
+        adminPorts.set(rule, set);
+      }
+      return set;
+    };
+    for (let s = 0; s < size; s++) {
+      egressOf[s] = tiers.side(s, 'egress', egressOf[s], egressPolicies[s].length > 0, (rule) =>
+        tiers.egressMatches(rule, adminPortsOf(rule)),
+      );
+    }
+    for (let d = 0; d < size; d++) {
+      ingressOf[d] = tiers.side(d, 'ingress', ingressOf[d], ingressPolicies[d].length > 0, (rule) =>
+        tiers.ingressMatches(rule, adminPortsOf(rule), d),
+      );
+    }
+  }
+
   // "allowed iff S's egress allows it and D's ingress allows it".
   const matrix = new Uint32Array(size * words);
   const candidates = emptySet(size);
@@ -138,6 +164,8 @@ export class ClassContext {
   private readonly requirementSets = new Map<string, Bitset>();
   private readonly peerSets = new Map<CompiledRule, Bitset>();
   private selections?: Bitset[];
+  private tiers?: AdminClassTiers | null;
+  private readonly namespaceSelections = new Map<string, Bitset>();
 
   constructor(
     readonly compiled: CompiledCluster,
@@ -164,6 +192,37 @@ export class ClassContext {
       getOrCreate(map, key, () => emptySet(this.size)),
       index,
     );
+  }
+
+  get cluster(): ClusterModel {
+    return this.compiled.model;
+  }
+
+  /** The admin tiers on classes; undefined when the cluster has no admin tier policy. */
+  adminTiers(): AdminClassTiers | undefined {
+    if (this.tiers === undefined) {
+      const policies = this.cluster.adminPolicies ?? [];
+      this.tiers = policies.length > 0 ? new AdminClassTiers(this, policies) : null;
+    }
+    return this.tiers ?? undefined;
+  }
+
+  namespaceClasses(namespace: string): Bitset {
+    return this.byNamespace.get(namespace) ?? emptySet(this.size);
+  }
+
+  /** The pod classes of the namespaces whose labels match `selector` (admin tier subjects and peers). */
+  namespacesMatching(selector: LabelSelectorModel): Bitset {
+    const key = JSON.stringify(selector);
+    let set = this.namespaceSelections.get(key);
+    if (set) return set;
+    set = emptySet(this.size);
+    const matches = compileSelector(selector);
+    for (const [name, classes] of this.byNamespace) {
+      if (matches(this.compiled.namespaceLabels(name))) orInto(set, classes);
+    }
+    this.namespaceSelections.set(key, set);
+    return set;
   }
 
   /** Pod classes of `base` whose labels match `selector` (its requirements ANDed). */

@@ -1,9 +1,9 @@
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer } from '../engine/compile-policy.js';
-import { type AddressRange, rangesContain } from '../engine/ip-block.js';
+import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
 import { podAddress } from '../engine/pod-address.js';
 import { type IpAddress, parseIp } from '../model/cidr.js';
-import type { ContainerPortModel, Labels, PeerModel } from '../model/types.js';
+import type { ClusterModel, ContainerPortModel, Labels, PeerModel } from '../model/types.js';
 import { type Bitset, emptySet, setBit } from './bitset.js';
 import type { MatrixEndpoint } from './matrix-endpoints.js';
 
@@ -16,6 +16,8 @@ export interface EndpointClass {
   labels: Labels;
   ports: readonly ContainerPortModel[];
   external: boolean;
+  /** A host-network pod: never an admin tier subject nor pod peer (docs/admin-tiers.md). */
+  hostNetwork: boolean;
   /** Membership in each distinct ipBlock of the cluster (same order as `EndpointClasses.blocks`). */
   inBlock: readonly boolean[];
 }
@@ -50,6 +52,15 @@ export function classifyEndpoints(compiled: CompiledCluster, endpoints: readonly
       }
     }
   }
+  // Admin tier peers split classes too: each `networks` CIDR and each node address is a block.
+  const cluster = compiled.model;
+  for (const text of adminAddressBlocks(cluster)) {
+    const key = adminBlockKey(text);
+    if (blocks.has(key)) continue;
+    blocks.set(key, blockRanges.length);
+    blockRanges.push(ipBlockRanges(text, []));
+  }
+  const admin = (cluster.adminPolicies ?? []).length > 0;
   const membership = new MembershipIndex(blockRanges);
 
   const labelKeys = new Map<Labels, string>();
@@ -81,7 +92,7 @@ export function classifyEndpoints(compiled: CompiledCluster, endpoints: readonly
           .join(',');
         portKeys.set(pod.ports, portKey);
       }
-      key = `${pod.namespace}\u0002${labelKey}\u0002${portKey}\u0002${bits}`;
+      key = `${pod.namespace}\u0002${labelKey}\u0002${portKey}\u0002${bits}${admin && pod.hostNetwork ? '\u0002h' : ''}`;
     }
     let cls = byKey.get(key);
     if (!cls) {
@@ -92,6 +103,7 @@ export function classifyEndpoints(compiled: CompiledCluster, endpoints: readonly
         labels: external ? {} : endpoint.pod.labels,
         ports: external ? [] : endpoint.pod.ports,
         external,
+        hostNetwork: endpoint.kind !== 'external' && endpoint.pod.hostNetwork,
         inBlock,
       };
       byKey.set(key, cls);
@@ -173,6 +185,29 @@ class MembershipIndex {
     }
     return this.pieces[lo];
   }
+}
+
+/** The CIDRs of admin `networks` peers and the node addresses (as /32, /128) of `nodes` peers. */
+function adminAddressBlocks(cluster: ClusterModel): string[] {
+  const out: string[] = [];
+  for (const policy of cluster.adminPolicies ?? []) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'networks') out.push(...peer.cidrs);
+        if (peer.kind === 'nodes') {
+          for (const node of cluster.nodes ?? []) {
+            for (const address of node.addresses) out.push(`${address}/${address.includes(':') ? 128 : 32}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The block key of an admin address block (a `networks` CIDR or a node address). */
+export function adminBlockKey(text: string): string {
+  return `admin|${text}`;
 }
 
 /** A canonical dotted quad as a plain number (model addresses are canonical); else undefined. */

@@ -1,6 +1,8 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { AddressAllocator } from './address-allocator.js';
+import { isAdminPolicyKind } from './admin-types.js';
+import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
 import { buildPolicy } from './build-policy.js';
 import { parseIp } from './cidr.js';
 import { arr, labelsOf, num, type Obj, obj, protocolOf, str } from './read-fields.js';
@@ -42,6 +44,10 @@ export const SUPPORTED_KINDS: readonly string[] = [
   ...Object.keys(WORKLOAD_TEMPLATE_PATH),
   'Service',
   'NetworkPolicy',
+  'Node',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
 ];
 
 export function isWorkloadKind(kind: string): boolean {
@@ -297,13 +303,18 @@ export function buildCluster(objects: readonly LoadedObject[], options: BuildOpt
     .sort(compareNsName);
   for (const p of policies) ensureNamespace(p.namespace);
 
-  return {
+  const cluster: ClusterModel = {
     namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     pods,
     workloads,
     services,
     policies,
   };
+  const adminPolicies = objects.filter((o) => isAdminPolicyKind(o.kind)).map(buildAdminPolicy);
+  if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
+  const nodes = objects.filter((o) => o.kind === 'Node').map(buildNode);
+  if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return cluster;
 }
 
 function containerPorts(podSpec: Obj): ContainerPortModel[] {

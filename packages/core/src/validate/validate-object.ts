@@ -5,8 +5,10 @@ import { decodeObject, isUnder } from './decode.js';
 import { nameIsDNSLabel } from './formats.js';
 import { notSupported, required } from './messages.js';
 import { SCHEMAS } from './schema.js';
+import { isAdminPolicyKind, validateAdminPolicy } from './validate-admin-policy.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { validateNetworkPolicy } from './validate-network-policy.js';
+import { NODE, validateNode } from './validate-node.js';
 import { validatePod } from './validate-pod-spec.js';
 import { validateService } from './validate-service.js';
 import { validateWorkload } from './validate-workload.js';
@@ -24,6 +26,10 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],
   NetworkPolicy: ['networking.k8s.io/v1'],
+  Node: ['v1'],
+  ClusterNetworkPolicy: ['policy.networking.k8s.io/v1alpha2'],
+  AdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
+  BaselineAdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
 };
 
 /** API groups each kind has been served from (removed versions included: those are errors). */
@@ -39,6 +45,10 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch'],
   CronJob: ['batch'],
   NetworkPolicy: ['networking.k8s.io', 'extensions'],
+  Node: [''],
+  ClusterNetworkPolicy: ['policy.networking.k8s.io'],
+  AdminNetworkPolicy: ['policy.networking.k8s.io'],
+  BaselineAdminNetworkPolicy: ['policy.networking.k8s.io'],
 };
 
 /**
@@ -56,6 +66,7 @@ const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
   NetworkPolicy: validateNetworkPolicy,
   Pod: validatePod,
   Service: validateService,
+  Node: validateNode,
   Namespace: (ns) => validateObjectMeta(obj(ns.metadata), { namespaced: false, nameRule: nameIsDNSLabel }),
 };
 
@@ -67,8 +78,9 @@ const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
  * mistyped field is dropped, since it only restates the decode error.
  */
 export function validateObject(object: LoadedObject): Issue[] {
-  const schema = SCHEMAS[object.kind];
-  if (!schema) return [];
+  const schema = SCHEMAS[object.kind] ?? (object.kind === 'Node' ? NODE : undefined);
+  const custom = isAdminPolicyKind(object.kind);
+  if (!schema && !custom) return [];
   const issues: Issue[] = [];
   const versions = API_VERSIONS[object.kind];
   // kubectl refuses to decode an object without apiVersion (List items inherit a typed list's).
@@ -77,6 +89,9 @@ export function validateObject(object: LoadedObject): Issue[] {
   } else if (versions && !versions.includes(object.apiVersion)) {
     issues.push(notSupported(['apiVersion'], object.apiVersion, versions));
   }
+  // Custom resources are checked against their CRD's OpenAPI schema, not decoded into Go types.
+  if (custom) return [...issues, ...validateAdminPolicy(object.kind, object.value)];
+  if (!schema) return issues;
   const decoded = decodeObject(object.value, schema);
   issues.push(...decoded.issues);
   const validate = VALIDATORS[object.kind] ?? ((value: Obj) => validateWorkload(object.kind, value));
