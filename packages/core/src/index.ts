@@ -122,6 +122,20 @@ export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
+// symbolic endpoints: every pod that could exist, in classes (policy-only analysis)
+export type { AddressClass, IpBlockAtom } from './symbolic/address-space.js';
+export type { SymbolicDiff, WitnessDescription } from './symbolic/diff-symbolic.js';
+export { describeWitness, diffSymbolic } from './symbolic/diff-symbolic.js';
+export type { PodAtom, PortNameAtom, SymbolicAtoms } from './symbolic/pod-atoms.js';
+export { mergeAtoms, namespaceNamed, policyAtoms } from './symbolic/pod-atoms.js';
+export type {
+  PossiblePod,
+  SymbolicClass,
+  SymbolicOptions,
+  SymbolicSpace,
+  Witness,
+} from './symbolic/symbolic-space.js';
+export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';

@@ -14,16 +14,25 @@ export const diffDefinition = defineCommand({
       'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
     ),
     option('-R, --recursive', 'read directories recursively (git: paths always are)'),
+    option('--symbolic', 'compare every pod that could exist, in classes (the default when neither version has pods)'),
   ],
   examples: [
     'netpol diff git:main:k8s/ k8s/',
     'netpol diff old.yaml new.yaml -o md > comment.md',
     'netpol diff git:origin/main:deploy git:HEAD:deploy -o json --exit-code',
+    'netpol diff git:main:policies/ policies/ --exit-code    # policies alone: every possible pod',
   ],
   run: async ({ args: [base, head], options, io }) => {
     const { diffCommand } = await import('./diff.js');
     return diffCommand(
-      { base, head, output: options.output, exitCode: options.exitCode, recursive: options.recursive },
+      {
+        base,
+        head,
+        output: options.output,
+        exitCode: options.exitCode,
+        recursive: options.recursive,
+        symbolic: options.symbolic,
+      },
       io,
     );
   },

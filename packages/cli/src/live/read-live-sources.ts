@@ -41,6 +41,9 @@ export async function readLiveSources(
       if (error instanceof ApiStatusError && error.status === 403 && !job.resource.namespaced && options.namespaces) {
         return { missing: `${error.message}; namespaceSelectors see only the kubernetes.io/metadata.name label` };
       }
+      if (error instanceof ApiStatusError && error.status === 403 && job.resource.forbiddenNote) {
+        return { missing: `${error.message}; ${job.resource.forbiddenNote}` };
+      }
       throw error;
     }
   };
