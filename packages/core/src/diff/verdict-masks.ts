@@ -112,7 +112,7 @@ export class VerdictMasks {
     const acc = new Uint32Array(this.words);
     for (const policy of policies) {
       for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
-        if (!this.peerMatches(rule, other)) continue;
+        if (!this.peerMatches(policy, rule, other)) continue;
         const mask = this.portMask(rule, destination);
         for (let w = 0; w < this.words; w++) acc[w] |= mask[w];
       }
@@ -121,7 +121,7 @@ export class VerdictMasks {
     return acc;
   }
 
-  private peerMatches(rule: CompiledRule, other: number): boolean {
+  private peerMatches(policy: CompiledPolicy, rule: CompiledRule, other: number): boolean {
     if (rule.peers === 'all') return true;
     let cache = this.peerCache.get(rule);
     if (!cache) {
@@ -130,7 +130,7 @@ export class VerdictMasks {
     }
     if (cache[other] < 0) {
       const facts = this.facts[other];
-      cache[other] = rule.peers.some((p) => this.compiled.peerMatches(p.model, facts)) ? 1 : 0;
+      cache[other] = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts)) ? 1 : 0;
     }
     return cache[other] === 1;
   }

@@ -36,10 +36,10 @@ export interface CompiledCluster {
   readonly tiers?: AdminTiers;
   /** The compiled form of one of the model's policies. */
   compiled(policy: PolicyModel): CompiledPolicy;
-  /** The compiled form of one of the model's rules, with its policy. */
-  rule(rule: RuleModel): { policy: CompiledPolicy; rule: CompiledRule };
-  /** The compiled form of one of the model's peers, with the namespace of its policy. */
-  peer(peer: PeerModel): { policyNamespace: string; peer: CompiledPeer };
+  /** The compiled form of one of a policy's rules. */
+  rule(policy: PolicyModel, rule: RuleModel): CompiledRule;
+  /** The compiled form of one of a policy's peers. */
+  peer(policy: PolicyModel, peer: PeerModel): CompiledPeer;
   /** The policies of a namespace, in model order. */
   policiesIn(namespace: string): readonly CompiledPolicy[];
   /** The policies whose podSelector selects the pod (whatever their policyTypes), in model order. */
@@ -51,9 +51,11 @@ export interface CompiledCluster {
   podFacts(pod: PeerPod): PeerFacts;
   /** An endpoint as rules' peers see it. */
   facts(endpoint: Peer): PeerFacts;
-  peerMatches(peer: PeerModel, other: PeerFacts): boolean;
+  /** One `from`/`to` entry of the policy matches the other side. */
+  peerMatches(policy: PolicyModel, peer: PeerModel, other: PeerFacts): boolean;
   /** Which peer and port of the rule admit the connection; undefined when the rule does not. */
   ruleAdmits(
+    policy: PolicyModel,
     rule: RuleModel,
     other: PeerFacts,
     protocol: Protocol,
@@ -82,24 +84,34 @@ function compile(model: ClusterModel): CompiledCluster {
   const policies = model.policies.map(compilePolicy);
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
-  const byRule = new Map<RuleModel, { policy: CompiledPolicy; rule: CompiledRule }>();
-  const byPeer = new Map<PeerModel, { policyNamespace: string; peer: CompiledPeer }>();
+  // Rules and peers are looked up within their policy: models may share rule objects between
+  // policies (a policy copied into another namespace keeps its rules).
+  const rulesOf = new Map<PolicyModel, Map<RuleModel, CompiledRule>>();
+  const peersOf = new Map<PolicyModel, Map<PeerModel, CompiledPeer>>();
   for (const compiled of policies) {
     byPolicy.set(compiled.policy, compiled);
     const list = byNamespace.get(compiled.policy.namespace);
     if (list) list.push(compiled);
     else byNamespace.set(compiled.policy.namespace, [compiled]);
+    const rules = new Map<RuleModel, CompiledRule>();
+    const peers = new Map<PeerModel, CompiledPeer>();
     for (const rule of [...compiled.ingress, ...compiled.egress]) {
-      byRule.set(rule.model, { policy: compiled, rule });
+      rules.set(rule.model, rule);
       if (rule.peers === 'all') continue;
-      for (const peer of rule.peers) byPeer.set(peer.model, { policyNamespace: compiled.policy.namespace, peer });
+      for (const peer of rule.peers) peers.set(peer.model, peer);
     }
+    rulesOf.set(compiled.policy, rules);
+    peersOf.set(compiled.policy, peers);
   }
-  const lookup = <K, V>(map: Map<K, V>, key: K, what: string): V => {
-    const value = map.get(key);
+  const lookup = <K, V>(map: Map<K, V> | undefined, key: K, what: string): V => {
+    const value = map?.get(key);
     if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
     return value;
   };
+  const ruleOf = (policy: PolicyModel, rule: RuleModel) =>
+    lookup(rulesOf.get(policy), rule, `rule ${policy.id} ${rule.direction}[${rule.index}]`);
+  const peerOf = (policy: PolicyModel, peer: PeerModel) =>
+    lookup(peersOf.get(policy), peer, `peer ${policy.id} [${peer.index}]`);
   const implicitLabels = new Map<string, Labels>();
   const namespaceLabels = (namespace: string): Labels => {
     const defined = model.namespaces.get(namespace)?.labels;
@@ -137,22 +149,17 @@ function compile(model: ClusterModel): CompiledCluster {
     policies,
     tiers,
     compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
-    rule: (rule) => lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`),
-    peer: (peer) => lookup(byPeer, peer, `peer ${peer.index}`),
+    rule: ruleOf,
+    peer: peerOf,
     policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
     policiesSelecting,
     selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
     namespaceLabels,
     podFacts,
     facts,
-    peerMatches(peer, other) {
-      const { policyNamespace, peer: compiled } = lookup(byPeer, peer, `peer ${peer.index}`);
-      return matchPeer(compiled, policyNamespace, other);
-    },
-    ruleAdmits(rule, other, protocol, port, destination) {
-      const { policy, rule: compiled } = lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`);
-      return matchRule(compiled, policy.policy.namespace, other, protocol, port, destination);
-    },
+    peerMatches: (policy, peer, other) => matchPeer(peerOf(policy, peer), policy.namespace, other),
+    ruleAdmits: (policy, rule, other, protocol, port, destination) =>
+      matchRule(ruleOf(policy, rule), policy.namespace, other, protocol, port, destination),
     side,
     verdict(source, destination, query) {
       const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;

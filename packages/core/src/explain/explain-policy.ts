@@ -78,7 +78,7 @@ export function rulePods(
   rule: RuleModel,
 ): { pods: string[]; external: boolean } {
   if (rule.peers === 'all') return { pods: compiled.model.pods.map((p) => p.id), external: true };
-  const { rule: compiledRule } = compiled.rule(rule);
+  const compiledRule = compiled.rule(policy, rule);
   const peers = compiledRule.peers === 'all' ? [] : compiledRule.peers;
   const pods: string[] = [];
   for (const group of podIndex(compiled).namespaces) {
@@ -87,7 +87,7 @@ export function rulePods(
     );
     if (active.length === 0) continue;
     for (const { pod, facts } of group.pods) {
-      if (active.some((peer) => compiled.peerMatches(peer.model, facts))) pods.push(pod.id);
+      if (active.some((peer) => compiled.peerMatches(policy, peer.model, facts))) pods.push(pod.id);
     }
   }
   return { pods, external: rule.peers.some((p) => p.kind === 'ipBlock') };

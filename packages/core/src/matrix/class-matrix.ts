@@ -76,7 +76,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of compiled.policies[pi].egress) orInto(allowed, and(ctx.rulePeerSet(rule), portSetOf(rule)));
+        for (const rule of compiled.policies[pi].egress)
+          orInto(allowed, and(ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule), portSetOf(rule)));
       }
       egressCache.set(key, allowed);
     }
@@ -105,7 +106,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       allowed = emptySet(size);
       for (const pi of policies) {
         for (const rule of compiled.policies[pi].ingress) {
-          if (hasBit(portSetOf(rule), d)) orInto(allowed, ctx.rulePeerSet(rule));
+          if (hasBit(portSetOf(rule), d))
+            orInto(allowed, ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule));
         }
       }
       ingressCache.set(key, allowed);
@@ -277,13 +279,12 @@ export class ClassContext {
   }
 
   /** The classes a rule's `from`/`to` admits (absent/empty = everything, external included). */
-  rulePeerSet(rule: CompiledRule): Bitset {
+  rulePeerSet(policyNamespace: string, rule: CompiledRule): Bitset {
     let set = this.peerSets.get(rule);
     if (set) return set;
     if (rule.peers === 'all') set = this.all;
     else {
       set = emptySet(this.size);
-      const policyNamespace = this.compiled.rule(rule.model).policy.policy.namespace;
       for (const peer of rule.peers) {
         if (peer.kind === 'ipBlock') {
           orInto(set, blockOf(this.grouped, peer));

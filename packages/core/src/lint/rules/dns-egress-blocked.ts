@@ -154,7 +154,10 @@ function allowsNodeLocalDns(compiled: CompiledCluster, policies: readonly Policy
           if (peer.kind !== 'ipBlock') return false;
           const block = parseCidr(peer.cidr);
           return (
-            !!block && !!LINK_LOCAL && cidrContainsCidr(LINK_LOCAL, block) && compiled.peerMatches(peer, nodeLocal)
+            !!block &&
+            !!LINK_LOCAL &&
+            cidrContainsCidr(LINK_LOCAL, block) &&
+            compiled.peerMatches(policy, peer, nodeLocal)
           );
         }),
     ),

@@ -31,7 +31,9 @@ export const hostNetworkPod: LintRule = {
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
-          const matched = hostPods.filter((p) => compiled.peerMatches(peer, compiled.podFacts(p))).map((p) => p.id);
+          const matched = hostPods
+            .filter((p) => compiled.peerMatches(policy, peer, compiled.podFacts(p)))
+            .map((p) => p.id);
           if (matched.length === 0) continue;
           report({
             object,

@@ -20,7 +20,7 @@ export const ipblockCoversPodRange: LintRule = {
     const observed = endpoints.filter((e) => hasObservedIp(e.pod));
     const judged = observed.length > 0 ? observed : endpoints;
     for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
-      const covered = judged.filter((e) => compiled.peerMatches(peer, compiled.podFacts(e.pod)));
+      const covered = judged.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
       if (covered.length === 0) continue;
       const everywhere = parseCidr(peer.cidr)?.prefix === 0;
       report({

@@ -40,8 +40,8 @@ export const ipblockServiceIp: LintRule = {
       const hit = services
         .filter(
           ({ service, ip }) =>
-            compiled.peerMatches(peer, { ip }) &&
-            !backing(service).some((e) => compiled.peerMatches(peer, compiled.podFacts(e.pod))),
+            compiled.peerMatches(policy, peer, { ip }) &&
+            !backing(service).some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
         )
         .map(({ service }) => service);
       if (hit.length === 0) continue;

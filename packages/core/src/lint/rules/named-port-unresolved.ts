@@ -24,7 +24,7 @@ export const namedPortUnresolved: LintRule = {
         else {
           const peers = rule.peers;
           destinations = endpoints.filter((e) =>
-            peers.some((peer) => compiled.peerMatches(peer, compiled.podFacts(e.pod))),
+            peers.some((peer) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
           );
         }
         if (destinations.length === 0) continue;

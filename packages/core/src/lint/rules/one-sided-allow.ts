@@ -38,7 +38,7 @@ export const oneSidedAllow: LintRule = {
           if (peer.kind !== 'selector') continue;
           // A peer without namespaceSelector can only match pods of the policy's namespace.
           const pool = peer.namespaceSelector ? endpoints : endpointsIn(policy.namespace);
-          const remotes = pool.filter((e) => compiled.peerMatches(peer, compiled.podFacts(e.pod)));
+          const remotes = pool.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
           const blocked: { remote: EndpointSample; local: EndpointSample; ports: PortQuery[]; by: string[] }[] = [];

@@ -29,7 +29,7 @@ export const peerMatchesNothing: LintRule = {
           if (peer.kind !== 'selector') continue;
           const at = peerPath(rule, peer);
           // The peer's two halves, judged apart so the finding can say which one matches nothing.
-          const { peer: halves } = compiled.peer(peer);
+          const halves = compiled.peer(policy, peer);
           if (halves.kind !== 'selector') continue;
           let candidates: string[] = [policy.namespace];
           if (peer.namespaceSelector && !isEmptySelector(peer.namespaceSelector)) {
@@ -70,7 +70,7 @@ export const peerMatchesNothing: LintRule = {
           const pool = endpoints.filter((e) => candidates.includes(e.namespace));
           // No pods of those namespaces in the input: a partial input, not a typo.
           if (pool.length === 0) continue;
-          if (pool.some((e) => compiled.peerMatches(peer, compiled.podFacts(e.pod)))) continue;
+          if (pool.some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)))) continue;
           const miss = nearMiss(
             podSel,
             pool.map((e) => e.pod.labels),
