@@ -18,6 +18,7 @@ export type {
 export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
 // --- shared helpers folded by review (area: qa) ---
 export { closestNames, editDistance } from './endpoints/closest-names.js';
+export { resourceNameOfKind } from './endpoints/kubectl-resource-names.js';
 export type { PortQueryResult } from './endpoints/parse-port-query.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type {
@@ -49,10 +50,13 @@ export {
   describeRule,
   peerWord,
 } from './explain/describe-rule.js';
+export type { AdminPolicyExplanation, AdminRuleExplanation } from './explain/explain-admin.js';
+export { adminPoliciesOfPod, explainAdminPolicy } from './explain/explain-admin.js';
 export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
@@ -70,6 +74,7 @@ export {
 } from './format/render-matrix.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { podDumpChunks } from './gen/generate-pod-dump.js';
 export { renderGenerated } from './gen/render-generated.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
@@ -82,6 +87,8 @@ export type { LintContext, LintReport, LintRule } from './lint/types.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
+export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.js';
+export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster } from './load-cluster.js';
@@ -97,6 +104,8 @@ export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matr
 export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export type * from './model/admin-types.js';
+export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export {
   buildCluster,
@@ -139,6 +148,8 @@ export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { parseCidrSloppy } from './validate/sloppy-cidr.js';
+export type { Keep } from './validate/stream-keep.js';
+export { keepForKind, pruneToKeep } from './validate/stream-keep.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';

@@ -2,6 +2,7 @@ import { hasErrors, type Issue, type Result } from './issues.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
+import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
 import { AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
@@ -25,7 +26,10 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
   const objects: LoadedObject[] = [];
   const valid = new Set<LoadedObject>();
   for (const source of sources) {
-    const loaded = loadDocuments(source);
+    // A source too large for one string was read as a stream: its objects are read already.
+    const loaded = isStreamedSource(source)
+      ? { issues: source.streamed.issues, value: source.streamed.objects }
+      : loadDocuments(source);
     issues.push(...loaded.issues);
     for (const object of loaded.value) {
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.

@@ -7,13 +7,13 @@ export const explainDefinition = defineCommand({
   options: [
     ...fileOptions,
     ...clusterOptions,
-    option('--pod <ns/name>', 'explain one pod (also ns/name[Kind] for a workload)'),
+    option('--pod <ns/name>', 'explain one pod (also deploy/name, ns/deploy/name or ns/name[Kind] for a workload)'),
     option('--policy <ns/name>', 'explain one NetworkPolicy (default: every policy)'),
     namespaceOption(),
     outputOption(['text', 'json'], 'text'),
   ],
   examples: [
-    'netpol explain -f k8s/ --pod shop/backend[Deployment]',
+    'netpol explain -f k8s/ --pod shop/deploy/backend',
     'netpol explain -f k8s/ --policy shop/allow-frontend',
     'kubectl netpol explain -n shop --pod backend',
   ],
