@@ -133,10 +133,17 @@ export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 // symbolic endpoints: every pod that could exist, in classes (policy-only analysis)
 export type { AddressClass, IpBlockAtom } from './symbolic/address-space.js';
+export type { SymbolicCheck, SymbolicPair } from './symbolic/check-symbolic.js';
+export { checkSymbolic } from './symbolic/check-symbolic.js';
 export type { SymbolicDiff, WitnessDescription } from './symbolic/diff-symbolic.js';
 export { describeWitness, diffSymbolic } from './symbolic/diff-symbolic.js';
 export type { PodAtom, PortNameAtom, SymbolicAtoms } from './symbolic/pod-atoms.js';
 export { mergeAtoms, namespaceNamed, policyAtoms } from './symbolic/pod-atoms.js';
+export { formatSymbolicCheck, symbolicCheckToJson } from './symbolic/symbolic-check-report.js';
+export type { SymbolicEndpoint, SymbolicEndpointResult } from './symbolic/symbolic-endpoint.js';
+export { isSymbolicEndpoint, parseSelector, parseSymbolicEndpoint } from './symbolic/symbolic-endpoint.js';
+export type { SymbolicMatrix, SymbolicMatrixOptions } from './symbolic/symbolic-matrix.js';
+export { symbolicMatrix } from './symbolic/symbolic-matrix.js';
 export type {
   PossiblePod,
   SymbolicClass,
