@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { InputFile } from '../protocol.js';
 import { buildLesson, type Lesson } from './lesson.js';
 
