@@ -1,4 +1,4 @@
-import { type BuildOptions, type LoadedCluster, loadCluster, type SourceFile } from '@netpol/core';
+import { type BuildOptions, type Issue, type LoadedCluster, loadCluster, type SourceFile } from '@netpol/core';
 import { colorsFor } from './colors.js';
 import { ExitError, type Io } from './io.js';
 import { formatIssue } from './print-issues.js';
@@ -17,6 +17,8 @@ export async function loadInput(
   options: InputOptions,
   io: Io,
   build: BuildOptions = {},
+  /** Also told the issues of an invalid input, before the exit (lint -o sarif writes them). */
+  onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): Promise<LoadedCluster & { sources: SourceFile[] }> {
   const sources = await readSources(options, io, build.defaultNamespace);
   const result = loadCluster(sources, build);
@@ -27,6 +29,7 @@ export async function loadInput(
     io.stderr.write(
       `${count} error${count === 1 ? '' : 's'} in the input; fix ${count === 1 ? 'it' : 'them'} first (netpol validate shows the same)\n`,
     );
+    onInvalid?.(result.issues, sources);
     throw new ExitError(2);
   }
   return { ...result.value, sources };
