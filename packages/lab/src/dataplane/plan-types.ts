@@ -38,9 +38,8 @@ export interface PeerClass {
 
 export interface PeerTest {
   kind: 'selector' | 'ipBlock';
-  /** Selector peers: a namespace name (no namespaceSelector) or a namespace matcher. */
-  namespace?: string;
-  namespaceMatch?: LabelMatcher;
+  /** Selector peers: whether the peer reaches pods of a namespace (the compiled cluster's rule). */
+  inNamespace?: (namespace: string, labels: Labels) => boolean;
   podMatch?: LabelMatcher;
   /** ipBlock peers: cidr minus except, IPv4 only (an IPv6 block never matches here). */
   ranges?: readonly Ipv4Range[];

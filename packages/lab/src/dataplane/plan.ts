@@ -1,4 +1,11 @@
-import type { ClusterModel, Direction, Labels, PodModel } from '@netpol/core';
+import {
+  type ClusterModel,
+  type CompiledCluster,
+  compileCluster,
+  type Direction,
+  type Labels,
+  type PodModel,
+} from '@netpol/core';
 import type { ClassSource, DirectionClassSource } from './class-state.js';
 import {
   type AddressedPod,
@@ -62,12 +69,13 @@ export function namespaceKeyOf(cluster: ClusterModel): string {
 export function planDataplane(cluster: ClusterModel, previous?: ClassSource): DataplanePlan {
   const policyKey = policyKeyOf(cluster);
   const reuse = previous && previous.policyKey === policyKey ? previous : undefined;
+  const compiled = compileCluster(cluster);
   const { pods, podIds, skipped } = addressedPods(cluster);
   const profiles: Profiles = new Map(reuse?.profiles ?? []);
   const groups = groupPods(pods.map((p) => p.pod));
   const podsByIp = new Map(pods.map((p) => [p.ip, p.pod]));
-  const egress = planDirection(cluster, 'egress', pods, groups, profiles, reuse?.egress);
-  const ingress = planDirection(cluster, 'ingress', pods, groups, profiles, reuse?.ingress);
+  const egress = planDirection(compiled, 'egress', pods, groups, profiles, reuse?.egress);
+  const ingress = planDirection(compiled, 'ingress', pods, groups, profiles, reuse?.ingress);
   const services = planServices(cluster, podsByIp);
   return {
     policyKey,
@@ -120,14 +128,14 @@ function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<Pod
 }
 
 function planDirection(
-  cluster: ClusterModel,
+  compiled: CompiledCluster,
   direction: Direction,
   pods: readonly AddressedPod[],
   groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
   profiles: Profiles,
   reuse: DirectionClassSource | undefined,
 ): DirectionPlan {
-  const context = buildContext(cluster, direction);
+  const context = buildContext(compiled, direction);
   const { tests, policiesByNs } = context;
 
   // Fill the group cache in bulk: selector tests namespace by namespace (most tests name one).
@@ -140,11 +148,8 @@ function planDirection(
   }
   tests.forEach((test, index) => {
     if (test.kind !== 'selector') return;
-    const namespaces =
-      test.namespace !== undefined
-        ? [test.namespace]
-        : [...cluster.namespaces.values()].filter((ns) => test.namespaceMatch?.(ns.labels)).map((ns) => ns.name);
-    for (const ns of namespaces) {
+    const namespaces = [...context.nsLabels].filter(([name, labels]) => test.inNamespace?.(name, labels));
+    for (const [ns] of namespaces) {
       for (const g of groupsByNs.get(ns) ?? []) {
         if (!test.podMatch || test.podMatch(g.labels)) context.groups.get(g.key)?.tests.push(index);
       }
