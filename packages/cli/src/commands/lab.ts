@@ -221,13 +221,18 @@ async function untilInterrupted<T>(
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
-    let result: T | undefined;
+    let result: T;
     try {
       result = await work(stop.signal);
     } catch (error) {
-      if (!interrupted) throw error;
+      // A failed or stopped `up` has removed what it made, and only that: it may have failed
+      // because another lab of this id is up, which is not ours to take down.
+      if (!interrupted || (error as { name?: string }).name !== 'AbortError') throw error;
+      io.stderr.write(`lab '${ctx.labId}' removed\n`);
+      return undefined;
     }
     if (!interrupted) return result;
+    // Interrupted after the last step: the lab is complete, and ours.
     await labDown(ctx);
     io.stderr.write(`lab '${ctx.labId}' removed\n`);
     return undefined;
