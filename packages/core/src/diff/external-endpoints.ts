@@ -49,6 +49,11 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
         }
       }
     }
+    // Admin tier `networks` CIDRs and node addresses cut the space too (docs/admin-tiers.md).
+    for (const text of adminAddressTexts(cluster)) {
+      const cidr = parseCidr(text);
+      if (cidr) blocks.set(text, { text, cidr, except: [] });
+    }
   }
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const families: IpFamily[] = [4, ...(list.some((b) => b.cidr.family === 6) ? [6 as const] : [])];
@@ -102,4 +107,21 @@ function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set
     }
   }
   return undefined;
+}
+
+function adminAddressTexts(cluster: ClusterModel): string[] {
+  const out: string[] = [];
+  for (const policy of cluster.adminPolicies ?? []) {
+    for (const rule of policy.egress) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'networks') out.push(...peer.cidrs);
+        if (peer.kind === 'nodes') {
+          for (const node of cluster.nodes ?? []) {
+            for (const address of node.addresses) out.push(`${address}/${address.includes(':') ? 128 : 32}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
