@@ -188,9 +188,9 @@ function assertUniquePods(cluster: ClusterModel): void {
 }
 
 async function startAgent(dir: string): Promise<number> {
-  const self = fileURLToPath(import.meta.url);
-  const fromSource = self.endsWith('.ts');
-  const main = self.replace(/lab\.(ts|js)$/, `agent-main.${fromSource ? 'ts' : 'js'}`);
+  // Beside this module: in src/ or dist/, or in the netpol package's bundle (dist/bin/).
+  const fromSource = import.meta.url.endsWith('.ts');
+  const main = fileURLToPath(new URL(`./agent-main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
   const logFd = openSync(`${dir}/agent.log`, 'a', 0o600);
   const child = spawn(
     process.execPath,

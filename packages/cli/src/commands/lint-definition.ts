@@ -1,10 +1,20 @@
-import { choice, defineCommand, fileOptions, option, outputOption, repeatable } from '../command-spec.js';
+import {
+  choice,
+  defineCommand,
+  fileOptions,
+  option,
+  outputOption,
+  pathsArgument,
+  repeatable,
+  withPaths,
+} from '../command-spec.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const lintDefinition = defineCommand({
   name: 'lint',
   summary:
     'find NetworkPolicy traps: OR-instead-of-AND peers, DNS blocked by default-deny egress, one-sided allows, ...',
+  arguments: [pathsArgument],
   options: [
     ...fileOptions,
     ...clusterOptions,
@@ -28,7 +38,8 @@ export const lintDefinition = defineCommand({
     'netpol lint -f k8s/ --disable shadowed-rule --fail-on error',
     'kubectl netpol lint',
   ],
-  run: async (ctx) => {
+  run: async (given) => {
+    const ctx = withPaths(given, given.args[0]);
     const { options, io } = ctx;
     const { lintCommand } = await import('./lint.js');
     return lintCommand(

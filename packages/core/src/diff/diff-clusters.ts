@@ -1,7 +1,7 @@
+import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
 import { canonicalPolicy } from '../lint/canonical.js';
-import { matchesSelector } from '../model/selector.js';
-import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
+import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
 import { diffAdminPolicies } from './admin-policy-changes.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
@@ -80,10 +80,11 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
 
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
-  const changedBase = base.policies.filter((p) => changed.has(p.id));
-  const changedHead = head.policies.filter((p) => changed.has(p.id));
-  const touched = (list: PolicyModel[], pod: PodModel, direction: 'ingress' | 'egress') =>
-    list.some((p) => p.types[direction] && p.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
+  const compiledBase = compileCluster(base);
+  const compiledHead = compileCluster(head);
+  // A side can differ when a policy isolating it in that direction changed (in either version).
+  const touched = (compiled: CompiledCluster, pod: PodModel, direction: 'ingress' | 'egress') =>
+    compiled.policiesSelecting(pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
   const dirty = common.map((c) => {
     const identity = identityOf(base, c.base.pod) !== identityOf(head, c.head.pod);
     if (identity) endpoints.changed.push({ id: c.id, changes: describeChange(base, c.base.pod, head, c.head.pod) });
@@ -92,13 +93,13 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
       egress:
         identity ||
         adminChanged ||
-        touched(changedBase, c.base.pod, 'egress') ||
-        touched(changedHead, c.head.pod, 'egress'),
+        touched(compiledBase, c.base.pod, 'egress') ||
+        touched(compiledHead, c.head.pod, 'egress'),
       ingress:
         identity ||
         adminChanged ||
-        touched(changedBase, c.base.pod, 'ingress') ||
-        touched(changedHead, c.head.pod, 'ingress'),
+        touched(compiledBase, c.base.pod, 'ingress') ||
+        touched(compiledHead, c.head.pod, 'ingress'),
     };
   });
   if (!dirty.some((d) => d.egress || d.ingress)) return result;
@@ -124,12 +125,12 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   ];
   const Masks = tiers ? TierMasks : VerdictMasks;
   const baseMasks = new Masks(
-    base,
+    compiledBase,
     sides.map((s) => s.base),
     spans,
   );
   const headMasks = new Masks(
-    head,
+    compiledHead,
     sides.map((s) => s.head),
     spans,
   );

@@ -1,6 +1,6 @@
-import { compileCluster } from '../engine/compile-cluster.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
-import type { ClusterModel, Direction } from '../model/types.js';
+import type { Direction } from '../model/types.js';
 import type { SpanRef } from './verdict-masks.js';
 
 /**
@@ -11,15 +11,13 @@ import type { SpanRef } from './verdict-masks.js';
  */
 export class TierMasks {
   readonly words: number;
-  private readonly semantics;
 
   constructor(
-    cluster: ClusterModel,
+    private readonly semantics: CompiledCluster,
     private readonly peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
-    this.semantics = compileCluster(cluster);
   }
 
   allowed(source: number, destination: number, out: Uint32Array): void {

@@ -497,6 +497,38 @@ const cases: Case[] = [
     ],
     expect: ['warning spec.ingress[0].from[0].ipBlock.cidr'],
   },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'dual-stack pod: a block over its second (IPv6) address admits nothing, as the engine says',
+    objects: [
+      pod(
+        'shop',
+        'web',
+        { app: 'web' },
+        [],
+        {},
+        { podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }, { ip: 'fd00::5' }] },
+      ),
+      policy('shop', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: 'fd00::/64' } }] }] }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'ipblock-covers-pod-range',
+    name: 'dual-stack pod: a block over its primary address',
+    objects: [
+      pod(
+        'shop',
+        'web',
+        { app: 'web' },
+        [],
+        {},
+        { podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }, { ip: 'fd00::5' }] },
+      ),
+      policy('shop', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.244.1.0/24' } }] }] }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].ipBlock.cidr'],
+  },
   // ipblock-service-ip
   {
     rule: 'ipblock-service-ip',

@@ -1,3 +1,4 @@
+import { compileCluster } from '../engine/compile-cluster.js';
 import type { PortQuery } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { type Bitset, setBit, wordsFor } from './bitset.js';
@@ -56,9 +57,10 @@ export interface MatrixClasses {
  */
 export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): MatrixResult {
   const { endpoints, ports } = options;
-  const grouped = classifyEndpoints(cluster, endpoints);
+  const compiled = compileCluster(cluster);
+  const grouped = classifyEndpoints(compiled, endpoints);
   const classCount = grouped.classes.length;
-  const context = new ClassContext(cluster, grouped);
+  const context = new ClassContext(compiled, grouped);
   const classMatrices = ports.map((port) => computeClassMatrix(context, port));
   const classWords = wordsFor(classCount);
   const n = endpoints.length;

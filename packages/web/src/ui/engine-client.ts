@@ -2,6 +2,7 @@ import type {
   AppInput,
   CheckAnswer,
   DiffView,
+  IssueView,
   MatrixBits,
   MatrixExportFormat,
   Request,
@@ -67,5 +68,11 @@ export class EngineClient {
   }
   diffBase(): Promise<DiffView | null> {
     return this.ask({ op: 'diffBase' });
+  }
+  lint(): Promise<IssueView[]> {
+    return this.ask({ op: 'lint' });
+  }
+  locate(policy: string): Promise<{ file: string; line: number } | null> {
+    return this.ask({ op: 'locate', policy });
   }
 }

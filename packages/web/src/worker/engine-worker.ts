@@ -38,6 +38,10 @@ function handle(request: Request): unknown {
       return session.exportMatrix(request.format);
     case 'diffBase':
       return session.diffBase() ?? null;
+    case 'lint':
+      return session.lint();
+    case 'locate':
+      return session.locate(request.policy) ?? null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { isEmptySelector } from '../../model/selector.js';
-import { listSome, matches, nearMiss, plural, selectorText, selects } from '../describe.js';
+import { listSome, nearMiss, plural, selectorText } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -12,11 +12,11 @@ export const selectsNothing: LintRule = {
   severity: 'warning',
   summary: "the policy's podSelector matches no pod in its namespace, so the policy has no effect",
   help: "A NetworkPolicy applies only to pods of its own namespace whose labels match spec.podSelector. Check the labels for typos against `kubectl get pods -n NS --show-labels` (a pod template's labels, not the Deployment's), and check metadata.namespace. Run lint with the pods in the input (e.g. `kubectl get pods -A -o yaml`) for a reliable answer.",
-  check({ cluster, endpoints, hasPods }, report) {
+  check({ cluster, compiled, endpoints, endpointsIn, selectedBy, hasPods }, report) {
     for (const policy of cluster.policies) {
       if (!policy.origin || isEmptySelector(policy.podSelector)) continue;
-      const inNamespace = endpoints.filter((e) => e.namespace === policy.namespace);
-      if (inNamespace.some((e) => selects(policy, e.pod))) continue;
+      if (selectedBy(policy).length > 0) continue;
+      const inNamespace = endpointsIn(policy.namespace);
       const object = policy.origin.object;
       const sel = selectorText(policy.podSelector);
       if (!hasPods) {
@@ -28,8 +28,9 @@ export const selectsNothing: LintRule = {
         });
         continue;
       }
+      // The pods it would select were it in their namespace.
       const elsewhere = endpoints.filter(
-        (e) => e.namespace !== policy.namespace && matches(policy.podSelector, e.pod.labels),
+        (e) => e.namespace !== policy.namespace && compiled.selects(policy, { ...e.pod, namespace: policy.namespace }),
       );
       const where = [...new Set(elsewhere.map((e) => e.namespace))];
       if (elsewhere.length > 0) {
