@@ -259,7 +259,7 @@ export const adminDenyBlocksDns: LintRule = {
           { protocol, port: 53 },
         );
         const ref = verdict.egress.tier === 'admin' ? verdict.egress.adminRule : undefined;
-        if (!ref || ref.action !== 'Deny') continue;
+        if (ref?.action !== 'Deny') continue;
         const rule = ref.policy.egress.find((r) => r.index === ref.ruleIndex);
         if (!rule) continue;
         const entry = caught.get(rule) ?? { policy: ref.policy, pods: [] };
