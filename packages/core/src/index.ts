@@ -79,16 +79,7 @@ export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js'
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
 export type { BuildOptions } from './model/build-cluster.js';
-export {
-  buildCluster,
-  compareNsName,
-  DEFAULT_POD_CIDR,
-  DEFAULT_SERVICE_CIDR,
-  isWorkloadKind,
-  MAX_WORKLOAD_REPLICAS,
-  NAMESPACE_NAME_LABEL,
-  SUPPORTED_KINDS,
-} from './model/build-cluster.js';
+export { buildCluster, NAMESPACE_NAME_LABEL } from './model/build-cluster.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
 export {
   cidrContainsCidr,
@@ -98,15 +89,18 @@ export {
   parseCidr,
   parseIp,
 } from './model/cidr.js';
+export { compareNsName } from './model/compare-ns-name.js';
+export { isWorkloadKind, MAX_WORKLOAD_REPLICAS, SUPPORTED_KINDS } from './model/kinds.js';
 export type { SourceLocation } from './model/origin-location.js';
 export { originLocation } from './model/origin-location.js';
+export { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, LARGE_POD_CIDR } from './model/pod-ranges.js';
 export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
+export { parseCidrSloppy } from './model/sloppy-cidr.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
-export { parseCidrSloppy } from './validate/sloppy-cidr.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';

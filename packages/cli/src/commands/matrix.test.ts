@@ -176,7 +176,8 @@ spec: { containers: [{ name: c, image: i }] }
       assert.doesNotMatch(f.stderr(), /\n\s+at /, argv.join(' '));
     }
     const invalid = join(dir, 'invalid.yaml');
-    writeFileSync(invalid, 'apiVersion: v1\nkind: Pod\nmetadata: {}\n');
+    // A label decides connectivity: an invalid one stays fatal (a missing name would be a warning).
+    writeFileSync(invalid, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {'bad key!': x}}\n");
     const f = fakeIo();
     assert.equal(await run(['matrix', '-f', invalid], f.io), 2);
     assert.match(f.stderr(), /invalid\.yaml:\d+:\d+/);

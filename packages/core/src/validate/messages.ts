@@ -73,16 +73,6 @@ export function duplicate(path: FieldPath, value: BadValue): Issue {
   return issue('field-duplicate', path, `Duplicate value: ${formatValue(value)}`);
 }
 
-/** A decode error: the JSON type does not fit the Go type (the API server rejects the body). */
-export function typeMismatch(path: FieldPath, message: string): Issue {
-  return issue('field-type', path, message);
-}
-
-/** A field the Go type does not have (`kubectl apply` validates strictly by default). */
-export function unknownField(path: FieldPath): Issue {
-  return issue('field-unknown', path, `strict decoding error: unknown field ${quote(formatPath(path))}`);
-}
-
 /** An API server warning (the request succeeds; kubectl prints `Warning: ...`). */
 export function warning(path: FieldPath, message: string): Issue {
   return issue('field-warning', path, message, 'warning');

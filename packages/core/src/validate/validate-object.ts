@@ -1,10 +1,11 @@
+import { decodeObject, isUnder } from '../decode/decode.js';
+import type { DecodedObject } from '../decode/decoded-object.js';
+import { isKindName, SCHEMAS } from '../decode/schema.js';
 import type { Issue } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
-import { type Obj, obj } from '../model/read-fields.js';
-import { decodeObject, isUnder } from './decode.js';
 import { nameIsDNSLabel } from './formats.js';
 import { notSupported, required } from './messages.js';
-import { SCHEMAS } from './schema.js';
+import { type Obj, obj } from './read-fields.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { validateNetworkPolicy } from './validate-network-policy.js';
 import { validatePod } from './validate-pod-spec.js';
@@ -67,21 +68,31 @@ const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
  * mistyped field is dropped, since it only restates the decode error.
  */
 export function validateObject(object: LoadedObject): Issue[] {
-  const schema = SCHEMAS[object.kind];
-  if (!schema) return [];
+  return decodeAndValidate(object).issues;
+}
+
+/**
+ * The same, also returning the decoded object (its kind's static type, mistyped values
+ * replaced by their Go zero value) that the model is built from; undefined for a kind netpol
+ * does not read.
+ */
+export function decodeAndValidate(object: LoadedObject): { issues: Issue[]; decoded?: DecodedObject } {
+  const kind = object.kind;
+  if (!isKindName(kind)) return { issues: [] };
   const issues: Issue[] = [];
-  const versions = API_VERSIONS[object.kind];
+  const versions = API_VERSIONS[kind];
   // kubectl refuses to decode an object without apiVersion (List items inherit a typed list's).
   if (object.apiVersion === '') {
     issues.push(required(['apiVersion'], "Object 'apiVersion' is missing"));
   } else if (versions && !versions.includes(object.apiVersion)) {
     issues.push(notSupported(['apiVersion'], object.apiVersion, versions));
   }
-  const decoded = decodeObject(object.value, schema);
+  const decoded = decodeObject(object.value, SCHEMAS[kind]);
   issues.push(...decoded.issues);
-  const validate = VALIDATORS[object.kind] ?? ((value: Obj) => validateWorkload(object.kind, value));
-  for (const found of validate(decoded.value)) {
+  const validate = VALIDATORS[kind] ?? ((value: Obj) => validateWorkload(kind, value));
+  for (const found of validate(decoded.value as Obj)) {
     if (!decoded.issues.some((typeIssue) => isUnder(found.path, typeIssue.path))) issues.push(found);
   }
-  return issues;
+  // `SCHEMAS[kind]` decoded it: the value has `kind`'s type (TypeScript cannot pair the two).
+  return { issues, decoded: { kind, object, value: decoded.value } as DecodedObject };
 }
