@@ -2,7 +2,8 @@ import pc from 'picocolors';
 import type { Io, OutStream } from './io.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
-export type ColorMode = 'auto' | 'always' | 'never';
+export const COLOR_MODES = ['auto', 'always', 'never'] as const;
+export type ColorMode = (typeof COLOR_MODES)[number];
 
 /** Colour per stream: on for a TTY, off with NO_COLOR, `--color=always|never` overrides. */
 export function colorsFor(stream: OutStream, io: Io, mode: ColorMode = 'auto'): Colors {

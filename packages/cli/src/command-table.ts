@@ -1,21 +1,21 @@
 import type { CommandSpec } from './command-spec.js';
-import { checkSpec } from './commands/check.spec.js';
-import { diffSpec } from './commands/diff.spec.js';
-import { explainSpec } from './commands/explain.spec.js';
-import { genSpec } from './commands/gen.spec.js';
-import { labSpec } from './commands/lab.spec.js';
-import { lintSpec } from './commands/lint.spec.js';
-import { matrixSpec } from './commands/matrix.spec.js';
-import { validateSpec } from './commands/validate.spec.js';
+import { checkDefinition } from './commands/check-definition.js';
+import { diffDefinition } from './commands/diff-definition.js';
+import { explainDefinition } from './commands/explain-definition.js';
+import { genDefinition } from './commands/gen-definition.js';
+import { labDefinition } from './commands/lab-definition.js';
+import { lintDefinition } from './commands/lint-definition.js';
+import { matrixDefinition } from './commands/matrix-definition.js';
+import { validateDefinition } from './commands/validate-definition.js';
 
 /** Every `netpol` command, in the order `--help` lists them. Add one line per command. */
 export const COMMANDS: readonly CommandSpec[] = [
-  validateSpec,
-  checkSpec,
-  explainSpec,
-  matrixSpec,
-  lintSpec,
-  diffSpec,
-  genSpec,
-  labSpec,
+  validateDefinition,
+  checkDefinition,
+  explainDefinition,
+  matrixDefinition,
+  lintDefinition,
+  diffDefinition,
+  genDefinition,
+  labDefinition,
 ];

@@ -1,3 +1,4 @@
 export type { Io, OutStream } from './io.js';
 export { ExitError, processIo, UsageError } from './io.js';
-export { run, VERSION } from './run.js';
+export { run } from './run.js';
+export { VERSION } from './version.js';

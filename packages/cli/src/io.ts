@@ -2,7 +2,10 @@ import { basename } from 'node:path';
 
 /** Everything a command touches outside itself, so tests can run commands in-process. */
 export interface OutStream {
-  write(text: string): void;
+  /** False when the stream's buffer is full (a Node stream): wait for `drain`. */
+  write(text: string): unknown;
+  /** Node streams: to wait for `drain` (a reader that went away is EPIPE: the bin exits). */
+  once?(event: 'drain', listener: () => void): unknown;
   isTTY?: boolean;
   /** Terminal width, when a terminal. */
   columns?: number;
@@ -52,4 +55,27 @@ export function processIo(): Io {
     // npm's bin links keep their own name in argv[1] (`kubectl-netpol`), not the target's.
     program: basename(process.argv[1] ?? 'netpol').replace(/\.[cm]?js$/, ''),
   };
+}
+
+/**
+ * Writes chunks in pieces of about 64 KiB, waiting for `drain` when the stream's buffer is
+ * full: a generated output of gigabytes (`matrix -o json` of 30,000 workloads) then needs
+ * only bounded memory, however slow the reader of the pipe.
+ */
+export async function writeChunks(out: OutStream, chunks: Iterable<string>): Promise<void> {
+  let buffer: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (buffer.length === 0) return;
+    const full = out.write(buffer.join('')) === false;
+    buffer = [];
+    size = 0;
+    if (full && out.once) await new Promise<void>((resolve) => out.once?.('drain', resolve));
+  };
+  for (const chunk of chunks) {
+    buffer.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 16) await flush();
+  }
+  await flush();
 }

@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { CommandSpec } from './command-spec.js';
+import { COLOR_MODES } from './colors.js';
+import type { CommandContext, CommandSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
 import { ExitError, type Io, UsageError } from './io.js';
 import { suggest } from './suggest.js';
-
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
 /**
  * Run `netpol` with `argv` (without node and script). The only place that turns failures
@@ -50,7 +50,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command(io.program === 'kubectl-netpol' ? 'kubectl netpol' : 'netpol')
     .description('Kubernetes NetworkPolicy engine, linter and lab')
     .version(VERSION, '-V, --version')
-    .option('--color <mode>', 'colour: auto|always|never', 'auto')
+    .addOption(new Option('--color <mode>', 'colour').choices(COLOR_MODES).default('auto'))
     .option('--debug', 'print stacks of internal errors')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -131,7 +131,8 @@ function buildCommand(
       // commander passes positional args, then the options object, then the command.
       const cmd = params[params.length - 1] as Command;
       const args = params.slice(0, -2);
-      const options = { ...root.opts(), ...cmd.optsWithGlobals() };
+      // Typed by the declarations the options were parsed from (defineCommand).
+      const options = { ...root.opts(), ...cmd.optsWithGlobals() } as CommandContext['options'];
       for (const option of cmd.options) {
         const key = option.attributeName();
         if (repeatable.has(option.flags) && options[key] === undefined) options[key] = [];

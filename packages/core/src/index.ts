@@ -1,4 +1,6 @@
 // lint and diff (branch lintdiff)
+
+export { NAMESPACE_NAME_LABEL } from './constants.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
@@ -27,7 +29,9 @@ export type {
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
-export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from './engine/compile-policy.js';
+export type { AddressedPod, CompiledCluster } from './engine/compile-cluster.js';
+export { compileCluster } from './engine/compile-cluster.js';
+export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts, PodFacts } from './engine/compile-policy.js';
 export { compilePolicy } from './engine/compile-policy.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
 export { createReferenceEngine } from './engine/reference-engine.js';
@@ -46,11 +50,21 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { CheckJson } from './format/check-report.js';
+export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
+export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
+export { GROUPED_MATRIX_FORMATS, groupCellText, groupedMatrixChunks } from './format/grouped-matrix-format.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';
 export type { Write } from './format/matrix-writer.js';
 export { renderToString } from './format/matrix-writer.js';
 export type { MatrixFormat } from './format/render-matrix.js';
-export { MATRIX_FORMATS, renderMatrix } from './format/render-matrix.js';
+export {
+  isStreamedMatrixFormat,
+  MATRIX_FORMATS,
+  MAX_DRAWN_MATRIX_CELLS,
+  matrixChunks,
+  renderMatrix,
+} from './format/render-matrix.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
 export { renderGenerated } from './gen/render-generated.js';
@@ -71,15 +85,17 @@ export type { LoadedCluster } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
-export type { MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
+export type { MatrixClasses, MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
 export { computeMatrix } from './matrix/compute-matrix.js';
 export { defaultMatrixPorts } from './matrix/default-ports.js';
+export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
+export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
 export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
 export type { BuildOptions } from './model/build-cluster.js';
-export { buildCluster, NAMESPACE_NAME_LABEL } from './model/build-cluster.js';
+export { buildCluster } from './model/build-cluster.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
 export {
   cidrContainsCidr,

@@ -1,15 +1,12 @@
-import { type FieldPath, formatPath, type Origin, originLocation, type SourceLocation } from '@netpol/core';
+import type { SourceLocation } from '@netpol/core';
 
 /** `file:line`, or '' when unknown. */
 export function formatLocation(location: SourceLocation | undefined): string {
   return location ? `${location.file}:${location.line}` : '';
 }
 
-/** `spec.ingress[1] (policies.yaml:12)`. */
-export function citeField(origin: Origin | undefined, path: FieldPath): string {
-  const where = formatLocation(originLocation(origin, path));
-  return `${formatPath(path)}${where ? ` (${where})` : ''}`;
-}
+// `spec.ingress[1] (policies.yaml:12)`: check's report lives in core (the web UI says the same).
+export { citeField } from '@netpol/core';
 
 /** `a, b, c and 4 more`. */
 export function listSome(items: readonly string[], max = 8): string {

@@ -30,7 +30,7 @@ export interface ExplainOptions {
   policy?: string;
   namespace?: string;
   output: string;
-  color?: string;
+  color?: ColorMode;
 }
 
 /** `netpol explain`: a pod (`--pod`), a policy (`--policy`) or every policy, in words. */
@@ -38,7 +38,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   if (options.pod && options.policy) throw new UsageError('give --pod or --policy, not both');
   const namespace = options.namespace ?? 'default';
   const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
-  const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
+  const c = colorsFor(io.stdout, io, options.color);
   const json = options.output === 'json';
   if (options.pod) {
     const result = resolveEndpoint(cluster, options.pod, { defaultNamespace: namespace });

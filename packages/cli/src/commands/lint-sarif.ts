@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { type Issue, LINT_RULES, positionOf, type Severity, type SourceFile } from '@netpol/core';
-import { VERSION } from '../run.js';
+import { VERSION } from '../version.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

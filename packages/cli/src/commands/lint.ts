@@ -15,7 +15,7 @@ export interface LintCommandOptions {
   failOn: 'error' | 'warning';
   disable?: string[];
   listRules?: boolean;
-  color?: string;
+  color?: ColorMode;
 }
 
 /**
@@ -48,7 +48,7 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
   } else if (options.output === 'sarif') {
     io.stdout.write(`${JSON.stringify(toSarif(findings, sources, io.cwd), null, 2)}\n`);
   } else {
-    printText(findings, sources, io, objects.length, (options.color ?? 'auto') as ColorMode);
+    printText(findings, sources, io, objects.length, options.color ?? 'auto');
   }
   const threshold = SEVERITY_RANK[options.failOn];
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;

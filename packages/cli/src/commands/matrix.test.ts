@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core';
 import { run } from '../run.js';
 import { fakeIo } from '../test-helpers.js';
 
@@ -181,5 +182,56 @@ spec: { containers: [{ name: c, image: i }] }
     const f = fakeIo();
     assert.equal(await run(['matrix', '-f', invalid], f.io), 2);
     assert.match(f.stderr(), /invalid\.yaml:\d+:\d+/);
+  });
+});
+
+describe('netpol matrix at scale: grouped, refused when too large to draw, streamed', () => {
+  // 21 namespaces × 10 workloads × 5 replicas = 1,050 pods (+15 infrastructure pods):
+  // per pod, 1,065² ≈ 1.1M cells, just past what a drawn format renders.
+  const big = join(dir, 'big.json');
+  writeFileSync(big, renderGenerated(generateCluster(genOptionsForPods(1050, { seed: 3 })), 'json'));
+
+  test('--group-by namespace -o json: groups, sizes, verdicts with counts', async () => {
+    const f = fakeIo();
+    const code = await run(['matrix', '-f', FILE, '--group-by', 'namespace', '--port', '8080', '-o', 'json'], f.io);
+    assert.equal(code, 0, f.stderr());
+    // shop: client and web[Deployment]; client→web on 8080 allowed, web→client not isolated.
+    assert.deepEqual(JSON.parse(f.stdout()), {
+      groupBy: 'namespace',
+      groups: ['shop'],
+      sizes: [2],
+      results: [{ port: 8080, protocol: 'TCP', allowed: [['all']], allowedPairs: [[4]] }],
+    });
+  });
+
+  test('--group-by namespace on a drawn format; html/dot/mermaid are refused with the formats it has', async () => {
+    const table = fakeIo();
+    assert.equal(await run(['matrix', '-f', big, '--group-by', 'namespace', '--port', '8080'], table.io), 0);
+    assert.match(table.stdout(), /^port 8080\/TCP/);
+    assert.match(table.stdout(), /kube-system \(1\)/);
+    assert.match(table.stdout(), /some \d+\/\d+/);
+    const html = fakeIo();
+    assert.equal(await run(['matrix', '-f', FILE, '--group-by', 'namespace', '-o', 'html'], html.io), 2);
+    assert.match(html.stderr(), /--group-by namespace prints -o table\|md\|csv\|json/);
+  });
+
+  // Regression (issue 16 item 13): --per-pod on a large cluster used to build the whole drawn
+  // grid (and at 30,000 pods die out of memory); now the size is estimated first.
+  for (const format of ['table', 'md', 'html', 'dot', 'mermaid']) {
+    test(`--per-pod -o ${format} past ${(1_000_000).toLocaleString('en-US')} cells: exit 2 with the --group-by hint`, async () => {
+      const f = fakeIo();
+      const code = await run(['matrix', '-f', big, '--per-pod', '--port', '8080', '-o', format], f.io);
+      assert.equal(code, 2);
+      assert.equal(f.stdout(), '');
+      assert.match(f.stderr(), /too large for -o \w+: 1,065 endpoints² × 1 port = 1,134,225 cells/);
+      assert.match(f.stderr(), /--group-by namespace/);
+      assert.doesNotMatch(f.stderr(), /\n\s+at /);
+    });
+  }
+
+  test('--per-pod -o csv streams every row instead', async () => {
+    const f = fakeIo();
+    assert.equal(await run(['matrix', '-f', big, '--per-pod', '--port', '8080', '-o', 'csv'], f.io), 0, f.stderr());
+    assert.equal(f.stdout().trimEnd().split('\n').length, 1 + 1065);
   });
 });

@@ -2,15 +2,21 @@ import {
   computeMatrix,
   defaultMatrixPorts,
   formatIp,
+  GROUPED_MATRIX_FORMATS,
+  type GroupedMatrixFormat,
+  groupByNamespace,
+  groupedMatrixChunks,
+  isStreamedMatrixFormat,
   listMatrixEndpoints,
+  MAX_DRAWN_MATRIX_CELLS,
   type MatrixFormat,
+  matrixChunks,
   type PortQuery,
   parseIp,
   parsePortQuery,
-  renderMatrix,
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
-import { type Io, UsageError } from '../io.js';
+import { type Io, UsageError, writeChunks } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
 import { loadInput } from '../load-input.js';
 
@@ -22,12 +28,19 @@ export interface MatrixCommandOptions {
   external: string[];
   namespace: string[];
   perPod?: boolean;
+  groupBy?: 'workload' | 'namespace';
   output: MatrixFormat;
-  color?: string;
+  color?: ColorMode;
 }
 
 /** `netpol matrix`: the truth table of every endpoint pair, per port. Exit 0 (2 on bad input). */
 export async function matrixCommand(options: MatrixCommandOptions, io: Io): Promise<number> {
+  const byNamespace = options.groupBy === 'namespace';
+  if (byNamespace && !(GROUPED_MATRIX_FORMATS as readonly string[]).includes(options.output)) {
+    throw new UsageError(
+      `-o ${options.output} draws endpoint pairs; --group-by namespace prints -o ${GROUPED_MATRIX_FORMATS.join('|')}`,
+    );
+  }
   const asked: PortQuery[] = [];
   for (const text of options.port ?? []) {
     const parsed = parsePortQuery(text);
@@ -68,25 +81,49 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   }
   const ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
   const result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
+  const grouped = byNamespace ? groupByNamespace(result) : undefined;
+  checkOutputSize(grouped ? grouped.groups.length : listed.endpoints.length, ports.length, options, io);
 
-  const c = colorsFor(io.stdout, io, (options.color ?? 'auto') as ColorMode);
-  let buffer: string[] = [];
-  let size = 0;
-  const write = (chunk: string) => {
-    buffer.push(chunk);
-    size += chunk.length;
-    if (size > 1 << 16) flush();
-  };
-  const flush = () => {
-    if (buffer.length > 0) io.stdout.write(buffer.join(''));
-    buffer = [];
-    size = 0;
-  };
-  renderMatrix(result, options.output, write, {
+  const c = colorsFor(io.stdout, io, options.color);
+  const tableOptions = {
     style: { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold },
     // On a terminal, a wide grid is cut into column blocks that fit; files get whole rows.
     width: io.stdout.isTTY ? io.stdout.columns : undefined,
-  });
-  flush();
+  };
+  await writeChunks(
+    io.stdout,
+    grouped
+      ? groupedMatrixChunks(grouped, options.output as GroupedMatrixFormat, tableOptions)
+      : matrixChunks(result, options.output, tableOptions),
+  );
   return 0;
+}
+
+/**
+ * Estimate the output before drawing it: a drawn format past MAX_DRAWN_MATRIX_CELLS is
+ * refused (it is built whole, and nobody reads a million-cell grid); json and csv stream
+ * row by row in bounded memory, with a note when they will be large.
+ */
+function checkOutputSize(rows: number, ports: number, options: MatrixCommandOptions, io: Io): void {
+  const cells = rows * rows * ports;
+  const what = `${rows.toLocaleString('en-US')} ${options.groupBy === 'namespace' ? 'groups' : 'endpoints'}`;
+  const size = `${what}² × ${ports} port${ports === 1 ? '' : 's'} = ${cells.toLocaleString('en-US')} cells`;
+  if (!isStreamedMatrixFormat(options.output) && cells > MAX_DRAWN_MATRIX_CELLS) {
+    const hints = [
+      options.groupBy === 'namespace' ? undefined : '--group-by namespace',
+      '-n NAMESPACE',
+      options.perPod ? 'without --per-pod' : undefined,
+      'fewer --port',
+      '-o json|csv (streamed)',
+    ].filter((h) => h !== undefined);
+    throw new UsageError(
+      `the matrix is too large for -o ${options.output}: ${size} (at most ${MAX_DRAWN_MATRIX_CELLS.toLocaleString('en-US')})`,
+      `try ${hints.join(', ')}`,
+    );
+  }
+  if (cells > 100_000_000) {
+    io.stderr.write(
+      `netpol matrix: note: writing ${size} row by row; --group-by namespace gives a namespace summary\n`,
+    );
+  }
 }

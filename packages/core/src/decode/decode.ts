@@ -79,7 +79,7 @@ function typeMismatch(path: FieldPath, message: string): Issue {
 }
 
 /** A field the Go type does not have (`kubectl apply` validates strictly by default). */
-function unknownField(path: FieldPath): Issue {
+export function unknownField(path: FieldPath): Issue {
   return {
     code: 'field-unknown',
     severity: 'error',

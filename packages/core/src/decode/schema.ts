@@ -300,16 +300,33 @@ export const WORKLOAD_SCHEMAS: {
   ReplicationController: REPLICATION_CONTROLLER,
 };
 
+/**
+ * `kind: Node` (core/v1), read for the `nodes` peers of admin policies: its labels and the
+ * addresses in `status.addresses`.
+ */
+const node = struct('v1.Node', {
+  ...typeMeta,
+  metadata: OBJECT_META,
+  spec: struct('v1.NodeSpec', { podCIDR: str, podCIDRs: list(str), providerID: str, unschedulable: bool }),
+  status: struct('v1.NodeStatus', {
+    addresses: list(complete('v1.NodeAddress', { type: named('v1.NodeAddressType'), address: str })),
+  }),
+});
+export interface NodeObject extends Infer<typeof node> {}
+export const NODE: StructSchema<NodeObject> = node;
+
 export const SCHEMAS: {
   NetworkPolicy: typeof NETWORK_POLICY;
   Pod: typeof POD;
   Namespace: typeof NAMESPACE;
   Service: typeof SERVICE;
+  Node: typeof NODE;
 } & typeof WORKLOAD_SCHEMAS = {
   NetworkPolicy: NETWORK_POLICY,
   Pod: POD,
   Namespace: NAMESPACE,
   Service: SERVICE,
+  Node: NODE,
   ...WORKLOAD_SCHEMAS,
 };
 

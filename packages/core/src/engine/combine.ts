@@ -1,5 +1,6 @@
-import type { Direction, PodModel, Protocol } from '../model/types.js';
-import type { CompiledPolicy, PeerFacts } from './compile-policy.js';
+import type { Direction, Protocol } from '../model/types.js';
+import type { CompiledPolicy, PeerFacts, PodFacts } from './compile-policy.js';
+import type { PortHolder } from './match-port.js';
 import { matchRule } from './match-rule.js';
 import type { RuleRef, SideVerdict } from './types.js';
 
@@ -7,14 +8,14 @@ import type { RuleRef, SideVerdict } from './types.js';
 export interface SideQuery {
   direction: Direction;
   /** The pod this side's policies select (source for egress, destination for ingress). */
-  subject: PodModel;
+  subject: PodFacts;
   /** The other side of the connection, as rules' peers see it. */
   peer: PeerFacts;
   protocol: Protocol;
   /** Destination port number; undefined when a named port did not resolve. */
   port: number | undefined;
   /** The destination pod, on which named rule ports resolve (undefined: outside address). */
-  destination: PodModel | undefined;
+  destination: PortHolder | undefined;
 }
 
 /**

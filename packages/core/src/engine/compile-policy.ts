@@ -1,15 +1,15 @@
-import { type Cidr, type IpAddress, parseCidr } from '../model/cidr.js';
+import type { IpAddress } from '../model/cidr.js';
 import { compileSelector, type LabelMatcher } from '../model/selector.js';
-import type { Labels, PeerModel, PodModel, PolicyModel, PortModel, RuleModel } from '../model/types.js';
+import type { Labels, PeerModel, PolicyModel, PortModel, RuleModel } from '../model/types.js';
+import { type AddressRange, ipBlockRanges } from './ip-block.js';
 
 /**
- * Policies compiled once for the reference engine: selectors become matchers, CIDRs become
- * bigint ranges. The input is validated and defaulted, so nothing here accepts on error.
+ * Policies compiled once: selectors become matchers, ipBlocks become address ranges. The
+ * input is validated and defaulted, so nothing here accepts on error.
  */
-
 export type CompiledPeer =
-  | { kind: 'selector'; pods?: LabelMatcher; namespaces?: LabelMatcher; index: number }
-  | { kind: 'ipBlock'; cidr: Cidr | undefined; except: readonly Cidr[]; index: number };
+  | { kind: 'selector'; model: PeerModel; pods?: LabelMatcher; namespaces?: LabelMatcher; index: number }
+  | { kind: 'ipBlock'; model: PeerModel; ranges: readonly AddressRange[]; index: number };
 
 export interface CompiledRule {
   model: RuleModel;
@@ -24,10 +24,19 @@ export interface CompiledPolicy {
   egress: readonly CompiledRule[];
 }
 
-/** What the engine knows about the other side of a connection when matching a peer. */
+/**
+ * What selectors see of a pod: a real pod, a workload's pod template, or a class of pods
+ * that share a namespace and labels.
+ */
+export interface PodFacts {
+  namespace: string;
+  labels: Labels;
+}
+
+/** What the semantics knows about the other side of a connection when matching a peer. */
 export interface PeerFacts {
   /** Absent for an outside address. */
-  pod?: PodModel;
+  pod?: PodFacts;
   /** Labels of the pod's namespace. */
   namespaceLabels?: Labels;
   /** The address rules see: a pod's primary IP (`ips[0]`), or the outside address. */
@@ -36,15 +45,11 @@ export interface PeerFacts {
 
 export function compilePeer(peer: PeerModel): CompiledPeer {
   if (peer.kind === 'ipBlock') {
-    return {
-      kind: 'ipBlock',
-      cidr: parseCidr(peer.cidr),
-      except: peer.except.map(parseCidr).filter((c): c is Cidr => c !== undefined),
-      index: peer.index,
-    };
+    return { kind: 'ipBlock', model: peer, ranges: ipBlockRanges(peer.cidr, peer.except), index: peer.index };
   }
   return {
     kind: 'selector',
+    model: peer,
     pods: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
     namespaces: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
     index: peer.index,

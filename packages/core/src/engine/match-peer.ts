@@ -1,5 +1,5 @@
-import { cidrContainsIp } from '../model/cidr.js';
 import type { CompiledPeer, PeerFacts } from './compile-policy.js';
+import { rangesContain } from './ip-block.js';
 
 /**
  * NetworkPolicyPeer: "podSelector [...] If namespaceSelector is also set, then the
@@ -8,22 +8,23 @@ import type { CompiledPeer, PeerFacts } from './compile-policy.js';
  * policy's own namespace." / "namespaceSelector [...] If podSelector is also set, then the
  * NetworkPolicyPeer as a whole selects the pods matching podSelector in the namespaces
  * selected by namespaceSelector. Otherwise it selects all pods in the namespaces selected by
- * namespaceSelector." / IPBlock: "a particular CIDR [...] that is allowed to the pods matched
- * by a NetworkPolicySpec's podSelector. The except entry describes CIDRs that should not be
- * included within this rule." An ipBlock sees pod addresses too (the pod's primary IP).
+ * namespaceSelector." / IPBlock: see `ipBlockRanges`. An ipBlock sees pod addresses too (the
+ * pod's primary IP only, as `PeerFacts.ip` carries it).
  */
 export function matchPeer(peer: CompiledPeer, policyNamespace: string, other: PeerFacts): boolean {
-  if (peer.kind === 'ipBlock') {
-    const ip = other.ip;
-    if (!ip || !peer.cidr || !cidrContainsIp(peer.cidr, ip)) return false;
-    return !peer.except.some((except) => cidrContainsIp(except, ip));
-  }
+  if (peer.kind === 'ipBlock') return other.ip !== undefined && rangesContain(peer.ranges, other.ip);
   const pod = other.pod;
   if (!pod) return false; // selectors only ever select pods
-  if (peer.namespaces) {
-    if (!peer.namespaces(other.namespaceLabels ?? {})) return false;
-  } else if (pod.namespace !== policyNamespace) {
-    return false;
-  }
+  if (!peerScopesNamespace(peer, policyNamespace, pod.namespace, other.namespaceLabels ?? {})) return false;
   return !peer.pods || peer.pods(pod.labels);
+}
+
+/** The namespace half of a selector peer: its namespaceSelector, else the policy's own namespace. */
+export function peerScopesNamespace(
+  peer: Extract<CompiledPeer, { kind: 'selector' }>,
+  policyNamespace: string,
+  namespace: string,
+  namespaceLabels: Readonly<Record<string, string>>,
+): boolean {
+  return peer.namespaces ? peer.namespaces(namespaceLabels) : namespace === policyNamespace;
 }

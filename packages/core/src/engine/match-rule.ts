@@ -1,7 +1,7 @@
-import type { PodModel, Protocol } from '../model/types.js';
+import type { Protocol } from '../model/types.js';
 import type { CompiledRule, PeerFacts } from './compile-policy.js';
 import { matchPeer } from './match-peer.js';
-import { matchPort } from './match-port.js';
+import { matchPort, type PortHolder } from './match-port.js';
 
 /** Which peer and port of a rule matched (-1 = the rule admits every peer / every port). */
 export interface RuleMatch {
@@ -25,7 +25,7 @@ export function matchRule(
   peer: PeerFacts,
   protocol: Protocol,
   port: number | undefined,
-  destination: PodModel | undefined,
+  destination: PortHolder | undefined,
 ): RuleMatch | undefined {
   let peerIndex = -1;
   if (rule.peers !== 'all') {

@@ -1,3 +1,4 @@
+import type { AdminAction, AdminPolicyModel } from '../model/admin-types.js';
 import type { ClusterModel, Direction, PodModel, PolicyModel, Protocol } from '../model/types.js';
 
 /**
@@ -26,6 +27,25 @@ export interface RuleRef {
   portIndex?: number;
 }
 
+/** An admin or baseline tier rule (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy). */
+export interface AdminRuleRef {
+  policy: AdminPolicyModel;
+  direction: Direction;
+  /** Index into `spec.ingress` / `spec.egress`. */
+  ruleIndex: number;
+  action: AdminAction;
+  /** Index of the first matching peer in `from`/`to`. */
+  peerIndex: number;
+  /** Index of the first matching entry in `ports`/`protocols` (absent when the rule has none). */
+  portIndex?: number;
+}
+
+/**
+ * The tier that decided a side (docs/admin-tiers.md): an admin tier rule, the NetworkPolicies
+ * isolating the pod, a baseline tier rule, or the default (allowed).
+ */
+export type DecidingTier = 'admin' | 'networkpolicy' | 'baseline' | 'default';
+
 export interface SideVerdict {
   direction: Direction;
   /** False when this side is an external address: it has no policy side and allows. */
@@ -37,6 +57,12 @@ export interface SideVerdict {
   /** Every rule that admits the connection (empty when denied, or when not isolated). */
   allowedBy: RuleRef[];
   allowed: boolean;
+  /** Which tier decided; set only when the cluster has admin tier policies. */
+  tier?: DecidingTier;
+  /** The admin or baseline rule that decided (tier `admin` or `baseline`). */
+  adminRule?: AdminRuleRef;
+  /** The Pass rules that sent the connection on to the next tier, in order. */
+  passedBy?: AdminRuleRef[];
 }
 
 export type VerdictNote =

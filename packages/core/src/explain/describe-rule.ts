@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME_LABEL } from '../model/build-cluster.js';
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { formatSelector, isEmptySelector } from '../model/selector.js';
 import type { Direction, LabelSelectorModel, PeerModel, PodModel, PortModel, RuleModel } from '../model/types.js';
 

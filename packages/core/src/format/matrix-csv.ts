@@ -7,9 +7,15 @@ import type { Write } from './matrix-writer.js';
  * ends are external.
  */
 export function renderMatrixCsv(result: MatrixResult, write: Write): void {
+  for (const chunk of matrixCsvChunks(result)) write(chunk);
+}
+
+/** The same, as chunks a caller can write at the pace of its output (backpressure). */
+export function* matrixCsvChunks(result: MatrixResult): Generator<string> {
   const n = result.endpoints.length;
-  write(`${['port', 'protocol', 'source', ...result.endpoints.map((e) => e.id)].map(csvField).join(',')}\n`);
-  result.ports.forEach((port, p) => {
+  yield `${['port', 'protocol', 'source', ...result.endpoints.map((e) => e.id)].map(csvField).join(',')}\n`;
+  for (let p = 0; p < result.ports.length; p++) {
+    const port = result.ports[p];
     const prefix = `${csvField(String(port.port))},${port.protocol}`;
     for (let i = 0; i < n; i++) {
       const cells = new Array<string>(n);
@@ -17,9 +23,9 @@ export function renderMatrixCsv(result: MatrixResult, write: Write): void {
         const v = result.allowed(i, j, p);
         cells[j] = v === null ? '' : String(v);
       }
-      write(`${prefix},${csvField(result.endpoints[i].id)},${cells.join(',')}\n`);
+      yield `${prefix},${csvField(result.endpoints[i].id)},${cells.join(',')}\n`;
     }
-  });
+  }
 }
 
 /** RFC 4180: quote when the field holds a comma, quote or line break. */

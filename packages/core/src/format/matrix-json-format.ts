@@ -6,17 +6,23 @@ import type { Write } from './matrix-writer.js';
  * large matrix never sits in memory as nested arrays.
  */
 export function renderMatrixJson(result: MatrixResult, write: Write): void {
+  for (const chunk of matrixJsonChunks(result)) write(chunk);
+}
+
+/** The same, as chunks a caller can write at the pace of its output (backpressure). */
+export function* matrixJsonChunks(result: MatrixResult): Generator<string> {
   const n = result.endpoints.length;
-  write(`{\n  "endpoints": ${JSON.stringify(result.endpoints.map((e) => e.id))},\n  "results": [`);
-  result.ports.forEach((port, p) => {
-    write(`${p === 0 ? '' : ','}\n    {\n      "port": ${JSON.stringify(port.port)},\n`);
-    write(`      "protocol": ${JSON.stringify(port.protocol)},\n      "allowed": [`);
+  yield `{\n  "endpoints": ${JSON.stringify(result.endpoints.map((e) => e.id))},\n  "results": [`;
+  for (let p = 0; p < result.ports.length; p++) {
+    const port = result.ports[p];
+    yield `${p === 0 ? '' : ','}\n    {\n      "port": ${JSON.stringify(port.port)},\n`;
+    yield `      "protocol": ${JSON.stringify(port.protocol)},\n      "allowed": [`;
     for (let i = 0; i < n; i++) {
       const cells = new Array<string>(n);
       for (let j = 0; j < n; j++) cells[j] = String(result.allowed(i, j, p));
-      write(`${i === 0 ? '' : ','}\n        [${cells.join(', ')}]`);
+      yield `${i === 0 ? '' : ','}\n        [${cells.join(', ')}]`;
     }
-    write(`${n === 0 ? '' : '\n      '}]\n    }`);
-  });
-  write(`${result.ports.length === 0 ? '' : '\n  '}]\n}\n`);
+    yield `${n === 0 ? '' : '\n      '}]\n    }`;
+  }
+  yield `${result.ports.length === 0 ? '' : '\n  '}]\n}\n`;
 }

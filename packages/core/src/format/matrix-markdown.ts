@@ -21,6 +21,6 @@ export function renderMatrixMarkdown(result: MatrixResult, write: Write): void {
   });
 }
 
-function mdCell(text: string): string {
+export function mdCell(text: string): string {
   return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 }

@@ -32,9 +32,17 @@ export function objectMeta(object: LoadedObject): { name: string; namespace?: st
   return { name: '' };
 }
 
-/** Kinds whose objects live in a namespace (everything we read except Namespace). */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+]);
+
+/** Kinds whose objects live in a namespace (everything we read except the cluster-scoped ones). */
 export function isNamespaced(kind: string): boolean {
-  return kind !== 'Namespace';
+  return !CLUSTER_SCOPED.has(kind);
 }
 
 /** `NetworkPolicy default/allow-dns`, as issues and reports name an object. */

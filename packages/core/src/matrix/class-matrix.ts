@@ -1,6 +1,8 @@
 import type { PortQuery } from '../engine/types.js';
+import type { AdminRuleModel } from '../model/admin-types.js';
 import { compileSelector } from '../model/selector.js';
 import type { ClusterModel, LabelSelectorModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
+import { AdminClassTiers } from './admin-class-tiers.js';
 import {
   and,
   andInto,
@@ -108,6 +110,30 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     ingressOf.push(allowed);
   }
 
+  // The admin and baseline tiers around the NetworkPolicy tier (docs/admin-tiers.md).
+  const tiers = ctx.adminTiers();
+  if (tiers) {
+    const adminPorts = new Map<AdminRuleModel, Bitset>();
+    const adminPortsOf = (rule: AdminRuleModel) => {
+      let set = adminPorts.get(rule);
+      if (!set) {
+        set = tiers.portSet(rule, query.protocol, resolved, groups);
+        adminPorts.set(rule, set);
+      }
+      return set;
+    };
+    for (let s = 0; s < size; s++) {
+      egressOf[s] = tiers.side(s, 'egress', egressOf[s], egressPolicies[s].length > 0, (rule) =>
+        tiers.egressMatches(rule, adminPortsOf(rule)),
+      );
+    }
+    for (let d = 0; d < size; d++) {
+      ingressOf[d] = tiers.side(d, 'ingress', ingressOf[d], ingressPolicies[d].length > 0, (rule) =>
+        tiers.ingressMatches(rule, adminPortsOf(rule), d),
+      );
+    }
+  }
+
   // "allowed iff S's egress allows it and D's ingress allows it".
   const matrix = new Uint32Array(size * words);
   const candidates = emptySet(size);
@@ -134,6 +160,7 @@ export class ClassContext {
   private readonly namespaceSelections = new Map<string, Bitset>();
   private readonly peerSets = new Map<RuleModel, Bitset>();
   private selections?: Bitset[];
+  private tiers?: AdminClassTiers | null;
 
   constructor(
     readonly cluster: ClusterModel,
@@ -184,6 +211,15 @@ export class ClassContext {
     return out;
   }
 
+  /** The admin tiers on classes; undefined when the cluster has no admin tier policy. */
+  adminTiers(): AdminClassTiers | undefined {
+    if (this.tiers === undefined) {
+      const policies = this.cluster.adminPolicies ?? [];
+      this.tiers = policies.length > 0 ? new AdminClassTiers(this, policies) : null;
+    }
+    return this.tiers ?? undefined;
+  }
+
   namespaceClasses(namespace: string): Bitset {
     return this.byNamespace.get(namespace) ?? emptySet(this.size);
   }
@@ -226,7 +262,7 @@ export class ClassContext {
     return set;
   }
 
-  private namespacesMatching(selector: LabelSelectorModel): Bitset {
+  namespacesMatching(selector: LabelSelectorModel): Bitset {
     const key = JSON.stringify(selector);
     let set = this.namespaceSelections.get(key);
     if (set) return set;

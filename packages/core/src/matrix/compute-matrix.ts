@@ -35,6 +35,19 @@ export interface MatrixResult {
   row(i: number, p: number): Bitset;
   rowWords: number;
   stats: MatrixStats;
+  /**
+   * The class-by-class matrix under the endpoints (endpoints of one class share every
+   * verdict): what summaries such as `--group-by namespace` add up without visiting pairs.
+   */
+  classes: MatrixClasses;
+}
+
+export interface MatrixClasses {
+  count: number;
+  /** Class of each endpoint. */
+  classOf: Int32Array;
+  /** Bit row of class `c` on port `p`: bit d set = class c may reach class d. */
+  row(c: number, p: number): Bitset;
 }
 
 /**
@@ -78,6 +91,11 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
       externalClasses: grouped.classes.filter((c) => c.external).length,
       ipBlocks: grouped.blocks.size,
       expanded: expand,
+    },
+    classes: {
+      count: classCount,
+      classOf,
+      row: (c, p) => classMatrices[p].subarray(c * classWords, (c + 1) * classWords),
     },
     allowed(i, j, p) {
       if (external[i] && external[j]) return null;

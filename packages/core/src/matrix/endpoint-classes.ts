@@ -42,6 +42,8 @@ export interface EndpointClass {
   labels: Labels;
   ports: readonly ContainerPortModel[];
   external: boolean;
+  /** A host-network pod: never an admin tier subject nor pod peer (docs/admin-tiers.md). */
+  hostNetwork: boolean;
   /** Membership in each distinct ipBlock of the cluster (same order as `EndpointClasses.blocks`). */
   inBlock: readonly boolean[];
 }
@@ -78,6 +80,15 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
       }
     }
   }
+  // Admin tier peers split classes too: each `networks` CIDR and each node address is a block.
+  for (const text of adminAddressBlocks(cluster)) {
+    const key = adminBlockKey(text);
+    if (blocks.has(key)) continue;
+    blocks.set(key, tests.length);
+    tests.push(compileCidr(text));
+    cidrTexts.push(text);
+  }
+  const admin = (cluster.adminPolicies ?? []).length > 0;
   const membership = new MembershipIndex(tests, cidrTexts);
 
   const labelKeys = new Map<Labels, string>();
@@ -111,7 +122,7 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
           .join(',');
         portKeys.set(pod.ports, portKey);
       }
-      key = `${pod.namespace}\u0002${labelKey}\u0002${portKey}\u0002${bits}`;
+      key = `${pod.namespace}\u0002${labelKey}\u0002${portKey}\u0002${bits}${admin && pod.hostNetwork ? '\u0002h' : ''}`;
     }
     let cls = byKey.get(key);
     if (!cls) {
@@ -122,6 +133,7 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
         labels: external ? {} : endpoint.pod.labels,
         ports: external ? [] : endpoint.pod.ports,
         external,
+        hostNetwork: endpoint.kind !== 'external' && endpoint.pod.hostNetwork,
         inBlock,
       };
       byKey.set(key, cls);
@@ -193,6 +205,29 @@ class MembershipIndex {
     }
     return this.pieces[lo];
   }
+}
+
+/** The CIDRs of admin `networks` peers and the node addresses (as /32, /128) of `nodes` peers. */
+function adminAddressBlocks(cluster: ClusterModel): string[] {
+  const out: string[] = [];
+  for (const policy of cluster.adminPolicies ?? []) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'networks') out.push(...peer.cidrs);
+        if (peer.kind === 'nodes') {
+          for (const node of cluster.nodes ?? []) {
+            for (const address of node.addresses) out.push(`${address}/${address.includes(':') ? 128 : 32}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The block key of an admin address block (a `networks` CIDR or a node address). */
+export function adminBlockKey(text: string): string {
+  return `admin|${text}`;
 }
 
 export function blockKey(peer: Extract<PeerModel, { kind: 'ipBlock' }>): string {

@@ -1,5 +1,7 @@
-import type { DecodedObject, DecodedOf } from '../decode/decoded-object.js';
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
+import type { DecodedCustom, DecodedObject, DecodedOf } from '../decode/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
+import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
 import { draftPods } from './build-pods.js';
 import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
@@ -20,8 +22,6 @@ export interface BuildOptions {
   /** Range for ClusterIPs the manifests do not give; default 198.19.0.0/16. */
   serviceCidr?: string;
 }
-
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * Decoded objects → the cluster model: namespaces (defined, or implied by a reference),
@@ -98,7 +98,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   const policies = byKind.NetworkPolicy.map((o) => buildPolicy(o, namespaceOf(o.value.metadata))).sort(compareNsName);
   for (const p of policies) ensureNamespace(p.namespace);
 
-  return {
+  const cluster: ClusterModel = {
     namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     pods,
     workloads,
@@ -107,6 +107,11 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     dropped: drafts.dropped,
     podRanges: ranges,
   };
+  const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
+  if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
+  const nodes = byKind.Node.map((o) => buildNode(o.object));
+  if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return cluster;
 }
 
 function groupByKind(objects: readonly DecodedObject[]) {
@@ -115,6 +120,8 @@ function groupByKind(objects: readonly DecodedObject[]) {
     Pod: [] as DecodedOf<'Pod'>[],
     Service: [] as DecodedOf<'Service'>[],
     NetworkPolicy: [] as DecodedOf<'NetworkPolicy'>[],
+    Node: [] as DecodedOf<'Node'>[],
+    admin: [] as DecodedCustom[],
     workloads: [] as DecodedWorkload[],
   };
   for (const o of objects) {
@@ -122,6 +129,8 @@ function groupByKind(objects: readonly DecodedObject[]) {
     else if (o.kind === 'Pod') out.Pod.push(o);
     else if (o.kind === 'Service') out.Service.push(o);
     else if (o.kind === 'NetworkPolicy') out.NetworkPolicy.push(o);
+    else if (o.kind === 'Node') out.Node.push(o);
+    else if ('usableSelector' in o) out.admin.push(o);
     else out.workloads.push(o);
   }
   return out;

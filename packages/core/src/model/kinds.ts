@@ -18,6 +18,10 @@ export const SUPPORTED_KINDS: readonly string[] = [
   ...Object.keys(WORKLOAD_TEMPLATE_PATH),
   'Service',
   'NetworkPolicy',
+  'Node',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
 ];
 
 export function isWorkloadKind(kind: string): kind is WorkloadKind {

@@ -1,37 +1,63 @@
-import type { LabelSelectorModel, Labels } from './types.js';
+import type { LabelSelectorModel, Labels, SelectorOperator } from './types.js';
 
 export type LabelMatcher = (labels: Labels) => boolean;
+
+/**
+ * One requirement of a selector: matchLabels entries are `In` with one value (apimachinery
+ * turns them into the same requirement).
+ */
+export interface LabelRequirement {
+  key: string;
+  operator: SelectorOperator;
+  values: ReadonlySet<string>;
+}
+
+export function requirementsOf(selector: LabelSelectorModel): LabelRequirement[] {
+  return [
+    ...Object.entries(selector.matchLabels).map(
+      ([key, value]): LabelRequirement => ({ key, operator: 'In', values: new Set([value]) }),
+    ),
+    ...selector.matchExpressions.map(
+      ({ key, operator, values }): LabelRequirement => ({ key, operator, values: new Set(values) }),
+    ),
+  ];
+}
+
+/**
+ * Whether one requirement holds for the value of its key (undefined: the key is absent).
+ * NotIn is true when the key is absent (apimachinery labels.Selector semantics). The one
+ * place the operators are decided: matchers and the fast matrix's set algebra both ask it.
+ */
+export function requirementHolds(requirement: LabelRequirement, value: string | undefined): boolean {
+  switch (requirement.operator) {
+    case 'In':
+      return value !== undefined && requirement.values.has(value);
+    case 'NotIn':
+      return value === undefined || !requirement.values.has(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+  }
+}
+
+/** The value of a label, undefined when the key is absent (never an inherited property). */
+export function labelValue(labels: Labels, key: string): string | undefined {
+  return Object.hasOwn(labels, key) ? labels[key] : undefined;
+}
 
 /**
  * "A label selector is a label query over a set of resources. The result of matchLabels and
  * matchExpressions are ANDed. An empty label selector matches all objects."
  */
 export function compileSelector(selector: LabelSelectorModel): LabelMatcher {
-  const tests: LabelMatcher[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels)) {
-    tests.push((labels) => Object.hasOwn(labels, key) && labels[key] === value);
+  const requirements = requirementsOf(selector);
+  if (requirements.length === 0) return () => true;
+  if (requirements.length === 1) {
+    const [only] = requirements;
+    return (labels) => requirementHolds(only, labelValue(labels, only.key));
   }
-  for (const { key, operator, values } of selector.matchExpressions) {
-    const set = new Set(values);
-    switch (operator) {
-      case 'In':
-        tests.push((labels) => Object.hasOwn(labels, key) && set.has(labels[key]));
-        break;
-      // NotIn is true when the key is absent (apimachinery labels.Selector semantics).
-      case 'NotIn':
-        tests.push((labels) => !Object.hasOwn(labels, key) || !set.has(labels[key]));
-        break;
-      case 'Exists':
-        tests.push((labels) => Object.hasOwn(labels, key));
-        break;
-      case 'DoesNotExist':
-        tests.push((labels) => !Object.hasOwn(labels, key));
-        break;
-    }
-  }
-  if (tests.length === 0) return () => true;
-  if (tests.length === 1) return tests[0];
-  return (labels) => tests.every((test) => test(labels));
+  return (labels) => requirements.every((r) => requirementHolds(r, labelValue(labels, r.key)));
 }
 
 export function matchesSelector(selector: LabelSelectorModel, labels: Labels): boolean {

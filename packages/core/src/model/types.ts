@@ -1,5 +1,6 @@
 import type { FieldPath } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
+import type { AdminPolicyModel, NodeModel } from './admin-types.js';
 
 /**
  * The compiled cluster model the engine, lint, diff and lab run on. It is built only from
@@ -171,4 +172,8 @@ export interface ClusterModel {
   dropped?: readonly DroppedPod[];
   /** The ranges made-up pod addresses came from (given, inferred, or the default). */
   podRanges?: readonly string[];
+  /** Admin and baseline tier policies (docs/admin-tiers.md), in consult order; absent = none. */
+  adminPolicies?: readonly AdminPolicyModel[];
+  /** `kind: Node` objects (for `nodes` peers); absent = none. */
+  nodes?: readonly NodeModel[];
 }

@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
+import { arr, obj, str } from '../model/read-fields.js';
 import { isValidLabelValue } from './formats.js';
 import { forbidden, invalid, required } from './messages.js';
-import { arr, obj, str } from './read-fields.js';
 import { validateLabelName, validateLabels } from './validate-meta.js';
 
 /**

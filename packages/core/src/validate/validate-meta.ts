@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
+import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue } from './formats.js';
 import { forbidden, goLiteral, invalid, pointAt, required, tooLong } from './messages.js';
-import { arr, type Obj, obj, str } from './read-fields.js';
 
 /** A name rule of apimachinery (NameIsDNSSubdomain, ...): detail messages, empty when valid. */
 export type NameRule = (name: string, prefix: boolean) => string[];

@@ -3,11 +3,14 @@ import type { DecodedObject } from '../decode/decoded-object.js';
 import { isKindName, SCHEMAS } from '../decode/schema.js';
 import type { Issue } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
+import { type Obj, obj } from '../model/read-fields.js';
 import { nameIsDNSLabel } from './formats.js';
 import { notSupported, required } from './messages.js';
-import { type Obj, obj } from './read-fields.js';
+import { isAdminPolicyKind, validateAdminPolicy } from './validate-admin-policy.js';
+import { validateLabelSelector } from './validate-label-selector.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { validateNetworkPolicy } from './validate-network-policy.js';
+import { validateNode } from './validate-node.js';
 import { validatePod } from './validate-pod-spec.js';
 import { validateService } from './validate-service.js';
 import { validateWorkload } from './validate-workload.js';
@@ -25,6 +28,10 @@ export const API_VERSIONS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch/v1'],
   CronJob: ['batch/v1'],
   NetworkPolicy: ['networking.k8s.io/v1'],
+  Node: ['v1'],
+  ClusterNetworkPolicy: ['policy.networking.k8s.io/v1alpha2'],
+  AdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
+  BaselineAdminNetworkPolicy: ['policy.networking.k8s.io/v1alpha1'],
 };
 
 /** API groups each kind has been served from (removed versions included: those are errors). */
@@ -40,6 +47,10 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
   Job: ['batch'],
   CronJob: ['batch'],
   NetworkPolicy: ['networking.k8s.io', 'extensions'],
+  Node: [''],
+  ClusterNetworkPolicy: ['policy.networking.k8s.io'],
+  AdminNetworkPolicy: ['policy.networking.k8s.io'],
+  BaselineAdminNetworkPolicy: ['policy.networking.k8s.io'],
 };
 
 /**
@@ -57,6 +68,7 @@ const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
   NetworkPolicy: validateNetworkPolicy,
   Pod: validatePod,
   Service: validateService,
+  Node: validateNode,
   Namespace: (ns) => validateObjectMeta(obj(ns.metadata), { namespaced: false, nameRule: nameIsDNSLabel }),
 };
 
@@ -78,7 +90,8 @@ export function validateObject(object: LoadedObject): Issue[] {
  */
 export function decodeAndValidate(object: LoadedObject): { issues: Issue[]; decoded?: DecodedObject } {
   const kind = object.kind;
-  if (!isKindName(kind)) return { issues: [] };
+  const custom = isAdminPolicyKind(kind);
+  if (!isKindName(kind) && !custom) return { issues: [] };
   const issues: Issue[] = [];
   const versions = API_VERSIONS[kind];
   // kubectl refuses to decode an object without apiVersion (List items inherit a typed list's).
@@ -87,6 +100,14 @@ export function decodeAndValidate(object: LoadedObject): { issues: Issue[]; deco
   } else if (versions && !versions.includes(object.apiVersion)) {
     issues.push(notSupported(['apiVersion'], object.apiVersion, versions));
   }
+  // Custom resources are checked against their CRD's OpenAPI schema, not decoded into Go types.
+  if (custom) {
+    issues.push(...validateAdminPolicy(kind, object.value));
+    // The model treats a selector metav1.LabelSelectorAsSelector refuses as matching nothing.
+    const usableSelector = (selector: unknown) => validateLabelSelector(obj(selector), []).length === 0;
+    return { issues, decoded: { kind, object, value: object.value, usableSelector } };
+  }
+  if (!isKindName(kind)) return { issues };
   const decoded = decodeObject(object.value, SCHEMAS[kind]);
   issues.push(...decoded.issues);
   const validate = VALIDATORS[kind] ?? ((value: Obj) => validateWorkload(kind, value));

@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
+import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './formats.js';
 import { duplicate, invalid, notSupported, required } from './messages.js';
-import { arr, type Obj, obj, str } from './read-fields.js';
 import { validateObjectMeta } from './validate-meta.js';
 
 /**

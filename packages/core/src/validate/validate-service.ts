@@ -1,8 +1,8 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { parseIp } from '../model/cidr.js';
+import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './formats.js';
 import { duplicate, forbidden, invalid, notSupported, pointAt, required } from './messages.js';
-import { arr, type Obj, obj, str } from './read-fields.js';
 import { validateLabels, validateObjectMeta } from './validate-meta.js';
 import { SUPPORTED_PORT_PROTOCOLS } from './validate-pod-spec.js';
 

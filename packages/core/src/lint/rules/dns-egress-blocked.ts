@@ -1,7 +1,7 @@
+import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { EndpointSample } from '../../diff/endpoints.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
 import type { FieldPath } from '../../issues.js';
-import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { cidrContainsCidr, cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import { formatSelector, isEmptySelector, matchesSelector } from '../../model/selector.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';

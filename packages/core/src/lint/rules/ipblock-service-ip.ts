@@ -1,5 +1,5 @@
+import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { EndpointSample } from '../../diff/endpoints.js';
-import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
 import type { ServiceModel } from '../../model/types.js';
 import { describePeer, ipBlockContains, ipBlockPeers, listSome, matches, peerPath, selectorYaml } from '../describe.js';

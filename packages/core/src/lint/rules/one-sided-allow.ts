@@ -1,6 +1,6 @@
+import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { EndpointSample } from '../../diff/endpoints.js';
 import type { PortQuery } from '../../engine/types.js';
-import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
 import {

@@ -1,5 +1,5 @@
+import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { FieldPath } from '../../issues.js';
-import { NAMESPACE_NAME_LABEL } from '../../model/build-cluster.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
 import { describePeer, effectiveRules, matches, nearMiss, peerPath, plural, selectorText } from '../describe.js';

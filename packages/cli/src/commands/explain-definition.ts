@@ -1,15 +1,15 @@
-import { type CommandSpec, fileOptions, namespaceOption, outputOption } from '../command-spec.js';
+import { defineCommand, fileOptions, namespaceOption, option, outputOption } from '../command-spec.js';
 import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
 
-export const explainSpec: CommandSpec = {
+export const explainDefinition = defineCommand({
   name: 'explain',
   summary: 'what selects a pod and who may reach it, or what a policy admits, in words',
   options: [
     ...fileOptions,
     ...clusterOptions,
-    { flags: '--pod <ns/name>', description: 'explain one pod (also ns/name[Kind] for a workload)' },
-    { flags: '--policy <ns/name>', description: 'explain one NetworkPolicy (default: every policy)' },
-    namespaceOption,
+    option('--pod <ns/name>', 'explain one pod (also ns/name[Kind] for a workload)'),
+    option('--policy <ns/name>', 'explain one NetworkPolicy (default: every policy)'),
+    namespaceOption(),
     outputOption(['text', 'json'], 'text'),
   ],
   examples: [
@@ -22,16 +22,16 @@ export const explainSpec: CommandSpec = {
     const { explainCommand } = await import('./explain.js');
     return explainCommand(
       {
-        file: options.filename as string[],
-        recursive: options.recursive as boolean,
+        file: options.filename,
+        recursive: options.recursive,
         live: liveOptionsFrom(ctx, givenNamespace(ctx)),
-        pod: options.pod as string | undefined,
-        policy: options.policy as string | undefined,
-        namespace: options.namespace as string,
-        output: options.output as string,
-        color: options.color as string | undefined,
+        pod: options.pod,
+        policy: options.policy,
+        namespace: options.namespace,
+        output: options.output,
+        color: options.color,
       },
       io,
     );
   },
-};
+});

@@ -1,6 +1,6 @@
-import { type CommandSpec, outputOption } from '../command-spec.js';
+import { defineCommand, option, outputOption } from '../command-spec.js';
 
-export const diffSpec: CommandSpec = {
+export const diffDefinition = defineCommand({
   name: 'diff',
   summary: 'connections a change opens and closes between two versions (for pull-request review)',
   arguments: [
@@ -9,28 +9,22 @@ export const diffSpec: CommandSpec = {
   ],
   options: [
     outputOption(['table', 'md', 'json'], 'table'),
-    {
-      flags: '--exit-code',
-      description: 'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
-    },
-    { flags: '-R, --recursive', description: 'read directories recursively (git: paths always are)' },
+    option(
+      '--exit-code',
+      'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
+    ),
+    option('-R, --recursive', 'read directories recursively (git: paths always are)'),
   ],
   examples: [
     'netpol diff git:main:k8s/ k8s/',
     'netpol diff old.yaml new.yaml -o md > comment.md',
     'netpol diff git:origin/main:deploy git:HEAD:deploy -o json --exit-code',
   ],
-  run: async ({ args, options, io }) => {
+  run: async ({ args: [base, head], options, io }) => {
     const { diffCommand } = await import('./diff.js');
     return diffCommand(
-      {
-        base: args[0] as string,
-        head: args[1] as string,
-        output: options.output as string,
-        exitCode: options.exitCode as boolean,
-        recursive: options.recursive as boolean | undefined,
-      },
+      { base, head, output: options.output, exitCode: options.exitCode, recursive: options.recursive },
       io,
     );
   },
-};
+});

@@ -1,41 +1,46 @@
-import { type CommandSpec, fileOptions, type OptionSpec, outputOption } from '../command-spec.js';
+import {
+  type CommandContext,
+  defineCommand,
+  fileOptions,
+  namespaceOption,
+  option,
+  optionalNamespaceOption,
+  outputOption,
+  repeatable,
+} from '../command-spec.js';
 
-const labOption: OptionSpec = {
-  flags: '--lab <id>',
-  description: 'lab id: its namespaces are np-<id>-* (default: $NETPOL_LAB or lab)',
-};
+const labOption = option('--lab <id>', 'lab id: its namespaces are np-<id>-* (default: $NETPOL_LAB or lab)');
 
-const readdressOption: OptionSpec = {
-  flags: '--readdress',
-  description: 'give pods whose status.podIP is outside 198.18.0.0/15 a lab address instead of refusing them',
-};
+const readdressOption = option(
+  '--readdress',
+  'give pods whose status.podIP is outside 198.18.0.0/15 a lab address instead of refusing them',
+);
 
 /**
  * kubectl's flags of `run`/`exec`, accepted so the tutorials' commands work with `kubectl`
  * replaced by `netpol lab`: a lab pod runs this machine's programs, attached to the
  * terminal, removed afterwards, so these change nothing.
  */
-const kubectlCompat = (what: 'run' | 'exec'): OptionSpec[] => [
-  { flags: '-i, --stdin', description: 'accepted for kubectl compatibility (stdin is always passed)' },
-  { flags: '-t, --tty', description: 'accepted for kubectl compatibility (the terminal is always passed)' },
-  ...(what === 'run'
-    ? [
-        { flags: '--rm', description: 'accepted for kubectl compatibility (the pod is always removed afterwards)' },
-        { flags: '--image <image>', description: "ignored: lab pods run this machine's programs" },
-        { flags: '--restart <policy>', description: 'ignored (the pod runs the command once)' },
-        { flags: '--command', description: 'accepted for kubectl compatibility' },
-      ]
-    : []),
-];
+const kubectlExecCompat = [
+  option('-i, --stdin', 'accepted for kubectl compatibility (stdin is always passed)'),
+  option('-t, --tty', 'accepted for kubectl compatibility (the terminal is always passed)'),
+] as const;
+const kubectlRunCompat = [
+  ...kubectlExecCompat,
+  option('--rm', 'accepted for kubectl compatibility (the pod is always removed afterwards)'),
+  option('--image <image>', "ignored: lab pods run this machine's programs"),
+  option('--restart <policy>', 'ignored (the pod runs the command once)'),
+  option('--command', 'accepted for kubectl compatibility'),
+] as const;
 
 const lazy =
-  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe'): CommandSpec['run'] =>
-  async (ctx) => {
+  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe') =>
+  async (ctx: CommandContext) => {
     const { labCommand } = await import('./lab.js');
     return labCommand(name, ctx);
   };
 
-export const labSpec: CommandSpec = {
+export const labDefinition = defineCommand({
   name: 'lab',
   summary: 'a one-node cluster of network namespaces that enforces policies on real packets (root, Linux)',
   examples: [
@@ -50,44 +55,40 @@ export const labSpec: CommandSpec = {
     'sudo netpol lab down',
   ],
   subcommands: [
-    {
+    defineCommand({
       name: 'up',
       summary: 'build the lab from manifests: a namespace per pod, Services, DNS, nftables enforcement',
       options: [
         ...fileOptions,
-        {
-          flags: '--no-enforce',
-          description: 'act like a CNI that ignores NetworkPolicy (kindnet): policies stay inert',
-        },
-        {
-          flags: '--outside <name=ip>',
-          description: 'an outside host in 203.0.113.0/24 (repeatable; default example.com=203.0.113.10)',
-          repeatable: true,
-        },
+        option('--no-enforce', 'act like a CNI that ignores NetworkPolicy (kindnet): policies stay inert'),
+        repeatable(
+          '--outside <name=ip>',
+          'an outside host in 203.0.113.0/24 (repeatable; default example.com=203.0.113.10)',
+        ),
         readdressOption,
         labOption,
       ],
       run: lazy('up'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'down',
       summary: 'remove everything the lab made (also after a crash)',
       options: [labOption],
       run: lazy('down'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'status',
       summary: 'what the lab runs: pods, namespaces, addresses',
       options: [outputOption(['text', 'json'], 'text'), labOption],
       run: lazy('status'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'apply',
       summary: 'add or change policies, pods, labels, namespaces (kubectl apply)',
       options: [...fileOptions, readdressOption, labOption],
       run: lazy('apply'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'delete',
       summary: 'remove the objects in the files, or named ones (kubectl delete -f FILE / TYPE NAME...)',
       arguments: [
@@ -99,13 +100,13 @@ export const labSpec: CommandSpec = {
       ],
       options: [
         ...fileOptions,
-        { flags: '-n, --namespace <ns>', description: 'namespace of named objects (default: default)' },
-        { flags: '--ignore-not-found', description: 'an object the lab does not hold is not an error' },
+        optionalNamespaceOption('namespace of named objects (default: default)'),
+        option('--ignore-not-found', 'an object the lab does not hold is not an error'),
         labOption,
       ],
       run: lazy('delete'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'label',
       summary: 'set (KEY=VALUE) or remove (KEY-) labels of pods, namespaces, ... (kubectl label)',
       arguments: [
@@ -117,13 +118,13 @@ export const labSpec: CommandSpec = {
         },
       ],
       options: [
-        { flags: '-n, --namespace <ns>', description: 'namespace of the objects (default: default)' },
-        { flags: '--overwrite', description: 'allow changing a label that already has a value' },
+        optionalNamespaceOption('namespace of the objects (default: default)'),
+        option('--overwrite', 'allow changing a label that already has a value'),
         labOption,
       ],
       run: lazy('label'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'run',
       summary: 'run a command in a fresh pod, like kubectl run --rm -- CMD (exit code passed through)',
       arguments: [
@@ -131,14 +132,14 @@ export const labSpec: CommandSpec = {
         { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },
       ],
       options: [
-        { flags: '-n, --namespace <ns>', description: 'namespace of the pod', default: 'default' },
-        { flags: '-l, --labels <k=v,...>', description: 'labels of the pod (default run=NAME, as kubectl run)' },
+        namespaceOption('namespace of the pod'),
+        option('-l, --labels <k=v,...>', 'labels of the pod (default run=NAME, as kubectl run)'),
         labOption,
-        ...kubectlCompat('run'),
+        ...kubectlRunCompat,
       ],
       run: lazy('run'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'exec',
       summary: 'run a command inside a lab pod: NS/POD, NS/NAME[Kind] (first replica), NS/WORKLOAD, or an outside host',
       arguments: [
@@ -146,26 +147,22 @@ export const labSpec: CommandSpec = {
         { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },
       ],
       options: [
-        { flags: '-n, --namespace <ns>', description: 'namespace of a bare POD name (default: default)' },
+        optionalNamespaceOption('namespace of a bare POD name (default: default)'),
         labOption,
-        ...kubectlCompat('exec'),
+        ...kubectlExecCompat,
       ],
       run: lazy('exec'),
-    },
-    {
+    }),
+    defineCommand({
       name: 'probe',
       summary: 'open real connections between every pair and compare with the engine (exit 1 on disagreement)',
       options: [
-        {
-          flags: '--port <port[/proto]>',
-          description: 'port to probe (repeatable; default: every container port)',
-          repeatable: true,
-        },
-        { flags: '--timeout <ms>', description: 'per-connection timeout', default: '1000' },
+        repeatable('--port <port[/proto]>', 'port to probe (repeatable; default: every container port)'),
+        option('--timeout <ms>', 'per-connection timeout', { default: '1000' }),
         outputOption(['table', 'json'], 'table'),
         labOption,
       ],
       run: lazy('probe'),
-    },
+    }),
   ],
-};
+});

@@ -1,4 +1,4 @@
-import type { Protocol } from '../model/types.js';
+import type { Protocol } from './types.js';
 
 /** Tolerant readers for already-validated plain objects (defaults instead of surprises). */
 

@@ -1,7 +1,7 @@
-import { type CommandSpec, fileOptions, outputOption } from '../command-spec.js';
+import { defineCommand, fileOptions, outputOption } from '../command-spec.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
-export const validateSpec: CommandSpec = {
+export const validateDefinition = defineCommand({
   name: 'validate',
   summary: 'check manifests as the API server would (exit 0 valid, 2 invalid)',
   options: [...fileOptions, ...clusterOptions, outputOption(['text', 'json'], 'text')],
@@ -15,13 +15,13 @@ export const validateSpec: CommandSpec = {
     const { validateCommand } = await import('./validate.js');
     return validateCommand(
       {
-        file: options.filename as string[],
-        recursive: options.recursive as boolean,
+        file: options.filename,
+        recursive: options.recursive,
         live: liveOptionsFrom(ctx),
-        output: options.output as string,
-        color: options.color as 'auto' | 'always' | 'never',
+        output: options.output,
+        color: options.color,
       },
       io,
     );
   },
-};
+});

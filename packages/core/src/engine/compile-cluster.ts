@@ -1,0 +1,181 @@
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
+import { type IpAddress, parseIp } from '../model/cidr.js';
+import type { ClusterModel, Direction, Labels, PeerModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
+import { type AdminTiers, createAdminTiers } from './admin-tiers.js';
+import { combine, externalSide, type SideQuery } from './combine.js';
+import {
+  type CompiledPeer,
+  type CompiledPolicy,
+  type CompiledRule,
+  compilePolicy,
+  type PeerFacts,
+  type PodFacts,
+} from './compile-policy.js';
+import { matchPeer } from './match-peer.js';
+import { type PortHolder, resolvePort } from './match-port.js';
+import { matchRule, type RuleMatch } from './match-rule.js';
+import { selectsPod } from './selects-pod.js';
+import type { Peer, PortQuery, SideVerdict, Verdict } from './types.js';
+
+/** A pod as peers see it: what selectors see, plus its addresses (primary first). */
+export interface AddressedPod extends PodFacts {
+  ips?: readonly string[];
+}
+
+/**
+ * The cluster's policies compiled once and indexed by namespace: the one place that decides
+ * which policies select a pod, whether a peer, a rule or a port matches, and how rules
+ * combine into a verdict. Every consumer (the reference engine, the fast matrix, explain,
+ * diff, lint, the lab's planner) asks it rather than re-deciding. Model objects passed in
+ * must come from `model`.
+ */
+export interface CompiledCluster {
+  readonly model: ClusterModel;
+  /** Every policy compiled, in model order. */
+  readonly policies: readonly CompiledPolicy[];
+  /** The admin and baseline tiers (undefined when the cluster has no admin tier policy). */
+  readonly tiers?: AdminTiers;
+  /** The compiled form of one of the model's policies. */
+  compiled(policy: PolicyModel): CompiledPolicy;
+  /** The compiled form of one of the model's rules, with its policy. */
+  rule(rule: RuleModel): { policy: CompiledPolicy; rule: CompiledRule };
+  /** The compiled form of one of the model's peers, with the namespace of its policy. */
+  peer(peer: PeerModel): { policyNamespace: string; peer: CompiledPeer };
+  /** The policies of a namespace, in model order. */
+  policiesIn(namespace: string): readonly CompiledPolicy[];
+  /** The policies whose podSelector selects the pod (whatever their policyTypes), in model order. */
+  policiesSelecting(pod: PodFacts): CompiledPolicy[];
+  selects(policy: PolicyModel, pod: PodFacts): boolean;
+  /** A namespace's labels (`kubernetes.io/metadata.name` alone for a namespace the model lacks). */
+  namespaceLabels(namespace: string): Labels;
+  /** A pod (or anything shaped like one) as rules' peers see it: by its primary IP only. */
+  podFacts(pod: AddressedPod): PeerFacts;
+  /** An endpoint as rules' peers see it. */
+  facts(endpoint: Peer): PeerFacts;
+  peerMatches(peer: PeerModel, other: PeerFacts): boolean;
+  /** Which peer and port of the rule admit the connection; undefined when the rule does not. */
+  ruleAdmits(
+    rule: RuleModel,
+    other: PeerFacts,
+    protocol: Protocol,
+    port: number | undefined,
+    destination: PortHolder | undefined,
+  ): RuleMatch | undefined;
+  /** One side's verdict: the NetworkPolicy tier of `direction` for the subject pod. */
+  side(query: SideQuery): SideVerdict;
+  /** Source to destination on a port: both sides, and the pair rules (self, unresolved named port). */
+  verdict(source: Peer, destination: Peer, query: PortQuery): Verdict;
+}
+
+export function compileCluster(model: ClusterModel): CompiledCluster {
+  const policies = model.policies.map(compilePolicy);
+  const byPolicy = new Map<PolicyModel, CompiledPolicy>();
+  const byNamespace = new Map<string, CompiledPolicy[]>();
+  const byRule = new Map<RuleModel, { policy: CompiledPolicy; rule: CompiledRule }>();
+  const byPeer = new Map<PeerModel, { policyNamespace: string; peer: CompiledPeer }>();
+  for (const compiled of policies) {
+    byPolicy.set(compiled.policy, compiled);
+    const list = byNamespace.get(compiled.policy.namespace);
+    if (list) list.push(compiled);
+    else byNamespace.set(compiled.policy.namespace, [compiled]);
+    for (const rule of [...compiled.ingress, ...compiled.egress]) {
+      byRule.set(rule.model, { policy: compiled, rule });
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) byPeer.set(peer.model, { policyNamespace: compiled.policy.namespace, peer });
+    }
+  }
+  const lookup = <K, V>(map: Map<K, V>, key: K, what: string): V => {
+    const value = map.get(key);
+    if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
+    return value;
+  };
+  const implicitLabels = new Map<string, Labels>();
+  const namespaceLabels = (namespace: string): Labels => {
+    const defined = model.namespaces.get(namespace)?.labels;
+    if (defined) return defined;
+    let labels = implicitLabels.get(namespace);
+    if (!labels) {
+      labels = { [NAMESPACE_NAME_LABEL]: namespace };
+      implicitLabels.set(namespace, labels);
+    }
+    return labels;
+  };
+  const primaryIps = new Map<string, IpAddress | undefined>();
+  const primaryIp = (text: string | undefined): IpAddress | undefined => {
+    if (text === undefined) return undefined;
+    if (!primaryIps.has(text)) primaryIps.set(text, parseIp(text));
+    return primaryIps.get(text);
+  };
+  const podFacts = (pod: AddressedPod): PeerFacts => ({
+    pod,
+    namespaceLabels: namespaceLabels(pod.namespace),
+    ip: primaryIp(pod.ips?.[0]),
+  });
+  const facts = (endpoint: Peer): PeerFacts =>
+    endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
+  const policiesSelecting = (pod: PodFacts) => (byNamespace.get(pod.namespace) ?? []).filter((p) => selectsPod(p, pod));
+  const tiers = model.adminPolicies && model.adminPolicies.length > 0 ? createAdminTiers(model) : undefined;
+  // With admin tier policies, the NetworkPolicy verdict is one tier of several (admin-tiers.ts).
+  const side = (query: SideQuery) => {
+    const networkPolicy = combine(policiesSelecting(query.subject), query);
+    return tiers ? tiers.side(query, namespaceLabels(query.subject.namespace), networkPolicy) : networkPolicy;
+  };
+
+  return {
+    model,
+    policies,
+    tiers,
+    compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
+    rule: (rule) => lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`),
+    peer: (peer) => lookup(byPeer, peer, `peer ${peer.index}`),
+    policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
+    policiesSelecting,
+    selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
+    namespaceLabels,
+    podFacts,
+    facts,
+    peerMatches(peer, other) {
+      const { policyNamespace, peer: compiled } = lookup(byPeer, peer, `peer ${peer.index}`);
+      return matchPeer(compiled, policyNamespace, other);
+    },
+    ruleAdmits(rule, other, protocol, port, destination) {
+      const { policy, rule: compiled } = lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`);
+      return matchRule(compiled, policy.policy.namespace, other, protocol, port, destination);
+    },
+    side,
+    verdict(source, destination, query) {
+      const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
+      const port = resolvePort(query.port, query.protocol, destinationPod);
+      const sourceFacts = facts(source);
+      const destinationFacts = facts(destination);
+      const judge = (direction: Direction): SideVerdict => {
+        const subject = direction === 'egress' ? source : destination;
+        if (subject.kind === 'external') return externalSide(direction);
+        return side({
+          direction,
+          subject: subject.pod,
+          peer: direction === 'egress' ? destinationFacts : sourceFacts,
+          protocol: query.protocol,
+          port,
+          destination: destinationPod,
+        });
+      };
+      const egress = judge('egress');
+      const ingress = judge('ingress');
+      // "A connection is allowed iff the source's egress allows it and the destination's ingress allows it."
+      const verdict: Verdict = { allowed: egress.allowed && ingress.allowed, egress, ingress };
+      if (port !== undefined) verdict.port = port;
+      if (source.kind === 'external' && destination.kind === 'external') {
+        verdict.note = 'external-to-external';
+      } else if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) {
+        // Traffic from a pod to itself is always allowed.
+        verdict.allowed = true;
+        verdict.note = 'self';
+      } else if (port === undefined) {
+        verdict.allowed = false;
+        verdict.note = 'named-port-unresolved';
+      }
+      return verdict;
+    },
+  };
+}
