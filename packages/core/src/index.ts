@@ -81,7 +81,7 @@ export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
-export type { LoadedCluster } from './load-cluster.js';
+export type { LoadedCluster, LoadOptions } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';

@@ -1,4 +1,4 @@
-import { defineCommand, option, outputOption } from '../command-spec.js';
+import { analysisFrom, analysisOptions, defineCommand, option, outputOption } from '../command-spec.js';
 
 export const diffDefinition = defineCommand({
   name: 'diff',
@@ -14,6 +14,7 @@ export const diffDefinition = defineCommand({
       'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
     ),
     option('-R, --recursive', 'read directories recursively (git: paths always are)'),
+    ...analysisOptions,
   ],
   examples: [
     'netpol diff git:main:k8s/ k8s/',
@@ -23,7 +24,14 @@ export const diffDefinition = defineCommand({
   run: async ({ args: [base, head], options, io }) => {
     const { diffCommand } = await import('./diff.js');
     return diffCommand(
-      { base, head, output: options.output, exitCode: options.exitCode, recursive: options.recursive },
+      {
+        base,
+        head,
+        output: options.output,
+        exitCode: options.exitCode,
+        recursive: options.recursive,
+        ...analysisFrom(options),
+      },
       io,
     );
   },

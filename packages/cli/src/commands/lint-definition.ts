@@ -1,4 +1,13 @@
-import { choice, defineCommand, fileOptions, option, outputOption, repeatable } from '../command-spec.js';
+import {
+  analysisFrom,
+  analysisOptions,
+  choice,
+  defineCommand,
+  fileOptions,
+  option,
+  outputOption,
+  repeatable,
+} from '../command-spec.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const lintDefinition = defineCommand({
@@ -7,6 +16,7 @@ export const lintDefinition = defineCommand({
     'find NetworkPolicy traps: OR-instead-of-AND peers, DNS blocked by default-deny egress, one-sided allows, ...',
   options: [
     ...fileOptions,
+    ...analysisOptions,
     ...clusterOptions,
     outputOption(['text', 'json', 'sarif'], 'text'),
     choice(
@@ -34,6 +44,7 @@ export const lintDefinition = defineCommand({
     return lintCommand(
       {
         file: options.filename,
+        ...analysisFrom(options),
         recursive: options.recursive,
         live: liveOptionsFrom(ctx),
         output: options.output,
