@@ -1,4 +1,4 @@
-import type { ColorMode } from './colors.js';
+import { COLOR_MODES, type ColorMode } from './colors.js';
 import type { Io } from './io.js';
 
 /**
@@ -85,6 +85,11 @@ export function choice<const F extends string, const C extends readonly string[]
 }
 
 /** The options of every command (declared on the program). */
+export const globalOptions = [
+  choice('--color <mode>', 'colour', COLOR_MODES, 'auto'),
+  option('--debug', 'print stacks of internal errors'),
+] as const;
+
 export type GlobalOptions = {
   color: ColorMode;
   debug?: boolean;

@@ -16,6 +16,8 @@ export interface Io {
   stderr: OutStream;
   /** Reads all of standard input (for `-f -`). */
   readStdin(): Promise<string>;
+  /** Standard input as it arrives (an input too large for one string is read as a stream). */
+  readStdinChunks?(): AsyncIterable<Uint8Array>;
   cwd: string;
   env: Record<string, string | undefined>;
   /** The name it runs under: `kubectl-netpol` when kubectl runs it as a plugin. */
@@ -50,6 +52,7 @@ export function processIo(): Io {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
+    readStdinChunks: () => process.stdin,
     cwd: process.cwd(),
     env: process.env,
     // npm's bin links keep their own name in argv[1] (`kubectl-netpol`), not the target's.

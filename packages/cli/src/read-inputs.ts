@@ -4,6 +4,7 @@ import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
 import { type Io, UsageError } from './io.js';
 import { formatIssue } from './print-issues.js';
+import { readFileStreamed, readStdinSource, streamThreshold } from './read-stream.js';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -22,7 +23,7 @@ export async function readInputs(
   const sources: SourceFile[] = [];
   for (const path of paths) {
     if (path === '-') {
-      sources.push({ name: '-', text: await io.readStdin() });
+      sources.push(await readStdinSource(io));
     } else if (path.startsWith('git:')) {
       sources.push(...readGit(path, io, options.recursive ?? true));
     } else {
@@ -40,7 +41,7 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
   } catch (error) {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
-  if (!stat.isDirectory()) return [{ name: path, text: readText(full, path) }];
+  if (!stat.isDirectory()) return [readFile(full, path, stat.size, io)];
   const skipped: string[] = [];
   const files = listManifests(full, path, recursive, skipped);
   if (files.length === 0) {
@@ -57,7 +58,7 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
       `${formatIssue({ code: 'subfolders-skipped', severity: 'info', path: [], file: path, message: `subfolders not read without -R: ${shown.join(', ')}` }, [])}\n`,
     );
   }
-  return files.map(({ full: f, shown }) => ({ name: shown, text: readText(f, shown) }));
+  return files.map(({ full: f, shown }) => readFile(f, shown, sizeOf(f), io));
 }
 
 function listManifests(
@@ -100,6 +101,20 @@ function hasManifests(dir: string): boolean {
       ? hasManifests(join(dir, entry.name))
       : MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
   );
+}
+
+/** A file as text, or as a stream when it is too large for one string (read-stream.ts). */
+function readFile(full: string, shown: string, size: number, io: Io): SourceFile {
+  if (size > streamThreshold(io)) return readFileStreamed(full, shown, size);
+  return { name: shown, text: readText(full, shown) };
+}
+
+function sizeOf(full: string): number {
+  try {
+    return statSync(full).size;
+  } catch {
+    return 0; // readText says what is wrong with it
+  }
 }
 
 function readText(full: string, shown: string): string {

@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { COLOR_MODES } from './colors.js';
-import type { CommandContext, CommandSpec } from './command-spec.js';
+import { type CommandContext, type CommandSpec, globalOptions, type OptionSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
 import { ExitError, type Io, UsageError } from './io.js';
 import { suggest } from './suggest.js';
-import { VERSION } from './version.js';
+import { versionLine } from './version.js';
 
 /**
  * Run `netpol` with `argv` (without node and script). The only place that turns failures
@@ -17,6 +16,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     exitCode = code;
   });
   try {
+    if (argv[0] === '__complete') {
+      const { complete } = await import('./completion/complete.js');
+      return await complete(argv.slice(1), io, COMMANDS);
+    }
+    const group = groupAsked(program, argv);
+    if (group) {
+      io.stdout.write(group.helpInformation());
+      return 0;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -49,9 +57,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   // As a kubectl plugin (`kubectl netpol ...`), usage lines name it that way.
   const program = new Command(io.program === 'kubectl-netpol' ? 'kubectl netpol' : 'netpol')
     .description('Kubernetes NetworkPolicy engine, linter and lab')
-    .version(VERSION, '-V, --version')
-    .addOption(new Option('--color <mode>', 'colour').choices(COLOR_MODES).default('auto'))
-    .option('--debug', 'print stacks of internal errors')
+    .version(versionLine(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -69,6 +75,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     );
     throw new ExitError(2);
   });
+  for (const option of globalOptions) program.addOption(commanderOption(option));
   for (const spec of COMMANDS) program.addCommand(buildCommand(spec, io, setExit, program));
   return program;
 }
@@ -109,18 +116,7 @@ function buildCommand(
     command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
   }
   const repeatable = new Set((spec.options ?? []).filter((o) => o.repeatable).map((o) => o.flags));
-  for (const opt of spec.options ?? []) {
-    const option = new Option(opt.flags, opt.description);
-    if (opt.choices) option.choices([...opt.choices]);
-    if (opt.repeatable) {
-      option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-      // An empty list is filled in after parsing, so --help does not print "(default: [])".
-      if (opt.default !== undefined) option.default(opt.default);
-    } else if (opt.default !== undefined) {
-      option.default(opt.default);
-    }
-    command.addOption(option);
-  }
+  for (const opt of spec.options ?? []) command.addOption(commanderOption(opt));
   if (spec.examples?.length) {
     command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   }
@@ -144,4 +140,34 @@ function buildCommand(
     });
   }
   return command;
+}
+
+function commanderOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.choices) option.choices([...spec.choices]);
+  // A repeatable option's empty list is filled in after parsing, so --help does not print
+  // "(default: [])".
+  if (spec.repeatable) {
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  }
+  if (spec.default !== undefined) option.default(spec.default);
+  return option;
+}
+
+/**
+ * `netpol`, `netpol lab`: a command group named without its subcommand, as kubectl answers
+ * it (help on stdout, exit 0); undefined for anything else.
+ */
+function groupAsked(program: Command, argv: readonly string[]): Command | undefined {
+  const words = [...argv];
+  while (words[0] === '--debug' || words[0] === '--color' || words[0]?.startsWith('--color=')) {
+    words.splice(0, words[0] === '--color' ? 2 : 1);
+  }
+  let command = program;
+  for (const word of words) {
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) return undefined;
+    command = sub;
+  }
+  return command.commands.length > 0 ? command : undefined;
 }

@@ -1,6 +1,8 @@
 // lint and diff (branch lintdiff)
 
 export { NAMESPACE_NAME_LABEL } from './constants.js';
+export type { Keep } from './decode/stream-keep.js';
+export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
@@ -18,6 +20,7 @@ export type {
 export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
 // --- shared helpers folded by review (area: qa) ---
 export { closestNames, editDistance } from './endpoints/closest-names.js';
+export { resourceNameOfKind } from './endpoints/kubectl-resource-names.js';
 export type { PortQueryResult } from './endpoints/parse-port-query.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type {
@@ -67,6 +70,7 @@ export {
 } from './format/render-matrix.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
+export { podDumpChunks } from './gen/generate-pod-dump.js';
 export { renderGenerated } from './gen/render-generated.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
@@ -79,6 +83,8 @@ export type { LintContext, LintReport, LintRule } from './lint/types.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
+export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.js';
+export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster, LoadOptions } from './load-cluster.js';
@@ -115,6 +121,20 @@ export { compileSelector, formatSelector, isEmptySelector, matchesSelector } fro
 export { parseCidrSloppy } from './model/sloppy-cidr.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
+// symbolic endpoints: every pod that could exist, in classes (policy-only analysis)
+export type { AddressClass, IpBlockAtom } from './symbolic/address-space.js';
+export type { SymbolicDiff, WitnessDescription } from './symbolic/diff-symbolic.js';
+export { describeWitness, diffSymbolic } from './symbolic/diff-symbolic.js';
+export type { PodAtom, PortNameAtom, SymbolicAtoms } from './symbolic/pod-atoms.js';
+export { mergeAtoms, namespaceNamed, policyAtoms } from './symbolic/pod-atoms.js';
+export type {
+  PossiblePod,
+  SymbolicClass,
+  SymbolicOptions,
+  SymbolicSpace,
+  Witness,
+} from './symbolic/symbolic-space.js';
+export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';

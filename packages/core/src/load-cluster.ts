@@ -1,8 +1,9 @@
-import type { DecodedObject } from './decode/decoded-object.js';
 import { hasErrors, type Issue, type Result } from './issues.js';
+import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
+import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
 import { AddressRangeError, AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster } from './model/build-cluster.js';
@@ -40,7 +41,10 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   const usable = new Map<LoadedObject, DecodedObject>();
   let lenient = 0;
   for (const source of sources) {
-    const loaded = loadDocuments(source);
+    // A source too large for one string was read as a stream: its objects are read already.
+    const loaded = isStreamedSource(source)
+      ? { issues: source.streamed.issues, value: source.streamed.objects }
+      : loadDocuments(source);
     issues.push(...loaded.issues);
     for (const object of loaded.value) {
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.

@@ -11,7 +11,7 @@ import { readState, type StoredObject } from './lab-state.js';
 import { liveSkipReason, testLabId } from './lab-test-support.js';
 
 /**
- * Every examples/<lab>/expect.yaml verdict, by real connections on the lab (CONTRACTS.md):
+ * Every examples/<lab>/expect.yaml verdict, by real connections on the lab (format: examples/README.md):
  * stages applied in order with `lab apply`/`lab delete` semantics, each case one connection
  * (allowed = the destination answered at all, denied = timed out). Cases marked `lab: false`
  * use addresses outside the lab's ranges and are left to the engine tests.

@@ -25,6 +25,9 @@ describe('findLabPod', () => {
     ['name alone is in default', 'client', 'default/client'],
     ['unknown pod', 'shop/nope', undefined],
     ['wrong kind', 'shop/web[StatefulSet]', undefined],
+    ["kubectl's TYPE/NAME", 'deploy/web', undefined],
+    ["kubectl's NS/TYPE/NAME", 'shop/deploy/web', 'shop/web-0'],
+    ['pod/NAME', 'pod/client', 'default/client'],
   ];
   for (const [name, ref, expected] of rows) it(name, () => assert.equal(findLabPod(cluster, ref)?.id, expected));
 });

@@ -1,29 +1,21 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import type { ClusterModel, PodModel } from '@netpol/core';
+import { type ClusterModel, type PodModel, resolveEndpoint } from '@netpol/core';
 import { LabError } from './exec.js';
 import type { LabState } from './lab-state.js';
 
 /**
- * A pod by `ns/name`, `ns/name[Kind]` (its first replica), a bare workload `ns/name`, or
- * `name` in the default namespace.
+ * A pod as `check` names endpoints (core's resolveEndpoint): `ns/name`, `ns/name[Kind]` or
+ * kubectl's `deploy/name`, `ns/deploy/name` (a workload's first replica), a bare workload
+ * `ns/name`, or `name` in the default namespace.
  */
 export function findLabPod(cluster: ClusterModel, ref: string): PodModel | undefined {
-  const withNs = ref.includes('/') ? ref : `default/${ref}`;
-  const exact = cluster.pods.find((p) => p.id === withNs);
-  if (exact) return exact;
-  const kind = /^([^/]+)\/([^[\]]+)\[([A-Za-z]+)\]$/.exec(withNs);
-  if (kind) {
-    const [, ns, name, k] = kind;
-    const w = cluster.workloads.find(
-      (x) => x.namespace === ns && x.name === name && x.kind.toLowerCase() === k.toLowerCase(),
-    );
-    return w?.pods[0];
-  }
-  const [ns, name] = withNs.split('/');
-  const ws = cluster.workloads.filter((x) => x.namespace === ns && x.name === name);
-  return ws.length === 1 ? ws[0].pods[0] : undefined;
+  // A bare name is the default namespace's only, as kubectl's (no search elsewhere).
+  const result = resolveEndpoint(cluster, ref.includes('/') ? ref : `default/${ref}`);
+  if (!result.ok || result.value.kind !== 'pod') return undefined;
+  // A workload without replicas resolves to its template, which runs nowhere.
+  return result.value.workload ? result.value.workload.pods[0] : result.value.pod;
 }
 
 export interface ExecStreams {

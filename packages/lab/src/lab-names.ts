@@ -1,5 +1,5 @@
 /**
- * Names and fixed addresses of a lab (CONTRACTS.md "Lab topology"). Every network namespace
+ * Names and fixed addresses of a lab (packages/lab/README.md, "Layout on the machine"). Every network namespace
  * the lab makes is `np-<labid>-...`; nothing else is ever created or removed.
  */
 

@@ -3,7 +3,7 @@ import { exec, LabError, mapLimit, mustExec } from './exec.js';
 import { GATEWAY_IP, netnsEtcDir, netnsPrefix, nodeNetns, nodeVeth } from './lab-names.js';
 
 /**
- * Namespace plumbing (CONTRACTS.md "Lab topology"): every pod or outside host is a netns
+ * Namespace plumbing (packages/lab/README.md, "Layout on the machine"): every pod or outside host is a netns
  * with `eth0` = its IP/32 and a default route via 198.18.0.1; the node side `vp<N>`/`vx<N>`
  * carries 198.18.0.1/32 and a /32 route back. Only `np-` namespaces are touched, and the
  * only host path written is /etc/netns/np-*.

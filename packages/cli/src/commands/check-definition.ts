@@ -17,10 +17,13 @@ export const checkDefinition = defineCommand({
     ...fileOptions,
     ...analysisOptions,
     ...clusterOptions,
-    option('--from <endpoint>', 'source: ns/pod, ns/name[Kind], IP, or Service DNS name'),
+    option(
+      '--from <endpoint>',
+      'source: ns/pod, deploy/name or ns/deploy/name (kubectl TYPE/NAME), ns/name[Kind], IP, or Service DNS name',
+    ),
     option(
       '--to <endpoint>',
-      'destination: ns/pod, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation, none for a headless Service: allowed only if all allow; no backends = denied)',
+      'destination: ns/pod, deploy/name or ns/deploy/name, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation, none for a headless Service: allowed only if all allow; no backends = denied)',
     ),
     repeatable(
       '--port <port>',
@@ -31,7 +34,7 @@ export const checkDefinition = defineCommand({
   ],
   examples: [
     'netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
-    'netpol check -f k8s/ --from shop/backend[Deployment] --to 203.0.113.10 --port 443 -o json',
+    'netpol check -f k8s/ --from shop/deploy/backend --to 203.0.113.10 --port 443 -o json',
     'kubectl netpol check -n shop --from frontend --to backend --port 80',
     'netpol check --cluster -f new-policy.yaml --from web/frontend --to shop/backend --port 80',
   ],

@@ -15,11 +15,13 @@ export const diffDefinition = defineCommand({
     ),
     option('-R, --recursive', 'read directories recursively (git: paths always are)'),
     ...analysisOptions,
+    option('--symbolic', 'compare every pod that could exist, in classes (the default when neither version has pods)'),
   ],
   examples: [
     'netpol diff git:main:k8s/ k8s/',
     'netpol diff old.yaml new.yaml -o md > comment.md',
     'netpol diff git:origin/main:deploy git:HEAD:deploy -o json --exit-code',
+    'netpol diff git:main:policies/ policies/ --exit-code    # policies alone: every possible pod',
   ],
   run: async ({ args: [base, head], options, io }) => {
     const { diffCommand } = await import('./diff.js');
@@ -31,6 +33,7 @@ export const diffDefinition = defineCommand({
         exitCode: options.exitCode,
         recursive: options.recursive,
         ...analysisFrom(options),
+        symbolic: options.symbolic,
       },
       io,
     );

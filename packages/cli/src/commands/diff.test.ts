@@ -231,6 +231,44 @@ describe('netpol diff', () => {
     });
   });
 
+  it('policies alone (issue 13): ex5 → ex6 opens the API to user=alice namespaces and to role=client pods of backend-ns, exit 1', async () => {
+    const io = fakeIo();
+    io.cwd = join(fileURLToPath(import.meta.url), '../../../../../examples');
+    const args = ['002-ex5-and-selector/strict-api-ingress.yaml', '002-ex6-or-selector-trap/loose-api-ingress.yaml'];
+    // Before: "0 connections opened", exit 0 (no pods, so nothing was compared).
+    assert.equal(await run(['diff', ...args, '-o', 'json', '--exit-code'], io), 1, io.err());
+    const json = JSON.parse(io.out());
+    assert.deepEqual(
+      json.opened.map(
+        (c: { from: string; to: string; protocol: string; ports: unknown[] }) =>
+          `${c.from} -> ${c.to} ${c.protocol} ${c.ports}`,
+      ),
+      ['TCP', 'UDP', 'SCTP'].map(
+        (p) =>
+          `backend-ns{user!=alice}/{role=client} | {user=alice}/{role!=client} -> backend-ns/{app=secure-api} ${p} 1-65535`,
+      ),
+    );
+    assert.deepEqual(json.closed, []);
+    const from = json.classes.find((c: { id: string }) => c.id === json.opened[0].from);
+    assert.ok(from.members.length >= 2, 'the row stands for several classes');
+    assert.equal(typeof from.witness.namespace, 'string');
+    const md = fakeIo();
+    md.cwd = io.cwd;
+    assert.equal(await run(['diff', ...args, '-o', 'md'], md), 0);
+    assert.match(
+      md.out(),
+      /\| `backend-ns\/\{app=secure-api\}` \| `backend-ns\{user!=alice\}\/\{role=client\} \\\| \{user=alice\}\/\{role!=client\}` \| TCP\/UDP\/SCTP all ports \|/,
+    );
+  });
+
+  it('policies alone: an unchanged policy set is no change (exit 0)', async () => {
+    const io = fakeIo();
+    io.cwd = join(fileURLToPath(import.meta.url), '../../../../../examples');
+    const file = '002-ex6-or-selector-trap/loose-api-ingress.yaml';
+    assert.equal(await run(['diff', file, file, '--exit-code'], io), 0, io.err());
+    assert.match(io.out(), /no changes/);
+  });
+
   it('bad input or a missing path exits 2 without a stack', async () => {
     write('bad/x.yaml', 'kind: NetworkPolicy\nmetadata: {name: [x\n');
     const bad = await netpol('diff', 'and', 'bad');

@@ -4,7 +4,9 @@ import {
   type ConnectionChange,
   describeSpans,
   diffClusters,
+  diffSymbolic,
   loadCluster,
+  type SymbolicDiff,
   spansToJson,
 } from '@netpol/core';
 import type { Io } from '../io.js';
@@ -17,12 +19,15 @@ export interface DiffCommandOptions extends AnalysisOptions {
   output: string;
   exitCode?: boolean;
   recursive?: boolean;
+  symbolic?: boolean;
 }
 
 /**
  * `netpol diff BASE HEAD`: the connections HEAD opens and closes compared with BASE, and the
  * policies added, removed or changed. Endpoints present in one version only are listed apart,
- * not counted as opened or closed. Exit 0, or 1 with --exit-code when anything changed.
+ * not counted as opened or closed. Without pods in either version (a repository of policies
+ * alone), or with --symbolic, the endpoints are classes of every pod that could exist.
+ * Exit 0, or 1 with --exit-code when anything changed.
  */
 export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
   const read = (file: string) => readSources({ file: [file], recursive: options.recursive }, io);
@@ -37,7 +42,13 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
       );
   const base = loadSources(baseSources, { ...options, podCidr }, io);
   const head = loadSources(headSources, { ...options, podCidr }, io);
-  const diff = diffClusters(base.cluster, head.cluster);
+  const symbolic = options.symbolic || (base.cluster.pods.length === 0 && head.cluster.pods.length === 0);
+  const diff: ClusterDiff | SymbolicDiff = symbolic
+    ? diffSymbolic(base.cluster, head.cluster)
+    : diffClusters(base.cluster, head.cluster);
+  if (symbolic) {
+    for (const note of (diff as SymbolicDiff).notes) io.stderr.write(`netpol diff: note: ${note}\n`);
+  }
   if (options.output === 'json') io.stdout.write(`${JSON.stringify(diffToJson(diff), null, 2)}\n`);
   else if (options.output === 'md') io.stdout.write(diffToMarkdown(diff, options.base, options.head));
   else io.stdout.write(diffToTable(diff, options.base, options.head));
@@ -68,7 +79,7 @@ export function diffToJson(diff: ClusterDiff) {
     from: c.from,
     to: c.to,
     protocol: c.protocol,
-    ports: spansToJson(c.spans),
+    ports: [...spansToJson(c.spans), ...(c.names ?? [])],
   });
   const used = new Set([...diff.opened, ...diff.closed].flatMap((c) => [c.from, c.to]));
   return {
@@ -77,6 +88,7 @@ export function diffToJson(diff: ClusterDiff) {
     policies: diff.policies,
     endpoints: diff.endpoints,
     externals: diff.externals.filter((x) => used.has(x.ip)),
+    ...('classes' in diff ? { classes: (diff as SymbolicDiff).classes, notes: (diff as SymbolicDiff).notes } : {}),
   };
 }
 
@@ -109,6 +121,13 @@ function policyLines(diff: ClusterDiff, code: (s: string) => string): string[] {
 
 function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[] {
   const lines: string[] = [];
+  if ('classes' in diff) {
+    const symbolic = diff as SymbolicDiff;
+    lines.push(
+      `Endpoints: every pod that could exist, as NAMESPACE/{pod labels} (a namespace by name or {its labels}, * any; "a | b" either)`,
+    );
+    for (const note of symbolic.notes) lines.push(`Note: ${note}`);
+  }
   if (diff.endpoints.added.length)
     lines.push(`Only in HEAD (new, not compared): ${diff.endpoints.added.map(code).join(', ')}`);
   if (diff.endpoints.removed.length)
@@ -164,7 +183,9 @@ export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: st
     }
     out.push('| To | From | Ports |', '|---|---|---|');
     for (const r of grouped.slice(0, MD_MAX_ROWS)) {
-      out.push(`| ${code(label(diff, r.to))} | ${code(label(diff, r.from))} | ${r.ports} |`);
+      // A class union reads "a | b": escaped, or the pipe would end the table cell.
+      const cell = (s: string) => code(s).replaceAll('|', '\\|');
+      out.push(`| ${cell(label(diff, r.to))} | ${cell(label(diff, r.from))} | ${r.ports} |`);
     }
     if (grouped.length > MD_MAX_ROWS) {
       out.push('', `_… and ${grouped.length - MD_MAX_ROWS} more (netpol diff -o json lists every connection)_`);
@@ -182,7 +203,9 @@ function groupRows(list: readonly ConnectionChange[]): { from: string; to: strin
     else rows.push({ from: c.from, to: c.to, changes: [c] });
   }
   return rows.map(({ from, to, changes }) => {
-    const texts = changes.map((c) => describeSpans(c.spans));
+    const texts = changes.map((c) =>
+      [...(c.spans.length > 0 ? [describeSpans(c.spans)] : []), ...(c.names ?? []).map((n) => `port ${n}`)].join(', '),
+    );
     const same = texts.every((t) => t === texts[0]);
     const ports = same
       ? `${changes.map((c) => c.protocol).join('/')} ${texts[0]}`

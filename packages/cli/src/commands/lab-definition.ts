@@ -48,7 +48,7 @@ export const labDefinition = defineCommand({
     'sudo netpol lab run test-client -- curl -m 5 -s backend',
     'sudo netpol lab apply -f examples/000-part1-pod-label-ingress/default-deny-ingress.yaml',
     'sudo netpol lab run allowed-client --labels access=allowed -- curl -m 5 -s backend',
-    'sudo netpol lab exec default/backend[Deployment] -- cat /etc/resolv.conf',
+    'sudo netpol lab exec deploy/backend -- cat /etc/resolv.conf',
     'sudo netpol lab label namespace default access=frontend',
     'sudo netpol lab delete networkpolicy default-deny-ingress',
     'sudo netpol lab probe --port 80 --port 53/UDP -o json',
@@ -141,7 +141,8 @@ export const labDefinition = defineCommand({
     }),
     defineCommand({
       name: 'exec',
-      summary: 'run a command inside a lab pod: NS/POD, NS/NAME[Kind] (first replica), NS/WORKLOAD, or an outside host',
+      summary:
+        'run a command inside a lab pod: NS/POD, deploy/NAME or NS/deploy/NAME (first replica), NS/NAME[Kind], NS/WORKLOAD, or an outside host',
       arguments: [
         { name: 'pod', description: 'the pod', required: true },
         { name: 'command', description: 'command and arguments, after --', required: true, variadic: true },

@@ -102,7 +102,7 @@ function statusError(res: ApiResponse, req: ListRequest, path: string, paging: b
     return new ApiStatusError(
       403,
       `forbidden: cannot list ${name}${scope} (${context}, 403)${said ? `: ${said}` : ''}`,
-      `netpol only lists namespaces, pods, workloads, services and networkpolicies; check with: kubectl auth can-i list ${name}${flag}`,
+      `netpol only lists namespaces, pods, workloads, services, networkpolicies, the policy.networking.k8s.io kinds and nodes; check with: kubectl auth can-i list ${name}${flag}`,
     );
   }
   if (res.status === 410 && paging) {

@@ -1,4 +1,4 @@
-import { loadDocuments, objectMeta, type SourceFile } from '@netpol/core';
+import { isStreamedSource, loadDocuments, objectMeta, type SourceFile } from '@netpol/core';
 
 /** `Kind/namespace/name` (namespace empty for a Namespace): what a file object replaces. */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
@@ -12,7 +12,8 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
 export function fileObjectKeys(sources: readonly SourceFile[], defaultNamespace: string): Map<string, string> {
   const keys = new Map<string, string>();
   for (const source of sources) {
-    for (const object of loadDocuments(source).value) {
+    const objects = isStreamedSource(source) ? source.streamed.objects : loadDocuments(source).value;
+    for (const object of objects) {
       const { name, namespace } = objectMeta(object);
       if (name) keys.set(objectKey(object.kind, namespace ?? defaultNamespace, name), source.name);
     }

@@ -1,4 +1,4 @@
-import type { SourceFile } from '@netpol/core';
+import { keepForKind, pruneToKeep, type SourceFile } from '@netpol/core';
 import { colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import { loadApiTarget } from './kubeconfig.js';
@@ -41,6 +41,9 @@ export async function readLiveSources(
       if (error instanceof ApiStatusError && error.status === 403 && !job.resource.namespaced && options.namespaces) {
         return { missing: `${error.message}; namespaceSelectors see only the kubernetes.io/metadata.name label` };
       }
+      if (error instanceof ApiStatusError && error.status === 403 && job.resource.forbiddenNote) {
+        return { missing: `${error.message}; ${job.resource.forbiddenNote}` };
+      }
       throw error;
     }
   };
@@ -63,8 +66,14 @@ export async function readLiveSources(
       return !file;
     });
     if (kept.length === 0) continue;
-    for (const item of kept) trim(item);
-    const typed = { apiVersion: resource.apiVersion, kind: `${resource.kind}List`, items: kept };
+    // Only what netpol reads, as a streamed file is read: 150,000 pods with their status and
+    // managedFields would not fit in one text.
+    const keep = keepForKind(resource.kind, true);
+    const typed = {
+      apiVersion: resource.apiVersion,
+      kind: `${resource.kind}List`,
+      items: kept.map((item) => pruneToKeep(item, keep)),
+    };
     sources.push({ name, text: `${JSON.stringify(typed, null, 2)}\n` });
   }
   return sources;
@@ -77,17 +86,6 @@ function identity(resource: LiveResource, item: Record<string, unknown>) {
     name: typeof meta.name === 'string' ? meta.name : '',
     namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
   };
-}
-
-/** Drop what only bloats the text: server-side-apply bookkeeping and kubectl's last-applied copy. */
-function trim(item: Record<string, unknown>): void {
-  const meta = item.metadata as Record<string, unknown> | undefined;
-  if (!meta || typeof meta !== 'object') return;
-  delete meta.managedFields;
-  const annotations = meta.annotations as Record<string, unknown> | undefined;
-  if (annotations && typeof annotations === 'object') {
-    delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  }
 }
 
 function noteWriter(io: Io) {

@@ -5,7 +5,14 @@ export interface LiveResource {
   /** Lower-case plural, as in the URL and in `kubectl auth can-i list <plural>`. */
   plural: string;
   namespaced: boolean;
+  /**
+   * What is lost when the server refuses to list it (403): netpol goes on with this note
+   * instead of failing (the admin tier kinds and Node, which namespace users often cannot list).
+   */
+  forbiddenNote?: string;
 }
+
+const ADMIN_FORBIDDEN = 'verdicts ignore the admin tiers, which may be wrong';
 
 /** Every kind the model reads, in the order their lists become sources. */
 export const LIVE_RESOURCES: readonly LiveResource[] = [
@@ -20,6 +27,35 @@ export const LIVE_RESOURCES: readonly LiveResource[] = [
   { kind: 'ReplicationController', apiVersion: 'v1', plural: 'replicationcontrollers', namespaced: true },
   { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true },
   { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true },
+  // policy.networking.k8s.io (docs/admin-tiers.md): a 404 means the CRD is not installed.
+  {
+    kind: 'ClusterNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha2',
+    plural: 'clusternetworkpolicies',
+    namespaced: false,
+    forbiddenNote: ADMIN_FORBIDDEN,
+  },
+  {
+    kind: 'AdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    plural: 'adminnetworkpolicies',
+    namespaced: false,
+    forbiddenNote: ADMIN_FORBIDDEN,
+  },
+  {
+    kind: 'BaselineAdminNetworkPolicy',
+    apiVersion: 'policy.networking.k8s.io/v1alpha1',
+    plural: 'baselineadminnetworkpolicies',
+    namespaced: false,
+    forbiddenNote: ADMIN_FORBIDDEN,
+  },
+  {
+    kind: 'Node',
+    apiVersion: 'v1',
+    plural: 'nodes',
+    namespaced: false,
+    forbiddenNote: "admin policies' nodes peers match no node address",
+  },
 ];
 
 /** `/api/v1/pods`, `/apis/apps/v1/namespaces/shop/deployments`. */

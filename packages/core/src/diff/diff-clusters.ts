@@ -15,6 +15,8 @@ export interface ConnectionChange {
   protocol: Protocol;
   /** The ports whose verdict changed, merged into ranges. */
   spans: PortSpan[];
+  /** Named ports of the destination whose verdict changed (symbolic diff: a class's port by name). */
+  names?: string[];
 }
 
 export interface EndpointChange {

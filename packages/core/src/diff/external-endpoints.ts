@@ -15,7 +15,7 @@ export interface ExternalEndpoint {
  */
 const PREFERRED = ['203.0.113.10', '198.51.100.10', '192.0.2.10'];
 
-/** 198.18.0.0/15: where the model assigns pod addresses and ClusterIPs (CONTRACTS "Lab topology"). */
+/** 198.18.0.0/15: where the model assigns pod addresses and ClusterIPs (packages/lab/README.md, "Layout on the machine"). */
 const INTERNAL = parseCidr('198.18.0.0/15') as Cidr;
 
 interface Block {

@@ -93,6 +93,51 @@ describe('resolveEndpoint', () => {
     assert.equal(missing.error.code, 'endpoint-unknown');
   });
 
+  // kubectl's TYPE/NAME (in the default namespace) and NS/TYPE/NAME: quoting-free in every shell.
+  const typed: { input: string; ns?: string; kind: string; id: string }[] = [
+    { input: 'deploy/backend', ns: 'shop', kind: 'pod', id: 'shop/backend[Deployment]' },
+    { input: 'deployment/backend', ns: 'shop', kind: 'pod', id: 'shop/backend[Deployment]' },
+    { input: 'Deployments/backend', ns: 'shop', kind: 'pod', id: 'shop/backend[Deployment]' },
+    { input: 'sts/backend', ns: 'shop', kind: 'pod', id: 'shop/backend[StatefulSet]' },
+    { input: 'shop/deploy/backend', kind: 'pod', id: 'shop/backend[Deployment]' },
+    { input: 'shop/statefulset/backend', kind: 'pod', id: 'shop/backend[StatefulSet]' },
+    { input: 'pod/client', kind: 'pod', id: 'default/client' },
+    { input: 'po/client', ns: 'other', kind: 'pod', id: 'other/client' },
+    { input: 'other/pod/lonely', kind: 'pod', id: 'other/lonely' },
+    { input: 'svc/backend', ns: 'shop', kind: 'service', id: 'backend.shop.svc.cluster.local' },
+    { input: 'shop/service/backend', kind: 'service', id: 'backend.shop.svc.cluster.local' },
+  ];
+  for (const row of typed) {
+    test(`${row.input}${row.ns ? ` -n ${row.ns}` : ''} → ${row.kind} ${row.id}`, () => {
+      const result = resolveEndpoint(cluster, row.input, { defaultNamespace: row.ns });
+      assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+      assert.equal(result.value.kind, row.kind);
+      assert.equal(result.value.id, row.id);
+    });
+  }
+
+  test('TYPE/NAME names only that type, in the default namespace (no guessing elsewhere)', () => {
+    for (const [input, ns] of [
+      ['deploy/backend', 'default'],
+      ['ds/backend', 'shop'],
+      ['pod/backend', 'shop'],
+      ['shop/svc/nothing', 'default'],
+    ] as const) {
+      const result = resolveEndpoint(cluster, input, { defaultNamespace: ns });
+      assert.ok(!result.ok, input);
+      assert.equal(result.error.code, 'endpoint-unknown', input);
+    }
+  });
+
+  test('ns/name keeps its meaning when a namespace is named like a resource type', () => {
+    const withDeployNamespace = clusterFromYaml(
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: deploy }\nspec: { containers: [{ name: c, image: i }] }\n',
+    );
+    const result = resolveEndpoint(withDeployNamespace, 'deploy/web');
+    assert.ok(result.ok);
+    assert.equal(result.value.id, 'deploy/web');
+  });
+
   test('bare name uses the given default namespace', () => {
     const result = resolveEndpoint(cluster, 'client', { defaultNamespace: 'other' });
     assert.ok(result.ok);

@@ -1,6 +1,7 @@
 import { parseIp } from '../model/cidr.js';
 import type { ClusterModel, PodModel, ServiceModel, WorkloadModel } from '../model/types.js';
 import { closestNames } from './closest-names.js';
+import { parseTypedName } from './kubectl-resource-names.js';
 
 /**
  * Endpoints as `check` (and the example tests) name them, SPEC "Endpoints in check and
@@ -9,7 +10,9 @@ import { closestNames } from './closest-names.js';
  * anything else is an outside address); a Service by DNS name `name.ns.svc.cluster.local`,
  * `name.ns.svc` or `name.ns`. Conveniences: a bare `name` is a pod, workload or Service of
  * the default namespace, else the only pod or workload of that name anywhere; `ns/name` that
- * is not a pod may name the only workload of that name in `ns`.
+ * is not a pod may name the only workload of that name in `ns`. As kubectl names them:
+ * `deploy/backend`, `deployment/backend`, `pod/x`, `svc/backend` (in the default namespace)
+ * and `shop/deploy/backend`, which need no quoting in any shell (brackets do in zsh).
  */
 export type Endpoint =
   | {
@@ -136,6 +139,29 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     return unknown('workload');
   }
 
+  // kubectl's `deploy/backend`, `pod/x`, `shop/svc/backend`: TYPE/NAME in the default (-n)
+  // namespace, NS/TYPE/NAME elsewhere. `ns/name` keeps its meaning where such a pod or
+  // workload exists (a namespace may be called `deploy`).
+  const typed = parseTypedName(text);
+  const nsNameExists = (ns: string, name: string) =>
+    cluster.pods.some((p) => p.namespace === ns && p.name === name) ||
+    cluster.workloads.some((w) => w.namespace === ns && w.name === name);
+  if (typed && !(typed.namespace === undefined && nsNameExists(...(text.split('/') as [string, string])))) {
+    const ns = typed.namespace ?? defaultNs;
+    if (typed.kind === 'Pod') {
+      const pod = cluster.pods.find((p) => p.namespace === ns && p.name === typed.name);
+      return pod ? ok(podEndpoint(pod)) : unknown('pod');
+    }
+    if (typed.kind === 'Service') {
+      const service = cluster.services.find((s) => s.namespace === ns && s.name === typed.name);
+      return service ? ok(serviceEndpoint(service)) : unknown('Service');
+    }
+    const workload = cluster.workloads.find(
+      (w) => w.namespace === ns && w.name === typed.name && w.kind === typed.kind,
+    );
+    return workload ? ok(workloadEndpoint(workload)) : unknown(typed.kind);
+  }
+
   const nsName = /^([^/\s]+)\/([^/\s]+)$/.exec(text);
   if (nsName) {
     const [, ns, name] = nsName;
@@ -153,7 +179,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
       error: {
         code: 'endpoint-invalid',
         input,
-        message: `"${text}" is not an endpoint: use ns/pod, ns/name[Kind], an IP address or a Service DNS name (name.ns.svc.cluster.local)`,
+        message: `"${text}" is not an endpoint: use ns/pod, ns/name[Kind], TYPE/NAME or NS/TYPE/NAME (deploy/backend), an IP address or a Service DNS name (name.ns.svc.cluster.local)`,
         candidates: [],
       },
     };

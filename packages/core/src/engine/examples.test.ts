@@ -11,7 +11,7 @@ import { loadCluster } from '../load-cluster.js';
 import { createReferenceEngine } from './reference-engine.js';
 
 /**
- * Every case of every stage of every `examples/<lab>/expect.yaml` (CONTRACTS.md), judged by
+ * Every case of every stage of every `examples/<lab>/expect.yaml` (format: examples/README.md), judged by
  * the reference engine through the endpoint resolver `netpol check` uses: pods, workloads,
  * IPs and Services (after targetPort translation, every backend must allow). Iterates
  * whatever labs exist; fails if the directory exists but holds no case at all.

@@ -130,62 +130,89 @@ function collectObjects(
   const { value } = doc;
   if (value === null || value === undefined) return; // empty document between `---`
   const docRange = (): Range => [doc.start, doc.start + 1]; // lazy: `start` may cost a parse
-  const problem = (code: string, path: FieldPath, message: string, at: FieldPath = path) =>
-    issues.push({ code, severity: 'error', path, message, file: source.name, range: doc.locate(at) ?? docRange() });
-  const make = (basePath: FieldPath, obj: Record<string, unknown>, kind: string, apiVersion: string): LoadedObject => ({
-    source,
-    docIndex,
-    basePath,
-    kind,
-    apiVersion,
-    value: obj,
-    locate: (path) => doc.locate([...basePath, ...path]) ?? docRange(),
-  });
+  const at: CollectContext = { source, docIndex, locate: (path) => doc.locate(path) ?? docRange(), issues, out };
   if (!isObject(value)) {
-    problem(
-      'not-an-object',
-      [],
-      `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
-    );
+    issues.push({
+      code: 'not-an-object',
+      severity: 'error',
+      path: [],
+      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+      file: source.name,
+      range: at.locate([]),
+    });
     return;
   }
-  /**
-   * One object or list at `path`. `kubectl apply` flattens Lists at any depth (its
-   * FlattenListVisitor), so a List inside a List yields its items too. A typed list
-   * (`PodList`) names its items' kind and apiVersion when they lack them.
-   */
-  const collect = (item: Record<string, unknown>, path: FieldPath, inheritedKind: string, inheritedApi: string) => {
-    const kind = typeof item.kind === 'string' && item.kind !== '' ? item.kind : inheritedKind;
-    const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
-    if (kind === '') {
-      problem('missing-kind', [...path, 'kind'], "Object 'Kind' is missing", path);
-      return;
-    }
-    if (!(kind.endsWith('List') && 'items' in item)) {
-      out.push(make(path, path.length === 0 ? item : { ...item, kind, apiVersion }, kind, apiVersion));
-      return;
-    }
-    const items = item.items;
-    if (items === null || items === undefined) return;
-    const itemsPath = [...path, 'items'];
-    if (!Array.isArray(items)) {
-      problem('field-type', itemsPath, `${formatPath(itemsPath)}: expected a list, found ${describeType(items)}`);
-      return;
-    }
-    const itemKind = kind === 'List' ? '' : kind.slice(0, -'List'.length);
-    const itemApi = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
-    items.forEach((child, index) => {
-      const childPath = [...itemsPath, index];
-      if (isObject(child)) collect(child, childPath, itemKind, itemApi);
-      else
-        problem(
-          'not-an-object',
-          childPath,
-          `${formatPath(childPath)}: expected a Kubernetes object, found ${describeType(child)}`,
-        );
+  collectObject(value, [], '', '', at);
+}
+
+/** Where collected objects come from and go (a parsed document, or a streamed element). */
+export interface CollectContext {
+  source: SourceFile;
+  docIndex: number;
+  /** Range of a path from the document's root (never undefined: falls back to the document). */
+  locate(path: FieldPath): Range;
+  issues: Issue[];
+  out: LoadedObject[];
+}
+
+/**
+ * One object or list at `path`. `kubectl apply` flattens Lists at any depth (its
+ * FlattenListVisitor), so a List inside a List yields its items too. A typed list
+ * (`PodList`) names its items' kind and apiVersion when they lack them.
+ */
+export function collectObject(
+  item: Record<string, unknown>,
+  path: FieldPath,
+  inheritedKind: string,
+  inheritedApi: string,
+  at: CollectContext,
+): void {
+  const problem = (code: string, problemPath: FieldPath, message: string, where: FieldPath = problemPath) =>
+    at.issues.push({
+      code,
+      severity: 'error',
+      path: problemPath,
+      message,
+      file: at.source.name,
+      range: at.locate(where),
     });
-  };
-  collect(value, [], '', '');
+  const kind = typeof item.kind === 'string' && item.kind !== '' ? item.kind : inheritedKind;
+  const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
+  if (kind === '') {
+    problem('missing-kind', [...path, 'kind'], "Object 'Kind' is missing", path);
+    return;
+  }
+  if (!(kind.endsWith('List') && 'items' in item)) {
+    at.out.push({
+      source: at.source,
+      docIndex: at.docIndex,
+      basePath: path,
+      kind,
+      apiVersion,
+      value: path.length === 0 ? item : { ...item, kind, apiVersion },
+      locate: (relative) => at.locate([...path, ...relative]),
+    });
+    return;
+  }
+  const items = item.items;
+  if (items === null || items === undefined) return;
+  const itemsPath = [...path, 'items'];
+  if (!Array.isArray(items)) {
+    problem('field-type', itemsPath, `${formatPath(itemsPath)}: expected a list, found ${describeType(items)}`);
+    return;
+  }
+  const itemKind = kind === 'List' ? '' : kind.slice(0, -'List'.length);
+  const itemApi = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
+  items.forEach((child, index) => {
+    const childPath = [...itemsPath, index];
+    if (isObject(child)) collectObject(child, childPath, itemKind, itemApi, at);
+    else
+      problem(
+        'not-an-object',
+        childPath,
+        `${formatPath(childPath)}: expected a Kubernetes object, found ${describeType(child)}`,
+      );
+  });
 }
 
 export function describeType(value: unknown): string {

@@ -3,6 +3,11 @@ export interface SourceFile {
   /** As the user named it: a path, `-` for stdin, or `git:REV:PATH`. */
   name: string;
   text: string;
+  /**
+   * Offsets where lines start, when the text is not kept (a source read as a stream counts
+   * them on the way); offsets are then bytes, not UTF-16 code units.
+   */
+  lineStarts?: ArrayLike<number>;
 }
 
 export interface Position {
@@ -10,15 +15,17 @@ export interface Position {
   col: number; // 1-based
 }
 
-const lineStartsCache = new WeakMap<SourceFile, number[]>();
+const lineStartsCache = new WeakMap<SourceFile, ArrayLike<number>>();
 
-function lineStarts(source: SourceFile): number[] {
+function lineStarts(source: SourceFile): ArrayLike<number> {
+  if (source.lineStarts) return source.lineStarts;
   let starts = lineStartsCache.get(source);
   if (!starts) {
-    starts = [0];
+    const found = [0];
     const { text } = source;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    lineStartsCache.set(source, starts);
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) found.push(i + 1);
+    lineStartsCache.set(source, found);
+    starts = found;
   }
   return starts;
 }

@@ -13,7 +13,7 @@ import { computeMatrix } from './compute-matrix.js';
 import { listMatrixEndpoints } from './matrix-endpoints.js';
 
 /**
- * The shared case suite (examples/<lab>/expect.yaml, CONTRACTS.md) run through the fast
+ * The shared case suite (examples/<lab>/expect.yaml, format: examples/README.md) run through the fast
  * matrix: every stage's cluster, every case judged from one matrix per stage (per-pod
  * endpoints plus the cases' outside addresses). A Service destination is judged on each
  * backing pod after `targetPort` translation; it is allowed only when every backend allows.

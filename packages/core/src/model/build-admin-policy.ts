@@ -121,7 +121,7 @@ function v1alpha1Port(entry: Obj, index: number): AdminPortModel {
   if (named !== undefined) return { port: named, index };
   const numbered = isObj(entry.portNumber) ? entry.portNumber : undefined;
   const range = isObj(entry.portRange) ? entry.portRange : undefined;
-  const written = str((numbered ?? range ?? {}).protocol) ?? 'TCP';
+  const written = str(numbered?.protocol ?? range?.protocol) ?? 'TCP';
   const out: AdminPortModel = { protocol: knownProtocol(written), index };
   if (knownProtocol(written) !== written) out.unknownProtocol = written;
   if (numbered) out.port = num(numbered.port);

@@ -1,5 +1,5 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import type { DecodedCustom, DecodedObject, DecodedOf } from '../decode/decoded-object.js';
+import type { DecodedCustom, DecodedObject, DecodedOf } from '../load/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
 import { draftPods } from './build-pods.js';

@@ -1,5 +1,5 @@
-import type { DecodedOf } from '../decode/decoded-object.js';
 import type { PodSpec } from '../decode/schema.js';
+import type { DecodedOf } from '../load/decoded-object.js';
 import { parseIp } from './cidr.js';
 import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
 import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';

@@ -1,4 +1,3 @@
-import type { DecodedOf } from '../decode/decoded-object.js';
 import type {
   LabelSelector,
   NetworkPolicyEgressRule,
@@ -6,6 +5,7 @@ import type {
   NetworkPolicyPeer,
   NetworkPolicyPort,
 } from '../decode/schema.js';
+import type { DecodedOf } from '../load/decoded-object.js';
 import { protocolOf } from './build-pods.js';
 import { goNetworkString, parseCidrSloppy } from './sloppy-cidr.js';
 import type {

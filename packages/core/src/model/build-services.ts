@@ -1,4 +1,4 @@
-import type { DecodedOf } from '../decode/decoded-object.js';
+import type { DecodedOf } from '../load/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { protocolOf } from './build-pods.js';
 import { parseIp } from './cidr.js';

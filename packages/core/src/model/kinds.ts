@@ -1,5 +1,5 @@
-import type { DecodedObject } from '../decode/decoded-object.js';
 import type { PodTemplateSpec, WorkloadKind } from '../decode/schema.js';
+import type { DecodedObject } from '../load/decoded-object.js';
 
 /** Where each kind that carries a pod template keeps it (CronJob one level deeper). */
 export const WORKLOAD_TEMPLATE_PATH: Readonly<Record<WorkloadKind, readonly string[]>> = {

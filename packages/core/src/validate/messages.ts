@@ -1,4 +1,4 @@
-import { type FieldPath, formatPath, type Issue } from '../issues.js';
+import type { FieldPath, Issue } from '../issues.js';
 
 /**
  * The one place where the API server's wording lives. Constructors mirror

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatPath } from '../issues.js';
+import { positionOf } from '../load/source.js';
+import { loadCluster } from '../load-cluster.js';
 import { isCIDR } from './admin-schemas.js';
 import { SOME_RULES_NOT_CHECKED } from './crd-schema.js';
 import { loaded } from './test-helpers.js';
@@ -278,4 +280,46 @@ describe('isCIDR (the CEL library function)', () => {
     ['::ffff:10.0.0.0/104', false],
   ];
   for (const [text, valid] of cases) it(`${text} → ${valid}`, () => assert.equal(isCIDR(text), valid));
+});
+
+describe('through the load pipeline: file:line:col, object and field path', () => {
+  const text = `apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata:
+  name: guard
+spec:
+  tier: Admin
+  priority: 10
+  subject:
+    namespaces: {}
+  egress:
+    - action: Deny
+      to:
+        - networks: ["10.0.0.0/8", "300.0.0.0/8"]
+`;
+  it('a CEL error points at the item it is about', () => {
+    const result = loadCluster([{ name: 'guard.yaml', text }]);
+    assert.equal(result.ok, false);
+    const [issue] = result.issues;
+    const at = positionOf({ name: 'guard.yaml', text }, issue.range?.[0] ?? -1);
+    assert.deepEqual(
+      [issue.object, formatPath(issue.path), `${at.line}:${at.col}`, issue.message],
+      [
+        'ClusterNetworkPolicy guard',
+        'spec.egress[0].to[0].networks[1]',
+        '13:36',
+        'Invalid value: "string": Invalid CIDR format provided',
+      ],
+    );
+  });
+  it('a valid policy reaches the model, cluster-scoped, in consult order', () => {
+    const fixed = text.replace('300.0.0.0/8', '192.168.0.0/16');
+    const second = fixed.replace('name: guard', 'name: another').replace('priority: 10', 'priority: 5');
+    const result = loadCluster([{ name: 'guard.yaml', text: `${fixed}---\n${second}` }]);
+    assert.ok(result.ok, result.issues.map((i) => i.message).join('; '));
+    assert.deepEqual(
+      result.value.cluster.adminPolicies?.map((p) => `${p.id} ${p.tier} ${p.priority}`),
+      ['ClusterNetworkPolicy/another admin 5', 'ClusterNetworkPolicy/guard admin 10'],
+    );
+  });
 });

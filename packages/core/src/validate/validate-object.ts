@@ -1,7 +1,7 @@
 import { decodeObject, isUnder } from '../decode/decode.js';
-import type { DecodedObject } from '../decode/decoded-object.js';
 import { isKindName, SCHEMAS } from '../decode/schema.js';
 import type { Issue } from '../issues.js';
+import type { DecodedObject } from '../load/decoded-object.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { type Obj, obj } from '../model/read-fields.js';
 import { nameIsDNSLabel } from './formats.js';

@@ -4,7 +4,7 @@ import type { Protocol } from '@netpol/core';
 import { closeNftSession } from './nft-session.js';
 
 /**
- * Test utility: a tiny lab of the shared topology (CONTRACTS.md "Lab topology") for the
+ * Test utility: a tiny lab of the shared topology (packages/lab/README.md, "Layout on the machine") for the
  * dataplane's own tests and benchmark. A node netns with no uplink and forwarding on; per
  * endpoint a netns with `eth0` (its IP/32, default via 198.18.0.1 onlink) and a node-side veth
  * holding 198.18.0.1/32 with proxy ARP and a /32 route. Every name starts with `np-<labid>-`;

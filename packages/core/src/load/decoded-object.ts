@@ -1,5 +1,5 @@
-import type { LoadedObject } from '../load/loaded-object.js';
-import type { KindName, KindObject } from './schema.js';
+import type { KindName, KindObject } from '../decode/schema.js';
+import type { LoadedObject } from './loaded-object.js';
 
 /** A loaded object after the decode check: its value has its kind's static type. */
 export interface DecodedOf<K extends KindName> {

@@ -1,0 +1,212 @@
+type Json = Record<string, unknown>;
+
+/**
+ * A generated cluster as `kubectl get pods,namespaces,services,networkpolicies -A -o json`
+ * prints it: each Deployment becomes its running Pods (owned by a ReplicaSet, with the
+ * `pod-template-hash` label), each with what the API server adds and netpol never reads
+ * (managedFields, annotations, env, probes, resources, volumes, status conditions and
+ * container statuses), about 7 KB a pod (indented by 2, as `netpol gen` writes). Yields text chunks: 150,000 pods are about a
+ * gigabyte, more than one JavaScript string holds. Pure and deterministic.
+ */
+export function* podDumpChunks(cluster: { items: readonly Json[] }): Generator<string> {
+  yield '{\n  "apiVersion": "v1",\n  "items": [';
+  let first = true;
+  let podIndex = 0;
+  for (const item of cluster.items) {
+    const objects = item.kind === 'Deployment' ? podsOf(item, () => podIndex++) : [item];
+    for (const object of objects) {
+      const text = JSON.stringify(object, null, 2).replaceAll('\n', '\n    ');
+      yield `${first ? '' : ','}\n    ${text}`;
+      first = false;
+    }
+  }
+  yield '\n  ],\n  "kind": "List",\n  "metadata": {\n    "resourceVersion": ""\n  }\n}\n';
+}
+
+function podsOf(deployment: Json, nextIndex: () => number): Json[] {
+  const meta = deployment.metadata as { name: string; namespace: string };
+  const spec = deployment.spec as {
+    replicas: number;
+    template: { metadata: { labels: Record<string, string> }; spec: Json };
+  };
+  const hash = hashOf(`${meta.namespace}/${meta.name}`);
+  const replicaSet = `${meta.name}-${hash}`;
+  const containers = spec.template.spec.containers as Json[];
+  return Array.from({ length: spec.replicas }, (_, r) => {
+    const index = nextIndex();
+    const name = `${replicaSet}-${suffixOf(index)}`;
+    const ip = `10.${128 + ((index >>> 16) & 63)}.${(index >>> 8) & 255}.${index & 255}`;
+    const node = `node-${String(index % 5000).padStart(4, '0')}`;
+    const uid = uidOf(index);
+    const time = '2026-11-30T08:15:42Z';
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        annotations: {
+          'kubectl.kubernetes.io/restartedAt': time,
+          'prometheus.io/scrape': 'true',
+          'cni.projectcalico.org/podIP': `${ip}/32`,
+        },
+        creationTimestamp: time,
+        generateName: `${replicaSet}-`,
+        labels: { ...spec.template.metadata.labels, 'pod-template-hash': hash },
+        managedFields: [
+          managedField('kube-controller-manager', 'Update', '', {
+            'f:metadata': { 'f:generateName': {}, 'f:labels': labelFields(spec.template.metadata.labels) },
+            'f:spec': { 'f:containers': { [`k:{"name":"${containers[0].name}"}`]: { '.': {}, 'f:env': {} } } },
+          }),
+          managedField('kubelet', 'Update', 'status', {
+            'f:status': {
+              'f:conditions': conditionFields(),
+              'f:containerStatuses': {},
+              'f:hostIP': {},
+              'f:phase': {},
+              'f:podIP': {},
+              'f:startTime': {},
+            },
+          }),
+        ],
+        name,
+        namespace: meta.namespace,
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            blockOwnerDeletion: true,
+            controller: true,
+            kind: 'ReplicaSet',
+            name: replicaSet,
+            uid: uidOf(index + 1_000_000_000),
+          },
+        ],
+        resourceVersion: String(1000000 + index),
+        uid,
+      },
+      spec: {
+        containers: containers.map((c) => ({
+          ...c,
+          env: [
+            { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+            { name: 'REPLICA', value: String(r) },
+          ],
+          imagePullPolicy: 'IfNotPresent',
+          livenessProbe: probe(),
+          resources: { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          volumeMounts: [
+            { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access', readOnly: true },
+            { mountPath: '/etc/app', name: 'config', readOnly: true },
+          ],
+        })),
+        dnsPolicy: 'ClusterFirst',
+        enableServiceLinks: true,
+        nodeName: node,
+        priority: 0,
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        serviceAccount: 'default',
+        serviceAccountName: 'default',
+        terminationGracePeriodSeconds: 30,
+        tolerations: [
+          { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
+          { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
+        ],
+        volumes: [
+          {
+            name: 'kube-api-access',
+            projected: {
+              defaultMode: 420,
+              sources: [
+                { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+                { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
+              ],
+            },
+          },
+          { configMap: { defaultMode: 420, name: `${meta.name}-config` }, name: 'config' },
+        ],
+      },
+      status: {
+        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+          (type) => ({ lastProbeTime: null, lastTransitionTime: time, status: 'True', type }),
+        ),
+        containerStatuses: containers.map((c) => ({
+          containerID: `containerd://${uid.replaceAll('-', '')}${uid.replaceAll('-', '')}`,
+          image: c.image,
+          imageID: `registry.example/app@sha256:${uid.replaceAll('-', '')}${uid.replaceAll('-', '')}`,
+          lastState: {},
+          name: c.name,
+          ready: true,
+          restartCount: 0,
+          started: true,
+          state: { running: { startedAt: time } },
+        })),
+        hostIP: `172.16.${(index % 5000) >>> 8}.${(index % 5000) & 255}`,
+        phase: 'Running',
+        podIP: ip,
+        podIPs: [{ ip }],
+        qosClass: 'Burstable',
+        startTime: time,
+      },
+    };
+  });
+}
+
+function managedField(manager: string, operation: string, subresource: string, fieldsV1: Json): Json {
+  return {
+    apiVersion: 'v1',
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+    manager,
+    operation,
+    ...(subresource ? { subresource } : {}),
+    time: '2026-11-30T08:15:42Z',
+  };
+}
+
+function labelFields(labels: Record<string, string>): Json {
+  return Object.fromEntries([
+    ['.', {}],
+    ...Object.keys(labels).map((k) => [`f:${k}`, {}]),
+    ['f:pod-template-hash', {}],
+  ]);
+}
+
+function conditionFields(): Json {
+  return Object.fromEntries(
+    ['ContainersReady', 'Initialized', 'PodReadyToStartContainers', 'PodScheduled', 'Ready'].map((type) => [
+      `k:{"type":"${type}"}`,
+      { '.': {}, 'f:lastProbeTime': {}, 'f:lastTransitionTime': {}, 'f:status': {}, 'f:type': {} },
+    ]),
+  );
+}
+
+function probe(): Json {
+  return {
+    failureThreshold: 3,
+    httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
+    initialDelaySeconds: 5,
+    periodSeconds: 10,
+    successThreshold: 1,
+    timeoutSeconds: 1,
+  };
+}
+
+/** FNV-1a, as ten lowercase letters/digits (the shape of a pod-template-hash). */
+function hashOf(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36).padStart(7, '0').slice(0, 10);
+}
+
+function suffixOf(index: number): string {
+  return ((index * 2654435761) >>> 0).toString(36).padStart(5, 'x').slice(-5);
+}
+
+function uidOf(index: number): string {
+  const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
+  const a = Math.imul(index + 1, 2654435761);
+  const b = Math.imul(index + 7, 40503);
+  return `${hex(a, 8)}-${hex(b, 4)}-4${hex(a >>> 4, 3)}-8${hex(b >>> 3, 3)}-${hex(a ^ b, 8)}${hex(index, 4)}`;
+}

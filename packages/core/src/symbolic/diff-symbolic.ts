@@ -1,0 +1,190 @@
+import { type ClusterDiff, type ConnectionChange, diffClusters, diffPolicies } from '../diff/diff-clusters.js';
+import type { ClusterModel, Labels } from '../model/types.js';
+import { computeSymbolicSpace, type SymbolicOptions, type SymbolicSpace } from './symbolic-space.js';
+
+/** A class's witness, for people who want one concrete pod to try. */
+export interface WitnessDescription {
+  namespace: string;
+  namespaceLabels: Labels;
+  labels: Labels;
+  ports: string[];
+  ip: string;
+}
+
+export interface SymbolicDiff extends ClusterDiff {
+  /** Each from/to the changes name: the classes it stands for and one witness pod. */
+  classes: { id: string; members: string[]; witness: WitnessDescription }[];
+  /** Where the analysis is coarser than exact (empty when exact). */
+  notes: string[];
+}
+
+/**
+ * What a change opens and closes for every pod that could exist (SPEC "Symbolic
+ * endpoints"): the classes of both versions' atoms, their witnesses evaluated by the diff of
+ * ordinary clusters, and each change named by the classes of its endpoints. Pairs of
+ * witnesses that cannot exist together (two label sets of one namespace) are left out; a
+ * class meets itself through its twin. Ports that are a witness's named port print by name.
+ */
+export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: SymbolicOptions = {}): SymbolicDiff {
+  const space = computeSymbolicSpace([base, head], options);
+  const raw = diffClusters(space.witnessCluster(base), space.witnessCluster(head));
+  const byId = new Map(space.witnesses.map((w, i) => [w.pod.id, i]));
+  const keyOf = (id: string) => {
+    const w = byId.get(id);
+    return w === undefined ? `x:${id}` : `c:${space.witnesses[w].classIndex}`;
+  };
+  const keep = (c: ConnectionChange) => {
+    const a = byId.get(c.from);
+    const b = byId.get(c.to);
+    if (a === undefined || b === undefined) return true;
+    const x = space.witnesses[a];
+    const y = space.witnesses[b];
+    if (!space.compatible(a, b)) return false;
+    // A twin stands only for "another pod of its own class".
+    if (x.twin || y.twin) return x.classIndex === y.classIndex;
+    return true;
+  };
+  const incompatible = new Map<number, number[]>();
+  const incompatibleWith = (c: number): number[] => {
+    let list = incompatible.get(c);
+    if (!list) {
+      const mine = space.classes[c].witnesses;
+      list = space.classes
+        .map((other, i) => (other.witnesses.some((w) => mine.some((m) => space.compatible(m, w))) ? -1 : i))
+        .filter((i) => i >= 0);
+      incompatible.set(c, list);
+    }
+    return list;
+  };
+  const classes = new Map<string, { id: string; members: string[]; witness: WitnessDescription }>();
+  const texts = new Map<string, string>();
+  const text = (keys: readonly string[]) => {
+    const sorted = [...keys].sort();
+    const memo = texts.get(sorted.join(','));
+    if (memo !== undefined) return memo;
+    const indices = keys.filter((k) => k.startsWith('c:')).map((k) => Number(k.slice(2)));
+    const outside = keys.filter((k) => k.startsWith('x:')).map((k) => k.slice(2));
+    const id = [...(indices.length > 0 ? [space.describeUnion(indices)] : []), ...outside].join(' | ');
+    if (indices.length > 0 && !classes.has(id)) {
+      classes.set(id, {
+        id,
+        members: indices.map((c) => space.classes[c].id),
+        witness: describeWitness(space, space.classes[indices[0]].witness),
+      });
+    }
+    texts.set(sorted.join(','), id);
+    return id;
+  };
+  const group = (list: readonly ConnectionChange[]): ConnectionChange[] => {
+    // Every change per (from class, to class), once per protocol.
+    const pairs = new Map<string, Map<string, ConnectionChange[]>>();
+    for (const c of list) {
+      if (!keep(c)) continue;
+      const from = keyOf(c.from);
+      const to = keyOf(c.to);
+      const row = pairs.get(from) ?? new Map<string, ConnectionChange[]>();
+      pairs.set(from, row);
+      const changes = row.get(to) ?? [];
+      row.set(to, changes);
+      if (!changes.some((x) => x.protocol === c.protocol)) changes.push(withPortNames(space, c, byId.has(c.to)));
+    }
+    const signature = (changes: readonly ConnectionChange[]) =>
+      JSON.stringify(changes.map((c) => [c.protocol, c.spans, c.names ?? []]));
+    // Destinations with the same change from one source, then sources with the same destinations and change.
+    const rows = new Map<string, { from: string[]; to: string[]; changes: ConnectionChange[]; sig: string }>();
+    for (const [from, row] of pairs) {
+      const bySignature = new Map<string, { to: string[]; changes: ConnectionChange[] }>();
+      for (const [to, changes] of row) {
+        const sig = signature(changes);
+        const entry = bySignature.get(sig) ?? { to: [], changes };
+        entry.to.push(to);
+        bySignature.set(sig, entry);
+      }
+      for (const [sig, entry] of bySignature) {
+        const key = `${text(entry.to)}\n${sig}`;
+        const target = rows.get(key) ?? { from: [], to: entry.to, changes: entry.changes, sig };
+        target.from.push(from);
+        rows.set(key, target);
+      }
+    }
+    // Rows with the same change merge when every pair they then cover changed alike or
+    // cannot exist (two label sets of one namespace), and the text gets no longer.
+    const merged = [...rows.values()];
+    const sigOf = (f: string, t: string) => {
+      const changes = pairs.get(f)?.get(t);
+      return changes ? signature(changes) : undefined;
+    };
+    const possible = (f: string, t: string) =>
+      !(f.startsWith('c:') && t.startsWith('c:') && incompatibleWith(Number(f.slice(2))).includes(Number(t.slice(2))));
+    const covers = (from: readonly string[], to: readonly string[], sig: string) =>
+      from.every((f) => to.every((t) => sigOf(f, t) === sig || !possible(f, t)));
+    for (let again = true; again && merged.length <= 200; ) {
+      again = false;
+      for (let i = 0; i < merged.length && !again; i++) {
+        for (let j = i + 1; j < merged.length && !again; j++) {
+          const a = merged[i];
+          const b = merged[j];
+          if (a.sig !== b.sig) continue;
+          const from = [...new Set([...a.from, ...b.from])];
+          const to = [...new Set([...a.to, ...b.to])];
+          if (!covers(from, to, a.sig)) continue;
+          const before = text(a.from).length + text(a.to).length + text(b.from).length + text(b.to).length;
+          if (text(from).length + text(to).length > before) continue;
+          merged[i] = { from, to, changes: a.changes, sig: a.sig };
+          merged.splice(j, 1);
+          again = true;
+        }
+      }
+    }
+    const out: ConnectionChange[] = [];
+    for (const row of merged) {
+      const from = text(row.from);
+      const to = text(row.to);
+      for (const c of row.changes) out.push({ ...c, from, to });
+    }
+    return out.sort(
+      (a, b) =>
+        compare(a.to, b.to) || compare(a.from, b.from) || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol],
+    );
+  };
+  const opened = group(raw.opened);
+  const closed = group(raw.closed);
+  return {
+    opened,
+    closed,
+    policies: diffPolicies(base, head),
+    endpoints: { added: [], removed: [], changed: [] },
+    externals: raw.externals,
+    classes: [...classes.values()],
+    notes: space.notes,
+  };
+}
+
+const PROTOCOL_ORDER = { TCP: 0, UDP: 1, SCTP: 2 } as const;
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function describeWitness(space: SymbolicSpace, index: number): WitnessDescription {
+  const w = space.witnesses[index];
+  return {
+    namespace: w.realNamespace,
+    namespaceLabels: w.namespace.labels,
+    labels: w.pod.labels,
+    ports: w.pod.ports.map((p) => `${p.name} ${p.protocol} ${p.port}`),
+    ip: w.pod.ips[0],
+  };
+}
+
+/** A single port that is the destination witness's named port prints as its name. */
+function withPortNames(space: SymbolicSpace, change: ConnectionChange, toWitness: boolean): ConnectionChange {
+  if (!toWitness || space.portNames.size === 0) return change;
+  const names: string[] = [];
+  const spans = change.spans.filter(([a, b]) => {
+    const named = a === b ? space.portNames.get(`${change.protocol}/${a}`) : undefined;
+    if (named) names.push(named);
+    return !named;
+  });
+  return names.length > 0 ? { ...change, spans, names } : change;
+}

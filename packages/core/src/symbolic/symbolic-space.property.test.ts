@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
+import { arbitraryCluster, SCENARIO_EXTERNALS, SCENARIO_PORTS } from '../engine/arbitrary-cluster.js';
+import { createReferenceEngine } from '../engine/reference-engine.js';
+import type { Peer, PortQuery } from '../engine/types.js';
+import type { ClusterModel, PodModel } from '../model/types.js';
+import { diffSymbolic } from './diff-symbolic.js';
+import { computeSymbolicSpace, type SymbolicSpace } from './symbolic-space.js';
+
+/** The policies alone: what a repository of policies holds (namespaces referenced, not defined). */
+function policiesOnly(cluster: ClusterModel): ClusterModel {
+  const namespaces = new Map(
+    cluster.policies.map((p) => [
+      p.namespace,
+      { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true },
+    ]),
+  );
+  return { namespaces, pods: [], workloads: [], services: [], policies: cluster.policies };
+}
+
+function classOf(space: SymbolicSpace, cluster: ClusterModel, pod: PodModel): number {
+  const c = space.classOf({
+    namespace: pod.namespace,
+    namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels ?? {},
+    labels: pod.labels,
+    ip: pod.ips[0],
+  });
+  assert.notEqual(c, undefined, `${pod.id} falls in no class`);
+  return c as number;
+}
+
+/**
+ * Named ports are analysed at numbers no rule names (the documented coarsening): a query
+ * where the destination's named port (a name some rule names) meets a number a rule names is
+ * not comparable, and is counted apart.
+ */
+function coincides(cluster: ClusterModel, destination: Peer, query: PortQuery): boolean {
+  if (destination.kind !== 'pod') return false;
+  // A named query is a question about the pod's port of that name: classes answer it for
+  // pods that have it (witnesses have every name asked), so ask only those.
+  if (typeof query.port === 'string') {
+    const name = query.port;
+    if (!destination.pod.ports.some((p) => p.name === name && p.protocol === query.protocol)) return true;
+  }
+  const named = new Set<string>();
+  const numbered: [number, number][] = [];
+  for (const policy of cluster.policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (rule.ports === 'all') continue;
+      for (const p of rule.ports) {
+        if (typeof p.port === 'string') named.add(`${p.port}/${p.protocol}`);
+        else if (typeof p.port === 'number' && p.protocol === query.protocol)
+          numbered.push([p.port, p.endPort ?? p.port]);
+      }
+    }
+  }
+  return destination.pod.ports.some((p) => {
+    if (!p.name || p.protocol !== query.protocol) return false;
+    if (typeof query.port === 'number') return named.has(`${p.name}/${p.protocol}`) && p.port === query.port;
+    return p.name === query.port && numbered.some(([a, b]) => p.port >= a && p.port <= b);
+  });
+}
+
+/** A witness pair for two classes that can exist together (the twin when it is one class). */
+function witnessPair(space: SymbolicSpace, a: number, b: number): [PodModel, PodModel] {
+  const left = space.classes[a];
+  const right = space.classes[b];
+  if (a === b) return [space.witnesses[left.witness].pod, space.witnesses[left.twin].pod];
+  for (const x of left.witnesses) {
+    for (const y of right.witnesses)
+      if (space.compatible(x, y)) return [space.witnesses[x].pod, space.witnesses[y].pod];
+  }
+  assert.fail(`no compatible witnesses for ${left.id} and ${right.id}`);
+}
+
+/** Bounded in count: fixed seed and runs. */
+test('every concrete verdict is its classes verdict; every witness falls in its class', () => {
+  let compared = 0;
+  let skipped = 0;
+  let denied = 0;
+  fc.assert(
+    fc.property(arbitraryCluster(), (scenario) => {
+      const concrete = scenario.cluster;
+      const alone = policiesOnly(concrete);
+      const asked = SCENARIO_PORTS.flatMap((q) =>
+        typeof q.port === 'string' ? [{ name: q.port, protocol: q.protocol }] : [],
+      );
+      const space = computeSymbolicSpace([alone], { atoms: { portNames: asked } });
+      space.witnesses.forEach((w, i) => {
+        const c = space.classOf({
+          namespace: w.realNamespace,
+          namespaceLabels: w.namespace.labels,
+          labels: w.pod.labels,
+          ip: w.pod.ips[0],
+        });
+        assert.equal(
+          c,
+          w.classIndex,
+          `witness ${i} (${w.pod.id}) is not in its class ${space.classes[w.classIndex].id}`,
+        );
+      });
+      const real = createReferenceEngine(concrete);
+      const symbolic = createReferenceEngine(space.witnessCluster(alone));
+      const endpoints: Peer[] = [
+        ...concrete.pods.map((pod): Peer => ({ kind: 'pod', pod })),
+        ...SCENARIO_EXTERNALS.map((ip): Peer => ({ kind: 'external', ip })),
+      ];
+      const classes = new Map(concrete.pods.map((pod) => [pod, classOf(space, concrete, pod)]));
+      for (const source of endpoints) {
+        for (const destination of endpoints) {
+          if (source.kind === 'external' && destination.kind === 'external') continue;
+          if (source.kind === 'pod' && destination.kind === 'pod' && source.pod === destination.pod) continue;
+          let s: Peer = source;
+          let d: Peer = destination;
+          if (source.kind === 'pod' && destination.kind === 'pod') {
+            const [x, y] = witnessPair(
+              space,
+              classes.get(source.pod) as number,
+              classes.get(destination.pod) as number,
+            );
+            s = { kind: 'pod', pod: x };
+            d = { kind: 'pod', pod: y };
+          } else if (source.kind === 'pod') {
+            s = { kind: 'pod', pod: space.witnesses[space.classes[classes.get(source.pod) as number].witness].pod };
+          } else if (destination.kind === 'pod') {
+            d = {
+              kind: 'pod',
+              pod: space.witnesses[space.classes[classes.get(destination.pod) as number].witness].pod,
+            };
+          }
+          for (const port of SCENARIO_PORTS) {
+            if (coincides(concrete, destination, port)) {
+              skipped++;
+              continue;
+            }
+            const expected = real.check(source, destination, port).allowed;
+            const got = symbolic.check(s, d, port).allowed;
+            compared++;
+            if (!expected) denied++;
+            if (expected !== got) {
+              const name = (p: Peer) => (p.kind === 'pod' ? p.pod.id : p.ip);
+              const cls = (p: Peer) => (p.kind === 'pod' ? space.classes[classes.get(p.pod) as number].id : p.ip);
+              assert.fail(
+                `${name(source)} -> ${name(destination)} ${port.protocol}/${port.port}: concrete ${expected}, classes ${got} (${cls(source)} -> ${cls(destination)})\n${scenario.yaml}`,
+              );
+            }
+          }
+        }
+      }
+    }),
+    { numRuns: 150, seed: 20261203, includeErrorInReport: true },
+  );
+  assert.ok(compared > 20_000, `only ${compared} compared`);
+  assert.ok(denied > compared / 20, `only ${denied} of ${compared} denied`);
+  assert.ok(skipped < compared / 4, `${skipped} skipped for named-port coincidences`);
+});
+
+test('policy-only diff reports every concrete change, and its witnesses show each change', () => {
+  let concreteChanges = 0;
+  let reported = 0;
+  fc.assert(
+    fc.property(arbitraryCluster(), arbitraryCluster(), (a, b) => {
+      const base = policiesOnly(a.cluster);
+      const head = policiesOnly(b.cluster);
+      const diff = diffSymbolic(base, head);
+      const space = computeSymbolicSpace([base, head]);
+      const members = new Map(diff.classes.map((c) => [c.id, new Set(c.members)]));
+      // Concrete: A's pods under the base policies, then under the head policies.
+      const world = (policies: ClusterModel) => createReferenceEngine({ ...a.cluster, policies: policies.policies });
+      const before = world(base);
+      const after = world(head);
+      const pods = a.cluster.pods;
+      const ids = new Map(pods.map((pod) => [pod, space.classes[classOf(space, a.cluster, pod)].id]));
+      for (const source of pods) {
+        for (const destination of pods) {
+          if (source === destination) continue;
+          for (const port of SCENARIO_PORTS) {
+            if (typeof port.port !== 'number') continue;
+            const s: Peer = { kind: 'pod', pod: source };
+            const d: Peer = { kind: 'pod', pod: destination };
+            if (coincides(base, d, port) || coincides(head, d, port)) continue;
+            const was = before.check(s, d, port).allowed;
+            const now = after.check(s, d, port).allowed;
+            if (was === now) continue;
+            concreteChanges++;
+            const list = now ? diff.opened : diff.closed;
+            const found = list.some(
+              (c) =>
+                c.protocol === port.protocol &&
+                members.get(c.from)?.has(ids.get(source) as string) &&
+                members.get(c.to)?.has(ids.get(destination) as string) &&
+                c.spans.some(([x, y]) => (port.port as number) >= x && (port.port as number) <= y),
+            );
+            assert.ok(
+              found,
+              `${source.id} -> ${destination.id} ${port.protocol}/${port.port} ${now ? 'opened' : 'closed'} concretely, not in the diff\nbase:\n${a.yaml}\nhead:\n${b.yaml}`,
+            );
+          }
+        }
+      }
+      // Every reported change shows on its witnesses.
+      const witnessBase = createReferenceEngine(space.witnessCluster(base));
+      const witnessHead = createReferenceEngine(space.witnessCluster(head));
+      const byId = new Map(space.classes.map((c, i) => [c.id, i]));
+      for (const [list, opened] of [
+        [diff.opened, true],
+        [diff.closed, false],
+      ] as const) {
+        for (const change of list) {
+          const from = members.get(change.from);
+          const to = members.get(change.to);
+          if (!from || !to) continue; // an outside address on one side
+          const [x, y] = witnessPair(space, byId.get([...from][0]) as number, byId.get([...to][0]) as number);
+          const port: PortQuery = { protocol: change.protocol, port: change.spans[0]?.[0] ?? 0 };
+          if (change.spans.length === 0) continue;
+          const s: Peer = { kind: 'pod', pod: x };
+          const d: Peer = { kind: 'pod', pod: y };
+          reported++;
+          assert.equal(witnessBase.check(s, d, port).allowed, !opened, `${change.from} -> ${change.to} base`);
+          assert.equal(witnessHead.check(s, d, port).allowed, opened, `${change.from} -> ${change.to} head`);
+        }
+      }
+    }),
+    { numRuns: 60, seed: 20261204 },
+  );
+  assert.ok(concreteChanges > 200, `only ${concreteChanges} concrete changes`);
+  assert.ok(reported > 100, `only ${reported} reported changes checked`);
+});

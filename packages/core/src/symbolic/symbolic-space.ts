@@ -1,0 +1,538 @@
+import { NAMESPACE_NAME_LABEL } from '../constants.js';
+import { canonicalSelector } from '../lint/canonical.js';
+import { type Cidr, parseCidr } from '../model/cidr.js';
+import { compareNsName } from '../model/compare-ns-name.js';
+import { isEmptySelector, matchesSelector } from '../model/selector.js';
+import type {
+  ClusterModel,
+  ContainerPortModel,
+  LabelSelectorModel,
+  Labels,
+  NamespaceModel,
+  PodModel,
+  PolicyModel,
+} from '../model/types.js';
+import { type AddressClass, addressInClass, partitionAddresses, pickAddress } from './address-space.js';
+import { ABSENT, type LabelCell, LabelSpace, mergeCells, partitionLabels } from './label-space.js';
+import { mergeAtoms, policyAtoms, type SymbolicAtoms } from './pod-atoms.js';
+
+/**
+ * Every pod that could exist, in classes that every policy treats alike (SPEC "Symbolic
+ * endpoints"). A possible pod is a namespace (name and labels), pod labels, named container
+ * ports and an address. The namespace label space is cut by every namespace selector (a
+ * policy's own namespace is the selector `kubernetes.io/metadata.name=<ns>`), each
+ * namespace class is cut by the pod selectors that can reach into it, and the address space
+ * by every ipBlock. Pieces that match the same atoms are one class: no policy tells them
+ * apart. Each class has a witness, an ordinary pod the engine evaluates like any other.
+ *
+ * Namespaces the input defines (in every version) stay concrete: their labels are known.
+ * Others (referenced or not) may carry any labels.
+ */
+
+export interface SymbolicOptions {
+  /** Atoms beyond the policies' own: endpoints asked about, admin-tier subjects and peers. */
+  atoms?: Partial<SymbolicAtoms>;
+  /** Most witness pods before pods' addresses are no longer told apart (default 20,000). */
+  maxWitnesses?: number;
+}
+
+/** One witness pod: a piece of a class (one namespace variant, one pod label region, one address). */
+export interface Witness {
+  pod: PodModel;
+  /** The namespace as the engine sees it (a variant may carry an internal name `ns~2`). */
+  namespace: NamespaceModel;
+  /** The namespace's real name (`kubernetes.io/metadata.name`). */
+  realNamespace: string;
+  /** Index of the namespace variant: witnesses of different variants of one name never meet. */
+  variant: number;
+  classIndex: number;
+  /** The second pod of its class (see SymbolicClass.twin). */
+  twin: boolean;
+}
+
+export interface SymbolicClass {
+  /** The description in SPEC syntax, unique: `prod/{app=web}`, `{team=a}/{app=web,tier!=db}`, `*\/{}`. */
+  id: string;
+  /** The description without the address part. */
+  labels: string;
+  /** The pods' addresses when ipBlocks split them (`10.0.0.0/8`), else undefined. */
+  address?: string;
+  /** Index of the first witness (the one shown to people). */
+  witness: number;
+  /** A second pod like the first (same namespace, labels, address class): the class talking to itself. */
+  twin: number;
+  /** Every witness of the class. */
+  witnesses: number[];
+  /** The namespace is one the input defines. */
+  concrete: boolean;
+}
+
+export interface SymbolicSpace {
+  classes: SymbolicClass[];
+  witnesses: Witness[];
+  /** Outside-address classes of the same ipBlocks (for callers that list outside endpoints). */
+  addresses: AddressClass[];
+  /** Where the analysis is coarser than exact, in words (empty when exact). */
+  notes: string[];
+  /** Named ports of witnesses: port number → name (every witness uses the same numbers). */
+  portNames: ReadonlyMap<string, string>;
+  /** Whether two witnesses can exist at once (not two label sets of one namespace). */
+  compatible(a: number, b: number): boolean;
+  /** One description for the union of classes: `prod/{app=web}` for all of its pieces. */
+  describeUnion(classes: readonly number[]): string;
+  /** `cluster`'s policies over the witnesses (a namespace's policies copied into its variants). */
+  witnessCluster(cluster: ClusterModel): ClusterModel;
+  /** The class a possible pod falls in (undefined only for a pod whose namespace is concrete with other labels). */
+  classOf(pod: PossiblePod): number | undefined;
+}
+
+export interface PossiblePod {
+  namespace: string;
+  /** Without `kubernetes.io/metadata.name` (added here). */
+  namespaceLabels: Labels;
+  labels: Labels;
+  ip?: string;
+}
+
+const DEFAULT_MAX_WITNESSES = 20_000;
+const POD_RANGE = parseCidr('198.18.0.0/16') as Cidr;
+
+interface NamespaceEntry {
+  matches: Uint8Array;
+  /** Cells of the namespace label space (each with one name, or the "other" bit). */
+  cells: LabelCell[];
+  /** Real name, or a fresh one for "any other namespace". */
+  name: string;
+  /** Named in some selector or defined (false: a fresh name standing for all others). */
+  named: boolean;
+  concrete?: NamespaceModel;
+  variant: number;
+  model?: NamespaceModel;
+}
+
+export function computeSymbolicSpace(clusters: readonly ClusterModel[], options: SymbolicOptions = {}): SymbolicSpace {
+  const atoms = mergeAtoms(policyAtoms(clusters.flatMap((c) => c.policies)), options.atoms ?? {});
+  const notes: string[] = [];
+
+  // Namespaces every version defines with the same labels are concrete.
+  const allNames = new Set(clusters.flatMap((c) => [...c.namespaces.keys()]));
+  const concrete = new Map<string, NamespaceModel>();
+  for (const name of allNames) {
+    const models = clusters.map((c) => c.namespaces.get(name));
+    const first = models[0];
+    if (!first || first.implicit) continue;
+    const same = models.every((m) => m && !m.implicit && labelsKey(m.labels) === labelsKey(first.labels));
+    if (same) concrete.set(name, first);
+  }
+
+  const nsSelectors = uniqueSelectors(atoms.pods.map((a) => a.namespaceSelector));
+  const podSelectors = uniqueSelectors(
+    atoms.pods.flatMap((a) => (a.podSelector && !isEmptySelector(a.podSelector) ? [a.podSelector] : [])),
+  );
+  const nsIndex = new Map(nsSelectors.map((s, i) => [canonicalSelector(s), i]));
+  const podIndex = new Map(podSelectors.map((s, i) => [canonicalSelector(s), i]));
+  const refs = atoms.pods.map((a) => ({
+    ns: nsIndex.get(canonicalSelector(a.namespaceSelector)) as number,
+    pod:
+      a.podSelector && !isEmptySelector(a.podSelector)
+        ? (podIndex.get(canonicalSelector(a.podSelector)) as number)
+        : -1,
+  }));
+
+  const nsSpace = new LabelSpace(nsSelectors, { [NAMESPACE_NAME_LABEL]: [...allNames] });
+  const nameValues = nsSpace.values(NAMESPACE_NAME_LABEL);
+  const nameBit = (name: string) => nsSpace.valueMask(NAMESPACE_NAME_LABEL, name);
+  const concreteBits = [...concrete.keys()].reduce((m, n) => m | nameBit(n), 0n);
+  const symbolicNames = nsSpace.full(NAMESPACE_NAME_LABEL) & ~ABSENT & ~concreteBits;
+  const taken = new Set([...nameValues, ...allNames]);
+
+  // Namespace entries: one per (namespace class, name), so each has one name.
+  const entries: NamespaceEntry[] = [];
+  const entryKey = new Map<string, number>();
+  let fresh = 0;
+  const freshName = () => {
+    for (;;) {
+      fresh++;
+      const candidate = fresh === 1 ? 'other-ns' : `other-ns-${fresh}`;
+      if (!taken.has(candidate)) return candidate;
+    }
+  };
+  const nsClasses = partitionLabels(nsSpace, nsSelectors, new Map([[NAMESPACE_NAME_LABEL, symbolicNames]]));
+  nsClasses.forEach((cls, c) => {
+    for (const cell of cls.cells) {
+      const names = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
+      for (let bit = 1n; bit <= names; bit <<= 1n) {
+        if ((names & bit) === 0n) continue;
+        const name = nameValues.find((v) => nameBit(v) === bit);
+        const key = `${c}:${name ?? '*'}`;
+        let index = entryKey.get(key);
+        if (index === undefined) {
+          index = entries.length;
+          entryKey.set(key, index);
+          entries.push({
+            matches: cls.matches,
+            cells: [],
+            name: name ?? freshName(),
+            named: name !== undefined,
+            variant: 0,
+          });
+        }
+        entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
+      }
+    }
+  });
+  for (const [name, model] of concrete) {
+    const labels = model.labels;
+    entries.push({
+      matches: Uint8Array.from(nsSelectors, (s) => (matchesSelector(s, labels) ? 1 : 0)),
+      cells: [new Map([[NAMESPACE_NAME_LABEL, nameBit(name)]])],
+      name,
+      named: true,
+      concrete: model,
+      variant: 0,
+    });
+  }
+  // Label variants of one named namespace never meet; the first keeps the real name.
+  const variants = new Map<string, number>();
+  for (const entry of entries) {
+    const k = variants.get(entry.name) ?? 0;
+    variants.set(entry.name, k + 1);
+    entry.variant = k;
+  }
+
+  // Pod classes per namespace entry, then pieces grouped by the atoms they match.
+  const podSpace = new LabelSpace(podSelectors);
+  const podCache = new Map<string, ReturnType<typeof partitionLabels>>();
+  interface Piece {
+    entry: number;
+    cells: LabelCell[];
+    signature: string;
+  }
+  const pieces: Piece[] = [];
+  const relevantOf = (matches: Uint8Array) => refs.map((r, i) => (matches[r.ns] ? i : -1)).filter((i) => i >= 0);
+  entries.forEach((entry, e) => {
+    const relevant = relevantOf(entry.matches);
+    const local = [...new Set(relevant.map((i) => refs[i].pod).filter((p) => p >= 0))].sort((a, b) => a - b);
+    const key = local.join(',');
+    let classes = podCache.get(key);
+    if (!classes) {
+      classes = partitionLabels(
+        podSpace,
+        local.map((i) => podSelectors[i]),
+      );
+      podCache.set(key, classes);
+    }
+    const position = new Map(local.map((p, i) => [p, i]));
+    for (const cls of classes) {
+      const matched = relevant.filter((i) => refs[i].pod < 0 || cls.matches[position.get(refs[i].pod) as number]);
+      const signature = `${entry.concrete ? `c:${entry.name}|` : ''}${matched.join(',')}`;
+      pieces.push({ entry: e, cells: cls.cells, signature });
+    }
+  });
+
+  // Addresses: every ipBlock cuts pods' addresses too, unless that makes too many witnesses.
+  const addresses = partitionAddresses(atoms.ipBlocks);
+  const max = options.maxWitnesses ?? DEFAULT_MAX_WITNESSES;
+  let podAddresses = addresses.map((_, i) => i);
+  if (addresses.length > 1 && pieces.length * addresses.length > max) {
+    const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
+    podAddresses = [Math.max(home, 0)];
+    notes.push(
+      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (in ${addresses[podAddresses[0]].description}); ipBlocks are not used to tell pods apart`,
+    );
+  }
+
+  const ports = witnessPorts(clusters, atoms, notes);
+  const portNames = new Map(ports.map((p) => [`${p.protocol}/${p.port}`, p.name as string]));
+
+  // Classes: pieces (× addresses) with one signature.
+  const classKey = new Map<string, number>();
+  const classPieces: { pieces: number[]; address: number }[] = [];
+  const witnesses: Witness[] = [];
+  const nsModel = (entry: NamespaceEntry): NamespaceModel => {
+    if (entry.model) return entry.model;
+    if (entry.concrete) entry.model = entry.concrete;
+    else {
+      const labels = {
+        ...nsSpace.witness(entry.cells[0], (_k, values) => freshValue(values)),
+        [NAMESPACE_NAME_LABEL]: entry.name,
+      };
+      entry.model = { name: internalName(entry), labels, implicit: false };
+    }
+    return entry.model;
+  };
+  pieces.forEach((piece, p) => {
+    for (const a of podAddresses) {
+      const key = `${piece.signature}@${a}`;
+      let c = classKey.get(key);
+      if (c === undefined) {
+        c = classPieces.length;
+        classKey.set(key, c);
+        classPieces.push({ pieces: [], address: a });
+      }
+      classPieces[c].pieces.push(p);
+      const entry = entries[piece.entry];
+      const namespace = nsModel(entry);
+      const n = witnesses.length;
+      const pod: PodModel = {
+        id: `${namespace.name}/pod-${n}`,
+        namespace: namespace.name,
+        name: `pod-${n}`,
+        labels: podSpace.witness(piece.cells[0], (_k, values) => freshValue(values)),
+        ips: [pickAddress(addresses[a], [POD_RANGE], n)],
+        ports,
+        hostNetwork: false,
+      };
+      witnesses.push({ pod, namespace, realNamespace: entry.name, variant: entry.variant, classIndex: c, twin: false });
+    }
+  });
+  // One twin per class, so "a pod of the class to another pod of the class" is asked too.
+  const firstOf = new Map<number, Witness>();
+  for (const w of witnesses) if (!firstOf.has(w.classIndex)) firstOf.set(w.classIndex, w);
+  classPieces.forEach((cls, c) => {
+    const first = firstOf.get(c) as Witness;
+    const n = witnesses.length;
+    const name = `pod-${n}`;
+    const pod: PodModel = {
+      ...first.pod,
+      id: `${first.namespace.name}/${name}`,
+      name,
+      ips: [pickAddress(addresses[cls.address], [POD_RANGE], n)],
+    };
+    witnesses.push({ ...first, pod, twin: true });
+  });
+
+  // Descriptions: a class (or a union of classes) is the union of its pieces' cells.
+  const splitAddresses = podAddresses.length > 1;
+  const nsFull = (key: string) => (key === NAMESPACE_NAME_LABEL ? symbolicNames : nsSpace.full(key));
+  const combinedFull = (key: string) => (key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2)));
+  const cellsOf = (c: number): LabelCell[] => {
+    const cells: LabelCell[] = [];
+    for (const p of new Set(classPieces[c].pieces)) {
+      const piece = pieces[p];
+      for (const nsCell of entries[piece.entry].cells) {
+        for (const podCell of piece.cells) {
+          const cell = new Map<string, bigint>();
+          for (const [k, v] of nsCell) cell.set(`n\0${k}`, v);
+          for (const [k, v] of podCell) cell.set(`p\0${k}`, v);
+          cells.push(cell);
+        }
+      }
+    }
+    return cells;
+  };
+  const isConcrete = (c: number) => entries[pieces[classPieces[c].pieces[0]].entry].concrete;
+  const describeCells = (cells: LabelCell[], concreteNs: boolean): string[] => {
+    const merged = cells.length <= 256 ? mergeCells({ full: combinedFull }, cells) : cells;
+    const parts = merged.map((cell) => {
+      const nsCell = new Map<string, bigint>();
+      const podCell = new Map<string, bigint>();
+      for (const [k, v] of cell) (k.startsWith('n\0') ? nsCell : podCell).set(k.slice(2), v);
+      return `${describeNamespace(nsSpace, nsCell, nameValues, symbolicNames, concreteNs)}/{${podSpace.describe(podCell).join(',')}}`;
+    });
+    return [...new Set(parts)].sort();
+  };
+  const describeUnion = (indices: readonly number[]): string => {
+    const groups = new Map<string, { cells: LabelCell[]; concrete: boolean; address: number }>();
+    for (const c of indices) {
+      const ns = isConcrete(c);
+      const key = `${classPieces[c].address}|${ns ? ns.name : '*'}`;
+      const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: classPieces[c].address };
+      group.cells.push(...cellsOf(c));
+      groups.set(key, group);
+    }
+    const addressesOf = new Map<string, Set<number>>();
+    for (const g of groups.values()) {
+      for (const text of describeCells(g.cells, g.concrete)) {
+        addressesOf.set(text, (addressesOf.get(text) ?? new Set()).add(g.address));
+      }
+    }
+    const parts: string[] = [];
+    for (const [text, set] of addressesOf) {
+      if (!splitAddresses || set.size === podAddresses.length) parts.push(text);
+      else for (const a of set) parts.push(`${text}@${addresses[a].description}`);
+    }
+    return parts.sort().join(' | ');
+  };
+  const described = classPieces.map((cls, c) => {
+    const labels = describeCells(cellsOf(c), isConcrete(c) !== undefined).join(' | ');
+    const address = splitAddresses ? addresses[cls.address].description : undefined;
+    return { labels, address, concrete: isConcrete(c) !== undefined };
+  });
+  const classes: SymbolicClass[] = classPieces.map((_, c) => {
+    const d = described[c];
+    return {
+      id: d.address ? `${d.labels}@${d.address}` : d.labels,
+      labels: d.labels,
+      address: d.address,
+      witness: -1,
+      twin: -1,
+      witnesses: [],
+      concrete: d.concrete,
+    };
+  });
+  witnesses.forEach((w, i) => {
+    const cls = classes[w.classIndex];
+    if (w.twin) {
+      cls.twin = i;
+      return;
+    }
+    if (cls.witness < 0) cls.witness = i;
+    cls.witnesses.push(i);
+  });
+  const seen = new Map<string, number>();
+  for (const cls of classes) {
+    const k = (seen.get(cls.id) ?? 0) + 1;
+    seen.set(cls.id, k);
+    if (k > 1) cls.id = `${cls.id} #${k}`;
+  }
+
+  const entryOf = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (e.named) entryOf.set(`${e.name}:${e.matches.join('')}`, i);
+    else entryOf.set(`*:${e.matches.join('')}`, i);
+  });
+  const pieceOf = new Map<string, number>();
+  pieces.forEach((piece, p) => {
+    if (!pieceOf.has(`${piece.entry}:${piece.signature}`)) pieceOf.set(`${piece.entry}:${piece.signature}`, p);
+  });
+
+  return {
+    classes,
+    witnesses,
+    addresses,
+    notes,
+    portNames,
+    describeUnion,
+    compatible(a, b) {
+      const x = witnesses[a];
+      const y = witnesses[b];
+      return x.realNamespace !== y.realNamespace || x.variant === y.variant;
+    },
+    witnessCluster(cluster) {
+      const namespaces = new Map<string, NamespaceModel>();
+      for (const w of witnesses) namespaces.set(w.namespace.name, w.namespace);
+      for (const [name, model] of concrete) namespaces.set(name, model);
+      const policies: PolicyModel[] = [];
+      for (const policy of cluster.policies) {
+        policies.push(policy);
+        for (const entry of entries) {
+          if (entry.variant === 0 || entry.name !== policy.namespace) continue;
+          const namespace = internalName(entry);
+          policies.push({ ...policy, namespace, id: `${namespace}/${policy.name}` });
+        }
+      }
+      for (const policy of policies) {
+        if (!namespaces.has(policy.namespace)) {
+          namespaces.set(policy.namespace, {
+            name: policy.namespace,
+            labels: { [NAMESPACE_NAME_LABEL]: policy.namespace },
+            implicit: true,
+          });
+        }
+      }
+      const pods = witnesses.map((w) => w.pod).sort(compareNsName);
+      return { namespaces, pods, workloads: [], services: [], policies };
+    },
+    classOf(pod) {
+      const nsLabels = { ...pod.namespaceLabels, [NAMESPACE_NAME_LABEL]: pod.namespace };
+      const matches = nsSelectors.map((s) => (matchesSelector(s, nsLabels) ? 1 : 0)).join('');
+      const c = concrete.get(pod.namespace);
+      if (c && labelsKey(c.labels) !== labelsKey(nsLabels)) return undefined;
+      const named = c !== undefined || nameValues.includes(pod.namespace);
+      const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
+      if (e === undefined) return undefined;
+      const relevant = relevantOf(entries[e].matches);
+      const matched = relevant.filter((i) => refs[i].pod < 0 || matchesSelector(podSelectors[refs[i].pod], pod.labels));
+      const signature = `${entries[e].concrete ? `c:${entries[e].name}|` : ''}${matched.join(',')}`;
+      const p = pieceOf.get(`${e}:${signature}`);
+      if (p === undefined) return undefined;
+      const a =
+        podAddresses.length === 1 || pod.ip === undefined
+          ? podAddresses[0]
+          : addresses.findIndex((x) => addressInClass(x, pod.ip as string));
+      return classKey.get(`${signature}@${a}`);
+    },
+  };
+}
+
+/** `prod`, `prod{team=a}`, `{team=a}`, `*`, `{kubernetes.io/metadata.name notin (a,b)}`. */
+function describeNamespace(
+  space: LabelSpace,
+  cell: LabelCell,
+  names: readonly string[],
+  symbolicNames: bigint,
+  concrete: boolean,
+): string {
+  const labels = space.describe(cell, (k) => k === NAMESPACE_NAME_LABEL);
+  const mask = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
+  const bit = (i: number) => 1n << BigInt(i + 1);
+  const inside = names.filter((_, i) => (mask & bit(i)) !== 0n);
+  const otherIncluded = (mask & (1n << BigInt(names.length + 1))) !== 0n;
+  const braces = (parts: string[]) => `{${parts.join(',')}}`;
+  if (!otherIncluded && inside.length === 1)
+    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : inside[0];
+  if (mask === symbolicNames) return labels.length > 0 ? braces(labels) : '*';
+  if (!otherIncluded) return braces([`${NAMESPACE_NAME_LABEL} in (${inside.join(',')})`, ...labels]);
+  const excluded = names.filter((_, i) => (symbolicNames & bit(i)) !== 0n && (mask & bit(i)) === 0n);
+  return braces([
+    ...labels,
+    excluded.length === 1
+      ? `${NAMESPACE_NAME_LABEL}!=${excluded[0]}`
+      : `${NAMESPACE_NAME_LABEL} notin (${excluded.join(',')})`,
+  ]);
+}
+
+function internalName(entry: NamespaceEntry): string {
+  return entry.variant === 0 ? entry.name : `${entry.name}~${entry.variant + 1}`;
+}
+
+/**
+ * Container ports of every witness: each port name a rule names, at a number no rule names
+ * (so a named rule and a numbered one never meet by accident on a witness).
+ */
+function witnessPorts(clusters: readonly ClusterModel[], atoms: SymbolicAtoms, notes: string[]): ContainerPortModel[] {
+  if (atoms.portNames.length === 0) return [];
+  const covered: [number, number][] = [];
+  for (const cluster of clusters) {
+    for (const policy of cluster.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        if (rule.ports === 'all') continue;
+        for (const p of rule.ports) if (typeof p.port === 'number') covered.push([p.port, p.endPort ?? p.port]);
+      }
+    }
+  }
+  const free = (n: number) => !covered.some(([a, b]) => n >= a && n <= b);
+  const out: ContainerPortModel[] = [];
+  let next = 30000;
+  for (const { name, protocol } of atoms.portNames) {
+    let tries = 0;
+    while (!free(next) && tries < 35000) {
+      next = next >= 65535 ? 1024 : next + 1;
+      tries++;
+    }
+    out.push({ name, protocol, port: next });
+    next++;
+  }
+  if (covered.length > 0) {
+    notes.push(
+      `named ports (${[...new Set(atoms.portNames.map((p) => p.name))].join(', ')}) are analysed at numbers no rule names; a pod whose named port is also a number a rule names gets both rules`,
+    );
+  }
+  return out;
+}
+
+function uniqueSelectors(list: readonly LabelSelectorModel[]): LabelSelectorModel[] {
+  return [...new Map(list.map((s) => [canonicalSelector(s), s] as const)).values()];
+}
+
+function labelsKey(labels: Labels): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function freshValue(taken: readonly string[]): string {
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? 'other' : `other-${i}`;
+    if (!taken.includes(candidate)) return candidate;
+  }
+}

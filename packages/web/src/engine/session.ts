@@ -1,0 +1,302 @@
+import {
+  type ClusterModel,
+  checkEndpoints,
+  checkHeadline,
+  checkReasonLines,
+  checkToJson,
+  computeMatrix,
+  createReferenceEngine,
+  defaultMatrixPorts,
+  describeSpans,
+  diffClusters,
+  explainPod,
+  explainPolicy,
+  formatPath,
+  formatPortQuery,
+  type Issue,
+  type LoadedCluster,
+  listMatrixEndpoints,
+  loadCluster,
+  type MatrixEndpoint,
+  type MatrixResult,
+  originLocation,
+  type PodRuleExplanation,
+  type PortQuery,
+  parsePortQuery,
+  positionOf,
+  type RuleExplanation,
+  renderMatrix,
+  renderToString,
+  resolveEndpoint,
+  runLint,
+  type SourceFile,
+} from '@netpol/core';
+import type {
+  AppInput,
+  CheckAnswer,
+  DiffView,
+  EndpointView,
+  InputFile,
+  IssueView,
+  MatrixBits,
+  MatrixExportFormat,
+  PolicyView,
+  RuleView,
+  SelectionView,
+  Summary,
+} from '../protocol.js';
+
+interface Loaded {
+  sources: SourceFile[];
+  loaded: LoadedCluster;
+  issues: Issue[];
+  ok: boolean;
+  /** The model with the toggled-off policies left out. */
+  cluster: ClusterModel;
+  endpoints: MatrixEndpoint[];
+  ports: PortQuery[];
+  matrices: Map<string, MatrixResult>;
+}
+
+function load(files: readonly InputFile[], namespace: string, disabled: ReadonlySet<string> = new Set()): Loaded {
+  const sources = files.map((f) => ({ name: f.name, text: f.text }));
+  const result = loadCluster(sources, { defaultNamespace: namespace });
+  const full = result.value.cluster;
+  const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
+  const listed = listMatrixEndpoints(cluster);
+  const endpoints = listed.ok ? listed.endpoints : [];
+  return {
+    sources,
+    loaded: result.value,
+    issues: result.issues,
+    ok: result.ok,
+    cluster,
+    endpoints,
+    ports: defaultMatrixPorts(cluster, endpoints),
+    matrices: new Map(),
+  };
+}
+
+/**
+ * One browser session's engine state (it runs in the Web Worker): the input as loaded, the
+ * user's unsaved edits and toggled-off policies, and what they open and close.
+ */
+export class Session {
+  private input: AppInput;
+  private files: InputFile[];
+  private readonly disabled = new Set<string>();
+  private original: Loaded;
+  private current: Loaded;
+  private base: Loaded | undefined;
+
+  constructor(input: AppInput) {
+    this.input = input;
+    this.files = input.files;
+    this.original = load(input.files, input.namespace);
+    this.current = this.original;
+    this.base = input.base ? load(input.base, input.namespace) : undefined;
+  }
+
+  /** A new input from disk (serve reloads): edits and toggles are dropped. */
+  reload(input: AppInput): Summary {
+    this.input = input;
+    this.files = input.files;
+    this.disabled.clear();
+    this.original = load(input.files, input.namespace);
+    this.current = this.original;
+    this.base = input.base ? load(input.base, input.namespace) : undefined;
+    return this.summary();
+  }
+
+  edit(file: string, text: string): Summary {
+    this.files = this.files.map((f) => (f.name === file ? { name: f.name, text } : f));
+    return this.recompute();
+  }
+
+  toggle(policy: string, enabled: boolean): Summary {
+    if (enabled) this.disabled.delete(policy);
+    else this.disabled.add(policy);
+    return this.recompute();
+  }
+
+  revert(): Summary {
+    this.files = this.input.files;
+    this.disabled.clear();
+    this.current = this.original;
+    return this.summary();
+  }
+
+  private recompute(): Summary {
+    this.current = load(this.files, this.input.namespace, this.disabled);
+    return this.summary();
+  }
+
+  summary(): Summary {
+    const { cluster, endpoints, ports } = this.current;
+    const policyOf = new Map(this.current.loaded.cluster.policies.map((p) => [p.id, p]));
+    const views: EndpointView[] = [];
+    for (const e of endpoints) {
+      if (e.kind === 'external') continue;
+      const explained = explainPod(cluster, e.pod);
+      views.push({
+        id: e.id,
+        namespace: e.namespace,
+        name: e.name,
+        kind: e.kind === 'workload' ? e.workload.kind : 'Pod',
+        labels: { ...e.pod.labels },
+        ingressIsolated: explained.ingress.isolated,
+        egressIsolated: explained.egress.isolated,
+        pods: e.kind === 'workload' ? e.workload.pods.length : 1,
+      });
+    }
+    const policies: PolicyView[] = [...policyOf.values()].map((p) => {
+      const where = originLocation(p.origin);
+      return {
+        id: p.id,
+        namespace: p.namespace,
+        name: p.name,
+        file: where?.file,
+        line: where?.line,
+        enabled: !this.disabled.has(p.id),
+      };
+    });
+    const changed = this.current !== this.original;
+    const lint = runLint({ cluster, objects: this.current.loaded.objects });
+    return {
+      ok: this.current.ok,
+      files: this.files,
+      issues: [
+        ...this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
+        ...lint.map((i) => issueView(i, this.current.sources, 'lint')),
+      ],
+      endpoints: views,
+      namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
+      ports: ports.map(formatPortQuery),
+      policies,
+      whatIf: changed ? diffView(this.original.cluster, cluster) : undefined,
+      dirty: this.files.filter((f, i) => f.text !== this.input.files[i]?.text).map((f) => f.name),
+    };
+  }
+
+  matrix(port: string): MatrixBits {
+    const query = parsePortQuery(port);
+    if (!query.ok) throw new Error(query.message);
+    const key = formatPortQuery(query.value);
+    let result = this.current.matrices.get(key);
+    if (!result) {
+      result = computeMatrix(this.current.cluster, { endpoints: this.current.endpoints, ports: [query.value] });
+      this.current.matrices.set(key, result);
+    }
+    const n = result.endpoints.length;
+    const bits = new Uint32Array(n * result.rowWords);
+    for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
+    return { port: key, n, rowWords: result.rowWords, bits };
+  }
+
+  check(from: string, to: string, port: string): CheckAnswer {
+    const query = parsePortQuery(port);
+    if (!query.ok) return { ok: false, message: `Port: ${query.message}` };
+    const { cluster } = this.current;
+    const options = { defaultNamespace: this.input.namespace };
+    const a = resolveEndpoint(cluster, from, options);
+    if (!a.ok) return { ok: false, message: `From: ${a.error.message}` };
+    const b = resolveEndpoint(cluster, to, options);
+    if (!b.ok) return { ok: false, message: `To: ${b.error.message}` };
+    const result = checkEndpoints(createReferenceEngine(cluster), a.value, b.value, query.value);
+    if (!result.ok) return { ok: false, message: `Port: ${result.message}` };
+    const check = result.value;
+    return {
+      ok: true,
+      allowed: check.allowed,
+      headline: checkHeadline(check),
+      lines: checkReasonLines(check),
+      json: checkToJson(check),
+    };
+  }
+
+  select(kind: 'pod' | 'policy', id: string): SelectionView {
+    const { cluster } = this.current;
+    if (kind === 'policy') {
+      const policy = cluster.policies.find((p) => p.id === id);
+      if (!policy) return { kind: 'none', id, message: `no policy ${id} (toggled off?)` };
+      const explained = explainPolicy(cluster, policy);
+      const rules = (list: RuleExplanation[]) => list.map((r) => ruleView(policy.id, policy.origin, r));
+      return {
+        kind: 'policy',
+        id,
+        selector: explained.selectorText,
+        selects: explained.selects.map((p) => p.id),
+        ingress: { isolates: explained.ingress.isolates, rules: rules(explained.ingress.rules) },
+        egress: { isolates: explained.egress.isolates, rules: rules(explained.egress.rules) },
+      };
+    }
+    const endpoint = this.current.endpoints.find((e) => e.id === id);
+    const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
+    if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
+    const explained = explainPod(cluster, pod);
+    const side = (d: typeof explained.ingress) => ({
+      isolated: d.isolated,
+      selectedBy: d.selectedBy.map((p) => p.id),
+      rules: d.rules.map((r: PodRuleExplanation) => ruleView(r.policy.id, r.policy.origin, r)),
+    });
+    return { kind: 'pod', id, ingress: side(explained.ingress), egress: side(explained.egress) };
+  }
+
+  /** The whole matrix as `netpol matrix -o FORMAT` prints it (every endpoint, the default ports). */
+  exportMatrix(format: MatrixExportFormat): string {
+    const { cluster, endpoints, ports } = this.current;
+    const result = computeMatrix(cluster, { endpoints, ports, expand: false });
+    return renderToString((write) => renderMatrix(result, format, write));
+  }
+
+  /** `serve --base PATH`: what the input opens and closes against the base. */
+  diffBase(): DiffView | undefined {
+    return this.base ? diffView(this.base.cluster, this.current.cluster) : undefined;
+  }
+}
+
+function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], rule: RuleExplanation): RuleView {
+  const where = originLocation(origin, rule.path);
+  return {
+    policy,
+    direction: rule.direction,
+    index: rule.index,
+    text: rule.text,
+    file: where?.file,
+    line: where?.line,
+    pods: rule.pods,
+  };
+}
+
+function diffView(base: ClusterModel, head: ClusterModel): DiffView {
+  const diff = diffClusters(base, head);
+  const change = (c: (typeof diff.opened)[number]) => ({
+    from: c.from,
+    to: c.to,
+    protocol: c.protocol,
+    ports: describeSpans(c.spans),
+    spans: c.spans.map(([a, b]) => [a, b] as [number, number]),
+  });
+  return {
+    opened: diff.opened.map(change),
+    closed: diff.closed.map(change),
+    policies: { added: diff.policies.added, removed: diff.policies.removed, changed: diff.policies.changed },
+  };
+}
+
+function issueView(issue: Issue, sources: readonly SourceFile[], source: IssueView['source']): IssueView {
+  const file = sources.find((s) => s.name === issue.file);
+  const at = file && issue.range ? positionOf(file, issue.range[0]) : undefined;
+  return {
+    file: issue.file ?? '',
+    from: issue.range?.[0],
+    to: issue.range?.[1],
+    line: at?.line,
+    col: at?.col,
+    severity: issue.severity,
+    code: issue.code,
+    path: formatPath(issue.path),
+    message: issue.message,
+    source,
+  };
+}

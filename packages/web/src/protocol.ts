@@ -1,0 +1,155 @@
+/**
+ * What the page and the engine worker say to each other, and what `netpol serve` / `netpol
+ * report` hand the page. Plain data only: everything here crosses postMessage or JSON.
+ */
+
+export interface InputFile {
+  /** As the CLI names the source (the path the user gave), so reasons cite the same `file:line`. */
+  name: string;
+  text: string;
+}
+
+/** The page's input: `/api/input` under `serve`, an inline JSON script in a report. */
+export interface AppInput {
+  mode: 'serve' | 'report';
+  files: InputFile[];
+  /** `serve --base PATH`: the version the Diff view compares against. */
+  base?: InputFile[];
+  /** `-n`: the namespace of bare names and of objects that name none. */
+  namespace: string;
+  /** Only `serve` writes, and only when the user presses Save. */
+  canSave: boolean;
+  /** Bumped by `serve` when an input file changes on disk. */
+  version: number;
+}
+
+export interface IssueView {
+  file: string;
+  /** Offsets into the file's text (absent for issues without a position). */
+  from?: number;
+  to?: number;
+  line?: number;
+  col?: number;
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  path: string;
+  message: string;
+  /** `validate` (load/validation) or `lint`. */
+  source: 'validate' | 'lint';
+}
+
+export interface EndpointView {
+  /** As `matrix` and `check` name it: `ns/pod` or `ns/name[Kind]`. */
+  id: string;
+  namespace: string;
+  name: string;
+  kind: string;
+  labels: Record<string, string>;
+  /** Some policy selects it for ingress / egress. */
+  ingressIsolated: boolean;
+  egressIsolated: boolean;
+  /** Replicas (1 for a bare pod). */
+  pods: number;
+}
+
+export interface PolicyView {
+  id: string;
+  namespace: string;
+  name: string;
+  file?: string;
+  line?: number;
+  enabled: boolean;
+}
+
+export interface ConnectionChangeView {
+  from: string;
+  to: string;
+  protocol: string;
+  /** `80, 443`, `all ports`... */
+  ports: string;
+  spans: [number, number][];
+}
+
+export interface DiffView {
+  opened: ConnectionChangeView[];
+  closed: ConnectionChangeView[];
+  policies: { added: string[]; removed: string[]; changed: string[] };
+}
+
+export interface Summary {
+  /** Load and validation succeeded (errors leave the invalid objects out of the model). */
+  ok: boolean;
+  files: InputFile[];
+  issues: IssueView[];
+  endpoints: EndpointView[];
+  namespaces: string[];
+  /** Matrix ports, as `80/TCP`. */
+  ports: string[];
+  policies: PolicyView[];
+  /** What the edits and toggles open and close, against the input as loaded. */
+  whatIf?: DiffView;
+  /** Files edited in the page and not yet saved. */
+  dirty: string[];
+}
+
+export interface MatrixBits {
+  port: string;
+  n: number;
+  rowWords: number;
+  /** Row i, bit j: endpoint i may open a connection to endpoint j. */
+  bits: Uint32Array;
+}
+
+export interface CheckAnswer {
+  ok: boolean;
+  allowed?: boolean;
+  /** `web/frontend -> shop/backend on 80/TCP`. */
+  headline?: string;
+  /** The reason lines of `netpol check`, as printed. */
+  lines?: string[];
+  /** `netpol check -o json`. */
+  json?: unknown;
+  /** Why the question could not be asked (unknown endpoint, bad port). */
+  message?: string;
+}
+
+export interface RuleView {
+  policy: string;
+  direction: 'ingress' | 'egress';
+  index: number;
+  text: string;
+  file?: string;
+  line?: number;
+  pods: string[];
+}
+
+export type SelectionView =
+  | {
+      kind: 'pod';
+      id: string;
+      ingress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
+      egress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
+    }
+  | {
+      kind: 'policy';
+      id: string;
+      selector: string;
+      selects: string[];
+      ingress: { isolates: boolean; rules: RuleView[] };
+      egress: { isolates: boolean; rules: RuleView[] };
+    }
+  | { kind: 'none'; id: string; message: string };
+
+export type MatrixExportFormat = 'csv' | 'md' | 'json';
+
+/** Requests the page sends; each answers with `{ id, result }` or `{ id, error }`. */
+export type Request =
+  | { op: 'load'; input: AppInput }
+  | { op: 'edit'; file: string; text: string }
+  | { op: 'toggle'; policy: string; enabled: boolean }
+  | { op: 'revert' }
+  | { op: 'matrix'; port: string }
+  | { op: 'check'; from: string; to: string; port: string }
+  | { op: 'select'; kind: 'pod' | 'policy'; id: string }
+  | { op: 'export'; format: MatrixExportFormat }
+  | { op: 'diffBase' };

@@ -1,0 +1,194 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppInput, MatrixBits, Summary } from '../protocol.js';
+import { CheckPanel } from './CheckPanel.js';
+import { DiffPanel } from './DiffPanel.js';
+import { EditorView } from './EditorView.js';
+import type { EngineClient } from './engine-client.js';
+import { GraphView } from './GraphView.js';
+import { MatrixView } from './MatrixView.js';
+import { PoliciesView } from './PoliciesView.js';
+import { SelectionPanel } from './SelectionPanel.js';
+import { useViewState, type ViewState } from './url-state.js';
+
+const VIEWS: { id: ViewState['view']; label: string }[] = [
+  { id: 'graph', label: 'Graph' },
+  { id: 'matrix', label: 'Matrix' },
+  { id: 'policies', label: 'Policies' },
+  { id: 'editor', label: 'Editor' },
+  { id: 'diff', label: 'Diff' },
+];
+
+export interface AppProps {
+  input: AppInput;
+  engine: EngineClient;
+}
+
+/** The shell: view switcher, the shown port, the check panel and the selection beside every view. */
+export function App({ input: initial, engine }: AppProps) {
+  const [state, update] = useViewState();
+  const [input, setInput] = useState(initial);
+  const [summary, setSummary] = useState<Summary>();
+  const [matrix, setMatrix] = useState<MatrixBits>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const offRef = useRef(state.off);
+  offRef.current = state.off;
+
+  const apply = useCallback((next: Summary) => {
+    setSummary(next);
+    setError(undefined);
+  }, []);
+
+  // Load (and reload when serve says the files changed), then re-apply the toggles in the URL.
+  useEffect(() => {
+    let cancelled = false;
+    setBusy(true);
+    (async () => {
+      let next = await engine.load(input);
+      for (const policy of offRef.current) {
+        if (next.policies.some((p) => p.id === policy)) next = await engine.toggle(policy, false);
+      }
+      if (!cancelled) apply(next);
+    })()
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [engine, input, apply]);
+
+  useEffect(() => {
+    if (input.mode !== 'serve') return;
+    const events = new EventSource('./api/events');
+    events.addEventListener('changed', () => {
+      fetch('./api/input', { cache: 'no-store' })
+        .then((r) => r.json())
+        .then((next: AppInput) => setInput(next))
+        .catch(() => undefined);
+    });
+    return () => events.close();
+  }, [input.mode]);
+
+  const port = summary && (summary.ports.includes(state.port) ? state.port : (summary.ports[0] ?? '80/TCP'));
+  useEffect(() => {
+    if (!summary || !port) return;
+    let cancelled = false;
+    engine.matrix(port).then(
+      (bits) => !cancelled && setMatrix(bits),
+      (e: Error) => setError(e.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [engine, summary, port]);
+
+  const toggle = useCallback(
+    async (policy: string, enabled: boolean) => {
+      const off = enabled ? offRef.current.filter((p) => p !== policy) : [...offRef.current, policy];
+      update({ off });
+      apply(await engine.toggle(policy, enabled));
+    },
+    [engine, update, apply],
+  );
+
+  const openCheck = useCallback(
+    (from: string, to: string) => update({ from, to, checkPort: port ?? '' }),
+    [update, port],
+  );
+
+  if (error && !summary) return <p role="alert">{error}</p>;
+  if (!summary || !port) return <p aria-busy="true">Loading…</p>;
+  const errors = summary.issues.filter((i) => i.severity === 'error').length;
+  const warnings = summary.issues.filter((i) => i.severity === 'warning').length;
+
+  return (
+    <div className="app">
+      <header className="bar">
+        <h1>netpol</h1>
+        <nav aria-label="Views" className="views">
+          {VIEWS.map((v) => (
+            <button
+              type="button"
+              key={v.id}
+              aria-current={state.view === v.id ? 'page' : undefined}
+              onClick={() => update({ view: v.id })}
+            >
+              {v.label}
+            </button>
+          ))}
+        </nav>
+        <label className="port-choice">
+          Show connections on{' '}
+          <select value={port} onChange={(e) => update({ port: e.target.value })}>
+            {summary.ports.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="facts">
+          {summary.endpoints.length} workloads · {summary.policies.length} policies
+          {errors > 0 && <strong className="bad"> · {errors} errors</strong>}
+          {warnings > 0 && <span> · {warnings} lint warnings</span>}
+          {summary.dirty.length > 0 && <span> · unsaved edits</span>}
+          {state.off.length > 0 && <span> · {state.off.length} policies off</span>}
+          {busy && <span aria-busy="true"> · working…</span>}
+        </span>
+        <ShareButton />
+      </header>
+      {error && <p role="alert">{error}</p>}
+      <main className="content">
+        <section className="view" aria-label={VIEWS.find((v) => v.id === state.view)?.label}>
+          {state.view === 'graph' && <GraphView summary={summary} matrix={matrix} state={state} update={update} />}
+          {state.view === 'matrix' && (
+            <MatrixView
+              summary={summary}
+              matrix={matrix}
+              state={state}
+              update={update}
+              onCell={openCheck}
+              engine={engine}
+            />
+          )}
+          {state.view === 'policies' && (
+            <PoliciesView summary={summary} state={state} update={update} onToggle={toggle} />
+          )}
+          {state.view === 'editor' && (
+            <EditorView
+              input={input}
+              summary={summary}
+              state={state}
+              update={update}
+              engine={engine}
+              onSummary={apply}
+            />
+          )}
+          {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
+        </section>
+        <aside className="side">
+          <CheckPanel engine={engine} summary={summary} state={state} update={update} />
+          <SelectionPanel engine={engine} summary={summary} state={state} update={update} />
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+function ShareButton() {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        navigator.clipboard?.writeText(window.location.href).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        );
+      }}
+      title="Copy a link that reproduces this view (all state is in the URL)"
+    >
+      {copied ? 'Link copied' : 'Share link'}
+    </button>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import type { ConnectionChangeView, DiffView, Summary } from '../protocol.js';
+import type { EngineClient } from './engine-client.js';
+
+export interface DiffPanelProps {
+  summary: Summary;
+  engine: EngineClient;
+  hasBase: boolean;
+}
+
+/** What changes open and close: against `--base`, and your unsaved edits against the input. */
+export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
+  const [base, setBase] = useState<DiffView | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new summary (an edit, a reload) diffs again
+  useEffect(() => {
+    if (!hasBase) return;
+    let cancelled = false;
+    engine.diffBase().then(
+      (d) => !cancelled && setBase(d),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [engine, summary, hasBase]);
+  return (
+    <div className="diff-view">
+      <h2 className="sub">Your edits (what-if)</h2>
+      {summary.whatIf ? <Changes diff={summary.whatIf} /> : <p>No edits: edit a file or untick a policy.</p>}
+      <h2 className="sub">Against the base</h2>
+      {!hasBase && <p>Start netpol serve with --base PATH to compare two versions.</p>}
+      {hasBase && base && <Changes diff={base} />}
+    </div>
+  );
+}
+
+function Changes({ diff }: { diff: DiffView }) {
+  const list = (items: ConnectionChangeView[], word: string) => (
+    <ul>
+      {items.length === 0 && <li>nothing {word}</li>}
+      {items.slice(0, 500).map((c) => (
+        <li key={`${c.from}>${c.to}/${c.protocol}`}>
+          {word === 'opened' ? '+ ' : '− '}
+          {c.from} → {c.to} {c.protocol} {c.ports}
+        </li>
+      ))}
+      {items.length > 500 && <li>and {items.length - 500} more</li>}
+    </ul>
+  );
+  const p = diff.policies;
+  return (
+    <>
+      <p>
+        Policies: {p.added.length} added, {p.removed.length} removed, {p.changed.length} changed
+        {[...p.added.map((x) => `+${x}`), ...p.removed.map((x) => `−${x}`), ...p.changed.map((x) => `~${x}`)]
+          .slice(0, 20)
+          .map((x) => ` ${x}`)}
+      </p>
+      <h3>Opened ({diff.opened.length})</h3>
+      {list(diff.opened, 'opened')}
+      <h3>Closed ({diff.closed.length})</h3>
+      {list(diff.closed, 'closed')}
+    </>
+  );
+}

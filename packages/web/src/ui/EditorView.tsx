@@ -1,0 +1,177 @@
+import { yaml } from '@codemirror/lang-yaml';
+import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
+import { EditorView as CodeMirror } from '@codemirror/view';
+import { basicSetup } from 'codemirror';
+import { useEffect, useRef, useState } from 'react';
+import type { AppInput, IssueView, Summary } from '../protocol.js';
+import type { EngineClient } from './engine-client.js';
+import { QUICK_FIXES } from './quick-fixes.js';
+import type { ViewState } from './url-state.js';
+
+export interface EditorViewProps {
+  input: AppInput;
+  summary: Summary;
+  state: ViewState;
+  update: (patch: Partial<ViewState>) => void;
+  engine: EngineClient;
+  onSummary: (summary: Summary) => void;
+}
+
+/**
+ * The input files in CodeMirror, validation errors and lint findings at their lines, quick
+ * fixes for the seeds' traps. Every edit recomputes in the worker (what-if); nothing is
+ * written until Save (and only `netpol serve` can save).
+ */
+export function EditorView({ input, summary, state, update, engine, onSummary }: EditorViewProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<CodeMirror | null>(null);
+  const [saved, setSaved] = useState<string>();
+  const file = summary.files.find((f) => f.name === state.file) ?? summary.files[0];
+  const issues = summary.issues.filter((i) => i.file === file?.name);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const latest = useRef({ engine, onSummary });
+  latest.current = { engine, onSummary };
+
+  // One editor per file, recreated when another file is opened; its text is read once per file
+  // (later summaries carry the editor's own text back).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  useEffect(() => {
+    if (!host.current || !file) return;
+    const name = file.name;
+    const editor = new CodeMirror({
+      parent: host.current,
+      state: EditorState.create({
+        doc: file.text,
+        extensions: [
+          basicSetup,
+          yaml(),
+          lintGutter(),
+          EditorState.readOnly.of(input.mode === 'report'),
+          CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
+          CodeMirror.updateListener.of((u) => {
+            if (!u.docChanged) return;
+            clearTimeout(timer.current);
+            timer.current = setTimeout(() => {
+              const { engine: e, onSummary: done } = latest.current;
+              e.edit(name, u.state.doc.toString()).then(done, () => undefined);
+            }, 250);
+          }),
+        ],
+      }),
+    });
+    view.current = editor;
+    return () => {
+      clearTimeout(timer.current);
+      editor.destroy();
+      view.current = null;
+    };
+  }, [file?.name, input.mode]);
+
+  // Diagnostics follow every recompute.
+  useEffect(() => {
+    const editor = view.current;
+    if (!editor) return;
+    const length = editor.state.doc.length;
+    const diagnostics: Diagnostic[] = issues.map((issue) => toDiagnostic(issue, length, editor));
+    editor.dispatch(setDiagnostics(editor.state, diagnostics));
+  }, [issues]);
+
+  // Jump to a cited line (reason links, issue list).
+  useEffect(() => {
+    const editor = view.current;
+    if (!editor || !state.line || state.line > editor.state.doc.lines) return;
+    const line = editor.state.doc.line(state.line);
+    editor.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
+  }, [state.line]);
+
+  const save = async () => {
+    const response = await fetch('./api/save', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: summary.files.filter((f) => summary.dirty.includes(f.name)) }),
+    });
+    setSaved(response.ok ? 'Saved.' : `Not saved: ${await response.text()}`);
+  };
+
+  if (!file) return <p>No input files.</p>;
+  return (
+    <div className="editor-view">
+      <div className="toolbar">
+        <label>
+          File
+          <select value={file.name} onChange={(e) => update({ file: e.target.value, line: 0 })}>
+            {summary.files.map((f) => (
+              <option key={f.name} value={f.name}>
+                {f.name}
+                {summary.dirty.includes(f.name) ? ' (edited)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {input.canSave && (
+          <button type="button" onClick={save} disabled={summary.dirty.length === 0}>
+            Save
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={summary.dirty.length === 0}
+          onClick={() => engine.revert().then(onSummary)}
+          title="Drop every unsaved edit and toggle"
+        >
+          Revert all
+        </button>
+        {saved && <span role="status">{saved}</span>}
+        {input.mode === 'report' && <span>read-only report</span>}
+      </div>
+      <div ref={host} className="editor-host" />
+      <h2 className="sub">Problems in {file.name}</h2>
+      <ul className="issues" aria-label="Problems">
+        {issues.length === 0 && <li>none</li>}
+        {issues.map((issue) => (
+          <li key={`${issue.code}:${issue.from}:${issue.message}`} className={`issue ${issue.severity}`}>
+            <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
+              {file.name}:{issue.line ?? 1}:{issue.col ?? 1}
+            </button>{' '}
+            <strong className={`sev-${issue.severity}`}>{issue.severity}</strong> {issue.code}:{' '}
+            {issue.path && `${issue.path}: `}
+            {issue.message}
+            {QUICK_FIXES[issue.code] && view.current && input.mode !== 'report' && (
+              <>
+                {' '}
+                <button type="button" onClick={() => view.current && applyFix(view.current, issue)}>
+                  {QUICK_FIXES[issue.code]?.label}
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function applyFix(editor: CodeMirror, issue: IssueView): boolean {
+  const fix = QUICK_FIXES[issue.code];
+  if (!fix || issue.from === undefined) return false;
+  const text = editor.state.doc.toString();
+  const next = fix.apply(text, issue.from);
+  if (next === undefined) return false;
+  editor.dispatch({ changes: { from: 0, to: text.length, insert: next } });
+  return true;
+}
+
+function toDiagnostic(issue: IssueView, length: number, editor: CodeMirror): Diagnostic {
+  const from = Math.min(issue.from ?? 0, length);
+  const fix = QUICK_FIXES[issue.code];
+  return {
+    from,
+    to: Math.min(Math.max(issue.to ?? from, from), length),
+    severity: issue.severity === 'error' ? 'error' : issue.severity === 'warning' ? 'warning' : 'info',
+    source: issue.code,
+    message: `${issue.path ? `${issue.path}: ` : ''}${issue.message}`,
+    actions:
+      fix && !editor.state.readOnly ? [{ name: fix.label, apply: () => void applyFix(editor, issue) }] : undefined,
+  };
+}

@@ -1,0 +1,175 @@
+import cytoscape, { type Core } from 'cytoscape';
+import { useEffect, useMemo, useRef } from 'react';
+import type { MatrixBits, Summary } from '../protocol.js';
+import { download } from './download.js';
+import { buildGraph, graphToSvg, MAX_EDGES } from './graph-model.js';
+import { themeColors } from './theme.js';
+import type { ViewState } from './url-state.js';
+
+export interface GraphViewProps {
+  summary: Summary;
+  matrix: MatrixBits | undefined;
+  state: ViewState;
+  update: (patch: Partial<ViewState>) => void;
+}
+
+/** Namespaces as boxes, workloads as nodes, the shown port's allowed connections as arrows. */
+export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const cy = useRef<Core | null>(null);
+  const model = useMemo(
+    () =>
+      buildGraph(summary.endpoints, matrix, { q: state.q, ns: state.ns, caption: state.caption, edges: state.edges }),
+    [summary.endpoints, matrix, state.q, state.ns, state.caption, state.edges],
+  );
+  const labelKeys = useMemo(
+    () => [...new Set(summary.endpoints.flatMap((e) => Object.keys(e.labels)))].sort(),
+    [summary.endpoints],
+  );
+
+  useEffect(() => {
+    if (!box.current) return;
+    const colors = themeColors();
+    const instance = cytoscape({
+      container: box.current,
+      elements: [
+        ...model.namespaces.map((ns) => ({ data: { id: ns.id, label: ns.name }, classes: 'namespace' })),
+        ...model.nodes.map((n) => ({
+          data: { id: n.id, parent: `ns:${n.namespace}`, label: n.caption },
+          position: { x: n.x, y: n.y },
+          classes: [
+            n.endpoint.ingressIsolated ? 'iso-in' : '',
+            n.endpoint.egressIsolated ? 'iso-out' : '',
+            `sel-${state.sel === `pod:${n.id}` ? 'yes' : 'no'}`,
+          ].join(' '),
+        })),
+        ...model.edges.map((e) => ({
+          data: { id: e.id, source: e.source, target: e.target, label: e.count ? String(e.count) : '' },
+        })),
+      ],
+      layout: { name: 'preset' },
+      textureOnViewport: model.nodes.length > 500,
+      hideEdgesOnViewport: model.edges.length > 300,
+      pixelRatio: model.nodes.length > 2000 ? 1 : 'auto',
+      style: [
+        {
+          selector: 'node',
+          style: {
+            label: 'data(label)',
+            'text-wrap': 'wrap',
+            'text-valign': 'bottom',
+            'font-size': 10,
+            color: colors.text,
+            'background-color': colors.node,
+            'border-color': colors.text,
+            'border-width': 1,
+            width: 22,
+            height: 22,
+          },
+        },
+        { selector: 'node.iso-in', style: { shape: 'round-rectangle', 'border-width': 3 } },
+        { selector: 'node.iso-out', style: { 'border-style': 'double', 'border-width': 4 } },
+        { selector: 'node.sel-yes', style: { 'background-color': colors.accent } },
+        {
+          selector: ':parent',
+          style: {
+            label: 'data(label)',
+            'text-valign': 'top',
+            'font-weight': 'bold',
+            'background-opacity': 0.06,
+            'border-color': colors.muted,
+            'border-width': 1,
+            shape: 'round-rectangle',
+            padding: '18px',
+          },
+        },
+        {
+          selector: 'edge',
+          style: {
+            width: 1.2,
+            'line-color': colors.allowed,
+            'target-arrow-color': colors.allowed,
+            'target-arrow-shape': 'triangle',
+            'curve-style': model.edges.length > 500 ? 'haystack' : 'bezier',
+            label: 'data(label)',
+            'font-size': 9,
+            color: colors.text,
+          },
+        },
+      ],
+    });
+    instance.on('tap', 'node', (event) => {
+      const id = event.target.id() as string;
+      if (id.startsWith('ns:')) update({ ns: [id.slice(3)] });
+      else update({ sel: `pod:${id}` });
+    });
+    cy.current = instance;
+    return () => {
+      instance.destroy();
+      cy.current = null;
+    };
+  }, [model, update, state.sel]);
+
+  const exportPng = () => {
+    const blob = cy.current?.png({ full: true, output: 'blob', scale: 1, bg: themeColors().background });
+    if (blob) download('netpol-graph.png', blob, 'image/png');
+  };
+
+  return (
+    <div className="graph-view">
+      <div className="toolbar">
+        <label>
+          Search
+          <input
+            type="search"
+            value={state.q}
+            onChange={(e) => update({ q: e.target.value })}
+            placeholder="name or label"
+          />
+        </label>
+        <label>
+          Namespace
+          <select value={state.ns[0] ?? ''} onChange={(e) => update({ ns: e.target.value ? [e.target.value] : [] })}>
+            <option value="">all</option>
+            {summary.namespaces.map((ns) => (
+              <option key={ns} value={ns}>
+                {ns}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Caption label
+          <select value={state.caption} onChange={(e) => update({ caption: e.target.value })}>
+            <option value="">name only</option>
+            {labelKeys.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Edges
+          <select value={state.edges} onChange={(e) => update({ edges: e.target.value as ViewState['edges'] })}>
+            <option value="policy">decided by a policy</option>
+            <option value="all">every allowed pair</option>
+          </select>
+        </label>
+        <button type="button" onClick={exportPng}>
+          Export PNG
+        </button>
+        <button type="button" onClick={() => download('netpol-graph.svg', graphToSvg(model), 'image/svg+xml')}>
+          Export SVG
+        </button>
+      </div>
+      <p className="legend" data-testid="graph-summary">
+        {model.nodes.length} workloads in {model.namespaces.length} namespaces; {model.pairs} allowed connections on{' '}
+        {matrix?.port}
+        {model.aggregated && ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}.
+        Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
+      </p>
+      <div ref={box} className="graph-canvas" role="img" aria-label={`Graph of ${model.nodes.length} workloads`} />
+    </div>
+  );
+}

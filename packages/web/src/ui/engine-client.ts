@@ -1,0 +1,71 @@
+import type {
+  AppInput,
+  CheckAnswer,
+  DiffView,
+  MatrixBits,
+  MatrixExportFormat,
+  Request,
+  SelectionView,
+  Summary,
+} from '../protocol.js';
+
+type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
+
+/** The page's handle on the engine worker: one promise per request. */
+export class EngineClient {
+  private next = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly worker: Worker) {
+    worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
+      const { id, result, error } = event.data;
+      const waiting = this.pending.get(id);
+      if (!waiting) return;
+      this.pending.delete(id);
+      if (error !== undefined) waiting.reject(new Error(error));
+      else waiting.resolve(result as never);
+    };
+    // A worker that cannot start (a blocked blob: URL, a syntax error) must not leave the page loading forever.
+    worker.onerror = (event) => {
+      const error = new Error(`the engine worker failed: ${event.message ?? 'it could not start'}`);
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+  }
+
+  private ask<T>(request: Request): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      this.worker.postMessage({ id, request });
+    });
+  }
+
+  load(input: AppInput): Promise<Summary> {
+    return this.ask({ op: 'load', input });
+  }
+  edit(file: string, text: string): Promise<Summary> {
+    return this.ask({ op: 'edit', file, text });
+  }
+  toggle(policy: string, enabled: boolean): Promise<Summary> {
+    return this.ask({ op: 'toggle', policy, enabled });
+  }
+  revert(): Promise<Summary> {
+    return this.ask({ op: 'revert' });
+  }
+  matrix(port: string): Promise<MatrixBits> {
+    return this.ask({ op: 'matrix', port });
+  }
+  check(from: string, to: string, port: string): Promise<CheckAnswer> {
+    return this.ask({ op: 'check', from, to, port });
+  }
+  select(kind: 'pod' | 'policy', id: string): Promise<SelectionView> {
+    return this.ask({ op: 'select', kind, id });
+  }
+  exportMatrix(format: MatrixExportFormat): Promise<string> {
+    return this.ask({ op: 'export', format });
+  }
+  diffBase(): Promise<DiffView | null> {
+    return this.ask({ op: 'diffBase' });
+  }
+}

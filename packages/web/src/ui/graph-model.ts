@@ -1,0 +1,167 @@
+import type { EndpointView, MatrixBits } from '../protocol.js';
+
+/** What the Graph view draws, computed from the summary and one port's matrix (pure, testable). */
+export interface GraphModel {
+  namespaces: { id: string; name: string; x: number; y: number; width: number; height: number }[];
+  nodes: { id: string; namespace: string; caption: string; x: number; y: number; endpoint: EndpointView }[];
+  edges: { id: string; source: string; target: string; count?: number }[];
+  /** Edges were too many to draw one per pair: drawn per namespace pair instead. */
+  aggregated: boolean;
+  /** Pairs allowed (after the filters), drawn or aggregated. */
+  pairs: number;
+}
+
+export interface GraphFilters {
+  q: string;
+  ns: readonly string[];
+  caption: string;
+  /** `policy`: only connections some policy decides (one side isolated); `all`: every allowed one. */
+  edges: 'policy' | 'all';
+}
+
+/** Above this many edges a per-pair drawing is a hairball: draw one edge per namespace pair. */
+export const MAX_EDGES = 1500;
+const SPACING = 90;
+
+export function captionOf(endpoint: EndpointView, label: string): string {
+  const badges = `${endpoint.ingressIsolated ? ' ⇥in' : ''}${endpoint.egressIsolated ? ' ⇤out' : ''}`;
+  const value = label ? endpoint.labels[label] : undefined;
+  return `${endpoint.name}${label ? `\n${label}=${value ?? '—'}` : ''}${badges ? `\n${badges.trim()}` : ''}`;
+}
+
+export function buildGraph(
+  endpoints: readonly EndpointView[],
+  matrix: MatrixBits | undefined,
+  f: GraphFilters,
+): GraphModel {
+  const q = f.q.trim().toLowerCase();
+  const keepNs = f.ns.length > 0 ? new Set(f.ns) : undefined;
+  const shown: number[] = [];
+  endpoints.forEach((e, i) => {
+    if (keepNs && !keepNs.has(e.namespace)) return;
+    if (
+      q &&
+      !`${e.id} ${Object.entries(e.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`
+        .toLowerCase()
+        .includes(q)
+    )
+      return;
+    shown.push(i);
+  });
+  // Namespaces as boxes in a grid, workloads in a grid inside each: stable, instant at 10k.
+  const byNs = new Map<string, number[]>();
+  for (const i of shown) {
+    const ns = endpoints[i]!.namespace;
+    byNs.set(ns, [...(byNs.get(ns) ?? []), i]);
+  }
+  const nsNames = [...byNs.keys()].sort();
+  const perRow = Math.max(1, Math.ceil(Math.sqrt(nsNames.length)));
+  const model: GraphModel = { namespaces: [], nodes: [], edges: [], aggregated: false, pairs: 0 };
+  let x0 = 0;
+  let y0 = 0;
+  let rowHeight = 0;
+  nsNames.forEach((ns, k) => {
+    const members = byNs.get(ns) ?? [];
+    const cols = Math.max(1, Math.ceil(Math.sqrt(members.length)));
+    const rows = Math.ceil(members.length / cols);
+    const width = cols * SPACING;
+    const height = rows * SPACING;
+    members.forEach((i, m) => {
+      const endpoint = endpoints[i]!;
+      model.nodes.push({
+        id: endpoint.id,
+        namespace: ns,
+        caption: captionOf(endpoint, f.caption),
+        x: x0 + (m % cols) * SPACING,
+        y: y0 + Math.floor(m / cols) * SPACING,
+        endpoint,
+      });
+    });
+    model.namespaces.push({ id: `ns:${ns}`, name: ns, x: x0, y: y0, width, height });
+    rowHeight = Math.max(rowHeight, height);
+    x0 += width + SPACING;
+    if ((k + 1) % perRow === 0) {
+      x0 = 0;
+      y0 += rowHeight + SPACING * 1.5;
+      rowHeight = 0;
+    }
+  });
+  if (!matrix || matrix.n !== endpoints.length) return model;
+  const pairs: [number, number][] = [];
+  const shownSet = new Uint8Array(endpoints.length);
+  for (const i of shown) shownSet[i] = 1;
+  for (const i of shown) {
+    const row = i * matrix.rowWords;
+    for (let w = 0; w < matrix.rowWords; w++) {
+      let word = matrix.bits[row + w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word);
+        word &= ~(1 << bit);
+        const j = w * 32 + bit;
+        if (j === i || !shownSet[j]) continue;
+        if (f.edges === 'policy' && !endpoints[i]!.egressIsolated && !endpoints[j]!.ingressIsolated) continue;
+        pairs.push([i, j]);
+      }
+    }
+  }
+  model.pairs = pairs.length;
+  if (pairs.length <= MAX_EDGES) {
+    model.edges = pairs.map(([i, j]) => ({
+      id: `${endpoints[i]!.id}->${endpoints[j]!.id}`,
+      source: endpoints[i]!.id,
+      target: endpoints[j]!.id,
+    }));
+    return model;
+  }
+  model.aggregated = true;
+  const counts = new Map<string, number>();
+  for (const [i, j] of pairs) {
+    const key = `${endpoints[i]!.namespace}\u0000${endpoints[j]!.namespace}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of counts) {
+    const [a, b] = key.split('\u0000') as [string, string];
+    model.edges.push({ id: `ns:${a}->ns:${b}`, source: `ns:${a}`, target: `ns:${b}`, count });
+  }
+  return model;
+}
+
+/** The graph as a standalone SVG (what the Export SVG button saves). */
+export function graphToSvg(model: GraphModel): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const pos = new Map<string, { x: number; y: number }>();
+  for (const n of model.nodes) pos.set(n.id, n);
+  for (const ns of model.namespaces) pos.set(ns.id, { x: ns.x + ns.width / 2 - 45, y: ns.y + ns.height / 2 - 45 });
+  const maxX = Math.max(100, ...model.namespaces.map((n) => n.x + n.width)) + 60;
+  const maxY = Math.max(100, ...model.namespaces.map((n) => n.y + n.height)) + 60;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-60 -60 ${maxX + 60} ${maxY + 60}" font-family="sans-serif" font-size="11">`,
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#2e7d32"/></marker></defs>',
+  ];
+  for (const ns of model.namespaces) {
+    out.push(
+      `<g><rect x="${ns.x - 30}" y="${ns.y - 40}" width="${ns.width}" height="${ns.height + 20}" rx="8" fill="none" stroke="#888"/><text x="${ns.x - 24}" y="${ns.y - 26}" font-weight="bold">${esc(ns.name)}</text></g>`,
+    );
+  }
+  for (const e of model.edges) {
+    const a = pos.get(e.source);
+    const b = pos.get(e.target);
+    if (!a || !b) continue;
+    out.push(
+      `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="#2e7d32" stroke-width="1" marker-end="url(#arrow)"><title>${esc(e.id)}${e.count ? ` (${e.count})` : ''}</title></line>`,
+    );
+  }
+  for (const n of model.nodes) {
+    const iso = n.endpoint.ingressIsolated || n.endpoint.egressIsolated;
+    out.push(
+      `<g><circle cx="${n.x}" cy="${n.y}" r="12" fill="#90caf9" stroke="#1e3a5f" stroke-width="${iso ? 3 : 1}"/>${n.caption
+        .split('\n')
+        .map((line, k) => `<text x="${n.x}" y="${n.y + 26 + k * 12}" text-anchor="middle">${esc(line)}</text>`)
+        .join('')}</g>`,
+    );
+  }
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

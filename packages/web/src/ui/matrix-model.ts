@@ -1,0 +1,92 @@
+import type { DiffView, EndpointView, MatrixBits } from '../protocol.js';
+
+/** A row or column of the Matrix view: a namespace (many endpoints) or one endpoint. */
+export interface Axis {
+  label: string;
+  /** Endpoint indexes it stands for. */
+  members: number[];
+  /** Drilling into it: the namespace name (namespace level only). */
+  namespace?: string;
+}
+
+export interface Grid {
+  rows: Axis[];
+  cols: Axis[];
+  /** allowed[r * cols + c]: allowed pairs in the cell; total[...]: pairs in it. */
+  allowed: Uint32Array;
+  total: Uint32Array;
+  /** +1: the what-if opened something in the cell, -1: closed, 2: both. */
+  changed: Int8Array;
+}
+
+export function axesFor(endpoints: readonly EndpointView[], drill: string): { rows: Axis[]; cols: Axis[] } {
+  const single = (i: number): Axis => ({ label: endpoints[i]!.id, members: [i] });
+  if (drill === '*') {
+    const all = endpoints.map((_, i) => single(i));
+    return { rows: all, cols: all };
+  }
+  const byNs = new Map<string, number[]>();
+  for (const [i, e] of endpoints.entries()) byNs.set(e.namespace, [...(byNs.get(e.namespace) ?? []), i]);
+  if (drill.includes('|')) {
+    const [a, b] = drill.split('|') as [string, string];
+    return { rows: (byNs.get(a) ?? []).map(single), cols: (byNs.get(b) ?? []).map(single) };
+  }
+  const namespaces = [...byNs.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([ns, members]) => ({ label: ns, members, namespace: ns }));
+  return { rows: namespaces, cols: namespaces };
+}
+
+/** Does a port span list of one protocol cover the shown port (`80/TCP`)? */
+function covers(change: DiffView['opened'][number], port: string): boolean {
+  const [number, protocol] = port.split('/');
+  const p = Number(number);
+  return change.protocol === protocol && change.spans.some(([a, b]) => a <= p && p <= b);
+}
+
+export function buildGrid(
+  endpoints: readonly EndpointView[],
+  matrix: MatrixBits,
+  drill: string,
+  whatIf: DiffView | undefined,
+): Grid {
+  const { rows, cols } = axesFor(endpoints, drill);
+  const allowed = new Uint32Array(rows.length * cols.length);
+  const total = new Uint32Array(rows.length * cols.length);
+  const changed = new Int8Array(rows.length * cols.length);
+  const colOf = new Int32Array(endpoints.length).fill(-1);
+  const rowOf = new Int32Array(endpoints.length).fill(-1);
+  cols.forEach((c, k) => {
+    for (const j of c.members) colOf[j] = k;
+  });
+  rows.forEach((r, k) => {
+    for (const i of r.members) rowOf[i] = k;
+  });
+  const { bits, rowWords } = matrix;
+  rows.forEach((row, r) => {
+    for (const i of row.members) {
+      cols.forEach((col, c) => {
+        total[r * cols.length + c] += col.members.length;
+        for (const j of col.members) {
+          if ((bits[i * rowWords + (j >>> 5)]! & (1 << (j & 31))) !== 0) allowed[r * cols.length + c]++;
+        }
+      });
+    }
+  });
+  if (whatIf) {
+    const index = new Map(endpoints.map((e, i) => [e.id, i]));
+    const mark = (list: DiffView['opened'], sign: 1 | -1) => {
+      for (const change of list) {
+        if (!covers(change, matrix.port)) continue;
+        const i = index.get(change.from);
+        const j = index.get(change.to);
+        if (i === undefined || j === undefined || rowOf[i]! < 0 || colOf[j]! < 0) continue;
+        const k = rowOf[i]! * cols.length + colOf[j]!;
+        changed[k] = changed[k] === 0 || changed[k] === sign ? sign : 2;
+      }
+    };
+    mark(whatIf.opened, 1);
+    mark(whatIf.closed, -1);
+  }
+  return { rows, cols, allowed, total, changed };
+}
