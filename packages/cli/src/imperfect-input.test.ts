@@ -29,7 +29,7 @@ describe('imperfect input is analyzed as it is, with the verdicts of the cleaned
       /metadata\.name: warning: Invalid value: "web_to_api"/,
       /spec\.containers\[0\]\.name: warning: Required value/,
       /ports\[1\]\.containerport: warning: strict decoding error: unknown field/,
-      /00-draft\.yaml:2:1: NetworkPolicy shop\/web_to_api: warning: defined again at .*policies\.yaml:12:5/,
+      /00-draft\.yaml:2:1: NetworkPolicy shop\/web_to_api: warning: defined again at .*policies\.yaml:12:\d+/,
       /Chart\.yaml: note: skipped a Helm chart file/,
       /values\.yaml: note: skipped a Helm chart file/,
       /kustomization\.yaml: note: skipped a kustomization: .*kubectl kustomize/,

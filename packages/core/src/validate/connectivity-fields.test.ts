@@ -57,6 +57,12 @@ const ROWS: [string, FieldPath, string, boolean, string][] = [
   ['Service', ['spec', 'ports', 0, 'targetPort'], 'field-invalid', true, 'targetPort'],
   ['Service', ['spec', 'clusterIP'], 'field-invalid', true, 'ClusterIP'],
   ['Service', ['metadata', 'name'], 'field-invalid', false, 'a DNS-1035 name'],
+  // Admin tiers and nodes.
+  ['ClusterNetworkPolicy', ['spec', 'egress', 0, 'to', 0, 'networks', 1], 'field-invalid', true, 'CIDR'],
+  ['AdminNetworkPolicy', ['spec', 'priority'], 'field-invalid', true, 'priority'],
+  ['BaselineAdminNetworkPolicy', ['metadata', 'name'], 'field-invalid', false, 'name'],
+  ['Node', ['metadata', 'labels'], 'field-invalid', true, 'node labels'],
+  ['Node', ['status', 'addresses', 0, 'address'], 'field-type', true, 'node address'],
   // Namespace: its labels (namespaceSelector), not its name's format.
   ['Namespace', ['metadata', 'labels'], 'field-invalid', true, 'namespace labels'],
   ['Namespace', ['metadata', 'name'], 'field-invalid', false, 'name format'],

@@ -27,6 +27,14 @@ const template = (at: Pattern): Pattern[] => podFields([...at, 'spec'], [...at, 
 const BY_KIND: Readonly<Record<string, readonly Pattern[]>> = {
   // Everything under spec selects pods or admits traffic; the name is only a name.
   NetworkPolicy: [['spec']],
+  ClusterNetworkPolicy: [['spec']],
+  AdminNetworkPolicy: [['spec']],
+  BaselineAdminNetworkPolicy: [['spec']],
+  // Admin policies' `nodes` peers match node labels and addresses.
+  Node: [
+    ['metadata', 'labels'],
+    ['status', 'addresses'],
+  ],
   // Namespace selectors match namespace labels (kubernetes.io/metadata.name is the name).
   Namespace: [['metadata', 'labels']],
   // Labels, ports, address, and whether it takes traffic at all (phase, node, deletion).
