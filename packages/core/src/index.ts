@@ -97,7 +97,7 @@ export { defaultMatrixPorts } from './matrix/default-ports.js';
 export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
 export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
-export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
+export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
 export type { BuildOptions } from './model/build-cluster.js';
