@@ -251,6 +251,36 @@ async function engineDemo(problem) {
   }
 }
 
+/** The admin tiers (examples/005-admin-guardrails), with the engine: the lab does not enforce them yet. */
+async function adminDemo() {
+  const dir = '005-admin-guardrails';
+  if (!existsSync(join(examples, dir))) return;
+  heading('Admin guardrails: ClusterNetworkPolicy tiers (engine; the lab does not enforce them yet)');
+  say('An admin Deny to kube-system except DNS, Pass between team namespaces, a baseline');
+  say("default-deny that the teams' NetworkPolicies override (docs/admin-tiers.md).\n");
+  const all = ['-f', join(examples, dir)];
+  await expect(
+    ['check', ...all, '--from', 'team-b/client', '--to', 'kube-system/metrics-server', '--port', '443'],
+    false,
+    'the admin Deny holds whatever NetworkPolicies say',
+  );
+  await expect(
+    ['check', ...all, '--from', 'team-b/client', '--to', 'kube-dns.kube-system.svc.cluster.local', '--port', '53/UDP'],
+    true,
+    "the admin Accept for DNS decides before the client's own egress isolation",
+  );
+  await expect(
+    ['check', ...all, '--from', 'team-b/client', '--to', 'team-a/api', '--port', '8080'],
+    true,
+    "passed by team-delegation, then allowed by both teams' NetworkPolicies",
+  );
+  await expect(
+    ['check', ...all, '--from', 'team-a/api', '--to', 'team-b/client', '--port', '8080'],
+    false,
+    'no NetworkPolicy isolates the api for egress: the baseline default-deny decides',
+  );
+}
+
 say(bold('netpol demo: the seed tutorials on real packets'));
 if (!existsSync(join(root, 'packages/cli/dist/index.js'))) {
   say(red('The CLI is not built: run `npm run build` first.'));
@@ -261,6 +291,7 @@ let stopped = false;
 try {
   if (problem) await engineDemo(problem);
   else await labDemo();
+  if (!interrupted) await adminDemo();
 } catch (error) {
   if (!(error instanceof Interrupted)) throw error;
   stopped = true;

@@ -88,11 +88,13 @@ export function choice<const F extends string, const C extends readonly string[]
 export const globalOptions = [
   choice('--color <mode>', 'colour', COLOR_MODES, 'auto'),
   option('--debug', 'print stacks of internal errors'),
+  option('--max-input-size <size>', 'refuse inputs larger than this, per file and in total (default 1GiB)'),
 ] as const;
 
 export type GlobalOptions = {
   color: ColorMode;
   debug?: boolean;
+  maxInputSize?: string;
 };
 
 /** `{ key: value }` of a list of options, e.g. `{ filename: string[]; recursive: boolean | undefined }`. */

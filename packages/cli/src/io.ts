@@ -14,10 +14,12 @@ export interface OutStream {
 export interface Io {
   stdout: OutStream;
   stderr: OutStream;
-  /** Reads all of standard input (for `-f -`). */
-  readStdin(): Promise<string>;
+  /** Reads all of standard input (for `-f -`), or its first `maxBytes` when given. */
+  readStdin(maxBytes?: number): Promise<string>;
   /** Standard input as it arrives (an input too large for one string is read as a stream). */
   readStdinChunks?(): AsyncIterable<Uint8Array>;
+  /** The input limit (`--max-input-size`), per file and in total; a default when absent. */
+  maxInputBytes?: number;
   cwd: string;
   env: Record<string, string | undefined>;
   /** The name it runs under: `kubectl-netpol` when kubectl runs it as a plugin. */
@@ -47,9 +49,15 @@ export function processIo(): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: async () => {
+    readStdin: async (maxBytes = Number.POSITIVE_INFINITY) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        total += (chunk as Buffer).length;
+        // An endless stdin: stop at the limit; the caller refuses what it got.
+        if (total >= maxBytes) break;
+      }
       return Buffer.concat(chunks).toString('utf8');
     },
     readStdinChunks: () => process.stdin,

@@ -1,4 +1,11 @@
-import { type BuildOptions, type LoadedCluster, type LoadOptions, loadCluster, type SourceFile } from '@netpol/core';
+import {
+  type BuildOptions,
+  type Issue,
+  type LoadedCluster,
+  type LoadOptions,
+  loadCluster,
+  type SourceFile,
+} from '@netpol/core';
 import { colorsFor } from './colors.js';
 import { ExitError, type Io } from './io.js';
 import { formatIssues } from './print-issues.js';
@@ -30,9 +37,11 @@ export async function loadInput(
   options: InputOptions,
   io: Io,
   build: BuildOptions = {},
+  /** Also told the issues of an invalid input, before the exit (lint -o sarif writes them). */
+  onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): Promise<LoadedCluster & { sources: SourceFile[] }> {
   const sources = await readSources(options, io, build.defaultNamespace);
-  return { ...loadSources(sources, options, io, build), sources };
+  return { ...loadSources(sources, options, io, build, onInvalid), sources };
 }
 
 /** The load options of an analysis command: leniency and address ranges. */
@@ -51,6 +60,7 @@ export function loadSources(
   options: AnalysisOptions,
   io: Io,
   build: BuildOptions = {},
+  onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): LoadedCluster {
   const result = loadCluster(sources, loadOptions(options, build));
   const colors = colorsFor(io.stderr, io);
@@ -68,6 +78,7 @@ export function loadSources(
     io.stderr.write(
       `${count} error${count === 1 ? '' : 's'} in the input; fix ${count === 1 ? 'it' : 'them'} first (netpol validate shows the same)\n`,
     );
+    onInvalid?.(result.issues, sources);
     throw new ExitError(2);
   }
   return result.value;

@@ -1,5 +1,6 @@
 import { formatPath, type Issue, positionOf, type SourceFile } from '@netpol/core';
 import type { Colors } from './colors.js';
+import { oneLine } from './terminal-text.js';
 
 /** `file:line:col` of an issue, derived late from its range (STYLE.md). */
 export function issueLocation(
@@ -20,13 +21,15 @@ export function issueLocation(
 export function formatIssue(issue: Issue, sources: readonly SourceFile[], c?: Colors): string {
   const loc = issueLocation(issue, sources);
   const parts: string[] = [];
-  if (loc.file) parts.push(loc.line ? `${loc.file}:${loc.line}:${loc.col}` : loc.file);
-  if (issue.object) parts.push(issue.object);
-  const path = formatPath(issue.path);
+  // Names come from the input: a newline or escape in one must not start a line of its own.
+  if (loc.file) parts.push(oneLine(loc.line ? `${loc.file}:${loc.line}:${loc.col}` : loc.file));
+  if (issue.object) parts.push(oneLine(issue.object));
+  const path = oneLine(formatPath(issue.path));
   if (path) parts.push(path);
   if (issue.severity === 'warning') parts.push(c?.yellow('warning') ?? 'warning');
   else if (issue.severity === 'info') parts.push(c?.dim('note') ?? 'note');
-  const message = issue.severity === 'error' && c ? c.red(issue.message) : issue.message;
+  const text = oneLine(issue.message);
+  const message = issue.severity === 'error' && c ? c.red(text) : text;
   parts.push(message);
   return parts.join(': ');
 }

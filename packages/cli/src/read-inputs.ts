@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { SourceFile } from '@netpol/core';
+import { InputBudget, readTextWithin } from './input-limit.js';
 import { type Io, UsageError } from './io.js';
 import { formatIssue } from './print-issues.js';
 import { readFileStreamed, readStdinSource, streamThreshold } from './read-stream.js';
@@ -21,19 +22,22 @@ export async function readInputs(
   if (paths.length === 0)
     throw new UsageError('no input: give at least one -f PATH', 'e.g. netpol validate -f policies/');
   const sources: SourceFile[] = [];
+  const budget = new InputBudget(io.maxInputBytes);
   for (const path of paths) {
     if (path === '-') {
-      sources.push(await readStdinSource(io));
+      sources.push(await readStdinSource(io, budget));
     } else if (path.startsWith('git:')) {
-      sources.push(...readGit(path, io, options.recursive ?? true));
+      const files = readGit(path, io, options.recursive ?? true);
+      for (const f of files) budget.spend(f.name, Buffer.byteLength(f.text));
+      sources.push(...files);
     } else {
-      sources.push(...readPath(path, io, options.recursive ?? false));
+      sources.push(...readPath(path, io, options.recursive ?? false, budget));
     }
   }
   return sources;
 }
 
-function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
+function readPath(path: string, io: Io, recursive: boolean, budget: InputBudget): SourceFile[] {
   const full = resolve(io.cwd, path);
   let stat: ReturnType<typeof statSync>;
   try {
@@ -41,7 +45,7 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
   } catch (error) {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
-  if (!stat.isDirectory()) return [readFile(full, path, stat.size, io)];
+  if (!stat.isDirectory()) return [readFile(full, path, stat.size, io, budget)];
   const skipped: string[] = [];
   const files = listManifests(full, path, recursive, skipped);
   if (files.length === 0) {
@@ -58,7 +62,7 @@ function readPath(path: string, io: Io, recursive: boolean): SourceFile[] {
       `${formatIssue({ code: 'subfolders-skipped', severity: 'info', path: [], file: path, message: `subfolders not read without -R: ${shown.join(', ')}` }, [])}\n`,
     );
   }
-  return files.map(({ full: f, shown }) => readFile(f, shown, sizeOf(f), io));
+  return files.map(({ full: f, shown }) => readFile(f, shown, sizeOf(f), io, budget));
 }
 
 function listManifests(
@@ -104,9 +108,12 @@ function hasManifests(dir: string): boolean {
 }
 
 /** A file as text, or as a stream when it is too large for one string (read-stream.ts). */
-function readFile(full: string, shown: string, size: number, io: Io): SourceFile {
-  if (size > streamThreshold(io)) return readFileStreamed(full, shown, size);
-  return { name: shown, text: readText(full, shown) };
+function readFile(full: string, shown: string, size: number, io: Io, budget: InputBudget): SourceFile {
+  if (size > streamThreshold(io)) {
+    budget.spend(shown, size);
+    return readFileStreamed(full, shown, size);
+  }
+  return { name: shown, text: readText(full, shown, budget) };
 }
 
 function sizeOf(full: string): number {
@@ -117,10 +124,11 @@ function sizeOf(full: string): number {
   }
 }
 
-function readText(full: string, shown: string): string {
+function readText(full: string, shown: string, budget: InputBudget): string {
   try {
-    return readFileSync(full, 'utf8');
+    return readTextWithin(full, shown, budget);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${shown}: ${describeFsError(error)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createJsonStreamReader, type SourceFile, SUPPORTED_KINDS } from '@netpol/core';
+import type { InputBudget } from './input-limit.js';
 import { type Io, UsageError } from './io.js';
 
 /**
@@ -64,24 +65,32 @@ export function readFileStreamed(full: string, shown: string, size: number): Sou
  * Standard input: a text when it is small; past the threshold, JSON goes on as a stream
  * (the chunks read so far first), anything else is refused.
  */
-export async function readStdinSource(io: Io): Promise<SourceFile> {
-  if (!io.readStdinChunks) return { name: '-', text: await io.readStdin() };
+export async function readStdinSource(io: Io, budget: InputBudget): Promise<SourceFile> {
+  if (!io.readStdinChunks) {
+    const text = await io.readStdin(budget.remaining() + 1);
+    budget.spend('standard input', Buffer.byteLength(text));
+    return { name: '-', text };
+  }
   const threshold = streamThreshold(io);
   const held: Uint8Array[] = [];
   let size = 0;
   let reader: ReturnType<typeof createJsonStreamReader> | undefined;
+  // An endless stdin stops at the input limit (`--max-input-size`), streamed or not.
+  const limit = budget.remaining();
   for await (const chunk of io.readStdinChunks()) {
+    size += chunk.length;
+    if (size > limit) budget.spend('standard input', size);
     if (reader) {
       reader.push(chunk);
       continue;
     }
     held.push(chunk);
-    size += chunk.length;
     if (size <= threshold) continue;
     if (startsAsJson(Buffer.concat(held.slice(0, 4))) === false) throw tooLargeYaml('-', size);
     reader = createJsonStreamReader('-', isSupportedKind);
     for (const piece of held) reader.push(piece);
     held.length = 0;
   }
+  budget.spend('standard input', size);
   return reader ? reader.end() : { name: '-', text: Buffer.concat(held).toString('utf8') };
 }

@@ -1,15 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
 import { type CommandContext, type CommandSpec, globalOptions, type OptionSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
+import { parseSize } from './input-limit.js';
 import { ExitError, type Io, UsageError } from './io.js';
 import { suggest } from './suggest.js';
+import { terminalSafe } from './terminal-text.js';
 import { versionLine } from './version.js';
 
 /**
  * Run `netpol` with `argv` (without node and script). The only place that turns failures
  * into exit codes: 0 fine, 1 denied/findings/changes, 2 bad input or usage.
  */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+export async function run(argv: readonly string[], given: Io): Promise<number> {
+  const io: Io = { ...given, stdout: terminalSafe(given.stdout), stderr: terminalSafe(given.stderr) };
   let exitCode = 0;
   const debug = argv.includes('--debug');
   const program = buildProgram(io, (code) => {
@@ -136,7 +139,9 @@ function buildCommand(
       const given = new Set(
         cmd.options.map((o) => o.attributeName()).filter((key) => cmd.getOptionValueSource(key) === 'cli'),
       );
-      setExit(await runSpec({ args, options, given, io }));
+      const limit = root.opts().maxInputSize as string | undefined;
+      const runIo = limit === undefined ? io : { ...io, maxInputBytes: parseSize(limit) };
+      setExit(await runSpec({ args, options, given, io: runIo }));
     });
   }
   return command;

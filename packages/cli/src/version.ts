@@ -1,10 +1,17 @@
 import { createRequire } from 'node:module';
 
-// The one place the version is written is package.json; a bundle inlines it from there.
-const manifest = createRequire(import.meta.url)('../package.json') as { version: string };
+/** Set by the bundler (scripts/bundle.mjs) from the package's package.json. */
+declare const NETPOL_VERSION: string | undefined;
 
-/** netpol's version, from packages/cli/package.json. */
-export const VERSION: string = manifest.version;
+// The one place the version is written is package.json: the workspace's when run from the
+// repository, the published package's (inlined) when bundled.
+const version =
+  typeof NETPOL_VERSION === 'string'
+    ? NETPOL_VERSION
+    : (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+/** netpol's version, from package.json. */
+export const VERSION: string = version;
 
 /** What `netpol version` and `--version` print: ours, Node's, and the platform. */
 export function versionInfo() {

@@ -49,10 +49,13 @@ export {
   describeRule,
   peerWord,
 } from './explain/describe-rule.js';
+export type { AdminPolicyExplanation, AdminRuleExplanation } from './explain/explain-admin.js';
+export { adminPoliciesOfPod, explainAdminPolicy } from './explain/explain-admin.js';
 export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
@@ -100,6 +103,8 @@ export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matr
 export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export type * from './model/admin-types.js';
+export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export { buildCluster } from './model/build-cluster.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
@@ -123,10 +128,17 @@ export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 // symbolic endpoints: every pod that could exist, in classes (policy-only analysis)
 export type { AddressClass, IpBlockAtom } from './symbolic/address-space.js';
+export type { SymbolicCheck, SymbolicPair } from './symbolic/check-symbolic.js';
+export { checkSymbolic } from './symbolic/check-symbolic.js';
 export type { SymbolicDiff, WitnessDescription } from './symbolic/diff-symbolic.js';
 export { describeWitness, diffSymbolic } from './symbolic/diff-symbolic.js';
 export type { PodAtom, PortNameAtom, SymbolicAtoms } from './symbolic/pod-atoms.js';
 export { mergeAtoms, namespaceNamed, policyAtoms } from './symbolic/pod-atoms.js';
+export { formatSymbolicCheck, symbolicCheckToJson } from './symbolic/symbolic-check-report.js';
+export type { SymbolicEndpoint, SymbolicEndpointResult } from './symbolic/symbolic-endpoint.js';
+export { isSymbolicEndpoint, parseSelector, parseSymbolicEndpoint } from './symbolic/symbolic-endpoint.js';
+export type { SymbolicMatrix, SymbolicMatrixOptions } from './symbolic/symbolic-matrix.js';
+export { symbolicMatrix } from './symbolic/symbolic-matrix.js';
 export type {
   PossiblePod,
   SymbolicClass,

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { AgentReply, AgentRequest } from './agent.js';
+import type { AgentReply, AgentRequest } from './agent-protocol.js';
 import { LabError } from './exec.js';
 
 /** One request to the lab agent over its unix socket; one JSON reply. */

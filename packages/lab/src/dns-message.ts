@@ -67,8 +67,23 @@ export function buildAnswer(q: DnsQuestion, lookup: DnsLookup, ttl = 5): Buffer 
   return Buffer.concat([header, q.questionBytes, ...answers]);
 }
 
+/**
+ * The server's reply to one packet: an answer to a query, FORMERR to a malformed query, and
+ * nothing at all to a response (QR set): answering responses lets two servers, or a server
+ * and a UDP echo fed one spoofed packet, bounce replies between them forever.
+ */
+export function dnsReply(packet: Buffer, lookup: DnsLookup): Buffer | undefined {
+  if (isResponse(packet)) return undefined;
+  const q = parseQuery(packet);
+  return q ? buildAnswer(q, lookup) : formatError(packet);
+}
+
+function isResponse(packet: Buffer): boolean {
+  return packet.length < 3 || (packet[2] & 0x80) !== 0;
+}
+
 export function formatError(packet: Buffer): Buffer | undefined {
-  if (packet.length < 12) return undefined;
+  if (packet.length < 12 || isResponse(packet)) return undefined;
   const header = Buffer.alloc(12);
   header.writeUInt16BE(packet.readUInt16BE(0), 0);
   header.writeUInt16BE(0x8000 | RCODE_FORMERR, 2);

@@ -1,4 +1,4 @@
-export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent.js';
+export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent-protocol.js';
 // dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
 export type {
   DataplaneOptions,
@@ -43,6 +43,7 @@ export {
   fixAddresses,
   isLabPodAddress,
   outsideAddressesWithoutHost,
+  outsideHostErrors,
 } from './lab-addresses.js';
 export {
   applyObjects,
@@ -61,6 +62,7 @@ export {
   missingProgram,
   PROGRAM_PACKAGES,
 } from './lab-exec.js';
+export { lockHolder } from './lab-lock.js';
 export * from './lab-names.js';
 export { listLabNetns, resolvConf } from './lab-netns.js';
 export {
@@ -73,5 +75,5 @@ export {
   type ProbeResult,
   probeEndpoints,
 } from './lab-probe.js';
-export { type LabState, lockHolder, readState, type StoredObject } from './lab-state.js';
+export { type LabState, readState, type StoredObject } from './lab-state.js';
 export { labCapabilityProblem, labPreflight } from './preflight.js';

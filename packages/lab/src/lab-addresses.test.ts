@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clusterAddressErrors, fixAddresses, isLabPodAddress, outsideAddressesWithoutHost } from './lab-addresses.js';
+import {
+  clusterAddressErrors,
+  fixAddresses,
+  isLabPodAddress,
+  outsideAddressesWithoutHost,
+  outsideHostErrors,
+} from './lab-addresses.js';
 import { labCluster, objectKey } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 
@@ -114,4 +120,39 @@ describe('outside addresses that ipBlock rules name without a lab host', () => {
       assert.deepEqual(outsideAddressesWithoutHost(cluster, hosts), expected);
     });
   }
+});
+
+describe('lab addresses: the small cases (issue 16, item 17)', () => {
+  it('a pod on the DNS ClusterIP (the lab adds kube-dns at 198.19.0.10) or on any ClusterIP is refused', () => {
+    const dns = clusterAddressErrors(labCluster([pod('a', '198.19.0.10')]).cluster);
+    assert.deepEqual(dns, ['Pod default/a: address 198.19.0.10 is the ClusterIP of Service kube-system/kube-dns']);
+    const own = clusterAddressErrors(labCluster([pod('a', '198.19.3.3'), service('web', '198.19.3.3')]).cluster);
+    assert.deepEqual(own, ['Pod default/a: address 198.19.3.3 is the ClusterIP of Service default/web']);
+  });
+
+  it("198.18.0.1 is refused as the node's reserved /24, not as outside the /15", () => {
+    const fix = fixAddresses([pod('a', '198.18.0.1')], false);
+    assert.equal(fix.problems[0].reason, 'reserved');
+    assert.match(fix.problems[0].message, /198\.18\.0\.1 is in 198\.18\.0\.0\/24, which the lab keeps for its node/);
+    assert.doesNotMatch(fix.problems[0].message, /outside/);
+    assert.equal(fixAddresses([pod('a', '198.18.0.1')], true).problems.length, 0, '--readdress fixes it');
+    assert.equal(fixAddresses([pod('a', '10.0.0.1')], false).problems[0].reason, 'outside');
+  });
+
+  it('outside hosts: two on one address, or one name twice, are refused before anything is made', () => {
+    assert.deepEqual(
+      outsideHostErrors([
+        { name: 'a.com', ip: '203.0.113.5' },
+        { name: 'b.com', ip: '203.0.113.5' },
+        { name: 'a.com', ip: '203.0.113.6' },
+        { name: 'c.com', ip: '203.0.113.255' },
+      ]),
+      [
+        'outside hosts a.com and b.com have the same address 203.0.113.5',
+        'outside host a.com is named twice',
+        'outside host c.com=203.0.113.255: not in 203.0.113.1-254',
+      ],
+    );
+    assert.deepEqual(outsideHostErrors([{ name: 'example.com', ip: '203.0.113.10' }]), []);
+  });
 });

@@ -41,8 +41,11 @@ export interface AddressFix {
 }
 
 export interface AddressProblem {
-  /** Outside 198.18.0.0/15 (`--readdress` fixes it), or an address another pod has. */
-  reason: 'outside' | 'shared';
+  /**
+   * Outside 198.18.0.0/15, or in its 198.18.0.0/24 the node keeps (`--readdress` fixes
+   * both), or an address another pod has.
+   */
+  reason: 'outside' | 'reserved' | 'shared';
   index: number;
   /** `Pod ns/name`. */
   object: string;
@@ -86,12 +89,13 @@ export function fixAddresses(objects: readonly StoredObject[], readdress: boolea
         return o;
       }
       if (!readdress) {
+        const reserved = isReserved(outside[0][1]);
         problems.push({
-          reason: 'outside',
+          reason: reserved ? 'reserved' : 'outside',
           index,
           object: `Pod ${id}`,
           path: outside[0][0],
-          message: `${outside[0][1]} is outside the lab's pod range 198.18.0.0/15`,
+          message: notAPodAddress(outside[0][1]),
         });
         return o;
       }
@@ -119,16 +123,52 @@ export function fixAddresses(objects: readonly StoredObject[], readdress: boolea
   return { objects: out, notes, errors, problems };
 }
 
-/** Problems that would break the lab's routing: two pods with one address. */
+function isReserved(ip: string): boolean {
+  const parsed = parseIp(ip);
+  return parsed !== undefined && cidrContainsIp(INFRA_RANGE, parsed);
+}
+
+/** Why `ip` cannot be a lab pod's address. */
+function notAPodAddress(ip: string): string {
+  return isReserved(ip)
+    ? `${ip} is in 198.18.0.0/24, which the lab keeps for its node (198.18.0.1 is every pod's gateway)`
+    : `${ip} is outside the lab's pod range 198.18.0.0/15`;
+}
+
+/**
+ * Problems that would break the lab's routing: a pod address the lab cannot give, two pods
+ * with one address, a pod with a Service's ClusterIP (the DNS Service's above all: its
+ * queries would go to the pod, not through the Service).
+ */
 export function clusterAddressErrors(cluster: ClusterModel): string[] {
   const errors: string[] = [];
   const owner = new Map<string, string>();
+  const services = new Map<string, string>();
+  for (const service of cluster.services) if (service.clusterIP) services.set(service.clusterIP, service.id);
   for (const pod of cluster.pods) {
     const ip = pod.ips[0];
-    if (!isLabPodAddress(ip)) errors.push(`Pod ${pod.id}: address ${ip} is outside the lab's pod range 198.18.0.0/15`);
+    if (!isLabPodAddress(ip)) errors.push(`Pod ${pod.id}: address ${notAPodAddress(ip)}`);
+    const service = services.get(ip);
+    if (service) errors.push(`Pod ${pod.id}: address ${ip} is the ClusterIP of Service ${service}`);
     const other = owner.get(ip);
     if (other) errors.push(`Pods ${other} and ${pod.id} have the same address ${ip}`);
     else owner.set(ip, pod.id);
+  }
+  return errors;
+}
+
+/** Outside hosts the lab can make: each its own name and address in 203.0.113.1-254. */
+export function outsideHostErrors(hosts: readonly { name: string; ip: string }[]): string[] {
+  const errors: string[] = [];
+  const names = new Set<string>();
+  const ips = new Map<string, string>();
+  for (const host of hosts) {
+    if (!isOutsideHostAddress(host.ip)) errors.push(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
+    const other = ips.get(host.ip);
+    if (other !== undefined) errors.push(`outside hosts ${other} and ${host.name} have the same address ${host.ip}`);
+    else ips.set(host.ip, host.name);
+    if (names.has(host.name)) errors.push(`outside host ${host.name} is named twice`);
+    names.add(host.name);
   }
   return errors;
 }

@@ -1,16 +1,17 @@
 import { type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
+import { storedValue } from './lab-stored-object.js';
 
 /** `Kind/namespace/name`, the identity `kubectl apply` updates in place. */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
   return kind === 'Namespace' ? `Namespace//${name}` : `${kind}/${namespace ?? 'default'}/${name}`;
 }
 
-/** A loaded object as the lab stores it: namespace made explicit. */
+/** A loaded object as the lab stores it: only what the lab uses, namespace made explicit. */
 export function storeObject(object: LoadedObject): StoredObject {
   const { name, namespace } = objectMeta(object);
-  const value = structuredClone(object.value);
+  const value = structuredClone(storedValue(object.value));
   if (object.kind !== 'Namespace') {
     const meta = (value.metadata ?? {}) as Record<string, unknown>;
     meta.namespace = namespace ?? 'default';

@@ -1,5 +1,6 @@
 import { type ClusterModel, type PodModel, type Protocol, parseIp } from '@netpol/core';
 import { exec, LabError } from './exec.js';
+import { helperProgram } from './helper-programs.js';
 import { isLabAddress } from './lab-addresses.js';
 import { findLabPod } from './lab-exec.js';
 import type { LabState } from './lab-state.js';
@@ -70,9 +71,12 @@ export function destination(cluster: ClusterModel, ref: string, portText: string
   return onPod(pod);
 }
 
-/** Open the connections from inside `netns` at once; one outcome per target. */
+/**
+ * Open the connections from inside `netns` at once; one outcome per target. (The state
+ * directory is no longer needed: the probe helper ships with the package.)
+ */
 export async function connectFrom(
-  stateDirPath: string,
+  _stateDirPath: string,
   netns: string,
   targets: readonly ConnectTarget[],
   timeoutMs: number,
@@ -80,7 +84,7 @@ export async function connectFrom(
   if (targets.length === 0) return [];
   const stray = targets.find((t) => !isLabAddress(t.ip));
   if (stray) throw new LabError(`${stray.ip} is outside the lab's ranges (198.18.0.0/15, 203.0.113.0/24): not probed`);
-  const out = await exec('ip', ['netns', 'exec', netns, process.execPath, `${stateDirPath}/probe-helper.cjs`], {
+  const out = await exec('ip', ['netns', 'exec', netns, process.execPath, helperProgram('probe-helper.cjs')], {
     input: JSON.stringify({ timeoutMs, targets }),
     timeoutMs: timeoutMs * 3 + 20_000,
   });

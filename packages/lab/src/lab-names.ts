@@ -27,6 +27,12 @@ export function netnsPrefix(labId: string): string {
   return `np-${labId}-`;
 }
 
+/** A namespace this lab makes: `np-<labid>-node`, `-p<N>` or `-x<N>`, nothing else. */
+export function isLabNetns(labId: string, name: string): boolean {
+  const rest = name.startsWith(netnsPrefix(labId)) ? name.slice(netnsPrefix(labId).length) : undefined;
+  return rest !== undefined && /^(node|[px][1-9][0-9]{0,8})$/.test(rest);
+}
+
 export function nodeNetns(labId: string): string {
   return `np-${labId}-node`;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { exec, LabError, mapLimit, mustExec } from './exec.js';
-import { GATEWAY_IP, netnsEtcDir, netnsPrefix, nodeNetns, nodeVeth } from './lab-names.js';
+import { GATEWAY_IP, isLabNetns, netnsEtcDir, nodeNetns, nodeVeth } from './lab-names.js';
 
 /**
  * Namespace plumbing (packages/lab/README.md, "Layout on the machine"): every pod or outside host is a netns
@@ -123,19 +123,18 @@ export async function deleteNetns(names: readonly string[]): Promise<void> {
 
 /** Every namespace of this lab that exists now (`ip netns list`). */
 export async function listLabNetns(labId: string): Promise<string[]> {
-  const prefix = netnsPrefix(labId);
   const out = await exec('ip', ['netns', 'list']);
   return out.stdout
     .split('\n')
     .map((line) => line.split(' ')[0])
-    .filter((n) => n.startsWith(prefix));
+    .filter((n) => isLabNetns(labId, n));
 }
 
 /** /etc/netns/np-<labid>-* left behind (a crash between writing and deleting). */
 export function listLabEtcDirs(labId: string): string[] {
   try {
     return readdirSync('/etc/netns')
-      .filter((n) => n.startsWith(netnsPrefix(labId)))
+      .filter((n) => isLabNetns(labId, n))
       .map((n) => `/etc/netns/${n}`);
   } catch {
     return [];

@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { LabError } from './exec.js';
-import type { OutsideHost } from './lab-names.js';
+import { netnsPrefix, type OutsideHost } from './lab-names.js';
 
 /** One manifest object the lab holds, keyed `Kind/namespace/name` (kubectl apply identity). */
 export interface StoredObject {
@@ -42,29 +43,78 @@ export function statePath(dir: string): string {
   return `${dir}/state.json`;
 }
 
+/**
+ * The state of the lab whose directory is `dir` (`<root>/<labid>`); undefined when it has
+ * none; a LabError when the file is not that lab's state.
+ */
 export function readState(dir: string): LabState | undefined {
+  const labId = basename(dir);
   const path = statePath(dir);
   if (!existsSync(path)) return undefined;
+  let state: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LabState;
+    state = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    throw new LabError(`${path} is unreadable`, 'netpol lab down removes the lab anyway');
+    state = undefined;
   }
+  if (!isLabState(state, labId)) throw new LabError(`${path} is unreadable`, 'netpol lab down removes the lab anyway');
+  return state;
+}
+
+/**
+ * The shape every reader relies on, checked once here: `{}` or a state written for another
+ * lab id must not become `np-<id>-pNaN` or another lab's namespaces.
+ */
+function isLabState(value: unknown, labId: string): value is LabState {
+  if (!isRecord(value) || value.version !== 1 || value.labId !== labId) return false;
+  if (typeof value.enforce !== 'boolean' || !Number.isSafeInteger(value.nextPodIndex)) return false;
+  if (!isRecord(value.pods) || !Array.isArray(value.outside) || !Array.isArray(value.objects)) return false;
+  const ownNetns = (netns: unknown, kind: 'p' | 'x', index: unknown) =>
+    Number.isSafeInteger(index) && netns === `${netnsPrefix(labId)}${kind}${index}`;
+  return (
+    Object.values(value.pods).every(
+      (p) =>
+        isRecord(p) && ownNetns(p.netns, 'p', p.index) && typeof p.ip === 'string' && typeof p.signature === 'string',
+    ) &&
+    value.outside.every(
+      (o) => isRecord(o) && ownNetns(o.netns, 'x', o.index) && typeof o.ip === 'string' && typeof o.name === 'string',
+    ) &&
+    value.objects.every((o) => isRecord(o) && typeof o.key === 'string' && isRecord(o.value))
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The lab's directory: root only (0700). It holds the objects' labels and the helper
+ * programs the agent runs as root; its files are 0600 (`writePrivate`).
+ */
+export function ensureStateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** A file of the lab's directory, readable by root only whatever the umask. */
+export function writePrivate(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600);
 }
 
 /** Atomic: a concurrent reader sees the old or the new state, never half. */
 export function writeState(dir: string, state: LabState): void {
-  mkdirSync(dir, { recursive: true });
+  ensureStateDir(dir);
   const tmp = `${statePath(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 1)}\n`);
+  writePrivate(tmp, `${JSON.stringify(state, null, 1)}\n`);
   renameSync(tmp, statePath(dir));
 }
 
 /** Every namespace is written here BEFORE it is created, so `down` finds it after a crash. */
 export function journalNetns(dir: string, names: readonly string[]): void {
   if (names.length === 0) return;
-  mkdirSync(dir, { recursive: true });
-  appendFileSync(`${dir}/netns.journal`, names.map((n) => `${n}\n`).join(''));
+  ensureStateDir(dir);
+  appendFileSync(`${dir}/netns.journal`, names.map((n) => `${n}\n`).join(''), { mode: 0o600 });
 }
 
 export function readJournal(dir: string): string[] {
@@ -72,48 +122,6 @@ export function readJournal(dir: string): string[] {
     return readFileSync(`${dir}/netns.journal`, 'utf8').split('\n').filter(Boolean);
   } catch {
     return [];
-  }
-}
-
-/**
- * A lock file held while the lab changes (`up`, `apply`, `run`, `down`); a lock left by a dead
- * process is taken over.
- */
-export async function withLock<T>(dir: string, fn: () => Promise<T>, waitMs = 120_000): Promise<T> {
-  mkdirSync(dir, { recursive: true });
-  const lock = `${dir}/lock`;
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(lock, 'utf8'));
-      } catch {}
-      if (!holder || !alive(holder)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new LabError(`the lab is busy (process ${holder} holds ${lock})`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
-
-/** The live process holding the lab's lock (changing it now), if any. */
-export function lockHolder(dir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(`${dir}/lock`, 'utf8'));
-    return pid > 0 && alive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
   }
 }
 

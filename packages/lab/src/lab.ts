@@ -1,15 +1,23 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClusterModel, PodModel } from '@netpol/core';
-import type { PortRole, ServeRequest } from './agent.js';
 import { askAgent } from './agent-client.js';
+import type { PortRole, ServeRequest } from './agent-protocol.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
-import { PROBE_HELPER, SERVE_HELPER, SERVE_HELPER_PY } from './helper-scripts.js';
-import { clusterAddressErrors, isOutsideHostAddress } from './lab-addresses.js';
+import { clusterAddressErrors, outsideHostErrors } from './lab-addresses.js';
 import { isDnsPod, type LabCluster, labCluster } from './lab-cluster.js';
-import { DEFAULT_OUTSIDE_HOSTS, nodeNetns, type OutsideHost, outsideNetns, podNetns, stateDir } from './lab-names.js';
+import { lockHolder, withLock } from './lab-lock.js';
+import {
+  DEFAULT_OUTSIDE_HOSTS,
+  isLabNetns,
+  nodeNetns,
+  type OutsideHost,
+  outsideNetns,
+  podNetns,
+  stateDir,
+} from './lab-names.js';
 import {
   attach,
   createNodeNetns,
@@ -22,16 +30,16 @@ import {
 } from './lab-netns.js';
 import {
   alive,
+  ensureStateDir,
   journalNetns,
   type LabPod,
   type LabState,
-  lockHolder,
   readJournal,
   readState,
   type StoredObject,
-  withLock,
   writeState,
 } from './lab-state.js';
+import { unwiredPods } from './lab-wiring.js';
 import { applyCluster, updateRuleset } from './ruleset.js';
 
 export type LabLog = (line: string) => void;
@@ -59,90 +67,97 @@ export interface UpOptions {
   outside?: readonly OutsideHost[];
 }
 
-/** `netpol lab up`: build the lab; on failure, remove whatever was made. */
+/**
+ * `netpol lab up`: build the lab. The lock is held from the "already up" check to the end,
+ * so two `up`s of one lab id cannot both pass it; on failure this process removes the lab
+ * it made (nothing else was there: the checks under the lock said so).
+ */
 export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabState> {
   const dir = dirOf(ctx);
-  if (readState(dir)) {
-    throw new LabError(
-      `lab '${ctx.labId}' is already up`,
-      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`,
-    );
-  }
-  const leftovers = await listLabNetns(ctx.labId);
-  if (leftovers.length > 0) {
-    throw new LabError(
-      `namespaces of an earlier lab '${ctx.labId}' are still there (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`,
-      `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} removes them`,
-    );
-  }
-  const log = ctx.log ?? (() => {});
-  const planned = labCluster(options.objects).cluster;
-  assertAddresses(planned);
-  assertUniquePods(planned);
-  for (const host of options.outside ?? []) {
-    if (!isOutsideHostAddress(host.ip))
-      throw new LabError(`outside host ${host.name}=${host.ip}: not in 203.0.113.1-254`);
-  }
-  try {
-    return await withLock(dir, async () => {
-      writeFileSync(`${dir}/serve-helper.cjs`, SERVE_HELPER);
-      writeFileSync(`${dir}/probe-helper.cjs`, PROBE_HELPER);
-      writeFileSync(`${dir}/serve-helper.py`, SERVE_HELPER_PY);
-      const outside = (options.outside ?? DEFAULT_OUTSIDE_HOSTS).map((h, i) => ({
-        ...h,
-        index: i + 1,
-        netns: outsideNetns(ctx.labId, i + 1),
-      }));
-      const state: LabState = {
-        version: 1,
-        labId: ctx.labId,
-        enforce: options.enforce,
-        createdAt: new Date().toISOString(),
-        nextPodIndex: 1,
-        pods: {},
-        outside,
-        objects: options.objects,
-        pending: true,
-      };
-      journalNetns(dir, [nodeNetns(ctx.labId)]);
-      writeState(dir, state);
-      await createNodeNetns(ctx.labId);
-      journalNetns(
-        dir,
-        outside.map((o) => o.netns),
+  return withLock(dir, async () => {
+    if (readState(dir)) {
+      throw new LabError(
+        `lab '${ctx.labId}' is already up`,
+        `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} first, or use lab apply`,
       );
-      await attach(
-        ctx.labId,
-        // Outside hosts are not in the cluster: they resolve nothing (and query no one).
-        outside.map((o) => ({
-          netns: o.netns,
-          kind: 'outside',
-          index: o.index,
-          ip: o.ip,
-          resolvConf: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
-        })),
+    }
+    const leftovers = await listLabNetns(ctx.labId);
+    if (leftovers.length > 0 || existsSync(dir)) {
+      throw new LabError(
+        leftovers.length > 0
+          ? `namespaces of an earlier lab '${ctx.labId}' are still there (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''})`
+          : `an earlier lab '${ctx.labId}' left ${dir}`,
+        `netpol lab down${ctx.labId === 'lab' ? '' : ` --lab ${ctx.labId}`} removes ${leftovers.length > 0 ? 'them' : 'it'}`,
       );
-      state.agentPid = await startAgent(dir);
-      writeState(dir, state);
-      const outsideServe: ServeRequest[] = outside.map((o) => ({
-        key: `@outside/${o.name}`,
-        netns: o.netns,
-        name: o.name,
-        ports: [
-          { port: 80, protocol: 'TCP', role: 'http' },
-          { port: 443, protocol: 'TCP', role: 'http' },
-        ],
-      }));
-      const reply = await askAgent(dir, { op: 'serve', endpoints: outsideServe });
-      if (!reply.ok) throw new LabError(`outside hosts failed to start: ${JSON.stringify(reply.failed)}`);
-      await sync(ctx, state, log);
-      return state;
-    });
-  } catch (error) {
-    log('lab up failed; removing what it made');
-    await labDown(ctx).catch(() => {});
-    throw error;
-  }
+    }
+    const log = ctx.log ?? (() => {});
+    const planned = labCluster(options.objects).cluster;
+    assertAddresses(planned);
+    assertUniquePods(planned);
+    const hostErrors = outsideHostErrors(options.outside ?? []);
+    if (hostErrors.length > 0) throw new LabError(hostErrors.join('\n'), 'give each --outside host its own NAME=IP');
+    try {
+      return await build(ctx, options, log);
+    } catch (error) {
+      log('lab up failed; removing what it made');
+      await removeLab(ctx).catch(() => {});
+      throw error;
+    }
+  });
+}
+
+async function build(ctx: LabContext, options: UpOptions, log: LabLog): Promise<LabState> {
+  const dir = dirOf(ctx);
+  ensureStateDir(dir);
+  const outside = (options.outside ?? DEFAULT_OUTSIDE_HOSTS).map((h, i) => ({
+    ...h,
+    index: i + 1,
+    netns: outsideNetns(ctx.labId, i + 1),
+  }));
+  const state: LabState = {
+    version: 1,
+    labId: ctx.labId,
+    enforce: options.enforce,
+    createdAt: new Date().toISOString(),
+    nextPodIndex: 1,
+    pods: {},
+    outside,
+    objects: options.objects,
+    pending: true,
+  };
+  journalNetns(dir, [nodeNetns(ctx.labId)]);
+  writeState(dir, state);
+  await createNodeNetns(ctx.labId);
+  journalNetns(
+    dir,
+    outside.map((o) => o.netns),
+  );
+  await attach(
+    ctx.labId,
+    // Outside hosts are not in the cluster: they resolve nothing (and query no one).
+    outside.map((o) => ({
+      netns: o.netns,
+      kind: 'outside',
+      index: o.index,
+      ip: o.ip,
+      resolvConf: 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n',
+    })),
+  );
+  state.agentPid = await startAgent(dir);
+  writeState(dir, state);
+  const outsideServe: ServeRequest[] = outside.map((o) => ({
+    key: `@outside/${o.name}`,
+    netns: o.netns,
+    name: o.name,
+    ports: [
+      { port: 80, protocol: 'TCP', role: 'http' },
+      { port: 443, protocol: 'TCP', role: 'http' },
+    ],
+  }));
+  const reply = await askAgent(dir, { op: 'serve', endpoints: outsideServe });
+  if (!reply.ok) throw new LabError(`outside hosts failed to start: ${JSON.stringify(reply.failed)}`);
+  await sync(ctx, state, log);
+  return state;
 }
 
 function assertAddresses(cluster: ClusterModel): void {
@@ -173,10 +188,10 @@ function assertUniquePods(cluster: ClusterModel): void {
 }
 
 async function startAgent(dir: string): Promise<number> {
-  const self = fileURLToPath(import.meta.url);
-  const fromSource = self.endsWith('.ts');
-  const main = self.replace(/lab\.(ts|js)$/, `agent-main.${fromSource ? 'ts' : 'js'}`);
-  const logFd = openSync(`${dir}/agent.log`, 'a');
+  // Beside this module: in src/ or dist/, or in the netpol package's bundle (dist/bin/).
+  const fromSource = import.meta.url.endsWith('.ts');
+  const main = fileURLToPath(new URL(`./agent-main.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  const logFd = openSync(`${dir}/agent.log`, 'a', 0o600);
   const child = spawn(
     process.execPath,
     [...(fromSource ? ['--conditions=source', '--import', 'tsx'] : []), main, dir],
@@ -259,16 +274,21 @@ async function sync(
   state.pending = true;
   writeState(dir, state);
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
+  // Pods a killed change left in the state without their wiring are made again.
+  const serving = new Set((await askAgent(dir, { op: 'ping' }, 10_000)).serving ?? []);
+  const broken = new Set(await unwiredPods(ctx.labId, state, serving));
   const removed: [string, LabPod][] = [];
   const added: PodModel[] = [];
   for (const [id, labPod] of Object.entries(state.pods)) {
     const pod = desired.get(id);
-    if (!pod || podSignature(pod, isDnsPod(pod)) !== labPod.signature) removed.push([id, labPod]);
+    if (!pod || broken.has(id) || podSignature(pod, isDnsPod(pod)) !== labPod.signature) removed.push([id, labPod]);
   }
   for (const pod of cluster.pods) {
     const labPod = state.pods[pod.id];
-    if (!labPod || podSignature(pod, isDnsPod(pod)) !== labPod.signature) added.push(pod);
+    if (!labPod || broken.has(pod.id) || podSignature(pod, isDnsPod(pod)) !== labPod.signature) added.push(pod);
   }
+  if (broken.size > 0)
+    log(`repairing ${broken.size} pod${broken.size === 1 ? '' : 's'} an interrupted change left unwired`);
   if (removed.length > 0) {
     await askAgent(dir, { op: 'unserve', keys: removed.map(([id]) => id) });
     await detach(
@@ -366,6 +386,11 @@ export interface DownReport {
 
 /** `netpol lab down`: everything this lab made, found by state, journal and `ip netns list`. */
 export async function labDown(ctx: LabContext): Promise<DownReport> {
+  return withLock(dirOf(ctx), () => removeLab(ctx));
+}
+
+/** `down` under the lock (also the cleanup of a failed `up`, which holds it already). */
+async function removeLab(ctx: LabContext): Promise<DownReport> {
   const dir = dirOf(ctx);
   const existed = existsSync(dir);
   let state: LabState | undefined;
@@ -391,12 +416,15 @@ export async function labDown(ctx: LabContext): Promise<DownReport> {
       } catch {}
     }
   }
-  const names = new Set<string>([
-    ...readJournal(dir),
-    ...Object.values(state?.pods ?? {}).map((p) => p.netns),
-    ...(state?.outside ?? []).map((o) => o.netns),
-    ...(await listLabNetns(ctx.labId)),
-  ]);
+  // Only this lab's own names: the journal or the state may hold anything (`np-<id>x-decoy`).
+  const names = new Set<string>(
+    [
+      ...readJournal(dir),
+      ...Object.values(state?.pods ?? {}).map((p) => p.netns),
+      ...(state?.outside ?? []).map((o) => o.netns),
+      ...(await listLabNetns(ctx.labId)),
+    ].filter((n) => isLabNetns(ctx.labId, n)),
+  );
   const existing = new Set(await listLabNetns(ctx.labId));
   // Commands of `lab exec`/`lab run` still running there (their caller killed) would keep
   // the namespace, its veth and addresses alive after `ip netns del`.
@@ -423,6 +451,8 @@ export interface LabStatus {
   missingNetns: string[];
   /** Pods of the objects that have no namespace in the lab. */
   podsWithoutNetns: string[];
+  /** Pods with a namespace in the state that is not wired (no namespace, route or server). */
+  unwiredPods: string[];
   /** A `lab up`/`apply`/`run` died before the lab matched its objects. */
   interrupted: boolean;
   /** A live process is changing the lab right now. */
@@ -433,8 +463,11 @@ export async function labStatus(ctx: LabContext): Promise<LabStatus> {
   const state = requireState(ctx);
   const lab = labCluster(state.objects);
   let agentAlive = false;
+  let serving: Set<string> | undefined;
   try {
-    agentAlive = (await askAgent(dirOf(ctx), { op: 'ping' }, 3000)).ok;
+    const reply = await askAgent(dirOf(ctx), { op: 'ping' }, 3000);
+    agentAlive = reply.ok;
+    serving = new Set(reply.serving ?? []);
   } catch {}
   const present = new Set(await listLabNetns(ctx.labId));
   const expected = [
@@ -449,6 +482,8 @@ export async function labStatus(ctx: LabContext): Promise<LabStatus> {
     agentAlive,
     missingNetns: expected.filter((n) => !present.has(n)),
     podsWithoutNetns: lab.cluster.pods.filter((p) => !state.pods[p.id]).map((p) => p.id),
+    // With the agent down every pod is unserved; that is said once, as "agent NOT running".
+    unwiredPods: await unwiredPods(ctx.labId, state, serving ?? new Set(Object.keys(state.pods))),
     interrupted: state.pending === true && busyPid === undefined,
     ...(busyPid !== undefined ? { busyPid } : {}),
   };

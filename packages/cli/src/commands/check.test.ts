@@ -12,6 +12,64 @@ function runCli(argv: string[], stdin = '') {
 const FILES = ['-f', 'shop.yaml', '-f', 'policies.yaml'];
 
 describe('netpol check', () => {
+  test('symbolic endpoints (issue 13): every pod the selectors could be, exit 1 when some are denied', async () => {
+    const ex5 = fileURLToPath(
+      new URL('../../../../examples/002-ex5-and-selector/strict-api-ingress.yaml', import.meta.url),
+    );
+    const denied = await runCli([
+      'check',
+      '-f',
+      ex5,
+      '--from',
+      '*/{}',
+      '--to',
+      'backend-ns/{app=secure-api}',
+      '--port',
+      '8443',
+    ]);
+    assert.equal(denied.code, 1, denied.stderr);
+    assert.match(
+      denied.stdout,
+      /^DENIED: \*\/\{\} -> backend-ns\/\{app=secure-api\} on 8443\/TCP, for some pods that could exist/,
+    );
+    assert.match(
+      denied.stdout,
+      /\{user!=alice\}\/\{\} \| \{user=alice\}\/\{role!=client\} -> backend-ns\/\{app=secure-api\}: denied/,
+    );
+    assert.match(denied.stdout, /ingress isolated by backend-ns\/strict-api-ingress and no rule matches/);
+    const allowed = await runCli([
+      'check',
+      '-f',
+      ex5,
+      '--from',
+      '{user=alice}/{role=client}',
+      '--to',
+      'backend-ns/{app=secure-api}',
+      '--port',
+      '8443',
+      '-o',
+      'json',
+    ]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    const json = JSON.parse(allowed.stdout);
+    assert.equal(json.symbolic, true);
+    assert.equal(json.allowed, true);
+    assert.deepEqual(json.pairs[0].ingress.selectedBy, ['backend-ns/strict-api-ingress']);
+    const contradiction = await runCli([
+      'check',
+      '-f',
+      ex5,
+      '--from',
+      '*/{a in (x),a notin (x)}',
+      '--to',
+      '*/{}',
+      '--port',
+      '80',
+    ]);
+    assert.equal(contradiction.code, 2);
+    assert.match(contradiction.stderr, /--from: .* can match no pod at all/);
+  });
+
   test('allowed through a Service: exit 0, every backend cited with file:line', async () => {
     const r = await runCli([
       'check',

@@ -1,13 +1,21 @@
 import {
   type ClusterModel,
   checkEndpoints,
+  checkSymbolic,
   checkToJson,
   createReferenceEngine,
   type Endpoint,
   type EndpointError,
   formatCheck,
+  formatSymbolicCheck,
+  isSymbolicEndpoint,
+  type PortQuery,
+  parseIp,
   parsePortQuery,
+  parseSymbolicEndpoint,
   resolveEndpoint,
+  type SymbolicEndpoint,
+  symbolicCheckToJson,
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
@@ -45,6 +53,9 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   });
   const namespace = options.namespace ?? 'default';
   const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
+  if (isSymbolicEndpoint(options.from as string) || isSymbolicEndpoint(options.to as string)) {
+    return checkSymbolicCommand(cluster, options, ports, io);
+  }
   const resolve = (flag: string, text: string): Endpoint => {
     const result = resolveEndpoint(cluster, text, { defaultNamespace: namespace });
     if (!result.ok) throw endpointError(flag, result.error, droppedPodNote(cluster, text, namespace));
@@ -96,4 +107,53 @@ export function endpointError(flag: string, error: EndpointError, why?: string):
         ? `name one of: ${error.candidates.join(', ')}`
         : `did you mean ${error.candidates.join(', ')}?`;
   return new UsageError(`${flag}: ${error.message}`, hint);
+}
+
+/**
+ * `check --from 'prod/{app=web}' --to '*\/{role=db}'`: every pod the endpoints could be
+ * (SPEC "Symbolic endpoints"); exit 0 when every one may connect, 1 when some may not.
+ */
+function checkSymbolicCommand(
+  cluster: Parameters<typeof checkSymbolic>[0],
+  options: CheckOptions,
+  ports: readonly PortQuery[],
+  io: Io,
+): number {
+  const parse = (flag: string, text: string): SymbolicEndpoint => {
+    // An address on the other side of a symbolic endpoint: that one outside address.
+    const ip = parseIp(text.trim());
+    const parsed = parseSymbolicEndpoint(ip ? `${text.trim()}/${ip.family === 4 ? 32 : 128}` : text);
+    if (!parsed.ok) {
+      throw new UsageError(
+        `${flag}: ${parsed.message}`,
+        "symbolic endpoints: 'prod/{app=web}', '{team=a}/{tier!=db}', '*/{}', '10.0.0.0/8 except 10.1.0.0/16'; both sides symbolic or an IP",
+      );
+    }
+    return parsed.value;
+  };
+  const from = parse('--from', options.from as string);
+  const to = parse('--to', options.to as string);
+  const checks = ports.map((port) => {
+    const result = checkSymbolic(cluster, from, to, port);
+    if (!result.ok) {
+      const flag = `--${result.endpoint}`;
+      throw new UsageError(
+        `${flag}: ${result.endpoint === 'from' ? from.text : to.text} can match no pod at all (its selectors contradict each other)`,
+      );
+    }
+    return { port, check: result.value };
+  });
+  const allowed = checks.every(({ check }) => check.allowed);
+  if (options.output === 'json') {
+    const json = checks.map(({ port, check }) => symbolicCheckToJson(check, from.text, to.text, port));
+    const data = json.length === 1 ? json[0] : { allowed, checks: json };
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  } else {
+    const c = colorsFor(io.stdout, io, options.color);
+    const style = { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold };
+    io.stdout.write(
+      checks.map(({ port, check }) => formatSymbolicCheck(check, from.text, to.text, port, style)).join('\n'),
+    );
+  }
+  return allowed ? 0 : 1;
 }

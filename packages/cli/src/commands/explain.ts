@@ -1,6 +1,13 @@
 import {
+  type AdminPolicyExplanation,
+  type AdminPolicyKind,
+  type AdminPolicyModel,
+  type AdminRuleExplanation,
+  adminPoliciesOfPod,
+  adminPolicyName,
   type ClusterModel,
   closestNames,
+  explainAdminPolicy,
   explainPod,
   explainPolicy,
   formatPath,
@@ -51,19 +58,143 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
       );
     }
     const explanation = explainPod(cluster, endpoint.pod);
-    io.stdout.write(json ? `${JSON.stringify({ pod: podToJson(explanation) }, null, 2)}\n` : formatPod(explanation, c));
+    const admin = adminPoliciesOfPod(cluster, endpoint.pod);
+    if (json) {
+      const pod = {
+        ...podToJson(explanation),
+        ...(cluster.adminPolicies ? { adminPolicies: admin.map(adminRefToJson) } : {}),
+      };
+      io.stdout.write(`${JSON.stringify({ pod }, null, 2)}\n`);
+    } else {
+      io.stdout.write(
+        formatPod(explanation, c) + (cluster.adminPolicies ? formatPodAdmin(endpoint.pod, admin, c) : ''),
+      );
+    }
     return 0;
   }
-  const policies = options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
+  const admin = options.policy ? findAdminPolicy(cluster, options.policy) : undefined;
+  const policies = admin ? [] : options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
+  const adminPolicies = admin ? [admin] : options.policy ? [] : (cluster.adminPolicies ?? []);
   const explanations = policies.map((p) => explainPolicy(cluster, p));
+  const adminExplanations = adminPolicies.map((p) => explainAdminPolicy(cluster, p));
   if (json) {
-    io.stdout.write(`${JSON.stringify({ policies: explanations.map(policyToJson) }, null, 2)}\n`);
-  } else if (explanations.length === 0) {
+    const out = {
+      policies: explanations.map(policyToJson),
+      ...(adminExplanations.length > 0 ? { adminPolicies: adminExplanations.map(adminPolicyToJson) } : {}),
+    };
+    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else if (explanations.length === 0 && adminExplanations.length === 0) {
     io.stdout.write('no NetworkPolicy in the input: no pod is isolated, all traffic is allowed\n');
   } else {
-    io.stdout.write(explanations.map((e) => formatPolicy(e, c)).join('\n'));
+    const texts = [
+      ...explanations.map((e) => formatPolicy(e, c)),
+      ...adminExplanations.map((e) => formatAdminPolicy(e, c)),
+    ];
+    io.stdout.write(texts.join('\n'));
   }
   return 0;
+}
+
+const ADMIN_KIND_NAMES: Readonly<Record<string, AdminPolicyKind>> = {
+  clusternetworkpolicy: 'ClusterNetworkPolicy',
+  clusternetworkpolicies: 'ClusterNetworkPolicy',
+  cnp: 'ClusterNetworkPolicy',
+  adminnetworkpolicy: 'AdminNetworkPolicy',
+  adminnetworkpolicies: 'AdminNetworkPolicy',
+  anp: 'AdminNetworkPolicy',
+  baselineadminnetworkpolicy: 'BaselineAdminNetworkPolicy',
+  baselineadminnetworkpolicies: 'BaselineAdminNetworkPolicy',
+  banp: 'BaselineAdminNetworkPolicy',
+};
+
+/**
+ * `--policy` naming an admin tier policy: `Kind/name` (`cnp/NAME`, `anp/NAME`, `banp/NAME`,
+ * kubectl's names), or a bare name no NetworkPolicy has and one admin policy has.
+ */
+function findAdminPolicy(cluster: ClusterModel, text: string): AdminPolicyModel | undefined {
+  const all = cluster.adminPolicies ?? [];
+  const slash = text.indexOf('/');
+  const kind = slash > 0 ? ADMIN_KIND_NAMES[text.slice(0, slash).toLowerCase()] : undefined;
+  if (kind) {
+    const name = text.slice(slash + 1);
+    const found = all.find((p) => p.kind === kind && p.name === name);
+    if (found) return found;
+    const same = all.filter((p) => p.kind === kind).map((p) => p.id);
+    throw new UsageError(
+      `--policy: no ${kind} "${name}" in the input`,
+      same.length > 0 ? `did you mean ${closestNames(text, same).join(', ')}?` : `the input has no ${kind}`,
+    );
+  }
+  if (slash >= 0 || cluster.policies.some((p) => p.name === text)) return undefined;
+  const named = all.filter((p) => p.name === text);
+  if (named.length > 1) {
+    throw new UsageError(
+      `--policy: "${text}" names ${named.length} policies`,
+      `name one of: ${named.map((p) => p.id).join(', ')}`,
+    );
+  }
+  return named[0];
+}
+
+function formatAdminPolicy(e: AdminPolicyExplanation, c: Colors): string {
+  const { policy } = e;
+  const where = formatLocation(originLocation(policy.origin, []));
+  const tier = policy.tier === 'admin' ? 'admin tier: before NetworkPolicies' : 'baseline tier: after NetworkPolicies';
+  const lines = [`${c.bold(adminPolicyName(policy))}${where ? `  (${where})` : ''}  ${c.dim(tier)}`];
+  lines.push(
+    `  subject ${e.subjectText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podList(e.selects.map((p) => p.id))}`,
+  );
+  for (const [direction, rules] of [
+    ['ingress', e.ingress],
+    ['egress', e.egress],
+  ] as const) {
+    if (rules.length === 0) {
+      lines.push(`  ${direction}: no rules (${direction} is left to the next tiers)`);
+      continue;
+    }
+    lines.push(`  ${direction}: the first rule that matches decides:`);
+    for (const rule of rules) {
+      const name = rule.name ? ` "${rule.name}"` : '';
+      lines.push(`    ${citeField(policy.origin, rule.path)}${name}: ${rule.text}`);
+      const pods = rule.pods.length === 0 ? 'matches no pod in the input' : `matches ${podList(rule.pods)}`;
+      lines.push(`      ${c.dim(`${pods}${rule.external ? '; outside addresses can match' : ''}`)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function adminPolicyToJson(e: AdminPolicyExplanation) {
+  const where = originLocation(e.policy.origin, []);
+  const rule = (r: AdminRuleExplanation) => {
+    const at = originLocation(e.policy.origin, r.path);
+    return {
+      rule: formatPath(r.path),
+      name: r.name ?? null,
+      action: r.action,
+      file: at?.file ?? null,
+      line: at?.line ?? null,
+      text: r.text,
+      peers: r.peers,
+      ports: r.ports,
+      pods: r.pods,
+      external: r.external,
+    };
+  };
+  return {
+    policy: {
+      id: e.policy.id,
+      kind: e.policy.kind,
+      name: e.policy.name,
+      file: where?.file ?? null,
+      line: where?.line ?? null,
+    },
+    tier: e.policy.tier,
+    priority: e.policy.priority ?? null,
+    subject: e.subjectText,
+    selects: e.selects.map((p) => p.id),
+    ingress: e.ingress.map(rule),
+    egress: e.egress.map(rule),
+  };
 }
 
 function findPolicy(cluster: ClusterModel, text: string, namespace: string): PolicyModel {
@@ -183,6 +314,42 @@ function formatPodDirection(d: PodDirectionExplanation, c: Colors): string[] {
     }
   }
   return lines;
+}
+
+/** The admin tier policies selecting a pod, in the order they are consulted (docs/admin-tiers.md). */
+function formatPodAdmin(pod: PodModel, admin: readonly AdminPolicyModel[], c: Colors): string {
+  if (pod.hostNetwork) return '  admin tiers: a host-network pod is never an admin policy subject\n';
+  if (admin.length === 0) {
+    return '  admin tiers: no ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy selects it\n';
+  }
+  const lines = [
+    '  admin tiers, consulted in this order per direction (the first matching rule decides; Pass moves on to the next tier):',
+  ];
+  let networkPolicies = false;
+  for (const policy of admin) {
+    if (policy.tier === 'baseline' && !networkPolicies) {
+      lines.push(`    ${c.dim('then the NetworkPolicies above, final where they isolate it; then:')}`);
+      networkPolicies = true;
+    }
+    const where = formatLocation(originLocation(policy.origin, []));
+    const rules = `${plural(policy.ingress.length, 'ingress rule')}, ${plural(policy.egress.length, 'egress rule')}`;
+    lines.push(`    ${policy.tier.padEnd(8)} ${adminPolicyName(policy)}${where ? ` (${where})` : ''}: ${c.dim(rules)}`);
+  }
+  if (!networkPolicies) lines.push(`    ${c.dim('then the NetworkPolicies above, final where they isolate it')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function adminRefToJson(policy: AdminPolicyModel) {
+  const where = originLocation(policy.origin, []);
+  return {
+    id: policy.id,
+    kind: policy.kind,
+    name: policy.name,
+    tier: policy.tier,
+    priority: policy.priority ?? null,
+    file: where?.file ?? null,
+    line: where?.line ?? null,
+  };
 }
 
 function ruleToJson(policy: PolicyModel, rule: RuleExplanation) {

@@ -8,6 +8,8 @@ import {
   outputOption,
   repeatable,
 } from '../command-spec.js';
+import { UsageError } from '../io.js';
+import { inSingleExecutable } from '../single-executable.js';
 
 const labOption = option('--lab <id>', 'lab id: its namespaces are np-<id>-* (default: $NETPOL_LAB or lab)');
 
@@ -36,6 +38,14 @@ const kubectlRunCompat = [
 const lazy =
   (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe') =>
   async (ctx: CommandContext) => {
+    // The lab starts Node programs of its own (its agent, the pods' helpers): files the
+    // single executable does not carry.
+    if (inSingleExecutable()) {
+      throw new UsageError(
+        'the lab is not part of the single-file executable',
+        'install the npm package for it (npm install -g netpol; Node 20+, root, Linux)',
+      );
+    }
     const { labCommand } = await import('./lab.js');
     return labCommand(name, ctx);
   };

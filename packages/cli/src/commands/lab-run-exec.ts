@@ -15,6 +15,7 @@ import {
   type StoredObject,
 } from '@netpol/lab';
 import { type Io, UsageError } from '../io.js';
+import { rawStream } from '../terminal-text.js';
 import { labFlag } from './lab-flag.js';
 import { namespaceExists, SYSTEM_NAMESPACES } from './lab-resources.js';
 
@@ -155,9 +156,12 @@ function assertProgram(command: readonly string[]): void {
   );
 }
 
+/** The command's own output goes through untouched (it is the user's program, not netpol's text). */
 function streamsFor(io: Io) {
-  const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
-  return { inherit, stdout: (d: string) => io.stdout.write(d), stderr: (d: string) => io.stderr.write(d) };
+  const stdout = rawStream(io.stdout);
+  const stderr = rawStream(io.stderr);
+  const inherit = stdout === process.stdout && stderr === process.stderr;
+  return { inherit, stdout: (d: string) => stdout.write(d), stderr: (d: string) => stderr.write(d) };
 }
 
 export async function execPod(

@@ -32,6 +32,7 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
           outside: state.outside.map((o) => ({ name: o.name, ip: o.ip, netns: o.netns })),
           missingNetns: st.missingNetns,
           podsWithoutNetns: st.podsWithoutNetns,
+          unwiredPods: st.unwiredPods,
           interrupted: st.interrupted,
         },
         null,
@@ -64,6 +65,9 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
     for (const p of lc.cluster.policies) io.stdout.write(`policy ${p.id}\n`);
     for (const o of state.outside) io.stdout.write(`outside ${o.name} ${o.ip}\n`);
     if (st.missingNetns.length) io.stdout.write(`missing namespaces: ${st.missingNetns.join(', ')}\n`);
+    if (st.unwiredPods.length)
+      io.stdout.write(`pods not wired (no link, route or server): ${listSome(st.unwiredPods)}\n`);
+    if (st.podsWithoutNetns.length) io.stdout.write(`pods without a namespace: ${listSome(st.podsWithoutNetns)}\n`);
     if (st.busyPid !== undefined) io.stdout.write(`being changed right now by process ${st.busyPid}\n`);
   }
   if (st.interrupted) {
@@ -71,6 +75,19 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
       `netpol: a lab up/apply/run of lab '${ctx.labId}' was interrupted before the lab matched its objects\nhint: netpol lab down${labFlag(ctx)}, then lab up again\n`,
     );
   }
-  const settled = st.busyPid !== undefined || st.podsWithoutNetns.length === 0;
+  const busy = st.busyPid !== undefined;
+  const settled = busy || (st.podsWithoutNetns.length === 0 && st.unwiredPods.length === 0);
+  if (!busy && !st.interrupted && (st.unwiredPods.length > 0 || st.podsWithoutNetns.length > 0)) {
+    io.stderr.write(
+      `netpol: ${st.unwiredPods.length + st.podsWithoutNetns.length} pods of lab '${ctx.labId}' are not wired\nhint: the next netpol lab apply${labFlag(ctx)} repairs them (or lab down, then lab up)\n`,
+    );
+  }
   return st.agentAlive && st.missingNetns.length === 0 && !st.interrupted && settled ? 0 : 1;
+}
+
+/** The first few of a long list, and how many more. */
+function listSome(items: readonly string[], shown = 10): string {
+  return items.length <= shown
+    ? items.join(', ')
+    : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
 }

@@ -16,6 +16,7 @@ import {
   labUp,
   type OutsideHost,
   outsideAddressesWithoutHost,
+  outsideHostErrors,
   requireState,
   type StoredObject,
   storeObject,
@@ -106,7 +107,7 @@ async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): 
       io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
     }
     io.stderr.write(
-      fixed.problems.some((p) => p.reason === 'outside')
+      fixed.problems.some((p) => p.reason !== 'shared')
         ? 'hint: the lab only uses 198.18.0.0/15 for pods; --readdress gives such pods lab addresses (ipBlock rules may then match differently)\n'
         : 'hint: give each pod its own status.podIP in 198.18.0.0/15, or none (the lab then assigns one)\n',
     );
@@ -117,7 +118,7 @@ async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): 
 
 function parseOutside(values: string[]): OutsideHost[] {
   if (values.length === 0) return [...DEFAULT_OUTSIDE_HOSTS];
-  return values.map((v) => {
+  const hosts = values.map((v) => {
     const m = /^([A-Za-z0-9.-]+)=(203\.0\.113\.(\d{1,3}))$/.exec(v);
     if (!m || Number(m[3]) < 1 || Number(m[3]) > 254) {
       throw new UsageError(
@@ -125,8 +126,12 @@ function parseOutside(values: string[]): OutsideHost[] {
         'e.g. --outside example.com=203.0.113.10',
       );
     }
-    return { name: m[1].toLowerCase(), ip: m[2] };
+    return { name: m[1].toLowerCase(), ip: `203.0.113.${Number(m[3])}` };
   });
+  // Before anything is made: two hosts on one address would fail half-way with ip's own words.
+  const errors = outsideHostErrors(hosts);
+  if (errors.length > 0) throw new UsageError(`--outside: ${errors.join('; ')}`, 'give each host its own NAME=IP');
+  return hosts;
 }
 
 async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {

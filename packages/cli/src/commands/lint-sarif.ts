@@ -10,7 +10,29 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * (artifactLocation.uri relative to the working directory, region start/end line and column).
  */
 export function toSarif(findings: readonly Issue[], sources: readonly SourceFile[], cwd: string) {
-  const ruleIndex = new Map(LINT_RULES.map((r, i) => [r.id, i]));
+  // Input problems (syntax, validation) are results too, each under a rule named by its code.
+  const inputCodes = [...new Set(findings.map((f) => f.code).filter((code) => !LINT_RULES.some((r) => r.id === code)))];
+  const rules = [
+    ...LINT_RULES.map((rule) => ({
+      id: rule.id,
+      name: camel(rule.id),
+      shortDescription: { text: rule.summary },
+      fullDescription: { text: rule.summary },
+      help: { text: rule.help, markdown: rule.help },
+      defaultConfiguration: { level: LEVEL[rule.severity] },
+      properties: { tags: ['kubernetes', 'networkpolicy'] },
+    })),
+    ...inputCodes.map((code) => ({
+      id: code,
+      name: camel(code),
+      shortDescription: { text: `input: ${code}` },
+      fullDescription: { text: `The input could not be read or validated (${code}); netpol validate shows the same.` },
+      help: { text: 'Fix the input; netpol validate -f PATH lists every problem.' },
+      defaultConfiguration: { level: 'error' as const },
+      properties: { tags: ['kubernetes', 'input'] },
+    })),
+  ];
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -20,15 +42,7 @@ export function toSarif(findings: readonly Issue[], sources: readonly SourceFile
           driver: {
             name: 'netpol',
             version: VERSION,
-            rules: LINT_RULES.map((rule) => ({
-              id: rule.id,
-              name: camel(rule.id),
-              shortDescription: { text: rule.summary },
-              fullDescription: { text: rule.summary },
-              help: { text: rule.help, markdown: rule.help },
-              defaultConfiguration: { level: LEVEL[rule.severity] },
-              properties: { tags: ['kubernetes', 'networkpolicy'] },
-            })),
+            rules,
           },
         },
         // Columns are offsets in the JS string (positionOf), i.e. UTF-16 code units.
@@ -64,7 +78,11 @@ export function toSarif(findings: readonly Issue[], sources: readonly SourceFile
   };
 }
 
-/** A file as the user named it → a SARIF uri: relative to cwd with `/`, `git:REV:PATH` → PATH. */
+/**
+ * A file as the user named it → a SARIF uri: relative to cwd with `/`, `git:REV:PATH` → PATH.
+ * Each segment is percent-encoded (`#` and `?` too: in a URI they would start a fragment or
+ * a query and cut the path).
+ */
 export function artifactUri(name: string, cwd: string): string {
   if (name === '-') return 'stdin';
   let path = name;
@@ -72,10 +90,14 @@ export function artifactUri(name: string, cwd: string): string {
   if (git) path = git[1];
   else if (isAbsolute(path)) {
     const rel = relative(cwd, path);
-    if (rel.startsWith('..') || isAbsolute(rel)) return `file://${encodeURI(path.split(sep).join('/'))}`;
+    if (rel.startsWith('..') || isAbsolute(rel)) return `file://${encodeSegments(path.split(sep).join('/'))}`;
     path = rel;
   }
-  return encodeURI(path.split(sep).join('/').replace(/^\.\//, ''));
+  return encodeSegments(path.split(sep).join('/').replace(/^\.\//, ''));
+}
+
+function encodeSegments(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 function camel(id: string): string {

@@ -26,7 +26,10 @@ export interface LintCommandOptions extends AnalysisOptions {
  */
 export async function lintCommand(options: LintCommandOptions, io: Io): Promise<number> {
   if (options.listRules) {
-    for (const rule of LINT_RULES) io.stdout.write(`${rule.id.padEnd(28)}${rule.severity.padEnd(9)}${rule.summary}\n`);
+    // Columns as wide as the longest id and severity, plus two spaces.
+    const idWidth = Math.max(...LINT_RULES.map((r) => r.id.length)) + 2;
+    for (const rule of LINT_RULES)
+      io.stdout.write(`${rule.id.padEnd(idWidth)}${rule.severity.padEnd(9)}${rule.summary}\n`);
     return 0;
   }
   const ids = LINT_RULES.map((r) => r.id);
@@ -39,15 +42,27 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
       );
     }
   }
+  // Code scanning uploads whatever -o sarif wrote: invalid input is written as results too
+  // (a 0-byte file breaks the upload and hides why), and the exit code stays 2.
+  const writeSarif = (issues: readonly Issue[], sources: readonly SourceFile[]) =>
+    io.stdout.write(`${JSON.stringify(toSarif(issues, sources, io.cwd), null, 2)}\n`);
   const { cluster, objects, sources } = await loadInput(
     { ...analysisFrom(options), file: options.file, recursive: options.recursive, live: options.live },
     io,
+    {},
+    options.output === 'sarif'
+      ? (issues, s) =>
+          writeSarif(
+            issues.filter((i) => i.severity === 'error'),
+            s,
+          )
+      : undefined,
   );
   const findings = runLint({ cluster, objects }, { disable: options.disable });
   if (options.output === 'json') {
     io.stdout.write(`${JSON.stringify({ findings: findings.map((f) => findingToJson(f, sources)) }, null, 2)}\n`);
   } else if (options.output === 'sarif') {
-    io.stdout.write(`${JSON.stringify(toSarif(findings, sources, io.cwd), null, 2)}\n`);
+    writeSarif(findings, sources);
   } else {
     printText(findings, sources, io, objects.length, options.color ?? 'auto');
   }

@@ -36,6 +36,10 @@ export const matrixDefinition = defineCommand({
       MATRIX_GROUPINGS,
       'workload',
     ),
+    option(
+      '--symbolic',
+      'rows are classes of every pod that could exist, e.g. prod/{app=web} (the default when the input has policies but no pods)',
+    ),
     outputOption(MATRIX_OUTPUTS, 'table'),
   ],
   examples: [
@@ -45,6 +49,7 @@ export const matrixDefinition = defineCommand({
     'netpol matrix -f manifests/ -o html > matrix.html',
     'netpol matrix -f cluster.json --group-by namespace --port 80',
     'kubectl netpol matrix -n shop --port 80',
+    'netpol matrix -f policies/ --symbolic --port 5432',
   ],
   run: async (ctx) => {
     const { options, io } = ctx;
@@ -60,6 +65,7 @@ export const matrixDefinition = defineCommand({
         namespace: options.namespace,
         perPod: options.perPod,
         groupBy: options.groupBy,
+        symbolic: options.symbolic,
         output: options.output,
         color: options.color,
       },

@@ -36,6 +36,35 @@ spec:
 );
 
 describe('netpol matrix', () => {
+  test('policies alone: rows are classes of every possible pod (issue 13), named ports by name', async () => {
+    const policies = join(dir, 'policies.yaml');
+    writeFileSync(policies, (await import('node:fs')).readFileSync(FILE, 'utf8').split('---').slice(2).join('---'));
+    const f = fakeIo({ env: { NO_COLOR: '1' } });
+    assert.equal(await run(['matrix', '-f', policies, '-o', 'json'], f.io), 0, f.stderr());
+    assert.match(f.stderr(), /no pods in the input: rows are classes of every pod that could exist/);
+    const json = JSON.parse(f.stdout());
+    const pods = json.endpoints.filter((e: string) => e.includes('/{'));
+    assert.deepEqual(pods, [
+      'shop/{role notin (client,web)} | {kubernetes.io/metadata.name!=shop}/{}',
+      'shop/{role=client}',
+      'shop/{role=web}',
+    ]);
+    assert.deepEqual(
+      json.results.map((r: { port: unknown; protocol: string }) => `${r.port}/${r.protocol}`),
+      ['80/TCP', 'http/TCP'],
+    );
+    const http = json.results[1].allowed;
+    const at = (from: string, to: string) => http[json.endpoints.indexOf(from)][json.endpoints.indexOf(to)];
+    assert.equal(at('shop/{role=client}', 'shop/{role=web}'), true);
+    assert.equal(
+      at('shop/{role=web}', 'shop/{role=web}'),
+      false,
+      'one web pod to another: the policy admits only clients',
+    );
+    assert.equal(at(pods[0], 'shop/{role=web}'), false);
+    assert.equal(at('shop/{role=web}', pods[0]), true);
+  });
+
   test('-o json: the SPEC shape, named port kept as a string', async () => {
     const f = fakeIo();
     const code = await run(
@@ -105,9 +134,10 @@ describe('netpol matrix', () => {
     );
     assert.deepEqual(json.results[0].allowed[1], [true, true, false]);
     const g = fakeIo();
+    // No pods for the namespace asked: the classes of every pod that could be there (issue 13).
     assert.equal(await run(['matrix', '-f', FILE, '-n', 'nowhere', '-o', 'json'], g.io), 0);
-    assert.deepEqual(JSON.parse(g.stdout()).endpoints, []);
-    assert.match(g.stderr(), /nowhere/);
+    assert.deepEqual(JSON.parse(g.stdout()).endpoints, ['nowhere/{}', '203.0.113.10']);
+    assert.match(g.stderr(), /no pods in the input for namespace nowhere: rows are classes/);
   });
 
   test('one -n is also the namespace of objects that name none, as kubectl -n', async () => {

@@ -14,6 +14,7 @@ import {
   type PortQuery,
   parseIp,
   parsePortQuery,
+  symbolicMatrix,
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { analysisFrom } from '../command-spec.js';
@@ -30,6 +31,7 @@ export interface MatrixCommandOptions extends AnalysisOptions {
   namespace: string[];
   perPod?: boolean;
   groupBy?: 'workload' | 'namespace';
+  symbolic?: boolean;
   output: MatrixFormat;
   color?: ColorMode;
 }
@@ -79,13 +81,44 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
       );
     }
   }
-  for (const ns of options.namespace ?? []) {
-    if (!listed.endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
-      io.stderr.write(`netpol matrix: note: no pods in namespace "${ns}"\n`);
+  const noPods = !listed.endpoints.some((e) => e.kind !== 'external');
+  const symbolic = options.symbolic || (noPods && cluster.policies.length > 0);
+  if (!symbolic) {
+    for (const ns of options.namespace ?? []) {
+      if (!listed.endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
+        io.stderr.write(`netpol matrix: note: no pods in namespace "${ns}"\n`);
+      }
     }
   }
-  const ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
-  const result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
+  let result: ReturnType<typeof computeMatrix>;
+  let ports: PortQuery[];
+  if (symbolic) {
+    if (byNamespace)
+      throw new UsageError('--group-by namespace groups pods; the symbolic matrix has classes, not pods');
+    const sym = symbolicMatrix(cluster, {
+      ports: asked,
+      externals: options.external?.length ? options.external : undefined,
+      namespaces,
+    });
+    if (!sym) throw new UsageError(`no possible pod in namespace ${namespaces.join(', ')}`);
+    if (!options.symbolic) {
+      io.stderr.write(
+        `netpol matrix: note: no pods in the input${namespaces.length ? ` for namespace ${namespaces.join(', ')}` : ''}: rows are classes of every pod that could exist (NAMESPACE/{pod labels}; --symbolic)\n`,
+      );
+    }
+    for (const note of sym.notes) io.stderr.write(`netpol matrix: note: ${note}\n`);
+    for (const x of sym.externals) {
+      if (x.label)
+        io.stderr.write(
+          `netpol matrix: note: ${x.ip} stands for every outside address ${x.label.replace(/^in /, 'in ')}\n`,
+        );
+    }
+    result = sym.result;
+    ports = [...sym.result.ports];
+  } else {
+    ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
+    result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
+  }
   const grouped = byNamespace ? groupByNamespace(result) : undefined;
   checkOutputSize(grouped ? grouped.groups.length : listed.endpoints.length, ports.length, options, io);
 

@@ -16,7 +16,8 @@ const MAX_BODY = 512 * 1024 * 1024;
  * to the last byte. Any status comes back; transport failures (unreachable, TLS, timeout)
  * become one-line UsageErrors that name the server, the context and the request.
  */
-export function apiGet(target: ApiTarget, path: string, timeoutMs: number): Promise<ApiResponse> {
+export function apiGet(target: ApiTarget, path: string, timeoutMs: number, maxBytes = MAX_BODY): Promise<ApiResponse> {
+  const limit = Math.min(maxBytes, MAX_BODY);
   const url = `${target.server}${path}`;
   const request = url.startsWith('http:') ? httpRequest : httpsRequest;
   return new Promise((resolvePromise, reject) => {
@@ -47,8 +48,13 @@ export function apiGet(target: ApiTarget, path: string, timeoutMs: number): Prom
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY) {
-          fail(new UsageError(`GET ${path}: the answer is larger than ${MAX_BODY >> 20} MiB`));
+        if (size > limit) {
+          fail(
+            new UsageError(
+              `GET ${path}: the answer is larger than ${limit >> 20} MiB${limit < MAX_BODY ? ' (what is left of the input limit)' : ''}`,
+              limit < MAX_BODY ? 'raise the limit with --max-input-size, or read fewer namespaces with -n' : undefined,
+            ),
+          );
           req.destroy();
         } else chunks.push(chunk);
       });

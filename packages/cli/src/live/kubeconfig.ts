@@ -1,3 +1,4 @@
+import { type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
@@ -21,7 +22,10 @@ export interface ApiTarget {
  * request options with its credentials (token, token file, client certificate, exec plugin).
  * Every problem is a one-line UsageError.
  */
-export async function loadApiTarget(options: { kubeconfig?: string; context?: string }, io: Io): Promise<ApiTarget> {
+export async function loadApiTarget(
+  options: { kubeconfig?: string; context?: string; timeoutMs?: number },
+  io: Io,
+): Promise<ApiTarget> {
   const files = kubeconfigFiles(options.kubeconfig, io);
   // The library is loaded only here: commands that read no cluster never pay for it.
   const { KubeConfig } = await import('@kubernetes/client-node');
@@ -55,15 +59,49 @@ export async function loadApiTarget(options: { kubeconfig?: string; context?: st
     );
   }
   const request: RequestOptions = { headers: {} };
+  const config = requestConfig(kc, KubeConfig);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const plugin = boundCredentialPlugins(config, timeoutMs);
   try {
-    await requestConfig(kc, KubeConfig).applyToHTTPSOptions(request);
+    await config.applyToHTTPSOptions(request);
   } catch (error) {
+    if (plugin.timedOut) {
+      throw new UsageError(
+        `context "${name}": the credential plugin ${plugin.timedOut} of user "${context.user ?? ''}" did not answer within ${timeoutMs / 1000}s`,
+        `run it by hand to see what it waits for (a login prompt?); --request-timeout bounds it`,
+      );
+    }
     throw new UsageError(
       `context "${name}": cannot use the credentials of user "${context.user ?? ''}" or the CA of cluster "${cluster.name}": ${firstLine(error)}`,
       `kubectl --context ${name} get ns reads them the same way`,
     );
   }
   return { context: name, server: cluster.server.replace(/\/+$/, ''), request };
+}
+
+/**
+ * An exec credential plugin (`users[].user.exec`) that hangs would hold the read forever:
+ * the library spawns it with no timeout. Its authenticator's spawn is replaced by one with
+ * `--request-timeout` as the timeout (SIGKILL), and which plugin timed out is noted. The
+ * library keeps its authenticators in a field of its own; when that shape changes, plugins
+ * run unbounded as before (the request timeout still bounds the GETs).
+ */
+function boundCredentialPlugins(config: KubeConfig, timeoutMs: number): { timedOut?: string } {
+  const seen: { timedOut?: string } = {};
+  const authenticators = (config as unknown as { authenticators?: unknown }).authenticators;
+  if (!Array.isArray(authenticators)) return seen;
+  for (const auth of authenticators) {
+    if (!auth || typeof auth !== 'object' || !('execFn' in auth)) continue;
+    (auth as { execFn: typeof spawn }).execFn = ((command: string, args: readonly string[], opts: SpawnOptions) => {
+      const started = Date.now();
+      const child = spawn(command, args, { ...opts, timeout: timeoutMs, killSignal: 'SIGKILL' });
+      child.on('exit', (_code, signal) => {
+        if (signal === 'SIGKILL' && Date.now() - started >= timeoutMs) seen.timedOut = command;
+      });
+      return child;
+    }) as typeof spawn;
+  }
+  return seen;
 }
 
 /**

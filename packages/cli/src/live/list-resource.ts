@@ -1,4 +1,5 @@
 import { UsageError } from '../io.js';
+import { oneLine } from '../terminal-text.js';
 import { type ApiResponse, apiGet } from './api-get.js';
 import type { ApiTarget } from './kubeconfig.js';
 import { type LiveResource, listPath, qualifiedName } from './resources.js';
@@ -24,9 +25,73 @@ export interface ListRequest {
   namespace?: string;
   timeoutMs: number;
   pageSize?: number;
+  /** Shared by every list of one read. */
+  budget?: ReadBudget;
 }
 
-const MAX_PAGES = 100_000;
+/**
+ * What one read of a cluster may take, all lists together: time (`--read-timeout`), bytes
+ * (the input limit, `--max-input-size`) and items. A server that pages forever (`continue`
+ * n+1), sends huge pages or far more objects than any cluster holds ends the read with one
+ * line and exit 2, instead of running for hours or out of memory.
+ */
+export class ReadBudget {
+  private readonly deadline: number;
+  private bytes: number;
+  private items: number;
+
+  constructor(readonly limits: { timeMs: number; bytes: number; items?: number }) {
+    this.deadline = Date.now() + limits.timeMs;
+    this.bytes = limits.bytes;
+    this.items = limits.items ?? MAX_ITEMS;
+  }
+
+  /** Time left for the next request (at most `timeoutMs`); throws when none is. */
+  requestTime(timeoutMs: number, what: string): number {
+    const left = this.deadline - Date.now();
+    if (left <= 0) {
+      throw new UsageError(
+        `reading the cluster took longer than ${formatMs(this.limits.timeMs)} (at ${what})`,
+        'a slow server or a very large cluster: raise --read-timeout',
+      );
+    }
+    return Math.min(timeoutMs, left);
+  }
+
+  /** Bytes the next answer may have. */
+  bytesLeft(): number {
+    return this.bytes;
+  }
+
+  spend(bytes: number, items: number, what: string): void {
+    this.bytes -= bytes;
+    this.items -= items;
+    if (this.bytes < 0) {
+      throw new UsageError(
+        `the cluster's answers are larger than ${formatBytes(this.limits.bytes)} (at ${what})`,
+        'raise the limit with --max-input-size, or read fewer namespaces with -n',
+      );
+    }
+    if (this.items < 0) {
+      throw new UsageError(
+        `the cluster sent more than ${this.limits.items ?? MAX_ITEMS} objects (at ${what}), more than any cluster Kubernetes supports`,
+      );
+    }
+  }
+}
+
+/** Kubernetes supports 150,000 pods; every kind netpol reads together stays well below this. */
+const MAX_ITEMS = 1_000_000;
+/** 500 a page: 5 million objects of one kind. */
+const MAX_PAGES = 10_000;
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
 
 /** LIST one kind, page by page (`limit` / `continue`), as `kubectl get` does. */
 export async function listResource(req: ListRequest): Promise<ListOutcome> {
@@ -36,7 +101,9 @@ export async function listResource(req: ListRequest): Promise<ListOutcome> {
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = `?limit=${req.pageSize ?? 500}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
     const path = `${listPath(req.resource, req.namespace)}${query}`;
-    const res = await apiGet(req.target, path, req.timeoutMs);
+    const budget = req.budget;
+    const timeoutMs = budget ? budget.requestTime(req.timeoutMs, `GET ${path}`) : req.timeoutMs;
+    const res = await apiGet(req.target, path, timeoutMs, budget?.bytesLeft());
     if (res.status === 404 && req.resource.apiVersion !== 'v1') {
       return {
         missing: `the server does not serve ${req.resource.apiVersion} ${req.resource.kind} (404 on GET ${path})`,
@@ -45,15 +112,19 @@ export async function listResource(req: ListRequest): Promise<ListOutcome> {
     if (res.status !== 200) throw statusError(res, req, path, token !== undefined);
     const list = parseList(res.body);
     if (!list) throw new UsageError(`GET ${path} on ${req.target.server}: the answer is not a Kubernetes list`);
+    req.budget?.spend(res.body.length, list.items.length, `GET ${path}`);
     for (const item of list.items) {
       if (item && typeof item === 'object' && !Array.isArray(item)) items.push(item as Record<string, unknown>);
     }
     token = list.continue;
     if (!token) return { items };
-    if (seen.has(token)) throw new UsageError(`GET ${path}: the server repeats the continue token ${token}`);
+    if (seen.has(token))
+      throw new UsageError(`GET ${path}: the server repeats the continue token ${oneLine(token).slice(0, 40)}`);
     seen.add(token);
   }
-  throw new UsageError(`${listPath(req.resource, req.namespace)}: more than ${MAX_PAGES} pages`);
+  throw new UsageError(
+    `${listPath(req.resource, req.namespace)}: the server kept paging past ${MAX_PAGES} pages (continue token ${oneLine(token ?? '').slice(0, 40)})`,
+  );
 }
 
 function parseList(body: string): { items: unknown[]; continue?: string } | undefined {
@@ -70,11 +141,13 @@ function parseList(body: string): { items: unknown[]; continue?: string } | unde
   return { items: items ?? [], continue: typeof token === 'string' && token !== '' ? token : undefined };
 }
 
-/** The API server's own words (a `Status` object's message), when it sent one. */
+/** The API server's own words (a `Status` object's message), on one line, when it sent them. */
 function statusMessage(body: string): string | undefined {
   try {
     const value = JSON.parse(body) as { message?: unknown };
-    return typeof value.message === 'string' ? value.message : undefined;
+    if (typeof value.message !== 'string') return undefined;
+    const line = oneLine(value.message);
+    return line.length > 400 ? `${line.slice(0, 400)}…` : line;
   } catch {
     return undefined;
   }

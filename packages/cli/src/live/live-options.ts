@@ -9,6 +9,8 @@ export interface LiveOptions {
   context?: string;
   /** `--request-timeout`, e.g. `15s`. */
   requestTimeout?: string;
+  /** `--read-timeout`: the whole read, every page of every kind, e.g. `5m`. */
+  readTimeout?: string;
   /** List namespaced objects of these namespaces only (`-n`); absent: all namespaces. */
   namespaces?: readonly string[];
 }
@@ -25,6 +27,9 @@ export const clusterOptions = [
   option('--context <name>', 'kubeconfig context (default: its current-context); implies --cluster'),
   option('--request-timeout <duration>', 'bound on each API request: 500ms, 15s, 1m (a bare number is seconds)', {
     default: '15s',
+  }),
+  option('--read-timeout <duration>', 'bound on the whole read of the cluster, every page of every kind', {
+    default: '5m',
   }),
 ] as const;
 
@@ -47,6 +52,7 @@ export function liveOptionsFrom(ctx: ClusterFlagsContext, namespaces?: readonly 
     kubeconfig,
     context,
     requestTimeout: options.requestTimeout,
+    readTimeout: options.readTimeout,
     namespaces: namespaces && namespaces.length > 0 ? namespaces : undefined,
   };
 }

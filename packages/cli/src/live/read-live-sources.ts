@@ -1,11 +1,13 @@
 import { keepForKind, pruneToKeep, type SourceFile } from '@netpol/core';
 import { colorsFor } from '../colors.js';
+import { DEFAULT_MAX_INPUT_BYTES } from '../input-limit.js';
 import { type Io, UsageError } from '../io.js';
-import { loadApiTarget } from './kubeconfig.js';
-import { ApiStatusError, type ListOutcome, listResource } from './list-resource.js';
+import { type ApiTarget, loadApiTarget } from './kubeconfig.js';
+import { ApiStatusError, type ListOutcome, listResource, ReadBudget } from './list-resource.js';
 import type { LiveOptions } from './live-options.js';
 import { objectKey } from './object-key.js';
 import { parseDuration } from './parse-duration.js';
+import { redactError } from './redact.js';
 import { LIVE_RESOURCES, type LiveResource } from './resources.js';
 
 /** Lists in flight at once (a kind per namespace with several -n). */
@@ -22,11 +24,27 @@ export async function readLiveSources(
   io: Io,
   replaced: ReadonlyMap<string, string>,
 ): Promise<SourceFile[]> {
-  const timeoutMs = parseDuration(options.requestTimeout ?? '15s');
-  if (!timeoutMs || timeoutMs <= 0) {
-    throw new UsageError(`--request-timeout ${options.requestTimeout}: expected a duration such as 15s, 500ms or 1m`);
+  const secrets: string[] = [];
+  try {
+    return await readLive(options, io, replaced, secrets);
+  } catch (error) {
+    throw redactError(error, secrets);
   }
-  const target = await loadApiTarget(options, io);
+}
+
+async function readLive(
+  options: LiveOptions,
+  io: Io,
+  replaced: ReadonlyMap<string, string>,
+  secrets: string[],
+): Promise<SourceFile[]> {
+  const timeoutMs = timerDuration('--request-timeout', options.requestTimeout ?? '15s');
+  const budget = new ReadBudget({
+    timeMs: timerDuration('--read-timeout', options.readTimeout ?? '5m'),
+    bytes: io.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES,
+  });
+  const target = await loadApiTarget({ ...options, timeoutMs }, io);
+  secrets.push(...targetSecrets(target));
   const jobs: { resource: LiveResource; namespace?: string }[] = [];
   for (const resource of LIVE_RESOURCES) {
     for (const namespace of resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]) {
@@ -35,7 +53,7 @@ export async function readLiveSources(
   }
   const list = async (job: (typeof jobs)[number]): Promise<ListOutcome> => {
     try {
-      return await listResource({ target, resource: job.resource, namespace: job.namespace, timeoutMs });
+      return await listResource({ target, resource: job.resource, namespace: job.namespace, timeoutMs, budget });
     } catch (error) {
       // A user with namespace-scoped rights often cannot list Namespaces: with -n, go on.
       if (error instanceof ApiStatusError && error.status === 403 && !job.resource.namespaced && options.namespaces) {
@@ -77,6 +95,26 @@ export async function readLiveSources(
     sources.push({ name, text: `${JSON.stringify(typed, null, 2)}\n` });
   }
   return sources;
+}
+
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a longer one fires at once, every time. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function timerDuration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (!ms || ms <= 0) throw new UsageError(`${flag} ${text}: expected a duration such as 15s, 500ms or 1m`);
+  if (ms > MAX_TIMER_MS) throw new UsageError(`${flag} ${text}: at most 24 days (596h)`);
+  return ms;
+}
+
+/** The kubeconfig's secrets as they travel in requests (bearer token, basic auth). */
+function targetSecrets(target: ApiTarget): string[] {
+  const out: string[] = [];
+  const headers = (target.request.headers ?? {}) as Record<string, unknown>;
+  const authorization = headers.Authorization ?? headers.authorization;
+  if (typeof authorization === 'string') out.push(authorization.replace(/^(Bearer|Basic)\s+/i, ''));
+  if (typeof target.request.auth === 'string') out.push(...target.request.auth.split(':').slice(1));
+  return out.filter((s) => s !== '');
 }
 
 function identity(resource: LiveResource, item: Record<string, unknown>) {

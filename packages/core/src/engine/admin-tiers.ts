@@ -64,7 +64,8 @@ function compileSelection(selection: AdminSelection): CompiledSelection {
   };
 }
 
-function selectionHolds(selection: CompiledSelection, pod: PodFacts, namespaceLabels: Labels): boolean {
+/** Whether a subject or pod peer selects a pod (never a host-network one). */
+export function selectionHolds(selection: CompiledSelection, pod: PodFacts, namespaceLabels: Labels): boolean {
   return (
     !isHostNetwork(pod) && selection.namespaces(namespaceLabels) && (!selection.pods || selection.pods(pod.labels))
   );

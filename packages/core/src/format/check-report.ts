@@ -137,7 +137,7 @@ function formatPair(pair: PairCheck): string[] {
  * One side in the words of SPEC "explain, lint, diff output": "not isolated", "isolated by
  * ns/p1, ns/p2 and no rule matches", or the rules (policy, spec.ingress[i], file:line) that allow.
  */
-function formatSide(side: SideVerdict, port: string, other: string): string {
+export function formatSide(side: SideVerdict, port: string, other: string): string {
   if (!side.applies) return 'outside address (no policy side)';
   // With admin tier policies, the NetworkPolicy words sit inside the tier's sentence.
   if (side.tier) return describeTierDecision(side, formatNetworkPolicySide(side, port, other));
@@ -168,7 +168,7 @@ function endpointToJson(endpoint: Endpoint) {
   }
 }
 
-function sideToJson(side: SideVerdict, subject: Peer) {
+export function sideToJson(side: SideVerdict, subject: Peer) {
   return {
     direction: side.direction,
     endpoint: peerName(subject),

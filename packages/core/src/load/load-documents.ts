@@ -1,5 +1,6 @@
 import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
 import { type FieldPath, formatPath, type Issue, type Range, type Result } from '../issues.js';
+import { expansionBudget, jsonDuplicateKey, type Measure, measureValue } from './bound-document.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
 import { notAManifest } from './not-a-manifest.js';
@@ -46,13 +47,35 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     // Fast path for `kubectl get -o json`: native JSON.parse, positions only on demand.
+    let value: unknown;
+    let parsed = false;
     try {
-      const value = JSON.parse(text);
-      return [{ value, start: text.length - trimmed.length, locate: createJsonLocator(text) }];
+      value = JSON.parse(text);
+      parsed = true;
     } catch {
       // Not a single JSON value (a JSON stream, or broken): the YAML parser says where.
     }
+    if (parsed) {
+      const doc: ParsedDoc = { value, start: text.length - trimmed.length, locate: createJsonLocator(text) };
+      const m = newMeasure(Number.POSITIVE_INFINITY);
+      if (!measureValue(value, m)) return excess(source, doc, m, issues);
+      const duplicate = jsonDuplicateKey(text, m);
+      if (duplicate) {
+        issues.push({
+          code: 'syntax',
+          severity: 'error',
+          path: [],
+          // The words of the YAML parser for the same mistake: both inputs read alike.
+          message: `Map keys must be unique: "${duplicate.key}" is repeated${duplicate.path.length ? ` in ${formatPath(duplicate.path)}` : ''}`,
+          file: source.name,
+          range: [duplicate.offset, duplicate.offset + JSON.stringify(duplicate.key).length],
+        });
+        return [];
+      }
+      return [doc];
+    }
   }
+  const m = newMeasure(expansionBudget(text));
   const fast = readFastYaml(text);
   if (fast) {
     // Read without positions; `yaml` parses the text only when a range is first asked for
@@ -62,13 +85,17 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
       yamlDocs ??= parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
       return yamlDocs[index];
     };
-    return fast.map((value, index) => ({
-      value,
-      locate: (path) => locateInYaml(yamlDoc(index), path),
-      get start() {
-        return yamlDoc(index).range[0];
-      },
-    }));
+    const docs = fast.map(
+      (value, index): ParsedDoc => ({
+        value,
+        locate: (path) => locateInYaml(yamlDoc(index), path),
+        get start() {
+          return yamlDoc(index).range[0];
+        },
+      }),
+    );
+    for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
+    return docs;
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [];
@@ -84,7 +111,10 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
           code: 'syntax',
           severity: 'error',
           path: [],
-          message: cleanYamlMessage(error.message),
+          // The yaml library recurses: a stack overflow means nesting far beyond any manifest.
+          message: /call stack/i.test(error.message)
+            ? 'values nested too deep to read'
+            : cleanYamlMessage(error.message),
           file: source.name,
           // yaml may point one past the end (at EOF): keep ranges inside the text.
           range: [Math.min(error.pos[0], text.length), Math.min(error.pos[1], text.length)],
@@ -100,15 +130,45 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
         code: 'syntax',
         severity: 'error',
         path: [],
-        message: error instanceof Error ? error.message : String(error),
+        message:
+          error instanceof RangeError
+            ? 'values nested too deep to read'
+            : error instanceof Error
+              ? error.message
+              : String(error),
         file: source.name,
         range: doc.range ? [doc.range[0], doc.range[1]] : undefined,
       });
       continue;
     }
-    parsed.push({ value, start: doc.range?.[0] ?? 0, locate: (path) => locateInYaml(doc, path) });
+    const one: ParsedDoc = { value, start: doc.range?.[0] ?? 0, locate: (path) => locateInYaml(doc, path) };
+    if (!measureValue(value, m)) return [...parsed, ...excess(source, one, m, issues)];
+    parsed.push(one);
   }
   return parsed;
+}
+
+/** A path of 512 levels is not worth printing whole. */
+function shortPath(path: FieldPath): string {
+  const text = formatPath(path);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+function newMeasure(budget: number): Measure {
+  return { budget, keys: 0, colons: 0 };
+}
+
+/** A document over the limits: one error where it went over, and no objects from it. */
+function excess(source: SourceFile, doc: ParsedDoc, m: Measure, issues: Issue[]): ParsedDoc[] {
+  issues.push({
+    code: 'syntax',
+    severity: 'error',
+    path: [],
+    message: `${m.excess?.message ?? 'too large'}${m.excess?.path.length ? ` (at ${shortPath(m.excess.path)})` : ''}`,
+    file: source.name,
+    range: doc.locate(m.excess?.path ?? []) ?? [doc.start, doc.start + 1],
+  });
+  return [];
 }
 
 function cleanYamlMessage(message: string): string {

@@ -54,7 +54,10 @@ export function partitionAddresses(blocks: readonly IpBlockAtom[]): AddressClass
       else entry.ranges.push([points[i], points[i + 1] - 1n]);
       classes.set(key, entry);
     }
-    for (const c of classes.values()) out.push({ ...c, description: describeRanges(family, c.ranges) });
+    const texts = blocks.map((b) => `${b.cidr}${b.except.length ? ` except ${b.except.join(', ')}` : ''}`);
+    for (const c of classes.values()) {
+      out.push({ ...c, description: describeRanges(family, c.ranges) ?? describeByBlocks(c.inside, texts, parsed) });
+    }
   }
   return out;
 }
@@ -88,8 +91,32 @@ export function pickAddress(cls: AddressClass, preferred: readonly Cidr[], n = 0
   return formatIp({ family: cls.family, value: cls.ranges[0][0] });
 }
 
-/** `10.0.0.0/8`, `10.0.0.0/8, 192.168.0.0/16`, `0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16`. */
-export function describeRanges(family: IpFamily, ranges: readonly [bigint, bigint][]): string {
+/**
+ * By the blocks, when the ranges do not read as a few CIDRs: `outside every ipBlock`, or
+ * `in A, not in B` (B: blocks that overlap A but do not hold these addresses).
+ */
+function describeByBlocks(
+  inside: Uint8Array,
+  texts: readonly string[],
+  parsed: readonly { cidr: Cidr | undefined }[],
+): string {
+  const ins = [...new Set(texts.filter((_, i) => inside[i]))];
+  if (ins.length === 0) return 'outside every ipBlock';
+  const overlaps = (a: Cidr | undefined, b: Cidr | undefined) =>
+    a !== undefined && b !== undefined && a.family === b.family && a.first <= b.last && b.first <= a.last;
+  const not = [
+    ...new Set(
+      texts.filter((_, i) => !inside[i] && parsed.some((p, k) => inside[k] && overlaps(p.cidr, parsed[i].cidr))),
+    ),
+  ];
+  return [`in ${ins.join(' and ')}`, ...(not.length ? [`not in ${not.join(' or ')}`] : [])].join(', ');
+}
+
+/**
+ * `10.0.0.0/8`, `10.0.0.0/8, 192.168.0.0/16`, `0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16`;
+ * undefined when that takes more than a few CIDRs.
+ */
+export function describeRanges(family: IpFamily, ranges: readonly [bigint, bigint][]): string | undefined {
   const direct = ranges.flatMap(([a, b]) => rangeToCidrs(family, a, b));
   if (direct.length <= 2) return direct.join(', ');
   const bits = family === 4 ? 32 : 128;
@@ -107,8 +134,7 @@ export function describeRanges(family: IpFamily, ranges: readonly [bigint, bigin
   }
   if (next <= last) holes.push(...rangeToCidrs(family, next, last));
   const enclosing = formatCidr({ family, address: first, prefix, first, last });
-  if (holes.length <= 6) return `${enclosing} except ${holes.join(', ')}`;
-  return `${enclosing} except ${holes.length} ranges (${holes.slice(0, 3).join(', ')}, …)`;
+  return holes.length <= 4 ? `${enclosing} except ${holes.join(', ')}` : undefined;
 }
 
 function rangeToCidrs(family: IpFamily, from: bigint, to: bigint): string[] {

@@ -1,6 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { canonicalSelector } from '../lint/canonical.js';
-import type { LabelSelectorModel, PolicyModel, Protocol } from '../model/types.js';
+import type { AdminPolicyModel, NodeModel } from '../model/admin-types.js';
+import { type LabelSelectorModel, type PolicyModel, PROTOCOLS, type Protocol } from '../model/types.js';
 import type { IpBlockAtom } from './address-space.js';
 
 /**
@@ -60,6 +61,64 @@ export function policyAtoms(policies: readonly PolicyModel[]): SymbolicAtoms {
     }
   }
   return dedupeAtoms(atoms);
+}
+
+/**
+ * The atoms of admin-tier policies (docs/admin-tiers.md): subjects and pod/namespace peers
+ * as pod sets, `networks` as ipBlocks, named ports; `nodes` peers match node addresses, which
+ * are outside addresses here (a /32 or /128 each, so an outside class never straddles one).
+ */
+export function adminAtoms(policies: readonly AdminPolicyModel[], nodes: readonly NodeModel[] = []): SymbolicAtoms {
+  const atoms: SymbolicAtoms = { pods: [], ipBlocks: [], portNames: [] };
+  const selection = (s: AdminPolicyModel['subject']) =>
+    atoms.pods.push(
+      s.kind === 'pods'
+        ? { namespaceSelector: s.namespaceSelector, podSelector: s.podSelector }
+        : { namespaceSelector: s.namespaceSelector },
+    );
+  let nodePeers = false;
+  for (const policy of policies) {
+    selection(policy.subject);
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'pods' || peer.kind === 'namespaces') selection(peer);
+        else if (peer.kind === 'networks') for (const cidr of peer.cidrs) atoms.ipBlocks.push({ cidr, except: [] });
+        else if (peer.kind === 'nodes') nodePeers = true;
+      }
+      if (rule.ports !== 'all') {
+        for (const port of rule.ports) {
+          // Without a protocol, an admin named port matches the pod's port of that name on any protocol.
+          const name = port.port;
+          if (typeof name !== 'string') continue;
+          for (const protocol of port.protocol ? [port.protocol] : PROTOCOLS) atoms.portNames.push({ name, protocol });
+        }
+      }
+    }
+  }
+  if (nodePeers) {
+    for (const node of nodes) {
+      for (const address of node.addresses)
+        atoms.ipBlocks.push({ cidr: `${address}/${address.includes(':') ? 128 : 32}`, except: [] });
+    }
+  }
+  return dedupeAtoms(atoms);
+}
+
+/** Port ranges rules name by number (NetworkPolicy and admin tiers); protocol undefined: any. */
+export function numberedPorts(cluster: {
+  policies: readonly PolicyModel[];
+  adminPolicies?: readonly AdminPolicyModel[];
+}): { protocol?: Protocol; first: number; last: number }[] {
+  const out: { protocol?: Protocol; first: number; last: number }[] = [];
+  for (const policy of [...cluster.policies, ...(cluster.adminPolicies ?? [])]) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (rule.ports === 'all') continue;
+      for (const p of rule.ports) {
+        if (typeof p.port === 'number') out.push({ protocol: p.protocol, first: p.port, last: p.endPort ?? p.port });
+      }
+    }
+  }
+  return out;
 }
 
 /** Both lists of atoms, each atom once. */

@@ -14,7 +14,7 @@ import type {
 } from '../model/types.js';
 import { type AddressClass, addressInClass, partitionAddresses, pickAddress } from './address-space.js';
 import { ABSENT, type LabelCell, LabelSpace, mergeCells, partitionLabels } from './label-space.js';
-import { mergeAtoms, policyAtoms, type SymbolicAtoms } from './pod-atoms.js';
+import { adminAtoms, mergeAtoms, numberedPorts, policyAtoms, type SymbolicAtoms } from './pod-atoms.js';
 
 /**
  * Every pod that could exist, in classes that every policy treats alike (SPEC "Symbolic
@@ -111,7 +111,11 @@ interface NamespaceEntry {
 }
 
 export function computeSymbolicSpace(clusters: readonly ClusterModel[], options: SymbolicOptions = {}): SymbolicSpace {
-  const atoms = mergeAtoms(policyAtoms(clusters.flatMap((c) => c.policies)), options.atoms ?? {});
+  const atoms = mergeAtoms(
+    policyAtoms(clusters.flatMap((c) => c.policies)),
+    ...clusters.map((c) => adminAtoms(c.adminPolicies ?? [], c.nodes ?? [])),
+    options.atoms ?? {},
+  );
   const notes: string[] = [];
 
   // Namespaces every version defines with the same labels are concrete.
@@ -432,7 +436,17 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
         }
       }
       const pods = witnesses.map((w) => w.pod).sort(compareNsName);
-      return { namespaces, pods, workloads: [], services: [], policies };
+      // Admin tiers select namespaces by labels only (never by the policy's own namespace), so
+      // they need no copies for namespace variants.
+      return {
+        namespaces,
+        pods,
+        workloads: [],
+        services: [],
+        policies,
+        ...(cluster.adminPolicies ? { adminPolicies: cluster.adminPolicies } : {}),
+        ...(cluster.nodes ? { nodes: cluster.nodes } : {}),
+      };
     },
     classOf(pod) {
       const nsLabels = { ...pod.namespaceLabels, [NAMESPACE_NAME_LABEL]: pod.namespace };
@@ -493,15 +507,7 @@ function internalName(entry: NamespaceEntry): string {
  */
 function witnessPorts(clusters: readonly ClusterModel[], atoms: SymbolicAtoms, notes: string[]): ContainerPortModel[] {
   if (atoms.portNames.length === 0) return [];
-  const covered: [number, number][] = [];
-  for (const cluster of clusters) {
-    for (const policy of cluster.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        if (rule.ports === 'all') continue;
-        for (const p of rule.ports) if (typeof p.port === 'number') covered.push([p.port, p.endPort ?? p.port]);
-      }
-    }
-  }
+  const covered = clusters.flatMap((c) => numberedPorts(c).map((p): [number, number] => [p.first, p.last]));
   const free = (n: number) => !covered.some(([a, b]) => n >= a && n <= b);
   const out: ContainerPortModel[] = [];
   let next = 30000;

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadDocuments } from './load-documents.js';
+
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: i}]}\n';
+const POD_JSON =
+  '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"containers":[{"name":"c","image":"i"}]}';
+
+/** Line and column (1-based) of an issue's range start. */
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+function load(name: string, text: string) {
+  const { value, issues } = loadDocuments({ name, text });
+  return {
+    objects: value.length,
+    issues: issues.map((i) => ({ code: i.code, message: i.message, at: i.range ? lineCol(text, i.range[0]) : '' })),
+  };
+}
+
+describe('load bounds (issue 16, items 3 and 16)', () => {
+  const aliasBomb = `${POD}x:\n  a: &a [${Array.from({ length: 2500 }, (_, i) => `s${i}`).join(',')}]\n  b: [${Array.from({ length: 899 }, () => '*a').join(',')}]\n`;
+  const rows: [string, string, string, RegExp | undefined, string?][] = [
+    ['an anchor of 2,500 strings aliased 899 times', 'bomb.yaml', aliasBomb, /aliases expand/, '7:'],
+    ['a few aliases are fine', 'few.yaml', `${POD}x:\n  a: &a [1, 2, 3]\n  b: [*a, *a, *a]\n`, undefined],
+    [
+      'JSON nested 100,000 deep',
+      'deep.json',
+      `${POD_JSON},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      /nested more than 512/,
+      '1:',
+    ],
+    ['JSON nested 500 deep is fine', 'ok.json', `${POD_JSON},"x":${'['.repeat(500)}${']'.repeat(500)}}`, undefined],
+    [
+      'YAML flow nested 100,000 deep',
+      'deep.yaml',
+      `${POD}x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      /nested too deep/,
+      '5:',
+    ],
+    [
+      'YAML nested 600 deep',
+      'deep600.yaml',
+      `${POD}x: ${'['.repeat(600)}${']'.repeat(600)}\n`,
+      /nested more than 512/,
+      '5:',
+    ],
+    [
+      'a JSON key repeated',
+      'dup.json',
+      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","name":"b"}}',
+      /"name" is repeated in metadata/,
+      '1:56',
+    ],
+    [
+      'a JSON key repeated at the top',
+      'dup-top.json',
+      '{"kind":"Pod","apiVersion":"v1","kind":"Service"}',
+      /"kind" is repeated$/,
+      '1:33',
+    ],
+    [
+      'a repeated key in a List item',
+      'dup-list.json',
+      '{"kind":"List","items":[{"kind":"Pod","metadata":{"labels":{"a":"1","a":"2"}}}]}',
+      /"a" is repeated in items\[0\]\.metadata\.labels/,
+      '1:',
+    ],
+    [
+      'a repeated key written with an escape',
+      'dup-esc.json',
+      '{"kind":"Pod","k\\u0069nd":"Service"}',
+      /"kind" is repeated/,
+      '1:15',
+    ],
+    [
+      'colons inside strings and keys are no duplicate',
+      'colons.json',
+      '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a","annotations":{"a:b":"{\\"x\\":1, \\"y\\" : 2}"}}}',
+      undefined,
+    ],
+    [
+      'an escaped colon is no duplicate',
+      'esc-colon.json',
+      '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a\\u003ab"}}',
+      undefined,
+    ],
+    [
+      'the same key in sibling objects is fine',
+      'siblings.json',
+      '{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"}},{"kind":"Pod","metadata":{"name":"b"}}]}',
+      undefined,
+    ],
+    ['a YAML key repeated (unchanged)', 'dup.yaml', 'kind: Pod\nkind: Service\n', /Map keys must be unique/, '2:1'],
+  ];
+  for (const [name, file, text, expected, at] of rows) {
+    it(name, () => {
+      const got = load(file, text);
+      const errors = got.issues.filter((i) => i.code === 'syntax');
+      if (!expected) return assert.deepEqual(errors, [], JSON.stringify(errors));
+      assert.equal(errors.length, 1, JSON.stringify(got.issues));
+      assert.match(errors[0].message, expected);
+      assert.ok(errors[0].at.startsWith(at ?? ''), `${errors[0].at} should start with ${at}`);
+      assert.equal(got.objects, 0, 'no object from a refused document');
+    });
+  }
+});

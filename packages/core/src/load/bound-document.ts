@@ -1,0 +1,147 @@
+import type { FieldPath } from '../issues.js';
+
+/**
+ * Limits on what one source may expand to once parsed, checked before anything else reads
+ * the values: nesting (recursive readers, `structuredClone`, `JSON.stringify` would overflow
+ * the stack on an unknown field nested 100,000 deep) and alias expansion (a 218 KB YAML file
+ * whose anchor of 2,500 strings is aliased 899 times expands to 2.2 million values: the
+ * "billion laughs" shape). The budget is relative to the text: without aliases a value costs
+ * at most about one unit per character, so honest files, merge keys and a few shared
+ * anchors stay far below it.
+ */
+export const MAX_NESTING = 512;
+
+export interface DocumentExcess {
+  /** Where the limit was crossed (the deepest or the expanding value). */
+  path: FieldPath;
+  message: string;
+}
+
+export interface Measure {
+  /** Units of expansion left for the rest of the source. */
+  budget: number;
+  /** Keys of every mapping, and `:` inside every string (keys and values): see `jsonDuplicates`. */
+  keys: number;
+  colons: number;
+  excess?: DocumentExcess;
+}
+
+/** The budget of a source text: four units a character, plus some room for tiny files. */
+export function expansionBudget(text: string): number {
+  return 4 * text.length + 100_000;
+}
+
+/** Walk `value` once (recursion bounded by MAX_NESTING), spending `m.budget`; false: stop. */
+export function measureValue(value: unknown, m: Measure, path: (string | number)[] = []): boolean {
+  m.budget -= 1;
+  if (typeof value === 'string') {
+    m.budget -= value.length >> 4;
+    m.colons += countColons(value);
+  } else if (typeof value === 'object' && value !== null) {
+    if (path.length >= MAX_NESTING) {
+      m.excess = { path: [...path], message: `values nested more than ${MAX_NESTING} levels deep` };
+      return false;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        const ok = measureValue(value[i], m, path);
+        path.pop();
+        if (!ok) return false;
+      }
+    } else {
+      for (const key in value) {
+        m.keys += 1;
+        m.colons += countColons(key);
+        path.push(key);
+        const ok = measureValue((value as Record<string, unknown>)[key], m, path);
+        path.pop();
+        if (!ok) return false;
+      }
+    }
+  }
+  if (m.budget < 0) {
+    m.excess = {
+      path: [...path],
+      message: 'aliases expand to far more values than the text holds (a resource exhaustion attack?)',
+    };
+    return false;
+  }
+  return true;
+}
+
+function countColons(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/**
+ * The first repeated key of a JSON text, or undefined. JSON.parse keeps the last of
+ * repeated keys silently, where the same YAML is an error and the API server's strict
+ * decoding rejects it; both inputs must be read alike. Cheap when there is none: every `:`
+ * of JSON text is a key's or inside a string, so when the text has as many as the parsed
+ * value's keys and strings do (and no `\u003a` escape), no key was dropped; only otherwise
+ * is the text scanned for the repeated key.
+ */
+export function jsonDuplicateKey(
+  text: string,
+  m: Pick<Measure, 'keys' | 'colons'>,
+): { path: FieldPath; key: string; offset: number } | undefined {
+  if (countColons(text) === m.keys + m.colons && !/\\u003a/i.test(text)) return undefined;
+  return scanDuplicates(text);
+}
+
+/** Recursive descent over text JSON.parse accepted, nested at most MAX_NESTING deep. */
+function scanDuplicates(text: string): { path: FieldPath; key: string; offset: number } | undefined {
+  let i = 0;
+  const path: (string | number)[] = [];
+  const skipSpace = () => {
+    while (i < text.length && ' \t\r\n\ufeff'.includes(text[i])) i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    for (let q = text.indexOf('"', i + 1); ; q = text.indexOf('"', q + 1)) {
+      let backslashes = 0;
+      while (text[q - 1 - backslashes] === '\\') backslashes++;
+      if (backslashes % 2 === 0) {
+        i = q + 1;
+        return JSON.parse(text.slice(start, i)) as string;
+      }
+    }
+  };
+  const readValue = (): { path: FieldPath; key: string; offset: number } | undefined => {
+    skipSpace();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      i++;
+      const keys = c === '{' ? new Set<string>() : undefined;
+      skipSpace();
+      if (text[i] === (keys ? '}' : ']')) {
+        i++;
+        return undefined;
+      }
+      for (let index = 0; ; index++) {
+        if (keys) {
+          skipSpace();
+          const offset = i;
+          const key = readString();
+          if (keys.has(key)) return { path: [...path], key, offset };
+          keys.add(key);
+          skipSpace();
+          i++; // ':'
+          path.push(key);
+        } else path.push(index);
+        const found = readValue();
+        path.pop();
+        if (found) return found;
+        skipSpace();
+        if (text[i++] !== ',') return undefined;
+      }
+    }
+    if (c === '"') readString();
+    else while (i < text.length && !',}] \t\r\n'.includes(text[i])) i++;
+    return undefined;
+  };
+  return readValue();
+}

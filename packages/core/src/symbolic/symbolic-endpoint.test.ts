@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { canonicalSelector } from '../lint/canonical.js';
+import { clusterFromYaml } from '../test-helpers.js';
+import { checkSymbolic } from './check-symbolic.js';
+import { isSymbolicEndpoint, parseSymbolicEndpoint } from './symbolic-endpoint.js';
+
+describe('parseSymbolicEndpoint', () => {
+  const rows: { text: string; ns?: string; pods?: string; block?: string }[] = [
+    { text: 'prod/{app=web}', ns: '{kubernetes.io/metadata.name=prod}', pods: '{app=web}' },
+    {
+      text: '{team=a}/{app=web,tier!=db}',
+      ns: '{team=a}',
+      pods: '{app=web;tier NotIn (db)}',
+    },
+    { text: '*/{}', ns: '{}', pods: '-' },
+    { text: '*/*', ns: '{}', pods: '-' },
+    {
+      text: 'backend-ns{user!=alice}/{role in (client,admin),!debug,tier}',
+      ns: '{kubernetes.io/metadata.name=backend-ns;user NotIn (alice)}',
+      pods: '{debug DoesNotExist ();role In (admin,client);tier Exists ()}',
+    },
+    {
+      text: '{app.kubernetes.io/name=x}/{app.kubernetes.io/part-of=y}',
+      ns: '{app.kubernetes.io/name=x}',
+      pods: '{app.kubernetes.io/part-of=y}',
+    },
+    { text: '0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16', block: '0.0.0.0/0 except 10.0.0.0/8,192.168.0.0/16' },
+    { text: 'prod/{}@10.0.0.0/8', ns: '{kubernetes.io/metadata.name=prod}', pods: '-', block: '10.0.0.0/8 except ' },
+  ];
+  for (const row of rows) {
+    it(row.text, () => {
+      assert.equal(isSymbolicEndpoint(row.text), true);
+      const parsed = parseSymbolicEndpoint(row.text);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+      const e = parsed.value;
+      if (e.kind === 'outside') {
+        assert.equal(`${e.block.cidr} except ${e.block.except.join(',')}`, row.block);
+        return;
+      }
+      assert.equal(canonicalSelector(e.atom.namespaceSelector), row.ns);
+      assert.equal(canonicalSelector(e.atom.podSelector), row.pods);
+      if (row.block) assert.equal(`${e.address?.cidr} except ${e.address?.except.join(',')}`, row.block);
+    });
+  }
+  for (const bad of ['prod', 'prod/{app=web', 'Prod_1/{}', 'prod/web', 'prod/{app=(x)}', 'prod/{}@10.0.0.0']) {
+    it(`refuses ${bad}`, () => assert.equal(parseSymbolicEndpoint(bad).ok, false));
+  }
+  it('plain endpoints are not symbolic', () => {
+    for (const t of ['shop/backend', 'backend[Deployment]', '10.0.0.1', 'backend.shop.svc'])
+      assert.equal(isSymbolicEndpoint(t), false, t);
+  });
+});
+
+describe('checkSymbolic', () => {
+  // Seed 002 example 5: the AND of namespaceSelector and podSelector.
+  const strict = clusterFromYaml(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: strict-api-ingress, namespace: backend-ns}
+spec:
+  podSelector: {matchLabels: {app: secure-api}}
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {user: alice}}
+      podSelector: {matchLabels: {role: client}}
+`);
+  const endpoint = (text: string) => {
+    const parsed = parseSymbolicEndpoint(text);
+    assert.ok(parsed.ok);
+    return parsed.value;
+  };
+  const port = { protocol: 'TCP' as const, port: 8443 };
+  it('allowed for every pod the AND admits', () => {
+    const result = checkSymbolic(
+      strict,
+      endpoint('{user=alice}/{role=client}'),
+      endpoint('backend-ns/{app=secure-api}'),
+      port,
+    );
+    assert.ok(result.ok);
+    assert.equal(result.value.allowed, true);
+  });
+  it('denied for the pods it does not, named by class, with the isolating policy', () => {
+    const result = checkSymbolic(strict, endpoint('*/{}'), endpoint('backend-ns/{app=secure-api}'), port);
+    assert.ok(result.ok);
+    assert.equal(result.value.allowed, false);
+    const denied = result.value.pairs.filter((p) => !p.verdict.allowed);
+    assert.deepEqual(
+      denied.map((p) => [p.from, p.to, p.verdict.ingress.selectedBy.map((x) => x.id)]),
+      [
+        [
+          '{user!=alice}/{} | {user=alice}/{role!=client}',
+          'backend-ns/{app=secure-api}',
+          ['backend-ns/strict-api-ingress'],
+        ],
+      ],
+    );
+  });
+  it('an outside range: every class of addresses in it', () => {
+    const result = checkSymbolic(strict, endpoint('0.0.0.0/0'), endpoint('backend-ns/{app=secure-api}'), port);
+    assert.ok(result.ok);
+    assert.equal(result.value.allowed, false);
+  });
+  it('a contradiction matches no pod at all', () => {
+    const result = checkSymbolic(strict, endpoint('*/{app in (a),app notin (a)}'), endpoint('*/{}'), port);
+    assert.deepEqual(result, { ok: false, endpoint: 'from' });
+  });
+});
