@@ -110,7 +110,7 @@ const sums = [name, archive].map((f) => `${sha256(join(release, f))}  ${f}\n`).j
 writeFileSync(join(release, 'SHA256SUMS'), sums);
 
 // Where the release's files are downloaded from: set NETPOL_RELEASE_URL when publishing.
-const base = process.env.NETPOL_RELEASE_URL ?? `https://github.com/netpol/netpol/releases/download/v${version}`;
+const base = process.env.NETPOL_RELEASE_URL ?? `https://github.com/OWNER/netpol/releases/download/v${version}`;
 writeFileSync(
   join(release, 'plugins/netpol.yaml'),
   krewManifest({ uri: `${base}/${archive}`, sha256: sha256(join(release, archive)) }),
@@ -138,7 +138,7 @@ metadata:
   name: netpol
 spec:
   version: v${version}
-  homepage: https://github.com/netpol/netpol
+  homepage: https://github.com/OWNER/netpol
   shortDescription: Can A reach B? Explain, lint and diff NetworkPolicies
   description: |
     ${description}

@@ -202,3 +202,17 @@ export function analysisFrom(options: {
     verbose: options.verbose,
   };
 }
+
+/** `netpol validate a.yaml b.yaml`: paths after the options are more `-f` (as pre-commit passes files). */
+export const pathsArgument = {
+  name: 'paths',
+  description: 'more manifest files or directories, as -f',
+  variadic: true,
+} as const;
+
+/** The context with the positional paths added to `-f`. */
+export function withPaths<C extends { options: { filename: string[] } }>(ctx: C, paths: readonly string[]): C {
+  return paths.length === 0
+    ? ctx
+    : { ...ctx, options: { ...ctx.options, filename: [...ctx.options.filename, ...paths] } };
+}

@@ -32,12 +32,15 @@ export type {
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
-export type { AddressedPod, CompiledCluster } from './engine/compile-cluster.js';
+export type { CompiledCluster, PeerPod } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts, PodFacts } from './engine/compile-policy.js';
 export { compilePolicy } from './engine/compile-policy.js';
+export { peerScopesNamespace } from './engine/match-peer.js';
 export { naiveAllowed } from './engine/naive-evaluator.js';
+export { podAddress } from './engine/pod-address.js';
 export { createReferenceEngine } from './engine/reference-engine.js';
+export { serviceSelectsPod } from './engine/service-selects-pod.js';
 export type * from './engine/types.js';
 export {
   describeNamespaces,

@@ -56,8 +56,8 @@ export interface PolicyView {
   id: string;
   namespace: string;
   name: string;
+  /** Its source (the line comes from `locate`: thousands of positions cost seconds). */
   file?: string;
-  line?: number;
   enabled: boolean;
 }
 
@@ -80,6 +80,7 @@ export interface Summary {
   /** Load and validation succeeded (errors leave the invalid objects out of the model). */
   ok: boolean;
   files: InputFile[];
+  /** Load and validation issues (lint findings come from the `lint` request). */
   issues: IssueView[];
   endpoints: EndpointView[];
   namespaces: string[];
@@ -152,4 +153,9 @@ export type Request =
   | { op: 'check'; from: string; to: string; port: string }
   | { op: 'select'; kind: 'pod' | 'policy'; id: string }
   | { op: 'export'; format: MatrixExportFormat }
-  | { op: 'diffBase' };
+  | { op: 'diffBase' }
+  | { op: 'lint' }
+  | { op: 'lessons' }
+  | { op: 'lesson'; id: string }
+  | { op: 'verify'; id: string; answer: string }
+  | { op: 'locate'; policy: string };

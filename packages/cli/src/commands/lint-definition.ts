@@ -6,7 +6,9 @@ import {
   fileOptions,
   option,
   outputOption,
+  pathsArgument,
   repeatable,
+  withPaths,
 } from '../command-spec.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
@@ -14,6 +16,7 @@ export const lintDefinition = defineCommand({
   name: 'lint',
   summary:
     'find NetworkPolicy traps: OR-instead-of-AND peers, DNS blocked by default-deny egress, one-sided allows, ...',
+  arguments: [pathsArgument],
   options: [
     ...fileOptions,
     ...analysisOptions,
@@ -38,7 +41,8 @@ export const lintDefinition = defineCommand({
     'netpol lint -f k8s/ --disable shadowed-rule --fail-on error',
     'kubectl netpol lint',
   ],
-  run: async (ctx) => {
+  run: async (given) => {
+    const ctx = withPaths(given, given.args[0]);
     const { options, io } = ctx;
     const { lintCommand } = await import('./lint.js');
     return lintCommand(

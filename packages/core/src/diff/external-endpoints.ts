@@ -1,4 +1,5 @@
-import { type Cidr, cidrContainsIp, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
+import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
+import { type Cidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
 import type { ClusterModel } from '../model/types.js';
 
 export interface ExternalEndpoint {
@@ -20,8 +21,7 @@ const INTERNAL = parseCidr('198.18.0.0/15') as Cidr;
 
 interface Block {
   text: string;
-  cidr: Cidr;
-  except: Cidr[];
+  ranges: readonly AddressRange[];
 }
 
 /**
@@ -41,33 +41,30 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'ipBlock') continue;
-          const cidr = parseCidr(peer.cidr);
-          if (!cidr) continue;
-          const except = peer.except.map((e) => parseCidr(e)).filter((c): c is Cidr => c !== undefined);
           const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
-          blocks.set(text, { text, cidr, except });
+          blocks.set(text, { text, ranges: ipBlockRanges(peer.cidr, peer.except) });
         }
       }
     }
   }
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  const families: IpFamily[] = [4, ...(list.some((b) => b.cidr.family === 6) ? [6 as const] : [])];
+  const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
   const out: ExternalEndpoint[] = [];
   for (const family of families) {
     const end = family === 4 ? 1n << 32n : 1n << 128n;
     const cuts = new Set<bigint>([0n, end]);
     for (const b of list) {
-      for (const c of [b.cidr, ...b.except]) {
-        if (c.family !== family) continue;
-        cuts.add(c.first);
-        cuts.add(c.last + 1n);
+      for (const r of b.ranges) {
+        if (r.family !== family) continue;
+        cuts.add(r.first);
+        cuts.add(r.last + 1n);
       }
     }
     const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const classes = new Map<string, { atoms: [bigint, bigint][]; inside: Block[] }>();
     for (let i = 0; i + 1 < points.length; i++) {
       const ip = { family, value: points[i] };
-      const inside = list.filter((b) => cidrContainsIp(b.cidr, ip) && !b.except.some((e) => cidrContainsIp(e, ip)));
+      const inside = list.filter((b) => rangesContain(b.ranges, ip));
       const key = inside.map((b) => b.text).join('|');
       const entry = classes.get(key) ?? { atoms: [], inside };
       entry.atoms.push([points[i], points[i + 1] - 1n]);

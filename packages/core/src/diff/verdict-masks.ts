@@ -1,10 +1,8 @@
-import { type CompiledPolicy, type CompiledRule, compilePolicy, type PeerFacts } from '../engine/compile-policy.js';
-import { matchPeer } from '../engine/match-peer.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import type { CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPort } from '../engine/match-port.js';
-import { selectsPod } from '../engine/selects-pod.js';
 import type { Peer } from '../engine/types.js';
-import { parseIp } from '../model/cidr.js';
-import type { ClusterModel, Direction, PodModel, Protocol } from '../model/types.js';
+import type { Direction, PodModel, Protocol } from '../model/types.js';
 import type { PortSpan } from './port-partition.js';
 
 /** One column of the verdict vector: a protocol and a span of ports judged on its first port. */
@@ -15,8 +13,8 @@ export interface SpanRef {
 
 /**
  * Verdicts of one cluster version for many (source, destination) pairs over many port spans
- * at once, as bit vectors (bit k = span k allowed). Built from the engine's own pieces
- * (compilePolicy, selectsPod, matchPeer, matchPort), so it answers exactly what the engine
+ * at once, as bit vectors (bit k = span k allowed). It asks the compiled cluster (which
+ * policies select, which peers match) and `matchPort`, so it answers exactly what the engine
  * answers, but shares work between pairs: each side's isolating policies are found once per
  * endpoint, each rule's peer match once per (rule, endpoint), each rule's port mask once per
  * rule (once per destination when it names ports). diff's differential test checks it
@@ -38,33 +36,17 @@ export class VerdictMasks {
   };
 
   constructor(
-    cluster: ClusterModel,
+    private readonly compiled: CompiledCluster,
     peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
-    const byNamespace = new Map<string, CompiledPolicy[]>();
-    const policyIndex = new Map<CompiledPolicy, number>();
-    for (const policy of cluster.policies) {
-      const list = byNamespace.get(policy.namespace) ?? [];
-      const compiled = compilePolicy(policy);
-      policyIndex.set(compiled, policyIndex.size);
-      list.push(compiled);
-      byNamespace.set(policy.namespace, list);
-    }
+    const policyIndex = new Map<CompiledPolicy, number>(compiled.policies.map((c, i) => [c, i]));
     this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
-    this.facts = peers.map((p) =>
-      p.kind === 'external'
-        ? { ip: parseIp(p.ip) }
-        : {
-            pod: p.pod,
-            namespaceLabels: cluster.namespaces.get(p.pod.namespace)?.labels,
-            ip: parseIp(p.pod.ips[0] ?? ''),
-          },
-    );
+    this.facts = peers.map((p) => compiled.facts(p));
     this.isolating = peers.map((p) => {
       if (p.kind === 'external') return { ingress: [], egress: [] };
-      const selecting = (byNamespace.get(p.pod.namespace) ?? []).filter((c) => selectsPod(c, p.pod));
+      const selecting = compiled.policiesSelecting(p.pod);
       return {
         ingress: selecting.filter((c) => c.policy.types.ingress),
         egress: selecting.filter((c) => c.policy.types.egress),
@@ -130,7 +112,7 @@ export class VerdictMasks {
     const acc = new Uint32Array(this.words);
     for (const policy of policies) {
       for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
-        if (!this.peerMatches(rule, policy.policy.namespace, other)) continue;
+        if (!this.peerMatches(policy, rule, other)) continue;
         const mask = this.portMask(rule, destination);
         for (let w = 0; w < this.words; w++) acc[w] |= mask[w];
       }
@@ -139,7 +121,7 @@ export class VerdictMasks {
     return acc;
   }
 
-  private peerMatches(rule: CompiledRule, namespace: string, other: number): boolean {
+  private peerMatches(policy: CompiledPolicy, rule: CompiledRule, other: number): boolean {
     if (rule.peers === 'all') return true;
     let cache = this.peerCache.get(rule);
     if (!cache) {
@@ -148,7 +130,7 @@ export class VerdictMasks {
     }
     if (cache[other] < 0) {
       const facts = this.facts[other];
-      cache[other] = rule.peers.some((p) => matchPeer(p, namespace, facts)) ? 1 : 0;
+      cache[other] = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts)) ? 1 : 0;
     }
     return cache[other] === 1;
   }

@@ -1,3 +1,4 @@
+import { serviceSelectsPod } from '../engine/service-selects-pod.js';
 import { parseIp } from '../model/cidr.js';
 import type { ClusterModel, PodModel, ServiceModel, WorkloadModel } from '../model/types.js';
 import { closestNames } from './closest-names.js';
@@ -58,11 +59,7 @@ export function serviceDnsName(service: ServiceModel): string {
 
 /** The pods a Service sends traffic to: its namespace, labels matching its selector. */
 export function serviceBackends(cluster: ClusterModel, service: ServiceModel): PodModel[] {
-  const selector = service.selector;
-  if (!selector) return [];
-  return cluster.pods.filter(
-    (pod) => pod.namespace === service.namespace && Object.entries(selector).every(([k, v]) => pod.labels[k] === v),
-  );
+  return cluster.pods.filter((pod) => serviceSelectsPod(service, pod));
 }
 
 export function resolveEndpoint(cluster: ClusterModel, input: string, options: ResolveOptions = {}): EndpointResult {

@@ -34,7 +34,7 @@ test('compileCluster: policiesSelecting and peerMatches agree with the naive eva
           for (const peer of rule.peers) {
             for (const endpoint of endpoints) {
               const expected = naivePeerMatches(cluster, policy, peer, endpoint);
-              const got = compiled.peerMatches(peer, compiled.facts(endpoint));
+              const got = compiled.peerMatches(policy, peer, compiled.facts(endpoint));
               assert.equal(got, expected, `${policy.id} ${rule.direction}[${rule.index}] peer ${peer.index}`);
               peerPairs++;
               if (got) peerHits++;

@@ -83,17 +83,23 @@ describe('compileCluster', () => {
   ];
   for (const row of rows) {
     test(`peerMatches: ${row.name}`, () => {
-      assert.equal(compiled.peerMatches(peers[row.peer], compiled.facts(row.endpoint)), row.want);
+      assert.equal(compiled.peerMatches(policy, peers[row.peer], compiled.facts(row.endpoint)), row.want);
     });
   }
 
   test('ruleAdmits names the first matching peer and port; a named port resolves on the destination', () => {
-    assert.deepEqual(compiled.ruleAdmits(rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 8080, web), {
+    assert.deepEqual(compiled.ruleAdmits(policy, rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 8080, web), {
       peerIndex: 2,
       portIndex: 0,
     });
-    assert.equal(compiled.ruleAdmits(rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 80, web), undefined);
-    assert.equal(compiled.ruleAdmits(rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 8080, db), undefined);
+    assert.equal(
+      compiled.ruleAdmits(policy, rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 80, web),
+      undefined,
+    );
+    assert.equal(
+      compiled.ruleAdmits(policy, rule, compiled.facts({ kind: 'pod', pod: db }), 'TCP', 8080, db),
+      undefined,
+    );
   });
 
   test('verdict: isolated ingress with its deciding rule', () => {
@@ -114,6 +120,16 @@ describe('compileCluster', () => {
   test('namespaceLabels: defined namespaces keep theirs; others get the name label', () => {
     assert.deepEqual(compiled.namespaceLabels('shop'), { team: 'a', 'kubernetes.io/metadata.name': 'shop' });
     assert.deepEqual(compiled.namespaceLabels('nowhere'), { 'kubernetes.io/metadata.name': 'nowhere' });
+  });
+
+  test('rules shared between policies are judged in each policy', () => {
+    // A policy copied into another namespace keeps its rule objects (policy-only analysis does this).
+    const copy = { ...policy, namespace: 'other', id: 'other/p' };
+    const both = compileCluster({ ...cluster, policies: [policy, copy] });
+    const own = peers[3]; // podSelector {}: the policy's own namespace
+    assert.equal(both.peerMatches(policy, own, both.facts({ kind: 'pod', pod: web })), true);
+    assert.equal(both.peerMatches(copy, own, both.facts({ kind: 'pod', pod: web })), false);
+    assert.equal(both.peerMatches(copy, own, both.facts({ kind: 'pod', pod: db })), true);
   });
 
   test('model objects of another cluster are refused, not silently unmatched', () => {

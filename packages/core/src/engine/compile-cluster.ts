@@ -14,13 +14,12 @@ import {
 import { matchPeer } from './match-peer.js';
 import { type PortHolder, resolvePort } from './match-port.js';
 import { matchRule, type RuleMatch } from './match-rule.js';
+import { type AddressedPod, podAddress } from './pod-address.js';
 import { selectsPod } from './selects-pod.js';
 import type { Peer, PortQuery, SideVerdict, Verdict } from './types.js';
 
 /** A pod as peers see it: what selectors see, plus its addresses (primary first). */
-export interface AddressedPod extends PodFacts {
-  ips?: readonly string[];
-}
+export interface PeerPod extends PodFacts, AddressedPod {}
 
 /**
  * The cluster's policies compiled once and indexed by namespace: the one place that decides
@@ -37,10 +36,10 @@ export interface CompiledCluster {
   readonly tiers?: AdminTiers;
   /** The compiled form of one of the model's policies. */
   compiled(policy: PolicyModel): CompiledPolicy;
-  /** The compiled form of one of the model's rules, with its policy. */
-  rule(rule: RuleModel): { policy: CompiledPolicy; rule: CompiledRule };
-  /** The compiled form of one of the model's peers, with the namespace of its policy. */
-  peer(peer: PeerModel): { policyNamespace: string; peer: CompiledPeer };
+  /** The compiled form of one of a policy's rules. */
+  rule(policy: PolicyModel, rule: RuleModel): CompiledRule;
+  /** The compiled form of one of a policy's peers. */
+  peer(policy: PolicyModel, peer: PeerModel): CompiledPeer;
   /** The policies of a namespace, in model order. */
   policiesIn(namespace: string): readonly CompiledPolicy[];
   /** The policies whose podSelector selects the pod (whatever their policyTypes), in model order. */
@@ -48,13 +47,15 @@ export interface CompiledCluster {
   selects(policy: PolicyModel, pod: PodFacts): boolean;
   /** A namespace's labels (`kubernetes.io/metadata.name` alone for a namespace the model lacks). */
   namespaceLabels(namespace: string): Labels;
-  /** A pod (or anything shaped like one) as rules' peers see it: by its primary IP only. */
-  podFacts(pod: AddressedPod): PeerFacts;
+  /** A pod (or anything shaped like one) as rules' peers see it (ipBlocks: `podAddress`). */
+  podFacts(pod: PeerPod): PeerFacts;
   /** An endpoint as rules' peers see it. */
   facts(endpoint: Peer): PeerFacts;
-  peerMatches(peer: PeerModel, other: PeerFacts): boolean;
+  /** One `from`/`to` entry of the policy matches the other side. */
+  peerMatches(policy: PolicyModel, peer: PeerModel, other: PeerFacts): boolean;
   /** Which peer and port of the rule admit the connection; undefined when the rule does not. */
   ruleAdmits(
+    policy: PolicyModel,
     rule: RuleModel,
     other: PeerFacts,
     protocol: Protocol,
@@ -67,28 +68,50 @@ export interface CompiledCluster {
   verdict(source: Peer, destination: Peer, query: PortQuery): Verdict;
 }
 
+/** Models are never changed after they are built, so each is compiled once (weakly held). */
+const compiledModels = new WeakMap<ClusterModel, CompiledCluster>();
+
 export function compileCluster(model: ClusterModel): CompiledCluster {
+  let compiled = compiledModels.get(model);
+  if (!compiled) {
+    compiled = compile(model);
+    compiledModels.set(model, compiled);
+  }
+  return compiled;
+}
+
+function compile(model: ClusterModel): CompiledCluster {
   const policies = model.policies.map(compilePolicy);
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
-  const byRule = new Map<RuleModel, { policy: CompiledPolicy; rule: CompiledRule }>();
-  const byPeer = new Map<PeerModel, { policyNamespace: string; peer: CompiledPeer }>();
+  // Rules and peers are looked up within their policy: models may share rule objects between
+  // policies (a policy copied into another namespace keeps its rules).
+  const rulesOf = new Map<PolicyModel, Map<RuleModel, CompiledRule>>();
+  const peersOf = new Map<PolicyModel, Map<PeerModel, CompiledPeer>>();
   for (const compiled of policies) {
     byPolicy.set(compiled.policy, compiled);
     const list = byNamespace.get(compiled.policy.namespace);
     if (list) list.push(compiled);
     else byNamespace.set(compiled.policy.namespace, [compiled]);
+    const rules = new Map<RuleModel, CompiledRule>();
+    const peers = new Map<PeerModel, CompiledPeer>();
     for (const rule of [...compiled.ingress, ...compiled.egress]) {
-      byRule.set(rule.model, { policy: compiled, rule });
+      rules.set(rule.model, rule);
       if (rule.peers === 'all') continue;
-      for (const peer of rule.peers) byPeer.set(peer.model, { policyNamespace: compiled.policy.namespace, peer });
+      for (const peer of rule.peers) peers.set(peer.model, peer);
     }
+    rulesOf.set(compiled.policy, rules);
+    peersOf.set(compiled.policy, peers);
   }
-  const lookup = <K, V>(map: Map<K, V>, key: K, what: string): V => {
-    const value = map.get(key);
+  const lookup = <K, V>(map: Map<K, V> | undefined, key: K, what: string): V => {
+    const value = map?.get(key);
     if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
     return value;
   };
+  const ruleOf = (policy: PolicyModel, rule: RuleModel) =>
+    lookup(rulesOf.get(policy), rule, `rule ${policy.id} ${rule.direction}[${rule.index}]`);
+  const peerOf = (policy: PolicyModel, peer: PeerModel) =>
+    lookup(peersOf.get(policy), peer, `peer ${policy.id} [${peer.index}]`);
   const implicitLabels = new Map<string, Labels>();
   const namespaceLabels = (namespace: string): Labels => {
     const defined = model.namespaces.get(namespace)?.labels;
@@ -106,10 +129,10 @@ export function compileCluster(model: ClusterModel): CompiledCluster {
     if (!primaryIps.has(text)) primaryIps.set(text, parseIp(text));
     return primaryIps.get(text);
   };
-  const podFacts = (pod: AddressedPod): PeerFacts => ({
+  const podFacts = (pod: PeerPod): PeerFacts => ({
     pod,
     namespaceLabels: namespaceLabels(pod.namespace),
-    ip: primaryIp(pod.ips?.[0]),
+    ip: primaryIp(podAddress(pod)),
   });
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
@@ -126,22 +149,17 @@ export function compileCluster(model: ClusterModel): CompiledCluster {
     policies,
     tiers,
     compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
-    rule: (rule) => lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`),
-    peer: (peer) => lookup(byPeer, peer, `peer ${peer.index}`),
+    rule: ruleOf,
+    peer: peerOf,
     policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
     policiesSelecting,
     selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
     namespaceLabels,
     podFacts,
     facts,
-    peerMatches(peer, other) {
-      const { policyNamespace, peer: compiled } = lookup(byPeer, peer, `peer ${peer.index}`);
-      return matchPeer(compiled, policyNamespace, other);
-    },
-    ruleAdmits(rule, other, protocol, port, destination) {
-      const { policy, rule: compiled } = lookup(byRule, rule, `rule ${rule.direction}[${rule.index}]`);
-      return matchRule(compiled, policy.policy.namespace, other, protocol, port, destination);
-    },
+    peerMatches: (policy, peer, other) => matchPeer(peerOf(policy, peer), policy.namespace, other),
+    ruleAdmits: (policy, rule, other, protocol, port, destination) =>
+      matchRule(ruleOf(policy, rule), policy.namespace, other, protocol, port, destination),
     side,
     verdict(source, destination, query) {
       const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;

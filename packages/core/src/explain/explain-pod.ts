@@ -1,6 +1,5 @@
-import { compilePolicy } from '../engine/compile-policy.js';
-import { selectsPod } from '../engine/selects-pod.js';
-import type { ClusterModel, Direction, PodModel, PolicyModel } from '../model/types.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import type { Direction, PodModel, PolicyModel } from '../model/types.js';
 import { explainRule, type RuleExplanation } from './explain-policy.js';
 
 export interface PodRuleExplanation extends RuleExplanation {
@@ -30,8 +29,8 @@ export interface PodExplanation {
  * reach it (ingress, named rule ports resolved on the pod itself) and what it may reach
  * (egress, named ports resolve on each destination).
  */
-export function explainPod(cluster: ClusterModel, pod: PodModel): PodExplanation {
-  const selecting = cluster.policies.filter((policy) => selectsPod(compilePolicy(policy), pod));
+export function explainPod(compiled: CompiledCluster, pod: PodModel): PodExplanation {
+  const selecting = compiled.policiesSelecting(pod).map((c) => c.policy);
   const direction = (d: Direction): PodDirectionExplanation => {
     const selectedBy = selecting.filter((p) => p.types[d]);
     return {
@@ -42,7 +41,7 @@ export function explainPod(cluster: ClusterModel, pod: PodModel): PodExplanation
       rules: selectedBy.flatMap((policy) =>
         (d === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({
           policy,
-          ...explainRule(cluster, policy, rule, d === 'ingress' ? pod : undefined),
+          ...explainRule(compiled, policy, rule, d === 'ingress' ? pod : undefined),
         })),
       ),
     };

@@ -1,9 +1,8 @@
-import { compileRule, type PeerFacts } from '../engine/compile-policy.js';
-import { matchPeer } from '../engine/match-peer.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import type { PeerFacts } from '../engine/compile-policy.js';
+import { peerScopesNamespace } from '../engine/match-peer.js';
 import type { FieldPath } from '../issues.js';
-import { parseIp } from '../model/cidr.js';
-import { compileSelector } from '../model/selector.js';
-import type { ClusterModel, Direction, Labels, PodModel, PolicyModel, RuleModel } from '../model/types.js';
+import type { Direction, Labels, PodModel, PolicyModel, RuleModel } from '../model/types.js';
 import { describePeers, describePods, describePorts, describeRule } from './describe-rule.js';
 
 export interface RuleExplanation {
@@ -45,27 +44,26 @@ interface PodIndex {
   byNamespace: Map<string, PodModel[]>;
 }
 
-const podIndexes = new WeakMap<ClusterModel, PodIndex>();
+/** Per compiled cluster (weakly held: it goes when the cluster goes). */
+const podIndexes = new WeakMap<CompiledCluster, PodIndex>();
 
-function podIndex(cluster: ClusterModel): PodIndex {
-  let index = podIndexes.get(cluster);
+function podIndex(compiled: CompiledCluster): PodIndex {
+  let index = podIndexes.get(compiled);
   if (index) return index;
   const groups = new Map<string, PodIndex['namespaces'][number]>();
   const byNamespace = new Map<string, PodModel[]>();
-  for (const pod of cluster.pods) {
+  for (const pod of compiled.model.pods) {
     let group = groups.get(pod.namespace);
     if (!group) {
-      const labels = cluster.namespaces.get(pod.namespace)?.labels ?? {};
-      group = { name: pod.namespace, labels, pods: [] };
+      group = { name: pod.namespace, labels: compiled.namespaceLabels(pod.namespace), pods: [] };
       groups.set(pod.namespace, group);
       byNamespace.set(pod.namespace, []);
     }
-    const ip = pod.ips.length > 0 ? parseIp(pod.ips[0]) : undefined;
-    group.pods.push({ pod, facts: { pod, namespaceLabels: group.labels, ip } });
+    group.pods.push({ pod, facts: compiled.podFacts(pod) });
     byNamespace.get(pod.namespace)?.push(pod);
   }
   index = { namespaces: [...groups.values()], byNamespace };
-  podIndexes.set(cluster, index);
+  podIndexes.set(compiled, index);
   return index;
 }
 
@@ -75,29 +73,28 @@ function podIndex(cluster: ClusterModel): PodIndex {
  * of a 10k-pod cluster does not test every pod against every rule.
  */
 export function rulePods(
-  cluster: ClusterModel,
+  compiled: CompiledCluster,
   policy: PolicyModel,
   rule: RuleModel,
 ): { pods: string[]; external: boolean } {
-  if (rule.peers === 'all') return { pods: cluster.pods.map((p) => p.id), external: true };
-  const compiled = compileRule(rule);
-  const peers = compiled.peers === 'all' ? [] : compiled.peers;
+  if (rule.peers === 'all') return { pods: compiled.model.pods.map((p) => p.id), external: true };
+  const compiledRule = compiled.rule(policy, rule);
+  const peers = compiledRule.peers === 'all' ? [] : compiledRule.peers;
   const pods: string[] = [];
-  for (const group of podIndex(cluster).namespaces) {
+  for (const group of podIndex(compiled).namespaces) {
     const active = peers.filter(
-      (peer) =>
-        peer.kind === 'ipBlock' || (peer.namespaces ? peer.namespaces(group.labels) : group.name === policy.namespace),
+      (peer) => peer.kind === 'ipBlock' || peerScopesNamespace(peer, policy.namespace, group.name, group.labels),
     );
     if (active.length === 0) continue;
     for (const { pod, facts } of group.pods) {
-      if (active.some((peer) => matchPeer(peer, policy.namespace, facts))) pods.push(pod.id);
+      if (active.some((peer) => compiled.peerMatches(policy, peer.model, facts))) pods.push(pod.id);
     }
   }
   return { pods, external: rule.peers.some((p) => p.kind === 'ipBlock') };
 }
 
 export function explainRule(
-  cluster: ClusterModel,
+  compiled: CompiledCluster,
   policy: PolicyModel,
   rule: RuleModel,
   on?: PodModel,
@@ -109,25 +106,26 @@ export function explainRule(
     text: describeRule(rule, policy.namespace, on),
     peers: describePeers(rule, policy.namespace),
     ports: describePorts(rule, on),
-    ...rulePods(cluster, policy, rule),
+    ...rulePods(compiled, policy, rule),
   };
 }
 
-export function explainPolicy(cluster: ClusterModel, policy: PolicyModel): PolicyExplanation {
-  const selects = compileSelector(policy.podSelector);
+export function explainPolicy(compiled: CompiledCluster, policy: PolicyModel): PolicyExplanation {
   const direction = (d: Direction): PolicyDirectionExplanation => {
     const rules = d === 'ingress' ? policy.ingress : policy.egress;
     return {
       direction: d,
       isolates: policy.types[d],
       ignored: !policy.types[d] && rules.length > 0,
-      rules: rules.map((rule) => explainRule(cluster, policy, rule)),
+      rules: rules.map((rule) => explainRule(compiled, policy, rule)),
     };
   };
   return {
     policy,
     selectorText: `${describePods(policy.podSelector)} in namespace ${policy.namespace}`,
-    selects: (podIndex(cluster).byNamespace.get(policy.namespace) ?? []).filter((pod) => selects(pod.labels)),
+    selects: (podIndex(compiled).byNamespace.get(policy.namespace) ?? []).filter((pod) =>
+      compiled.selects(policy, pod),
+    ),
     ingress: direction('ingress'),
     egress: direction('egress'),
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { compileCluster } from '../engine/compile-cluster.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { describePort, describeRule } from './describe-rule.js';
 import { explainPod } from './explain-pod.js';
@@ -52,7 +53,7 @@ describe('explainPolicy', () => {
   const cluster = clusterFromYaml(YAML);
   const policy = cluster.policies.find((p) => p.id === 'shop/allow-frontend');
   assert.ok(policy);
-  const explanation = explainPolicy(cluster, policy);
+  const explanation = explainPolicy(compileCluster(cluster), policy);
 
   test('lists the pods it selects', () => {
     assert.deepEqual(
@@ -94,7 +95,7 @@ describe('explainPod', () => {
   const cluster = clusterFromYaml(YAML);
   const backend = cluster.pods.find((p) => p.id === 'shop/backend');
   assert.ok(backend);
-  const explanation = explainPod(cluster, backend);
+  const explanation = explainPod(compileCluster(cluster), backend);
 
   test('names the policies that select it per direction', () => {
     assert.deepEqual(
@@ -120,7 +121,7 @@ describe('explainPod', () => {
   test('an unselected pod is not isolated', () => {
     const frontend = cluster.pods.find((p) => p.id === 'web/frontend');
     assert.ok(frontend);
-    const e = explainPod(cluster, frontend);
+    const e = explainPod(compileCluster(cluster), frontend);
     assert.deepEqual([e.ingress.isolated, e.egress.isolated], [false, false]);
   });
 });

@@ -2,37 +2,32 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbitraryCluster } from '../engine/arbitrary-cluster.js';
-import { compileRule } from '../engine/compile-policy.js';
-import { matchPeer } from '../engine/match-peer.js';
-import { parseIp } from '../model/cidr.js';
-import { rulePods } from './explain-policy.js';
+import { compileCluster } from '../engine/compile-cluster.js';
+import { naivePeerMatches, naiveSelects } from '../engine/naive-evaluator.js';
+import { explainPod } from './explain-pod.js';
+import { explainPolicy, rulePods } from './explain-policy.js';
 
 /**
  * rulePods skips namespaces no peer can reach; it must still list exactly the pods some peer
- * of the rule matches. Oracle: every pod tested against every peer, nothing skipped.
+ * of the rule matches. Oracle: the naive evaluator, every pod against every peer.
  */
-test('rulePods lists exactly the pods some peer matches', () => {
+test('rulePods lists exactly the pods some peer matches (naive oracle)', () => {
   let rules = 0;
   let matched = 0;
   let partial = 0;
   fc.assert(
     fc.property(arbitraryCluster(), ({ cluster }) => {
+      const compiled = compileCluster(cluster);
       for (const policy of cluster.policies) {
         for (const rule of [...policy.ingress, ...policy.egress]) {
-          const compiled = compileRule(rule);
-          const peers = compiled.peers === 'all' ? undefined : compiled.peers;
+          const peers = rule.peers;
           const expected = cluster.pods
-            .filter((pod) => {
-              if (!peers) return true;
-              const facts = {
-                pod,
-                namespaceLabels: cluster.namespaces.get(pod.namespace)?.labels,
-                ip: parseIp(pod.ips[0]),
-              };
-              return peers.some((peer) => matchPeer(peer, policy.namespace, facts));
-            })
+            .filter(
+              (pod) =>
+                peers === 'all' || peers.some((peer) => naivePeerMatches(cluster, policy, peer, { kind: 'pod', pod })),
+            )
             .map((p) => p.id);
-          const got = rulePods(cluster, policy, rule).pods;
+          const got = rulePods(compiled, policy, rule).pods;
           assert.deepEqual(got, expected, `${policy.id} spec.${rule.direction}[${rule.index}]`);
           rules++;
           matched += got.length;
@@ -45,4 +40,32 @@ test('rulePods lists exactly the pods some peer matches', () => {
   assert.ok(rules > 100, `only ${rules} rules`);
   assert.ok(partial > rules / 10, `only ${partial} of ${rules} rules match some but not all pods`);
   assert.ok(matched > 0);
+});
+
+test('explainPod and explainPolicy name exactly the selecting policies and selected pods (naive oracle)', () => {
+  let isolated = 0;
+  fc.assert(
+    fc.property(arbitraryCluster(), ({ cluster }) => {
+      const compiled = compileCluster(cluster);
+      for (const pod of cluster.pods) {
+        const explanation = explainPod(compiled, pod);
+        for (const direction of ['ingress', 'egress'] as const) {
+          const expected = cluster.policies.filter((p) => naiveSelects(p, pod) && p.types[direction]).map((p) => p.id);
+          assert.deepEqual(
+            explanation[direction].selectedBy.map((p) => p.id),
+            expected,
+          );
+          if (expected.length > 0) isolated++;
+        }
+      }
+      for (const policy of cluster.policies) {
+        assert.deepEqual(
+          explainPolicy(compiled, policy).selects.map((p) => p.id),
+          cluster.pods.filter((pod) => naiveSelects(policy, pod)).map((p) => p.id),
+        );
+      }
+    }),
+    { numRuns: 100, seed: 20261203 },
+  );
+  assert.ok(isolated > 50, `only ${isolated} isolated pod sides`);
 });

@@ -1,22 +1,19 @@
-import type { EndpointSample } from '../diff/endpoints.js';
 import { editDistance } from '../endpoints/closest-names.js';
 import type { FieldPath } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
-import { type Cidr, cidrContainsIp, type IpAddress, parseCidr, parseIp } from '../model/cidr.js';
 import { originLocation } from '../model/origin-location.js';
-import { compileSelector, formatSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
+import { formatSelector, isEmptySelector } from '../model/selector.js';
 import type {
   ClusterModel,
   LabelSelectorModel,
   Labels,
   PeerModel,
-  PodModel,
   PolicyModel,
   PortModel,
   RuleModel,
 } from '../model/types.js';
 
-/** Small shared helpers for rules: field paths, wording, and which endpoints a selector picks. */
+/** Small shared helpers for rules: field paths and wording (what matches is the compiled cluster's). */
 
 export function rulePath(rule: RuleModel): FieldPath {
   return ['spec', rule.direction, rule.index];
@@ -98,85 +95,6 @@ export function listSome(items: readonly string[], max = 3): string {
 
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
-}
-
-const compiled = new WeakMap<LabelSelectorModel, LabelMatcher>();
-
-/** `matchesSelector` with the compiled matcher kept per selector object (rules ask often). */
-export function matches(selector: LabelSelectorModel, labels: Labels): boolean {
-  let matcher = compiled.get(selector);
-  if (!matcher) {
-    matcher = compileSelector(selector);
-    compiled.set(selector, matcher);
-  }
-  return matcher(labels);
-}
-
-export function selects(policy: PolicyModel, pod: PodModel): boolean {
-  return pod.namespace === policy.namespace && matches(policy.podSelector, pod.labels);
-}
-
-/** Endpoints a selector peer matches (ipBlock peers: pods whose address lies in the block). */
-export function peerMatches(cluster: ClusterModel, policy: PolicyModel, peer: PeerModel, pod: PodModel): boolean {
-  if (peer.kind === 'ipBlock') return ipBlockContains(peer, pod.ips);
-  if (peer.namespaceSelector) {
-    const ns = cluster.namespaces.get(pod.namespace);
-    if (!ns || !matches(peer.namespaceSelector, ns.labels)) return false;
-  } else if (pod.namespace !== policy.namespace) {
-    return false;
-  }
-  return !peer.podSelector || matches(peer.podSelector, pod.labels);
-}
-
-const cidrCache = new Map<string, Cidr | undefined>();
-const ipCache = new Map<string, IpAddress | undefined>();
-
-function cidrOf(text: string): Cidr | undefined {
-  if (!cidrCache.has(text)) cidrCache.set(text, parseCidr(text));
-  return cidrCache.get(text);
-}
-
-function ipOf(text: string): IpAddress | undefined {
-  if (!ipCache.has(text)) {
-    if (ipCache.size > 100_000) ipCache.clear();
-    ipCache.set(text, parseIp(text));
-  }
-  return ipCache.get(text);
-}
-
-export function ipBlockContains(peer: Extract<PeerModel, { kind: 'ipBlock' }>, ips: readonly string[]): boolean {
-  const block = cidrOf(peer.cidr);
-  if (!block) return false;
-  return ips.some((text) => {
-    const ip = ipOf(text);
-    if (!ip || !cidrContainsIp(block, ip)) return false;
-    return !peer.except.some((e) => {
-      const c = cidrOf(e);
-      return c !== undefined && cidrContainsIp(c, ip);
-    });
-  });
-}
-
-const byNamespace = new WeakMap<readonly EndpointSample[], Map<string, EndpointSample[]>>();
-
-/** The endpoints of one namespace (indexed once per endpoint list: rules ask per policy). */
-export function endpointsIn(endpoints: readonly EndpointSample[], namespace: string): readonly EndpointSample[] {
-  let index = byNamespace.get(endpoints);
-  if (!index) {
-    index = new Map();
-    for (const e of endpoints) {
-      const list = index.get(e.namespace);
-      if (list) list.push(e);
-      else index.set(e.namespace, [e]);
-    }
-    byNamespace.set(endpoints, index);
-  }
-  return index.get(namespace) ?? [];
-}
-
-/** The endpoints a policy selects (its namespace's pods matching spec.podSelector). */
-export function endpointsSelectedBy(endpoints: readonly EndpointSample[], policy: PolicyModel): EndpointSample[] {
-  return endpointsIn(endpoints, policy.namespace).filter((e) => matches(policy.podSelector, e.pod.labels));
 }
 
 /** `file:line` of a field of a policy, for messages that point at another object. */

@@ -1,9 +1,11 @@
+import type { EndpointSample } from '../diff/endpoints.js';
 import { listEndpointSamples } from '../diff/endpoints.js';
+import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Engine } from '../engine/types.js';
 import type { Issue, Severity } from '../issues.js';
 import { describeObject, type LoadedObject } from '../load/loaded-object.js';
-import type { ClusterModel } from '../model/types.js';
+import type { ClusterModel, PolicyModel } from '../model/types.js';
 import { disabledRulesOf } from './lint-disable.js';
 import { LINT_RULES } from './registry.js';
 import type { LintContext, LintRule } from './types.js';
@@ -12,7 +14,7 @@ export interface LintOptions {
   /** Rule ids to skip (`--disable`). Unknown ids are the caller's usage error. */
   disable?: readonly string[];
   /** Engine factory (default: the reference engine); rules ask it the connectivity questions. */
-  createEngine?: (cluster: ClusterModel) => Engine;
+  createEngine?: (cluster: ClusterModel, compiled?: CompiledCluster) => Engine;
   /** Rules to run (default: all of LINT_RULES). */
   rules?: readonly LintRule[];
 }
@@ -30,11 +32,30 @@ export function runLint(
 ): Issue[] {
   const createEngine = options.createEngine ?? createReferenceEngine;
   const endpoints = listEndpointSamples(input.cluster);
+  const compiled = compileCluster(input.cluster);
+  const byNamespace = new Map<string, EndpointSample[]>();
+  for (const e of endpoints) {
+    const list = byNamespace.get(e.namespace);
+    if (list) list.push(e);
+    else byNamespace.set(e.namespace, [e]);
+  }
+  const endpointsIn = (namespace: string) => byNamespace.get(namespace) ?? [];
+  const selected = new Map<PolicyModel, readonly EndpointSample[]>();
   const ctx: LintContext = {
     cluster: input.cluster,
-    engine: createEngine(input.cluster),
+    compiled,
+    engine: createEngine(input.cluster, compiled),
     createEngine,
     endpoints,
+    endpointsIn,
+    selectedBy(policy) {
+      let list = selected.get(policy);
+      if (!list) {
+        list = endpointsIn(policy.namespace).filter((e) => compiled.selects(policy, e.pod));
+        selected.set(policy, list);
+      }
+      return list;
+    },
     hasPods: endpoints.length > 0,
     objects: input.objects ?? [],
     ruleIds: (options.rules ?? LINT_RULES).map((r) => r.id),

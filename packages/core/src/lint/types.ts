@@ -1,17 +1,26 @@
 import type { EndpointSample } from '../diff/endpoints.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Engine } from '../engine/types.js';
 import type { FieldPath, Severity } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
-import type { ClusterModel } from '../model/types.js';
+import type { ClusterModel, PolicyModel } from '../model/types.js';
 
-/** What every rule sees: the model, an engine over it, the endpoints as `matrix` lists them. */
+/**
+ * What every rule sees: the model, its compiled form (the only judge of what a selector,
+ * peer, port or address matches), an engine over it, the endpoints as `matrix` lists them.
+ */
 export interface LintContext {
   cluster: ClusterModel;
+  compiled: CompiledCluster;
   engine: Engine;
   /** Builds an engine over another cluster (rules that add hypothetical pods use it). */
-  createEngine: (cluster: ClusterModel) => Engine;
+  createEngine: (cluster: ClusterModel, compiled?: CompiledCluster) => Engine;
   /** Bare pods and each workload once (its first replica), sorted. */
   endpoints: readonly EndpointSample[];
+  /** The endpoints of one namespace. */
+  endpointsIn(namespace: string): readonly EndpointSample[];
+  /** The endpoints a policy selects (whatever its policyTypes). */
+  selectedBy(policy: PolicyModel): readonly EndpointSample[];
   /** The input has at least one pod or workload (else "selects nothing" means nothing). */
   hasPods: boolean;
   /** Every loaded object (valid ones; duplicates kept), for rules about objects, not the model. */

@@ -1,7 +1,11 @@
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import type { CompiledPeer, CompiledRule } from '../engine/compile-policy.js';
+import { peerScopesNamespace } from '../engine/match-peer.js';
+import { matchPort, resolvePort } from '../engine/match-port.js';
 import type { PortQuery } from '../engine/types.js';
 import type { AdminRuleModel } from '../model/admin-types.js';
-import { compileSelector } from '../model/selector.js';
-import type { ClusterModel, LabelSelectorModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
+import { compileSelector, type LabelRequirement, requirementHolds, requirementsOf } from '../model/selector.js';
+import type { ClusterModel, LabelSelectorModel, Protocol } from '../model/types.js';
 import { AdminClassTiers } from './admin-class-tiers.js';
 import {
   and,
@@ -16,25 +20,25 @@ import {
   setBit,
   wordsFor,
 } from './bitset.js';
-import { blockKey, type EndpointClasses } from './endpoint-classes.js';
+import { blockOf, type EndpointClasses } from './endpoint-classes.js';
 
 /**
  * The class-by-class matrix for one port: row `s` (classWords words) has bit `d` set when a
- * member of class s may open a connection to a (different) member of class d. Same rules
- * as the reference engine; the self case is the caller's.
+ * member of class s may open a connection to a (different) member of class d. It evaluates
+ * the compiled cluster's rules over sets of classes: which policies select a class, a peer's
+ * namespace scope, selector requirements, ipBlock ranges and ports are all decided by the
+ * compiled cluster's primitives; this module only unions and intersects. The self case is
+ * the caller's.
  */
 export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32Array {
-  const { cluster, grouped, size } = ctx;
+  const { compiled, grouped, size } = ctx;
   const words = wordsFor(size);
 
   // "A named port is resolved on the destination pod": per destination class, the port number.
   const resolved = new Int32Array(size).fill(-1);
   for (const c of grouped.classes) {
-    if (typeof query.port === 'number') resolved[c.index] = query.port;
-    else if (!c.external) {
-      const hit = c.ports.find((p) => p.name === query.port && p.protocol === query.protocol);
-      if (hit) resolved[c.index] = hit.port;
-    }
+    const port = resolvePort(query.port, query.protocol, c.external ? undefined : c);
+    if (port !== undefined) resolved[c.index] = port;
   }
   const resolvedMask = emptySet(size);
   for (let c = 0; c < size; c++) if (resolved[c] >= 0) setBit(resolvedMask, c);
@@ -47,8 +51,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       c,
     );
   }
-  const portSets = new Map<RuleModel, Bitset>();
-  const portSetOf = (rule: RuleModel) => {
+  const portSets = new Map<CompiledRule, Bitset>();
+  const portSetOf = (rule: CompiledRule) => {
     let set = portSets.get(rule);
     if (!set) {
       set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
@@ -72,8 +76,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of cluster.policies[pi].egress)
-          orInto(allowed, and(ctx.rulePeerSet(pi, rule), portSetOf(rule)));
+        for (const rule of compiled.policies[pi].egress)
+          orInto(allowed, and(ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule), portSetOf(rule)));
       }
       egressCache.set(key, allowed);
     }
@@ -92,7 +96,7 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     }
     const matching: string[] = [];
     for (const pi of policies) {
-      cluster.policies[pi].ingress.forEach((rule, ri) => {
+      compiled.policies[pi].ingress.forEach((rule, ri) => {
         if (hasBit(portSetOf(rule), d)) matching.push(`${pi}.${ri}`);
       });
     }
@@ -101,8 +105,9 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of cluster.policies[pi].ingress) {
-          if (hasBit(portSetOf(rule), d)) orInto(allowed, ctx.rulePeerSet(pi, rule));
+        for (const rule of compiled.policies[pi].ingress) {
+          if (hasBit(portSetOf(rule), d))
+            orInto(allowed, ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule));
         }
       }
       ingressCache.set(key, allowed);
@@ -157,13 +162,15 @@ export class ClassContext {
   private readonly byNamespace = new Map<string, Bitset>();
   private readonly byKey = new Map<string, Bitset>();
   private readonly byKeyValue = new Map<string, Map<string, Bitset>>();
-  private readonly namespaceSelections = new Map<string, Bitset>();
-  private readonly peerSets = new Map<RuleModel, Bitset>();
+  private readonly namespaceScopes = new Map<string, Bitset>();
+  private readonly requirementSets = new Map<string, Bitset>();
+  private readonly peerSets = new Map<CompiledRule, Bitset>();
   private selections?: Bitset[];
   private tiers?: AdminClassTiers | null;
+  private readonly namespaceSelections = new Map<string, Bitset>();
 
   constructor(
-    readonly cluster: ClusterModel,
+    readonly compiled: CompiledCluster,
     readonly grouped: EndpointClasses,
   ) {
     this.size = grouped.classes.length;
@@ -189,26 +196,8 @@ export class ClassContext {
     );
   }
 
-  /** Pod classes of `base` whose labels match `selector`. */
-  select(selector: LabelSelectorModel, base: Bitset): Bitset {
-    const out = base.slice();
-    const none = emptySet(this.size);
-    for (const [k, v] of Object.entries(selector.matchLabels)) andInto(out, this.byKeyValue.get(k)?.get(v) ?? none);
-    for (const { key, operator, values } of selector.matchExpressions) {
-      if (operator === 'Exists') andInto(out, this.byKey.get(key) ?? none);
-      else if (operator === 'DoesNotExist') andNotInto(out, this.byKey.get(key) ?? none);
-      else {
-        const any = emptySet(this.size);
-        for (const v of values) {
-          const set = this.byKeyValue.get(key)?.get(v);
-          if (set) orInto(any, set);
-        }
-        // NotIn is true when the key is absent.
-        if (operator === 'In') andInto(out, any);
-        else andNotInto(out, any);
-      }
-    }
-    return out;
+  get cluster(): ClusterModel {
+    return this.compiled.model;
   }
 
   /** The admin tiers on classes; undefined when the cluster has no admin tier policy. */
@@ -224,44 +213,7 @@ export class ClassContext {
     return this.byNamespace.get(namespace) ?? emptySet(this.size);
   }
 
-  /** For each class, the indexes of the policies that isolate it for `direction`. */
-  policiesByClass(direction: 'ingress' | 'egress'): number[][] {
-    this.selections ??= this.cluster.policies.map((policy) =>
-      this.select(policy.podSelector, this.namespaceClasses(policy.namespace)),
-    );
-    const out: number[][] = Array.from({ length: this.size }, () => []);
-    this.cluster.policies.forEach((policy, pi) => {
-      if (!policy.types[direction]) return;
-      forEachBit(this.selections![pi], (c) => {
-        out[c].push(pi);
-      });
-    });
-    return out;
-  }
-
-  /** The classes a rule's `from`/`to` admits (absent/empty = everything, external included). */
-  rulePeerSet(policyIndex: number, rule: RuleModel): Bitset {
-    let set = this.peerSets.get(rule);
-    if (set) return set;
-    if (rule.peers === 'all') set = this.all;
-    else {
-      const policy: PolicyModel = this.cluster.policies[policyIndex];
-      set = emptySet(this.size);
-      for (const peer of rule.peers) {
-        if (peer.kind === 'ipBlock') {
-          orInto(set, this.grouped.blockMembers[this.grouped.blocks.get(blockKey(peer))!]);
-          continue;
-        }
-        const base = peer.namespaceSelector
-          ? this.namespacesMatching(peer.namespaceSelector)
-          : this.namespaceClasses(policy.namespace);
-        orInto(set, peer.podSelector ? this.select(peer.podSelector, base) : base);
-      }
-    }
-    this.peerSets.set(rule, set);
-    return set;
-  }
-
+  /** The pod classes of the namespaces whose labels match `selector` (admin tier subjects and peers). */
   namespacesMatching(selector: LabelSelectorModel): Bitset {
     const key = JSON.stringify(selector);
     let set = this.namespaceSelections.get(key);
@@ -269,48 +221,132 @@ export class ClassContext {
     set = emptySet(this.size);
     const matches = compileSelector(selector);
     for (const [name, classes] of this.byNamespace) {
-      const ns = this.cluster.namespaces.get(name);
-      const labels = ns ? ns.labels : { 'kubernetes.io/metadata.name': name };
-      if (matches(labels)) orInto(set, classes);
+      if (matches(this.compiled.namespaceLabels(name))) orInto(set, classes);
     }
     this.namespaceSelections.set(key, set);
     return set;
   }
 
+  /** Pod classes of `base` whose labels match `selector` (its requirements ANDed). */
+  select(selector: LabelSelectorModel, base: Bitset): Bitset {
+    const out = base.slice();
+    for (const requirement of requirementsOf(selector)) andInto(out, this.requirementSet(requirement));
+    return out;
+  }
+
+  /**
+   * The pod classes meeting one requirement: `requirementHolds` is asked once per value the
+   * key takes among the classes, and once for "key absent".
+   */
+  private requirementSet(requirement: LabelRequirement): Bitset {
+    const cacheKey = `${requirement.key}\u0000${requirement.operator}\u0000${[...requirement.values].join('\u0000')}`;
+    let set = this.requirementSets.get(cacheKey);
+    if (set) return set;
+    set = emptySet(this.size);
+    if (requirementHolds(requirement, undefined)) {
+      for (const classes of this.byNamespace.values()) orInto(set, classes);
+      andNotInto(set, this.byKey.get(requirement.key) ?? emptySet(this.size));
+    }
+    for (const [value, classes] of this.byKeyValue.get(requirement.key) ?? []) {
+      if (requirementHolds(requirement, value)) orInto(set, classes);
+    }
+    this.requirementSets.set(cacheKey, set);
+    return set;
+  }
+
+  /** For each class, the indexes (into `compiled.policies`) of the policies that isolate it for `direction`. */
+  policiesByClass(direction: 'ingress' | 'egress'): number[][] {
+    if (!this.selections) {
+      const selections = this.compiled.policies.map(() => emptySet(this.size));
+      const indexOf = new Map(this.compiled.policies.map((c, i) => [c, i]));
+      for (const c of this.grouped.classes) {
+        if (c.external || c.namespace === undefined) continue;
+        for (const policy of this.compiled.policiesSelecting({ namespace: c.namespace, labels: c.labels })) {
+          setBit(selections[indexOf.get(policy) ?? -1], c.index);
+        }
+      }
+      this.selections = selections;
+    }
+    const selections = this.selections;
+    const out: number[][] = Array.from({ length: this.size }, () => []);
+    this.compiled.policies.forEach((policy, pi) => {
+      if (!policy.policy.types[direction]) return;
+      forEachBit(selections[pi], (c) => {
+        out[c].push(pi);
+      });
+    });
+    return out;
+  }
+
+  /** The classes a rule's `from`/`to` admits (absent/empty = everything, external included). */
+  rulePeerSet(policyNamespace: string, rule: CompiledRule): Bitset {
+    let set = this.peerSets.get(rule);
+    if (set) return set;
+    if (rule.peers === 'all') set = this.all;
+    else {
+      set = emptySet(this.size);
+      for (const peer of rule.peers) {
+        if (peer.kind === 'ipBlock') {
+          orInto(set, blockOf(this.grouped, peer));
+          continue;
+        }
+        const scope = this.namespaceScope(peer, policyNamespace);
+        const model = peer.model.kind === 'selector' ? peer.model : undefined;
+        orInto(set, model?.podSelector ? this.select(model.podSelector, scope) : scope);
+      }
+    }
+    this.peerSets.set(rule, set);
+    return set;
+  }
+
+  /** The pod classes in the namespaces a selector peer reaches (`peerScopesNamespace`, per namespace). */
+  private namespaceScope(peer: Extract<CompiledPeer, { kind: 'selector' }>, policyNamespace: string): Bitset {
+    const model = peer.model.kind === 'selector' ? peer.model : undefined;
+    const key = model?.namespaceSelector ? JSON.stringify(model.namespaceSelector) : `=${policyNamespace}`;
+    let set = this.namespaceScopes.get(key);
+    if (set) return set;
+    set = emptySet(this.size);
+    for (const [name, classes] of this.byNamespace) {
+      if (peerScopesNamespace(peer, policyNamespace, name, this.compiled.namespaceLabels(name))) orInto(set, classes);
+    }
+    this.namespaceScopes.set(key, set);
+    return set;
+  }
+
   /**
    * Destination classes a rule's `ports` admits, given each class's resolved port number
-   * (`groups`: classes by resolved port).
+   * (`groups`: classes by resolved port). Every test is `matchPort`'s.
    */
-  rulePortSet(rule: RuleModel, protocol: Protocol, resolved: Int32Array, groups: Map<number, Bitset>): Bitset {
+  rulePortSet(rule: CompiledRule, protocol: Protocol, resolved: Int32Array, groups: Map<number, Bitset>): Bitset {
     if (rule.ports === 'all') return this.all;
     const set = emptySet(this.size);
     for (const rulePort of rule.ports) {
-      if (rulePort.protocol !== protocol) continue;
-      if (rulePort.port === undefined) return this.all;
-      if (typeof rulePort.port === 'number') {
-        const last = rulePort.endPort ?? rulePort.port;
-        for (const [port, members] of groups) if (port >= rulePort.port && port <= last) orInto(set, members);
+      // An entry that matches even an unresolved port matches every destination.
+      if (matchPort(rulePort, protocol, undefined, undefined)) return this.all;
+      if (typeof rulePort.port === 'string') {
+        orInto(set, this.namedPortClasses(rulePort, protocol, resolved));
         continue;
       }
-      // A named rule port matches when the destination has a container port of that name
-      // and protocol whose number is the port asked.
-      orInto(set, this.namedPortClasses(rulePort.port, protocol, resolved));
+      for (const [port, members] of groups) if (matchPort(rulePort, protocol, port, undefined)) orInto(set, members);
     }
     return set;
   }
 
   private readonly named = new Map<string, { resolved: Int32Array; set: Bitset }>();
 
-  private namedPortClasses(name: string, protocol: Protocol, resolved: Int32Array): Bitset {
-    const key = `${name}/${protocol}`;
+  /** Named rule ports resolve on each destination class's own container ports. */
+  private namedPortClasses(
+    rulePort: Exclude<CompiledRule['ports'], 'all'>[number],
+    protocol: Protocol,
+    resolved: Int32Array,
+  ): Bitset {
+    const key = `${rulePort.port}/${rulePort.protocol}/${protocol}`;
     const hit = this.named.get(key);
     if (hit && hit.resolved === resolved) return hit.set;
     const set = emptySet(this.size);
     for (const c of this.grouped.classes) {
       const port = resolved[c.index];
-      if (port >= 0 && c.ports.some((p) => p.name === name && p.protocol === protocol && p.port === port)) {
-        setBit(set, c.index);
-      }
+      if (port >= 0 && matchPort(rulePort, protocol, port, c)) setBit(set, c.index);
     }
     this.named.set(key, { resolved, set });
     return set;

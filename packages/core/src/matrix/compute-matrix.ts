@@ -1,3 +1,4 @@
+import { compileCluster } from '../engine/compile-cluster.js';
 import type { PortQuery } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
 import { type Bitset, setBit, wordsFor } from './bitset.js';
@@ -68,9 +69,10 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
     peerOf[i] = n + replicas.length;
     replicas.push({ kind: 'pod', id: second.id, namespace: second.namespace, name: second.name, pod: second });
   });
-  const grouped = classifyEndpoints(cluster, replicas.length > 0 ? [...endpoints, ...replicas] : endpoints);
+  const compiled = compileCluster(cluster);
+  const grouped = classifyEndpoints(compiled, replicas.length > 0 ? [...endpoints, ...replicas] : endpoints);
   const classCount = grouped.classes.length;
-  const context = new ClassContext(cluster, grouped);
+  const context = new ClassContext(compiled, grouped);
   const classMatrices = ports.map((port) => computeClassMatrix(context, port));
   const classWords = wordsFor(classCount);
   const rowWords = wordsFor(n);

@@ -1,37 +1,11 @@
-import { parseCidr, parseIp } from '../model/cidr.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import type { CompiledPeer } from '../engine/compile-policy.js';
+import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
+import { podAddress } from '../engine/pod-address.js';
+import { type IpAddress, parseIp } from '../model/cidr.js';
 import type { ClusterModel, ContainerPortModel, Labels, PeerModel } from '../model/types.js';
 import { type Bitset, emptySet, setBit } from './bitset.js';
 import type { MatrixEndpoint } from './matrix-endpoints.js';
-
-/** An address with its IPv4 value as a plain number (NaN for IPv6), converted once. */
-export interface FastAddress {
-  family: 4 | 6;
-  v4: number;
-  /** IPv6 value (IPv6 only). */
-  v6?: bigint;
-}
-
-/** An address test compiled once: IPv4 as plain numbers, IPv6 as bigints. */
-export type AddressTest = (address: FastAddress | undefined) => boolean;
-
-export function fastAddress(text: string): FastAddress | undefined {
-  // Model addresses are canonical dotted quads: read them without bigints.
-  const parts = text.split('.');
-  if (parts.length === 4) {
-    let v4 = 0;
-    for (const part of parts) {
-      const n = Number(part);
-      if (part === '' || !Number.isInteger(n) || n < 0 || n > 255 || (part.length > 1 && part[0] === '0')) {
-        return undefined;
-      }
-      v4 = v4 * 256 + n;
-    }
-    return { family: 4, v4 };
-  }
-  const ip = parseIp(text);
-  if (!ip) return undefined;
-  return ip.family === 4 ? { family: 4, v4: Number(ip.value) } : { family: 6, v4: Number.NaN, v6: ip.value };
-}
 
 /** Members of a class are interchangeable for every policy, rule and port of the cluster. */
 export interface EndpointClass {
@@ -63,33 +37,31 @@ export interface EndpointClasses {
  * membership in every ipBlock any policy names. Two endpoints of one class get the same
  * verdict against any third party, so the engine works on classes and expands at the end.
  */
-export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly MatrixEndpoint[]): EndpointClasses {
+export function classifyEndpoints(compiled: CompiledCluster, endpoints: readonly MatrixEndpoint[]): EndpointClasses {
   const blocks = new Map<string, number>();
-  const tests: AddressTest[] = [];
-  const cidrTexts: string[] = [];
-  for (const policy of cluster.policies) {
+  const blockRanges: (readonly AddressRange[])[] = [];
+  for (const policy of compiled.policies) {
     for (const rule of [...policy.ingress, ...policy.egress]) {
       if (rule.peers === 'all') continue;
       for (const peer of rule.peers) {
         if (peer.kind !== 'ipBlock') continue;
-        const key = blockKey(peer);
+        const key = blockKey(peer.model as IpBlockPeer);
         if (blocks.has(key)) continue;
-        blocks.set(key, tests.length);
-        tests.push(compileIpBlock(peer.cidr, peer.except));
-        cidrTexts.push(peer.cidr, ...peer.except);
+        blocks.set(key, blockRanges.length);
+        blockRanges.push(peer.ranges);
       }
     }
   }
   // Admin tier peers split classes too: each `networks` CIDR and each node address is a block.
+  const cluster = compiled.model;
   for (const text of adminAddressBlocks(cluster)) {
     const key = adminBlockKey(text);
     if (blocks.has(key)) continue;
-    blocks.set(key, tests.length);
-    tests.push(compileCidr(text));
-    cidrTexts.push(text);
+    blocks.set(key, blockRanges.length);
+    blockRanges.push(ipBlockRanges(text, []));
   }
   const admin = (cluster.adminPolicies ?? []).length > 0;
-  const membership = new MembershipIndex(tests, cidrTexts);
+  const membership = new MembershipIndex(blockRanges);
 
   const labelKeys = new Map<Labels, string>();
   const portKeys = new Map<readonly ContainerPortModel[], string>();
@@ -98,9 +70,7 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
   const externalClasses: EndpointClass[] = [];
   const provisional: EndpointClass[] = [];
   for (const endpoint of endpoints) {
-    const { id: bits, inBlock } = membership.of(
-      endpoint.kind === 'external' ? endpoint.ip : (endpoint.pod.ips[0] ?? ''),
-    );
+    const { id: bits, inBlock } = membership.of(endpoint.kind === 'external' ? endpoint.ip : podAddress(endpoint.pod));
     let key: string;
     if (endpoint.kind === 'external') {
       key = `\u0001${bits}`;
@@ -146,7 +116,7 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
     c.index = i;
   });
   const classOf = Int32Array.from(provisional, (c) => c.index);
-  const blockMembers = tests.map(() => emptySet(classes.length));
+  const blockMembers = blockRanges.map(() => emptySet(classes.length));
   for (const c of classes) {
     c.inBlock.forEach((inside, b) => {
       if (inside) setBit(blockMembers[b], c.index);
@@ -155,35 +125,45 @@ export function classifyEndpoints(cluster: ClusterModel, endpoints: readonly Mat
   return { classes, classOf, blocks, blockMembers };
 }
 
+type IpBlockPeer = Extract<PeerModel, { kind: 'ipBlock' }>;
+
+/** The distinct-block key of an ipBlock peer (its cidr and except as written). */
+export function blockKey(peer: IpBlockPeer): string {
+  return `${peer.cidr}|${peer.except.join(',')}`;
+}
+
+/** The block of a compiled ipBlock peer, in `EndpointClasses.blocks`. */
+export function blockOf(grouped: EndpointClasses, peer: Extract<CompiledPeer, { kind: 'ipBlock' }>): Bitset {
+  const index = grouped.blocks.get(blockKey(peer.model as IpBlockPeer));
+  if (index === undefined) throw new Error(`ipBlock ${blockKey(peer.model as IpBlockPeer)} was not classified`);
+  return grouped.blockMembers[index];
+}
+
 /**
  * Membership of addresses in every ipBlock, without testing each address against each
- * block: the IPv4 line is cut at every CIDR boundary, each piece's membership computed once
- * (and deduplicated), and an address finds its piece by binary search.
+ * block: the IPv4 line is cut at every range boundary, each piece's membership computed once
+ * (by `rangesContain`, and deduplicated), and an address finds its piece by binary search.
  */
 class MembershipIndex {
   private readonly bounds: number[];
   private readonly pieces: { id: number; inBlock: boolean[] }[] = [];
   private readonly byBits = new Map<string, { id: number; inBlock: boolean[] }>();
 
-  constructor(
-    private readonly tests: readonly AddressTest[],
-    cidrTexts: readonly string[],
-  ) {
+  constructor(private readonly blocks: readonly (readonly AddressRange[])[]) {
     const cuts = new Set<number>([0]);
-    for (const text of cidrTexts) {
-      const cidr = parseCidr(text);
-      if (cidr?.family !== 4) continue;
-      cuts.add(Number(cidr.first));
-      if (cidr.last < 0xffffffffn) cuts.add(Number(cidr.last) + 1);
+    for (const ranges of blocks) {
+      for (const r of ranges) {
+        if (r.family !== 4) continue;
+        cuts.add(Number(r.first));
+        if (r.last < 0xffffffffn) cuts.add(Number(r.last) + 1);
+      }
     }
     this.bounds = [...cuts].sort((a, b) => a - b);
-    for (const start of this.bounds) {
-      this.pieces.push(this.measure({ family: 4, v4: start }));
-    }
+    for (const start of this.bounds) this.pieces.push(this.measure({ family: 4, value: BigInt(start) }));
   }
 
-  private measure(address: FastAddress | undefined) {
-    const inBlock = this.tests.map((test) => test(address));
+  private measure(address: IpAddress | undefined) {
+    const inBlock = this.blocks.map((ranges) => address !== undefined && rangesContain(ranges, address));
     const bits = inBlock.map((b) => (b ? '1' : '0')).join('');
     let shared = this.byBits.get(bits);
     if (!shared) {
@@ -193,14 +173,14 @@ class MembershipIndex {
     return shared;
   }
 
-  of(text: string) {
-    const address = fastAddress(text);
-    if (address?.family !== 4) return this.measure(address);
+  of(text: string | undefined) {
+    const v4 = text === undefined ? undefined : ipv4Number(text);
+    if (v4 === undefined) return this.measure(text === undefined ? undefined : parseIp(text));
     let lo = 0;
     let hi = this.bounds.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.bounds[mid] <= address.v4) lo = mid;
+      if (this.bounds[mid] <= v4) lo = mid;
       else hi = mid - 1;
     }
     return this.pieces[lo];
@@ -230,25 +210,17 @@ export function adminBlockKey(text: string): string {
   return `admin|${text}`;
 }
 
-export function blockKey(peer: Extract<PeerModel, { kind: 'ipBlock' }>): string {
-  return `${peer.cidr}|${peer.except.join(',')}`;
-}
-
-/** "cidr ... except ...": in `cidr` and in none of `except`. */
-export function compileIpBlock(cidrText: string, except: readonly string[]): AddressTest {
-  const inCidr = compileCidr(cidrText);
-  const inExcept = except.map(compileCidr);
-  return (ip) => ip !== undefined && inCidr(ip) && !inExcept.some((test) => test(ip));
-}
-
-function compileCidr(text: string): AddressTest {
-  const cidr = parseCidr(text);
-  if (!cidr) return () => false;
-  if (cidr.family === 4) {
-    const first = Number(cidr.first);
-    const last = Number(cidr.last);
-    // NaN (an IPv6 address) compares false.
-    return (address) => address !== undefined && address.v4 >= first && address.v4 <= last;
+/** A canonical dotted quad as a plain number (model addresses are canonical); else undefined. */
+function ipv4Number(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let v4 = 0;
+  for (const part of parts) {
+    const n = Number(part);
+    if (part === '' || !Number.isInteger(n) || n < 0 || n > 255 || (part.length > 1 && part[0] === '0')) {
+      return undefined;
+    }
+    v4 = v4 * 256 + n;
   }
-  return (address) => address?.v6 !== undefined && address.v6 >= cidr.first && address.v6 <= cidr.last;
+  return v4;
 }

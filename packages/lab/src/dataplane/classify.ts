@@ -1,4 +1,4 @@
-import type { ClusterModel, Labels, PodModel } from '@netpol/core';
+import { type ClusterModel, type Labels, type PodModel, podAddress } from '@netpol/core';
 import type { DirectionClassSource } from './class-state.js';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
@@ -27,9 +27,9 @@ export function addressedPods(cluster: ClusterModel): {
   const skipped: string[] = [];
   const podIds = new Map<string, string>();
   for (const pod of cluster.pods) {
-    const ip = pod.ips[0];
+    const ip = podAddress(pod);
     const address = ip === undefined ? undefined : ipv4ToNumber(ip);
-    if (address === undefined || podIds.has(ip)) {
+    if (ip === undefined || address === undefined || podIds.has(ip)) {
       skipped.push(pod.id);
       continue;
     }

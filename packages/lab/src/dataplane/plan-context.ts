@@ -1,5 +1,11 @@
-import { type ClusterModel, compileSelector, type Direction, type LabelMatcher, type Labels } from '@netpol/core';
-import { IPV4_LAST, type Ipv4Range, ipv4Cidr, subtractRanges } from './ipv4.js';
+import {
+  type CompiledCluster,
+  type Direction,
+  type LabelMatcher,
+  type Labels,
+  peerScopesNamespace,
+} from '@netpol/core';
+import { IPV4_LAST } from './ipv4.js';
 import type { CompiledRule, PeerTest, PortRange } from './plan.js';
 
 /**
@@ -26,7 +32,9 @@ export interface DirectionContext {
   profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
 }
 
-export function buildContext(cluster: ClusterModel, direction: Direction): DirectionContext {
+/** Every match (selection, peers, ipBlock ranges) is the compiled cluster's; this only indexes it. */
+export function buildContext(compiled: CompiledCluster, direction: Direction): DirectionContext {
+  const cluster = compiled.model;
   // Peer tests, deduplicated; rules refer to them by index.
   const tests: PeerTest[] = [];
   const testIndex = new Map<string, number>();
@@ -42,12 +50,13 @@ export function buildContext(cluster: ClusterModel, direction: Direction): Direc
   const rulesByPolicy: (readonly CompiledRule[])[] = [];
   const namedRefs = new Set<string>();
   const policiesByNs = new Map<string, { index: number; select: LabelMatcher }[]>();
-  cluster.policies.forEach((policy, policyIndex) => {
+  compiled.policies.forEach((compiledPolicy, policyIndex) => {
+    const policy = compiledPolicy.policy;
     if (!policy.types[direction]) return;
     const list = policiesByNs.get(policy.namespace) ?? [];
-    list.push({ index: policyIndex, select: compileSelector(policy.podSelector) });
+    list.push({ index: policyIndex, select: compiledPolicy.selects });
     policiesByNs.set(policy.namespace, list);
-    const rules = direction === 'ingress' ? policy.ingress : policy.egress;
+    const rules = direction === 'ingress' ? compiledPolicy.ingress : compiledPolicy.egress;
     rulesByPolicy[policyIndex] = rules.map((rule) => {
       if (rule.ports !== 'all') {
         for (const p of rule.ports) if (typeof p.port === 'string') namedRefs.add(`${p.port}/${p.protocol}`);
@@ -56,21 +65,24 @@ export function buildContext(cluster: ClusterModel, direction: Direction): Direc
         rule.peers === 'all'
           ? ('all' as const)
           : rule.peers.map((peer) => {
-              if (peer.kind === 'ipBlock') {
-                const except = [...peer.except].sort();
-                return testOf(`ip|${peer.cidr}|${except.join(',')}`, () => {
-                  const base = ipv4Cidr(peer.cidr);
-                  const holes = except.map(ipv4Cidr).filter((r): r is Ipv4Range => r !== undefined);
-                  return { kind: 'ipBlock', ranges: base ? subtractRanges(base, holes) : [] };
-                });
+              const model = peer.model;
+              if (peer.kind === 'ipBlock' || model.kind === 'ipBlock') {
+                if (peer.kind !== 'ipBlock' || model.kind !== 'ipBlock') throw new Error('compiled peer kind mismatch');
+                const except = [...model.except].sort();
+                return testOf(`ip|${model.cidr}|${except.join(',')}`, () => ({
+                  kind: 'ipBlock',
+                  // The dataplane classifies IPv4 only: an IPv6 block never matches here.
+                  ranges: peer.ranges
+                    .filter((r) => r.family === 4)
+                    .map((r) => ({ first: Number(r.first), last: Number(r.last) })),
+                }));
               }
-              const ns = peer.namespaceSelector ? JSON.stringify(peer.namespaceSelector) : `=${policy.namespace}`;
-              const pod = peer.podSelector ? JSON.stringify(peer.podSelector) : '*';
+              const ns = model.namespaceSelector ? JSON.stringify(model.namespaceSelector) : `=${policy.namespace}`;
+              const pod = model.podSelector ? JSON.stringify(model.podSelector) : '*';
               return testOf(`sel|${ns}|${pod}`, () => ({
                 kind: 'selector',
-                namespace: peer.namespaceSelector ? undefined : policy.namespace,
-                namespaceMatch: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : undefined,
-                podMatch: peer.podSelector ? compileSelector(peer.podSelector) : undefined,
+                inNamespace: (namespace, labels) => peerScopesNamespace(peer, policy.namespace, namespace, labels),
+                podMatch: peer.pods,
               }));
             });
       return { peers, ports: rule.ports };
@@ -93,7 +105,7 @@ export function buildContext(cluster: ClusterModel, direction: Direction): Direc
     starts,
     segmentTests,
     policiesByNs,
-    nsLabels: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
+    nsLabels: new Map([...cluster.namespaces.keys()].map((name) => [name, compiled.namespaceLabels(name)])),
     groups: new Map(),
     profileMemo: new Map(),
   };
@@ -127,7 +139,7 @@ export function groupInfo(context: DirectionContext, namespace: string, labels: 
   const tests: number[] = [];
   context.tests.forEach((test, index) => {
     if (test.kind !== 'selector') return;
-    if (test.namespace !== undefined ? test.namespace !== namespace : !test.namespaceMatch?.(nsLabels)) return;
+    if (!test.inNamespace?.(namespace, nsLabels)) return;
     if (!test.podMatch || test.podMatch(labels)) tests.push(index);
   });
   const policies = (context.policiesByNs.get(namespace) ?? []).filter((p) => p.select(labels)).map((p) => p.index);

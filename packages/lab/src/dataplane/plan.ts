@@ -1,4 +1,14 @@
-import type { ClusterModel, Direction, LabelMatcher, Labels, PodModel, PortModel, Protocol } from '@netpol/core';
+import {
+  type ClusterModel,
+  type CompiledCluster,
+  compileCluster,
+  type Direction,
+  type LabelMatcher,
+  type Labels,
+  type PodModel,
+  type PortModel,
+  type Protocol,
+} from '@netpol/core';
 import type { ClassSource, DirectionClassSource } from './class-state.js';
 import {
   type AddressedPod,
@@ -53,9 +63,8 @@ export interface PeerClass {
 
 export interface PeerTest {
   kind: 'selector' | 'ipBlock';
-  /** Selector peers: a namespace name (no namespaceSelector) or a namespace matcher. */
-  namespace?: string;
-  namespaceMatch?: LabelMatcher;
+  /** Selector peers: whether the peer reaches pods of a namespace (the compiled cluster's rule). */
+  inNamespace?: (namespace: string, labels: Labels) => boolean;
   podMatch?: LabelMatcher;
   /** ipBlock peers: cidr minus except, IPv4 only (an IPv6 block never matches here). */
   ranges?: readonly Ipv4Range[];
@@ -142,12 +151,13 @@ export function namespaceKeyOf(cluster: ClusterModel): string {
 export function planDataplane(cluster: ClusterModel, previous?: ClassSource): DataplanePlan {
   const policyKey = policyKeyOf(cluster);
   const reuse = previous && previous.policyKey === policyKey ? previous : undefined;
+  const compiled = compileCluster(cluster);
   const { pods, podIds, skipped } = addressedPods(cluster);
   const profiles: Profiles = new Map(reuse?.profiles ?? []);
   const groups = groupPods(pods.map((p) => p.pod));
   const podsByIp = new Map(pods.map((p) => [p.ip, p.pod]));
-  const egress = planDirection(cluster, 'egress', pods, groups, profiles, reuse?.egress);
-  const ingress = planDirection(cluster, 'ingress', pods, groups, profiles, reuse?.ingress);
+  const egress = planDirection(compiled, 'egress', pods, groups, profiles, reuse?.egress);
+  const ingress = planDirection(compiled, 'ingress', pods, groups, profiles, reuse?.ingress);
   const services = planServices(cluster, podsByIp);
   return {
     policyKey,
@@ -200,14 +210,14 @@ function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<Pod
 }
 
 function planDirection(
-  cluster: ClusterModel,
+  compiled: CompiledCluster,
   direction: Direction,
   pods: readonly AddressedPod[],
   groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
   profiles: Profiles,
   reuse: DirectionClassSource | undefined,
 ): DirectionPlan {
-  const context = buildContext(cluster, direction);
+  const context = buildContext(compiled, direction);
   const { tests, policiesByNs } = context;
 
   // Fill the group cache in bulk: selector tests namespace by namespace (most tests name one).
@@ -220,11 +230,8 @@ function planDirection(
   }
   tests.forEach((test, index) => {
     if (test.kind !== 'selector') return;
-    const namespaces =
-      test.namespace !== undefined
-        ? [test.namespace]
-        : [...cluster.namespaces.values()].filter((ns) => test.namespaceMatch?.(ns.labels)).map((ns) => ns.name);
-    for (const ns of namespaces) {
+    const namespaces = [...context.nsLabels].filter(([name, labels]) => test.inNamespace?.(name, labels));
+    for (const [ns] of namespaces) {
       for (const g of groupsByNs.get(ns) ?? []) {
         if (!test.podMatch || test.podMatch(g.labels)) context.groups.get(g.key)?.tests.push(index);
       }

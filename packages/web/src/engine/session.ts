@@ -4,6 +4,7 @@ import {
   checkHeadline,
   checkReasonLines,
   checkToJson,
+  compileCluster,
   computeMatrix,
   createReferenceEngine,
   defaultMatrixPorts,
@@ -46,7 +47,17 @@ import type {
   Summary,
 } from '../protocol.js';
 
+/** The files as read: parsed, validated, modelled (reused while only toggles change). */
+interface Read {
+  files: readonly InputFile[];
+  sources: SourceFile[];
+  loaded: LoadedCluster;
+  issues: Issue[];
+  ok: boolean;
+}
+
 interface Loaded {
+  read: Read;
   sources: SourceFile[];
   loaded: LoadedCluster;
   issues: Issue[];
@@ -56,25 +67,35 @@ interface Loaded {
   endpoints: MatrixEndpoint[];
   ports: PortQuery[];
   matrices: Map<string, MatrixResult>;
+  lint?: IssueView[];
 }
 
-function load(files: readonly InputFile[], namespace: string, disabled: ReadonlySet<string> = new Set()): Loaded {
+function read(files: readonly InputFile[], namespace: string): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
   const result = loadCluster(sources, { defaultNamespace: namespace });
-  const full = result.value.cluster;
+  return { files, sources, loaded: result.value, issues: result.issues, ok: result.ok };
+}
+
+function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
+  const full = input.loaded.cluster;
   const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
   const listed = listMatrixEndpoints(cluster);
   const endpoints = listed.ok ? listed.endpoints : [];
   return {
-    sources,
-    loaded: result.value,
-    issues: result.issues,
-    ok: result.ok,
+    read: input,
+    sources: input.sources,
+    loaded: input.loaded,
+    issues: input.issues,
+    ok: input.ok,
     cluster,
     endpoints,
     ports: defaultMatrixPorts(cluster, endpoints),
     matrices: new Map(),
   };
+}
+
+function load(files: readonly InputFile[], namespace: string): Loaded {
+  return derive(read(files, namespace));
 }
 
 /**
@@ -127,48 +148,59 @@ export class Session {
   }
 
   private recompute(): Summary {
-    this.current = load(this.files, this.input.namespace, this.disabled);
+    // Toggles alone reuse the parsed files: only the policy list changes.
+    const files = this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace);
+    this.current = derive(files, this.disabled);
     return this.summary();
+  }
+
+  /** Lint findings of the current state (apart from the summary: seconds on 10k pods). */
+  lint(): IssueView[] {
+    const current = this.current;
+    current.lint ??= runLint({ cluster: current.cluster, objects: current.loaded.objects }).map((i) =>
+      issueView(i, current.sources, 'lint'),
+    );
+    return current.lint;
+  }
+
+  /** Where a policy is written (apart from the summary: locating thousands of objects is slow). */
+  locate(policy: string): { file: string; line: number } | undefined {
+    const found = this.current.loaded.cluster.policies.find((p) => p.id === policy);
+    const where = found && originLocation(found.origin);
+    return where ? { file: where.file, line: where.line } : undefined;
   }
 
   summary(): Summary {
     const { cluster, endpoints, ports } = this.current;
     const policyOf = new Map(this.current.loaded.cluster.policies.map((p) => [p.id, p]));
     const views: EndpointView[] = [];
+    const compiled = compileCluster(cluster);
     for (const e of endpoints) {
       if (e.kind === 'external') continue;
-      const explained = explainPod(cluster, e.pod);
+      const selecting = compiled.policiesSelecting(e.pod);
       views.push({
         id: e.id,
         namespace: e.namespace,
         name: e.name,
         kind: e.kind === 'workload' ? e.workload.kind : 'Pod',
         labels: { ...e.pod.labels },
-        ingressIsolated: explained.ingress.isolated,
-        egressIsolated: explained.egress.isolated,
+        ingressIsolated: selecting.some((p) => p.policy.types.ingress),
+        egressIsolated: selecting.some((p) => p.policy.types.egress),
         pods: e.kind === 'workload' ? e.workload.pods.length : 1,
       });
     }
-    const policies: PolicyView[] = [...policyOf.values()].map((p) => {
-      const where = originLocation(p.origin);
-      return {
-        id: p.id,
-        namespace: p.namespace,
-        name: p.name,
-        file: where?.file,
-        line: where?.line,
-        enabled: !this.disabled.has(p.id),
-      };
-    });
+    const policies: PolicyView[] = [...policyOf.values()].map((p) => ({
+      id: p.id,
+      namespace: p.namespace,
+      name: p.name,
+      file: p.origin?.object.source.name,
+      enabled: !this.disabled.has(p.id),
+    }));
     const changed = this.current !== this.original;
-    const lint = runLint({ cluster, objects: this.current.loaded.objects });
     return {
       ok: this.current.ok,
       files: this.files,
-      issues: [
-        ...this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
-        ...lint.map((i) => issueView(i, this.current.sources, 'lint')),
-      ],
+      issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
       ports: ports.map(formatPortQuery),
@@ -219,7 +251,7 @@ export class Session {
     if (kind === 'policy') {
       const policy = cluster.policies.find((p) => p.id === id);
       if (!policy) return { kind: 'none', id, message: `no policy ${id} (toggled off?)` };
-      const explained = explainPolicy(cluster, policy);
+      const explained = explainPolicy(compileCluster(cluster), policy);
       const rules = (list: RuleExplanation[]) => list.map((r) => ruleView(policy.id, policy.origin, r));
       return {
         kind: 'policy',
@@ -233,7 +265,7 @@ export class Session {
     const endpoint = this.current.endpoints.find((e) => e.id === id);
     const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
     if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
-    const explained = explainPod(cluster, pod);
+    const explained = explainPod(compileCluster(cluster), pod);
     const side = (d: typeof explained.ingress) => ({
       isolated: d.isolated,
       selectedBy: d.selectedBy.map((p) => p.id),

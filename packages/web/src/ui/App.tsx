@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppInput, MatrixBits, Summary } from '../protocol.js';
+import type { AppInput, IssueView, MatrixBits, Summary } from '../protocol.js';
 import { CheckPanel } from './CheckPanel.js';
 import { DiffPanel } from './DiffPanel.js';
 import { EditorView } from './EditorView.js';
 import type { EngineClient } from './engine-client.js';
 import { GraphView } from './GraphView.js';
+import { LearnView } from './LearnView.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
 import { SelectionPanel } from './SelectionPanel.js';
@@ -16,6 +17,7 @@ const VIEWS: { id: ViewState['view']; label: string }[] = [
   { id: 'policies', label: 'Policies' },
   { id: 'editor', label: 'Editor' },
   { id: 'diff', label: 'Diff' },
+  { id: 'learn', label: 'Learn' },
 ];
 
 export interface AppProps {
@@ -29,9 +31,12 @@ export function App({ input: initial, engine }: AppProps) {
   const [input, setInput] = useState(initial);
   const [summary, setSummary] = useState<Summary>();
   const [matrix, setMatrix] = useState<MatrixBits>();
+  const [lint, setLint] = useState<{ of: Summary; issues: IssueView[] }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const offRef = useRef(state.off);
+  const editorOpened = useRef(false);
+  if (state.view === 'editor') editorOpened.current = true;
   offRef.current = state.off;
 
   const apply = useCallback((next: Summary) => {
@@ -82,6 +87,22 @@ export function App({ input: initial, engine }: AppProps) {
     };
   }, [engine, summary, port]);
 
+  // Lint costs seconds on thousands of pods: asked after the first view shows, and on large
+  // clusters only where it is read (the Editor).
+  const wantLint = Boolean(summary) && (state.view === 'editor' || (summary?.endpoints.length ?? 0) <= 1500);
+  useEffect(() => {
+    if (!summary || !wantLint || lint?.of === summary) return;
+    let cancelled = false;
+    engine.lint().then(
+      (issues) => !cancelled && setLint({ of: summary, issues }),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [engine, summary, wantLint, lint]);
+  const lintIssues = lint && lint.of === summary ? lint.issues : undefined;
+
   const toggle = useCallback(
     async (policy: string, enabled: boolean) => {
       const off = enabled ? offRef.current.filter((p) => p !== policy) : [...offRef.current, policy];
@@ -99,7 +120,7 @@ export function App({ input: initial, engine }: AppProps) {
   if (error && !summary) return <p role="alert">{error}</p>;
   if (!summary || !port) return <p aria-busy="true">Loading…</p>;
   const errors = summary.issues.filter((i) => i.severity === 'error').length;
-  const warnings = summary.issues.filter((i) => i.severity === 'warning').length;
+  const warnings = (lintIssues ?? []).filter((i) => i.severity === 'warning').length;
 
   return (
     <div className="app">
@@ -152,19 +173,24 @@ export function App({ input: initial, engine }: AppProps) {
             />
           )}
           {state.view === 'policies' && (
-            <PoliciesView summary={summary} state={state} update={update} onToggle={toggle} />
+            <PoliciesView summary={summary} state={state} update={update} onToggle={toggle} engine={engine} />
           )}
-          {state.view === 'editor' && (
-            <EditorView
-              input={input}
-              summary={summary}
-              state={state}
-              update={update}
-              engine={engine}
-              onSummary={apply}
-            />
+          {/* Once opened, the editor stays mounted (hidden): its undo history survives a look at the matrix. */}
+          {(state.view === 'editor' || editorOpened.current) && (
+            <div hidden={state.view !== 'editor'}>
+              <EditorView
+                input={input}
+                summary={summary}
+                lint={lintIssues}
+                state={state}
+                update={update}
+                engine={engine}
+                onSummary={apply}
+              />
+            </div>
           )}
           {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
+          {state.view === 'learn' && <LearnView state={state} update={update} engine={engine} />}
         </section>
         <aside className="side">
           <CheckPanel engine={engine} summary={summary} state={state} update={update} />

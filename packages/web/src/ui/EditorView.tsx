@@ -3,8 +3,9 @@ import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView as CodeMirror } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInput, IssueView, Summary } from '../protocol.js';
+import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
 import { QUICK_FIXES } from './quick-fixes.js';
 import type { ViewState } from './url-state.js';
@@ -12,6 +13,8 @@ import type { ViewState } from './url-state.js';
 export interface EditorViewProps {
   input: AppInput;
   summary: Summary;
+  /** Lint findings of this summary (undefined while they are computed). */
+  lint: IssueView[] | undefined;
   state: ViewState;
   update: (patch: Partial<ViewState>) => void;
   engine: EngineClient;
@@ -23,12 +26,15 @@ export interface EditorViewProps {
  * fixes for the seeds' traps. Every edit recomputes in the worker (what-if); nothing is
  * written until Save (and only `netpol serve` can save).
  */
-export function EditorView({ input, summary, state, update, engine, onSummary }: EditorViewProps) {
+export function EditorView({ input, summary, lint, state, update, engine, onSummary }: EditorViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
   const file = summary.files.find((f) => f.name === state.file) ?? summary.files[0];
-  const issues = summary.issues.filter((i) => i.file === file?.name);
+  const issues = useMemo(
+    () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file?.name),
+    [summary.issues, lint, file?.name],
+  );
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
@@ -47,6 +53,7 @@ export function EditorView({ input, summary, state, update, engine, onSummary }:
           basicSetup,
           yaml(),
           lintGutter(),
+          ...(window.matchMedia?.('(prefers-color-scheme: dark)').matches ? darkEditor : []),
           EditorState.readOnly.of(input.mode === 'report'),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {
@@ -60,6 +67,9 @@ export function EditorView({ input, summary, state, update, engine, onSummary }:
         ],
       }),
     });
+    // The scroller is a scroll region: reachable by keyboard (axe: scrollable-region-focusable).
+    editor.scrollDOM.tabIndex = 0;
+    editor.scrollDOM.setAttribute('aria-label', `${name}, scrollable`);
     view.current = editor;
     return () => {
       clearTimeout(timer.current);
@@ -126,7 +136,10 @@ export function EditorView({ input, summary, state, update, engine, onSummary }:
         {input.mode === 'report' && <span>read-only report</span>}
       </div>
       <div ref={host} className="editor-host" />
-      <h2 className="sub">Problems in {file.name}</h2>
+      <h2 className="sub">
+        Problems in {file.name}
+        {lint === undefined && ' (lint running…)'}
+      </h2>
       <ul className="issues" aria-label="Problems">
         {issues.length === 0 && <li>none</li>}
         {issues.map((issue) => (

@@ -1,4 +1,5 @@
 import type { Summary } from '../protocol.js';
+import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
 
 export interface PoliciesViewProps {
@@ -6,10 +7,13 @@ export interface PoliciesViewProps {
   state: ViewState;
   update: (patch: Partial<ViewState>) => void;
   onToggle: (policy: string, enabled: boolean) => void;
+  engine: EngineClient;
 }
 
 /** Every policy: click to see what it selects and admits; untick to see what removing it changes. */
-export function PoliciesView({ summary, state, update, onToggle }: PoliciesViewProps) {
+export function PoliciesView({ summary, state, update, onToggle, engine }: PoliciesViewProps) {
+  const open = (policy: string) =>
+    engine.locate(policy).then((at) => at && update({ view: 'editor', file: at.file, line: at.line }));
   return (
     <div className="policies-view">
       <p className="legend">
@@ -42,15 +46,9 @@ export function PoliciesView({ summary, state, update, onToggle }: PoliciesViewP
               </td>
               <td>
                 {p.file && (
-                  <a
-                    href={`#view=editor&file=${encodeURIComponent(p.file)}&line=${p.line}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      update({ view: 'editor', file: p.file, line: p.line });
-                    }}
-                  >
-                    {p.file}:{p.line}
-                  </a>
+                  <button type="button" className="link" onClick={() => open(p.id)}>
+                    {p.file}
+                  </button>
                 )}
               </td>
             </tr>

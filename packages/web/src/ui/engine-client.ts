@@ -1,7 +1,9 @@
+import type { Lesson, LessonResult } from '../engine/lesson.js';
 import type {
   AppInput,
   CheckAnswer,
   DiffView,
+  IssueView,
   MatrixBits,
   MatrixExportFormat,
   Request,
@@ -67,5 +69,20 @@ export class EngineClient {
   }
   diffBase(): Promise<DiffView | null> {
     return this.ask({ op: 'diffBase' });
+  }
+  lint(): Promise<IssueView[]> {
+    return this.ask({ op: 'lint' });
+  }
+  lessons(): Promise<string[]> {
+    return this.ask({ op: 'lessons' });
+  }
+  lesson(id: string): Promise<Lesson | null> {
+    return this.ask({ op: 'lesson', id });
+  }
+  verify(id: string, answer: string): Promise<LessonResult> {
+    return this.ask({ op: 'verify', id, answer });
+  }
+  locate(policy: string): Promise<{ file: string; line: number } | null> {
+    return this.ask({ op: 'locate', policy });
   }
 }

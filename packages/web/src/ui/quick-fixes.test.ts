@@ -24,7 +24,7 @@ describe('quick fixes', () => {
   test('OR trap: deleting the `-` makes one peer (AND), the finding goes, the loose pairs close', () => {
     const files = read('002-ex6-or-selector-trap');
     const s = session(files);
-    const finding = s.summary().issues.find((i) => i.code === 'namespace-pod-selector-or');
+    const finding = s.lint().find((i) => i.code === 'namespace-pod-selector-or');
     assert.ok(finding?.from !== undefined, 'the example has the OR trap');
     assert.equal(finding.line, 17);
     const file = files.find((f) => f.name === finding.file) as InputFile;
@@ -34,7 +34,7 @@ describe('quick fixes', () => {
     assert.equal(s.check('alice/other', 'backend-ns/secure-api[Deployment]', '8443').allowed, true);
     const after = s.edit(file.name, fixed);
     assert.equal(
-      after.issues.some((i) => i.code === 'namespace-pod-selector-or'),
+      s.lint().some((i) => i.code === 'namespace-pod-selector-or'),
       false,
     );
     assert.equal(s.check('alice/other', 'backend-ns/secure-api[Deployment]', '8443').allowed, false);
@@ -52,7 +52,7 @@ describe('quick fixes', () => {
   test('DNS: the added rule turns DENY into ALLOW on UDP and TCP 53, and the finding goes', () => {
     const files = read('002-ex1-default-deny-all');
     const s = session(files);
-    const finding = s.summary().issues.find((i) => i.code === 'dns-egress-blocked');
+    const finding = s.lint().find((i) => i.code === 'dns-egress-blocked');
     assert.ok(finding?.from !== undefined);
     const file = files.find((f) => f.name === finding.file) as InputFile;
     const dns = 'kube-system/coredns[Deployment]';
@@ -62,7 +62,7 @@ describe('quick fixes', () => {
     const after = s.edit(file.name, fixed);
     assert.equal(after.ok, true, JSON.stringify(after.issues.filter((i) => i.severity === 'error')));
     assert.equal(
-      after.issues.some((i) => i.code === 'dns-egress-blocked'),
+      s.lint().some((i) => i.code === 'dns-egress-blocked'),
       false,
     );
     for (const port of ['53/UDP', '53/TCP'])

@@ -1,9 +1,11 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { EndpointSample } from '../../diff/endpoints.js';
+import type { CompiledCluster } from '../../engine/compile-cluster.js';
+import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
 import type { FieldPath } from '../../issues.js';
-import { cidrContainsCidr, cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
-import { formatSelector, isEmptySelector, matchesSelector } from '../../model/selector.js';
+import { cidrContainsCidr, parseCidr, parseIp } from '../../model/cidr.js';
+import { formatSelector, isEmptySelector } from '../../model/selector.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';
 import { canonicalSelector } from '../canonical.js';
 import { listSome, plural } from '../describe.js';
@@ -30,16 +32,11 @@ export const dnsEgressBlocked: LintRule = {
   summary: 'pods isolated for egress cannot reach the cluster DNS on UDP/TCP 53, so name lookups fail',
   help: 'Once a policy with Egress in policyTypes selects a pod, only the listed egress is allowed, DNS included: `curl backend` then fails with a lookup timeout. Allow DNS next to every default-deny egress, e.g. egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]. Both selectors in one item (AND).',
   check(ctx, report) {
-    const { cluster } = ctx;
+    const { cluster, compiled } = ctx;
     const real = ctx.endpoints.filter((e) => !e.pod.hostNetwork);
     // The pods behind the kube-dns Service; else kube-system pods k8s-app=kube-dns; else any kube-system pod.
     const service = cluster.services.find((s) => s.namespace === DNS_NAMESPACE && s.name === 'kube-dns' && s.selector);
-    const selector = service?.selector;
-    let dns = selector
-      ? real.filter(
-          (e) => e.namespace === DNS_NAMESPACE && Object.entries(selector).every(([k, v]) => e.pod.labels[k] === v),
-        )
-      : [];
+    let dns = service ? real.filter((e) => serviceSelectsPod(service, e.pod)) : [];
     if (dns.length === 0) {
       dns = real.filter((e) => e.namespace === DNS_NAMESPACE && e.pod.labels[DNS_LABEL] === DNS_VALUE);
     }
@@ -59,7 +56,7 @@ export const dnsEgressBlocked: LintRule = {
     const standIns = new Map<string, PodModel>();
     for (const policy of cluster.policies) {
       if (!policy.types.egress || real.some((e) => e.namespace === policy.namespace)) continue;
-      const labels = labelsSelectedBy(policy);
+      const labels = labelsSelectedBy(compiled, policy);
       if (!labels) continue;
       const key = `${policy.namespace}/${canonicalSelector({ matchLabels: labels, matchExpressions: [] })}`;
       if (standIns.has(key)) continue;
@@ -91,7 +88,7 @@ export const dnsEgressBlocked: LintRule = {
       // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
       // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
       const nodeLocal = (q: PortQuery) =>
-        allowsNodeLocalDns(udpVerdicts[0].egress.selectedBy) &&
+        allowsNodeLocalDns(compiled, udpVerdicts[0].egress.selectedBy) &&
         engine.check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
       const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
       const tcpVerdicts = udp ? dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53)) : [];
@@ -147,8 +144,8 @@ const NODE_LOCAL_DNS = '169.254.20.10';
 const LINK_LOCAL = parseCidr('169.254.0.0/16');
 
 /** Some egress rule of these policies names a link-local ipBlock holding the NodeLocal DNS address. */
-function allowsNodeLocalDns(policies: readonly PolicyModel[]): boolean {
-  const ip = parseIp(NODE_LOCAL_DNS);
+function allowsNodeLocalDns(compiled: CompiledCluster, policies: readonly PolicyModel[]): boolean {
+  const nodeLocal = { ip: parseIp(NODE_LOCAL_DNS) };
   return policies.some((policy) =>
     policy.egress.some(
       (rule) =>
@@ -156,7 +153,12 @@ function allowsNodeLocalDns(policies: readonly PolicyModel[]): boolean {
         rule.peers.some((peer) => {
           if (peer.kind !== 'ipBlock') return false;
           const block = parseCidr(peer.cidr);
-          return !!block && !!ip && !!LINK_LOCAL && cidrContainsCidr(LINK_LOCAL, block) && cidrContainsIp(block, ip);
+          return (
+            !!block &&
+            !!LINK_LOCAL &&
+            cidrContainsCidr(LINK_LOCAL, block) &&
+            compiled.peerMatches(policy, peer, nodeLocal)
+          );
         }),
     ),
   );
@@ -167,13 +169,13 @@ function standInPod(namespace: string, name: string, labels: Record<string, stri
 }
 
 /** Labels a pod needs to be selected by the policy (undefined when no simple set exists). */
-function labelsSelectedBy(policy: PolicyModel): Record<string, string> | undefined {
+function labelsSelectedBy(compiled: CompiledCluster, policy: PolicyModel): Record<string, string> | undefined {
   const labels: Record<string, string> = { ...policy.podSelector.matchLabels };
   for (const e of policy.podSelector.matchExpressions) {
     if (e.operator === 'In' && !(e.key in labels)) labels[e.key] = e.values[0] ?? '';
     else if (e.operator === 'Exists' && !(e.key in labels)) labels[e.key] = 'x';
   }
-  return matchesSelector(policy.podSelector, labels) ? labels : undefined;
+  return compiled.selects(policy, { namespace: policy.namespace, labels }) ? labels : undefined;
 }
 
 function withPods(cluster: ClusterModel, pods: PodModel[]): ClusterModel {

@@ -1,4 +1,4 @@
-import { describePeer, effectiveRules, listSome, peerMatches, peerPath, selects } from '../describe.js';
+import { describePeer, effectiveRules, listSome, peerPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -13,13 +13,13 @@ export const hostNetworkPod: LintRule = {
   summary:
     'a policy selects, or a from/to peer matches, a hostNetwork pod: whether that is enforced depends on the CNI',
   help: "A pod with spec.hostNetwork: true shares the node's network namespace and address. The Kubernetes docs leave NetworkPolicy for such pods undefined: many CNIs cannot tell their traffic from the node's, so a policy selecting them does not isolate them, and a podSelector/namespaceSelector peer does not match them (allow the node addresses with an ipBlock instead). Check what your CNI documents; netpol's verdicts assume it treats them as ordinary pods.",
-  check({ cluster }, report) {
+  check({ cluster, compiled }, report) {
     const hostPods = cluster.pods.filter((p) => p.hostNetwork);
     if (hostPods.length === 0) return;
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       const object = policy.origin.object;
-      const selected = hostPods.filter((p) => selects(policy, p)).map((p) => p.id);
+      const selected = hostPods.filter((p) => compiled.selects(policy, p)).map((p) => p.id);
       if (selected.length > 0) {
         report({
           object,
@@ -31,7 +31,9 @@ export const hostNetworkPod: LintRule = {
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
-          const matched = hostPods.filter((p) => peerMatches(cluster, policy, peer, p)).map((p) => p.id);
+          const matched = hostPods
+            .filter((p) => compiled.peerMatches(policy, peer, compiled.podFacts(p)))
+            .map((p) => p.id);
           if (matched.length === 0) continue;
           report({
             object,

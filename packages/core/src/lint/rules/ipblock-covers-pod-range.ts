@@ -1,6 +1,6 @@
 import { parseCidr } from '../../model/cidr.js';
 import type { PodModel } from '../../model/types.js';
-import { describePeer, ipBlockContains, ipBlockPeers, listSome, peerPath, plural } from '../describe.js';
+import { describePeer, ipBlockPeers, listSome, peerPath, plural } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -14,13 +14,13 @@ export const ipblockCoversPodRange: LintRule = {
   severity: 'warning',
   summary: 'an ipBlock contains pod addresses, so it admits pods by IP',
   help: 'ipBlock is meant for cluster-external addresses: pod IPs change when pods are recreated, and whether ipBlock matches pod-to-pod traffic differs between CNIs. Select pods with podSelector/namespaceSelector instead, and add the pod CIDR to `except` when the block means "outside the cluster" (e.g. cidr: 0.0.0.0/0, except: [10.0.0.0/8]).',
-  check({ cluster, endpoints }, report) {
+  check({ cluster, compiled, endpoints }, report) {
     // When the input gives real pod addresses (status.podIP, as `kubectl get pods -o yaml`
     // does), the addresses netpol made up for the other pods say nothing about that cluster.
     const observed = endpoints.filter((e) => hasObservedIp(e.pod));
     const judged = observed.length > 0 ? observed : endpoints;
     for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
-      const covered = judged.filter((e) => ipBlockContains(peer, e.pod.ips));
+      const covered = judged.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
       if (covered.length === 0) continue;
       const everywhere = parseCidr(peer.cidr)?.prefix === 0;
       report({

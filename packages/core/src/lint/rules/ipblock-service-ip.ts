@@ -1,8 +1,9 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { EndpointSample } from '../../diff/endpoints.js';
-import { cidrContainsIp, parseCidr, parseIp } from '../../model/cidr.js';
+import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
+import { parseCidr, parseIp } from '../../model/cidr.js';
 import type { ServiceModel } from '../../model/types.js';
-import { describePeer, ipBlockContains, ipBlockPeers, listSome, matches, peerPath, selectorYaml } from '../describe.js';
+import { describePeer, ipBlockPeers, listSome, peerPath, selectorYaml } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -17,7 +18,7 @@ export const ipblockServiceIp: LintRule = {
   severity: 'warning',
   summary: "an ipBlock names a Service's ClusterIP, but policies see the backing pods' addresses",
   help: "CNIs apply NetworkPolicy after a Service's ClusterIP is translated to a backing pod's IP, so an ipBlock with the ClusterIP (or the Service CIDR) matches nothing for that traffic. Select the Service's pods with namespaceSelector + podSelector (in one peer) instead.",
-  check({ cluster, endpoints }, report) {
+  check({ cluster, compiled, endpoints }, report) {
     // Parsed once: ClusterIPs, and each Service's backing endpoints when first needed.
     const services = cluster.services.flatMap((s) => {
       const ip = s.clusterIP ? parseIp(s.clusterIP) : undefined;
@@ -28,13 +29,7 @@ export const ipblockServiceIp: LintRule = {
     const backing = (s: ServiceModel) => {
       let list = backingOf.get(s.id);
       if (!list) {
-        const selector = s.selector;
-        list = selector
-          ? endpoints.filter(
-              (e) =>
-                e.namespace === s.namespace && matches({ matchLabels: selector, matchExpressions: [] }, e.pod.labels),
-            )
-          : [];
+        list = endpoints.filter((e) => serviceSelectsPod(s, e.pod));
         backingOf.set(s.id, list);
       }
       return list;
@@ -45,9 +40,8 @@ export const ipblockServiceIp: LintRule = {
       const hit = services
         .filter(
           ({ service, ip }) =>
-            cidrContainsIp(block, ip) &&
-            ipBlockContains(peer, [service.clusterIP]) &&
-            !backing(service).some((e) => ipBlockContains(peer, e.pod.ips)),
+            compiled.peerMatches(policy, peer, { ip }) &&
+            !backing(service).some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
         )
         .map(({ service }) => service);
       if (hit.length === 0) continue;

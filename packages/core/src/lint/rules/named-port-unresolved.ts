@@ -1,5 +1,5 @@
 import type { EndpointSample } from '../../diff/endpoints.js';
-import { describePort, effectiveRules, endpointsSelectedBy, listSome, peerMatches, portPath } from '../describe.js';
+import { describePort, effectiveRules, listSome, portPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -11,19 +11,21 @@ export const namedPortUnresolved: LintRule = {
   severity: 'warning',
   summary: 'a named port in a rule matches no container port (name and protocol) of the destination pods',
   help: 'A named port (`port: http`) matches only destination pods that declare a containerPort with that name and protocol: for ingress the pods the policy selects, for egress the peer pods. Name the container port in the pod template, fix the spelling or protocol, or use the port number.',
-  check({ cluster, endpoints }, report) {
+  check({ cluster, compiled, endpoints, selectedBy }, report) {
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.ports === 'all') continue;
         const named = rule.ports.filter((p) => typeof p.port === 'string');
         if (named.length === 0) continue;
-        let destinations: EndpointSample[];
-        if (rule.direction === 'ingress') destinations = endpointsSelectedBy(endpoints, policy);
+        let destinations: readonly EndpointSample[];
+        if (rule.direction === 'ingress') destinations = selectedBy(policy);
         else if (rule.peers === 'all') destinations = [...endpoints];
         else {
           const peers = rule.peers;
-          destinations = endpoints.filter((e) => peers.some((peer) => peerMatches(cluster, policy, peer, e.pod)));
+          destinations = endpoints.filter((e) =>
+            peers.some((peer) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
+          );
         }
         if (destinations.length === 0) continue;
         for (const port of named) {

@@ -1,8 +1,10 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
+import { peerScopesNamespace } from '../../engine/match-peer.js';
 import type { FieldPath } from '../../issues.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
-import { describePeer, effectiveRules, matches, nearMiss, peerPath, plural, selectorText } from '../describe.js';
+import { selectorContradiction } from '../../symbolic/label-space.js';
+import { describePeer, effectiveRules, nearMiss, peerPath, plural, selectorText } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -16,7 +18,7 @@ export const peerMatchesNothing: LintRule = {
   severity: 'warning',
   summary: 'a from/to peer (podSelector/namespaceSelector) matches no pod or namespace in the input',
   help: "A peer admits only pods whose labels match its podSelector, in namespaces whose labels match its namespaceSelector (or the policy's own namespace when there is none). Check both for typos; namespaces carry the label kubernetes.io/metadata.name=<name>. Labels on namespaces must be set on the Namespace object (`kubectl label namespace`).",
-  check({ cluster, endpoints }, report) {
+  check({ cluster, compiled, endpoints }, report) {
     const namespaces = [...cluster.namespaces.values()];
     const anyDefined = namespaces.some((ns) => !ns.implicit);
     for (const policy of cluster.policies) {
@@ -27,10 +29,36 @@ export const peerMatchesNothing: LintRule = {
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
           const at = peerPath(rule, peer);
+          // Whatever the input holds: requirements that exclude each other match no pod at all.
+          const contradiction = (
+            [
+              ['namespaceSelector', peer.namespaceSelector, [NAMESPACE_NAME_LABEL]],
+              ['podSelector', peer.podSelector, []],
+            ] as const
+          ).find(([, selector, always]) => selector && selectorContradiction(selector, always) !== undefined);
+          if (contradiction) {
+            const [field, selector, always] = contradiction;
+            const key = selectorContradiction(selector as LabelSelectorModel, always);
+            const why =
+              key === NAMESPACE_NAME_LABEL && field === 'namespaceSelector'
+                ? `every namespace has the label ${NAMESPACE_NAME_LABEL} (its name)`
+                : `its requirements on ${key} exclude each other`;
+            report({
+              object,
+              path: [...at, field],
+              message: `${describePeer(policy, peer)}: the ${field} ${selectorText(selector as LabelSelectorModel)} can match no ${field === 'podSelector' ? 'pod' : 'namespace'} at all (${why}), so this peer admits nothing`,
+            });
+            continue;
+          }
+          // The peer's two halves, judged apart so the finding can say which one matches nothing.
+          const halves = compiled.peer(policy, peer);
+          if (halves.kind !== 'selector') continue;
           let candidates: string[] = [policy.namespace];
           if (peer.namespaceSelector && !isEmptySelector(peer.namespaceSelector)) {
             const nsSel = peer.namespaceSelector;
-            candidates = namespaces.filter((ns) => matches(nsSel, ns.labels)).map((ns) => ns.name);
+            candidates = namespaces
+              .filter((ns) => peerScopesNamespace(halves, policy.namespace, ns.name, ns.labels))
+              .map((ns) => ns.name);
             if (candidates.length === 0) {
               // Namespace labels are unknown when the input defines no Namespace objects.
               if (!anyDefined) continue;
@@ -64,7 +92,7 @@ export const peerMatchesNothing: LintRule = {
           const pool = endpoints.filter((e) => candidates.includes(e.namespace));
           // No pods of those namespaces in the input: a partial input, not a typo.
           if (pool.length === 0) continue;
-          if (pool.some((e) => matches(podSel, e.pod.labels))) continue;
+          if (pool.some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)))) continue;
           const miss = nearMiss(
             podSel,
             pool.map((e) => e.pod.labels),

@@ -1,4 +1,7 @@
-import { describePort, effectiveRules, endpointsSelectedBy, listSome, matches, portPath } from '../describe.js';
+import { matchPort } from '../../engine/match-port.js';
+import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
+import type { Protocol } from '../../model/types.js';
+import { describePort, effectiveRules, listSome, portPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -13,30 +16,19 @@ export const servicePortNotTargetPort: LintRule = {
   severity: 'warning',
   summary: "an ingress rule allows a Service's port, but traffic reaches the pods on its targetPort",
   help: "NetworkPolicies see traffic after the Service translates it: the destination port is the Service's targetPort on the pod, not the Service port clients dial. Allow the targetPort number (or the container port name) in the ingress rule.",
-  check({ cluster, endpoints }, report) {
+  check({ cluster, selectedBy }, report) {
     for (const policy of cluster.policies) {
       if (!policy.origin || !policy.types.ingress) continue;
-      const selected = endpointsSelectedBy(endpoints, policy);
+      const selected = selectedBy(policy);
       if (selected.length === 0) continue;
-      const services = cluster.services.filter(
-        (s) =>
-          s.selector !== undefined &&
-          s.namespace === policy.namespace &&
-          selected.some((e) => matches({ matchLabels: s.selector ?? {}, matchExpressions: [] }, e.pod.labels)),
-      );
+      const services = cluster.services.filter((s) => selected.some((e) => serviceSelectsPod(s, e.pod)));
       if (services.length === 0) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.direction !== 'ingress' || rule.ports === 'all') continue;
         const rulePorts = rule.ports;
-        const covers = (protocol: string, n: number) =>
-          rulePorts.some(
-            (p) =>
-              p.protocol === protocol &&
-              (p.port === undefined ||
-                (typeof p.port === 'number' && n >= p.port && n <= (p.endPort ?? p.port)) ||
-                (typeof p.port === 'string' &&
-                  selected.some((e) => e.pod.ports.some((c) => c.name === p.port && c.port === n)))),
-          );
+        // Some entry admits the target port on some selected pod.
+        const covers = (protocol: Protocol, n: number) =>
+          rulePorts.some((p) => selected.some((e) => matchPort(p, protocol, n, e.pod)));
         for (const port of rulePorts) {
           if (typeof port.port !== 'number' || port.endPort !== undefined) continue;
           const n = port.port;

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { capturingIo, runCli } from '../test-helpers.js';
+import { artifactPath, browserSkip, useBrowser, watchErrors } from './browser-test-helpers.js';
+import { type RunningServer, startServer } from './serve.js';
+
+/** The issue's browser scenarios (#15): what-if edits, quick fixes, share links, exports, keyboard, axe. */
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const OR_TRAP = 'examples/002-ex6-or-selector-trap';
+const DENY_ALL = 'examples/002-ex1-default-deny-all';
+
+async function serve(files: string[]): Promise<RunningServer> {
+  const { io } = capturingIo(root);
+  return startServer({ file: files, namespace: 'default' }, io);
+}
+
+async function withPage(
+  files: string[],
+  body: (page: Page, server: RunningServer) => Promise<void>,
+  options: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {},
+): Promise<void> {
+  const server = await serve(files);
+  const context = await browser().newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await body(page, server);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+async function status(page: Page, start: 'Allowed' | 'Denied'): Promise<string> {
+  const box = page.getByRole('status').first();
+  await box.getByText(new RegExp(`^${start}`)).waitFor();
+  return (await box.textContent()) ?? '';
+}
+
+async function ask(page: Page, from: string, to: string, port: string): Promise<void> {
+  await page.getByLabel('From', { exact: true }).fill(from);
+  await page.getByLabel('To', { exact: true }).fill(to);
+  await page.getByLabel('Port', { exact: true }).fill(port);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+}
+
+let browser: () => import('playwright-core').Browser;
+
+describe('the web UI in a browser', { skip: browserSkip }, () => {
+  ({ browser } = useBrowser());
+
+  test('OR trap: deleting the `-` flips the matrix cell and clears the lint warning at line 17; undo flips it back', async () => {
+    const server = await serve([OR_TRAP]);
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      const file = `${OR_TRAP}/loose-api-ingress.yaml`;
+      const cell = 'alice/other → backend-ns/secure-api[Deployment]';
+      await page.goto(`${server.url}#view=matrix&drill=alice%7Cbackend-ns`);
+      const grid = page.getByRole('grid', { name: /^Matrix/ });
+      await grid.focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#matrix-focus').getByText(`${cell}: allowed`).waitFor();
+
+      await page.getByRole('button', { name: 'Editor' }).click();
+      await page.getByLabel('File').selectOption(file);
+      const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
+      await warning.getByText(`${file}:17:7`).waitFor();
+      await page.locator('.cm-lint-marker-warning').first().waitFor();
+      await page.screenshot({ path: artifactPath('editor-or-trap.png') });
+      await warning.getByRole('button', { name: "Delete the '-' (one peer: AND)" }).click();
+      await warning.waitFor({ state: 'detached' });
+      assert.match((await page.locator('.cm-line').allTextContents()).join('\n'), /user: alice\n\s+podSelector:/);
+
+      await page.getByRole('button', { name: 'Matrix' }).click();
+      await grid.focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#matrix-focus').getByText(`${cell}: denied, closed by the edit`).waitFor();
+      await page.screenshot({ path: artifactPath('matrix-what-if.png') });
+
+      // Undo in the editor puts the `-` back: the cell opens again, the warning returns.
+      await page.getByRole('button', { name: 'Editor' }).click();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+z');
+      await warning.getByText(`${file}:17:7`).waitFor();
+      await page.getByRole('button', { name: 'Matrix' }).click();
+      await grid.focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#matrix-focus').getByText(`${cell}: allowed`).waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  test('DNS quick fix turns DENY into ALLOW on 53/UDP and 53/TCP', async () => {
+    await withPage([DENY_ALL], async (page, server) => {
+      await page.goto(server.url);
+      await ask(page, 'secure-namespace/client', 'kube-system/coredns[Deployment]', '53/UDP');
+      assert.match(await status(page, 'Denied'), /isolated by secure-namespace\/default-deny-all and no rule matches/);
+      await page.getByRole('button', { name: 'Editor' }).click();
+      await page.getByLabel('File').selectOption(`${DENY_ALL}/default-deny-all.yaml`);
+      await page.getByRole('button', { name: 'Allow DNS (UDP and TCP 53)' }).click();
+      assert.match(await status(page, 'Allowed'), /allowed by secure-namespace\/default-deny-all spec\.egress\[0\]/);
+      await ask(page, 'secure-namespace/client', 'kube-system/coredns[Deployment]', '53/TCP');
+      await status(page, 'Allowed');
+      // Nothing is written until Save.
+      assert.doesNotMatch(readFileSync(join(root, DENY_ALL, 'default-deny-all.yaml'), 'utf8'), /53/);
+    });
+  });
+
+  test('a share link reproduces the view, the toggles and the question in a fresh context', async () => {
+    const server = await serve([OR_TRAP]);
+    try {
+      const first = await browser().newContext();
+      const page = await first.newPage();
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Policies' }).click();
+      await page.getByRole('checkbox', { name: 'enabled: backend-ns/loose-api-ingress' }).uncheck();
+      await ask(page, 'bob/client', 'backend-ns/secure-api[Deployment]', '8443');
+      const before = await status(page, 'Allowed');
+      assert.match(before, /not isolated/);
+      const link = page.url();
+      await first.close();
+
+      const fresh = await browser().newContext();
+      const again = await fresh.newPage();
+      await again.goto(link);
+      assert.equal(await status(again, 'Allowed'), before);
+      assert.equal(
+        await again.getByRole('checkbox', { name: 'enabled: backend-ns/loose-api-ingress' }).isChecked(),
+        false,
+      );
+      await again.screenshot({ path: artifactPath('share-link.png') });
+      await fresh.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('matrix exports equal netpol matrix -o csv|md|json', async () => {
+    await withPage([OR_TRAP], async (page, server) => {
+      await page.goto(`${server.url}#view=matrix`);
+      for (const [button, format] of [
+        ['Save CSV', 'csv'],
+        ['Save Markdown', 'md'],
+        ['Save JSON', 'json'],
+      ] as const) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: button }).click(),
+        ]);
+        const saved = readFileSync((await download.path()) as string, 'utf8');
+        const cli = await runCli(['matrix', '-f', OR_TRAP, '-o', format], { cwd: root });
+        assert.equal(saved, cli.stdout, format);
+      }
+    });
+  });
+
+  test('keyboard only: Tab to From, type, Tab, type, Tab, type, Enter', async () => {
+    await withPage([OR_TRAP], async (page, server) => {
+      await page.goto(server.url);
+      await page.getByRole('button', { name: 'Check', exact: true }).waitFor();
+      for (let i = 0; i < 80; i++) {
+        if ((await page.evaluate('document.activeElement?.getAttribute("name")')) === 'from') break;
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.type('alice/other');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('backend-ns/secure-api[Deployment]');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('8443');
+      await page.keyboard.press('Enter');
+      const text = await status(page, 'Allowed');
+      assert.match(text, /allowed by backend-ns\/loose-api-ingress spec\.ingress\[0\]/);
+      // Verdicts not by colour alone: the word and a mark.
+      assert.match(text, /^Allowed ✔/);
+    });
+  });
+
+  test('Learn: the tutorial policies pass every goal; starting over fails some, with reasons', async () => {
+    await withPage([OR_TRAP], async (page, server) => {
+      await page.goto(`${server.url}#view=learn&lesson=001-frontend-backend`);
+      await page
+        .getByText('default/frontend[Deployment] → default/backend[Deployment] on 80: allowed')
+        .first()
+        .waitFor();
+      await page.getByRole('button', { name: 'Verify my answer' }).click();
+      const verification = page.getByRole('region', { name: 'Verification' });
+      await verification.getByText(/^Not yet/).waitFor();
+      assert.match(
+        (await verification.textContent()) ?? '',
+        /✖ default\/other-app → default\/backend\[Deployment\] on 80: wanted denied, got allowed/,
+      );
+      await page.getByRole('button', { name: "Show the tutorial's policies" }).click();
+      await page.getByRole('button', { name: 'Verify my answer' }).click();
+      await verification.getByText(/^Well done/).waitFor();
+      await page.screenshot({ path: artifactPath('learn.png') });
+    });
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`axe-core finds no serious or critical issue in any view (${colorScheme})`, async () => {
+      const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      await withPage(
+        [OR_TRAP],
+        async (page, server) => {
+          await page.goto(server.url);
+          await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
+          await status(page, 'Allowed');
+          await page.evaluate(axe);
+          for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
+            await page.getByRole('button', { name: view, exact: true }).click();
+            await page.waitForTimeout(200);
+            const result = (await page.evaluate(
+              `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
+            )) as string[];
+            assert.deepEqual(result, [], `${view} (${colorScheme})`);
+            await page.screenshot({ path: artifactPath(`view-${view.toLowerCase()}-${colorScheme}.png`) });
+          }
+        },
+        { colorScheme, bypassCSP: true },
+      );
+    });
+  }
+});
