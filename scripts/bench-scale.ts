@@ -91,6 +91,7 @@ function analyse(loaded: ReturnType<typeof loadCluster>) {
     }
     return engine.cpuMs;
   });
+  // As `netpol explain --pod` does: compile, then explain one pod.
   const explain = time(() => explainPod(compileCluster(cluster), cluster.pods[Math.floor(cluster.pods.length / 2)]));
   const lint = time(() => runLint({ cluster, objects }).length);
   return {
