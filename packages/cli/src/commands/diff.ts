@@ -21,8 +21,8 @@ export interface DiffCommandOptions {
 
 /**
  * `netpol diff BASE HEAD`: the connections HEAD opens and closes compared with BASE, and the
- * policies added, removed or changed. Endpoints present in one version only are listed apart,
- * not counted as opened or closed. Without pods in either version (a repository of policies
+ * policies added, removed or changed. An endpoint present in one version only gains (or loses)
+ * every connection it has there. Without pods in either version (a repository of policies
  * alone), or with --symbolic, the endpoints are classes of every pod that could exist.
  * Exit 0, or 1 with --exit-code when anything changed.
  */
@@ -106,9 +106,9 @@ function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[]
     for (const note of symbolic.notes) lines.push(`Note: ${note}`);
   }
   if (diff.endpoints.added.length)
-    lines.push(`Only in HEAD (new, not compared): ${diff.endpoints.added.map(code).join(', ')}`);
+    lines.push(`Only in HEAD (new: its connections count as opened): ${diff.endpoints.added.map(code).join(', ')}`);
   if (diff.endpoints.removed.length)
-    lines.push(`Only in BASE (gone, not compared): ${diff.endpoints.removed.map(code).join(', ')}`);
+    lines.push(`Only in BASE (gone: its connections count as closed): ${diff.endpoints.removed.map(code).join(', ')}`);
   if (diff.endpoints.changed.length)
     lines.push(
       `Endpoints changed: ${diff.endpoints.changed.map((e) => `${code(e.id)} (${e.changes.join('; ')})`).join(', ')}`,

@@ -3,6 +3,7 @@ import { peerScopesNamespace } from '../../engine/match-peer.js';
 import type { FieldPath } from '../../issues.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
+import { selectorContradiction } from '../../symbolic/label-space.js';
 import { describePeer, effectiveRules, nearMiss, peerPath, plural, selectorText } from '../describe.js';
 import type { LintRule } from '../types.js';
 
@@ -28,6 +29,27 @@ export const peerMatchesNothing: LintRule = {
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
           const at = peerPath(rule, peer);
+          // Whatever the input holds: requirements that exclude each other match no pod at all.
+          const contradiction = (
+            [
+              ['namespaceSelector', peer.namespaceSelector, [NAMESPACE_NAME_LABEL]],
+              ['podSelector', peer.podSelector, []],
+            ] as const
+          ).find(([, selector, always]) => selector && selectorContradiction(selector, always) !== undefined);
+          if (contradiction) {
+            const [field, selector, always] = contradiction;
+            const key = selectorContradiction(selector as LabelSelectorModel, always);
+            const why =
+              key === NAMESPACE_NAME_LABEL && field === 'namespaceSelector'
+                ? `every namespace has the label ${NAMESPACE_NAME_LABEL} (its name)`
+                : `its requirements on ${key} exclude each other`;
+            report({
+              object,
+              path: [...at, field],
+              message: `${describePeer(policy, peer)}: the ${field} ${selectorText(selector as LabelSelectorModel)} can match no ${field === 'podSelector' ? 'pod' : 'namespace'} at all (${why}), so this peer admits nothing`,
+            });
+            continue;
+          }
           // The peer's two halves, judged apart so the finding can say which one matches nothing.
           const halves = compiled.peer(policy, peer);
           if (halves.kind !== 'selector') continue;
