@@ -1,6 +1,6 @@
 import type { EndpointSample } from '../diff/endpoints.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
-import { compileSelector, type LabelMatcher } from '../model/selector.js';
+import { peerScopesNamespace } from '../engine/match-peer.js';
 import type { LabelSelectorModel, PeerModel, PolicyModel } from '../model/types.js';
 
 /**
@@ -34,8 +34,11 @@ export function peerEndpointIndex(
     if (!selector) return matching(policy, peer, endpointsIn(policy.namespace));
     let chosen = namespacesOf.get(selector);
     if (!chosen) {
-      const matches: LabelMatcher = compileSelector(selector);
-      chosen = namespaces.filter((ns) => matches(compiled.namespaceLabels(ns)));
+      const halves = compiled.peer(policy, peer);
+      chosen =
+        halves.kind === 'selector'
+          ? namespaces.filter((ns) => peerScopesNamespace(halves, policy.namespace, ns, compiled.namespaceLabels(ns)))
+          : namespaces;
       namespacesOf.set(selector, chosen);
     }
     // Endpoints are sorted by namespace, so namespace by namespace keeps their order.
