@@ -115,8 +115,18 @@ export async function runPod(
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, note);
+  // Checked again under the lab lock: two `lab run` of one name at once must not share (and
+  // then remove) one pod; only the pod this process added is removed at the end.
+  let added = false;
   try {
-    const { cluster } = await labChange(ctx, (objects) => [...objects.filter((o) => o.key !== key), stored]);
+    const { cluster } = await labChange(ctx, (objects) => {
+      const other = objects.find((o) => o.key === key);
+      if (other && !isLeftoverRunPod(other)) {
+        throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
+      }
+      added = true;
+      return [...objects.filter((o) => o.key !== key), stored];
+    });
     const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
     if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
     code = signalled
@@ -124,7 +134,7 @@ export async function runPod(
       : await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
   } finally {
     try {
-      await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+      if (added) await labChange(ctx, (objects) => objects.filter((o) => o.key !== key || !isOurs(o)));
     } finally {
       for (const s of signals) process.off(s, note);
     }
@@ -135,6 +145,12 @@ export async function runPod(
 const RUN_PID_ANNOTATION = 'netpol.dev/lab-run-pid';
 
 /** A pod made by a `lab run` whose process no longer exists (SIGKILLed before removing it). */
+/** A pod this very `lab run` made (its annotation names this process). */
+function isOurs(object: StoredObject): boolean {
+  const metadata = object.value.metadata as { annotations?: Record<string, unknown> } | undefined;
+  return metadata?.annotations?.[RUN_PID_ANNOTATION] === String(process.pid);
+}
+
 function isLeftoverRunPod(object: StoredObject): boolean {
   const metadata = object.value.metadata as { annotations?: Record<string, unknown> } | undefined;
   const pid = Number(metadata?.annotations?.[RUN_PID_ANNOTATION]);

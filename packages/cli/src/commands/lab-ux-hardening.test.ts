@@ -163,3 +163,35 @@ describe('lab UX on a live lab', { skip }, () => {
     assert.match(r.stderr, /^hint: netpol lab down --lab .*, then lab up again/m);
   });
 });
+
+describe('lab run: two of one name at once', { skip }, () => {
+  const labId = testLabId('rn');
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-labrun-'));
+    await labDown({ labId });
+    await labUp({ labId }, { enforce: true, objects: pods(1) });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one runs, the other is refused, and the refused one does not remove the running pod', async () => {
+    const runOne = async () => {
+      const { io, out } = capturingIo(dir);
+      const code = await run(['lab', 'run', 'twin', '--lab', labId, '--', 'sleep', '1.5'], io);
+      return { code, ...out };
+    };
+    // Both at once: both pass the early check; the lock decides who makes the pod.
+    const results = await Promise.all([runOne(), runOne()]);
+    const codes = results.map((r) => r.code).sort();
+    assert.deepEqual(codes, [0, 2], results.map((r) => r.stderr).join('\n'));
+    const refused = results.find((r) => r.code === 2);
+    assert.match(refused?.stderr ?? '', /pod default\/twin already exists in the lab/);
+    assert.ok(
+      !readState(labStateDir({ labId }))?.objects.some((o) => o.key === 'Pod/default/twin'),
+      'removed at its end',
+    );
+  });
+});
