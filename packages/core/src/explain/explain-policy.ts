@@ -1,9 +1,9 @@
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { PeerFacts } from '../engine/compile-policy.js';
 import { peerScopesNamespace } from '../engine/match-peer.js';
+import { peersWords, podsWords, portsWords, ruleWords } from '../format/words.js';
 import type { FieldPath } from '../issues.js';
 import type { Direction, Labels, PodModel, PolicyModel, RuleModel } from '../model/types.js';
-import { describePeers, describePods, describePorts, describeRule } from './describe-rule.js';
 
 export interface RuleExplanation {
   direction: Direction;
@@ -103,9 +103,9 @@ export function explainRule(
     direction: rule.direction,
     index: rule.index,
     path: ['spec', rule.direction, rule.index],
-    text: describeRule(rule, policy.namespace, on),
-    peers: describePeers(rule, policy.namespace),
-    ports: describePorts(rule, on),
+    text: ruleWords(rule, policy.namespace, on),
+    peers: peersWords(rule, policy.namespace),
+    ports: portsWords(rule, on),
     ...rulePods(compiled, policy, rule),
   };
 }
@@ -122,7 +122,7 @@ export function explainPolicy(compiled: CompiledCluster, policy: PolicyModel): P
   };
   return {
     policy,
-    selectorText: `${describePods(policy.podSelector)} in namespace ${policy.namespace}`,
+    selectorText: `${podsWords(policy.podSelector)} in namespace ${policy.namespace}`,
     selects: (podIndex(compiled).byNamespace.get(policy.namespace) ?? []).filter((pod) =>
       compiled.selects(policy, pod),
     ),

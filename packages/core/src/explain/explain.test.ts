@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileCluster } from '../engine/compile-cluster.js';
+import { portWords, ruleWords } from '../format/words.js';
 import { clusterFromYaml } from '../test-helpers.js';
-import { describePort, describeRule } from './describe-rule.js';
 import { explainPod } from './explain-pod.js';
 import { explainPolicy } from './explain-policy.js';
 
@@ -82,12 +82,9 @@ describe('explainPolicy', () => {
   test('a rule in plain words', () => {
     assert.equal(
       explanation.ingress.rules[0].text,
-      'pods labelled app=frontend in namespaces labelled access=frontend, on 80/TCP, http/TCP',
+      'pods app=frontend in namespaces access=frontend, on 80/TCP, http/TCP',
     );
-    assert.equal(
-      explanation.ingress.rules[1].text,
-      'addresses in 203.0.113.0/24 except 203.0.113.128/25, on every port',
-    );
+    assert.equal(explanation.ingress.rules[1].text, 'ipBlock 203.0.113.0/24 except 203.0.113.128/25, on every port');
   });
 });
 
@@ -128,8 +125,8 @@ describe('explainPod', () => {
 
 describe('describe', () => {
   test('ports', () => {
-    assert.equal(describePort({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), '8000-8080/TCP');
-    assert.equal(describePort({ protocol: 'UDP', index: 0 }), 'every UDP port');
+    assert.equal(portWords({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), '8000-8080/TCP');
+    assert.equal(portWords({ protocol: 'UDP', index: 0 }), 'every UDP port');
   });
   test('rules with every peer and namespace by name', () => {
     const cluster = clusterFromYaml(`
@@ -146,10 +143,10 @@ spec:
 `);
     const [policy] = cluster.policies;
     assert.deepEqual(
-      policy.egress.map((r) => describeRule(r, policy.namespace)),
+      policy.egress.map((r) => ruleWords(r, policy.namespace)),
       [
         'any destination (every pod and every outside address), on every port',
-        'pods labelled k8s-app=kube-dns in namespace kube-system, on 53/UDP',
+        'pods k8s-app=kube-dns in namespace kube-system, on 53/UDP',
         'every pod in namespace a or every pod in every namespace, on every port',
       ],
     );

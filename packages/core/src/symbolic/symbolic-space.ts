@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import { canonicalSelector } from '../lint/canonical.js';
 import { compareNsName } from '../model/build-cluster.js';
+import { canonicalSelector } from '../model/canonical.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { isEmptySelector, matchesSelector } from '../model/selector.js';
 import type {

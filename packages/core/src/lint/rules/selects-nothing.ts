@@ -1,5 +1,6 @@
+import { listSome, plural, selectorWords } from '../../format/words.js';
 import { isEmptySelector } from '../../model/selector.js';
-import { listSome, nearMiss, plural, selectorText } from '../describe.js';
+import { nearMiss } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -18,7 +19,7 @@ export const selectsNothing: LintRule = {
       if (selectedBy(policy).length > 0) continue;
       const inNamespace = endpointsIn(policy.namespace);
       const object = policy.origin.object;
-      const sel = selectorText(policy.podSelector);
+      const sel = selectorWords(policy.podSelector);
       if (!hasPods) {
         report({
           object,
