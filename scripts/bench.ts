@@ -11,9 +11,13 @@
  *   - naive: `naiveAllowed` pair by pair on a random sample within a time budget,
  *     extrapolated to the full matrix, every sampled pair compared with the fast result;
  *     at the smallest size the naive matrix also runs in full.
- * The report goes to bench-report.json and stdout; a readable table to stderr.
+ * Then the scale rows (scripts/bench-scale.ts): generated clusters up to 150,000 pods and a
+ * 150,000-pod `kubectl get -o json`-style dump, load against the JSON.parse floor, grouped
+ * matrix, check, explain, lint, diff, peak RSS, growth exponents.
+ * The report goes to bench-report.json and stdout; readable tables to stderr.
  *
  * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
+ *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)  --only engine|scale
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -33,6 +37,7 @@ import {
   parsePortQuery,
   renderGenerated,
 } from '@netpol/core';
+import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth } from './bench-scale.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 1;
@@ -42,15 +47,31 @@ interface Args {
   naiveBudgetMs: number;
   port: PortQuery;
   child?: number;
+  scaleSizes: number[];
+  dumpPods: number;
+  only?: 'engine' | 'scale';
+  scaleChild?: number;
+  dumpChild?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { sizes: [1000, 5000, 10000, 20000], naiveBudgetMs: 3000, port: { protocol: 'TCP', port: 8080 } };
+  const args: Args = {
+    sizes: [1000, 5000, 10000, 20000],
+    naiveBudgetMs: 3000,
+    port: { protocol: 'TCP', port: 8080 },
+    scaleSizes: [10000, 65000, 150000],
+    dumpPods: 150000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     if (argv[i] === '--sizes') args.sizes = value.split(',').map(Number);
     else if (argv[i] === '--naive-budget-ms') args.naiveBudgetMs = Number(value);
     else if (argv[i] === '--child') args.child = Number(value);
+    else if (argv[i] === '--scale-sizes') args.scaleSizes = value.split(',').map(Number);
+    else if (argv[i] === '--dump-pods') args.dumpPods = Number(value);
+    else if (argv[i] === '--scale-child') args.scaleChild = Number(value);
+    else if (argv[i] === '--dump-child') args.dumpChild = Number(value);
+    else if (argv[i] === '--only' && (value === 'engine' || value === 'scale')) args.only = value;
     else if (argv[i] === '--port') {
       const parsed = parsePortQuery(value);
       if (!parsed.ok) throw new Error(parsed.message);
@@ -330,9 +351,17 @@ async function main() {
     process.stdout.write(`${JSON.stringify(await runSize(args.child, args))}\n`);
     return;
   }
+  if (args.scaleChild !== undefined) {
+    process.stdout.write(`${JSON.stringify(runScaleSize(args.scaleChild, SEED))}\n`);
+    return;
+  }
+  if (args.dumpChild !== undefined) {
+    process.stdout.write(`${JSON.stringify(runDump(args.dumpChild, SEED))}\n`);
+    return;
+  }
   const started = performance.now();
   const results: SizeResult[] = [];
-  for (const size of args.sizes) {
+  for (const size of args.only === 'scale' ? [] : args.sizes) {
     process.stderr.write(`bench: ${size} pods...\n`);
     const child = spawnSync(
       process.execPath,
@@ -345,6 +374,7 @@ async function main() {
     }
     results.push(JSON.parse(child.stdout) as SizeResult);
   }
+  const scale = args.only === 'engine' ? [] : runScaleChildren(args);
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {
     tool: 'netpol bench',
@@ -381,21 +411,70 @@ async function main() {
         (r.naive.full?.mismatchesWithFast ?? 0) === 0 &&
         r.check.mismatchesWithFast === 0,
     ),
-    lab: await labReport(),
+    scale: {
+      rows: scale,
+      growth: scaleGrowth(scale.filter((r): r is ScaleRow => !('failed' in r))),
+      targets: scaleTargets(scale),
+    },
+    lab: args.only === 'scale' ? { skipped: '--only scale' } : await labReport(),
     totalMs: ms(started),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(join(ROOT, 'bench-report.json'), json);
   process.stdout.write(json);
-  printTable(results);
-  process.stderr.write(
-    `growth (t ~ pods^k): fast ${report.growth.fastMatrix.map((g) => g.exponent).join(', ')}; per-pod ${report.growth.perPodMatrix.map((g) => g.exponent).join(', ')}; load ${report.growth.load.map((g) => g.exponent).join(', ')}; peak RSS ${report.growth.peakRss.map((g) => g.exponent).join(', ')}\n`,
-  );
+  if (results.length > 0) printTable(results);
+  const rows = scale.filter((r): r is ScaleRow => !('failed' in r));
+  if (rows.length > 0) {
+    process.stderr.write('\nscale (CPU time):\n');
+    printScaleTable(rows, (line) => process.stderr.write(`${line}\n`));
+  }
+  for (const r of scale) if ('failed' in r) process.stderr.write(`scale ${r.name}: failed: ${r.failed}\n`);
+  if (results.length > 0)
+    process.stderr.write(
+      `growth (t ~ pods^k): fast ${report.growth.fastMatrix.map((g) => g.exponent).join(', ')}; per-pod ${report.growth.perPodMatrix.map((g) => g.exponent).join(', ')}; load ${report.growth.load.map((g) => g.exponent).join(', ')}; peak RSS ${report.growth.peakRss.map((g) => g.exponent).join(', ')}\n`,
+    );
   process.stderr.write(`wrote bench-report.json in ${(report.totalMs / 1000).toFixed(1)} s\n`);
   if (!report.allSampledPairsAgree) {
     process.stderr.write('bench: the fast matrix disagrees with the naive evaluator or the reference engine\n');
     process.exitCode = 1;
   }
+}
+
+/**
+ * The scale rows, each in a child with room to grow (peak RSS is the child's): a failure is
+ * recorded in its row, the rest still run.
+ */
+function runScaleChildren(args: Args): (ScaleRow | { name: string; failed: string })[] {
+  const jobs = [
+    ...args.scaleSizes.map((n) => ({ name: `generated ${n.toLocaleString('en-US')}`, flag: '--scale-child', n })),
+    ...(args.dumpPods > 0
+      ? [{ name: `pod dump ${args.dumpPods.toLocaleString('en-US')}`, flag: '--dump-child', n: args.dumpPods }]
+      : []),
+  ];
+  return jobs.map(({ name, flag, n }) => {
+    process.stderr.write(`bench: scale ${name}...\n`);
+    const child = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=6144', ...process.execArgv, fileURLToPath(import.meta.url), flag, String(n)],
+      { cwd: ROOT, encoding: 'utf8', timeout: 1_800_000, maxBuffer: 1 << 24 },
+    );
+    if (child.status !== 0) {
+      const last = child.stderr.trim().split('\n').slice(-3).join(' / ');
+      return { name, failed: `exit ${child.status ?? child.signal}: ${last}` };
+    }
+    return JSON.parse(child.stdout) as ScaleRow;
+  });
+}
+
+/** SPEC "Scale targets", judged on the 150,000-pod rows. */
+function scaleTargets(rows: readonly (ScaleRow | { name: string; failed: string })[]) {
+  const big = rows.find((r): r is ScaleRow => !('failed' in r) && r.name.startsWith('generated') && r.pods >= 150000);
+  const dump = rows.find((r): r is ScaleRow => !('failed' in r) && r.name.startsWith('pod dump'));
+  return {
+    generated150kLoadWithin10xParse: big ? big.loadOverParse <= 10 : null,
+    generated150kUnder2GiB: big ? big.peakRssMiB < 2048 : null,
+    dump150kUnder4GiB: dump ? dump.peakRssMiB < 4096 : null,
+  };
 }
 
 main().catch((error) => {

@@ -1,4 +1,5 @@
 import { choice, defineCommand, fileOptions, option, outputOption, repeatable } from '../command-spec.js';
+import { UsageError } from '../io.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
 export const MATRIX_OUTPUTS = ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'] as const;
@@ -18,6 +19,11 @@ export const matrixDefinition = defineCommand({
     repeatable(
       '-n, --namespace <ns>',
       'only endpoints in this namespace (repeatable); one -n is also the namespace of objects that name none',
+    ),
+    option('-A, --all-namespaces', 'endpoints of every namespace (the default without -n; as kubectl)'),
+    option(
+      '-l, --selector <labels>',
+      'only endpoints whose pod labels match, in kubectl syntax: app=web,tier!=db, env in (a,b), !canary (outside addresses stay)',
     ),
     option('--per-pod', 'list every replica instead of one endpoint per workload'),
     choice(
@@ -43,6 +49,9 @@ export const matrixDefinition = defineCommand({
   ],
   run: async (ctx) => {
     const { options, io } = ctx;
+    if (options.allNamespaces && options.namespace.length > 0) {
+      throw new UsageError('give -n NAMESPACE or -A, not both', '-A is every namespace, the default without -n');
+    }
     const { matrixCommand } = await import('./matrix.js');
     return matrixCommand(
       {
@@ -53,6 +62,7 @@ export const matrixDefinition = defineCommand({
         external: options.external,
         namespace: options.namespace,
         perPod: options.perPod,
+        selector: options.selector,
         groupBy: options.groupBy,
         symbolic: options.symbolic,
         output: options.output,

@@ -1,4 +1,5 @@
 import {
+  compileSelector,
   computeMatrix,
   defaultMatrixPorts,
   formatIp,
@@ -7,6 +8,7 @@ import {
   groupByNamespace,
   groupedMatrixChunks,
   isStreamedMatrixFormat,
+  type Labels,
   listMatrixEndpoints,
   MAX_DRAWN_MATRIX_CELLS,
   type MatrixFormat,
@@ -14,6 +16,7 @@ import {
   type PortQuery,
   parseIp,
   parsePortQuery,
+  parseSelector,
   symbolicMatrix,
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
@@ -29,6 +32,8 @@ export interface MatrixCommandOptions {
   external: string[];
   namespace: string[];
   perPod?: boolean;
+  /** `-l`: keep the endpoints whose pod labels match (kubectl's selector syntax). */
+  selector?: string;
   groupBy?: 'workload' | 'namespace';
   symbolic?: boolean;
   output: MatrixFormat;
@@ -55,12 +60,13 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   const { cluster } = await loadInput({ file: options.file, recursive: options.recursive, live: options.live }, io, {
     defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
   });
-  const listed = listMatrixEndpoints(cluster, {
+  const all = listMatrixEndpoints(cluster, {
     perPod: options.perPod,
     namespaces: options.namespace,
     externals: options.external,
   });
-  if (!listed.ok) throw new UsageError(`invalid --external "${listed.invalidIp}": expected an IPv4 or IPv6 address`);
+  if (!all.ok) throw new UsageError(`invalid --external "${all.invalidIp}": expected an IPv4 or IPv6 address`);
+  const listed = { ...all, endpoints: selectEndpoints(all.endpoints, options.selector, io) };
   for (const endpoint of listed.endpoints) {
     if (endpoint.kind !== 'external') continue;
     // Outside addresses are judged as outside hosts: selectors never match them.
@@ -77,7 +83,8 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
     }
   }
   const noPods = !listed.endpoints.some((e) => e.kind !== 'external');
-  const symbolic = options.symbolic || (noPods && cluster.policies.length > 0);
+  const symbolic = options.symbolic || (noPods && !options.selector && cluster.policies.length > 0);
+  if (symbolic && options.selector) throw new UsageError('-l selects pods; the symbolic matrix has classes of pods');
   if (!symbolic) {
     for (const ns of options.namespace ?? []) {
       if (!listed.endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
@@ -159,4 +166,21 @@ function checkOutputSize(rows: number, ports: number, options: MatrixCommandOpti
       `netpol matrix: note: writing ${size} row by row; --group-by namespace gives a namespace summary\n`,
     );
   }
+}
+
+/** `-l app=web`: the endpoints whose pod (a workload's template) matches; outside addresses stay. */
+function selectEndpoints<E extends { kind: string; pod?: { labels: Labels } }>(
+  endpoints: readonly E[],
+  selector: string | undefined,
+  io: Io,
+): E[] {
+  if (selector === undefined) return [...endpoints];
+  const parsed = parseSelector(selector);
+  if (!parsed.ok)
+    throw new UsageError(`-l: ${parsed.message}`, 'e.g. -l app=web,tier!=db or -l "env in (prod,staging)"');
+  const matches = compileSelector(parsed.selector);
+  const kept = endpoints.filter((e) => e.kind === 'external' || (e.pod !== undefined && matches(e.pod.labels)));
+  if (!kept.some((e) => e.kind !== 'external'))
+    io.stderr.write(`netpol matrix: note: no endpoint matches -l ${selector}\n`);
+  return kept;
 }

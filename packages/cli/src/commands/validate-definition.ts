@@ -5,7 +5,7 @@ export const validateDefinition = defineCommand({
   name: 'validate',
   summary: 'check manifests as the API server would (exit 0 valid, 2 invalid)',
   arguments: [pathsArgument],
-  options: [...fileOptions, ...clusterOptions, outputOption(['text', 'json'], 'text')],
+  options: [...fileOptions, ...clusterOptions, outputOption(['text', 'json', 'name'], 'text')],
   examples: [
     'netpol validate -f policies/',
     'kubectl get netpol -A -o yaml | netpol validate -f -',

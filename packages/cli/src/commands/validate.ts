@@ -47,6 +47,14 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
     });
   }
   const valid = !hasErrors(issues);
+  if (options.output === 'name') {
+    // As kubectl's -o name: one resource/name a line, problems on stderr, the same exit code.
+    const c = colorsFor(io.stderr, io, options.color);
+    for (const issue of issues) io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
+    for (const object of result.value.objects)
+      io.stdout.write(`${resourceName(object.kind, object.apiVersion, object.value)}\n`);
+    return valid ? 0 : 2;
+  }
   if (options.output === 'json') {
     const data = { valid, objects, issues: issues.map((i) => issueToJson(i, sources)) };
     io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
@@ -65,4 +73,12 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
   const errors = issues.filter((i) => i.severity === 'error').length;
   io.stderr.write(`${plural(errors, 'error')} in ${plural(objects, 'object')} (${files})\n`);
   return 2;
+}
+
+/** `networkpolicy.networking.k8s.io/deny-all`, `pod/web`, `deployment.apps/backend`: kubectl's -o name. */
+function resourceName(kind: string, apiVersion: string, value: Record<string, unknown>): string {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  const metadata = value.metadata as { name?: unknown } | undefined;
+  const name = typeof metadata?.name === 'string' ? metadata.name : '';
+  return `${kind.toLowerCase()}${group ? `.${group}` : ''}/${name}`;
 }

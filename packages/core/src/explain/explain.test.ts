@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileCluster } from '../engine/compile-cluster.js';
 import { portWords, ruleWords } from '../format/words.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { explainPod } from './explain-pod.js';
@@ -53,7 +52,7 @@ describe('explainPolicy', () => {
   const cluster = clusterFromYaml(YAML);
   const policy = cluster.policies.find((p) => p.id === 'shop/allow-frontend');
   assert.ok(policy);
-  const explanation = explainPolicy(compileCluster(cluster), policy);
+  const explanation = explainPolicy(cluster, policy);
 
   test('lists the pods it selects', () => {
     assert.deepEqual(
@@ -92,7 +91,7 @@ describe('explainPod', () => {
   const cluster = clusterFromYaml(YAML);
   const backend = cluster.pods.find((p) => p.id === 'shop/backend');
   assert.ok(backend);
-  const explanation = explainPod(compileCluster(cluster), backend);
+  const explanation = explainPod(cluster, backend);
 
   test('names the policies that select it per direction', () => {
     assert.deepEqual(
@@ -118,7 +117,7 @@ describe('explainPod', () => {
   test('an unselected pod is not isolated', () => {
     const frontend = cluster.pods.find((p) => p.id === 'web/frontend');
     assert.ok(frontend);
-    const e = explainPod(compileCluster(cluster), frontend);
+    const e = explainPod(cluster, frontend);
     assert.deepEqual([e.ingress.isolated, e.egress.isolated], [false, false]);
   });
 });

@@ -303,6 +303,65 @@ const cases: Case[] = [
     ],
     expect: [],
   },
+  {
+    rule: 'one-sided-allow',
+    name: 'policies alone (issue 13): the ingress admits pods whose own egress denies it',
+    objects: [
+      policy('frontend', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] }),
+      policy('backend', 'from-frontend', {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } },
+                podSelector: { matchLabels: { app: 'web' } },
+              },
+            ],
+            ports: [{ port: 8080 }],
+          },
+        ],
+      }),
+    ],
+    expect: ['warning spec.ingress[0].from[0]'],
+  },
+  {
+    rule: 'one-sided-allow',
+    name: 'policies alone, near miss: the egress half is there',
+    objects: [
+      policy('frontend', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] }),
+      policy('frontend', 'web-to-api', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backend' } },
+                podSelector: { matchLabels: { app: 'api' } },
+              },
+            ],
+            ports: [{ port: 8080 }],
+          },
+        ],
+      }),
+      policy('backend', 'from-frontend', {
+        podSelector: { matchLabels: { app: 'api' } },
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } },
+                podSelector: { matchLabels: { app: 'web' } },
+              },
+            ],
+            ports: [{ port: 8080 }],
+          },
+        ],
+      }),
+    ],
+    expect: [],
+  },
   // selects-nothing
   {
     rule: 'selects-nothing',
@@ -355,7 +414,91 @@ const cases: Case[] = [
     objects: [...web, policy('shopp', 'p', { podSelector: { matchLabels: { app: 'web' } } })],
     expect: ['warning metadata.namespace'],
   },
+  {
+    rule: 'selects-nothing',
+    name: 'a podSelector whose requirements exclude each other: warning, pods or not (issue 13)',
+    objects: [
+      policy('shop', 'p', {
+        podSelector: {
+          matchExpressions: [
+            { key: 'app', operator: 'In', values: ['a'] },
+            { key: 'app', operator: 'NotIn', values: ['a'] },
+          ],
+        },
+      }),
+    ],
+    expect: ['warning spec.podSelector'],
+  },
+  {
+    rule: 'selects-nothing',
+    name: 'near miss: app in (a,b) with app notin (a) can match (app=b): info only, no pods',
+    objects: [
+      policy('shop', 'p', {
+        podSelector: {
+          matchExpressions: [
+            { key: 'app', operator: 'In', values: ['a', 'b'] },
+            { key: 'app', operator: 'NotIn', values: ['a'] },
+          ],
+        },
+      }),
+    ],
+    expect: ['info spec.podSelector'],
+  },
   // peer-matches-nothing
+  {
+    rule: 'peer-matches-nothing',
+    name: 'a peer podSelector that contradicts itself: warning with no pods in the input (issue 13)',
+    objects: [
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [
+          {
+            from: [
+              {
+                podSelector: {
+                  matchLabels: { app: 'a' },
+                  matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].podSelector'],
+  },
+  {
+    rule: 'peer-matches-nothing',
+    name: 'a namespaceSelector requiring no kubernetes.io/metadata.name: no namespace at all',
+    objects: [
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'DoesNotExist' }],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].namespaceSelector'],
+  },
+  {
+    rule: 'peer-matches-nothing',
+    name: 'near miss: a namespaceSelector requiring some other label absent can match',
+    objects: [
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } }] }],
+      }),
+    ],
+    expect: [],
+  },
   {
     rule: 'peer-matches-nothing',
     name: 'podSelector typo in a peer',

@@ -188,6 +188,23 @@ export function partitionLabels(
   return [...classes.values()];
 }
 
+/**
+ * Why no label set can match `selector`: the first key whose requirements exclude each other
+ * (`app in (a)` with `app notin (a)`), or for namespaces `kubernetes.io/metadata.name`
+ * required absent (every namespace has it). Undefined when some label set matches.
+ */
+export function selectorContradiction(
+  selector: LabelSelectorModel,
+  alwaysPresent: readonly string[] = [],
+): string | undefined {
+  const space = new LabelSpace([selector]);
+  for (const [key, mask] of space.constraint(selector)) {
+    const start = alwaysPresent.includes(key) ? space.full(key) & ~ABSENT : space.full(key);
+    if ((start & mask) === 0n) return key;
+  }
+  return undefined;
+}
+
 /** Whether any label set in `start` matches `selector` (false: a contradiction such as `app in (a)` with `app notin (a)`). */
 export function selectorSatisfiable(
   space: LabelSpace,

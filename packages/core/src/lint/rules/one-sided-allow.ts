@@ -1,11 +1,13 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
+import { compileCluster } from '../../engine/compile-cluster.js';
 import type { PortQuery } from '../../engine/types.js';
 import { listSome, peerWords, portQueryWords, selectorYaml } from '../../format/words.js';
 import type { EndpointSample } from '../../matrix/endpoint-samples.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
+import { computeSymbolicSpace } from '../../symbolic/symbolic-space.js';
 import { effectiveRules, peerPath } from '../rule-helpers.js';
-import type { LintRule } from '../types.js';
+import type { LintContext, LintRule } from '../types.js';
 
 /**
  * "A connection is allowed iff the source's egress allows it and the destination's ingress
@@ -20,7 +22,10 @@ export const oneSidedAllow: LintRule = {
   severity: 'warning',
   summary: "a rule allows a connection that the other side's policies deny, so it opens nothing",
   help: "Both ends must allow a connection: the source pod's egress (when it is isolated for egress) and the destination pod's ingress (when it is isolated for ingress). For an ingress rule, add a matching egress rule to a policy that selects the source pods (to: the destination pods, same ports); for an egress rule, add a matching ingress rule to a policy selecting the destination pods. Or delete the rule if the connection is not wanted.",
-  check({ cluster, compiled, endpoints, endpointsIn, selectedBy, engine }, report) {
+  check(input, report) {
+    // A repository of policies alone: the classes of every possible pod stand in for pods.
+    const ctx = input.hasPods ? input : symbolicContext(input);
+    const { cluster, compiled, endpoints, endpointsIn, selectedBy, engine } = ctx;
     // Only a remote isolated in the other direction can block: skip the rest without asking.
     const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
     for (const policy of cluster.policies) {
@@ -71,6 +76,32 @@ export const oneSidedAllow: LintRule = {
     }
   },
 };
+
+/**
+ * Lint over classes of every possible pod (issue 13): one endpoint per class, on a witness in
+ * the namespace's own name (label variants of one namespace never meet), an engine over the
+ * witnesses. Policies stay the input's, so findings point at the input's objects.
+ */
+function symbolicContext(ctx: LintContext): LintContext {
+  const space = computeSymbolicSpace([ctx.cluster]);
+  const witnesses = space.witnessCluster(ctx.cluster);
+  const compiled = compileCluster(witnesses);
+  const endpoints: EndpointSample[] = [];
+  for (const cls of space.classes) {
+    const w = cls.witnesses.map((i) => space.witnesses[i]).find((x) => x.variant === 0);
+    if (w) endpoints.push({ id: cls.id, pod: w.pod, namespace: w.pod.namespace });
+  }
+  const endpointsIn = (namespace: string) => endpoints.filter((e) => e.namespace === namespace);
+  return {
+    ...ctx,
+    cluster: { ...witnesses, policies: ctx.cluster.policies },
+    compiled,
+    engine: ctx.createEngine(witnesses, compiled),
+    endpoints,
+    endpointsIn,
+    selectedBy: (policy) => endpointsIn(policy.namespace).filter((e) => compiled.selects(policy, e.pod)),
+  };
+}
 
 /** The peer (this policy's pods, seen from `remoteNamespace`) and ports of the missing rule, as YAML flow. */
 function missingHalf(policy: PolicyModel, remoteNamespace: string, ports: readonly PortQuery[]) {

@@ -4,6 +4,7 @@ import { peerWords, plural, selectorWords } from '../../format/words.js';
 import type { FieldPath } from '../../issues.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
+import { selectorContradiction } from '../../symbolic/label-space.js';
 import { effectiveRules, nearMiss, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
@@ -29,6 +30,27 @@ export const peerMatchesNothing: LintRule = {
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
           const at = peerPath(rule, peer);
+          // Whatever the input holds: requirements that exclude each other match no pod at all.
+          const contradiction = (
+            [
+              ['namespaceSelector', peer.namespaceSelector, [NAMESPACE_NAME_LABEL]],
+              ['podSelector', peer.podSelector, []],
+            ] as const
+          ).find(([, selector, always]) => selector && selectorContradiction(selector, always) !== undefined);
+          if (contradiction) {
+            const [field, selector, always] = contradiction;
+            const key = selectorContradiction(selector as LabelSelectorModel, always);
+            const why =
+              key === NAMESPACE_NAME_LABEL && field === 'namespaceSelector'
+                ? `every namespace has the label ${NAMESPACE_NAME_LABEL} (its name)`
+                : `its requirements on ${key} exclude each other`;
+            report({
+              object,
+              path: [...at, field],
+              message: `${peerWords(peer, policy.namespace)}: the ${field} ${selectorWords(selector as LabelSelectorModel)} can match no ${field === 'podSelector' ? 'pod' : 'namespace'} at all (${why}), so this peer admits nothing`,
+            });
+            continue;
+          }
           // The peer's two halves, judged apart so the finding can say which one matches nothing.
           const halves = compiled.peer(policy, peer);
           if (halves.kind !== 'selector') continue;

@@ -1,12 +1,14 @@
 import { listSome, plural, selectorWords } from '../../format/words.js';
 import { isEmptySelector } from '../../model/selector.js';
+import { selectorContradiction } from '../../symbolic/label-space.js';
 import { nearMiss } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
  * A policy whose podSelector matches no pod of its namespace has no effect, usually a label
  * typo. `{}` selects every pod (never flagged); with no pods in the input (or none in that
- * namespace) netpol cannot tell, so it says so as info.
+ * namespace) netpol cannot tell, so it says so as info; a selector whose requirements
+ * exclude each other can match no pod at all, pods or not (a warning).
  */
 export const selectsNothing: LintRule = {
   id: 'selects-nothing',
@@ -20,12 +22,22 @@ export const selectsNothing: LintRule = {
       const inNamespace = endpointsIn(policy.namespace);
       const object = policy.origin.object;
       const sel = selectorWords(policy.podSelector);
+      // Not a pod of any input could match: the selector contradicts itself (issue 13).
+      const contradiction = selectorContradiction(policy.podSelector);
+      if (contradiction !== undefined) {
+        report({
+          object,
+          path: ['spec', 'podSelector'],
+          message: `podSelector ${sel} can match no pod at all: its requirements on ${contradiction} exclude each other, so this policy never applies`,
+        });
+        continue;
+      }
       if (!hasPods) {
         report({
           object,
           path: ['spec', 'podSelector'],
           severity: 'info',
-          message: `podSelector ${sel} selects no pod because the input has no pods; add the workloads (or kubectl get pods -A -o yaml) to check it`,
+          message: `podSelector ${sel} matches nothing that exists: the input has no pods (a pod could match it); add the workloads (or kubectl get pods -A -o yaml) to check it`,
         });
         continue;
       }
