@@ -90,6 +90,7 @@ function analyse(loaded: ReturnType<typeof loadCluster>) {
     }
     return engine.cpuMs;
   });
+  // As `netpol explain --pod` does (explain compiles the cluster, once per model).
   const explain = time(() => explainPod(cluster, cluster.pods[Math.floor(cluster.pods.length / 2)]));
   const lint = time(() => runLint({ cluster, objects }).length);
   return {

@@ -26,6 +26,8 @@ const inputs = [
   join(web, 'vite.config.ts'),
   join(web, 'package.json'),
   join(web, '..', 'core', 'src'),
+  // The Learn view bundles the examples.
+  join(web, '..', '..', 'examples'),
 ];
 if (!process.argv.includes('--force') && existsSync(stamp)) {
   const built = statSync(stamp).mtimeMs;

@@ -155,4 +155,7 @@ export type Request =
   | { op: 'export'; format: MatrixExportFormat }
   | { op: 'diffBase' }
   | { op: 'lint' }
+  | { op: 'lessons' }
+  | { op: 'lesson'; id: string }
+  | { op: 'verify'; id: string; answer: string }
   | { op: 'locate'; policy: string };

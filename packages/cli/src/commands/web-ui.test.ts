@@ -190,6 +190,27 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     });
   });
 
+  test('Learn: the tutorial policies pass every goal; starting over fails some, with reasons', async () => {
+    await withPage([OR_TRAP], async (page, server) => {
+      await page.goto(`${server.url}#view=learn&lesson=001-frontend-backend`);
+      await page
+        .getByText('default/frontend[Deployment] → default/backend[Deployment] on 80: allowed')
+        .first()
+        .waitFor();
+      await page.getByRole('button', { name: 'Verify my answer' }).click();
+      const verification = page.getByRole('region', { name: 'Verification' });
+      await verification.getByText(/^Not yet/).waitFor();
+      assert.match(
+        (await verification.textContent()) ?? '',
+        /✖ default\/other-app → default\/backend\[Deployment\] on 80: wanted denied, got allowed/,
+      );
+      await page.getByRole('button', { name: "Show the tutorial's policies" }).click();
+      await page.getByRole('button', { name: 'Verify my answer' }).click();
+      await verification.getByText(/^Well done/).waitFor();
+      await page.screenshot({ path: artifactPath('learn.png') });
+    });
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`axe-core finds no serious or critical issue in any view (${colorScheme})`, async () => {
       const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -200,7 +221,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
           await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
           await status(page, 'Allowed');
           await page.evaluate(axe);
-          for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff']) {
+          for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
             await page.getByRole('button', { name: view, exact: true }).click();
             await page.waitForTimeout(200);
             const result = (await page.evaluate(

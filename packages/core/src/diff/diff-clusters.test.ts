@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
-import { diffClusters } from './diff-clusters.js';
-import { describeSpans, partitionPorts } from './port-partition.js';
+import { type ConnectionChange, diffClusters } from './diff-clusters.js';
+import { describeSpans, partitionPorts, spansToJson } from './port-partition.js';
 
 const cluster = (objects: object[]) => loadText(stream(objects)).loaded.cluster;
 const rows = (list: { from: string; to: string; protocol: string; spans: readonly (readonly [number, number])[] }[]) =>
@@ -149,11 +149,18 @@ describe('diffClusters', () => {
     );
   });
 
-  it('endpoints in one version only are listed apart, not counted', () => {
+  it('an endpoint in one version only gains (or loses) every connection it has there (issue 13)', () => {
+    // Ingress of every pod of a is denied; egress is not isolated: y reaches only outside.
     const base = [pod('a', 'x'), policy('a', 'deny', { podSelector: {} })];
-    const d = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));
-    assert.deepEqual(d.endpoints, { added: ['a/y'], removed: [], changed: [] });
-    assert.deepEqual([d.opened, d.closed], [[], []]);
+    const text = (list: ConnectionChange[]) =>
+      list.map((c) => `${c.from} -> ${c.to} ${c.protocol} ${spansToJson(c.spans)}`);
+    const gained = ['TCP', 'UDP', 'SCTP'].map((p) => `a/y -> 203.0.113.10 ${p} 1-65535`);
+    const added = diffClusters(cluster(base), cluster([...base, pod('a', 'y')]));
+    assert.deepEqual(added.endpoints, { added: ['a/y'], removed: [], changed: [] });
+    assert.deepEqual([text(added.opened), text(added.closed)], [gained, []]);
+    const removed = diffClusters(cluster([...base, pod('a', 'y')]), cluster(base));
+    assert.deepEqual(removed.endpoints, { added: [], removed: ['a/y'], changed: [] });
+    assert.deepEqual([text(removed.opened), text(removed.closed)], [[], gained]);
   });
 
   it('a label change on a pod is diffed even when no policy changed', () => {

@@ -32,7 +32,7 @@ export interface ClusterDiff {
   /** Policy ids added, removed, changed in what they do; `details` says how each changed one did. */
   policies: { added: string[]; removed: string[]; changed: string[]; details: { id: string; changes: string[] }[] };
   /**
-   * Endpoints in one version only (not counted as opened or closed: no baseline to compare),
+   * Endpoints in one version only (their connections there count as opened, or closed: issue 13),
    * and endpoints in both whose labels, namespace labels, ports or address changed (why
    * connections changed when no policy did), each with what changed.
    */
@@ -45,7 +45,8 @@ export interface ClusterDiff {
  * What a change opens and closes, at `matrix` granularity: for every pair of endpoints present
  * in both versions (pods, workloads on their first replica, and one outside address per class
  * of ipBlock-equivalent addresses), every protocol and every port span on which verdicts are
- * uniform, compare the verdicts of BASE and HEAD. Only pairs that can differ are asked: one
+ * uniform, compare the verdicts of BASE and HEAD. An endpoint in one version only gains (or
+ * loses) every connection it has there. Only pairs that can differ are asked: one
  * side's policies changed (selected by an added, removed or changed policy) or one endpoint's
  * labels, namespace labels, ports or address changed.
  */
@@ -81,12 +82,25 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
       ingress: identity || touched(compiledBase, c.base.pod, 'ingress') || touched(compiledHead, c.head.pod, 'ingress'),
     };
   });
-  if (!dirty.some((d) => d.egress || d.ingress)) return result;
+  // Endpoints in one version only: every connection they have there is gained (or lost).
+  const only = [
+    ...endpoints.added.map((id) => ({ id, pod: (headEps.get(id) as EndpointSample).pod, version: 'head' as const })),
+    ...endpoints.removed.map((id) => ({ id, pod: (baseEps.get(id) as EndpointSample).pod, version: 'base' as const })),
+  ];
+  if (!dirty.some((d) => d.egress || d.ingress) && only.length === 0) return result;
 
   const spans: SpanRef[] = [];
   for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
-  type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean };
+  type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean; only?: 'base' | 'head' };
   const sides: Side[] = [
+    ...only.map((o) => ({
+      id: o.id,
+      base: { kind: 'pod', pod: o.pod } as Peer,
+      head: { kind: 'pod', pod: o.pod } as Peer,
+      egress: true,
+      ingress: true,
+      only: o.version,
+    })),
     ...dirty.map((d) => ({
       id: d.id,
       base: { kind: 'pod', pod: d.base.pod } as Peer,
@@ -126,6 +140,9 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
       if (sides[from].base.kind === 'external' && sides[to].base.kind === 'external') continue;
       baseMasks.allowed(from, to, before);
       headMasks.allowed(from, to, after);
+      // A pair with an endpoint that does not exist in a version has no connection there.
+      if (sides[from].only === 'head' || sides[to].only === 'head') before.fill(0);
+      if (sides[from].only === 'base' || sides[to].only === 'base') after.fill(0);
       let same = true;
       for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
       if (same) continue;

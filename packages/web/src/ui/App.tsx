@@ -5,6 +5,7 @@ import { DiffPanel } from './DiffPanel.js';
 import { EditorView } from './EditorView.js';
 import type { EngineClient } from './engine-client.js';
 import { GraphView } from './GraphView.js';
+import { LearnView } from './LearnView.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
 import { SelectionPanel } from './SelectionPanel.js';
@@ -16,6 +17,7 @@ const VIEWS: { id: ViewState['view']; label: string }[] = [
   { id: 'policies', label: 'Policies' },
   { id: 'editor', label: 'Editor' },
   { id: 'diff', label: 'Diff' },
+  { id: 'learn', label: 'Learn' },
 ];
 
 export interface AppProps {
@@ -188,6 +190,7 @@ export function App({ input: initial, engine }: AppProps) {
             </div>
           )}
           {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
+          {state.view === 'learn' && <LearnView state={state} update={update} engine={engine} />}
         </section>
         <aside className="side">
           <CheckPanel engine={engine} summary={summary} state={state} update={update} />

@@ -1,3 +1,4 @@
+import type { Lesson, LessonResult } from '../engine/lesson.js';
 import type {
   AppInput,
   CheckAnswer,
@@ -71,6 +72,15 @@ export class EngineClient {
   }
   lint(): Promise<IssueView[]> {
     return this.ask({ op: 'lint' });
+  }
+  lessons(): Promise<string[]> {
+    return this.ask({ op: 'lessons' });
+  }
+  lesson(id: string): Promise<Lesson | null> {
+    return this.ask({ op: 'lesson', id });
+  }
+  verify(id: string, answer: string): Promise<LessonResult> {
+    return this.ask({ op: 'verify', id, answer });
   }
   locate(policy: string): Promise<{ file: string; line: number } | null> {
     return this.ask({ op: 'locate', policy });

@@ -1,3 +1,5 @@
+import { verifyLesson } from '../engine/lesson.js';
+import { lesson, lessonIds } from '../engine/lesson-files.js';
 import { Session } from '../engine/session.js';
 import type { Request } from '../protocol.js';
 
@@ -15,6 +17,14 @@ const scope = self as unknown as WorkerScope;
 let session: Session | undefined;
 
 function handle(request: Request): unknown {
+  // Learn needs no input: the lessons are the bundled examples.
+  if (request.op === 'lessons') return lessonIds();
+  if (request.op === 'lesson') return lesson(request.id) ?? null;
+  if (request.op === 'verify') {
+    const found = lesson(request.id);
+    if (!found) throw new Error(`no lesson ${request.id}`);
+    return verifyLesson(found, request.answer);
+  }
   if (request.op === 'load') {
     if (session) return session.reload(request.input);
     session = new Session(request.input);
@@ -42,6 +52,8 @@ function handle(request: Request): unknown {
       return session.lint();
     case 'locate':
       return session.locate(request.policy) ?? null;
+    default:
+      throw new Error(`unknown request ${(request as { op: string }).op}`);
   }
 }
 
