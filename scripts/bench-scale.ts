@@ -11,6 +11,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  compileCluster,
   computeMatrix,
   createJsonStreamReader,
   createReferenceEngine,
@@ -90,7 +91,8 @@ function analyse(loaded: ReturnType<typeof loadCluster>) {
     }
     return engine.cpuMs;
   });
-  const explain = time(() => explainPod(cluster, cluster.pods[Math.floor(cluster.pods.length / 2)]));
+  // As `netpol explain --pod` does: compile, then explain one pod.
+  const explain = time(() => explainPod(compileCluster(cluster), cluster.pods[Math.floor(cluster.pods.length / 2)]));
   const lint = time(() => runLint({ cluster, objects }).length);
   return {
     groupedMatrix: {

@@ -7,6 +7,7 @@ import type { Issue, Severity } from '../issues.js';
 import { describeObject, type LoadedObject } from '../load/loaded-object.js';
 import type { ClusterModel, PolicyModel } from '../model/types.js';
 import { disabledRulesOf } from './lint-disable.js';
+import { peerEndpointIndex } from './peer-endpoints.js';
 import { LINT_RULES } from './registry.js';
 import type { LintContext, LintRule } from './types.js';
 
@@ -56,6 +57,7 @@ export function runLint(
       }
       return list;
     },
+    peerEndpoints: peerEndpointIndex(compiled, endpoints, endpointsIn),
     hasPods: endpoints.length > 0,
     objects: input.objects ?? [],
     ruleIds: (options.rules ?? LINT_RULES).map((r) => r.id),

@@ -3,7 +3,7 @@ import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Engine } from '../engine/types.js';
 import type { FieldPath, Severity } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
-import type { ClusterModel, PolicyModel } from '../model/types.js';
+import type { ClusterModel, PeerModel, PolicyModel } from '../model/types.js';
 
 /**
  * What every rule sees: the model, its compiled form (the only judge of what a selector,
@@ -21,6 +21,11 @@ export interface LintContext {
   endpointsIn(namespace: string): readonly EndpointSample[];
   /** The endpoints a policy selects (whatever its policyTypes). */
   selectedBy(policy: PolicyModel): readonly EndpointSample[];
+  /**
+   * The endpoints a peer of a policy matches, in endpoint order (looked up by namespace,
+   * and per distinct ipBlock: a rule over every peer of 30,000 policies stays linear).
+   */
+  peerEndpoints(policy: PolicyModel, peer: PeerModel): readonly EndpointSample[];
   /** The input has at least one pod or workload (else "selects nothing" means nothing). */
   hasPods: boolean;
   /** Every loaded object (valid ones; duplicates kept), for rules about objects, not the model. */

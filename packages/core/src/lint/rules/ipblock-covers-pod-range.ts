@@ -14,13 +14,13 @@ export const ipblockCoversPodRange: LintRule = {
   severity: 'warning',
   summary: 'an ipBlock contains pod addresses, so it admits pods by IP',
   help: 'ipBlock is meant for cluster-external addresses: pod IPs change when pods are recreated, and whether ipBlock matches pod-to-pod traffic differs between CNIs. Select pods with podSelector/namespaceSelector instead, and add the pod CIDR to `except` when the block means "outside the cluster" (e.g. cidr: 0.0.0.0/0, except: [10.0.0.0/8]).',
-  check({ cluster, compiled, endpoints }, report) {
+  check({ cluster, endpoints, peerEndpoints }, report) {
     // When the input gives real pod addresses (status.podIP, as `kubectl get pods -o yaml`
     // does), the addresses netpol made up for the other pods say nothing about that cluster.
-    const observed = endpoints.filter((e) => hasObservedIp(e.pod));
-    const judged = observed.length > 0 ? observed : endpoints;
+    const observed = new Set(endpoints.filter((e) => hasObservedIp(e.pod)));
     for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
-      const covered = judged.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
+      const inBlock = peerEndpoints(policy, peer);
+      const covered = observed.size > 0 ? inBlock.filter((e) => observed.has(e)) : inBlock;
       if (covered.length === 0) continue;
       const everywhere = parseCidr(peer.cidr)?.prefix === 0;
       report({

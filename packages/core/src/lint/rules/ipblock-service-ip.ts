@@ -18,7 +18,7 @@ export const ipblockServiceIp: LintRule = {
   severity: 'warning',
   summary: "an ipBlock names a Service's ClusterIP, but policies see the backing pods' addresses",
   help: "CNIs apply NetworkPolicy after a Service's ClusterIP is translated to a backing pod's IP, so an ipBlock with the ClusterIP (or the Service CIDR) matches nothing for that traffic. Select the Service's pods with namespaceSelector + podSelector (in one peer) instead.",
-  check({ cluster, compiled, endpoints }, report) {
+  check({ cluster, compiled, endpointsIn, peerEndpoints }, report) {
     // Parsed once: ClusterIPs, and each Service's backing endpoints when first needed.
     const services = cluster.services.flatMap((s) => {
       const ip = s.clusterIP ? parseIp(s.clusterIP) : undefined;
@@ -29,21 +29,28 @@ export const ipblockServiceIp: LintRule = {
     const backing = (s: ServiceModel) => {
       let list = backingOf.get(s.id);
       if (!list) {
-        list = endpoints.filter((e) => serviceSelectsPod(s, e.pod));
+        list = endpointsIn(s.namespace).filter((e) => serviceSelectsPod(s, e.pod));
         backingOf.set(s.id, list);
       }
       return list;
     };
+    // An ipBlock matches by address alone: the Services of each distinct block, once.
+    const hits = new Map<string, ServiceModel[]>();
     for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
       const block = parseCidr(peer.cidr);
       if (!block || block.prefix === 0) continue;
-      const hit = services
-        .filter(
-          ({ service, ip }) =>
-            compiled.peerMatches(policy, peer, { ip }) &&
-            !backing(service).some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
-        )
-        .map(({ service }) => service);
+      const key = `${peer.cidr} except ${peer.except.join(',')}`;
+      let hit = hits.get(key);
+      if (!hit) {
+        const inBlock = new Set(peerEndpoints(policy, peer));
+        hit = services
+          .filter(
+            ({ service, ip }) =>
+              compiled.peerMatches(policy, peer, { ip }) && !backing(service).some((e) => inBlock.has(e)),
+          )
+          .map(({ service }) => service);
+        hits.set(key, hit);
+      }
       if (hit.length === 0) continue;
       const first = hit[0];
       const instead = first.selector

@@ -11,7 +11,8 @@ export const namedPortUnresolved: LintRule = {
   severity: 'warning',
   summary: 'a named port in a rule matches no container port (name and protocol) of the destination pods',
   help: 'A named port (`port: http`) matches only destination pods that declare a containerPort with that name and protocol: for ingress the pods the policy selects, for egress the peer pods. Name the container port in the pod template, fix the spelling or protocol, or use the port number.',
-  check({ cluster, compiled, endpoints, selectedBy }, report) {
+  check({ cluster, endpoints, selectedBy, peerEndpoints }, report) {
+    const order = new Map(endpoints.map((e, i) => [e, i]));
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       for (const rule of effectiveRules(policy)) {
@@ -22,10 +23,8 @@ export const namedPortUnresolved: LintRule = {
         if (rule.direction === 'ingress') destinations = selectedBy(policy);
         else if (rule.peers === 'all') destinations = [...endpoints];
         else {
-          const peers = rule.peers;
-          destinations = endpoints.filter((e) =>
-            peers.some((peer) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod))),
-          );
+          const found = new Set(rule.peers.flatMap((peer) => peerEndpoints(policy, peer)));
+          destinations = [...found].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
         }
         if (destinations.length === 0) continue;
         for (const port of named) {

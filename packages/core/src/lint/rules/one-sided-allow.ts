@@ -6,6 +6,7 @@ import { isEmptySelector } from '../../model/selector.js';
 import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
 import { computeSymbolicSpace } from '../../symbolic/symbolic-space.js';
 import { describePeer, effectiveRules, listSome, peerPath, selectorYaml } from '../describe.js';
+import { peerEndpointIndex } from '../peer-endpoints.js';
 import type { LintContext, LintRule } from '../types.js';
 
 /**
@@ -24,7 +25,7 @@ export const oneSidedAllow: LintRule = {
   check(input, report) {
     // A repository of policies alone: the classes of every possible pod stand in for pods.
     const ctx = input.hasPods ? input : symbolicContext(input);
-    const { cluster, compiled, endpoints, endpointsIn, selectedBy, engine } = ctx;
+    const { cluster, selectedBy, peerEndpoints, engine } = ctx;
     // Only a remote isolated in the other direction can block: skip the rest without asking.
     const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
     for (const policy of cluster.policies) {
@@ -41,9 +42,7 @@ export const oneSidedAllow: LintRule = {
         if (rule.peers === 'all') continue;
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
-          // A peer without namespaceSelector can only match pods of the policy's namespace.
-          const pool = peer.namespaceSelector ? endpoints : endpointsIn(policy.namespace);
-          const remotes = pool.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
+          const remotes = peerEndpoints(policy, peer);
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
           const blocked: { remote: EndpointSample; local: EndpointSample; ports: PortQuery[]; by: string[] }[] = [];
@@ -93,6 +92,7 @@ function symbolicContext(ctx: LintContext): LintContext {
   const endpointsIn = (namespace: string) => endpoints.filter((e) => e.namespace === namespace);
   return {
     ...ctx,
+    peerEndpoints: peerEndpointIndex(compiled, endpoints, endpointsIn),
     cluster: { ...witnesses, policies: ctx.cluster.policies },
     compiled,
     engine: ctx.createEngine(witnesses, compiled),

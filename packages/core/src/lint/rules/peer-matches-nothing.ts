@@ -18,8 +18,10 @@ export const peerMatchesNothing: LintRule = {
   severity: 'warning',
   summary: 'a from/to peer (podSelector/namespaceSelector) matches no pod or namespace in the input',
   help: "A peer admits only pods whose labels match its podSelector, in namespaces whose labels match its namespaceSelector (or the policy's own namespace when there is none). Check both for typos; namespaces carry the label kubernetes.io/metadata.name=<name>. Labels on namespaces must be set on the Namespace object (`kubectl label namespace`).",
-  check({ cluster, compiled, endpoints }, report) {
+  check({ cluster, compiled, endpointsIn }, report) {
     const namespaces = [...cluster.namespaces.values()];
+    // Namespaces a namespaceSelector scopes, per distinct selector (30,000 policies share few).
+    const scoped = new Map<string, string[]>();
     const anyDefined = namespaces.some((ns) => !ns.implicit);
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
@@ -56,9 +58,15 @@ export const peerMatchesNothing: LintRule = {
           let candidates: string[] = [policy.namespace];
           if (peer.namespaceSelector && !isEmptySelector(peer.namespaceSelector)) {
             const nsSel = peer.namespaceSelector;
-            candidates = namespaces
-              .filter((ns) => peerScopesNamespace(halves, policy.namespace, ns.name, ns.labels))
-              .map((ns) => ns.name);
+            const key = JSON.stringify(nsSel);
+            let names = scoped.get(key);
+            if (!names) {
+              names = namespaces
+                .filter((ns) => peerScopesNamespace(halves, policy.namespace, ns.name, ns.labels))
+                .map((ns) => ns.name);
+              scoped.set(key, names);
+            }
+            candidates = names;
             if (candidates.length === 0) {
               // Namespace labels are unknown when the input defines no Namespace objects.
               if (!anyDefined) continue;
@@ -89,7 +97,8 @@ export const peerMatchesNothing: LintRule = {
           }
           const podSel = peer.podSelector;
           if (!podSel || isEmptySelector(podSel)) continue;
-          const pool = endpoints.filter((e) => candidates.includes(e.namespace));
+          // In endpoint order (sorted by namespace name), looked up namespace by namespace.
+          const pool = [...candidates].sort().flatMap((ns) => endpointsIn(ns));
           // No pods of those namespaces in the input: a partial input, not a typo.
           if (pool.length === 0) continue;
           if (pool.some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)))) continue;

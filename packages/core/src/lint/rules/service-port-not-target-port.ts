@@ -1,6 +1,6 @@
 import { matchPort } from '../../engine/match-port.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
-import type { Protocol } from '../../model/types.js';
+import type { Protocol, ServiceModel } from '../../model/types.js';
 import { describePort, effectiveRules, listSome, portPath } from '../describe.js';
 import type { LintRule } from '../types.js';
 
@@ -17,11 +17,20 @@ export const servicePortNotTargetPort: LintRule = {
   summary: "an ingress rule allows a Service's port, but traffic reaches the pods on its targetPort",
   help: "NetworkPolicies see traffic after the Service translates it: the destination port is the Service's targetPort on the pod, not the Service port clients dial. Allow the targetPort number (or the container port name) in the ingress rule.",
   check({ cluster, selectedBy }, report) {
+    // A Service selects pods of its own namespace only: look there, not at every Service.
+    const servicesIn = new Map<string, ServiceModel[]>();
+    for (const service of cluster.services) {
+      const list = servicesIn.get(service.namespace);
+      if (list) list.push(service);
+      else servicesIn.set(service.namespace, [service]);
+    }
     for (const policy of cluster.policies) {
       if (!policy.origin || !policy.types.ingress) continue;
       const selected = selectedBy(policy);
       if (selected.length === 0) continue;
-      const services = cluster.services.filter((s) => selected.some((e) => serviceSelectsPod(s, e.pod)));
+      const services = (servicesIn.get(policy.namespace) ?? []).filter((s) =>
+        selected.some((e) => serviceSelectsPod(s, e.pod)),
+      );
       if (services.length === 0) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.direction !== 'ingress' || rule.ports === 'all') continue;

@@ -1,0 +1,47 @@
+import type { EndpointSample } from '../diff/endpoints.js';
+import type { CompiledCluster } from '../engine/compile-cluster.js';
+import { peerScopesNamespace } from '../engine/match-peer.js';
+import type { LabelSelectorModel, PeerModel, PolicyModel } from '../model/types.js';
+
+/**
+ * `LintContext.peerEndpoints`: the endpoints a peer matches, without asking every endpoint
+ * of the cluster. A selector peer can only match pods of its policy's namespace, or of the
+ * namespaces its namespaceSelector matches, so only those are asked; an ipBlock matches by
+ * address alone, so each distinct block is asked once. The answer for each candidate is
+ * still `compiled.peerMatches` (the one judge); this only narrows whom it is asked about.
+ */
+export function peerEndpointIndex(
+  compiled: CompiledCluster,
+  endpoints: readonly EndpointSample[],
+  endpointsIn: (namespace: string) => readonly EndpointSample[],
+): (policy: PolicyModel, peer: PeerModel) => readonly EndpointSample[] {
+  const namespaces = [...new Set(endpoints.map((e) => e.namespace))];
+  const namespacesOf = new WeakMap<LabelSelectorModel, string[]>();
+  const byBlock = new Map<string, readonly EndpointSample[]>();
+  const matching = (policy: PolicyModel, peer: PeerModel, candidates: readonly EndpointSample[]) =>
+    candidates.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
+  return (policy, peer) => {
+    if (peer.kind === 'ipBlock') {
+      const key = `${peer.cidr} except ${peer.except.join(',')}`;
+      let found = byBlock.get(key);
+      if (!found) {
+        found = matching(policy, peer, endpoints);
+        byBlock.set(key, found);
+      }
+      return found;
+    }
+    const selector = peer.namespaceSelector;
+    if (!selector) return matching(policy, peer, endpointsIn(policy.namespace));
+    let chosen = namespacesOf.get(selector);
+    if (!chosen) {
+      const halves = compiled.peer(policy, peer);
+      chosen =
+        halves.kind === 'selector'
+          ? namespaces.filter((ns) => peerScopesNamespace(halves, policy.namespace, ns, compiled.namespaceLabels(ns)))
+          : namespaces;
+      namespacesOf.set(selector, chosen);
+    }
+    // Endpoints are sorted by namespace, so namespace by namespace keeps their order.
+    return chosen.flatMap((ns) => matching(policy, peer, endpointsIn(ns)));
+  };
+}
