@@ -48,10 +48,26 @@ export interface PodModel {
   labels: Labels;
   /** Pod IPs, primary first (status.podIPs, else assigned deterministically). */
   ips: readonly string[];
+  /**
+   * The manifest gives no address: `ips` were made up from the pod range, so an ipBlock
+   * verdict about this pod may differ on a real cluster (check/explain say so).
+   */
+  addressMadeUp?: boolean;
   ports: readonly ContainerPortModel[];
   /** The workload this pod is a replica of, if any. */
   workload?: WorkloadRef;
   hostNetwork: boolean;
+  origin?: Origin;
+}
+
+/** A Pod object of the input that takes no traffic, so it is no endpoint. */
+export interface DroppedPod {
+  /** `ns/name`, as it would have been named. */
+  id: string;
+  namespace: string;
+  name: string;
+  /** `status.phase` Succeeded/Failed; `metadata.deletionTimestamp` set; Pending on no node. */
+  reason: 'finished' | 'deleting' | 'unscheduled';
   origin?: Origin;
 }
 
@@ -152,6 +168,10 @@ export interface ClusterModel {
   workloads: readonly WorkloadModel[];
   services: readonly ServiceModel[];
   policies: readonly PolicyModel[];
+  /** Pod objects left out because they take no traffic (finished, deleting, unscheduled). */
+  dropped?: readonly DroppedPod[];
+  /** The ranges made-up pod addresses came from (given, inferred, or the default). */
+  podRanges?: readonly string[];
   /** Admin and baseline tier policies (docs/admin-tiers.md), in consult order; absent = none. */
   adminPolicies?: readonly AdminPolicyModel[];
   /** `kind: Node` objects (for `nodes` peers); absent = none. */

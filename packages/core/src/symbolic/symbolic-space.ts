@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import { compareNsName } from '../model/build-cluster.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
+import { compareNsName } from '../model/compare-ns-name.js';
 import { compileSelector, isEmptySelector } from '../model/selector.js';
 import type {
   ClusterModel,
@@ -182,7 +182,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
         }
         entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
       };
-      nameValues.forEach((name, i) => split(nameBits[i], name));
+      for (let i = 0; i < nameValues.length; i++) split(nameBits[i], nameValues[i]);
       split(otherBit, undefined);
     }
   });
