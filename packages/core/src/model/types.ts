@@ -1,22 +1,14 @@
-import type { FieldPath } from '../issues.js';
-import type { LoadedObject } from '../load/loaded-object.js';
 import type { AdminPolicyModel, NodeModel } from './admin-types.js';
+import type { Direction, LabelSelectorModel, Labels, Origin, Protocol } from './model-primitives.js';
+
+// The primitives live in a leaf module, so admin-types.ts can use them without importing this one.
+export type { Direction, LabelSelectorModel, Labels, Origin, Protocol, SelectorOperator } from './model-primitives.js';
+export { PROTOCOLS } from './model-primitives.js';
 
 /**
  * The compiled cluster model the engine, lint, diff and lab run on. It is built only from
  * validated, defaulted objects: nothing downstream re-checks user input.
  */
-
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
-export type Labels = Readonly<Record<string, string>>;
-
-/** Where a model element came from: the loaded object and the field path inside it. */
-export interface Origin {
-  object: LoadedObject;
-  path: FieldPath;
-}
 
 export interface NamespaceModel {
   name: string;
@@ -105,15 +97,6 @@ export interface ServiceModel {
   ports: readonly ServicePortModel[];
   origin?: Origin;
 }
-
-export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-
-export interface LabelSelectorModel {
-  matchLabels: Labels;
-  matchExpressions: readonly { key: string; operator: SelectorOperator; values: readonly string[] }[];
-}
-
-export type Direction = 'ingress' | 'egress';
 
 export type PeerModel =
   | {
