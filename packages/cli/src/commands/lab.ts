@@ -149,6 +149,7 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   io.stdout.write(
     `  NetworkPolicy: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce: like kindnet, policies are inert)')}\n`,
   );
+  noteAdminTiersNotEnforced(cluster, io);
   io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
   io.stdout.write(`try: ${tryCommand(cluster, ctx)}\n`);
@@ -270,7 +271,29 @@ async function change(
     `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
   );
   if (sub === 'apply') noteOutsideWithoutHost(cluster, outside, io);
+  noteAdminTiersNotEnforced(cluster, io);
   return missing.length > 0 && !ignore ? 1 : 0;
+}
+
+/**
+ * The lab's nftables enforce NetworkPolicy only: admin tier policies (docs/admin-tiers.md) are
+ * kept but not enforced yet, so say so; `lab probe` shows where the engine, which judges them,
+ * and the packets disagree.
+ */
+function noteAdminTiersNotEnforced(cluster: ClusterModel, io: Io): void {
+  const admin = cluster.adminPolicies ?? [];
+  if (admin.length === 0) return;
+  const c = colorsFor(io.stderr, io);
+  io.stderr.write(
+    c.yellow(
+      `note: the lab does not enforce the admin tiers yet: ${admin.length} admin tier ${admin.length === 1 ? 'policy' : 'policies'} (${admin
+        .slice(0, 3)
+        .map((p) => p.id)
+        .join(
+          ', ',
+        )}${admin.length > 3 ? ', ...' : ''}) are not in its nftables; lab probe compares the packets with the engine, which judges them\n`,
+    ),
+  );
 }
 
 /**
