@@ -14,6 +14,7 @@
  * Then the scale rows (scripts/bench-scale.ts): generated clusters up to 150,000 pods and a
  * 150,000-pod `kubectl get -o json`-style dump, load against the JSON.parse floor, grouped
  * matrix, check, explain, lint, diff, peak RSS, growth exponents.
+ * Then the web UI through chromium (scripts/bench-web.ts, skipped without /usr/bin/chromium).
  * The report goes to bench-report.json and stdout; readable tables to stderr.
  *
  * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
@@ -312,6 +313,18 @@ async function labReport(): Promise<unknown> {
   }
 }
 
+/** The web UI through a browser (scripts/bench-web.ts): a failure is recorded, not fatal. */
+async function webReport(): Promise<unknown> {
+  try {
+    const { benchWeb } = await import('./bench-web.js');
+    const report = await benchWeb();
+    process.stderr.write(`web (10k pods, through chromium): ${JSON.stringify(report)}\n`);
+    return report;
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 function printTable(results: SizeResult[]) {
   const rows = [
     [
@@ -417,6 +430,7 @@ async function main() {
       targets: scaleTargets(scale),
     },
     lab: args.only === 'scale' ? { skipped: '--only scale' } : await labReport(),
+    web: args.only === 'scale' ? { skipped: '--only scale' } : await webReport(),
     totalMs: ms(started),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;

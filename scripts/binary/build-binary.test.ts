@@ -77,6 +77,15 @@ describe('the single-file executable (Node SEA)', {
     assert.match(lab.stderr, /npm install -g netpol/);
   });
 
+  test('named kubectl_complete-netpol it answers kubectl netpol <TAB>', () => {
+    const completer = join(tmp, 'kubectl_complete-netpol');
+    copyFileSync(join(RELEASE, NAME), completer);
+    execFileSync('chmod', ['+x', completer]);
+    const r = run(completer, 'lint', '-o', 's');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'sarif\n:4\n');
+  });
+
   test('SHA256SUMS and the krew manifest describe the files made', () => {
     const archive = `${NAME}.tar.gz`;
     const sums = readFileSync(join(RELEASE, 'SHA256SUMS'), 'utf8');

@@ -174,6 +174,35 @@ export function optionalNamespaceOption(description: string): OptionSpec<'namesp
   return option('-n, --namespace <ns>', description);
 }
 
+/** How the analysis commands read imperfect input and assign addresses (README "Imperfect input"). */
+export const analysisOptions = [
+  option(
+    '--strict',
+    'every validation error is fatal, as netpol validate reports it (default: errors that do not change connectivity are warnings)',
+  ),
+  repeatable(
+    '--pod-cidr <cidr>',
+    'range for pod addresses the input does not give (repeatable; default: inferred from pod IPs, else 198.18.0.0/16)',
+  ),
+  option('--service-cidr <cidr>', 'range for ClusterIPs the input does not give (default 198.19.0.0/16)'),
+  option('--verbose', 'print every note and warning (repeated ones are summarized)'),
+] as const;
+
+/** The analysis options as `loadInput` takes them. */
+export function analysisFrom(options: {
+  strict?: boolean;
+  podCidr?: string[];
+  serviceCidr?: string;
+  verbose?: boolean;
+}): { strict?: boolean; podCidr?: string[]; serviceCidr?: string; verbose?: boolean } {
+  return {
+    strict: options.strict,
+    podCidr: options.podCidr,
+    serviceCidr: options.serviceCidr,
+    verbose: options.verbose,
+  };
+}
+
 /** `netpol validate a.yaml b.yaml`: paths after the options are more `-f` (as pre-commit passes files). */
 export const pathsArgument = {
   name: 'paths',

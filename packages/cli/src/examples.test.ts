@@ -147,7 +147,7 @@ function checkExample(example: ExampleFiles): string[] {
       }
     }
     const sources: SourceFile[] = current.map((file) => ({ name: file, text: example.read(file) }));
-    const result = loadCluster(sources);
+    const result = loadCluster(sources, { strict: true }); // the examples are valid as the API server reads them
     for (const issue of result.issues.filter((i) => i.severity === 'error')) {
       at(`${where} (${stage.name})`, `${issue.file}: ${issue.path.join('.')}: ${issue.message}`);
     }

@@ -1,17 +1,37 @@
-import { type BuildOptions, type Issue, type LoadedCluster, loadCluster, type SourceFile } from '@netpol/core';
+import {
+  type BuildOptions,
+  type Issue,
+  type LoadedCluster,
+  type LoadOptions,
+  loadCluster,
+  type SourceFile,
+} from '@netpol/core';
 import { colorsFor } from './colors.js';
 import { ExitError, type Io } from './io.js';
-import { formatIssue } from './print-issues.js';
+import { formatIssues } from './print-issues.js';
 import { readSources, type SourceOptions } from './read-sources.js';
 
-export interface InputOptions extends SourceOptions {
+/** How an analysis command reads imperfect input and assigns addresses (README "Imperfect input"). */
+export interface AnalysisOptions {
+  /** Every validation error is fatal, as `netpol validate` reports them. */
+  strict?: boolean;
+  /** Ranges for pod addresses the input does not give (`--pod-cidr`, repeatable). */
+  podCidr?: string[];
+  /** Range for ClusterIPs the input does not give (`--service-cidr`). */
+  serviceCidr?: string;
+  /** Print every note and warning instead of summarizing repeated ones. */
+  verbose?: boolean;
+}
+
+export interface InputOptions extends SourceOptions, AnalysisOptions {
   namespace?: string;
 }
 
 /**
  * Read and load `-f` inputs (and the live cluster with `--cluster`) for a command that needs
- * a valid cluster: notes (skipped kinds) go to stderr; any error is printed with its position
- * and the command exits 2.
+ * a usable cluster: notes and warnings go to stderr (repeated ones summarized); validation
+ * errors that do not change connectivity are warnings unless `strict`; any error left is
+ * printed with its position and the command exits 2.
  */
 export async function loadInput(
   options: InputOptions,
@@ -21,9 +41,38 @@ export async function loadInput(
   onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): Promise<LoadedCluster & { sources: SourceFile[] }> {
   const sources = await readSources(options, io, build.defaultNamespace);
-  const result = loadCluster(sources, build);
-  const c = colorsFor(io.stderr, io);
-  for (const issue of result.issues) io.stderr.write(`${formatIssue(issue, sources, c)}\n`);
+  return { ...loadSources(sources, options, io, build, onInvalid), sources };
+}
+
+/** The load options of an analysis command: leniency and address ranges. */
+export function loadOptions(options: AnalysisOptions, build: BuildOptions = {}): LoadOptions {
+  return {
+    ...build,
+    strict: options.strict,
+    ...(options.podCidr && options.podCidr.length > 0 ? { podCidr: options.podCidr } : {}),
+    ...(options.serviceCidr ? { serviceCidr: options.serviceCidr } : {}),
+  };
+}
+
+/** `loadInput` for sources already read: prints its issues, exits 2 on an error. */
+export function loadSources(
+  sources: SourceFile[],
+  options: AnalysisOptions,
+  io: Io,
+  build: BuildOptions = {},
+  onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
+): LoadedCluster {
+  const result = loadCluster(sources, loadOptions(options, build));
+  const colors = colorsFor(io.stderr, io);
+  for (const line of formatIssues(result.issues, sources, { verbose: options.verbose, colors })) {
+    io.stderr.write(`${line}\n`);
+  }
+  if (result.value.lenient > 0) {
+    const n = result.value.lenient;
+    io.stderr.write(
+      `netpol: ${n} validation error${n === 1 ? '' : 's'} that do${n === 1 ? 'es' : ''} not change connectivity ${n === 1 ? 'was' : 'were'} read as warning${n === 1 ? '' : 's'}; --strict makes ${n === 1 ? 'it' : 'them'} fatal (netpol validate reports ${n === 1 ? 'it' : 'them'} as the API server would)\n`,
+    );
+  }
   if (!result.ok) {
     const count = result.issues.filter((i) => i.severity === 'error').length;
     io.stderr.write(
@@ -32,5 +81,5 @@ export async function loadInput(
     onInvalid?.(result.issues, sources);
     throw new ExitError(2);
   }
-  return { ...result.value, sources };
+  return result.value;
 }

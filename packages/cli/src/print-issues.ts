@@ -48,3 +48,41 @@ export function issueToJson(issue: Issue, sources: readonly SourceFile[]) {
     message: issue.message,
   };
 }
+
+/** More notes or warnings of one code and kind than this are summarized (`--verbose`: all). */
+const SUMMARY_THRESHOLD = 3;
+
+/**
+ * Issues for stderr, in input order: every error, and notes and warnings summarized per
+ * code and object kind once there are more than a few of them (the first one in full, then
+ * one line with the count), so a cluster dump never buries its errors under hundreds of
+ * identical lines.
+ */
+export function formatIssues(
+  issues: readonly Issue[],
+  sources: readonly SourceFile[],
+  options: { verbose?: boolean; colors?: Colors } = {},
+): string[] {
+  const groupOf = (issue: Issue) => `${issue.severity} ${issue.code} ${issue.object?.split(' ')[0] ?? ''}`;
+  const counts = new Map<string, number>();
+  for (const issue of issues) {
+    if (issue.severity !== 'error') counts.set(groupOf(issue), (counts.get(groupOf(issue)) ?? 0) + 1);
+  }
+  const lines: string[] = [];
+  const shown = new Set<string>();
+  for (const issue of issues) {
+    const group = groupOf(issue);
+    const count = counts.get(group) ?? 0;
+    if (issue.severity === 'error' || options.verbose || count <= SUMMARY_THRESHOLD) {
+      lines.push(formatIssue(issue, sources, options.colors));
+      continue;
+    }
+    if (shown.has(group)) continue;
+    shown.add(group);
+    lines.push(formatIssue(issue, sources, options.colors));
+    const kind = issue.object ? ` on ${issue.object.split(' ')[0]} objects` : '';
+    const word = issue.severity === 'warning' ? 'warnings' : 'notes';
+    lines.push(`... and ${count - 1} more ${issue.code} ${word}${kind} (--verbose lists them all)`);
+  }
+  return lines;
+}

@@ -19,9 +19,13 @@ export async function run(argv: readonly string[], given: Io): Promise<number> {
     exitCode = code;
   });
   try {
-    if (argv[0] === '__complete') {
+    // kubectl runs kubectl_complete-netpol WORDS... for `kubectl netpol <TAB>`: a copy or link
+    // of the single executable under that name answers as `netpol __complete` does.
+    const completing =
+      argv[0] === '__complete' ? argv.slice(1) : io.program === 'kubectl_complete-netpol' ? argv : undefined;
+    if (completing) {
       const { complete } = await import('./completion/complete.js');
-      return await complete(argv.slice(1), io, COMMANDS);
+      return await complete(completing, io, COMMANDS);
     }
     const group = groupAsked(program, argv);
     if (group) {

@@ -1,6 +1,8 @@
 // lint and diff (branch lintdiff)
 
 export { NAMESPACE_NAME_LABEL } from './constants.js';
+export type { Keep } from './decode/stream-keep.js';
+export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
 export type { EndpointSample } from './diff/endpoints.js';
@@ -91,7 +93,7 @@ export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.j
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
-export type { LoadedCluster } from './load-cluster.js';
+export type { LoadedCluster, LoadOptions } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
@@ -101,21 +103,13 @@ export { defaultMatrixPorts } from './matrix/default-ports.js';
 export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
 export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
-export { endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
+export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
 export type * from './model/admin-types.js';
 export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
-export {
-  buildCluster,
-  compareNsName,
-  DEFAULT_POD_CIDR,
-  DEFAULT_SERVICE_CIDR,
-  isWorkloadKind,
-  MAX_WORKLOAD_REPLICAS,
-  SUPPORTED_KINDS,
-} from './model/build-cluster.js';
+export { buildCluster } from './model/build-cluster.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
 export {
   cidrContainsCidr,
@@ -125,10 +119,14 @@ export {
   parseCidr,
   parseIp,
 } from './model/cidr.js';
+export { compareNsName } from './model/compare-ns-name.js';
+export { isWorkloadKind, MAX_WORKLOAD_REPLICAS, SUPPORTED_KINDS } from './model/kinds.js';
 export type { SourceLocation } from './model/origin-location.js';
 export { originLocation } from './model/origin-location.js';
+export { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, LARGE_POD_CIDR } from './model/pod-ranges.js';
 export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, formatSelector, isEmptySelector, matchesSelector } from './model/selector.js';
+export { parseCidrSloppy } from './model/sloppy-cidr.js';
 export type * from './model/types.js';
 export { PROTOCOLS } from './model/types.js';
 // symbolic endpoints: every pod that could exist, in classes (policy-only analysis)
@@ -154,9 +152,6 @@ export type {
 export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
 // validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
 export type { ValidationCode } from './validate/messages.js';
-export { parseCidrSloppy } from './validate/sloppy-cidr.js';
-export type { Keep } from './validate/stream-keep.js';
-export { keepForKind, pruneToKeep } from './validate/stream-keep.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';

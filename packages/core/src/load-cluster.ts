@@ -1,30 +1,45 @@
 import { hasErrors, type Issue, type Result } from './issues.js';
+import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { loadDocuments } from './load/load-documents.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
-import { AddressRangeFullError } from './model/address-allocator.js';
-import { type BuildOptions, buildCluster, SUPPORTED_KINDS } from './model/build-cluster.js';
-import type { ClusterModel } from './model/types.js';
-import { isForeignGroup, validateObject } from './validate/validate-object.js';
+import { AddressRangeError, AddressRangeFullError } from './model/address-allocator.js';
+import { type BuildOptions, buildCluster } from './model/build-cluster.js';
+import { SUPPORTED_KINDS } from './model/kinds.js';
+import type { ClusterModel, DroppedPod } from './model/types.js';
+import { decidesConnectivity } from './validate/connectivity-fields.js';
+import { decodeAndValidate, isForeignGroup } from './validate/validate-object.js';
+
+export interface LoadOptions extends BuildOptions {
+  /**
+   * Every validation error is fatal, as the API server would refuse the object (`validate`,
+   * `--strict`). Otherwise an error that does not change what the object means for
+   * connectivity (`decidesConnectivity`) is reported as a warning and the object is used.
+   */
+  strict?: boolean;
+}
 
 export interface LoadedCluster {
-  /** Every supported object that was read (valid or not). */
+  /** Every supported object that was read (valid or not; every definition of a name). */
   objects: LoadedObject[];
-  /** Built from the valid objects only; of two with one kind/namespace/name, the last. */
+  /** Built from the usable objects; of two with one kind/namespace/name, the last. */
   cluster: ClusterModel;
+  /** Validation errors reported as warnings because they do not change connectivity. */
+  lenient: number;
 }
 
 /**
- * The one pipeline every command runs: read → parse (positions kept) → validate → model.
- * Issues carry file and range; `ok` is false when any is an error. Unknown kinds are
+ * The one pipeline every command runs: read → parse (positions kept) → decode and validate
+ * → model. Issues carry file and range; `ok` is false when any is an error. Unknown kinds are
  * skipped with an `info` issue (`unknown-kind`), never an error.
  */
-export function loadCluster(sources: readonly SourceFile[], options: BuildOptions = {}): Result<LoadedCluster> {
+export function loadCluster(sources: readonly SourceFile[], options: LoadOptions = {}): Result<LoadedCluster> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
-  const valid = new Set<LoadedObject>();
+  const usable = new Map<LoadedObject, DecodedObject>();
+  let lenient = 0;
   for (const source of sources) {
     // A source too large for one string was read as a stream: its objects are read already.
     const loaded = isStreamedSource(source)
@@ -37,43 +52,88 @@ export function loadCluster(sources: readonly SourceFile[], options: BuildOption
       // A kind of the same name from another API group (Calico's projectcalico.org/v3
       // NetworkPolicy) is another resource: skipped like any unknown kind.
       if (!SUPPORTED_KINDS.includes(object.kind) || isForeignGroup(object.kind, object.apiVersion)) {
-        issues.push({
-          code: 'unknown-kind',
-          severity: 'info',
-          path: [],
-          message: `skipped ${object.apiVersion ? `${object.apiVersion} ` : ''}${object.kind}: netpol reads ${SUPPORTED_KINDS.join(', ')}`,
-          file: source.name,
-          range: object.locate([]),
-          object: describeObject(object),
-        });
+        issues.push(skippedKind(object));
         continue;
       }
       objects.push(object);
-      const found = validateObject(object).map((issue) => ({
-        ...issue,
-        file: source.name,
-        range: object.locate(issue.at ?? issue.path),
-        object: describeObject(object),
-      }));
-      issues.push(...found);
-      if (!hasErrors(found)) valid.add(object);
+      const { issues: found, decoded } = decodeAndValidate(object);
+      let fatal = false;
+      for (const issue of found) {
+        let severity = issue.severity;
+        if (
+          severity === 'error' &&
+          !options.strict &&
+          !decidesConnectivity(object.kind, issue.path, issue.code, object.value)
+        ) {
+          severity = 'warning';
+          lenient++;
+        }
+        if (severity === 'error') fatal = true;
+        issues.push({
+          ...issue,
+          severity,
+          file: source.name,
+          range: object.locate(issue.at ?? issue.path),
+          object: describeObject(object),
+        });
+      }
+      if (!fatal && decoded) usable.set(object, decoded);
     }
   }
   const latest = lastDefinitions(objects, options.defaultNamespace);
   issues.push(...latest.issues);
-  const usable = latest.objects.filter((object) => valid.has(object));
+  const decoded = latest.objects.flatMap((object) => usable.get(object) ?? []);
   let cluster: ClusterModel;
   try {
-    cluster = buildCluster(usable, options);
+    cluster = buildCluster(decoded, options);
   } catch (error) {
-    if (!(error instanceof AddressRangeFullError)) throw error;
+    if (!(error instanceof AddressRangeFullError || error instanceof AddressRangeError)) throw error;
     issues.push({
       code: 'address-range-full',
       severity: 'error',
       path: [],
-      message: `more pods or Services than addresses in ${error.range}; give a larger range`,
+      message:
+        error instanceof AddressRangeFullError
+          ? `more pods or Services than addresses in ${error.range}; give a larger range (--pod-cidr, --service-cidr)`
+          : error.message,
     });
-    cluster = buildCluster([], options);
+    cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
-  return { ok: !hasErrors(issues), value: { objects, cluster }, issues };
+  if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
+  return { ok: !hasErrors(issues), value: { objects, cluster, lenient }, issues };
+}
+
+function skippedKind(object: LoadedObject): Issue {
+  return {
+    code: 'unknown-kind',
+    severity: 'info',
+    path: [],
+    message: `skipped ${object.apiVersion ? `${object.apiVersion} ` : ''}${object.kind}: netpol reads ${SUPPORTED_KINDS.join(', ')}`,
+    file: object.source.name,
+    range: object.locate([]),
+    object: describeObject(object),
+  };
+}
+
+const DROP_WORDING: Record<DroppedPod['reason'], string> = {
+  finished: 'finished (status.phase Succeeded or Failed)',
+  deleting: 'being deleted (metadata.deletionTimestamp)',
+  unscheduled: 'not scheduled (Pending, no node)',
+};
+
+/** One note for every pod left out, by reason, naming a few of each. */
+function droppedNote(dropped: readonly DroppedPod[]): Issue {
+  const parts = (Object.keys(DROP_WORDING) as DroppedPod['reason'][]).flatMap((reason) => {
+    const ids = dropped.filter((d) => d.reason === reason).map((d) => d.id);
+    if (ids.length === 0) return [];
+    const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+    return [`${ids.length} ${DROP_WORDING[reason]}: ${shown}`];
+  });
+  const count = dropped.length;
+  return {
+    code: 'pods-dropped',
+    severity: 'info',
+    path: [],
+    message: `left out ${count} pod${count === 1 ? '' : 's'} that take${count === 1 ? 's' : ''} no traffic: ${parts.join('; ')}`,
+  };
 }

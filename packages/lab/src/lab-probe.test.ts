@@ -46,6 +46,8 @@ describe('probe endpoints', () => {
       ['a/z', 'b/a', 'b/web[Deployment]', '203.0.113.10'],
     );
     assert.equal(eps[2].pod?.id, 'b/web-0');
+    assert.equal(eps[2].replica?.pod.id, 'b/web-1');
+    assert.equal(eps[0].replica, undefined);
     assert.equal(eps[3].netns, 'np-t-x1');
   });
   it('default ports are every container port, by protocol then number', () => {
@@ -183,5 +185,66 @@ describe('lab probe: a port name no pod has', () => {
       ['no pod has a TCP port named http: not probed', undefined, 'no pod has a UDP port named web: not probed'],
     );
     assert.ok(report.results[1].allowed.flat().includes(true), 'the port that exists is probed');
+  });
+});
+
+describe('lab probe: a workload to itself is one replica to another', () => {
+  it('connects from the first replica to the second, and expects what check says (denied here)', async () => {
+    const objects: StoredObject[] = [
+      {
+        key: objectKey('StatefulSet', 'default', 'etcd'),
+        value: {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'etcd', namespace: 'default' },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'etcd' } },
+            template: {
+              metadata: { labels: { app: 'etcd' } },
+              spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'peer', containerPort: 2380 }] }] },
+            },
+          },
+        },
+      },
+      {
+        key: objectKey('NetworkPolicy', 'default', 'deny'),
+        value: {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny', namespace: 'default' },
+          spec: { podSelector: {} },
+        },
+      },
+    ];
+    const { cluster } = labCluster(objects);
+    const pods: LabState['pods'] = {};
+    cluster.pods.forEach((p, i) => {
+      pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: p.ips[0], signature: '' };
+    });
+    const state: LabState = {
+      version: 1,
+      labId: 't',
+      enforce: true,
+      createdAt: '',
+      nextPodIndex: 9,
+      pods,
+      outside: [],
+      objects,
+    };
+    const calls: { netns: string; targets: string[] }[] = [];
+    const connect = async (_dir: string, netns: string, targets: readonly ConnectTarget[]) => {
+      calls.push({ netns, targets: targets.map((t) => `${t.ip}:${t.port}`) });
+      return targets.map(() => 'timeout' as ConnectOutcome);
+    };
+    const ports = [{ port: 'peer', protocol: 'TCP' as const }];
+    const report = await labProbe(state, '/nonexistent', { ports, connect });
+    const etcd1 = cluster.pods.find((p) => p.id === 'default/etcd-1');
+    const fromFirst = calls.find((c) => c.netns === pods['default/etcd-0'].netns);
+    assert.deepEqual(fromFirst?.targets, [`${etcd1?.ips[0]}:2380`]);
+    const etcd = report.endpoints.indexOf('default/etcd[StatefulSet]');
+    assert.equal(report.results[0].expected[etcd][etcd], false);
+    assert.equal(report.results[0].allowed[etcd][etcd], false);
+    assert.deepEqual(report.disagreements, []);
   });
 });

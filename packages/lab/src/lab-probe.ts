@@ -21,6 +21,11 @@ export interface ProbeEndpoint {
   netns: string;
   ip: string;
   pod?: PodModel;
+  /**
+   * A workload's second replica: its diagonal cell is one replica to *another* (SPEC, the
+   * StatefulSet peer question), probed from the first replica to this one.
+   */
+  replica?: { ip: string; pod: PodModel };
 }
 
 export interface ProbeResult {
@@ -66,9 +71,13 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
   });
   for (const pod of pods) {
     const id = pod.workload ? pod.workload.id : pod.id;
-    if (seen.has(id)) continue;
     const labPod = state.pods[pod.id];
     if (!labPod) continue;
+    if (seen.has(id)) {
+      const first = out[out.length - 1];
+      if (first.id === id && !first.replica) first.replica = { ip: pod.ips[0], pod };
+      continue;
+    }
     seen.add(id);
     out.push({ id, netns: labPod.netns, ip: pod.ips[0], pod });
   }
@@ -131,7 +140,8 @@ export async function labProbe(
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const src = endpoints[i];
-        const dst = endpoints[j];
+        // A workload to itself: its first replica to its second, as matrix and check judge it.
+        const dst = i === j && src.replica ? { ...src, ...src.replica } : endpoints[j];
         if (!src.pod && !dst.pod) continue;
         const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
         results[r].engine[i][j] = engine;

@@ -1,4 +1,13 @@
-import { defineCommand, fileOptions, namespaceOption, option, outputOption } from '../command-spec.js';
+import {
+  analysisFrom,
+  analysisOptions,
+  defineCommand,
+  fileOptions,
+  namespaceOption,
+  option,
+  outputOption,
+  repeatable,
+} from '../command-spec.js';
 import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
 
 export const checkDefinition = defineCommand({
@@ -6,6 +15,7 @@ export const checkDefinition = defineCommand({
   summary: 'can A reach B on a port? prints why (exit 0 allowed, 1 denied, 2 bad input)',
   options: [
     ...fileOptions,
+    ...analysisOptions,
     ...clusterOptions,
     option(
       '--from <endpoint>',
@@ -15,7 +25,10 @@ export const checkDefinition = defineCommand({
       '--to <endpoint>',
       'destination: ns/pod, deploy/name or ns/deploy/name, ns/name[Kind], IP, or a Service name.ns.svc.cluster.local (judged on every backing pod after targetPort translation, none for a headless Service: allowed only if all allow; no backends = denied)',
     ),
-    option('--port <port>', 'PORT[/PROTO]: number or container port name; TCP unless /UDP or /SCTP'),
+    repeatable(
+      '--port <port>',
+      'PORT[/PROTO]: number or container port name; TCP unless /UDP or /SCTP (repeatable: each port is checked, exit 0 only if all are allowed)',
+    ),
     namespaceOption(),
     outputOption(['text', 'json'], 'text'),
   ],
@@ -31,6 +44,7 @@ export const checkDefinition = defineCommand({
     return checkCommand(
       {
         file: options.filename,
+        ...analysisFrom(options),
         recursive: options.recursive,
         live: liveOptionsFrom(ctx, givenNamespace(ctx)),
         from: options.from,

@@ -1,4 +1,5 @@
 import {
+  type ClusterModel,
   checkEndpoints,
   checkSymbolic,
   checkToJson,
@@ -19,15 +20,16 @@ import {
 import { type ColorMode, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
-import { loadInput } from '../load-input.js';
+import { type AnalysisOptions, loadInput } from '../load-input.js';
 
-export interface CheckOptions {
+export interface CheckOptions extends AnalysisOptions {
   file: string[];
   recursive?: boolean;
   live?: LiveOptions;
   from?: string;
   to?: string;
-  port?: string;
+  /** Each port is checked; several give one report each (SPEC: `--port` may repeat). */
+  port?: string | string[];
   namespace?: string;
   output: string;
   color?: ColorMode;
@@ -35,41 +37,69 @@ export interface CheckOptions {
 
 /** `netpol check`: exit 0 allowed, 1 denied, 2 bad input. */
 export async function checkCommand(options: CheckOptions, io: Io): Promise<number> {
+  const portTexts = typeof options.port === 'string' ? [options.port] : (options.port ?? []);
   for (const flag of ['from', 'to', 'port'] as const) {
-    if (!options[flag]) {
+    if (flag === 'port' ? portTexts.length === 0 : !options[flag]) {
       throw new UsageError(
         `--${flag} is required`,
         'e.g. netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
       );
     }
   }
-  const port = parsePortQuery(options.port as string);
-  if (!port.ok) throw new UsageError(`--port: ${port.message}`);
+  const ports = portTexts.map((text) => {
+    const port = parsePortQuery(text);
+    if (!port.ok) throw new UsageError(`--port: ${port.message}`);
+    return port.value;
+  });
   const namespace = options.namespace ?? 'default';
   const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
   if (isSymbolicEndpoint(options.from as string) || isSymbolicEndpoint(options.to as string)) {
-    return checkSymbolicCommand(cluster, options, port.value, io);
+    return checkSymbolicCommand(cluster, options, ports, io);
   }
   const resolve = (flag: string, text: string): Endpoint => {
     const result = resolveEndpoint(cluster, text, { defaultNamespace: namespace });
-    if (!result.ok) throw endpointError(flag, result.error);
+    if (!result.ok) throw endpointError(flag, result.error, droppedPodNote(cluster, text, namespace));
     return result.value;
   };
   const from = resolve('--from', options.from as string);
   const to = resolve('--to', options.to as string);
-  const result = checkEndpoints(createReferenceEngine(cluster), from, to, port.value);
-  if (!result.ok) throw new UsageError(`--port: ${result.message}`);
-  const check = result.value;
+  const engine = createReferenceEngine(cluster);
+  const checks = ports.map((port) => {
+    const result = checkEndpoints(engine, from, to, port);
+    if (!result.ok) throw new UsageError(`--port: ${result.message}`);
+    return result.value;
+  });
+  const allowed = checks.every((check) => check.allowed);
   if (options.output === 'json') {
-    io.stdout.write(`${JSON.stringify(checkToJson(check), null, 2)}\n`);
+    // One port: the check itself (the shape scripts rely on); several: each, and whether all allow.
+    const data = checks.length === 1 ? checkToJson(checks[0]) : { allowed, checks: checks.map(checkToJson) };
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
     const c = colorsFor(io.stdout, io, options.color);
-    io.stdout.write(formatCheck(check, { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold }));
+    const style = { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold };
+    io.stdout.write(checks.map((check) => formatCheck(check, style)).join('\n'));
   }
-  return check.allowed ? 0 : 1;
+  return allowed ? 0 : 1;
 }
 
-export function endpointError(flag: string, error: EndpointError): UsageError {
+/**
+ * Why `text` names no endpoint when it names a Pod the input has but that takes no traffic
+ * (finished, being deleted, never scheduled): "no pod in the input" would be untrue.
+ */
+function droppedPodNote(cluster: ClusterModel, text: string, namespace: string): string | undefined {
+  const id = text.includes('/') ? text.trim() : `${namespace}/${text.trim()}`;
+  const dropped = cluster.dropped?.find((pod) => pod.id === id);
+  if (!dropped) return undefined;
+  const why = {
+    finished: 'it finished (status.phase Succeeded or Failed), so it holds no address and takes no traffic',
+    deleting: 'it is being deleted (metadata.deletionTimestamp is set), so it takes no new traffic',
+    unscheduled: 'it was never scheduled (Pending on no node), so it has no address yet',
+  }[dropped.reason];
+  return `Pod ${dropped.id} is in the input but is no endpoint: ${why}`;
+}
+
+export function endpointError(flag: string, error: EndpointError, why?: string): UsageError {
+  if (why) return new UsageError(`${flag}: ${why}`);
   const hint =
     error.candidates.length === 0
       ? 'endpoints: ns/pod, ns/name[Kind], an IP address, or a Service as name.ns.svc.cluster.local'
@@ -86,7 +116,7 @@ export function endpointError(flag: string, error: EndpointError): UsageError {
 function checkSymbolicCommand(
   cluster: Parameters<typeof checkSymbolic>[0],
   options: CheckOptions,
-  port: PortQuery,
+  ports: readonly PortQuery[],
   io: Io,
 ): number {
   const parse = (flag: string, text: string): SymbolicEndpoint => {
@@ -103,25 +133,27 @@ function checkSymbolicCommand(
   };
   const from = parse('--from', options.from as string);
   const to = parse('--to', options.to as string);
-  const result = checkSymbolic(cluster, from, to, port);
-  if (!result.ok) {
-    const flag = `--${result.endpoint}`;
-    throw new UsageError(
-      `${flag}: ${result.endpoint === 'from' ? from.text : to.text} can match no pod at all (its selectors contradict each other)`,
-    );
-  }
+  const checks = ports.map((port) => {
+    const result = checkSymbolic(cluster, from, to, port);
+    if (!result.ok) {
+      const flag = `--${result.endpoint}`;
+      throw new UsageError(
+        `${flag}: ${result.endpoint === 'from' ? from.text : to.text} can match no pod at all (its selectors contradict each other)`,
+      );
+    }
+    return { port, check: result.value };
+  });
+  const allowed = checks.every(({ check }) => check.allowed);
   if (options.output === 'json') {
-    io.stdout.write(`${JSON.stringify(symbolicCheckToJson(result.value, from.text, to.text, port), null, 2)}\n`);
+    const json = checks.map(({ port, check }) => symbolicCheckToJson(check, from.text, to.text, port));
+    const data = json.length === 1 ? json[0] : { allowed, checks: json };
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
     const c = colorsFor(io.stdout, io, options.color);
+    const style = { allowed: c.green, denied: c.red, dim: c.dim, bold: c.bold };
     io.stdout.write(
-      formatSymbolicCheck(result.value, from.text, to.text, port, {
-        allowed: c.green,
-        denied: c.red,
-        dim: c.dim,
-        bold: c.bold,
-      }),
+      checks.map(({ port, check }) => formatSymbolicCheck(check, from.text, to.text, port, style)).join('\n'),
     );
   }
-  return result.value.allowed ? 0 : 1;
+  return allowed ? 0 : 1;
 }

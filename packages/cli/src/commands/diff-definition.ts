@@ -1,4 +1,4 @@
-import { defineCommand, option, outputOption } from '../command-spec.js';
+import { analysisFrom, analysisOptions, defineCommand, option, outputOption } from '../command-spec.js';
 
 export const diffDefinition = defineCommand({
   name: 'diff',
@@ -14,6 +14,7 @@ export const diffDefinition = defineCommand({
       'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
     ),
     option('-R, --recursive', 'read directories recursively (git: paths always are)'),
+    ...analysisOptions,
     option('--symbolic', 'compare every pod that could exist, in classes (the default when neither version has pods)'),
   ],
   examples: [
@@ -31,6 +32,7 @@ export const diffDefinition = defineCommand({
         output: options.output,
         exitCode: options.exitCode,
         recursive: options.recursive,
+        ...analysisFrom(options),
         symbolic: options.symbolic,
       },
       io,

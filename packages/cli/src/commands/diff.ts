@@ -1,16 +1,19 @@
 import {
   type ClusterDiff,
+  type ClusterModel,
   type ConnectionChange,
   describeSpans,
   diffClusters,
   diffSymbolic,
+  loadCluster,
   type SymbolicDiff,
   spansToJson,
 } from '@netpol/core';
 import type { Io } from '../io.js';
-import { loadInput } from '../load-input.js';
+import { type AnalysisOptions, loadOptions, loadSources } from '../load-input.js';
+import { readSources } from '../read-sources.js';
 
-export interface DiffCommandOptions {
+export interface DiffCommandOptions extends AnalysisOptions {
   base: string;
   head: string;
   output: string;
@@ -27,8 +30,18 @@ export interface DiffCommandOptions {
  * Exit 0, or 1 with --exit-code when anything changed.
  */
 export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
-  const base = await loadInput({ file: [options.base], recursive: options.recursive }, io);
-  const head = await loadInput({ file: [options.head], recursive: options.recursive }, io);
+  const read = (file: string) => readSources({ file: [file], recursive: options.recursive }, io);
+  const [baseSources, headSources] = [await read(options.base), await read(options.head)];
+  // Both sides must make up pod addresses from the same ranges, or every address-less pod
+  // would show as moved (and ipBlock verdicts with it) when only one side has real pod IPs.
+  const podCidr = options.podCidr?.length
+    ? options.podCidr
+    : sharedPodRanges(
+        loadCluster(baseSources, loadOptions(options)).value.cluster,
+        loadCluster(headSources, loadOptions(options)).value.cluster,
+      );
+  const base = loadSources(baseSources, { ...options, podCidr }, io);
+  const head = loadSources(headSources, { ...options, podCidr }, io);
   const symbolic = options.symbolic || (base.cluster.pods.length === 0 && head.cluster.pods.length === 0);
   const diff: ClusterDiff | SymbolicDiff = symbolic
     ? diffSymbolic(base.cluster, head.cluster)
@@ -40,6 +53,16 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
   else if (options.output === 'md') io.stdout.write(diffToMarkdown(diff, options.base, options.head));
   else io.stdout.write(diffToTable(diff, options.base, options.head));
   return options.exitCode && hasChanges(diff) ? 1 : 0;
+}
+
+/** The pod ranges both sides should use when they inferred different ones (else undefined). */
+function sharedPodRanges(base: ClusterModel, head: ClusterModel): string[] | undefined {
+  const [a, b] = [base.podRanges ?? [], head.podRanges ?? []];
+  if (a.join() === b.join()) return undefined;
+  const real = (c: ClusterModel) => c.pods.some((p) => !p.addressMadeUp);
+  // Ranges inferred from real pod addresses describe the cluster; the default one does not.
+  const inferred = [...(real(base) ? a : []), ...(real(head) ? b : [])];
+  return [...new Set(inferred.length > 0 ? inferred : [...a, ...b])];
 }
 
 export function hasChanges(diff: ClusterDiff): boolean {

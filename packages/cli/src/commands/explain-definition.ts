@@ -1,4 +1,12 @@
-import { defineCommand, fileOptions, namespaceOption, option, outputOption } from '../command-spec.js';
+import {
+  analysisFrom,
+  analysisOptions,
+  defineCommand,
+  fileOptions,
+  namespaceOption,
+  option,
+  outputOption,
+} from '../command-spec.js';
 import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
 
 export const explainDefinition = defineCommand({
@@ -6,6 +14,7 @@ export const explainDefinition = defineCommand({
   summary: 'what selects a pod and who may reach it, or what a policy admits, in words',
   options: [
     ...fileOptions,
+    ...analysisOptions,
     ...clusterOptions,
     option('--pod <ns/name>', 'explain one pod (also deploy/name, ns/deploy/name or ns/name[Kind] for a workload)'),
     option('--policy <ns/name>', 'explain one NetworkPolicy (default: every policy)'),
@@ -23,6 +32,7 @@ export const explainDefinition = defineCommand({
     return explainCommand(
       {
         file: options.filename,
+        ...analysisFrom(options),
         recursive: options.recursive,
         live: liveOptionsFrom(ctx, givenNamespace(ctx)),
         pod: options.pod,

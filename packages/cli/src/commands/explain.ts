@@ -26,11 +26,11 @@ import {
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
-import { loadInput } from '../load-input.js';
+import { type AnalysisOptions, loadInput } from '../load-input.js';
 import { endpointError } from './check.js';
 import { citeField, formatLocation, listSome, plural } from './explain-source.js';
 
-export interface ExplainOptions {
+export interface ExplainOptions extends AnalysisOptions {
   file: string[];
   recursive?: boolean;
   live?: LiveOptions;

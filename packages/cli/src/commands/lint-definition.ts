@@ -1,4 +1,6 @@
 import {
+  analysisFrom,
+  analysisOptions,
   choice,
   defineCommand,
   fileOptions,
@@ -17,6 +19,7 @@ export const lintDefinition = defineCommand({
   arguments: [pathsArgument],
   options: [
     ...fileOptions,
+    ...analysisOptions,
     ...clusterOptions,
     outputOption(['text', 'json', 'sarif'], 'text'),
     choice(
@@ -45,6 +48,7 @@ export const lintDefinition = defineCommand({
     return lintCommand(
       {
         file: options.filename,
+        ...analysisFrom(options),
         recursive: options.recursive,
         live: liveOptionsFrom(ctx),
         output: options.output,

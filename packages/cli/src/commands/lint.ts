@@ -1,13 +1,14 @@
 import { formatPath, type Issue, LINT_RULES, runLint, SEVERITY_RANK, type SourceFile } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
+import { analysisFrom } from '../command-spec.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
-import { loadInput } from '../load-input.js';
+import { type AnalysisOptions, loadInput } from '../load-input.js';
 import { formatIssue, issueLocation } from '../print-issues.js';
 import { suggest } from '../suggest.js';
 import { toSarif } from './lint-sarif.js';
 
-export interface LintCommandOptions {
+export interface LintCommandOptions extends AnalysisOptions {
   file: string[];
   recursive?: boolean;
   live?: LiveOptions;
@@ -46,7 +47,7 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
   const writeSarif = (issues: readonly Issue[], sources: readonly SourceFile[]) =>
     io.stdout.write(`${JSON.stringify(toSarif(issues, sources, io.cwd), null, 2)}\n`);
   const { cluster, objects, sources } = await loadInput(
-    { file: options.file, recursive: options.recursive, live: options.live },
+    { ...analysisFrom(options), file: options.file, recursive: options.recursive, live: options.live },
     io,
     {},
     options.output === 'sarif'

@@ -1,4 +1,13 @@
-import { choice, defineCommand, fileOptions, option, outputOption, repeatable } from '../command-spec.js';
+import {
+  analysisFrom,
+  analysisOptions,
+  choice,
+  defineCommand,
+  fileOptions,
+  option,
+  outputOption,
+  repeatable,
+} from '../command-spec.js';
 import { UsageError } from '../io.js';
 import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
 
@@ -10,6 +19,7 @@ export const matrixDefinition = defineCommand({
   summary: 'connectivity matrix: which endpoints may open connections to which, per port',
   options: [
     ...fileOptions,
+    ...analysisOptions,
     ...clusterOptions,
     repeatable(
       '--port <port[/proto]>',
@@ -56,6 +66,7 @@ export const matrixDefinition = defineCommand({
     return matrixCommand(
       {
         file: options.filename,
+        ...analysisFrom(options),
         recursive: options.recursive,
         live: liveOptionsFrom(ctx, options.namespace),
         port: options.port,

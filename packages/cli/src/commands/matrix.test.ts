@@ -89,13 +89,14 @@ describe('netpol matrix', () => {
     assert.deepEqual(JSON.parse(f.stdout()), {
       endpoints: ['shop/client', 'shop/web[Deployment]', '203.0.113.7'],
       results: [
-        // web admits only the client, on its http port (8080); nothing isolates egress
+        // web admits only the client, on its http port (8080); nothing isolates egress.
+        // web to itself is one replica to the other (SPEC): not the client, so denied.
         {
           port: 8080,
           protocol: 'TCP',
           allowed: [
             [true, true, true],
-            [true, true, true],
+            [true, false, true],
             [true, false, null],
           ],
         },
@@ -105,7 +106,7 @@ describe('netpol matrix', () => {
           protocol: 'TCP',
           allowed: [
             [true, true, false],
-            [false, true, false],
+            [false, false, false],
             [false, false, null],
           ],
         },
@@ -114,7 +115,7 @@ describe('netpol matrix', () => {
           protocol: 'TCP',
           allowed: [
             [true, false, true],
-            [true, true, true],
+            [true, false, true],
             [true, false, null],
           ],
         },
@@ -207,7 +208,8 @@ spec: { containers: [{ name: c, image: i }] }
       assert.doesNotMatch(f.stderr(), /\n\s+at /, argv.join(' '));
     }
     const invalid = join(dir, 'invalid.yaml');
-    writeFileSync(invalid, 'apiVersion: v1\nkind: Pod\nmetadata: {}\n');
+    // A label decides connectivity: an invalid one stays fatal (a missing name would be a warning).
+    writeFileSync(invalid, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {'bad key!': x}}\n");
     const f = fakeIo();
     assert.equal(await run(['matrix', '-f', invalid], f.io), 2);
     assert.match(f.stderr(), /invalid\.yaml:\d+:\d+/);
@@ -224,12 +226,13 @@ describe('netpol matrix at scale: grouped, refused when too large to draw, strea
     const f = fakeIo();
     const code = await run(['matrix', '-f', FILE, '--group-by', 'namespace', '--port', '8080', '-o', 'json'], f.io);
     assert.equal(code, 0, f.stderr());
-    // shop: client and web[Deployment]; client→web on 8080 allowed, web→client not isolated.
+    // shop: client and web[Deployment]; client→web on 8080 allowed, web→client not isolated,
+    // web→web (one replica to the other) denied: 3 of the 4 pairs.
     assert.deepEqual(JSON.parse(f.stdout()), {
       groupBy: 'namespace',
       groups: ['shop'],
       sizes: [2],
-      results: [{ port: 8080, protocol: 'TCP', allowed: [['all']], allowedPairs: [[4]] }],
+      results: [{ port: 8080, protocol: 'TCP', allowed: [['some']], allowedPairs: [[3]] }],
     });
   });
 

@@ -20,11 +20,12 @@ import {
   symbolicMatrix,
 } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
+import { analysisFrom } from '../command-spec.js';
 import { type Io, UsageError, writeChunks } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
-import { loadInput } from '../load-input.js';
+import { type AnalysisOptions, loadInput } from '../load-input.js';
 
-export interface MatrixCommandOptions {
+export interface MatrixCommandOptions extends AnalysisOptions {
   file: string[];
   recursive?: boolean;
   live?: LiveOptions;
@@ -57,9 +58,13 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   }
   // One -n works in that namespace, as kubectl's -n: objects that name none belong to it.
   const namespaces = options.namespace ?? [];
-  const { cluster } = await loadInput({ file: options.file, recursive: options.recursive, live: options.live }, io, {
-    defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
-  });
+  const { cluster } = await loadInput(
+    { ...analysisFrom(options), file: options.file, recursive: options.recursive, live: options.live },
+    io,
+    {
+      defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
+    },
+  );
   const all = listMatrixEndpoints(cluster, {
     perPod: options.perPod,
     namespaces: options.namespace,

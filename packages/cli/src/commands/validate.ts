@@ -22,7 +22,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 export async function validateCommand(options: ValidateOptions, io: Io): Promise<number> {
   const sources = await readSources(options, io);
-  const result = loadCluster(sources);
+  // API-server exact: every validation error is an error here (analysis commands are lenient).
+  const result = loadCluster(sources, { strict: true });
   // Like a compiler: file by file in input order, then in the order of the text (the core
   // reports each object's problems in the API server's order).
   const fileOrder = new Map(sources.map((source, i) => [source.name, i]));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -209,6 +210,56 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await verification.getByText(/^Well done/).waitFor();
       await page.screenshot({ path: artifactPath('learn.png') });
     });
+  });
+
+  test('reloads when an input file changes on disk; Save writes the edited file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-serve-reload-'));
+    cpSync(join(root, OR_TRAP), dir, { recursive: true });
+    const { io } = capturingIo(dir);
+    const server = await startServer({ file: ['.'], namespace: 'default' }, io);
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url);
+      await page.locator('.facts').getByText('1 policies').waitFor();
+      const extra = readFileSync(join(root, 'examples/002-ex5-and-selector/strict-api-ingress.yaml'), 'utf8');
+      writeFileSync(join(dir, 'more.yaml'), extra.replace(/name: \S+/, 'name: added-on-disk'));
+      await page.locator('.facts').getByText('2 policies').waitFor();
+
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.getByLabel('File').selectOption('loose-api-ingress.yaml');
+      await page.screenshot({ path: artifactPath('editor-reloaded.png') });
+      const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
+      await warning.getByRole('button', { name: "Delete the '-' (one peer: AND)" }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Saved.').waitFor();
+      assert.match(readFileSync(join(dir, 'loose-api-ingress.yaml'), 'utf8'), /user: alice\n {6}podSelector:/);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('serve --base: the Diff view lists what the input opens against the base', async () => {
+    const { io } = capturingIo(root);
+    const server = await startServer(
+      { file: [OR_TRAP], base: 'examples/002-ex5-and-selector', namespace: 'default' },
+      io,
+    );
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}#view=diff`);
+      await page
+        .getByText(/^\+ alice\/other → backend-ns\/secure-api\[Deployment\] TCP/)
+        .first()
+        .waitFor();
+      await page.screenshot({ path: artifactPath('diff.png') });
+    } finally {
+      await context.close();
+      await server.close();
+    }
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../test-helpers.js';
+import { run } from '../run.js';
+import { fakeIo, runCli } from '../test-helpers.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/001-frontend-backend', import.meta.url));
 
@@ -71,6 +72,13 @@ describe('netpol __complete (cobra protocol, as kubectl_complete-netpol speaks i
       assert.equal(directive, row.directive);
     });
   }
+
+  test('run as kubectl_complete-netpol, the words alone are completed (how kubectl calls it)', async () => {
+    const f = fakeIo();
+    const code = await run(['lint', '-o', 's'], { ...f.io, program: 'kubectl_complete-netpol' });
+    assert.equal(code, 0);
+    assert.equal(f.stdout(), 'sarif\n:4\n');
+  });
 
   test('every completed endpoint resolves in check (the names offered are names netpol takes)', async () => {
     const { values } = await complete('check', '-f', EXAMPLE, '--from', '');

@@ -2,10 +2,12 @@ import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.
 import type { Peer } from '../engine/types.js';
 import { canonicalPolicy } from '../lint/canonical.js';
 import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
+import { diffAdminPolicies } from './admin-policy-changes.js';
 import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
+import { TierMasks } from './tier-masks.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
 export interface ConnectionChange {
@@ -65,6 +67,18 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   }
   const externals = externalEndpoints([base, head]);
   const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
+  // The admin tiers (docs/admin-tiers.md): their policies are listed with the others; when any
+  // changed, every pair may change, and verdicts come from every tier (TierMasks).
+  const admin = diffAdminPolicies(base, head);
+  policies.added.push(...admin.added);
+  policies.removed.push(...admin.removed);
+  policies.changed.push(...admin.changed);
+  policies.details.push(...admin.details);
+  // Nodes matter to admin `nodes` peers: a changed node address or label is an admin change.
+  const nodes = (c: ClusterModel) => JSON.stringify((c.nodes ?? []).map((n) => [n.name, n.labels, n.addresses]));
+  const adminChanged =
+    admin.added.length + admin.removed.length + admin.changed.length > 0 || nodes(base) !== nodes(head);
+  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
 
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
   const compiledBase = compileCluster(base);
@@ -77,8 +91,16 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
     if (identity) endpoints.changed.push({ id: c.id, changes: describeChange(base, c.base.pod, head, c.head.pod) });
     return {
       ...c,
-      egress: identity || touched(compiledBase, c.base.pod, 'egress') || touched(compiledHead, c.head.pod, 'egress'),
-      ingress: identity || touched(compiledBase, c.base.pod, 'ingress') || touched(compiledHead, c.head.pod, 'ingress'),
+      egress:
+        identity ||
+        adminChanged ||
+        touched(compiledBase, c.base.pod, 'egress') ||
+        touched(compiledHead, c.head.pod, 'egress'),
+      ingress:
+        identity ||
+        adminChanged ||
+        touched(compiledBase, c.base.pod, 'ingress') ||
+        touched(compiledHead, c.head.pod, 'ingress'),
     };
   });
   // Endpoints in one version only: every connection they have there is gained (or lost).
@@ -115,12 +137,13 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
       ingress: false,
     })),
   ];
-  const baseMasks = new VerdictMasks(
+  const Masks = tiers ? TierMasks : VerdictMasks;
+  const baseMasks = new Masks(
     compiledBase,
     sides.map((s) => s.base),
     spans,
   );
-  const headMasks = new VerdictMasks(
+  const headMasks = new Masks(
     compiledHead,
     sides.map((s) => s.head),
     spans,

@@ -46,6 +46,8 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
         }
       }
     }
+    // Admin tier `networks` CIDRs and node addresses cut the space too (docs/admin-tiers.md).
+    for (const text of adminAddressTexts(cluster)) blocks.set(text, { text, ranges: ipBlockRanges(text, []) });
   }
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
@@ -99,4 +101,21 @@ function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set
     }
   }
   return undefined;
+}
+
+function adminAddressTexts(cluster: ClusterModel): string[] {
+  const out: string[] = [];
+  for (const policy of cluster.adminPolicies ?? []) {
+    for (const rule of policy.egress) {
+      for (const peer of rule.peers) {
+        if (peer.kind === 'networks') out.push(...peer.cidrs);
+        if (peer.kind === 'nodes') {
+          for (const node of cluster.nodes ?? []) {
+            for (const address of node.addresses) out.push(`${address}/${address.includes(':') ? 128 : 32}`);
+          }
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -31,6 +31,14 @@ export function partitionPorts(clusters: readonly ClusterModel[]): Map<Protocol,
         for (const p of rule.ports) if (typeof p.port === 'number') cut(p.protocol, p.port, p.endPort ?? p.port);
       }
     }
+    for (const policy of cluster.adminPolicies ?? []) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        if (rule.ports === 'all') continue;
+        for (const p of rule.ports) {
+          if (typeof p.port === 'number' && p.protocol) cut(p.protocol, p.port, Math.max(p.port, p.endPort ?? p.port));
+        }
+      }
+    }
   }
   const out = new Map<Protocol, PortSpan[]>();
   for (const [protocol, set] of cuts) {

@@ -1,3 +1,4 @@
+import { checkCaveats } from '../endpoints/check-caveats.js';
 import type { EndpointCheck, PairCheck } from '../endpoints/check-endpoints.js';
 import { formatPortQuery } from '../endpoints/parse-port-query.js';
 import type { Endpoint } from '../endpoints/resolve-endpoint.js';
@@ -97,6 +98,7 @@ export function checkReasonLines(check: EndpointCheck, style: TableStyle = PLAIN
     }
     for (const line of formatPair(pair)) lines.push(`${indent}${line}`);
   }
+  for (const caveat of checkCaveats(check)) lines.push(`  note: ${caveat.message}`);
   return lines;
 }
 
@@ -234,6 +236,8 @@ export function checkToJson(check: EndpointCheck) {
         }
       : null,
     reason: check.reason ?? null,
+    /** What the verdict rests on that the input does not say (made-up addresses, hostNetwork). */
+    caveats: checkCaveats(check),
     pairs: check.pairs.map((pair) => ({
       from: peerName(pair.source),
       to: peerName(pair.destination),

@@ -4,14 +4,15 @@ import type { Write } from './matrix-writer.js';
 
 /**
  * Allowed edges between different endpoints, each with the ports it is allowed on
- * (self-traffic is always allowed and left out; external↔external has no verdict).
+ * (a pod to itself is always allowed and left out; external↔external has no verdict). A
+ * workload of two or more replicas gets a loop when its replicas may reach each other.
  */
 export function allowedEdges(result: MatrixResult, visit: (from: number, to: number, ports: string[]) => void): void {
   const n = result.endpoints.length;
   const labels = result.ports.map(matrixPortLabel);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      if (i === j) continue;
+      if (i === j && !hasReplicaPeers(result, i)) continue;
       const ports: string[] = [];
       for (let p = 0; p < labels.length; p++) if (result.allowed(i, j, p) === true) ports.push(labels[p]);
       if (ports.length > 0) visit(i, j, ports);
@@ -19,12 +20,17 @@ export function allowedEdges(result: MatrixResult, visit: (from: number, to: num
   }
 }
 
+function hasReplicaPeers(result: MatrixResult, i: number): boolean {
+  const endpoint = result.endpoints[i];
+  return endpoint.kind === 'workload' && endpoint.workload.pods.length > 1;
+}
+
 /** `-o dot` (Graphviz): every endpoint a node, every allowed pair an edge labelled by port. */
 export function renderMatrixDot(result: MatrixResult, write: Write): void {
   const q = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
   write('digraph netpol {\n  rankdir=LR;\n  node [shape=box, fontname="Helvetica"];\n');
   write(
-    `  // allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; self-traffic (always allowed) not drawn\n`,
+    `  // allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; a pod to itself (always allowed) not drawn; a loop on a workload = replica to replica\n`,
   );
   for (const e of result.endpoints) write(`  ${q(e.id)}${e.kind === 'external' ? ' [shape=ellipse]' : ''};\n`);
   allowedEdges(result, (i, j, ports) => {
@@ -37,7 +43,9 @@ export function renderMatrixDot(result: MatrixResult, write: Write): void {
 export function renderMatrixMermaid(result: MatrixResult, write: Write): void {
   const label = (s: string) => s.replace(/"/g, '#quot;');
   write('flowchart LR\n');
-  write(`  %% allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; self-traffic not drawn\n`);
+  write(
+    `  %% allowed connections on ${result.ports.map(matrixPortLabel).join(', ')}; a pod to itself not drawn; a loop on a workload = replica to replica\n`,
+  );
   result.endpoints.forEach((e, i) => {
     write(e.kind === 'external' ? `  n${i}(("${label(e.id)}"))\n` : `  n${i}["${label(e.id)}"]\n`);
   });

@@ -82,8 +82,13 @@ function fromEdges(result: MatrixResult, edges: [string, string, string[]][]): T
     ids.forEach((_, i) => {
       ids.forEach((_, j) => {
         const ext = (k: number) => result.endpoints[k].kind === 'external';
+        const replicas = (k: number) => {
+          const e = result.endpoints[k];
+          return e.kind === 'workload' && e.workload.pods.length > 1;
+        };
         if (ext(i) && ext(j)) table[p][i][j] = null;
-        else if (i === j) table[p][i][j] = true;
+        // A pod to itself is not drawn (always allowed); a workload's loop is replica to replica.
+        else if (i === j && !replicas(i)) table[p][i][j] = true;
       });
     });
   });

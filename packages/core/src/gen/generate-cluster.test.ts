@@ -4,7 +4,7 @@ import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { PortQuery } from '../engine/types.js';
 import { loadCluster } from '../load-cluster.js';
 import { computeMatrix } from '../matrix/compute-matrix.js';
-import { endpointPeer, listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
+import { cellPeers, listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
 import { type GenOptions, generateCluster, genOptionsForPods } from './generate-cluster.js';
 import { renderGenerated } from './render-generated.js';
 
@@ -93,7 +93,7 @@ describe('generateCluster', () => {
     ports.forEach((port, p) => {
       for (let i = 0; i < eps.length; i++) {
         for (let j = 0; j < eps.length; j++) {
-          assert.equal(m.allowed(i, j, p), naiveAllowed(cluster, endpointPeer(eps[i]), endpointPeer(eps[j]), port));
+          assert.equal(m.allowed(i, j, p), naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port));
         }
       }
     });

@@ -1,3 +1,4 @@
+import { ADMIN_LINT_RULES } from './rules/admin-tiers.js';
 import { dnsEgressBlocked } from './rules/dns-egress-blocked.js';
 import { duplicatePolicy } from './rules/duplicate-policy.js';
 import { hostNetworkPod } from './rules/host-network-pod.js';
@@ -30,6 +31,7 @@ export const LINT_RULES: readonly LintRule[] = [
   shadowedRule,
   servicePortNotTargetPort,
   hostNetworkPod,
+  ...ADMIN_LINT_RULES,
   lintDisableUnknownRule,
 ];
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ADMIN_LINT_CASES } from './admin-rules-cases.test.js';
 import { LINT_RULES } from './registry.js';
 import { ALLOW_DNS_RULE, coredns, deployment, lintFindings, namespace, pod, policy } from './test-helpers.js';
 
@@ -848,6 +849,7 @@ const cases: Case[] = [
     objects: [...web, policy('shop', 'p', { podSelector: {} }, { 'netpol.dev/lint-disable': 'shadowed-rule,all' })],
     expect: [],
   },
+  ...ADMIN_LINT_CASES,
 ];
 
 describe('lint rules', () => {

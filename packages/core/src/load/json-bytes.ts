@@ -1,4 +1,4 @@
-import { DROP, KEEP_ALL, type Keep } from '../validate/stream-keep.js';
+import { DROP, KEEP_ALL, type Keep } from '../decode/stream-keep.js';
 import type { PositionTape } from './position-tape.js';
 
 /** Bad JSON at a byte offset (absolute in the stream). */

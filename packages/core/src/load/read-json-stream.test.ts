@@ -8,7 +8,7 @@ import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
 import { podDumpChunks } from '../gen/generate-pod-dump.js';
 import type { Issue } from '../issues.js';
 import { loadCluster } from '../load-cluster.js';
-import { SUPPORTED_KINDS } from '../model/build-cluster.js';
+import { SUPPORTED_KINDS } from '../model/kinds.js';
 import type { ClusterModel } from '../model/types.js';
 import { loadDocuments } from './load-documents.js';
 import { createJsonStreamReader, type StreamedSource } from './read-json-stream.js';

@@ -1,5 +1,5 @@
+import { KEEP_ALL, keepForKind } from '../decode/stream-keep.js';
 import type { FieldPath, Issue, Range } from '../issues.js';
-import { KEEP_ALL, keepForKind } from '../validate/stream-keep.js';
 import { JsonBytesReader, JsonSyntaxError } from './json-bytes.js';
 import { type CollectContext, collectObject, describeType } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';

@@ -6,10 +6,22 @@ import type {
   AdminSelection,
 } from '../model/admin-types.js';
 import { compileSelector } from '../model/selector.js';
-import type { Direction, Protocol } from '../model/types.js';
+import type { ClusterModel, Direction, LabelSelectorModel, Protocol } from '../model/types.js';
 import { and, andNotInto, type Bitset, emptySet, hasBit, orInto, setBit } from './bitset.js';
-import type { ClassContext } from './class-matrix.js';
-import { adminBlockKey } from './endpoint-classes.js';
+import { adminBlockKey, type EndpointClasses } from './endpoint-classes.js';
+
+/**
+ * What the tiers read of the class matrix's context (ClassContext in class-matrix.ts, which
+ * uses the tiers): an interface here, so the two modules do not import each other.
+ */
+export interface TierContext {
+  readonly size: number;
+  readonly all: Bitset;
+  readonly grouped: EndpointClasses;
+  readonly cluster: ClusterModel;
+  namespacesMatching(selector: LabelSelectorModel): Bitset;
+  select(selector: LabelSelectorModel, base: Bitset): Bitset;
+}
 
 /**
  * The admin tiers (docs/admin-tiers.md) on classes: the same first-match order as
@@ -24,7 +36,7 @@ export class AdminClassTiers {
   private readonly podClasses: Bitset;
 
   constructor(
-    private readonly ctx: ClassContext,
+    private readonly ctx: TierContext,
     private readonly policies: readonly AdminPolicyModel[],
   ) {
     this.hostNetwork = emptySet(ctx.size);

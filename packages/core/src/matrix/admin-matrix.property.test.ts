@@ -6,7 +6,7 @@ import { manifestText, SCENARIO_EXTERNALS, SCENARIO_PORTS } from '../engine/arbi
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import { loadCluster } from '../load-cluster.js';
 import { computeMatrix } from './compute-matrix.js';
-import { endpointPeer, listMatrixEndpoints } from './matrix-endpoints.js';
+import { cellPeers, listMatrixEndpoints } from './matrix-endpoints.js';
 
 /** A Deployment of 3 replicas beside the random pods, so classes really group endpoints. */
 const replicas = {
@@ -40,7 +40,7 @@ test('with admin tiers, the fast matrix agrees with the naive evaluator (classes
       SCENARIO_PORTS.forEach((port, p) => {
         for (let i = 0; i < eps.length; i++) {
           for (let j = 0; j < eps.length; j++) {
-            const expected = naiveAllowed(cluster, endpointPeer(eps[i]), endpointPeer(eps[j]), port);
+            const expected = naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port);
             const actual = result.allowed(i, j, p);
             if (actual !== expected) {
               assert.fail(

@@ -12,7 +12,7 @@ import type { PortQuery } from '../engine/types.js';
 import { loadCluster } from '../load-cluster.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { computeMatrix } from './compute-matrix.js';
-import { endpointPeer, listMatrixEndpoints, type MatrixEndpoint } from './matrix-endpoints.js';
+import { cellPeers, listMatrixEndpoints, type MatrixEndpoint } from './matrix-endpoints.js';
 
 const TCP80: PortQuery = { protocol: 'TCP', port: 80 };
 
@@ -34,7 +34,7 @@ function assertAgreesWithNaive(
   ports.forEach((port, p) => {
     for (let i = 0; i < eps.length; i++) {
       for (let j = 0; j < eps.length; j++) {
-        const expected = naiveAllowed(cluster, endpointPeer(eps[i]), endpointPeer(eps[j]), port);
+        const expected = naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port);
         const actual = result.allowed(i, j, p);
         if (actual !== expected) {
           assert.fail(
@@ -102,15 +102,22 @@ metadata: { name: deny, namespace: x }
 spec: { podSelector: {} }
 `;
 
-  test('default deny isolates ingress; self stays allowed', () => {
+  test('default deny isolates ingress; a pod to itself stays allowed, a workload to itself is replica to replica', () => {
     const cluster = clusterFromYaml(BASE + DENY_X);
     const eps = endpoints(cluster);
-    const result = computeMatrix(cluster, { endpoints: eps, ports: [TCP80] });
-    const web = eps.findIndex((e) => e.id === 'x/web[Deployment]');
-    const client = eps.findIndex((e) => e.id === 'other/client');
-    assert.equal(result.allowed(client, web, 0), false);
-    assert.equal(result.allowed(web, client, 0), true);
-    assert.equal(result.allowed(web, web, 0), true);
+    for (const expand of [true, false]) {
+      const result = computeMatrix(cluster, { endpoints: eps, ports: [TCP80], expand });
+      const web = eps.findIndex((e) => e.id === 'x/web[Deployment]');
+      const client = eps.findIndex((e) => e.id === 'other/client');
+      const db = eps.findIndex((e) => e.id === 'x/db');
+      assert.equal(result.allowed(client, web, 0), false);
+      assert.equal(result.allowed(web, client, 0), true);
+      // x/web has 3 replicas under default deny: web-0 -> web-1 is denied (SPEC, issue 11 #8).
+      assert.equal(result.allowed(web, web, 0), false);
+      assert.equal(result.row(web, 0)[web >>> 5] & (1 << (web & 31)), 0);
+      // A bare pod to itself: always allowed.
+      assert.equal(result.allowed(db, db, 0), true);
+    }
   });
 
   test('named port resolves per destination; unresolved is denied', () => {

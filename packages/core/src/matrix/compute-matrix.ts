@@ -57,13 +57,24 @@ export interface MatrixClasses {
  */
 export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): MatrixResult {
   const { endpoints, ports } = options;
+  // SPEC: the diagonal cell of a workload with two or more replicas is one replica to
+  // *another* (the StatefulSet peer question), as `check` judges it. The second replica is
+  // classified with the endpoints (it may differ from the first by address) but is no row.
+  const n = endpoints.length;
+  const peerOf = new Int32Array(n).fill(-1);
+  const replicas: MatrixEndpoint[] = [];
+  endpoints.forEach((e, i) => {
+    const second = e.kind === 'workload' ? e.workload.pods[1] : undefined;
+    if (!second) return;
+    peerOf[i] = n + replicas.length;
+    replicas.push({ kind: 'pod', id: second.id, namespace: second.namespace, name: second.name, pod: second });
+  });
   const compiled = compileCluster(cluster);
-  const grouped = classifyEndpoints(compiled, endpoints);
+  const grouped = classifyEndpoints(compiled, replicas.length > 0 ? [...endpoints, ...replicas] : endpoints);
   const classCount = grouped.classes.length;
   const context = new ClassContext(compiled, grouped);
   const classMatrices = ports.map((port) => computeClassMatrix(context, port));
   const classWords = wordsFor(classCount);
-  const n = endpoints.length;
   const rowWords = wordsFor(n);
   const { classOf } = grouped;
   const external = Uint8Array.from(endpoints, (e) => (e.kind === 'external' ? 1 : 0));
@@ -78,9 +89,14 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
   let rows: Uint32Array[] | undefined;
   if (expand) {
     rows = classMatrices.map((matrix) => expandRows(matrix, classWords, classOf, n, rowWords));
-    for (const table of rows) {
-      for (let i = 0; i < n; i++) if (!external[i]) setBit(table.subarray(i * rowWords, (i + 1) * rowWords), i);
-    }
+    rows.forEach((table, p) => {
+      for (let i = 0; i < n; i++) {
+        const row = table.subarray(i * rowWords, (i + 1) * rowWords);
+        if (external[i]) continue;
+        if (peerOf[i] < 0 || classAllowed(i, peerOf[i], p)) setBit(row, i);
+        else row[i >>> 5] &= ~(1 << (i & 31));
+      }
+    });
   }
 
   return {
@@ -89,6 +105,7 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
     rowWords,
     stats: {
       endpoints: n,
+      // Second replicas (classified for workload diagonals) count too.
       podClasses: grouped.classes.filter((c) => !c.external).length,
       externalClasses: grouped.classes.filter((c) => c.external).length,
       ipBlocks: grouped.blocks.size,
@@ -101,6 +118,8 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
     },
     allowed(i, j, p) {
       if (external[i] && external[j]) return null;
+      // A workload to itself: its first replica to its second.
+      if (i === j && peerOf[i] >= 0) return classAllowed(i, peerOf[i], p);
       // "Traffic from a pod to itself is always allowed."
       if (podOf[i] !== undefined && podOf[i] === podOf[j]) return true;
       if (rows) return (rows[p][i * rowWords + (j >>> 5)] & (1 << (j & 31))) !== 0;

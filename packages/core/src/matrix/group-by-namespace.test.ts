@@ -14,7 +14,7 @@ import type { ClusterModel } from '../model/types.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { computeMatrix } from './compute-matrix.js';
 import { groupByNamespace, groupVerdict } from './group-by-namespace.js';
-import { endpointPeer, listMatrixEndpoints } from './matrix-endpoints.js';
+import { cellPeers, listMatrixEndpoints } from './matrix-endpoints.js';
 
 const TCP80: PortQuery = { protocol: 'TCP', port: 80 };
 
@@ -125,12 +125,7 @@ describe('groupByNamespace', () => {
             const expected = g.groups.map(() => new Array<number>(g.groups.length).fill(0));
             for (let i = 0; i < endpoints.length; i++) {
               for (let j = 0; j < endpoints.length; j++) {
-                const verdict = naiveAllowed(
-                  loaded.value.cluster,
-                  endpointPeer(endpoints[i]),
-                  endpointPeer(endpoints[j]),
-                  port,
-                );
+                const verdict = naiveAllowed(loaded.value.cluster, ...cellPeers(endpoints[i], endpoints[j]), port);
                 if (verdict === true) expected[groupOf[i]][groupOf[j]]++;
               }
             }

@@ -74,6 +74,21 @@ export function endpointPeer(endpoint: MatrixEndpoint): Peer {
   return endpoint.kind === 'external' ? { kind: 'external', ip: endpoint.ip } : { kind: 'pod', pod: endpoint.pod };
 }
 
+/**
+ * The two peers a matrix cell judges: each endpoint's peer, except on the diagonal of a
+ * workload with two or more replicas, which is its first replica to its second (SPEC: one
+ * replica to *another*, as `check` judges it; a pod to itself is always allowed).
+ */
+export function cellPeers(source: MatrixEndpoint, destination: MatrixEndpoint): [Peer, Peer] {
+  if (source === destination && source.kind === 'workload' && source.workload.pods.length > 1) {
+    return [
+      { kind: 'pod', pod: source.workload.pods[0] },
+      { kind: 'pod', pod: source.workload.pods[1] },
+    ];
+  }
+  return [endpointPeer(source), endpointPeer(destination)];
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,21 +5,30 @@ import { type Cidr, cidrSize, nthAddress, parseCidr } from './cidr.js';
  * comes from a hash of the object's id (probing on collision), so adding one pod does not
  * move the others: the engine and the lab agree on every address, and they stay put across
  * `lab apply`. The first 256 addresses of each range are left for infrastructure (the lab
- * node's gateway lives there).
+ * node's gateway lives there). Several ranges count as one span, in the order given.
  */
 export class AddressAllocator {
-  private readonly cidr: Cidr;
+  private readonly ranges: { cidr: Cidr; span: number }[];
   private readonly used = new Set<string>();
-  private readonly size: number;
+  private readonly span: number;
   static readonly RESERVED = 256;
 
-  constructor(cidrText: string) {
-    const cidr = parseCidr(cidrText);
-    if (cidr?.family !== 4 || cidr.prefix > 22) {
-      throw new Error(`address range ${cidrText} must be an IPv4 CIDR of /22 or larger`);
-    }
-    this.cidr = cidr;
-    this.size = Number(cidrSize(cidr));
+  constructor(cidrTexts: string | readonly string[]) {
+    const texts = typeof cidrTexts === 'string' ? [cidrTexts] : cidrTexts;
+    this.ranges = texts.map((text) => {
+      const cidr = parseCidr(text);
+      if (cidr?.family !== 4 || cidr.prefix > 22) {
+        throw new AddressRangeError(`address range ${text} must be an IPv4 CIDR of /22 or larger`);
+      }
+      // never the broadcast address
+      return { cidr, span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1 };
+    });
+    this.span = this.ranges.reduce((sum, r) => sum + r.span, 0);
+  }
+
+  /** How many addresses the ranges hold for allocation. */
+  static capacity(cidrTexts: readonly string[]): number {
+    return new AddressAllocator(cidrTexts).span;
   }
 
   /** Mark an address from a manifest as taken. */
@@ -28,17 +37,25 @@ export class AddressAllocator {
   }
 
   allocate(id: string): string {
-    const span = this.size - AddressAllocator.RESERVED - 1; // never the broadcast address
-    let slot = fnv1a(id) % span;
-    for (let tries = 0; tries < span; tries++) {
-      const ip = nthAddress(this.cidr, AddressAllocator.RESERVED + slot);
+    let slot = fnv1a(id) % this.span;
+    for (let tries = 0; tries < this.span; tries++) {
+      const ip = this.addressAt(slot);
       if (!this.used.has(ip)) {
         this.used.add(ip);
         return ip;
       }
-      slot = (slot + 1) % span;
+      slot = (slot + 1) % this.span;
     }
-    throw new AddressRangeFullError(`${nthAddress(this.cidr, 0)}/${this.cidr.prefix}`);
+    throw new AddressRangeFullError(this.ranges.map((r) => `${nthAddress(r.cidr, 0)}/${r.cidr.prefix}`).join(', '));
+  }
+
+  private addressAt(slot: number): string {
+    let rest = slot;
+    for (const range of this.ranges) {
+      if (rest < range.span) return nthAddress(range.cidr, AddressAllocator.RESERVED + rest);
+      rest -= range.span;
+    }
+    throw new Error(`slot ${slot} outside the ranges`);
   }
 }
 
@@ -47,6 +64,14 @@ export class AddressRangeFullError extends Error {
   constructor(readonly range: string) {
     super(`address range ${range} is full`);
     this.name = 'AddressRangeFullError';
+  }
+}
+
+/** A range the allocator cannot use (not IPv4, or smaller than /22): bad input. */
+export class AddressRangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AddressRangeError';
   }
 }
 

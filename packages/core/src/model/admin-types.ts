@@ -1,4 +1,4 @@
-import type { Direction, LabelSelectorModel, Labels, Origin, Protocol } from './types.js';
+import type { Direction, LabelSelectorModel, Labels, Origin, Protocol } from './model-primitives.js';
 
 /**
  * The admin tiers of policy.networking.k8s.io (docs/admin-tiers.md): ClusterNetworkPolicy

@@ -1,5 +1,5 @@
+import type { LabelSelector } from '../decode/schema.js';
 import type { LoadedObject } from '../load/loaded-object.js';
-import { validateLabelSelector } from '../validate/validate-label-selector.js';
 import type {
   AdminAction,
   AdminPeerModel,
@@ -25,24 +25,28 @@ const MATCHES_NOTHING: LabelSelectorModel = {
   matchExpressions: [{ key: 'netpol.dev/unusable-selector', operator: 'In', values: [] }],
 };
 
-function selectorOf(value: unknown): LabelSelectorModel {
-  return validateLabelSelector(obj(value), []).length > 0 ? MATCHES_NOTHING : buildSelector(value);
+/** Whether metav1.LabelSelectorAsSelector accepts a selector (validation answers it). */
+type UsableSelector = (selector: unknown) => boolean;
+
+function selectorOf(value: unknown, usable: UsableSelector): LabelSelectorModel {
+  // The CRD schema checked it: it has LabelSelector's shape.
+  return usable(value) ? buildSelector(value as LabelSelector) : MATCHES_NOTHING;
 }
 
-function selectionOf(value: Obj): AdminSelection {
+function selectionOf(value: Obj, usable: UsableSelector): AdminSelection {
   if (isObj(value.pods)) {
     // v1alpha2: an absent namespaceSelector is empty (every namespace); v1alpha1 requires it.
     return {
       kind: 'pods',
-      namespaceSelector: selectorOf(value.pods.namespaceSelector),
-      podSelector: selectorOf(value.pods.podSelector),
+      namespaceSelector: selectorOf(value.pods.namespaceSelector, usable),
+      podSelector: selectorOf(value.pods.podSelector, usable),
     };
   }
-  return { kind: 'namespaces', namespaceSelector: selectorOf(value.namespaces) };
+  return { kind: 'namespaces', namespaceSelector: selectorOf(value.namespaces, usable) };
 }
 
 /** A validated ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy → its model. */
-export function buildAdminPolicy(object: LoadedObject): AdminPolicyModel {
+export function buildAdminPolicy(object: LoadedObject, usable: UsableSelector): AdminPolicyModel {
   const kind = object.kind as AdminPolicyKind;
   const spec = obj(object.value.spec);
   const name = str(obj(object.value.metadata).name) ?? '';
@@ -53,9 +57,9 @@ export function buildAdminPolicy(object: LoadedObject): AdminPolicyModel {
     kind,
     name,
     tier,
-    subject: selectionOf(obj(spec.subject)),
-    ingress: arr(spec.ingress).map((r, i) => buildAdminRule('ingress', obj(r), i)),
-    egress: arr(spec.egress).map((r, i) => buildAdminRule('egress', obj(r), i)),
+    subject: selectionOf(obj(spec.subject), usable),
+    ingress: arr(spec.ingress).map((r, i) => buildAdminRule('ingress', obj(r), i, usable)),
+    egress: arr(spec.egress).map((r, i) => buildAdminRule('egress', obj(r), i, usable)),
     origin: { object, path: [] },
   };
   const priority = num(spec.priority);
@@ -63,9 +67,9 @@ export function buildAdminPolicy(object: LoadedObject): AdminPolicyModel {
   return model;
 }
 
-function buildAdminRule(direction: Direction, rule: Obj, index: number): AdminRuleModel {
+function buildAdminRule(direction: Direction, rule: Obj, index: number, usable: UsableSelector): AdminRuleModel {
   const action = (str(rule.action) ?? 'Deny') as AdminAction;
-  const peers = arr(direction === 'ingress' ? rule.from : rule.to).map((p, i) => buildAdminPeer(obj(p), i));
+  const peers = arr(direction === 'ingress' ? rule.from : rule.to).map((p, i) => buildAdminPeer(obj(p), i, usable));
   const portList = rule.protocols !== undefined ? arr(rule.protocols) : arr(rule.ports);
   const ports =
     rule.protocols === undefined && rule.ports === undefined
@@ -77,7 +81,7 @@ function buildAdminRule(direction: Direction, rule: Obj, index: number): AdminRu
   return model;
 }
 
-function buildAdminPeer(peer: Obj, index: number): AdminPeerModel {
+function buildAdminPeer(peer: Obj, index: number, usable: UsableSelector): AdminPeerModel {
   if (Array.isArray(peer.networks)) {
     const cidrs = peer.networks.map((text) => {
       const cidr = parseCidr(String(text));
@@ -85,9 +89,9 @@ function buildAdminPeer(peer: Obj, index: number): AdminPeerModel {
     });
     return { kind: 'networks', cidrs, index };
   }
-  if (isObj(peer.nodes)) return { kind: 'nodes', nodeSelector: selectorOf(peer.nodes), index };
+  if (isObj(peer.nodes)) return { kind: 'nodes', nodeSelector: selectorOf(peer.nodes, usable), index };
   if (Array.isArray(peer.domainNames)) return { kind: 'domainNames', names: peer.domainNames.map(String), index };
-  return { ...selectionOf(peer), index };
+  return { ...selectionOf(peer, usable), index };
 }
 
 /** v1alpha2 `protocols[i]`: `tcp|udp|sctp: {destinationPort: {number} | {range}}` or `destinationNamedPort`. */

@@ -1,6 +1,13 @@
-import type { LoadedObject } from '../load/loaded-object.js';
-import { goNetworkString, parseCidrSloppy } from '../validate/sloppy-cidr.js';
-import { arr, isObj, labelsOf, num, type Obj, obj, protocolOf, str } from './read-fields.js';
+import type {
+  LabelSelector,
+  NetworkPolicyEgressRule,
+  NetworkPolicyIngressRule,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+} from '../decode/schema.js';
+import type { DecodedOf } from '../load/decoded-object.js';
+import { protocolOf } from './build-pods.js';
+import { goNetworkString, parseCidrSloppy } from './sloppy-cidr.js';
 import type {
   Direction,
   LabelSelectorModel,
@@ -11,13 +18,13 @@ import type {
   SelectorOperator,
 } from './types.js';
 
-/** A validated NetworkPolicy object → its defaulted model. */
-export function buildPolicy(object: LoadedObject, namespace: string): PolicyModel {
-  const spec = obj(object.value.spec);
-  const name = str(obj(object.value.metadata).name) ?? '';
-  const ingress = arr(spec.ingress).map((r, i) => buildRule('ingress', obj(r), i));
-  const egress = arr(spec.egress).map((r, i) => buildRule('egress', obj(r), i));
-  const declared = arr(spec.policyTypes).filter((t): t is string => t === 'Ingress' || t === 'Egress');
+/** A decoded NetworkPolicy → its defaulted model. */
+export function buildPolicy(policy: DecodedOf<'NetworkPolicy'>, namespace: string): PolicyModel {
+  const spec = policy.value.spec ?? {};
+  const name = policy.value.metadata?.name ?? '';
+  const ingress = (spec.ingress ?? []).map((rule, i) => buildRule('ingress', rule, i));
+  const egress = (spec.egress ?? []).map((rule, i) => buildRule('egress', rule, i));
+  const declared = (spec.policyTypes ?? []).filter((t) => t === 'Ingress' || t === 'Egress');
   const declaredTypes = declared.length > 0 ? declared.map((t) => t.toLowerCase() as Direction) : undefined;
   // pkg/apis/networking/v1/defaults.go: absent or empty policyTypes means Ingress, plus
   // Egress when the policy has at least one egress rule.
@@ -33,49 +40,49 @@ export function buildPolicy(object: LoadedObject, namespace: string): PolicyMode
     declaredTypes,
     ingress,
     egress,
-    origin: { object, path: [] },
+    origin: { object: policy.object, path: [] },
   };
 }
 
-export function buildSelector(value: unknown): LabelSelectorModel {
-  const sel = obj(value);
+export function buildSelector(selector: LabelSelector | undefined): LabelSelectorModel {
   return {
-    matchLabels: labelsOf(sel.matchLabels),
-    matchExpressions: arr(sel.matchExpressions).map((e) => {
-      const expr = obj(e);
-      return {
-        key: str(expr.key) ?? '',
-        operator: (str(expr.operator) ?? 'Exists') as SelectorOperator,
-        values: arr(expr.values).map((v) => String(v)),
-      };
-    }),
+    matchLabels: selector?.matchLabels ?? {},
+    matchExpressions: (selector?.matchExpressions ?? []).map((e) => ({
+      key: e.key ?? '',
+      operator: (e.operator ?? 'Exists') as SelectorOperator,
+      values: e.values ?? [],
+    })),
   };
 }
 
-function buildRule(direction: Direction, rule: Obj, index: number): RuleModel {
-  const peerList = arr(direction === 'ingress' ? rule.from : rule.to);
-  const portList = arr(rule.ports);
+function buildRule(
+  direction: Direction,
+  rule: NetworkPolicyIngressRule & NetworkPolicyEgressRule,
+  index: number,
+): RuleModel {
+  const peerList = (direction === 'ingress' ? rule.from : rule.to) ?? [];
+  const portList = rule.ports ?? [];
   return {
     direction,
     index,
-    peers: peerList.length === 0 ? 'all' : peerList.map((p, i) => buildPeer(obj(p), i)),
-    ports: portList.length === 0 ? 'all' : portList.map((p, i) => buildPort(obj(p), i)),
+    peers: peerList.length === 0 ? 'all' : peerList.map(buildPeer),
+    ports: portList.length === 0 ? 'all' : portList.map(buildPort),
   };
 }
 
-function buildPeer(peer: Obj, index: number): PeerModel {
-  if (isObj(peer.ipBlock)) {
+function buildPeer(peer: NetworkPolicyPeer, index: number): PeerModel {
+  if (peer.ipBlock) {
     return {
       kind: 'ipBlock',
-      cidr: canonicalCidr(str(peer.ipBlock.cidr) ?? ''),
-      except: arr(peer.ipBlock.except).map((e) => canonicalCidr(String(e))),
+      cidr: canonicalCidr(peer.ipBlock.cidr ?? ''),
+      except: (peer.ipBlock.except ?? []).map(canonicalCidr),
       index,
     };
   }
   return {
     kind: 'selector',
-    podSelector: isObj(peer.podSelector) ? buildSelector(peer.podSelector) : undefined,
-    namespaceSelector: isObj(peer.namespaceSelector) ? buildSelector(peer.namespaceSelector) : undefined,
+    podSelector: peer.podSelector ? buildSelector(peer.podSelector) : undefined,
+    namespaceSelector: peer.namespaceSelector ? buildSelector(peer.namespaceSelector) : undefined,
     index,
   };
 }
@@ -89,12 +96,12 @@ function canonicalCidr(text: string): string {
   return parsed ? goNetworkString(parsed) : text;
 }
 
-function buildPort(port: Obj, index: number): PortModel {
+function buildPort(port: NetworkPolicyPort, index: number): PortModel {
   const value = port.port;
   return {
     protocol: protocolOf(port.protocol),
     port: typeof value === 'number' || (typeof value === 'string' && value !== '') ? value : undefined,
-    endPort: num(port.endPort),
+    endPort: port.endPort,
     index,
   };
 }

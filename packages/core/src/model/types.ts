@@ -1,22 +1,14 @@
-import type { FieldPath } from '../issues.js';
-import type { LoadedObject } from '../load/loaded-object.js';
 import type { AdminPolicyModel, NodeModel } from './admin-types.js';
+import type { Direction, LabelSelectorModel, Labels, Origin, Protocol } from './model-primitives.js';
+
+// The primitives live in a leaf module, so admin-types.ts can use them without importing this one.
+export type { Direction, LabelSelectorModel, Labels, Origin, Protocol, SelectorOperator } from './model-primitives.js';
+export { PROTOCOLS } from './model-primitives.js';
 
 /**
  * The compiled cluster model the engine, lint, diff and lab run on. It is built only from
  * validated, defaulted objects: nothing downstream re-checks user input.
  */
-
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
-export type Labels = Readonly<Record<string, string>>;
-
-/** Where a model element came from: the loaded object and the field path inside it. */
-export interface Origin {
-  object: LoadedObject;
-  path: FieldPath;
-}
 
 export interface NamespaceModel {
   name: string;
@@ -48,10 +40,26 @@ export interface PodModel {
   labels: Labels;
   /** Pod IPs, primary first (status.podIPs, else assigned deterministically). */
   ips: readonly string[];
+  /**
+   * The manifest gives no address: `ips` were made up from the pod range, so an ipBlock
+   * verdict about this pod may differ on a real cluster (check/explain say so).
+   */
+  addressMadeUp?: boolean;
   ports: readonly ContainerPortModel[];
   /** The workload this pod is a replica of, if any. */
   workload?: WorkloadRef;
   hostNetwork: boolean;
+  origin?: Origin;
+}
+
+/** A Pod object of the input that takes no traffic, so it is no endpoint. */
+export interface DroppedPod {
+  /** `ns/name`, as it would have been named. */
+  id: string;
+  namespace: string;
+  name: string;
+  /** `status.phase` Succeeded/Failed; `metadata.deletionTimestamp` set; Pending on no node. */
+  reason: 'finished' | 'deleting' | 'unscheduled';
   origin?: Origin;
 }
 
@@ -89,15 +97,6 @@ export interface ServiceModel {
   ports: readonly ServicePortModel[];
   origin?: Origin;
 }
-
-export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-
-export interface LabelSelectorModel {
-  matchLabels: Labels;
-  matchExpressions: readonly { key: string; operator: SelectorOperator; values: readonly string[] }[];
-}
-
-export type Direction = 'ingress' | 'egress';
 
 export type PeerModel =
   | {
@@ -152,6 +151,10 @@ export interface ClusterModel {
   workloads: readonly WorkloadModel[];
   services: readonly ServiceModel[];
   policies: readonly PolicyModel[];
+  /** Pod objects left out because they take no traffic (finished, deleting, unscheduled). */
+  dropped?: readonly DroppedPod[];
+  /** The ranges made-up pod addresses came from (given, inferred, or the default). */
+  podRanges?: readonly string[];
   /** Admin and baseline tier policies (docs/admin-tiers.md), in consult order; absent = none. */
   adminPolicies?: readonly AdminPolicyModel[];
   /** `kind: Node` objects (for `nodes` peers); absent = none. */

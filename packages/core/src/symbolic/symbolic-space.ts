@@ -1,7 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { canonicalSelector } from '../lint/canonical.js';
-import { compareNsName } from '../model/build-cluster.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
+import { compareNsName } from '../model/compare-ns-name.js';
 import { isEmptySelector, matchesSelector } from '../model/selector.js';
 import type {
   ClusterModel,

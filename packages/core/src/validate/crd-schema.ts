@@ -1,5 +1,6 @@
+import { unknownField } from '../decode/decode.js';
 import { type FieldPath, formatPath, type Issue } from '../issues.js';
-import { duplicate, invalid, notSupported, quote, required, unknownField } from './messages.js';
+import { duplicate, invalid, notSupported, quote, required } from './messages.js';
 
 /**
  * A CustomResourceDefinition's structural OpenAPI schema (the subset the

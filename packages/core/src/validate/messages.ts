@@ -1,4 +1,4 @@
-import { type FieldPath, formatPath, type Issue } from '../issues.js';
+import type { FieldPath, Issue } from '../issues.js';
 
 /**
  * The one place where the API server's wording lives. Constructors mirror
@@ -71,16 +71,6 @@ export function tooLong(path: FieldPath, maxBytes: number): Issue {
 
 export function duplicate(path: FieldPath, value: BadValue): Issue {
   return issue('field-duplicate', path, `Duplicate value: ${formatValue(value)}`);
-}
-
-/** A decode error: the JSON type does not fit the Go type (the API server rejects the body). */
-export function typeMismatch(path: FieldPath, message: string): Issue {
-  return issue('field-type', path, message);
-}
-
-/** A field the Go type does not have (`kubectl apply` validates strictly by default). */
-export function unknownField(path: FieldPath): Issue {
-  return issue('field-unknown', path, `strict decoding error: unknown field ${quote(formatPath(path))}`);
 }
 
 /** An API server warning (the request succeeds; kubectl prints `Warning: ...`). */

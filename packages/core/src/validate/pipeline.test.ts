@@ -93,8 +93,8 @@ describe('issue locations', () => {
 });
 
 describe('kinds of other API groups', () => {
-  it('skips a Calico NetworkPolicy with a note, refuses a removed Kubernetes version', () => {
-    const r = load(`apiVersion: projectcalico.org/v3
+  it('skips a Calico NetworkPolicy with a note; a removed Kubernetes version is refused by --strict, else a warning', () => {
+    const text = `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata: {name: calico}
 spec: {selector: all(), types: [Ingress]}
@@ -103,11 +103,22 @@ apiVersion: extensions/v1beta1
 kind: NetworkPolicy
 metadata: {name: old}
 spec: {podSelector: {}}
-`);
+`;
+    const strict = loadCluster([{ name: 'm.yaml', text }], { strict: true });
     assert.deepEqual(
-      r.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
+      strict.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
       ['info unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
     );
-    assert.equal(r.value.cluster.policies.length, 0);
+    assert.equal(strict.value.cluster.policies.length, 0);
+    // The same policy under networking.k8s.io/v1: it means the same, so analysis uses it.
+    const r = load(text);
+    assert.deepEqual(
+      r.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
+      ['info unknown-kind NetworkPolicy default/calico', 'warning field-not-supported NetworkPolicy default/old'],
+    );
+    assert.deepEqual(
+      r.value.cluster.policies.map((p) => p.id),
+      ['default/old'],
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { decodeObject } from '../decode/decode.js';
+import { OBJECT_META } from '../decode/schema.js';
 import type { FieldPath, Issue } from '../issues.js';
 import { arr, isObj, type Obj, obj } from '../model/read-fields.js';
 import {
@@ -6,10 +8,8 @@ import {
   CLUSTER_NETWORK_POLICY_SCHEMA,
 } from './admin-schemas.js';
 import { type CrdSchema, validateCustomResource } from './crd-schema.js';
-import { decodeObject } from './decode.js';
 import { nameIsDNSSubdomain } from './formats.js';
 import { warning } from './messages.js';
-import { OBJECT_META } from './schema.js';
 import { validateLabelSelector } from './validate-label-selector.js';
 import { validateObjectMeta } from './validate-meta.js';
 

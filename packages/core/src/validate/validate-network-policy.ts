@@ -1,8 +1,8 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { arr, isObj, type Obj, obj, str } from '../model/read-fields.js';
+import { cidrWarnings, isStrictSubset, parseCidrSloppy } from '../model/sloppy-cidr.js';
 import { isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './formats.js';
 import { forbidden, goLiteral, invalid, notSupported, quote, required, warning } from './messages.js';
-import { cidrWarnings, isStrictSubset, parseCidrSloppy } from './sloppy-cidr.js';
 import { validateLabelSelector } from './validate-label-selector.js';
 import { validateObjectMeta } from './validate-meta.js';
 

@@ -1,14 +1,16 @@
+import { decodeObject, isUnder } from '../decode/decode.js';
+import { isKindName, SCHEMAS } from '../decode/schema.js';
 import type { Issue } from '../issues.js';
+import type { DecodedObject } from '../load/decoded-object.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { type Obj, obj } from '../model/read-fields.js';
-import { decodeObject, isUnder } from './decode.js';
 import { nameIsDNSLabel } from './formats.js';
 import { notSupported, required } from './messages.js';
-import { SCHEMAS } from './schema.js';
 import { isAdminPolicyKind, validateAdminPolicy } from './validate-admin-policy.js';
+import { validateLabelSelector } from './validate-label-selector.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { validateNetworkPolicy } from './validate-network-policy.js';
-import { NODE, validateNode } from './validate-node.js';
+import { validateNode } from './validate-node.js';
 import { validatePod } from './validate-pod-spec.js';
 import { validateService } from './validate-service.js';
 import { validateWorkload } from './validate-workload.js';
@@ -78,11 +80,20 @@ const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
  * mistyped field is dropped, since it only restates the decode error.
  */
 export function validateObject(object: LoadedObject): Issue[] {
-  const schema = SCHEMAS[object.kind] ?? (object.kind === 'Node' ? NODE : undefined);
-  const custom = isAdminPolicyKind(object.kind);
-  if (!schema && !custom) return [];
+  return decodeAndValidate(object).issues;
+}
+
+/**
+ * The same, also returning the decoded object (its kind's static type, mistyped values
+ * replaced by their Go zero value) that the model is built from; undefined for a kind netpol
+ * does not read.
+ */
+export function decodeAndValidate(object: LoadedObject): { issues: Issue[]; decoded?: DecodedObject } {
+  const kind = object.kind;
+  const custom = isAdminPolicyKind(kind);
+  if (!isKindName(kind) && !custom) return { issues: [] };
   const issues: Issue[] = [];
-  const versions = API_VERSIONS[object.kind];
+  const versions = API_VERSIONS[kind];
   // kubectl refuses to decode an object without apiVersion (List items inherit a typed list's).
   if (object.apiVersion === '') {
     issues.push(required(['apiVersion'], "Object 'apiVersion' is missing"));
@@ -90,13 +101,19 @@ export function validateObject(object: LoadedObject): Issue[] {
     issues.push(notSupported(['apiVersion'], object.apiVersion, versions));
   }
   // Custom resources are checked against their CRD's OpenAPI schema, not decoded into Go types.
-  if (custom) return [...issues, ...validateAdminPolicy(object.kind, object.value)];
-  if (!schema) return issues;
-  const decoded = decodeObject(object.value, schema);
+  if (custom) {
+    issues.push(...validateAdminPolicy(kind, object.value));
+    // The model treats a selector metav1.LabelSelectorAsSelector refuses as matching nothing.
+    const usableSelector = (selector: unknown) => validateLabelSelector(obj(selector), []).length === 0;
+    return { issues, decoded: { kind, object, value: object.value, usableSelector } };
+  }
+  if (!isKindName(kind)) return { issues };
+  const decoded = decodeObject(object.value, SCHEMAS[kind]);
   issues.push(...decoded.issues);
-  const validate = VALIDATORS[object.kind] ?? ((value: Obj) => validateWorkload(object.kind, value));
-  for (const found of validate(decoded.value)) {
+  const validate = VALIDATORS[kind] ?? ((value: Obj) => validateWorkload(kind, value));
+  for (const found of validate(decoded.value as Obj)) {
     if (!decoded.issues.some((typeIssue) => isUnder(found.path, typeIssue.path))) issues.push(found);
   }
-  return issues;
+  // `SCHEMAS[kind]` decoded it: the value has `kind`'s type (TypeScript cannot pair the two).
+  return { issues, decoded: { kind, object, value: decoded.value } as DecodedObject };
 }

@@ -1,6 +1,7 @@
+import type { LabelSelector } from '../decode/schema.js';
 import type { FieldPath, Issue } from '../issues.js';
-import { MAX_WORKLOAD_REPLICAS } from '../model/build-cluster.js';
 import { buildSelector } from '../model/build-policy.js';
+import { MAX_WORKLOAD_REPLICAS } from '../model/kinds.js';
 import { labelsOf, type Obj, obj, str } from '../model/read-fields.js';
 import { matchesSelector } from '../model/selector.js';
 import { nameIsDNSSubdomain } from './formats.js';
@@ -91,7 +92,8 @@ function validateSelectedTemplate(spec: Obj, path: FieldPath, what: string): Iss
   } else {
     const selectorIssues = validateLabelSelector(selector, [...path, 'selector']);
     issues.push(...selectorIssues);
-    const model = buildSelector(selector);
+    // The value was decoded against the schema before validation: it has LabelSelector's shape.
+    const model = buildSelector(selector as LabelSelector);
     if (Object.keys(model.matchLabels).length + model.matchExpressions.length === 0) {
       issues.push(invalid([...path, 'selector'], goLiteral('{}'), `empty selector is invalid for ${what}`));
     } else if (selectorIssues.length === 0 && !matchesSelector(model, labels)) {

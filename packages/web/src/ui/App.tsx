@@ -39,8 +39,11 @@ export function App({ input: initial, engine }: AppProps) {
   if (state.view === 'editor') editorOpened.current = true;
   offRef.current = state.off;
 
+  // Bumped on every new summary: tests and the bench wait on it (`data-generation`).
+  const [generation, setGeneration] = useState(0);
   const apply = useCallback((next: Summary) => {
     setSummary(next);
+    setGeneration((g) => g + 1);
     setError(undefined);
   }, []);
 
@@ -123,7 +126,7 @@ export function App({ input: initial, engine }: AppProps) {
   const warnings = (lintIssues ?? []).filter((i) => i.severity === 'warning').length;
 
   return (
-    <div className="app">
+    <div className="app" data-generation={generation} data-port={matrix?.port}>
       <header className="bar">
         <h1>netpol</h1>
         <nav aria-label="Views" className="views">

@@ -2,7 +2,7 @@ import cytoscape, { type Core } from 'cytoscape';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MatrixBits, Summary } from '../protocol.js';
 import { download } from './download.js';
-import { buildGraph, graphToSvg, MAX_EDGES } from './graph-model.js';
+import { buildGraph, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
 
@@ -33,7 +33,11 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
     const instance = cytoscape({
       container: box.current,
       elements: [
-        ...model.namespaces.map((ns) => ({ data: { id: ns.id, label: ns.name }, classes: 'namespace' })),
+        ...model.namespaces.map((ns) => ({
+          data: { id: ns.id, label: model.collapsed ? `${ns.name} (${ns.count})` : ns.name },
+          position: { x: ns.x, y: ns.y },
+          classes: model.collapsed ? 'namespace collapsed' : 'namespace',
+        })),
         ...model.nodes.map((n) => ({
           data: { id: n.id, parent: `ns:${n.namespace}`, label: n.caption },
           position: { x: n.x, y: n.y },
@@ -57,6 +61,8 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
           style: {
             label: 'data(label)',
             'text-wrap': 'wrap',
+            // Zoomed out over thousands of nodes, unreadable labels are not drawn.
+            'min-zoomed-font-size': 7,
             'text-valign': 'bottom',
             'font-size': 10,
             color: colors.text,
@@ -70,6 +76,10 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
         { selector: 'node.iso-in', style: { shape: 'round-rectangle', 'border-width': 3 } },
         { selector: 'node.iso-out', style: { 'border-style': 'double', 'border-width': 4 } },
         { selector: 'node.sel-yes', style: { 'background-color': colors.accent } },
+        {
+          selector: 'node.collapsed',
+          style: { shape: 'round-rectangle', width: 60, height: 30, 'font-weight': 'bold', 'background-opacity': 0.3 },
+        },
         {
           selector: ':parent',
           style: {
@@ -166,8 +176,11 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       <p className="legend" data-testid="graph-summary">
         {model.nodes.length} workloads in {model.namespaces.length} namespaces; {model.pairs} allowed connections on{' '}
         {matrix?.port}
-        {model.aggregated && ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}.
-        Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
+        {model.collapsed && ` (over ${MAX_NODES} workloads: one node per namespace; click one, or search, to open it)`}
+        {model.aggregated &&
+          !model.collapsed &&
+          ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}
+        . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
       </p>
       <div ref={box} className="graph-canvas" role="img" aria-label={`Graph of ${model.nodes.length} workloads`} />
     </div>

@@ -34,7 +34,7 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
               <td>
                 <input
                   type="checkbox"
-                  checked={p.enabled}
+                  checked={!state.off.includes(p.id)}
                   aria-label={`enabled: ${p.id}`}
                   onChange={(e) => onToggle(p.id, e.target.checked)}
                 />

@@ -2,13 +2,15 @@ import type { EndpointView, MatrixBits } from '../protocol.js';
 
 /** What the Graph view draws, computed from the summary and one port's matrix (pure, testable). */
 export interface GraphModel {
-  namespaces: { id: string; name: string; x: number; y: number; width: number; height: number }[];
+  namespaces: { id: string; name: string; count: number; x: number; y: number; width: number; height: number }[];
   nodes: { id: string; namespace: string; caption: string; x: number; y: number; endpoint: EndpointView }[];
   edges: { id: string; source: string; target: string; count?: number }[];
   /** Edges were too many to draw one per pair: drawn per namespace pair instead. */
   aggregated: boolean;
   /** Pairs allowed (after the filters), drawn or aggregated. */
   pairs: number;
+  /** Each namespace drawn as one node (too many workloads; pick a namespace to open one). */
+  collapsed: boolean;
 }
 
 export interface GraphFilters {
@@ -21,6 +23,11 @@ export interface GraphFilters {
 
 /** Above this many edges a per-pair drawing is a hairball: draw one edge per namespace pair. */
 export const MAX_EDGES = 1500;
+/**
+ * Above this many workloads (and no namespace or search chosen) each namespace is drawn as
+ * one node: thousands of nodes cost the page seconds and show nothing readable.
+ */
+export const MAX_NODES = 600;
 const SPACING = 90;
 
 export function captionOf(endpoint: EndpointView, label: string): string {
@@ -58,17 +65,19 @@ export function buildGraph(
   }
   const nsNames = [...byNs.keys()].sort();
   const perRow = Math.max(1, Math.ceil(Math.sqrt(nsNames.length)));
-  const model: GraphModel = { namespaces: [], nodes: [], edges: [], aggregated: false, pairs: 0 };
+  const model: GraphModel = { namespaces: [], nodes: [], edges: [], aggregated: false, pairs: 0, collapsed: false };
+  model.collapsed = shown.length > MAX_NODES && !keepNs && !q;
   let x0 = 0;
   let y0 = 0;
   let rowHeight = 0;
   nsNames.forEach((ns, k) => {
     const members = byNs.get(ns) ?? [];
-    const cols = Math.max(1, Math.ceil(Math.sqrt(members.length)));
-    const rows = Math.ceil(members.length / cols);
+    const cols = model.collapsed ? 1 : Math.max(1, Math.ceil(Math.sqrt(members.length)));
+    const rows = model.collapsed ? 1 : Math.ceil(members.length / cols);
     const width = cols * SPACING;
     const height = rows * SPACING;
     members.forEach((i, m) => {
+      if (model.collapsed) return;
       const endpoint = endpoints[i]!;
       model.nodes.push({
         id: endpoint.id,
@@ -79,7 +88,7 @@ export function buildGraph(
         endpoint,
       });
     });
-    model.namespaces.push({ id: `ns:${ns}`, name: ns, x: x0, y: y0, width, height });
+    model.namespaces.push({ id: `ns:${ns}`, name: ns, count: members.length, x: x0, y: y0, width, height });
     rowHeight = Math.max(rowHeight, height);
     x0 += width + SPACING;
     if ((k + 1) % perRow === 0) {
@@ -107,7 +116,7 @@ export function buildGraph(
     }
   }
   model.pairs = pairs.length;
-  if (pairs.length <= MAX_EDGES) {
+  if (pairs.length <= MAX_EDGES && !model.collapsed) {
     model.edges = pairs.map(([i, j]) => ({
       id: `${endpoints[i]!.id}->${endpoints[j]!.id}`,
       source: endpoints[i]!.id,

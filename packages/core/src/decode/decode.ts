@@ -1,5 +1,4 @@
-import type { FieldPath, Issue } from '../issues.js';
-import { typeMismatch, unknownField } from './messages.js';
+import { type FieldPath, formatPath, type Issue } from '../issues.js';
 
 /**
  * The API server decodes a request body into Go structs before it validates anything; a
@@ -11,22 +10,83 @@ import { typeMismatch, unknownField } from './messages.js';
  * default `--validate=strict` makes the API server do; elsewhere they are kept and ignored.
  */
 
+/**
+ * Each schema node also carries, at the type level only, the TypeScript type of what it
+ * decodes to (zod's inference, on our own schema: see packages/core/README.md); `Infer<S>`
+ * reads it back. Decoded values never hold `null`: a JSON null is the Go zero value, and an
+ * absent struct field stays absent (so every struct field is optional). Nodes are
+ * interfaces so declarations print them by name.
+ */
+interface Decodes<T> {
+  /** Never present at run time: only carries the decoded type (covariant). */
+  readonly __decodesTo?: () => T;
+}
+export interface StringSchema<T extends string = string> extends Decodes<T> {
+  t: 'string';
+  go?: string;
+}
+export interface Int32Schema extends Decodes<number> {
+  t: 'int32';
+}
+export interface Int64Schema extends Decodes<number> {
+  t: 'int64';
+}
+export interface BoolSchema extends Decodes<boolean> {
+  t: 'bool';
+}
+export interface IntOrStringSchema extends Decodes<number | string> {
+  t: 'intOrString';
+}
+export interface AnySchema extends Decodes<unknown> {
+  t: 'any';
+}
+export interface ListSchema<T = unknown> extends Decodes<T[]> {
+  t: 'list';
+  of: Schema;
+}
+export interface MapSchema<T = unknown> extends Decodes<Record<string, T>> {
+  t: 'map';
+  of: Schema;
+}
+export interface StructSchema<T = unknown> extends Decodes<T> {
+  t: 'struct';
+  go: string;
+  fields: Readonly<Record<string, Schema>>;
+  /** Every field of the Go type is listed: others are refused, as strict decoding does. */
+  strict?: boolean;
+}
+
+/** The runtime description the decoder walks. */
 export type Schema =
-  | { t: 'string'; go?: string }
-  | { t: 'int32' }
-  | { t: 'int64' }
-  | { t: 'bool' }
-  | { t: 'intOrString' }
-  | { t: 'any' }
-  | { t: 'list'; of: Schema }
-  | { t: 'map'; of: Schema }
-  | {
-      t: 'struct';
-      go: string;
-      fields: Readonly<Record<string, Schema>>;
-      /** Every field of the Go type is listed: others are refused, as strict decoding does. */
-      strict?: boolean;
-    };
+  | StringSchema
+  | Int32Schema
+  | Int64Schema
+  | BoolSchema
+  | IntOrStringSchema
+  | AnySchema
+  | ListSchema
+  | MapSchema
+  | StructSchema;
+
+export type Infer<S> = S extends Decodes<infer T> ? T : unknown;
+
+/** The decoded type of a struct with these field schemas: every field optional. */
+export type StructOf<F extends Readonly<Record<string, Schema>>> = { [K in keyof F]?: Infer<F[K]> };
+
+/** A decode error: the JSON type does not fit the Go type (the API server rejects the body). */
+function typeMismatch(path: FieldPath, message: string): Issue {
+  return { code: 'field-type', severity: 'error', path, message };
+}
+
+/** A field the Go type does not have (`kubectl apply` validates strictly by default). */
+export function unknownField(path: FieldPath): Issue {
+  return {
+    code: 'field-unknown',
+    severity: 'error',
+    path,
+    message: `strict decoding error: unknown field ${JSON.stringify(formatPath(path))}`,
+  };
+}
 
 const INT32: [number, number] = [-(2 ** 31), 2 ** 31 - 1];
 const INT64: [number, number] = [-(2 ** 63), 2 ** 63];
@@ -238,7 +298,7 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 
 const structNames = new WeakMap<Schema, string>();
 
-function structNameOf(schema: Schema & { t: 'struct' }): string {
+function structNameOf(schema: StructSchema): string {
   let name = structNames.get(schema);
   if (name === undefined) {
     name = schema.go.slice(schema.go.lastIndexOf('.') + 1);
@@ -247,17 +307,21 @@ function structNameOf(schema: Schema & { t: 'struct' }): string {
   return name;
 }
 
-export interface Decoded {
-  /** The object with every mistyped value replaced by its Go zero value. */
-  value: Record<string, unknown>;
-  /** `field-type` issues, one per mistyped value, at its field path. */
+export interface Decoded<T> {
+  /**
+   * The object with every mistyped value replaced by its Go zero value, so it has the
+   * schema's type (fields the schema does not list are kept, untyped).
+   */
+  value: T;
+  /** `field-type` and `field-unknown` issues, one per mistyped value, at its field path. */
   issues: Issue[];
 }
 
 /** Check `value` against a struct schema as encoding/json would decode it. */
-export function decodeObject(value: Record<string, unknown>, schema: Schema & { t: 'struct' }): Decoded {
+export function decodeObject<S extends StructSchema>(value: Record<string, unknown>, schema: S): Decoded<Infer<S>> {
   const ctx: Context = { issues: [], path: [], fields: [], struct: '' };
-  const out = walk(value, schema, ctx) as Record<string, unknown>;
+  // walk returns a value of the schema's shape: mismatches were replaced by zero values.
+  const out = walk(value, schema, ctx) as Infer<S>;
   return { value: out, issues: ctx.issues };
 }
 

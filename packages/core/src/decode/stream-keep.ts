@@ -1,5 +1,5 @@
 import type { Schema } from './decode.js';
-import { SCHEMAS } from './schema.js';
+import { isKindName, SCHEMAS } from './schema.js';
 
 /**
  * What a streamed read keeps of an object: the fields netpol reads (the decode schema of
@@ -80,7 +80,7 @@ export function keepForKind(kind: string, supported: boolean): Keep {
   if (!supported) return SKIPPED_KIND;
   let keep = byKind.get(kind);
   if (!keep) {
-    const schema = SCHEMAS[kind];
+    const schema = isKindName(kind) ? SCHEMAS[kind] : undefined;
     keep = schema ? fromSchema(schema, []) : KEEP_ALL;
     byKind.set(kind, keep);
   }

@@ -1,4 +1,4 @@
-import { formatIp } from '../model/cidr.js';
+import { formatIp } from './cidr.js';
 
 /**
  * CIDR parsing exactly as the API server does it for legacy fields such as

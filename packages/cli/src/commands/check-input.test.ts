@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { runCli } from '../test-helpers.js';
+
+/** Issue 11, findings 6, 7 and 10: what `check` says about what the input does not say. */
+
+const web = (extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}, {containerPort: 81}]}]${extra}}
+`;
+const db = `apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: c, image: i, ports: [{containerPort: 5432}]}]}
+`;
+/** Egress to the Internet only: private ranges excluded (the seed 002 ex7 policy). */
+const internetOnly = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: internet-only, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]}}]}]
+`;
+const only80 = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-80, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: 80}]}]
+`;
+const check = (stdin: string, ...argv: string[]) =>
+  runCli(['check', '-f', '-', ...argv], { stdin, env: { NO_COLOR: '1' } });
+
+describe('check on what the input does not say', () => {
+  test('--port repeated checks every port: exit 1 when one is denied (it used to check only the last)', async () => {
+    const input = `${web()}---\n${only80}`;
+    const r = await check(input, '--from', '203.0.113.9', '--to', 'shop/web', '--port', '80', '--port', '81');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^ALLOWED: 203\.0\.113\.9 -> shop\/web on 80\/TCP$/m);
+    assert.match(r.stdout, /^DENIED: 203\.0\.113\.9 -> shop\/web on 81\/TCP$/m);
+    const json = await check(
+      input,
+      '--from',
+      '203.0.113.9',
+      '--to',
+      'shop/web',
+      '--port',
+      '81',
+      '--port',
+      '80',
+      '-o',
+      'json',
+    );
+    const data = JSON.parse(json.stdout);
+    assert.equal(data.allowed, false);
+    assert.deepEqual(
+      data.checks.map((c: { port: number; allowed: boolean }) => [c.port, c.allowed]),
+      [
+        [81, false],
+        [80, true],
+      ],
+    );
+    // One port: the check object itself, as before.
+    const one = JSON.parse(
+      (await check(input, '--from', '203.0.113.9', '--to', 'shop/web', '--port', '80', '-o', 'json')).stdout,
+    );
+    assert.equal(one.allowed, true);
+    assert.equal(one.port, 80);
+  });
+
+  test('a made-up address that an ipBlock judged is named in one line and in -o json', async () => {
+    const input = `${web()}---\n${db}---\n${internetOnly}`;
+    const r = await check(input, '--from', 'shop/web', '--to', 'shop/db', '--port', '5432');
+    // 198.18.x is not private: allowed here; a cluster with 10.x pod addresses denies it.
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /note: shop\/db has no status\.podIP: netpol made up 198\.18\.\d+\.\d+, and an ipBlock of shop\/internet-only judged it, so on a cluster this verdict may differ \(--pod-cidr gives the real pod range\)/,
+    );
+    const json = JSON.parse(
+      (await check(input, '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', '-o', 'json')).stdout,
+    );
+    assert.deepEqual(
+      json.caveats.map((c: { code: string; pod: string }) => [c.code, c.pod]),
+      [['made-up-address', 'shop/db']],
+    );
+    // With the cluster's pod range given, the same check is denied, as on that cluster.
+    const real = await check(
+      input,
+      '--from',
+      'shop/web',
+      '--to',
+      'shop/db',
+      '--port',
+      '5432',
+      '--pod-cidr',
+      '10.244.0.0/16',
+    );
+    assert.equal(real.code, 1, real.stdout);
+    // And inferred from the pods that have a real address.
+    const dump = `${web()}---\n${db}status: {podIP: 10.244.1.9}\n---\n${internetOnly}`;
+    const inferred = await check(
+      `${dump}---\napiVersion: v1\nkind: Pod\nmetadata: {name: cache, namespace: shop}\nspec: {containers: [{name: c, image: i}]}\n`,
+      '--from',
+      'shop/web',
+      '--to',
+      'shop/cache',
+      '--port',
+      '6379',
+    );
+    assert.equal(inferred.code, 1, inferred.stdout);
+    assert.match(inferred.stdout, /shop\/cache has no status\.podIP: netpol made up 10\.244\./);
+  });
+
+  test('a verdict not decided by an ipBlock carries no caveat', async () => {
+    const r = await check(`${web()}---\n${db}---\n${only80}`, '--from', 'shop/db', '--to', 'shop/web', '--port', '80');
+    assert.equal(r.code, 0);
+    assert.doesNotMatch(r.stdout, /note:/);
+  });
+
+  test('a hostNetwork pod: the verdict is CNI-defined', async () => {
+    const r = await check(
+      `${web(', hostNetwork: true')}---\n${only80}`,
+      '--from',
+      '203.0.113.9',
+      '--to',
+      'shop/web',
+      '--port',
+      '80',
+    );
+    assert.match(r.stdout, /note: shop\/web uses hostNetwork: .*this verdict is CNI-defined/);
+    const json = JSON.parse(
+      (
+        await check(
+          `${web(', hostNetwork: true')}---\n${only80}`,
+          '--from',
+          '203.0.113.9',
+          '--to',
+          'shop/web',
+          '--port',
+          '80',
+          '-o',
+          'json',
+        )
+      ).stdout,
+    );
+    assert.deepEqual(
+      json.caveats.map((c: { code: string }) => c.code),
+      ['host-network'],
+    );
+  });
+
+  test('--from naming a finished pod says it finished (it used to say "no pod in the input")', async () => {
+    const finished = `${db}status: {phase: Succeeded}\n`;
+    const r = await check(`${web()}---\n${finished}`, '--from', 'shop/db', '--to', 'shop/web', '--port', '80');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /note: left out 1 pod that takes no traffic: 1 finished .*: shop\/db/);
+    assert.match(r.stderr, /--from: Pod shop\/db is in the input but is no endpoint: it finished/);
+  });
+});

@@ -1,0 +1,150 @@
+import type { PodSpec } from '../decode/schema.js';
+import type { DecodedOf } from '../load/decoded-object.js';
+import { parseIp } from './cidr.js';
+import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
+import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';
+import type { ContainerPortModel, DroppedPod, Labels, Origin, Protocol } from './types.js';
+
+/** A pod before it has an address: what the manifests say about it. */
+export interface PodDraft {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  ports: ContainerPortModel[];
+  /** Addresses from `status.podIPs`/`status.podIP`; empty when the manifest gives none. */
+  ips: string[];
+  hostNetwork: boolean;
+  workload?: WorkloadName;
+  origin: Origin;
+}
+
+/** A workload before its replicas are known: template labels and ports. */
+export interface WorkloadDraft extends WorkloadName {
+  namespace: string;
+  labels: Labels;
+  ports: ContainerPortModel[];
+  origin?: Origin;
+}
+
+export interface PodDrafts {
+  pods: PodDraft[];
+  /** By `ns/Kind/name` of the top-level workload. */
+  workloads: Map<string, WorkloadDraft>;
+  dropped: DroppedPod[];
+}
+
+type RollUp = ReturnType<typeof createOwnerRollUp>;
+
+/**
+ * The pods of the cluster: each Pod object that takes traffic, attributed to its top-level
+ * workload, and `<workload>-<i>` replicas from the template of each workload with no pod in
+ * the input.
+ */
+export function draftPods(
+  podObjects: readonly DecodedOf<'Pod'>[],
+  workloadObjects: readonly DecodedWorkload[],
+  namespaceOf: (meta: { namespace?: string } | undefined) => string,
+  owners: RollUp,
+): PodDrafts {
+  const pods: PodDraft[] = [];
+  const dropped: DroppedPod[] = [];
+  const workloads = new Map<string, WorkloadDraft>();
+  const workloadsWithPods = new Set<string>();
+
+  for (const pod of podObjects) {
+    const { metadata, spec, status } = pod.value;
+    const namespace = namespaceOf(metadata);
+    const name = metadata?.name ?? '';
+    const labels = metadata?.labels ?? {};
+    const owner = controllerOf(metadata);
+    const workload = owner ? owners.rollUp(namespace, owner.kind, owner.name, labels) : undefined;
+    const reason = dropReason(pod);
+    if (reason) {
+      dropped.push({ id: `${namespace}/${name}`, namespace, name, reason, origin: { object: pod.object, path: [] } });
+      continue;
+    }
+    const ports = containerPorts(spec);
+    if (workload) {
+      const key = `${namespace}/${workload.kind}/${workload.name}`;
+      workloadsWithPods.add(key);
+      if (!workloads.has(key)) workloads.set(key, { ...workload, namespace, labels, ports });
+    }
+    pods.push({
+      namespace,
+      name,
+      labels,
+      ports,
+      ips: statusIps(status),
+      hostNetwork: spec?.hostNetwork === true,
+      workload,
+      origin: { object: pod.object, path: [] },
+    });
+  }
+
+  for (const w of workloadObjects) {
+    const namespace = namespaceOf(w.value.metadata);
+    const own = { kind: w.kind, name: w.value.metadata?.name ?? '' };
+    const top = owners.rollUp(namespace, own.kind, own.name);
+    const key = `${namespace}/${top.kind}/${top.name}`;
+    const isTop = top.kind === own.kind && top.name === own.name;
+    // A ReplicaSet of a Deployment in the input is only history; the Deployment is the workload.
+    if (!isTop && owners.has(namespace, top.kind, top.name)) continue;
+    const template = templateOf(w);
+    const labels = template.metadata?.labels ?? {};
+    const ports = containerPorts(template.spec);
+    const origin = { object: w.object, path: WORKLOAD_TEMPLATE_PATH[w.kind] };
+    if (!workloads.has(key) || isTop) workloads.set(key, { ...top, namespace, labels, ports, origin });
+    if (workloadsWithPods.has(key)) continue;
+    const replicas = replicasOf(w);
+    for (let i = 0; i < replicas; i++) {
+      pods.push({
+        namespace,
+        name: `${top.name}-${i}`,
+        labels,
+        ports,
+        ips: [],
+        hostNetwork: template.spec?.hostNetwork === true,
+        workload: top,
+        origin,
+      });
+    }
+    workloadsWithPods.add(key);
+  }
+  return { pods, workloads, dropped };
+}
+
+/**
+ * Why a Pod of a cluster dump takes no traffic: it finished (its address is released), it is
+ * being deleted, or it was never scheduled (no node, so no address). A manifest Pod without
+ * `status` is none of these: it is what the user means to run.
+ */
+function dropReason(pod: DecodedOf<'Pod'>): DroppedPod['reason'] | undefined {
+  const { metadata, spec, status } = pod.value;
+  const phase = status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return 'finished';
+  if (metadata?.deletionTimestamp) return 'deleting';
+  if (phase === 'Pending' && !spec?.nodeName && statusIps(status).length === 0) return 'unscheduled';
+  return undefined;
+}
+
+function statusIps(status: DecodedOf<'Pod'>['value']['status']): string[] {
+  const ips = (status?.podIPs ?? []).map((p) => p.ip ?? '').filter((ip) => parseIp(ip) !== undefined);
+  const podIP = status?.podIP;
+  if (ips.length === 0 && podIP && parseIp(podIP)) ips.push(podIP);
+  return ips;
+}
+
+function containerPorts(spec: PodSpec | undefined): ContainerPortModel[] {
+  const out: ContainerPortModel[] = [];
+  for (const container of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+    for (const port of container.ports ?? []) {
+      if (port.containerPort === undefined) continue;
+      out.push({ name: port.name || undefined, port: port.containerPort, protocol: protocolOf(port.protocol) });
+    }
+  }
+  return out;
+}
+
+export function protocolOf(value: string | undefined): Protocol {
+  return value === 'UDP' || value === 'SCTP' ? value : 'TCP';
+}

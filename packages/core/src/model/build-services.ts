@@ -1,0 +1,55 @@
+import type { DecodedOf } from '../load/decoded-object.js';
+import { AddressAllocator } from './address-allocator.js';
+import { protocolOf } from './build-pods.js';
+import { parseIp } from './cidr.js';
+import { compareNsName } from './compare-ns-name.js';
+import type { ServiceModel } from './types.js';
+
+/**
+ * Services with their ClusterIP (as declared, else made up from `serviceCidr`, never one a
+ * pod holds), selector and ports (`targetPort` defaults to `port`). Headless and
+ * ExternalName Services get no ClusterIP. Sorted by namespace, then name.
+ */
+export function buildServices(
+  objects: readonly DecodedOf<'Service'>[],
+  namespaceOf: (meta: { namespace?: string } | undefined) => string,
+  serviceCidr: string,
+  podIps: Iterable<string>,
+): ServiceModel[] {
+  const named = objects
+    .map((o) => ({ o, namespace: namespaceOf(o.value.metadata), name: o.value.metadata?.name ?? '' }))
+    .sort((a, b) => compareNsName(a, b));
+  const alloc = new AddressAllocator(serviceCidr);
+  for (const ip of podIps) alloc.reserve(ip);
+  for (const { o } of named) {
+    const ip = o.value.spec?.clusterIP;
+    if (ip && parseIp(ip)) alloc.reserve(ip);
+  }
+  return named.map(({ o, namespace, name }) => {
+    const spec = o.value.spec ?? {};
+    const declaredIp = spec.clusterIP;
+    const type = spec.type || 'ClusterIP';
+    let clusterIP: string | undefined;
+    if (declaredIp && parseIp(declaredIp)) clusterIP = declaredIp;
+    else if (declaredIp !== 'None' && type !== 'ExternalName') clusterIP = alloc.allocate(`${namespace}/${name}`);
+    const selector = spec.selector && Object.keys(spec.selector).length > 0 ? spec.selector : undefined;
+    return {
+      id: `${namespace}/${name}`,
+      namespace,
+      name,
+      clusterIP,
+      selector,
+      ports: (spec.ports ?? []).map((port) => {
+        const number = port.port ?? 0;
+        const target = port.targetPort;
+        return {
+          name: port.name,
+          port: number,
+          targetPort: typeof target === 'number' || (typeof target === 'string' && target !== '') ? target : number,
+          protocol: protocolOf(port.protocol),
+        };
+      }),
+      origin: { object: o.object, path: [] },
+    };
+  });
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { EndpointView, MatrixBits } from '../protocol.js';
+import { buildGraph, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
+
+function endpoint(namespace: string, name: string, iso: { in?: boolean; out?: boolean } = {}): EndpointView {
+  return {
+    id: `${namespace}/${name}`,
+    namespace,
+    name,
+    kind: 'Pod',
+    labels: { app: name },
+    ingressIsolated: iso.in ?? false,
+    egressIsolated: iso.out ?? false,
+    pods: 1,
+  };
+}
+
+/** Every pair allowed (the default with no policy), or only `pairs`. */
+function bits(n: number, pairs?: [number, number][]): MatrixBits {
+  const rowWords = Math.ceil(n / 32);
+  const out = new Uint32Array(n * rowWords);
+  const set = (i: number, j: number) => {
+    out[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+  };
+  if (pairs) for (const [i, j] of pairs) set(i, j);
+  else for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) set(i, j);
+  return { port: '80/TCP', n, rowWords, bits: out };
+}
+
+const all = { q: '', ns: [], caption: '', edges: 'all' as const };
+
+describe('buildGraph', () => {
+  test('namespaces as groups, one node per workload, an edge per allowed pair (not to itself)', () => {
+    const eps = [endpoint('a', 'x'), endpoint('a', 'y'), endpoint('b', 'z', { in: true })];
+    const g = buildGraph(
+      eps,
+      bits(3, [
+        [0, 2],
+        [1, 2],
+        [2, 2],
+      ]),
+      all,
+    );
+    assert.deepEqual(
+      g.namespaces.map((n) => [n.name, n.count]),
+      [
+        ['a', 2],
+        ['b', 1],
+      ],
+    );
+    assert.deepEqual(
+      g.edges.map((e) => e.id),
+      ['a/x->b/z', 'a/y->b/z'],
+    );
+    assert.equal(g.nodes.find((n) => n.id === 'b/z')?.caption, 'z\n⇥in');
+  });
+
+  test('edges "decided by a policy" leave out pairs where neither side is isolated', () => {
+    const eps = [endpoint('a', 'x'), endpoint('a', 'y'), endpoint('b', 'z', { in: true })];
+    const g = buildGraph(eps, bits(3), { ...all, edges: 'policy' });
+    assert.deepEqual(
+      g.edges.map((e) => e.id),
+      ['a/x->b/z', 'a/y->b/z'],
+    );
+  });
+
+  test('search and namespace filters, caption label', () => {
+    const eps = [endpoint('a', 'web'), endpoint('a', 'db'), endpoint('b', 'web')];
+    assert.deepEqual(
+      buildGraph(eps, bits(3), { ...all, q: 'app=web' }).nodes.map((n) => n.id),
+      ['a/web', 'b/web'],
+    );
+    assert.deepEqual(
+      buildGraph(eps, bits(3), { ...all, ns: ['b'] }).nodes.map((n) => n.id),
+      ['b/web'],
+    );
+    assert.equal(buildGraph(eps, bits(3), { ...all, caption: 'app' }).nodes[0]?.caption, 'web\napp=web');
+  });
+
+  test(`over ${MAX_EDGES} edges: one edge per namespace pair, with its count`, () => {
+    const eps = Array.from({ length: 60 }, (_, i) => endpoint(i < 30 ? 'a' : 'b', `p${i}`));
+    const g = buildGraph(eps, bits(60), all);
+    assert.equal(g.aggregated, true);
+    assert.equal(g.pairs, 60 * 59);
+    assert.deepEqual(g.edges.map((e) => [e.id, e.count]).sort(), [
+      ['ns:a->ns:a', 30 * 29],
+      ['ns:a->ns:b', 900],
+      ['ns:b->ns:a', 900],
+      ['ns:b->ns:b', 30 * 29],
+    ]);
+  });
+
+  test(`over ${MAX_NODES} workloads: one node per namespace until one is chosen`, () => {
+    const eps = Array.from({ length: MAX_NODES + 1 }, (_, i) => endpoint(`ns${i % 7}`, `p${i}`));
+    const g = buildGraph(eps, bits(eps.length, [[0, 1]]), all);
+    assert.equal(g.collapsed, true);
+    assert.equal(g.nodes.length, 0);
+    assert.equal(g.namespaces.length, 7);
+    assert.deepEqual(
+      g.edges.map((e) => [e.id, e.count]),
+      [['ns:ns0->ns:ns1', 1]],
+    );
+    const opened = buildGraph(eps, bits(eps.length, [[0, 1]]), { ...all, ns: ['ns0'] });
+    assert.equal(opened.collapsed, false);
+    assert.equal(opened.nodes.length, Math.ceil((MAX_NODES + 1) / 7));
+  });
+
+  test('SVG export draws every namespace, node and edge, with escaped names', () => {
+    const eps = [endpoint('a', 'x<y'), endpoint('b', 'z')];
+    const svg = graphToSvg(buildGraph(eps, bits(2, [[0, 1]]), all));
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.equal(svg.match(/<circle /g)?.length, 2);
+    assert.equal(svg.match(/<line /g)?.length, 1);
+    assert.match(svg, /x&lt;y/);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The web UI's rows of `npm run bench` (issue 15), measured through a real browser (Debian's
+ * chromium driven by playwright-core) on the generated 10k-pod cluster served by `netpol
+ * serve`: time to the first view, a what-if toggle and edit until the page shows the new
+ * result, the longest main-thread task, and the browser's memory. Measured, never asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core';
+import { chromium, type Page } from 'playwright-core';
+import { startServer } from '../packages/cli/src/commands/serve.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Resident memory of a process and all its descendants (the browser, its renderers, the worker). */
+function treeRssMiB(root: number): number {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (inTree.has(ppid) && !inTree.has(pid)) grew = inTree.add(pid) !== undefined;
+  }
+  const kib = rows.filter(([pid]) => inTree.has(pid)).reduce((sum, [, , rss]) => sum + rss, 0);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+async function generation(page: Page): Promise<number> {
+  return Number(await page.getAttribute('.app', 'data-generation'));
+}
+
+async function nextGeneration(page: Page, after: number): Promise<void> {
+  await page.waitForFunction(`Number(document.querySelector('.app')?.dataset.generation) > ${after}`, undefined, {
+    timeout: 120_000,
+    polling: 'raf',
+  });
+}
+
+export async function benchWeb(pods = 10_000): Promise<object> {
+  if (!existsSync(CHROMIUM)) return { skipped: `needs ${CHROMIUM} (apt-get install chromium)` };
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-bench-web-'));
+  const file = join(dir, 'cluster.yaml');
+  writeFileSync(file, renderGenerated(generateCluster(genOptionsForPods(pods, { seed: 1 })), 'yaml'));
+  const quiet = { write: () => undefined };
+  const server = await startServer(
+    { file: [file], namespace: 'default' },
+    { stdout: quiet, stderr: quiet, readStdin: async () => '', cwd: dir, env: {} },
+  );
+  const browserServer = await chromium.launchServer({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.connect(browserServer.wsEndpoint());
+  try {
+    // bypassCSP: waitForFunction evaluates a string in the page (serve's CSP forbids eval).
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+    await page.addInitScript(`
+      window.__longTasks = [];
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    `);
+    let started = performance.now();
+    await page.goto(server.url);
+    await page
+      .getByTestId('graph-summary')
+      .getByText(/workloads in \d+ namespaces; \d+ allowed/)
+      .waitFor({ timeout: 120_000 });
+    await page.locator('.graph-canvas canvas').first().waitFor();
+    const firstViewMs = Math.round(performance.now() - started);
+
+    await page.getByRole('button', { name: 'Matrix', exact: true }).click();
+    started = performance.now();
+    await page.getByRole('grid', { name: /^Matrix/ }).waitFor();
+    const matrixViewMs = Math.round(performance.now() - started);
+
+    // What-if: toggle one policy off, until the page has the new summary.
+    await page.getByRole('button', { name: 'Policies', exact: true }).click();
+    const before = await generation(page);
+    started = performance.now();
+    await page.getByRole('checkbox').first().uncheck();
+    await nextGeneration(page, before);
+    const whatIfToggleMs = Math.round(performance.now() - started);
+
+    // What-if: an edit (a comment added at the top of the file), until the page has the result.
+    await page.getByRole('button', { name: 'Editor', exact: true }).click();
+    await page.locator('.cm-content').waitFor({ timeout: 120_000 });
+    const beforeEdit = await generation(page);
+    await page.locator('.cm-line').first().click();
+    await page.keyboard.press('Home');
+    started = performance.now();
+    await page.keyboard.type('#');
+    await nextGeneration(page, beforeEdit);
+    // The editor waits 250 ms for typing to pause before it recomputes: not the engine's time.
+    const whatIfEditMs = Math.round(performance.now() - started) - 250;
+
+    const longTasks = (await page.evaluate('window.__longTasks')) as number[];
+    const rssMiB = treeRssMiB(browserServer.process().pid ?? 0);
+    return {
+      pods,
+      endpoints: Number((await page.locator('.facts').textContent())?.match(/(\d+) workloads/)?.[1] ?? 0),
+      firstViewMs,
+      matrixViewMs,
+      whatIfToggleMs,
+      whatIfEditMs,
+      mainThread: {
+        longestTaskMs: Math.round(Math.max(0, ...longTasks)),
+        tasksOver200ms: longTasks.filter((d) => d > 200).length,
+      },
+      browserRssMiB: rssMiB,
+      targets: {
+        firstViewUnder3s: firstViewMs < 3000,
+        whatIfUnder200ms: Math.max(whatIfToggleMs, whatIfEditMs) < 200,
+        noTaskOver200ms: longTasks.every((d) => d <= 200),
+        under500MB: rssMiB < 500,
+      },
+    };
+  } finally {
+    await browser.close();
+    await browserServer.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node --conditions=source --import tsx scripts/bench-web.ts [pods]`: this part alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchWeb(Number(process.argv[2] ?? 10_000)).then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (e: Error) => {
+      process.stderr.write(`${e.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
