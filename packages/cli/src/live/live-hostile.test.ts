@@ -131,3 +131,20 @@ describe('live reads: credentials and timeouts', () => {
     });
   }
 });
+
+describe('live reads: TLS failures in words', () => {
+  test("an https:// URL to a plain-http server: one line naming the cause, OpenSSL's text left out", async () => {
+    const api = await hostileServer((_req, res) => list(res, { kind: 'NamespaceList', items: [] }));
+    const server = api.url.replace('http:', 'https:');
+    const config = kubeconfig([{ name: 'tls', server, token: TOKEN }], 'tls');
+    const r = await netpol(['matrix', '--kubeconfig', config]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(
+      r.err,
+      /^netpol: TLS handshake with the API server https:\/\/127\.0\.0\.1:\d+ \(context "tls"\) failed: the server does not speak TLS/m,
+    );
+    assert.match(r.err, /^hint: is the server plain http\?/m);
+    assert.doesNotMatch(r.err, /deps\/openssl|:error:[0-9A-F]{8}/);
+    assert.equal(r.err.trim().split('\n').length, 2);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  adminPeerMatches,
   adminRuleMatches,
   type CompiledAdminPolicy,
   compileAdminPolicies,
@@ -68,8 +69,27 @@ export const adminPriorityTie: LintRule = {
   summary: 'two admin tier policies at one priority decide a connection differently: which wins is undefined upstream',
   help: 'Upstream: "If two (or more) policies in the same tier with the same priority could match a connection, then the implementation can apply any of the matching policies". netpol consults ClusterNetworkPolicy before AdminNetworkPolicy, then by name (docs/admin-tiers.md), but a cluster may not. Give the policies distinct priorities.',
   check(ctx, report) {
+    if ((ctx.cluster.adminPolicies ?? []).length < 2) return;
     const { semantics, compiled, selected } = subjects(ctx);
-    const facts = ctx.endpoints.map((e) => semantics.podFacts(e.pod));
+    // Peers that every rule of the two policies treats alike are asked once (namespace,
+    // labels, ports, host network, and which admin networks/node addresses hold the address).
+    const compiledAll = compileAdminPolicies(ctx.cluster);
+    const seen = new Set<string>();
+    const facts = ctx.endpoints
+      .map((e) => semantics.podFacts(e.pod))
+      .filter((f) => {
+        const pod = f.pod as PodModel;
+        const where = compiledAll
+          .flatMap((p) => [...p.egress, ...p.ingress])
+          .flatMap((r) => r.peers)
+          .filter((peer) => peer.kind === 'addresses')
+          .map((peer) => (adminPeerMatches(peer, f) ? '1' : '0'))
+          .join('');
+        const key = JSON.stringify([pod.namespace, pod.labels, pod.ports, pod.hostNetwork, where]);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
     const ports = portsOf(compiled.map((p) => p.policy));
     for (let a = 0; a < compiled.length; a++) {
       for (let b = a + 1; b < compiled.length; b++) {
@@ -209,6 +229,7 @@ export const passToNothing: LintRule = {
     'an admin tier Pass where no NetworkPolicy isolates the pods and no baseline rule decides: the same as Accept',
   help: 'Pass hands a connection to the NetworkPolicies of the pod, then to the baseline tier. Where none isolates the pod and no baseline policy selects it, the connection falls to the default: allowed. Write Accept if that is meant, or add the NetworkPolicy / baseline rule the Pass delegates to.',
   check(ctx, report) {
+    if (!ctx.cluster.adminPolicies?.some((p) => p.tier === 'admin')) return;
     const { semantics, compiled, selected } = subjects(ctx);
     const baseline = compiled.filter((p) => p.policy.tier === 'baseline');
     for (const policy of compiled) {
@@ -287,6 +308,7 @@ export const baselineNeverApplies: LintRule = {
   summary: 'a baseline tier policy whose every selected pod is isolated by NetworkPolicies: it never decides',
   help: 'The baseline tier judges only pods no NetworkPolicy isolates in that direction ("v1.NetworkPolicy always makes a final decision for selected pods"). When NetworkPolicies isolate every pod the baseline policy selects, in every direction it has rules for, it has no effect on the pods in the input.',
   check(ctx, report) {
+    if (!ctx.cluster.adminPolicies?.some((p) => p.tier === 'baseline')) return;
     const { semantics, compiled, selected } = subjects(ctx);
     for (const policy of compiled) {
       if (policy.policy.tier !== 'baseline') continue;
