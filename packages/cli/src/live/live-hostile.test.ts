@@ -33,7 +33,7 @@ const list = (res: ServerResponse, body: unknown) => {
 
 describe('live reads against hostile servers', () => {
   test('a server that pages forever (continue n+1) ends at --read-timeout', async () => {
-    const api = await hostileServer((req, res, n) =>
+    const api = await hostileServer((_req, res, n) =>
       list(res, { kind: 'NamespaceList', apiVersion: 'v1', metadata: { continue: String(n + 1) }, items: [] }),
     );
     const config = kubeconfig([{ name: 'loop', server: api.url, token: TOKEN }], 'loop');
@@ -50,7 +50,7 @@ describe('live reads against hostile servers', () => {
 
   test('huge pages stop at the input limit, before memory runs out', async () => {
     const filler = 'x'.repeat(1024 * 1024);
-    const api = await hostileServer((req, res, n) =>
+    const api = await hostileServer((_req, res, n) =>
       list(res, {
         kind: 'NamespaceList',
         apiVersion: 'v1',
