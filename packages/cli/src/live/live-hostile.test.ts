@@ -45,7 +45,7 @@ describe('live reads against hostile servers', () => {
       /^netpol: reading the cluster took longer than 1500ms \(at GET \/api\/v1\/namespaces\?limit=500/m,
     );
     assert.match(r.err, /^hint: .*--read-timeout/m);
-    // Bounded, not fast: on a loaded 2-core CI loading the client library alone takes seconds.
+    // A bound that proves the read ended instead of paging forever; generous because CI shares 2 cores.
     assert.ok(Date.now() - started < 60_000);
   });
 
@@ -102,7 +102,7 @@ describe('live reads: credentials and timeouts', () => {
         {
           name: 'hang',
           server: 'http://127.0.0.1:1',
-          exec: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 120000)'] },
+          exec: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)'] },
         },
       ],
       'hang',
@@ -111,7 +111,7 @@ describe('live reads: credentials and timeouts', () => {
     const r = await netpol(['matrix', '--kubeconfig', config, '--request-timeout', '1s']);
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /^netpol: context "hang": the credential plugin .* of user "hang" did not answer within 1s$/m);
-    assert.ok(Date.now() - started < 60_000, 'the plugin is stopped, not waited for (it sleeps 120 s)');
+    assert.ok(Date.now() - started < 10_000);
   });
 
   const warnings: string[] = [];
