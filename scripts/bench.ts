@@ -39,6 +39,7 @@ import {
   renderGenerated,
 } from '@netpol/core';
 import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth } from './bench-scale.js';
+import { runSymbolic, type SymbolicRow } from './bench-symbolic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 1;
@@ -50,7 +51,8 @@ interface Args {
   child?: number;
   scaleSizes: number[];
   dumpPods: number;
-  only?: 'engine' | 'scale';
+  only?: 'engine' | 'scale' | 'symbolic';
+  symbolicChild?: boolean;
   scaleChild?: number;
   dumpChild?: number;
 }
@@ -72,8 +74,12 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--dump-pods') args.dumpPods = Number(value);
     else if (argv[i] === '--scale-child') args.scaleChild = Number(value);
     else if (argv[i] === '--dump-child') args.dumpChild = Number(value);
-    else if (argv[i] === '--only' && (value === 'engine' || value === 'scale')) args.only = value;
-    else if (argv[i] === '--port') {
+    else if (argv[i] === '--only' && (value === 'engine' || value === 'scale' || value === 'symbolic'))
+      args.only = value;
+    else if (argv[i] === '--symbolic-child') {
+      args.symbolicChild = true;
+      continue;
+    } else if (argv[i] === '--port') {
       const parsed = parsePortQuery(value);
       if (!parsed.ok) throw new Error(parsed.message);
       args.port = parsed.value;
@@ -372,9 +378,13 @@ async function main() {
     process.stdout.write(`${JSON.stringify(runDump(args.dumpChild, SEED))}\n`);
     return;
   }
+  if (args.symbolicChild) {
+    process.stdout.write(`${JSON.stringify(runSymbolic(SEED))}\n`);
+    return;
+  }
   const started = performance.now();
   const results: SizeResult[] = [];
-  for (const size of args.only === 'scale' ? [] : args.sizes) {
+  for (const size of args.only === 'scale' || args.only === 'symbolic' ? [] : args.sizes) {
     process.stderr.write(`bench: ${size} pods...\n`);
     const child = spawnSync(
       process.execPath,
@@ -387,7 +397,8 @@ async function main() {
     }
     results.push(JSON.parse(child.stdout) as SizeResult);
   }
-  const scale = args.only === 'engine' ? [] : runScaleChildren(args);
+  const scale = args.only === 'engine' || args.only === 'symbolic' ? [] : runScaleChildren(args);
+  const symbolic = args.only === 'engine' || args.only === 'scale' ? undefined : runSymbolicChild();
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {
     tool: 'netpol bench',
@@ -429,8 +440,20 @@ async function main() {
       growth: scaleGrowth(scale.filter((r): r is ScaleRow => !('failed' in r))),
       targets: scaleTargets(scale),
     },
-    lab: args.only === 'scale' ? { skipped: '--only scale' } : await labReport(),
-    web: args.only === 'scale' ? { skipped: '--only scale' } : await webReport(),
+    symbolic: symbolic
+      ? {
+          row: symbolic,
+          targets:
+            'failed' in symbolic
+              ? {}
+              : {
+                  classesAndDiffUnder2s: symbolic.classesMs + symbolic.diffMs < 2000,
+                  peakRssUnder1GiB: symbolic.peakRssMiB < 1024,
+                },
+        }
+      : { skipped: `--only ${args.only}` },
+    lab: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await labReport(),
+    web: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await webReport(),
     totalMs: ms(started),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
@@ -443,6 +466,11 @@ async function main() {
     printScaleTable(rows, (line) => process.stderr.write(`${line}\n`));
   }
   for (const r of scale) if ('failed' in r) process.stderr.write(`scale ${r.name}: failed: ${r.failed}\n`);
+  if (symbolic && !('failed' in symbolic)) {
+    process.stderr.write(
+      `\nsymbolic (${symbolic.name}): ${symbolic.classes} classes (${symbolic.witnesses} witnesses) in ${symbolic.classesMs} ms; diff ${symbolic.diffMs} ms (${symbolic.opened} opened, ${symbolic.closed} closed); lint ${symbolic.lintMs} ms; peak RSS ${symbolic.peakRssMiB} MiB${symbolic.notes.length ? `; ${symbolic.notes.length} coarsening note(s)` : ''}\n`,
+    );
+  } else if (symbolic) process.stderr.write(`symbolic: failed: ${symbolic.failed}\n`);
   if (results.length > 0)
     process.stderr.write(
       `growth (t ~ pods^k): fast ${report.growth.fastMatrix.map((g) => g.exponent).join(', ')}; per-pod ${report.growth.perPodMatrix.map((g) => g.exponent).join(', ')}; load ${report.growth.load.map((g) => g.exponent).join(', ')}; peak RSS ${report.growth.peakRss.map((g) => g.exponent).join(', ')}\n`,
@@ -478,6 +506,20 @@ function runScaleChildren(args: Args): (ScaleRow | { name: string; failed: strin
     }
     return JSON.parse(child.stdout) as ScaleRow;
   });
+}
+
+/** The symbolic row in a child of its own (its peak RSS is the row's). */
+function runSymbolicChild(): SymbolicRow | { failed: string } {
+  process.stderr.write('bench: symbolic (policies alone)...\n');
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--symbolic-child'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0)
+    return { failed: `exit ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' / ')}` };
+  return JSON.parse(child.stdout) as SymbolicRow;
 }
 
 /** SPEC "Scale targets", judged on the 150,000-pod rows. */

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'packages/cli/bin/netpol.js');
 const examples = join(root, 'examples');
-const LAB = 'demo';
+// `npm run demo -- --lab ID` or NETPOL_LAB=ID: another lab id, so the demo never touches a
+// lab of yours (it stops when its lab is already up instead of taking it down).
+const labArg = process.argv.indexOf('--lab');
+const LAB = (labArg >= 0 ? process.argv[labArg + 1] : undefined) ?? process.env.NETPOL_LAB ?? 'demo';
+if (!/^[a-z0-9]{1,12}$/.test(LAB)) {
+  process.stderr.write(`demo: lab id '${LAB}' must be 1-12 lowercase letters or digits\n`);
+  process.exit(2);
+}
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (text) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
 const bold = paint('1');
@@ -60,7 +67,7 @@ async function expect(args, allowed, why) {
 
 function stop() {
   if (interrupted) {
-    // Second Ctrl-C: leave now; `netpol lab down --lab demo` cleans up later.
+    // Second Ctrl-C: leave now; `netpol lab down --lab ${LAB}` cleans up later.
     process.exit(130);
   }
   interrupted = true;
@@ -81,7 +88,15 @@ const ex = (name, ...files) => files.flatMap((f) => ['-f', join(examples, name, 
 const L = ['--lab', LAB];
 
 async function labDemo() {
-  await netpol(['lab', 'down', ...L], { quiet: true });
+  const status = spawnSync(process.execPath, [cli, 'lab', 'status', ...L], { encoding: 'utf8', cwd: root });
+  if (!/is not up/.test(status.stderr)) {
+    say(
+      yellow(
+        `lab '${LAB}' is already up (or left behind); the demo does not take it down for you:\n  netpol lab down --lab ${LAB}, or run the demo on another: npm run demo -- --lab demo2`,
+      ),
+    );
+    return;
+  }
 
   heading('1. Open by default, then default-deny ingress (seed 000, part 1)');
   say('A backend Deployment and Service; no policy yet. Pods are network namespaces, the');

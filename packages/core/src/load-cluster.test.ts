@@ -52,3 +52,29 @@ describe('loadCluster reads what kubectl apply -f would apply', () => {
     assert.match(warning.message, /f0\.yaml:8:1/);
   });
 });
+
+describe('loadCluster makes up addresses for clusters of any supported size', () => {
+  it('more than 65,536 pods without an address load (they used to fail: "give a larger range")', () => {
+    const deployment = (i: number) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}, namespace: big}\nspec:\n  replicas: 9500\n  selector: {matchLabels: {app: d${i}}}\n  template:\n    metadata: {labels: {app: d${i}}}\n    spec: {containers: [{name: c, image: i}]}\n`;
+    const r = load(Array.from({ length: 7 }, (_, i) => deployment(i)).join('---\n'));
+    assert.deepEqual(r.issues, []);
+    assert.equal(r.value.cluster.pods.length, 66_500);
+    assert.deepEqual(r.value.cluster.podRanges, ['240.0.0.0/12']);
+    assert.equal(new Set(r.value.cluster.pods.map((p) => p.ips[0])).size, 66_500);
+  });
+
+  it('a range given that is too small is an error naming --pod-cidr', () => {
+    const pods = Array.from(
+      { length: 3 },
+      (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {containers: [{name: c, image: i}]}\n`,
+    ).join('---\n');
+    const r = loadCluster([{ name: 'p.yaml', text: pods }], { podCidr: '10.0.0.0/24' });
+    assert.equal(r.ok, false);
+    assert.deepEqual(
+      r.issues.map((i) => i.code),
+      ['address-range-full'],
+    );
+    assert.match(r.issues[0].message, /10\.0\.0\.0\/24 must be an IPv4 CIDR of \/22 or larger/);
+  });
+});

@@ -25,9 +25,11 @@ export { dnsLookup, dnsRecords } from './dns-records.js';
 export { exec, LabError } from './exec.js';
 export {
   type DownReport,
+  type LabChangeResult,
   type LabContext,
   type LabLog,
   type LabStatus,
+  labAgentAlive,
   labChange,
   labDown,
   labStateDir,

@@ -37,13 +37,22 @@ export async function createNodeNetns(labId: string): Promise<void> {
   ]);
 }
 
+/** What a long `attach` tells and heeds: progress (n/N wired), and a signal to stop early. */
+export interface AttachHooks {
+  progress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
 /** Create the namespaces and wire each to the node. Namespaces must be journaled first. */
-export async function attach(labId: string, items: readonly Attachment[]): Promise<void> {
+export async function attach(labId: string, items: readonly Attachment[], hooks: AttachHooks = {}): Promise<void> {
   if (items.length === 0) return;
   for (const item of items) assertOurs(item.netns);
   await mustExec('ip', ['-force', '-batch', '-'], { input: items.map((i) => `netns add ${i.netns}\n`).join('') });
   const node = nodeNetns(labId);
+  let done = 0;
   await mapLimit(items, 6, async (item) => {
+    // Ctrl-C on a 1,000-pod `up`: stop within one pod, not at the end.
+    hooks.signal?.throwIfAborted();
     const veth = nodeVeth(item.kind, item.index);
     const script = [
       'link set lo up',
@@ -58,6 +67,7 @@ export async function attach(labId: string, items: readonly Attachment[]): Promi
       mkdirSync(dir, { recursive: true });
       writeFileSync(`${dir}/resolv.conf`, item.resolvConf);
     }
+    hooks.progress?.(++done, items.length);
   });
   const nodeScript = items.flatMap((item) => {
     const veth = nodeVeth(item.kind, item.index);

@@ -109,6 +109,8 @@ export async function labProbe(
     concurrency?: number;
     /** Opens the connections (tests replace it); `connectFrom` by default. */
     connect?: typeof connectFrom;
+    /** Told after each source endpoint is probed (a terminal shows `probed n/N`). */
+    progress?: (done: number, total: number) => void;
   } = {},
 ): Promise<ProbeReport> {
   const connect = options.connect ?? connectFrom;
@@ -173,6 +175,7 @@ export async function labProbe(
   });
   const details = new Map<string, string>();
   let probes = 0;
+  let sourcesDone = 0;
   await mapLimit(
     endpoints.map((e, i) => ({ e, i })),
     options.concurrency ?? 8,
@@ -201,6 +204,7 @@ export async function labProbe(
         probes += doubtful.length;
         record(doubtful, await open(doubtful, Math.min(30_000, Math.max(2000, 3 * timeoutMs))));
       }
+      options.progress?.(++sourcesDone, n);
     },
   );
   const disagreements: Disagreement[] = [];

@@ -49,6 +49,10 @@ export interface LabContext {
   /** Overrides /run/netpol (tests). */
   stateRoot?: string;
   log?: LabLog;
+  /** Long steps report here (`pods wired`, n, N): a terminal shows it, a pipe does not. */
+  progress?: (what: string, done: number, total: number) => void;
+  /** Aborted (Ctrl-C during `up`): the build stops at the next pod and removes what it made. */
+  signal?: AbortSignal;
 }
 
 function dirOf(ctx: LabContext): string {
@@ -128,6 +132,7 @@ async function build(ctx: LabContext, options: UpOptions, log: LabLog): Promise<
   journalNetns(dir, [nodeNetns(ctx.labId)]);
   writeState(dir, state);
   await createNodeNetns(ctx.labId);
+  ctx.signal?.throwIfAborted();
   journalNetns(
     dir,
     outside.map((o) => o.netns),
@@ -145,6 +150,7 @@ async function build(ctx: LabContext, options: UpOptions, log: LabLog): Promise<
   );
   state.agentPid = await startAgent(dir);
   writeState(dir, state);
+  ctx.signal?.throwIfAborted();
   const outsideServe: ServeRequest[] = outside.map((o) => ({
     key: `@outside/${o.name}`,
     netns: o.netns,
@@ -259,7 +265,7 @@ async function sync(
   state: LabState,
   log: LabLog,
   previous?: readonly StoredObject[],
-): Promise<LabCluster> {
+): Promise<LabCluster & { repaired: number }> {
   const dir = dirOf(ctx);
   const t0 = Date.now();
   const timing = (what: string) => {
@@ -332,6 +338,7 @@ async function sync(
       added.map((p) => state.pods[p.id].netns),
     );
     writeState(dir, state);
+    ctx.signal?.throwIfAborted();
     await attach(
       ctx.labId,
       added.map((p) => ({
@@ -341,7 +348,9 @@ async function sync(
         ip: p.ips[0],
         resolvConf: resolvConf(p.namespace, lab.nameserver),
       })),
+      { signal: ctx.signal, progress: (done, total) => ctx.progress?.('pods wired', done, total) },
     );
+    ctx.signal?.throwIfAborted();
   }
   timing('namespaces');
   if (added.length > 0) {
@@ -361,20 +370,30 @@ async function sync(
   await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
   delete state.pending;
   writeState(dir, state);
-  return lab;
+  return { ...lab, repaired: broken.size };
 }
 
 /** `lab apply` / `lab delete` / `lab run`: change the stored objects and re-sync. */
+/** What a change did: the lab's cluster now, and whether anything changed or was repaired. */
+export interface LabChangeResult extends LabCluster {
+  /** The objects differ from before (an already-applied file changes nothing). */
+  changed: boolean;
+  /** Pods an interrupted change had left unwired, made again. */
+  repaired: number;
+}
+
 export async function labChange(
   ctx: LabContext,
   change: (objects: StoredObject[]) => StoredObject[],
-): Promise<LabCluster> {
+): Promise<LabChangeResult> {
   const dir = dirOf(ctx);
   return withLock(dir, async () => {
     const state = requireState(ctx);
     const previous = state.objects;
     state.objects = change(state.objects);
-    return sync(ctx, state, ctx.log ?? (() => {}), previous);
+    const changed = JSON.stringify(previous) !== JSON.stringify(state.objects);
+    const result = await sync(ctx, state, ctx.log ?? (() => {}), previous);
+    return { ...result, changed };
   });
 }
 
@@ -487,6 +506,15 @@ export async function labStatus(ctx: LabContext): Promise<LabStatus> {
     interrupted: state.pending === true && busyPid === undefined,
     ...(busyPid !== undefined ? { busyPid } : {}),
   };
+}
+
+/** Whether the lab's agent answers (it serves every pod's ports and the cluster DNS). */
+export async function labAgentAlive(ctx: LabContext): Promise<boolean> {
+  try {
+    return (await askAgent(dirOf(ctx), { op: 'ping' }, 3000)).ok;
+  } catch {
+    return false;
+  }
 }
 
 export function labStateDir(ctx: LabContext): string {

@@ -159,4 +159,26 @@ describe('check on what the input does not say', () => {
     assert.match(r.stderr, /note: left out 1 pod that takes no traffic: 1 finished .*: shop\/db/);
     assert.match(r.stderr, /--from: Pod shop\/db is in the input but is no endpoint: it finished/);
   });
+
+  test('explain shows a made-up address as made up (it used to read as real), and says why a finished pod is none', async () => {
+    const r = await runCli(['explain', '-f', '-', '--pod', 'shop/db'], { stdin: db, env: { NO_COLOR: '1' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /198\.18\.\d+\.\d+ \(made up: the input gives no status\.podIP; --pod-cidr sets the range\)/,
+    );
+    const json = JSON.parse(
+      (await runCli(['explain', '-f', '-', '--pod', 'shop/db', '-o', 'json'], { stdin: db })).stdout,
+    );
+    assert.equal(json.pod.addressMadeUp, true);
+    const real = await runCli(['explain', '-f', '-', '--pod', 'shop/db'], {
+      stdin: `${db}status: {podIP: 10.1.2.3}\n`,
+    });
+    assert.doesNotMatch(real.stdout, /made up/);
+    const finished = await runCli(['explain', '-f', '-', '--pod', 'shop/db'], {
+      stdin: `${db}status: {phase: Failed}\n`,
+    });
+    assert.equal(finished.code, 2);
+    assert.match(finished.stderr, /--pod: Pod shop\/db is in the input but is no endpoint: it finished/);
+  });
 });

@@ -86,7 +86,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
  * Why `text` names no endpoint when it names a Pod the input has but that takes no traffic
  * (finished, being deleted, never scheduled): "no pod in the input" would be untrue.
  */
-function droppedPodNote(cluster: ClusterModel, text: string, namespace: string): string | undefined {
+export function droppedPodNote(cluster: ClusterModel, text: string, namespace: string): string | undefined {
   const id = text.includes('/') ? text.trim() : `${namespace}/${text.trim()}`;
   const dropped = cluster.dropped?.find((pod) => pod.id === id);
   if (!dropped) return undefined;

@@ -27,7 +27,7 @@ import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
 import { type AnalysisOptions, loadInput } from '../load-input.js';
-import { endpointError } from './check.js';
+import { droppedPodNote, endpointError } from './check.js';
 import { citeField, formatLocation, listSome, plural } from './explain-source.js';
 
 export interface ExplainOptions extends AnalysisOptions {
@@ -50,7 +50,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const json = options.output === 'json';
   if (options.pod) {
     const result = resolveEndpoint(cluster, options.pod, { defaultNamespace: namespace });
-    if (!result.ok) throw endpointError('--pod', result.error);
+    if (!result.ok) throw endpointError('--pod', result.error, droppedPodNote(cluster, options.pod, namespace));
     const endpoint = result.value;
     if (endpoint.kind !== 'pod') {
       throw new UsageError(
@@ -58,7 +58,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         endpoint.kind === 'service' ? `its pods: ${listSome(endpoint.backends.map((p) => p.id)) || 'none'}` : undefined,
       );
     }
-    const explanation = explainPod(compileCluster(cluster), endpoint.pod);
+    const explanation = explainPod(cluster, endpoint.pod);
     const admin = adminPoliciesOfPod(cluster, endpoint.pod);
     if (json) {
       const pod = {
@@ -76,8 +76,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const admin = options.policy ? findAdminPolicy(cluster, options.policy) : undefined;
   const policies = admin ? [] : options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
   const adminPolicies = admin ? [admin] : options.policy ? [] : (cluster.adminPolicies ?? []);
-  const compiled = compileCluster(cluster);
-  const explanations = policies.map((p) => explainPolicy(compiled, p));
+  const explanations = policies.map((p) => explainPolicy(cluster, p));
   const adminExplanations = adminPolicies.map((p) => explainAdminPolicy(cluster, p));
   if (json) {
     const out = {
@@ -265,7 +264,12 @@ function podHeader(pod: PodModel): string {
   const template = pod.workload !== undefined && pod.workload.id === pod.id;
   const facts = [
     template ? 'no replicas: its pod template' : pod.workload ? `replica of ${pod.workload.id}` : undefined,
-    pod.ips.length > 0 ? pod.ips.join(', ') : 'no address',
+    pod.ips.length === 0
+      ? 'no address'
+      : pod.addressMadeUp
+        ? `${pod.ips.join(', ')} (made up: the input gives no status.podIP; --pod-cidr sets the range)`
+        : pod.ips.join(', '),
+    pod.hostNetwork ? "hostNetwork: the node's address, verdicts CNI-defined" : undefined,
     pod.ports.length > 0
       ? `ports ${pod.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ')}`
       : 'no declared ports',
@@ -404,6 +408,9 @@ function podToJson(e: PodExplanation) {
     name: e.pod.name,
     workload: e.pod.workload?.id ?? null,
     ips: e.pod.ips,
+    /** The input gives no address: `ips` were made up (added key). */
+    addressMadeUp: e.pod.addressMadeUp === true,
+    hostNetwork: e.pod.hostNetwork,
     labels: e.pod.labels,
     ingress: direction(e.ingress),
     egress: direction(e.egress),

@@ -38,10 +38,14 @@ export async function probe(ctx: LabContext, options: Record<string, unknown>, i
   const state = requireState(ctx);
   if (state.pending && lockHolder(labStateDir(ctx)) === undefined) {
     io.stderr.write(
-      `warning: a lab up/apply/run was interrupted before the lab matched its objects: disagreements may be the lab's, not the engine's (netpol lab down${labFlag(ctx)}, then lab up again)\n`,
+      `warning: a lab up/apply/run was interrupted before the lab matched its objects: disagreements may be the lab's, not the engine's (the next netpol lab apply${labFlag(ctx)} repairs it; or lab down, then lab up)\n`,
     );
   }
-  const report = await labProbe(state, labStateDir(ctx), { ports, timeoutMs });
+  const report = await labProbe(state, labStateDir(ctx), {
+    ports,
+    timeoutMs,
+    progress: (done, total) => ctx.progress?.('probed from', done, total),
+  });
   if (options.output === 'json') {
     io.stdout.write(
       `${compactRows({
@@ -55,6 +59,7 @@ export async function probe(ctx: LabContext, options: Record<string, unknown>, i
           ...(r.note ? { note: r.note } : {}),
         })),
         enforce: report.enforce,
+        probes: report.probes,
         disagreements: report.disagreements,
       })}\n`,
     );
@@ -90,6 +95,11 @@ function printProbe(report: ProbeReport, io: Io): void {
   io.stdout.write(
     `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
   );
+  if (report.probes === 0) {
+    // Agreement about nothing is no agreement: say that no verdict was checked.
+    io.stdout.write(c.yellow('nothing was probed (see the notes above): no verdict was checked\n'));
+    return;
+  }
   if (report.disagreements.length === 0) {
     io.stdout.write(
       c.green(

@@ -130,7 +130,7 @@ export function namespaceExists(cluster: ClusterModel, name: string): boolean {
 
 export type LabelOutcome =
   | { ref: ObjectRef; status: 'labeled' | 'not labeled'; object: StoredObject }
-  | { ref: ObjectRef; status: 'not found' | 'conflict' | 'replica'; message: string };
+  | { ref: ObjectRef; status: 'not found' | 'conflict' | 'replica' | 'lab-own'; message: string };
 
 /**
  * `kubectl label`: the stored objects with `change` applied. A namespace that exists only
@@ -157,6 +157,14 @@ export function labelObjects(
           ref,
           status: 'replica',
           message: `${describeRef(ref)} is a replica of ${pod.workload.id}: the lab makes its pods from the template; change the template's labels and lab apply it`,
+        };
+      }
+      if (pod) {
+        // The DNS pod the lab adds when the manifests define none: it is in the cluster, not in the objects.
+        return {
+          ref,
+          status: 'lab-own',
+          message: `${describeRef(ref)} is the lab's own DNS server (the manifests define none); to label a DNS pod, lab apply your own (kube-system, labelled k8s-app=kube-dns)`,
         };
       }
       return { ref, status: 'not found', message: `${describeRef(ref)} not found in the lab` };

@@ -5,6 +5,7 @@ import {
   findLabPod,
   type LabContext,
   LabError,
+  labAgentAlive,
   labChange,
   labCluster,
   labPodNetns,
@@ -98,6 +99,7 @@ export async function runPod(
     );
   }
   assertProgram(command);
+  await warnIfAgentDown(ctx, io);
   if (existing) {
     io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
     // Removed first, with whatever still runs in it.
@@ -201,5 +203,17 @@ export async function execPod(
     );
   }
   assertProgram(command);
+  await warnIfAgentDown(ctx, io);
   return execInNetns(labPodNetns(state, pod), command, streamsFor(io));
+}
+
+/**
+ * Without its agent the lab has no DNS and no pod answers: `curl backend` fails with exit 6
+ * (name not resolved) and nothing says why. Said once, before the command runs.
+ */
+async function warnIfAgentDown(ctx: LabContext, io: Io): Promise<void> {
+  if (await labAgentAlive(ctx)) return;
+  io.stderr.write(
+    `warning: the agent of lab '${ctx.labId}' is not running: the cluster DNS and every pod's ports are down (names do not resolve: curl exits 6)\nhint: netpol lab down${labFlag(ctx)}, then lab up again, rebuilds the lab (lab status shows its state)\n`,
+  );
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_OUTSIDE_HOSTS,
   deleteObjects,
   fixAddresses,
+  type LabChangeResult,
   type LabContext,
   LabError,
   labChange,
@@ -28,6 +29,7 @@ import { loadInput } from '../load-input.js';
 import { formatIssue } from '../print-issues.js';
 import { labFlag } from './lab-flag.js';
 import { probe } from './lab-probe-command.js';
+import { progressTo } from './lab-progress.js';
 import {
   describeRef,
   isLabelArg,
@@ -50,7 +52,7 @@ export async function labCommand(sub: Sub, { args, options, io }: CommandContext
   if (bad) throw new UsageError(bad);
   const problem = await labPreflight();
   if (problem) throw new UsageError(problem.problem, problem.hint);
-  const ctx: LabContext = { labId, log: (line) => io.stderr.write(`${line}\n`) };
+  const ctx: LabContext = { labId, log: (line) => io.stderr.write(`${line}\n`), progress: progressTo(io) };
   try {
     switch (sub) {
       case 'up':
@@ -139,7 +141,7 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   const objects = await readObjects(options, io, 'up');
   const enforce = options.enforce !== false;
   const started = Date.now();
-  const state = await untilInterrupted(ctx, io, () => labUp(ctx, { enforce, objects, outside }));
+  const state = await untilInterrupted(ctx, io, (signal) => labUp({ ...ctx, signal }, { enforce, objects, outside }));
   if (!state) return 130;
   const { cluster, addedDns, nameserver } = labCluster(state.objects);
   const c = colorsFor(io.stdout, io);
@@ -159,14 +161,18 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
 
 /** A first command to try, with a Service of the lab (as the seeds curl theirs). */
 export function tryCommand(cluster: ClusterModel, ctx: LabContext): string {
+  // A pod name the lab does not have yet (examples define their own `test-client`).
+  const taken = new Set(cluster.pods.filter((p) => p.namespace === 'default').map((p) => p.name));
+  let client = 'test-client';
+  for (let i = 2; taken.has(client); i++) client = `test-client-${i}`;
   const service = cluster.services.find(
     (s) => s.namespace !== 'kube-system' && s.clusterIP && s.ports.some((p) => p.protocol === 'TCP'),
   );
   if (!service)
-    return `netpol lab run test-client${labFlag(ctx)} -- curl -m 5 -s POD_IP   (netpol lab status lists them)`;
+    return `netpol lab run ${client}${labFlag(ctx)} -- curl -m 5 -s POD_IP   (netpol lab status lists them)`;
   const port = service.ports.find((p) => p.protocol === 'TCP')?.port ?? 80;
   const host = service.namespace === 'default' ? service.name : `${service.name}.${service.namespace}`;
-  return `netpol lab run test-client${labFlag(ctx)} -- curl -m 5 -s ${host}${port === 80 ? '' : `:${port}`}`;
+  return `netpol lab run ${client}${labFlag(ctx)} -- curl -m 5 -s ${host}${port === 80 ? '' : `:${port}`}`;
 }
 
 /** ipBlock rules naming 203.0.113.x that no outside host has: say how to add one. */
@@ -176,11 +182,20 @@ function noteOutsideWithoutHost(cluster: ClusterModel, outside: readonly Outside
     outside.map((o) => o.ip),
   );
   if (missing.length === 0) return;
-  const flags = [...outside.map((o) => `${o.name}=${o.ip}`), ...missing.map((ip) => `host${ip.split('.')[3]}=${ip}`)]
+  // A few are named with the flags that add them; many are counted (one line, not 250 flags).
+  const SHOWN = 3;
+  const named =
+    missing.length <= SHOWN
+      ? missing.join(', ')
+      : `${missing.length} addresses (${missing.slice(0, SHOWN).join(', ')}, ...)`;
+  const flags = [
+    ...outside.map((o) => `${o.name}=${o.ip}`),
+    ...missing.slice(0, SHOWN).map((ip) => `host${ip.split('.')[3]}=${ip}`),
+  ]
     .map((f) => `--outside ${f}`)
     .join(' ');
   io.stderr.write(
-    `note: policies name ${missing.join(', ')}, which no outside host of this lab has (connections there fail at once, not as the policy says); to try them: netpol lab up ${flags} ...\n`,
+    `note: policies name ${named}, which no outside host of this lab has (connections there fail at once, not as the policy says); to try ${missing.length <= SHOWN ? 'them' : 'some'}: netpol lab up ${flags}${missing.length <= SHOWN ? '' : ' (one --outside per address)'} ...\n`,
   );
 }
 
@@ -189,24 +204,36 @@ function noteOutsideWithoutHost(cluster: ClusterModel, outside: readonly Outside
  * `lab down`: the signal is noted, `up` runs on (or fails, and removes what it made), then
  * the lab goes. Undefined when interrupted.
  */
-async function untilInterrupted<T>(ctx: LabContext, io: Io, work: () => Promise<T>): Promise<T | undefined> {
+async function untilInterrupted<T>(
+  ctx: LabContext,
+  io: Io,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T | undefined> {
   let interrupted = false;
+  // The build stops at its next step (within one pod), not at the end of a 1,000-pod `up`.
+  const stop = new AbortController();
   const onSignal = () => {
     if (interrupted) return;
     interrupted = true;
     io.stderr.write(`interrupted: removing lab '${ctx.labId}'...\n`);
+    stop.abort();
   };
   // SIGHUP: the terminal closed.
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
-    let result: T | undefined;
+    let result: T;
     try {
-      result = await work();
+      result = await work(stop.signal);
     } catch (error) {
-      if (!interrupted) throw error;
+      // A failed or stopped `up` has removed what it made, and only that: it may have failed
+      // because another lab of this id is up, which is not ours to take down.
+      if (!interrupted || (error as { name?: string }).name !== 'AbortError') throw error;
+      io.stderr.write(`lab '${ctx.labId}' removed\n`);
+      return undefined;
     }
     if (!interrupted) return result;
+    // Interrupted after the last step: the lab is complete, and ours.
     await labDown(ctx);
     io.stderr.write(`lab '${ctx.labId}' removed\n`);
     return undefined;
@@ -251,7 +278,7 @@ async function change(
   const before = Date.now();
   // As kubectl delete -f: an object the lab does not hold is an error (exit 1), the rest go.
   let missing: string[] = [];
-  const { cluster } = await finishFirst(io, () =>
+  const result = await finishFirst(io, () =>
     labChange(ctx, (objects) => {
       if (sub === 'apply') return applyObjects(objects, incoming);
       const held = new Set(objects.map((o) => o.key));
@@ -259,6 +286,7 @@ async function change(
       return deleteObjects(objects, incoming);
     }),
   );
+  const { cluster } = result;
   const ignore = options.ignoreNotFound === true;
   for (const o of incoming) {
     const [kind, ns, name] = o.key.split('/');
@@ -267,9 +295,7 @@ async function change(
       if (!ignore) io.stderr.write(`netpol: ${what} not found in the lab\n`);
     } else io.stdout.write(`${what} ${sub === 'apply' ? 'applied' : 'deleted'}\n`);
   }
-  io.stderr.write(
-    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
-  );
+  io.stderr.write(`${syncLine(result, before)}\n`);
   if (sub === 'apply') noteOutsideWithoutHost(cluster, outside, io);
   noteAdminTiersNotEnforced(cluster, io);
   return missing.length > 0 && !ignore ? 1 : 0;
@@ -330,7 +356,7 @@ async function deleteNamed(
   const before = Date.now();
   const problems: string[] = [];
   const deleted: ObjectRef[] = [];
-  const { cluster } = await finishFirst(io, () =>
+  const result = await finishFirst(io, () =>
     labChange(ctx, (objects) => {
       const { cluster: now } = labCluster(objects);
       const doomed: StoredObject[] = [];
@@ -359,9 +385,7 @@ async function deleteNamed(
   );
   for (const ref of deleted) io.stdout.write(`${describeRef(ref)} deleted\n`);
   for (const p of problems) io.stderr.write(`netpol: ${p}\n`);
-  io.stderr.write(
-    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
-  );
+  io.stderr.write(`${syncLine(result, before)}\n`);
   return problems.length > 0 ? 1 : 0;
 }
 
@@ -384,7 +408,7 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
   const labels = parseLabelArgs(all.slice(first));
   const before = Date.now();
   let outcomes: LabelOutcome[] = [];
-  const { cluster } = await finishFirst(io, () =>
+  const result = await finishFirst(io, () =>
     labChange(ctx, (objects) => {
       outcomes = labelObjects(objects, labCluster(objects).cluster, refs, labels, options.overwrite === true);
       // As kubectl: one refused object changes nothing.
@@ -407,10 +431,17 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
     io.stderr.write('nothing was changed\n');
     return 1;
   }
-  io.stderr.write(
-    `lab synced in ${Date.now() - before} ms: ${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}\n`,
-  );
+  io.stderr.write(`${syncLine(result, before)}\n`);
   return 0;
+}
+
+/** After a change: what the lab holds now, or that nothing changed (an already-applied file). */
+function syncLine(result: LabChangeResult, started: number): string {
+  const { cluster } = result;
+  const holds = `${plural(cluster.pods.length, 'pod')}, ${plural(cluster.policies.length, 'policy')}`;
+  const repaired = result.repaired > 0 ? `; ${plural(result.repaired, 'unwired pod')} repaired` : '';
+  if (!result.changed && result.repaired === 0) return `lab unchanged: every object was already so (${holds})`;
+  return `lab synced in ${Date.now() - started} ms: ${holds}${repaired}`;
 }
 
 function plural(n: number, word: string): string {

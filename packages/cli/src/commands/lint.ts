@@ -87,7 +87,13 @@ export function findingToJson(finding: Issue, sources: readonly SourceFile[]) {
 
 function printText(findings: Issue[], sources: readonly SourceFile[], io: Io, objects: number, mode: ColorMode) {
   const c = colorsFor(io.stdout, io, mode);
-  for (const f of findings) io.stdout.write(`${formatIssue(f, sources, c)} ${c.dim(`[${f.code}]`)}\n`);
+  // On a terminal a finding is wrapped to its width, the fix (after "; ") on lines of its
+  // own, indented; piped, it stays one line for grep.
+  const width = io.stdout.isTTY ? Math.max(60, io.stdout.columns ?? 100) : undefined;
+  for (const f of findings) {
+    const line = `${formatIssue(f, sources, c)} ${c.dim(`[${f.code}]`)}`;
+    io.stdout.write(`${width ? wrapFinding(line, width) : line}\n`);
+  }
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
   if (findings.length === 0) {
     io.stdout.write(`no findings in ${objects} object${objects === 1 ? '' : 's'}\n`);
@@ -101,4 +107,34 @@ function printText(findings: Issue[], sources: readonly SourceFile[], io: Io, ob
     .filter(([n]) => (n as number) > 0)
     .map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
   io.stdout.write(`${parts.join(', ')}\n`);
+}
+
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** `line` in lines of at most `width` visible characters; the text after its first "; " starts a new one. */
+export function wrapFinding(line: string, width: number, indent = '    '): string {
+  const cut = line.indexOf('; ');
+  const parts = cut < 0 ? [line] : [line.slice(0, cut + 1), line.slice(cut + 2)];
+  return parts.flatMap((part, i) => wrapWords(part, width, i === 0 ? '' : indent, indent)).join('\n');
+}
+
+function wrapWords(text: string, width: number, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let current = first;
+  let visible = first.length;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    const length = word.replace(SGR, '').length;
+    if (!empty && visible + 1 + length > width) {
+      lines.push(current);
+      current = rest;
+      visible = rest.length;
+      empty = true;
+    }
+    current += `${empty ? '' : ' '}${word}`;
+    visible += (empty ? 0 : 1) + length;
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
 }

@@ -119,6 +119,17 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await status(page, 'Allowed');
       // Nothing is written until Save.
       assert.doesNotMatch(readFileSync(join(root, DENY_ALL, 'default-deny-all.yaml'), 'utf8'), /53/);
+      // The unsaved edit is in the fragment: a share link opens with it.
+      await page.waitForFunction(`location.hash.includes('edits=')`);
+      const fresh = await browser().newContext();
+      try {
+        const again = await fresh.newPage();
+        await again.goto(page.url());
+        assert.match(await status(again, 'Allowed'), /allowed by secure-namespace\/default-deny-all spec\.egress\[0\]/);
+        await again.locator('.facts').getByText('unsaved edits').waitFor();
+      } finally {
+        await fresh.close();
+      }
     });
   });
 

@@ -102,13 +102,31 @@ function transportError(error: Error, target: ApiTarget): UsageError {
     );
   }
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || code === 'EPROTO') {
-    return new UsageError(`TLS handshake with ${where} failed: ${error.message.split('\n')[0]} (${code})`);
+    const reason = tlsReason(error.message);
+    return new UsageError(
+      `TLS handshake with ${where} failed: ${reason} (${code})`,
+      /does not speak TLS/.test(reason)
+        ? 'is the server plain http? then the kubeconfig server should say http://'
+        : "check the server's address and port, and the kubeconfig's certificate-authority-data",
+    );
   }
   const words = NETWORK_WORDS[code];
   return new UsageError(
     `cannot reach ${where}: ${words ?? error.message.split('\n')[0]}${words ? '' : code ? ` (${code})` : ''}`,
     'is the cluster running and the context right? kubectl config current-context shows which one is used',
   );
+}
+
+/**
+ * OpenSSL's text (`write EPROTO 40B8…:error:0A00010B:SSL routines:ssl3_get_record:wrong
+ * version number:../deps/openssl/…`) → its reason in words.
+ */
+export function tlsReason(message: string): string {
+  const reason = /SSL routines:[^:]*:([^:\n]+)/.exec(message)?.[1]?.trim() ?? message.split('\n')[0].trim();
+  if (/wrong version number|packet length too long|http request/i.test(reason)) {
+    return `the server does not speak TLS (${reason})`;
+  }
+  return reason;
 }
 
 function formatMs(ms: number): string {

@@ -37,7 +37,6 @@ export function readFastYaml(text: string): unknown[] | undefined {
 }
 
 /** Tabs, CR, BOM, control characters, and the YAML 1.1 line breaks NEL/LS/PS. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters we refuse
 const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 const NL = 0x0a;

@@ -109,7 +109,11 @@ function describeByBlocks(
       texts.filter((_, i) => !inside[i] && parsed.some((p, k) => inside[k] && overlaps(p.cidr, parsed[i].cidr))),
     ),
   ];
-  return [`in ${ins.join(' and ')}`, ...(not.length ? [`not in ${not.join(' or ')}`] : [])].join(', ');
+  const some = (list: string[], word: string) =>
+    list.length <= 2
+      ? list.join(` ${word} `)
+      : `${list.slice(0, 2).join(` ${word} `)} ${word} ${list.length - 2} more ipBlocks`;
+  return [`in ${some(ins, 'and')}`, ...(not.length ? [`not in ${some(not, 'or')}`] : [])].join(', ');
 }
 
 /**

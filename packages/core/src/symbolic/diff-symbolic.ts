@@ -152,7 +152,7 @@ export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: Sy
   return {
     opened,
     closed,
-    policies: diffPolicies(base, head),
+    policies: space.hasVariants ? diffPolicies(base, head) : raw.policies,
     endpoints: { added: [], removed: [], changed: [] },
     externals: raw.externals,
     classes: [...classes.values()],

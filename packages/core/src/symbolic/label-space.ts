@@ -71,6 +71,11 @@ export class LabelSpace {
     return i === undefined ? domain.other : 1n << BigInt(i);
   }
 
+  /** The "any value no selector names" choice of `key`. */
+  otherMask(key: string): bigint {
+    return this.domains.get(key)?.other ?? 0n;
+  }
+
   /** A selector as per-key masks (ANDed requirements on one key intersect). */
   constraint(selector: LabelSelectorModel): Map<string, bigint> {
     const out = new Map<string, bigint>();
@@ -146,6 +151,8 @@ export function partitionLabels(
   ];
   selectors.forEach((selector, s) => {
     const constraint = [...space.constraint(selector)];
+    // A selector that misses the whole start region (another namespace's name) splits nothing.
+    if (constraint.some(([key, mask]) => ((start.get(key) ?? space.full(key)) & mask) === 0n)) return;
     const next: typeof cells = [];
     for (const entry of cells) {
       let inside = true;

@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import { canonicalSelector } from '../lint/canonical.js';
 import type { AdminPolicyModel, NodeModel } from '../model/admin-types.js';
+import { canonicalSelector } from '../model/canonical.js';
 import { type LabelSelectorModel, type PolicyModel, PROTOCOLS, type Protocol } from '../model/types.js';
 import type { IpBlockAtom } from './address-space.js';
 
@@ -31,8 +31,15 @@ export interface SymbolicAtoms {
 
 /** The namespace selector that stands for "namespace `name`". */
 export function namespaceNamed(name: string): LabelSelectorModel {
-  return { matchLabels: { [NAMESPACE_NAME_LABEL]: name }, matchExpressions: [] };
+  let selector = named.get(name);
+  if (!selector) {
+    selector = { matchLabels: { [NAMESPACE_NAME_LABEL]: name }, matchExpressions: [] };
+    named.set(name, selector);
+  }
+  return selector;
 }
+
+const named = new Map<string, LabelSelectorModel>();
 
 /**
  * The atoms of NetworkPolicies: each policy's podSelector in its namespace, each selector
@@ -144,5 +151,17 @@ function dedupeAtoms(atoms: SymbolicAtoms): SymbolicAtoms {
 }
 
 export function podAtomKey(atom: PodAtom): string {
-  return `${canonicalSelector(atom.namespaceSelector)}/${atom.podSelector ? canonicalSelector(atom.podSelector) : '*'}`;
+  return `${selectorKey(atom.namespaceSelector)}/${atom.podSelector ? selectorKey(atom.podSelector) : '*'}`;
+}
+
+const keys = new WeakMap<LabelSelectorModel, string>();
+
+/** `canonicalSelector`, once per selector object (thousands of policies share few selectors' texts). */
+export function selectorKey(selector: LabelSelectorModel): string {
+  let key = keys.get(selector);
+  if (key === undefined) {
+    key = canonicalSelector(selector);
+    keys.set(selector, key);
+  }
+  return key;
 }

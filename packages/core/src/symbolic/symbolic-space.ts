@@ -1,8 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import { canonicalSelector } from '../lint/canonical.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { compareNsName } from '../model/compare-ns-name.js';
-import { isEmptySelector, matchesSelector } from '../model/selector.js';
+import { compileSelector, isEmptySelector } from '../model/selector.js';
 import type {
   ClusterModel,
   ContainerPortModel,
@@ -14,7 +13,7 @@ import type {
 } from '../model/types.js';
 import { type AddressClass, addressInClass, partitionAddresses, pickAddress } from './address-space.js';
 import { ABSENT, type LabelCell, LabelSpace, mergeCells, partitionLabels } from './label-space.js';
-import { adminAtoms, mergeAtoms, numberedPorts, policyAtoms, type SymbolicAtoms } from './pod-atoms.js';
+import { adminAtoms, mergeAtoms, numberedPorts, policyAtoms, type SymbolicAtoms, selectorKey } from './pod-atoms.js';
 
 /**
  * Every pod that could exist, in classes that every policy treats alike (SPEC "Symbolic
@@ -76,6 +75,8 @@ export interface SymbolicSpace {
   notes: string[];
   /** Named ports of witnesses: port number → name (every witness uses the same numbers). */
   portNames: ReadonlyMap<string, string>;
+  /** Some namespace has label variants (its policies are copied into them in witness clusters). */
+  hasVariants: boolean;
   /** Whether two witnesses can exist at once (not two label sets of one namespace). */
   compatible(a: number, b: number): boolean;
   /** One description for the union of classes: `prod/{app=web}` for all of its pieces. */
@@ -133,14 +134,11 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   const podSelectors = uniqueSelectors(
     atoms.pods.flatMap((a) => (a.podSelector && !isEmptySelector(a.podSelector) ? [a.podSelector] : [])),
   );
-  const nsIndex = new Map(nsSelectors.map((s, i) => [canonicalSelector(s), i]));
-  const podIndex = new Map(podSelectors.map((s, i) => [canonicalSelector(s), i]));
+  const nsIndex = new Map(nsSelectors.map((s, i) => [selectorKey(s), i]));
+  const podIndex = new Map(podSelectors.map((s, i) => [selectorKey(s), i]));
   const refs = atoms.pods.map((a) => ({
-    ns: nsIndex.get(canonicalSelector(a.namespaceSelector)) as number,
-    pod:
-      a.podSelector && !isEmptySelector(a.podSelector)
-        ? (podIndex.get(canonicalSelector(a.podSelector)) as number)
-        : -1,
+    ns: nsIndex.get(selectorKey(a.namespaceSelector)) as number,
+    pod: a.podSelector && !isEmptySelector(a.podSelector) ? (podIndex.get(selectorKey(a.podSelector)) as number) : -1,
   }));
 
   const nsSpace = new LabelSpace(nsSelectors, { [NAMESPACE_NAME_LABEL]: [...allNames] });
@@ -162,12 +160,13 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     }
   };
   const nsClasses = partitionLabels(nsSpace, nsSelectors, new Map([[NAMESPACE_NAME_LABEL, symbolicNames]]));
+  const otherBit = nsSpace.otherMask(NAMESPACE_NAME_LABEL);
+  const nameBits = nameValues.map((v) => nameBit(v));
   nsClasses.forEach((cls, c) => {
     for (const cell of cls.cells) {
       const names = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
-      for (let bit = 1n; bit <= names; bit <<= 1n) {
-        if ((names & bit) === 0n) continue;
-        const name = nameValues.find((v) => nameBit(v) === bit);
+      const split = (bit: bigint, name: string | undefined) => {
+        if ((names & bit) === 0n) return;
         const key = `${c}:${name ?? '*'}`;
         let index = entryKey.get(key);
         if (index === undefined) {
@@ -182,13 +181,16 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
           });
         }
         entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
-      }
+      };
+      for (let i = 0; i < nameValues.length; i++) split(nameBits[i], nameValues[i]);
+      split(otherBit, undefined);
     }
   });
+  const nsMatchers = nsSelectors.map(compileSelector);
   for (const [name, model] of concrete) {
     const labels = model.labels;
     entries.push({
-      matches: Uint8Array.from(nsSelectors, (s) => (matchesSelector(s, labels) ? 1 : 0)),
+      matches: Uint8Array.from(nsMatchers, (matches) => (matches(labels) ? 1 : 0)),
       cells: [new Map([[NAMESPACE_NAME_LABEL, nameBit(name)]])],
       name,
       named: true,
@@ -391,6 +393,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     if (k > 1) cls.id = `${cls.id} #${k}`;
   }
 
+  const podMatchers = podSelectors.map(compileSelector);
   const entryOf = new Map<string, number>();
   entries.forEach((e, i) => {
     if (e.named) entryOf.set(`${e.name}:${e.matches.join('')}`, i);
@@ -408,6 +411,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     notes,
     portNames,
     describeUnion,
+    hasVariants: entries.some((e) => e.variant > 0),
     compatible(a, b) {
       const x = witnesses[a];
       const y = witnesses[b];
@@ -450,14 +454,14 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     },
     classOf(pod) {
       const nsLabels = { ...pod.namespaceLabels, [NAMESPACE_NAME_LABEL]: pod.namespace };
-      const matches = nsSelectors.map((s) => (matchesSelector(s, nsLabels) ? 1 : 0)).join('');
+      const matches = nsMatchers.map((m) => (m(nsLabels) ? 1 : 0)).join('');
       const c = concrete.get(pod.namespace);
       if (c && labelsKey(c.labels) !== labelsKey(nsLabels)) return undefined;
       const named = c !== undefined || nameValues.includes(pod.namespace);
       const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
       if (e === undefined) return undefined;
       const relevant = relevantOf(entries[e].matches);
-      const matched = relevant.filter((i) => refs[i].pod < 0 || matchesSelector(podSelectors[refs[i].pod], pod.labels));
+      const matched = relevant.filter((i) => refs[i].pod < 0 || podMatchers[refs[i].pod](pod.labels));
       const signature = `${entries[e].concrete ? `c:${entries[e].name}|` : ''}${matched.join(',')}`;
       const p = pieceOf.get(`${e}:${signature}`);
       if (p === undefined) return undefined;
@@ -478,8 +482,13 @@ function describeNamespace(
   symbolicNames: bigint,
   concrete: boolean,
 ): string {
-  const labels = space.describe(cell, (k) => k === NAMESPACE_NAME_LABEL);
   const mask = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
+  // A namespace the input defines is its name (its labels are known).
+  if (concrete) {
+    const i = names.findIndex((_, k) => mask === 1n << BigInt(k + 1));
+    if (i >= 0) return names[i];
+  }
+  const labels = space.describe(cell, (k) => k === NAMESPACE_NAME_LABEL);
   const bit = (i: number) => 1n << BigInt(i + 1);
   const inside = names.filter((_, i) => (mask & bit(i)) !== 0n);
   const otherIncluded = (mask & (1n << BigInt(names.length + 1))) !== 0n;
@@ -529,7 +538,7 @@ function witnessPorts(clusters: readonly ClusterModel[], atoms: SymbolicAtoms, n
 }
 
 function uniqueSelectors(list: readonly LabelSelectorModel[]): LabelSelectorModel[] {
-  return [...new Map(list.map((s) => [canonicalSelector(s), s] as const)).values()];
+  return [...new Map(list.map((s) => [selectorKey(s), s] as const)).values()];
 }
 
 function labelsKey(labels: Labels): string {

@@ -1,4 +1,4 @@
-import type { DataplanePlan, DirectionPlan, PortRange, Profiles } from './plan.js';
+import type { DataplanePlan, DirectionPlan, PortRange, Profiles } from './plan-types.js';
 
 /** What planning on earlier classes needs: a plan, or a class state read back from a file. */
 export type DirectionClassSource = Pick<DirectionPlan, 'subjectClasses' | 'peerClasses'>;

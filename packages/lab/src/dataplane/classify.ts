@@ -2,8 +2,8 @@ import { type ClusterModel, type Labels, type PodModel, podAddress } from '@netp
 import type { DirectionClassSource } from './class-state.js';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
-import type { CompiledRule, NamedPorts, PeerClass, Profiles, SubjectClass } from './plan.js';
-import { type DirectionContext, groupInfo, segmentOf } from './plan-context.js';
+import { groupInfo, segmentOf } from './plan-context.js';
+import type { CompiledRule, DirectionContext, NamedPorts, PeerClass, Profiles, SubjectClass } from './plan-types.js';
 import { namedKey, namedPortsOf, portsOf } from './ports.js';
 
 // Classifying pods into subject and peer classes, and pairs of classes into verdicts: shared

@@ -6,31 +6,7 @@ import {
   peerScopesNamespace,
 } from '@netpol/core';
 import { IPV4_LAST } from './ipv4.js';
-import type { CompiledRule, PeerTest, PortRange } from './plan.js';
-
-/**
- * What a direction's checks are made of, decided by the policies and namespaces alone: the
- * peer tests, the compiled rules, the ipBlock segments, and caches keyed by content (groups,
- * port profiles of rule lists), so plans derived from one another can share it.
- */
-export interface DirectionContext {
-  direction: Direction;
-  tests: PeerTest[];
-  rulesByPolicy: (readonly CompiledRule[])[];
-  ruleIds: Map<CompiledRule, number>;
-  /** Named ports the direction's rules name (`name/PROTOCOL`). */
-  namedRefs: Set<string>;
-  /** Segment starts (the last entry is 2^32) and each segment's ipBlock tests. */
-  starts: number[];
-  segmentTests: number[][];
-  /** The direction's policies per namespace, in index order. */
-  policiesByNs: Map<string, { index: number; select: LabelMatcher }[]>;
-  nsLabels: Map<string, Labels>;
-  /** Group key (namespace and labels) → its selector tests and isolating policies. */
-  groups: Map<string, { tests: number[]; policies?: number[] }>;
-  /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
-  profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
-}
+import type { CompiledRule, DirectionContext, PeerTest } from './plan-types.js';
 
 /** Every match (selection, peers, ipBlock ranges) is the compiled cluster's; this only indexes it. */
 export function buildContext(compiled: CompiledCluster, direction: Direction): DirectionContext {

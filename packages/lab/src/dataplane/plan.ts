@@ -3,11 +3,8 @@ import {
   type CompiledCluster,
   compileCluster,
   type Direction,
-  type LabelMatcher,
   type Labels,
   type PodModel,
-  type PortModel,
-  type Protocol,
 } from '@netpol/core';
 import type { ClassSource, DirectionClassSource } from './class-state.js';
 import {
@@ -20,103 +17,24 @@ import {
   verdictOf,
 } from './classify.js';
 import type { Ipv4Range } from './ipv4.js';
-import { buildContext, type DirectionContext, segmentOf } from './plan-context.js';
-import { planServices, type ServicePlan, type ServiceUse, servicesKeyOf, serviceUseOf } from './services.js';
+import { buildContext, segmentOf } from './plan-context.js';
+import type { CompiledRule, DataplanePlan, DirectionPlan, PeerClass, Profiles } from './plan-types.js';
+import { planServices, servicesKeyOf, serviceUseOf } from './services.js';
 
 export type { ClassSource, ClassState, DirectionClassSource } from './class-state.js';
 export { classSourceOf, classStateOf } from './class-state.js';
-export type { DirectionContext } from './plan-context.js';
-
-/**
- * The dataplane plan: the cluster reduced to equivalence classes, from which the nft text is
- * rendered. Per direction (egress of the source pod, ingress of the destination pod):
- *
- * - a *subject class* groups the pods a direction's check treats alike: the same isolating
- *   policies (and, for ingress, the same numbers for the named ports those policies name,
- *   since ingress resolves named ports on the subject);
- * - a *peer class* groups the endpoints on the other side that every rule of that direction
- *   treats alike: the same matching peers (selector peers by namespace and labels, ipBlock
- *   peers by address) and, for egress, the same numbers for the named ports egress rules name.
- *   Outside addresses are the IPv4 space cut at every ipBlock boundary; pods are /32 keys;
- * - `allow` maps (subject class, peer class) to the port set the rules admit for that pair.
- *
- * A packet's verdict is then a constant number of map lookups, whatever the policy count.
- */
-
-export type PortRange = { protocol: Protocol; first: number; last: number };
-/** Named container ports: `name/PROTOCOL` → port numbers. */
-export type NamedPorts = ReadonlyMap<string, readonly number[]>;
-
-export interface SubjectClass {
-  id: number;
-  /** Indices into `cluster.policies` of the policies isolating the pod in this direction. */
-  policies: readonly number[];
-  named: NamedPorts;
-}
-
-export interface PeerClass {
-  id: number;
-  /** Indices of the direction's peer tests that match this endpoint. */
-  tests: readonly number[];
-  named: NamedPorts;
-}
-
-export interface PeerTest {
-  kind: 'selector' | 'ipBlock';
-  /** Selector peers: whether the peer reaches pods of a namespace (the compiled cluster's rule). */
-  inNamespace?: (namespace: string, labels: Labels) => boolean;
-  podMatch?: LabelMatcher;
-  /** ipBlock peers: cidr minus except, IPv4 only (an IPv6 block never matches here). */
-  ranges?: readonly Ipv4Range[];
-}
-
-export interface CompiledRule {
-  peers: 'all' | readonly number[];
-  ports: 'all' | readonly PortModel[];
-}
-
-export interface DirectionPlan {
-  direction: Direction;
-  /** What only the policies and namespaces decide; shared by plans derived incrementally. */
-  context: DirectionContext;
-  /** Pod IPv4 → subject class id, for pods isolated in this direction. */
-  subjects: ReadonlyMap<string, number>;
-  /** Pod IPv4 → peer class id. */
-  podPeers: ReadonlyMap<string, number>;
-  /** The whole IPv4 space in ranges → peer class id (pods override it by address). */
-  netPeers: { range: Ipv4Range; peer: number }[];
-  /** `subject . peer` → 'all' (every port and protocol) or a port profile id. */
-  allow: ReadonlyMap<string, 'all' | number>;
-  /** Classes by signature; kept across incremental updates so ids stay stable. */
-  subjectClasses: ReadonlyMap<string, SubjectClass>;
-  peerClasses: ReadonlyMap<string, PeerClass>;
-}
-
-export type Profiles = Map<string, { id: number; ranges: readonly PortRange[] }>;
-
-export interface DataplanePlan {
-  /** Identifies the policies the classes were computed for (class reuse needs equal keys). */
-  policyKey: string;
-  /** Identifies the namespaces and their labels (the incremental path needs equal keys). */
-  namespaceKey: string;
-  /** Identifies the Services (the incremental path reuses Service plans when equal). */
-  servicesKey: string;
-  egress: DirectionPlan;
-  ingress: DirectionPlan;
-  /** Port profiles by their text; shared by both directions. */
-  profiles: Profiles;
-  services: ServicePlan[];
-  /** Which NAT chains and hairpin elements the Service ports need. */
-  serviceUse: ServiceUse;
-  /** `cluster.policies[i].id` (comments only). */
-  policyIds: string[];
-  /** Pod IPv4 → pod id (comments only). */
-  podIds: ReadonlyMap<string, string>;
-  /** Pod IPv4 → the pod as planned (equal for the dataplane to the cluster's; to find what changed). */
-  pods: ReadonlyMap<string, PodModel>;
-  /** Pods the dataplane cannot address (no IPv4 primary address, or an address taken). */
-  skippedPods: string[];
-}
+export type {
+  CompiledRule,
+  DataplanePlan,
+  DirectionContext,
+  DirectionPlan,
+  NamedPorts,
+  PeerClass,
+  PeerTest,
+  PortRange,
+  Profiles,
+  SubjectClass,
+} from './plan-types.js';
 
 const policyKeys = new WeakMap<object, string>();
 const namespaceKeys = new WeakMap<object, string>();

@@ -1,5 +1,5 @@
 import type { PodModel, PortModel, Protocol } from '@netpol/core';
-import type { CompiledRule, NamedPorts, PortRange } from './plan.js';
+import type { CompiledRule, NamedPorts, PortRange } from './plan-types.js';
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 

@@ -1,6 +1,6 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan, PortRange } from './plan.js';
+import type { DataplanePlan, DirectionPlan, PortRange } from './plan-types.js';
 import { NFT_PROTOCOL, natChainName, type ServicePlan } from './services.js';
 
 export { natChainName } from './services.js';

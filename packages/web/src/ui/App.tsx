@@ -3,6 +3,7 @@ import type { AppInput, IssueView, MatrixBits, Summary } from '../protocol.js';
 import { CheckPanel } from './CheckPanel.js';
 import { DiffPanel } from './DiffPanel.js';
 import { EditorView } from './EditorView.js';
+import { decodeEdits, encodeEdits } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
 import { GraphView } from './GraphView.js';
 import { LearnView } from './LearnView.js';
@@ -38,6 +39,8 @@ export function App({ input: initial, engine }: AppProps) {
   const editorOpened = useRef(false);
   if (state.view === 'editor') editorOpened.current = true;
   offRef.current = state.off;
+  const editsRef = useRef(state.edits);
+  editsRef.current = state.edits;
 
   // Bumped on every new summary: tests and the bench wait on it (`data-generation`).
   const [generation, setGeneration] = useState(0);
@@ -53,6 +56,9 @@ export function App({ input: initial, engine }: AppProps) {
     setBusy(true);
     (async () => {
       let next = await engine.load(input);
+      for (const file of await decodeEdits(editsRef.current).catch(() => [])) {
+        if (next.files.some((f) => f.name === file.name)) next = await engine.edit(file.name, file.text);
+      }
       for (const policy of offRef.current) {
         if (next.policies.some((p) => p.id === policy)) next = await engine.toggle(policy, false);
       }
@@ -105,6 +111,20 @@ export function App({ input: initial, engine }: AppProps) {
     };
   }, [engine, summary, wantLint, lint]);
   const lintIssues = lint && lint.of === summary ? lint.issues : undefined;
+
+  // Edits follow the summary into the fragment, so a share link carries them.
+  useEffect(() => {
+    if (!summary) return;
+    const edited = summary.files.filter((f) => summary.dirty.includes(f.name));
+    let cancelled = false;
+    encodeEdits(edited).then(
+      (edits) => !cancelled && edits !== editsRef.current && update({ edits }),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [summary, update]);
 
   const toggle = useCallback(
     async (policy: string, enabled: boolean) => {

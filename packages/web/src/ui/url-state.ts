@@ -28,6 +28,8 @@ export interface ViewState {
   line: number;
   /** Learn: the open tutorial. */
   lesson: string;
+  /** Unsaved edits, encoded (edit-codec.ts). */
+  edits: string;
 }
 
 export const DEFAULT_STATE: ViewState = {
@@ -46,6 +48,7 @@ export const DEFAULT_STATE: ViewState = {
   file: '',
   line: 0,
   lesson: '',
+  edits: '',
 };
 
 const LISTS = new Set<keyof ViewState>(['ns', 'off']);
