@@ -122,12 +122,17 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
     }
     result = sym.result;
     ports = [...sym.result.ports];
+    checkOutputSize(result.endpoints.length, ports.length, options, io);
   } else {
     ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
+    // The size is known from the endpoints alone: refuse before computing anything.
+    const rows = byNamespace
+      ? new Set(listed.endpoints.map((e) => (e.kind === 'external' ? `ip:${e.id}` : `ns:${e.namespace}`))).size
+      : listed.endpoints.length;
+    checkOutputSize(rows, ports.length, options, io);
     result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
   }
   const grouped = byNamespace ? groupByNamespace(result) : undefined;
-  checkOutputSize(grouped ? grouped.groups.length : listed.endpoints.length, ports.length, options, io);
 
   const c = colorsFor(io.stdout, io, options.color);
   const tableOptions = {

@@ -45,7 +45,8 @@ describe('live reads against hostile servers', () => {
       /^netpol: reading the cluster took longer than 1500ms \(at GET \/api\/v1\/namespaces\?limit=500/m,
     );
     assert.match(r.err, /^hint: .*--read-timeout/m);
-    assert.ok(Date.now() - started < 10_000);
+    // A bound that proves the read ended instead of paging forever; generous because CI shares 2 cores.
+    assert.ok(Date.now() - started < 60_000);
   });
 
   test('huge pages stop at the input limit, before memory runs out', async () => {

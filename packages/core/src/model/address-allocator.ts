@@ -1,4 +1,4 @@
-import { type Cidr, cidrSize, nthAddress, parseCidr } from './cidr.js';
+import { type Cidr, cidrSize, nthAddress, parseCidr, parseIp } from './cidr.js';
 
 /**
  * Deterministic addresses for pods and Services that have none in the manifest. An address
@@ -9,7 +9,12 @@ import { type Cidr, cidrSize, nthAddress, parseCidr } from './cidr.js';
  */
 export class AddressAllocator {
   private readonly ranges: { cidr: Cidr; span: number }[];
-  private readonly used = new Set<string>();
+  /**
+   * Taken slots, one bit each: probing a nearly full range (65,015 pods in a /16's 65,279
+   * addresses) visits many slots per pod, so a probe must cost a bit test, not formatting an
+   * address and looking it up in a set of strings (that was 17 s of a 19 s load).
+   */
+  private used: Uint8Array | undefined;
   private readonly span: number;
   static readonly RESERVED = 256;
 
@@ -31,18 +36,34 @@ export class AddressAllocator {
     return new AddressAllocator(cidrTexts).span;
   }
 
-  /** Mark an address from a manifest as taken. */
+  private taken(): Uint8Array {
+    this.used ??= new Uint8Array(Math.ceil(this.span / 8));
+    return this.used;
+  }
+
+  /** Mark an address from a manifest as taken (one outside the ranges can never collide). */
   reserve(ip: string): void {
-    this.used.add(ip);
+    const address = parseIp(ip);
+    if (address?.family !== 4) return;
+    let before = 0;
+    for (const range of this.ranges) {
+      const offset = address.value - range.cidr.first - BigInt(AddressAllocator.RESERVED);
+      if (offset >= 0n && offset < BigInt(range.span)) {
+        const slot = before + Number(offset);
+        this.taken()[slot >>> 3] |= 1 << (slot & 7);
+        return;
+      }
+      before += range.span;
+    }
   }
 
   allocate(id: string): string {
+    const used = this.taken();
     let slot = fnv1a(id) % this.span;
     for (let tries = 0; tries < this.span; tries++) {
-      const ip = this.addressAt(slot);
-      if (!this.used.has(ip)) {
-        this.used.add(ip);
-        return ip;
+      if ((used[slot >>> 3] & (1 << (slot & 7))) === 0) {
+        used[slot >>> 3] |= 1 << (slot & 7);
+        return this.addressAt(slot);
       }
       slot = (slot + 1) % this.span;
     }
