@@ -5,8 +5,6 @@ export type { Keep } from './decode/stream-keep.js';
 export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
-export type { EndpointSample } from './diff/endpoints.js';
-export { listEndpointSamples } from './diff/endpoints.js';
 export type { ExternalEndpoint } from './diff/external-endpoints.js';
 export { externalEndpoints } from './diff/external-endpoints.js';
 export type { PortSpan } from './diff/port-partition.js';
@@ -42,16 +40,6 @@ export { podAddress } from './engine/pod-address.js';
 export { createReferenceEngine } from './engine/reference-engine.js';
 export { serviceSelectsPod } from './engine/service-selects-pod.js';
 export type * from './engine/types.js';
-export {
-  describeNamespaces,
-  describePeer,
-  describePeers,
-  describePods,
-  describePort,
-  describePorts,
-  describeRule,
-  peerWord,
-} from './explain/describe-rule.js';
 export type { AdminPolicyExplanation, AdminRuleExplanation } from './explain/explain-admin.js';
 export { adminPoliciesOfPod, explainAdminPolicy } from './explain/explain-admin.js';
 export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from './explain/explain-pod.js';
@@ -74,13 +62,29 @@ export {
   matrixChunks,
   renderMatrix,
 } from './format/render-matrix.js';
+export {
+  containerPortWords,
+  ipBlockWords,
+  listSome,
+  namespacesWords,
+  peersWords,
+  peerWord,
+  peerWords,
+  plural,
+  podsWords,
+  portQueryWords,
+  portSpansWords,
+  portsWords,
+  portWords,
+  ruleWords,
+  selectorWords,
+} from './format/words.js';
 export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
 export { podDumpChunks } from './gen/generate-pod-dump.js';
 export { renderGenerated } from './gen/render-generated.js';
 export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
-export { canonicalPolicy } from './lint/canonical.js';
 export { disabledRulesOf, LINT_DISABLE_ANNOTATION } from './lint/lint-disable.js';
 export { findLintRule, LINT_RULES } from './lint/registry.js';
 export type { LintOptions } from './lint/run-lint.js';
@@ -100,6 +104,8 @@ export type { Bitset } from './matrix/bitset.js';
 export type { MatrixClasses, MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
 export { computeMatrix } from './matrix/compute-matrix.js';
 export { defaultMatrixPorts } from './matrix/default-ports.js';
+export type { EndpointSample } from './matrix/endpoint-samples.js';
+export { listEndpointSamples } from './matrix/endpoint-samples.js';
 export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
 export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
 export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
@@ -110,6 +116,7 @@ export type * from './model/admin-types.js';
 export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export { buildCluster } from './model/build-cluster.js';
+export { canonicalPolicy } from './model/canonical.js';
 export type { Cidr, IpAddress, IpFamily } from './model/cidr.js';
 export {
   cidrContainsCidr,

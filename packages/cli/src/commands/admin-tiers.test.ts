@@ -73,7 +73,7 @@ describe('admin tiers in check, explain and validate', () => {
     );
     assert.match(
       r.stdout,
-      /spec\.egress\[0\] \(guardrails\.yaml:\d+\) "allow-dns": Accept to pods labelled k8s-app=kube-dns in namespace kube-system, on 53\/UDP, 53\/TCP/,
+      /spec\.egress\[0\] \(guardrails\.yaml:\d+\) "allow-dns": Accept to pods k8s-app=kube-dns in namespace kube-system, on 53\/UDP, 53\/TCP/,
     );
     const missing = await runCli(['explain', '-f', '.', '--policy', 'anp/cluster-guardrails']);
     assert.equal(missing.code, 2);

@@ -93,8 +93,8 @@ describe('netpol diff', () => {
         {
           id: 'backend-ns/api-ingress',
           changes: [
-            '-ingress from pods role=client in namespaces user=alice on every port',
-            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+            '-ingress from pods role=client in namespaces user=alice, on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns, on every port',
           ],
         },
       ],
@@ -115,13 +115,10 @@ describe('netpol diff', () => {
     assert.match(md.out, /^### netpol diff: 1 connection opened, 0 closed$/m);
     // How the changed policy changed, as a nested list under "Policies".
     assert.match(md.out, /^ {2}- `backend-ns\/api-ingress`: \+ingress from every pod in namespaces user=alice or /m);
-    assert.match(
-      md.out,
-      /^\| `backend-ns\/secure-api\[Deployment\]` \| `alice-ns\/other` \| TCP\/UDP\/SCTP all ports \|$/m,
-    );
+    assert.match(md.out, /^\| `backend-ns\/secure-api\[Deployment\]` \| `alice-ns\/other` \| every port \|$/m);
     const table = await netpol('diff', 'and', 'or');
     assert.match(table.out, /Policies: changed backend-ns\/api-ingress/);
-    assert.match(table.out, /backend-ns\/secure-api\[Deployment\]\s+alice-ns\/other\s+TCP\/UDP\/SCTP all ports/);
+    assert.match(table.out, /backend-ns\/secure-api\[Deployment\]\s+alice-ns\/other\s+every port/);
   });
 
   it('git:REV:PATH on both sides', async () => {
@@ -257,7 +254,7 @@ describe('netpol diff', () => {
     assert.equal(await run(['diff', ...args, '-o', 'md'], md), 0);
     assert.match(
       md.out(),
-      /\| `backend-ns\/\{app=secure-api\}` \| `backend-ns\{user!=alice\}\/\{role=client\} \\\| \{user=alice\}\/\{role!=client\}` \| TCP\/UDP\/SCTP all ports \|/,
+      /\| `backend-ns\/\{app=secure-api\}` \| `backend-ns\{user!=alice\}\/\{role=client\} \\\| \{user=alice\}\/\{role!=client\}` \| every port \|/,
     );
   });
 

@@ -2,10 +2,12 @@ import {
   type ClusterDiff,
   type ClusterModel,
   type ConnectionChange,
-  describeSpans,
   diffClusters,
   diffSymbolic,
   loadCluster,
+  PROTOCOLS,
+  portQueryWords,
+  portSpansWords,
   type SymbolicDiff,
   spansToJson,
 } from '@netpol/core';
@@ -194,7 +196,7 @@ export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: st
   return `${out.join('\n')}\n`;
 }
 
-/** One row per (from, to) for people: "TCP 80, 443; UDP 53", or "TCP/UDP/SCTP all ports". */
+/** One row per (from, to) for people: "80/TCP, 443/TCP; 53/UDP", or "every port" (every protocol). */
 function groupRows(list: readonly ConnectionChange[]): { from: string; to: string; ports: string }[] {
   const rows: { from: string; to: string; changes: ConnectionChange[] }[] = [];
   for (const c of list) {
@@ -204,12 +206,13 @@ function groupRows(list: readonly ConnectionChange[]): { from: string; to: strin
   }
   return rows.map(({ from, to, changes }) => {
     const texts = changes.map((c) =>
-      [...(c.spans.length > 0 ? [describeSpans(c.spans)] : []), ...(c.names ?? []).map((n) => `port ${n}`)].join(', '),
+      [
+        ...(c.spans.length > 0 ? [portSpansWords(c.protocol, c.spans)] : []),
+        ...(c.names ?? []).map((n) => portQueryWords({ protocol: c.protocol, port: n })),
+      ].join(', '),
     );
-    const same = texts.every((t) => t === texts[0]);
-    const ports = same
-      ? `${changes.map((c) => c.protocol).join('/')} ${texts[0]}`
-      : changes.map((c, i) => `${c.protocol} ${texts[i]}`).join('; ');
-    return { from, to, ports };
+    const everyPort =
+      changes.length === PROTOCOLS.length && texts.every((t, i) => t === `every ${changes[i].protocol} port`);
+    return { from, to, ports: everyPort ? 'every port' : texts.join('; ') };
   });
 }

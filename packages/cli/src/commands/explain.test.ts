@@ -41,7 +41,7 @@ describe('netpol explain', () => {
     assert.match(r.stdout, /^NetworkPolicy shop\/only-client {2}\(policies\.yaml:7\)/);
     assert.match(
       r.stdout,
-      /spec\.ingress\[0\] \(policies\.yaml:14\): from pods labelled app=client in namespace default, on http\/TCP/,
+      /spec\.ingress\[0\] \(policies\.yaml:14\): from pods app=client in namespace default, on http\/TCP/,
     );
     assert.match(r.stdout, /egress: IGNORED/);
   });

@@ -58,7 +58,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
         endpoint.kind === 'service' ? `its pods: ${listSome(endpoint.backends.map((p) => p.id)) || 'none'}` : undefined,
       );
     }
-    const explanation = explainPod(compileCluster(cluster), endpoint.pod);
+    const explanation = explainPod(cluster, endpoint.pod);
     const admin = adminPoliciesOfPod(cluster, endpoint.pod);
     if (json) {
       const pod = {
@@ -76,8 +76,7 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const admin = options.policy ? findAdminPolicy(cluster, options.policy) : undefined;
   const policies = admin ? [] : options.policy ? [findPolicy(cluster, options.policy, namespace)] : cluster.policies;
   const adminPolicies = admin ? [admin] : options.policy ? [] : (cluster.adminPolicies ?? []);
-  const compiled = compileCluster(cluster);
-  const explanations = policies.map((p) => explainPolicy(compiled, p));
+  const explanations = policies.map((p) => explainPolicy(cluster, p));
   const adminExplanations = adminPolicies.map((p) => explainAdminPolicy(cluster, p));
   if (json) {
     const out = {

@@ -5,11 +5,11 @@ import { arbitraryAdminObjects } from '../engine/arbitrary-admin.js';
 import { manifestText } from '../engine/arbitrary-cluster.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { Peer } from '../engine/types.js';
+import { listEndpointSamples } from '../matrix/endpoint-samples.js';
 import { isAdminPolicyKind } from '../model/admin-types.js';
 import type { Protocol } from '../model/types.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { diffClusters } from './diff-clusters.js';
-import { listEndpointSamples } from './endpoints.js';
 
 type Json = Record<string, unknown>;
 const adminOrNode = (o: Json) => isAdminPolicyKind(String(o.kind)) || o.kind === 'Node';

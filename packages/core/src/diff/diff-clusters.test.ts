@@ -51,8 +51,8 @@ describe('diffClusters', () => {
         {
           id: 'backend-ns/api-ingress',
           changes: [
-            '-ingress from pods role=client in namespaces user=alice on every port',
-            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns on every port',
+            '-ingress from pods role=client in namespaces user=alice, on every port',
+            '+ingress from every pod in namespaces user=alice or pods role=client in namespace backend-ns, on every port',
           ],
         },
       ],
@@ -183,7 +183,7 @@ describe('diffClusters', () => {
       cluster([namespace('a'), pod('a', 'p', { app: 'p', tier: 'web' }, [{ containerPort: 8080, name: 'http' }])]),
     );
     assert.deepEqual(d.endpoints.changed, [
-      { id: 'a/p', changes: ['labels +tier=web', 'namespace labels -team=x', 'ports TCP 80 → TCP 8080 (http)'] },
+      { id: 'a/p', changes: ['labels +tier=web', 'namespace labels -team=x', 'ports 80/TCP → 8080/TCP (http)'] },
     ]);
   });
 

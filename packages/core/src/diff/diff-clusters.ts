@@ -1,9 +1,10 @@
 import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
-import { canonicalPolicy } from '../lint/canonical.js';
+import { containerPortWords } from '../format/words.js';
+import { type EndpointSample, listEndpointSamples } from '../matrix/endpoint-samples.js';
+import { canonicalPolicy } from '../model/canonical.js';
 import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
 import { diffAdminPolicies } from './admin-policy-changes.js';
-import { type EndpointSample, listEndpointSamples } from './endpoints.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
@@ -231,7 +232,7 @@ function identityOf(cluster: ClusterModel, pod: PodModel): string {
   ]);
 }
 
-/** "labels app=a → app=b", "namespace labels +team=x", "ports +TCP 8080 -TCP 80", "address 10.0.0.1 → 10.0.0.2". */
+/** "labels app=a → app=b", "namespace labels +team=x", "ports +8080/TCP -80/TCP", "address 10.0.0.1 → 10.0.0.2". */
 function describeChange(base: ClusterModel, before: PodModel, head: ClusterModel, after: PodModel): string[] {
   const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([k, v]) => `${k}=${v}`);
   const delta = (a: readonly string[], b: readonly string[]) => {
@@ -241,7 +242,7 @@ function describeChange(base: ClusterModel, before: PodModel, head: ClusterModel
     if (gone.length > 0 && come.length > 0) return `${gone.join(',')} → ${come.join(',')}`;
     return [...come.map((x) => `+${x}`), ...gone.map((x) => `-${x}`)].join(' ');
   };
-  const ports = (p: PodModel) => p.ports.map((x) => `${x.protocol} ${x.port}${x.name ? ` (${x.name})` : ''}`);
+  const ports = (p: PodModel) => p.ports.map(containerPortWords);
   const out: string[] = [];
   const l = delta(labels(before.labels), labels(after.labels));
   if (l) out.push(`labels ${l}`);

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { Peer } from '../engine/types.js';
 import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
+import { listEndpointSamples } from '../matrix/endpoint-samples.js';
 import type { Protocol } from '../model/types.js';
 import { diffClusters } from './diff-clusters.js';
-import { listEndpointSamples } from './endpoints.js';
 
 /** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
 function rng(seed: number) {

@@ -38,8 +38,8 @@ describe('describePolicyChange', () => {
         ],
       },
       expect: [
-        '-ingress from pods role=client in namespaces user=alice on every port',
-        '+ingress from every pod in namespaces user=alice or pods role=client in namespace shop on every port',
+        '-ingress from pods role=client in namespaces user=alice, on every port',
+        '+ingress from every pod in namespaces user=alice or pods role=client in namespace shop, on every port',
       ],
     },
     {
@@ -53,9 +53,9 @@ describe('describePolicyChange', () => {
       expect: [
         'podSelector app=web → {}',
         'policyTypes [Ingress] → [Ingress, Egress]',
-        '-ingress from anywhere on TCP 8080',
-        '+ingress from anywhere on TCP 9090',
-        '+egress to ipBlock 10.0.0.0/8 on every port',
+        '-ingress from anywhere, on 8080/TCP',
+        '+ingress from anywhere, on 9090/TCP',
+        '+egress to ipBlock 10.0.0.0/8, on every port',
       ],
     },
     {

@@ -1,17 +1,17 @@
-import { canonicalRule, canonicalSelector } from '../lint/canonical.js';
-import { describePeer, describePort, selectorText } from '../lint/describe.js';
+import { peersWords, peerWord, portsWords, selectorWords } from '../format/words.js';
+import { canonicalRule, canonicalSelector } from '../model/canonical.js';
 import type { PolicyModel, RuleModel } from '../model/types.js';
 
 /**
  * What changed in a policy, in a reviewer's words: "podSelector app=web → {}", "policyTypes
- * [Ingress] → [Ingress, Egress]", "+ingress from pods role=client in namespace shop on TCP 80",
- * "-egress to ipBlock 10.0.0.0/8 on every port". Rules are compared as sets (order has no
+ * [Ingress] → [Ingress, Egress]", "+ingress from pods role=client in namespace shop, on 80/TCP",
+ * "-egress to ipBlock 10.0.0.0/8, on every port". Rules are compared as sets (order has no
  * meaning), so a rule edited in place reads as one removed and one added.
  */
 export function describePolicyChange(before: PolicyModel, after: PolicyModel): string[] {
   const out: string[] = [];
   if (canonicalSelector(before.podSelector) !== canonicalSelector(after.podSelector)) {
-    out.push(`podSelector ${selectorText(before.podSelector)} → ${selectorText(after.podSelector)}`);
+    out.push(`podSelector ${selectorWords(before.podSelector)} → ${selectorWords(after.podSelector)}`);
   }
   const types = (p: PolicyModel) =>
     `[${[p.types.ingress ? 'Ingress' : '', p.types.egress ? 'Egress' : ''].filter(Boolean).join(', ')}]`;
@@ -26,15 +26,8 @@ export function describePolicyChange(before: PolicyModel, after: PolicyModel): s
   return out;
 }
 
-/** "ingress from pods app=web in namespace shop or ipBlock 10.0.0.0/8 on TCP 80, UDP 53". */
+/** "ingress from pods app=web in namespace shop or ipBlock 10.0.0.0/8, on 80/TCP, 53/UDP". */
 export function describeRule(policy: PolicyModel, rule: RuleModel): string {
-  const ingress = rule.direction === 'ingress';
-  const peers =
-    rule.peers === 'all'
-      ? ingress
-        ? 'from anywhere'
-        : 'to anywhere'
-      : `${ingress ? 'from' : 'to'} ${rule.peers.map((p) => describePeer(policy, p)).join(' or ')}`;
-  const ports = rule.ports === 'all' ? 'every port' : rule.ports.map(describePort).join(', ');
-  return `${rule.direction} ${peers} on ${ports}`;
+  const peers = rule.peers === 'all' ? 'anywhere' : peersWords(rule, policy.namespace).join(' or ');
+  return `${rule.direction} ${peerWord(rule.direction)} ${peers}, on ${portsWords(rule).join(', ')}`;
 }

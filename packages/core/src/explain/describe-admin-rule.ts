@@ -1,19 +1,19 @@
+import { namespacesWords, podsWords } from '../format/words.js';
 import type { AdminPeerModel, AdminPortModel, AdminRuleModel, AdminSelection } from '../model/admin-types.js';
 import { formatSelector, isEmptySelector } from '../model/selector.js';
 import type { PodModel } from '../model/types.js';
-import { describeNamespaces, describePods } from './describe-rule.js';
 
 /**
- * Admin tier policies in plain words (docs/admin-tiers.md), the counterpart of
- * describe-rule.ts: "pods labelled app=web in namespaces labelled team=a", "addresses in
- * 10.0.0.0/8", "the addresses of nodes labelled role=control", "53/UDP".
+ * Admin tier policies in plain words (docs/admin-tiers.md), in the wording of
+ * format/words.ts: "pods app=web in namespaces team=a", "addresses in 10.0.0.0/8", "the
+ * addresses of nodes role=control", "53/UDP".
  */
 
 /** A subject or a `namespaces`/`pods` peer (never host-network pods). */
 export function describeSelection(selection: AdminSelection): string {
-  const where = describeNamespaces(selection.namespaceSelector);
+  const where = namespacesWords(selection.namespaceSelector);
   if (selection.kind === 'namespaces') return `every pod in ${where}`;
-  return `${describePods(selection.podSelector)} in ${where}`;
+  return `${podsWords(selection.podSelector)} in ${where}`;
 }
 
 export function describeAdminPeer(peer: AdminPeerModel): string {
@@ -26,7 +26,7 @@ export function describeAdminPeer(peer: AdminPeerModel): string {
     case 'nodes':
       return isEmptySelector(peer.nodeSelector)
         ? 'the addresses of every node'
-        : `the addresses of nodes labelled ${formatSelector(peer.nodeSelector)}`;
+        : `the addresses of nodes ${formatSelector(peer.nodeSelector)}`;
     case 'domainNames':
       return `the names ${peer.names.join(', ')} (resolved by DNS; netpol's engine matches no address)`;
   }

@@ -1,5 +1,5 @@
-import type { CompiledCluster } from '../engine/compile-cluster.js';
-import type { Direction, PodModel, PolicyModel } from '../model/types.js';
+import { compileCluster } from '../engine/compile-cluster.js';
+import type { ClusterModel, Direction, PodModel, PolicyModel } from '../model/types.js';
 import { explainRule, type RuleExplanation } from './explain-policy.js';
 
 export interface PodRuleExplanation extends RuleExplanation {
@@ -29,8 +29,10 @@ export interface PodExplanation {
  * reach it (ingress, named rule ports resolved on the pod itself) and what it may reach
  * (egress, named ports resolve on each destination).
  */
-export function explainPod(compiled: CompiledCluster, pod: PodModel): PodExplanation {
-  const selecting = compiled.policiesSelecting(pod).map((c) => c.policy);
+export function explainPod(cluster: ClusterModel, pod: PodModel): PodExplanation {
+  const selecting = compileCluster(cluster)
+    .policiesSelecting(pod)
+    .map((c) => c.policy);
   const direction = (d: Direction): PodDirectionExplanation => {
     const selectedBy = selecting.filter((p) => p.types[d]);
     return {
@@ -41,7 +43,7 @@ export function explainPod(compiled: CompiledCluster, pod: PodModel): PodExplana
       rules: selectedBy.flatMap((policy) =>
         (d === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({
           policy,
-          ...explainRule(compiled, policy, rule, d === 'ingress' ? pod : undefined),
+          ...explainRule(cluster, policy, rule, d === 'ingress' ? pod : undefined),
         })),
       ),
     };

@@ -1,9 +1,9 @@
-import type { CompiledCluster } from '../engine/compile-cluster.js';
+import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import type { PeerFacts } from '../engine/compile-policy.js';
 import { peerScopesNamespace } from '../engine/match-peer.js';
+import { peersWords, podsWords, portsWords, ruleWords } from '../format/words.js';
 import type { FieldPath } from '../issues.js';
-import type { Direction, Labels, PodModel, PolicyModel, RuleModel } from '../model/types.js';
-import { describePeers, describePods, describePorts, describeRule } from './describe-rule.js';
+import type { ClusterModel, Direction, Labels, PodModel, PolicyModel, RuleModel } from '../model/types.js';
 
 export interface RuleExplanation {
   direction: Direction;
@@ -73,11 +73,12 @@ function podIndex(compiled: CompiledCluster): PodIndex {
  * of a 10k-pod cluster does not test every pod against every rule.
  */
 export function rulePods(
-  compiled: CompiledCluster,
+  cluster: ClusterModel,
   policy: PolicyModel,
   rule: RuleModel,
 ): { pods: string[]; external: boolean } {
-  if (rule.peers === 'all') return { pods: compiled.model.pods.map((p) => p.id), external: true };
+  const compiled = compileCluster(cluster);
+  if (rule.peers === 'all') return { pods: cluster.pods.map((p) => p.id), external: true };
   const compiledRule = compiled.rule(policy, rule);
   const peers = compiledRule.peers === 'all' ? [] : compiledRule.peers;
   const pods: string[] = [];
@@ -94,7 +95,7 @@ export function rulePods(
 }
 
 export function explainRule(
-  compiled: CompiledCluster,
+  cluster: ClusterModel,
   policy: PolicyModel,
   rule: RuleModel,
   on?: PodModel,
@@ -103,26 +104,27 @@ export function explainRule(
     direction: rule.direction,
     index: rule.index,
     path: ['spec', rule.direction, rule.index],
-    text: describeRule(rule, policy.namespace, on),
-    peers: describePeers(rule, policy.namespace),
-    ports: describePorts(rule, on),
-    ...rulePods(compiled, policy, rule),
+    text: ruleWords(rule, policy.namespace, on),
+    peers: peersWords(rule, policy.namespace),
+    ports: portsWords(rule, on),
+    ...rulePods(cluster, policy, rule),
   };
 }
 
-export function explainPolicy(compiled: CompiledCluster, policy: PolicyModel): PolicyExplanation {
+export function explainPolicy(cluster: ClusterModel, policy: PolicyModel): PolicyExplanation {
+  const compiled = compileCluster(cluster);
   const direction = (d: Direction): PolicyDirectionExplanation => {
     const rules = d === 'ingress' ? policy.ingress : policy.egress;
     return {
       direction: d,
       isolates: policy.types[d],
       ignored: !policy.types[d] && rules.length > 0,
-      rules: rules.map((rule) => explainRule(compiled, policy, rule)),
+      rules: rules.map((rule) => explainRule(cluster, policy, rule)),
     };
   };
   return {
     policy,
-    selectorText: `${describePods(policy.podSelector)} in namespace ${policy.namespace}`,
+    selectorText: `${podsWords(policy.podSelector)} in namespace ${policy.namespace}`,
     selects: (podIndex(compiled).byNamespace.get(policy.namespace) ?? []).filter((pod) =>
       compiled.selects(policy, pod),
     ),

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileCluster } from '../engine/compile-cluster.js';
+import { portWords, ruleWords } from '../format/words.js';
 import { clusterFromYaml } from '../test-helpers.js';
-import { describePort, describeRule } from './describe-rule.js';
 import { explainPod } from './explain-pod.js';
 import { explainPolicy } from './explain-policy.js';
 
@@ -53,7 +52,7 @@ describe('explainPolicy', () => {
   const cluster = clusterFromYaml(YAML);
   const policy = cluster.policies.find((p) => p.id === 'shop/allow-frontend');
   assert.ok(policy);
-  const explanation = explainPolicy(compileCluster(cluster), policy);
+  const explanation = explainPolicy(cluster, policy);
 
   test('lists the pods it selects', () => {
     assert.deepEqual(
@@ -82,12 +81,9 @@ describe('explainPolicy', () => {
   test('a rule in plain words', () => {
     assert.equal(
       explanation.ingress.rules[0].text,
-      'pods labelled app=frontend in namespaces labelled access=frontend, on 80/TCP, http/TCP',
+      'pods app=frontend in namespaces access=frontend, on 80/TCP, http/TCP',
     );
-    assert.equal(
-      explanation.ingress.rules[1].text,
-      'addresses in 203.0.113.0/24 except 203.0.113.128/25, on every port',
-    );
+    assert.equal(explanation.ingress.rules[1].text, 'ipBlock 203.0.113.0/24 except 203.0.113.128/25, on every port');
   });
 });
 
@@ -95,7 +91,7 @@ describe('explainPod', () => {
   const cluster = clusterFromYaml(YAML);
   const backend = cluster.pods.find((p) => p.id === 'shop/backend');
   assert.ok(backend);
-  const explanation = explainPod(compileCluster(cluster), backend);
+  const explanation = explainPod(cluster, backend);
 
   test('names the policies that select it per direction', () => {
     assert.deepEqual(
@@ -121,15 +117,15 @@ describe('explainPod', () => {
   test('an unselected pod is not isolated', () => {
     const frontend = cluster.pods.find((p) => p.id === 'web/frontend');
     assert.ok(frontend);
-    const e = explainPod(compileCluster(cluster), frontend);
+    const e = explainPod(cluster, frontend);
     assert.deepEqual([e.ingress.isolated, e.egress.isolated], [false, false]);
   });
 });
 
 describe('describe', () => {
   test('ports', () => {
-    assert.equal(describePort({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), '8000-8080/TCP');
-    assert.equal(describePort({ protocol: 'UDP', index: 0 }), 'every UDP port');
+    assert.equal(portWords({ protocol: 'TCP', port: 8000, endPort: 8080, index: 0 }), '8000-8080/TCP');
+    assert.equal(portWords({ protocol: 'UDP', index: 0 }), 'every UDP port');
   });
   test('rules with every peer and namespace by name', () => {
     const cluster = clusterFromYaml(`
@@ -146,10 +142,10 @@ spec:
 `);
     const [policy] = cluster.policies;
     assert.deepEqual(
-      policy.egress.map((r) => describeRule(r, policy.namespace)),
+      policy.egress.map((r) => ruleWords(r, policy.namespace)),
       [
         'any destination (every pod and every outside address), on every port',
-        'pods labelled k8s-app=kube-dns in namespace kube-system, on 53/UDP',
+        'pods k8s-app=kube-dns in namespace kube-system, on 53/UDP',
         'every pod in namespace a or every pod in every namespace, on every port',
       ],
     );

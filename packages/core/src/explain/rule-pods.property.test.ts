@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbitraryCluster } from '../engine/arbitrary-cluster.js';
-import { compileCluster } from '../engine/compile-cluster.js';
 import { naivePeerMatches, naiveSelects } from '../engine/naive-evaluator.js';
 import { explainPod } from './explain-pod.js';
 import { explainPolicy, rulePods } from './explain-policy.js';
@@ -17,7 +16,6 @@ test('rulePods lists exactly the pods some peer matches (naive oracle)', () => {
   let partial = 0;
   fc.assert(
     fc.property(arbitraryCluster(), ({ cluster }) => {
-      const compiled = compileCluster(cluster);
       for (const policy of cluster.policies) {
         for (const rule of [...policy.ingress, ...policy.egress]) {
           const peers = rule.peers;
@@ -27,7 +25,7 @@ test('rulePods lists exactly the pods some peer matches (naive oracle)', () => {
                 peers === 'all' || peers.some((peer) => naivePeerMatches(cluster, policy, peer, { kind: 'pod', pod })),
             )
             .map((p) => p.id);
-          const got = rulePods(compiled, policy, rule).pods;
+          const got = rulePods(cluster, policy, rule).pods;
           assert.deepEqual(got, expected, `${policy.id} spec.${rule.direction}[${rule.index}]`);
           rules++;
           matched += got.length;
@@ -46,9 +44,8 @@ test('explainPod and explainPolicy name exactly the selecting policies and selec
   let isolated = 0;
   fc.assert(
     fc.property(arbitraryCluster(), ({ cluster }) => {
-      const compiled = compileCluster(cluster);
       for (const pod of cluster.pods) {
-        const explanation = explainPod(compiled, pod);
+        const explanation = explainPod(cluster, pod);
         for (const direction of ['ingress', 'egress'] as const) {
           const expected = cluster.policies.filter((p) => naiveSelects(p, pod) && p.types[direction]).map((p) => p.id);
           assert.deepEqual(
@@ -60,7 +57,7 @@ test('explainPod and explainPolicy name exactly the selecting policies and selec
       }
       for (const policy of cluster.policies) {
         assert.deepEqual(
-          explainPolicy(compiled, policy).selects.map((p) => p.id),
+          explainPolicy(cluster, policy).selects.map((p) => p.id),
           cluster.pods.filter((pod) => naiveSelects(policy, pod)).map((p) => p.id),
         );
       }

@@ -25,12 +25,12 @@ describe('lint messages state what happens', () => {
     assert.match(message, /app\/a \(t\.yaml:3\)/);
   });
 
-  it('dns-egress-blocked, only UDP allowed: the egress lacks TCP 53 (not "ingress denies")', () => {
+  it('dns-egress-blocked, only UDP allowed: the egress lacks 53/TCP (not "ingress denies")', () => {
     const [message] = messages(
       [coredns(), api, egressOnly('udp-dns', [{ ...ALLOW_DNS_RULE, ports: [{ protocol: 'UDP', port: 53 }] }])],
       'dns-egress-blocked',
     );
-    assert.match(message, /no egress rule allows TCP 53/);
+    assert.match(message, /no egress rule allows 53\/TCP/);
     assert.doesNotMatch(message, /ingress/);
   });
 

@@ -1,6 +1,6 @@
-import type { EndpointSample } from '../diff/endpoints.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import { peerScopesNamespace } from '../engine/match-peer.js';
+import type { EndpointSample } from '../matrix/endpoint-samples.js';
 import type { LabelSelectorModel, PeerModel, PolicyModel } from '../model/types.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { EndpointSample } from '../diff/endpoints.js';
-import { listEndpointSamples } from '../diff/endpoints.js';
 import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Engine } from '../engine/types.js';
 import type { Issue, Severity } from '../issues.js';
 import { describeObject, type LoadedObject } from '../load/loaded-object.js';
+import type { EndpointSample } from '../matrix/endpoint-samples.js';
+import { listEndpointSamples } from '../matrix/endpoint-samples.js';
 import type { ClusterModel, PolicyModel } from '../model/types.js';
 import { disabledRulesOf } from './lint-disable.js';
 import { peerEndpointIndex } from './peer-endpoints.js';

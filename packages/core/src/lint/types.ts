@@ -1,8 +1,8 @@
-import type { EndpointSample } from '../diff/endpoints.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Engine } from '../engine/types.js';
 import type { FieldPath, Severity } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
+import type { EndpointSample } from '../matrix/endpoint-samples.js';
 import type { ClusterModel, PeerModel, PolicyModel } from '../model/types.js';
 
 /**

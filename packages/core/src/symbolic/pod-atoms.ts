@@ -1,6 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
-import { canonicalSelector } from '../lint/canonical.js';
 import type { AdminPolicyModel, NodeModel } from '../model/admin-types.js';
+import { canonicalSelector } from '../model/canonical.js';
 import { type LabelSelectorModel, type PolicyModel, PROTOCOLS, type Protocol } from '../model/types.js';
 import type { IpBlockAtom } from './address-space.js';
 

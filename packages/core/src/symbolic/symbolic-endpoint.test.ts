@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalSelector } from '../lint/canonical.js';
+import { canonicalSelector } from '../model/canonical.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { checkSymbolic } from './check-symbolic.js';
 import { isSymbolicEndpoint, parseSymbolicEndpoint } from './symbolic-endpoint.js';

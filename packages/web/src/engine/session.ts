@@ -251,7 +251,7 @@ export class Session {
     if (kind === 'policy') {
       const policy = cluster.policies.find((p) => p.id === id);
       if (!policy) return { kind: 'none', id, message: `no policy ${id} (toggled off?)` };
-      const explained = explainPolicy(compileCluster(cluster), policy);
+      const explained = explainPolicy(cluster, policy);
       const rules = (list: RuleExplanation[]) => list.map((r) => ruleView(policy.id, policy.origin, r));
       return {
         kind: 'policy',
@@ -265,7 +265,7 @@ export class Session {
     const endpoint = this.current.endpoints.find((e) => e.id === id);
     const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
     if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
-    const explained = explainPod(compileCluster(cluster), pod);
+    const explained = explainPod(cluster, pod);
     const side = (d: typeof explained.ingress) => ({
       isolated: d.isolated,
       selectedBy: d.selectedBy.map((p) => p.id),

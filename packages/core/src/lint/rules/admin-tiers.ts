@@ -9,13 +9,14 @@ import { compileCluster } from '../../engine/compile-cluster.js';
 import type { PeerFacts } from '../../engine/compile-policy.js';
 import type { PortQuery } from '../../engine/types.js';
 import { adminPolicyName } from '../../format/admin-words.js';
+import { listSome, plural } from '../../format/words.js';
 import type { FieldPath } from '../../issues.js';
 import type { LoadedObject } from '../../load/loaded-object.js';
 import type { AdminPeerModel, AdminPolicyModel, AdminPortModel, AdminRuleModel } from '../../model/admin-types.js';
 import { cidrContainsCidr, parseCidr } from '../../model/cidr.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { Direction, PodModel, Protocol } from '../../model/types.js';
-import { listSome, plural } from '../describe.js';
+
 import type { LintContext, LintRule } from '../types.js';
 
 /**

@@ -1,14 +1,14 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
-import type { EndpointSample } from '../../diff/endpoints.js';
 import type { CompiledCluster } from '../../engine/compile-cluster.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
 import type { Peer, PortQuery } from '../../engine/types.js';
+import { listSome, plural } from '../../format/words.js';
 import type { FieldPath } from '../../issues.js';
+import type { EndpointSample } from '../../matrix/endpoint-samples.js';
+import { canonicalSelector } from '../../model/canonical.js';
 import { cidrContainsCidr, parseCidr, parseIp } from '../../model/cidr.js';
 import { formatSelector, isEmptySelector } from '../../model/selector.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel } from '../../model/types.js';
-import { canonicalSelector } from '../canonical.js';
-import { listSome, plural } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 const DNS_NAMESPACE = 'kube-system';
@@ -108,8 +108,8 @@ export const dnsEgressBlocked: LintRule = {
     for (const group of groups.values()) {
       const policy = pickPolicy(group.policies);
       if (!policy?.origin) continue;
-      const blocked = !group.udp && !group.tcp ? 'on UDP 53 or TCP 53' : !group.udp ? 'on UDP 53' : 'on TCP 53';
-      const missing = !group.udp && !group.tcp ? 'UDP 53 or TCP 53' : !group.udp ? 'UDP 53' : 'TCP 53';
+      const blocked = !group.udp && !group.tcp ? 'on 53/UDP or 53/TCP' : !group.udp ? 'on 53/UDP' : 'on 53/TCP';
+      const missing = !group.udp && !group.tcp ? '53/UDP or 53/TCP' : !group.udp ? '53/UDP' : '53/TCP';
       const effect = group.udp
         ? 'answers too large for UDP (retried over TCP) fail'
         : 'name lookups (Service names, external hosts) time out';
@@ -117,8 +117,8 @@ export const dnsEgressBlocked: LintRule = {
         ? `their egress allows it, but the ingress policies of the DNS pods deny it`
         : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}, and no egress rule allows ${missing} to the DNS pods`;
       const fix = group.ingressBlocks
-        ? `allow ingress to the DNS pods from these pods on UDP 53 and TCP 53 (a policy in kube-system selecting the DNS pods)`
-        : `allow egress to namespace kube-system pods k8s-app=kube-dns on UDP 53 and TCP 53`;
+        ? `allow ingress to the DNS pods from these pods on 53/UDP and 53/TCP (a policy in kube-system selecting the DNS pods)`
+        : `allow egress to namespace kube-system pods k8s-app=kube-dns on 53/UDP and 53/TCP`;
       report({
         object: policy.origin.object,
         path: typesPath(policy),

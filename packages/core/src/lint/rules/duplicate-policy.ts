@@ -1,9 +1,9 @@
 import type { FieldPath } from '../../issues.js';
 import { describeObject, type LoadedObject, objectMeta } from '../../load/loaded-object.js';
+import { canonicalPolicy } from '../../model/canonical.js';
 import { originLocation } from '../../model/origin-location.js';
 import type { PolicyModel } from '../../model/types.js';
-import { canonicalPolicy } from '../canonical.js';
-import { whereIs } from '../describe.js';
+import { whereIs } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { describePeer, effectiveRules, listSome, peerPath } from '../describe.js';
+import { listSome, peerWords } from '../../format/words.js';
+import { effectiveRules, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -38,7 +39,7 @@ export const hostNetworkPod: LintRule = {
           report({
             object,
             path: peerPath(rule, peer),
-            message: `${describePeer(policy, peer)} matches hostNetwork pod ${listSome(matched)}: many CNIs see its traffic as the node's address, so this peer may not admit it (an ipBlock with the node addresses does)`,
+            message: `${peerWords(peer, policy.namespace)} matches hostNetwork pod ${listSome(matched)}: many CNIs see its traffic as the node's address, so this peer may not admit it (an ipBlock with the node addresses does)`,
           });
         }
       }

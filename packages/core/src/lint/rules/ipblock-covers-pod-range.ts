@@ -1,6 +1,7 @@
+import { listSome, peerWords, plural } from '../../format/words.js';
 import { parseCidr } from '../../model/cidr.js';
 import type { PodModel } from '../../model/types.js';
-import { describePeer, ipBlockPeers, listSome, peerPath, plural } from '../describe.js';
+import { ipBlockPeers, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -27,7 +28,7 @@ export const ipblockCoversPodRange: LintRule = {
         object,
         path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
         severity: everywhere ? 'info' : 'warning',
-        message: `${describePeer(policy, peer)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
+        message: `${peerWords(peer, policy.namespace)} contains the addresses of ${plural(covered.length, 'pod')} (${listSome(covered.map((e) => e.id))}), so it ${rule.direction === 'ingress' ? 'admits traffic from' : 'allows traffic to'} them by IP; ${everywhere ? 'if you meant only outside the cluster, add the pod CIDR to except' : 'select pods with podSelector/namespaceSelector instead, or add their range to except'}`,
       });
     }
   },

@@ -1,9 +1,10 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
-import type { EndpointSample } from '../../diff/endpoints.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
+import { listSome, peerWords, selectorYaml } from '../../format/words.js';
+import type { EndpointSample } from '../../matrix/endpoint-samples.js';
 import { parseCidr, parseIp } from '../../model/cidr.js';
 import type { ServiceModel } from '../../model/types.js';
-import { describePeer, ipBlockPeers, listSome, peerPath, selectorYaml } from '../describe.js';
+import { ipBlockPeers, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -63,7 +64,7 @@ export const ipblockServiceIp: LintRule = {
       report({
         object,
         path: [...peerPath(rule, peer), 'ipBlock', 'cidr'],
-        message: `${describePeer(policy, peer)} contains the ClusterIP of Service ${listSome(hit.map((s) => `${s.id} (${s.clusterIP})`))} but none of its pods' addresses: ${what}${instead}`,
+        message: `${peerWords(peer, policy.namespace)} contains the ClusterIP of Service ${listSome(hit.map((s) => `${s.id} (${s.clusterIP})`))} but none of its pods' addresses: ${what}${instead}`,
       });
     }
   },

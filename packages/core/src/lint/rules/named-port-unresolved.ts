@@ -1,5 +1,6 @@
-import type { EndpointSample } from '../../diff/endpoints.js';
-import { describePort, effectiveRules, listSome, portPath } from '../describe.js';
+import { listSome, portWords } from '../../format/words.js';
+import type { EndpointSample } from '../../matrix/endpoint-samples.js';
+import { effectiveRules, portPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -37,20 +38,20 @@ export const namedPortUnresolved: LintRule = {
           const names = [
             ...new Set(
               destinations.flatMap((e) =>
-                e.pod.ports.filter((c) => c.name).map((c) => `${c.name} (${c.protocol} ${c.port})`),
+                e.pod.ports.filter((c) => c.name).map((c) => `${c.name} (${c.port}/${c.protocol})`),
               ),
             ),
           ].sort();
           const who = listSome(destinations.map((e) => e.id));
           const detail = otherProtocol
-            ? `they name ${name} as ${otherProtocol.protocol} ${otherProtocol.port}, not ${port.protocol}: set protocol: ${otherProtocol.protocol}`
+            ? `they name ${name} as ${otherProtocol.port}/${otherProtocol.protocol}, not ${port.protocol}: set protocol: ${otherProtocol.protocol}`
             : names.length > 0
               ? `they name ${listSome(names, 4)}`
               : 'they name no container ports';
           report({
             object: policy.origin.object,
             path: [...portPath(rule, port), 'port'],
-            message: `${describePort(port)} matches nothing: no ${rule.direction === 'ingress' ? 'selected' : 'destination'} pod (${who}) has a container port named ${name} with protocol ${port.protocol}; ${detail}`,
+            message: `${portWords(port)} matches nothing: no ${rule.direction === 'ingress' ? 'selected' : 'destination'} pod (${who}) has a container port named ${name} with protocol ${port.protocol}; ${detail}`,
           });
         }
       }

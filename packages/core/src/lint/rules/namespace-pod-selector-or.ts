@@ -1,6 +1,7 @@
+import { peerWords } from '../../format/words.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PeerModel } from '../../model/types.js';
-import { describePeer, effectiveRules, peerPath } from '../describe.js';
+import { effectiveRules, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 type SelectorPeer = Extract<PeerModel, { kind: 'selector' }>;
@@ -33,11 +34,11 @@ export const namespacePodSelectorOr: LintRule = {
           const list = rule.direction === 'ingress' ? 'from' : 'to';
           const verb = rule.direction === 'ingress' ? 'admits' : 'allows traffic to';
           // What one peer with both selectors would match (the AND the author probably meant).
-          const meant = describePeer(policy, { ...pod, namespaceSelector: ns.namespaceSelector });
+          const meant = peerWords({ ...pod, namespaceSelector: ns.namespaceSelector }, policy.namespace);
           report({
             object: policy.origin.object,
             path: peerPath(rule, b),
-            message: `${list}[${a.index}] and ${list}[${b.index}] are two peers, so this rule ${verb} ${describePeer(policy, ns)} OR ${describePeer(policy, pod)}; if you meant only ${meant}, put namespaceSelector and podSelector in one ${list} item (delete the '-' before the second)`,
+            message: `${list}[${a.index}] and ${list}[${b.index}] are two peers, so this rule ${verb} ${peerWords(ns, policy.namespace)} OR ${peerWords(pod, policy.namespace)}; if you meant only ${meant}, put namespaceSelector and podSelector in one ${list} item (delete the '-' before the second)`,
           });
           k++; // one finding per pair
         }

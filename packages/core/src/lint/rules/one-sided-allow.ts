@@ -1,12 +1,13 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
-import type { EndpointSample } from '../../diff/endpoints.js';
 import { compileCluster } from '../../engine/compile-cluster.js';
 import type { PortQuery } from '../../engine/types.js';
+import { listSome, peerWords, portQueryWords, selectorYaml } from '../../format/words.js';
+import type { EndpointSample } from '../../matrix/endpoint-samples.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
 import { computeSymbolicSpace } from '../../symbolic/symbolic-space.js';
-import { describePeer, effectiveRules, listSome, peerPath, selectorYaml } from '../describe.js';
 import { peerEndpointIndex } from '../peer-endpoints.js';
+import { effectiveRules, peerPath } from '../rule-helpers.js';
 import type { LintContext, LintRule } from '../types.js';
 
 /**
@@ -63,11 +64,11 @@ export const oneSidedAllow: LintRule = {
           const sample = blocked.map((b) => b.remote.id);
           // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
           const fix = missingHalf(policy, first.remote.namespace, first.ports);
-          const on = first.ports.map((q) => `${q.protocol} ${q.port}`).join(', ');
+          const on = first.ports.map(portQueryWords).join(', ');
           const message =
             rule.direction === 'ingress'
-              ? `admits ${describePeer(policy, peer)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
-              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${describePeer(policy, peer)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
+              ? `admits ${peerWords(peer, policy.namespace)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
+              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${peerWords(peer, policy.namespace)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
           report({ object: policy.origin.object, path: peerPath(rule, peer), message });
         }
       }

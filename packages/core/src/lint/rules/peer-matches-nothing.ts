@@ -1,10 +1,11 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import { peerScopesNamespace } from '../../engine/match-peer.js';
+import { peerWords, plural, selectorWords } from '../../format/words.js';
 import type { FieldPath } from '../../issues.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel } from '../../model/types.js';
 import { selectorContradiction } from '../../symbolic/label-space.js';
-import { describePeer, effectiveRules, nearMiss, peerPath, plural, selectorText } from '../describe.js';
+import { effectiveRules, nearMiss, peerPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -48,7 +49,7 @@ export const peerMatchesNothing: LintRule = {
             report({
               object,
               path: [...at, field],
-              message: `${describePeer(policy, peer)}: the ${field} ${selectorText(selector as LabelSelectorModel)} can match no ${field === 'podSelector' ? 'pod' : 'namespace'} at all (${why}), so this peer admits nothing`,
+              message: `${peerWords(peer, policy.namespace)}: the ${field} ${selectorWords(selector as LabelSelectorModel)} can match no ${field === 'podSelector' ? 'pod' : 'namespace'} at all (${why}), so this peer admits nothing`,
             });
             continue;
           }
@@ -76,7 +77,7 @@ export const peerMatchesNothing: LintRule = {
                   object,
                   path: [...at, 'namespaceSelector'],
                   severity: 'info',
-                  message: `namespaceSelector ${selectorText(nsSel)} names namespace ${pinned.join(', ')}, which is not in the input; netpol cannot check this peer`,
+                  message: `namespaceSelector ${selectorWords(nsSel)} names namespace ${pinned.join(', ')}, which is not in the input; netpol cannot check this peer`,
                 });
                 continue;
               }
@@ -88,7 +89,7 @@ export const peerMatchesNothing: LintRule = {
               report({
                 object,
                 path: keyPath([...at, 'namespaceSelector'], nsSel, miss.key),
-                message: `${describePeer(policy, peer)}: the namespaceSelector matches none of the ${plural(namespaces.length, 'namespace')} in the input, so this peer admits nothing: ${miss.hint}`,
+                message: `${peerWords(peer, policy.namespace)}: the namespaceSelector matches none of the ${plural(namespaces.length, 'namespace')} in the input, so this peer admits nothing: ${miss.hint}`,
               });
               continue;
             }
@@ -110,7 +111,7 @@ export const peerMatchesNothing: LintRule = {
           report({
             object,
             path: keyPath([...at, 'podSelector'], podSel, miss.key),
-            message: `${describePeer(policy, peer)}: no pod in the input matches, so this peer admits nothing: ${miss.hint}`,
+            message: `${peerWords(peer, policy.namespace)}: no pod in the input matches, so this peer admits nothing: ${miss.hint}`,
           });
         }
       }

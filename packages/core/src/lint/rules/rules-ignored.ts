@@ -1,5 +1,5 @@
+import { plural } from '../../format/words.js';
 import type { Direction } from '../../model/types.js';
-import { plural } from '../describe.js';
 import type { LintRule } from '../types.js';
 
 /**

@@ -1,6 +1,7 @@
+import { listSome, plural, selectorWords } from '../../format/words.js';
 import { isEmptySelector } from '../../model/selector.js';
 import { selectorContradiction } from '../../symbolic/label-space.js';
-import { listSome, nearMiss, plural, selectorText } from '../describe.js';
+import { nearMiss } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -20,7 +21,7 @@ export const selectsNothing: LintRule = {
       if (selectedBy(policy).length > 0) continue;
       const inNamespace = endpointsIn(policy.namespace);
       const object = policy.origin.object;
-      const sel = selectorText(policy.podSelector);
+      const sel = selectorWords(policy.podSelector);
       // Not a pod of any input could match: the selector contradicts itself (issue 13).
       const contradiction = selectorContradiction(policy.podSelector);
       if (contradiction !== undefined) {

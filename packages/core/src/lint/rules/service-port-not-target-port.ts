@@ -1,7 +1,8 @@
 import { matchPort } from '../../engine/match-port.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
+import { listSome, portWords } from '../../format/words.js';
 import type { Protocol, ServiceModel } from '../../model/types.js';
-import { describePort, effectiveRules, listSome, portPath } from '../describe.js';
+import { effectiveRules, portPath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**
@@ -58,7 +59,7 @@ export const servicePortNotTargetPort: LintRule = {
             report({
               object: policy.origin.object,
               path: [...portPath(rule, port), 'port'],
-              message: `${describePort(port)} is the port of Service ${service.id}, but its traffic reaches ${listSome(selected.map((e) => e.id))} on targetPort ${targets.join(', ')}, and policies see the port after that translation: allow ${port.protocol} ${targets.join(', ')}${typeof sp.targetPort === 'string' ? ` (or the port name ${sp.targetPort})` : ''} instead`,
+              message: `${portWords(port)} is the port of Service ${service.id}, but its traffic reaches ${listSome(selected.map((e) => e.id))} on targetPort ${targets.join(', ')}, and policies see the port after that translation: allow ${targets.map((t) => `${t}/${port.protocol}`).join(', ')}${typeof sp.targetPort === 'string' ? ` (or the port name ${sp.targetPort})` : ''} instead`,
             });
             break;
           }

@@ -1,8 +1,8 @@
+import { canonicalPeer, canonicalSelector } from '../../model/canonical.js';
 import { cidrContainsCidr, parseCidr } from '../../model/cidr.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { LabelSelectorModel, PeerModel, PortModel, RuleModel } from '../../model/types.js';
-import { canonicalPeer, canonicalSelector } from '../canonical.js';
-import { rulePath } from '../describe.js';
+import { rulePath } from '../rule-helpers.js';
 import type { LintRule } from '../types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LabelSelectorModel, PeerModel, PolicyModel, PortModel, RuleModel } from '../model/types.js';
+import type { LabelSelectorModel, PeerModel, PolicyModel, PortModel, RuleModel } from './types.js';
 
 /**
  * Canonical text of policies and their parts, ignoring order where the API gives order no

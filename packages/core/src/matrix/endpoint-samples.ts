@@ -1,5 +1,5 @@
-import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
 import type { ClusterModel, PodModel } from '../model/types.js';
+import { listMatrixEndpoints } from './matrix-endpoints.js';
 
 /**
  * One endpoint as `matrix` lists it (SPEC "Endpoints in check and matrix"): a bare Pod as

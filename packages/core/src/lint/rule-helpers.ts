@@ -1,8 +1,8 @@
 import { editDistance } from '../endpoints/closest-names.js';
+import { listSome, selectorWords } from '../format/words.js';
 import type { FieldPath } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import { originLocation } from '../model/origin-location.js';
-import { formatSelector, isEmptySelector } from '../model/selector.js';
 import type {
   ClusterModel,
   LabelSelectorModel,
@@ -13,7 +13,10 @@ import type {
   RuleModel,
 } from '../model/types.js';
 
-/** Small shared helpers for rules: field paths and wording (what matches is the compiled cluster's). */
+/**
+ * Small shared helpers for rules: field paths, the rules the engine applies, where a policy is,
+ * near-miss hints. What matches is the compiled cluster's; the wording is format/words.ts.
+ */
 
 export function rulePath(rule: RuleModel): FieldPath {
   return ['spec', rule.direction, rule.index];
@@ -50,53 +53,6 @@ export function* ipBlockPeers(cluster: ClusterModel): Generator<{
   }
 }
 
-export function selectorText(selector: LabelSelectorModel): string {
-  return isEmptySelector(selector) ? '{}' : formatSelector(selector);
-}
-
-/** "pods app=web in namespace shop", "every pod in namespaces team=a", "ipBlock 10.0.0.0/8". */
-export function describePeer(policy: PolicyModel, peer: PeerModel): string {
-  if (peer.kind === 'ipBlock') {
-    return `ipBlock ${peer.cidr}${peer.except.length ? ` except ${peer.except.join(', ')}` : ''}`;
-  }
-  const pods =
-    !peer.podSelector || isEmptySelector(peer.podSelector) ? 'every pod' : `pods ${formatSelector(peer.podSelector)}`;
-  if (!peer.namespaceSelector) return `${pods} in namespace ${policy.namespace}`;
-  if (isEmptySelector(peer.namespaceSelector)) return `${pods} in every namespace`;
-  return `${pods} in namespaces ${formatSelector(peer.namespaceSelector)}`;
-}
-
-export function describePort(port: PortModel): string {
-  if (port.port === undefined) return `every ${port.protocol} port`;
-  if (port.endPort !== undefined) return `${port.protocol} ${port.port}-${port.endPort}`;
-  return `${port.protocol} ${port.port}`;
-}
-
-/** A selector as YAML flow text to paste into a manifest: `{matchLabels: {app: web}}`. */
-export function selectorYaml(selector: LabelSelectorModel): string {
-  const parts: string[] = [];
-  const labels = Object.entries(selector.matchLabels);
-  if (labels.length > 0) parts.push(`matchLabels: {${labels.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
-  if (selector.matchExpressions.length > 0) {
-    const exprs = selector.matchExpressions.map(
-      (e) =>
-        `{key: ${e.key}, operator: ${e.operator}${e.values.length > 0 ? `, values: [${e.values.join(', ')}]` : ''}}`,
-    );
-    parts.push(`matchExpressions: [${exprs.join(', ')}]`);
-  }
-  return `{${parts.join(', ')}}`;
-}
-
-/** "a, b, c and 4 more" */
-export function listSome(items: readonly string[], max = 3): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
-
 /** `file:line` of a field of a policy, for messages that point at another object. */
 export function whereIs(policy: PolicyModel, path: FieldPath = []): string {
   const at = originLocation(policy.origin, path);
@@ -130,7 +86,7 @@ export function nearMiss(
       hint: `no ${noun} has a label ${key}${closeKey ? ` (did you mean ${closeKey}=${labelsList.find((l) => closeKey in l)?.[closeKey]}?)` : ''}`,
     };
   }
-  return { hint: `no ${noun} meets all of ${selectorText(selector)} at once` };
+  return { hint: `no ${noun} meets all of ${selectorWords(selector)} at once` };
 }
 
 function similar(a: string, b: string): boolean {
