@@ -7,7 +7,6 @@ import {
   adminPolicyName,
   type ClusterModel,
   closestNames,
-  compileCluster,
   explainAdminPolicy,
   explainPod,
   explainPolicy,
