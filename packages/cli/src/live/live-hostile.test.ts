@@ -102,7 +102,7 @@ describe('live reads: credentials and timeouts', () => {
         {
           name: 'hang',
           server: 'http://127.0.0.1:1',
-          exec: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)'] },
+          exec: { command: process.execPath, args: ['-e', 'setTimeout(() => {}, 120000)'] },
         },
       ],
       'hang',
@@ -111,7 +111,8 @@ describe('live reads: credentials and timeouts', () => {
     const r = await netpol(['matrix', '--kubeconfig', config, '--request-timeout', '1s']);
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /^netpol: context "hang": the credential plugin .* of user "hang" did not answer within 1s$/m);
-    assert.ok(Date.now() - started < 10_000);
+    // Proves the plugin was cut off, not how fast: generous because CI shares 2 cores.
+    assert.ok(Date.now() - started < 60_000);
   });
 
   const warnings: string[] = [];
