@@ -103,7 +103,11 @@ export async function listResource(req: ListRequest): Promise<ListOutcome> {
     const path = `${listPath(req.resource, req.namespace)}${query}`;
     const budget = req.budget;
     const timeoutMs = budget ? budget.requestTime(req.timeoutMs, `GET ${path}`) : req.timeoutMs;
-    const res = await apiGet(req.target, path, timeoutMs, budget?.bytesLeft());
+    const res = await apiGet(req.target, path, timeoutMs, budget?.bytesLeft()).catch((error: unknown) => {
+      // A request cut short by the read's deadline is the read running out, not a slow server.
+      budget?.requestTime(req.timeoutMs, `GET ${path}`);
+      throw error;
+    });
     if (res.status === 404 && req.resource.apiVersion !== 'v1') {
       return {
         missing: `the server does not serve ${req.resource.apiVersion} ${req.resource.kind} (404 on GET ${path})`,
