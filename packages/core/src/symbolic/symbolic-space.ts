@@ -244,7 +244,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
     podAddresses = [Math.max(home, 0)];
     notes.push(
-      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (in ${addresses[podAddresses[0]].description}); ipBlocks are not used to tell pods apart`,
+      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(addresses[podAddresses[0]].description)}); ipBlocks are not used to tell pods apart`,
     );
   }
 
@@ -550,4 +550,9 @@ function freshValue(taken: readonly string[]): string {
     const candidate = i === 1 ? 'other' : `other-${i}`;
     if (!taken.includes(candidate)) return candidate;
   }
+}
+
+/** Address descriptions read either "in X, not in Y" or a bare CIDR list; a note wants the former. */
+function inWords(description: string): string {
+  return description.startsWith('in ') ? description : `in ${description}`;
 }
