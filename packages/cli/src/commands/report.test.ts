@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,14 @@ describe('netpol report', () => {
     assert.match(missing.err, /-o FILE\.html is required/);
     const absent = await netpol('report', '-f', 'nope.yaml', '-o', 'x.html');
     assert.equal(absent.code, 2);
+  });
+
+  test('input the engine cannot use is exit 2 with its position, and no file is written', async () => {
+    writeFileSync(join(dir, 'broken.yaml'), 'a: [\n');
+    const result = await netpol('report', '-f', 'broken.yaml', '-o', 'broken.html');
+    assert.equal(result.code, 2, result.err);
+    assert.match(result.err, /^broken\.yaml:2:1: /m);
+    assert.equal(existsSync(join(dir, 'broken.html')), false);
   });
 
   test('text that could close the inline script is escaped', () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
+import { loadSources } from '../load-input.js';
 import { readSources } from '../read-sources.js';
 import { type PageInput, readWebAssets, scriptJson, type WebAssets } from './web-assets.js';
 
@@ -20,6 +21,9 @@ export interface ReportOptions {
 export async function reportCommand(options: ReportOptions, io: Io): Promise<number> {
   if (!options.output) throw new UsageError('-o FILE.html is required', 'e.g. netpol report -f k8s/ -o report.html');
   const files = await readSources(options, io, options.namespace);
+  // A report is read-only and often made by CI: input the engine cannot use is refused here
+  // with its file:line:col (exit 2), never written into a page that only shows it later.
+  loadSources(files, {}, io, { defaultNamespace: options.namespace });
   const html = renderReport(readWebAssets(), {
     mode: 'report',
     files,
