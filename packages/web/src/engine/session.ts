@@ -84,14 +84,14 @@ interface Loaded {
 function read(files: readonly InputFile[], namespace: string, podCidr?: string[]): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
   const result = loadCluster(sources, { defaultNamespace: namespace, ...(podCidr ? { podCidr } : {}) });
-  return { files, sources, loaded: result.value, issues: result.issues, ok: result.ok };
+  return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
 function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
   const full = input.loaded.cluster;
   const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
   const listed = listMatrixEndpoints(cluster);
-  const endpoints = listed.ok ? listed.endpoints : [];
+  const endpoints = listed.ok ? listed.value : [];
   return {
     read: input,
     sources: input.sources,
@@ -223,7 +223,7 @@ export class Session {
 
   matrix(port: string): MatrixBits {
     const query = parsePortQuery(port);
-    if (!query.ok) throw new Error(query.message);
+    if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
     let result = this.current.matrices.get(key);
     if (!result) {
@@ -238,7 +238,7 @@ export class Session {
 
   check(from: string, to: string, port: string): CheckAnswer {
     const query = parsePortQuery(port);
-    if (!query.ok) return { ok: false, message: `Port: ${query.message}` };
+    if (!query.ok) return { ok: false, message: `Port: ${query.error.message}` };
     const { cluster } = this.current;
     const options = { defaultNamespace: this.input.namespace };
     const a = resolveEndpoint(cluster, from, options);
@@ -246,7 +246,7 @@ export class Session {
     const b = resolveEndpoint(cluster, to, options);
     if (!b.ok) return { ok: false, message: `To: ${b.error.message}` };
     const result = checkEndpoints(createReferenceEngine(cluster), a.value, b.value, query.value);
-    if (!result.ok) return { ok: false, message: `Port: ${result.message}` };
+    if (!result.ok) return { ok: false, message: `Port: ${result.error.message}` };
     const check = result.value;
     return {
       ok: true,
