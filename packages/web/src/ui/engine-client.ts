@@ -3,6 +3,8 @@ import type {
   AppInput,
   CheckAnswer,
   DiffView,
+  EditPatch,
+  InputFile,
   IssueView,
   MatrixBits,
   MatrixExportFormat,
@@ -81,6 +83,18 @@ export class EngineClient {
   }
   verify(id: string, answer: string): Promise<LessonResult> {
     return this.ask({ op: 'verify', id, answer });
+  }
+  /** A file's text as edited. */
+  text(file: string): Promise<string | null> {
+    return this.ask({ op: 'text', file });
+  }
+  /** The edited files, whole (Save). */
+  edited(): Promise<InputFile[]> {
+    return this.ask({ op: 'edited' });
+  }
+  /** The edits as patches of the input (the share link). */
+  patches(): Promise<EditPatch[]> {
+    return this.ask({ op: 'patches' });
   }
   locate(policy: string): Promise<{ file: string; line: number } | null> {
     return this.ask({ op: 'locate', policy });
