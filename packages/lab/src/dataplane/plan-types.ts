@@ -1,6 +1,7 @@
 import type { Direction, LabelMatcher, Labels, PodModel, PortModel, Protocol } from '@netpol/core';
 import type { Ipv4Range } from './ipv4.js';
 import type { ServicePlan, ServiceUse } from './services.js';
+import type { TierDirectionPlan } from './tier-plan.js';
 
 /**
  * The dataplane plan: the cluster reduced to equivalence classes, from which the nft text is
@@ -78,6 +79,8 @@ export interface DataplanePlan {
   servicesKey: string;
   egress: DirectionPlan;
   ingress: DirectionPlan;
+  /** The admin and baseline tiers (tier-plan.ts), when the cluster has admin tier policies. */
+  tiers?: { egress: TierDirectionPlan; ingress: TierDirectionPlan };
   /** Port profiles by their text; shared by both directions. */
   profiles: Profiles;
   services: ServicePlan[];
