@@ -1,7 +1,6 @@
 import type { Protocol } from '@netpol/core';
 import { ipv4ToNumber } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan } from './plan-types.js';
-import type { TierDirectionPlan, TierVerdict } from './tier-plan.js';
+import type { DataplanePlan, DirectionPlan, TierDirectionPlan, TierVerdict } from './plan-types.js';
 
 /**
  * What the rendered filter decides for a new connection (after Service DNAT), computed on the

@@ -1,8 +1,7 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan, PortRange } from './plan-types.js';
+import type { DataplanePlan, DirectionPlan, PortRange, TierDirectionPlan, TierSegment } from './plan-types.js';
 import { NFT_PROTOCOL, natChainName, type ServicePlan } from './services.js';
-import type { TierDirectionPlan, TierSegment } from './tier-plan.js';
 
 export { natChainName } from './services.js';
 

@@ -16,7 +16,16 @@ import { type AddressedPod, ClassTables, labelKeyOf, NO_PORTS } from './classify
 import { IPV4_LAST, type Ipv4Range, numberToIpv4 } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
 import { segmentOf } from './plan-context.js';
-import type { NamedPorts, PeerClass, SubjectClass } from './plan-types.js';
+import type {
+  NamedPorts,
+  PeerClass,
+  SubjectClass,
+  TierContext,
+  TierDirectionPlan,
+  TierPairVerdict,
+  TierSegment,
+  TierVerdict,
+} from './plan-types.js';
 import { namedKey, namedPortsOf } from './ports.js';
 
 /**
@@ -37,52 +46,6 @@ import { namedKey, namedPortsOf } from './ports.js';
  * asked once per class (on a pod or an address of the class) and per port segment (on its
  * first port). The cut points only bound where an answer can change.
  */
-
-export type TierVerdict = 'return' | 'drop';
-export interface TierSegment {
-  protocol: Protocol;
-  first: number;
-  last: number;
-  verdict: TierVerdict;
-}
-export interface TierPairVerdict {
-  admin: readonly TierSegment[];
-  baseline: readonly TierSegment[];
-}
-
-export interface TierContext {
-  direction: Direction;
-  compiled: CompiledCluster;
-  /** Admin tier policies, then baseline ones, in consult order (class `policies` index this). */
-  policies: readonly CompiledAdminPolicy[];
-  adminCount: number;
-  /** Every peer of this direction's rules (class `tests` index this). */
-  peers: readonly CompiledAdminPeer[];
-  peerIndex: ReadonlyMap<CompiledAdminPeer, number>;
-  /** `name/PROTOCOL` for every named port the direction's rules name (any protocol). */
-  namedRefs: ReadonlySet<string>;
-  /** Outside segments: starts (the last is 2^32) and each segment's matching peers. */
-  starts: number[];
-  segmentTests: number[][];
-  /** Group (namespace, labels, host network) and segment → matching peers and selecting policies. */
-  groups: Map<string, { tests: number[]; policies: number[] }>;
-  /** Class signatures → pair verdict (pairs with equal signatures decide alike). */
-  pairMemo: Map<string, TierPairVerdict>;
-}
-
-export interface TierDirectionPlan {
-  direction: Direction;
-  context: TierContext;
-  /** Pod IPv4 → tier subject class, for pods some admin or baseline policy selects. */
-  subjects: ReadonlyMap<string, number>;
-  /** Pod IPv4 → tier peer class. */
-  podPeers: ReadonlyMap<string, number>;
-  netPeers: { range: Ipv4Range; peer: number }[];
-  /** `subject . peer` → the pair's segments, for pairs with at least one. */
-  pairs: ReadonlyMap<string, TierPairVerdict>;
-  subjectClasses: ReadonlyMap<string, SubjectClass>;
-  peerClasses: ReadonlyMap<string, PeerClass>;
-}
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
