@@ -30,6 +30,16 @@ export type {
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
+export type {
+  AdminPeerTest,
+  AdminTiers,
+  CompiledAdminPeer,
+  CompiledAdminPolicy,
+  CompiledAdminRule,
+  TierOutcome,
+  TierQuery,
+} from './engine/admin-tiers.js';
+export { adminPeerMatches, consultSelectedTier, selectionHolds } from './engine/admin-tiers.js';
 export type { CompiledCluster, PeerPod } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts, PodFacts } from './engine/compile-policy.js';
