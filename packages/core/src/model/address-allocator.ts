@@ -20,11 +20,10 @@ export class AddressAllocator {
 
   constructor(cidrTexts: string | readonly string[]) {
     const texts = typeof cidrTexts === 'string' ? [cidrTexts] : cidrTexts;
+    const problem = addressRangesProblem(texts);
+    if (problem) throw new AddressRangeError(problem);
     this.ranges = texts.map((text) => {
-      const cidr = parseCidr(text);
-      if (cidr?.family !== 4 || cidr.prefix > 22) {
-        throw new AddressRangeError(`address range ${text} must be an IPv4 CIDR of /22 or larger`);
-      }
+      const cidr = parseCidr(text) as Cidr;
       // never the broadcast address
       return { cidr, span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1 };
     });
@@ -88,7 +87,26 @@ export class AddressRangeFullError extends Error {
   }
 }
 
-/** A range the allocator cannot use (not IPv4, or smaller than /22): bad input. */
+/**
+ * Why the allocator cannot use these ranges, or undefined: each must be an IPv4 CIDR of /22
+ * or larger, and no two may share an address. The ranges count as one span, so two that
+ * overlap would give one address to two pods (the second range's slot for it is free).
+ */
+export function addressRangesProblem(texts: readonly string[]): string | undefined {
+  const cidrs: { text: string; cidr: Cidr }[] = [];
+  for (const text of texts) {
+    const cidr = parseCidr(text);
+    if (cidr?.family !== 4 || cidr.prefix > 22) return `address range ${text} must be an IPv4 CIDR of /22 or larger`;
+    const other = cidrs.find((c) => c.cidr.first <= cidr.last && cidr.first <= c.cidr.last);
+    if (other) {
+      return `address ranges ${other.text} and ${text} overlap: two pods could get the same address; give ranges that share no address`;
+    }
+    cidrs.push({ text, cidr });
+  }
+  return undefined;
+}
+
+/** Ranges the allocator cannot use (not IPv4, smaller than /22, overlapping): bad input. */
 export class AddressRangeError extends Error {
   constructor(message: string) {
     super(message);
