@@ -1,4 +1,4 @@
-import { type Cidr, cidrSize, nthAddress, parseCidr, parseIp } from './cidr.js';
+import { type Cidr, cidrSize, formatIPv4Number, nthAddress, parseCidr, parseIPv4Number } from './cidr.js';
 
 /**
  * Deterministic addresses for pods and Services that have none in the manifest. An address
@@ -8,7 +8,8 @@ import { type Cidr, cidrSize, nthAddress, parseCidr, parseIp } from './cidr.js';
  * node's gateway lives there). Several ranges count as one span, in the order given.
  */
 export class AddressAllocator {
-  private readonly ranges: { cidr: Cidr; span: number }[];
+  /** `first`: the range's first address that is allocated (past the reserved ones), as a number. */
+  private readonly ranges: { cidr: Cidr; span: number; first: number }[];
   /**
    * Taken slots, one bit each: probing a nearly full range (65,015 pods in a /16's 65,279
    * addresses) visits many slots per pod, so a probe must cost a bit test, not formatting an
@@ -25,7 +26,11 @@ export class AddressAllocator {
     this.ranges = texts.map((text) => {
       const cidr = parseCidr(text) as Cidr;
       // never the broadcast address
-      return { cidr, span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1 };
+      return {
+        cidr,
+        span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1,
+        first: Number(cidr.first) + AddressAllocator.RESERVED,
+      };
     });
     this.span = this.ranges.reduce((sum, r) => sum + r.span, 0);
   }
@@ -42,13 +47,13 @@ export class AddressAllocator {
 
   /** Mark an address from a manifest as taken (one outside the ranges can never collide). */
   reserve(ip: string): void {
-    const address = parseIp(ip);
-    if (address?.family !== 4) return;
+    const address = parseIPv4Number(ip);
+    if (address === undefined) return;
     let before = 0;
     for (const range of this.ranges) {
-      const offset = address.value - range.cidr.first - BigInt(AddressAllocator.RESERVED);
-      if (offset >= 0n && offset < BigInt(range.span)) {
-        const slot = before + Number(offset);
+      const offset = address - range.first;
+      if (offset >= 0 && offset < range.span) {
+        const slot = before + offset;
         this.taken()[slot >>> 3] |= 1 << (slot & 7);
         return;
       }
@@ -72,7 +77,7 @@ export class AddressAllocator {
   private addressAt(slot: number): string {
     let rest = slot;
     for (const range of this.ranges) {
-      if (rest < range.span) return nthAddress(range.cidr, AddressAllocator.RESERVED + rest);
+      if (rest < range.span) return formatIPv4Number(range.first + rest);
       rest -= range.span;
     }
     throw new Error(`slot ${slot} outside the ranges`);
