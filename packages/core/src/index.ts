@@ -130,6 +130,7 @@ export type { EndpointOptions, ExternalInvalid, MatrixEndpoint } from './matrix/
 export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export { addressRangesProblem } from './model/address-allocator.js';
 export type * from './model/admin-types.js';
 export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
