@@ -343,9 +343,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.getByText('Workloads: default → default').waitFor();
       // Rows and columns sorted by name: backend, frontend, other-app.
       await page.keyboard.press('ArrowDown');
-      await focus
-        .getByText('default/frontend[Deployment] → default/backend[Deployment]: allowed')
-        .waitFor();
+      await focus.getByText('default/frontend[Deployment] → default/backend[Deployment]: allowed').waitFor();
       await page.keyboard.press('Enter');
       await page.getByText('Pods: default/frontend[Deployment] → default/backend[Deployment]').waitFor();
       await status(page, 'Allowed');
