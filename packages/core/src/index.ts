@@ -5,6 +5,7 @@ export type { Keep } from './decode/stream-keep.js';
 export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
+export { diffVersions, sharedPodRanges } from './diff/diff-versions.js';
 export type { ExternalEndpoint } from './diff/external-endpoints.js';
 export { externalEndpoints } from './diff/external-endpoints.js';
 export type { PortSpan } from './diff/port-partition.js';
@@ -49,6 +50,8 @@ export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.j
 export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
+export type { DiffFormat } from './format/diff-report.js';
+export { diffToJson, diffToMarkdown, diffToTable, hasChanges, renderDiff } from './format/diff-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
 export { GROUPED_MATRIX_FORMATS, groupCellText, groupedMatrixChunks } from './format/grouped-matrix-format.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';

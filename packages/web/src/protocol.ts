@@ -15,6 +15,9 @@ export interface AppInput {
   files: InputFile[];
   /** `serve --base PATH`: the version the Diff view compares against. */
   base?: InputFile[];
+  /** The paths as given (`--base PATH`, `-f PATH`): the Diff export names them as `netpol diff BASE HEAD` does. */
+  baseName?: string;
+  headName?: string;
   /** `-n`: the namespace of bare names and of objects that name none. */
   namespace: string;
   /** Only `serve` writes, and only when the user presses Save. */
@@ -65,7 +68,7 @@ export interface ConnectionChangeView {
   from: string;
   to: string;
   protocol: string;
-  /** `80, 443`, `all ports`... */
+  /** As `netpol diff` words them: `80/TCP, 443/TCP`, `every TCP port`, `every TCP port except 80`. */
   ports: string;
   spans: [number, number][];
 }
@@ -143,6 +146,9 @@ export type SelectionView =
 
 export type MatrixExportFormat = 'csv' | 'md' | 'json';
 
+/** `netpol diff -o md|json`. */
+export type DiffExportFormat = 'md' | 'json';
+
 /** Requests the page sends; each answers with `{ id, result }` or `{ id, error }`. */
 export type Request =
   | { op: 'load'; input: AppInput }
@@ -154,6 +160,7 @@ export type Request =
   | { op: 'select'; kind: 'pod' | 'policy'; id: string }
   | { op: 'export'; format: MatrixExportFormat }
   | { op: 'diffBase' }
+  | { op: 'exportDiff'; format: DiffExportFormat }
   | { op: 'lint' }
   | { op: 'lessons' }
   | { op: 'lesson'; id: string }

@@ -2,6 +2,7 @@ import type { Lesson, LessonResult } from '../engine/lesson.js';
 import type {
   AppInput,
   CheckAnswer,
+  DiffExportFormat,
   DiffView,
   IssueView,
   MatrixBits,
@@ -69,6 +70,9 @@ export class EngineClient {
   }
   diffBase(): Promise<DiffView | null> {
     return this.ask({ op: 'diffBase' });
+  }
+  exportDiff(format: DiffExportFormat): Promise<string | null> {
+    return this.ask({ op: 'exportDiff', format });
   }
   lint(): Promise<IssueView[]> {
     return this.ask({ op: 'lint' });

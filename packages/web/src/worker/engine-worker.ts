@@ -48,6 +48,8 @@ function handle(request: Request): unknown {
       return session.exportMatrix(request.format);
     case 'diffBase':
       return session.diffBase() ?? null;
+    case 'exportDiff':
+      return session.exportDiff(request.format) ?? null;
     case 'lint':
       return session.lint();
     case 'locate':
