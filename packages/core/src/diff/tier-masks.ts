@@ -1,8 +1,8 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
 import type { Direction } from '../model/types.js';
 import type { SpanRef } from './verdict-masks.js';
-import { at } from '../at.js';
 
 /**
  * VerdictMasks' contract answered by the compiled cluster's verdict (every tier, admin and

@@ -1,10 +1,10 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPort } from '../engine/match-port.js';
 import type { Peer } from '../engine/types.js';
 import type { Direction, PodModel, Protocol } from '../model/types.js';
 import type { PortSpan } from './port-partition.js';
-import { at } from '../at.js';
 
 /** One column of the verdict vector: a protocol and a span of ports judged on its first port. */
 export interface SpanRef {
