@@ -54,7 +54,7 @@ function peer(cluster: ClusterModel, text: string): Peer {
 }
 
 function port(text: string): PortQuery {
-  const [p, proto] = atLeast(text.split('/'), 2);
+  const [p, proto] = atLeast(text.split('/'), 1);
   return { port: /^\d+$/.test(p) ? Number(p) : p, protocol: (proto ?? 'TCP') as PortQuery['protocol'] };
 }
 
