@@ -43,6 +43,7 @@ import type {
   ConnectionChangeView,
   DiffExportFormat,
   DiffView,
+  EditPatch,
   EndpointView,
   InputFile,
   IssueView,
@@ -53,6 +54,7 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { patchOf } from './edit-patch.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
 interface Read {
@@ -82,14 +84,14 @@ interface Loaded {
 function read(files: readonly InputFile[], namespace: string, podCidr?: string[]): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
   const result = loadCluster(sources, { defaultNamespace: namespace, ...(podCidr ? { podCidr } : {}) });
-  return { files, sources, loaded: result.value, issues: result.issues, ok: result.ok };
+  return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
 function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
   const full = input.loaded.cluster;
   const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
   const listed = listMatrixEndpoints(cluster);
-  const endpoints = listed.ok ? listed.endpoints : [];
+  const endpoints = listed.ok ? listed.value : [];
   return {
     read: input,
     sources: input.sources,
@@ -141,6 +143,27 @@ export class Session {
   edit(file: string, text: string): Summary {
     this.files = this.files.map((f) => (f.name === file ? { name: f.name, text } : f));
     return this.recompute();
+  }
+
+  /** A file's text as edited (the page asks for the one it opens, never for all of them). */
+  text(file: string): string | undefined {
+    return this.files.find((f) => f.name === file)?.text;
+  }
+
+  /** The edited files, whole (to save them). */
+  edited(): InputFile[] {
+    return this.files.filter((f, i) => f.text !== this.input.files[i]?.text);
+  }
+
+  /**
+   * The edits as patches of the input (for the share link): the span that differs between
+   * the input and the edited text, so a one-line edit of a 3 MB file stays a few bytes.
+   */
+  patches(): EditPatch[] {
+    return this.files.flatMap((f, i) => {
+      const original = this.input.files[i]?.text;
+      return original === undefined || original === f.text ? [] : [patchOf(f.name, original, f.text)];
+    });
   }
 
   toggle(policy: string, enabled: boolean): Summary {
@@ -208,7 +231,7 @@ export class Session {
     const changed = this.current !== this.original;
     return {
       ok: this.current.ok,
-      files: this.files,
+      fileNames: this.files.map((f) => f.name),
       issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
@@ -221,7 +244,7 @@ export class Session {
 
   matrix(port: string): MatrixBits {
     const query = parsePortQuery(port);
-    if (!query.ok) throw new Error(query.message);
+    if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
     let result = this.current.matrices.get(key);
     if (!result) {
@@ -236,7 +259,7 @@ export class Session {
 
   check(from: string, to: string, port: string): CheckAnswer {
     const query = parsePortQuery(port);
-    if (!query.ok) return { ok: false, message: `Port: ${query.message}` };
+    if (!query.ok) return { ok: false, message: `Port: ${query.error.message}` };
     const { cluster } = this.current;
     const options = { defaultNamespace: this.input.namespace };
     const a = resolveEndpoint(cluster, from, options);
@@ -244,7 +267,7 @@ export class Session {
     const b = resolveEndpoint(cluster, to, options);
     if (!b.ok) return { ok: false, message: `To: ${b.error.message}` };
     const result = checkEndpoints(createReferenceEngine(cluster), a.value, b.value, query.value);
-    if (!result.ok) return { ok: false, message: `Port: ${result.message}` };
+    if (!result.ok) return { ok: false, message: `Port: ${result.error.message}` };
     const check = result.value;
     return {
       ok: true,
