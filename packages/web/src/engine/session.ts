@@ -1,42 +1,40 @@
 import {
-  type ClusterDiff,
   type ClusterModel,
   checkEndpoints,
-  checkHeadline,
-  checkReasonLines,
-  checkToJson,
   compileCluster,
-  computeMatrix,
   createReferenceEngine,
-  defaultMatrixPorts,
-  diffClusters,
-  diffVersions,
-  explainPod,
-  explainPolicy,
   formatPath,
   formatPortQuery,
   type Issue,
   type LoadedCluster,
-  listMatrixEndpoints,
   loadCluster,
-  type MatrixEndpoint,
-  type MatrixResult,
   originLocation,
-  type PodRuleExplanation,
   type PortQuery,
   parsePortQuery,
+  positionOf,
+  resolveEndpoint,
+  type SourceFile,
+} from '@netpol/core';
+import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { explainPod, explainPolicy, type PodRuleExplanation, type RuleExplanation } from '@netpol/core/explain';
+import {
+  checkHeadline,
+  checkReasonLines,
+  checkToJson,
   portQueryWords,
   portSpansWords,
-  positionOf,
-  type RuleExplanation,
   renderDiff,
   renderMatrix,
   renderToString,
-  resolveEndpoint,
-  runLint,
-  type SourceFile,
-  sharedPodRanges,
-} from '@netpol/core';
+} from '@netpol/core/format';
+import { runLint } from '@netpol/core/lint';
+import {
+  computeMatrix,
+  defaultMatrixPorts,
+  listMatrixEndpoints,
+  type MatrixEndpoint,
+  type MatrixResult,
+} from '@netpol/core/matrix';
 import type {
   AppInput,
   CheckAnswer,
