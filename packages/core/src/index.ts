@@ -13,6 +13,8 @@ export { resourceNameOfKind } from './endpoints/kubectl-resource-names.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type { Endpoint, EndpointError } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint } from './endpoints/resolve-endpoint.js';
+export type { AdminPeerTest, CompiledAdminPeer, CompiledAdminPolicy } from './engine/admin-tiers.js';
+export { adminPeerMatches, consultSelectedTier, selectionHolds } from './engine/admin-tiers.js';
 export type { CompiledCluster } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export { peerScopesNamespace } from './engine/match-peer.js';
@@ -41,4 +43,12 @@ export type { SourceLocation } from './model/origin-location.js';
 export { originLocation } from './model/origin-location.js';
 export type { LabelMatcher } from './model/selector.js';
 export { compileSelector, matchesSelector } from './model/selector.js';
-export type { ClusterModel, PodModel, PolicyModel, PortModel, ServiceModel, WorkloadModel } from './model/types.js';
+export type {
+  ClusterModel,
+  ContainerPortModel,
+  PodModel,
+  PolicyModel,
+  PortModel,
+  ServiceModel,
+  WorkloadModel,
+} from './model/types.js';

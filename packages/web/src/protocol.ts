@@ -82,7 +82,11 @@ export interface DiffView {
 export interface Summary {
   /** Load and validation succeeded (errors leave the invalid objects out of the model). */
   ok: boolean;
-  files: InputFile[];
+  /**
+   * The input files' names. Their texts are not here (a 10k-pod file is megabytes, and a
+   * summary follows every edit): the editor asks for the one it opens (`text`).
+   */
+  fileNames: string[];
   /** Load and validation issues (lint findings come from the `lint` request). */
   issues: IssueView[];
   endpoints: EndpointView[];
@@ -94,6 +98,14 @@ export interface Summary {
   whatIf?: DiffView;
   /** Files edited in the page and not yet saved. */
   dirty: string[];
+}
+
+/** An unsaved edit as a patch of the input file: its text from `from` to `to` replaced by `insert`. */
+export interface EditPatch {
+  file: string;
+  from: number;
+  to: number;
+  insert: string;
 }
 
 export interface MatrixBits {
@@ -165,4 +177,7 @@ export type Request =
   | { op: 'lessons' }
   | { op: 'lesson'; id: string }
   | { op: 'verify'; id: string; answer: string }
-  | { op: 'locate'; policy: string };
+  | { op: 'locate'; policy: string }
+  | { op: 'text'; file: string }
+  | { op: 'edited' }
+  | { op: 'patches' };

@@ -41,6 +41,7 @@ import type {
   ConnectionChangeView,
   DiffExportFormat,
   DiffView,
+  EditPatch,
   EndpointView,
   InputFile,
   IssueView,
@@ -51,6 +52,7 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { patchOf } from './edit-patch.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
 interface Read {
@@ -141,6 +143,27 @@ export class Session {
     return this.recompute();
   }
 
+  /** A file's text as edited (the page asks for the one it opens, never for all of them). */
+  text(file: string): string | undefined {
+    return this.files.find((f) => f.name === file)?.text;
+  }
+
+  /** The edited files, whole (to save them). */
+  edited(): InputFile[] {
+    return this.files.filter((f, i) => f.text !== this.input.files[i]?.text);
+  }
+
+  /**
+   * The edits as patches of the input (for the share link): the span that differs between
+   * the input and the edited text, so a one-line edit of a 3 MB file stays a few bytes.
+   */
+  patches(): EditPatch[] {
+    return this.files.flatMap((f, i) => {
+      const original = this.input.files[i]?.text;
+      return original === undefined || original === f.text ? [] : [patchOf(f.name, original, f.text)];
+    });
+  }
+
   toggle(policy: string, enabled: boolean): Summary {
     if (enabled) this.disabled.delete(policy);
     else this.disabled.add(policy);
@@ -206,7 +229,7 @@ export class Session {
     const changed = this.current !== this.original;
     return {
       ok: this.current.ok,
-      files: this.files,
+      fileNames: this.files.map((f) => f.name),
       issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),

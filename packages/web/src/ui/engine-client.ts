@@ -4,6 +4,8 @@ import type {
   CheckAnswer,
   DiffExportFormat,
   DiffView,
+  EditPatch,
+  InputFile,
   IssueView,
   MatrixBits,
   MatrixExportFormat,
@@ -85,6 +87,18 @@ export class EngineClient {
   }
   verify(id: string, answer: string): Promise<LessonResult> {
     return this.ask({ op: 'verify', id, answer });
+  }
+  /** A file's text as edited. */
+  text(file: string): Promise<string | null> {
+    return this.ask({ op: 'text', file });
+  }
+  /** The edited files, whole (Save). */
+  edited(): Promise<InputFile[]> {
+    return this.ask({ op: 'edited' });
+  }
+  /** The edits as patches of the input (the share link). */
+  patches(): Promise<EditPatch[]> {
+    return this.ask({ op: 'patches' });
   }
   locate(policy: string): Promise<{ file: string; line: number } | null> {
     return this.ask({ op: 'locate', policy });
