@@ -16,7 +16,7 @@ import {
   type SourceFile,
 } from '@netpol/core';
 import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
-import { explainPod, explainPolicy, type PodRuleExplanation, type RuleExplanation } from '@netpol/core/explain';
+import { explainPodTraffic, explainPolicy, type PodTrafficSide, type RuleExplanation } from '@netpol/core/explain';
 import {
   checkHeadline,
   checkReasonLines,
@@ -26,6 +26,7 @@ import {
   renderDiff,
   renderMatrix,
   renderToString,
+  ruleMatchWords,
 } from '@netpol/core/format';
 import { runLint } from '@netpol/core/lint';
 import {
@@ -47,6 +48,7 @@ import type {
   IssueView,
   MatrixBits,
   MatrixExportFormat,
+  PodSideView,
   PolicyView,
   RuleView,
   SelectionView,
@@ -295,11 +297,13 @@ export class Session {
     const endpoint = this.current.endpoints.find((e) => e.id === id);
     const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
     if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
-    const explained = explainPod(cluster, pod);
-    const side = (d: typeof explained.ingress) => ({
+    const explained = explainPodTraffic(cluster, pod);
+    const side = (d: PodTrafficSide): PodSideView => ({
       isolated: d.isolated,
       selectedBy: d.selectedBy.map((p) => p.id),
-      rules: d.rules.map((r: PodRuleExplanation) => ruleView(r.policy.id, r.policy.origin, r)),
+      rules: d.admitting.map((r) => ruleView(r.policy.id, r.policy.origin, r)),
+      leftOut: d.leftOut,
+      asPeer: d.asPeer.map((r) => ({ ...ruleView(r.policy.id, r.policy.origin, r), selects: r.selects })),
     });
     return { kind: 'pod', id, ingress: side(explained.ingress), egress: side(explained.egress) };
   }
@@ -353,6 +357,7 @@ function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], 
     file: where?.file,
     line: where?.line,
     pods: rule.pods,
+    matches: ruleMatchWords(rule.pods, rule.external),
   };
 }
 
