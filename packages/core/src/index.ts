@@ -32,6 +32,7 @@ export type { SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster, LoadOptions } from './load-cluster.js';
 export { loadCluster } from './load-cluster.js';
+export { addressRangesProblem } from './model/address-allocator.js';
 export type { AdminPolicyKind, AdminPolicyModel } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
 export type { Cidr } from './model/cidr.js';
