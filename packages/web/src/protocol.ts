@@ -116,6 +116,17 @@ export interface MatrixBits {
   bits: Uint32Array;
 }
 
+/** The Matrix view's pod level: every pod of some endpoints (rows) by every pod of others (columns). */
+export interface PodMatrix {
+  port: string;
+  /** Pod ids (`ns/pod`), each with the endpoint it belongs to (a workload's id, or its own). */
+  rows: { id: string; owner: string }[];
+  cols: { id: string; owner: string }[];
+  /** Row i, bit j (of cols): pod i may open a connection to pod j. */
+  rowWords: number;
+  bits: Uint32Array;
+}
+
 export interface CheckAnswer {
   ok: boolean;
   allowed?: boolean;
@@ -133,18 +144,34 @@ export interface RuleView {
   policy: string;
   direction: 'ingress' | 'egress';
   index: number;
+  /** The rule as `netpol explain` words it (without its from/to word). */
   text: string;
   file?: string;
   line?: number;
   pods: string[];
+  /** `matches 2 pods: a, b; outside addresses can match` (`netpol explain`'s words). */
+  matches: string;
+  /** A rule naming the selected pod as a peer: the pods at the rule's own end. */
+  selects?: string[];
+}
+
+export interface PodSideView {
+  isolated: boolean;
+  selectedBy: string[];
+  /** The rules of the isolating policies that admit anything to (from) the pod. */
+  rules: RuleView[];
+  /** Rules of the isolating policies left out: they admit nothing to (from) it. */
+  leftOut: number;
+  /** Rules of other policies whose peers match it (egress rules towards it, ingress rules admitting it). */
+  asPeer: RuleView[];
 }
 
 export type SelectionView =
   | {
       kind: 'pod';
       id: string;
-      ingress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
-      egress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
+      ingress: PodSideView;
+      egress: PodSideView;
     }
   | {
       kind: 'policy';
@@ -168,6 +195,7 @@ export type Request =
   | { op: 'toggle'; policy: string; enabled: boolean }
   | { op: 'revert' }
   | { op: 'matrix'; port: string }
+  | { op: 'podMatrix'; port: string; rows: string[]; cols: string[] }
   | { op: 'check'; from: string; to: string; port: string }
   | { op: 'select'; kind: 'pod' | 'policy'; id: string }
   | { op: 'export'; format: MatrixExportFormat }
