@@ -1,4 +1,4 @@
-import { type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
+import { type ClusterModel, isAdminPolicyKind, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 import { storedValue } from './lab-stored-object.js';
@@ -12,7 +12,9 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
 export function storeObject(object: LoadedObject): StoredObject {
   const { name, namespace } = objectMeta(object);
   const value = structuredClone(storedValue(object.value));
-  if (object.kind !== 'Namespace') {
+  // Cluster-scoped kinds keep no namespace: the API server refuses one on a Node (and then the
+  // whole lab model would lose the Node), and clears it on the admin tier kinds.
+  if (object.kind !== 'Namespace' && object.kind !== 'Node' && !isAdminPolicyKind(object.kind)) {
     const meta = (value.metadata ?? {}) as Record<string, unknown>;
     meta.namespace = namespace ?? 'default';
     value.metadata = meta;
