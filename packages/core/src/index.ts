@@ -9,7 +9,7 @@ export { diffVersions, sharedPodRanges } from './diff/diff-versions.js';
 export type { ExternalEndpoint } from './diff/external-endpoints.js';
 export { externalEndpoints } from './diff/external-endpoints.js';
 export type { PortSpan } from './diff/port-partition.js';
-export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
+export { mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
 export type {
   EndpointCheck,
   EndpointCheckReason,
@@ -56,6 +56,8 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { PeerRuleExplanation, PodTraffic, PodTrafficSide } from './explain/pod-traffic.js';
+export { explainPodTraffic } from './explain/pod-traffic.js';
 export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
@@ -83,11 +85,13 @@ export {
   peerWord,
   peerWords,
   plural,
+  podListWords,
   podsWords,
   portQueryWords,
   portSpansWords,
   portsWords,
   portWords,
+  ruleMatchWords,
   ruleWords,
   selectorWords,
 } from './format/words.js';
@@ -111,8 +115,8 @@ export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.j
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
-export type { LoadedCluster, LoadOptions } from './load-cluster.js';
-export { loadCluster } from './load-cluster.js';
+export type { LoadCache, LoadedCluster, LoadOptions } from './load-cluster.js';
+export { createLoadCache, loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
 export type { MatrixClasses, MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
@@ -126,6 +130,7 @@ export type { EndpointOptions, ExternalInvalid, MatrixEndpoint } from './matrix/
 export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export { addressRangesProblem } from './model/address-allocator.js';
 export type * from './model/admin-types.js';
 export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
