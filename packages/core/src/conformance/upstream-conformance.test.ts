@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { first } from '../at.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery } from '../engine/types.js';
@@ -62,7 +63,7 @@ class State {
   podIp(id: string): string {
     const pod = this.cluster.pods.find((p) => p.id === id);
     assert.ok(pod, `pod ${id}`);
-    return pod.ips[0];
+    return first(pod.ips);
   }
 
   apply(step: Change): void {

@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import type { ClusterModel, Protocol } from '../model/types.js';
 
 /**
@@ -63,8 +64,8 @@ export function applyChange(objects: Json[], step: Change, podIp: (id: string) =
     const vars = new Map<string, Json>();
     const rules = (direction: string) => spec[direction] as Json[];
     for (const m of step.patch.mutations) {
-      if ('read' in m) vars.set(m.read.as, clone(rules(m.read.direction)[m.read.index] as Json));
-      else if ('copy' in m) rules(m.copy.direction)[m.copy.to] = clone(rules(m.copy.direction)[m.copy.from] as Json);
+      if ('read' in m) vars.set(m.read.as, clone(at(rules(m.read.direction), m.read.index)));
+      else if ('copy' in m) rules(m.copy.direction)[m.copy.to] = clone(at(rules(m.copy.direction), m.copy.from));
       else if ('set' in m) rules(m.set.direction)[m.set.index] = clone(vars.get(m.set.from) as Json);
       else if ('namedPort' in m) {
         const rule = vars.get(m.namedPort.rule) as Json;
@@ -73,7 +74,7 @@ export function applyChange(objects: Json[], step: Change, podIp: (id: string) =
             ? [{ destinationNamedPort: m.namedPort.name }]
             : [{ namedPort: m.namedPort.name }];
       } else if ('priority' in m) spec.priority = m.priority;
-      else if ('action' in m) (rules(m.action.direction)[m.action.index] as Json).action = m.action.action;
+      else if ('action' in m) at(rules(m.action.direction), m.action.index).action = m.action.action;
       else if ('prepend' in m) {
         // `${ip:ns/pod}`: the pod's address when the test built the rule.
         const rule = JSON.parse(JSON.stringify(m.prepend.rule).replace(/\$\{ip:([^}]+)\}/g, (_, id) => podIp(id)));
@@ -102,6 +103,6 @@ export function conformanceNodes(cluster: ClusterModel): Json[] {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: { name: `node-of-${pod.name}`, labels: { 'kubernetes.io/os': 'linux' } },
-      status: { addresses: [{ type: 'InternalIP', address: pod.ips[0] }] },
+      status: { addresses: [{ type: 'InternalIP', address: first(pod.ips) }] },
     }));
 }
