@@ -73,7 +73,7 @@ function analyse(loaded: ReturnType<typeof loadCluster>) {
   const { cluster, objects } = loaded.value;
   const listed = listMatrixEndpoints(cluster);
   if (!listed.ok) throw new Error('endpoint listing failed');
-  const endpoints = listed.endpoints;
+  const endpoints = listed.value;
   const grouped = time(() => {
     const result = computeMatrix(cluster, { endpoints, ports: [PORT], expand: false });
     const groups = groupByNamespace(result);

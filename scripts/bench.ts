@@ -81,7 +81,7 @@ function parseArgs(argv: string[]): Args {
       continue;
     } else if (argv[i] === '--port') {
       const parsed = parsePortQuery(value);
-      if (!parsed.ok) throw new Error(parsed.message);
+      if (!parsed.ok) throw new Error(parsed.error.message);
       args.port = parsed.value;
     } else continue;
     i++;
@@ -149,13 +149,13 @@ async function runSize(pods: number, args: Args) {
   const listed = listMatrixEndpoints(cluster);
   const perPodListed = listMatrixEndpoints(cluster, { perPod: true });
   if (!listed.ok || !perPodListed.ok) throw new Error('endpoint listing failed');
-  const endpoints = listed.endpoints;
+  const endpoints = listed.value;
   const ports = [args.port];
 
   const fast = timed(3, () => computeMatrix(cluster, { endpoints, ports, expand: true }));
   const grouped = timed(3, () => computeMatrix(cluster, { endpoints, ports, expand: false }));
-  const perPod = timed(2, () => computeMatrix(cluster, { endpoints: perPodListed.endpoints, ports, expand: true }));
-  const perPodRowsBytes = perPodListed.endpoints.length * perPod.value.rowWords * 4;
+  const perPod = timed(2, () => computeMatrix(cluster, { endpoints: perPodListed.value, ports, expand: true }));
+  const perPodRowsBytes = perPodListed.value.length * perPod.value.rowWords * 4;
   const rssAfterMatrix = peakRssMiB();
 
   // One check after load: the reference engine, on random endpoint pairs.
@@ -218,7 +218,7 @@ async function runSize(pods: number, args: Args) {
       cpuMedianMs: grouped.cpuMedianMs,
     },
     perPodMatrix: {
-      endpoints: perPodListed.endpoints.length,
+      endpoints: perPodListed.value.length,
       classes: perPod.value.stats.podClasses,
       firstMs: perPod.firstMs,
       medianMs: perPod.medianMs,

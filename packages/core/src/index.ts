@@ -5,6 +5,7 @@ export type { Keep } from './decode/stream-keep.js';
 export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export type { ClusterDiff, ConnectionChange, EndpointChange } from './diff/diff-clusters.js';
 export { diffClusters, diffPolicies } from './diff/diff-clusters.js';
+export { diffVersions, sharedPodRanges } from './diff/diff-versions.js';
 export type { ExternalEndpoint } from './diff/external-endpoints.js';
 export { externalEndpoints } from './diff/external-endpoints.js';
 export type { PortSpan } from './diff/port-partition.js';
@@ -12,20 +13,19 @@ export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/p
 export type {
   EndpointCheck,
   EndpointCheckReason,
-  EndpointCheckResult,
   PairCheck,
+  ServicePortUnknown,
 } from './endpoints/check-endpoints.js';
 export { checkEndpoints, formatServicePort } from './endpoints/check-endpoints.js';
 // --- shared helpers folded by review (area: qa) ---
 export { closestNames, editDistance } from './endpoints/closest-names.js';
 export { resourceNameOfKind } from './endpoints/kubectl-resource-names.js';
-export type { PortQueryResult } from './endpoints/parse-port-query.js';
+export type { PortQueryError } from './endpoints/parse-port-query.js';
 export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js';
 export type {
   Endpoint,
   EndpointError,
   EndpointErrorCode,
-  EndpointResult,
   ResolveOptions,
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
@@ -49,6 +49,8 @@ export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.j
 export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
+export type { DiffFormat } from './format/diff-report.js';
+export { diffToJson, diffToMarkdown, diffToTable, hasChanges, renderDiff } from './format/diff-report.js';
 export type { GroupedMatrixFormat } from './format/grouped-matrix-format.js';
 export { GROUPED_MATRIX_FORMATS, groupCellText, groupedMatrixChunks } from './format/grouped-matrix-format.js';
 export type { TableOptions, TableStyle } from './format/matrix-table.js';
@@ -83,7 +85,9 @@ export type { GenOptions } from './gen/generate-cluster.js';
 export { GEN_DEFAULTS, generateCluster, genOptionsForPods } from './gen/generate-cluster.js';
 export { podDumpChunks } from './gen/generate-pod-dump.js';
 export { renderGenerated } from './gen/render-generated.js';
-export type { FieldPath, Issue, Range, Result, Severity } from './issues.js';
+// validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
+export type { IssueCode, LintRuleId, ValidationCode } from './issue-codes.js';
+export type { Collected, FieldPath, Issue, Outcome, Problem, Range, Severity } from './issues.js';
 export { formatPath, hasErrors, prefixIssues } from './issues.js';
 export { disabledRulesOf, LINT_DISABLE_ANNOTATION } from './lint/lint-disable.js';
 export { findLintRule, LINT_RULES } from './lint/registry.js';
@@ -108,7 +112,7 @@ export type { EndpointSample } from './matrix/endpoint-samples.js';
 export { listEndpointSamples } from './matrix/endpoint-samples.js';
 export type { GroupedMatrix, GroupVerdict } from './matrix/group-by-namespace.js';
 export { groupByNamespace, groupVerdict } from './matrix/group-by-namespace.js';
-export type { EndpointListResult, EndpointOptions, MatrixEndpoint } from './matrix/matrix-endpoints.js';
+export type { EndpointOptions, ExternalInvalid, MatrixEndpoint } from './matrix/matrix-endpoints.js';
 export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
@@ -145,7 +149,7 @@ export { describeWitness, diffSymbolic } from './symbolic/diff-symbolic.js';
 export type { PodAtom, PortNameAtom, SymbolicAtoms } from './symbolic/pod-atoms.js';
 export { mergeAtoms, namespaceNamed, policyAtoms } from './symbolic/pod-atoms.js';
 export { formatSymbolicCheck, symbolicCheckToJson } from './symbolic/symbolic-check-report.js';
-export type { SymbolicEndpoint, SymbolicEndpointResult } from './symbolic/symbolic-endpoint.js';
+export type { SymbolicEndpoint, SymbolicEndpointError } from './symbolic/symbolic-endpoint.js';
 export { isSymbolicEndpoint, parseSelector, parseSymbolicEndpoint } from './symbolic/symbolic-endpoint.js';
 export type { SymbolicMatrix, SymbolicMatrixOptions } from './symbolic/symbolic-matrix.js';
 export { symbolicMatrix } from './symbolic/symbolic-matrix.js';
@@ -157,8 +161,6 @@ export type {
   Witness,
 } from './symbolic/symbolic-space.js';
 export { computeSymbolicSpace } from './symbolic/symbolic-space.js';
-// validate: API-server-exact validation (decode check, per-kind rules, the API server's wording)
-export type { ValidationCode } from './validate/messages.js';
 export { validateLabelSelector } from './validate/validate-label-selector.js';
 export { validateNetworkPolicy } from './validate/validate-network-policy.js';
 export { API_VERSIONS, validateObject } from './validate/validate-object.js';

@@ -1,3 +1,5 @@
+import type { IssueCode } from './issue-codes.js';
+
 /**
  * One issue type for load, validate and lint (STYLE.md "Positions and issues").
  * Producers push issues and keep going; nothing here throws on user input.
@@ -12,8 +14,8 @@ export type FieldPath = readonly (string | number)[];
 export type Range = readonly [number, number];
 
 export interface Issue {
-  /** Stable machine-readable code, e.g. `yaml-syntax`, `field-required`, or a lint rule id. */
-  code: string;
+  /** Stable machine-readable code, e.g. `syntax`, `field-required`, or a lint rule id. */
+  code: IssueCode;
   severity: Severity;
   /** Field path inside the object (empty for file-level problems). */
   path: FieldPath;
@@ -30,10 +32,35 @@ export interface Issue {
   at?: FieldPath;
 }
 
-export interface Result<T> {
-  ok: boolean;
-  value: T;
-  issues: Issue[];
+/** What every reported problem carries: a stable code to branch on, and a sentence for people. */
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * What a core operation returns: its value, or the problem that stopped it (STYLE.md: errors
+ * are data, never thrown on user input). `issues` is what was noticed on the way (for a
+ * failure, every problem, `error` among them).
+ */
+export type Outcome<T, E extends Problem = Issue> =
+  | { readonly ok: true; readonly value: T; readonly issues?: readonly E[] }
+  | { readonly ok: false; readonly error: E; readonly issues?: readonly E[] };
+
+/**
+ * The Outcome of an operation that collects issues and keeps going (load, validate): the
+ * issues are always listed and a value is always made, partial on failure (`loadCluster`
+ * still builds a model from the usable objects, so a command can say more before it stops).
+ */
+export type Collected<T, E extends Problem = Issue> = Outcome<T, E> & {
+  readonly value: T;
+  readonly issues: readonly E[];
+};
+
+/** `issues` as a Collected outcome: a failure when any is an error, the first error its `error`. */
+export function collected<T>(value: T, issues: readonly Issue[]): Collected<T> {
+  const error = issues.find((issue) => issue.severity === 'error');
+  return error === undefined ? { ok: true, value, issues } : { ok: false, error, value, issues };
 }
 
 export function formatPath(path: FieldPath): string {

@@ -1,4 +1,4 @@
-import { hasErrors, type Issue, type Result } from './issues.js';
+import { type Collected, collected, type Issue } from './issues.js';
 import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { loadDocuments } from './load/load-documents.js';
@@ -35,7 +35,7 @@ export interface LoadedCluster {
  * → model. Issues carry file and range; `ok` is false when any is an error. Unknown kinds are
  * skipped with an `info` issue (`unknown-kind`), never an error.
  */
-export function loadCluster(sources: readonly SourceFile[], options: LoadOptions = {}): Result<LoadedCluster> {
+export function loadCluster(sources: readonly SourceFile[], options: LoadOptions = {}): Collected<LoadedCluster> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
   const usable = new Map<LoadedObject, DecodedObject>();
@@ -100,7 +100,7 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
-  return { ok: !hasErrors(issues), value: { objects, cluster, lenient }, issues };
+  return collected({ objects, cluster, lenient }, issues);
 }
 
 function skippedKind(object: LoadedObject): Issue {

@@ -15,6 +15,9 @@ export interface AppInput {
   files: InputFile[];
   /** `serve --base PATH`: the version the Diff view compares against. */
   base?: InputFile[];
+  /** The paths as given (`--base PATH`, `-f PATH`): the Diff export names them as `netpol diff BASE HEAD` does. */
+  baseName?: string;
+  headName?: string;
   /** `-n`: the namespace of bare names and of objects that name none. */
   namespace: string;
   /** Only `serve` writes, and only when the user presses Save. */
@@ -65,7 +68,7 @@ export interface ConnectionChangeView {
   from: string;
   to: string;
   protocol: string;
-  /** `80, 443`, `all ports`... */
+  /** As `netpol diff` words them: `80/TCP, 443/TCP`, `every TCP port`, `every TCP port except 80`. */
   ports: string;
   spans: [number, number][];
 }
@@ -79,7 +82,11 @@ export interface DiffView {
 export interface Summary {
   /** Load and validation succeeded (errors leave the invalid objects out of the model). */
   ok: boolean;
-  files: InputFile[];
+  /**
+   * The input files' names. Their texts are not here (a 10k-pod file is megabytes, and a
+   * summary follows every edit): the editor asks for the one it opens (`text`).
+   */
+  fileNames: string[];
   /** Load and validation issues (lint findings come from the `lint` request). */
   issues: IssueView[];
   endpoints: EndpointView[];
@@ -91,6 +98,14 @@ export interface Summary {
   whatIf?: DiffView;
   /** Files edited in the page and not yet saved. */
   dirty: string[];
+}
+
+/** An unsaved edit as a patch of the input file: its text from `from` to `to` replaced by `insert`. */
+export interface EditPatch {
+  file: string;
+  from: number;
+  to: number;
+  insert: string;
 }
 
 export interface MatrixBits {
@@ -143,6 +158,9 @@ export type SelectionView =
 
 export type MatrixExportFormat = 'csv' | 'md' | 'json';
 
+/** `netpol diff -o md|json`. */
+export type DiffExportFormat = 'md' | 'json';
+
 /** Requests the page sends; each answers with `{ id, result }` or `{ id, error }`. */
 export type Request =
   | { op: 'load'; input: AppInput }
@@ -154,8 +172,12 @@ export type Request =
   | { op: 'select'; kind: 'pod' | 'policy'; id: string }
   | { op: 'export'; format: MatrixExportFormat }
   | { op: 'diffBase' }
+  | { op: 'exportDiff'; format: DiffExportFormat }
   | { op: 'lint' }
   | { op: 'lessons' }
   | { op: 'lesson'; id: string }
   | { op: 'verify'; id: string; answer: string }
-  | { op: 'locate'; policy: string };
+  | { op: 'locate'; policy: string }
+  | { op: 'text'; file: string }
+  | { op: 'edited' }
+  | { op: 'patches' };

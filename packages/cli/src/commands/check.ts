@@ -48,7 +48,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   }
   const ports = portTexts.map((text) => {
     const port = parsePortQuery(text);
-    if (!port.ok) throw new UsageError(`--port: ${port.message}`);
+    if (!port.ok) throw new UsageError(`--port: ${port.error.message}`);
     return port.value;
   });
   const namespace = options.namespace ?? 'default';
@@ -66,7 +66,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   const engine = createReferenceEngine(cluster);
   const checks = ports.map((port) => {
     const result = checkEndpoints(engine, from, to, port);
-    if (!result.ok) throw new UsageError(`--port: ${result.message}`);
+    if (!result.ok) throw new UsageError(`--port: ${result.error.message}`);
     return result.value;
   });
   const allowed = checks.every((check) => check.allowed);
@@ -125,7 +125,7 @@ function checkSymbolicCommand(
     const parsed = parseSymbolicEndpoint(ip ? `${text.trim()}/${ip.family === 4 ? 32 : 128}` : text);
     if (!parsed.ok) {
       throw new UsageError(
-        `${flag}: ${parsed.message}`,
+        `${flag}: ${parsed.error.message}`,
         "symbolic endpoints: 'prod/{app=web}', '{team=a}/{tier!=db}', '*/{}', '10.0.0.0/8 except 10.1.0.0/16'; both sides symbolic or an IP",
       );
     }

@@ -32,7 +32,7 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
       io.stdout.write(`${rule.id.padEnd(idWidth)}${rule.severity.padEnd(9)}${rule.summary}\n`);
     return 0;
   }
-  const ids = LINT_RULES.map((r) => r.id);
+  const ids: readonly string[] = LINT_RULES.map((r) => r.id);
   for (const id of options.disable ?? []) {
     if (!ids.includes(id)) {
       const near = ids.find((r) => r.startsWith(id)) ?? suggest(id, ids);

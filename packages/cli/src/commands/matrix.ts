@@ -52,7 +52,7 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
   const asked: PortQuery[] = [];
   for (const text of options.port ?? []) {
     const parsed = parsePortQuery(text);
-    if (!parsed.ok) throw new UsageError(parsed.message, 'e.g. --port 80 --port 53/UDP --port http');
+    if (!parsed.ok) throw new UsageError(parsed.error.message, 'e.g. --port 80 --port 53/UDP --port http');
     if (!asked.some((q) => q.port === parsed.value.port && q.protocol === parsed.value.protocol))
       asked.push(parsed.value);
   }
@@ -70,8 +70,8 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
     namespaces: options.namespace,
     externals: options.external,
   });
-  if (!all.ok) throw new UsageError(`invalid --external "${all.invalidIp}": expected an IPv4 or IPv6 address`);
-  const listed = { ...all, endpoints: selectEndpoints(all.endpoints, options.selector, io) };
+  if (!all.ok) throw new UsageError(`invalid --external "${all.error.input}": expected an IPv4 or IPv6 address`);
+  const listed = { endpoints: selectEndpoints(all.value, options.selector, io) };
   for (const endpoint of listed.endpoints) {
     if (endpoint.kind !== 'external') continue;
     // Outside addresses are judged as outside hosts: selectors never match them.
@@ -187,8 +187,8 @@ function selectEndpoints<E extends { kind: string; pod?: { labels: Labels } }>(
   if (selector === undefined) return [...endpoints];
   const parsed = parseSelector(selector);
   if (!parsed.ok)
-    throw new UsageError(`-l: ${parsed.message}`, 'e.g. -l app=web,tier!=db or -l "env in (prod,staging)"');
-  const matches = compileSelector(parsed.selector);
+    throw new UsageError(`-l: ${parsed.error.message}`, 'e.g. -l app=web,tier!=db or -l "env in (prod,staging)"');
+  const matches = compileSelector(parsed.value);
   const kept = endpoints.filter((e) => e.kind === 'external' || (e.pod !== undefined && matches(e.pod.labels)));
   if (!kept.some((e) => e.kind !== 'external'))
     io.stderr.write(`netpol matrix: note: no endpoint matches -l ${selector}\n`);

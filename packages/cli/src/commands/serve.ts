@@ -77,6 +77,7 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
     mode: 'serve',
     files: state.files,
     base: state.base,
+    ...(options.base ? { baseName: options.base, headName: options.file.join(' ') } : {}),
     namespace: options.namespace,
     canSave: writable.size > 0,
     version: state.version,

@@ -27,6 +27,9 @@ export interface PageInput {
   mode: 'serve' | 'report';
   files: SourceFile[];
   base?: SourceFile[];
+  /** The paths as given, for the Diff export's `netpol diff BASE HEAD` names. */
+  baseName?: string;
+  headName?: string;
   namespace: string;
   canSave: boolean;
   version: number;

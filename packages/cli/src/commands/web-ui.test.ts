@@ -263,10 +263,24 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     try {
       await page.goto(`${server.url}#view=diff`);
       await page
-        .getByText(/^\+ alice\/other → backend-ns\/secure-api\[Deployment\] TCP/)
+        .getByText(/^\+ alice\/other → backend-ns\/secure-api\[Deployment\] every TCP port$/)
         .first()
         .waitFor();
       await page.screenshot({ path: artifactPath('diff.png') });
+      // The export is netpol diff's output, byte for byte (core's renderDiff for both).
+      for (const [button, format] of [
+        ['Save diff as Markdown', 'md'],
+        ['Save diff as JSON', 'json'],
+      ] as const) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: button }).click(),
+        ]);
+        const saved = readFileSync((await download.path()) as string, 'utf8');
+        const cli = await runCli(['diff', 'examples/002-ex5-and-selector', OR_TRAP, '-o', format], { cwd: root });
+        assert.match(saved, format === 'md' ? /^### netpol diff: 2 connections opened, 0 closed/ : /"opened": \[\n/);
+        assert.equal(saved, cli.stdout, format);
+      }
     } finally {
       await context.close();
       await server.close();

@@ -154,11 +154,11 @@ function judge(
 ): { matrix: boolean | null; reference: boolean; naive: boolean | null } {
   const listed = listMatrixEndpoints(cluster, { perPod: true });
   assert.ok(listed.ok);
-  const i = listed.endpoints.findIndex((e) => e.id === poke.from);
-  const j = listed.endpoints.findIndex((e) => e.id === poke.to);
+  const i = listed.value.findIndex((e) => e.id === poke.from);
+  const j = listed.value.findIndex((e) => e.id === poke.to);
   assert.ok(i >= 0 && j >= 0, `${poke.from} or ${poke.to} is no endpoint`);
   const port: PortQuery = { protocol: poke.protocol, port: poke.port };
-  const matrix = computeMatrix(cluster, { endpoints: listed.endpoints, ports: [port] }).allowed(i, j, 0);
+  const matrix = computeMatrix(cluster, { endpoints: listed.value, ports: [port] }).allowed(i, j, 0);
   const pod = (id: string): Peer => ({ kind: 'pod', pod: cluster.pods.find((p) => p.id === id)! });
   return {
     matrix,

@@ -70,8 +70,8 @@ test('asking the pod directly on the Service port is a different question', () =
 test('an unknown Service port is an error listing the ports', () => {
   const result = check(SHOP, 'default/client', 'backend.shop', '8080');
   assert.ok(!result.ok);
-  assert.equal(result.code, 'service-port-unknown');
-  assert.deepEqual(result.candidates, ['80/TCP (web)']);
+  assert.equal(result.error.code, 'service-port-unknown');
+  assert.deepEqual(result.error.candidates, ['80/TCP (web)']);
 });
 
 test('a Service without backends is denied with a reason', () => {

@@ -1,4 +1,5 @@
 import type { Engine, Peer, PortQuery, Verdict } from '../engine/types.js';
+import type { Outcome } from '../issues.js';
 import type { ServicePortModel } from '../model/types.js';
 import type { Endpoint } from './resolve-endpoint.js';
 
@@ -34,9 +35,13 @@ export interface EndpointCheck {
   pairs: PairCheck[];
 }
 
-export type EndpointCheckResult =
-  | { ok: true; value: EndpointCheck }
-  | { ok: false; code: 'service-port-unknown'; message: string; candidates: string[] };
+/** The Service has no port of that number or name (bad input, not a denial). */
+export interface ServicePortUnknown {
+  code: 'service-port-unknown';
+  message: string;
+  /** The Service's ports, as `80/TCP (http)`. */
+  candidates: string[];
+}
 
 /** `80/TCP`, `http (80/TCP)`: how reports name a Service port. */
 export function formatServicePort(port: ServicePortModel): string {
@@ -53,7 +58,12 @@ export function formatServicePort(port: ServicePortModel): string {
  * source is judged as each of its backing pods. An unknown port of a Service with a
  * ClusterIP is an error (bad input), not a denial.
  */
-export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, port: PortQuery): EndpointCheckResult {
+export function checkEndpoints(
+  engine: Engine,
+  from: Endpoint,
+  to: Endpoint,
+  port: PortQuery,
+): Outcome<EndpointCheck, ServicePortUnknown> {
   let servicePort: ServicePortModel | undefined;
   let destinationPort = port;
   if (to.kind === 'service') {
@@ -64,14 +74,10 @@ export function checkEndpoints(engine: Engine, from: Endpoint, to: Endpoint, por
     const headless = to.service.clusterIP === undefined;
     if (!servicePort && !headless) {
       const known = to.service.ports.map((p) => `${p.port}/${p.protocol}${p.name ? ` (${p.name})` : ''}`);
-      return {
-        ok: false,
-        code: 'service-port-unknown',
-        message: `Service ${to.service.id} has no port ${port.port}/${port.protocol}${
-          known.length > 0 ? `; its ports: ${known.join(', ')}` : ' (it declares no ports)'
-        }`,
-        candidates: known,
-      };
+      const message = `Service ${to.service.id} has no port ${port.port}/${port.protocol}${
+        known.length > 0 ? `; its ports: ${known.join(', ')}` : ' (it declares no ports)'
+      }`;
+      return { ok: false, error: { code: 'service-port-unknown', message, candidates: known } };
     }
     if (servicePort && !headless) destinationPort = { protocol: servicePort.protocol, port: servicePort.targetPort };
   }

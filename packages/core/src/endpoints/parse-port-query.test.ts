@@ -21,7 +21,8 @@ test('parsePortQuery accepts numbers, names and protocols', () => {
 
 test('parsePortQuery rejects what is not a port', () => {
   for (const text of ['0', '65536', '80/ICMP', 'HTTP', '-web', 'a-very-long-port-name', '', '80/']) {
-    assert.equal(parsePortQuery(text).ok, false, text);
+    const result = parsePortQuery(text);
+    assert.equal(result.ok ? 'ok' : result.error.code, 'port-invalid', text);
   }
 });
 

@@ -1,34 +1,40 @@
 import type { PortQuery } from '../engine/types.js';
+import type { Outcome } from '../issues.js';
 import { PROTOCOLS, type Protocol } from '../model/types.js';
 
-export type PortQueryResult = { ok: true; value: PortQuery } | { ok: false; message: string };
+/** Why a text is not a port (the message says what a port looks like). */
+export interface PortQueryError {
+  code: 'port-invalid';
+  message: string;
+}
+
+const invalid = (message: string) => ({ ok: false, error: { code: 'port-invalid', message } }) as const;
 
 /**
  * `80`, `80/UDP`, `http`, `dns/udp`: a port number (1–65535) or a container port name
  * (IANA_SVC_NAME: lowercase letters, digits and `-`, at least one letter, at most 15
  * characters), optionally followed by `/TCP`, `/UDP` or `/SCTP` (any case; default TCP).
  */
-export function parsePortQuery(text: string): PortQueryResult {
+export function parsePortQuery(text: string): Outcome<PortQuery, PortQueryError> {
   const trimmed = text.trim();
   const slash = trimmed.lastIndexOf('/');
   const portText = slash < 0 ? trimmed : trimmed.slice(0, slash);
   const protocolText = slash < 0 ? 'TCP' : trimmed.slice(slash + 1).toUpperCase();
   if (!PROTOCOLS.includes(protocolText as Protocol)) {
-    return { ok: false, message: `unknown protocol "${trimmed.slice(slash + 1)}" in "${text}": use TCP, UDP or SCTP` };
+    return invalid(`unknown protocol "${trimmed.slice(slash + 1)}" in "${text}": use TCP, UDP or SCTP`);
   }
   const protocol = protocolText as Protocol;
   if (/^\d+$/.test(portText)) {
     const port = Number(portText);
-    if (port < 1 || port > 65535) return { ok: false, message: `port ${portText} is out of range 1-65535` };
+    if (port < 1 || port > 65535) return invalid(`port ${portText} is out of range 1-65535`);
     return { ok: true, value: { protocol, port } };
   }
   if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(portText) && /[a-z]/.test(portText) && portText.length <= 15) {
     return { ok: true, value: { protocol, port: portText } };
   }
-  return {
-    ok: false,
-    message: `"${text}" is not a port: give a number (80), a container port name (http), optionally with /TCP, /UDP or /SCTP`,
-  };
+  return invalid(
+    `"${text}" is not a port: give a number (80), a container port name (http), optionally with /TCP, /UDP or /SCTP`,
+  );
 }
 
 /** `80/TCP`, `dns/UDP`: how reports name a port (kubectl's order, and what `--port` takes). */

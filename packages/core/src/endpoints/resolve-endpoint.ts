@@ -1,4 +1,5 @@
 import { serviceSelectsPod } from '../engine/service-selects-pod.js';
+import type { Outcome } from '../issues.js';
 import { parseIp } from '../model/cidr.js';
 import type { ClusterModel, PodModel, ServiceModel, WorkloadModel } from '../model/types.js';
 import { closestNames } from './closest-names.js';
@@ -46,7 +47,7 @@ export interface EndpointError {
   candidates: string[];
 }
 
-export type EndpointResult = { ok: true; value: Endpoint } | { ok: false; error: EndpointError };
+type Resolved = Outcome<Endpoint, EndpointError>;
 
 export interface ResolveOptions {
   /** Namespace of a bare `name` (default `default`). */
@@ -62,10 +63,10 @@ export function serviceBackends(cluster: ClusterModel, service: ServiceModel): P
   return cluster.pods.filter((pod) => serviceSelectsPod(service, pod));
 }
 
-export function resolveEndpoint(cluster: ClusterModel, input: string, options: ResolveOptions = {}): EndpointResult {
+export function resolveEndpoint(cluster: ClusterModel, input: string, options: ResolveOptions = {}): Resolved {
   const text = input.trim();
   const defaultNs = options.defaultNamespace ?? 'default';
-  const ok = (value: Endpoint): EndpointResult => ({ ok: true, value });
+  const ok = (value: Endpoint): Resolved => ({ ok: true, value });
   const podEndpoint = (pod: PodModel): Endpoint => ({ kind: 'pod', input, id: pod.id, pod });
   const workloadEndpoint = (workload: WorkloadModel): Endpoint => ({
     kind: 'pod',
@@ -81,7 +82,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     service,
     backends: serviceBackends(cluster, service),
   });
-  const unknown = (what: string): EndpointResult => ({
+  const unknown = (what: string): Resolved => ({
     ok: false,
     error: {
       code: 'endpoint-unknown',
@@ -90,7 +91,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
       candidates: closestNames(text, allNames(cluster)),
     },
   });
-  const ambiguous = (matches: string[]): EndpointResult => ({
+  const ambiguous = (matches: string[]): Resolved => ({
     ok: false,
     error: {
       code: 'endpoint-ambiguous',

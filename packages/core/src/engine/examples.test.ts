@@ -71,7 +71,7 @@ describe('examples: the reference engine agrees with every expect.yaml case', ()
           }
           const check = checkEndpoints(engine, from.value, to.value, port.value);
           if (!check.ok) {
-            failures.push(`${label}: ${check.message}`);
+            failures.push(`${label}: ${check.error.message}`);
             continue;
           }
           if (check.value.allowed !== c.allowed) {

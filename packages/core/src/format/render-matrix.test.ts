@@ -59,7 +59,7 @@ function sample(): MatrixResult {
   const cluster = clusterFromYaml(YAML);
   const listed = listMatrixEndpoints(cluster, { externals: ['203.0.113.7', '203.0.113.200'] });
   assert.ok(listed.ok);
-  return computeMatrix(cluster, { endpoints: listed.endpoints, ports: PORTS });
+  return computeMatrix(cluster, { endpoints: listed.value, ports: PORTS });
 }
 
 type Table = (boolean | null)[][][];

@@ -76,7 +76,7 @@ describe('generateCluster', () => {
     const cluster = load(renderGenerated(generateCluster(SMALL), 'json'));
     const listed = listMatrixEndpoints(cluster, {});
     assert.ok(listed.ok);
-    const eps = listed.endpoints;
+    const eps = listed.value;
     const ports: PortQuery[] = [
       { protocol: 'UDP', port: 53 },
       { protocol: 'TCP', port: 'grpc' },

@@ -79,7 +79,7 @@ export function runLint(
       });
     });
   }
-  const order = new Map((options.rules ?? LINT_RULES).map((r, i) => [r.id, i]));
+  const order = new Map<string, number>((options.rules ?? LINT_RULES).map((r, i) => [r.id, i]));
   return findings.sort(
     (a, b) =>
       cmp(a.file ?? '', b.file ?? '') ||

@@ -1,5 +1,6 @@
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Engine } from '../engine/types.js';
+import type { LintRuleId } from '../issue-codes.js';
 import type { FieldPath, Severity } from '../issues.js';
 import type { LoadedObject } from '../load/loaded-object.js';
 import type { EndpointSample } from '../matrix/endpoint-samples.js';
@@ -45,7 +46,7 @@ export interface LintReport {
 
 export interface LintRule {
   /** Stable id (never renamed): `--disable`, annotations, SARIF and JSON name rules by it. */
-  id: string;
+  id: LintRuleId;
   /** The highest severity the rule reports (some findings are downgraded, e.g. to info). */
   severity: Severity;
   /** One line: what the rule finds. */

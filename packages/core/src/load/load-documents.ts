@@ -1,5 +1,6 @@
 import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
-import { type FieldPath, formatPath, type Issue, type Range, type Result } from '../issues.js';
+import type { IssueCode } from '../issue-codes.js';
+import { type Collected, collected, type FieldPath, formatPath, type Issue, type Range } from '../issues.js';
 import { expansionBudget, jsonDuplicateKey, type Measure, measureValue } from './bound-document.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
@@ -14,7 +15,7 @@ import type { SourceFile } from './source.js';
  * range of a field path only when someone asks (a 10k-pod JSON list stays cheap to read).
  * A file with no Kubernetes object at all (Helm values, kustomization) is skipped with a note.
  */
-export function loadDocuments(source: SourceFile): Result<LoadedObject[]> {
+export function loadDocuments(source: SourceFile): Collected<LoadedObject[]> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
   const docs = parseSource(source, issues);
@@ -25,11 +26,11 @@ export function loadDocuments(source: SourceFile): Result<LoadedObject[]> {
           docs.map((doc) => doc.value),
         )
       : undefined;
-  if (skip) return { ok: true, value: objects, issues: [skip] };
+  if (skip) return collected(objects, [skip]);
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
   });
-  return { ok: !issues.some((i) => i.severity === 'error'), value: objects, issues };
+  return collected(objects, issues);
 }
 
 interface ParsedDoc {
@@ -227,7 +228,7 @@ export function collectObject(
   inheritedApi: string,
   at: CollectContext,
 ): void {
-  const problem = (code: string, problemPath: FieldPath, message: string, where: FieldPath = problemPath) =>
+  const problem = (code: IssueCode, problemPath: FieldPath, message: string, where: FieldPath = problemPath) =>
     at.issues.push({
       code,
       severity: 'error',

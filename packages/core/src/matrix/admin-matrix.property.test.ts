@@ -35,7 +35,7 @@ test('with admin tiers, the fast matrix agrees with the naive evaluator (classes
       const cluster = loaded.value.cluster;
       const listed = listMatrixEndpoints(cluster, { perPod: true, externals: SCENARIO_EXTERNALS });
       assert.ok(listed.ok);
-      const eps = listed.endpoints;
+      const eps = listed.value;
       const result = computeMatrix(cluster, { endpoints: eps, ports: SCENARIO_PORTS, expand });
       SCENARIO_PORTS.forEach((port, p) => {
         for (let i = 0; i < eps.length; i++) {

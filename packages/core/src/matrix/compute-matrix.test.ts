@@ -19,7 +19,7 @@ const TCP80: PortQuery = { protocol: 'TCP', port: 80 };
 function endpoints(cluster: ReturnType<typeof clusterFromYaml>, options = {}): MatrixEndpoint[] {
   const listed = listMatrixEndpoints(cluster, options);
   assert.ok(listed.ok);
-  return listed.endpoints;
+  return listed.value;
 }
 
 /** Every entry of the fast matrix against the naive oracle; returns the number compared. */
@@ -209,7 +209,10 @@ spec:
       endpoints(cluster, { namespaces: ['other'] }).map((e) => e.id),
       ['other/client'],
     );
-    assert.deepEqual(listMatrixEndpoints(cluster, { externals: ['nope'] }), { ok: false, invalidIp: 'nope' });
+    const invalid = listMatrixEndpoints(cluster, { externals: ['nope'] });
+    assert.ok(!invalid.ok);
+    assert.equal(invalid.error.code, 'external-invalid');
+    assert.equal(invalid.error.input, 'nope');
   });
 });
 

@@ -20,7 +20,7 @@ spec:
 `);
   const listed = listMatrixEndpoints(cluster);
   assert.ok(listed.ok);
-  assert.deepEqual(defaultMatrixPorts(cluster, listed.endpoints), [
+  assert.deepEqual(defaultMatrixPorts(cluster, listed.value), [
     { protocol: 'TCP', port: 443 },
     { protocol: 'TCP', port: 8080 },
     { protocol: 'UDP', port: 53 },

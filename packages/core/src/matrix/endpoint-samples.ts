@@ -18,7 +18,6 @@ export function listEndpointSamples(cluster: ClusterModel): EndpointSample[] {
   const listed = listMatrixEndpoints(cluster);
   if (!listed.ok) return [];
   const out: EndpointSample[] = [];
-  for (const e of listed.endpoints)
-    if (e.kind !== 'external') out.push({ id: e.id, pod: e.pod, namespace: e.namespace });
+  for (const e of listed.value) if (e.kind !== 'external') out.push({ id: e.id, pod: e.pod, namespace: e.namespace });
   return out;
 }

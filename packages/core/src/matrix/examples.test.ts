@@ -79,7 +79,7 @@ describe('fast matrix on the examples/ case suite', () => {
         });
         const listed = listMatrixEndpoints(cluster, { perPod: true, externals });
         assert.ok(listed.ok);
-        const eps = listed.endpoints;
+        const eps = listed.value;
         const result = computeMatrix(cluster, { endpoints: eps, ports });
         const indexes = (e: Endpoint): number[] => {
           const pods: readonly PodModel[] = e.kind === 'service' ? e.backends : e.kind === 'pod' ? [e.pod] : [];

@@ -53,8 +53,8 @@ spec:
 function grouped(cluster: ClusterModel, options: { perPod?: boolean; externals?: string[] } = {}) {
   const listed = listMatrixEndpoints(cluster, options);
   assert.ok(listed.ok);
-  const result = computeMatrix(cluster, { endpoints: listed.endpoints, ports: SCENARIO_PORTS, expand: false });
-  return { endpoints: listed.endpoints, grouped: groupByNamespace(result) };
+  const result = computeMatrix(cluster, { endpoints: listed.value, ports: SCENARIO_PORTS, expand: false });
+  return { endpoints: listed.value, grouped: groupByNamespace(result) };
 }
 
 describe('groupByNamespace', () => {

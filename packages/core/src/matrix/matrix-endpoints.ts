@@ -1,4 +1,5 @@
 import type { Peer } from '../engine/types.js';
+import type { Outcome } from '../issues.js';
 import { formatIp, parseIp } from '../model/cidr.js';
 import type { ClusterModel, PodModel, WorkloadModel } from '../model/types.js';
 
@@ -18,14 +19,23 @@ export interface EndpointOptions {
   externals?: readonly string[];
 }
 
-export type EndpointListResult = { ok: true; endpoints: MatrixEndpoint[] } | { ok: false; invalidIp: string };
+/** An outside address given to the matrix that is no IP address. */
+export interface ExternalInvalid {
+  code: 'external-invalid';
+  /** The text as given. */
+  input: string;
+  message: string;
+}
 
 /**
  * The matrix's endpoints: each bare Pod `ns/name` and each workload once `ns/name[Kind]`
  * (workloads without pods are not endpoints), or every pod with `perPod`; sorted by
  * namespace, then name; then the outside addresses in the order given.
  */
-export function listMatrixEndpoints(cluster: ClusterModel, options: EndpointOptions = {}): EndpointListResult {
+export function listMatrixEndpoints(
+  cluster: ClusterModel,
+  options: EndpointOptions = {},
+): Outcome<MatrixEndpoint[], ExternalInvalid> {
   const keep = options.namespaces && options.namespaces.length > 0 ? new Set(options.namespaces) : undefined;
   const inside: Exclude<MatrixEndpoint, { kind: 'external' }>[] = [];
   for (const pod of cluster.pods) {
@@ -60,13 +70,16 @@ export function listMatrixEndpoints(cluster: ClusterModel, options: EndpointOpti
   const seen = new Set<string>();
   for (const text of options.externals ?? []) {
     const ip = parseIp(text);
-    if (!ip) return { ok: false, invalidIp: text };
+    if (!ip) {
+      const message = `"${text}" is not an IPv4 or IPv6 address`;
+      return { ok: false, error: { code: 'external-invalid', input: text, message } };
+    }
     const canonical = formatIp(ip);
     if (seen.has(canonical)) continue;
     seen.add(canonical);
     endpoints.push({ kind: 'external', id: canonical, ip: canonical });
   }
-  return { ok: true, endpoints };
+  return { ok: true, value: endpoints };
 }
 
 /** The engine's view of an endpoint (a workload is its first replica). */

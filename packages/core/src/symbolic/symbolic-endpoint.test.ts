@@ -32,7 +32,7 @@ describe('parseSymbolicEndpoint', () => {
     it(row.text, () => {
       assert.equal(isSymbolicEndpoint(row.text), true);
       const parsed = parseSymbolicEndpoint(row.text);
-      assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
       const e = parsed.value;
       if (e.kind === 'outside') {
         assert.equal(`${e.block.cidr} except ${e.block.except.join(',')}`, row.block);
@@ -44,7 +44,10 @@ describe('parseSymbolicEndpoint', () => {
     });
   }
   for (const bad of ['prod', 'prod/{app=web', 'Prod_1/{}', 'prod/web', 'prod/{app=(x)}', 'prod/{}@10.0.0.0']) {
-    it(`refuses ${bad}`, () => assert.equal(parseSymbolicEndpoint(bad).ok, false));
+    it(`refuses ${bad}`, () => {
+      const parsed = parseSymbolicEndpoint(bad);
+      assert.equal(parsed.ok ? 'ok' : parsed.error.code, 'symbolic-endpoint-invalid');
+    });
   }
   it('plain endpoints are not symbolic', () => {
     for (const t of ['shop/backend', 'backend[Deployment]', '10.0.0.1', 'backend.shop.svc'])

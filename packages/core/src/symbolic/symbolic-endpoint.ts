@@ -1,4 +1,5 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
+import type { Outcome } from '../issues.js';
 import { parseCidr } from '../model/cidr.js';
 import type { LabelSelectorModel, SelectorOperator } from '../model/types.js';
 import type { IpBlockAtom } from './address-space.js';
@@ -16,7 +17,15 @@ export type SymbolicEndpoint =
   | { kind: 'pods'; text: string; atom: PodAtom; address?: IpBlockAtom }
   | { kind: 'outside'; text: string; block: IpBlockAtom };
 
-export type SymbolicEndpointResult = { ok: true; value: SymbolicEndpoint } | { ok: false; message: string };
+/** Why a text is not a symbolic endpoint (the message shows the expected syntax). */
+export interface SymbolicEndpointError {
+  code: 'symbolic-endpoint-invalid';
+  message: string;
+}
+
+type Parsed<T> = Outcome<T, SymbolicEndpointError>;
+
+const invalid = (message: string) => ({ ok: false, error: { code: 'symbolic-endpoint-invalid', message } }) as const;
 
 /** Whether `text` is meant as a symbolic endpoint (braces, `*`, or a CIDR). */
 export function isSymbolicEndpoint(text: string): boolean {
@@ -24,7 +33,7 @@ export function isSymbolicEndpoint(text: string): boolean {
   return /[{}*]/.test(t) || parseBlock(t) !== undefined || (t.includes('/') && t.includes('@'));
 }
 
-export function parseSymbolicEndpoint(input: string): SymbolicEndpointResult {
+export function parseSymbolicEndpoint(input: string): Parsed<SymbolicEndpoint> {
   const text = input.trim();
   const block = parseBlock(text);
   if (block) return { ok: true, value: { kind: 'outside', text, block } };
@@ -33,50 +42,43 @@ export function parseSymbolicEndpoint(input: string): SymbolicEndpointResult {
   let address: IpBlockAtom | undefined;
   if (at >= 0) {
     address = parseBlock(text.slice(at + 1).trim());
-    if (!address)
-      return { ok: false, message: `"${text.slice(at + 1)}" is not a CIDR (e.g. @10.0.0.0/8 except 10.1.0.0/16)` };
+    if (!address) return invalid(`"${text.slice(at + 1)}" is not a CIDR (e.g. @10.0.0.0/8 except 10.1.0.0/16)`);
   }
   const slash = splitTopLevel(main, '/');
   if (slash.length !== 2) {
-    return { ok: false, message: `"${text}": expected NAMESPACE/POD, e.g. prod/{app=web}, {team=a}/{}, */{role=db}` };
+    return invalid(`"${text}": expected NAMESPACE/POD, e.g. prod/{app=web}, {team=a}/{}, */{role=db}`);
   }
   const [nsText, podText] = slash.map((s) => s.trim());
   const namespace = parseSide(nsText, NAMESPACE_NAME_LABEL);
   if (!namespace.ok) return namespace;
   const pods = parseSide(podText, undefined);
   if (!pods.ok) return pods;
-  const atom: PodAtom = { namespaceSelector: namespace.selector };
-  if (pods.selector.matchExpressions.length > 0 || Object.keys(pods.selector.matchLabels).length > 0) {
-    atom.podSelector = pods.selector;
+  const atom: PodAtom = { namespaceSelector: namespace.value };
+  if (pods.value.matchExpressions.length > 0 || Object.keys(pods.value.matchLabels).length > 0) {
+    atom.podSelector = pods.value;
   }
   return { ok: true, value: { kind: 'pods', text, atom, ...(address ? { address } : {}) } };
 }
 
 /** `*`, `{sel}`, `name`, or `name{sel}` (a name only where `nameKey` says what a name means). */
-function parseSide(
-  text: string,
-  nameKey: string | undefined,
-): { ok: true; selector: LabelSelectorModel } | { ok: false; message: string } {
-  if (text === '*' || text === '') return { ok: true, selector: { matchLabels: {}, matchExpressions: [] } };
+function parseSide(text: string, nameKey: string | undefined): Parsed<LabelSelectorModel> {
+  if (text === '*' || text === '') return { ok: true, value: { matchLabels: {}, matchExpressions: [] } };
   const brace = text.indexOf('{');
   const name = brace >= 0 ? text.slice(0, brace) : text;
   const body = brace >= 0 ? text.slice(brace) : '';
-  if (body && !body.endsWith('}')) return { ok: false, message: `"${text}": a selector ends with }` };
+  if (body && !body.endsWith('}')) return invalid(`"${text}": a selector ends with }`);
   const selector = parseSelector(body ? body.slice(1, -1) : '');
   if (!selector.ok) return selector;
   if (name) {
-    if (!nameKey) return { ok: false, message: `"${text}": pods are chosen by {labels} or *, not by name here` };
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
-      return { ok: false, message: `"${name}" is not a namespace name` };
-    selector.selector.matchLabels = { ...selector.selector.matchLabels, [nameKey]: name };
+    if (!nameKey) return invalid(`"${text}": pods are chosen by {labels} or *, not by name here`);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return invalid(`"${name}" is not a namespace name`);
+    return { ok: true, value: { ...selector.value, matchLabels: { ...selector.value.matchLabels, [nameKey]: name } } };
   }
   return selector;
 }
 
 /** kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set). */
-export function parseSelector(
-  text: string,
-): { ok: true; selector: LabelSelectorModel } | { ok: false; message: string } {
+export function parseSelector(text: string): Parsed<LabelSelectorModel> {
   const matchLabels: Record<string, string> = {};
   const matchExpressions: { key: string; operator: SelectorOperator; values: string[] }[] = [];
   for (const raw of splitTopLevel(text, ',')) {
@@ -97,13 +99,9 @@ export function parseSelector(
     else if (eq) matchLabels[eq[1]] = eq[2];
     else if (absent) matchExpressions.push({ key: absent[1], operator: 'DoesNotExist', values: [] });
     else if (exists) matchExpressions.push({ key: exists[1], operator: 'Exists', values: [] });
-    else
-      return {
-        ok: false,
-        message: `"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`,
-      };
+    else return invalid(`"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`);
   }
-  return { ok: true, selector: { matchLabels, matchExpressions } };
+  return { ok: true, value: { matchLabels, matchExpressions } };
 }
 
 /** `10.0.0.0/8` or `0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16`. */

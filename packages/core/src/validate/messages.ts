@@ -1,3 +1,4 @@
+import type { ValidationCode } from '../issue-codes.js';
 import type { FieldPath, Issue } from '../issues.js';
 
 /**
@@ -6,17 +7,6 @@ import type { FieldPath, Issue } from '../issues.js';
  * TooLong, Duplicate) and format the body exactly as `field.Error.ErrorBody()` does: the
  * field path is printed by whoever prints the issue, never inside the message.
  */
-
-export type ValidationCode =
-  | 'field-required'
-  | 'field-invalid'
-  | 'field-not-supported'
-  | 'field-forbidden'
-  | 'field-too-long'
-  | 'field-duplicate'
-  | 'field-type'
-  | 'field-unknown'
-  | 'field-warning';
 
 /** A Go value as `ErrorBody` prints it: strings `%q`, numbers and bools `%v`. */
 export type BadValue = string | number | boolean | null | GoLiteral;

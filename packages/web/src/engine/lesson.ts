@@ -117,11 +117,11 @@ function askIn(cluster: Parameters<typeof createReferenceEngine>[0], c: LessonCa
   const from = resolveEndpoint(cluster, c.from, { defaultNamespace: 'default' });
   const to = resolveEndpoint(cluster, c.to, { defaultNamespace: 'default' });
   if (!port.ok || !from.ok || !to.ok) {
-    const message = !port.ok ? port.message : !from.ok ? from.error.message : !to.ok ? to.error.message : '';
+    const message = !port.ok ? port.error.message : !from.ok ? from.error.message : !to.ok ? to.error.message : '';
     return { actual: undefined, reasons: [message] };
   }
   const result = checkEndpoints(createReferenceEngine(cluster), from.value, to.value, port.value);
-  if (!result.ok) return { actual: undefined, reasons: [result.message] };
+  if (!result.ok) return { actual: undefined, reasons: [result.error.message] };
   return { actual: result.value.allowed, reasons: checkReasonLines(result.value).map((l) => l.trim()) };
 }
 

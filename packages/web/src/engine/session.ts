@@ -1,4 +1,5 @@
 import {
+  type ClusterDiff,
   type ClusterModel,
   checkEndpoints,
   checkHeadline,
@@ -8,8 +9,8 @@ import {
   computeMatrix,
   createReferenceEngine,
   defaultMatrixPorts,
-  describeSpans,
   diffClusters,
+  diffVersions,
   explainPod,
   explainPolicy,
   formatPath,
@@ -24,18 +25,25 @@ import {
   type PodRuleExplanation,
   type PortQuery,
   parsePortQuery,
+  portQueryWords,
+  portSpansWords,
   positionOf,
   type RuleExplanation,
+  renderDiff,
   renderMatrix,
   renderToString,
   resolveEndpoint,
   runLint,
   type SourceFile,
+  sharedPodRanges,
 } from '@netpol/core';
 import type {
   AppInput,
   CheckAnswer,
+  ConnectionChangeView,
+  DiffExportFormat,
   DiffView,
+  EditPatch,
   EndpointView,
   InputFile,
   IssueView,
@@ -46,6 +54,7 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { patchOf } from './edit-patch.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
 interface Read {
@@ -68,19 +77,21 @@ interface Loaded {
   ports: PortQuery[];
   matrices: Map<string, MatrixResult>;
   lint?: IssueView[];
+  /** The diff against `--base` (computed when the Diff view asks). */
+  baseDiff?: { against: Loaded; diff: ClusterDiff };
 }
 
-function read(files: readonly InputFile[], namespace: string): Read {
+function read(files: readonly InputFile[], namespace: string, podCidr?: string[]): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
-  const result = loadCluster(sources, { defaultNamespace: namespace });
-  return { files, sources, loaded: result.value, issues: result.issues, ok: result.ok };
+  const result = loadCluster(sources, { defaultNamespace: namespace, ...(podCidr ? { podCidr } : {}) });
+  return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
 function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
   const full = input.loaded.cluster;
   const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
   const listed = listMatrixEndpoints(cluster);
-  const endpoints = listed.ok ? listed.endpoints : [];
+  const endpoints = listed.ok ? listed.value : [];
   return {
     read: input,
     sources: input.sources,
@@ -94,8 +105,8 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
   };
 }
 
-function load(files: readonly InputFile[], namespace: string): Loaded {
-  return derive(read(files, namespace));
+function load(files: readonly InputFile[], namespace: string, podCidr?: string[]): Loaded {
+  return derive(read(files, namespace, podCidr));
 }
 
 /**
@@ -132,6 +143,27 @@ export class Session {
   edit(file: string, text: string): Summary {
     this.files = this.files.map((f) => (f.name === file ? { name: f.name, text } : f));
     return this.recompute();
+  }
+
+  /** A file's text as edited (the page asks for the one it opens, never for all of them). */
+  text(file: string): string | undefined {
+    return this.files.find((f) => f.name === file)?.text;
+  }
+
+  /** The edited files, whole (to save them). */
+  edited(): InputFile[] {
+    return this.files.filter((f, i) => f.text !== this.input.files[i]?.text);
+  }
+
+  /**
+   * The edits as patches of the input (for the share link): the span that differs between
+   * the input and the edited text, so a one-line edit of a 3 MB file stays a few bytes.
+   */
+  patches(): EditPatch[] {
+    return this.files.flatMap((f, i) => {
+      const original = this.input.files[i]?.text;
+      return original === undefined || original === f.text ? [] : [patchOf(f.name, original, f.text)];
+    });
   }
 
   toggle(policy: string, enabled: boolean): Summary {
@@ -199,20 +231,20 @@ export class Session {
     const changed = this.current !== this.original;
     return {
       ok: this.current.ok,
-      files: this.files,
+      fileNames: this.files.map((f) => f.name),
       issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
       ports: ports.map(formatPortQuery),
       policies,
-      whatIf: changed ? diffView(this.original.cluster, cluster) : undefined,
+      whatIf: changed ? diffView(diffClusters(this.original.cluster, cluster)) : undefined,
       dirty: this.files.filter((f, i) => f.text !== this.input.files[i]?.text).map((f) => f.name),
     };
   }
 
   matrix(port: string): MatrixBits {
     const query = parsePortQuery(port);
-    if (!query.ok) throw new Error(query.message);
+    if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
     let result = this.current.matrices.get(key);
     if (!result) {
@@ -227,7 +259,7 @@ export class Session {
 
   check(from: string, to: string, port: string): CheckAnswer {
     const query = parsePortQuery(port);
-    if (!query.ok) return { ok: false, message: `Port: ${query.message}` };
+    if (!query.ok) return { ok: false, message: `Port: ${query.error.message}` };
     const { cluster } = this.current;
     const options = { defaultNamespace: this.input.namespace };
     const a = resolveEndpoint(cluster, from, options);
@@ -235,7 +267,7 @@ export class Session {
     const b = resolveEndpoint(cluster, to, options);
     if (!b.ok) return { ok: false, message: `To: ${b.error.message}` };
     const result = checkEndpoints(createReferenceEngine(cluster), a.value, b.value, query.value);
-    if (!result.ok) return { ok: false, message: `Port: ${result.message}` };
+    if (!result.ok) return { ok: false, message: `Port: ${result.error.message}` };
     const check = result.value;
     return {
       ok: true,
@@ -281,9 +313,35 @@ export class Session {
     return renderToString((write) => renderMatrix(result, format, write));
   }
 
-  /** `serve --base PATH`: what the input opens and closes against the base. */
+  /** `serve --base PATH`: what the input (with the edits and toggles) opens and closes against the base. */
   diffBase(): DiffView | undefined {
-    return this.base ? diffView(this.base.cluster, this.current.cluster) : undefined;
+    const diff = this.baseDiff();
+    return diff && diffView(diff);
+  }
+
+  /** The base diff as `netpol diff BASE HEAD -o FORMAT` prints it. */
+  exportDiff(format: DiffExportFormat): string | undefined {
+    const diff = this.baseDiff();
+    if (!diff || !this.input.base) return undefined;
+    const baseName = this.input.baseName ?? 'BASE';
+    const headName = this.input.headName ?? 'HEAD';
+    return renderDiff(diff, format, baseName, headName);
+  }
+
+  /**
+   * What `netpol diff` computes: both versions make up pod addresses from shared ranges, and
+   * versions without pods compare every pod that could exist (core's diffVersions).
+   */
+  private baseDiff(): ClusterDiff | undefined {
+    const current = this.current;
+    if (!this.base || !this.input.base) return undefined;
+    if (current.baseDiff && current.baseDiff.against === this.base) return current.baseDiff.diff;
+    const shared = sharedPodRanges(this.base.loaded.cluster, current.loaded.cluster);
+    const base = shared ? load(this.input.base, this.input.namespace, shared) : this.base;
+    const head = shared ? derive(read(this.files, this.input.namespace, shared), this.disabled) : current;
+    const diff = diffVersions(base.cluster, head.cluster);
+    current.baseDiff = { against: this.base, diff };
+    return diff;
   }
 }
 
@@ -300,18 +358,24 @@ function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], 
   };
 }
 
-function diffView(base: ClusterModel, head: ClusterModel): DiffView {
-  const diff = diffClusters(base, head);
-  const change = (c: (typeof diff.opened)[number]) => ({
+/** Ports in `netpol diff`'s words: `80/TCP, 443/TCP`, `every TCP port`, named ports by name. */
+function changeView(c: ClusterDiff['opened'][number]): ConnectionChangeView {
+  return {
     from: c.from,
     to: c.to,
     protocol: c.protocol,
-    ports: describeSpans(c.spans),
+    ports: [
+      ...(c.spans.length > 0 ? [portSpansWords(c.protocol, c.spans)] : []),
+      ...(c.names ?? []).map((n) => portQueryWords({ protocol: c.protocol, port: n })),
+    ].join(', '),
     spans: c.spans.map(([a, b]) => [a, b] as [number, number]),
-  });
+  };
+}
+
+function diffView(diff: ClusterDiff): DiffView {
   return {
-    opened: diff.opened.map(change),
-    closed: diff.closed.map(change),
+    opened: diff.opened.map(changeView),
+    closed: diff.closed.map(changeView),
     policies: { added: diff.policies.added, removed: diff.policies.removed, changed: diff.policies.changed },
   };
 }

@@ -56,8 +56,8 @@ export function App({ input: initial, engine }: AppProps) {
     setBusy(true);
     (async () => {
       let next = await engine.load(input);
-      for (const file of await decodeEdits(editsRef.current).catch(() => [])) {
-        if (next.files.some((f) => f.name === file.name)) next = await engine.edit(file.name, file.text);
+      for (const file of await decodeEdits(editsRef.current, input.files).catch(() => [])) {
+        if (next.fileNames.includes(file.name)) next = await engine.edit(file.name, file.text);
       }
       for (const policy of offRef.current) {
         if (next.policies.some((p) => p.id === policy)) next = await engine.toggle(policy, false);
@@ -115,16 +115,15 @@ export function App({ input: initial, engine }: AppProps) {
   // Edits follow the summary into the fragment, so a share link carries them.
   useEffect(() => {
     if (!summary) return;
-    const edited = summary.files.filter((f) => summary.dirty.includes(f.name));
     let cancelled = false;
-    encodeEdits(edited).then(
+    (summary.dirty.length === 0 ? Promise.resolve([]) : engine.patches()).then(encodeEdits).then(
       (edits) => !cancelled && edits !== editsRef.current && update({ edits }),
       () => undefined,
     );
     return () => {
       cancelled = true;
     };
-  }, [summary, update]);
+  }, [engine, summary, update]);
 
   const toggle = useCallback(
     async (policy: string, enabled: boolean) => {

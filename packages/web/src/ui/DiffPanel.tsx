@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionChangeView, DiffView, Summary } from '../protocol.js';
+import type { ConnectionChangeView, DiffExportFormat, DiffView, Summary } from '../protocol.js';
+import { download } from './download.js';
 import type { EngineClient } from './engine-client.js';
 
 export interface DiffPanelProps {
@@ -23,13 +24,31 @@ export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
       cancelled = true;
     };
   }, [engine, summary, hasBase]);
+  const save = async (format: DiffExportFormat) => {
+    const text = await engine.exportDiff(format);
+    if (text !== null)
+      download(`netpol-diff.${format}`, text, format === 'json' ? 'application/json' : 'text/markdown');
+  };
   return (
     <div className="diff-view">
       <h2 className="sub">Your edits (what-if)</h2>
       {summary.whatIf ? <Changes diff={summary.whatIf} /> : <p>No edits: edit a file or untick a policy.</p>}
       <h2 className="sub">Against the base</h2>
       {!hasBase && <p>Start netpol serve with --base PATH to compare two versions.</p>}
-      {hasBase && base && <Changes diff={base} />}
+      {hasBase && base && (
+        <>
+          <div className="toolbar">
+            <span>As netpol diff BASE HEAD prints it:</span>
+            <button type="button" onClick={() => save('md')}>
+              Save diff as Markdown
+            </button>
+            <button type="button" onClick={() => save('json')}>
+              Save diff as JSON
+            </button>
+          </div>
+          <Changes diff={base} />
+        </>
+      )}
     </div>
   );
 }
@@ -41,7 +60,7 @@ function Changes({ diff }: { diff: DiffView }) {
       {items.slice(0, 500).map((c) => (
         <li key={`${c.from}>${c.to}/${c.protocol}`}>
           {word === 'opened' ? '+ ' : '− '}
-          {c.from} → {c.to} {c.protocol} {c.ports}
+          {c.from} → {c.to} {c.ports}
         </li>
       ))}
       {items.length > 500 && <li>and {items.length - 500} more</li>}

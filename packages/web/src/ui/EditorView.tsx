@@ -30,25 +30,49 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
-  const file = summary.files.find((f) => f.name === state.file) ?? summary.files[0];
+  const file = summary.fileNames.includes(state.file) ? state.file : summary.fileNames[0];
+  // The editor exists once its file's text came from the worker (issues wait for it).
+  const [ready, setReady] = useState<string>();
   const issues = useMemo(
-    () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file?.name),
-    [summary.issues, lint, file?.name],
+    () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file),
+    [summary.issues, lint, file],
   );
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
 
-  // One editor per file, recreated when another file is opened; its text is read once per file
-  // (later summaries carry the editor's own text back).
+  // One editor per file, recreated when another file is opened; its text is asked of the
+  // worker once per file (summaries carry no texts: megabytes on a 10k-pod cluster).
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (!host.current || !file) return;
-    const name = file.name;
+    const name = file;
+    const parent = host.current;
+    let editor: CodeMirror | undefined;
+    let cancelled = false;
+    engine.text(name).then(
+      (text) => {
+        if (cancelled) return;
+        editor = createEditor(parent, name, text ?? '');
+        view.current = editor;
+        setReady(name);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(timer.current);
+      editor?.destroy();
+      view.current = null;
+      setReady(undefined);
+    };
+  }, [file, input.mode]);
+
+  function createEditor(parent: HTMLElement, name: string, text: string): CodeMirror {
     const editor = new CodeMirror({
-      parent: host.current,
+      parent,
       state: EditorState.create({
-        doc: file.text,
+        doc: text,
         extensions: [
           basicSetup,
           yaml(),
@@ -70,36 +94,31 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     // The scroller is a scroll region: reachable by keyboard (axe: scrollable-region-focusable).
     editor.scrollDOM.tabIndex = 0;
     editor.scrollDOM.setAttribute('aria-label', `${name}, scrollable`);
-    view.current = editor;
-    return () => {
-      clearTimeout(timer.current);
-      editor.destroy();
-      view.current = null;
-    };
-  }, [file?.name, input.mode]);
+    return editor;
+  }
 
   // Diagnostics follow every recompute.
   useEffect(() => {
     const editor = view.current;
-    if (!editor) return;
+    if (!editor || ready !== file) return;
     const length = editor.state.doc.length;
     const diagnostics: Diagnostic[] = issues.map((issue) => toDiagnostic(issue, length, editor));
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
-  }, [issues]);
+  }, [issues, ready, file]);
 
   // Jump to a cited line (reason links, issue list).
   useEffect(() => {
     const editor = view.current;
-    if (!editor || !state.line || state.line > editor.state.doc.lines) return;
+    if (!editor || ready !== file || !state.line || state.line > editor.state.doc.lines) return;
     const line = editor.state.doc.line(state.line);
     editor.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
-  }, [state.line]);
+  }, [state.line, ready, file]);
 
   const save = async () => {
     const response = await fetch('./api/save', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ files: summary.files.filter((f) => summary.dirty.includes(f.name)) }),
+      body: JSON.stringify({ files: await engine.edited() }),
     });
     setSaved(response.ok ? 'Saved.' : `Not saved: ${await response.text()}`);
   };
@@ -110,11 +129,11 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       <div className="toolbar">
         <label>
           File
-          <select value={file.name} onChange={(e) => update({ file: e.target.value, line: 0 })}>
-            {summary.files.map((f) => (
-              <option key={f.name} value={f.name}>
-                {f.name}
-                {summary.dirty.includes(f.name) ? ' (edited)' : ''}
+          <select value={file} onChange={(e) => update({ file: e.target.value, line: 0 })}>
+            {summary.fileNames.map((f) => (
+              <option key={f} value={f}>
+                {f}
+                {summary.dirty.includes(f) ? ' (edited)' : ''}
               </option>
             ))}
           </select>
@@ -137,7 +156,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       </div>
       <div ref={host} className="editor-host" />
       <h2 className="sub">
-        Problems in {file.name}
+        Problems in {file}
         {lint === undefined && ' (lint running…)'}
       </h2>
       <ul className="issues" aria-label="Problems">
@@ -145,7 +164,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         {issues.map((issue) => (
           <li key={`${issue.code}:${issue.from}:${issue.message}`} className={`issue ${issue.severity}`}>
             <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
-              {file.name}:{issue.line ?? 1}:{issue.col ?? 1}
+              {file}:{issue.line ?? 1}:{issue.col ?? 1}
             </button>{' '}
             <strong className={`sev-${issue.severity}`}>{issue.severity}</strong> {issue.code}:{' '}
             {issue.path && `${issue.path}: `}

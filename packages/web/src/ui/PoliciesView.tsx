@@ -1,4 +1,5 @@
-import type { Summary } from '../protocol.js';
+import { useMemo, useState } from 'react';
+import type { PolicyView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
 
@@ -10,51 +11,105 @@ export interface PoliciesViewProps {
   engine: EngineClient;
 }
 
+/** Above this many policies only the rows in sight are drawn (2,000 rows cost the page a long task). */
+export const WINDOWED_FROM = 300;
+const ROW_HEIGHT = 30;
+const WINDOW_HEIGHT = 600;
+/** Rows drawn above and below the visible ones, so scrolling never shows a gap. */
+const OVERSCAN = 10;
+
 /** Every policy: click to see what it selects and admits; untick to see what removing it changes. */
 export function PoliciesView({ summary, state, update, onToggle, engine }: PoliciesViewProps) {
   const open = (policy: string) =>
     engine.locate(policy).then((at) => at && update({ view: 'editor', file: at.file, line: at.line }));
+  const [filter, setFilter] = useState('');
+  const [top, setTop] = useState(0);
+  const windowed = summary.policies.length > WINDOWED_FROM;
+  const shown = useMemo(
+    () => (filter ? summary.policies.filter((p) => p.id.includes(filter)) : summary.policies),
+    [summary.policies, filter],
+  );
+  const off = useMemo(() => new Set(state.off), [state.off]);
+  const first = windowed ? Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN) : 0;
+  const last = windowed
+    ? Math.min(shown.length, Math.ceil((top + WINDOW_HEIGHT) / ROW_HEIGHT) + OVERSCAN)
+    : shown.length;
+  const row = (p: PolicyView) => (
+    <tr
+      key={p.id}
+      className={state.sel === `policy:${p.id}` ? 'selected' : undefined}
+      style={windowed ? { height: ROW_HEIGHT } : undefined}
+    >
+      <td>
+        <input
+          type="checkbox"
+          checked={!off.has(p.id)}
+          aria-label={`enabled: ${p.id}`}
+          onChange={(e) => onToggle(p.id, e.target.checked)}
+        />
+      </td>
+      <td>
+        <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
+          {p.id}
+        </button>
+      </td>
+      <td>
+        {p.file && (
+          <button type="button" className="link" onClick={() => open(p.id)}>
+            {p.file}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+  const table = (
+    <table aria-rowcount={windowed ? shown.length + 1 : undefined}>
+      <thead>
+        <tr>
+          <th scope="col">On</th>
+          <th scope="col">Policy</th>
+          <th scope="col">Source</th>
+        </tr>
+      </thead>
+      <tbody>
+        {first > 0 && <tr className="spacer" style={{ height: first * ROW_HEIGHT }} />}
+        {shown.slice(first, last).map(row)}
+        {last < shown.length && <tr className="spacer" style={{ height: (shown.length - last) * ROW_HEIGHT }} />}
+      </tbody>
+    </table>
+  );
   return (
     <div className="policies-view">
       <p className="legend">
         Untick a policy to try the cluster without it (what-if: the Matrix outlines what that opens and closes; the Diff
         view lists it). Nothing is written.
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">On</th>
-            <th scope="col">Policy</th>
-            <th scope="col">Source</th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.policies.map((p) => (
-            <tr key={p.id} className={state.sel === `policy:${p.id}` ? 'selected' : undefined}>
-              <td>
-                <input
-                  type="checkbox"
-                  checked={!state.off.includes(p.id)}
-                  aria-label={`enabled: ${p.id}`}
-                  onChange={(e) => onToggle(p.id, e.target.checked)}
-                />
-              </td>
-              <td>
-                <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
-                  {p.id}
-                </button>
-              </td>
-              <td>
-                {p.file && (
-                  <button type="button" className="link" onClick={() => open(p.id)}>
-                    {p.file}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {windowed && (
+        <label>
+          Filter policies{' '}
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="namespace/name"
+          />{' '}
+          {shown.length} of {summary.policies.length}
+        </label>
+      )}
+      {windowed ? (
+        // Only the rows in sight are in the page: a long list scrolls here, not the page (its
+        // checkboxes make it reachable by keyboard).
+        <section
+          className="policies-window"
+          style={{ height: WINDOW_HEIGHT, overflowY: 'auto' }}
+          onScroll={(e) => setTop(e.currentTarget.scrollTop)}
+          aria-label="Policies, scrollable"
+        >
+          {table}
+        </section>
+      ) : (
+        table
+      )}
     </div>
   );
 }

@@ -2,7 +2,10 @@ import type { Lesson, LessonResult } from '../engine/lesson.js';
 import type {
   AppInput,
   CheckAnswer,
+  DiffExportFormat,
   DiffView,
+  EditPatch,
+  InputFile,
   IssueView,
   MatrixBits,
   MatrixExportFormat,
@@ -70,6 +73,9 @@ export class EngineClient {
   diffBase(): Promise<DiffView | null> {
     return this.ask({ op: 'diffBase' });
   }
+  exportDiff(format: DiffExportFormat): Promise<string | null> {
+    return this.ask({ op: 'exportDiff', format });
+  }
   lint(): Promise<IssueView[]> {
     return this.ask({ op: 'lint' });
   }
@@ -81,6 +87,18 @@ export class EngineClient {
   }
   verify(id: string, answer: string): Promise<LessonResult> {
     return this.ask({ op: 'verify', id, answer });
+  }
+  /** A file's text as edited. */
+  text(file: string): Promise<string | null> {
+    return this.ask({ op: 'text', file });
+  }
+  /** The edited files, whole (Save). */
+  edited(): Promise<InputFile[]> {
+    return this.ask({ op: 'edited' });
+  }
+  /** The edits as patches of the input (the share link). */
+  patches(): Promise<EditPatch[]> {
+    return this.ask({ op: 'patches' });
   }
   locate(policy: string): Promise<{ file: string; line: number } | null> {
     return this.ask({ op: 'locate', policy });

@@ -44,7 +44,7 @@ describe('quick fixes', () => {
     assert.deepEqual(
       after.whatIf?.closed.map((c) => `${c.from} ${c.protocol} ${c.ports}`),
       ['alice/other', 'backend-ns/client'].flatMap((from) =>
-        ['TCP', 'UDP', 'SCTP'].map((p) => `${from} ${p} all ports`),
+        ['TCP', 'UDP', 'SCTP'].map((p) => `${from} ${p} every ${p} port`),
       ),
     );
   });

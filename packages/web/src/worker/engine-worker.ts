@@ -48,8 +48,16 @@ function handle(request: Request): unknown {
       return session.exportMatrix(request.format);
     case 'diffBase':
       return session.diffBase() ?? null;
+    case 'exportDiff':
+      return session.exportDiff(request.format) ?? null;
     case 'lint':
       return session.lint();
+    case 'text':
+      return session.text(request.file) ?? null;
+    case 'edited':
+      return session.edited();
+    case 'patches':
+      return session.patches();
     case 'locate':
       return session.locate(request.policy) ?? null;
     default:

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { patchOf } from '../engine/edit-patch.js';
+import { decodeEdits, encodeEdits } from './edit-codec.js';
+
+const input = [
+  { name: 'a.yaml', text: `kind: List\nitems:\n${'  - kind: Pod\n'.repeat(5000)}` },
+  { name: 'b.yaml', text: 'kind: Namespace\n' },
+];
+
+async function legacy(files: { name: string; text: string }[]): Promise<string> {
+  const json = new Blob([JSON.stringify(files)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return Buffer.from(await new Response(json).arrayBuffer()).toString('base64url');
+}
+
+describe('edits in the share link', () => {
+  test('a one-line edit of a large file round-trips as a short patch', async () => {
+    const edited = `# note\n${input[0].text}`;
+    const link = await encodeEdits([patchOf('a.yaml', input[0].text, edited)]);
+    assert.ok(link.length < 100, `link part is ${link.length} characters`);
+    assert.deepEqual(await decodeEdits(link, input), [{ name: 'a.yaml', text: edited }]);
+  });
+
+  test('links made before patches (whole files) still open', async () => {
+    const link = await legacy([{ name: 'b.yaml', text: 'kind: Pod\n' }]);
+    assert.deepEqual(await decodeEdits(link, input), [{ name: 'b.yaml', text: 'kind: Pod\n' }]);
+  });
+
+  test('a patch of an unknown file or outside its text is dropped, not applied', async () => {
+    const bad = [
+      { file: 'gone.yaml', from: 0, to: 0, insert: 'x' },
+      { file: 'b.yaml', from: 3, to: 1, insert: 'x' },
+      { file: 'b.yaml', from: 0, to: 999, insert: 'x' },
+      { file: 'b.yaml', from: 0, to: 0, insert: 'x' },
+    ];
+    assert.deepEqual(await decodeEdits(await encodeEdits(bad), input), [
+      { name: 'b.yaml', text: 'xkind: Namespace\n' },
+    ]);
+  });
+
+  test('no edits, no link part', async () => {
+    assert.equal(await encodeEdits([]), '');
+    assert.deepEqual(await decodeEdits('', input), []);
+  });
+});
