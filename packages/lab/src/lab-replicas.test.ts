@@ -11,7 +11,13 @@ const obj = (value: Record<string, unknown>): StoredObject => {
   const meta = value.metadata as { name: string; namespace?: string };
   return { key: objectKey(value.kind as string, meta.namespace ?? 'default', meta.name), value };
 };
-const workload = (kind: string, name: string, replicas: number, labels = { app: name }, extra = {}) =>
+const workload = (
+  kind: string,
+  name: string,
+  replicas: number,
+  labels: Record<string, string> = { app: name },
+  extra = {},
+) =>
   obj({
     apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1',
     kind,
