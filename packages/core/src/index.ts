@@ -9,7 +9,7 @@ export { diffVersions, sharedPodRanges } from './diff/diff-versions.js';
 export type { ExternalEndpoint } from './diff/external-endpoints.js';
 export { externalEndpoints } from './diff/external-endpoints.js';
 export type { PortSpan } from './diff/port-partition.js';
-export { describeSpans, mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
+export { mergeSpans, partitionPorts, spansToJson } from './diff/port-partition.js';
 export type {
   EndpointCheck,
   EndpointCheckReason,
@@ -30,6 +30,16 @@ export type {
 } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint, serviceBackends, serviceDnsName } from './endpoints/resolve-endpoint.js';
 // engine (reference engine, endpoints, explain)
+export type {
+  AdminPeerTest,
+  AdminTiers,
+  CompiledAdminPeer,
+  CompiledAdminPolicy,
+  CompiledAdminRule,
+  TierOutcome,
+  TierQuery,
+} from './engine/admin-tiers.js';
+export { adminPeerMatches, consultSelectedTier, selectionHolds } from './engine/admin-tiers.js';
 export type { CompiledCluster, PeerPod } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts, PodFacts } from './engine/compile-policy.js';
@@ -46,6 +56,8 @@ export type { PodDirectionExplanation, PodExplanation, PodRuleExplanation } from
 export { explainPod } from './explain/explain-pod.js';
 export type { PolicyDirectionExplanation, PolicyExplanation, RuleExplanation } from './explain/explain-policy.js';
 export { explainPolicy, explainRule, rulePods } from './explain/explain-policy.js';
+export type { PeerRuleExplanation, PodTraffic, PodTrafficSide } from './explain/pod-traffic.js';
+export { explainPodTraffic } from './explain/pod-traffic.js';
 export { adminPolicyName, describeAdminRef } from './format/admin-words.js';
 export type { CheckJson } from './format/check-report.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './format/check-report.js';
@@ -73,11 +85,13 @@ export {
   peerWord,
   peerWords,
   plural,
+  podListWords,
   podsWords,
   portQueryWords,
   portSpansWords,
   portsWords,
   portWords,
+  ruleMatchWords,
   ruleWords,
   selectorWords,
 } from './format/words.js';

@@ -1,3 +1,4 @@
+export { adminTierLabLimits } from './admin-tier-limits.js';
 export type { AgentReply, AgentRequest, PortRole, ServeRequest } from './agent-protocol.js';
 // dataplane: nftables compiler and applier for the lab node (packages/lab/src/dataplane).
 export type {

@@ -133,18 +133,34 @@ export interface RuleView {
   policy: string;
   direction: 'ingress' | 'egress';
   index: number;
+  /** The rule as `netpol explain` words it (without its from/to word). */
   text: string;
   file?: string;
   line?: number;
   pods: string[];
+  /** `matches 2 pods: a, b; outside addresses can match` (`netpol explain`'s words). */
+  matches: string;
+  /** A rule naming the selected pod as a peer: the pods at the rule's own end. */
+  selects?: string[];
+}
+
+export interface PodSideView {
+  isolated: boolean;
+  selectedBy: string[];
+  /** The rules of the isolating policies that admit anything to (from) the pod. */
+  rules: RuleView[];
+  /** Rules of the isolating policies left out: they admit nothing to (from) it. */
+  leftOut: number;
+  /** Rules of other policies whose peers match it (egress rules towards it, ingress rules admitting it). */
+  asPeer: RuleView[];
 }
 
 export type SelectionView =
   | {
       kind: 'pod';
       id: string;
-      ingress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
-      egress: { isolated: boolean; selectedBy: string[]; rules: RuleView[] };
+      ingress: PodSideView;
+      egress: PodSideView;
     }
   | {
       kind: 'policy';

@@ -19,8 +19,10 @@ import {
   type PolicyExplanation,
   type PolicyModel,
   peerWord,
+  podListWords,
   type RuleExplanation,
   resolveEndpoint,
+  ruleMatchWords,
 } from '@netpol/core';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
@@ -142,7 +144,7 @@ function formatAdminPolicy(e: AdminPolicyExplanation, c: Colors): string {
   const tier = policy.tier === 'admin' ? 'admin tier: before NetworkPolicies' : 'baseline tier: after NetworkPolicies';
   const lines = [`${c.bold(adminPolicyName(policy))}${where ? `  (${where})` : ''}  ${c.dim(tier)}`];
   lines.push(
-    `  subject ${e.subjectText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podList(e.selects.map((p) => p.id))}`,
+    `  subject ${e.subjectText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podListWords(e.selects.map((p) => p.id))}`,
   );
   for (const [direction, rules] of [
     ['ingress', e.ingress],
@@ -156,8 +158,7 @@ function formatAdminPolicy(e: AdminPolicyExplanation, c: Colors): string {
     for (const rule of rules) {
       const name = rule.name ? ` "${rule.name}"` : '';
       lines.push(`    ${citeField(policy.origin, rule.path)}${name}: ${rule.text}`);
-      const pods = rule.pods.length === 0 ? 'matches no pod in the input' : `matches ${podList(rule.pods)}`;
-      lines.push(`      ${c.dim(`${pods}${rule.external ? '; outside addresses can match' : ''}`)}`);
+      lines.push(`      ${c.dim(ruleMatchWords(rule.pods, rule.external))}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -218,14 +219,8 @@ function findPolicy(cluster: ClusterModel, text: string, namespace: string): Pol
   );
 }
 
-function podList(pods: readonly string[]): string {
-  if (pods.length === 0) return 'no pod';
-  return `${plural(pods.length, 'pod')}: ${listSome(pods)}`;
-}
-
 function ruleMatches(rule: RuleExplanation): string {
-  const pods = rule.pods.length === 0 ? 'matches no pod in the input' : `matches ${podList(rule.pods)}`;
-  return `${pods}${rule.external ? '; outside addresses can match' : ''}`;
+  return ruleMatchWords(rule.pods, rule.external);
 }
 
 function formatPolicy(e: PolicyExplanation, c: Colors): string {
@@ -233,7 +228,7 @@ function formatPolicy(e: PolicyExplanation, c: Colors): string {
   const where = formatLocation(originLocation(policy.origin, []));
   const lines = [`${c.bold(`NetworkPolicy ${policy.id}`)}${where ? `  (${where})` : ''}`];
   lines.push(
-    `  selects ${e.selectorText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podList(e.selects.map((p) => p.id))}`,
+    `  selects ${e.selectorText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podListWords(e.selects.map((p) => p.id))}`,
   );
   for (const d of [e.ingress, e.egress]) lines.push(...formatPolicyDirection(policy, d, c));
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import type { ClusterModel, Issue } from '@netpol/core';
 import {
+  adminTierLabLimits,
   applyObjects,
   checkLabId,
   DEFAULT_LAB_ID,
@@ -153,7 +154,7 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   io.stdout.write(
     `  NetworkPolicy: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce: like kindnet, policies are inert)')}\n`,
   );
-  noteAdminTiersNotEnforced(cluster, io);
+  noteAdminTierLimits(cluster, io);
   io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);
   io.stdout.write(`try: ${tryCommand(cluster, ctx)}\n`);
@@ -319,29 +320,19 @@ async function change(
   }
   io.stderr.write(`${syncLine(result, before)}\n`);
   if (sub === 'apply') noteOutsideWithoutHost(cluster, outside, io);
-  noteAdminTiersNotEnforced(cluster, io);
+  noteAdminTierLimits(cluster, io);
   return missing.length > 0 && !ignore ? 1 : 0;
 }
 
 /**
- * The lab's nftables enforce NetworkPolicy only: admin tier policies (docs/admin-tiers.md) are
- * kept but not enforced yet, so say so; `lab probe` shows where the engine, which judges them,
- * and the packets disagree.
+ * The lab enforces the admin tiers (docs/admin-tiers.md, "On the lab"); what it cannot do
+ * with this input is said once, so a verdict it cannot reproduce is never a surprise.
  */
-function noteAdminTiersNotEnforced(cluster: ClusterModel, io: Io): void {
-  const admin = cluster.adminPolicies ?? [];
-  if (admin.length === 0) return;
+function noteAdminTierLimits(cluster: ClusterModel, io: Io): void {
+  const limits = adminTierLabLimits(cluster);
+  if (limits.length === 0) return;
   const c = colorsFor(io.stderr, io);
-  io.stderr.write(
-    c.yellow(
-      `note: the lab does not enforce the admin tiers yet: ${admin.length} admin tier ${admin.length === 1 ? 'policy' : 'policies'} (${admin
-        .slice(0, 3)
-        .map((p) => p.id)
-        .join(
-          ', ',
-        )}${admin.length > 3 ? ', ...' : ''}) are not in its nftables; lab probe compares the packets with the engine, which judges them\n`,
-    ),
-  );
+  for (const limit of limits) io.stderr.write(c.yellow(`note: ${limit}\n`));
 }
 
 /**

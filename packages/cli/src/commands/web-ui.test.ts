@@ -54,6 +54,50 @@ async function ask(page: Page, from: string, to: string, port: string): Promise<
 
 let browser: () => import('playwright-core').Browser;
 
+/** Backend's ingress policy has a rule matching no pod and one on a named port it lacks. */
+const SELECTION_YAML = `apiVersion: v1
+kind: Namespace
+metadata: {name: web, labels: {access: frontend}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: frontend, namespace: web, labels: {app: frontend}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: backend, namespace: shop, labels: {app: backend}}
+spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: c, image: i}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: backend-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: backend}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {access: frontend}}, podSelector: {matchLabels: {app: frontend}}}]
+      ports: [{port: 80}]
+    - from: [{podSelector: {matchLabels: {app: nothing}}}]
+    - from: [{podSelector: {}}]
+      ports: [{port: metrics}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-out, namespace: web}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  policyTypes: [Egress]
+  egress:
+    - to: [{namespaceSelector: {}, podSelector: {matchLabels: {app: backend}}}]
+      ports: [{port: http}]
+`;
+
 describe('the web UI in a browser', { skip: browserSkip }, () => {
   ({ browser } = useBrowser());
 
@@ -284,6 +328,47 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     } finally {
       await context.close();
       await server.close();
+    }
+  });
+
+  test('Selection: a pod lists only the rules that admit traffic to or from it, and the rules naming it; a policy its pods', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-selection-'));
+    writeFileSync(join(dir, 'cluster.yaml'), SELECTION_YAML);
+    const { io } = capturingIo(dir);
+    const server = await startServer({ file: ['cluster.yaml'], namespace: 'default' }, io);
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(`${server.url}#sel=pod:shop/backend`);
+      const panel = page.locator('section.selection');
+      await panel.getByText('shop/backend-in spec.ingress[0] (cluster.yaml:27)', { exact: false }).waitFor();
+      const text = (await panel.textContent()) ?? '';
+      // ingress[1] matches no pod, ingress[2] names a port backend lacks: neither admits anything to it.
+      assert.doesNotMatch(text, /spec\.ingress\[1\]|spec\.ingress\[2\]/);
+      assert.match(text, /2 more rules of these policies admit nothing to it/);
+      assert.match(
+        text,
+        /from pods app=frontend in namespaces access=frontend, on 80\/TCPmatches 1 pod: web\/frontend/,
+      );
+      assert.match(
+        text,
+        /web\/frontend-out spec\.egress\[0\] \(cluster\.yaml:\d+\): to pods app=backend in every namespace, on http\/TCP \(8080 on shop\/backend\)for 1 pod: web\/frontend/,
+      );
+      await page.screenshot({ path: artifactPath('selection-pod.png') });
+      await panel.getByRole('button', { name: 'web/frontend-out' }).first().click();
+      await panel.getByText('Selects pods app=frontend in namespace web: 1 pod: web/frontend').waitFor();
+      await panel.getByRole('button', { name: 'web/frontend', exact: true }).click();
+      await panel.getByText('Selection: web/frontend').waitFor();
+      assert.match(
+        (await panel.textContent()) ?? '',
+        /admit it into their pods \(their ingress\):shop\/backend-in spec\.ingress\[0\]/,
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -79,7 +79,7 @@ spec:
     assert.deepEqual(policies.details[0].changes, [
       'tier Admin → Baseline',
       'priority 10 → 5',
-      'spec.egress[0] Deny → Accept (to addresses in 10.0.0.0/8 on every port)',
+      'spec.egress[0] Deny → Accept (to networks 10.0.0.0/8 on every port)',
       '+spec.egress[1] Pass to every pod in every namespace on every port',
     ]);
   });

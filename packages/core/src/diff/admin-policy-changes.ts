@@ -1,5 +1,4 @@
-import { describeAdminPeer, describeAdminPorts, describeSelection } from '../explain/describe-admin-rule.js';
-import { adminPolicyName } from '../format/admin-words.js';
+import { adminPolicyName, describeAdminPeer, describeAdminPorts, describeSelection } from '../format/admin-words.js';
 import type { AdminPolicyModel, AdminRuleModel } from '../model/admin-types.js';
 import type { ClusterModel } from '../model/types.js';
 

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { portSpansWords } from '../format/words.js';
 import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
+import type { Protocol } from '../model/types.js';
 import { type ConnectionChange, diffClusters } from './diff-clusters.js';
-import { describeSpans, partitionPorts, spansToJson } from './port-partition.js';
+import { partitionPorts, spansToJson } from './port-partition.js';
 
 const cluster = (objects: object[]) => loadText(stream(objects)).loaded.cluster;
-const rows = (list: { from: string; to: string; protocol: string; spans: readonly (readonly [number, number])[] }[]) =>
-  list.map((c) => `${c.from} -> ${c.to} ${c.protocol} ${describeSpans(c.spans)}`);
+const rows = (
+  list: { from: string; to: string; protocol: Protocol; spans: readonly (readonly [number, number])[] }[],
+) => list.map((c) => `${c.from} -> ${c.to} ${portSpansWords(c.protocol, c.spans)}`);
 
 // Seed 002: examples 5 (AND) and 6 (OR) over pods that tell them apart.
 const world = [
@@ -35,12 +38,12 @@ describe('diffClusters', () => {
     const d = diffClusters(cluster([...world, apiPolicy(peers.and)]), cluster([...world, apiPolicy(peers.or)]));
     const api = 'backend-ns/secure-api[Deployment]';
     assert.deepEqual(rows(d.opened), [
-      `alice-ns/other -> ${api} TCP all ports`,
-      `alice-ns/other -> ${api} UDP all ports`,
-      `alice-ns/other -> ${api} SCTP all ports`,
-      `backend-ns/local-client -> ${api} TCP all ports`,
-      `backend-ns/local-client -> ${api} UDP all ports`,
-      `backend-ns/local-client -> ${api} SCTP all ports`,
+      `alice-ns/other -> ${api} every TCP port`,
+      `alice-ns/other -> ${api} every UDP port`,
+      `alice-ns/other -> ${api} every SCTP port`,
+      `backend-ns/local-client -> ${api} every TCP port`,
+      `backend-ns/local-client -> ${api} every UDP port`,
+      `backend-ns/local-client -> ${api} every SCTP port`,
     ]);
     assert.deepEqual(d.closed, []);
     assert.deepEqual(d.policies, {
@@ -96,20 +99,20 @@ describe('diffClusters', () => {
     const d = diffClusters(cluster(base), cluster([...base, deny]));
     assert.deepEqual(d.policies.added, ['frontend/deny-egress']);
     assert.deepEqual(rows(d.closed), [
-      'frontend/client -> backend/backend[Deployment] TCP all ports',
-      'frontend/client -> backend/backend[Deployment] UDP all ports',
-      'frontend/client -> backend/backend[Deployment] SCTP all ports',
-      'frontend/client -> kube-system/coredns[Deployment] TCP all ports',
-      'frontend/client -> kube-system/coredns[Deployment] UDP all ports',
-      'frontend/client -> kube-system/coredns[Deployment] SCTP all ports',
-      'frontend/client -> 203.0.113.10 TCP all ports',
-      'frontend/client -> 203.0.113.10 UDP all ports',
-      'frontend/client -> 203.0.113.10 SCTP all ports',
+      'frontend/client -> backend/backend[Deployment] every TCP port',
+      'frontend/client -> backend/backend[Deployment] every UDP port',
+      'frontend/client -> backend/backend[Deployment] every SCTP port',
+      'frontend/client -> kube-system/coredns[Deployment] every TCP port',
+      'frontend/client -> kube-system/coredns[Deployment] every UDP port',
+      'frontend/client -> kube-system/coredns[Deployment] every SCTP port',
+      'frontend/client -> 203.0.113.10 every TCP port',
+      'frontend/client -> 203.0.113.10 every UDP port',
+      'frontend/client -> 203.0.113.10 every SCTP port',
     ]);
     const fix = diffClusters(cluster([...base, deny]), cluster([...base, deny, dns]));
     assert.deepEqual(rows(fix.opened), [
-      'frontend/client -> kube-system/coredns[Deployment] TCP 53',
-      'frontend/client -> kube-system/coredns[Deployment] UDP 53',
+      'frontend/client -> kube-system/coredns[Deployment] 53/TCP',
+      'frontend/client -> kube-system/coredns[Deployment] 53/UDP',
     ]);
     assert.deepEqual(fix.closed, []);
   });
@@ -125,7 +128,7 @@ describe('diffClusters', () => {
       egress: [{ to: [{ ipBlock: { cidr: '192.168.1.0/24', except: ['192.168.1.50/32'] } }], ports: [{ port: 5432 }] }],
     });
     const d = diffClusters(cluster(base), cluster([...base, allow]));
-    assert.deepEqual(rows(d.opened), ['app/web -> 192.168.1.0 TCP 5432']);
+    assert.deepEqual(rows(d.opened), ['app/web -> 192.168.1.0 5432/TCP']);
     assert.deepEqual(
       d.externals.map((x) => `${x.ip} ${x.label}`),
       ['203.0.113.10 outside every ipBlock', '192.168.1.0 in 192.168.1.0/24 except 192.168.1.50/32'],
@@ -172,7 +175,7 @@ describe('diffClusters', () => {
       cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'web' }), rules]),
       cluster([pod('a', 'db', { app: 'db' }), pod('a', 'c', { app: 'webb' }), rules]),
     );
-    assert.deepEqual(rows(d.closed), ['a/c -> a/db TCP 5432']);
+    assert.deepEqual(rows(d.closed), ['a/c -> a/db 5432/TCP']);
     // The reviewer is told why: which endpoint changed and how.
     assert.deepEqual(d.endpoints.changed, [{ id: 'a/c', changes: ['labels app=web → app=webb'] }]);
   });

@@ -67,22 +67,3 @@ export function mergeSpans(spans: readonly PortSpan[]): PortSpan[] {
 export function spansToJson(spans: readonly PortSpan[]): (number | string)[] {
   return spans.map(([a, b]) => (a === b ? a : `${a}-${b}`));
 }
-
-/** "80, 443", "all ports", "all except 80, 8080-8090" (for people). */
-export function describeSpans(spans: readonly PortSpan[]): string {
-  const merged = mergeSpans(spans);
-  const size = merged.reduce((n, [a, b]) => n + b - a + 1, 0);
-  const text = (list: readonly PortSpan[]) => list.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
-  if (size === MAX_PORT) return 'all ports';
-  if (size > MAX_PORT / 2) {
-    const gaps: PortSpan[] = [];
-    let next = 1;
-    for (const [a, b] of merged) {
-      if (a > next) gaps.push([next, a - 1]);
-      next = b + 1;
-    }
-    if (next <= MAX_PORT) gaps.push([next, MAX_PORT]);
-    return `all except ${text(gaps)}`;
-  }
-  return text(merged);
-}

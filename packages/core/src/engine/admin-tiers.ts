@@ -30,13 +30,13 @@ interface CompiledSelection {
   pods?: LabelMatcher;
 }
 
-type CompiledAdminPeer =
+export type CompiledAdminPeer =
   | { kind: 'pods'; model: AdminPeerModel; selection: CompiledSelection }
   | { kind: 'addresses'; model: AdminPeerModel; ranges: readonly AddressRange[] }
   /** domainNames: the engine has no DNS; it matches no address (lint says so). */
   | { kind: 'names'; model: AdminPeerModel };
 
-interface CompiledAdminRule {
+export interface CompiledAdminRule {
   model: AdminRuleModel;
   peers: readonly CompiledAdminPeer[];
 }
@@ -159,10 +159,13 @@ export function adminPortMatches(
   return port !== undefined && port >= rulePort.port && port <= (rulePort.endPort ?? rulePort.port);
 }
 
+/** Whether a compiled peer matches the other side (the engine asks `adminPeerMatches`). */
+export type AdminPeerTest = (peer: CompiledAdminPeer) => boolean;
+
 /** The first peer and port of a rule that match, or undefined. */
 export function adminRuleMatches(
   rule: CompiledAdminRule,
-  other: PeerFacts,
+  other: PeerFacts | AdminPeerTest,
   protocol: Protocol,
   port: number | undefined,
   destination: PortHolder | undefined,
@@ -173,24 +176,34 @@ export function adminRuleMatches(
     if (!hit) return undefined;
     portIndex = hit.index;
   }
-  const peer = rule.peers.find((p) => adminPeerMatches(p, other));
+  const matches: AdminPeerTest = typeof other === 'function' ? other : (p) => adminPeerMatches(p, other);
+  const peer = rule.peers.find(matches);
   if (!peer) return undefined;
   return portIndex === undefined ? { peerIndex: peer.model.index } : { peerIndex: peer.model.index, portIndex };
 }
 
 /** Outcome of one tier: the rule that decided, and the Pass rule that skipped the rest. */
-interface TierOutcome {
+export interface TierOutcome {
   decided?: AdminRuleRef;
   passed?: AdminRuleRef;
 }
 
-function consultTier(
-  policies: readonly CompiledAdminPolicy[],
-  subjectNamespaceLabels: Labels,
-  query: SideQuery,
-): TierOutcome {
+/** What one tier is asked: the other side as facts or as a peer test (the lab's peer classes). */
+export interface TierQuery {
+  direction: SideQuery['direction'];
+  peer: PeerFacts | AdminPeerTest;
+  protocol: Protocol;
+  port: number | undefined;
+  destination: PortHolder | undefined;
+}
+
+/**
+ * One tier for a subject the given policies select (in consult order): the first rule of
+ * this direction whose ports and one of whose peers match decides, or passes. The engine and
+ * the lab's dataplane (which asks it once per class pair and port segment) share it.
+ */
+export function consultSelectedTier(policies: readonly CompiledAdminPolicy[], query: TierQuery): TierOutcome {
   for (const compiled of policies) {
-    if (!selectionHolds(compiled.subject, query.subject, subjectNamespaceLabels)) continue;
     const rules = query.direction === 'ingress' ? compiled.ingress : compiled.egress;
     for (const rule of rules) {
       const match = adminRuleMatches(rule, query.peer, query.protocol, query.port, query.destination);
@@ -208,6 +221,15 @@ function consultTier(
     }
   }
   return {};
+}
+
+function consultTier(
+  policies: readonly CompiledAdminPolicy[],
+  subjectNamespaceLabels: Labels,
+  query: SideQuery,
+): TierOutcome {
+  const selecting = policies.filter((p) => selectionHolds(p.subject, query.subject, subjectNamespaceLabels));
+  return consultSelectedTier(selecting, query);
 }
 
 export interface AdminTiers {

@@ -1,9 +1,9 @@
 import { adminPeerMatches, compileAdminPolicies, selectionHolds } from '../engine/admin-tiers.js';
 import { compileCluster } from '../engine/compile-cluster.js';
+import { describeAdminPeer, describeAdminPorts, describeAdminRule, describeSelection } from '../format/admin-words.js';
 import type { FieldPath } from '../issues.js';
 import type { AdminPolicyModel, AdminRuleModel } from '../model/admin-types.js';
 import type { ClusterModel, Direction, PodModel } from '../model/types.js';
-import { describeAdminPeer, describeAdminPorts, describeAdminRule, describeSelection } from './describe-admin-rule.js';
 
 export interface AdminRuleExplanation {
   direction: Direction;

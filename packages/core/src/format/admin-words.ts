@@ -1,12 +1,22 @@
 import type { AdminRuleRef, SideVerdict } from '../engine/types.js';
-import type { AdminPolicyModel, AdminRuleModel } from '../model/admin-types.js';
+import type {
+  AdminPeerModel,
+  AdminPolicyModel,
+  AdminPortModel,
+  AdminRuleModel,
+  AdminSelection,
+} from '../model/admin-types.js';
 import { originLocation } from '../model/origin-location.js';
-import type { Direction } from '../model/types.js';
+import { formatSelector, isEmptySelector } from '../model/selector.js';
+import type { Direction, PodModel } from '../model/types.js';
+import { namespacesWords, podsWords } from './words.js';
 
 /**
  * The one wording of the admin tiers (docs/admin-tiers.md) for check, explain, lint and diff:
- * `ClusterNetworkPolicy cluster-guardrails (priority 10)`, `spec.egress[2] Deny`, and a
- * side's deciding tier in a sentence.
+ * `ClusterNetworkPolicy cluster-guardrails (priority 10)`, `spec.egress[2] Deny`, a side's
+ * deciding tier in a sentence, and rules in the wording of words.ts: "pods app=web in
+ * namespaces team=a", "networks 10.0.0.0/8" (as "ipBlock 10.0.0.0/8"), "the addresses of
+ * nodes role=control", "53/UDP".
  */
 
 /** `ClusterNetworkPolicy cluster-guardrails (priority 10)`; a BANP has no priority. */
@@ -57,4 +67,53 @@ export function describeTierDecision(side: SideVerdict, networkPolicy: string): 
     default:
       return networkPolicy;
   }
+}
+
+/** A subject or a `namespaces`/`pods` peer (never host-network pods). */
+export function describeSelection(selection: AdminSelection): string {
+  const where = namespacesWords(selection.namespaceSelector);
+  if (selection.kind === 'namespaces') return `every pod in ${where}`;
+  return `${podsWords(selection.podSelector)} in ${where}`;
+}
+
+export function describeAdminPeer(peer: AdminPeerModel): string {
+  switch (peer.kind) {
+    case 'namespaces':
+    case 'pods':
+      return describeSelection(peer);
+    case 'networks':
+      return `networks ${peer.cidrs.join(', ')}`;
+    case 'nodes':
+      return isEmptySelector(peer.nodeSelector)
+        ? 'the addresses of every node'
+        : `the addresses of nodes ${formatSelector(peer.nodeSelector)}`;
+    case 'domainNames':
+      return `the names ${peer.names.join(', ')} (resolved by DNS; netpol's engine matches no address)`;
+  }
+}
+
+/** `80/TCP`, `8000-8100/TCP`, `every UDP port`, `http (named)`; with `on`, what the name is there. */
+export function describeAdminPort(port: AdminPortModel, on?: PodModel): string {
+  if (port.unknownProtocol !== undefined) return `protocol ${port.unknownProtocol} (matches nothing)`;
+  if (typeof port.port === 'string') {
+    const text = `${port.port} (named)`;
+    if (!on) return text;
+    const found = on.ports.find((p) => p.name === port.port);
+    return `${text} (${found ? `${found.port}/${found.protocol} on ${on.id}` : `no such port on ${on.id}`})`;
+  }
+  if (port.port === undefined) return `every ${port.protocol} port`;
+  const range = port.endPort !== undefined && port.endPort !== port.port ? `-${port.endPort}` : '';
+  const empty = port.endPort !== undefined && port.endPort < port.port ? ' (an empty range: matches nothing)' : '';
+  return `${port.port}${range}/${port.protocol}${empty}`;
+}
+
+export function describeAdminPorts(rule: AdminRuleModel, on?: PodModel): string[] {
+  if (rule.ports === 'all') return ['every port'];
+  return rule.ports.map((port) => describeAdminPort(port, on));
+}
+
+/** "Deny to every pod in namespace kube-system, on every port". */
+export function describeAdminRule(rule: AdminRuleModel, on?: PodModel): string {
+  const word = rule.direction === 'ingress' ? 'from' : 'to';
+  return `${rule.action} ${word} ${rule.peers.map(describeAdminPeer).join(' or ')}, on ${describeAdminPorts(rule, on).join(', ')}`;
 }

@@ -149,6 +149,18 @@ export function selectorYaml(selector: LabelSelectorModel): string {
   return `{${parts.join(', ')}}`;
 }
 
+/** What a rule's peers match, as `netpol explain` says it: "matches 2 pods: a, b; outside addresses can match". */
+export function ruleMatchWords(pods: readonly string[], external: boolean): string {
+  const matched = pods.length === 0 ? 'matches no pod in the input' : `matches ${podListWords(pods)}`;
+  return `${matched}${external ? '; outside addresses can match' : ''}`;
+}
+
+/** "no pod", "2 pods: a, b", "10 pods: a, b, … h and 2 more" (eight named). */
+export function podListWords(pods: readonly string[]): string {
+  if (pods.length === 0) return 'no pod';
+  return `${plural(pods.length, 'pod')}: ${listSome(pods, 8)}`;
+}
+
 /** "a, b, c and 4 more". */
 export function listSome(items: readonly string[], max = 3): string {
   if (items.length <= max) return items.join(', ');

@@ -7,6 +7,8 @@ export interface ClassSource {
   profiles: Profiles;
   egress: DirectionClassSource;
   ingress: DirectionClassSource;
+  /** The admin tier classes (tier-plan.ts), when the plan had admin tier policies. */
+  tiers?: { egress: DirectionClassSource; ingress: DirectionClassSource };
 }
 
 /**
@@ -20,6 +22,7 @@ export interface ClassState {
   profiles: [string, number, PortRange[]][];
   egress: DirectionClassState;
   ingress: DirectionClassState;
+  tiers?: { egress: DirectionClassState; ingress: DirectionClassState };
 }
 interface DirectionClassState {
   subjects: [string, number, number[], [string, number[]][]][];
@@ -27,7 +30,7 @@ interface DirectionClassState {
 }
 
 export function classStateOf(plan: DataplanePlan): ClassState {
-  const direction = (d: DirectionPlan): DirectionClassState => ({
+  const direction = (d: DirectionClassSource): DirectionClassState => ({
     subjects: [...d.subjectClasses].map(([k, c]) => [
       k,
       c.id,
@@ -42,6 +45,7 @@ export function classStateOf(plan: DataplanePlan): ClassState {
     profiles: [...plan.profiles].map(([k, p]) => [k, p.id, [...p.ranges]]),
     egress: direction(plan.egress),
     ingress: direction(plan.ingress),
+    ...(plan.tiers ? { tiers: { egress: direction(plan.tiers.egress), ingress: direction(plan.tiers.ingress) } } : {}),
   };
 }
 
@@ -55,5 +59,8 @@ export function classSourceOf(state: ClassState): ClassSource {
     profiles: new Map(state.profiles.map(([k, id, ranges]) => [k, { id, ranges }])),
     egress: direction(state.egress),
     ingress: direction(state.ingress),
+    ...(state.tiers
+      ? { tiers: { egress: direction(state.tiers.egress), ingress: direction(state.tiers.ingress) } }
+      : {}),
   };
 }

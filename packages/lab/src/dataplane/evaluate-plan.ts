@@ -1,6 +1,6 @@
 import type { Protocol } from '@netpol/core';
 import { ipv4ToNumber } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan } from './plan-types.js';
+import type { DataplanePlan, DirectionPlan, TierDirectionPlan, TierVerdict } from './plan-types.js';
 
 /**
  * What the rendered filter decides for a new connection (after Service DNAT), computed on the
@@ -17,10 +17,31 @@ export function evaluatePlan(
   port: number,
 ): boolean {
   if (sourceIp === destinationIp && plan.podIds.has(sourceIp)) return true;
-  return (
-    sideAllows(plan, plan.egress, sourceIp, destinationIp, protocol, port) &&
-    sideAllows(plan, plan.ingress, destinationIp, sourceIp, protocol, port)
-  );
+  const side = (d: 'egress' | 'ingress', subjectIp: string, peerIp: string): boolean => {
+    const tiers = plan.tiers?.[d];
+    if (!tiers) return sideAllows(plan, plan[d], subjectIp, peerIp, protocol, port);
+    // The chain `<d>_tiers`: admin tier, NetworkPolicy if isolated (final), baseline, allowed.
+    const admin = tierVerdict(tiers, 'admin', subjectIp, peerIp, protocol, port);
+    if (admin !== undefined) return admin === 'return';
+    if (plan[d].subjects.has(subjectIp)) return sideAllows(plan, plan[d], subjectIp, peerIp, protocol, port);
+    return tierVerdict(tiers, 'baseline', subjectIp, peerIp, protocol, port) !== 'drop';
+  };
+  return side('egress', sourceIp, destinationIp) && side('ingress', destinationIp, sourceIp);
+}
+
+function tierVerdict(
+  tiers: TierDirectionPlan,
+  tier: 'admin' | 'baseline',
+  subjectIp: string,
+  peerIp: string,
+  protocol: Protocol,
+  port: number,
+): TierVerdict | undefined {
+  const subject = tiers.subjects.get(subjectIp);
+  if (subject === undefined) return undefined;
+  const peer = tiers.podPeers.get(peerIp) ?? netPeer(tiers, peerIp);
+  const segments = tiers.pairs.get(`${subject} . ${peer}`)?.[tier] ?? [];
+  return segments.find((s) => s.protocol === protocol && s.first <= port && port <= s.last)?.verdict;
 }
 
 function sideAllows(
@@ -41,7 +62,7 @@ function sideAllows(
   return profile?.ranges.some((r) => r.protocol === protocol && r.first <= port && port <= r.last) ?? false;
 }
 
-function netPeer(side: DirectionPlan, ip: string): number | undefined {
+function netPeer(side: Pick<DirectionPlan, 'netPeers'>, ip: string): number | undefined {
   const address = ipv4ToNumber(ip);
   if (address === undefined) return undefined;
   return side.netPeers.find((n) => n.range.first <= address && address <= n.range.last)?.peer;

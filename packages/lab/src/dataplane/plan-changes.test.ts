@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ClusterModel, naiveAllowed, type PodModel } from '@netpol/core';
 import fc from 'fast-check';
+import { arbitraryAdminCluster } from '../../../core/src/engine/arbitrary-admin.js';
 import { arbitraryCluster } from '../../../core/src/engine/arbitrary-cluster.js';
 import { clusterFromYaml } from '../../../core/src/test-helpers.js';
 import { evaluatePlan } from './evaluate-plan.js';
@@ -89,7 +90,11 @@ const allowByPorts = (plan: DataplanePlan, d: 'egress' | 'ingress') => {
 
 const ELEMENT_MAPS = ['services', 'endpoints', 'hairpin'].concat(
   ...['egress', 'ingress'].map((d) => [`${d}_subject`, `${d}_peer_pod`, `${d}_allow`]),
+  ...['egress', 'ingress'].map((d) => [`${d}_tier_subject`, `${d}_tier_peer_pod`, `${d}_admin`, `${d}_baseline`]),
 );
+/** A tier map's elements by key, with the pair verdicts spelled out (compared across plans). */
+const tierMaps = (plan: DataplanePlan, d: 'egress' | 'ingress') =>
+  ['tier_subject', 'tier_peer_pod', 'admin', 'baseline'].map((m) => new Map(elementEntries(plan, `${d}_${m}`)));
 
 /** The element maps and dynamic chains the kernel holds for a plan (from the renderer's view). */
 function kernelView(plan: DataplanePlan) {
@@ -140,7 +145,12 @@ const asPlanned = (pods: ReadonlyMap<string, PodModel>) =>
  * plan (so layers pile up and collapse), and compare with a replan on the same classes, the
  * element diff scoped vs. over everything, and the engine.
  */
-function walk(start: ClusterModel, steps: readonly Step[], ports: readonly number[]): number {
+function walk(
+  start: ClusterModel,
+  steps: readonly Step[],
+  ports: readonly number[],
+  onScript?: (script: readonly string[]) => void,
+): number {
   let cluster = start;
   let plan = planDataplane(cluster);
   let scripts = 0;
@@ -153,7 +163,9 @@ function walk(start: ClusterModel, steps: readonly Step[], ports: readonly numbe
       assert.deepEqual(new Map(result.plan[d].subjects), new Map(replanned[d].subjects));
       assert.deepEqual(new Map(result.plan[d].podPeers), new Map(replanned[d].podPeers));
       assert.deepEqual(allowByPorts(result.plan, d), allowByPorts(replanned, d));
+      assert.deepEqual(tierMaps(result.plan, d), tierMaps(replanned, d));
     }
+    assert.equal(result.plan.tiers !== undefined, (next.adminPolicies ?? []).length > 0);
     assert.deepEqual(result.plan.services, replanned.services);
     assert.deepEqual(new Map(result.plan.serviceUse.backends), new Map(replanned.serviceUse.backends));
     assert.deepEqual(new Map(result.plan.serviceUse.chains), new Map(replanned.serviceUse.chains));
@@ -168,6 +180,7 @@ function walk(start: ClusterModel, steps: readonly Step[], ports: readonly numbe
     // What the kernel holds after the script is what a full ruleset of the new plan holds.
     assert.deepEqual(runScript(kernelView(plan), scoped), kernelView(result.plan));
     if (scoped.length > 0) scripts++;
+    onScript?.(scoped);
     for (const source of next.pods) {
       for (const destination of next.pods) {
         const [from, to] = [source.ips[0], destination.ips[0]];
@@ -176,6 +189,7 @@ function walk(start: ClusterModel, steps: readonly Step[], ports: readonly numbe
         for (const port of ports) {
           const q = { protocol: 'TCP' as const, port };
           const expected = naiveAllowed(next, { kind: 'pod', pod: source }, { kind: 'pod', pod: destination }, q);
+          if (expected === null) continue;
           assert.equal(evaluatePlan(result.plan, from, to, 'TCP', port), expected, `${source.id} → ${destination.id}`);
         }
       }
@@ -205,6 +219,32 @@ describe('planPodChanges over many steps', () => {
         walk(scenario.cluster, steps, [53, 80, 8080]);
       }),
       { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 1e9) },
+    );
+  });
+
+  it('stays equal to a replan on random clusters with admin tiers (and the kernel model agrees)', () => {
+    let tierChanges = 0;
+    fc.assert(
+      fc.property(arbitraryAdminCluster(), fc.array(stepArb, { minLength: 3, maxLength: 15 }), (scenario, steps) => {
+        walk(scenario.cluster, steps, [53, 80, 8080], (script) => {
+          tierChanges += script.filter((l) => /_(tier_subject|tier_peer_pod|admin|baseline) /.test(l)).length;
+        });
+      }),
+      { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 1e9) },
+    );
+    assert.ok(tierChanges > 100, `only ${tierChanges} tier element commands`);
+  });
+
+  it('declines when admin tier policies or Nodes changed', () => {
+    fc.assert(
+      fc.property(arbitraryAdminCluster(), (scenario) => {
+        const previous = planDataplane(scenario.cluster);
+        const admin = scenario.cluster.adminPolicies ?? [];
+        assert.equal(planPodChanges(previous, { ...scenario.cluster, adminPolicies: admin.slice(1) }), undefined);
+        const nodes = (scenario.cluster.nodes ?? []).map((n) => ({ ...n, labels: { ...n.labels, moved: 'yes' } }));
+        if (nodes.length > 0) assert.equal(planPodChanges(previous, { ...scenario.cluster, nodes }), undefined);
+      }),
+      { numRuns: 30 },
     );
   });
 

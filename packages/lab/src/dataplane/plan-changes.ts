@@ -20,6 +20,7 @@ import {
   sharesClusterIp,
   updateServiceUse,
 } from './services.js';
+import { updateTierDirection } from './tier-plan.js';
 
 /** What an incremental plan changed in the pod-keyed maps, so a diff need not compare them all. */
 export interface PodChangeScope {
@@ -27,6 +28,8 @@ export interface PodChangeScope {
   touched: ReadonlySet<string>;
   /** `subject . peer` keys each direction's `allow` map gained (it only gains while policies stay). */
   allowAdded: Readonly<Record<Direction, readonly string[]>>;
+  /** `subject . peer` keys of the admin tier pairs each direction gained (tier-plan.ts). */
+  tierPairsAdded?: Readonly<Record<Direction, readonly string[]>>;
   /** The Service port plans that may have changed, before and after (the others are the same objects). */
   services?: { removed: readonly ServicePlan[]; added: readonly ServicePlan[] };
 }
@@ -47,6 +50,8 @@ export function planPodChanges(
   const profiles: Profiles = new Map(previous.profiles);
   const egress = updateDirection(previous.egress, pods.changed, pods.removed, profiles);
   const ingress = updateDirection(previous.ingress, pods.changed, pods.removed, profiles);
+  const tierEgress = previous.tiers && updateTierDirection(previous.tiers.egress, pods.changed, pods.removed);
+  const tierIngress = previous.tiers && updateTierDirection(previous.tiers.ingress, pods.changed, pods.removed);
   // Services keep their plans unless a changed pod is in their namespace (or they changed).
   const servicesKey = servicesKeyOf(next);
   const namespaces = new Set<string>();
@@ -69,6 +74,7 @@ export function planPodChanges(
     servicesKey,
     egress: egress.plan,
     ingress: ingress.plan,
+    ...(tierEgress && tierIngress ? { tiers: { egress: tierEgress.plan, ingress: tierIngress.plan } } : {}),
     profiles,
     services,
     serviceUse: servicesChanged
@@ -82,6 +88,9 @@ export function planPodChanges(
     plan,
     touched: new Set([...pods.removed, ...pods.changed.map((p) => p.ip)]),
     allowAdded: { egress: egress.allowAdded, ingress: ingress.allowAdded },
+    ...(tierEgress && tierIngress
+      ? { tierPairsAdded: { egress: tierEgress.pairsAdded, ingress: tierIngress.pairsAdded } }
+      : {}),
     services: servicesChanged,
   };
 }
@@ -155,7 +164,7 @@ function changedPods(previous: DataplanePlan, next: ClusterModel): PodDiff {
 }
 
 function samePodForDataplane(a: PodModel, b: PodModel): boolean {
-  if (a.id !== b.id || a.namespace !== b.namespace) return false;
+  if (a.id !== b.id || a.namespace !== b.namespace || a.hostNetwork !== b.hostNetwork) return false;
   if (a.labels !== b.labels) {
     const ka = Object.keys(a.labels);
     if (ka.length !== Object.keys(b.labels).length || ka.some((k) => a.labels[k] !== b.labels[k])) return false;

@@ -95,7 +95,7 @@ export function buildContext(compiled: CompiledCluster, direction: Direction): D
   return context;
 }
 
-export function segmentOf(context: DirectionContext, address: number): number {
+export function segmentOf(context: { readonly starts: readonly number[] }, address: number): number {
   const starts = context.starts;
   let lo = 0;
   let hi = starts.length - 2;

@@ -1,4 +1,14 @@
-import type { Direction, LabelMatcher, Labels, PodModel, PortModel, Protocol } from '@netpol/core';
+import type {
+  CompiledAdminPeer,
+  CompiledAdminPolicy,
+  CompiledCluster,
+  Direction,
+  LabelMatcher,
+  Labels,
+  PodModel,
+  PortModel,
+  Protocol,
+} from '@netpol/core';
 import type { Ipv4Range } from './ipv4.js';
 import type { ServicePlan, ServiceUse } from './services.js';
 
@@ -78,6 +88,8 @@ export interface DataplanePlan {
   servicesKey: string;
   egress: DirectionPlan;
   ingress: DirectionPlan;
+  /** The admin and baseline tiers (tier-plan.ts), when the cluster has admin tier policies. */
+  tiers?: { egress: TierDirectionPlan; ingress: TierDirectionPlan };
   /** Port profiles by their text; shared by both directions. */
   profiles: Profiles;
   services: ServicePlan[];
@@ -115,4 +127,51 @@ export interface DirectionContext {
   groups: Map<string, { tests: number[]; policies?: number[] }>;
   /** Rule list (and named-port holder) → the profile text of its ports, 'all' or none. */
   profileMemo: Map<string, { key: string; ranges: PortRange[] } | 'all' | undefined>;
+}
+
+/** The admin tiers' classes and verdict maps (tier-plan.ts). */
+export type TierVerdict = 'return' | 'drop';
+export interface TierSegment {
+  protocol: Protocol;
+  first: number;
+  last: number;
+  verdict: TierVerdict;
+}
+export interface TierPairVerdict {
+  admin: readonly TierSegment[];
+  baseline: readonly TierSegment[];
+}
+
+export interface TierContext {
+  direction: Direction;
+  compiled: CompiledCluster;
+  /** Admin tier policies, then baseline ones, in consult order (class `policies` index this). */
+  policies: readonly CompiledAdminPolicy[];
+  adminCount: number;
+  /** Every peer of this direction's rules (class `tests` index this). */
+  peers: readonly CompiledAdminPeer[];
+  peerIndex: ReadonlyMap<CompiledAdminPeer, number>;
+  /** `name/PROTOCOL` for every named port the direction's rules name (any protocol). */
+  namedRefs: ReadonlySet<string>;
+  /** Outside segments: starts (the last is 2^32) and each segment's matching peers. */
+  starts: number[];
+  segmentTests: number[][];
+  /** Group (namespace, labels, host network) and segment → matching peers and selecting policies. */
+  groups: Map<string, { tests: number[]; policies: number[] }>;
+  /** Class signatures → pair verdict (pairs with equal signatures decide alike). */
+  pairMemo: Map<string, TierPairVerdict>;
+}
+
+export interface TierDirectionPlan {
+  direction: Direction;
+  context: TierContext;
+  /** Pod IPv4 → tier subject class, for pods some admin or baseline policy selects. */
+  subjects: ReadonlyMap<string, number>;
+  /** Pod IPv4 → tier peer class. */
+  podPeers: ReadonlyMap<string, number>;
+  netPeers: { range: Ipv4Range; peer: number }[];
+  /** `subject . peer` → the pair's segments, for pairs with at least one. */
+  pairs: ReadonlyMap<string, TierPairVerdict>;
+  subjectClasses: ReadonlyMap<string, SubjectClass>;
+  peerClasses: ReadonlyMap<string, PeerClass>;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
 import fc from 'fast-check';
+import { arbitraryAdminCluster } from '../../../core/src/engine/arbitrary-admin.js';
 import { arbitraryCluster, scenarioPeers } from '../../../core/src/engine/arbitrary-cluster.js';
 import { evaluatePlan } from './evaluate-plan.js';
 import { classSourceOf, classStateOf, planDataplane } from './plan.js';
@@ -42,6 +43,42 @@ describe('planDataplane', () => {
       { numRuns: 300 },
     );
     assert.ok(compared > 10_000 && denied > 1000, `too few interesting comparisons: ${compared}, ${denied} denied`);
+  });
+
+  it('decides every pair as the naive evaluator does, admin tiers included (random clusters)', () => {
+    const seen = { compared: 0, denied: 0, tierElements: 0 };
+    fc.assert(
+      fc.property(arbitraryAdminCluster(), (scenario) => {
+        const plan = planDataplane(scenario.cluster);
+        assert.ok(plan.tiers, 'admin tier policies give tier classes');
+        for (const d of ['egress', 'ingress'] as const) {
+          for (const v of plan.tiers[d].pairs.values()) seen.tierElements += v.admin.length + v.baseline.length;
+        }
+        const peers = scenarioPeers(scenario);
+        for (const source of peers) {
+          for (const destination of peers) {
+            if (source.kind === 'external' && destination.kind === 'external') continue;
+            for (const query of scenario.ports) {
+              const port = resolvePort(destination, query);
+              if (port === undefined) continue;
+              const expected = naiveAllowed(scenario.cluster, source, destination, { protocol: query.protocol, port });
+              if (expected === null) continue;
+              const actual = evaluatePlan(plan, ipOf(source), ipOf(destination), query.protocol, port);
+              seen.compared++;
+              if (!expected) seen.denied++;
+              assert.equal(
+                actual,
+                expected,
+                `${ipOf(source)} → ${ipOf(destination)} ${query.protocol}/${port}\n${scenario.yaml}`,
+              );
+            }
+          }
+        }
+      }),
+      { numRuns: 150, seed: 20261203 },
+    );
+    assert.ok(seen.compared > 5000 && seen.denied > 500, `too few comparisons: ${JSON.stringify(seen)}`);
+    assert.ok(seen.tierElements > 500, `too few tier elements: ${seen.tierElements}`);
   });
 
   it('keeps class ids and profiles when replanned on a previous plan with the same policies', () => {

@@ -20,6 +20,7 @@ import type { Ipv4Range } from './ipv4.js';
 import { buildContext, segmentOf } from './plan-context.js';
 import type { CompiledRule, DataplanePlan, DirectionPlan, PeerClass, Profiles } from './plan-types.js';
 import { planServices, servicesKeyOf, serviceUseOf } from './services.js';
+import { planTierDirection } from './tier-plan.js';
 
 export type { ClassSource, ClassState, DirectionClassSource } from './class-state.js';
 export { classSourceOf, classStateOf } from './class-state.js';
@@ -39,7 +40,10 @@ export type {
 const policyKeys = new WeakMap<object, string>();
 const namespaceKeys = new WeakMap<object, string>();
 
-/** Keyed by the array, so a model that keeps its policies array is not stringified again. */
+/**
+ * Keyed by the array, so a model that keeps its policies array is not stringified again. The
+ * admin tier policies and the Nodes (whose addresses `nodes` peers match) are part of it.
+ */
 export function policyKeyOf(cluster: ClusterModel): string {
   let key = policyKeys.get(cluster.policies);
   if (key === undefined) {
@@ -49,8 +53,22 @@ export function policyKeyOf(cluster: ClusterModel): string {
     );
     policyKeys.set(cluster.policies, key);
   }
-  return key;
+  const admin = cluster.adminPolicies ?? [];
+  const nodes = cluster.nodes ?? [];
+  if (admin.length === 0 && nodes.length === 0) return key;
+  let tierKey = tierKeys.get(admin)?.get(nodes);
+  if (tierKey === undefined) {
+    tierKey = JSON.stringify([
+      admin.map((p) => [p.id, p.tier, p.priority, p.subject, p.ingress, p.egress]),
+      nodes.map((n) => [n.name, n.labels, n.addresses]),
+    ]);
+    const byNodes = tierKeys.get(admin) ?? new WeakMap();
+    byNodes.set(nodes, tierKey);
+    tierKeys.set(admin, byNodes);
+  }
+  return `${key}|tiers:${tierKey}`;
 }
+const tierKeys = new WeakMap<object, WeakMap<object, string>>();
 
 export function namespaceKeyOf(cluster: ClusterModel): string {
   let key = namespaceKeys.get(cluster.namespaces);
@@ -77,12 +95,15 @@ export function planDataplane(cluster: ClusterModel, previous?: ClassSource): Da
   const egress = planDirection(compiled, 'egress', pods, groups, profiles, reuse?.egress);
   const ingress = planDirection(compiled, 'ingress', pods, groups, profiles, reuse?.ingress);
   const services = planServices(cluster, podsByIp);
+  const tierEgress = planTierDirection(compiled, 'egress', pods, reuse?.tiers?.egress);
+  const tierIngress = planTierDirection(compiled, 'ingress', pods, reuse?.tiers?.ingress);
   return {
     policyKey,
     namespaceKey: namespaceKeyOf(cluster),
     servicesKey: servicesKeyOf(cluster),
     egress,
     ingress,
+    ...(tierEgress && tierIngress ? { tiers: { egress: tierEgress, ingress: tierIngress } } : {}),
     profiles,
     services,
     serviceUse: serviceUseOf(services),

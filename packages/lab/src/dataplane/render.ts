@@ -1,6 +1,6 @@
 import type { Protocol } from '@netpol/core';
 import { formatRange } from './ipv4.js';
-import type { DataplanePlan, DirectionPlan, PortRange } from './plan-types.js';
+import type { DataplanePlan, DirectionPlan, PortRange, TierDirectionPlan, TierSegment } from './plan-types.js';
 import { NFT_PROTOCOL, natChainName, type ServicePlan } from './services.js';
 
 export { natChainName } from './services.js';
@@ -47,6 +47,14 @@ export function profileRules(id: number): string[] {
   return [`meta l4proto . th dport @ports_${id} return`, 'drop comment "port not allowed"'];
 }
 
+/** The elements of one tier's verdict map for a pair of tier classes. */
+export function* tierElements(pair: string, segments: readonly TierSegment[]): Generator<[string, string]> {
+  for (const seg of segments) {
+    const ports = seg.first === seg.last ? `${seg.first}` : `${seg.first}-${seg.last}`;
+    yield [`${pair} . ${NFT_PROTOCOL[seg.protocol]} . ${ports}`, seg.verdict];
+  }
+}
+
 /** The elements of an element map or set, as `[key, value]` ('' value in a set). */
 export function* elementEntries(plan: DataplanePlan, name: string): Generator<[string, string]> {
   switch (name) {
@@ -67,6 +75,15 @@ export function* elementEntries(plan: DataplanePlan, name: string): Generator<[s
       }
       return;
     }
+  }
+  const tier = /^(egress|ingress)_(tier_subject|tier_peer_pod|admin|baseline)$/.exec(name);
+  if (tier) {
+    const t = plan.tiers?.[tier[1] as 'egress' | 'ingress'];
+    if (!t) return;
+    if (tier[2] === 'tier_subject') for (const [ip, c] of t.subjects) yield [ip, String(c)];
+    else if (tier[2] === 'tier_peer_pod') for (const [ip, c] of t.podPeers) yield [ip, String(c)];
+    else for (const [pair, v] of t.pairs) yield* tierElements(pair, tier[2] === 'admin' ? v.admin : v.baseline);
+    return;
   }
   const d = name.startsWith('egress_') ? plan.egress : plan.ingress;
   if (name.endsWith('_subject')) for (const [ip, c] of d.subjects) yield [ip, String(c)];
@@ -198,17 +215,24 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
       push(2, `drop comment ${quote(`denied by ${p} policy`)}`);
       push(1, '}');
     }
+    if (plan.tiers)
+      for (const d of [plan.tiers.egress, plan.tiers.ingress]) renderTiers(d, mapBlock, elementBlock, push);
     push(1, 'chain forward {');
     push(2, 'type filter hook forward priority filter; policy accept;');
     push(2, 'ct state established,related accept');
     push(2, 'ct state invalid drop');
     push(2, 'ct status dnat ip saddr . ip daddr @hairpin accept comment "a pod to itself is always allowed"');
     push(2, 'meta mark set 0 comment "the NAT chains left the endpoint index in it"');
-    push(2, 'meta mark set ip saddr map @egress_subject');
-    push(2, 'meta mark != 0 jump egress');
-    push(2, 'meta mark set 0');
-    push(2, 'meta mark set ip daddr map @ingress_subject');
-    push(2, 'meta mark != 0 jump ingress');
+    if (plan.tiers) {
+      push(2, 'jump egress_tiers');
+      push(2, 'jump ingress_tiers');
+    } else {
+      push(2, 'meta mark set ip saddr map @egress_subject');
+      push(2, 'meta mark != 0 jump egress');
+      push(2, 'meta mark set 0');
+      push(2, 'meta mark set ip daddr map @ingress_subject');
+      push(2, 'meta mark != 0 jump ingress');
+    }
     push(1, '}');
   }
 
@@ -232,6 +256,60 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
   lines.push('}', '');
   const text = lines.join('\n');
   return skeleton ? text.replace(/^\s*#.*\n/gm, '') : text;
+}
+
+/**
+ * One direction's admin tiers: the class maps, the two verdict maps, and the chain the forward
+ * chain jumps to, which runs the tiers in order. `return` (from a verdict map, or from the
+ * NetworkPolicy chain reached by `goto`) ends this side allowed; `drop` ends the connection;
+ * falling off the end is the default (allowed).
+ */
+function renderTiers(
+  d: TierDirectionPlan,
+  mapBlock: (name: string) => void,
+  elementBlock: (entries: readonly string[]) => void,
+  push: (indent: number, text: string) => void,
+): void {
+  const p = d.direction;
+  const [self, other] = p === 'egress' ? ['saddr', 'daddr'] : ['daddr', 'saddr'];
+  push(1, `map ${p}_tier_subject {`);
+  push(2, `comment ${quote(`pod IP → ${p} tier class (pods an admin or baseline policy selects)`)}`);
+  push(2, 'type ipv4_addr : mark');
+  mapBlock(`${p}_tier_subject`);
+  push(1, '}');
+  push(1, `map ${p}_tier_peer_net {`);
+  push(2, `comment ${quote(`any IPv4 → ${p} tier peer class, cut at networks and node addresses`)}`);
+  push(2, 'type ipv4_addr : mark');
+  push(2, 'flags interval');
+  elementBlock(d.netPeers.map((n) => `${formatRange(n.range)} : ${n.peer}`));
+  push(1, '}');
+  push(1, `map ${p}_tier_peer_pod {`);
+  push(2, `comment ${quote(`pod IP → ${p} tier peer class (overrides ${p}_tier_peer_net)`)}`);
+  push(2, 'type ipv4_addr : mark');
+  mapBlock(`${p}_tier_peer_pod`);
+  push(1, '}');
+  for (const tier of ['admin', 'baseline']) {
+    push(1, `map ${p}_${tier} {`);
+    push(2, `comment ${quote(`${tier} tier, first match compiled: class . peer class . protocol . port → verdict`)}`);
+    push(2, 'type mark . mark . inet_proto . inet_service : verdict');
+    push(2, 'flags interval');
+    mapBlock(`${p}_${tier}`);
+    push(1, '}');
+  }
+  const lookup = (tier: string) => [
+    `meta mark set ip ${self} map @${p}_tier_subject`,
+    `meta mark != 0 ct mark set ip ${other} map @${p}_tier_peer_net`,
+    `meta mark != 0 ct mark set ip ${other} map @${p}_tier_peer_pod`,
+    `meta mark != 0 meta mark . ct mark . meta l4proto . th dport vmap @${p}_${tier}`,
+  ];
+  push(1, `chain ${p}_tiers {`);
+  push(2, 'meta mark set 0');
+  for (const rule of lookup('admin')) push(2, rule);
+  push(2, 'meta mark set 0');
+  push(2, `meta mark set ip ${self} map @${p}_subject`);
+  push(2, `meta mark != 0 goto ${p} comment ${quote(`isolated for ${p} by NetworkPolicy: its verdict is final`)}`);
+  for (const rule of lookup('baseline')) push(2, rule);
+  push(1, '}');
 }
 
 /** Comment lines naming the policies behind each class, for people reading the text. */

@@ -12,6 +12,7 @@ import {
   type RenderOptions,
   renderRuleset,
   serviceKey,
+  tierElements,
 } from './render.js';
 import type { ServicePlan } from './services.js';
 
@@ -183,6 +184,23 @@ export function diffScript(
       compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, scope?.touched);
       compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict, scope?.allowAdded[d]);
     }
+    if (previous.tiers && next.tiers) {
+      for (const d of ['egress', 'ingress'] as const) {
+        const [was, now] = [previous.tiers[d], next.tiers[d]];
+        compare(`${d}_tier_subject`, was.subjects, now.subjects, String, scope?.touched);
+        compare(`${d}_tier_peer_pod`, was.podPeers, now.podPeers, String, scope?.touched);
+        // Pairs are only ever added while the policies stay (their keys name new classes).
+        const pairs = scope?.tierPairsAdded?.[d] ?? [...now.pairs.keys()].filter((k) => !was.pairs.has(k));
+        for (const tier of ['admin', 'baseline'] as const) {
+          const add: string[] = [];
+          for (const pair of pairs) {
+            const verdict = now.pairs.get(pair);
+            if (verdict) for (const [key, value] of tierElements(pair, verdict[tier])) add.push(`${key} : ${value}`);
+          }
+          elements(`${d}_${tier}`, [], add);
+        }
+      }
+    } else if (previous.tiers || next.tiers) return undefined;
   }
   return [...head, ...deletes, ...adds, ...tail];
 }

@@ -11,7 +11,7 @@ import {
   defaultMatrixPorts,
   diffClusters,
   diffVersions,
-  explainPod,
+  explainPodTraffic,
   explainPolicy,
   formatPath,
   formatPortQuery,
@@ -22,7 +22,7 @@ import {
   type MatrixEndpoint,
   type MatrixResult,
   originLocation,
-  type PodRuleExplanation,
+  type PodTrafficSide,
   type PortQuery,
   parsePortQuery,
   portQueryWords,
@@ -33,6 +33,7 @@ import {
   renderMatrix,
   renderToString,
   resolveEndpoint,
+  ruleMatchWords,
   runLint,
   type SourceFile,
   sharedPodRanges,
@@ -49,6 +50,7 @@ import type {
   IssueView,
   MatrixBits,
   MatrixExportFormat,
+  PodSideView,
   PolicyView,
   RuleView,
   SelectionView,
@@ -297,11 +299,13 @@ export class Session {
     const endpoint = this.current.endpoints.find((e) => e.id === id);
     const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
     if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
-    const explained = explainPod(cluster, pod);
-    const side = (d: typeof explained.ingress) => ({
+    const explained = explainPodTraffic(cluster, pod);
+    const side = (d: PodTrafficSide): PodSideView => ({
       isolated: d.isolated,
       selectedBy: d.selectedBy.map((p) => p.id),
-      rules: d.rules.map((r: PodRuleExplanation) => ruleView(r.policy.id, r.policy.origin, r)),
+      rules: d.admitting.map((r) => ruleView(r.policy.id, r.policy.origin, r)),
+      leftOut: d.leftOut,
+      asPeer: d.asPeer.map((r) => ({ ...ruleView(r.policy.id, r.policy.origin, r), selects: r.selects })),
     });
     return { kind: 'pod', id, ingress: side(explained.ingress), egress: side(explained.egress) };
   }
@@ -355,6 +359,7 @@ function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], 
     file: where?.file,
     line: where?.line,
     pods: rule.pods,
+    matches: ruleMatchWords(rule.pods, rule.external),
   };
 }
 

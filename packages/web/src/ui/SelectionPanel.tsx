@@ -39,12 +39,27 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
       </section>
     );
   }
+  const policyLink = (id: string) => (
+    <button type="button" className="link" onClick={() => update({ sel: `policy:${id}` })}>
+      {id}
+    </button>
+  );
+  const podLinks = (ids: readonly string[]) => (
+    <>
+      {ids.slice(0, MAX_LINKS).map((id, i) => (
+        <span key={id}>
+          {i > 0 && ', '}
+          <button type="button" className="link" onClick={() => update({ sel: `pod:${id}` })}>
+            {id}
+          </button>
+        </span>
+      ))}
+      {ids.length > MAX_LINKS && ` and ${ids.length - MAX_LINKS} more`}
+    </>
+  );
   const rule = (r: RuleView) => (
     <li key={`${r.policy}:${r.direction}:${r.index}`}>
-      <button type="button" className="link" onClick={() => update({ sel: `policy:${r.policy}` })}>
-        {r.policy}
-      </button>{' '}
-      spec.{r.direction}[{r.index}]{' '}
+      {policyLink(r.policy)} spec.{r.direction}[{r.index}]{' '}
       {r.file && (
         <a
           href={`#view=editor&file=${encodeURIComponent(r.file)}&line=${r.line}`}
@@ -56,7 +71,17 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
           ({r.file}:{r.line})
         </a>
       )}
-      : {r.direction === 'ingress' ? 'from' : 'to'} {r.text} ({r.pods.length} pods)
+      : {r.direction === 'ingress' ? 'from' : 'to'} {r.text}
+      <br />
+      <span className="dim">
+        {r.selects ? (
+          <>
+            for {r.selects.length === 1 ? '1 pod' : `${r.selects.length} pods`}: {podLinks(r.selects)}
+          </>
+        ) : (
+          r.matches
+        )}
+      </span>
     </li>
   );
   return (
@@ -73,29 +98,77 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
               Set as destination
             </button>
           </p>
-          {(['ingress', 'egress'] as const).map((d) => (
-            <div key={d}>
-              <h3>
-                {d}: {view[d].isolated ? `isolated by ${view[d].selectedBy.join(', ')}` : 'not isolated (all allowed)'}
-              </h3>
-              {view[d].isolated && (
-                <ul>{view[d].rules.length === 0 ? <li>no rule admits anything</li> : view[d].rules.map(rule)}</ul>
-              )}
-            </div>
-          ))}
+          {(['ingress', 'egress'] as const).map((d) => {
+            const side = view[d];
+            return (
+              <div key={d}>
+                <h3>
+                  {d === 'ingress' ? 'Traffic to it' : 'Traffic from it'} ({d}):{' '}
+                  {side.isolated ? (
+                    <>
+                      isolated by{' '}
+                      {side.selectedBy.map((id, i) => (
+                        <span key={id}>
+                          {i > 0 && ', '}
+                          {policyLink(id)}
+                        </span>
+                      ))}
+                    </>
+                  ) : (
+                    `not isolated (no policy selects it for ${d}): ${d === 'ingress' ? 'any source may reach it' : 'it may reach any destination'} on every port`
+                  )}
+                </h3>
+                {side.isolated && (
+                  <>
+                    <p>
+                      {d === 'ingress' ? 'May be reached from' : 'May reach'} (union of these rules of its policies):
+                    </p>
+                    <ul>
+                      {side.rules.length === 0 ? (
+                        <li>
+                          no rule admits anything: {d === 'ingress' ? 'nothing may reach it' : 'it may reach nothing'}{' '}
+                          (except itself)
+                        </li>
+                      ) : (
+                        side.rules.map(rule)
+                      )}
+                    </ul>
+                    {side.leftOut > 0 && (
+                      <p className="dim">
+                        {side.leftOut === 1 ? '1 more rule' : `${side.leftOut} more rules`} of these policies admit
+                        nothing {d === 'ingress' ? 'to' : 'from'} it (no pod or address matches, or a named port it
+                        lacks): not shown.
+                      </p>
+                    )}
+                  </>
+                )}
+                <p>
+                  {d === 'ingress'
+                    ? 'Rules of other policies that let their pods reach it (their egress):'
+                    : 'Rules of other policies that admit it into their pods (their ingress):'}
+                </p>
+                <ul>{side.asPeer.length === 0 ? <li>none</li> : side.asPeer.map(rule)}</ul>
+              </div>
+            );
+          })}
         </>
       )}
       {view.kind === 'policy' && (
         <>
           <p>
-            Selects {view.selector}: {view.selects.length} pods
-            {view.selects.length > 0 &&
-              ` (${view.selects.slice(0, 12).join(', ')}${view.selects.length > 12 ? ', …' : ''})`}
+            Selects {view.selector}: {view.selects.length === 1 ? '1 pod' : `${view.selects.length} pods`}
+            {view.selects.length > 0 && ': '}
+            {podLinks(view.selects)}
           </p>
           {(['ingress', 'egress'] as const).map((d) => (
             <div key={d}>
               <h3>
-                {d}: {view[d].isolates ? `isolates; ${view[d].rules.length} rules` : 'not isolated by this policy'}
+                {d}:{' '}
+                {view[d].isolates
+                  ? view[d].rules.length === 0
+                    ? `isolates the selected pods and allows nothing (no rules: deny all ${d})`
+                    : 'isolates the selected pods; allows what any rule admits:'
+                  : `not affected (policyTypes lacks ${d === 'ingress' ? 'Ingress' : 'Egress'})`}
               </h3>
               <ul>{view[d].rules.map(rule)}</ul>
             </div>
@@ -105,3 +178,6 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
     </section>
   );
 }
+
+/** Pod lists name this many, then "and N more". */
+const MAX_LINKS = 24;
