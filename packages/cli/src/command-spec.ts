@@ -182,7 +182,7 @@ export const analysisOptions = [
   ),
   repeatable(
     '--pod-cidr <cidr>',
-    'range for pod addresses the input does not give (repeatable; default: inferred from pod IPs, else 198.18.0.0/16)',
+    'range for pod addresses the input does not give (repeatable, ranges that share no address; default: inferred from pod IPs, else 198.18.0.0/16)',
   ),
   option('--service-cidr <cidr>', 'range for ClusterIPs the input does not give (default 198.19.0.0/16)'),
   option('--verbose', 'print every note and warning (repeated ones are summarized)'),

@@ -1,4 +1,5 @@
 import {
+  addressRangesProblem,
   type BuildOptions,
   type Issue,
   type LoadedCluster,
@@ -7,7 +8,7 @@ import {
   type SourceFile,
 } from '@netpol/core';
 import { colorsFor } from './colors.js';
-import { ExitError, type Io } from './io.js';
+import { ExitError, type Io, UsageError } from './io.js';
 import { formatIssues } from './print-issues.js';
 import { readSources, type SourceOptions } from './read-sources.js';
 
@@ -40,12 +41,25 @@ export async function loadInput(
   /** Also told the issues of an invalid input, before the exit (lint -o sarif writes them). */
   onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): Promise<LoadedCluster & { sources: SourceFile[] }> {
+  checkAddressRanges(options);
   const sources = await readSources(options, io, build.defaultNamespace);
   return { ...loadSources(sources, options, io, build, onInvalid), sources };
 }
 
+/**
+ * `--pod-cidr` and `--service-cidr` the allocator cannot use are a usage error, one line,
+ * before anything is read: overlapping pod ranges would give two pods one address.
+ */
+export function checkAddressRanges(options: AnalysisOptions): void {
+  const pod = options.podCidr && options.podCidr.length > 0 ? addressRangesProblem(options.podCidr) : undefined;
+  if (pod) throw new UsageError(`--pod-cidr: ${pod}`);
+  const service = options.serviceCidr ? addressRangesProblem([options.serviceCidr]) : undefined;
+  if (service) throw new UsageError(`--service-cidr: ${service}`);
+}
+
 /** The load options of an analysis command: leniency and address ranges. */
 export function loadOptions(options: AnalysisOptions, build: BuildOptions = {}): LoadOptions {
+  checkAddressRanges(options);
   return {
     ...build,
     strict: options.strict,

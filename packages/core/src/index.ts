@@ -115,8 +115,8 @@ export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.j
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
-export type { LoadedCluster, LoadOptions } from './load-cluster.js';
-export { loadCluster } from './load-cluster.js';
+export type { LoadCache, LoadedCluster, LoadOptions } from './load-cluster.js';
+export { createLoadCache, loadCluster } from './load-cluster.js';
 // --- fast matrix engine, matrix formats, cluster generator (area: fast) ---
 export type { Bitset } from './matrix/bitset.js';
 export type { MatrixClasses, MatrixOptions, MatrixResult, MatrixStats } from './matrix/compute-matrix.js';
@@ -130,6 +130,7 @@ export type { EndpointOptions, ExternalInvalid, MatrixEndpoint } from './matrix/
 export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix/matrix-endpoints.js';
 export type { MatrixJson } from './matrix/matrix-json.js';
 export { matrixPortLabel, matrixToJson } from './matrix/matrix-json.js';
+export { addressRangesProblem } from './model/address-allocator.js';
 export type * from './model/admin-types.js';
 export { isAdminPolicyKind } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';

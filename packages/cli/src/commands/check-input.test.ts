@@ -114,6 +114,51 @@ describe('check on what the input does not say', () => {
     assert.match(inferred.stdout, /shop\/cache has no status\.podIP: netpol made up 10\.244\./);
   });
 
+  test('overlapping or unusable --pod-cidr/--service-cidr ranges are a usage error: exit 2, one line, nothing read', async () => {
+    const input = `${web()}---\n${db}`;
+    const base = ['--from', 'shop/web', '--to', 'shop/db', '--port', '5432'];
+    const cases: { flags: string[]; message: RegExp }[] = [
+      {
+        flags: ['--pod-cidr', '10.1.0.0/16', '--pod-cidr', '10.1.128.0/17'],
+        message:
+          /^netpol: --pod-cidr: address ranges 10\.1\.0\.0\/16 and 10\.1\.128\.0\/17 overlap: two pods could get the same address/,
+      },
+      {
+        flags: ['--pod-cidr', '10.2.0.0/16', '--pod-cidr', '10.2.0.0/16'],
+        message: /^netpol: --pod-cidr: address ranges 10\.2\.0\.0\/16 and 10\.2\.0\.0\/16 overlap/,
+      },
+      {
+        flags: ['--pod-cidr', '10.0.0.0/8', '--pod-cidr', '192.168.0.0/16', '--pod-cidr', '10.250.0.0/16'],
+        message: /^netpol: --pod-cidr: address ranges 10\.0\.0\.0\/8 and 10\.250\.0\.0\/16 overlap/,
+      },
+      {
+        flags: ['--pod-cidr', 'abc'],
+        message: /^netpol: --pod-cidr: address range abc must be an IPv4 CIDR of \/22 or larger\n$/,
+      },
+      {
+        flags: ['--service-cidr', '10.0.0.0/24'],
+        message: /^netpol: --service-cidr: address range 10\.0\.0\.0\/24 must be an IPv4 CIDR of \/22 or larger\n$/,
+      },
+    ];
+    for (const { flags, message } of cases) {
+      const r = await check(input, ...base, ...flags);
+      assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, message);
+    }
+    // Ranges that only touch are fine.
+    const touching = await check(input, ...base, '--pod-cidr', '10.1.0.0/16', '--pod-cidr', '10.2.0.0/16');
+    assert.equal(touching.code, 0, touching.stderr);
+    // matrix and diff refuse the same way.
+    const matrix = await runCli(
+      ['matrix', '-f', '-', '--port', '80', '--pod-cidr', '10.1.0.0/16', '--pod-cidr', '10.1.0.0/20'],
+      { stdin: input, env: { NO_COLOR: '1' } },
+    );
+    assert.equal(matrix.code, 2, matrix.stderr);
+    assert.match(matrix.stderr, /^netpol: --pod-cidr: address ranges 10\.1\.0\.0\/16 and 10\.1\.0\.0\/20 overlap/);
+  });
+
   test('a verdict not decided by an ipBlock carries no caveat', async () => {
     const r = await check(`${web()}---\n${db}---\n${only80}`, '--from', 'shop/db', '--to', 'shop/web', '--port', '80');
     assert.equal(r.code, 0);

@@ -1,6 +1,6 @@
 import { diffVersions, hasChanges, loadCluster, renderDiff, type SymbolicDiff, sharedPodRanges } from '@netpol/core';
 import type { Io } from '../io.js';
-import { type AnalysisOptions, loadOptions, loadSources } from '../load-input.js';
+import { type AnalysisOptions, checkAddressRanges, loadOptions, loadSources } from '../load-input.js';
 import { readSources } from '../read-sources.js';
 
 export interface DiffCommandOptions extends AnalysisOptions {
@@ -20,6 +20,7 @@ export interface DiffCommandOptions extends AnalysisOptions {
  * Exit 0, or 1 with --exit-code when anything changed.
  */
 export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
+  checkAddressRanges(options);
   const read = (file: string) => readSources({ file: [file], recursive: options.recursive }, io);
   const [baseSources, headSources] = [await read(options.base), await read(options.head)];
   // Both sides make up pod addresses from the same ranges (sharedPodRanges says why).

@@ -260,18 +260,19 @@ function walk(value: unknown, schema: Schema, ctx: Context): unknown {
         return {};
       }
       if (schema.strict) {
-        for (const key of Object.keys(value)) {
+        for (const key in value) {
           if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...ctx.path, key]));
         }
       }
       let out: Record<string, unknown> | undefined;
       const outerStruct = ctx.struct;
-      for (const key of Object.keys(value)) {
+      const struct = structNameOf(schema);
+      for (const key in value) {
         const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
         if (!fieldSchema) continue;
         ctx.path.push(key);
         ctx.fields.push(key);
-        ctx.struct = structNameOf(schema);
+        ctx.struct = struct;
         const decoded = walk(value[key], fieldSchema, ctx);
         ctx.struct = outerStruct;
         ctx.fields.pop();

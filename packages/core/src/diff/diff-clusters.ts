@@ -218,8 +218,27 @@ export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDif
   };
 }
 
-/** Everything about a pod that peers and rules can see. */
+const identities = new WeakMap<ClusterModel, WeakMap<PodModel, string>>();
+
+/**
+ * Everything about a pod that peers and rules can see. Kept per model and pod (models are not
+ * changed once built): the web UI's what-if compares the input with every edit.
+ */
 function identityOf(cluster: ClusterModel, pod: PodModel): string {
+  let known = identities.get(cluster);
+  if (!known) {
+    known = new WeakMap();
+    identities.set(cluster, known);
+  }
+  let identity = known.get(pod);
+  if (identity === undefined) {
+    identity = identityText(cluster, pod);
+    known.set(pod, identity);
+  }
+  return identity;
+}
+
+function identityText(cluster: ClusterModel, pod: PodModel): string {
   const sorted = (labels: Readonly<Record<string, string>>) =>
     Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify([

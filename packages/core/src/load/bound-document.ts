@@ -32,7 +32,38 @@ export function expansionBudget(text: string): number {
 }
 
 /** Walk `value` once (recursion bounded by MAX_NESTING), spending `m.budget`; false: stop. */
-export function measureValue(value: unknown, m: Measure, path: (string | number)[] = []): boolean {
+export function measureValue(value: unknown, m: Measure): boolean {
+  const { budget, keys, colons } = m;
+  if (measureFast(value, m, 0)) return true;
+  // Over a limit (rare): walk again from the same budget, keeping the path to say where.
+  m.budget = budget;
+  m.keys = keys;
+  m.colons = colons;
+  return measureAt(value, m, []);
+}
+
+/** `measureAt` without the path: every value of every document goes through here. */
+function measureFast(value: unknown, m: Measure, depth: number): boolean {
+  m.budget -= 1;
+  if (typeof value === 'string') {
+    m.budget -= value.length >> 4;
+    m.colons += countColons(value);
+  } else if (typeof value === 'object' && value !== null) {
+    if (depth >= MAX_NESTING) return false;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!measureFast(value[i], m, depth + 1)) return false;
+    } else {
+      for (const key in value) {
+        m.keys += 1;
+        m.colons += countColons(key);
+        if (!measureFast((value as Record<string, unknown>)[key], m, depth + 1)) return false;
+      }
+    }
+  }
+  return m.budget >= 0;
+}
+
+function measureAt(value: unknown, m: Measure, path: (string | number)[]): boolean {
   m.budget -= 1;
   if (typeof value === 'string') {
     m.budget -= value.length >> 4;
@@ -45,7 +76,7 @@ export function measureValue(value: unknown, m: Measure, path: (string | number)
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         path.push(i);
-        const ok = measureValue(value[i], m, path);
+        const ok = measureAt(value[i], m, path);
         path.pop();
         if (!ok) return false;
       }
@@ -54,7 +85,7 @@ export function measureValue(value: unknown, m: Measure, path: (string | number)
         m.keys += 1;
         m.colons += countColons(key);
         path.push(key);
-        const ok = measureValue((value as Record<string, unknown>)[key], m, path);
+        const ok = measureAt((value as Record<string, unknown>)[key], m, path);
         path.pop();
         if (!ok) return false;
       }

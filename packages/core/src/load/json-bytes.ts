@@ -46,8 +46,42 @@ export class JsonBytesReader {
   /** Absolute offset of `bytes[0]` in the stream. */
   private base = 0;
   private readonly cache = new Array<string | undefined>(CACHE_SIZE);
+  /** Told where each line starts while `readPrefix` reads (newlines lie only in whitespace). */
+  private lines: { add(start: number): void } | undefined;
 
   constructor(private readonly tape: PositionTape) {}
+
+  /** Where the last `readPrefix` stopped: just after its value. */
+  get position(): number {
+    return this.i;
+  }
+
+  /**
+   * Read the value that starts at `bytes[from]` and ends before `to`, whatever follows it
+   * (`position` says where it ended), noting line starts on the way: a stream reads each
+   * element straight from its chunk this way, once. A value cut short by `to` is a
+   * `JsonSyntaxError`, as is bad JSON: the caller cannot tell them apart and falls back to
+   * framing the value first (`read`).
+   */
+  readPrefix(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    base: number,
+    keep: (kind: string | undefined) => Keep | undefined,
+    lines: { add(start: number): void },
+  ): unknown {
+    this.bytes = bytes;
+    this.i = from;
+    this.end = to;
+    this.base = base;
+    this.lines = lines;
+    try {
+      return this.peek() === OPEN_BRACE ? this.object(undefined, 1, keep) : this.value(keep(undefined) ?? KEEP_ALL, 1);
+    } finally {
+      this.lines = undefined;
+    }
+  }
 
   /**
    * Read the value in `bytes[from, to)` (nothing else but whitespace may follow). A function
@@ -89,11 +123,13 @@ export class JsonBytesReader {
   }
 
   private space(): void {
-    const { bytes, end } = this;
+    const { bytes, end, lines } = this;
     let i = this.i;
     while (i < end) {
       const c = bytes[i];
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      if (c === 0x0a) {
+        if (lines) lines.add(this.base + i + 1);
+      } else if (c !== 0x20 && c !== 0x0d && c !== 0x09) break;
       i++;
     }
     this.i = i;

@@ -250,7 +250,11 @@ export function collectObject(
       basePath: path,
       kind,
       apiVersion,
-      value: path.length === 0 ? item : { ...item, kind, apiVersion },
+      // A list item gets the kind and apiVersion its list gives; copied only when it lacks them.
+      value:
+        path.length === 0 || (item.kind === kind && item.apiVersion === apiVersion)
+          ? item
+          : { ...item, kind, apiVersion },
       locate: (relative) => at.locate([...path, ...relative]),
     });
     return;

@@ -55,9 +55,11 @@ function isSpace(c: number): boolean {
  * JSON too large for one string (a 150,000-pod `kubectl get pods -A -o json` is about a
  * gigabyte; V8's longest string is half that), read chunk by chunk: a List's `items` are cut
  * out one at a time and read keeping only the fields netpol reads (`keepForKind`), the rest
- * dropped as it goes. Positions stay exact: kept values' ranges go on a `PositionTape` and
- * line starts are counted on the way, so issues print `file:line:col` as for a text
- * (columns count bytes). Each top-level value is a document, as in `loadDocuments`.
+ * dropped as it goes. Each element is read straight from its chunk, once; only one cut by
+ * the chunk's end is framed (its end found) and read from a copy. Positions stay exact:
+ * kept values' ranges go on a `PositionTape` and line starts are counted on the way, so
+ * issues print `file:line:col` as for a text (columns count bytes). Each top-level value is
+ * a document, as in `loadDocuments`.
  */
 export function createJsonStreamReader(name: string, isSupportedKind: (kind: string) => boolean): JsonStreamReader {
   const tape = new PositionTape();
@@ -112,12 +114,51 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
 
   /** One complete element of `items`: bytes[from, to), which start at `captureStart`. */
   const readElement = (bytes: Uint8Array, from: number, to: number) => {
+    const value = readValue(bytes, from, to, captureStart, itemKind());
+    if (value === undefined) {
+      itemIndex++;
+      return;
+    }
+    keepElement(value.entry, value.object);
+  };
+
+  /** The kind a typed List (`PodList`) gives its items; '' for a `List`. */
+  const itemKind = () => (listKind === 'List' ? '' : listKind.slice(0, -'List'.length));
+
+  /**
+   * An element of `items` that starts at `chunk[i]` (an object or an array), read straight
+   * from the chunk: the index just after it, or -1 when it does not end in this chunk (or
+   * is bad JSON), and nothing of it was kept: then it is framed first and read again.
+   */
+  const readElementInChunk = (chunk: Uint8Array, i: number): number => {
+    const entry = tape.open(offset + i);
+    const lineMark = lineSink.mark();
+    const inherited = itemKind();
+    let object: unknown;
+    try {
+      object = reader.readPrefix(chunk, i, chunk.length, offset, (own) => keepOf(own || inherited), lineSink);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      tape.truncate(entry);
+      lineSink.reset(lineMark);
+      return -1;
+    }
+    const end = reader.position;
+    tape.close(entry, offset + end);
+    keepElement(entry, object);
+    return end;
+  };
+
+  /** What to keep of a value of this kind (a List inside: all of it, to flatten). */
+  const keepOf = (kind: string) => {
+    if (kind === '') return undefined;
+    return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
+  };
+
+  /** An element of `items` read, its range on the tape at `entry`: flattened into objects. */
+  const keepElement = (entry: number, object: unknown) => {
     const index = itemIndex++;
-    const itemKind = listKind === 'List' ? '' : listKind.slice(0, -'List'.length);
-    const value = readValue(bytes, from, to, captureStart, itemKind);
-    if (value === undefined) return;
     const path = ['items', index];
-    const { entry, object } = value;
     if (object === null || typeof object !== 'object' || Array.isArray(object)) {
       tape.truncate(entry);
       issues.push({
@@ -131,7 +172,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
       return;
     }
     const at = context((p) => tape.locate(entry, object, p.slice(2)));
-    collectObject(object as Record<string, unknown>, path, itemKind, listApiVersion, at);
+    collectObject(object as Record<string, unknown>, path, itemKind(), listApiVersion, at);
   };
 
   /** A top-level value that is not a List with its items cut out. */
@@ -164,11 +205,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   const readValue = (bytes: Uint8Array, from: number, to: number, at: number, inheritedKind: string) => {
     const entry = tape.open(at);
     try {
-      const object = reader.read(bytes, from, to, at - from, (own) => {
-        const kind = own || inheritedKind;
-        if (kind === '') return undefined;
-        return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
-      });
+      const object = reader.read(bytes, from, to, at - from, (own) => keepOf(own || inheritedKind));
       tape.close(entry, at + (to - from));
       return { entry, object };
     } catch (error) {
@@ -320,6 +357,15 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
               );
               continue;
             }
+            if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+              // Read once: straight from the chunk; framed first only when cut by its end.
+              const end = readElementInChunk(chunk, i);
+              if (end >= 0) {
+                i = end - 1;
+                expectElement = false;
+                continue;
+              }
+            }
             mode = Mode.Element;
             startCapture(offset + i);
             from = i;
@@ -451,6 +497,15 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
 class LineStarts {
   private starts = new Uint32Array(1 << 16);
   private count = 1;
+
+  /** How many are known: `reset` to it forgets those added since. */
+  mark(): number {
+    return this.count;
+  }
+
+  reset(mark: number): void {
+    this.count = mark;
+  }
 
   add(start: number): void {
     if (this.count === this.starts.length) {

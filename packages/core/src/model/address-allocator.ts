@@ -1,4 +1,4 @@
-import { type Cidr, cidrSize, nthAddress, parseCidr, parseIp } from './cidr.js';
+import { type Cidr, cidrSize, formatIPv4Number, nthAddress, parseCidr, parseIPv4Number } from './cidr.js';
 
 /**
  * Deterministic addresses for pods and Services that have none in the manifest. An address
@@ -8,7 +8,8 @@ import { type Cidr, cidrSize, nthAddress, parseCidr, parseIp } from './cidr.js';
  * node's gateway lives there). Several ranges count as one span, in the order given.
  */
 export class AddressAllocator {
-  private readonly ranges: { cidr: Cidr; span: number }[];
+  /** `first`: the range's first address that is allocated (past the reserved ones), as a number. */
+  private readonly ranges: { cidr: Cidr; span: number; first: number }[];
   /**
    * Taken slots, one bit each: probing a nearly full range (65,015 pods in a /16's 65,279
    * addresses) visits many slots per pod, so a probe must cost a bit test, not formatting an
@@ -20,13 +21,16 @@ export class AddressAllocator {
 
   constructor(cidrTexts: string | readonly string[]) {
     const texts = typeof cidrTexts === 'string' ? [cidrTexts] : cidrTexts;
+    const problem = addressRangesProblem(texts);
+    if (problem) throw new AddressRangeError(problem);
     this.ranges = texts.map((text) => {
-      const cidr = parseCidr(text);
-      if (cidr?.family !== 4 || cidr.prefix > 22) {
-        throw new AddressRangeError(`address range ${text} must be an IPv4 CIDR of /22 or larger`);
-      }
+      const cidr = parseCidr(text) as Cidr;
       // never the broadcast address
-      return { cidr, span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1 };
+      return {
+        cidr,
+        span: Number(cidrSize(cidr)) - AddressAllocator.RESERVED - 1,
+        first: Number(cidr.first) + AddressAllocator.RESERVED,
+      };
     });
     this.span = this.ranges.reduce((sum, r) => sum + r.span, 0);
   }
@@ -43,13 +47,13 @@ export class AddressAllocator {
 
   /** Mark an address from a manifest as taken (one outside the ranges can never collide). */
   reserve(ip: string): void {
-    const address = parseIp(ip);
-    if (address?.family !== 4) return;
+    const address = parseIPv4Number(ip);
+    if (address === undefined) return;
     let before = 0;
     for (const range of this.ranges) {
-      const offset = address.value - range.cidr.first - BigInt(AddressAllocator.RESERVED);
-      if (offset >= 0n && offset < BigInt(range.span)) {
-        const slot = before + Number(offset);
+      const offset = address - range.first;
+      if (offset >= 0 && offset < range.span) {
+        const slot = before + offset;
         this.taken()[slot >>> 3] |= 1 << (slot & 7);
         return;
       }
@@ -73,7 +77,7 @@ export class AddressAllocator {
   private addressAt(slot: number): string {
     let rest = slot;
     for (const range of this.ranges) {
-      if (rest < range.span) return nthAddress(range.cidr, AddressAllocator.RESERVED + rest);
+      if (rest < range.span) return formatIPv4Number(range.first + rest);
       rest -= range.span;
     }
     throw new Error(`slot ${slot} outside the ranges`);
@@ -88,7 +92,26 @@ export class AddressRangeFullError extends Error {
   }
 }
 
-/** A range the allocator cannot use (not IPv4, or smaller than /22): bad input. */
+/**
+ * Why the allocator cannot use these ranges, or undefined: each must be an IPv4 CIDR of /22
+ * or larger, and no two may share an address. The ranges count as one span, so two that
+ * overlap would give one address to two pods (the second range's slot for it is free).
+ */
+export function addressRangesProblem(texts: readonly string[]): string | undefined {
+  const cidrs: { text: string; cidr: Cidr }[] = [];
+  for (const text of texts) {
+    const cidr = parseCidr(text);
+    if (cidr?.family !== 4 || cidr.prefix > 22) return `address range ${text} must be an IPv4 CIDR of /22 or larger`;
+    const other = cidrs.find((c) => c.cidr.first <= cidr.last && cidr.first <= c.cidr.last);
+    if (other) {
+      return `address ranges ${other.text} and ${text} overlap: two pods could get the same address; give ranges that share no address`;
+    }
+    cidrs.push({ text, cidr });
+  }
+  return undefined;
+}
+
+/** Ranges the allocator cannot use (not IPv4, smaller than /22, overlapping): bad input. */
 export class AddressRangeError extends Error {
   constructor(message: string) {
     super(message);

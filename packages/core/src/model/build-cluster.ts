@@ -5,11 +5,11 @@ import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin
 import { draftPods } from './build-pods.js';
 import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
-import { compareNsName } from './compare-ns-name.js';
+import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
-import type { ClusterModel, NamespaceModel, PodModel, WorkloadModel } from './types.js';
+import type { ClusterModel, NamespaceModel, PodModel, WorkloadModel, WorkloadRef } from './types.js';
 
 export interface BuildOptions {
   /** Namespace for objects that name none (kubectl's `-n`); default `default`. */
@@ -47,55 +47,58 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
 
   const owners = createOwnerRollUp(byKind.workloads, (w) => namespaceOf(w.value.metadata));
   const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners);
-  drafts.pods.sort(compareNsName);
+  const pods = sortByNsName(drafts.pods);
 
-  const knownIps = drafts.pods.flatMap((d) => d.ips);
-  const needed = drafts.pods.filter((d) => d.ips.length === 0).length;
+  const knownIps: string[] = [];
+  let needed = 0;
+  for (const pod of pods) {
+    if (pod.addressMadeUp) needed++;
+    else for (const ip of pod.ips) knownIps.push(ip);
+  }
   const podCidr = typeof options.podCidr === 'string' ? [options.podCidr] : options.podCidr;
   const ranges = podRanges(podCidr, knownIps, needed);
   const podAlloc = new AddressAllocator(ranges);
   for (const ip of knownIps) podAlloc.reserve(ip);
   for (const s of byKind.Service) if (s.value.spec?.clusterIP) podAlloc.reserve(s.value.spec.clusterIP);
-  const pods: PodModel[] = drafts.pods.map((d) => {
-    ensureNamespace(d.namespace);
-    const made = d.ips.length === 0;
-    return {
-      id: `${d.namespace}/${d.name}`,
-      namespace: d.namespace,
-      name: d.name,
-      labels: d.labels,
-      ips: made ? [podAlloc.allocate(`${d.namespace}/${d.name}`)] : d.ips,
-      ...(made ? { addressMadeUp: true } : {}),
-      ports: d.ports,
-      workload: d.workload && { ...d.workload, id: `${d.namespace}/${d.workload.name}[${d.workload.kind}]` },
-      hostNetwork: d.hostNetwork,
-      origin: d.origin,
-    };
-  });
-
-  const replicas = new Map<string, PodModel[]>();
+  const replicas = new Map<WorkloadRef, PodModel[]>();
+  let lastNamespace = '';
   for (const pod of pods) {
-    if (!pod.workload) continue;
-    const list = replicas.get(pod.workload.id);
-    if (list) list.push(pod);
-    else replicas.set(pod.workload.id, [pod]);
+    if (pod.namespace !== lastNamespace) {
+      // Pods are sorted by namespace: one lookup per namespace, not per pod.
+      ensureNamespace(pod.namespace);
+      lastNamespace = pod.namespace;
+    }
+    // Made up in this order (sorted), so the same input always gives the same addresses.
+    if (pod.addressMadeUp) pod.ips = [podAlloc.allocate(pod.id)];
+    if (pod.workload) {
+      const list = replicas.get(pod.workload);
+      if (list) list.push(pod);
+      else replicas.set(pod.workload, [pod]);
+    }
   }
-  const workloads: WorkloadModel[] = [...drafts.workloads.values()]
-    .map((w) => {
-      const id = `${w.namespace}/${w.name}[${w.kind}]`;
-      ensureNamespace(w.namespace);
-      return { id, ...w, pods: replicas.get(id) ?? [] };
-    })
-    .sort(compareNsName);
+
+  const workloads: WorkloadModel[] = [];
+  for (const w of drafts.workloads.values()) {
+    ensureNamespace(w.namespace);
+    // Written out, not spread (`{ id, ...w }` took a slow path): the same keys in the same order.
+    const { ref, kind, name, namespace, labels, ports, origin } = w;
+    const own = replicas.get(ref) ?? [];
+    workloads.push(
+      origin
+        ? { id: ref.id, kind, name, namespace, labels, ports, origin, pods: own }
+        : { id: ref.id, kind, name, namespace, labels, ports, pods: own },
+    );
+  }
+  sortByNsName(workloads);
 
   const services = buildServices(
     byKind.Service,
     namespaceOf,
     options.serviceCidr ?? DEFAULT_SERVICE_CIDR,
-    pods.flatMap((p) => p.ips),
+    podIps(pods),
   );
   for (const s of services) ensureNamespace(s.namespace);
-  const policies = byKind.NetworkPolicy.map((o) => buildPolicy(o, namespaceOf(o.value.metadata))).sort(compareNsName);
+  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => buildPolicy(o, namespaceOf(o.value.metadata))));
   for (const p of policies) ensureNamespace(p.namespace);
 
   const cluster: ClusterModel = {
@@ -112,6 +115,10 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   const nodes = byKind.Node.map((o) => buildNode(o.object));
   if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return cluster;
+}
+
+function* podIps(pods: readonly PodModel[]): Iterable<string> {
+  for (const pod of pods) yield* pod.ips;
 }
 
 function groupByKind(objects: readonly DecodedObject[]) {

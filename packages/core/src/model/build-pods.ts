@@ -3,20 +3,7 @@ import type { DecodedOf } from '../load/decoded-object.js';
 import { parseIp } from './cidr.js';
 import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
 import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';
-import type { ContainerPortModel, DroppedPod, Labels, Origin, Protocol } from './types.js';
-
-/** A pod before it has an address: what the manifests say about it. */
-export interface PodDraft {
-  namespace: string;
-  name: string;
-  labels: Labels;
-  ports: ContainerPortModel[];
-  /** Addresses from `status.podIPs`/`status.podIP`; empty when the manifest gives none. */
-  ips: string[];
-  hostNetwork: boolean;
-  workload?: WorkloadName;
-  origin: Origin;
-}
+import type { ContainerPortModel, DroppedPod, Labels, Origin, PodModel, Protocol, WorkloadRef } from './types.js';
 
 /** A workload before its replicas are known: template labels and ports. */
 export interface WorkloadDraft extends WorkloadName {
@@ -24,16 +11,25 @@ export interface WorkloadDraft extends WorkloadName {
   labels: Labels;
   ports: ContainerPortModel[];
   origin?: Origin;
+  /** The ref its pods share. */
+  ref: WorkloadRef;
 }
 
 export interface PodDrafts {
-  pods: PodDraft[];
+  /**
+   * The pods, unsorted. One the manifests give no address (`addressMadeUp`) has none yet:
+   * addresses are made up in the model's order, once they are sorted (`buildCluster`).
+   */
+  pods: PodModel[];
   /** By `ns/Kind/name` of the top-level workload. */
   workloads: Map<string, WorkloadDraft>;
   dropped: DroppedPod[];
 }
 
 type RollUp = ReturnType<typeof createOwnerRollUp>;
+
+/** The addresses of every replica made from a template (none: each gets one made up). */
+const NO_IPS: string[] = [];
 
 /**
  * The pods of the cluster: each Pod object that takes traffic, attributed to its top-level
@@ -46,10 +42,22 @@ export function draftPods(
   namespaceOf: (meta: { namespace?: string } | undefined) => string,
   owners: RollUp,
 ): PodDrafts {
-  const pods: PodDraft[] = [];
+  const pods: PodModel[] = [];
   const dropped: DroppedPod[] = [];
   const workloads = new Map<string, WorkloadDraft>();
   const workloadsWithPods = new Set<string>();
+  const refs = new Map<string, WorkloadRef>();
+
+  // One ref per workload, shared by its pods: at 150,000 pods an object and an id string
+  // per pod were a large part of the load's garbage.
+  const refOf = (key: string, namespace: string, top: WorkloadName): WorkloadRef => {
+    let ref = refs.get(key);
+    if (!ref) {
+      ref = { kind: top.kind, name: top.name, id: `${namespace}/${top.name}[${top.kind}]` };
+      refs.set(key, ref);
+    }
+    return ref;
+  };
 
   for (const pod of podObjects) {
     const { metadata, spec, status } = pod.value;
@@ -64,21 +72,21 @@ export function draftPods(
       continue;
     }
     const ports = containerPorts(spec);
+    let ref: WorkloadRef | undefined;
     if (workload) {
       const key = `${namespace}/${workload.kind}/${workload.name}`;
       workloadsWithPods.add(key);
-      if (!workloads.has(key)) workloads.set(key, { ...workload, namespace, labels, ports });
+      ref = refOf(key, namespace, workload);
+      if (!workloads.has(key))
+        workloads.set(key, { kind: workload.kind, name: workload.name, namespace, labels, ports, ref });
     }
-    pods.push({
-      namespace,
-      name,
-      labels,
-      ports,
-      ips: statusIps(status),
-      hostNetwork: spec?.hostNetwork === true,
-      workload,
-      origin: { object: pod.object, path: [] },
-    });
+    const ips = statusIps(status);
+    pods.push(
+      podModel(`${namespace}/${name}`, namespace, name, labels, ips, ports, ref, spec?.hostNetwork === true, {
+        object: pod.object,
+        path: [],
+      }),
+    );
   }
 
   for (const w of workloadObjects) {
@@ -93,24 +101,39 @@ export function draftPods(
     const labels = template.metadata?.labels ?? {};
     const ports = containerPorts(template.spec);
     const origin = { object: w.object, path: WORKLOAD_TEMPLATE_PATH[w.kind] };
-    if (!workloads.has(key) || isTop) workloads.set(key, { ...top, namespace, labels, ports, origin });
+    const ref = refOf(key, namespace, top);
+    if (!workloads.has(key) || isTop)
+      workloads.set(key, { kind: top.kind, name: top.name, namespace, labels, ports, origin, ref });
     if (workloadsWithPods.has(key)) continue;
     const replicas = replicasOf(w);
+    const hostNetwork = template.spec?.hostNetwork === true;
     for (let i = 0; i < replicas; i++) {
-      pods.push({
-        namespace,
-        name: `${top.name}-${i}`,
-        labels,
-        ports,
-        ips: [],
-        hostNetwork: template.spec?.hostNetwork === true,
-        workload: top,
-        origin,
-      });
+      const name = `${top.name}-${i}`;
+      pods.push(podModel(`${namespace}/${name}`, namespace, name, labels, NO_IPS, ports, ref, hostNetwork, origin));
     }
     workloadsWithPods.add(key);
   }
   return { pods, workloads, dropped };
+}
+
+/**
+ * A pod of the model; without addresses (`ips` empty), one is made up later. Always the same
+ * keys in the same order (one object shape): `addressMadeUp` is there only when true.
+ */
+function podModel(
+  id: string,
+  namespace: string,
+  name: string,
+  labels: Labels,
+  ips: string[],
+  ports: ContainerPortModel[],
+  workload: WorkloadRef | undefined,
+  hostNetwork: boolean,
+  origin: Origin,
+): PodModel {
+  return ips.length === 0
+    ? { id, namespace, name, labels, ips, addressMadeUp: true, ports, workload, hostNetwork, origin }
+    : { id, namespace, name, labels, ips, ports, workload, hostNetwork, origin };
 }
 
 /**

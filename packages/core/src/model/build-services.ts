@@ -2,7 +2,7 @@ import type { DecodedOf } from '../load/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { protocolOf } from './build-pods.js';
 import { parseIp } from './cidr.js';
-import { compareNsName } from './compare-ns-name.js';
+import { sortByNsName } from './compare-ns-name.js';
 import type { ServiceModel } from './types.js';
 
 /**
@@ -16,9 +16,9 @@ export function buildServices(
   serviceCidr: string,
   podIps: Iterable<string>,
 ): ServiceModel[] {
-  const named = objects
-    .map((o) => ({ o, namespace: namespaceOf(o.value.metadata), name: o.value.metadata?.name ?? '' }))
-    .sort((a, b) => compareNsName(a, b));
+  const named = sortByNsName(
+    objects.map((o) => ({ o, namespace: namespaceOf(o.value.metadata), name: o.value.metadata?.name ?? '' })),
+  );
   const alloc = new AddressAllocator(serviceCidr);
   for (const ip of podIps) alloc.reserve(ip);
   for (const { o } of named) {

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { cidrContainsCidr, cidrContainsIp, formatCidr, formatIp, parseCidr, parseIp } from './cidr.js';
+import {
+  cidrContainsCidr,
+  cidrContainsIp,
+  formatCidr,
+  formatIPv4Number,
+  formatIp,
+  parseCidr,
+  parseIPv4Number,
+  parseIp,
+} from './cidr.js';
 
 describe('parseIp', () => {
   const rows: [string, string | undefined][] = [
@@ -68,5 +77,49 @@ describe('parseCidr', () => {
     assert.equal(cidrContainsCidr(parseCidr('10.0.0.0/8')!, parseCidr('10.1.0.0/16')!), true);
     assert.equal(cidrContainsCidr(parseCidr('10.1.0.0/16')!, parseCidr('10.0.0.0/8')!), false);
     assert.equal(cidrContainsCidr(parseCidr('10.0.0.0/8')!, parseCidr('::/0')!), false);
+  });
+});
+
+describe('parseIPv4Number and formatIPv4Number: the character parser reads what split-and-regex read', () => {
+  /** The parser of before (split on dots, a regex per part): the reference. */
+  const reference = (text: string): number | undefined => {
+    const parts = text.split('.');
+    if (parts.length !== 4) return undefined;
+    let value = 0;
+    for (const part of parts) {
+      if (!/^\d{1,3}$/.test(part) || (part.length > 1 && part.startsWith('0')) || Number(part) > 255) return undefined;
+      value = value * 256 + Number(part);
+    }
+    return value;
+  };
+
+  it('agrees on a table of edge cases', () => {
+    const rows = ['0.0.0.0', '255.255.255.255', '1.2.3.4', '01.2.3.4', '1.2.3.04', '1.2.3.4.', '.1.2.3', '1..2.3'];
+    rows.push(
+      '256.1.1.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1000.1.1.1',
+      '',
+      '1.2.3.a',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '１.2.3.4',
+      '1e2.1.1.1',
+    );
+    for (const text of rows) assert.equal(parseIPv4Number(text), reference(text), JSON.stringify(text));
+  });
+
+  it('agrees on random dotted text, and formats back what it parsed', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9a.]{0,4}$/));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.join('.');
+        const value = parseIPv4Number(text);
+        assert.equal(value, reference(text), text);
+        if (value !== undefined) assert.equal(formatIPv4Number(value), text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -24,17 +24,33 @@ export interface Cidr {
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
 export function parseIPv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    if (part.length > 1 && part.startsWith('0')) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+  const value = parseIPv4Number(text);
+  return value === undefined ? undefined : BigInt(value);
+}
+
+/**
+ * `parseIPv4` as a number (0 to 2³²−1): four decimal parts of 1–3 digits, no leading zero,
+ * each at most 255. By character, without splitting: every pod address goes through here.
+ */
+export function parseIPv4Number(text: string): number | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || ++parts > 4) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 3 || (digits === 1 && part === 0)) return undefined; // too long, or a leading zero
+      part = part * 10 + (c - 0x30);
+      digits++;
+    } else return undefined;
   }
-  return value;
+  return parts === 4 ? value : undefined;
 }
 
 export function parseIPv6(text: string): bigint | undefined {
@@ -105,10 +121,7 @@ export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
 }
 
 export function formatIp(ip: IpAddress): string {
-  if (ip.family === 4) {
-    const v = ip.value;
-    return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
-  }
+  if (ip.family === 4) return formatIPv4Number(Number(ip.value));
   const groups: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(((ip.value >> s) & 0xffffn).toString(16));
   // RFC 5952: compress the longest run (length >= 2) of zero groups.
@@ -129,6 +142,11 @@ export function formatIp(ip: IpAddress): string {
   }
   if (bestStart < 0) return groups.join(':');
   return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** Dotted-quad text of an IPv4 address given as a number (0 to 2³²−1). */
+export function formatIPv4Number(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** Canonical text of a CIDR: network address (host bits cleared) and prefix. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AddressAllocator } from './address-allocator.js';
+import { AddressAllocator, AddressRangeError, addressRangesProblem } from './address-allocator.js';
 import { cidrContainsIp, parseCidr, parseIp } from './cidr.js';
 import { DEFAULT_POD_CIDR, DEFAULT_SERVICE_CIDR, LARGE_POD_CIDR, podRanges } from './pod-ranges.js';
 
@@ -39,6 +39,23 @@ describe('AddressAllocator over several ranges', () => {
     for (const ip of [...seen].slice(0, 2000)) {
       const parsed = parseIp(ip);
       assert.ok(parsed && cidrs.some((c) => cidrContainsIp(c, parsed)), ip);
+    }
+  });
+
+  it('refuses ranges that overlap (they would give one address to two pods) or that it cannot use', () => {
+    const cases: [string[], string | undefined][] = [
+      [['10.1.0.0/16', '10.2.0.0/16'], undefined],
+      [['10.1.0.0/16', '10.1.255.0/22'], 'address ranges 10.1.0.0/16 and 10.1.255.0/22 overlap'],
+      [['10.1.252.0/22', '10.0.0.0/8'], 'address ranges 10.1.252.0/22 and 10.0.0.0/8 overlap'],
+      [['10.1.0.0/16', '10.1.0.0/16'], 'address ranges 10.1.0.0/16 and 10.1.0.0/16 overlap'],
+      [['10.1.0.0/23'], 'address range 10.1.0.0/23 must be an IPv4 CIDR of /22 or larger'],
+      [['2001:db8::/64'], 'address range 2001:db8::/64 must be an IPv4 CIDR of /22 or larger'],
+    ];
+    for (const [ranges, expected] of cases) {
+      const problem = addressRangesProblem(ranges);
+      if (expected === undefined) assert.equal(problem, undefined);
+      else assert.ok(problem?.startsWith(expected), `${ranges.join(' ')}: ${problem}`);
+      if (expected) assert.throws(() => new AddressAllocator(ranges), AddressRangeError);
     }
   });
 

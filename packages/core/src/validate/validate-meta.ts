@@ -55,11 +55,15 @@ export function validateObjectMeta(
 /** ValidateLabels: each key a qualified name, each value a label value; errors at the map's path. */
 export function validateLabels(labels: unknown, path: FieldPath): Issue[] {
   const issues: Issue[] = [];
-  for (const [key, value] of Object.entries(obj(labels))) {
+  const map = obj(labels);
+  for (const key of Object.keys(map)) {
+    const keyErrors = isQualifiedName(key);
+    const v = str(map[key]) ?? '';
+    const valueErrors = isValidLabelValue(v);
+    if (keyErrors.length === 0 && valueErrors.length === 0) continue; // no path built for a valid label
     const at = [...path, key];
-    for (const found of validateLabelName(key, path)) issues.push(pointAt(found, at));
-    const v = str(value) ?? '';
-    for (const msg of isValidLabelValue(v)) issues.push(pointAt(invalid(path, v, msg), at));
+    for (const msg of keyErrors) issues.push(pointAt(invalid(path, key, msg), at));
+    for (const msg of valueErrors) issues.push(pointAt(invalid(path, v, msg), at));
   }
   return issues;
 }

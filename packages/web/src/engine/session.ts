@@ -7,6 +7,7 @@ import {
   checkToJson,
   compileCluster,
   computeMatrix,
+  createLoadCache,
   createReferenceEngine,
   defaultMatrixPorts,
   diffClusters,
@@ -16,6 +17,7 @@ import {
   formatPath,
   formatPortQuery,
   type Issue,
+  type LoadCache,
   type LoadedCluster,
   listMatrixEndpoints,
   loadCluster,
@@ -83,9 +85,10 @@ interface Loaded {
   baseDiff?: { against: Loaded; diff: ClusterDiff };
 }
 
-function read(files: readonly InputFile[], namespace: string, podCidr?: string[]): Read {
+/** `cache`: the files read before; an edit re-reads only the edited file (core's LoadCache). */
+function read(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
-  const result = loadCluster(sources, { defaultNamespace: namespace, ...(podCidr ? { podCidr } : {}) });
+  const result = loadCluster(sources, { defaultNamespace: namespace, cache, ...(podCidr ? { podCidr } : {}) });
   return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
@@ -107,8 +110,8 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
   };
 }
 
-function load(files: readonly InputFile[], namespace: string, podCidr?: string[]): Loaded {
-  return derive(read(files, namespace, podCidr));
+function load(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Loaded {
+  return derive(read(files, namespace, cache, podCidr));
 }
 
 /**
@@ -122,13 +125,16 @@ export class Session {
   private original: Loaded;
   private current: Loaded;
   private base: Loaded | undefined;
+  /** Files as read, kept across edits and reloads: only a changed file is read again. */
+  private readonly cache = createLoadCache();
+  private readonly baseCache = createLoadCache();
 
   constructor(input: AppInput) {
     this.input = input;
     this.files = input.files;
-    this.original = load(input.files, input.namespace);
+    this.original = load(input.files, input.namespace, this.cache);
     this.current = this.original;
-    this.base = input.base ? load(input.base, input.namespace) : undefined;
+    this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
   }
 
   /** A new input from disk (serve reloads): edits and toggles are dropped. */
@@ -136,9 +142,9 @@ export class Session {
     this.input = input;
     this.files = input.files;
     this.disabled.clear();
-    this.original = load(input.files, input.namespace);
+    this.original = load(input.files, input.namespace, this.cache);
     this.current = this.original;
-    this.base = input.base ? load(input.base, input.namespace) : undefined;
+    this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
     return this.summary();
   }
 
@@ -182,8 +188,14 @@ export class Session {
   }
 
   private recompute(): Summary {
+    // Back to the input as loaded (an edit undone, a toggle put back): nothing to compare.
+    if (this.disabled.size === 0 && this.files.every((f, i) => f.text === this.input.files[i]?.text)) {
+      this.current = this.original;
+      return this.summary();
+    }
     // Toggles alone reuse the parsed files: only the policy list changes.
-    const files = this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace);
+    const files =
+      this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace, this.cache);
     this.current = derive(files, this.disabled);
     return this.summary();
   }
@@ -341,8 +353,8 @@ export class Session {
     if (!this.base || !this.input.base) return undefined;
     if (current.baseDiff && current.baseDiff.against === this.base) return current.baseDiff.diff;
     const shared = sharedPodRanges(this.base.loaded.cluster, current.loaded.cluster);
-    const base = shared ? load(this.input.base, this.input.namespace, shared) : this.base;
-    const head = shared ? derive(read(this.files, this.input.namespace, shared), this.disabled) : current;
+    const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
+    const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
     const diff = diffVersions(base.cluster, head.cluster);
     current.baseDiff = { against: this.base, diff };
     return diff;
