@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isWorkloadKind, type LabelSelectorModel, loadCluster, matchesSelector } from '@netpol/core';
+import { loadCluster, matchesSelector } from '@netpol/core';
 import { objectKey } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 
@@ -27,6 +27,19 @@ import type { StoredObject } from './lab-state.js';
  * changes owner).
  */
 export const REPLICA_ANNOTATION = 'netpol.dev/lab-replica';
+
+type LabelSelectorModel = Parameters<typeof matchesSelector>[0];
+
+/** The kinds that carry a pod template (core's workload kinds). */
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+]);
 
 export interface ReplicaEvent {
   /** `made`: a replica made to keep the count; `released`: no longer matches its selector. */
@@ -139,7 +152,7 @@ export function describeReplicaEvent(event: ReplicaEvent): string {
 /** Each workload that runs replicas made from its template, as the core model counts them. */
 function planReplicas(objects: readonly StoredObject[]): Map<string, Plan> {
   // Only what decides the pods: a lab of 20,000 policies does not load them twice.
-  const relevant = objects.filter((o) => o.value.kind === 'Pod' || isWorkloadKind(String(o.value.kind)));
+  const relevant = objects.filter((o) => o.value.kind === 'Pod' || WORKLOAD_KINDS.has(String(o.value.kind)));
   const list = { apiVersion: 'v1', kind: 'List', items: relevant.map((o) => o.value) };
   const { cluster } = loadCluster([{ name: 'lab-state.json', text: JSON.stringify(list) }]).value;
   const plans = new Map<string, Plan>();
