@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { at, first } from '../at.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery } from '../engine/types.js';
@@ -108,7 +109,7 @@ class State {
   podIp(id: string): string {
     const pod = this.cluster.pods.find((p) => p.id === id);
     assert.ok(pod, `pod ${id}`);
-    return pod.ips[0];
+    return first(pod.ips);
   }
 
   apply(step: Exclude<Step, { poke: Poke }>): void {
@@ -117,8 +118,8 @@ class State {
       const vars = new Map<string, Json>();
       const rules = (direction: string) => spec[direction] as Json[];
       for (const m of step.patch.mutations) {
-        if ('read' in m) vars.set(m.read.as, clone(rules(m.read.direction)[m.read.index]));
-        else if ('copy' in m) rules(m.copy.direction)[m.copy.to] = clone(rules(m.copy.direction)[m.copy.from]);
+        if ('read' in m) vars.set(m.read.as, clone(at(rules(m.read.direction), m.read.index)));
+        else if ('copy' in m) rules(m.copy.direction)[m.copy.to] = clone(at(rules(m.copy.direction), m.copy.from));
         else if ('set' in m) rules(m.set.direction)[m.set.index] = clone(vars.get(m.set.from) as Json);
         else if ('namedPort' in m) {
           const rule = vars.get(m.namedPort.rule) as Json;
@@ -127,7 +128,7 @@ class State {
               ? [{ destinationNamedPort: m.namedPort.name }]
               : [{ namedPort: m.namedPort.name }];
         } else if ('priority' in m) spec.priority = m.priority;
-        else if ('action' in m) rules(m.action.direction)[m.action.index].action = m.action.action;
+        else if ('action' in m) at(rules(m.action.direction), m.action.index).action = m.action.action;
         else if ('prepend' in m) {
           // `${ip:ns/pod}`: the pod's address when the test built the rule.
           const rule = JSON.parse(

@@ -1,45 +1,43 @@
 import {
-  type ClusterDiff,
   type ClusterModel,
   checkEndpoints,
-  checkHeadline,
-  checkReasonLines,
-  checkToJson,
   compileCluster,
-  computeMatrix,
   createLoadCache,
   createReferenceEngine,
-  defaultMatrixPorts,
-  diffClusters,
-  diffVersions,
-  explainPodTraffic,
-  explainPolicy,
   formatPath,
   formatPortQuery,
   type Issue,
   type LoadCache,
   type LoadedCluster,
-  listMatrixEndpoints,
   loadCluster,
-  type MatrixEndpoint,
-  type MatrixResult,
   originLocation,
-  type PodTrafficSide,
   type PortQuery,
   parsePortQuery,
+  positionOf,
+  resolveEndpoint,
+  type SourceFile,
+} from '@netpol/core';
+import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { explainPodTraffic, explainPolicy, type PodTrafficSide, type RuleExplanation } from '@netpol/core/explain';
+import {
+  checkHeadline,
+  checkReasonLines,
+  checkToJson,
   portQueryWords,
   portSpansWords,
-  positionOf,
-  type RuleExplanation,
   renderDiff,
   renderMatrix,
   renderToString,
-  resolveEndpoint,
   ruleMatchWords,
-  runLint,
-  type SourceFile,
-  sharedPodRanges,
-} from '@netpol/core';
+} from '@netpol/core/format';
+import { runLint } from '@netpol/core/lint';
+import {
+  computeMatrix,
+  defaultMatrixPorts,
+  listMatrixEndpoints,
+  type MatrixEndpoint,
+  type MatrixResult,
+} from '@netpol/core/matrix';
 import type {
   AppInput,
   CheckAnswer,
@@ -52,6 +50,7 @@ import type {
   IssueView,
   MatrixBits,
   MatrixExportFormat,
+  PodMatrix,
   PodSideView,
   PolicyView,
   RuleView,
@@ -269,6 +268,45 @@ export class Session {
     const bits = new Uint32Array(n * result.rowWords);
     for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
     return { port: key, n, rowWords: result.rowWords, bits };
+  }
+
+  /**
+   * The pods of some endpoints by the pods of others (the Matrix view's pod level): the
+   * workloads' every replica, judged as `matrix` judges pods (core's computeMatrix on just
+   * these pods: a 2,000 × 2,000 block costs what its classes cost, not the cluster's).
+   */
+  podMatrix(port: string, rows: readonly string[], cols: readonly string[]): PodMatrix {
+    const query = parsePortQuery(port);
+    if (!query.ok) throw new Error(query.error.message);
+    const byId = new Map(this.current.endpoints.map((e) => [e.id, e]));
+    const podsOf = (ids: readonly string[]) =>
+      ids.flatMap((id) => {
+        const e = byId.get(id);
+        if (!e || e.kind === 'external') return [];
+        const pods = e.kind === 'workload' ? e.workload.pods : [e.pod];
+        return pods.map((pod) => ({ pod, owner: id }));
+      });
+    const r = podsOf(rows);
+    const c = podsOf(cols);
+    const index = new Map<string, number>();
+    const endpoints: MatrixEndpoint[] = [];
+    for (const { pod } of [...r, ...c]) {
+      if (index.has(pod.id)) continue;
+      index.set(pod.id, endpoints.length);
+      endpoints.push({ kind: 'pod', id: pod.id, namespace: pod.namespace, name: pod.name, pod });
+    }
+    const result = computeMatrix(this.current.cluster, { endpoints, ports: [query.value] });
+    const rowWords = Math.ceil(c.length / 32);
+    const bits = new Uint32Array(r.length * rowWords);
+    const colAt = c.map(({ pod }) => index.get(pod.id) ?? 0);
+    r.forEach(({ pod }, i) => {
+      const row = result.row(index.get(pod.id) ?? 0, 0);
+      colAt.forEach((k, j) => {
+        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+      });
+    });
+    const axis = (list: typeof r) => list.map(({ pod, owner }) => ({ id: pod.id, owner }));
+    return { port: formatPortQuery(query.value), rows: axis(r), cols: axis(c), rowWords, bits };
   }
 
   check(from: string, to: string, port: string): CheckAnswer {
