@@ -113,6 +113,7 @@ export type { LoadedObject } from './load/loaded-object.js';
 export { describeObject, objectMeta } from './load/loaded-object.js';
 export type { JsonStreamReader, StreamedSource } from './load/read-json-stream.js';
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
+export { createYamlStreamReader } from './load/read-yaml-stream.js';
 export type { Position, SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadedCluster, LoadOptions } from './load-cluster.js';
