@@ -11,22 +11,17 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  computeMatrix,
   createJsonStreamReader,
   createReferenceEngine,
-  diffClusters,
-  endpointPeer,
-  explainPod,
-  generateCluster,
-  genOptionsForPods,
-  groupByNamespace,
-  listMatrixEndpoints,
   loadCluster,
-  podDumpChunks,
-  runLint,
   type SourceFile,
   SUPPORTED_KINDS,
 } from '@netpol/core';
+import { diffClusters } from '@netpol/core/diff';
+import { explainPod } from '@netpol/core/explain';
+import { generateCluster, genOptionsForPods, podDumpChunks } from '@netpol/core/gen';
+import { runLint } from '@netpol/core/lint';
+import { computeMatrix, endpointPeer, groupByNamespace, listMatrixEndpoints } from '@netpol/core/matrix';
 
 const PORT = { protocol: 'TCP', port: 8080 } as const;
 

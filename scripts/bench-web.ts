@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from '../packages/cli/src/commands/serve.js';
 

@@ -24,20 +24,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  computeMatrix,
-  createReferenceEngine,
-  endpointPeer,
-  generateCluster,
-  genOptionsForPods,
-  listMatrixEndpoints,
-  loadCluster,
-  type MatrixEndpoint,
-  naiveAllowed,
-  type PortQuery,
-  parsePortQuery,
-  renderGenerated,
-} from '@netpol/core';
+import { createReferenceEngine, loadCluster, naiveAllowed, type PortQuery, parsePortQuery } from '@netpol/core';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
+import { computeMatrix, endpointPeer, listMatrixEndpoints, type MatrixEndpoint } from '@netpol/core/matrix';
 import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth } from './bench-scale.js';
 import { runSymbolic, type SymbolicRow } from './bench-symbolic.js';
 

@@ -143,9 +143,12 @@ describe('the netpol npm package', () => {
 
 describe('@netpol/core as a package of its own', () => {
   test('bundles for a browser (no Node built-ins) from its exports; the size the README states', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages/core/package.json'), 'utf8'));
+    // Every entry point (`@netpol/core`, `@netpol/core/format`, ...), as the package's user imports it.
+    const entries = Object.keys(manifest.exports).map((subpath) => `@netpol/core${subpath.slice(1)}`);
     const result = await build({
       absWorkingDir: ROOT,
-      stdin: { contents: "export * from '@netpol/core';", resolveDir: ROOT },
+      stdin: { contents: entries.map((entry) => `export * from '${entry}';`).join('\n'), resolveDir: ROOT },
       bundle: true,
       platform: 'browser',
       format: 'esm',
@@ -174,7 +177,11 @@ describe('@netpol/core as a package of its own', () => {
         encoding: 'utf8',
       }),
     )[0].files.map((f: { path: string }) => f.path) as string[];
-    assert.ok(listed.includes('dist/index.js') && listed.includes('dist/index.d.ts'));
+    const targets = Object.values(manifest.exports as Record<string, { types: string; default: string }>);
+    assert.ok(targets.length > 1, 'entry points beside the main one');
+    for (const target of targets) {
+      for (const file of [target.types, target.default]) assert.ok(listed.includes(file.slice(2)), file);
+    }
     assert.deepEqual(
       listed.filter((p) => /\.test\.|fixtures\/|test-helpers/.test(p)),
       [],

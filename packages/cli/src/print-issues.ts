@@ -34,8 +34,20 @@ export function formatIssue(issue: Issue, sources: readonly SourceFile[], c?: Co
   return parts.join(': ');
 }
 
+/** An issue in `-o json` (SPEC). */
+export interface IssueJson {
+  code: string;
+  severity: Issue['severity'];
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  object: string | null;
+  field: string;
+  message: string;
+}
+
 /** The same as data, for `-o json`. */
-export function issueToJson(issue: Issue, sources: readonly SourceFile[]) {
+export function issueToJson(issue: Issue, sources: readonly SourceFile[]): IssueJson {
   const loc = issueLocation(issue, sources);
   return {
     code: issue.code,

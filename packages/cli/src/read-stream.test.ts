@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { generateCluster, genOptionsForPods, podDumpChunks } from '@netpol/core';
+import { generateCluster, genOptionsForPods, podDumpChunks } from '@netpol/core/gen';
 import { stringify } from 'yaml';
 import { run } from './run.js';
 import { fakeIo } from './test-helpers.js';

@@ -1,11 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import {
-  createJsonStreamReader,
-  createYamlStreamReader,
-  type JsonStreamReader,
-  type SourceFile,
-  SUPPORTED_KINDS,
-} from '@netpol/core';
+import { createJsonStreamReader, createYamlStreamReader, type SourceFile, SUPPORTED_KINDS } from '@netpol/core';
 import type { InputBudget } from './input-limit.js';
 import type { Io } from './io.js';
 
@@ -24,6 +18,8 @@ export function streamThreshold(io: Io): number {
 }
 
 const isSupportedKind = (kind: string) => SUPPORTED_KINDS.includes(kind);
+
+type JsonStreamReader = ReturnType<typeof createJsonStreamReader>;
 
 /** Whether the first byte that is not whitespace (or a BOM) opens JSON. */
 function startsAsJson(bytes: Uint8Array): boolean | undefined {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
+import { atLeast } from './at.js';
 import { loadCluster } from './load-cluster.js';
 
 /**
@@ -151,7 +152,7 @@ const REMOVE = Symbol('remove');
 
 function replaceAt(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
-  const [head, ...rest] = path;
+  const [head, ...rest] = atLeast(path, 1);
   if (Array.isArray(value)) {
     const copy = [...value];
     if (rest.length === 0 && replacement === REMOVE) copy.splice(Number(head), 1);

@@ -19,6 +19,28 @@ export interface LoadOptions extends BuildOptions {
    * connectivity (`decidesConnectivity`) is reported as a warning and the object is used.
    */
   strict?: boolean;
+  /**
+   * What earlier loads read, by source name (`createLoadCache`): a source whose text is the
+   * same is not read, decoded or validated again, so an edit re-reads only the edited file
+   * (the web UI's what-if). The model is built again from every object.
+   */
+  cache?: LoadCache;
+}
+
+/** One source as read, and each of its objects as decoded and checked (before `strict` applies). */
+interface ReadSource {
+  text: string;
+  loaded: { readonly issues: readonly Issue[]; readonly value: readonly LoadedObject[] };
+  checked: Map<LoadedObject, { issues: Issue[]; decoded?: DecodedObject }>;
+}
+
+/** Sources read by earlier loads (the latest text of each name): see `LoadOptions.cache`. */
+export interface LoadCache {
+  readonly sources: Map<string, ReadSource>;
+}
+
+export function createLoadCache(): LoadCache {
+  return { sources: new Map() };
 }
 
 export interface LoadedCluster {
@@ -41,10 +63,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   const usable = new Map<LoadedObject, DecodedObject>();
   let lenient = 0;
   for (const source of sources) {
-    // A source too large for one string was read as a stream: its objects are read already.
-    const loaded = isStreamedSource(source)
-      ? { issues: source.streamed.issues, value: source.streamed.objects }
-      : loadDocuments(source);
+    const read = readSource(source, options.cache);
+    const loaded = read.loaded;
     issues.push(...loaded.issues);
     for (const object of loaded.value) {
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.
@@ -56,7 +76,12 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
         continue;
       }
       objects.push(object);
-      const { issues: found, decoded } = decodeAndValidate(object);
+      let checked = read.checked.get(object);
+      if (!checked) {
+        checked = decodeAndValidate(object);
+        read.checked.set(object, checked);
+      }
+      const { issues: found, decoded } = checked;
       let fatal = false;
       for (const issue of found) {
         let severity = issue.severity;
@@ -101,6 +126,19 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
   return collected({ objects, cluster, lenient }, issues);
+}
+
+/** A source's objects: from the cache when its text did not change, else read (and kept there). */
+function readSource(source: SourceFile, cache: LoadCache | undefined): Omit<ReadSource, 'text'> {
+  // A source too large for one string was read as a stream: its objects are read already.
+  if (isStreamedSource(source)) {
+    return { loaded: { issues: source.streamed.issues, value: source.streamed.objects }, checked: new Map() };
+  }
+  const kept = cache?.sources.get(source.name);
+  if (kept && kept.text === source.text) return kept;
+  const read: ReadSource = { text: source.text, loaded: loadDocuments(source), checked: new Map() };
+  cache?.sources.set(source.name, read);
+  return read;
 }
 
 function skippedKind(object: LoadedObject): Issue {

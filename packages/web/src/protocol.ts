@@ -116,6 +116,17 @@ export interface MatrixBits {
   bits: Uint32Array;
 }
 
+/** The Matrix view's pod level: every pod of some endpoints (rows) by every pod of others (columns). */
+export interface PodMatrix {
+  port: string;
+  /** Pod ids (`ns/pod`), each with the endpoint it belongs to (a workload's id, or its own). */
+  rows: { id: string; owner: string }[];
+  cols: { id: string; owner: string }[];
+  /** Row i, bit j (of cols): pod i may open a connection to pod j. */
+  rowWords: number;
+  bits: Uint32Array;
+}
+
 export interface CheckAnswer {
   ok: boolean;
   allowed?: boolean;
@@ -184,6 +195,7 @@ export type Request =
   | { op: 'toggle'; policy: string; enabled: boolean }
   | { op: 'revert' }
   | { op: 'matrix'; port: string }
+  | { op: 'podMatrix'; port: string; rows: string[]; cols: string[] }
   | { op: 'check'; from: string; to: string; port: string }
   | { op: 'select'; kind: 'pod' | 'policy'; id: string }
   | { op: 'export'; format: MatrixExportFormat }

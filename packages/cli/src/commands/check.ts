@@ -1,22 +1,23 @@
 import {
   type ClusterModel,
   checkEndpoints,
-  checkSymbolic,
-  checkToJson,
   createReferenceEngine,
   type Endpoint,
   type EndpointError,
-  formatCheck,
-  formatSymbolicCheck,
-  isSymbolicEndpoint,
   type PortQuery,
   parseIp,
   parsePortQuery,
-  parseSymbolicEndpoint,
   resolveEndpoint,
+} from '@netpol/core';
+import { checkToJson, formatCheck } from '@netpol/core/format';
+import {
+  checkSymbolic,
+  formatSymbolicCheck,
+  isSymbolicEndpoint,
+  parseSymbolicEndpoint,
   type SymbolicEndpoint,
   symbolicCheckToJson,
-} from '@netpol/core';
+} from '@netpol/core/symbolic';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';

@@ -1,4 +1,7 @@
-import { diffVersions, hasChanges, loadCluster, renderDiff, type SymbolicDiff, sharedPodRanges } from '@netpol/core';
+import { loadCluster } from '@netpol/core';
+import { diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { hasChanges, renderDiff } from '@netpol/core/format';
+import type { SymbolicDiff } from '@netpol/core/symbolic';
 import type { Io } from '../io.js';
 import { type AnalysisOptions, checkAddressRanges, loadOptions, loadSources } from '../load-input.js';
 import { readSources } from '../read-sources.js';

@@ -6,7 +6,7 @@ export function formatLocation(location: SourceLocation | undefined): string {
 }
 
 // `spec.ingress[1] (policies.yaml:12)`: check's report lives in core (the web UI says the same).
-export { citeField } from '@netpol/core';
+export { citeField } from '@netpol/core/format';
 
 /** `a, b, c and 4 more`. */
 export function listSome(items: readonly string[], max = 8): string {

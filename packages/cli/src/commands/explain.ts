@@ -1,29 +1,28 @@
 import {
-  type AdminPolicyExplanation,
   type AdminPolicyKind,
   type AdminPolicyModel,
-  type AdminRuleExplanation,
-  adminPoliciesOfPod,
-  adminPolicyName,
   type ClusterModel,
   closestNames,
+  formatPath,
+  originLocation,
+  type PodModel,
+  type PolicyModel,
+  resolveEndpoint,
+} from '@netpol/core';
+import {
+  type AdminPolicyExplanation,
+  type AdminRuleExplanation,
+  adminPoliciesOfPod,
   explainAdminPolicy,
   explainPod,
   explainPolicy,
-  formatPath,
-  originLocation,
   type PodDirectionExplanation,
   type PodExplanation,
-  type PodModel,
   type PolicyDirectionExplanation,
   type PolicyExplanation,
-  type PolicyModel,
-  peerWord,
-  podListWords,
   type RuleExplanation,
-  resolveEndpoint,
-  ruleMatchWords,
-} from '@netpol/core';
+} from '@netpol/core/explain';
+import { adminPolicyName, peerWord, podListWords, ruleMatchWords } from '@netpol/core/format';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';

@@ -1,4 +1,4 @@
-import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { type Io, UsageError } from '../io.js';
 
 const LIMITS: Record<string, [string, number, number]> = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { LINT_RULES } from '@netpol/core';
+import { LINT_RULES } from '@netpol/core/lint';
 import { cliSandbox } from '../test-helpers.js';
 import { artifactUri } from './lint-sarif.js';
 

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { type Issue, LINT_RULES, positionOf, type Severity, type SourceFile } from '@netpol/core';
+import { type Issue, positionOf, type Severity, type SourceFile } from '@netpol/core';
+import { LINT_RULES } from '@netpol/core/lint';
 import { VERSION } from '../version.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -11,10 +12,12 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  */
 export function toSarif(findings: readonly Issue[], sources: readonly SourceFile[], cwd: string) {
   // Input problems (syntax, validation) are results too, each under a rule named by its code.
-  const inputCodes = [...new Set(findings.map((f) => f.code).filter((code) => !LINT_RULES.some((r) => r.id === code)))];
+  const inputCodes: string[] = [
+    ...new Set(findings.map((f) => f.code).filter((code) => !LINT_RULES.some((r) => r.id === code))),
+  ];
   const rules = [
     ...LINT_RULES.map((rule) => ({
-      id: rule.id,
+      id: rule.id as string,
       name: camel(rule.id),
       shortDescription: { text: rule.summary },
       fullDescription: { text: rule.summary },
@@ -58,7 +61,7 @@ export function toSarif(findings: readonly Issue[], sources: readonly SourceFile
                 })()
               : undefined;
           return {
-            ruleId: f.code,
+            ruleId: f.code as string,
             ruleIndex: ruleIndex.get(f.code) ?? -1,
             level: LEVEL[f.severity],
             message: { text: f.message },

@@ -1,4 +1,5 @@
-import { formatPath, type Issue, LINT_RULES, runLint, SEVERITY_RANK, type SourceFile } from '@netpol/core';
+import { formatPath, type Issue, type SourceFile } from '@netpol/core';
+import { LINT_RULES, runLint, SEVERITY_RANK } from '@netpol/core/lint';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { analysisFrom } from '../command-spec.js';
 import { type Io, UsageError } from '../io.js';
@@ -70,8 +71,20 @@ export async function lintCommand(options: LintCommandOptions, io: Io): Promise<
   return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }
 
+/** A finding in `lint -o json`. */
+export interface FindingJson {
+  rule: string;
+  severity: Issue['severity'];
+  object: string | null;
+  file: string | null;
+  line: number | null;
+  message: string;
+  column: number | null;
+  path: string;
+}
+
 /** `lint -o json`: rule, severity, object, file, line, message (SPEC), plus column and path. */
-export function findingToJson(finding: Issue, sources: readonly SourceFile[]) {
+export function findingToJson(finding: Issue, sources: readonly SourceFile[]): FindingJson {
   const loc = issueLocation(finding, sources);
   return {
     rule: finding.code,

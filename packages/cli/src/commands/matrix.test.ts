@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { run } from '../run.js';
 import { fakeIo } from '../test-helpers.js';
 

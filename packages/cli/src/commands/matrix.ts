@@ -1,24 +1,15 @@
+import { compileSelector, formatIp, type Labels, type PortQuery, parseIp, parsePortQuery } from '@netpol/core';
 import {
-  compileSelector,
-  computeMatrix,
-  defaultMatrixPorts,
-  formatIp,
   GROUPED_MATRIX_FORMATS,
   type GroupedMatrixFormat,
-  groupByNamespace,
   groupedMatrixChunks,
   isStreamedMatrixFormat,
-  type Labels,
-  listMatrixEndpoints,
   MAX_DRAWN_MATRIX_CELLS,
   type MatrixFormat,
   matrixChunks,
-  type PortQuery,
-  parseIp,
-  parsePortQuery,
-  parseSelector,
-  symbolicMatrix,
-} from '@netpol/core';
+} from '@netpol/core/format';
+import { computeMatrix, defaultMatrixPorts, groupByNamespace, listMatrixEndpoints } from '@netpol/core/matrix';
+import { parseSelector, symbolicMatrix } from '@netpol/core/symbolic';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { analysisFrom } from '../command-spec.js';
 import { type Io, UsageError, writeChunks } from '../io.js';

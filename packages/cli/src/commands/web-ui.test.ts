@@ -331,6 +331,51 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     }
   });
 
+  test('Matrix drills namespaces → workloads → pods by keyboard; a workload cell and a pod cell open the check panel as netpol check says', async () => {
+    const SEED = 'examples/001-frontend-backend';
+    await withPage([SEED], async (page, server) => {
+      await page.goto(`${server.url}#view=matrix&port=80%2FTCP`);
+      const grid = page.getByRole('grid', { name: /^Matrix/ });
+      const focus = page.locator('#matrix-focus');
+      await focus.getByText(/^default → default: \d+ of \d+ pairs allowed/).waitFor();
+      await grid.focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Workloads: default → default').waitFor();
+      // Rows and columns sorted by name: backend, frontend, other-app.
+      await page.keyboard.press('ArrowDown');
+      await focus.getByText('default/frontend[Deployment] → default/backend[Deployment]: allowed').waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByText('Pods: default/frontend[Deployment] → default/backend[Deployment]').waitFor();
+      await status(page, 'Allowed');
+      await focus.getByText('default/frontend-0 → default/backend-0: allowed').waitFor();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      await focus.getByText('default/frontend-1 → default/backend-1: allowed').waitFor();
+      await page.screenshot({ path: artifactPath('matrix-pods.png') });
+      await page.keyboard.press('Enter');
+      await page
+        .getByRole('status')
+        .first()
+        .getByText(/default\/frontend-1 -> default\/backend-1 on 80\/TCP/)
+        .waitFor();
+      const text = await status(page, 'Allowed');
+      const cli = await runCli(
+        ['check', '-f', SEED, '--from', 'default/frontend-1', '--to', 'default/backend-1', '--port', '80'],
+        { cwd: root },
+      );
+      const [headline, ...reasons] = cli.stdout.trim().split('\n');
+      assert.match(headline ?? '', /^ALLOWED: default\/frontend-1 -> default\/backend-1 on 80\/TCP$/);
+      assert.ok(reasons.length > 0);
+      for (const line of reasons) assert.ok(text.includes(line.trim()), `${line.trim()}\n  not in: ${text}`);
+      // Escape climbs back: pods → workloads → namespaces.
+      await grid.focus();
+      await page.keyboard.press('Escape');
+      await page.getByText('Workloads: default → default').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByText('Namespaces', { exact: true }).waitFor();
+    });
+  });
+
   test('Selection: a pod lists only the rules that admit traffic to or from it, and the rules naming it; a policy its pods', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-selection-'));
     writeFileSync(join(dir, 'cluster.yaml'), SELECTION_YAML);

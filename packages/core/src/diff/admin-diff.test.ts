@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { first } from '../at.js';
 import { arbitraryAdminObjects } from '../engine/arbitrary-admin.js';
 import { manifestText } from '../engine/arbitrary-cluster.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
@@ -76,7 +77,7 @@ spec:
     const head = clusterFromYaml(cnp(5, 'Baseline', 'Accept', '\n  - { action: Pass, to: [{ namespaces: {} }] }'));
     const { policies } = diffClusters(base, head);
     assert.deepEqual(policies.changed, ['ClusterNetworkPolicy/guard']);
-    assert.deepEqual(policies.details[0].changes, [
+    assert.deepEqual(first(policies.details).changes, [
       'tier Admin → Baseline',
       'priority 10 → 5',
       'spec.egress[0] Deny → Accept (to networks 10.0.0.0/8 on every port)',

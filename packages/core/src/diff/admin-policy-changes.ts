@@ -22,8 +22,9 @@ export function describeAdminPolicyChange(before: AdminPolicyModel, after: Admin
       const b = was[i];
       const a = now[i];
       const at = `spec.${direction}[${i}]`;
-      if (!a) out.push(`-${at} ${ruleWords(b)}`);
-      else if (!b) out.push(`+${at} ${ruleWords(a)}`);
+      if (!a) {
+        if (b) out.push(`-${at} ${ruleWords(b)}`);
+      } else if (!b) out.push(`+${at} ${ruleWords(a)}`);
       else if (matchWords(b) !== matchWords(a)) out.push(`${at} ${ruleWords(b)} → ${ruleWords(a)}`);
       else if (b.action !== a.action) out.push(`${at} ${b.action} → ${a.action} (${matchWords(a)})`);
     }

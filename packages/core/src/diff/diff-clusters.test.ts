@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { at, first } from '../at.js';
 import { portSpansWords } from '../format/words.js';
 import { ALLOW_DNS_RULE, coredns, deployment, loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
 import type { Protocol } from '../model/types.js';
@@ -81,8 +82,8 @@ describe('diffClusters', () => {
   });
 
   it('reordered peers and reformatted rules are not a change', () => {
-    const a = apiPolicy([peers.or[0], peers.or[1]]);
-    const b = apiPolicy([peers.or[1], peers.or[0]]);
+    const a = apiPolicy([first(peers.or), at(peers.or, 1)]);
+    const b = apiPolicy([at(peers.or, 1), first(peers.or)]);
     const d = diffClusters(cluster([...world, a]), cluster([...world, b]));
     assert.deepEqual(d.policies.changed, []);
     assert.deepEqual(d.opened, []);

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
 import { containerPortWords } from '../format/words.js';
@@ -155,17 +156,19 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const all = sides.map((_, i) => i);
   // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
   const sources = all
-    .filter((i) => sides[i].egress || dirtyTo.length > 0)
+    .filter((i) => at(sides, i).egress || dirtyTo.length > 0)
     .sort((a, b) => baseMasks.setOf('egress', a) - baseMasks.setOf('egress', b) || a - b);
   for (const from of sources) {
-    for (const to of sides[from].egress ? all : dirtyTo) {
+    const source = at(sides, from);
+    for (const to of source.egress ? all : dirtyTo) {
       if (from === to) continue;
-      if (sides[from].base.kind === 'external' && sides[to].base.kind === 'external') continue;
+      const destination = at(sides, to);
+      if (source.base.kind === 'external' && destination.base.kind === 'external') continue;
       baseMasks.allowed(from, to, before);
       headMasks.allowed(from, to, after);
       // A pair with an endpoint that does not exist in a version has no connection there.
-      if (sides[from].only === 'head' || sides[to].only === 'head') before.fill(0);
-      if (sides[from].only === 'base' || sides[to].only === 'base') after.fill(0);
+      if (source.only === 'head' || destination.only === 'head') before.fill(0);
+      if (source.only === 'base' || destination.only === 'base') after.fill(0);
       let same = true;
       for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
       if (same) continue;
@@ -173,17 +176,18 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
       const closed = new Map<Protocol, PortSpan[]>();
       spans.forEach(({ protocol, span }, k) => {
         const bit = 1 << (k & 31);
-        const b = (before[k >>> 5] & bit) !== 0;
-        const a = (after[k >>> 5] & bit) !== 0;
+        // k indexes spans, and both masks hold a bit per span.
+        const b = (before[k >>> 5]! & bit) !== 0;
+        const a = (after[k >>> 5]! & bit) !== 0;
         if (a === b) return;
         const target = a ? opened : closed;
         target.set(protocol, [...(target.get(protocol) ?? []), span]);
       });
       for (const [protocol, list] of opened) {
-        result.opened.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
+        result.opened.push({ from: source.id, to: destination.id, protocol, spans: mergeSpans(list) });
       }
       for (const [protocol, list] of closed) {
-        result.closed.push({ from: sides[from].id, to: sides[to].id, protocol, spans: mergeSpans(list) });
+        result.closed.push({ from: source.id, to: destination.id, protocol, spans: mergeSpans(list) });
       }
     }
   }
@@ -218,8 +222,27 @@ export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDif
   };
 }
 
-/** Everything about a pod that peers and rules can see. */
+const identities = new WeakMap<ClusterModel, WeakMap<PodModel, string>>();
+
+/**
+ * Everything about a pod that peers and rules can see. Kept per model and pod (models are not
+ * changed once built): the web UI's what-if compares the input with every edit.
+ */
 function identityOf(cluster: ClusterModel, pod: PodModel): string {
+  let known = identities.get(cluster);
+  if (!known) {
+    known = new WeakMap();
+    identities.set(cluster, known);
+  }
+  let identity = known.get(pod);
+  if (identity === undefined) {
+    identity = identityText(cluster, pod);
+    known.set(pod, identity);
+  }
+  return identity;
+}
+
+function identityText(cluster: ClusterModel, pod: PodModel): string {
   const sorted = (labels: Readonly<Record<string, string>>) =>
     Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify([

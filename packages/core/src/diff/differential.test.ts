@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { at } from '../at.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { Peer } from '../engine/types.js';
 import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
@@ -19,7 +20,7 @@ function rng(seed: number) {
   };
   return {
     int: (n: number) => Math.floor(next() * n),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)],
+    pick: <T>(list: readonly T[]): T => at(list, Math.floor(next() * list.length)),
     chance: (p: number) => next() < p,
   };
 }

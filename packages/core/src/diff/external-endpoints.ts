@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
 import { type Cidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
 import type { ClusterModel } from '../model/types.js';
@@ -65,11 +66,11 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
     const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const classes = new Map<string, { atoms: [bigint, bigint][]; inside: Block[] }>();
     for (let i = 0; i + 1 < points.length; i++) {
-      const ip = { family, value: points[i] };
+      const ip = { family, value: at(points, i) };
       const inside = list.filter((b) => rangesContain(b.ranges, ip));
       const key = inside.map((b) => b.text).join('|');
       const entry = classes.get(key) ?? { atoms: [], inside };
-      entry.atoms.push([points[i], points[i + 1] - 1n]);
+      entry.atoms.push([at(points, i), at(points, i + 1) - 1n]);
       classes.set(key, entry);
     }
     for (const { atoms: all, inside } of classes.values()) {

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
 import type { Direction } from '../model/types.js';
@@ -23,8 +24,12 @@ export class TierMasks {
   allowed(source: number, destination: number, out: Uint32Array): void {
     out.fill(0);
     this.spans.forEach(({ protocol, span }, k) => {
-      const verdict = this.semantics.verdict(this.peers[source], this.peers[destination], { protocol, port: span[0] });
-      if (verdict.allowed) out[k >>> 5] |= 1 << (k & 31);
+      const verdict = this.semantics.verdict(at(this.peers, source), at(this.peers, destination), {
+        protocol,
+        port: span[0],
+      });
+      // out holds a bit per span (words = ceil(spans / 32)).
+      if (verdict.allowed) out[k >>> 5]! |= 1 << (k & 31);
     });
   }
 

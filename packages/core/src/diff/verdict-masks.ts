@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPort } from '../engine/match-port.js';
@@ -76,14 +77,15 @@ export class VerdictMasks {
   allowed(source: number, destination: number, out: Uint32Array): void {
     out.fill(0xffffffff);
     const egress = this.sideMask('egress', source, destination);
-    if (egress) for (let w = 0; w < this.words; w++) out[w] &= egress[w];
+    // Every mask here, and out, is this.words long.
+    if (egress) for (let w = 0; w < this.words; w++) out[w]! &= egress[w]!;
     const ingress = this.sideMask('ingress', destination, source);
-    if (ingress) for (let w = 0; w < this.words; w++) out[w] &= ingress[w];
+    if (ingress) for (let w = 0; w < this.words; w++) out[w]! &= ingress[w]!;
   }
 
   /** Subjects with the same isolating policies share an id (per direction). */
   setOf(direction: Direction, subject: number): number {
-    return this.sets[subject][direction];
+    return at(this.sets, subject)[direction];
   }
 
   /**
@@ -94,9 +96,9 @@ export class VerdictMasks {
    * callers that iterate sources grouped by set reuse nearly every answer.
    */
   private sideMask(direction: Direction, subject: number, other: number): Uint32Array | undefined {
-    const policies = this.isolating[subject][direction];
+    const policies = at(this.isolating, subject)[direction];
     if (policies.length === 0) return undefined; // not isolated (or outside): allows everything
-    const set = this.sets[subject][direction];
+    const set = at(this.sets, subject)[direction];
     const cache = this.caches[direction];
     const shareable = direction === 'egress' || !this.namedSets.has(set);
     const [slot, key] = direction === 'egress' ? [set, other] : [other, set];
@@ -114,7 +116,7 @@ export class VerdictMasks {
       for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
         if (!this.peerMatches(policy, rule, other)) continue;
         const mask = this.portMask(rule, destination);
-        for (let w = 0; w < this.words; w++) acc[w] |= mask[w];
+        for (let w = 0; w < this.words; w++) acc[w]! |= mask[w]!;
       }
     }
     if (shareable) cache.entries.set(key, acc);
@@ -128,8 +130,9 @@ export class VerdictMasks {
       cache = new Int8Array(this.facts.length).fill(-1);
       this.peerCache.set(rule, cache);
     }
-    if (cache[other] < 0) {
-      const facts = this.facts[other];
+    // cache has a cell per endpoint, and other is one.
+    if (cache[other]! < 0) {
+      const facts = at(this.facts, other);
       cache[other] = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts)) ? 1 : 0;
     }
     return cache[other] === 1;
@@ -161,7 +164,7 @@ export class VerdictMasks {
     const mask = new Uint32Array(this.words);
     this.spans.forEach(({ protocol, span }, k) => {
       const ok = rule.ports === 'all' || rule.ports.some((p) => matchPort(p, protocol, span[0], destination));
-      if (ok) mask[k >>> 5] |= 1 << (k & 31);
+      if (ok) mask[k >>> 5]! |= 1 << (k & 31);
     });
     return mask;
   }

@@ -89,8 +89,9 @@ export function checkEndpoints(
     from.kind === 'pod' && to.kind === 'pod' && from.workload && from.workload.id === to.workload?.id
       ? from.workload.pods
       : [];
-  const betweenReplicas = replicas.length > 1;
-  if (betweenReplicas) destinations[0] = { kind: 'pod', pod: replicas[1] };
+  const secondReplica = replicas[1];
+  const betweenReplicas = secondReplica !== undefined;
+  if (betweenReplicas) destinations[0] = { kind: 'pod', pod: secondReplica };
   const pairs: PairCheck[] = [];
   for (const source of sources) {
     for (const destination of destinations) {

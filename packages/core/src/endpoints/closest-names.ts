@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 /**
  * Candidates sorted by closeness to `input`, for "did you mean": substrings first, then by
  * edit distance of the whole name or of the bare object name (`ns/`, `[Kind]` and
@@ -23,15 +24,17 @@ export function closestNames(input: string, candidates: readonly string[], count
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
+    // prev[0] holds the previous row's first cell, which is i - 1.
+    let diag = i - 1;
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      // j is within 1..b.length and prev has b.length + 1 cells.
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = up;
     }
   }
-  return prev[b.length];
+  return at(prev, b.length);
 }
 
 function bareName(name: string): string {

@@ -52,8 +52,9 @@ export interface TypedName {
 export function parseTypedName(text: string): TypedName | undefined {
   const parts = text.split('/');
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '' || /[\s[\]]/.test(p))) return undefined;
-  const [type, name] = parts.slice(-2);
+  const [namespace, type, name] = parts.length === 3 ? parts : [undefined, ...parts];
+  if (type === undefined || name === undefined) return undefined;
   const kind = kindOfResourceName(type);
   if (!kind) return undefined;
-  return parts.length === 3 ? { namespace: parts[0], kind, name } : { kind, name };
+  return namespace === undefined ? { kind, name } : { namespace, kind, name };
 }

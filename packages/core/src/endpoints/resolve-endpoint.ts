@@ -1,3 +1,4 @@
+import { first } from '../at.js';
 import { serviceSelectsPod } from '../engine/service-selects-pod.js';
 import type { Outcome } from '../issues.js';
 import { parseIp } from '../model/cidr.js';
@@ -117,7 +118,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
 
   const workloadRef = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
   if (workloadRef) {
-    const [, ns, name, kind] = workloadRef;
+    const [, ns, name, kind = ''] = workloadRef;
     const workload = cluster.workloads.find(
       (w) => w.namespace === ns && w.name === name && w.kind.toLowerCase() === kind.toLowerCase(),
     );
@@ -128,11 +129,11 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
   // (as for a bare name).
   const bareWorkload = /^([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
   if (bareWorkload) {
-    const [, name, kind] = bareWorkload;
+    const [, name, kind = ''] = bareWorkload;
     const named = cluster.workloads.filter((w) => w.name === name && w.kind.toLowerCase() === kind.toLowerCase());
     const local = named.find((w) => w.namespace === defaultNs);
     if (local) return ok(workloadEndpoint(local));
-    if (named.length === 1) return ok(workloadEndpoint(named[0]));
+    if (named.length === 1) return ok(workloadEndpoint(first(named)));
     if (named.length > 1) return ambiguous(named.map((w) => w.id));
     return unknown('workload');
   }
@@ -166,7 +167,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     const pod = cluster.pods.find((p) => p.namespace === ns && p.name === name);
     if (pod) return ok(podEndpoint(pod));
     const workloads = cluster.workloads.filter((w) => w.namespace === ns && w.name === name);
-    if (workloads.length === 1) return ok(workloadEndpoint(workloads[0]));
+    if (workloads.length === 1) return ok(workloadEndpoint(first(workloads)));
     if (workloads.length > 1) return ambiguous(workloads.map((w) => w.id));
     return unknown('pod or workload');
   }
@@ -202,7 +203,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
   const pod = cluster.pods.find((p) => p.namespace === defaultNs && p.name === text);
   if (pod) return ok(podEndpoint(pod));
   const localWorkloads = cluster.workloads.filter((w) => w.namespace === defaultNs && w.name === text);
-  if (localWorkloads.length === 1) return ok(workloadEndpoint(localWorkloads[0]));
+  if (localWorkloads.length === 1) return ok(workloadEndpoint(first(localWorkloads)));
   if (localWorkloads.length > 1) return ambiguous(localWorkloads.map((w) => w.id));
   const service = cluster.services.find((s) => s.namespace === defaultNs && s.name === text);
   if (service) return ok(serviceEndpoint(service));
@@ -210,7 +211,7 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     ...cluster.pods.filter((p) => p.name === text && !p.workload).map(podEndpoint),
     ...cluster.workloads.filter((w) => w.name === text).map(workloadEndpoint),
   ];
-  if (anywhere.length === 1) return ok(anywhere[0]);
+  if (anywhere.length === 1) return ok(first(anywhere));
   if (anywhere.length > 1) return ambiguous(anywhere.map((m) => m.id));
   return unknown('pod, workload or Service');
 }

@@ -28,15 +28,17 @@ const NETWORKS = ['10.0.0.0/24', '10.0.1.0/28', '10.0.0.4/30', '0.0.0.0/0', '203
 const NODE_ADDRESSES = ['10.0.0.200', '203.0.113.10', '203.0.113.200', '10.0.0.1'];
 
 function selector(vocab: Record<string, readonly string[]>): fc.Arbitrary<Json> {
-  const keys = Object.keys(vocab);
+  const entries = Object.entries(vocab);
   return fc.oneof(
     fc.constant({}),
-    fc.constantFrom(...keys).chain((key) => fc.constantFrom(...vocab[key]).map((v) => ({ matchLabels: { [key]: v } }))),
-    fc.constantFrom(...keys).chain((key) =>
+    fc
+      .constantFrom(...entries)
+      .chain(([key, values]) => fc.constantFrom(...values).map((v) => ({ matchLabels: { [key]: v } }))),
+    fc.constantFrom(...entries).chain(([key, values]) =>
       fc.oneof(
         fc.constantFrom('Exists', 'DoesNotExist').map((operator) => ({ matchExpressions: [{ key, operator }] })),
         fc
-          .tuple(fc.constantFrom('In', 'NotIn'), fc.subarray([...vocab[key]], { minLength: 1 }))
+          .tuple(fc.constantFrom('In', 'NotIn'), fc.subarray([...values], { minLength: 1 }))
           .map(([operator, values]) => ({ matchExpressions: [{ key, operator, values }] })),
       ),
     ),

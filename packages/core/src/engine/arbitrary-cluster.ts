@@ -78,13 +78,12 @@ function labelsArb(vocab: Record<string, readonly string[]>): fc.Arbitrary<Recor
 }
 
 function expressionArb(vocab: Record<string, readonly string[]>): fc.Arbitrary<Json> {
-  const keys = Object.keys(vocab);
-  return fc.constantFrom(...keys).chain((key) =>
+  return fc.constantFrom(...Object.entries(vocab)).chain(([key, values]) =>
     fc.oneof(
       fc
         .record({
           operator: fc.constantFrom('In', 'NotIn'),
-          values: fc.subarray([...vocab[key]], { minLength: 1 }),
+          values: fc.subarray([...values], { minLength: 1 }),
         })
         .map((e) => ({ key, ...e })),
       fc.constantFrom('Exists', 'DoesNotExist').map((operator) => ({ key, operator })),
@@ -223,7 +222,7 @@ export function arbitraryClusterObjects(): fc.Arbitrary<Json[]> {
         kind: 'Namespace',
         metadata: { name, labels: nsLabels[i] },
       }));
-      const pods = Array.from({ length: podCount }, (_, i) => podArb(names, i, ips[i]));
+      const pods = ips.slice(0, podCount).map((ip, i) => podArb(names, i, ip));
       const policies = Array.from({ length: policyCount }, (_, i) => policyArb(names, i));
       return fc.tuple(...pods, ...policies).map((rest) => [...namespaces, ...rest]);
     });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { at, atLeast, first } from '../at.js';
 import type { PeerModel } from '../model/types.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { compileCluster } from './compile-cluster.js';
@@ -35,14 +36,17 @@ spec:
       ports: [{port: http}]
 `);
 const compiled = compileCluster(cluster);
-const [web, db] = ['shop/web', 'other/db'].map((id) => {
-  const pod = cluster.pods.find((p) => p.id === id);
-  assert.ok(pod);
-  return pod;
-});
+const [web, db] = atLeast(
+  ['shop/web', 'other/db'].map((id) => {
+    const pod = cluster.pods.find((p) => p.id === id);
+    assert.ok(pod);
+    return pod;
+  }),
+  2,
+);
 assert.deepEqual(web.ips, ['10.0.0.5', 'fd00::5']);
-const [policy] = cluster.policies;
-const [rule] = policy.ingress;
+const [policy] = atLeast(cluster.policies, 1);
+const [rule] = atLeast(policy.ingress, 1);
 const peers = rule.peers as readonly PeerModel[];
 
 describe('compileCluster', () => {
@@ -83,7 +87,7 @@ describe('compileCluster', () => {
   ];
   for (const row of rows) {
     test(`peerMatches: ${row.name}`, () => {
-      assert.equal(compiled.peerMatches(policy, peers[row.peer], compiled.facts(row.endpoint)), row.want);
+      assert.equal(compiled.peerMatches(policy, at(peers, row.peer), compiled.facts(row.endpoint)), row.want);
     });
   }
 
@@ -126,7 +130,7 @@ describe('compileCluster', () => {
     // A policy copied into another namespace keeps its rule objects (policy-only analysis does this).
     const copy = { ...policy, namespace: 'other', id: 'other/p' };
     const both = compileCluster({ ...cluster, policies: [policy, copy] });
-    const own = peers[3]; // podSelector {}: the policy's own namespace
+    const own = at(peers, 3); // podSelector {}: the policy's own namespace
     assert.equal(both.peerMatches(policy, own, both.facts({ kind: 'pod', pod: web })), true);
     assert.equal(both.peerMatches(copy, own, both.facts({ kind: 'pod', pod: web })), false);
     assert.equal(both.peerMatches(copy, own, both.facts({ kind: 'pod', pod: db })), true);
@@ -136,6 +140,6 @@ describe('compileCluster', () => {
     const other = clusterFromYaml(
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec: {podSelector: {}}',
     );
-    assert.throws(() => compiled.selects(other.policies[0], web), /not of this cluster/);
+    assert.throws(() => compiled.selects(first(other.policies), web), /not of this cluster/);
   });
 });

@@ -160,7 +160,7 @@ export function naiveSelects(policy: PolicyModel, pod: PodModel): boolean {
 /** One `from`/`to` entry of the policy matches the endpoint (an ipBlock: the pod's primary IP only). */
 export function naivePeerMatches(cluster: ClusterModel, policy: PolicyModel, peer: PeerModel, other: Peer): boolean {
   if (peer.kind === 'ipBlock') {
-    const ip = parseIp(other.kind === 'pod' ? other.pod.ips[0] : other.ip);
+    const ip = parseIp(other.kind === 'pod' ? (other.pod.ips[0] ?? '') : other.ip);
     const cidr = parseCidr(peer.cidr);
     if (!ip || !cidr || !cidrContainsIp(cidr, ip)) return false;
     return !peer.except.some((e) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { atLeast } from '../at.js';
 import type { ClusterModel } from '../model/types.js';
 import { clusterFromYaml } from '../test-helpers.js';
 import { naiveAllowed } from './naive-evaluator.js';
@@ -53,7 +54,7 @@ function peer(cluster: ClusterModel, text: string): Peer {
 }
 
 function port(text: string): PortQuery {
-  const [p, proto] = text.split('/');
+  const [p, proto] = atLeast(text.split('/'), 1);
   return { port: /^\d+$/.test(p) ? Number(p) : p, protocol: (proto ?? 'TCP') as PortQuery['protocol'] };
 }
 
@@ -986,7 +987,7 @@ describe('reference engine: reasons', () => {
     const engine = createReferenceEngine(cluster);
     const verdict = engine.check(peer(cluster, 'y/a'), peer(cluster, 'x/a'), port('80'));
     assert.equal(verdict.ingress.allowedBy.length, 1);
-    const [ref] = verdict.ingress.allowedBy;
+    const [ref] = atLeast(verdict.ingress.allowedBy, 1);
     assert.deepEqual([ref.ruleIndex, ref.peerIndex, ref.portIndex], [0, 1, 1]);
     assert.deepEqual(
       verdict.ingress.selectedBy.map((p) => p.id),

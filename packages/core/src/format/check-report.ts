@@ -1,3 +1,4 @@
+import { first } from '../at.js';
 import { checkCaveats } from '../endpoints/check-caveats.js';
 import type { EndpointCheck, PairCheck } from '../endpoints/check-endpoints.js';
 import { formatPortQuery } from '../endpoints/parse-port-query.js';
@@ -53,7 +54,7 @@ export function checkReasonLines(check: EndpointCheck, style: TableStyle = PLAIN
   const c = style;
   const lines: string[] = [];
   if (check.reason === 'between-replicas') {
-    const [pair] = check.pairs;
+    const pair = first(check.pairs);
     lines.push(
       `  ${c.dim(`${check.from.id} to itself: judged between two of its replicas, ${peerName(pair.source)} -> ${peerName(pair.destination)} (each pod may always reach itself)`)}`,
     );

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import { type GroupedMatrix, groupVerdict } from '../matrix/group-by-namespace.js';
 import { matrixPortLabel } from '../matrix/matrix-json.js';
 import { csvField } from './matrix-csv.js';
@@ -49,7 +50,7 @@ function* jsonChunks(grouped: GroupedMatrix): Generator<string> {
   const { groups, ports } = grouped;
   yield `{\n  "groupBy": "namespace",\n  "groups": ${JSON.stringify(groups)},\n  "sizes": ${JSON.stringify(grouped.sizes)},\n  "results": [`;
   for (let p = 0; p < ports.length; p++) {
-    yield `${p === 0 ? '' : ','}\n    {\n      "port": ${JSON.stringify(ports[p].port)},\n      "protocol": ${JSON.stringify(ports[p].protocol)},\n`;
+    yield `${p === 0 ? '' : ','}\n    {\n      "port": ${JSON.stringify(at(ports, p).port)},\n      "protocol": ${JSON.stringify(at(ports, p).protocol)},\n`;
     // Two passes over the rows (verdicts, then counts) keep one row in memory at a time.
     for (const key of ['allowed', 'allowedPairs'] as const) {
       yield `      ${JSON.stringify(key)}: [`;
@@ -70,11 +71,11 @@ function* jsonChunks(grouped: GroupedMatrix): Generator<string> {
 function* csvChunks(grouped: GroupedMatrix): Generator<string> {
   yield `${['port', 'protocol', 'source', ...grouped.groups].map(csvField).join(',')}\n`;
   for (let p = 0; p < grouped.ports.length; p++) {
-    const port = grouped.ports[p];
+    const port = at(grouped.ports, p);
     const prefix = `${csvField(String(port.port))},${port.protocol}`;
     for (let a = 0; a < grouped.groups.length; a++) {
       const row = cells(grouped, a, p).map((text) => (text === '·' ? '' : text));
-      yield `${prefix},${csvField(grouped.groups[a])},${row.join(',')}\n`;
+      yield `${prefix},${csvField(at(grouped.groups, a))},${row.join(',')}\n`;
     }
   }
 }
@@ -83,7 +84,7 @@ function* markdownChunks(grouped: GroupedMatrix): Generator<string> {
   const names = grouped.groups.map(mdCell);
   yield 'Connectivity by namespace: all, some (allowed pairs/pairs) or none of the endpoint pairs are allowed. Rows are sources, columns destinations.\n';
   for (let p = 0; p < grouped.ports.length; p++) {
-    yield `\n### ${mdCell(matrixPortLabel(grouped.ports[p]))}\n\n`;
+    yield `\n### ${mdCell(matrixPortLabel(at(grouped.ports, p)))}\n\n`;
     yield `| from \\ to | ${names.join(' | ')} |\n|---|${names.map(() => ':-:').join('|')}|\n`;
     for (let a = 0; a < names.length; a++) yield `| ${names[a]} | ${cells(grouped, a, p).join(' | ')} |\n`;
   }
@@ -105,11 +106,11 @@ function* tableChunks(grouped: GroupedMatrix, options: TableOptions): Generator<
     const rows = Array.from({ length: count }, (_, a) => cells(grouped, a, p));
     const width = Math.max(numberWidth, ...rows.flat().map((s) => s.length));
     if (p > 0) yield '\n';
-    yield `${bold(`port ${matrixPortLabel(grouped.ports[p])}`)}  ${dim('rows: from namespace (endpoints), columns: to; all, some allowed/pairs, none')}\n`;
+    yield `${bold(`port ${matrixPortLabel(at(grouped.ports, p))}`)}  ${dim('rows: from namespace (endpoints), columns: to; all, some allowed/pairs, none')}\n`;
     const header = Array.from({ length: count }, (_, b) => String(b).padStart(width)).join(' ');
     yield `${' '.repeat(numberWidth + nameWidth + 3)}${dim(header)}\n`;
     for (let a = 0; a < count; a++) {
-      const text = rows[a].map((cell) => {
+      const text = at(rows, a).map((cell) => {
         const padded = cell.padStart(width);
         if (!style) return padded;
         return cell === 'all'
@@ -120,7 +121,7 @@ function* tableChunks(grouped: GroupedMatrix, options: TableOptions): Generator<
               ? style.dim(padded)
               : padded;
       });
-      yield `${String(a).padStart(numberWidth)} ${names[a].padEnd(nameWidth)}  ${text.join(' ')}\n`;
+      yield `${String(a).padStart(numberWidth)} ${at(names, a).padEnd(nameWidth)}  ${text.join(' ')}\n`;
     }
   }
 }

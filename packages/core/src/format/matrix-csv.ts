@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { MatrixResult } from '../matrix/compute-matrix.js';
 import type { Write } from './matrix-writer.js';
 
@@ -15,7 +16,7 @@ export function* matrixCsvChunks(result: MatrixResult): Generator<string> {
   const n = result.endpoints.length;
   yield `${['port', 'protocol', 'source', ...result.endpoints.map((e) => e.id)].map(csvField).join(',')}\n`;
   for (let p = 0; p < result.ports.length; p++) {
-    const port = result.ports[p];
+    const port = at(result.ports, p);
     const prefix = `${csvField(String(port.port))},${port.protocol}`;
     for (let i = 0; i < n; i++) {
       const cells = new Array<string>(n);
@@ -23,7 +24,7 @@ export function* matrixCsvChunks(result: MatrixResult): Generator<string> {
         const v = result.allowed(i, j, p);
         cells[j] = v === null ? '' : String(v);
       }
-      yield `${prefix},${csvField(result.endpoints[i].id)},${cells.join(',')}\n`;
+      yield `${prefix},${csvField(at(result.endpoints, i).id)},${cells.join(',')}\n`;
     }
   }
 }

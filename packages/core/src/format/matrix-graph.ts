@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { MatrixResult } from '../matrix/compute-matrix.js';
 import { matrixPortLabel } from '../matrix/matrix-json.js';
 import type { Write } from './matrix-writer.js';
@@ -14,14 +15,14 @@ export function allowedEdges(result: MatrixResult, visit: (from: number, to: num
     for (let j = 0; j < n; j++) {
       if (i === j && !hasReplicaPeers(result, i)) continue;
       const ports: string[] = [];
-      for (let p = 0; p < labels.length; p++) if (result.allowed(i, j, p) === true) ports.push(labels[p]);
+      for (let p = 0; p < labels.length; p++) if (result.allowed(i, j, p) === true) ports.push(at(labels, p));
       if (ports.length > 0) visit(i, j, ports);
     }
   }
 }
 
 function hasReplicaPeers(result: MatrixResult, i: number): boolean {
-  const endpoint = result.endpoints[i];
+  const endpoint = at(result.endpoints, i);
   return endpoint.kind === 'workload' && endpoint.workload.pods.length > 1;
 }
 
@@ -34,7 +35,7 @@ export function renderMatrixDot(result: MatrixResult, write: Write): void {
   );
   for (const e of result.endpoints) write(`  ${q(e.id)}${e.kind === 'external' ? ' [shape=ellipse]' : ''};\n`);
   allowedEdges(result, (i, j, ports) => {
-    write(`  ${q(result.endpoints[i].id)} -> ${q(result.endpoints[j].id)} [label=${q(ports.join(', '))}];\n`);
+    write(`  ${q(at(result.endpoints, i).id)} -> ${q(at(result.endpoints, j).id)} [label=${q(ports.join(', '))}];\n`);
   });
   write('}\n');
 }

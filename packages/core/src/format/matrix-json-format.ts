@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { MatrixResult } from '../matrix/compute-matrix.js';
 import type { Write } from './matrix-writer.js';
 
@@ -14,7 +15,7 @@ export function* matrixJsonChunks(result: MatrixResult): Generator<string> {
   const n = result.endpoints.length;
   yield `{\n  "endpoints": ${JSON.stringify(result.endpoints.map((e) => e.id))},\n  "results": [`;
   for (let p = 0; p < result.ports.length; p++) {
-    const port = result.ports[p];
+    const port = at(result.ports, p);
     yield `${p === 0 ? '' : ','}\n    {\n      "port": ${JSON.stringify(port.port)},\n`;
     yield `      "protocol": ${JSON.stringify(port.protocol)},\n      "allowed": [`;
     for (let i = 0; i < n; i++) {

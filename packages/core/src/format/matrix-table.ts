@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { MatrixResult } from '../matrix/compute-matrix.js';
 import { matrixPortLabel } from '../matrix/matrix-json.js';
 import { CELL, cellOf, type Write } from './matrix-writer.js';
@@ -59,7 +60,7 @@ export function renderMatrixTable(result: MatrixResult, write: Write, options: T
       for (let i = 0; i < n; i++) {
         const cells = new Array<string>(to - from);
         for (let j = from; j < to; j++) cells[j - from] = color(result.allowed(i, j, p));
-        write(`${String(i).padStart(numberWidth)} ${names[i].padEnd(nameWidth)}  ${cells.join(' ')}\n`);
+        write(`${String(i).padStart(numberWidth)} ${at(names, i).padEnd(nameWidth)}  ${cells.join(' ')}\n`);
       }
     }
   });

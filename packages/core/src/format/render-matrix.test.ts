@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { at, atLeast, first } from '../at.js';
 import type { PortQuery } from '../engine/types.js';
 import { computeMatrix, type MatrixResult } from '../matrix/compute-matrix.js';
 import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
@@ -81,19 +82,19 @@ function fromEdges(result: MatrixResult, edges: [string, string, string[]][]): T
   result.ports.forEach((_, p) => {
     ids.forEach((_, i) => {
       ids.forEach((_, j) => {
-        const ext = (k: number) => result.endpoints[k].kind === 'external';
+        const ext = (k: number) => at(result.endpoints, k).kind === 'external';
         const replicas = (k: number) => {
-          const e = result.endpoints[k];
+          const e = at(result.endpoints, k);
           return e.kind === 'workload' && e.workload.pods.length > 1;
         };
-        if (ext(i) && ext(j)) table[p][i][j] = null;
+        if (ext(i) && ext(j)) at(at(table, p), i)[j] = null;
         // A pod to itself is not drawn (always allowed); a workload's loop is replica to replica.
-        else if (i === j && !replicas(i)) table[p][i][j] = true;
+        else if (i === j && !replicas(i)) at(at(table, p), i)[j] = true;
       });
     });
   });
   for (const [from, to, ports] of edges) {
-    for (const port of ports) table[labels.indexOf(port)][ids.indexOf(from)][ids.indexOf(to)] = true;
+    for (const port of ports) at(at(table, labels.indexOf(port)), ids.indexOf(from))[ids.indexOf(to)] = true;
   }
   return table;
 }
@@ -124,17 +125,17 @@ describe('matrix renderers', () => {
     const lines = renderToString((w) => renderMatrix(result, 'csv', w))
       .trimEnd()
       .split('\n');
-    const header = lines[0].split(',');
+    const header = first(lines).split(',');
     assert.deepEqual(
       header.slice(3),
       result.endpoints.map((e) => e.id),
     );
     const table = emptyTable(result, false);
     for (const line of lines.slice(1)) {
-      const [port, protocol, source, ...cells] = line.split(',');
+      const [port, protocol, source, ...cells] = atLeast(line.split(','), 3);
       const p = result.ports.findIndex((q) => String(q.port) === port && q.protocol === protocol);
       const i = header.indexOf(source) - 3;
-      table[p][i] = cells.map((c) => (c === '' ? null : c === 'true'));
+      at(table, p)[i] = cells.map((c) => (c === '' ? null : c === 'true'));
     }
     assert.deepEqual(table, expected);
     assert.equal(lines.length, 1 + PORTS.length * result.endpoints.length);
@@ -147,15 +148,15 @@ describe('matrix renderers', () => {
     assert.equal(sections.length, PORTS.length);
     const unquote = (s: string) => s.trim().replace(/\\(.)/g, '$1');
     sections.forEach((section, p) => {
-      assert.equal(unquote(section.split('\n')[0]), matrixPortLabel(PORTS[p]));
+      assert.equal(unquote(first(section.split('\n'))), matrixPortLabel(at(PORTS, p)));
       const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| from'));
       rows.forEach((row, i) => {
         const cells = row
           .split(/(?<!\\)\|/)
           .slice(1, -1)
           .map(unquote);
-        assert.equal(cells[0], result.endpoints[i].id);
-        table[p][i] = cells.slice(1).map((c) => (c === '·' ? null : c === '✓'));
+        assert.equal(cells[0], at(result.endpoints, i).id);
+        at(table, p)[i] = cells.slice(1).map((c) => (c === '·' ? null : c === '✓'));
       });
     });
     assert.deepEqual(table, expected);
@@ -164,7 +165,7 @@ describe('matrix renderers', () => {
   test('dot and mermaid edges rebuild the same table', () => {
     const dot = renderToString((w) => renderMatrix(result, 'dot', w));
     const dotEdges = [...dot.matchAll(/^ {2}"([^"]+)" -> "([^"]+)" \[label="([^"]+)"\];$/gm)].map(
-      (m): [string, string, string[]] => [m[1], m[2], m[3].split(', ')],
+      (m): [string, string, string[]] => [at(m, 1), at(m, 2), at(m, 3).split(', ')],
     );
     assert.deepEqual(fromEdges(result, dotEdges), expected);
     assert.ok(dot.startsWith('digraph netpol {'));
@@ -172,7 +173,7 @@ describe('matrix renderers', () => {
     const mermaid = renderToString((w) => renderMatrix(result, 'mermaid', w));
     const names = new Map([...mermaid.matchAll(/^ {2}(n\d+)(?:\["|\(\(")([^"]+)"/gm)].map((m) => [m[1], m[2]]));
     const mermaidEdges = [...mermaid.matchAll(/^ {2}(n\d+) -->\|"([^"]+)"\| (n\d+)$/gm)].map(
-      (m): [string, string, string[]] => [names.get(m[1])!, names.get(m[3])!, m[2].split(', ')],
+      (m): [string, string, string[]] => [names.get(m[1])!, names.get(m[3])!, at(m, 2).split(', ')],
     );
     assert.deepEqual(fromEdges(result, mermaidEdges), expected);
   });
@@ -231,7 +232,7 @@ describe('matrix renderers', () => {
         const i = Number(line.split(' ')[0]);
         const cells = line.trimEnd().split(/\s+/).slice(-columns.length);
         columns.forEach((j, k) => {
-          table[p][i][j] = cells[k] === '·' ? null : cells[k] === '✓';
+          at(at(table, p), i)[j] = cells[k] === '·' ? null : cells[k] === '✓';
         });
       }
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { first } from '../at.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { PortQuery } from '../engine/types.js';
 import { loadCluster } from '../load-cluster.js';
@@ -84,16 +85,16 @@ describe('generateCluster', () => {
     ];
     const m = computeMatrix(cluster, { endpoints: eps, ports });
     const at = (suffix: string, ns: string) => eps.findIndex((e) => e.id === `${ns}/${suffix}`);
-    const ns = eps.find((e) => e.id.endsWith('/frontend-0[Deployment]'))!.id.split('/')[0];
+    const ns = first(eps.find((e) => e.id.endsWith('/frontend-0[Deployment]'))!.id.split('/'));
     const dns = at('coredns[Deployment]', 'kube-system');
     assert.equal(m.allowed(at('frontend-0[Deployment]', ns), dns, 0), true);
     assert.equal(m.allowed(at('frontend-0[Deployment]', ns), at('api-1[Deployment]', ns), 1), true);
     assert.equal(m.allowed(at('frontend-0[Deployment]', ns), at('db-4[Deployment]', ns), 2), false);
     // and the whole matrix agrees with the oracle
     ports.forEach((port, p) => {
-      for (let i = 0; i < eps.length; i++) {
-        for (let j = 0; j < eps.length; j++) {
-          assert.equal(m.allowed(i, j, p), naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port));
+      for (const [i, from] of eps.entries()) {
+        for (const [j, to] of eps.entries()) {
+          assert.equal(m.allowed(i, j, p), naiveAllowed(cluster, ...cellPeers(from, to), port));
         }
       }
     });

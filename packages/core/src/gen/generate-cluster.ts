@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { Prng } from './prng.js';
 
 /**
@@ -37,8 +38,14 @@ type Json = Record<string, unknown>;
 const TEAMS = ['payments', 'search', 'checkout', 'identity', 'catalog', 'billing', 'shipping', 'reviews'];
 const ENVS = ['prod', 'staging', 'dev'];
 
+interface ContainerPortSpec {
+  name: string;
+  containerPort: number;
+  protocol?: string;
+}
 interface TierSpec {
-  ports: { name: string; containerPort: number; protocol?: string }[];
+  /** The first is the one the tier's Service exposes. */
+  ports: [ContainerPortSpec, ...ContainerPortSpec[]];
 }
 const TIERS: Record<string, TierSpec> = {
   frontend: {
@@ -63,7 +70,7 @@ const TIERS: Record<string, TierSpec> = {
     ],
   },
 };
-const TIER_NAMES = Object.keys(TIERS);
+const TIER_LIST = Object.entries(TIERS);
 
 const NS_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -116,15 +123,13 @@ export function generateCluster(options: GenOptions): Json {
 
   for (const ns of teamNamespaces) {
     for (let j = 0; j < options.workloadsPerNamespace; j++) {
-      const tier = TIER_NAMES[j % TIER_NAMES.length];
+      const [tier, { ports }] = at(TIER_LIST, j % TIER_LIST.length);
+      const [main] = ports;
       const name = `${tier}-${j}`;
       const labels = { app: name, tier, team: ns.team, version: rng.pick(['v1', 'v2']) };
-      const ports = TIERS[tier].ports;
       items.push(deployment(ns.name, name, options.replicas, labels, ports));
       items.push(
-        service(ns.name, name, { app: name }, [
-          { name: ports[0].name, port: ports[0].containerPort, targetPort: ports[0].name },
-        ]),
+        service(ns.name, name, { app: name }, [{ name: main.name, port: main.containerPort, targetPort: main.name }]),
       );
     }
   }
@@ -132,9 +137,9 @@ export function generateCluster(options: GenOptions): Json {
   // Policies: namespace-major, so every namespace gets default deny and DNS first.
   const templates = policyTemplates(rng);
   for (let k = 0; k < options.policies && teamNamespaces.length > 0; k++) {
-    const ns = teamNamespaces[k % teamNamespaces.length];
+    const ns = at(teamNamespaces, k % teamNamespaces.length);
     const round = Math.floor(k / teamNamespaces.length);
-    const template = templates[round % templates.length];
+    const template = at(templates, round % templates.length);
     const variant = Math.floor(round / templates.length);
     const { name, spec } = template(ns);
     items.push(policy(ns.name, variant === 0 ? name : `${name}-v${variant}`, spec));
@@ -308,7 +313,7 @@ function deployment(
   labels: Record<string, string>,
   ports: readonly { name: string; containerPort: number; protocol?: string }[],
 ): Json {
-  const selectorKey = 'app' in labels ? 'app' : Object.keys(labels)[0];
+  const selectorKey = 'app' in labels ? 'app' : first(Object.keys(labels));
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -1,3 +1,5 @@
+import { first } from '../at.js';
+
 type Json = Record<string, unknown>;
 
 /**
@@ -53,7 +55,7 @@ function podsOf(deployment: Json, nextIndex: () => number): Json[] {
         managedFields: [
           managedField('kube-controller-manager', 'Update', '', {
             'f:metadata': { 'f:generateName': {}, 'f:labels': labelFields(spec.template.metadata.labels) },
-            'f:spec': { 'f:containers': { [`k:{"name":"${containers[0].name}"}`]: { '.': {}, 'f:env': {} } } },
+            'f:spec': { 'f:containers': { [`k:{"name":"${first(containers).name}"}`]: { '.': {}, 'f:env': {} } } },
           }),
           managedField('kubelet', 'Update', 'status', {
             'f:status': {

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence everywhere. */
 export class Prng {
   private state: number;
@@ -21,6 +22,6 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
+    return at(items, this.int(items.length));
   }
 }

@@ -1,3 +1,4 @@
+import { first } from '../at.js';
 import { ALLOW_DNS_RULE, coredns, namespace, pod, policy } from './test-helpers.js';
 
 /**
@@ -147,8 +148,8 @@ export const ADMIN_LINT_CASES: AdminLintCase[] = [
             to: [
               {
                 pods: {
-                  namespaceSelector: ALLOW_DNS_RULE.to[0].namespaceSelector,
-                  podSelector: ALLOW_DNS_RULE.to[0].podSelector,
+                  namespaceSelector: first(ALLOW_DNS_RULE.to).namespaceSelector,
+                  podSelector: first(ALLOW_DNS_RULE.to).podSelector,
                 },
               },
             ],

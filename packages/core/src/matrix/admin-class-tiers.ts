@@ -8,7 +8,7 @@ import type {
 import { compileSelector } from '../model/selector.js';
 import type { ClusterModel, Direction, LabelSelectorModel, Protocol } from '../model/types.js';
 import { and, andNotInto, type Bitset, emptySet, hasBit, orInto, setBit } from './bitset.js';
-import { adminBlockKey, type EndpointClasses } from './endpoint-classes.js';
+import { adminBlockKey, blockMembersOf, type EndpointClasses } from './endpoint-classes.js';
 
 /**
  * What the tiers read of the class matrix's context (ClassContext in class-matrix.ts, which
@@ -74,14 +74,13 @@ export class AdminClassTiers {
   }
 
   private onePeer(peer: AdminPeerModel): Bitset {
-    const { blocks, blockMembers } = this.ctx.grouped;
     const out = emptySet(this.ctx.size);
     switch (peer.kind) {
       case 'namespaces':
       case 'pods':
         return this.selection(peer);
       case 'networks':
-        for (const cidr of peer.cidrs) orInto(out, blockMembers[blocks.get(adminBlockKey(cidr))!]);
+        for (const cidr of peer.cidrs) orInto(out, blockMembersOf(this.ctx.grouped, adminBlockKey(cidr)));
         return out;
       case 'nodes': {
         const picks = compileSelector(peer.nodeSelector);
@@ -89,7 +88,7 @@ export class AdminClassTiers {
           if (!picks(node.labels)) continue;
           for (const address of node.addresses) {
             const key = adminBlockKey(`${address}/${address.includes(':') ? 128 : 32}`);
-            orInto(out, blockMembers[blocks.get(key)!]);
+            orInto(out, blockMembersOf(this.ctx.grouped, key));
           }
         }
         return out;
@@ -113,7 +112,8 @@ export class AdminClassTiers {
     if (typeof rulePort.port === 'string') {
       const name = rulePort.port;
       for (const c of this.ctx.grouped.classes) {
-        const port = resolved[c.index];
+        // resolved has a cell per class.
+        const port = resolved[c.index]!;
         if (port >= 0 && c.ports.some((p) => p.name === name && p.protocol === protocol && p.port === port)) {
           setBit(set, c.index);
         }

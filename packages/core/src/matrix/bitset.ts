@@ -2,6 +2,10 @@
  * Fixed-size bitsets as Uint32Array words: the fast engine's only data structure. Every
  * function takes the word count implicitly from its arguments (all sets of one universe
  * have the same length).
+ *
+ * The hot loops read words with `set[w]!`: `w` runs below the set's own length, and a bit
+ * index `i` is below the universe's size by the callers' construction; a call to a checking
+ * helper per word would cost the fast engine its speed.
  */
 export type Bitset = Uint32Array;
 
@@ -22,35 +26,35 @@ export function fullSet(size: number): Bitset {
 }
 
 export function hasBit(set: Bitset, i: number): boolean {
-  return (set[i >>> 5] & (1 << (i & 31))) !== 0;
+  return (set[i >>> 5]! & (1 << (i & 31))) !== 0;
 }
 
 export function setBit(set: Bitset, i: number): void {
-  set[i >>> 5] |= 1 << (i & 31);
+  set[i >>> 5]! |= 1 << (i & 31);
 }
 
 export function clearBit(set: Bitset, i: number): void {
-  set[i >>> 5] &= ~(1 << (i & 31));
+  set[i >>> 5]! &= ~(1 << (i & 31));
 }
 
 /** target |= source */
 export function orInto(target: Bitset, source: Bitset): void {
-  for (let w = 0; w < target.length; w++) target[w] |= source[w];
+  for (let w = 0; w < target.length; w++) target[w]! |= source[w]!;
 }
 
 /** target &= source */
 export function andInto(target: Bitset, source: Bitset): void {
-  for (let w = 0; w < target.length; w++) target[w] &= source[w];
+  for (let w = 0; w < target.length; w++) target[w]! &= source[w]!;
 }
 
 /** target &= ~source */
 export function andNotInto(target: Bitset, source: Bitset): void {
-  for (let w = 0; w < target.length; w++) target[w] &= ~source[w];
+  for (let w = 0; w < target.length; w++) target[w]! &= ~source[w]!;
 }
 
 export function and(a: Bitset, b: Bitset): Bitset {
   const out = new Uint32Array(a.length);
-  for (let w = 0; w < a.length; w++) out[w] = a[w] & b[w];
+  for (let w = 0; w < a.length; w++) out[w] = a[w]! & b[w]!;
   return out;
 }
 
@@ -62,7 +66,7 @@ export function isEmpty(set: Bitset): boolean {
 export function countBits(set: Bitset): number {
   let n = 0;
   for (let w = 0; w < set.length; w++) {
-    let v = set[w];
+    let v = set[w]!;
     v -= (v >>> 1) & 0x55555555;
     v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
     n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
@@ -73,7 +77,7 @@ export function countBits(set: Bitset): number {
 /** Calls `fn` with every set bit, ascending. */
 export function forEachBit(set: Bitset, fn: (i: number) => void): void {
   for (let w = 0; w < set.length; w++) {
-    let v = set[w];
+    let v = set[w]!;
     while (v !== 0) {
       const low = v & -v;
       fn((w << 5) + (31 - Math.clz32(low)));

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer, CompiledRule } from '../engine/compile-policy.js';
 import { peerScopesNamespace } from '../engine/match-peer.js';
@@ -41,11 +42,11 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (port !== undefined) resolved[c.index] = port;
   }
   const resolvedMask = emptySet(size);
-  for (let c = 0; c < size; c++) if (resolved[c] >= 0) setBit(resolvedMask, c);
+  for (let c = 0; c < size; c++) if (resolved[c]! >= 0) setBit(resolvedMask, c);
 
   const groups = new Map<number, Bitset>();
   for (let c = 0; c < size; c++) {
-    if (resolved[c] < 0) continue;
+    if (resolved[c]! < 0) continue;
     setBit(
       getOrCreate(groups, resolved[c], () => emptySet(size)),
       c,
@@ -65,8 +66,7 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
   const egressCache = new Map<string, Bitset>();
   const egressOf: Bitset[] = [];
   const egressPolicies = ctx.policiesByClass('egress');
-  for (let s = 0; s < size; s++) {
-    const policies = egressPolicies[s];
+  for (const policies of egressPolicies) {
     if (policies.length === 0) {
       egressOf.push(ctx.all);
       continue;
@@ -76,8 +76,8 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of compiled.policies[pi].egress)
-          orInto(allowed, and(ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule), portSetOf(rule)));
+        const { policy, egress } = at(compiled.policies, pi);
+        for (const rule of egress) orInto(allowed, and(ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule)));
       }
       egressCache.set(key, allowed);
     }
@@ -88,15 +88,14 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
   const ingressCache = new Map<string, Bitset>();
   const ingressOf: Bitset[] = [];
   const ingressPolicies = ctx.policiesByClass('ingress');
-  for (let d = 0; d < size; d++) {
-    const policies = ingressPolicies[d];
+  for (const [d, policies] of ingressPolicies.entries()) {
     if (policies.length === 0) {
       ingressOf.push(ctx.all);
       continue;
     }
     const matching: string[] = [];
     for (const pi of policies) {
-      compiled.policies[pi].ingress.forEach((rule, ri) => {
+      at(compiled.policies, pi).ingress.forEach((rule, ri) => {
         if (hasBit(portSetOf(rule), d)) matching.push(`${pi}.${ri}`);
       });
     }
@@ -105,9 +104,9 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
     if (!allowed) {
       allowed = emptySet(size);
       for (const pi of policies) {
-        for (const rule of compiled.policies[pi].ingress) {
-          if (hasBit(portSetOf(rule), d))
-            orInto(allowed, ctx.rulePeerSet(compiled.policies[pi].policy.namespace, rule));
+        const { policy, ingress } = at(compiled.policies, pi);
+        for (const rule of ingress) {
+          if (hasBit(portSetOf(rule), d)) orInto(allowed, ctx.rulePeerSet(policy.namespace, rule));
         }
       }
       ingressCache.set(key, allowed);
@@ -127,13 +126,13 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       }
       return set;
     };
-    for (let s = 0; s < size; s++) {
-      egressOf[s] = tiers.side(s, 'egress', egressOf[s], egressPolicies[s].length > 0, (rule) =>
+    for (const [s, egress] of egressOf.entries()) {
+      egressOf[s] = tiers.side(s, 'egress', egress, at(egressPolicies, s).length > 0, (rule) =>
         tiers.egressMatches(rule, adminPortsOf(rule)),
       );
     }
-    for (let d = 0; d < size; d++) {
-      ingressOf[d] = tiers.side(d, 'ingress', ingressOf[d], ingressPolicies[d].length > 0, (rule) =>
+    for (const [d, ingress] of ingressOf.entries()) {
+      ingressOf[d] = tiers.side(d, 'ingress', ingress, at(ingressPolicies, d).length > 0, (rule) =>
         tiers.ingressMatches(rule, adminPortsOf(rule), d),
       );
     }
@@ -142,14 +141,15 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
   // "allowed iff S's egress allows it and D's ingress allows it".
   const matrix = new Uint32Array(size * words);
   const candidates = emptySet(size);
-  for (let s = 0; s < size; s++) {
-    candidates.set(egressOf[s]);
+  for (const [s, egress] of egressOf.entries()) {
+    candidates.set(egress);
     andInto(candidates, resolvedMask);
     const base = s * words;
     const sWord = s >>> 5;
     const sBit = 1 << (s & 31);
     forEachBit(candidates, (d) => {
-      if ((ingressOf[d][sWord] & sBit) !== 0) matrix[base + (d >>> 5)] |= 1 << (d & 31);
+      // d < size = ingressOf.length; sWord and the matrix offset lie within their sets.
+      if ((ingressOf[d]![sWord]! & sBit) !== 0) matrix[base + (d >>> 5)]! |= 1 << (d & 31);
     });
   }
   return matrix;
@@ -262,7 +262,7 @@ export class ClassContext {
       for (const c of this.grouped.classes) {
         if (c.external || c.namespace === undefined) continue;
         for (const policy of this.compiled.policiesSelecting({ namespace: c.namespace, labels: c.labels })) {
-          setBit(selections[indexOf.get(policy) ?? -1], c.index);
+          setBit(at(selections, indexOf.get(policy) ?? -1), c.index);
         }
       }
       this.selections = selections;
@@ -271,8 +271,8 @@ export class ClassContext {
     const out: number[][] = Array.from({ length: this.size }, () => []);
     this.compiled.policies.forEach((policy, pi) => {
       if (!policy.policy.types[direction]) return;
-      forEachBit(selections[pi], (c) => {
-        out[c].push(pi);
+      forEachBit(at(selections, pi), (c) => {
+        at(out, c).push(pi);
       });
     });
     return out;
@@ -345,7 +345,7 @@ export class ClassContext {
     if (hit && hit.resolved === resolved) return hit.set;
     const set = emptySet(this.size);
     for (const c of this.grouped.classes) {
-      const port = resolved[c.index];
+      const port = resolved[c.index]!;
       if (port >= 0 && matchPort(rulePort, protocol, port, c)) setBit(set, c.index);
     }
     this.named.set(key, { resolved, set });

@@ -82,8 +82,8 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
   const expand = options.expand ?? true;
 
   const classAllowed = (i: number, j: number, p: number): boolean => {
-    const d = classOf[j];
-    return (classMatrices[p][classOf[i] * classWords + (d >>> 5)] & (1 << (d & 31))) !== 0;
+    const d = classOf[j]!;
+    return (classMatrices[p]![classOf[i]! * classWords + (d >>> 5)]! & (1 << (d & 31))) !== 0;
   };
 
   let rows: Uint32Array[] | undefined;
@@ -93,8 +93,8 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
       for (let i = 0; i < n; i++) {
         const row = table.subarray(i * rowWords, (i + 1) * rowWords);
         if (external[i]) continue;
-        if (peerOf[i] < 0 || classAllowed(i, peerOf[i], p)) setBit(row, i);
-        else row[i >>> 5] &= ~(1 << (i & 31));
+        if (peerOf[i]! < 0 || classAllowed(i, peerOf[i]!, p)) setBit(row, i);
+        else row[i >>> 5]! &= ~(1 << (i & 31));
       }
     });
   }
@@ -114,19 +114,19 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
     classes: {
       count: classCount,
       classOf,
-      row: (c, p) => classMatrices[p].subarray(c * classWords, (c + 1) * classWords),
+      row: (c, p) => classMatrices[p]!.subarray(c * classWords, (c + 1) * classWords),
     },
     allowed(i, j, p) {
       if (external[i] && external[j]) return null;
       // A workload to itself: its first replica to its second.
-      if (i === j && peerOf[i] >= 0) return classAllowed(i, peerOf[i], p);
+      if (i === j && peerOf[i]! >= 0) return classAllowed(i, peerOf[i]!, p);
       // "Traffic from a pod to itself is always allowed."
       if (podOf[i] !== undefined && podOf[i] === podOf[j]) return true;
-      if (rows) return (rows[p][i * rowWords + (j >>> 5)] & (1 << (j & 31))) !== 0;
+      if (rows) return (rows[p]![i * rowWords + (j >>> 5)]! & (1 << (j & 31))) !== 0;
       return classAllowed(i, j, p);
     },
     row(i, p) {
-      if (rows) return rows[p].subarray(i * rowWords, (i + 1) * rowWords);
+      if (rows) return rows[p]!.subarray(i * rowWords, (i + 1) * rowWords);
       const out = new Uint32Array(rowWords);
       for (let j = 0; j < n; j++) if (this.allowed(i, j, p) === true) setBit(out, j);
       return out;
@@ -145,14 +145,14 @@ function expandRows(matrix: Uint32Array, classWords: number, classOf: Int32Array
   for (let j = 0; j < n; j++) {
     if (j === 0 || classOf[j] !== classOf[j - 1]) {
       runStart.push(j);
-      runClass.push(classOf[j]);
+      runClass.push(classOf[j]!);
     }
   }
   runStart.push(n);
   const table = new Uint32Array(n * rowWords);
   const firstRowOfClass = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const c = classOf[i];
+    const c = classOf[i]!;
     const target = i * rowWords;
     const first = firstRowOfClass.get(c);
     if (first !== undefined) {
@@ -162,8 +162,8 @@ function expandRows(matrix: Uint32Array, classWords: number, classOf: Int32Array
     firstRowOfClass.set(c, i);
     const base = c * classWords;
     for (let r = 0; r < runClass.length; r++) {
-      const d = runClass[r];
-      if ((matrix[base + (d >>> 5)] & (1 << (d & 31))) !== 0) setRange(table, target, runStart[r], runStart[r + 1]);
+      const d = runClass[r]!;
+      if ((matrix[base + (d >>> 5)]! & (1 << (d & 31))) !== 0) setRange(table, target, runStart[r]!, runStart[r + 1]!);
     }
   }
   return table;
@@ -173,7 +173,7 @@ function expandRows(matrix: Uint32Array, classWords: number, classOf: Int32Array
 function setRange(table: Uint32Array, offset: number, start: number, end: number): void {
   let j = start;
   while (j < end && (j & 31) !== 0) {
-    table[offset + (j >>> 5)] |= 1 << (j & 31);
+    table[offset + (j >>> 5)]! |= 1 << (j & 31);
     j++;
   }
   while (j + 32 <= end) {
@@ -181,7 +181,7 @@ function setRange(table: Uint32Array, offset: number, start: number, end: number
     j += 32;
   }
   while (j < end) {
-    table[offset + (j >>> 5)] |= 1 << (j & 31);
+    table[offset + (j >>> 5)]! |= 1 << (j & 31);
     j++;
   }
 }

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer } from '../engine/compile-policy.js';
 import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
@@ -119,7 +120,7 @@ export function classifyEndpoints(compiled: CompiledCluster, endpoints: readonly
   const blockMembers = blockRanges.map(() => emptySet(classes.length));
   for (const c of classes) {
     c.inBlock.forEach((inside, b) => {
-      if (inside) setBit(blockMembers[b], c.index);
+      if (inside) setBit(at(blockMembers, b), c.index);
     });
   }
   return { classes, classOf, blocks, blockMembers };
@@ -134,9 +135,14 @@ export function blockKey(peer: IpBlockPeer): string {
 
 /** The block of a compiled ipBlock peer, in `EndpointClasses.blocks`. */
 export function blockOf(grouped: EndpointClasses, peer: Extract<CompiledPeer, { kind: 'ipBlock' }>): Bitset {
-  const index = grouped.blocks.get(blockKey(peer.model as IpBlockPeer));
-  if (index === undefined) throw new Error(`ipBlock ${blockKey(peer.model as IpBlockPeer)} was not classified`);
-  return grouped.blockMembers[index];
+  return blockMembersOf(grouped, blockKey(peer.model as IpBlockPeer));
+}
+
+/** The classes inside the block with this key (`blockKey`, `adminBlockKey`), in `EndpointClasses.blocks`. */
+export function blockMembersOf(grouped: EndpointClasses, key: string): Bitset {
+  const index = grouped.blocks.get(key);
+  if (index === undefined) throw new Error(`ipBlock ${key} was not classified`);
+  return at(grouped.blockMembers, index);
 }
 
 /**
@@ -180,10 +186,11 @@ class MembershipIndex {
     let hi = this.bounds.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.bounds[mid] <= v4) lo = mid;
+      // lo <= mid <= hi < bounds.length
+      if (this.bounds[mid]! <= v4) lo = mid;
       else hi = mid - 1;
     }
-    return this.pieces[lo];
+    return at(this.pieces, lo);
   }
 }
 

@@ -10,6 +10,10 @@ export type GroupVerdict = 'all' | 'some' | 'none';
  * Outside addresses are groups of their own. A 150,000-pod cluster has 30,000 endpoints
  * (900M cells) but a few thousand namespaces, so rows are computed one at a time, on demand,
  * from the class-by-class matrix: pairs are never visited one by one.
+ *
+ * The loops below index typed arrays with `!`: every index is an endpoint, class or group
+ * number below its array's length by construction (groupOf, classOf, the CSR starts), and
+ * the per-cell work must stay a plain typed-array read.
  */
 export interface GroupedMatrix {
   groupBy: 'namespace';
@@ -36,8 +40,7 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
   const external: boolean[] = [];
   const index = new Map<string, number>();
   const groupOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = endpoints[i];
+  for (const [i, e] of endpoints.entries()) {
     const key = e.kind === 'external' ? `ip:${e.id}` : `ns:${e.namespace}`;
     let g = index.get(key);
     if (g === undefined) {
@@ -50,20 +53,20 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
   }
   const count = groups.length;
   const sizes = new Array<number>(count).fill(0);
-  for (let i = 0; i < n; i++) sizes[groupOf[i]]++;
+  for (let i = 0; i < n; i++) sizes[groupOf[i]!]!++;
 
   // Members of each group as (class, endpoints of that class), and the same by class:
   // (group, endpoints) for each class, to spread a row over classes back onto groups.
   const members = tally(
     n,
-    (i) => groupOf[i],
-    (i) => classes.classOf[i],
+    (i) => groupOf[i]!,
+    (i) => classes.classOf[i]!,
     count,
   );
   const byClass = tally(
     n,
-    (i) => classes.classOf[i],
-    (i) => groupOf[i],
+    (i) => classes.classOf[i]!,
+    (i) => groupOf[i]!,
     classes.count,
   );
 
@@ -72,11 +75,11 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
   const diagonal = ports.map((_, p) => {
     const fix = new Float64Array(count);
     for (let i = 0; i < n; i++) {
-      const c = classes.classOf[i];
+      const c = classes.classOf[i]!;
       const row = classes.row(c, p);
-      const classBit = (row[c >>> 5] & (1 << (c & 31))) !== 0 ? 1 : 0;
+      const classBit = (row[c >>> 5]! & (1 << (c & 31))) !== 0 ? 1 : 0;
       const own = result.allowed(i, i, p) === true ? 1 : 0;
-      fix[groupOf[i]] += own - classBit;
+      fix[groupOf[i]!]! += own - classBit;
     }
     return fix;
   });
@@ -87,28 +90,28 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
     groups,
     sizes,
     ports,
-    pairs: (a, b) => (external[a] && external[b] ? 0 : sizes[a] * sizes[b]),
+    pairs: (a, b) => (external[a] && external[b] ? 0 : sizes[a]! * sizes[b]!),
     allowedRow(a, p) {
       reach.fill(0);
-      for (let k = members.start[a]; k < members.start[a + 1]; k++) {
-        const weight = members.weight[k];
-        const row = classes.row(members.key[k], p);
+      for (let k = members.start[a]!; k < members.start[a + 1]!; k++) {
+        const weight = members.weight[k]!;
+        const row = classes.row(members.key[k]!, p);
         for (let w = 0; w < row.length; w++) {
-          let v = row[w];
+          let v = row[w]!;
           while (v !== 0) {
             const low = v & -v;
-            reach[(w << 5) + (31 - Math.clz32(low))] += weight;
+            reach[(w << 5) + (31 - Math.clz32(low))]! += weight;
             v ^= low;
           }
         }
       }
       const out = new Float64Array(count);
       for (let d = 0; d < classes.count; d++) {
-        const r = reach[d];
+        const r = reach[d]!;
         if (r === 0) continue;
-        for (let k = byClass.start[d]; k < byClass.start[d + 1]; k++) out[byClass.key[k]] += r * byClass.weight[k];
+        for (let k = byClass.start[d]!; k < byClass.start[d + 1]!; k++) out[byClass.key[k]!]! += r * byClass.weight[k]!;
       }
-      out[a] += diagonal[p][a];
+      out[a]! += diagonal[p]![a]!;
       if (external[a]) for (let b = 0; b < count; b++) if (external[b]) out[b] = 0;
       return out;
     },
@@ -119,16 +122,16 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
 function tally(n: number, outer: (i: number) => number, inner: (i: number) => number, outerCount: number) {
   const lists = Array.from({ length: outerCount }, () => new Map<number, number>());
   for (let i = 0; i < n; i++) {
-    const map = lists[outer(i)];
+    const map = lists[outer(i)]!;
     const k = inner(i);
     map.set(k, (map.get(k) ?? 0) + 1);
   }
   const start = new Int32Array(outerCount + 1);
-  for (let o = 0; o < outerCount; o++) start[o + 1] = start[o] + lists[o].size;
-  const key = new Int32Array(start[outerCount]);
-  const weight = new Float64Array(start[outerCount]);
+  for (let o = 0; o < outerCount; o++) start[o + 1] = start[o]! + lists[o]!.size;
+  const key = new Int32Array(start[outerCount]!);
+  const weight = new Float64Array(start[outerCount]!);
   lists.forEach((map, o) => {
-    let k = start[o];
+    let k = start[o]!;
     for (const [inner, w] of map) {
       key[k] = inner;
       weight[k++] = w;

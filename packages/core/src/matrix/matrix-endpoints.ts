@@ -93,11 +93,13 @@ export function endpointPeer(endpoint: MatrixEndpoint): Peer {
  * replica to *another*, as `check` judges it; a pod to itself is always allowed).
  */
 export function cellPeers(source: MatrixEndpoint, destination: MatrixEndpoint): [Peer, Peer] {
-  if (source === destination && source.kind === 'workload' && source.workload.pods.length > 1) {
-    return [
-      { kind: 'pod', pod: source.workload.pods[0] },
-      { kind: 'pod', pod: source.workload.pods[1] },
-    ];
+  if (source === destination && source.kind === 'workload') {
+    const [first, second] = source.workload.pods;
+    if (first && second)
+      return [
+        { kind: 'pod', pod: first },
+        { kind: 'pod', pod: second },
+      ];
   }
   return [endpointPeer(source), endpointPeer(destination)];
 }

@@ -54,7 +54,8 @@ export class AddressAllocator {
       const offset = address - range.first;
       if (offset >= 0 && offset < range.span) {
         const slot = before + offset;
-        this.taken()[slot >>> 3] |= 1 << (slot & 7);
+        // slot < span, and the bitmap has a bit for each of the span's addresses.
+        this.taken()[slot >>> 3]! |= 1 << (slot & 7);
         return;
       }
       before += range.span;
@@ -65,8 +66,9 @@ export class AddressAllocator {
     const used = this.taken();
     let slot = fnv1a(id) % this.span;
     for (let tries = 0; tries < this.span; tries++) {
-      if ((used[slot >>> 3] & (1 << (slot & 7))) === 0) {
-        used[slot >>> 3] |= 1 << (slot & 7);
+      // slot < span, and the bitmap has a bit for each of the span's addresses.
+      if ((used[slot >>> 3]! & (1 << (slot & 7))) === 0) {
+        used[slot >>> 3]! |= 1 << (slot & 7);
         return this.addressAt(slot);
       }
       slot = (slot + 1) % this.span;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { at, atLeast, first } from '../at.js';
 import { clusterFromYaml } from '../test-helpers.js';
 
 const deployment = (name: string, ns: string, replicas: number, labels: string) => `
@@ -25,19 +26,19 @@ describe('buildCluster', () => {
       c.pods.map((p) => p.id),
       ['shop/web-0', 'shop/web-1'],
     );
-    assert.equal(c.pods[0].workload?.id, 'shop/web[Deployment]');
-    assert.deepEqual(c.pods[1].labels, { app: 'web' });
-    assert.deepEqual(c.pods[0].ports, [
+    assert.equal(first(c.pods).workload?.id, 'shop/web[Deployment]');
+    assert.deepEqual(at(c.pods, 1).labels, { app: 'web' });
+    assert.deepEqual(first(c.pods).ports, [
       { name: 'http', port: 8080, protocol: 'TCP' },
       { name: undefined, port: 53, protocol: 'UDP' },
     ]);
-    assert.equal(c.workloads[0].pods.length, 2);
+    assert.equal(first(c.workloads).pods.length, 2);
   });
 
   it('keeps a workload with zero replicas but gives it no pods', () => {
     const c = clusterFromYaml(deployment('idle', 'x', 0, '{app: idle}'));
     assert.equal(c.pods.length, 0);
-    assert.equal(c.workloads[0].id, 'x/idle[Deployment]');
+    assert.equal(first(c.workloads).id, 'x/idle[Deployment]');
   });
 
   it('attributes pods to their Deployment through the ReplicaSet ownerReference', () => {
@@ -83,7 +84,7 @@ metadata:
   ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7c9b8, uid: u, controller: true}]
 spec: {containers: [{name: c, image: i}]}
 `);
-    assert.equal(c.pods[0].workload?.id, 'default/web[Deployment]');
+    assert.equal(first(c.pods).workload?.id, 'default/web[Deployment]');
   });
 
   it('attributes a Job pod to its CronJob', () => {
@@ -189,7 +190,7 @@ spec: {podSelector: {}, policyTypes: [Ingress], egress: [{}]}
         ['c', { ingress: true, egress: false }],
       ],
     );
-    assert.equal(c.policies[2].egress.length, 1, 'ignored egress rules stay in the model for lint');
+    assert.equal(at(c.policies, 2).egress.length, 1, 'ignored egress rules stay in the model for lint');
   });
 
   it('reads empty from/ports as "all" and keeps peer and port indexes', () => {
@@ -204,7 +205,7 @@ spec:
   - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}, {podSelector: {}}]
     ports: [{port: 80, endPort: 90}, {protocol: UDP, port: dns}]
 `);
-    const [all, some] = c.policies[0].ingress;
+    const [all, some] = atLeast(first(c.policies).ingress, 2);
     assert.equal(all.peers, 'all');
     assert.equal(all.ports, 'all');
     assert.deepEqual(some.peers, [
@@ -227,7 +228,7 @@ spec:
     const two = clusterFromYaml(deployment('a', 'ns', 3, '{app: a}') + '---\n' + deployment('b', 'ns', 3, '{app: b}'));
     for (const pod of one.pods) {
       assert.deepEqual(two.pods.find((p) => p.id === pod.id)?.ips, pod.ips);
-      assert.match(pod.ips[0], /^198\.18\./);
+      assert.match(first(pod.ips), /^198\.18\./);
     }
     assert.equal(new Set(two.pods.map((p) => p.ips[0])).size, two.pods.length);
   });
@@ -244,9 +245,9 @@ kind: Service
 metadata: {name: db}
 spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432, targetPort: pg}]}
 `);
-    const [db, web] = c.services;
+    const [db, web] = atLeast(c.services, 2);
     assert.equal(db.clusterIP, undefined);
-    assert.equal(db.ports[0].targetPort, 'pg');
+    assert.equal(first(db.ports).targetPort, 'pg');
     assert.match(web.clusterIP ?? '', /^198\.19\./);
     assert.deepEqual(web.ports[0], { name: undefined, port: 80, targetPort: 80, protocol: 'TCP' });
   });

@@ -31,8 +31,23 @@ export function canonicalRule(rule: RuleModel): string {
   return `(${peers})>(${ports})`;
 }
 
-/** What a policy does (not its name): namespace, selector, effective types and the rules that apply. */
+const canonicalPolicies = new WeakMap<PolicyModel, string>();
+
+/**
+ * What a policy does (not its name): namespace, selector, effective types and the rules that
+ * apply. Kept per model (models are not changed once built, as `compileCluster` assumes): the
+ * web UI's what-if diffs the input's policies against every edit.
+ */
 export function canonicalPolicy(policy: PolicyModel): string {
+  let text = canonicalPolicies.get(policy);
+  if (text === undefined) {
+    text = canonicalOf(policy);
+    canonicalPolicies.set(policy, text);
+  }
+  return text;
+}
+
+function canonicalOf(policy: PolicyModel): string {
   const rules = (list: readonly RuleModel[]) => [...new Set(list.map(canonicalRule))].sort().join(' ');
   return [
     policy.namespace,

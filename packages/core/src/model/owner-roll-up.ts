@@ -38,9 +38,10 @@ export function createOwnerRollUp(workloads: readonly DecodedWorkload[], namespa
         // A CronJob names its Jobs `<cronjob>-<scheduled time in minutes since the epoch>`.
         // Without the CronJob in the input (`kubectl get pods -o json`), trust only a number of
         // minutes between 2017 and 2046, so a dated one-off Job (`backup-20261125`) stays a Job.
-        const match = /^(.+)-(\d+)$/.exec(name);
-        if (match && byKey.has(`${namespace}/CronJob/${match[1]}`)) return { kind: 'CronJob', name: match[1] };
-        if (match && isScheduledMinutes(match[2])) return { kind: 'CronJob', name: match[1] };
+        const [, cronJob, minutes] = /^(.+)-(\d+)$/.exec(name) ?? [];
+        if (cronJob && minutes && (byKey.has(`${namespace}/CronJob/${cronJob}`) || isScheduledMinutes(minutes))) {
+          return { kind: 'CronJob', name: cronJob };
+        }
       }
       return { kind, name };
     },

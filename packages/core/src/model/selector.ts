@@ -52,11 +52,9 @@ export function labelValue(labels: Labels, key: string): string | undefined {
  */
 export function compileSelector(selector: LabelSelectorModel): LabelMatcher {
   const requirements = requirementsOf(selector);
-  if (requirements.length === 0) return () => true;
-  if (requirements.length === 1) {
-    const [only] = requirements;
-    return (labels) => requirementHolds(only, labelValue(labels, only.key));
-  }
+  const [only] = requirements;
+  if (only === undefined) return () => true;
+  if (requirements.length === 1) return (labels) => requirementHolds(only, labelValue(labels, only.key));
   return (labels) => requirements.every((r) => requirementHolds(r, labelValue(labels, r.key)));
 }
 

@@ -25,7 +25,7 @@ const BIG = 0xffffff;
 function dtoi(s: string): [number, number] | undefined {
   let n = 0;
   let i = 0;
-  for (; i < s.length && s[i] >= '0' && s[i] <= '9'; i++) {
+  for (; i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57; i++) {
     n = n * 10 + (s.charCodeAt(i) - 48);
     if (n >= BIG) return undefined;
   }
@@ -36,7 +36,7 @@ function xtoi(s: string): [number, number] | undefined {
   let n = 0;
   let i = 0;
   for (; i < s.length; i++) {
-    const d = Number.parseInt(s[i], 16);
+    const d = Number.parseInt(s.charAt(i), 16);
     if (Number.isNaN(d)) break;
     n = n * 16 + d;
     if (n >= BIG) return undefined;
@@ -172,7 +172,7 @@ export function isStrictSubset(outer: SloppyCidr, inner: SloppyCidr): boolean {
 
 /** Strict (netip) parse: no leading zeros anywhere, at most 4 hex digits per group. */
 function isStrictText(text: string): boolean {
-  const [addr, bits] = text.split('/');
+  const [addr = '', bits] = text.split('/');
   if (bits === undefined || !/^(0|[1-9]\d*)$/.test(bits)) return false;
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(addr.slice(addr.lastIndexOf(':') + 1));
   if (v4?.slice(1).some((o) => o.length > 1 && o.startsWith('0'))) return false;

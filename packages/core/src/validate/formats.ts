@@ -96,10 +96,10 @@ export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const [prefix, rest] = parts;
+  const [prefix, rest] = parts;
+  if (rest === undefined) {
+    name = value;
+  } else if (parts.length === 2 && prefix !== undefined) {
     name = rest;
     if (prefix.length === 0) errs.push(`prefix part ${EMPTY_ERROR}`);
     else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));

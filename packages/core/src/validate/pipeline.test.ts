@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { first } from '../at.js';
 import { loadCluster } from '../load-cluster.js';
 import type { PeerModel } from '../model/types.js';
 
@@ -38,7 +39,7 @@ spec:
         'warning spec.ingress.0.from.1.ipBlock.cidr',
       ],
     );
-    const peers = r.value.cluster.policies[0].ingress[0].peers as PeerModel[];
+    const peers = first(first(r.value.cluster.policies).ingress).peers as PeerModel[];
     assert.deepEqual(
       peers.map((p) => (p.kind === 'ipBlock' ? [p.cidr, ...p.except] : [])),
       [['10.0.0.0/8', '10.1.0.0/16'], ['192.168.0.0/16']],

@@ -1,6 +1,7 @@
 import { decodeObject } from '../decode/decode.js';
 import { OBJECT_META } from '../decode/schema.js';
 import type { FieldPath, Issue } from '../issues.js';
+import type { AdminPolicyKind } from '../model/admin-types.js';
 import { arr, isObj, type Obj, obj } from '../model/read-fields.js';
 import {
   ADMIN_NETWORK_POLICY_SCHEMA,
@@ -14,7 +15,7 @@ import { validateLabelSelector } from './validate-label-selector.js';
 import { validateObjectMeta } from './validate-meta.js';
 
 /** The cluster-scoped kinds of policy.networking.k8s.io netpol reads, and their schemas. */
-export const ADMIN_POLICY_SCHEMAS: Readonly<Record<string, CrdSchema>> = {
+export const ADMIN_POLICY_SCHEMAS: Readonly<Record<AdminPolicyKind, CrdSchema>> = {
   ClusterNetworkPolicy: CLUSTER_NETWORK_POLICY_SCHEMA,
   AdminNetworkPolicy: ADMIN_NETWORK_POLICY_SCHEMA,
   BaselineAdminNetworkPolicy: BASELINE_ADMIN_NETWORK_POLICY_SCHEMA,
@@ -33,7 +34,7 @@ export { isAdminPolicyKind } from '../model/admin-types.js';
  * on what ValidateLabelSelector refuses; netpol then treats that selector as matching
  * nothing and says so here.
  */
-export function validateAdminPolicy(kind: string, value: Obj): Issue[] {
+export function validateAdminPolicy(kind: AdminPolicyKind, value: Obj): Issue[] {
   const schema = ADMIN_POLICY_SCHEMAS[kind];
   const meta = decodeObject(obj(value.metadata), OBJECT_META);
   const issues: Issue[] = meta.issues.map((issue) => ({ ...issue, path: ['metadata', ...issue.path] }));
@@ -52,7 +53,8 @@ function selectorWarnings(spec: Obj): Issue[] {
   const issues: Issue[] = [];
   const check = (selector: unknown, path: FieldPath) => {
     const found = validateLabelSelector(selector, path);
-    if (found.length > 0) issues.push(warning(path, `${UNUSABLE_SELECTOR}: ${found[0].message}`));
+    const [firstProblem] = found;
+    if (firstProblem) issues.push(warning(path, `${UNUSABLE_SELECTOR}: ${firstProblem.message}`));
   };
   const checkPeer = (peer: unknown, path: FieldPath) => {
     if (!isObj(peer)) return;

@@ -74,9 +74,9 @@ function validateTemplateMeta(meta: Obj, path: FieldPath): Issue[] {
 }
 
 function mapLiteral(labels: Record<string, string>): string {
-  const entries = Object.keys(labels)
-    .sort()
-    .map((k) => `${quote(k)}:${quote(labels[k])}`);
+  const entries = Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${quote(k)}:${quote(v)}`);
   return `map[string]string{${entries.join(', ')}}`;
 }
 

@@ -1,6 +1,5 @@
 import {
   checkEndpoints,
-  checkReasonLines,
   createReferenceEngine,
   formatPath,
   loadCluster,
@@ -9,6 +8,7 @@ import {
   positionOf,
   resolveEndpoint,
 } from '@netpol/core';
+import { checkReasonLines } from '@netpol/core/format';
 import type { InputFile } from '../protocol.js';
 
 /**

@@ -1,43 +1,43 @@
 import {
-  type ClusterDiff,
   type ClusterModel,
   checkEndpoints,
-  checkHeadline,
-  checkReasonLines,
-  checkToJson,
   compileCluster,
-  computeMatrix,
+  createLoadCache,
   createReferenceEngine,
-  defaultMatrixPorts,
-  diffClusters,
-  diffVersions,
-  explainPodTraffic,
-  explainPolicy,
   formatPath,
   formatPortQuery,
   type Issue,
+  type LoadCache,
   type LoadedCluster,
-  listMatrixEndpoints,
   loadCluster,
-  type MatrixEndpoint,
-  type MatrixResult,
   originLocation,
-  type PodTrafficSide,
   type PortQuery,
   parsePortQuery,
+  positionOf,
+  resolveEndpoint,
+  type SourceFile,
+} from '@netpol/core';
+import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { explainPodTraffic, explainPolicy, type PodTrafficSide, type RuleExplanation } from '@netpol/core/explain';
+import {
+  checkHeadline,
+  checkReasonLines,
+  checkToJson,
   portQueryWords,
   portSpansWords,
-  positionOf,
-  type RuleExplanation,
   renderDiff,
   renderMatrix,
   renderToString,
-  resolveEndpoint,
   ruleMatchWords,
-  runLint,
-  type SourceFile,
-  sharedPodRanges,
-} from '@netpol/core';
+} from '@netpol/core/format';
+import { runLint } from '@netpol/core/lint';
+import {
+  computeMatrix,
+  defaultMatrixPorts,
+  listMatrixEndpoints,
+  type MatrixEndpoint,
+  type MatrixResult,
+} from '@netpol/core/matrix';
 import type {
   AppInput,
   CheckAnswer,
@@ -50,6 +50,7 @@ import type {
   IssueView,
   MatrixBits,
   MatrixExportFormat,
+  PodMatrix,
   PodSideView,
   PolicyView,
   RuleView,
@@ -83,9 +84,10 @@ interface Loaded {
   baseDiff?: { against: Loaded; diff: ClusterDiff };
 }
 
-function read(files: readonly InputFile[], namespace: string, podCidr?: string[]): Read {
+/** `cache`: the files read before; an edit re-reads only the edited file (core's LoadCache). */
+function read(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
-  const result = loadCluster(sources, { defaultNamespace: namespace, ...(podCidr ? { podCidr } : {}) });
+  const result = loadCluster(sources, { defaultNamespace: namespace, cache, ...(podCidr ? { podCidr } : {}) });
   return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
@@ -107,8 +109,8 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
   };
 }
 
-function load(files: readonly InputFile[], namespace: string, podCidr?: string[]): Loaded {
-  return derive(read(files, namespace, podCidr));
+function load(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Loaded {
+  return derive(read(files, namespace, cache, podCidr));
 }
 
 /**
@@ -122,13 +124,16 @@ export class Session {
   private original: Loaded;
   private current: Loaded;
   private base: Loaded | undefined;
+  /** Files as read, kept across edits and reloads: only a changed file is read again. */
+  private readonly cache = createLoadCache();
+  private readonly baseCache = createLoadCache();
 
   constructor(input: AppInput) {
     this.input = input;
     this.files = input.files;
-    this.original = load(input.files, input.namespace);
+    this.original = load(input.files, input.namespace, this.cache);
     this.current = this.original;
-    this.base = input.base ? load(input.base, input.namespace) : undefined;
+    this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
   }
 
   /** A new input from disk (serve reloads): edits and toggles are dropped. */
@@ -136,9 +141,9 @@ export class Session {
     this.input = input;
     this.files = input.files;
     this.disabled.clear();
-    this.original = load(input.files, input.namespace);
+    this.original = load(input.files, input.namespace, this.cache);
     this.current = this.original;
-    this.base = input.base ? load(input.base, input.namespace) : undefined;
+    this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
     return this.summary();
   }
 
@@ -182,8 +187,14 @@ export class Session {
   }
 
   private recompute(): Summary {
+    // Back to the input as loaded (an edit undone, a toggle put back): nothing to compare.
+    if (this.disabled.size === 0 && this.files.every((f, i) => f.text === this.input.files[i]?.text)) {
+      this.current = this.original;
+      return this.summary();
+    }
     // Toggles alone reuse the parsed files: only the policy list changes.
-    const files = this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace);
+    const files =
+      this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace, this.cache);
     this.current = derive(files, this.disabled);
     return this.summary();
   }
@@ -257,6 +268,45 @@ export class Session {
     const bits = new Uint32Array(n * result.rowWords);
     for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
     return { port: key, n, rowWords: result.rowWords, bits };
+  }
+
+  /**
+   * The pods of some endpoints by the pods of others (the Matrix view's pod level): the
+   * workloads' every replica, judged as `matrix` judges pods (core's computeMatrix on just
+   * these pods: a 2,000 × 2,000 block costs what its classes cost, not the cluster's).
+   */
+  podMatrix(port: string, rows: readonly string[], cols: readonly string[]): PodMatrix {
+    const query = parsePortQuery(port);
+    if (!query.ok) throw new Error(query.error.message);
+    const byId = new Map(this.current.endpoints.map((e) => [e.id, e]));
+    const podsOf = (ids: readonly string[]) =>
+      ids.flatMap((id) => {
+        const e = byId.get(id);
+        if (!e || e.kind === 'external') return [];
+        const pods = e.kind === 'workload' ? e.workload.pods : [e.pod];
+        return pods.map((pod) => ({ pod, owner: id }));
+      });
+    const r = podsOf(rows);
+    const c = podsOf(cols);
+    const index = new Map<string, number>();
+    const endpoints: MatrixEndpoint[] = [];
+    for (const { pod } of [...r, ...c]) {
+      if (index.has(pod.id)) continue;
+      index.set(pod.id, endpoints.length);
+      endpoints.push({ kind: 'pod', id: pod.id, namespace: pod.namespace, name: pod.name, pod });
+    }
+    const result = computeMatrix(this.current.cluster, { endpoints, ports: [query.value] });
+    const rowWords = Math.ceil(c.length / 32);
+    const bits = new Uint32Array(r.length * rowWords);
+    const colAt = c.map(({ pod }) => index.get(pod.id) ?? 0);
+    r.forEach(({ pod }, i) => {
+      const row = result.row(index.get(pod.id) ?? 0, 0);
+      colAt.forEach((k, j) => {
+        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+      });
+    });
+    const axis = (list: typeof r) => list.map(({ pod, owner }) => ({ id: pod.id, owner }));
+    return { port: formatPortQuery(query.value), rows: axis(r), cols: axis(c), rowWords, bits };
   }
 
   check(from: string, to: string, port: string): CheckAnswer {
@@ -341,8 +391,8 @@ export class Session {
     if (!this.base || !this.input.base) return undefined;
     if (current.baseDiff && current.baseDiff.against === this.base) return current.baseDiff.diff;
     const shared = sharedPodRanges(this.base.loaded.cluster, current.loaded.cluster);
-    const base = shared ? load(this.input.base, this.input.namespace, shared) : this.base;
-    const head = shared ? derive(read(this.files, this.input.namespace, shared), this.disabled) : current;
+    const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
+    const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
     const diff = diffVersions(base.cluster, head.cluster);
     current.baseDiff = { against: this.base, diff };
     return diff;

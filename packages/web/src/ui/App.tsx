@@ -99,17 +99,23 @@ export function App({ input: initial, engine }: AppProps) {
   // Lint costs seconds on thousands of pods: asked after the first view shows, and on large
   // clusters only where it is read (the Editor).
   const wantLint = Boolean(summary) && (state.view === 'editor' || (summary?.endpoints.length ?? 0) <= 1500);
+  // The worker answers in order and cannot stop a lint halfway: on a large cluster lint waits
+  // for a second without edits, so a what-if made meanwhile is not queued behind it.
+  const lintDelay = (summary?.endpoints.length ?? 0) > 1500 ? 1000 : 0;
   useEffect(() => {
     if (!summary || !wantLint || lint?.of === summary) return;
     let cancelled = false;
-    engine.lint().then(
-      (issues) => !cancelled && setLint({ of: summary, issues }),
-      () => undefined,
-    );
+    const timer = setTimeout(() => {
+      engine.lint().then(
+        (issues) => !cancelled && setLint({ of: summary, issues }),
+        () => undefined,
+      );
+    }, lintDelay);
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
-  }, [engine, summary, wantLint, lint]);
+  }, [engine, summary, wantLint, lint, lintDelay]);
   const lintIssues = lint && lint.of === summary ? lint.issues : undefined;
 
   // Edits follow the summary into the fragment, so a share link carries them.

@@ -30,6 +30,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
+  const [showAll, setShowAll] = useState(false);
   const file = summary.fileNames.includes(state.file) ? state.file : summary.fileNames[0];
   // The editor exists once its file's text came from the worker (issues wait for it).
   const [ready, setReady] = useState<string>();
@@ -161,7 +162,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       </h2>
       <ul className="issues" aria-label="Problems">
         {issues.length === 0 && <li>none</li>}
-        {issues.map((issue) => (
+        {(showAll ? issues : issues.slice(0, LISTED)).map((issue) => (
           <li key={`${issue.code}:${issue.from}:${issue.message}`} className={`issue ${issue.severity}`}>
             <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
               {file}:{issue.line ?? 1}:{issue.col ?? 1}
@@ -180,9 +181,20 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           </li>
         ))}
       </ul>
+      {!showAll && issues.length > LISTED && (
+        <p>
+          {issues.length - LISTED} more problems are marked in the editor's gutter.{' '}
+          <button type="button" onClick={() => setShowAll(true)}>
+            List all {issues.length}
+          </button>
+        </p>
+      )}
     </div>
   );
 }
+
+/** Problems listed at first: a 10k-pod file has hundreds of lint findings, one long task to draw. */
+const LISTED = 200;
 
 function applyFix(editor: CodeMirror, issue: IssueView): boolean {
   const fix = QUICK_FIXES[issue.code];

@@ -1,8 +1,8 @@
 import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { MatrixBits, MatrixExportFormat, Summary } from '../protocol.js';
+import type { MatrixBits, MatrixExportFormat, PodMatrix, Summary } from '../protocol.js';
 import { download } from './download.js';
 import type { EngineClient } from './engine-client.js';
-import { buildGrid, type Grid } from './matrix-model.js';
+import { buildGrid, buildPodGrid, endpointsOf, type Grid, namespaceOf, parseDrill, podDrill } from './matrix-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
 
@@ -28,14 +28,33 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
   const canvas = useRef<HTMLCanvasElement>(null);
   const [focus, setFocus] = useState<[number, number]>([0, 0]);
   const [size, setSize] = useState({ width: 800, height: 500, left: 0, top: 0 });
-  const grid = useMemo(
-    () =>
-      matrix && matrix.n === summary.endpoints.length
-        ? buildGrid(summary.endpoints, matrix, state.drill, summary.whatIf)
-        : undefined,
-    [summary, matrix, state.drill],
-  );
-  const nsLevel = state.drill === '';
+  const drill = parseDrill(state.drill);
+  const [pods, setPods] = useState<PodMatrix>();
+  // The pod level asks the worker for just the pods drilled into (a new summary or port: again).
+  useEffect(() => {
+    setPods(undefined);
+    const d = parseDrill(state.drill);
+    if (d.level !== 'pods' || !matrix) return;
+    let cancelled = false;
+    const rows = endpointsOf(d.rows, summary.endpoints);
+    const cols = endpointsOf(d.cols, summary.endpoints);
+    engine.podMatrix(matrix.port, rows, cols).then(
+      (m) => !cancelled && setPods(m),
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [engine, summary, matrix, state.drill]);
+  const grid = useMemo(() => {
+    if (parseDrill(state.drill).level === 'pods') return pods ? buildPodGrid(pods, summary.whatIf) : undefined;
+    return matrix && matrix.n === summary.endpoints.length
+      ? buildGrid(summary.endpoints, matrix, state.drill, summary.whatIf)
+      : undefined;
+  }, [summary, matrix, state.drill, pods]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new level starts at its first cell
+  useEffect(() => setFocus([0, 0]), [state.drill]);
+  const nsLevel = drill.level === 'namespaces';
   const cell = nsLevel ? 44 : 18;
 
   useEffect(() => {
@@ -73,9 +92,17 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       const col = grid.cols[c];
       if (!row || !col) return;
       if (row.namespace && col.namespace) update({ drill: `${row.namespace}|${col.namespace}` });
-      else onCell(row.label, col.label);
+      else if (row.endpoint && col.endpoint && ((row.pods ?? 1) > 1 || (col.pods ?? 1) > 1)) {
+        // A workload cell: its pods, and the check panel asks the workloads' question.
+        update({
+          drill: podDrill(row.endpoint, col.endpoint),
+          from: row.label,
+          to: col.label,
+          checkPort: matrix?.port,
+        });
+      } else onCell(row.label, col.label);
     },
-    [grid, update, onCell],
+    [grid, update, onCell, matrix],
   );
 
   const at = (event: MouseEvent<HTMLCanvasElement>): [number, number] | undefined => {
@@ -110,7 +137,7 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       event.preventDefault();
       open(r, c);
     } else if (event.key === 'Escape' || event.key === 'Backspace') {
-      update({ drill: '' });
+      update({ drill: up(state.drill) });
     }
   };
 
@@ -124,16 +151,15 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
   return (
     <div className="matrix-view">
       <div className="toolbar">
-        <span>
-          {nsLevel
-            ? 'Namespaces'
-            : state.drill === '*'
-              ? 'Every workload'
-              : `Workloads: ${state.drill.replace('|', ' → ')}`}
-        </span>
+        <span>{title(state.drill)}</span>
         {!nsLevel && (
-          <button type="button" onClick={() => update({ drill: '' })}>
-            Back to namespaces
+          <button type="button" onClick={() => update({ drill: up(state.drill) })}>
+            {drill.level === 'pods' && drill.rows.includes('/') ? 'Back to workloads' : 'Back to namespaces'}
+          </button>
+        )}
+        {drill.level === 'workloads' && drill.rows && drill.cols && (
+          <button type="button" onClick={() => update({ drill: podDrill(drill.rows ?? '', drill.cols ?? '') })}>
+            Every pod
           </button>
         )}
         {state.drill !== '*' && (
@@ -153,8 +179,9 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
         </button>
       </div>
       <p className="legend">
-        Rows: source, columns: destination, on {matrix?.port}. ✓ allowed, · denied (namespaces: allowed pairs of all);
-        outlined + opened, − closed by your edits. Arrow keys move, Enter opens.
+        Rows: source, columns: destination, on {matrix?.port}. ✓ allowed, · denied (a namespace: allowed pairs of all; a
+        workload: its first replica, its pods one level down); outlined + opened, − closed by your edits. Arrow keys
+        move, Enter opens (namespaces → workloads → pods → the check panel), Escape goes back.
       </p>
       <div ref={scroller} className="matrix-scroller">
         <div style={{ width, height }} className="matrix-spacer">
@@ -182,10 +209,24 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
         </div>
       </div>
       <p id="matrix-focus" className="matrix-focus" aria-live="polite">
-        {grid && grid.rows.length > 0 ? describe(grid, focus[0], focus[1]) : 'no workloads'}
+        {grid && grid.rows.length > 0 ? describe(grid, focus[0], focus[1]) : grid ? 'no workloads' : 'Loading…'}
       </p>
     </div>
   );
+}
+
+/** The level above: pods of two workloads → their namespaces' workloads → namespaces. */
+function up(drill: string): string {
+  const d = parseDrill(drill);
+  if (d.level === 'pods' && d.rows.includes('/')) return `${namespaceOf(d.rows)}|${namespaceOf(d.cols)}`;
+  return '';
+}
+
+function title(drill: string): string {
+  const d = parseDrill(drill);
+  if (d.level === 'namespaces') return 'Namespaces';
+  if (d.level === 'pods') return `Pods: ${d.rows} → ${d.cols}`;
+  return d.rows ? `Workloads: ${d.rows} → ${d.cols}` : 'Every workload';
 }
 
 function scrollInto(el: HTMLDivElement | null, [r, c]: [number, number], cell: number): void {

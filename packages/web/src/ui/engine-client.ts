@@ -9,6 +9,7 @@ import type {
   IssueView,
   MatrixBits,
   MatrixExportFormat,
+  PodMatrix,
   Request,
   SelectionView,
   Summary,
@@ -60,6 +61,9 @@ export class EngineClient {
   }
   matrix(port: string): Promise<MatrixBits> {
     return this.ask({ op: 'matrix', port });
+  }
+  podMatrix(port: string, rows: string[], cols: string[]): Promise<PodMatrix> {
+    return this.ask({ op: 'podMatrix', port, rows, cols });
   }
   check(from: string, to: string, port: string): Promise<CheckAnswer> {
     return this.ask({ op: 'check', from, to, port });

@@ -40,6 +40,8 @@ function handle(request: Request): unknown {
       return session.revert();
     case 'matrix':
       return session.matrix(request.port);
+    case 'podMatrix':
+      return session.podMatrix(request.port, request.rows, request.cols);
     case 'check':
       return session.check(request.from, request.to, request.port);
     case 'select':

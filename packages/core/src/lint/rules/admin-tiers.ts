@@ -1,3 +1,4 @@
+import { at, first } from '../../at.js';
 import {
   adminPeerMatches,
   adminRuleMatches,
@@ -16,7 +17,6 @@ import type { AdminPeerModel, AdminPolicyModel, AdminPortModel, AdminRuleModel }
 import { cidrContainsCidr, parseCidr } from '../../model/cidr.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { Direction, PodModel, Protocol } from '../../model/types.js';
-
 import type { LintContext, LintRule } from '../types.js';
 
 /**
@@ -94,7 +94,7 @@ export const adminPriorityTie: LintRule = {
     const ports = portsOf(compiled.map((p) => p.policy));
     for (let a = 0; a < compiled.length; a++) {
       for (let b = a + 1; b < compiled.length; b++) {
-        const [pa, pb] = [compiled[a], compiled[b]];
+        const [pa, pb] = [at(compiled, a), at(compiled, b)];
         if (pa.policy.tier !== pb.policy.tier || pa.policy.priority === undefined) continue;
         if (pa.policy.priority !== pb.policy.priority) continue;
         const shared = (selected.get(pa) ?? []).filter((pod) => (selected.get(pb) ?? []).includes(pod));
@@ -277,7 +277,7 @@ export const adminDenyBlocksDns: LintRule = {
       for (const protocol of ['UDP', 'TCP'] as const) {
         const verdict = ctx.engine.check(
           { kind: 'pod', pod: source.pod },
-          { kind: 'pod', pod: dns[0].pod },
+          { kind: 'pod', pod: first(dns).pod },
           { protocol, port: 53 },
         );
         const ref = verdict.egress.tier === 'admin' ? verdict.egress.adminRule : undefined;
@@ -295,7 +295,7 @@ export const adminDenyBlocksDns: LintRule = {
       report({
         object,
         path: rulePath(rule),
-        message: `${ruleName(rule)} Deny blocks DNS to ${dns[0].id} for ${plural(pods.length, 'pod')} (${listSome(pods)}) and no NetworkPolicy can reopen it: accept UDP/TCP 53 to the cluster DNS before it`,
+        message: `${ruleName(rule)} Deny blocks DNS to ${first(dns).id} for ${plural(pods.length, 'pod')} (${listSome(pods)}) and no NetworkPolicy can reopen it: accept UDP/TCP 53 to the cluster DNS before it`,
       });
     }
   },

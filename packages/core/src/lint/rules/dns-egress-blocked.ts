@@ -1,3 +1,4 @@
+import { first } from '../../at.js';
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { CompiledCluster } from '../../engine/compile-cluster.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
@@ -88,7 +89,7 @@ export const dnsEgressBlocked: LintRule = {
       // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
       // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
       const nodeLocal = (q: PortQuery) =>
-        allowsNodeLocalDns(compiled, udpVerdicts[0].egress.selectedBy) &&
+        allowsNodeLocalDns(compiled, first(udpVerdicts).egress.selectedBy) &&
         engine.check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
       const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
       const tcpVerdicts = udp ? dns.map((d) => engine.check(source, { kind: 'pod', pod: d.pod }, TCP53)) : [];

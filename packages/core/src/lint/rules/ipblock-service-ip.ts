@@ -52,8 +52,8 @@ export const ipblockServiceIp: LintRule = {
           .map(({ service }) => service);
         hits.set(key, hit);
       }
-      if (hit.length === 0) continue;
-      const first = hit[0];
+      const [first] = hit;
+      if (first === undefined) continue;
       const instead = first.selector
         ? `; to reach it, select its pods instead: {namespaceSelector: {matchLabels: {${NAMESPACE_NAME_LABEL}: ${first.namespace}}}, podSelector: ${selectorYaml({ matchLabels: first.selector, matchExpressions: [] })}}`
         : '';

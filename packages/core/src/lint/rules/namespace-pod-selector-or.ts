@@ -1,3 +1,4 @@
+import { at } from '../../at.js';
 import { peerWords } from '../../format/words.js';
 import { isEmptySelector } from '../../model/selector.js';
 import type { PeerModel } from '../../model/types.js';
@@ -25,8 +26,8 @@ export const namespacePodSelectorOr: LintRule = {
         if (rule.peers === 'all') continue;
         const peers = rule.peers;
         for (let k = 0; k + 1 < peers.length; k++) {
-          const a = peers[k];
-          const b = peers[k + 1];
+          const a = at(peers, k);
+          const b = at(peers, k + 1);
           if (a.kind !== 'selector' || b.kind !== 'selector') continue;
           const ns = namespaceOnly(a) ? a : namespaceOnly(b) ? b : undefined;
           const pod = podOnly(a) ? a : podOnly(b) ? b : undefined;

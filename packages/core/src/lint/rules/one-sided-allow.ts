@@ -1,3 +1,4 @@
+import { at } from '../../at.js';
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import { compileCluster } from '../../engine/compile-cluster.js';
 import type { PortQuery } from '../../engine/types.js';
@@ -59,8 +60,8 @@ export const oneSidedAllow: LintRule = {
             if (hit) blocked.push(hit);
             else if (broad) break;
           }
-          if (blocked.length === 0 || (broad && blocked.length < remotes.length)) continue;
-          const first = blocked[0];
+          const [first] = blocked;
+          if (first === undefined || (broad && blocked.length < remotes.length)) continue;
           const sample = blocked.map((b) => b.remote.id);
           // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
           const fix = missingHalf(policy, first.remote.namespace, first.ports);
@@ -87,7 +88,7 @@ function symbolicContext(ctx: LintContext): LintContext {
   const compiled = compileCluster(witnesses);
   const endpoints: EndpointSample[] = [];
   for (const cls of space.classes) {
-    const w = cls.witnesses.map((i) => space.witnesses[i]).find((x) => x.variant === 0);
+    const w = cls.witnesses.map((i) => at(space.witnesses, i)).find((x) => x.variant === 0);
     if (w) endpoints.push({ id: cls.id, pod: w.pod, namespace: w.pod.namespace });
   }
   const endpointsIn = (namespace: string) => endpoints.filter((e) => e.namespace === namespace);
