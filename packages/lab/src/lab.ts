@@ -28,7 +28,7 @@ import {
   listLabNetns,
   resolvConf,
 } from './lab-netns.js';
-import { type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
+import { isReplica, type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
 import {
   alive,
   ensureStateDir,
@@ -422,7 +422,8 @@ export async function labChange(
   return withLock(dir, async () => {
     const state = requireState(ctx);
     const previous = state.objects;
-    const before = reconcileReplicas(previous).objects;
+    // A lab written before replicas were Pods gets them first (else it has them already).
+    const before = previous.some(isReplica) ? previous : reconcileReplicas(previous).objects;
     const after = reconcileReplicas(change(before), before);
     state.objects = after.objects;
     const changed = JSON.stringify(previous) !== JSON.stringify(state.objects);
