@@ -33,6 +33,7 @@ export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { objectMeta } from './load/loaded-object.js';
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
+export { createYamlStreamReader } from './load/read-yaml-stream.js';
 export type { SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadCache, LoadedCluster, LoadOptions } from './load-cluster.js';
