@@ -184,7 +184,7 @@ describe('upstream conformance on real packets', { skip, concurrency: 2 }, () =>
   ] as const) {
     const data = parseYaml(readFileSync(`${HERE}${version}/cases.yaml`, 'utf8')) as { tests: UpstreamTest[] };
     const base = readObjects(version, 'base/manifests.yaml');
-    describe(`upstream conformance ${version} on real packets`, () => {
+    describe(`upstream conformance ${version} on real packets`, { concurrency: 1 }, () => {
       const lab = new SuiteLab(version, tag);
       let nodes: Json[] = [];
       let started = Date.now();
