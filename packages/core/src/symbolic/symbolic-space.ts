@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { compareNsName } from '../model/compare-ns-name.js';
@@ -180,9 +181,9 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
             variant: 0,
           });
         }
-        entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
+        at(entries, index).cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
       };
-      for (let i = 0; i < nameValues.length; i++) split(nameBits[i], nameValues[i]);
+      for (let i = 0; i < nameValues.length; i++) split(at(nameBits, i), nameValues[i]);
       split(otherBit, undefined);
     }
   });
@@ -218,19 +219,21 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   const relevantOf = (matches: Uint8Array) => refs.map((r, i) => (matches[r.ns] ? i : -1)).filter((i) => i >= 0);
   entries.forEach((entry, e) => {
     const relevant = relevantOf(entry.matches);
-    const local = [...new Set(relevant.map((i) => refs[i].pod).filter((p) => p >= 0))].sort((a, b) => a - b);
+    const local = [...new Set(relevant.map((i) => at(refs, i).pod).filter((p) => p >= 0))].sort((a, b) => a - b);
     const key = local.join(',');
     let classes = podCache.get(key);
     if (!classes) {
       classes = partitionLabels(
         podSpace,
-        local.map((i) => podSelectors[i]),
+        local.map((i) => at(podSelectors, i)),
       );
       podCache.set(key, classes);
     }
     const position = new Map(local.map((p, i) => [p, i]));
     for (const cls of classes) {
-      const matched = relevant.filter((i) => refs[i].pod < 0 || cls.matches[position.get(refs[i].pod) as number]);
+      const matched = relevant.filter(
+        (i) => at(refs, i).pod < 0 || cls.matches[position.get(at(refs, i).pod) as number],
+      );
       const signature = `${entry.concrete ? `c:${entry.name}|` : ''}${matched.join(',')}`;
       pieces.push({ entry: e, cells: cls.cells, signature });
     }
@@ -244,7 +247,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
     podAddresses = [Math.max(home, 0)];
     notes.push(
-      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(addresses[podAddresses[0]].description)}); ipBlocks are not used to tell pods apart`,
+      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(at(addresses, first(podAddresses)).description)}); ipBlocks are not used to tell pods apart`,
     );
   }
 
@@ -260,7 +263,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     if (entry.concrete) entry.model = entry.concrete;
     else {
       const labels = {
-        ...nsSpace.witness(entry.cells[0], (_k, values) => freshValue(values)),
+        ...nsSpace.witness(first(entry.cells), (_k, values) => freshValue(values)),
         [NAMESPACE_NAME_LABEL]: entry.name,
       };
       entry.model = { name: internalName(entry), labels, implicit: false };
@@ -276,16 +279,16 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
         classKey.set(key, c);
         classPieces.push({ pieces: [], address: a });
       }
-      classPieces[c].pieces.push(p);
-      const entry = entries[piece.entry];
+      at(classPieces, c).pieces.push(p);
+      const entry = at(entries, piece.entry);
       const namespace = nsModel(entry);
       const n = witnesses.length;
       const pod: PodModel = {
         id: `${namespace.name}/pod-${n}`,
         namespace: namespace.name,
         name: `pod-${n}`,
-        labels: podSpace.witness(piece.cells[0], (_k, values) => freshValue(values)),
-        ips: [pickAddress(addresses[a], [POD_RANGE], n)],
+        labels: podSpace.witness(first(piece.cells), (_k, values) => freshValue(values)),
+        ips: [pickAddress(at(addresses, a), [POD_RANGE], n)],
         ports,
         hostNetwork: false,
       };
@@ -303,7 +306,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
       ...first.pod,
       id: `${first.namespace.name}/${name}`,
       name,
-      ips: [pickAddress(addresses[cls.address], [POD_RANGE], n)],
+      ips: [pickAddress(at(addresses, cls.address), [POD_RANGE], n)],
     };
     witnesses.push({ ...first, pod, twin: true });
   });
@@ -314,9 +317,9 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   const combinedFull = (key: string) => (key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2)));
   const cellsOf = (c: number): LabelCell[] => {
     const cells: LabelCell[] = [];
-    for (const p of new Set(classPieces[c].pieces)) {
-      const piece = pieces[p];
-      for (const nsCell of entries[piece.entry].cells) {
+    for (const p of new Set(at(classPieces, c).pieces)) {
+      const piece = at(pieces, p);
+      for (const nsCell of at(entries, piece.entry).cells) {
         for (const podCell of piece.cells) {
           const cell = new Map<string, bigint>();
           for (const [k, v] of nsCell) cell.set(`n\0${k}`, v);
@@ -327,7 +330,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     }
     return cells;
   };
-  const isConcrete = (c: number) => entries[pieces[classPieces[c].pieces[0]].entry].concrete;
+  const isConcrete = (c: number) => at(entries, at(pieces, first(at(classPieces, c).pieces)).entry).concrete;
   const describeCells = (cells: LabelCell[], concreteNs: boolean): string[] => {
     const merged = cells.length <= 256 ? mergeCells({ full: combinedFull }, cells) : cells;
     const parts = merged.map((cell) => {
@@ -342,8 +345,8 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const groups = new Map<string, { cells: LabelCell[]; concrete: boolean; address: number }>();
     for (const c of indices) {
       const ns = isConcrete(c);
-      const key = `${classPieces[c].address}|${ns ? ns.name : '*'}`;
-      const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: classPieces[c].address };
+      const key = `${at(classPieces, c).address}|${ns ? ns.name : '*'}`;
+      const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: at(classPieces, c).address };
       group.cells.push(...cellsOf(c));
       groups.set(key, group);
     }
@@ -356,17 +359,17 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const parts: string[] = [];
     for (const [text, set] of addressesOf) {
       if (!splitAddresses || set.size === podAddresses.length) parts.push(text);
-      else for (const a of set) parts.push(`${text}@${addresses[a].description}`);
+      else for (const a of set) parts.push(`${text}@${at(addresses, a).description}`);
     }
     return parts.sort().join(' | ');
   };
   const described = classPieces.map((cls, c) => {
     const labels = describeCells(cellsOf(c), isConcrete(c) !== undefined).join(' | ');
-    const address = splitAddresses ? addresses[cls.address].description : undefined;
+    const address = splitAddresses ? at(addresses, cls.address).description : undefined;
     return { labels, address, concrete: isConcrete(c) !== undefined };
   });
   const classes: SymbolicClass[] = classPieces.map((_, c) => {
-    const d = described[c];
+    const d = at(described, c);
     return {
       id: d.address ? `${d.labels}@${d.address}` : d.labels,
       labels: d.labels,
@@ -378,7 +381,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     };
   });
   witnesses.forEach((w, i) => {
-    const cls = classes[w.classIndex];
+    const cls = at(classes, w.classIndex);
     if (w.twin) {
       cls.twin = i;
       return;
@@ -413,8 +416,8 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     describeUnion,
     hasVariants: entries.some((e) => e.variant > 0),
     compatible(a, b) {
-      const x = witnesses[a];
-      const y = witnesses[b];
+      const x = at(witnesses, a);
+      const y = at(witnesses, b);
       return x.realNamespace !== y.realNamespace || x.variant === y.variant;
     },
     witnessCluster(cluster) {
@@ -460,9 +463,9 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
       const named = c !== undefined || nameValues.includes(pod.namespace);
       const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
       if (e === undefined) return undefined;
-      const relevant = relevantOf(entries[e].matches);
-      const matched = relevant.filter((i) => refs[i].pod < 0 || podMatchers[refs[i].pod](pod.labels));
-      const signature = `${entries[e].concrete ? `c:${entries[e].name}|` : ''}${matched.join(',')}`;
+      const relevant = relevantOf(at(entries, e).matches);
+      const matched = relevant.filter((i) => at(refs, i).pod < 0 || at(podMatchers, at(refs, i).pod)(pod.labels));
+      const signature = `${at(entries, e).concrete ? `c:${at(entries, e).name}|` : ''}${matched.join(',')}`;
       const p = pieceOf.get(`${e}:${signature}`);
       if (p === undefined) return undefined;
       const a =
@@ -485,8 +488,8 @@ function describeNamespace(
   const mask = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
   // A namespace the input defines is its name (its labels are known).
   if (concrete) {
-    const i = names.findIndex((_, k) => mask === 1n << BigInt(k + 1));
-    if (i >= 0) return names[i];
+    const name = names.find((_, k) => mask === 1n << BigInt(k + 1));
+    if (name !== undefined) return name;
   }
   const labels = space.describe(cell, (k) => k === NAMESPACE_NAME_LABEL);
   const bit = (i: number) => 1n << BigInt(i + 1);
@@ -494,7 +497,7 @@ function describeNamespace(
   const otherIncluded = (mask & (1n << BigInt(names.length + 1))) !== 0n;
   const braces = (parts: string[]) => `{${parts.join(',')}}`;
   if (!otherIncluded && inside.length === 1)
-    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : inside[0];
+    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : first(inside);
   if (mask === symbolicNames) return labels.length > 0 ? braces(labels) : '*';
   if (!otherIncluded) return braces([`${NAMESPACE_NAME_LABEL} in (${inside.join(',')})`, ...labels]);
   const excluded = names.filter((_, i) => (symbolicNames & bit(i)) !== 0n && (mask & bit(i)) === 0n);
