@@ -11,26 +11,46 @@
 // `codesign --sign -` after injection, and postject's `--macho-segment-name NODE_SEA`;
 // Windows names the output netpol.exe and signtool can re-sign it). The lab is not in the
 // executable: it runs Node programs of its own (its agent and helpers) and needs the npm package.
+// `--out DIR` writes there instead (an empty or new directory): the tests build into a
+// directory of their own, so a build or `npm run build` (which empties dist/) running at the
+// same time in this checkout cannot remove files under them. Intermediate files go to a
+// fresh temporary directory, removed at the end.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(root, 'dist/sea');
-const release = join(root, 'dist/release');
+const { values: args } = parseArgs({ options: { out: { type: 'string' } } });
+const release = args.out ? resolve(args.out) : join(root, 'dist/release');
+if (args.out && existsSync(release) && readdirSync(release).length > 0) {
+  process.stderr.write(`build:binary: --out ${args.out} is not empty\n`);
+  process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), 'netpol-sea-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const { version, description } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform] ?? process.platform;
 const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
 const name = `netpol-${os}-${arch}${os === 'windows' ? '.exe' : ''}`;
 const step = (text) => process.stdout.write(`build:binary: ${text}\n`);
 
-rmSync(work, { recursive: true, force: true });
-rmSync(release, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
+if (!args.out) rmSync(release, { recursive: true, force: true });
 mkdirSync(join(release, 'plugins'), { recursive: true });
 
 step('bundling the CLI into one CommonJS file');
@@ -115,7 +135,7 @@ writeFileSync(
   join(release, 'plugins/netpol.yaml'),
   krewManifest({ uri: `${base}/${archive}`, sha256: sha256(join(release, archive)) }),
 );
-step(`done: dist/release/${name}, ${archive}, SHA256SUMS, plugins/netpol.yaml`);
+step(`done: ${release}/${name}, ${archive}, SHA256SUMS, plugins/netpol.yaml`);
 
 /** The web UI's files are not in the executable: `serve` and `report` say where they are missing. */
 function noWebUi() {

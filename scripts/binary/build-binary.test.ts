@@ -9,22 +9,34 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const RELEASE = join(ROOT, 'dist/release');
 const NAME = `netpol-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
 /**
  * `npm run build:binary` (its script, after the build `npm test` and CI do first): the
  * single-file executable runs with no Node and no repository beside it, and the krew
- * manifest and checksums describe the files made.
+ * manifest and checksums describe the files made. It builds into a directory of its own
+ * (`--out`): under load its subtests were once all cancelled because the build failed in
+ * dist/, which a concurrent `npm run build` in the same checkout empties; a failed build now
+ * says why (its output is in the error).
  */
 describe('the single-file executable (Node SEA)', {
   skip: process.platform === 'win32' && 'built on Linux/macOS',
 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'netpol-binary-'));
+  const RELEASE = join(tmp, 'release');
   const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
   before(() => {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build-binary.mjs')], { stdio: 'ignore' });
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-binary.mjs'), '--out', RELEASE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(
+      build.status,
+      0,
+      `build:binary failed (${build.error?.message ?? `exit ${build.status}`}):\n${build.stdout}\n${build.stderr}`,
+    );
     cpSync(join(ROOT, 'examples/001-frontend-backend'), join(tmp, 'k8s'), { recursive: true });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -15,11 +15,5 @@ export function adminTierLabLimits(cluster: ClusterModel): string[] {
       `${names} admin tier ${names === 1 ? 'rule has' : 'rules have'} domainNames peers: the lab matches no address for them yet, as the engine (lint domain-names-unenforceable-without-dns)`,
     );
   }
-  const nodes = count('nodes');
-  if (nodes > 0) {
-    limits.push(
-      `${nodes} admin tier ${nodes === 1 ? 'rule has' : 'rules have'} nodes peers: the lab enforces them on the Node objects' addresses, which no lab namespace has yet`,
-    );
-  }
   return limits;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { PortRole, ServeRequest } from './agent-protocol.js';
 import type { Handle } from './agent-roles.js';
 import { helperProgram } from './helper-programs.js';
@@ -20,108 +20,135 @@ export interface Handed {
   error?: string;
 }
 
-/** One `node serve-helper.cjs` in the pod's namespace. */
-export function socketsWithNode(req: ServeRequest, onSocket: OnSocket): Promise<Handed> {
+/** What a helper sends over IPC (serve-helper.cjs and serve-helper.py share the kinds). */
+interface HelperMessage {
+  kind: 'socket' | 'error' | 'done' | 'all-done';
+  /** The endpoint (python: one helper serves many). */
+  key?: string;
+  port?: number;
+  protocol?: string;
+  role?: PortRole;
+  error?: string;
+  /** With `done`: how many sockets the helper handed for the endpoint. */
+  handed?: number;
+}
+
+/** One endpoint's sockets as they arrive; complete once the helper said how many it handed. */
+class Tally {
+  readonly handles: Handle[] = [];
+  readonly errors: string[] = [];
+  /** -1 until the helper's `done`. */
+  expected = -1;
+
+  constructor(readonly key: string) {}
+
+  get complete(): boolean {
+    return this.expected >= 0 && this.handles.length >= this.expected;
+  }
+
+  /** A socket is served at once (`onSocket`); an error is kept for the result. */
+  record(msg: HelperMessage, handle: unknown, onSocket: OnSocket, error: string): void {
+    if (msg.kind === 'socket' && handle) {
+      this.handles.push(handle as Handle);
+      onSocket(this.key, handle as Handle, msg.role ?? 'http');
+    } else if (msg.kind === 'error') this.errors.push(error);
+    else if (msg.kind === 'done') this.expected = msg.handed ?? 0;
+  }
+
+  /** Its errors, and why it ended incomplete when it did. */
+  result(reason?: string): Handed {
+    const errors = [...this.errors, ...(this.complete ? [] : [reason ?? 'incomplete'])];
+    return { key: this.key, handles: this.handles, ...(errors.length ? { error: errors.join('; ') } : {}) };
+  }
+}
+
+interface Supervision {
+  /** Ends the run unless it ended: the timer, the child's exit and a spawn error call it too. */
+  end: (reason?: string) => void;
+}
+
+/**
+ * Runs a helper to its one end: every message goes to `onMessage` (which calls `end` when the
+ * batch is complete); a timeout, the child's exit (after `exitGrace` ms, for messages still in
+ * flight) or a failure to start end it with a reason naming the helper's stderr. The child is
+ * killed two seconds after the end, when it has not left by itself.
+ */
+function supervise<T>(
+  child: ChildProcess,
+  limits: { timeout: number; exitGrace: number; where: string },
+  onMessage: (msg: HelperMessage, handle: unknown, run: Supervision) => void,
+  settle: (reason: string | undefined) => T,
+  beforeEnd?: () => void,
+): Promise<T> {
   return new Promise((resolve) => {
-    const handles: Handle[] = [];
-    const errors: string[] = [];
-    let expected = -1;
-    let finished = false;
-    const child = spawn('ip', ['netns', 'exec', req.netns, process.execPath, helperProgram('serve-helper.cjs')], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { PATH: process.env.PATH, NP_SPEC: JSON.stringify({ ports: req.ports }) },
-    });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
     });
-    const finish = (error?: string) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      try {
-        child.send('bye');
-      } catch {}
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-      resolve({ key: req.key, handles, ...(error ? { error } : {}) });
-    };
-    const check = () => {
-      if (expected >= 0 && handles.length >= expected) finish(errors.length ? errors.join('; ') : undefined);
-    };
-    const timer = setTimeout(() => finish(`helper timed out in ${req.netns}: ${stderr.trim()}`), 20_000);
-    child.on(
-      'message',
-      (
-        msg: { kind: string; port?: number; protocol?: string; role?: PortRole; error?: string; handed?: number },
-        h,
-      ) => {
-        if (msg.kind === 'socket' && h) {
-          handles.push(h as Handle);
-          onSocket(req.key, h as Handle, msg.role ?? 'http');
-        } else if (msg.kind === 'error') errors.push(`${msg.port}/${msg.protocol}: ${msg.error}`);
-        else if (msg.kind === 'done') expected = msg.handed ?? 0;
-        check();
+    let ended = false;
+    const run: Supervision = {
+      end: (reason) => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(timer);
+        beforeEnd?.();
+        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        resolve(settle(reason));
       },
-    );
+    };
+    const timer = setTimeout(() => run.end(`helper timed out${limits.where}: ${stderr.trim()}`), limits.timeout);
+    child.on('message', (msg: HelperMessage, handle) => onMessage(msg, handle, run));
     child.on('exit', (code) => {
-      if (!finished) setTimeout(() => finish(`helper exited ${code} in ${req.netns}: ${stderr.trim()}`), 200);
+      if (!ended) setTimeout(() => run.end(`helper exited ${code}${limits.where}: ${stderr.trim()}`), limits.exitGrace);
     });
-    child.on('error', (e) => finish(e.message));
+    child.on('error', (e) => run.end(e.message));
   });
+}
+
+/** One `node serve-helper.cjs` in the pod's namespace. */
+export function socketsWithNode(req: ServeRequest, onSocket: OnSocket): Promise<Handed> {
+  const child = spawn('ip', ['netns', 'exec', req.netns, process.execPath, helperProgram('serve-helper.cjs')], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: { PATH: process.env.PATH, NP_SPEC: JSON.stringify({ ports: req.ports }) },
+  });
+  const tally = new Tally(req.key);
+  const bye = () => {
+    try {
+      child.send('bye');
+    } catch {}
+  };
+  return supervise(
+    child,
+    { timeout: 20_000, exitGrace: 200, where: ` in ${req.netns}` },
+    (msg, handle, run) => {
+      tally.record(msg, handle, onSocket, `${msg.port}/${msg.protocol}: ${msg.error}`);
+      if (tally.complete) run.end();
+    },
+    (reason) => tally.result(reason),
+    bye,
+  );
 }
 
 /** One `python3 serve-helper.py` for the whole batch. */
 export function socketsWithPython(reqs: readonly ServeRequest[], onSocket: OnSocket): Promise<Handed[]> {
-  return new Promise((resolve) => {
-    interface Pending {
-      handles: Handle[];
-      errors: string[];
-      expected: number;
-    }
-    const pending = new Map<string, Pending>(reqs.map((req) => [req.key, { handles: [], errors: [], expected: -1 }]));
-    const complete = (p: Pending) => p.expected >= 0 && p.handles.length >= p.expected;
-    let allDone = false;
-    let finished = false;
-    let stderr = '';
-    const child = spawn('python3', [helperProgram('serve-helper.py')], {
-      stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
-      env: { PATH: process.env.PATH },
-    });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdin?.end(JSON.stringify({ endpoints: reqs.map(({ key, netns, ports }) => ({ key, netns, ports })) }));
-    const finish = (reason?: string) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-      resolve(
-        [...pending.entries()].map(([key, p]) => {
-          const errors = [...p.errors, ...(complete(p) ? [] : [reason ?? 'incomplete'])];
-          return { key, handles: p.handles, ...(errors.length ? { error: errors.join('; ') } : {}) };
-        }),
-      );
-    };
-    const check = () => {
-      if (allDone && [...pending.values()].every(complete)) finish();
-    };
-    const timer = setTimeout(() => finish(`helper timed out: ${stderr.trim()}`), 20_000 + 50 * reqs.length);
-    child.on('message', (msg: { kind: string; key?: string; role?: PortRole; error?: string; handed?: number }, h) => {
-      const p = msg.key ? pending.get(msg.key) : undefined;
-      if (msg.kind === 'socket' && p && msg.key && h) {
-        p.handles.push(h as Handle);
-        onSocket(msg.key, h as Handle, msg.role ?? 'http');
-      } else if (msg.kind === 'error' && p) p.errors.push(msg.error ?? 'error');
-      else if (msg.kind === 'done' && p) p.expected = msg.handed ?? 0;
-      else if (msg.kind === 'all-done') allDone = true;
-      check();
-    });
-    child.on('exit', (code) => {
-      if (!finished) setTimeout(() => finish(`helper exited ${code}: ${stderr.trim()}`), 500);
-    });
-    child.on('error', (e) => finish(e.message));
+  const child = spawn('python3', [helperProgram('serve-helper.py')], {
+    stdio: ['pipe', 'ignore', 'pipe', 'ipc'],
+    env: { PATH: process.env.PATH },
   });
+  child.stdin?.end(JSON.stringify({ endpoints: reqs.map(({ key, netns, ports }) => ({ key, netns, ports })) }));
+  const tallies = new Map(reqs.map((req) => [req.key, new Tally(req.key)]));
+  let allDone = false;
+  return supervise(
+    child,
+    { timeout: 20_000 + 50 * reqs.length, exitGrace: 500, where: '' },
+    (msg, handle, run) => {
+      const tally = msg.key ? tallies.get(msg.key) : undefined;
+      if (msg.kind === 'all-done') allDone = true;
+      else tally?.record(msg, handle, onSocket, msg.error ?? 'error');
+      if (allDone && [...tallies.values()].every((t) => t.complete)) run.end();
+    },
+    (reason) => [...tallies.values()].map((tally) => tally.result(reason)),
+  );
 }
 
 /** Whether python3 can pass file descriptors (3.9+ `socket.send_fds`). */

@@ -78,5 +78,6 @@ export {
   type ProbeResult,
   probeEndpoints,
 } from './lab-probe.js';
+export { describeReplicaEvent, isReplica, type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
 export { type LabState, readState, type StoredObject } from './lab-state.js';
 export { labCapabilityProblem, labPreflight } from './preflight.js';

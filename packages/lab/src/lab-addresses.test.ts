@@ -91,6 +91,34 @@ describe('lab addresses', () => {
     assert.equal(ips.c, '198.19.9.9');
   });
 
+  it('gives Node objects the lab node address, keeps those on lab pod addresses (host-network pods)', () => {
+    const node = (name: string, ...addresses: string[]): StoredObject => ({
+      key: objectKey('Node', undefined, name),
+      value: {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, labels: { role: name } },
+        status: { addresses: addresses.map((address) => ({ type: 'InternalIP', address })) },
+      },
+    });
+    const fixed = fixAddresses(
+      [node('real', '10.0.0.5', '10.0.0.6'), node('none'), node('host-pod', '198.18.3.3'), node('lab', '198.18.0.1')],
+      false,
+    );
+    assert.deepEqual(fixed.errors, []);
+    assert.deepEqual(fixed.notes, [
+      "Node real: 10.0.0.5, 10.0.0.6 replaced by the lab node's 198.18.0.1",
+      "Node none: no address replaced by the lab node's 198.18.0.1",
+    ]);
+    const { cluster } = labCluster(fixed.objects);
+    assert.deepEqual(cluster.nodes?.map((n) => [n.name, n.addresses, n.labels.role]).sort(), [
+      ['host-pod', ['198.18.3.3'], 'host-pod'],
+      ['lab', ['198.18.0.1'], 'lab'],
+      ['none', ['198.18.0.1'], 'none'],
+      ['real', ['198.18.0.1'], 'real'],
+    ]);
+  });
+
   it('reports two pods with one address', () => {
     const { cluster } = labCluster([pod('a', '198.18.5.5'), pod('b', '198.18.5.5')]);
     assert.equal(clusterAddressErrors(cluster).length, 1);

@@ -1,4 +1,5 @@
 import { type Cidr, type ClusterModel, cidrContainsIp, formatPath, parseCidr, parseIp } from '@netpol/core';
+import { GATEWAY_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 
 /**
@@ -103,6 +104,22 @@ export function fixAddresses(objects: readonly StoredObject[], readdress: boolea
       delete (value.status as Record<string, unknown>).podIP;
       delete (value.status as Record<string, unknown>).podIPs;
       notes.push(`Pod ${id}: ${outside[0][1]} replaced by a lab address (--readdress)`);
+      return { ...o, value };
+    }
+    if (kind === 'Node') {
+      // The lab is one node: a Node object stands for it, so `nodes` peers of the admin tiers
+      // reach the node's address. Addresses in the lab's pod range are kept (a host-network
+      // pod's node has that pod's address, as upstream's conformance cluster does).
+      const status = (o.value.status ?? {}) as { addresses?: { address?: unknown }[] };
+      const addresses = Array.isArray(status.addresses) ? status.addresses : [];
+      const ips = addresses.map((a) => a?.address).filter((a): a is string => typeof a === 'string' && !!parseIp(a));
+      if (ips.length > 0 && ips.every(isLabPodAddress)) return o;
+      if (ips.length === 1 && ips[0] === GATEWAY_IP) return o;
+      const value = structuredClone(o.value);
+      value.status = { addresses: [{ type: 'InternalIP', address: GATEWAY_IP }] };
+      notes.push(
+        `Node ${meta.name ?? ''}: ${ips.length > 0 ? ips.join(', ') : 'no address'} replaced by the lab node's ${GATEWAY_IP}`,
+      );
       return { ...o, value };
     }
     if (kind === 'Service') {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyObjects, deleteObjects, labCluster, objectKey } from './lab-cluster.js';
+import { loadCluster } from '@netpol/core';
+import { applyObjects, deleteObjects, labCluster, objectKey, storeObject } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 
 const pod = (ns: string, name: string, labels: Record<string, string> = {}): StoredObject => ({
@@ -40,6 +41,50 @@ describe('lab objects', () => {
 });
 
 describe('labCluster', () => {
+  it('keeps Nodes and admin tier policies stored from manifests (cluster-scoped: no namespace added)', () => {
+    const text = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: 'n1', labels: { role: 'edge' } },
+          status: { addresses: [{ type: 'InternalIP', address: '198.18.9.9' }] },
+        },
+        {
+          apiVersion: 'policy.networking.k8s.io/v1alpha2',
+          kind: 'ClusterNetworkPolicy',
+          metadata: { name: 'deny-edge' },
+          spec: {
+            tier: 'Admin',
+            priority: 1,
+            subject: { namespaces: {} },
+            egress: [{ action: 'Deny', to: [{ nodes: { matchLabels: { role: 'edge' } } }] }],
+          },
+        },
+      ],
+    });
+    const loaded = loadCluster([{ name: 'nodes.json', text }]);
+    assert.ok(loaded.ok);
+    const stored = loaded.value.objects.map(storeObject);
+    assert.deepEqual(
+      stored.map((o) => [o.key, (o.value.metadata as { namespace?: string }).namespace]),
+      [
+        ['Node/default/n1', undefined],
+        ['ClusterNetworkPolicy/default/deny-edge', undefined],
+      ],
+    );
+    const { cluster } = labCluster(stored);
+    assert.deepEqual(
+      cluster.nodes?.map((n) => [n.name, n.addresses]),
+      [['n1', ['198.18.9.9']]],
+    );
+    assert.deepEqual(
+      cluster.adminPolicies?.map((p) => p.id),
+      ['ClusterNetworkPolicy/deny-edge'],
+    );
+  });
   it('adds a kube-system coredns pod and the kube-dns Service when none is defined', () => {
     const lab = labCluster([pod('a', 'x')]);
     assert.equal(lab.addedDns, true);

@@ -8,11 +8,21 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return kind === 'Namespace' ? `Namespace//${name}` : `${kind}/${namespace ?? 'default'}/${name}`;
 }
 
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'ClusterNetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+]);
+
 /** A loaded object as the lab stores it: only what the lab uses, namespace made explicit. */
 export function storeObject(object: LoadedObject): StoredObject {
   const { name, namespace } = objectMeta(object);
   const value = structuredClone(storedValue(object.value));
-  if (object.kind !== 'Namespace') {
+  // Cluster-scoped kinds keep no namespace: the API server refuses one on a Node (and then the
+  // whole lab model would lose the Node), and clears it on the admin tier kinds.
+  if (!CLUSTER_SCOPED.has(object.kind)) {
     const meta = (value.metadata ?? {}) as Record<string, unknown>;
     meta.namespace = namespace ?? 'default';
     value.metadata = meta;

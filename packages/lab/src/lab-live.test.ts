@@ -7,6 +7,7 @@ import { labChange, labDown, labUp } from './lab.js';
 import { applyObjects, deleteObjects, labCluster, objectKey } from './lab-cluster.js';
 import { connectFrom, destination, outcomeAllowed, sourceNetns } from './lab-connect.js';
 import { execInNetns } from './lab-exec.js';
+import { lockPath } from './lab-lock.js';
 import { stateDir } from './lab-names.js';
 import { listLabNetns } from './lab-netns.js';
 import { labProbe } from './lab-probe.js';
@@ -231,10 +232,12 @@ describe('lab on real namespaces', { skip }, () => {
     assert.ok(!(await listLabNetns(labId)).includes(late));
   });
 
-  it('down removes every namespace, the state and /etc/netns entries; the host is as before', async () => {
+  it('down removes every namespace, the state, its lock file and /etc/netns entries; the host is as before', async () => {
+    assert.ok(existsSync(lockPath(stateDir(labId))), 'a lab up has its lock file');
     await labDown(ctx);
     assert.deepEqual(await listLabNetns(labId), []);
     assert.equal(existsSync(stateDir(labId)), false);
+    assert.equal(existsSync(lockPath(stateDir(labId))), false, 'the lock file went with the lab');
     const etc = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(`np-${labId}-`)) : [];
     assert.deepEqual(etc, []);
     assert.deepEqual(processesMentioning(stateDir(labId)), [], 'the agent is gone');

@@ -69,8 +69,11 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
     if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
     return ka < kb ? -1 : ka > kb ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   });
+  // A replica labelled on its own (`lab label pod backend-0`) is no longer like its
+  // workload's others: it is probed as itself.
+  const templates = new Map(cluster.workloads.map((w) => [w.id, labelKey(w.labels)]));
   for (const pod of pods) {
-    const id = pod.workload ? pod.workload.id : pod.id;
+    const id = pod.workload && templates.get(pod.workload.id) === labelKey(pod.labels) ? pod.workload.id : pod.id;
     const labPod = state.pods[pod.id];
     if (!labPod) continue;
     if (seen.has(id)) {
@@ -83,6 +86,10 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
   }
   for (const host of state.outside) out.push({ id: host.ip, netns: host.netns, ip: host.ip });
   return out;
+}
+
+function labelKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Ports to probe when none are asked: every container port of the cluster, else 80/TCP. */

@@ -28,6 +28,7 @@ import {
   listLabNetns,
   resolvConf,
 } from './lab-netns.js';
+import { type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
 import {
   alive,
   ensureStateDir,
@@ -95,13 +96,15 @@ export async function labUp(ctx: LabContext, options: UpOptions): Promise<LabSta
       );
     }
     const log = ctx.log ?? (() => {});
-    const planned = labCluster(options.objects).cluster;
+    // One Pod object per replica (lab-replicas.ts), so each can be labelled or deleted.
+    const objects = reconcileReplicas(options.objects).objects;
+    const planned = labCluster(objects).cluster;
     assertAddresses(planned);
     assertUniquePods(planned);
     const hostErrors = outsideHostErrors(options.outside ?? []);
     if (hostErrors.length > 0) throw new LabError(hostErrors.join('\n'), 'give each --outside host its own NAME=IP');
     try {
-      return await build(ctx, options, log);
+      return await build(ctx, { ...options, objects }, log);
     } catch (error) {
       log('lab up failed; removing what it made');
       await removeLab(ctx).catch(() => {});
@@ -373,15 +376,21 @@ async function sync(
   return { ...lab, repaired: broken.size };
 }
 
-/** `lab apply` / `lab delete` / `lab run`: change the stored objects and re-sync. */
 /** What a change did: the lab's cluster now, and whether anything changed or was repaired. */
 export interface LabChangeResult extends LabCluster {
   /** The objects differ from before (an already-applied file changes nothing). */
   changed: boolean;
   /** Pods an interrupted change had left unwired, made again. */
   repaired: number;
+  /** What the workloads' controllers did after the change (a replica released, one made). */
+  replicaEvents: ReplicaEvent[];
 }
 
+/**
+ * `lab apply` / `lab delete` / `lab label` / `lab run`: change the stored objects and
+ * re-sync. `change` sees one Pod object per replica (a lab of an older netpol gets them
+ * first); what the workloads' controllers do after it (lab-replicas.ts) is part of the change.
+ */
 export async function labChange(
   ctx: LabContext,
   change: (objects: StoredObject[]) => StoredObject[],
@@ -390,10 +399,12 @@ export async function labChange(
   return withLock(dir, async () => {
     const state = requireState(ctx);
     const previous = state.objects;
-    state.objects = change(state.objects);
+    const before = reconcileReplicas(previous).objects;
+    const after = reconcileReplicas(change(before), before);
+    state.objects = after.objects;
     const changed = JSON.stringify(previous) !== JSON.stringify(state.objects);
     const result = await sync(ctx, state, ctx.log ?? (() => {}), previous);
-    return { ...result, changed };
+    return { ...result, changed, replicaEvents: after.events };
   });
 }
 

@@ -1,5 +1,4 @@
 import {
-  analysisFrom,
   analysisOptions,
   defineCommand,
   fileOptions,
@@ -8,7 +7,8 @@ import {
   outputOption,
   repeatable,
 } from '../command-spec.js';
-import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions, givenNamespace } from '../live/live-options.js';
 
 export const checkDefinition = defineCommand({
   name: 'check',
@@ -43,10 +43,7 @@ export const checkDefinition = defineCommand({
     const { checkCommand } = await import('./check.js');
     return checkCommand(
       {
-        file: options.filename,
-        ...analysisFrom(options),
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx, givenNamespace(ctx)),
+        ...inputFrom(ctx, givenNamespace(ctx)),
         from: options.from,
         to: options.to,
         port: options.port,

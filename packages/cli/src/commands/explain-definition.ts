@@ -1,13 +1,6 @@
-import {
-  analysisFrom,
-  analysisOptions,
-  defineCommand,
-  fileOptions,
-  namespaceOption,
-  option,
-  outputOption,
-} from '../command-spec.js';
-import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
+import { analysisOptions, defineCommand, fileOptions, namespaceOption, option, outputOption } from '../command-spec.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions, givenNamespace } from '../live/live-options.js';
 
 export const explainDefinition = defineCommand({
   name: 'explain',
@@ -31,10 +24,7 @@ export const explainDefinition = defineCommand({
     const { explainCommand } = await import('./explain.js');
     return explainCommand(
       {
-        file: options.filename,
-        ...analysisFrom(options),
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx, givenNamespace(ctx)),
+        ...inputFrom(ctx, givenNamespace(ctx)),
         pod: options.pod,
         policy: options.policy,
         namespace: options.namespace,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCluster } from '@netpol/core';
-import { labCluster, type StoredObject, storeObject } from '@netpol/lab';
+import { labCluster, reconcileReplicas, type StoredObject, storeObject } from '@netpol/lab';
 import { UsageError } from '../io.js';
 import { isLabelArg, kindOf, labelObjects, objectRefs, parseLabelArgs } from './lab-resources.js';
 
@@ -142,15 +142,19 @@ spec:
     assert.equal(o.object.key, 'Namespace//backend');
     assert.deepEqual(labelsOf(o.object), { access: 'backend' });
   });
-  it('a workload replica cannot be labelled on its own; an unknown object is not found', () => {
-    const replica = labelObjects(
-      objects,
-      cluster,
+  it('a workload replica is labelled on its own (the lab keeps a Pod per replica); an unknown object is not found', () => {
+    const withReplicas = reconcileReplicas(objects).objects;
+    const [replica] = labelObjects(
+      withReplicas,
+      labCluster(withReplicas).cluster,
       objectRefs(['pod', 'backend-0'], 'backend'),
       parseLabelArgs(['a=b']),
       false,
     );
-    assert.equal(replica[0].status, 'replica');
+    assert.equal(replica.status, 'labeled');
+    assert.ok('object' in replica);
+    assert.equal(replica.object.key, 'Pod/backend/backend-0');
+    assert.deepEqual(labelsOf(replica.object), { app: 'backend', a: 'b' });
     assert.equal(label(['pod', 'nope'], ['a=b'])[0].status, 'not found');
     assert.equal(label(['namespace', 'nope'], ['a=b'])[0].status, 'not found');
   });

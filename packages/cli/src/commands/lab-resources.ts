@@ -130,13 +130,13 @@ export function namespaceExists(cluster: ClusterModel, name: string): boolean {
 
 export type LabelOutcome =
   | { ref: ObjectRef; status: 'labeled' | 'not labeled'; object: StoredObject }
-  | { ref: ObjectRef; status: 'not found' | 'conflict' | 'replica' | 'lab-own'; message: string };
+  | { ref: ObjectRef; status: 'not found' | 'conflict' | 'lab-own'; message: string };
 
 /**
  * `kubectl label`: the stored objects with `change` applied. A namespace that exists only
- * because something is in it gets a Namespace object; a workload replica cannot be labelled
- * on its own (the lab makes it from its workload's template); a label that has another value
- * needs `overwrite`, as in kubectl.
+ * because something is in it gets a Namespace object; a workload replica is a Pod object of
+ * its own (what its controller then does is `reconcileReplicas`'s); a label that has another
+ * value needs `overwrite`, as in kubectl.
  */
 export function labelObjects(
   objects: readonly StoredObject[],
@@ -151,15 +151,9 @@ export function labelObjects(
       stored = { key: ref.key, value: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ref.name } } };
     }
     if (!stored) {
+      // A workload's replicas are Pod objects of the lab's (lab-replicas.ts): found above.
       const pod = ref.kind === 'Pod' ? cluster.pods.find((p) => p.id === `${ref.namespace}/${ref.name}`) : undefined;
-      if (pod?.workload) {
-        return {
-          ref,
-          status: 'replica',
-          message: `${describeRef(ref)} is a replica of ${pod.workload.id}: the lab makes its pods from the template; change the template's labels and lab apply it`,
-        };
-      }
-      if (pod) {
+      if (pod && !pod.workload) {
         // The DNS pod the lab adds when the manifests define none: it is in the cluster, not in the objects.
         return {
           ref,

@@ -78,9 +78,6 @@ export async function runPod(
   const key = objectKey('Pod', namespace, name);
   const state = requireState(ctx);
   const existing = state.objects.find((o) => o.key === key);
-  if (existing && !isLeftoverRunPod(existing)) {
-    throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
-  }
   const { cluster: before } = labCluster(state.objects);
   const replica = before.pods.find((p) => p.id === `${namespace}/${name}` && p.workload);
   if (replica?.workload) {
@@ -88,6 +85,9 @@ export async function runPod(
       `pod ${namespace}/${name} already exists in the lab (a replica of ${replica.workload.id})`,
       'pick another name',
     );
+  }
+  if (existing && !isLeftoverRunPod(existing)) {
+    throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
   }
   // As the API server: a pod goes into a namespace that exists (a typo would otherwise
   // make a namespace without labels, and the policies would judge that one).

@@ -160,6 +160,7 @@ describe(`lab soak: concurrent commands and kills against one lab (seed ${SEED})
     assert.ok(report.existed);
     assert.deepEqual(await listLabNetns(labId), [], 'down leaves no namespace');
     assert.ok(!existsSync(labStateDir(ctx)), 'down leaves no state directory');
+    assert.ok(!existsSync(`${labStateDir(ctx)}.lock`), 'down leaves no lock file');
     const etc = existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((n) => n.startsWith(`np-${labId}-`)) : [];
     assert.deepEqual(etc, [], 'down leaves nothing in /etc/netns');
     console.log(`soak seed ${SEED}: ${log.length} lines, ${sound} steps sound without repair\n${log.join('\n')}`);

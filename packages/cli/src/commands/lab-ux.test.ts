@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadCluster } from '@netpol/core';
-import { labDown, labStateDir, listLabNetns, readState } from '@netpol/lab';
+import { labCluster, labDown, labStateDir, listLabNetns, readState } from '@netpol/lab';
 import { ExitError } from '../io.js';
 import { run } from '../run.js';
 import { capturingIo, labTestSkip } from '../test-helpers.js';
@@ -266,19 +266,30 @@ spec:
       /pod frontend\/api-0 already exists in the lab \(a replica of frontend\/api\[Deployment\]\)/,
     );
     writeFileSync(join(dir, 'dup.yaml'), POD_NAMED_LIKE_A_REPLICA);
+    // A Pod applied over the replica: refused (on a cluster the apply would try to change
+    // that pod's spec, which cannot change), rather than silently take its place.
     const apply = await lab('apply', '-f', 'dup.yaml');
     assert.equal(apply.code, 2);
-    assert.match(apply.stderr, /two pods are named frontend\/api-0/);
+    assert.match(
+      apply.stderr,
+      /pod frontend\/api-0 already exists in the lab \(a replica of frontend\/api\[Deployment\]\)/,
+    );
     assert.deepEqual(podIds(), before);
     assert.equal((await lab('status')).code, 0, 'the lab is as it was');
-    // lab up refuses it before making anything.
+    // Both in one lab up: as on a cluster, the Deployment names its replica around the Pod.
     const other = `uxd${process.pid % 100000}`;
     const { io, out } = capturingIo(dir);
-    assert.equal(await run(['lab', 'up', '--lab', other, '-f', 'app.yaml', '-f', 'dup.yaml'], io), 2);
-    assert.match(out.stderr, /two pods are named/);
-    assert.doesNotMatch(out.stderr, /removing what it made/);
-    assert.deepEqual(await listLabNetns(other), []);
-    await labDown({ labId: other });
+    try {
+      assert.equal(await run(['lab', 'up', '--lab', other, '-f', 'app.yaml', '-f', 'dup.yaml'], io), 0, out.stderr);
+      const state = readState(labStateDir({ labId: other }));
+      const { cluster } = labCluster(state?.objects ?? []);
+      const api = cluster.pods
+        .filter((p) => p.name.startsWith('api-'))
+        .map((p) => `${p.id} ${p.workload?.id ?? 'Pod'}`);
+      assert.deepEqual(api.sort(), ['frontend/api-0 Pod', 'frontend/api-1 frontend/api[Deployment]']);
+    } finally {
+      await labDown({ labId: other });
+    }
   });
 
   it('run -n of a namespace the lab does not have: exit 2, did-you-mean, no pod made', async () => {

@@ -209,6 +209,90 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
   });
 });
 
+describe('netpol lab: a replica labelled or deleted on its own, as kubectl does it (issue 16)', { skip }, () => {
+  const labId = `trep${process.pid % 100000}`;
+  let dir = '';
+  const lab = async (sub: string, ...argv: string[]) => {
+    const { io, out } = capturingIo(dir);
+    const code = await run(['lab', sub, '--lab', labId, ...argv], io);
+    return { code, ...out };
+  };
+  /** `lab probe` on port 80: its exit code, endpoints, and what it expects of each column. */
+  const probe = async () => {
+    const r = await lab('probe', '--port', '80', '--timeout', '500', '-o', 'json');
+    const json = JSON.parse(r.stdout) as {
+      endpoints: string[];
+      disagreements: unknown[];
+      results: { expected: (boolean | null)[][] }[];
+    };
+    assert.deepEqual(json.disagreements, []);
+    assert.equal(r.code, 0, r.stderr);
+    return json;
+  };
+  const pods = async () => {
+    const status = await lab('status', '-o', 'json');
+    assert.equal(status.code, 0, `status calls the lab sound: ${status.stdout}`);
+    return (JSON.parse(status.stdout) as { pods: { id: string }[] }).pods
+      .map((p) => p.id)
+      .filter((id) => id.startsWith('default/'));
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'netpol-lab-rep-'));
+    writeFileSync(join(dir, 'app.yaml'), MANIFESTS);
+    writeFileSync(join(dir, 'policy.yaml'), DENY);
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('label pod backend-0: it stays a replica while the selector matches, and is probed as itself', async () => {
+    assert.equal((await lab('up', '-f', 'app.yaml', '-f', 'policy.yaml')).code, 0);
+    const r = await lab('label', 'pod', 'backend-0', 'canary=yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^pod\/backend-0 \(default\) labeled$/m);
+    assert.doesNotMatch(r.stderr, /released|made/);
+    assert.deepEqual(await pods(), ['default/backend-0', 'default/backend-1']);
+    const json = await probe();
+    assert.ok(json.endpoints.includes('default/backend-0') && json.endpoints.includes('default/backend[Deployment]'));
+  });
+
+  it('a label that breaks the selector releases the pod; the Deployment makes a replacement; probe agrees', async () => {
+    const r = await lab('label', 'pod', 'backend-0', 'app=debug', '--overwrite');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /pod\/backend-0 no longer matches the selector of deployment\/backend: released/);
+    assert.match(r.stderr, /deployment\/backend made pod\/backend-2 to keep its replicas/);
+    assert.deepEqual(await pods(), ['default/backend-0', 'default/backend-1', 'default/backend-2']);
+    // backend-0 is no longer selected by the policy: every source reaches it, as the engine says.
+    const json = await probe();
+    const column = json.endpoints.indexOf('default/backend-0');
+    assert.ok(json.results[0].expected.every((row) => row[column] !== false));
+  });
+
+  it('delete pod backend-1: a replacement under a new name, wired; the released pod stays', async () => {
+    const r = await lab('delete', 'pod', 'backend-1');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^pod\/backend-1 \(default\) deleted$/m);
+    assert.match(r.stderr, /deployment\/backend made pod\/backend-3 to keep its replicas/);
+    assert.deepEqual(await pods(), ['default/backend-0', 'default/backend-2', 'default/backend-3']);
+    await probe();
+    const gone = await lab('delete', 'deployment', 'backend');
+    assert.equal(gone.code, 0, gone.stderr);
+    assert.deepEqual(
+      await pods(),
+      ['default/backend-0'],
+      'the replicas go with their Deployment, the released pod stays',
+    );
+  });
+
+  it('down removes the lab and its lock file', async () => {
+    assert.ok(existsSync(`${labStateDir({ labId })}.lock`));
+    assert.equal((await lab('down')).code, 0);
+    assert.equal(existsSync(`${labStateDir({ labId })}.lock`), false);
+  });
+});
+
 describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on real packets', { skip }, () => {
   const labId = `tgen${process.pid % 100000}`;
   let dir = '';

@@ -7,7 +7,9 @@ import {
   DEFAULT_LAB_ID,
   DEFAULT_OUTSIDE_HOSTS,
   deleteObjects,
+  describeReplicaEvent,
   fixAddresses,
+  isReplica,
   type LabChangeResult,
   type LabContext,
   LabError,
@@ -243,6 +245,23 @@ async function untilInterrupted<T>(
   }
 }
 
+/**
+ * A Pod applied under the name of a replica the lab made (`api-0`): on a cluster the apply
+ * would try to change that pod, and most of a pod's spec cannot change; the lab refuses it
+ * rather than let the Pod take the replica's place silently.
+ */
+function refuseReplicaNames(objects: readonly StoredObject[], incoming: readonly StoredObject[]): void {
+  const replicas = new Set(objects.filter(isReplica).map((o) => o.key));
+  const clash = incoming.find((o) => replicas.has(o.key));
+  if (!clash) return;
+  const [, namespace, name] = clash.key.split('/');
+  const pod = labCluster(objects).cluster.pods.find((p) => p.id === `${namespace}/${name}`);
+  throw new LabError(
+    `pod ${namespace}/${name} already exists in the lab (a replica of ${pod?.workload?.id ?? 'a workload'})`,
+    'name the Pod otherwise; lab label/delete pod act on the replica itself',
+  );
+}
+
 async function down(ctx: LabContext, io: Io): Promise<number> {
   const report = await labDown(ctx);
   if (!report.existed && report.removedNetns.length === 0) {
@@ -281,7 +300,10 @@ async function change(
   let missing: string[] = [];
   const result = await finishFirst(io, () =>
     labChange(ctx, (objects) => {
-      if (sub === 'apply') return applyObjects(objects, incoming);
+      if (sub === 'apply') {
+        refuseReplicaNames(objects, incoming);
+        return applyObjects(objects, incoming);
+      }
       const held = new Set(objects.map((o) => o.key));
       missing = incoming.filter((o) => !held.has(o.key)).map((o) => o.key);
       return deleteObjects(objects, incoming);
@@ -364,17 +386,13 @@ async function deleteNamed(
           deleted.push(ref);
           continue;
         }
-        const pod = ref.kind === 'Pod' ? now.pods.find((p) => p.id === `${ref.namespace}/${ref.name}`) : undefined;
-        if (pod?.workload) {
-          problems.push(
-            `${describeRef(ref)} is a replica of ${pod.workload.id}, which would make it again: netpol lab delete ${pod.workload.kind.toLowerCase()} ${pod.workload.name}${pod.namespace === 'default' ? '' : ` -n ${pod.namespace}`}`,
-          );
-        } else if (!ignore) problems.push(`${describeRef(ref)} not found in the lab`);
+        if (!ignore) problems.push(`${describeRef(ref)} not found in the lab`);
       }
       return deleteObjects(objects, doomed);
     }),
   );
   for (const ref of deleted) io.stdout.write(`${describeRef(ref)} deleted\n`);
+  for (const event of result.replicaEvents) io.stderr.write(`${describeReplicaEvent(event)}\n`);
   for (const p of problems) io.stderr.write(`netpol: ${p}\n`);
   io.stderr.write(`${syncLine(result, before)}\n`);
   return problems.length > 0 ? 1 : 0;
@@ -422,6 +440,7 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
     io.stderr.write('nothing was changed\n');
     return 1;
   }
+  for (const event of result.replicaEvents) io.stderr.write(`${describeReplicaEvent(event)}\n`);
   io.stderr.write(`${syncLine(result, before)}\n`);
   return 0;
 }

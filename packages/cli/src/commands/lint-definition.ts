@@ -1,5 +1,4 @@
 import {
-  analysisFrom,
   analysisOptions,
   choice,
   defineCommand,
@@ -10,7 +9,8 @@ import {
   repeatable,
   withPaths,
 } from '../command-spec.js';
-import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions } from '../live/live-options.js';
 
 export const lintDefinition = defineCommand({
   name: 'lint',
@@ -47,10 +47,7 @@ export const lintDefinition = defineCommand({
     const { lintCommand } = await import('./lint.js');
     return lintCommand(
       {
-        file: options.filename,
-        ...analysisFrom(options),
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx),
+        ...inputFrom(ctx),
         output: options.output,
         failOn: options.failOn,
         disable: options.disable,

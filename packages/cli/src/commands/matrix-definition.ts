@@ -1,5 +1,4 @@
 import {
-  analysisFrom,
   analysisOptions,
   choice,
   defineCommand,
@@ -8,8 +7,9 @@ import {
   outputOption,
   repeatable,
 } from '../command-spec.js';
+import { inputFrom } from '../input-from.js';
 import { UsageError } from '../io.js';
-import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
+import { clusterOptions } from '../live/live-options.js';
 
 export const MATRIX_OUTPUTS = ['table', 'json', 'csv', 'md', 'dot', 'mermaid', 'html'] as const;
 export const MATRIX_GROUPINGS = ['workload', 'namespace'] as const;
@@ -65,10 +65,7 @@ export const matrixDefinition = defineCommand({
     const { matrixCommand } = await import('./matrix.js');
     return matrixCommand(
       {
-        file: options.filename,
-        ...analysisFrom(options),
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx, options.namespace),
+        ...inputFrom(ctx, options.namespace),
         port: options.port,
         external: options.external,
         namespace: options.namespace,

@@ -1,5 +1,6 @@
 import { defineCommand, fileOptions, namespaceOption, option } from '../command-spec.js';
-import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions, givenNamespace } from '../live/live-options.js';
 
 export const reportDefinition = defineCommand({
   name: 'report',
@@ -16,9 +17,7 @@ export const reportDefinition = defineCommand({
     const { reportCommand } = await import('./report.js');
     return reportCommand(
       {
-        file: options.filename,
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx, givenNamespace(ctx)),
+        ...inputFrom(ctx, givenNamespace(ctx)),
         output: options.output,
         namespace: options.namespace,
       },

@@ -1,5 +1,6 @@
 import { defineCommand, fileOptions, namespaceOption, option } from '../command-spec.js';
-import { clusterOptions, givenNamespace, liveOptionsFrom } from '../live/live-options.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions, givenNamespace } from '../live/live-options.js';
 
 export const serveDefinition = defineCommand({
   name: 'serve',
@@ -22,9 +23,7 @@ export const serveDefinition = defineCommand({
     const { serveCommand } = await import('./serve.js');
     return serveCommand(
       {
-        file: options.filename,
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx, givenNamespace(ctx)),
+        ...inputFrom(ctx, givenNamespace(ctx)),
         port: options.port,
         open: options.open,
         base: options.base,

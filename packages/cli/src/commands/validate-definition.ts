@@ -1,5 +1,6 @@
 import { defineCommand, fileOptions, outputOption, pathsArgument, withPaths } from '../command-spec.js';
-import { clusterOptions, liveOptionsFrom } from '../live/live-options.js';
+import { inputFrom } from '../input-from.js';
+import { clusterOptions } from '../live/live-options.js';
 
 export const validateDefinition = defineCommand({
   name: 'validate',
@@ -17,9 +18,7 @@ export const validateDefinition = defineCommand({
     const { validateCommand } = await import('./validate.js');
     return validateCommand(
       {
-        file: options.filename,
-        recursive: options.recursive,
-        live: liveOptionsFrom(ctx),
+        ...inputFrom(ctx),
         output: options.output,
         color: options.color,
       },

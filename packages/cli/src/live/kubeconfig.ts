@@ -81,19 +81,27 @@ export async function loadApiTarget(
 
 /**
  * An exec credential plugin (`users[].user.exec`) that hangs would hold the read forever:
- * the library spawns it with no timeout. Its authenticator's spawn is replaced by one with
- * `--request-timeout` as the timeout (SIGKILL), and which plugin timed out is noted. The
- * library keeps its authenticators in a field of its own; when that shape changes, plugins
- * run unbounded as before (the request timeout still bounds the GETs).
+ * the library spawns it with no timeout and offers no public way to bound it (a custom
+ * authenticator is asked only when no built-in one claims the user, and the built-in exec one
+ * always does). Its authenticator's spawn is replaced by one with `--request-timeout` as the
+ * timeout (SIGKILL), and which plugin ran and which timed out is noted. That reaches into a
+ * private field (`authenticators[].execFn`, @kubernetes/client-node 1.x):
+ * `kubeconfig.test.ts` fails when the installed library no longer has that shape or no longer
+ * spawns through it, so an upgrade cannot silently unbound plugins.
  */
-function boundCredentialPlugins(config: KubeConfig, timeoutMs: number): { timedOut?: string } {
-  const seen: { timedOut?: string } = {};
+export function boundCredentialPlugins(
+  config: KubeConfig,
+  timeoutMs: number,
+): { bounded: number; ran?: string; timedOut?: string } {
+  const seen: { bounded: number; ran?: string; timedOut?: string } = { bounded: 0 };
   const authenticators = (config as unknown as { authenticators?: unknown }).authenticators;
   if (!Array.isArray(authenticators)) return seen;
   for (const auth of authenticators) {
-    if (!auth || typeof auth !== 'object' || !('execFn' in auth)) continue;
+    if (!auth || typeof auth !== 'object' || typeof (auth as { execFn?: unknown }).execFn !== 'function') continue;
+    seen.bounded++;
     (auth as { execFn: typeof spawn }).execFn = ((command: string, args: readonly string[], opts: SpawnOptions) => {
       const started = Date.now();
+      seen.ran = command;
       const child = spawn(command, args, { ...opts, timeout: timeoutMs, killSignal: 'SIGKILL' });
       child.on('exit', (_code, signal) => {
         if (signal === 'SIGKILL' && Date.now() - started >= timeoutMs) seen.timedOut = command;

@@ -34,7 +34,7 @@ export const clusterOptions = [
 ] as const;
 
 /** What `liveOptionsFrom` reads: the cluster flags and `-f`. */
-interface ClusterFlagsContext {
+export interface ClusterFlagsContext {
   options: OptionsOf<typeof clusterOptions> & { filename: string[] };
   io: Io;
 }

@@ -3,14 +3,22 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { at, first } from '../at.js';
+import { first } from '../at.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery } from '../engine/types.js';
 import { loadCluster } from '../load-cluster.js';
 import { computeMatrix } from '../matrix/compute-matrix.js';
 import { listMatrixEndpoints } from '../matrix/matrix-endpoints.js';
-import type { ClusterModel, Protocol } from '../model/types.js';
+import type { ClusterModel } from '../model/types.js';
+import {
+  applyChange,
+  type Change,
+  conformanceNodes,
+  type Json,
+  type Poke,
+  type UpstreamTest,
+} from './upstream-steps.js';
 
 /**
  * kubernetes-sigs/network-policy-api's conformance suites (v0.1.8 for AdminNetworkPolicy /
@@ -23,40 +31,6 @@ import type { ClusterModel, Protocol } from '../model/types.js';
 
 const HERE = fileURLToPath(new URL('./upstream/', import.meta.url));
 
-type Json = Record<string, unknown>;
-interface Poke {
-  from: string;
-  to: string;
-  protocol: Protocol;
-  port: number;
-  allowed: boolean;
-}
-type Mutation =
-  | { read: { as: string; direction: string; index: number } }
-  | { copy: { direction: string; to: number; from: number } }
-  | { set: { direction: string; index: number; from: string } }
-  | { namedPort: { rule: string; field: 'protocols' | 'ports'; name: string } }
-  | { priority: number }
-  | { action: { direction: string; index: number; action: string } }
-  | { prepend: { direction: string; rule: Json } };
-type Step =
-  | { poke: Poke }
-  | { patch: { kind: string; name: string; mutations: Mutation[] } }
-  | { namespaceLabels: { name: string; replace?: Record<string, string>; set?: Record<string, string> } }
-  | { delete: { kind: string; namespace?: string; name: string } };
-interface Subtest {
-  name: string;
-  source: string;
-  skip?: string;
-  steps: Step[];
-}
-interface UpstreamTest {
-  name: string;
-  source: string;
-  manifests: string[];
-  subtests: Subtest[];
-}
-
 function readObjects(version: string, file: string): Json[] {
   const text = readFileSync(`${HERE}${version}/${file}`, 'utf8');
   return parseAllDocuments(text)
@@ -65,14 +39,12 @@ function readObjects(version: string, file: string): Json[] {
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
-const metaOf = (o: Json) => o.metadata as { name: string; namespace?: string; labels?: Record<string, string> };
 
 /** One test's cluster: its objects, and the model built from them (rebuilt after each change). */
 class State {
   private model?: ClusterModel;
-  constructor(private objects: Json[]) {}
-
   private nodes?: Json[];
+  constructor(private objects: Json[]) {}
 
   get cluster(): ClusterModel {
     if (!this.model) {
@@ -82,28 +54,10 @@ class State {
         assert.ok(loaded.ok, loaded.issues.map((i) => `${i.object}: ${i.message}`).join('\n'));
         return loaded.value.cluster;
       };
-      // The test cluster's nodes (kind): each labelled kubernetes.io/os=linux, and a
-      // host-network pod's address is its node's address: one Node per host-network pod.
-      this.nodes ??= load(this.objects)
-        .pods.filter((pod) => pod.hostNetwork)
-        .map((pod) => ({
-          apiVersion: 'v1',
-          kind: 'Node',
-          metadata: { name: `node-of-${pod.name}`, labels: { 'kubernetes.io/os': 'linux' } },
-          status: { addresses: [{ type: 'InternalIP', address: pod.ips[0] }] },
-        }));
+      this.nodes ??= conformanceNodes(load(this.objects));
       this.model = load([...this.objects, ...this.nodes]);
     }
     return this.model;
-  }
-
-  private find(kind: string, name: string, namespace?: string): Json {
-    const found = this.objects.find(
-      (o) =>
-        o.kind === kind && metaOf(o).name === name && (namespace === undefined || metaOf(o).namespace === namespace),
-    );
-    assert.ok(found, `${kind} ${namespace ? `${namespace}/` : ''}${name} is not in the test's manifests`);
-    return found;
   }
 
   podIp(id: string): string {
@@ -112,38 +66,8 @@ class State {
     return first(pod.ips);
   }
 
-  apply(step: Exclude<Step, { poke: Poke }>): void {
-    if ('patch' in step) {
-      const spec = this.find(step.patch.kind, step.patch.name).spec as Record<string, Json[] | number>;
-      const vars = new Map<string, Json>();
-      const rules = (direction: string) => spec[direction] as Json[];
-      for (const m of step.patch.mutations) {
-        if ('read' in m) vars.set(m.read.as, clone(at(rules(m.read.direction), m.read.index)));
-        else if ('copy' in m) rules(m.copy.direction)[m.copy.to] = clone(at(rules(m.copy.direction), m.copy.from));
-        else if ('set' in m) rules(m.set.direction)[m.set.index] = clone(vars.get(m.set.from) as Json);
-        else if ('namedPort' in m) {
-          const rule = vars.get(m.namedPort.rule) as Json;
-          rule[m.namedPort.field] =
-            m.namedPort.field === 'protocols'
-              ? [{ destinationNamedPort: m.namedPort.name }]
-              : [{ namedPort: m.namedPort.name }];
-        } else if ('priority' in m) spec.priority = m.priority;
-        else if ('action' in m) at(rules(m.action.direction), m.action.index).action = m.action.action;
-        else if ('prepend' in m) {
-          // `${ip:ns/pod}`: the pod's address when the test built the rule.
-          const rule = JSON.parse(
-            JSON.stringify(m.prepend.rule).replace(/\$\{ip:([^}]+)\}/g, (_, id) => this.podIp(id)),
-          );
-          rules(m.prepend.direction).unshift(rule);
-        }
-      }
-    } else if ('namespaceLabels' in step) {
-      const meta = metaOf(this.find('Namespace', step.namespaceLabels.name));
-      meta.labels = step.namespaceLabels.replace ?? { ...meta.labels, ...step.namespaceLabels.set };
-    } else {
-      const target = this.find(step.delete.kind, step.delete.name, step.delete.namespace);
-      this.objects = this.objects.filter((o) => o !== target);
-    }
+  apply(step: Change): void {
+    this.objects = applyChange(this.objects, step, (id) => this.podIp(id));
     this.model = undefined;
   }
 }

@@ -80,8 +80,20 @@ export function compileCluster(model: ClusterModel): CompiledCluster {
   return compiled;
 }
 
+/** Policies too (a what-if toggle or an edit of another file keeps most policy models). */
+const compiledPolicies = new WeakMap<PolicyModel, CompiledPolicy>();
+
+function compiledPolicy(policy: PolicyModel): CompiledPolicy {
+  let compiled = compiledPolicies.get(policy);
+  if (!compiled) {
+    compiled = compilePolicy(policy);
+    compiledPolicies.set(policy, compiled);
+  }
+  return compiled;
+}
+
 function compile(model: ClusterModel): CompiledCluster {
-  const policies = model.policies.map(compilePolicy);
+  const policies = model.policies.map(compiledPolicy);
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
   // Rules and peers are looked up within their policy: models may share rule objects between

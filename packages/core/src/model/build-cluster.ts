@@ -9,7 +9,7 @@ import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
-import type { ClusterModel, NamespaceModel, PodModel, WorkloadModel, WorkloadRef } from './types.js';
+import type { ClusterModel, NamespaceModel, PodModel, PolicyModel, WorkloadModel, WorkloadRef } from './types.js';
 
 export interface BuildOptions {
   /** Namespace for objects that name none (kubectl's `-n`); default `default`. */
@@ -21,6 +21,21 @@ export interface BuildOptions {
   podCidr?: string | readonly string[];
   /** Range for ClusterIPs the manifests do not give; default 198.19.0.0/16. */
   serviceCidr?: string;
+}
+
+/**
+ * Policy models by decoded object: a load that reuses a decoded object (`LoadCache`: an edit
+ * of another file) gets the same model, so what is kept per model (compiled policies,
+ * canonical texts) is not made again. A policy's model depends on its object and namespace only.
+ */
+const policyModels = new WeakMap<DecodedOf<'NetworkPolicy'>, PolicyModel>();
+
+function policyOf(decoded: DecodedOf<'NetworkPolicy'>, namespace: string): PolicyModel {
+  const known = policyModels.get(decoded);
+  if (known && known.namespace === namespace) return known;
+  const built = buildPolicy(decoded, namespace);
+  policyModels.set(decoded, built);
+  return built;
 }
 
 /**
@@ -98,7 +113,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     podIps(pods),
   );
   for (const s of services) ensureNamespace(s.namespace);
-  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => buildPolicy(o, namespaceOf(o.value.metadata))));
+  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata))));
   for (const p of policies) ensureNamespace(p.namespace);
 
   const cluster: ClusterModel = {

@@ -28,7 +28,9 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
   );
 
   useEffect(() => {
-    if (!box.current) return;
+    // Drawn once the connections are known: drawing the nodes first, then again with the
+    // edges, costs a 10k-pod page two long tasks.
+    if (!box.current || !matrix) return;
     const colors = themeColors();
     const instance = cytoscape({
       container: box.current,
@@ -118,7 +120,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       instance.destroy();
       cy.current = null;
     };
-  }, [model, update, state.sel]);
+  }, [model, matrix, update, state.sel]);
 
   const exportPng = () => {
     const blob = cy.current?.png({ full: true, output: 'blob', scale: 1, bg: themeColors().background });

@@ -1,4 +1,5 @@
 import type { EndpointView, MatrixBits } from '../protocol.js';
+import { gridLayout, layoutGraph, SPACING } from './graph-layout.js';
 
 /** What the Graph view draws, computed from the summary and one port's matrix (pure, testable). */
 export interface GraphModel {
@@ -28,7 +29,6 @@ export const MAX_EDGES = 1500;
  * one node: thousands of nodes cost the page seconds and show nothing readable.
  */
 export const MAX_NODES = 600;
-const SPACING = 90;
 
 export function captionOf(endpoint: EndpointView, label: string): string {
   const badges = `${endpoint.ingressIsolated ? ' ⇥in' : ''}${endpoint.egressIsolated ? ' ⇤out' : ''}`;
@@ -57,82 +57,88 @@ export function buildGraph(
       return;
     shown.push(i);
   });
-  // Namespaces as boxes in a grid, workloads in a grid inside each: stable, instant at 10k.
   const byNs = new Map<string, number[]>();
   for (const i of shown) {
     const ns = endpoints[i]!.namespace;
     byNs.set(ns, [...(byNs.get(ns) ?? []), i]);
   }
   const nsNames = [...byNs.keys()].sort();
-  const perRow = Math.max(1, Math.ceil(Math.sqrt(nsNames.length)));
   const model: GraphModel = { namespaces: [], nodes: [], edges: [], aggregated: false, pairs: 0, collapsed: false };
   model.collapsed = shown.length > MAX_NODES && !keepNs && !q;
-  let x0 = 0;
-  let y0 = 0;
-  let rowHeight = 0;
-  nsNames.forEach((ns, k) => {
-    const members = byNs.get(ns) ?? [];
-    const cols = model.collapsed ? 1 : Math.max(1, Math.ceil(Math.sqrt(members.length)));
-    const rows = model.collapsed ? 1 : Math.ceil(members.length / cols);
-    const width = cols * SPACING;
-    const height = rows * SPACING;
-    members.forEach((i, m) => {
-      if (model.collapsed) return;
-      const endpoint = endpoints[i]!;
-      model.nodes.push({
-        id: endpoint.id,
-        namespace: ns,
-        caption: captionOf(endpoint, f.caption),
-        x: x0 + (m % cols) * SPACING,
-        y: y0 + Math.floor(m / cols) * SPACING,
-        endpoint,
-      });
-    });
-    model.namespaces.push({ id: `ns:${ns}`, name: ns, count: members.length, x: x0, y: y0, width, height });
-    rowHeight = Math.max(rowHeight, height);
-    x0 += width + SPACING;
-    if ((k + 1) % perRow === 0) {
-      x0 = 0;
-      y0 += rowHeight + SPACING * 1.5;
-      rowHeight = 0;
-    }
-  });
-  if (!matrix || matrix.n !== endpoints.length) return model;
+
   const pairs: [number, number][] = [];
-  const shownSet = new Uint8Array(endpoints.length);
-  for (const i of shown) shownSet[i] = 1;
-  for (const i of shown) {
-    const row = i * matrix.rowWords;
-    for (let w = 0; w < matrix.rowWords; w++) {
-      let word = matrix.bits[row + w]!;
-      while (word !== 0) {
-        const bit = 31 - Math.clz32(word);
-        word &= ~(1 << bit);
-        const j = w * 32 + bit;
-        if (j === i || !shownSet[j]) continue;
-        if (f.edges === 'policy' && !endpoints[i]!.egressIsolated && !endpoints[j]!.ingressIsolated) continue;
-        pairs.push([i, j]);
+  if (matrix && matrix.n === endpoints.length) {
+    const shownSet = new Uint8Array(endpoints.length);
+    for (const i of shown) shownSet[i] = 1;
+    for (const i of shown) {
+      const row = i * matrix.rowWords;
+      for (let w = 0; w < matrix.rowWords; w++) {
+        let word = matrix.bits[row + w]!;
+        while (word !== 0) {
+          const bit = 31 - Math.clz32(word);
+          word &= ~(1 << bit);
+          const j = w * 32 + bit;
+          if (j === i || !shownSet[j]) continue;
+          if (f.edges === 'policy' && !endpoints[i]!.egressIsolated && !endpoints[j]!.ingressIsolated) continue;
+          pairs.push([i, j]);
+        }
       }
     }
   }
   model.pairs = pairs.length;
-  if (pairs.length <= MAX_EDGES && !model.collapsed) {
+  model.aggregated = pairs.length > MAX_EDGES || model.collapsed;
+  if (!model.aggregated) {
     model.edges = pairs.map(([i, j]) => ({
       id: `${endpoints[i]!.id}->${endpoints[j]!.id}`,
       source: endpoints[i]!.id,
       target: endpoints[j]!.id,
     }));
-    return model;
+  } else {
+    const counts = new Map<string, number>();
+    for (const [i, j] of pairs) {
+      const key = `${endpoints[i]!.namespace}\u0000${endpoints[j]!.namespace}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of counts) {
+      const [a, b] = key.split('\u0000') as [string, string];
+      model.edges.push({ id: `ns:${a}->ns:${b}`, source: `ns:${a}`, target: `ns:${b}`, count });
+    }
   }
-  model.aggregated = true;
-  const counts = new Map<string, number>();
-  for (const [i, j] of pairs) {
-    const key = `${endpoints[i]!.namespace}\u0000${endpoints[j]!.namespace}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  for (const [key, count] of counts) {
-    const [a, b] = key.split('\u0000') as [string, string];
-    model.edges.push({ id: `ns:${a}->ns:${b}`, source: `ns:${a}`, target: `ns:${b}`, count });
+
+  // Collapsed: one node per namespace, in a grid. Else graph-layout.ts (rings when small).
+  const groups = nsNames.map((ns) => ({
+    name: ns,
+    members: model.collapsed ? [`ns:${ns}`] : (byNs.get(ns) ?? []).map((i) => endpoints[i]!.id),
+  }));
+  const at = model.collapsed ? gridLayout(groups) : layoutGraph(groups, model.aggregated ? [] : model.edges);
+  const byId = new Map(shown.map((i) => [endpoints[i]!.id, endpoints[i]!]));
+  for (const group of groups) {
+    const points = group.members.map((id) => at.get(id) ?? { x: 0, y: 0 });
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const [x, y] = [Math.min(...xs), Math.min(...ys)];
+    model.namespaces.push({
+      id: `ns:${group.name}`,
+      name: group.name,
+      count: byNs.get(group.name)?.length ?? 0,
+      x,
+      y,
+      width: Math.max(...xs) - x + SPACING,
+      height: Math.max(...ys) - y + SPACING,
+    });
+    if (model.collapsed) continue;
+    group.members.forEach((id, m) => {
+      const endpoint = byId.get(id)!;
+      const p = points[m]!;
+      model.nodes.push({
+        id,
+        namespace: group.name,
+        caption: captionOf(endpoint, f.caption),
+        x: p.x,
+        y: p.y,
+        endpoint,
+      });
+    });
   }
   return model;
 }
