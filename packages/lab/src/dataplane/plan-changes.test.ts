@@ -119,7 +119,7 @@ function runScript(view: ReturnType<typeof kernelView>, script: readonly string[
       const map = view.maps.get(at(element, 2));
       assert.ok(map, line);
       for (const entry of at(element, 3).split(', ')) {
-        const [key, value = ''] = atLeast(entry.split(' : '), 2);
+        const [key, value = ''] = atLeast(entry.split(' : '), 1);
         if (element[1] === 'delete') assert.ok(map.delete(key), `nft: no such element: ${line}`);
         else {
           assert.ok(!map.has(key) || map.get(key) === value, `nft: element exists: ${line}`);
@@ -187,7 +187,8 @@ function walk(
     onScript?.(scoped);
     for (const source of next.pods) {
       for (const destination of next.pods) {
-        const [from, to] = atLeast(atLeast(atLeast([source.ips[0], destination.ips[0]], 2), 2), 2);
+        const [from, to] = [source.ips[0], destination.ips[0]];
+        if (from === undefined || to === undefined) continue;
         if (!result.plan.pods.has(from) || !result.plan.pods.has(to)) continue;
         if (result.plan.pods.get(from)?.id !== source.id || result.plan.pods.get(to)?.id !== destination.id) continue;
         for (const port of ports) {
