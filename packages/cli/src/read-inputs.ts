@@ -111,7 +111,7 @@ function hasManifests(dir: string): boolean {
 function readFile(full: string, shown: string, size: number, io: Io, budget: InputBudget): SourceFile {
   if (size > streamThreshold(io)) {
     budget.spend(shown, size);
-    return readFileStreamed(full, shown, size);
+    return readFileStreamed(full, shown);
   }
   return { name: shown, text: readText(full, shown, budget) };
 }

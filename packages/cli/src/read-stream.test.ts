@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generateCluster, genOptionsForPods, podDumpChunks } from '@netpol/core/gen';
+import { stringify } from 'yaml';
 import { run } from './run.js';
 import { fakeIo } from './test-helpers.js';
 
@@ -81,14 +82,36 @@ describe('inputs too large for one string are read as a stream', () => {
     assert.doesNotMatch(cut.err, /\n\s+at /);
   });
 
-  test('YAML past the threshold is refused with a hint, never read into a too-long string', async () => {
-    writeFileSync(
-      join(dir, 'big.yaml'),
-      `apiVersion: v1\nkind: List\nitems:\n${'- {kind: Namespace, metadata: {name: a}}\n'.repeat(200)}`,
+  test('YAML past the threshold is read as a stream too: the same answer, errors at their file:line:col', async () => {
+    // As `kubectl get -o yaml` writes a List: items at column 0, `kind: List` after them.
+    const yaml = stringify(JSON.parse(DUMP), { indentSeq: false, lineWidth: 0 });
+    writeFileSync(join(dir, 'dump.yaml'), yaml);
+    const args = ['matrix', '--group-by', 'namespace', '--port', '8080', '-o', 'json', '-f', 'dump.yaml'];
+    const whole = await netpol(args);
+    const streamed = await netpol(args, STREAM);
+    assert.equal(streamed.code, 0, streamed.err);
+    assert.match(streamed.err, /dump\.yaml: note: read as a stream \(\d+ MiB\)/);
+    assert.deepEqual(JSON.parse(streamed.out), JSON.parse(whole.out));
+    // stdin too, cut anywhere.
+    const bytes = new TextEncoder().encode(yaml);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 777) }, (_, k) =>
+      bytes.subarray(k * 777, (k + 1) * 777),
     );
-    const r = await netpol(['validate', '-f', 'big.yaml'], STREAM);
-    assert.equal(r.code, 2);
-    assert.match(r.err, /big\.yaml: 0 MiB of YAML is more than netpol reads at once/);
-    assert.match(r.err, /-o json/);
+    const piped = await netpol([...args.slice(0, -1), '-'], STREAM, chunks);
+    assert.equal(piped.code, 0, piped.err);
+    assert.deepEqual(JSON.parse(piped.out), JSON.parse(whole.out));
+    // A bad field deep in the stream: the same file:line:col as reading the whole text.
+    const broken = yaml.replace('containerPort: 8080', 'containerPort: 80800');
+    writeFileSync(join(dir, 'broken.yaml'), broken);
+    const line = broken.slice(0, broken.indexOf('80800')).split('\n').length;
+    const errors: string[] = [];
+    for (const env of [STREAM, { NO_COLOR: '1' }]) {
+      const r = await netpol(['validate', '-f', 'broken.yaml'], env);
+      assert.equal(r.code, 2);
+      const first = r.err.split('\n').find((l) => /^broken\.yaml:\d+:/.test(l));
+      assert.match(first ?? '', new RegExp(`^broken\\.yaml:${line}:\\d+: \\w+ [\\w/-]+: spec\\.\\S*containerPort: `));
+      errors.push(first ?? '');
+    }
+    assert.equal(errors[0], errors[1]);
   });
 });

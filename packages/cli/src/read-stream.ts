@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { createJsonStreamReader, type SourceFile, SUPPORTED_KINDS } from '@netpol/core';
+import { createJsonStreamReader, createYamlStreamReader, type SourceFile, SUPPORTED_KINDS } from '@netpol/core';
 import type { InputBudget } from './input-limit.js';
-import { type Io, UsageError } from './io.js';
+import type { Io } from './io.js';
 
 /**
  * Inputs larger than this are read as a stream, keeping only the fields netpol reads: V8's
@@ -19,6 +19,8 @@ export function streamThreshold(io: Io): number {
 
 const isSupportedKind = (kind: string) => SUPPORTED_KINDS.includes(kind);
 
+type JsonStreamReader = ReturnType<typeof createJsonStreamReader>;
+
 /** Whether the first byte that is not whitespace (or a BOM) opens JSON. */
 function startsAsJson(bytes: Uint8Array): boolean | undefined {
   for (let i = 0; i < bytes.length; i++) {
@@ -33,37 +35,35 @@ function startsAsJson(bytes: Uint8Array): boolean | undefined {
   return undefined;
 }
 
-function tooLargeYaml(shown: string, bytes: number): UsageError {
-  return new UsageError(
-    `${shown}: ${Math.round(bytes / 1048576)} MiB of YAML is more than netpol reads at once (${Math.round(STREAM_ABOVE / 1048576)} MiB)`,
-    'JSON of any size is read as a stream: kubectl get ... -o json',
-  );
+/** The reader for an input by its first bytes: JSON (`{`, `[`), else YAML documents. */
+function readerFor(first: Uint8Array, name: string): JsonStreamReader {
+  return startsAsJson(first) === false
+    ? createYamlStreamReader(name, isSupportedKind)
+    : createJsonStreamReader(name, isSupportedKind);
 }
 
 /** A large file, read chunk by chunk into a streamed source (`full` is known to exist). */
-export function readFileStreamed(full: string, shown: string, size: number): SourceFile {
+export function readFileStreamed(full: string, shown: string): SourceFile {
   const fd = openSync(full, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
-    const reader = createJsonStreamReader(shown, isSupportedKind);
-    let first = true;
+    let reader: JsonStreamReader | undefined;
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
       const chunk = buffer.subarray(0, n);
-      if (first && startsAsJson(chunk) === false) throw tooLargeYaml(shown, size);
-      first = false;
+      reader ??= readerFor(chunk, shown);
       reader.push(chunk);
     }
-    return reader.end();
+    return (reader ?? createJsonStreamReader(shown, isSupportedKind)).end();
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Standard input: a text when it is small; past the threshold, JSON goes on as a stream
- * (the chunks read so far first), anything else is refused.
+ * Standard input: a text when it is small; past the threshold, it goes on as a stream (the
+ * chunks read so far first), JSON or YAML by its first bytes.
  */
 export async function readStdinSource(io: Io, budget: InputBudget): Promise<SourceFile> {
   if (!io.readStdinChunks) {
@@ -74,7 +74,7 @@ export async function readStdinSource(io: Io, budget: InputBudget): Promise<Sour
   const threshold = streamThreshold(io);
   const held: Uint8Array[] = [];
   let size = 0;
-  let reader: ReturnType<typeof createJsonStreamReader> | undefined;
+  let reader: JsonStreamReader | undefined;
   // An endless stdin stops at the input limit (`--max-input-size`), streamed or not.
   const limit = budget.remaining();
   for await (const chunk of io.readStdinChunks()) {
@@ -86,8 +86,7 @@ export async function readStdinSource(io: Io, budget: InputBudget): Promise<Sour
     }
     held.push(chunk);
     if (size <= threshold) continue;
-    if (startsAsJson(Buffer.concat(held.slice(0, 4))) === false) throw tooLargeYaml('-', size);
-    reader = createJsonStreamReader('-', isSupportedKind);
+    reader = readerFor(Buffer.concat(held.slice(0, 4)), '-');
     for (const piece of held) reader.push(piece);
     held.length = 0;
   }

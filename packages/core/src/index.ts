@@ -15,7 +15,12 @@ export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js
 export type { Endpoint, EndpointError } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint } from './endpoints/resolve-endpoint.js';
 export type { AdminPeerTest, CompiledAdminPeer, CompiledAdminPolicy } from './engine/admin-tiers.js';
-export { adminPeerMatches, consultSelectedTier, selectionHolds } from './engine/admin-tiers.js';
+export {
+  adminPeerMatches,
+  consultSelectedTier,
+  domainNameMatches,
+  selectionHolds,
+} from './engine/admin-tiers.js';
 export type { CompiledCluster } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export { peerScopesNamespace } from './engine/match-peer.js';
@@ -29,6 +34,7 @@ export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { objectMeta } from './load/loaded-object.js';
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
+export { createYamlStreamReader } from './load/read-yaml-stream.js';
 export type { SourceFile } from './load/source.js';
 export { positionOf } from './load/source.js';
 export type { LoadCache, LoadedCluster, LoadOptions } from './load-cluster.js';

@@ -66,7 +66,7 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
     const again = loadCluster(sources(at(SNIPPETS, 6)), { cache });
     assert.equal(again.value.objects[0], first.value.objects[0]);
     // What is built from an unchanged object is kept too (compiled policies hang on it).
-    const third = loadCluster([...sources(SNIPPETS[6]), { name: 'c.yaml', text: SNIPPETS[0] }], { cache });
+    const third = loadCluster([...sources(at(SNIPPETS, 6)), { name: 'c.yaml', text: at(SNIPPETS, 0) }], { cache });
     assert.equal(third.value.cluster.policies[0], again.value.cluster.policies[0]);
     assert.notEqual(again.value.objects[1], first.value.objects[1]);
     assert.equal(again.value.cluster.policies[0]?.types.egress, true);

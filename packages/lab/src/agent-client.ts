@@ -1,6 +1,11 @@
 import net from 'node:net';
+import { basename } from 'node:path';
 import type { AgentReply, AgentRequest } from './agent-protocol.js';
 import { LabError } from './exec.js';
+import { DEFAULT_LAB_ID } from './lab-names.js';
+
+/** Nothing listens on the agent's socket: the agent died (a change of the lab starts another). */
+export class AgentNotRunning extends LabError {}
 
 /** One request to the lab agent over its unix socket; one JSON reply. */
 export function askAgent(stateDirPath: string, request: AgentRequest, timeoutMs = 120_000): Promise<AgentReply> {
@@ -19,10 +24,12 @@ export function askAgent(stateDirPath: string, request: AgentRequest, timeoutMs 
     conn.on('error', (e) => {
       clearTimeout(timer);
       // Callers hold the lab's state, so the lab is up: its agent (the pods' servers) is gone.
+      const labId = basename(stateDirPath);
+      const flag = labId === DEFAULT_LAB_ID ? '' : ` --lab ${labId}`;
       reject(
-        new LabError(
+        new AgentNotRunning(
           `the lab agent is not running (${e.message}); see ${stateDirPath}/agent.log`,
-          `netpol lab down, then lab up again, rebuilds the lab`,
+          `any change starts it again (netpol lab apply${flag} -f FILE, even of a file already applied); or netpol lab down${flag}, then lab up again`,
         ),
       );
     });

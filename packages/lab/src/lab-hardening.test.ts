@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { first, loadDocuments } from '@netpol/core';
+import type { LabError } from './exec.js';
 import { labChange, labDown, labStatus, labUp, requireState } from './lab.js';
 import { labCluster, objectKey, storeObject } from './lab-cluster.js';
 import { podNetns, stateDir } from './lab-names.js';
@@ -91,7 +92,12 @@ describe('lab: files, modes and what down removes (items 4, 6)', { skip }, () =>
     for (const d of decoys) execFileSync('ip', ['netns', 'add', d]);
     appendFileSync(`${dir}/netns.journal`, decoys.map((d) => `${d}\n`).join(''));
     writeFileSync(`${dir}/state.json`, '{}');
-    assert.throws(() => requireState(ctx), /unreadable/);
+    // The hint names this lab: a bare `netpol lab down` would remove the default lab instead.
+    assert.throws(
+      () => requireState(ctx),
+      (e: LabError) =>
+        /unreadable/.test(e.message) && e.hint === `netpol lab down --lab ${labId} removes the lab anyway`,
+    );
     const report = await labDown(ctx);
     assert.ok(report.removedNetns.includes(`np-${labId}-node`));
     assert.deepEqual(await listLabNetns(labId), []);

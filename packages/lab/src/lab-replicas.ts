@@ -59,6 +59,8 @@ interface Plan {
   count: number;
   /** The object whose template the replicas follow (a ReplicaSet whose Deployment is not in the input). */
   source: Obj;
+  /** Of the template: a replica marked with another was made from an older one. */
+  hash: string;
 }
 
 /**
@@ -96,15 +98,22 @@ export function reconcileReplicas(
       events.push({ what: 'released', pod: `${namespace}/${String(meta.name)}`, workload: workloadName(plan) });
       continue;
     }
-    const current = replicaValue(plan, String(meta.name));
-    const value =
-      (meta.annotations as Record<string, string>)[REPLICA_ANNOTATION] === templateHash(plan) ? object.value : current;
+    const upToDate = (meta.annotations as Record<string, string>)[REPLICA_ANNOTATION] === plan.hash;
+    const value = upToDate ? object.value : replicaValue(plan, String(meta.name));
     const entry = { object: { key: object.key, value }, index: indexOf(String(meta.name), plan.name) };
     const list = kept.get(planKey(plan)) ?? [];
     list.push(entry);
     kept.set(planKey(plan), list);
     out.push(entry.object);
   }
+  // Workloads that had replicas before this change: what is made for them is a replacement.
+  const hadReplicas = new Set(
+    previous.filter(isReplica).flatMap((o) => {
+      const meta = o.value.metadata as Obj;
+      const owner = controllerRef(meta);
+      return owner ? [`${String(meta.namespace ?? 'default')}/${owner.kind}/${owner.name}`] : [];
+    }),
+  );
   const added: StoredObject[] = [];
   for (const plan of plans.values()) {
     const list = (kept.get(planKey(plan)) ?? []).sort((a, b) => a.index - b.index);
@@ -126,7 +135,7 @@ export function reconcileReplicas(
       added.push({ key, value: replicaValue(plan, name) });
       taken.add(key);
       missing--;
-      if (previous.some((o) => isReplica(o) && ownedBy(o, plan))) {
+      if (hadReplicas.has(planKey(plan))) {
         events.push({ what: 'made', pod: `${plan.namespace}/${name}`, workload: workloadName(plan) });
       }
     }
@@ -169,6 +178,7 @@ function planReplicas(objects: readonly StoredObject[]): Map<string, Plan> {
         name: pod.workload.name,
         count: 1,
         source: pod.origin.object.value as Obj,
+        hash: templateHash(pod.origin.object.value as Obj),
       });
     }
   }
@@ -198,10 +208,10 @@ function templateLabels(source: Obj): Record<string, string> {
   return (field(templateOf(source), 'metadata').labels ?? {}) as Record<string, string>;
 }
 
-function templateHash(plan: Plan): string {
-  const template = templateOf(plan.source);
+function templateHash(source: Obj): string {
+  const template = templateOf(source);
   return createHash('sha256')
-    .update(JSON.stringify([templateLabels(plan.source), template.spec ?? {}]))
+    .update(JSON.stringify([templateLabels(source), template.spec ?? {}]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -223,7 +233,7 @@ function replicaValue(plan: Plan, name: string): Obj {
       namespace: plan.namespace,
       labels: structuredClone(templateLabels(plan.source)),
       ownerReferences: [{ apiVersion, kind: plan.kind, name: plan.name, controller: true }],
-      annotations: { [REPLICA_ANNOTATION]: templateHash(plan) },
+      annotations: { [REPLICA_ANNOTATION]: plan.hash },
     },
     spec: structuredClone(template.spec ?? {}),
   };
@@ -270,14 +280,6 @@ function controllerRef(meta: Obj): { kind: string; name: string } | undefined {
   const refs = (meta.ownerReferences ?? []) as { kind?: string; name?: string; controller?: boolean }[];
   const ref = refs.find((r) => r.controller === true);
   return ref?.kind && ref.name !== undefined ? { kind: ref.kind, name: ref.name } : undefined;
-}
-
-function ownedBy(object: StoredObject, plan: Plan): boolean {
-  const meta = object.value.metadata as Obj;
-  const owner = controllerRef(meta);
-  return (
-    String(meta.namespace ?? 'default') === plan.namespace && owner?.kind === plan.kind && owner.name === plan.name
-  );
 }
 
 /** `backend-3` of `backend` → 3; a name of another shape sorts last. */

@@ -1,7 +1,7 @@
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LabError } from './exec.js';
-import { netnsPrefix, type OutsideHost } from './lab-names.js';
+import { DEFAULT_LAB_ID, netnsPrefix, type OutsideHost } from './lab-names.js';
 
 /** One manifest object the lab holds, keyed `Kind/namespace/name` (kubectl apply identity). */
 export interface StoredObject {
@@ -57,7 +57,11 @@ export function readState(dir: string): LabState | undefined {
   } catch {
     state = undefined;
   }
-  if (!isLabState(state, labId)) throw new LabError(`${path} is unreadable`, 'netpol lab down removes the lab anyway');
+  if (!isLabState(state, labId)) {
+    // The hint names this lab: a bare `netpol lab down` would remove the default lab instead.
+    const flag = labId === DEFAULT_LAB_ID ? '' : ` --lab ${labId}`;
+    throw new LabError(`${path} is unreadable`, `netpol lab down${flag} removes the lab anyway`);
+  }
   return state;
 }
 

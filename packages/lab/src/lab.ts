@@ -3,8 +3,9 @@ import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClusterModel, PodModel } from '@netpol/core';
 import { first } from '@netpol/core';
-import { askAgent } from './agent-client.js';
+import { AgentNotRunning, askAgent } from './agent-client.js';
 import type { PortRole, ServeRequest } from './agent-protocol.js';
+import { DEFAULT_TABLE, domainNameSets } from './dataplane/index.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
 import { clusterAddressErrors, outsideHostErrors } from './lab-addresses.js';
@@ -29,7 +30,7 @@ import {
   listLabNetns,
   resolvConf,
 } from './lab-netns.js';
-import { type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
+import { isReplica, type ReplicaEvent, reconcileReplicas } from './lab-replicas.js';
 import {
   alive,
   ensureStateDir,
@@ -155,7 +156,14 @@ async function build(ctx: LabContext, options: UpOptions, log: LabLog): Promise<
   state.agentPid = await startAgent(dir);
   writeState(dir, state);
   ctx.signal?.throwIfAborted();
-  const outsideServe: ServeRequest[] = outside.map((o) => ({
+  await serveOutside(dir, outside);
+  await sync(ctx, state, log);
+  return state;
+}
+
+/** The outside hosts' HTTP servers (80, 443), in their namespaces, by the agent. */
+async function serveOutside(dir: string, outside: LabState['outside']): Promise<void> {
+  const endpoints: ServeRequest[] = outside.map((o) => ({
     key: `@outside/${o.name}`,
     netns: o.netns,
     name: o.name,
@@ -164,10 +172,26 @@ async function build(ctx: LabContext, options: UpOptions, log: LabLog): Promise<
       { port: 443, protocol: 'TCP', role: 'http' },
     ],
   }));
-  const reply = await askAgent(dir, { op: 'serve', endpoints: outsideServe });
+  const reply = await askAgent(dir, { op: 'serve', endpoints });
   if (!reply.ok) throw new LabError(`outside hosts failed to start: ${JSON.stringify(reply.failed)}`);
-  await sync(ctx, state, log);
-  return state;
+}
+
+/**
+ * The pods the agent serves. An agent that died (killed, out of memory) is replaced here, so
+ * any change repairs the lab: its pods are then all unserved, and made again by the sync.
+ */
+async function servingPods(dir: string, state: LabState, log: LabLog): Promise<Set<string>> {
+  try {
+    return new Set((await askAgent(dir, { op: 'ping' }, 10_000)).serving ?? []);
+  } catch (error) {
+    if (!(error instanceof AgentNotRunning)) throw error;
+  }
+  log('the lab agent was not running: starting a new one (every pod is wired again)');
+  stopAgent(dir, state);
+  state.agentPid = await startAgent(dir);
+  writeState(dir, state);
+  await serveOutside(dir, state.outside);
+  return new Set();
 }
 
 function assertAddresses(cluster: ClusterModel): void {
@@ -285,7 +309,7 @@ async function sync(
   writeState(dir, state);
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
   // Pods a killed change left in the state without their wiring are made again.
-  const serving = new Set((await askAgent(dir, { op: 'ping' }, 10_000)).serving ?? []);
+  const serving = await servingPods(dir, state, log);
   const broken = new Set(await unwiredPods(ctx.labId, state, serving));
   const removed: [string, LabPod][] = [];
   const added: PodModel[] = [];
@@ -374,7 +398,13 @@ async function sync(
     timing(`started ${added.length} pods`);
   }
   timing('serving');
-  await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
+  // domainNames peers: the DNS fills their nft sets (dns-policy.ts).
+  const sets = state.enforce ? domainNameSets(cluster) : [];
+  await askAgent(dir, {
+    op: 'dns',
+    records: dnsRecords(cluster, state.outside),
+    ...(sets.length > 0 ? { fqdn: { netns: nodeNetns(ctx.labId), table: DEFAULT_TABLE, sets } } : {}),
+  });
   delete state.pending;
   writeState(dir, state);
   return { ...lab, repaired: broken.size };
@@ -403,7 +433,8 @@ export async function labChange(
   return withLock(dir, async () => {
     const state = requireState(ctx);
     const previous = state.objects;
-    const before = reconcileReplicas(previous).objects;
+    // A lab written before replicas were Pods gets them first (else it has them already).
+    const before = previous.some(isReplica) ? previous : reconcileReplicas(previous).objects;
     const after = reconcileReplicas(change(before), before);
     state.objects = after.objects;
     const changed = JSON.stringify(previous) !== JSON.stringify(state.objects);
@@ -438,18 +469,7 @@ async function removeLab(ctx: LabContext): Promise<DownReport> {
       agentStopped = true;
     } catch {}
   }
-  let pidFile: number | undefined;
-  try {
-    pidFile = Number(readFileSync(`${dir}/agent.pid`, 'utf8')) || undefined;
-  } catch {}
-  for (const pid of new Set([state?.agentPid, pidFile])) {
-    if (pid && alive(pid) && isOurAgent(pid, dir)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        agentStopped = true;
-      } catch {}
-    }
-  }
+  if (stopAgent(dir, state)) agentStopped = true;
   // Only this lab's own names: the journal or the state may hold anything (`np-<id>x-decoy`).
   const names = new Set<string>(
     [
@@ -467,6 +487,24 @@ async function removeLab(ctx: LabContext): Promise<DownReport> {
   for (const d of listLabEtcDirs(ctx.labId)) rmSync(d, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
   return { removedNetns: [...names].filter((n) => existing.has(n)).sort(), agentStopped, existed };
+}
+
+/** SIGKILLs this lab's agent if it still runs (by the state's pid and its own pid file). */
+function stopAgent(dir: string, state: LabState | undefined): boolean {
+  let pidFile: number | undefined;
+  try {
+    pidFile = Number(readFileSync(`${dir}/agent.pid`, 'utf8')) || undefined;
+  } catch {}
+  let stopped = false;
+  for (const pid of new Set([state?.agentPid, pidFile])) {
+    if (pid && alive(pid) && isOurAgent(pid, dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        stopped = true;
+      } catch {}
+    }
+  }
+  return stopped;
 }
 
 function isOurAgent(pid: number, dir: string): boolean {

@@ -99,7 +99,7 @@ export async function runPod(
     );
   }
   assertProgram(command);
-  await warnIfAgentDown(ctx, io);
+  // No warning about a dead agent here: adding the pod is a change, which starts a new one.
   if (existing) {
     io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
     // Removed first, with whatever still runs in it.
@@ -225,11 +225,12 @@ export async function execPod(
 
 /**
  * Without its agent the lab has no DNS and no pod answers: `curl backend` fails with exit 6
- * (name not resolved) and nothing says why. Said once, before the command runs.
+ * (name not resolved) and nothing says why. Said once, before `lab exec` runs its command
+ * (`lab run` changes the lab, which starts a new agent).
  */
 async function warnIfAgentDown(ctx: LabContext, io: Io): Promise<void> {
   if (await labAgentAlive(ctx)) return;
   io.stderr.write(
-    `warning: the agent of lab '${ctx.labId}' is not running: the cluster DNS and every pod's ports are down (names do not resolve: curl exits 6)\nhint: netpol lab down${labFlag(ctx)}, then lab up again, rebuilds the lab (lab status shows its state)\n`,
+    `warning: the agent of lab '${ctx.labId}' is not running: the cluster DNS and every pod's ports are down (names do not resolve: curl exits 6)\nhint: any change starts it again (netpol lab apply${labFlag(ctx)} -f FILE, even of a file already applied; lab run too); lab status shows the lab's state\n`,
   );
 }

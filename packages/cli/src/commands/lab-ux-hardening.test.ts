@@ -157,7 +157,20 @@ describe('lab UX on a live lab', { skip }, () => {
       r.stderr,
       /warning: the agent of lab '.*' is not running: the cluster DNS and every pod's ports are down/,
     );
-    assert.match(r.stderr, /^hint: netpol lab down --lab .*, then lab up again/m);
+    assert.match(
+      r.stderr,
+      /^hint: any change starts it again \(netpol lab apply --lab \S+ -f FILE, even of a file already applied/m,
+    );
+    // As the hint says: a change (of an already-applied file) starts a new agent, and the
+    // lab is whole again.
+    const again = await lab('apply', '-f', 'app.json');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /the lab agent was not running: starting a new one/);
+    const status = await lab('status');
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    const exec = await lab('exec', 'default/p0', '--', 'true');
+    assert.equal(exec.code, 0);
+    assert.doesNotMatch(exec.stderr, /not running/);
   });
 });
 

@@ -423,9 +423,15 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await withPage(
         [OR_TRAP],
         async (page, server) => {
-          await page.goto(server.url);
+          // The Selection panel shows a pod, the Matrix its pod level: their markup is checked too.
+          await page.goto(`${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}`);
           await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
           await status(page, 'Allowed');
+          await page
+            .locator('section.selection')
+            .getByText(/^Traffic to it/)
+            .first()
+            .waitFor();
           await page.evaluate(axe);
           for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
             await page.getByRole('button', { name: view, exact: true }).click();

@@ -173,7 +173,7 @@ function excess(source: SourceFile, doc: ParsedDoc, m: Measure, issues: Issue[])
   return [];
 }
 
-function cleanYamlMessage(message: string): string {
+export function cleanYamlMessage(message: string): string {
   // yaml appends a code frame after the first line; we print our own position.
   return first(message.split('\n')).replace(/ at line \d+, column \d+:?$/, '');
 }

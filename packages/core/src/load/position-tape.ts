@@ -42,6 +42,21 @@ export class PositionTape {
     return [this.data[index * 3]!, this.data[index * 3 + 1]!];
   }
 
+  /** How many entries the value at `index` spans (itself and its recorded descendants). */
+  span(index: number): number {
+    return this.data[index * 3 + 2]!;
+  }
+
+  /** The document order of an object's keys, when JavaScript's differs. */
+  keyOrder(object: object): string[] | undefined {
+    return this.keyOrders.get(object);
+  }
+
+  /** Forget everything (a tape reused for one item after another). */
+  clear(): void {
+    this.count = 0;
+  }
+
   noteKeyOrder(object: object, keys: string[]): void {
     this.keyOrders.set(object, keys);
   }
@@ -54,6 +69,8 @@ export class PositionTape {
     let index = root;
     let node = value;
     for (const key of path) {
+      // No entries recorded inside (a one-line YAML flow collection, an alias): stop here.
+      if (this.data[index * 3 + 2] === 1) break;
       let child = index + 1;
       let next: unknown;
       if (Array.isArray(node)) {

@@ -1,3 +1,4 @@
+import type { PositionTape } from './position-tape.js';
 import {
   type Anchors,
   anchorEnd,
@@ -36,6 +37,26 @@ export function readFastYaml(text: string): unknown[] | undefined {
   }
 }
 
+/**
+ * One document read as `readFastYaml` reads it, recording each block node's range on `tape`
+ * (offsets through `offsetOf`: a streamed item's place in its input), in the pre-order a
+ * `PositionTape` keeps: a mapping member from its key, a sequence item from its dash. The
+ * children of a one-line flow collection get no entries (a path into one finds the
+ * collection). `undefined`: not sure (as `readFastYaml`), or not one document, or a CR.
+ */
+export function readFastYamlTaped(text: string, tape: PositionTape, offsetOf: (at: number) => number): unknown {
+  if (text.includes('\r') || UNSUPPORTED_CHARS.test(text)) return undefined;
+  const mark = tape.length;
+  try {
+    const docs = new BlockReader(text, tape, offsetOf).stream();
+    if (docs.length <= 1) return docs.length === 0 ? null : docs[0];
+  } catch {
+    // Decline, or anything unforeseen: the caller reads the text with `yaml`.
+  }
+  tape.truncate(mark);
+  return undefined;
+}
+
 /** Tabs, CR, BOM, control characters, and the YAML 1.1 line breaks NEL/LS/PS. */
 const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
@@ -52,8 +73,22 @@ const newAnchors = (): Anchors => ({ values: new Map(), uses: new Map(), open: 0
 class BlockReader {
   private pos = 0;
   private anchors: Anchors = newAnchors();
+  /** Where the last node read ends (its last character + 1), for its range on the tape. */
+  private lastEnd = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly tape?: PositionTape,
+    private readonly offsetOf: (at: number) => number = (at) => at,
+  ) {}
+
+  private open(at: number): number {
+    return this.tape ? this.tape.open(this.offsetOf(at)) : -1;
+  }
+
+  private close(entry: number): void {
+    this.tape?.close(entry, this.offsetOf(this.lastEnd));
+  }
 
   stream(): unknown[] {
     const docs: unknown[] = [];
@@ -81,7 +116,9 @@ class BlockReader {
     this.anchors = newAnchors();
     const indent = this.nextLine();
     if (indent < 0) return null;
+    const root = this.open(this.pos + indent);
     const value = this.nodeAt(indent, this.pos + indent);
+    this.close(root);
     if (this.nextLine() >= 0) throw new Decline();
     return value;
   }
@@ -138,9 +175,24 @@ class BlockReader {
     return this.inlineValue(at);
   }
 
+  /** Where the node after an indicator starts: on its line, else on the next line with content. */
+  private contentStart(from: number): number {
+    const { text } = this;
+    let i = skipSpaces(text, from);
+    while (i < text.length && (text.charCodeAt(i) === NL || text.charCodeAt(i) === HASH)) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return from;
+      i = skipSpaces(text, nl + 1);
+    }
+    return i < text.length ? i : from;
+  }
+
   /** A one-line value (scalar, flow collection, alias, with an optional anchor) to line end. */
   private inlineValue(at: number): unknown {
     const { value, end } = readFlowNode(this.text, at, false, this.anchors);
+    // A one-line flow collection has no ranges inside: `yaml` reads it when they are wanted.
+    if (this.tape && value !== null && typeof value === 'object' && Object.keys(value).length > 0) throw new Decline();
+    this.lastEnd = end;
     this.pos = this.endOfLine(end);
     return value;
   }
@@ -148,7 +200,10 @@ class BlockReader {
   private sequence(indent: number, dash: number): unknown[] {
     const items: unknown[] = [];
     for (;;) {
+      // An item's range starts at its content, as `yaml` gives it (not at the dash).
+      const entry = this.tape ? this.open(this.contentStart(dash + 1)) : -1;
       items.push(this.afterIndicator(indent, dash + 1, false));
+      this.close(entry);
       const next = this.nextLine();
       if (next < indent) return items;
       if (next > indent) throw new Decline();
@@ -160,10 +215,21 @@ class BlockReader {
   private mapping(indent: number, first: Key): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     let key: Key | undefined = first;
+    let order: string[] | undefined;
     for (;;) {
+      const entry = this.open(key.start);
       setKey(map, key.name, this.afterIndicator(indent, key.end, true));
+      this.close(entry);
+      if (this.tape) {
+        // JavaScript lists integer-like keys first: the tape needs the document's order.
+        if (order) order.push(key.name);
+        else if (INTEGER_KEY.test(key.name)) order = [...Object.keys(map).filter((k) => k !== key?.name), key.name];
+      }
       const next = this.nextLine();
-      if (next < indent) return map;
+      if (next < indent) {
+        if (order) this.tape?.noteKeyOrder(map, order);
+        return map;
+      }
       if (next > indent) throw new Decline();
       key = this.keyAt(this.pos + indent);
       if (!key) throw new Decline();
@@ -189,6 +255,7 @@ class BlockReader {
     const c = text.charCodeAt(at);
     if (at >= text.length || c === NL || c === HASH) {
       // The node is on the lines below (or empty: null).
+      this.lastEnd = from;
       this.pos = this.endOfLine(at);
       if (anchor !== undefined) this.anchors.open++;
       const next = this.nextLine();
@@ -225,7 +292,7 @@ class BlockReader {
       while (text.charCodeAt(i) === SPACE) i++;
       if (text.charCodeAt(i) !== COLON || !isBlank(text.charCodeAt(i + 1))) return undefined;
       if (i - at > 1024) throw new Decline(); // YAML caps implicit keys at 1024 chars
-      return { name: value, end: i + 1 };
+      return { name: value, start: at, end: i + 1 };
     }
     if (!isPlainStart(text, at)) return undefined;
     for (let i = at; i < text.length; i++) {
@@ -236,15 +303,18 @@ class BlockReader {
         if (i - at > 1024) throw new Decline(); // from the key's start to `:`, as `yaml` counts
         let end = i;
         while (text.charCodeAt(end - 1) === SPACE) end--;
-        return { name: plainKey(text.slice(at, end)), end: i + 1 };
+        return { name: plainKey(text.slice(at, end)), start: at, end: i + 1 };
       }
     }
     return undefined;
   }
 }
 
+const INTEGER_KEY = /^(?:0|[1-9]\d{0,8})$/;
+
 interface Key {
   name: string;
+  start: number;
   /** Just past the `:`. */
   end: number;
 }

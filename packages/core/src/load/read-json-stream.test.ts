@@ -3,69 +3,28 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { at, atLeast, first } from '../at.js';
+import { atLeast, first } from '../at.js';
 import { arbitraryClusterObjects } from '../engine/arbitrary-cluster.js';
 import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
 import { podDumpChunks } from '../gen/generate-pod-dump.js';
-import type { Issue } from '../issues.js';
-import { loadCluster } from '../load-cluster.js';
 import { SUPPORTED_KINDS } from '../model/kinds.js';
-import type { ClusterModel } from '../model/types.js';
 import { loadDocuments } from './load-documents.js';
 import { createJsonStreamReader, type StreamedSource } from './read-json-stream.js';
-import { positionOf, type SourceFile } from './source.js';
-
-const encoder = new TextEncoder();
+import { positionOf } from './source.js';
+import { assertStreamedAsText, streamThrough } from './test-helpers.js';
 
 /** `text` streamed in chunks of the given sizes (cycled), as a file or a pipe delivers it. */
 function stream(text: string, sizes: readonly number[] = [65536], name = 'in.json'): StreamedSource {
-  const bytes = encoder.encode(text);
-  const reader = createJsonStreamReader(name, (kind) => SUPPORTED_KINDS.includes(kind));
-  for (let i = 0, k = 0; i < bytes.length; k++) {
-    const size = Math.max(1, at(sizes, k % sizes.length));
-    reader.push(bytes.subarray(i, i + size));
-    i += size;
-  }
-  return reader.end();
-}
-
-/** What the engine sees of a cluster (origins and compiled matchers aside). */
-function shape(cluster: ClusterModel) {
-  return {
-    namespaces: [...cluster.namespaces.values()].map((n) => [n.name, n.labels]),
-    pods: cluster.pods.map((p) => [p.id, p.labels, p.ips, p.ports, p.workload?.id, p.hostNetwork]),
-    workloads: cluster.workloads.map((w) => [w.id, w.pods.length]),
-    services: cluster.services.map((s) => JSON.stringify(s, (k, v) => (k === 'origin' ? undefined : v))),
-    policies: cluster.policies.map((p) =>
-      JSON.stringify(p, (k, v) => (k === 'origin' || typeof v === 'function' ? undefined : v)),
-    ),
-  };
-}
-
-/** Issues as printed: code, severity, object, path and line:col. */
-function printed(issues: readonly Issue[], source: SourceFile) {
-  return issues
-    .filter((i) => i.code !== 'read-as-stream')
-    .map((i) => {
-      const at = i.range ? positionOf(source, i.range[0]) : undefined;
-      return `${at ? `${at.line}:${at.col}` : '-'} ${i.severity} ${i.code} ${i.object ?? ''} ${i.path.join('.')}`;
-    });
+  return streamThrough(
+    createJsonStreamReader(name, (kind) => SUPPORTED_KINDS.includes(kind)),
+    text,
+    sizes,
+  );
 }
 
 /** The streamed read of `text` loads the same cluster, with the same issues at the same places. */
 function assertSameAsText(text: string, sizes?: readonly number[]) {
-  const whole: SourceFile = { name: 'in.json', text };
-  const streamed = stream(text, sizes);
-  const a = loadCluster([whole]);
-  const b = loadCluster([streamed]);
-  assert.deepEqual(printed(b.issues, streamed), printed(a.issues, whole));
-  assert.equal(b.ok, a.ok);
-  assert.deepEqual(shape(b.value.cluster), shape(a.value.cluster));
-  assert.deepEqual(
-    b.value.objects.map((o) => [o.kind, o.basePath]),
-    a.value.objects.map((o) => [o.kind, o.basePath]),
-  );
-  return { whole: a, streamed: b, source: streamed };
+  return assertStreamedAsText(text, 'in.json', stream(text, sizes));
 }
 
 function dumpText(pods: number): string {

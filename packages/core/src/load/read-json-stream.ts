@@ -161,14 +161,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
     const path = ['items', index];
     if (object === null || typeof object !== 'object' || Array.isArray(object)) {
       tape.truncate(entry);
-      issues.push({
-        code: 'not-an-object',
-        severity: 'error',
-        path,
-        message: `items[${index}]: expected a Kubernetes object, found ${describeType(object)}`,
-        file: name,
-        range: tape.range(entry),
-      });
+      issues.push(notAnObject(name, object, tape.range(entry), index));
       return;
     }
     const at = context((p) => tape.locate(entry, object, p.slice(2)));
@@ -182,14 +175,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
     const { entry, object } = value;
     if (object === null) return; // an empty document
     if (typeof object !== 'object' || Array.isArray(object)) {
-      issues.push({
-        code: 'not-an-object',
-        severity: 'error',
-        path: [],
-        message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(object)}`,
-        file: name,
-        range: tape.range(entry),
-      });
+      issues.push(notAnObject(name, object, tape.range(entry)));
       return;
     }
     collectObject(
@@ -460,13 +446,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
       source.lineStarts = lineSink.done();
       source.streamed.bytes = offset;
       // Never a silent difference from reading the whole text: say what was not kept.
-      issues.push({
-        code: 'read-as-stream',
-        severity: 'info',
-        path: [],
-        message: `read as a stream (${Math.round(offset / 1048576)} MiB): kept only the fields netpol reads, so fields it does not read (and annotations other than netpol.dev/) were not validated`,
-        file: name,
-      });
+      issues.push(readAsStreamNote(name, offset));
       return source;
     },
   };
@@ -493,8 +473,34 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   }
 }
 
+/** The note every streamed source carries: never a silent difference from reading the text. */
+export function readAsStreamNote(file: string, bytes: number): Issue {
+  return {
+    code: 'read-as-stream',
+    severity: 'info',
+    path: [],
+    message: `read as a stream (${Math.round(bytes / 1048576)} MiB): kept only the fields netpol reads, so fields it does not read (and annotations other than netpol.dev/) were not validated`,
+    file,
+  };
+}
+
+/** A streamed document (or, given its index, a List's item) that is not a mapping. */
+export function notAnObject(file: string, value: unknown, range: Range, index?: number): Issue {
+  return {
+    code: 'not-an-object',
+    severity: 'error',
+    path: index === undefined ? [] : ['items', index],
+    message:
+      index === undefined
+        ? `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`
+        : `items[${index}]: expected a Kubernetes object, found ${describeType(value)}`,
+    file,
+    range,
+  };
+}
+
 /** Offsets where lines start (line 1 at 0), growing as the input is read. */
-class LineStarts {
+export class LineStarts {
   private starts = new Uint32Array(1 << 16);
   private count = 1;
 

@@ -2,7 +2,7 @@ import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, u
 import type { MatrixBits, MatrixExportFormat, PodMatrix, Summary } from '../protocol.js';
 import { download } from './download.js';
 import type { EngineClient } from './engine-client.js';
-import { buildGrid, buildPodGrid, endpointsOf, type Grid, namespaceOf, parseDrill, podDrill } from './matrix-model.js';
+import { buildGrid, buildPodGrid, drillUp, endpointsOf, type Grid, parseDrill, podDrill } from './matrix-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
 
@@ -137,7 +137,7 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       event.preventDefault();
       open(r, c);
     } else if (event.key === 'Escape' || event.key === 'Backspace') {
-      update({ drill: up(state.drill) });
+      update({ drill: drillUp(state.drill) });
     }
   };
 
@@ -153,8 +153,8 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       <div className="toolbar">
         <span>{title(state.drill)}</span>
         {!nsLevel && (
-          <button type="button" onClick={() => update({ drill: up(state.drill) })}>
-            {drill.level === 'pods' && drill.rows.includes('/') ? 'Back to workloads' : 'Back to namespaces'}
+          <button type="button" onClick={() => update({ drill: drillUp(state.drill) })}>
+            {drill.level === 'pods' ? 'Back to workloads' : 'Back to namespaces'}
           </button>
         )}
         {drill.level === 'workloads' && drill.rows && drill.cols && (
@@ -213,13 +213,6 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       </p>
     </div>
   );
-}
-
-/** The level above: pods of two workloads → their namespaces' workloads → namespaces. */
-function up(drill: string): string {
-  const d = parseDrill(drill);
-  if (d.level === 'pods' && d.rows.includes('/')) return `${namespaceOf(d.rows)}|${namespaceOf(d.cols)}`;
-  return '';
 }
 
 function title(drill: string): string {

@@ -1,0 +1,458 @@
+import { type Document, parseDocument } from 'yaml';
+import { DROP, KEEP_ALL, type Keep, keepForKind, pruneToKeep } from '../decode/stream-keep.js';
+import type { FieldPath, Issue, Range } from '../issues.js';
+import { expansionBudget, type Measure, measureValue } from './bound-document.js';
+import { type CollectContext, cleanYamlMessage, collectObject, locateInYaml } from './load-documents.js';
+import type { LoadedObject } from './loaded-object.js';
+import { PositionTape } from './position-tape.js';
+import { readFastYamlTaped } from './read-fast-yaml.js';
+import {
+  type JsonStreamReader,
+  LineStarts,
+  notAnObject,
+  readAsStreamNote,
+  type StreamedSource,
+} from './read-json-stream.js';
+
+// Every runtime core runs in (browsers, Node) has TextDecoder; core's lib has no DOM types.
+declare const TextDecoder: new (label: string) => { decode(bytes: Uint8Array): string };
+const utf8 = new TextDecoder('utf-8');
+
+const NL = 0x0a;
+const SPACE = 0x20;
+const HASH = 0x23;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
+
+enum Mode {
+  /** The lines of a document before a column-0 `items:` (all of it when it has none). */
+  Head,
+  /** Inside that `items:` sequence: each item is read on its own. */
+  Items,
+  /** The document's lines after its items (kubectl writes `kind: List` there). */
+  Tail,
+}
+
+/**
+ * YAML too large for one string (`kubectl get pods -A -o yaml` of 150,000 pods is over a
+ * gigabyte), read line by line: documents split at `---`/`...`, and a List's column-0
+ * `items:` sequence split into its items, each read on its own (the fast block reader, else
+ * `yaml`), keeping only the fields netpol reads (`keepForKind`) with each kept value's range
+ * on a `PositionTape`, so issues print `file:line:col` as for the whole text (columns count
+ * bytes). Memory holds one item's text at a time, plus what is kept.
+ *
+ * Differences from reading the whole text, all about Lists: a typed List (`PodList`) names
+ * the kind of items that lack one only when its `kind` comes before `items` (kubectl's items
+ * always have theirs), and anchors do not reach across items.
+ */
+export function createYamlStreamReader(name: string, isSupportedKind: (kind: string) => boolean): JsonStreamReader {
+  const tape = new PositionTape();
+  const scratch = new PositionTape();
+  const objects: LoadedObject[] = [];
+  const issues: Issue[] = [];
+  const source: StreamedSource = { name, text: '', streamed: { objects, issues, bytes: 0 } };
+  const lineStarts = new LineStarts();
+
+  let offset = 0; // absolute offset of the next byte pushed
+  let mode = Mode.Head;
+  let docIndex = -1;
+  /** A document is open: `---` started it, or content did. */
+  let docOpen = false;
+  // The current unit (a document's head, one item, or the tail): its bytes and start.
+  let unit = new Uint8Array(1 << 16);
+  let unitLength = 0;
+  let unitStart = 0;
+  // The partial line at the end of the last chunk.
+  let line = new Uint8Array(1 << 12);
+  let lineLength = 0;
+  let itemColumn = -1;
+  let itemIndex = 0;
+  let listKind = '';
+  let listApiVersion = '';
+
+  const grow = (buffer: Uint8Array<ArrayBuffer>, length: number, more: number): Uint8Array<ArrayBuffer> => {
+    if (length + more <= buffer.length) return buffer;
+    const grown = new Uint8Array(Math.max(buffer.length * 2, length + more));
+    grown.set(buffer.subarray(0, length));
+    return grown;
+  };
+
+  const appendToUnit = (bytes: Uint8Array, at: number) => {
+    if (unitLength === 0) unitStart = at;
+    unit = grow(unit, unitLength, bytes.length);
+    unit.set(bytes, unitLength);
+    unitLength += bytes.length;
+  };
+
+  const syntax = (message: string, at: number) =>
+    issues.push({ code: 'syntax', severity: 'error', path: [], message, file: name, range: [at, at + 1] });
+
+  const context = (locate: (path: FieldPath) => Range): CollectContext => ({
+    source,
+    docIndex,
+    locate,
+    issues,
+    out: objects,
+  });
+
+  /**
+   * Read one unit's text: its value, pruned to what its kind needs, with ranges on `tape`
+   * (the entry returned), or undefined after reporting why not. `dashAt`: the column of an
+   * item's `-`, read as a space so the item is a document of its own at the same offsets.
+   */
+  const readUnit = (inheritedKind: string, dashAt: number): { value: unknown; entry: number } | undefined => {
+    const bytes = unit.subarray(0, unitLength);
+    let text = utf8.decode(bytes);
+    if (dashAt >= 0) text = `${text.slice(0, dashAt)} ${text.slice(dashAt + 1)}`;
+    const offsetOf = offsetsOf(bytes, text, unitStart);
+    scratch.clear();
+    let value = readFastYamlTaped(text, scratch, offsetOf);
+    let doc: Document.Parsed | undefined;
+    if (value === undefined) {
+      // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
+      doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
+      const [error] = doc.errors;
+      if (error) {
+        syntax(cleanYamlMessage(error.message), offsetOf(error.pos[0]));
+        return undefined;
+      }
+      try {
+        value = doc.toJS({ maxAliasCount: 1000 });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        syntax(
+          error instanceof RangeError
+            ? 'values nested too deep to read'
+            : /alias/i.test(message)
+              ? `${message} (read as a stream, each item of a List is read on its own: an alias cannot reach an anchor in another item)`
+              : message,
+          unitStart,
+        );
+        return undefined;
+      }
+    }
+    const m: Measure = { budget: expansionBudget(text), keys: 0, colons: 0 };
+    if (!measureValue(value, m)) {
+      syntax(m.excess?.message ?? 'too large', unitStart);
+      return undefined;
+    }
+    const own =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as { kind?: unknown }).kind
+        : undefined;
+    const kind = typeof own === 'string' && own !== '' ? own : inheritedKind;
+    const keep = kind === '' || kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
+    const entry = tape.length;
+    if (doc) {
+      const yamlDoc = doc;
+      const pruned = pruneToKeep(value, keep);
+      tapeFromDocument(pruned, [], (path) => {
+        const range = locateInYaml(yamlDoc, path) ?? [0, 1];
+        return [offsetOf(range[0]), offsetOf(range[1])];
+      });
+      return { value: pruned, entry };
+    }
+    if (scratch.length === 0) {
+      tape.close(tape.open(unitStart), unitStart + 1); // an empty document
+      return { value, entry };
+    }
+    return { value: pruneTaped(value, keep, scratch, 0, tape), entry };
+  };
+
+  /** Entries for a value read by `yaml`, located in its document path by path. */
+  const tapeFromDocument = (value: unknown, path: (string | number)[], locate: (path: FieldPath) => Range) => {
+    const range = locate(path);
+    const entry = tape.open(range[0]);
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        path.push(i);
+        tapeFromDocument(v, path, locate);
+        path.pop();
+      });
+    } else if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      for (const key of keys) {
+        path.push(key);
+        tapeFromDocument((value as Record<string, unknown>)[key], path, locate);
+        path.pop();
+      }
+    }
+    tape.close(entry, range[1]);
+  };
+
+  /**
+   * The document's head, read up to a column-0 `items:`: true when it is a List's (its kind
+   * ends in List, or comes later, as kubectl writes it), whose items are then read one by
+   * one; its kind names the kind of items that lack one.
+   */
+  const readHead = (): boolean => {
+    let kind = '';
+    let apiVersion = '';
+    if (unitLength > 0) {
+      const head = readUnit('', -1);
+      if (head !== undefined) {
+        tape.truncate(head.entry);
+        const value = head.value as { kind?: unknown; apiVersion?: unknown } | null;
+        kind = typeof value?.kind === 'string' ? value.kind : '';
+        apiVersion = typeof value?.apiVersion === 'string' ? value.apiVersion : '';
+      }
+    }
+    if (kind !== '' && !kind.endsWith('List')) return false;
+    unitLength = 0;
+    listKind = kind;
+    listApiVersion = apiVersion;
+    return true;
+  };
+
+  const readItem = () => {
+    if (unitLength === 0) return;
+    const index = itemIndex++;
+    const itemKind = listKind === 'List' || !listKind.endsWith('List') ? '' : listKind.slice(0, -'List'.length);
+    const read = readUnit(itemKind, itemColumn);
+    unitLength = 0;
+    if (read === undefined) return;
+    const { value, entry } = read;
+    const path = ['items', index];
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      issues.push(notAnObject(name, value, tape.range(entry), index));
+      tape.truncate(entry);
+      return;
+    }
+    const at = context((p) => tape.locate(entry, value, p.slice(2)));
+    collectObject(value as Record<string, unknown>, path, itemKind, listApiVersion, at);
+  };
+
+  /** A document without split items (or a List's tail): read whole, as `loadDocuments` does. */
+  const readDocument = (tail: boolean) => {
+    if (unitLength === 0) return;
+    const read = readUnit('', -1);
+    unitLength = 0;
+    if (read === undefined) return;
+    const { value, entry } = read;
+    if (value === null) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      issues.push(notAnObject(name, value, tape.range(entry)));
+      return;
+    }
+    if (tail) return; // the List's own fields: checked as YAML, nothing to collect
+    collectObject(
+      value as Record<string, unknown>,
+      [],
+      '',
+      '',
+      context((p) => tape.locate(entry, value, p)),
+    );
+  };
+
+  const endDocument = () => {
+    if (mode === Mode.Head) readDocument(false);
+    else if (mode === Mode.Items) readItem();
+    else readDocument(true);
+    mode = Mode.Head;
+    itemColumn = -1;
+    itemIndex = 0;
+    listKind = '';
+    listApiVersion = '';
+    docOpen = false;
+  };
+
+  /**
+   * One complete line: bytes[from, to), its `\n` at `to` when `newline`, starting at `at`
+   * in the input.
+   */
+  const onLine = (bytes: Uint8Array, from: number, to: number, at: number, newline: boolean) => {
+    const whole = bytes.subarray(from, newline ? to + 1 : to);
+    const c0 = bytes[from];
+    const marker =
+      to - from >= 3 &&
+      (c0 === DASH || c0 === DOT) &&
+      bytes[from + 1] === c0 &&
+      bytes[from + 2] === c0 &&
+      (to - from === 3 || isSpaceByte(bytes[from + 3]!));
+    if (marker) {
+      // `---` starts a document (its line stays with it: it may carry a comment), `...` ends one.
+      if (docOpen) endDocument();
+      if (c0 === DASH) {
+        docIndex++;
+        docOpen = true;
+        appendToUnit(whole, at);
+      }
+      return;
+    }
+    let indent = 0;
+    while (from + indent < to && bytes[from + indent] === SPACE) indent++;
+    const first = from + indent < to ? bytes[from + indent] : NL;
+    const blank = first === NL || first === HASH || (first === 0x0d && from + indent + 1 === to);
+    if (!docOpen) {
+      if (blank) return; // comments between documents
+      docIndex++;
+      docOpen = true;
+    }
+    if (mode === Mode.Head) {
+      if (indent === 0 && isItemsKey(bytes, from, to)) {
+        const head = readHead();
+        if (head) {
+          mode = Mode.Items;
+          return;
+        }
+      }
+      appendToUnit(whole, at);
+      return;
+    }
+    if (mode === Mode.Items) {
+      if (blank) {
+        if (unitLength > 0) appendToUnit(whole, at);
+        return;
+      }
+      const dash = first === DASH && (from + indent + 1 === to || isSpaceByte(bytes[from + indent + 1]!));
+      if (itemColumn < 0 && dash) itemColumn = indent;
+      if (dash && indent === itemColumn) {
+        readItem();
+        appendToUnit(whole, at);
+        return;
+      }
+      if (itemColumn >= 0 && indent > itemColumn) {
+        appendToUnit(whole, at);
+        return;
+      }
+      // Less indented, or not an item: the List's items end here.
+      readItem();
+      mode = Mode.Tail;
+    }
+    appendToUnit(whole, at);
+  };
+
+  return {
+    push(chunk: Uint8Array) {
+      let i = 0;
+      if (offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        i = 3; // BOM
+      }
+      const n = chunk.length;
+      while (i < n) {
+        const nl = chunk.indexOf(NL, i);
+        if (nl < 0) {
+          line = grow(line, lineLength, n - i);
+          line.set(chunk.subarray(i), lineLength);
+          lineLength += n - i;
+          break;
+        }
+        lineStarts.add(offset + nl + 1);
+        if (lineLength > 0) {
+          // The line began in an earlier chunk.
+          const start = offset + i - lineLength;
+          line = grow(line, lineLength, nl + 1 - i);
+          line.set(chunk.subarray(i, nl + 1), lineLength);
+          const length = lineLength + nl - i;
+          lineLength = 0;
+          onLine(line, 0, length, start, true);
+        } else {
+          onLine(chunk, i, nl, offset + i, true);
+        }
+        i = nl + 1;
+      }
+      offset += n;
+    },
+    end() {
+      if (lineLength > 0) {
+        const length = lineLength;
+        lineLength = 0;
+        onLine(line, 0, length, offset - length, false);
+      }
+      if (docOpen) endDocument();
+      source.lineStarts = lineStarts.done();
+      source.streamed.bytes = offset;
+      issues.push(readAsStreamNote(name, offset));
+      return source;
+    },
+  };
+}
+
+function isSpaceByte(c: number): boolean {
+  return c === SPACE || c === NL || c === 0x0d || c === 0x09;
+}
+
+const ITEMS = [0x69, 0x74, 0x65, 0x6d, 0x73, 0x3a]; // items:
+
+/** `items:` alone on its line (a comment may follow): a block sequence follows. */
+function isItemsKey(bytes: Uint8Array, from: number, to: number): boolean {
+  if (to - from < ITEMS.length) return false;
+  for (let k = 0; k < ITEMS.length; k++) if (bytes[from + k] !== ITEMS[k]) return false;
+  let i = from + ITEMS.length;
+  while (i < to && (bytes[i] === SPACE || bytes[i] === 0x0d)) i++;
+  return i === to || bytes[i] === HASH;
+}
+
+/**
+ * Offsets in the input of positions in a unit's text: the same when the text is ASCII,
+ * else counted in UTF-8 bytes (columns count bytes, as for streamed JSON).
+ */
+function offsetsOf(bytes: Uint8Array, text: string, start: number): (at: number) => number {
+  if (bytes.length === text.length) return (at) => start + at;
+  const byteAt = new Uint32Array(text.length + 1);
+  let b = 0;
+  for (let i = 0; i < text.length; i++) {
+    byteAt[i] = b;
+    const c = text.charCodeAt(i);
+    if (c < 0x80) b += 1;
+    else if (c < 0x800) b += 2;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      byteAt[i + 1] = b; // the low surrogate: inside the same 4 bytes
+      b += 4;
+      i++;
+    } else b += 3;
+  }
+  byteAt[text.length] = b;
+  // byteAt has a cell per character and one past the end.
+  return (at) => start + byteAt[Math.min(at, text.length)]!;
+}
+
+/**
+ * A copy of `value` with only what `keep` keeps, its ranges copied from the entries of
+ * `source` (from `at`, in the same pre-order) onto `target`.
+ */
+function pruneTaped(value: unknown, keep: Keep, source: PositionTape, at: number, target: PositionTape): unknown {
+  const [start, end] = source.range(at);
+  const entry = target.open(start);
+  let out: unknown = value;
+  if (source.span(at) === 1 || keep.k === 'all' || value === null || typeof value !== 'object') {
+    // A leaf, or nothing recorded inside: kept as a whole (pruned without ranges).
+    out = pruneToKeep(value, keep);
+  } else if (Array.isArray(value)) {
+    const of = keep.k === 'list' ? keep.of : KEEP_ALL;
+    let child = at + 1;
+    out = value.map((v) => {
+      const pruned = pruneTaped(v, of, source, child, target);
+      child += source.span(child);
+      return pruned;
+    });
+  } else if (keep.k === 'struct' || keep.k === 'map') {
+    const object: Record<string, unknown> = {};
+    const keys = source.keyOrder(value) ?? Object.keys(value);
+    let child = at + 1;
+    let order: string[] | undefined;
+    for (const key of keys) {
+      const fieldKeep = fieldKeepOf(keep, key);
+      if (fieldKeep.k !== 'drop') {
+        const pruned = pruneTaped((value as Record<string, unknown>)[key], fieldKeep, source, child, target);
+        if (key === '__proto__')
+          Object.defineProperty(object, key, { value: pruned, enumerable: true, writable: true, configurable: true });
+        else object[key] = pruned;
+        if (order) order.push(key);
+        else if (/^(?:0|[1-9]\d{0,8})$/.test(key)) order = [...Object.keys(object).filter((k) => k !== key), key];
+      }
+      child += source.span(child);
+    }
+    if (order) target.noteKeyOrder(object, order);
+    out = object;
+  }
+  target.close(entry, end);
+  return out;
+}
+
+function fieldKeepOf(keep: Keep, key: string): Keep {
+  if (keep.k === 'map') return keep.key && !keep.key(key) ? DROP : keep.of;
+  if (keep.k === 'struct') return keep.fields.get(key) ?? (keep.strict ? KEEP_ALL : DROP);
+  return KEEP_ALL;
+}
