@@ -367,6 +367,9 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       assert.match(headline ?? '', /^ALLOWED: default\/frontend-1 -> default\/backend-1 on 80\/TCP$/);
       assert.ok(reasons.length > 0);
       for (const line of reasons) assert.ok(text.includes(line.trim()), `${line.trim()}\n  not in: ${text}`);
+      // A pod's name selects it (the row names sit left of the cells: 220 px, rows 18 px below 140).
+      await grid.click({ position: { x: 150, y: 140 + 18 + 9 } });
+      await page.locator('section.selection').getByText('Selection: default/frontend-1').waitFor();
       // Escape climbs back: pods → workloads → namespaces.
       await grid.focus();
       await page.keyboard.press('Escape');
