@@ -266,11 +266,11 @@ async function engineDemo(problem) {
   }
 }
 
-/** The admin tiers (examples/005-admin-guardrails), with the engine: the lab does not enforce them yet. */
-async function adminDemo() {
+/** The admin tiers (examples/005-admin-guardrails): the engine's reasons, then real packets on the lab. */
+async function adminDemo(withLab) {
   const dir = '005-admin-guardrails';
   if (!existsSync(join(examples, dir))) return;
-  heading('Admin guardrails: ClusterNetworkPolicy tiers (engine; the lab does not enforce them yet)');
+  heading(`Admin guardrails: ClusterNetworkPolicy tiers (engine${withLab ? ', then the lab' : ''})`);
   say('An admin Deny to kube-system except DNS, Pass between team namespaces, a baseline');
   say("default-deny that the teams' NetworkPolicies override (docs/admin-tiers.md).\n");
   const all = ['-f', join(examples, dir)];
@@ -294,6 +294,25 @@ async function adminDemo() {
     false,
     'no NetworkPolicy isolates the api for egress: the baseline default-deny decides',
   );
+  if (!withLab || interrupted) return;
+  say('\nThe same tiers on the lab: nftables chains run admin, NetworkPolicy, baseline in order;');
+  say('lab probe connects every pair for real and compares with the engine (exit 0: they agree).\n');
+  await netpol(['lab', 'up', ...L, ...all]);
+  const probe = await netpol([
+    'lab',
+    'probe',
+    ...L,
+    '--port',
+    '443',
+    '--port',
+    '8080',
+    '--port',
+    '53/UDP',
+    '--timeout',
+    '500',
+  ]);
+  if (probe !== 0 && !interrupted) failures++;
+  await netpol(['lab', 'down', ...L]);
 }
 
 say(bold('netpol demo: the seed tutorials on real packets'));
@@ -306,7 +325,7 @@ let stopped = false;
 try {
   if (problem) await engineDemo(problem);
   else await labDemo();
-  if (!interrupted) await adminDemo();
+  if (!interrupted) await adminDemo(!problem);
 } catch (error) {
   if (!(error instanceof Interrupted)) throw error;
   stopped = true;

@@ -169,6 +169,11 @@ export function namespaceOption(
   return option('-n, --namespace <ns>', description, { default: 'default' });
 }
 
+/** `-n` repeatable: a list of namespaces (none given: every namespace). */
+export function namespacesOption(description: string): OptionSpec<'namespace', string[]> {
+  return repeatable('-n, --namespace <ns>', description);
+}
+
 /** `-n` where its absence means something (every namespace, or "not given"). */
 export function optionalNamespaceOption(description: string): OptionSpec<'namespace', string | undefined> {
   return option('-n, --namespace <ns>', description);

@@ -14,7 +14,12 @@ export { formatPortQuery, parsePortQuery } from './endpoints/parse-port-query.js
 export type { Endpoint, EndpointError } from './endpoints/resolve-endpoint.js';
 export { resolveEndpoint } from './endpoints/resolve-endpoint.js';
 export type { AdminPeerTest, CompiledAdminPeer, CompiledAdminPolicy } from './engine/admin-tiers.js';
-export { adminPeerMatches, consultSelectedTier, selectionHolds } from './engine/admin-tiers.js';
+export {
+  adminPeerMatches,
+  consultSelectedTier,
+  domainNameMatches,
+  selectionHolds,
+} from './engine/admin-tiers.js';
 export type { CompiledCluster } from './engine/compile-cluster.js';
 export { compileCluster } from './engine/compile-cluster.js';
 export { peerScopesNamespace } from './engine/match-peer.js';

@@ -12,7 +12,7 @@ export function adminTierLabLimits(cluster: ClusterModel): string[] {
   const names = count('domainNames');
   if (names > 0) {
     limits.push(
-      `${names} admin tier ${names === 1 ? 'rule has' : 'rules have'} domainNames peers: the lab matches no address for them yet, as the engine (lint domain-names-unenforceable-without-dns)`,
+      `${names} admin tier ${names === 1 ? 'rule has' : 'rules have'} domainNames peers: the lab matches them to the outside hosts its DNS answered for those names (--outside NAME=IP), for the answer's TTL (5 s); the engine matches no address, so lab probe just after such a lookup reports those connections as disagreements`,
     );
   }
   return limits;

@@ -15,8 +15,20 @@ export type AgentRequest =
   | { op: 'ping' }
   | { op: 'serve'; endpoints: ServeRequest[] }
   | { op: 'unserve'; keys: string[] }
-  | { op: 'dns'; records: Record<string, string[]> }
+  | { op: 'dns'; records: Record<string, string[]>; fqdn?: FqdnSets }
   | { op: 'shutdown' };
+
+/**
+ * The nft sets the DNS fills for `domainNames` peers (dataplane/tier-plan.ts
+ * `domainNameSets`): an A answer for a name one of a set's names matches adds the outside
+ * addresses answered to that set, with the answer's TTL as timeout, before the answer leaves.
+ */
+export interface FqdnSets {
+  /** The node's network namespace and the table holding the sets. */
+  netns: string;
+  table: string;
+  sets: { set: string; names: readonly string[] }[];
+}
 
 export interface AgentReply {
   ok: boolean;

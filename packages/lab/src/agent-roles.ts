@@ -1,7 +1,8 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import net from 'node:net';
 import type { PortRole } from './agent-protocol.js';
-import { type DnsLookup, dnsReply } from './dns-message.js';
+/** A DNS query packet in, the reply out (undefined: no reply); may wait (dns-policy.ts). */
+export type DnsAnswer = (packet: Buffer) => Promise<Buffer | undefined> | Buffer | undefined;
 
 /**
  * What a pod's socket does, one handler per role: `http` answers one HTTP response naming
@@ -14,19 +15,19 @@ export function serveRole(
   handle: Handle,
   role: PortRole,
   name: string,
-  lookup: DnsLookup,
+  answer: DnsAnswer,
   log: (line: string) => void,
 ) {
   if (handle instanceof net.Server) {
     handle.on('connection', (socket) => {
       socket.setTimeout(10_000, () => socket.destroy());
       socket.on('error', () => {});
-      if (role === 'dns') serveDnsTcp(socket, lookup);
+      if (role === 'dns') serveDnsTcp(socket, answer);
       else serveHttp(socket, name);
     });
     handle.on('error', (e) => log(`tcp error ${name}: ${e.message}`));
   } else {
-    if (role === 'dns') serveDnsUdp(handle, lookup);
+    if (role === 'dns') serveDnsUdp(handle, answer, log);
     else serveEcho(handle);
     handle.on('error', (e) => log(`udp error ${name}: ${e.message}`));
   }
@@ -41,16 +42,21 @@ function serveHttp(socket: net.Socket, name: string): void {
   });
 }
 
-function serveDnsUdp(socket: UdpSocket, lookup: DnsLookup): void {
+function serveDnsUdp(socket: UdpSocket, answer: DnsAnswer, log: (line: string) => void): void {
   socket.on('message', (msg, rinfo) => {
-    const reply = dnsReply(msg, lookup);
-    if (reply) socket.send(reply, rinfo.port, rinfo.address);
+    Promise.resolve(answer(msg)).then(
+      (reply) => {
+        if (reply) socket.send(reply, rinfo.port, rinfo.address);
+      },
+      (error: Error) => log(`dns answer failed: ${error.message}`),
+    );
   });
 }
 
-/** DNS over TCP: each message is prefixed with its 2-byte length. */
-function serveDnsTcp(socket: net.Socket, lookup: DnsLookup): void {
+/** DNS over TCP: each message is prefixed with its 2-byte length; answered in order. */
+function serveDnsTcp(socket: net.Socket, answer: DnsAnswer): void {
   let buffer = Buffer.alloc(0);
+  let queue: Promise<void> = Promise.resolve();
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
     while (buffer.length >= 2) {
@@ -58,12 +64,17 @@ function serveDnsTcp(socket: net.Socket, lookup: DnsLookup): void {
       if (buffer.length < 2 + len) break;
       const msg = buffer.subarray(2, 2 + len);
       buffer = buffer.subarray(2 + len);
-      const reply = dnsReply(msg, lookup);
-      if (reply) {
-        const prefix = Buffer.alloc(2);
-        prefix.writeUInt16BE(reply.length, 0);
-        socket.write(Buffer.concat([prefix, reply]));
-      }
+      queue = queue.then(async () => {
+        const reply = await answer(msg);
+        if (reply && !socket.destroyed) {
+          const prefix = Buffer.alloc(2);
+          prefix.writeUInt16BE(reply.length, 0);
+          socket.write(Buffer.concat([prefix, reply]));
+        }
+      });
+      queue = queue.catch(() => {
+        socket.destroy();
+      });
     }
   });
 }

@@ -1,8 +1,9 @@
 import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import type { AgentReply, AgentRequest, ServeRequest } from './agent-protocol.js';
+import type { AgentReply, AgentRequest, FqdnSets, ServeRequest } from './agent-protocol.js';
 import { type Handle, serveRole } from './agent-roles.js';
 import { type Handed, hasPythonFdPassing, socketsWithNode, socketsWithPython } from './agent-sockets.js';
+import { answerWithPolicy } from './dns-policy.js';
 import { dnsLookup } from './dns-records.js';
 import { mapLimit } from './exec.js';
 
@@ -20,6 +21,7 @@ const HELPER_CONCURRENCY = 6;
 class Agent {
   private readonly served = new Map<string, Handle[]>();
   private records: Record<string, string[]> = {};
+  private fqdn?: FqdnSets;
 
   constructor(
     private readonly dir: string,
@@ -38,6 +40,7 @@ class Agent {
         return { ok: true, pid: process.pid, serving: [...this.served.keys()] };
       case 'dns':
         this.records = req.records;
+        this.fqdn = req.fqdn;
         return { ok: true };
       case 'unserve':
         for (const key of req.keys) this.unserve(key);
@@ -55,9 +58,14 @@ class Agent {
   private async serve(endpoints: readonly ServeRequest[]): Promise<AgentReply> {
     for (const ep of endpoints) this.unserve(ep.key);
     const names = new Map(endpoints.map((ep) => [ep.key, ep.name]));
-    const lookup = (name: string) => dnsLookup(this.records, name);
+    const log = (line: string) => this.log(line);
+    const answer = answerWithPolicy(
+      (name) => dnsLookup(this.records, name),
+      () => this.fqdn,
+      log,
+    );
     const onSocket = (key: string, handle: Handle, role: ServeRequest['ports'][number]['role']) =>
-      serveRole(handle, role, names.get(key) ?? key, lookup, (line) => this.log(line));
+      serveRole(handle, role, names.get(key) ?? key, answer, log);
     const handed: Handed[] = this.usePython
       ? await socketsWithPython(endpoints, onSocket)
       : await mapLimit(endpoints, HELPER_CONCURRENCY, (ep) => socketsWithNode(ep, onSocket));

@@ -52,7 +52,10 @@ export function parseQuery(packet: Buffer): DnsQuestion | undefined {
 /** Records: lower-case name → IPv4 addresses. `lookup` may compute names on the fly. */
 export type DnsLookup = (name: string) => readonly string[] | undefined;
 
-export function buildAnswer(q: DnsQuestion, lookup: DnsLookup, ttl = 5): Buffer {
+/** The TTL of every answer (seconds); also the timeout of what `domainNames` sets learn. */
+export const DNS_TTL = 5;
+
+export function buildAnswer(q: DnsQuestion, lookup: DnsLookup, ttl = DNS_TTL): Buffer {
   const ips = lookup(q.name);
   // QR, opcode copied, AA, RD copied, RA.
   let flags = 0x8000 | (q.flags & 0x7800) | 0x0400 | (q.flags & 0x0100) | 0x0080;

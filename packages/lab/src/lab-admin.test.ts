@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createReferenceEngine, loadCluster } from '@netpol/core';
+import { DNS_TTL } from './dns-message.js';
+import { exec } from './exec.js';
 import { labDown, labUp } from './lab.js';
 import { fixAddresses } from './lab-addresses.js';
 import { labCluster, storeObject } from './lab-cluster.js';
 import { connectFrom, outcomeAllowed, sourceNetns } from './lab-connect.js';
-import { DEFAULT_OUTSIDE_HOSTS, GATEWAY_IP, stateDir } from './lab-names.js';
+import { DEFAULT_OUTSIDE_HOSTS, GATEWAY_IP, nodeNetns, stateDir } from './lab-names.js';
 import { readState } from './lab-state.js';
 import { liveSkipReason, testLabId } from './lab-test-support.js';
 
 /**
  * The admin tiers' peers that are not pods, on real packets: `nodes` peers reach the lab
- * node's address (Node objects stand for the one lab node), judged at the source's egress.
+ * node's address (Node objects stand for the one lab node), judged at the source's egress;
+ * `domainNames` peers match the outside addresses the lab DNS answered for their names,
+ * for the answer's TTL.
  */
 
 const skip = await liveSkipReason();
@@ -87,5 +91,95 @@ describe('admin tiers on the lab: nodes peers', { skip }, () => {
       seen.push(`${from} ${port}/${protocol} ${outcome}`);
       assert.equal(outcomeAllowed(outcome ?? 'timeout'), allowed, seen.join('; '));
     }
+  });
+});
+
+const DOMAINS = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: team }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: client, namespace: team, labels: { app: client } }
+spec: { containers: [{ name: c, image: x }] }
+---
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: { name: egress-allowlist }
+spec:
+  tier: Admin
+  priority: 1
+  subject: { namespaces: {} }
+  egress:
+    - { name: partners, action: Accept, to: [{ domainNames: ["*.example.org", api.partner.test] }] }
+    - { name: no-internet, action: Deny, to: [{ networks: [203.0.113.0/24] }] }
+`;
+
+describe('admin tiers on the lab: domainNames peers', { skip }, () => {
+  const labId = testLabId('dom');
+  after(async () => {
+    await labDown({ labId });
+  });
+
+  it('match what the lab DNS answered for their names, until the TTL runs out', async () => {
+    const loaded = loadCluster([{ name: 'domains.yaml', text: DOMAINS }]);
+    assert.ok(loaded.ok, loaded.issues.map((i) => i.message).join('\n'));
+    const outside = [
+      ...DEFAULT_OUTSIDE_HOSTS,
+      { name: 'www.example.org', ip: '203.0.113.20' },
+      { name: 'api.partner.test', ip: '203.0.113.21' },
+      { name: 'www.example.net', ip: '203.0.113.22' },
+    ];
+    await labDown({ labId });
+    await labUp({ labId }, { enforce: true, objects: loaded.value.objects.map(storeObject), outside });
+    const state = readState(stateDir(labId));
+    assert.ok(state);
+    const { cluster } = labCluster(state.objects);
+    const netns = sourceNetns(cluster, state, 'team/client');
+    const probe = async (ip: string, timeout = 700) =>
+      (await connectFrom(stateDir(labId), netns, [{ ip, port: 80, protocol: 'TCP' }], timeout))[0];
+    const resolve = async (name: string) => {
+      const out = await exec('ip', ['netns', 'exec', netns, 'getent', 'ahostsv4', name], { timeoutMs: 10_000 });
+      return out.stdout.split(/\s+/)[0];
+    };
+    // Nothing resolved yet: the Deny below the domainNames Accept decides, as in the engine.
+    assert.deepEqual(await Promise.all(['203.0.113.20', '203.0.113.21'].map((ip) => probe(ip))), [
+      'timeout',
+      'timeout',
+    ]);
+    const engine = createReferenceEngine(cluster);
+    const client = cluster.pods.find((p) => p.id === 'team/client');
+    assert.ok(client);
+    const verdict = engine.check(
+      { kind: 'pod', pod: client },
+      { kind: 'external', ip: '203.0.113.20' },
+      { protocol: 'TCP', port: 80 },
+    );
+    assert.equal(verdict.allowed, false, 'the engine has no DNS: domainNames match no address');
+    // Resolved through the cluster DNS: the answers join the peers' sets.
+    assert.equal(await resolve('www.example.org'), '203.0.113.20');
+    assert.equal(await resolve('api.partner.test'), '203.0.113.21');
+    assert.equal(await resolve('www.example.net'), '203.0.113.22');
+    assert.deepEqual(await Promise.all(['203.0.113.20', '203.0.113.21'].map((ip) => probe(ip, 3000))), [
+      'open',
+      'open',
+    ]);
+    assert.equal(await probe('203.0.113.22'), 'timeout', 'www.example.net matches no domainNames entry');
+    const sets = await exec('ip', [
+      'netns',
+      'exec',
+      nodeNetns(labId),
+      'nft',
+      'list',
+      'set',
+      'inet',
+      'netpol',
+      'egress_fqdn_0',
+    ]);
+    assert.match(sets.stdout, /203\.0\.113\.20 timeout 5s/);
+    // After the TTL the addresses leave the set: new connections are denied again.
+    await new Promise((resolve) => setTimeout(resolve, (DNS_TTL + 1.5) * 1000));
+    assert.equal(await probe('203.0.113.20'), 'timeout');
   });
 });

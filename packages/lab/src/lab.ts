@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClusterModel, PodModel } from '@netpol/core';
 import { AgentNotRunning, askAgent } from './agent-client.js';
 import type { PortRole, ServeRequest } from './agent-protocol.js';
+import { DEFAULT_TABLE, domainNameSets } from './dataplane/index.js';
 import { dnsRecords } from './dns-records.js';
 import { LabError } from './exec.js';
 import { clusterAddressErrors, outsideHostErrors } from './lab-addresses.js';
@@ -393,7 +394,13 @@ async function sync(
     timing(`started ${added.length} pods`);
   }
   timing('serving');
-  await askAgent(dir, { op: 'dns', records: dnsRecords(cluster, state.outside) });
+  // domainNames peers: the DNS fills their nft sets (dns-policy.ts).
+  const sets = state.enforce ? domainNameSets(cluster) : [];
+  await askAgent(dir, {
+    op: 'dns',
+    records: dnsRecords(cluster, state.outside),
+    ...(sets.length > 0 ? { fqdn: { netns: nodeNetns(ctx.labId), table: DEFAULT_TABLE, sets } } : {}),
+  });
   delete state.pending;
   writeState(dir, state);
   return { ...lab, repaired: broken.size };

@@ -172,6 +172,11 @@ export type SelectionView =
       id: string;
       ingress: PodSideView;
       egress: PodSideView;
+      /**
+       * The admin and baseline tier policies selecting it, in the order they are consulted
+       * (absent when the input has none): `ClusterNetworkPolicy x (priority 10)` as explain says.
+       */
+      admin?: { tier: 'admin' | 'baseline'; name: string; rules: string; file?: string; line?: number }[];
     }
   | {
       kind: 'policy';

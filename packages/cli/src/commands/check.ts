@@ -39,14 +39,15 @@ export interface CheckOptions extends AnalysisOptions {
 /** `netpol check`: exit 0 allowed, 1 denied, 2 bad input. */
 export async function checkCommand(options: CheckOptions, io: Io): Promise<number> {
   const portTexts = typeof options.port === 'string' ? [options.port] : (options.port ?? []);
-  for (const flag of ['from', 'to', 'port'] as const) {
-    if (flag === 'port' ? portTexts.length === 0 : !options[flag]) {
-      throw new UsageError(
-        `--${flag} is required`,
-        'e.g. netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
-      );
-    }
-  }
+  const required = (flag: string) =>
+    new UsageError(
+      `--${flag} is required`,
+      'e.g. netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
+    );
+  const { from: fromText, to: toText } = options;
+  if (!fromText) throw required('from');
+  if (!toText) throw required('to');
+  if (portTexts.length === 0) throw required('port');
   const ports = portTexts.map((text) => {
     const port = parsePortQuery(text);
     if (!port.ok) throw new UsageError(`--port: ${port.error.message}`);
@@ -54,16 +55,16 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   });
   const namespace = options.namespace ?? 'default';
   const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
-  if (isSymbolicEndpoint(options.from as string) || isSymbolicEndpoint(options.to as string)) {
-    return checkSymbolicCommand(cluster, options, ports, io);
+  if (isSymbolicEndpoint(fromText) || isSymbolicEndpoint(toText)) {
+    return checkSymbolicCommand(cluster, { ...options, from: fromText, to: toText }, ports, io);
   }
   const resolve = (flag: string, text: string): Endpoint => {
     const result = resolveEndpoint(cluster, text, { defaultNamespace: namespace });
     if (!result.ok) throw endpointError(flag, result.error, droppedPodNote(cluster, text, namespace));
     return result.value;
   };
-  const from = resolve('--from', options.from as string);
-  const to = resolve('--to', options.to as string);
+  const from = resolve('--from', fromText);
+  const to = resolve('--to', toText);
   const engine = createReferenceEngine(cluster);
   const checks = ports.map((port) => {
     const result = checkEndpoints(engine, from, to, port);
@@ -116,7 +117,7 @@ export function endpointError(flag: string, error: EndpointError, why?: string):
  */
 function checkSymbolicCommand(
   cluster: Parameters<typeof checkSymbolic>[0],
-  options: CheckOptions,
+  options: CheckOptions & { from: string; to: string },
   ports: readonly PortQuery[],
   io: Io,
 ): number {
@@ -132,8 +133,8 @@ function checkSymbolicCommand(
     }
     return parsed.value;
   };
-  const from = parse('--from', options.from as string);
-  const to = parse('--to', options.to as string);
+  const from = parse('--from', options.from);
+  const to = parse('--to', options.to);
   const checks = ports.map((port) => {
     const result = checkSymbolic(cluster, from, to, port);
     if (!result.ok) {

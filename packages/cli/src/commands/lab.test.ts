@@ -325,6 +325,37 @@ describe('netpol lab: a generated cluster (netpol gen) agrees with the engine on
   });
 });
 
+describe('netpol lab: the admin tiers (examples/005-admin-guardrails) enforced, probe agrees', { skip }, () => {
+  const labId = `tadm${process.pid % 100000}`;
+  const example = fileURLToPath(new URL('../../../../examples/005-admin-guardrails', import.meta.url));
+  before(async () => {
+    await labDown({ labId });
+  });
+  after(async () => {
+    await labDown({ labId });
+  });
+  it('up says the admin tiers are enforced; probe finds no disagreement and the admin Deny blocks', async () => {
+    const up = capturingIo(example);
+    assert.equal(await run(['lab', 'up', '--lab', labId, '-f', example], up.io), 0, up.out.stderr);
+    assert.match(up.out.stdout, /admin tiers: enforced \(3 policies: ClusterNetworkPolicy\)/);
+    assert.doesNotMatch(up.out.stderr, /not enforce/);
+    const probe = capturingIo(example);
+    const argv = ['lab', 'probe', '--lab', labId, '--timeout', '500', '-o', 'json', '--port', '443'];
+    const code = await run(argv, probe.io);
+    const json = JSON.parse(probe.out.stdout) as {
+      disagreements: unknown[];
+      endpoints: string[];
+      results: { allowed: (boolean | null)[][] }[];
+    };
+    assert.deepEqual(json.disagreements, []);
+    assert.equal(code, 0);
+    const at = (id: string) => json.endpoints.indexOf(id);
+    const [from, to] = [at('team-a/api'), at('kube-system/metrics-server')];
+    assert.ok(from >= 0 && to >= 0, JSON.stringify(json.endpoints));
+    assert.equal(json.results[0]?.allowed[from]?.[to], false, 'admin: cluster-guardrails Deny to kube-system');
+  });
+});
+
 describe('netpol lab up: Ctrl-C while building removes the half-built lab', { skip }, () => {
   const labId = `tint${process.pid % 100000}`;
   let dir = '';

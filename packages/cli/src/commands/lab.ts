@@ -154,6 +154,13 @@ async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Pr
   io.stdout.write(
     `  NetworkPolicy: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce: like kindnet, policies are inert)')}\n`,
   );
+  const admin = cluster.adminPolicies ?? [];
+  if (admin.length > 0) {
+    const kinds = [...new Set(admin.map((p) => p.kind))].join(', ');
+    io.stdout.write(
+      `  admin tiers: ${enforce ? c.green('enforced') : c.yellow('NOT enforced (--no-enforce)')} (${plural(admin.length, 'policy')}: ${kinds})\n`,
+    );
+  }
   noteAdminTierLimits(cluster, io);
   io.stdout.write(`  cluster DNS: ${nameserver}${addedDns ? ' (kube-system/coredns, added by the lab)' : ''}\n`);
   io.stdout.write(`  outside hosts: ${state.outside.map((o) => `${o.name}=${o.ip}`).join(', ')}\n`);

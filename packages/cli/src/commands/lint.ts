@@ -112,12 +112,14 @@ function printText(findings: Issue[], sources: readonly SourceFile[], io: Io, ob
     io.stdout.write(`no findings in ${objects} object${objects === 1 ? '' : 's'}\n`);
     return;
   }
-  const parts = [
-    [count('error'), 'error'],
-    [count('warning'), 'warning'],
-    [count('info'), 'note'],
-  ]
-    .filter(([n]) => (n as number) > 0)
+  const parts = (
+    [
+      [count('error'), 'error'],
+      [count('warning'), 'warning'],
+      [count('info'), 'note'],
+    ] as const
+  )
+    .filter(([n]) => n > 0)
     .map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
   io.stdout.write(`${parts.join(', ')}\n`);
 }

@@ -3,6 +3,7 @@ import {
   choice,
   defineCommand,
   fileOptions,
+  namespacesOption,
   option,
   outputOption,
   repeatable,
@@ -26,8 +27,7 @@ export const matrixDefinition = defineCommand({
       'port to judge, e.g. 80, 53/UDP, http (repeatable; default: every container port of the endpoints and every single port the policies name, else 80/TCP)',
     ),
     repeatable('--external <ip>', 'add an outside address as an endpoint (repeatable)'),
-    repeatable(
-      '-n, --namespace <ns>',
+    namespacesOption(
       'only endpoints in this namespace (repeatable); one -n is also the namespace of objects that name none',
     ),
     option('-A, --all-namespaces', 'endpoints of every namespace (the default without -n; as kubectl)'),

@@ -1,4 +1,12 @@
-import { compileSelector, formatIp, type Labels, type PortQuery, parseIp, parsePortQuery } from '@netpol/core';
+import {
+  type ClusterModel,
+  compileSelector,
+  formatIp,
+  type Labels,
+  type PortQuery,
+  parseIp,
+  parsePortQuery,
+} from '@netpol/core';
 import {
   GROUPED_MATRIX_FORMATS,
   type GroupedMatrixFormat,
@@ -8,7 +16,14 @@ import {
   type MatrixFormat,
   matrixChunks,
 } from '@netpol/core/format';
-import { computeMatrix, defaultMatrixPorts, groupByNamespace, listMatrixEndpoints } from '@netpol/core/matrix';
+import {
+  computeMatrix,
+  defaultMatrixPorts,
+  groupByNamespace,
+  listMatrixEndpoints,
+  type MatrixEndpoint,
+  type MatrixResult,
+} from '@netpol/core/matrix';
 import { parseSelector, symbolicMatrix } from '@netpol/core/symbolic';
 import { type ColorMode, colorsFor } from '../colors.js';
 import { analysisFrom } from '../command-spec.js';
@@ -40,13 +55,7 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
       `-o ${options.output} draws endpoint pairs; --group-by namespace prints -o ${GROUPED_MATRIX_FORMATS.join('|')}`,
     );
   }
-  const asked: PortQuery[] = [];
-  for (const text of options.port ?? []) {
-    const parsed = parsePortQuery(text);
-    if (!parsed.ok) throw new UsageError(parsed.error.message, 'e.g. --port 80 --port 53/UDP --port http');
-    if (!asked.some((q) => q.port === parsed.value.port && q.protocol === parsed.value.protocol))
-      asked.push(parsed.value);
-  }
+  const asked = askedPorts(options.port ?? []);
   // One -n works in that namespace, as kubectl's -n: objects that name none belong to it.
   const namespaces = options.namespace ?? [];
   const { cluster } = await loadInput(
@@ -56,73 +65,20 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
       defaultNamespace: namespaces.length === 1 ? namespaces[0] : undefined,
     },
   );
-  const all = listMatrixEndpoints(cluster, {
-    perPod: options.perPod,
-    namespaces: options.namespace,
-    externals: options.external,
-  });
-  if (!all.ok) throw new UsageError(`invalid --external "${all.error.input}": expected an IPv4 or IPv6 address`);
-  const listed = { endpoints: selectEndpoints(all.value, options.selector, io) };
-  for (const endpoint of listed.endpoints) {
-    if (endpoint.kind !== 'external') continue;
-    // Outside addresses are judged as outside hosts: selectors never match them.
-    const pod = cluster.pods.find((p) =>
-      p.ips.some((ip) => {
-        const parsed = parseIp(ip);
-        return parsed !== undefined && formatIp(parsed) === endpoint.ip;
-      }),
-    );
-    if (pod) {
-      io.stderr.write(
-        `netpol matrix: note: --external ${endpoint.ip} is the address of pod ${pod.id}; it is judged as an outside host (only ipBlocks match it), not as that pod\n`,
-      );
-    }
-  }
-  const noPods = !listed.endpoints.some((e) => e.kind !== 'external');
+  const endpoints = matrixEndpoints(cluster, options, io);
+  const noPods = !endpoints.some((e) => e.kind !== 'external');
   const symbolic = options.symbolic || (noPods && !options.selector && cluster.policies.length > 0);
   if (symbolic && options.selector) throw new UsageError('-l selects pods; the symbolic matrix has classes of pods');
   if (!symbolic) {
     for (const ns of options.namespace ?? []) {
-      if (!listed.endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
+      if (!endpoints.some((e) => e.kind !== 'external' && e.namespace === ns)) {
         io.stderr.write(`netpol matrix: note: no pods in namespace "${ns}"\n`);
       }
     }
   }
-  let result: ReturnType<typeof computeMatrix>;
-  let ports: PortQuery[];
-  if (symbolic) {
-    if (byNamespace)
-      throw new UsageError('--group-by namespace groups pods; the symbolic matrix has classes, not pods');
-    const sym = symbolicMatrix(cluster, {
-      ports: asked,
-      externals: options.external?.length ? options.external : undefined,
-      namespaces,
-    });
-    if (!sym) throw new UsageError(`no possible pod in namespace ${namespaces.join(', ')}`);
-    if (!options.symbolic) {
-      io.stderr.write(
-        `netpol matrix: note: no pods in the input${namespaces.length ? ` for namespace ${namespaces.join(', ')}` : ''}: rows are classes of every pod that could exist (NAMESPACE/{pod labels}; --symbolic)\n`,
-      );
-    }
-    for (const note of sym.notes) io.stderr.write(`netpol matrix: note: ${note}\n`);
-    for (const x of sym.externals) {
-      if (x.label)
-        io.stderr.write(
-          `netpol matrix: note: ${x.ip} stands for every outside address ${x.label.replace(/^in /, 'in ')}\n`,
-        );
-    }
-    result = sym.result;
-    ports = [...sym.result.ports];
-    checkOutputSize(result.endpoints.length, ports.length, options, io);
-  } else {
-    ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, listed.endpoints);
-    // The size is known from the endpoints alone: refuse before computing anything.
-    const rows = byNamespace
-      ? new Set(listed.endpoints.map((e) => (e.kind === 'external' ? `ip:${e.id}` : `ns:${e.namespace}`))).size
-      : listed.endpoints.length;
-    checkOutputSize(rows, ports.length, options, io);
-    result = computeMatrix(cluster, { endpoints: listed.endpoints, ports, expand: false });
-  }
+  const result = symbolic
+    ? symbolicMatrixOf(cluster, asked, options, io)
+    : podMatrixOf(cluster, endpoints, asked, options, io);
   const grouped = byNamespace ? groupByNamespace(result) : undefined;
 
   const c = colorsFor(io.stdout, io, options.color);
@@ -138,6 +94,95 @@ export async function matrixCommand(options: MatrixCommandOptions, io: Io): Prom
       : matrixChunks(result, options.output, tableOptions),
   );
   return 0;
+}
+
+/** `--port` as asked, each once. */
+function askedPorts(texts: readonly string[]): PortQuery[] {
+  const asked: PortQuery[] = [];
+  for (const text of texts) {
+    const parsed = parsePortQuery(text);
+    if (!parsed.ok) throw new UsageError(parsed.error.message, 'e.g. --port 80 --port 53/UDP --port http');
+    if (!asked.some((q) => q.port === parsed.value.port && q.protocol === parsed.value.protocol))
+      asked.push(parsed.value);
+  }
+  return asked;
+}
+
+/** The endpoints of `-n`, `--per-pod`, `--external` and `-l`, with a note for an outside address that is a pod's. */
+function matrixEndpoints(cluster: ClusterModel, options: MatrixCommandOptions, io: Io): MatrixEndpoint[] {
+  const all = listMatrixEndpoints(cluster, {
+    perPod: options.perPod,
+    namespaces: options.namespace,
+    externals: options.external,
+  });
+  if (!all.ok) throw new UsageError(`invalid --external "${all.error.input}": expected an IPv4 or IPv6 address`);
+  const endpoints = selectEndpoints(all.value, options.selector, io);
+  for (const endpoint of endpoints) {
+    if (endpoint.kind !== 'external') continue;
+    // Outside addresses are judged as outside hosts: selectors never match them.
+    const pod = cluster.pods.find((p) =>
+      p.ips.some((ip) => {
+        const parsed = parseIp(ip);
+        return parsed !== undefined && formatIp(parsed) === endpoint.ip;
+      }),
+    );
+    if (pod) {
+      io.stderr.write(
+        `netpol matrix: note: --external ${endpoint.ip} is the address of pod ${pod.id}; it is judged as an outside host (only ipBlocks match it), not as that pod\n`,
+      );
+    }
+  }
+  return endpoints;
+}
+
+/** The matrix of every pod that could exist, in classes (no pods in the input, or --symbolic). */
+function symbolicMatrixOf(
+  cluster: ClusterModel,
+  asked: PortQuery[],
+  options: MatrixCommandOptions,
+  io: Io,
+): MatrixResult {
+  const namespaces = options.namespace ?? [];
+  if (options.groupBy === 'namespace')
+    throw new UsageError('--group-by namespace groups pods; the symbolic matrix has classes, not pods');
+  const sym = symbolicMatrix(cluster, {
+    ports: asked,
+    externals: options.external?.length ? options.external : undefined,
+    namespaces,
+  });
+  if (!sym) throw new UsageError(`no possible pod in namespace ${namespaces.join(', ')}`);
+  if (!options.symbolic) {
+    io.stderr.write(
+      `netpol matrix: note: no pods in the input${namespaces.length ? ` for namespace ${namespaces.join(', ')}` : ''}: rows are classes of every pod that could exist (NAMESPACE/{pod labels}; --symbolic)\n`,
+    );
+  }
+  for (const note of sym.notes) io.stderr.write(`netpol matrix: note: ${note}\n`);
+  for (const x of sym.externals) {
+    if (x.label)
+      io.stderr.write(
+        `netpol matrix: note: ${x.ip} stands for every outside address ${x.label.replace(/^in /, 'in ')}\n`,
+      );
+  }
+  checkOutputSize(sym.result.endpoints.length, sym.result.ports.length, options, io);
+  return sym.result;
+}
+
+/** The matrix of the endpoints, on the ports asked (else every port they or the policies name). */
+function podMatrixOf(
+  cluster: ClusterModel,
+  endpoints: MatrixEndpoint[],
+  asked: PortQuery[],
+  options: MatrixCommandOptions,
+  io: Io,
+): MatrixResult {
+  const ports = asked.length > 0 ? asked : defaultMatrixPorts(cluster, endpoints);
+  // The size is known from the endpoints alone: refuse before computing anything.
+  const rows =
+    options.groupBy === 'namespace'
+      ? new Set(endpoints.map((e) => (e.kind === 'external' ? `ip:${e.id}` : `ns:${e.namespace}`))).size
+      : endpoints.length;
+  checkOutputSize(rows, ports.length, options, io);
+  return computeMatrix(cluster, { endpoints, ports, expand: false });
 }
 
 /**

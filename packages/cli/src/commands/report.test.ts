@@ -80,6 +80,16 @@ describe('netpol report in a browser (file://)', { skip: browserSkip }, () => {
       await status.getByText(/^Denied/).waitFor();
       assert.match((await status.textContent()) ?? '', /isolated by backend-ns\/loose-api-ingress and no rule matches/);
       await page.screenshot({ path: artifactPath('report-file.png') });
+      // The matrix's pod level and a selection come from the same worker, from file:// too.
+      await page.evaluate(
+        `location.hash = 'view=matrix&drill=' + encodeURIComponent('pods:alice|backend-ns') + '&sel=pod:alice/other'`,
+      );
+      await page.locator('#matrix-focus').getByText('alice/client → backend-ns/client: allowed').waitFor();
+      await page
+        .locator('section.selection')
+        .getByText('backend-ns/loose-api-ingress spec.ingress[0]')
+        .first()
+        .waitFor();
       assert.deepEqual(
         requests.filter((u) => !u.startsWith('file:') && !u.startsWith('blob:') && !u.startsWith('data:')),
         [],

@@ -220,6 +220,20 @@ describe('netpol serve in a browser', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Matrix' }).click();
       await page.getByRole('grid', { name: /^Matrix/ }).waitFor();
       await page.screenshot({ path: artifactPath('serve-matrix.png') });
+      // Every view, the matrix's pod level and a selection: still nothing but the origin.
+      await page.goto(
+        `${server.url}#view=matrix&drill=${encodeURIComponent('pods:app|kube-system')}&sel=pod:app/worker`,
+      );
+      await page.getByText('Pods: app → kube-system').waitFor();
+      await page
+        .locator('section.selection')
+        .getByText(/^Traffic to it/)
+        .first()
+        .waitFor();
+      for (const view of ['Policies', 'Editor', 'Diff', 'Learn', 'Graph']) {
+        await page.getByRole('button', { name: view, exact: true }).click();
+      }
+      await page.getByTestId('graph-summary').waitFor();
       assert.deepEqual(outside, []);
       assert.deepEqual(errors, []);
     } finally {

@@ -56,107 +56,144 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
+/** What the server serves and may change: the inputs as read, which of them may be saved, its pages. */
+interface ServedState {
+  files: SourceFile[];
+  base?: SourceFile[];
+  /** Bumped on every reload; pages ask again when theirs is older. */
+  version: number;
+  /** Only plain files read from disk can be saved back (not stdin, git: or the live cluster). */
+  writable: Set<string>;
+  /** Pages listening for reloads (server-sent events). */
+  clients: Set<ServerResponse>;
+  /** `http://127.0.0.1:<port>`, once listening: only pages from it may save. */
+  origin: string;
+}
+
 /** Starts the server (tests call this and `close()`). */
 export async function startServer(options: ServeOptions, io: Io): Promise<RunningServer> {
   const port = parsePort(options.port);
   const assets = readWebAssets();
-  const state = {
-    files: await readSources(options, io, options.namespace),
+  const files = await readSources(options, io, options.namespace);
+  const state: ServedState = {
+    files,
     base: options.base ? await readSources({ file: [options.base], recursive: options.recursive }, io) : undefined,
     version: 1,
+    writable: new Set(
+      files
+        .filter((f) => f.name !== '-' && !f.name.startsWith('git:') && !f.name.startsWith('cluster:'))
+        .map((f) => f.name),
+    ),
+    clients: new Set(),
+    origin: '',
   };
   noteIssues(state.files, options.namespace, io);
-  // Only plain files read from disk can be saved back (not stdin, git: or the live cluster).
-  const writable = new Set(
-    state.files
-      .filter((f) => f.name !== '-' && !f.name.startsWith('git:') && !f.name.startsWith('cluster:'))
-      .map((f) => f.name),
-  );
-  const clients = new Set<ServerResponse>();
   const input = (): PageInput => ({
     mode: 'serve',
     files: state.files,
     base: state.base,
     ...(options.base ? { baseName: options.base, headName: options.file.join(' ') } : {}),
     namespace: options.namespace,
-    canSave: writable.size > 0,
+    canSave: state.writable.size > 0,
     version: state.version,
   });
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => send(res, 500, 'text/plain', `netpol serve: ${error.message}\n`));
-  });
-  let origin = '';
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // DNS rebinding: a page of evil.example resolving to 127.0.0.1 still sends its own Host.
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (host !== '127.0.0.1' && host !== 'localhost') {
-      send(
-        res,
-        403,
-        'text/plain',
-        `netpol serve: Host "${req.headers.host ?? ''}" refused: only localhost and 127.0.0.1\n`,
-      );
-      return;
-    }
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && (path === '/' || path === '/index.html'))
-      return send(res, 200, 'text/html', assets.indexHtml);
-    if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript', assets.appJs);
-    if (req.method === 'GET' && path === '/app.css') return send(res, 200, 'text/css', assets.appCss);
-    if (req.method === 'GET' && path === '/api/input')
-      return send(res, 200, 'application/json', JSON.stringify(input()));
-    if (req.method === 'GET' && path === '/api/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      res.write(': netpol\n\n');
-      clients.add(res);
-      req.on('close', () => clients.delete(res));
-      return;
-    }
-    if (req.method === 'POST' && path === '/api/save') return save(req, res);
-    send(res, 404, 'text/plain', 'not found\n');
-  }
-
-  async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Another site's page may POST here: only our own page (same origin, JSON body) may save.
-    const from = req.headers.origin;
-    if (
-      (from !== undefined && from !== origin) ||
-      !String(req.headers['content-type']).startsWith('application/json')
-    ) {
-      return send(res, 403, 'text/plain', 'netpol serve: save refused: not from the netpol page\n');
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > 64 << 20) return send(res, 413, 'text/plain', 'netpol serve: save refused: over 64 MiB\n');
-      chunks.push(chunk as Buffer);
-    }
-    let body: { files?: { name?: unknown; text?: unknown }[] };
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return send(res, 400, 'text/plain', 'netpol serve: save refused: the body is not JSON\n');
-    }
-    const files = (body.files ?? []).filter(
-      (f): f is SourceFile => typeof f.name === 'string' && typeof f.text === 'string',
+    route(req, res, assets, input, state, io).catch((error: Error) =>
+      send(res, 500, 'text/plain', `netpol serve: ${error.message}\n`),
     );
-    const refused = files.filter((f) => !writable.has(f.name)).map((f) => f.name);
-    if (refused.length > 0)
-      return send(res, 403, 'text/plain', `netpol serve: not an input file: ${refused.join(', ')}\n`);
-    for (const f of files) {
-      writeFileSync(resolve(io.cwd, f.name), f.text);
-      io.stderr.write(`netpol serve: saved ${f.name}\n`);
-    }
-    send(res, 200, 'application/json', JSON.stringify({ saved: files.map((f) => f.name) }));
-  }
+  });
+  const reload = reloader(options, io, state);
+  const watchers = watchInputs(options, io, reload.schedule);
+  const address = await listen(server, port);
+  state.origin = `http://127.0.0.1:${address.port}`;
+  return {
+    url: `${state.origin}/`,
+    close: async () => {
+      reload.cancel();
+      for (const w of watchers) w.close();
+      for (const client of state.clients) client.end();
+      await closeServer(server);
+    },
+  };
+}
 
-  // Reload on change: re-read every input, tell the pages.
-  const watchers: FSWatcher[] = [];
+/** The page, its assets, the input as JSON, reload events, and saving. */
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  assets: WebAssets,
+  input: () => PageInput,
+  state: ServedState,
+  io: Io,
+): Promise<void> {
+  // DNS rebinding: a page of evil.example resolving to 127.0.0.1 still sends its own Host.
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (host !== '127.0.0.1' && host !== 'localhost') {
+    send(
+      res,
+      403,
+      'text/plain',
+      `netpol serve: Host "${req.headers.host ?? ''}" refused: only localhost and 127.0.0.1\n`,
+    );
+    return;
+  }
+  const path = (req.url ?? '/').split('?')[0];
+  if (req.method === 'GET' && (path === '/' || path === '/index.html'))
+    return send(res, 200, 'text/html', assets.indexHtml);
+  if (req.method === 'GET' && path === '/app.js') return send(res, 200, 'text/javascript', assets.appJs);
+  if (req.method === 'GET' && path === '/app.css') return send(res, 200, 'text/css', assets.appCss);
+  if (req.method === 'GET' && path === '/api/input') return send(res, 200, 'application/json', JSON.stringify(input()));
+  if (req.method === 'GET' && path === '/api/events') {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    res.write(': netpol\n\n');
+    state.clients.add(res);
+    req.on('close', () => state.clients.delete(res));
+    return;
+  }
+  if (req.method === 'POST' && path === '/api/save') return save(req, res, state, io);
+  send(res, 404, 'text/plain', 'not found\n');
+}
+
+/** Writes the files the page sends back: only input files, only from our own page. */
+async function save(req: IncomingMessage, res: ServerResponse, state: ServedState, io: Io): Promise<void> {
+  // Another site's page may POST here: only our own page (same origin, JSON body) may save.
+  const from = req.headers.origin;
+  if (
+    (from !== undefined && from !== state.origin) ||
+    !String(req.headers['content-type']).startsWith('application/json')
+  ) {
+    return send(res, 403, 'text/plain', 'netpol serve: save refused: not from the netpol page\n');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 64 << 20) return send(res, 413, 'text/plain', 'netpol serve: save refused: over 64 MiB\n');
+    chunks.push(chunk as Buffer);
+  }
+  let body: { files?: { name?: unknown; text?: unknown }[] };
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return send(res, 400, 'text/plain', 'netpol serve: save refused: the body is not JSON\n');
+  }
+  const files = (body.files ?? []).filter(
+    (f): f is SourceFile => typeof f.name === 'string' && typeof f.text === 'string',
+  );
+  const refused = files.filter((f) => !state.writable.has(f.name)).map((f) => f.name);
+  if (refused.length > 0)
+    return send(res, 403, 'text/plain', `netpol serve: not an input file: ${refused.join(', ')}\n`);
+  for (const f of files) {
+    writeFileSync(resolve(io.cwd, f.name), f.text);
+    io.stderr.write(`netpol serve: saved ${f.name}\n`);
+  }
+  send(res, 200, 'application/json', JSON.stringify({ saved: files.map((f) => f.name) }));
+}
+
+/** Reload on change: re-read every input (150 ms after the last change), tell the pages. */
+function reloader(options: ServeOptions, io: Io, state: ServedState): { schedule: () => void; cancel: () => void } {
   let pending: ReturnType<typeof setTimeout> | undefined;
-  const reload = () => {
+  const schedule = () => {
     clearTimeout(pending);
     pending = setTimeout(async () => {
       try {
@@ -166,23 +203,33 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
           options.namespace,
         );
         if (JSON.stringify(files) === JSON.stringify(state.files)) return;
-        state.files = options.live ? [...state.files.filter((f) => !writable.has(f.name)), ...files] : files;
+        state.files = options.live ? [...state.files.filter((f) => !state.writable.has(f.name)), ...files] : files;
         state.version++;
-        for (const client of clients) client.write(`event: changed\ndata: ${state.version}\n\n`);
+        for (const client of state.clients) client.write(`event: changed\ndata: ${state.version}\n\n`);
       } catch {
         // A file half-written or deleted: the next change event reloads.
       }
     }, 150);
   };
+  return { schedule, cancel: () => clearTimeout(pending) };
+}
+
+/** A watcher per `-f` path that can be watched (not stdin, not git:). */
+function watchInputs(options: ServeOptions, io: Io, onChange: () => void): FSWatcher[] {
+  const watchers: FSWatcher[] = [];
   for (const path of options.file ?? []) {
     if (path === '-' || path.startsWith('git:')) continue;
     try {
-      watchers.push(watch(resolve(io.cwd, path), { recursive: options.recursive ?? false }, reload));
+      watchers.push(watch(resolve(io.cwd, path), { recursive: options.recursive ?? false }, onChange));
     } catch {
       // Not watchable (a special file): no live reload for it.
     }
   }
+  return watchers;
+}
 
+/** Listens on 127.0.0.1 only; a port in use is a usage error. */
+async function listen(server: Server, port: number): Promise<AddressInfo> {
   await new Promise<void>((done, fail) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       fail(
@@ -193,17 +240,7 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
     );
     server.listen(port, '127.0.0.1', done);
   });
-  const address = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${address.port}`;
-  return {
-    url: `${origin}/`,
-    close: async () => {
-      clearTimeout(pending);
-      for (const w of watchers) w.close();
-      for (const client of clients) client.end();
-      await closeServer(server);
-    },
-  };
+  return server.address() as AddressInfo;
 }
 
 function closeServer(server: Server): Promise<void> {

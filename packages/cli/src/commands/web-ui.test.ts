@@ -367,6 +367,9 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       assert.match(headline ?? '', /^ALLOWED: default\/frontend-1 -> default\/backend-1 on 80\/TCP$/);
       assert.ok(reasons.length > 0);
       for (const line of reasons) assert.ok(text.includes(line.trim()), `${line.trim()}\n  not in: ${text}`);
+      // A pod's name selects it (the row names sit left of the cells: 220 px, rows 18 px below 140).
+      await grid.click({ position: { x: 150, y: 140 + 18 + 9 } });
+      await page.locator('section.selection').getByText('Selection: default/frontend-1').waitFor();
       // Escape climbs back: pods → workloads → namespaces.
       await grid.focus();
       await page.keyboard.press('Escape');
@@ -423,9 +426,15 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await withPage(
         [OR_TRAP],
         async (page, server) => {
-          await page.goto(server.url);
+          // The Selection panel shows a pod, the Matrix its pod level: their markup is checked too.
+          await page.goto(`${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}`);
           await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
           await status(page, 'Allowed');
+          await page
+            .locator('section.selection')
+            .getByText(/^Traffic to it/)
+            .first()
+            .waitFor();
           await page.evaluate(axe);
           for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
             await page.getByRole('button', { name: view, exact: true }).click();

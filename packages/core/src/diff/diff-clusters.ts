@@ -54,7 +54,7 @@ export interface ClusterDiff {
  * labels, namespace labels, ports or address changed.
  */
 export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDiff {
-  const policies = diffPolicies(base, head);
+  const { policies, adminChanged } = diffAllPolicies(base, head);
   const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
   const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
   const endpoints: ClusterDiff['endpoints'] = {
@@ -62,135 +62,57 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
     removed: [...baseEps.keys()].filter((id) => !headEps.has(id)),
     changed: [],
   };
-  const common: { id: string; base: EndpointSample; head: EndpointSample }[] = [];
-  for (const [id, e] of baseEps) {
-    const h = headEps.get(id);
-    if (h) common.push({ id, base: e, head: h });
-  }
   const externals = externalEndpoints([base, head]);
   const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
-  // The admin tiers (docs/admin-tiers.md): their policies are listed with the others; when any
-  // changed, every pair may change, and verdicts come from every tier (TierMasks).
-  const admin = diffAdminPolicies(base, head);
-  policies.added.push(...admin.added);
-  policies.removed.push(...admin.removed);
-  policies.changed.push(...admin.changed);
-  policies.details.push(...admin.details);
-  // Nodes matter to admin `nodes` peers: a changed node address or label is an admin change.
-  const nodes = (c: ClusterModel) => JSON.stringify((c.nodes ?? []).map((n) => [n.name, n.labels, n.addresses]));
-  const adminChanged =
-    admin.added.length + admin.removed.length + admin.changed.length > 0 || nodes(base) !== nodes(head);
-  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
-
-  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
   const compiledBase = compileCluster(base);
   const compiledHead = compileCluster(head);
+  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
   // A side can differ when a policy isolating it in that direction changed (in either version).
   const touched = (compiled: CompiledCluster, pod: PodModel, direction: 'ingress' | 'egress') =>
     compiled.policiesSelecting(pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
-  const dirty = common.map((c) => {
-    const identity = identityOf(base, c.base.pod) !== identityOf(head, c.head.pod);
-    if (identity) endpoints.changed.push({ id: c.id, changes: describeChange(base, c.base.pod, head, c.head.pod) });
-    return {
-      ...c,
-      egress:
-        identity ||
-        adminChanged ||
-        touched(compiledBase, c.base.pod, 'egress') ||
-        touched(compiledHead, c.head.pod, 'egress'),
-      ingress:
-        identity ||
-        adminChanged ||
-        touched(compiledBase, c.base.pod, 'ingress') ||
-        touched(compiledHead, c.head.pod, 'ingress'),
-    };
-  });
+  const dirty: Side[] = [];
+  for (const [id, e] of baseEps) {
+    const h = headEps.get(id);
+    if (!h) continue;
+    const identity = identityOf(base, e.pod) !== identityOf(head, h.pod);
+    if (identity) endpoints.changed.push({ id, changes: describeChange(base, e.pod, head, h.pod) });
+    const side = (direction: 'ingress' | 'egress') =>
+      identity || adminChanged || touched(compiledBase, e.pod, direction) || touched(compiledHead, h.pod, direction);
+    dirty.push({ id, base: podPeer(e.pod), head: podPeer(h.pod), egress: side('egress'), ingress: side('ingress') });
+  }
   // Endpoints in one version only: every connection they have there is gained (or lost).
-  const only = [
-    ...endpoints.added.map((id) => ({ id, pod: (headEps.get(id) as EndpointSample).pod, version: 'head' as const })),
-    ...endpoints.removed.map((id) => ({ id, pod: (baseEps.get(id) as EndpointSample).pod, version: 'base' as const })),
+  const only: Side[] = [
+    ...endpoints.added.map((id) => onlySide(id, (headEps.get(id) as EndpointSample).pod, 'head')),
+    ...endpoints.removed.map((id) => onlySide(id, (baseEps.get(id) as EndpointSample).pod, 'base')),
   ];
   if (!dirty.some((d) => d.egress || d.ingress) && only.length === 0) return result;
 
+  const sides: Side[] = [
+    ...only,
+    ...dirty,
+    ...externals.map((x): Side => {
+      const peer: Peer = { kind: 'external', ip: x.ip };
+      return { id: x.ip, base: peer, head: peer, egress: false, ingress: false };
+    }),
+  ];
   const spans: SpanRef[] = [];
   for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
-  type Side = { id: string; base: Peer; head: Peer; egress: boolean; ingress: boolean; only?: 'base' | 'head' };
-  const sides: Side[] = [
-    ...only.map((o) => ({
-      id: o.id,
-      base: { kind: 'pod', pod: o.pod } as Peer,
-      head: { kind: 'pod', pod: o.pod } as Peer,
-      egress: true,
-      ingress: true,
-      only: o.version,
-    })),
-    ...dirty.map((d) => ({
-      id: d.id,
-      base: { kind: 'pod', pod: d.base.pod } as Peer,
-      head: { kind: 'pod', pod: d.head.pod } as Peer,
-      egress: d.egress,
-      ingress: d.ingress,
-    })),
-    ...externals.map((x) => ({
-      id: x.ip,
-      base: { kind: 'external', ip: x.ip } as Peer,
-      head: { kind: 'external', ip: x.ip } as Peer,
-      egress: false,
-      ingress: false,
-    })),
-  ];
+  // The admin tiers (docs/admin-tiers.md): verdicts come from every tier (TierMasks).
+  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
   const Masks = tiers ? TierMasks : VerdictMasks;
-  const baseMasks = new Masks(
-    compiledBase,
-    sides.map((s) => s.base),
-    spans,
-  );
-  const headMasks = new Masks(
-    compiledHead,
-    sides.map((s) => s.head),
-    spans,
-  );
-  const before = new Uint32Array(baseMasks.words);
-  const after = new Uint32Array(headMasks.words);
-  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
-  const all = sides.map((_, i) => i);
-  // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
-  const sources = all
-    .filter((i) => at(sides, i).egress || dirtyTo.length > 0)
-    .sort((a, b) => baseMasks.setOf('egress', a) - baseMasks.setOf('egress', b) || a - b);
-  for (const from of sources) {
-    const source = at(sides, from);
-    for (const to of source.egress ? all : dirtyTo) {
-      if (from === to) continue;
-      const destination = at(sides, to);
-      if (source.base.kind === 'external' && destination.base.kind === 'external') continue;
-      baseMasks.allowed(from, to, before);
-      headMasks.allowed(from, to, after);
-      // A pair with an endpoint that does not exist in a version has no connection there.
-      if (source.only === 'head' || destination.only === 'head') before.fill(0);
-      if (source.only === 'base' || destination.only === 'base') after.fill(0);
-      let same = true;
-      for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
-      if (same) continue;
-      const opened = new Map<Protocol, PortSpan[]>();
-      const closed = new Map<Protocol, PortSpan[]>();
-      spans.forEach(({ protocol, span }, k) => {
-        const bit = 1 << (k & 31);
-        // k indexes spans, and both masks hold a bit per span.
-        const b = (before[k >>> 5]! & bit) !== 0;
-        const a = (after[k >>> 5]! & bit) !== 0;
-        if (a === b) return;
-        const target = a ? opened : closed;
-        target.set(protocol, [...(target.get(protocol) ?? []), span]);
-      });
-      for (const [protocol, list] of opened) {
-        result.opened.push({ from: source.id, to: destination.id, protocol, spans: mergeSpans(list) });
-      }
-      for (const [protocol, list] of closed) {
-        result.closed.push({ from: source.id, to: destination.id, protocol, spans: mergeSpans(list) });
-      }
-    }
-  }
+  const masks = {
+    base: new Masks(
+      compiledBase,
+      sides.map((s) => s.base),
+      spans,
+    ),
+    head: new Masks(
+      compiledHead,
+      sides.map((s) => s.head),
+      spans,
+    ),
+  };
+  compareVerdicts(sides, spans, masks, result);
   const order = new Map(sides.map((s, i) => [s.id, i]));
   const byPair = (a: ConnectionChange, b: ConnectionChange) =>
     (order.get(a.to) ?? 0) - (order.get(b.to) ?? 0) ||
@@ -199,6 +121,108 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   result.opened.sort(byPair);
   result.closed.sort(byPair);
   return result;
+}
+
+/** An endpoint as both versions see it, and which of its directions may have changed. */
+interface Side {
+  id: string;
+  base: Peer;
+  head: Peer;
+  egress: boolean;
+  ingress: boolean;
+  /** The one version it exists in (absent: both). */
+  only?: 'base' | 'head';
+}
+
+function podPeer(pod: PodModel): Peer {
+  return { kind: 'pod', pod };
+}
+
+function onlySide(id: string, pod: PodModel, version: 'base' | 'head'): Side {
+  return { id, base: podPeer(pod), head: podPeer(pod), egress: true, ingress: true, only: version };
+}
+
+/**
+ * The policies of every tier added, removed and changed, and whether the admin tiers changed:
+ * their policies are listed with the others; when any changed (or a node's address or labels,
+ * which admin `nodes` peers see), every pair may change.
+ */
+function diffAllPolicies(
+  base: ClusterModel,
+  head: ClusterModel,
+): { policies: ClusterDiff['policies']; adminChanged: boolean } {
+  const policies = diffPolicies(base, head);
+  const admin = diffAdminPolicies(base, head);
+  policies.added.push(...admin.added);
+  policies.removed.push(...admin.removed);
+  policies.changed.push(...admin.changed);
+  policies.details.push(...admin.details);
+  const nodes = (c: ClusterModel) => JSON.stringify((c.nodes ?? []).map((n) => [n.name, n.labels, n.addresses]));
+  const adminChanged =
+    admin.added.length + admin.removed.length + admin.changed.length > 0 || nodes(base) !== nodes(head);
+  return { policies, adminChanged };
+}
+
+/**
+ * Every pair that can differ (a source whose egress may have changed to every endpoint, every
+ * source to a destination whose ingress may have), compared span by span: the spans allowed
+ * only in HEAD are opened, only in BASE closed.
+ */
+function compareVerdicts(
+  sides: readonly Side[],
+  spans: readonly SpanRef[],
+  masks: { base: VerdictMasks | TierMasks; head: VerdictMasks | TierMasks },
+  result: ClusterDiff,
+): void {
+  const before = new Uint32Array(masks.base.words);
+  const after = new Uint32Array(masks.head.words);
+  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
+  const all = sides.map((_, i) => i);
+  // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
+  const sources = all
+    .filter((i) => at(sides, i).egress || dirtyTo.length > 0)
+    .sort((a, b) => masks.base.setOf('egress', a) - masks.base.setOf('egress', b) || a - b);
+  for (const from of sources) {
+    const source = at(sides, from);
+    for (const to of source.egress ? all : dirtyTo) {
+      if (from === to) continue;
+      const destination = at(sides, to);
+      if (source.base.kind === 'external' && destination.base.kind === 'external') continue;
+      masks.base.allowed(from, to, before);
+      masks.head.allowed(from, to, after);
+      // A pair with an endpoint that does not exist in a version has no connection there.
+      if (source.only === 'head' || destination.only === 'head') before.fill(0);
+      if (source.only === 'base' || destination.only === 'base') after.fill(0);
+      pairChanges(source.id, destination.id, spans, before, after, result);
+    }
+  }
+}
+
+/** The spans whose verdict differs between `before` and `after` (one bit per span), per protocol. */
+function pairChanges(
+  from: string,
+  to: string,
+  spans: readonly SpanRef[],
+  before: Uint32Array,
+  after: Uint32Array,
+  result: ClusterDiff,
+): void {
+  let same = true;
+  for (let w = 0; w < before.length; w++) if (before[w] !== after[w]) same = false;
+  if (same) return;
+  const opened = new Map<Protocol, PortSpan[]>();
+  const closed = new Map<Protocol, PortSpan[]>();
+  spans.forEach(({ protocol, span }, k) => {
+    const bit = 1 << (k & 31);
+    // k indexes spans, and both masks hold a bit per span.
+    const b = (before[k >>> 5]! & bit) !== 0;
+    const a = (after[k >>> 5]! & bit) !== 0;
+    if (a === b) return;
+    const target = a ? opened : closed;
+    target.set(protocol, [...(target.get(protocol) ?? []), span]);
+  });
+  for (const [protocol, list] of opened) result.opened.push({ from, to, protocol, spans: mergeSpans(list) });
+  for (const [protocol, list] of closed) result.closed.push({ from, to, protocol, spans: mergeSpans(list) });
 }
 
 const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };

@@ -65,126 +65,122 @@ export function serviceBackends(cluster: ClusterModel, service: ServiceModel): P
 }
 
 export function resolveEndpoint(cluster: ClusterModel, input: string, options: ResolveOptions = {}): Resolved {
-  const text = input.trim();
-  const defaultNs = options.defaultNamespace ?? 'default';
-  const ok = (value: Endpoint): Resolved => ({ ok: true, value });
-  const podEndpoint = (pod: PodModel): Endpoint => ({ kind: 'pod', input, id: pod.id, pod });
-  const workloadEndpoint = (workload: WorkloadModel): Endpoint => ({
-    kind: 'pod',
-    input,
-    id: workload.id,
-    pod: workload.pods[0] ?? templatePod(workload),
-    workload,
-  });
-  const serviceEndpoint = (service: ServiceModel): Endpoint => ({
-    kind: 'service',
-    input,
-    id: serviceDnsName(service),
-    service,
-    backends: serviceBackends(cluster, service),
-  });
-  const unknown = (what: string): Resolved => ({
-    ok: false,
-    error: {
-      code: 'endpoint-unknown',
-      input,
-      message: `no ${what} "${text}" in the input`,
-      candidates: closestNames(text, allNames(cluster)),
-    },
-  });
-  const ambiguous = (matches: string[]): Resolved => ({
-    ok: false,
-    error: {
-      code: 'endpoint-ambiguous',
-      input,
-      message: `"${text}" names ${matches.length} endpoints: ${matches.join(', ')}; name one of them`,
-      candidates: matches,
-    },
-  });
+  const by = new Resolver(cluster, input, options.defaultNamespace ?? 'default');
+  if (by.text === '') return by.invalid('empty endpoint');
+  // The forms in order: the first that recognises the text answers (found, or why not).
+  return (
+    by.ip() ??
+    by.workloadRef() ??
+    by.bareWorkloadRef() ??
+    by.kubectlTypedName() ??
+    by.namespacedName() ??
+    by.malformed() ??
+    by.serviceDnsName() ??
+    by.bareName()
+  );
+}
 
-  if (text === '') {
-    return { ok: false, error: { code: 'endpoint-invalid', input, message: 'empty endpoint', candidates: [] } };
+/** One endpoint text resolved against a cluster: a method per form (undefined: not this form). */
+class Resolver {
+  readonly text: string;
+
+  constructor(
+    private readonly cluster: ClusterModel,
+    private readonly input: string,
+    private readonly defaultNs: string,
+  ) {
+    this.text = input.trim();
   }
 
-  if (parseIp(text)) {
+  /** A pod's IP is that pod, a ClusterIP its Service, anything else an outside address. */
+  ip(): Resolved | undefined {
+    const { cluster, text } = this;
+    if (!parseIp(text)) return undefined;
     const canonical = parseIp(text)?.value;
     const sameIp = (ip: string) => parseIp(ip)?.value === canonical;
     const pod = cluster.pods.find((p) => p.ips.some(sameIp));
-    if (pod) return ok(podEndpoint(pod));
+    if (pod) return this.pod(pod);
     const service = cluster.services.find((s) => s.clusterIP !== undefined && sameIp(s.clusterIP));
-    if (service) return ok(serviceEndpoint(service));
-    return ok({ kind: 'external', input, id: text, ip: text });
+    if (service) return this.service(service);
+    return { ok: true, value: { kind: 'external', input: this.input, id: text, ip: text } };
   }
 
-  const workloadRef = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
-  if (workloadRef) {
-    const [, ns, name, kind = ''] = workloadRef;
-    const workload = cluster.workloads.find(
+  /** `ns/name[Kind]`. */
+  workloadRef(): Resolved | undefined {
+    const match = /^([^/\s[\]]+)\/([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(this.text);
+    if (!match) return undefined;
+    const [, ns, name, kind = ''] = match;
+    const workload = this.cluster.workloads.find(
       (w) => w.namespace === ns && w.name === name && w.kind.toLowerCase() === kind.toLowerCase(),
     );
-    return workload ? ok(workloadEndpoint(workload)) : unknown('workload');
+    return workload ? this.workload(workload) : this.unknown('workload');
   }
 
-  // `name[Kind]` without a namespace: the default namespace's, else the only one anywhere
-  // (as for a bare name).
-  const bareWorkload = /^([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(text);
-  if (bareWorkload) {
-    const [, name, kind = ''] = bareWorkload;
-    const named = cluster.workloads.filter((w) => w.name === name && w.kind.toLowerCase() === kind.toLowerCase());
-    const local = named.find((w) => w.namespace === defaultNs);
-    if (local) return ok(workloadEndpoint(local));
-    if (named.length === 1) return ok(workloadEndpoint(first(named)));
-    if (named.length > 1) return ambiguous(named.map((w) => w.id));
-    return unknown('workload');
+  /** `name[Kind]` without a namespace: the default namespace's, else the only one anywhere (as for a bare name). */
+  bareWorkloadRef(): Resolved | undefined {
+    const match = /^([^/\s[\]]+)\[([A-Za-z]+)\]$/.exec(this.text);
+    if (!match) return undefined;
+    const [, name, kind = ''] = match;
+    const named = this.cluster.workloads.filter((w) => w.name === name && w.kind.toLowerCase() === kind.toLowerCase());
+    const local = named.find((w) => w.namespace === this.defaultNs);
+    if (local) return this.workload(local);
+    return this.theOnly(named.map((w) => this.workload(w))) ?? this.unknown('workload');
   }
 
-  // kubectl's `deploy/backend`, `pod/x`, `shop/svc/backend`: TYPE/NAME in the default (-n)
-  // namespace, NS/TYPE/NAME elsewhere. `ns/name` keeps its meaning where such a pod or
-  // workload exists (a namespace may be called `deploy`).
-  const typed = parseTypedName(text);
-  const nsNameExists = (ns: string, name: string) =>
-    cluster.pods.some((p) => p.namespace === ns && p.name === name) ||
-    cluster.workloads.some((w) => w.namespace === ns && w.name === name);
-  if (typed && !(typed.namespace === undefined && nsNameExists(...(text.split('/') as [string, string])))) {
-    const ns = typed.namespace ?? defaultNs;
+  /**
+   * kubectl's `deploy/backend`, `pod/x`, `shop/svc/backend`: TYPE/NAME in the default (-n)
+   * namespace, NS/TYPE/NAME elsewhere. `ns/name` keeps its meaning where such a pod or
+   * workload exists (a namespace may be called `deploy`).
+   */
+  kubectlTypedName(): Resolved | undefined {
+    const { cluster, text } = this;
+    const typed = parseTypedName(text);
+    if (!typed) return undefined;
+    if (typed.namespace === undefined) {
+      const [ns, name] = text.split('/') as [string, string];
+      const exists =
+        cluster.pods.some((p) => p.namespace === ns && p.name === name) ||
+        cluster.workloads.some((w) => w.namespace === ns && w.name === name);
+      if (exists) return undefined;
+    }
+    const ns = typed.namespace ?? this.defaultNs;
     if (typed.kind === 'Pod') {
       const pod = cluster.pods.find((p) => p.namespace === ns && p.name === typed.name);
-      return pod ? ok(podEndpoint(pod)) : unknown('pod');
+      return pod ? this.pod(pod) : this.unknown('pod');
     }
     if (typed.kind === 'Service') {
       const service = cluster.services.find((s) => s.namespace === ns && s.name === typed.name);
-      return service ? ok(serviceEndpoint(service)) : unknown('Service');
+      return service ? this.service(service) : this.unknown('Service');
     }
     const workload = cluster.workloads.find(
       (w) => w.namespace === ns && w.name === typed.name && w.kind === typed.kind,
     );
-    return workload ? ok(workloadEndpoint(workload)) : unknown(typed.kind);
+    return workload ? this.workload(workload) : this.unknown(typed.kind);
   }
 
-  const nsName = /^([^/\s]+)\/([^/\s]+)$/.exec(text);
-  if (nsName) {
-    const [, ns, name] = nsName;
-    const pod = cluster.pods.find((p) => p.namespace === ns && p.name === name);
-    if (pod) return ok(podEndpoint(pod));
-    const workloads = cluster.workloads.filter((w) => w.namespace === ns && w.name === name);
-    if (workloads.length === 1) return ok(workloadEndpoint(first(workloads)));
-    if (workloads.length > 1) return ambiguous(workloads.map((w) => w.id));
-    return unknown('pod or workload');
+  /** `ns/name`: the pod, else the only workload of that name in `ns`. */
+  namespacedName(): Resolved | undefined {
+    const match = /^([^/\s]+)\/([^/\s]+)$/.exec(this.text);
+    if (!match) return undefined;
+    const [, ns, name] = match;
+    const pod = this.cluster.pods.find((p) => p.namespace === ns && p.name === name);
+    if (pod) return this.pod(pod);
+    const workloads = this.cluster.workloads.filter((w) => w.namespace === ns && w.name === name);
+    return this.theOnly(workloads.map((w) => this.workload(w))) ?? this.unknown('pod or workload');
   }
 
-  if (/\s|\//.test(text)) {
-    return {
-      ok: false,
-      error: {
-        code: 'endpoint-invalid',
-        input,
-        message: `"${text}" is not an endpoint: use ns/pod, ns/name[Kind], TYPE/NAME or NS/TYPE/NAME (deploy/backend), an IP address or a Service DNS name (name.ns.svc.cluster.local)`,
-        candidates: [],
-      },
-    };
+  /** A space or a slash no form above took. */
+  malformed(): Resolved | undefined {
+    if (!/\s|\//.test(this.text)) return undefined;
+    return this.invalid(
+      `"${this.text}" is not an endpoint: use ns/pod, ns/name[Kind], TYPE/NAME or NS/TYPE/NAME (deploy/backend), an IP address or a Service DNS name (name.ns.svc.cluster.local)`,
+    );
   }
 
-  if (text.includes('.')) {
+  /** `name.ns.svc.cluster.local`, `name.ns.svc`, `name.ns`; pod names may contain dots too. */
+  serviceDnsName(): Resolved | undefined {
+    const { cluster, text } = this;
+    if (!text.includes('.')) return undefined;
     const dns = text
       .replace(/\.$/, '')
       .replace(/\.cluster\.local$/, '')
@@ -192,28 +188,68 @@ export function resolveEndpoint(cluster: ClusterModel, input: string, options: R
     const parts = dns.split('.');
     if (parts.length === 2) {
       const service = cluster.services.find((s) => s.name === parts[0] && s.namespace === parts[1]);
-      if (service) return ok(serviceEndpoint(service));
+      if (service) return this.service(service);
     }
-    // Pod names may contain dots: fall through to the bare-name lookup before giving up.
-    if (!cluster.pods.some((p) => p.name === text) && !cluster.workloads.some((w) => w.name === text)) {
-      return unknown('Service');
-    }
+    // A pod or workload of that name: the bare-name lookup answers.
+    if (cluster.pods.some((p) => p.name === text) || cluster.workloads.some((w) => w.name === text)) return undefined;
+    return this.unknown('Service');
   }
 
-  const pod = cluster.pods.find((p) => p.namespace === defaultNs && p.name === text);
-  if (pod) return ok(podEndpoint(pod));
-  const localWorkloads = cluster.workloads.filter((w) => w.namespace === defaultNs && w.name === text);
-  if (localWorkloads.length === 1) return ok(workloadEndpoint(first(localWorkloads)));
-  if (localWorkloads.length > 1) return ambiguous(localWorkloads.map((w) => w.id));
-  const service = cluster.services.find((s) => s.namespace === defaultNs && s.name === text);
-  if (service) return ok(serviceEndpoint(service));
-  const anywhere = [
-    ...cluster.pods.filter((p) => p.name === text && !p.workload).map(podEndpoint),
-    ...cluster.workloads.filter((w) => w.name === text).map(workloadEndpoint),
-  ];
-  if (anywhere.length === 1) return ok(first(anywhere));
-  if (anywhere.length > 1) return ambiguous(anywhere.map((m) => m.id));
-  return unknown('pod, workload or Service');
+  /** A pod, workload or Service of the default namespace, else the only pod or workload of that name anywhere. */
+  bareName(): Resolved {
+    const { cluster, text, defaultNs } = this;
+    const pod = cluster.pods.find((p) => p.namespace === defaultNs && p.name === text);
+    if (pod) return this.pod(pod);
+    const local = cluster.workloads.filter((w) => w.namespace === defaultNs && w.name === text);
+    const localOne = this.theOnly(local.map((w) => this.workload(w)));
+    if (localOne) return localOne;
+    const service = cluster.services.find((s) => s.namespace === defaultNs && s.name === text);
+    if (service) return this.service(service);
+    const anywhere = [
+      ...cluster.pods.filter((p) => p.name === text && !p.workload).map((p) => this.pod(p)),
+      ...cluster.workloads.filter((w) => w.name === text).map((w) => this.workload(w)),
+    ];
+    return this.theOnly(anywhere) ?? this.unknown('pod, workload or Service');
+  }
+
+  invalid(message: string): Resolved {
+    return { ok: false, error: { code: 'endpoint-invalid', input: this.input, message, candidates: [] } };
+  }
+
+  /** One match is the endpoint, several are ambiguous, none is undefined. */
+  private theOnly(matches: readonly (Resolved & { ok: true })[]): Resolved | undefined {
+    if (matches.length === 1) return first(matches);
+    if (matches.length === 0) return undefined;
+    const ids = matches.map((m) => m.value.id);
+    const message = `"${this.text}" names ${ids.length} endpoints: ${ids.join(', ')}; name one of them`;
+    return { ok: false, error: { code: 'endpoint-ambiguous', input: this.input, message, candidates: ids } };
+  }
+
+  private unknown(what: string): Resolved {
+    return {
+      ok: false,
+      error: {
+        code: 'endpoint-unknown',
+        input: this.input,
+        message: `no ${what} "${this.text}" in the input`,
+        candidates: closestNames(this.text, allNames(this.cluster)),
+      },
+    };
+  }
+
+  private pod(pod: PodModel): Resolved & { ok: true } {
+    return { ok: true, value: { kind: 'pod', input: this.input, id: pod.id, pod } };
+  }
+
+  private workload(workload: WorkloadModel): Resolved & { ok: true } {
+    const pod = workload.pods[0] ?? templatePod(workload);
+    return { ok: true, value: { kind: 'pod', input: this.input, id: workload.id, pod, workload } };
+  }
+
+  private service(service: ServiceModel): Resolved & { ok: true } {
+    const backends = serviceBackends(this.cluster, service);
+    return { ok: true, value: { kind: 'service', input: this.input, id: serviceDnsName(service), service, backends } };
+  }
 }
 
 /** Every name an endpoint may be given by, for did-you-mean. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clusterFromYaml } from '../test-helpers.js';
+import { domainNameMatches } from './admin-tiers.js';
 import { naiveAllowed } from './naive-evaluator.js';
 import { createReferenceEngine } from './reference-engine.js';
 import type { Peer, PortQuery, SideVerdict } from './types.js';
@@ -430,4 +431,25 @@ describe('admin tiers: who decides each side', () => {
     const verdict = createReferenceEngine(cluster).check(web, web, TCP8080);
     assert.deepEqual([verdict.allowed, verdict.note], [true, 'self']);
   });
+});
+
+describe('domainNameMatches (CNP-types DomainName examples)', () => {
+  const rows: [string, string, boolean][] = [
+    ['kubernetes.io', 'kubernetes.io', true],
+    ['kubernetes.io', 'www.kubernetes.io', false],
+    ['kubernetes.io', 'my-kubernetes.io', false],
+    ['blog.kubernetes.io', 'blog.kubernetes.io', true],
+    ['blog.kubernetes.io', 'kubernetes.io', false],
+    ['*.kubernetes.io', 'www.kubernetes.io', true],
+    ['*.kubernetes.io', 'latest.blog.kubernetes.io', true],
+    ['*.kubernetes.io', 'kubernetes.io', false],
+    ['*.kubernetes.io', 'wikipedia.org', false],
+    ['*.kubernetes.io', 'my-kubernetes.io', false],
+    ['Example.COM.', 'example.com', true],
+    ['example.com', 'EXAMPLE.com.', true],
+  ];
+  for (const [pattern, name, matches] of rows) {
+    it(`${pattern} ${matches ? 'matches' : 'does not match'} ${name}`, () =>
+      assert.equal(domainNameMatches(pattern, name), matches));
+  }
 });

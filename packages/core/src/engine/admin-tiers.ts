@@ -120,6 +120,22 @@ export function compileAdminPolicies(model: ClusterModel): CompiledAdminPolicy[]
 }
 
 /**
+ * Whether a `domainNames` entry matches a DNS name (CNP-types `DomainName`, network-policy-api
+ * main 0eec1b0e): exact, or `*.` + suffix where "'*' [...] matches one or more entire labels"
+ * (`*.kubernetes.io` matches `www.kubernetes.io` and `latest.blog.kubernetes.io`, not
+ * `kubernetes.io`). Case-insensitive, a final dot ignored, as DNS names compare. The engine
+ * has no DNS; the lab's DNS asks this when it answers.
+ */
+export function domainNameMatches(pattern: string, name: string): boolean {
+  const norm = (text: string) => text.toLowerCase().replace(/\.$/, '');
+  const p = norm(pattern);
+  const n = norm(name);
+  if (!p.startsWith('*.')) return p === n;
+  const suffix = p.slice(1);
+  return n.length > suffix.length && n.endsWith(suffix) && !n.slice(0, -suffix.length).endsWith('.');
+}
+
+/**
  * Peers: "namespaces"/"pods" select pods (never host-networked ones); "networks" match an
  * address in a CIDR, pod addresses included ("cluster-internal traffic will be checked
  * against the rule as well"); "nodes" match the selected nodes' addresses.

@@ -8,4 +8,4 @@ export { GROUPED_MATRIX_FORMATS, groupedMatrixChunks } from './grouped-matrix-fo
 export { renderToString } from './matrix-writer.js';
 export type { MatrixFormat } from './render-matrix.js';
 export { isStreamedMatrixFormat, MAX_DRAWN_MATRIX_CELLS, matrixChunks, renderMatrix } from './render-matrix.js';
-export { peerWord, podListWords, portQueryWords, portSpansWords, ruleMatchWords } from './words.js';
+export { peerWord, plural, podListWords, portQueryWords, portSpansWords, ruleMatchWords } from './words.js';

@@ -1,4 +1,5 @@
-import { type Cidr, cidrContainsIp, formatCidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
+import { ipBlockRanges, rangesContain } from '../engine/ip-block.js';
+import { type Cidr, formatCidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
 
 /** An ipBlock as policies write it. */
 export interface IpBlockAtom {
@@ -28,6 +29,8 @@ export function partitionAddresses(blocks: readonly IpBlockAtom[]): AddressClass
     cidr: parseCidr(b.cidr),
     except: b.except.map(parseCidr).filter((c): c is Cidr => c !== undefined),
   }));
+  // Which addresses a block admits is the engine's rule (cidr minus except), not re-decided here.
+  const admitted = blocks.map((b) => ipBlockRanges(b.cidr, b.except));
   const families: IpFamily[] = [4, ...(parsed.some((b) => b.cidr?.family === 6) ? [6 as const] : [])];
   const out: AddressClass[] = [];
   for (const family of families) {
@@ -44,9 +47,7 @@ export function partitionAddresses(blocks: readonly IpBlockAtom[]): AddressClass
     const classes = new Map<string, AddressClass>();
     for (let i = 0; i + 1 < points.length; i++) {
       const ip = { family, value: points[i] };
-      const inside = Uint8Array.from(parsed, (b) =>
-        b.cidr && cidrContainsIp(b.cidr, ip) && !b.except.some((e) => cidrContainsIp(e, ip)) ? 1 : 0,
-      );
+      const inside = Uint8Array.from(admitted, (ranges) => (rangesContain(ranges, ip) ? 1 : 0));
       const key = inside.join('');
       const entry = classes.get(key) ?? { family, ranges: [], inside, description: '' };
       const last = entry.ranges[entry.ranges.length - 1];

@@ -28,70 +28,79 @@ export interface SymbolicDiff extends ClusterDiff {
 export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: SymbolicOptions = {}): SymbolicDiff {
   const space = computeSymbolicSpace([base, head], options);
   const raw = diffClusters(space.witnessCluster(base), space.witnessCluster(head));
-  const byId = new Map(space.witnesses.map((w, i) => [w.pod.id, i]));
-  const keyOf = (id: string) => {
-    const w = byId.get(id);
-    return w === undefined ? `x:${id}` : `c:${space.witnesses[w].classIndex}`;
+  const grouper = new ChangeGrouper(space);
+  const opened = grouper.group(raw.opened);
+  const closed = grouper.group(raw.closed);
+  return {
+    opened,
+    closed,
+    policies: space.hasVariants ? diffPolicies(base, head) : raw.policies,
+    endpoints: { added: [], removed: [], changed: [] },
+    externals: raw.externals,
+    classes: [...grouper.classes.values()],
+    notes: space.notes,
   };
-  const keep = (c: ConnectionChange) => {
-    const a = byId.get(c.from);
-    const b = byId.get(c.to);
-    if (a === undefined || b === undefined) return true;
-    const x = space.witnesses[a];
-    const y = space.witnesses[b];
-    if (!space.compatible(a, b)) return false;
-    // A twin stands only for "another pod of its own class".
-    if (x.twin || y.twin) return x.classIndex === y.classIndex;
-    return true;
-  };
-  const incompatible = new Map<number, number[]>();
-  const incompatibleWith = (c: number): number[] => {
-    let list = incompatible.get(c);
-    if (!list) {
-      const mine = space.classes[c].witnesses;
-      list = space.classes
-        .map((other, i) => (other.witnesses.some((w) => mine.some((m) => space.compatible(m, w))) ? -1 : i))
-        .filter((i) => i >= 0);
-      incompatible.set(c, list);
+}
+
+/** The changes between two endpoint keys, one per protocol (`c:<class>` or `x:<outside id>`). */
+type PairChanges = Map<string, Map<string, ConnectionChange[]>>;
+
+/** Changes of a row: these sources to these destinations, alike (`sig`). */
+interface Row {
+  from: string[];
+  to: string[];
+  changes: ConnectionChange[];
+  sig: string;
+}
+
+/** Witness changes grouped into changes between classes, each side named once. */
+class ChangeGrouper {
+  /** Each from/to named so far: the classes it stands for and a witness. */
+  readonly classes = new Map<string, { id: string; members: string[]; witness: WitnessDescription }>();
+  private readonly byId: Map<string, number>;
+  private readonly texts = new Map<string, string>();
+  private readonly incompatible = new Map<number, number[]>();
+
+  constructor(private readonly space: SymbolicSpace) {
+    this.byId = new Map(space.witnesses.map((w, i) => [w.pod.id, i]));
+  }
+
+  /** Every change per (from class, to class), merged into as few rows as read alike, sorted. */
+  group(list: readonly ConnectionChange[]): ConnectionChange[] {
+    const pairs = this.pairs(list);
+    const merged = this.merge(this.rows(pairs), pairs);
+    const out: ConnectionChange[] = [];
+    for (const row of merged) {
+      const from = this.text(row.from);
+      const to = this.text(row.to);
+      for (const c of row.changes) out.push({ ...c, from, to });
     }
-    return list;
-  };
-  const classes = new Map<string, { id: string; members: string[]; witness: WitnessDescription }>();
-  const texts = new Map<string, string>();
-  const text = (keys: readonly string[]) => {
-    const sorted = [...keys].sort();
-    const memo = texts.get(sorted.join(','));
-    if (memo !== undefined) return memo;
-    const indices = keys.filter((k) => k.startsWith('c:')).map((k) => Number(k.slice(2)));
-    const outside = keys.filter((k) => k.startsWith('x:')).map((k) => k.slice(2));
-    const id = [...(indices.length > 0 ? [space.describeUnion(indices)] : []), ...outside].join(' | ');
-    if (indices.length > 0 && !classes.has(id)) {
-      classes.set(id, {
-        id,
-        members: indices.map((c) => space.classes[c].id),
-        witness: describeWitness(space, space.classes[indices[0]].witness),
-      });
-    }
-    texts.set(sorted.join(','), id);
-    return id;
-  };
-  const group = (list: readonly ConnectionChange[]): ConnectionChange[] => {
-    // Every change per (from class, to class), once per protocol.
-    const pairs = new Map<string, Map<string, ConnectionChange[]>>();
+    return out.sort(
+      (a, b) =>
+        compare(a.to, b.to) || compare(a.from, b.from) || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol],
+    );
+  }
+
+  /** The changes per (from class, to class), once per protocol, of pairs that can exist. */
+  private pairs(list: readonly ConnectionChange[]): PairChanges {
+    const pairs: PairChanges = new Map();
     for (const c of list) {
-      if (!keep(c)) continue;
-      const from = keyOf(c.from);
-      const to = keyOf(c.to);
+      if (!this.keep(c)) continue;
+      const from = this.keyOf(c.from);
+      const to = this.keyOf(c.to);
       const row = pairs.get(from) ?? new Map<string, ConnectionChange[]>();
       pairs.set(from, row);
       const changes = row.get(to) ?? [];
       row.set(to, changes);
-      if (!changes.some((x) => x.protocol === c.protocol)) changes.push(withPortNames(space, c, byId.has(c.to)));
+      if (!changes.some((x) => x.protocol === c.protocol))
+        changes.push(withPortNames(this.space, c, this.byId.has(c.to)));
     }
-    const signature = (changes: readonly ConnectionChange[]) =>
-      JSON.stringify(changes.map((c) => [c.protocol, c.spans, c.names ?? []]));
-    // Destinations with the same change from one source, then sources with the same destinations and change.
-    const rows = new Map<string, { from: string[]; to: string[]; changes: ConnectionChange[]; sig: string }>();
+    return pairs;
+  }
+
+  /** Destinations with the same change from one source, then sources with the same destinations and change. */
+  private rows(pairs: PairChanges): Row[] {
+    const rows = new Map<string, Row>();
     for (const [from, row] of pairs) {
       const bySignature = new Map<string, { to: string[]; changes: ConnectionChange[] }>();
       for (const [to, changes] of row) {
@@ -101,21 +110,31 @@ export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: Sy
         bySignature.set(sig, entry);
       }
       for (const [sig, entry] of bySignature) {
-        const key = `${text(entry.to)}\n${sig}`;
+        const key = `${this.text(entry.to)}\n${sig}`;
         const target = rows.get(key) ?? { from: [], to: entry.to, changes: entry.changes, sig };
         target.from.push(from);
         rows.set(key, target);
       }
     }
-    // Rows with the same change merge when every pair they then cover changed alike or
-    // cannot exist (two label sets of one namespace), and the text gets no longer.
-    const merged = [...rows.values()];
+    return [...rows.values()];
+  }
+
+  /**
+   * Rows with the same change merge when every pair they then cover changed alike or cannot
+   * exist (two label sets of one namespace), and the text gets no longer.
+   */
+  private merge(rows: Row[], pairs: PairChanges): Row[] {
+    const merged = [...rows];
     const sigOf = (f: string, t: string) => {
       const changes = pairs.get(f)?.get(t);
       return changes ? signature(changes) : undefined;
     };
     const possible = (f: string, t: string) =>
-      !(f.startsWith('c:') && t.startsWith('c:') && incompatibleWith(Number(f.slice(2))).includes(Number(t.slice(2))));
+      !(
+        f.startsWith('c:') &&
+        t.startsWith('c:') &&
+        this.incompatibleWith(Number(f.slice(2))).includes(Number(t.slice(2)))
+      );
     const covers = (from: readonly string[], to: readonly string[], sig: string) =>
       from.every((f) => to.every((t) => sigOf(f, t) === sig || !possible(f, t)));
     for (let again = true; again && merged.length <= 200; ) {
@@ -128,36 +147,75 @@ export function diffSymbolic(base: ClusterModel, head: ClusterModel, options: Sy
           const from = [...new Set([...a.from, ...b.from])];
           const to = [...new Set([...a.to, ...b.to])];
           if (!covers(from, to, a.sig)) continue;
-          const before = text(a.from).length + text(a.to).length + text(b.from).length + text(b.to).length;
-          if (text(from).length + text(to).length > before) continue;
+          const before =
+            this.text(a.from).length + this.text(a.to).length + this.text(b.from).length + this.text(b.to).length;
+          if (this.text(from).length + this.text(to).length > before) continue;
           merged[i] = { from, to, changes: a.changes, sig: a.sig };
           merged.splice(j, 1);
           again = true;
         }
       }
     }
-    const out: ConnectionChange[] = [];
-    for (const row of merged) {
-      const from = text(row.from);
-      const to = text(row.to);
-      for (const c of row.changes) out.push({ ...c, from, to });
+    return merged;
+  }
+
+  /** A witness's class key, or the outside endpoint's own. */
+  private keyOf(id: string): string {
+    const w = this.byId.get(id);
+    return w === undefined ? `x:${id}` : `c:${this.space.witnesses[w].classIndex}`;
+  }
+
+  /** Pairs that can exist: not two label sets of one namespace; a twin only with its own class. */
+  private keep(c: ConnectionChange): boolean {
+    const { space } = this;
+    const a = this.byId.get(c.from);
+    const b = this.byId.get(c.to);
+    if (a === undefined || b === undefined) return true;
+    const x = space.witnesses[a];
+    const y = space.witnesses[b];
+    if (!space.compatible(a, b)) return false;
+    // A twin stands only for "another pod of its own class".
+    if (x.twin || y.twin) return x.classIndex === y.classIndex;
+    return true;
+  }
+
+  /** The classes none of whose witnesses can exist with one of class `c`'s. */
+  private incompatibleWith(c: number): number[] {
+    const { space } = this;
+    let list = this.incompatible.get(c);
+    if (!list) {
+      const mine = space.classes[c].witnesses;
+      list = space.classes
+        .map((other, i) => (other.witnesses.some((w) => mine.some((m) => space.compatible(m, w))) ? -1 : i))
+        .filter((i) => i >= 0);
+      this.incompatible.set(c, list);
     }
-    return out.sort(
-      (a, b) =>
-        compare(a.to, b.to) || compare(a.from, b.from) || PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol],
-    );
-  };
-  const opened = group(raw.opened);
-  const closed = group(raw.closed);
-  return {
-    opened,
-    closed,
-    policies: space.hasVariants ? diffPolicies(base, head) : raw.policies,
-    endpoints: { added: [], removed: [], changed: [] },
-    externals: raw.externals,
-    classes: [...classes.values()],
-    notes: space.notes,
-  };
+    return list;
+  }
+
+  /** The text for a set of keys (classes described as one union, outside ids as they are); registers the classes. */
+  private text(keys: readonly string[]): string {
+    const { space } = this;
+    const sorted = [...keys].sort();
+    const memo = this.texts.get(sorted.join(','));
+    if (memo !== undefined) return memo;
+    const indices = keys.filter((k) => k.startsWith('c:')).map((k) => Number(k.slice(2)));
+    const outside = keys.filter((k) => k.startsWith('x:')).map((k) => k.slice(2));
+    const id = [...(indices.length > 0 ? [space.describeUnion(indices)] : []), ...outside].join(' | ');
+    if (indices.length > 0 && !this.classes.has(id)) {
+      this.classes.set(id, {
+        id,
+        members: indices.map((c) => space.classes[c].id),
+        witness: describeWitness(space, space.classes[indices[0]].witness),
+      });
+    }
+    this.texts.set(sorted.join(','), id);
+    return id;
+  }
+}
+
+function signature(changes: readonly ConnectionChange[]): string {
+  return JSON.stringify(changes.map((c) => [c.protocol, c.spans, c.names ?? []]));
 }
 
 const PROTOCOL_ORDER = { TCP: 0, UDP: 1, SCTP: 2 } as const;

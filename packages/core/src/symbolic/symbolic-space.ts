@@ -1,7 +1,7 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { compareNsName } from '../model/compare-ns-name.js';
-import { compileSelector, isEmptySelector } from '../model/selector.js';
+import { compileSelector, isEmptySelector, type LabelMatcher } from '../model/selector.js';
 import type {
   ClusterModel,
   ContainerPortModel,
@@ -118,8 +118,51 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     options.atoms ?? {},
   );
   const notes: string[] = [];
+  const concrete = concreteNamespaces(clusters);
+  const selectors = indexSelectors(atoms);
+  const namespaces = namespaceEntries(clusters, concrete, selectors);
+  const podSpace = new LabelSpace(selectors.pods);
+  const pieces = podPieces(namespaces.entries, selectors, podSpace);
 
-  // Namespaces every version defines with the same labels are concrete.
+  // Addresses: every ipBlock cuts pods' addresses too, unless that makes too many witnesses.
+  const addresses = partitionAddresses(atoms.ipBlocks);
+  const max = options.maxWitnesses ?? DEFAULT_MAX_WITNESSES;
+  let podAddresses = addresses.map((_, i) => i);
+  if (addresses.length > 1 && pieces.length * addresses.length > max) {
+    const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
+    podAddresses = [Math.max(home, 0)];
+    notes.push(
+      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(addresses[podAddresses[0]].description)}); ipBlocks are not used to tell pods apart`,
+    );
+  }
+
+  const ports = witnessPorts(clusters, atoms, notes);
+  const portNames = new Map(ports.map((p) => [`${p.protocol}/${p.port}`, p.name as string]));
+  const placed = placeWitnesses(pieces, namespaces, podSpace, addresses, podAddresses, ports);
+  const describe = describer(pieces, namespaces, podSpace, placed.classPieces, addresses, podAddresses);
+  const classes = symbolicClasses(placed, describe, addresses, podAddresses.length > 1);
+  const { entries } = namespaces;
+
+  return {
+    classes,
+    witnesses: placed.witnesses,
+    addresses,
+    notes,
+    portNames,
+    describeUnion: describe.union,
+    hasVariants: entries.some((e) => e.variant > 0),
+    compatible(a, b) {
+      const x = placed.witnesses[a];
+      const y = placed.witnesses[b];
+      return x.realNamespace !== y.realNamespace || x.variant === y.variant;
+    },
+    witnessCluster: (cluster) => witnessCluster(cluster, placed.witnesses, concrete, entries),
+    classOf: classifier(concrete, namespaces, selectors, pieces, addresses, podAddresses, placed.classKey),
+  };
+}
+
+/** Namespaces every version defines with the same labels are concrete. */
+function concreteNamespaces(clusters: readonly ClusterModel[]): Map<string, NamespaceModel> {
   const allNames = new Set(clusters.flatMap((c) => [...c.namespaces.keys()]));
   const concrete = new Map<string, NamespaceModel>();
   for (const name of allNames) {
@@ -129,26 +172,65 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const same = models.every((m) => m && !m.implicit && labelsKey(m.labels) === labelsKey(first.labels));
     if (same) concrete.set(name, first);
   }
+  return concrete;
+}
 
-  const nsSelectors = uniqueSelectors(atoms.pods.map((a) => a.namespaceSelector));
-  const podSelectors = uniqueSelectors(
+/** The distinct namespace and pod selectors of the atoms, and each atom as indices into them. */
+interface Selectors {
+  namespaces: LabelSelectorModel[];
+  pods: LabelSelectorModel[];
+  /** Per pod atom: its namespace selector's index, its pod selector's (-1: any pod). */
+  refs: { ns: number; pod: number }[];
+}
+
+function indexSelectors(atoms: SymbolicAtoms): Selectors {
+  const namespaces = uniqueSelectors(atoms.pods.map((a) => a.namespaceSelector));
+  const pods = uniqueSelectors(
     atoms.pods.flatMap((a) => (a.podSelector && !isEmptySelector(a.podSelector) ? [a.podSelector] : [])),
   );
-  const nsIndex = new Map(nsSelectors.map((s, i) => [selectorKey(s), i]));
-  const podIndex = new Map(podSelectors.map((s, i) => [selectorKey(s), i]));
+  const nsIndex = new Map(namespaces.map((s, i) => [selectorKey(s), i]));
+  const podIndex = new Map(pods.map((s, i) => [selectorKey(s), i]));
   const refs = atoms.pods.map((a) => ({
     ns: nsIndex.get(selectorKey(a.namespaceSelector)) as number,
     pod: a.podSelector && !isEmptySelector(a.podSelector) ? (podIndex.get(selectorKey(a.podSelector)) as number) : -1,
   }));
+  return { namespaces, pods, refs };
+}
 
-  const nsSpace = new LabelSpace(nsSelectors, { [NAMESPACE_NAME_LABEL]: [...allNames] });
-  const nameValues = nsSpace.values(NAMESPACE_NAME_LABEL);
-  const nameBit = (name: string) => nsSpace.valueMask(NAMESPACE_NAME_LABEL, name);
+/** The atoms whose namespace selector matches (`matches`: one bit per namespace selector). */
+function relevantAtoms(refs: Selectors['refs'], matches: Uint8Array): number[] {
+  return refs.map((r, i) => (matches[r.ns] ? i : -1)).filter((i) => i >= 0);
+}
+
+/** Pieces that match the same atoms (and, in a concrete namespace, the same namespace) are one class. */
+function pieceSignature(entry: NamespaceEntry, matched: readonly number[]): string {
+  return `${entry.concrete ? `c:${entry.name}|` : ''}${matched.join(',')}`;
+}
+
+/** The namespace label space and its entries: one per (namespace class, name), so each has one name. */
+interface NamespaceSpace {
+  space: LabelSpace;
+  /** Namespace names some selector or the input names. */
+  nameValues: readonly string[];
+  /** The name bits of namespaces that are not concrete. */
+  symbolicNames: bigint;
+  entries: NamespaceEntry[];
+  matchers: LabelMatcher[];
+}
+
+function namespaceEntries(
+  clusters: readonly ClusterModel[],
+  concrete: ReadonlyMap<string, NamespaceModel>,
+  selectors: Selectors,
+): NamespaceSpace {
+  const allNames = new Set(clusters.flatMap((c) => [...c.namespaces.keys()]));
+  const space = new LabelSpace(selectors.namespaces, { [NAMESPACE_NAME_LABEL]: [...allNames] });
+  const nameValues = space.values(NAMESPACE_NAME_LABEL);
+  const nameBit = (name: string) => space.valueMask(NAMESPACE_NAME_LABEL, name);
   const concreteBits = [...concrete.keys()].reduce((m, n) => m | nameBit(n), 0n);
-  const symbolicNames = nsSpace.full(NAMESPACE_NAME_LABEL) & ~ABSENT & ~concreteBits;
+  const symbolicNames = space.full(NAMESPACE_NAME_LABEL) & ~ABSENT & ~concreteBits;
   const taken = new Set([...nameValues, ...allNames]);
 
-  // Namespace entries: one per (namespace class, name), so each has one name.
   const entries: NamespaceEntry[] = [];
   const entryKey = new Map<string, number>();
   let fresh = 0;
@@ -159,8 +241,8 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
       if (!taken.has(candidate)) return candidate;
     }
   };
-  const nsClasses = partitionLabels(nsSpace, nsSelectors, new Map([[NAMESPACE_NAME_LABEL, symbolicNames]]));
-  const otherBit = nsSpace.otherMask(NAMESPACE_NAME_LABEL);
+  const nsClasses = partitionLabels(space, selectors.namespaces, new Map([[NAMESPACE_NAME_LABEL, symbolicNames]]));
+  const otherBit = space.otherMask(NAMESPACE_NAME_LABEL);
   const nameBits = nameValues.map((v) => nameBit(v));
   nsClasses.forEach((cls, c) => {
     for (const cell of cls.cells) {
@@ -186,11 +268,11 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
       split(otherBit, undefined);
     }
   });
-  const nsMatchers = nsSelectors.map(compileSelector);
+  const matchers = selectors.namespaces.map(compileSelector);
   for (const [name, model] of concrete) {
     const labels = model.labels;
     entries.push({
-      matches: Uint8Array.from(nsMatchers, (matches) => (matches(labels) ? 1 : 0)),
+      matches: Uint8Array.from(matchers, (matches) => (matches(labels) ? 1 : 0)),
       cells: [new Map([[NAMESPACE_NAME_LABEL, nameBit(name)]])],
       name,
       named: true,
@@ -205,62 +287,67 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     variants.set(entry.name, k + 1);
     entry.variant = k;
   }
+  return { space, nameValues, symbolicNames, entries, matchers };
+}
 
-  // Pod classes per namespace entry, then pieces grouped by the atoms they match.
-  const podSpace = new LabelSpace(podSelectors);
+/** Pod labels of one namespace entry, with the atoms they match. */
+interface Piece {
+  entry: number;
+  cells: LabelCell[];
+  signature: string;
+}
+
+/** Pod classes per namespace entry (cut by the pod selectors that reach into it), as pieces. */
+function podPieces(entries: readonly NamespaceEntry[], selectors: Selectors, podSpace: LabelSpace): Piece[] {
+  const { refs } = selectors;
   const podCache = new Map<string, ReturnType<typeof partitionLabels>>();
-  interface Piece {
-    entry: number;
-    cells: LabelCell[];
-    signature: string;
-  }
   const pieces: Piece[] = [];
-  const relevantOf = (matches: Uint8Array) => refs.map((r, i) => (matches[r.ns] ? i : -1)).filter((i) => i >= 0);
   entries.forEach((entry, e) => {
-    const relevant = relevantOf(entry.matches);
+    const relevant = relevantAtoms(refs, entry.matches);
     const local = [...new Set(relevant.map((i) => refs[i].pod).filter((p) => p >= 0))].sort((a, b) => a - b);
     const key = local.join(',');
     let classes = podCache.get(key);
     if (!classes) {
       classes = partitionLabels(
         podSpace,
-        local.map((i) => podSelectors[i]),
+        local.map((i) => selectors.pods[i]),
       );
       podCache.set(key, classes);
     }
     const position = new Map(local.map((p, i) => [p, i]));
     for (const cls of classes) {
       const matched = relevant.filter((i) => refs[i].pod < 0 || cls.matches[position.get(refs[i].pod) as number]);
-      const signature = `${entry.concrete ? `c:${entry.name}|` : ''}${matched.join(',')}`;
-      pieces.push({ entry: e, cells: cls.cells, signature });
+      pieces.push({ entry: e, cells: cls.cells, signature: pieceSignature(entry, matched) });
     }
   });
+  return pieces;
+}
 
-  // Addresses: every ipBlock cuts pods' addresses too, unless that makes too many witnesses.
-  const addresses = partitionAddresses(atoms.ipBlocks);
-  const max = options.maxWitnesses ?? DEFAULT_MAX_WITNESSES;
-  let podAddresses = addresses.map((_, i) => i);
-  if (addresses.length > 1 && pieces.length * addresses.length > max) {
-    const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
-    podAddresses = [Math.max(home, 0)];
-    notes.push(
-      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(addresses[podAddresses[0]].description)}); ipBlocks are not used to tell pods apart`,
-    );
-  }
+/** The classes (pieces × addresses with one signature) and their witness pods, twins last. */
+interface Placement {
+  /** `signature@address` → class. */
+  classKey: Map<string, number>;
+  classPieces: { pieces: number[]; address: number }[];
+  witnesses: Witness[];
+}
 
-  const ports = witnessPorts(clusters, atoms, notes);
-  const portNames = new Map(ports.map((p) => [`${p.protocol}/${p.port}`, p.name as string]));
-
-  // Classes: pieces (× addresses) with one signature.
+function placeWitnesses(
+  pieces: readonly Piece[],
+  namespaces: NamespaceSpace,
+  podSpace: LabelSpace,
+  addresses: readonly AddressClass[],
+  podAddresses: readonly number[],
+  ports: ContainerPortModel[],
+): Placement {
   const classKey = new Map<string, number>();
-  const classPieces: { pieces: number[]; address: number }[] = [];
+  const classPieces: Placement['classPieces'] = [];
   const witnesses: Witness[] = [];
   const nsModel = (entry: NamespaceEntry): NamespaceModel => {
     if (entry.model) return entry.model;
     if (entry.concrete) entry.model = entry.concrete;
     else {
       const labels = {
-        ...nsSpace.witness(entry.cells[0], (_k, values) => freshValue(values)),
+        ...namespaces.space.witness(entry.cells[0], (_k, values) => freshValue(values)),
         [NAMESPACE_NAME_LABEL]: entry.name,
       };
       entry.model = { name: internalName(entry), labels, implicit: false };
@@ -277,7 +364,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
         classPieces.push({ pieces: [], address: a });
       }
       classPieces[c].pieces.push(p);
-      const entry = entries[piece.entry];
+      const entry = namespaces.entries[piece.entry];
       const namespace = nsModel(entry);
       const n = witnesses.length;
       const pod: PodModel = {
@@ -307,8 +394,25 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     };
     witnesses.push({ ...first, pod, twin: true });
   });
+  return { classKey, classPieces, witnesses };
+}
 
-  // Descriptions: a class (or a union of classes) is the union of its pieces' cells.
+/** Descriptions: a class (or a union of classes) is the union of its pieces' cells. */
+interface Describer {
+  /** A class's labels part, and whether its namespace is concrete. */
+  labels(c: number): { labels: string; concrete: boolean };
+  union(classes: readonly number[]): string;
+}
+
+function describer(
+  pieces: readonly Piece[],
+  namespaces: NamespaceSpace,
+  podSpace: LabelSpace,
+  classPieces: Placement['classPieces'],
+  addresses: readonly AddressClass[],
+  podAddresses: readonly number[],
+): Describer {
+  const { space: nsSpace, entries, nameValues, symbolicNames } = namespaces;
   const splitAddresses = podAddresses.length > 1;
   const nsFull = (key: string) => (key === NAMESPACE_NAME_LABEL ? symbolicNames : nsSpace.full(key));
   const combinedFull = (key: string) => (key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2)));
@@ -338,46 +442,57 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     });
     return [...new Set(parts)].sort();
   };
-  const describeUnion = (indices: readonly number[]): string => {
-    const groups = new Map<string, { cells: LabelCell[]; concrete: boolean; address: number }>();
-    for (const c of indices) {
-      const ns = isConcrete(c);
-      const key = `${classPieces[c].address}|${ns ? ns.name : '*'}`;
-      const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: classPieces[c].address };
-      group.cells.push(...cellsOf(c));
-      groups.set(key, group);
-    }
-    const addressesOf = new Map<string, Set<number>>();
-    for (const g of groups.values()) {
-      for (const text of describeCells(g.cells, g.concrete)) {
-        addressesOf.set(text, (addressesOf.get(text) ?? new Set()).add(g.address));
+  return {
+    labels(c) {
+      const concrete = isConcrete(c) !== undefined;
+      return { labels: describeCells(cellsOf(c), concrete).join(' | '), concrete };
+    },
+    union(indices) {
+      const groups = new Map<string, { cells: LabelCell[]; concrete: boolean; address: number }>();
+      for (const c of indices) {
+        const ns = isConcrete(c);
+        const key = `${classPieces[c].address}|${ns ? ns.name : '*'}`;
+        const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: classPieces[c].address };
+        group.cells.push(...cellsOf(c));
+        groups.set(key, group);
       }
-    }
-    const parts: string[] = [];
-    for (const [text, set] of addressesOf) {
-      if (!splitAddresses || set.size === podAddresses.length) parts.push(text);
-      else for (const a of set) parts.push(`${text}@${addresses[a].description}`);
-    }
-    return parts.sort().join(' | ');
+      const addressesOf = new Map<string, Set<number>>();
+      for (const g of groups.values()) {
+        for (const text of describeCells(g.cells, g.concrete)) {
+          addressesOf.set(text, (addressesOf.get(text) ?? new Set()).add(g.address));
+        }
+      }
+      const parts: string[] = [];
+      for (const [text, set] of addressesOf) {
+        if (!splitAddresses || set.size === podAddresses.length) parts.push(text);
+        else for (const a of set) parts.push(`${text}@${addresses[a].description}`);
+      }
+      return parts.sort().join(' | ');
+    },
   };
-  const described = classPieces.map((cls, c) => {
-    const labels = describeCells(cellsOf(c), isConcrete(c) !== undefined).join(' | ');
+}
+
+/** Each class described (ids made unique), with its witnesses and twin. */
+function symbolicClasses(
+  placed: Placement,
+  describe: Describer,
+  addresses: readonly AddressClass[],
+  splitAddresses: boolean,
+): SymbolicClass[] {
+  const classes: SymbolicClass[] = placed.classPieces.map((cls, c) => {
+    const { labels, concrete } = describe.labels(c);
     const address = splitAddresses ? addresses[cls.address].description : undefined;
-    return { labels, address, concrete: isConcrete(c) !== undefined };
-  });
-  const classes: SymbolicClass[] = classPieces.map((_, c) => {
-    const d = described[c];
     return {
-      id: d.address ? `${d.labels}@${d.address}` : d.labels,
-      labels: d.labels,
-      address: d.address,
+      id: address ? `${labels}@${address}` : labels,
+      labels,
+      address,
       witness: -1,
       twin: -1,
       witnesses: [],
-      concrete: d.concrete,
+      concrete,
     };
   });
-  witnesses.forEach((w, i) => {
+  placed.witnesses.forEach((w, i) => {
     const cls = classes[w.classIndex];
     if (w.twin) {
       cls.twin = i;
@@ -392,8 +507,64 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     seen.set(cls.id, k);
     if (k > 1) cls.id = `${cls.id} #${k}`;
   }
+  return classes;
+}
 
-  const podMatchers = podSelectors.map(compileSelector);
+/** `cluster`'s policies over the witnesses (a namespace's policies copied into its variants). */
+function witnessCluster(
+  cluster: ClusterModel,
+  witnesses: readonly Witness[],
+  concrete: ReadonlyMap<string, NamespaceModel>,
+  entries: readonly NamespaceEntry[],
+): ClusterModel {
+  const namespaces = new Map<string, NamespaceModel>();
+  for (const w of witnesses) namespaces.set(w.namespace.name, w.namespace);
+  for (const [name, model] of concrete) namespaces.set(name, model);
+  const policies: PolicyModel[] = [];
+  for (const policy of cluster.policies) {
+    policies.push(policy);
+    for (const entry of entries) {
+      if (entry.variant === 0 || entry.name !== policy.namespace) continue;
+      const namespace = internalName(entry);
+      policies.push({ ...policy, namespace, id: `${namespace}/${policy.name}` });
+    }
+  }
+  for (const policy of policies) {
+    if (!namespaces.has(policy.namespace)) {
+      namespaces.set(policy.namespace, {
+        name: policy.namespace,
+        labels: { [NAMESPACE_NAME_LABEL]: policy.namespace },
+        implicit: true,
+      });
+    }
+  }
+  const pods = witnesses.map((w) => w.pod).sort(compareNsName);
+  // Admin tiers select namespaces by labels only (never by the policy's own namespace), so
+  // they need no copies for namespace variants.
+  return {
+    namespaces,
+    pods,
+    workloads: [],
+    services: [],
+    policies,
+    ...(cluster.adminPolicies ? { adminPolicies: cluster.adminPolicies } : {}),
+    ...(cluster.nodes ? { nodes: cluster.nodes } : {}),
+  };
+}
+
+/** The class a possible pod falls in: its namespace entry, its piece, its address class. */
+function classifier(
+  concrete: ReadonlyMap<string, NamespaceModel>,
+  namespaces: NamespaceSpace,
+  selectors: Selectors,
+  pieces: readonly Piece[],
+  addresses: readonly AddressClass[],
+  podAddresses: readonly number[],
+  classKey: ReadonlyMap<string, number>,
+): SymbolicSpace['classOf'] {
+  const { entries, matchers: nsMatchers, nameValues } = namespaces;
+  const { refs } = selectors;
+  const podMatchers = selectors.pods.map(compileSelector);
   const entryOf = new Map<string, number>();
   entries.forEach((e, i) => {
     if (e.named) entryOf.set(`${e.name}:${e.matches.join('')}`, i);
@@ -403,74 +574,24 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
   pieces.forEach((piece, p) => {
     if (!pieceOf.has(`${piece.entry}:${piece.signature}`)) pieceOf.set(`${piece.entry}:${piece.signature}`, p);
   });
-
-  return {
-    classes,
-    witnesses,
-    addresses,
-    notes,
-    portNames,
-    describeUnion,
-    hasVariants: entries.some((e) => e.variant > 0),
-    compatible(a, b) {
-      const x = witnesses[a];
-      const y = witnesses[b];
-      return x.realNamespace !== y.realNamespace || x.variant === y.variant;
-    },
-    witnessCluster(cluster) {
-      const namespaces = new Map<string, NamespaceModel>();
-      for (const w of witnesses) namespaces.set(w.namespace.name, w.namespace);
-      for (const [name, model] of concrete) namespaces.set(name, model);
-      const policies: PolicyModel[] = [];
-      for (const policy of cluster.policies) {
-        policies.push(policy);
-        for (const entry of entries) {
-          if (entry.variant === 0 || entry.name !== policy.namespace) continue;
-          const namespace = internalName(entry);
-          policies.push({ ...policy, namespace, id: `${namespace}/${policy.name}` });
-        }
-      }
-      for (const policy of policies) {
-        if (!namespaces.has(policy.namespace)) {
-          namespaces.set(policy.namespace, {
-            name: policy.namespace,
-            labels: { [NAMESPACE_NAME_LABEL]: policy.namespace },
-            implicit: true,
-          });
-        }
-      }
-      const pods = witnesses.map((w) => w.pod).sort(compareNsName);
-      // Admin tiers select namespaces by labels only (never by the policy's own namespace), so
-      // they need no copies for namespace variants.
-      return {
-        namespaces,
-        pods,
-        workloads: [],
-        services: [],
-        policies,
-        ...(cluster.adminPolicies ? { adminPolicies: cluster.adminPolicies } : {}),
-        ...(cluster.nodes ? { nodes: cluster.nodes } : {}),
-      };
-    },
-    classOf(pod) {
-      const nsLabels = { ...pod.namespaceLabels, [NAMESPACE_NAME_LABEL]: pod.namespace };
-      const matches = nsMatchers.map((m) => (m(nsLabels) ? 1 : 0)).join('');
-      const c = concrete.get(pod.namespace);
-      if (c && labelsKey(c.labels) !== labelsKey(nsLabels)) return undefined;
-      const named = c !== undefined || nameValues.includes(pod.namespace);
-      const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
-      if (e === undefined) return undefined;
-      const relevant = relevantOf(entries[e].matches);
-      const matched = relevant.filter((i) => refs[i].pod < 0 || podMatchers[refs[i].pod](pod.labels));
-      const signature = `${entries[e].concrete ? `c:${entries[e].name}|` : ''}${matched.join(',')}`;
-      const p = pieceOf.get(`${e}:${signature}`);
-      if (p === undefined) return undefined;
-      const a =
-        podAddresses.length === 1 || pod.ip === undefined
-          ? podAddresses[0]
-          : addresses.findIndex((x) => addressInClass(x, pod.ip as string));
-      return classKey.get(`${signature}@${a}`);
-    },
+  return (pod) => {
+    const nsLabels = { ...pod.namespaceLabels, [NAMESPACE_NAME_LABEL]: pod.namespace };
+    const matches = nsMatchers.map((m) => (m(nsLabels) ? 1 : 0)).join('');
+    const c = concrete.get(pod.namespace);
+    if (c && labelsKey(c.labels) !== labelsKey(nsLabels)) return undefined;
+    const named = c !== undefined || nameValues.includes(pod.namespace);
+    const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
+    if (e === undefined) return undefined;
+    const relevant = relevantAtoms(refs, entries[e].matches);
+    const matched = relevant.filter((i) => refs[i].pod < 0 || podMatchers[refs[i].pod](pod.labels));
+    const signature = pieceSignature(entries[e], matched);
+    const p = pieceOf.get(`${e}:${signature}`);
+    if (p === undefined) return undefined;
+    const a =
+      podAddresses.length === 1 || pod.ip === undefined
+        ? podAddresses[0]
+        : addresses.findIndex((x) => addressInClass(x, pod.ip as string));
+    return classKey.get(`${signature}@${a}`);
   };
 }
 

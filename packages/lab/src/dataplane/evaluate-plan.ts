@@ -15,16 +15,19 @@ export function evaluatePlan(
   destinationIp: string,
   protocol: Protocol,
   port: number,
+  /** Addresses in each `egress_fqdn_<i>` set (what the lab DNS answered); none by default. */
+  resolved: readonly ReadonlySet<string>[] = [],
 ): boolean {
   if (sourceIp === destinationIp && plan.podIds.has(sourceIp)) return true;
   const side = (d: 'egress' | 'ingress', subjectIp: string, peerIp: string): boolean => {
     const tiers = plan.tiers?.[d];
     if (!tiers) return sideAllows(plan, plan[d], subjectIp, peerIp, protocol, port);
     // The chain `<d>_tiers`: admin tier, NetworkPolicy if isolated (final), baseline, allowed.
-    const admin = tierVerdict(tiers, 'admin', subjectIp, peerIp, protocol, port);
+    const sets = d === 'egress' ? resolved : [];
+    const admin = tierVerdict(tiers, 'admin', subjectIp, peerIp, protocol, port, sets);
     if (admin !== undefined) return admin === 'return';
     if (plan[d].subjects.has(subjectIp)) return sideAllows(plan, plan[d], subjectIp, peerIp, protocol, port);
-    return tierVerdict(tiers, 'baseline', subjectIp, peerIp, protocol, port) !== 'drop';
+    return tierVerdict(tiers, 'baseline', subjectIp, peerIp, protocol, port, sets) !== 'drop';
   };
   return side('egress', sourceIp, destinationIp) && side('ingress', destinationIp, sourceIp);
 }
@@ -36,10 +39,16 @@ function tierVerdict(
   peerIp: string,
   protocol: Protocol,
   port: number,
+  resolved: readonly ReadonlySet<string>[],
 ): TierVerdict | undefined {
   const subject = tiers.subjects.get(subjectIp);
   if (subject === undefined) return undefined;
-  const peer = tiers.podPeers.get(peerIp) ?? netPeer(tiers, peerIp);
+  let peer = tiers.podPeers.get(peerIp) ?? netPeer(tiers, peerIp);
+  // The chain's `ip daddr @egress_fqdn_<i> ct mark set ct mark map @egress_fqdn_<i>_class`.
+  tiers.domainSteps.forEach((step, i) => {
+    const next = peer === undefined ? undefined : step.get(peer);
+    if (resolved[i]?.has(peerIp) && next !== undefined) peer = next;
+  });
   const segments = tiers.pairs.get(`${subject} . ${peer}`)?.[tier] ?? [];
   return segments.find((s) => s.protocol === protocol && s.first <= port && port <= s.last)?.verdict;
 }

@@ -6,5 +6,6 @@ export type { ClassState, DataplanePlan, PeerClass, PortRange, SubjectClass } fr
 export { planDataplane } from './plan.js';
 export type { ServicePlan } from './services.js';
 export { planServices } from './services.js';
+export { domainNameSets } from './tier-plan.js';
 export type { PlannedUpdate, UpdateMode } from './update.js';
 export { planUpdate } from './update.js';

@@ -160,6 +160,8 @@ export interface TierContext {
   groups: Map<string, { tests: number[]; policies: number[] }>;
   /** Class signatures → pair verdict (pairs with equal signatures decide alike). */
   pairMemo: Map<string, TierPairVerdict>;
+  /** Egress `domainNames` peers (their index in `peers`, their names), in peer order. */
+  domainPeers: readonly { test: number; names: readonly string[] }[];
 }
 
 export interface TierDirectionPlan {
@@ -172,6 +174,12 @@ export interface TierDirectionPlan {
   netPeers: { range: Ipv4Range; peer: number }[];
   /** `subject . peer` → the pair's segments, for pairs with at least one. */
   pairs: ReadonlyMap<string, TierPairVerdict>;
+  /**
+   * Per egress `domainNames` peer, in `domainPeers` order: outside peer class → the class of
+   * the same addresses once the lab's DNS answered them for one of the peer's names (the peer
+   * added to its tests). Applied one after the other, they reach every combination.
+   */
+  domainSteps: readonly ReadonlyMap<number, number>[];
   subjectClasses: ReadonlyMap<string, SubjectClass>;
   peerClasses: ReadonlyMap<string, PeerClass>;
 }

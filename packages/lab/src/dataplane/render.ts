@@ -298,6 +298,19 @@ function renderTiers(
   push(2, 'type ipv4_addr : mark');
   mapBlock(`${p}_tier_peer_pod`);
   push(1, '}');
+  d.domainSteps.forEach((step, i) => {
+    const names = d.context.domainPeers[i]?.names ?? [];
+    push(1, `set ${p}_fqdn_${i} {`);
+    push(2, `comment ${quote(`addresses the lab DNS answered for ${names.join(', ')} (timeout: the answer's TTL)`)}`);
+    push(2, 'type ipv4_addr');
+    push(2, 'flags timeout');
+    push(1, '}');
+    push(1, `map ${p}_fqdn_${i}_class {`);
+    push(2, `comment ${quote(`${p} tier peer class → the same with the domainNames peer matched`)}`);
+    push(2, 'type mark : mark');
+    elementBlock([...step].map(([from, to]) => `${from} : ${to}`));
+    push(1, '}');
+  });
   for (const tier of ['admin', 'baseline']) {
     push(1, `map ${p}_${tier} {`);
     push(2, `comment ${quote(`${tier} tier, first match compiled: class . peer class . protocol . port → verdict`)}`);
@@ -310,6 +323,9 @@ function renderTiers(
     `meta mark set ip ${self} map @${p}_tier_subject`,
     `meta mark != 0 ct mark set ip ${other} map @${p}_tier_peer_net`,
     `meta mark != 0 ct mark set ip ${other} map @${p}_tier_peer_pod`,
+    ...d.domainSteps.map(
+      (_, i) => `meta mark != 0 ip ${other} @${p}_fqdn_${i} ct mark set ct mark map @${p}_fqdn_${i}_class`,
+    ),
     `meta mark != 0 meta mark . ct mark . meta l4proto . th dport vmap @${p}_${tier}`,
   ];
   push(1, `chain ${p}_tiers {`);

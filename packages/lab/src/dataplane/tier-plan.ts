@@ -1,10 +1,12 @@
 import {
   type AdminPeerTest,
   adminPeerMatches,
+  type ClusterModel,
   type CompiledAdminPeer,
   type CompiledAdminPolicy,
   type CompiledCluster,
   type ContainerPortModel,
+  compileCluster,
   consultSelectedTier,
   type Direction,
   type PodModel,
@@ -57,12 +59,16 @@ export function buildTierContext(compiled: CompiledCluster, direction: Direction
   const peerIndex = new Map<CompiledAdminPeer, number>();
   const namedRefs = new Set<string>();
   const cuts = new Set<number>([0, IPV4_LAST + 1]);
+  const domainPeers: { test: number; names: readonly string[] }[] = [];
   for (const policy of policies) {
     for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
       for (const peer of rule.peers) {
         if (peerIndex.has(peer)) continue;
         peerIndex.set(peer, peers.length);
         peers.push(peer);
+        if (peer.kind === 'names' && peer.model.kind === 'domainNames') {
+          domainPeers.push({ test: peers.length - 1, names: peer.model.names });
+        }
         if (peer.kind !== 'addresses') continue;
         for (const r of peer.ranges) {
           if (r.family !== 4) continue;
@@ -93,6 +99,7 @@ export function buildTierContext(compiled: CompiledCluster, direction: Direction
     segmentTests,
     groups: new Map(),
     pairMemo: new Map(),
+    domainPeers,
   };
 }
 
@@ -214,6 +221,7 @@ export function planTierDirection(
     if (last && last.peer === peer) last.range = { first: last.range.first, last: range.last };
     else netPeers.push({ range, peer });
   });
+  const domainSteps = domainClasses(context, tables, new Set(netPeers.map((n) => n.peer)));
   const subjects = new Map<string, number>();
   const podPeers = new Map<string, number>();
   for (const { pod, ip, address } of pods) {
@@ -232,9 +240,35 @@ export function planTierDirection(
     podPeers,
     netPeers,
     pairs,
+    domainSteps,
     subjectClasses: tables.subjects,
     peerClasses: tables.peers,
   };
+}
+
+/**
+ * The classes outside addresses move to once the lab's DNS answered them for a `domainNames`
+ * peer: whether an address matches such a peer is known only at run time (the engine matches
+ * none), so each peer gets a step `class → class with that peer`, over every class the
+ * earlier steps can reach. (Pods are never such answers: the lab answers names of outside
+ * hosts.)
+ */
+function domainClasses(context: TierContext, tables: ClassTables, outside: ReadonlySet<number>): Map<number, number>[] {
+  if (context.domainPeers.length === 0) return [];
+  const byId = new Map<number, PeerClass>();
+  const reachable = new Set(outside);
+  return context.domainPeers.map(({ test }) => {
+    for (const c of tables.peers.values()) byId.set(c.id, c);
+    const step = new Map<number, number>();
+    for (const id of [...reachable]) {
+      const c = byId.get(id) as PeerClass;
+      const tests = c.tests.includes(test) ? c.tests : [...c.tests, test].sort((a, b) => a - b);
+      const next = tables.peer(tests, c.named);
+      step.set(id, next);
+      reachable.add(next);
+    }
+    return step;
+  });
 }
 
 function addPair(
@@ -287,4 +321,13 @@ export function updateTierDirection(
     plan: { ...previous, subjects, podPeers, pairs, subjectClasses: tables.subjects, peerClasses: tables.peers },
     pairsAdded,
   };
+}
+
+/**
+ * The nft sets the lab DNS fills (`egress_fqdn_<i>`, one per egress `domainNames` peer) and
+ * the names each stands for; what `planTierDirection` renders, in the same order.
+ */
+export function domainNameSets(cluster: ClusterModel): { set: string; names: readonly string[] }[] {
+  const context = buildTierContext(compileCluster(cluster), 'egress');
+  return (context?.domainPeers ?? []).map((d, i) => ({ set: `egress_fqdn_${i}`, names: d.names }));
 }

@@ -18,11 +18,19 @@ import {
   type SourceFile,
 } from '@netpol/core';
 import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
-import { explainPodTraffic, explainPolicy, type PodTrafficSide, type RuleExplanation } from '@netpol/core/explain';
 import {
+  adminPoliciesOfPod,
+  explainPodTraffic,
+  explainPolicy,
+  type PodTrafficSide,
+  type RuleExplanation,
+} from '@netpol/core/explain';
+import {
+  adminPolicyName,
   checkHeadline,
   checkReasonLines,
   checkToJson,
+  plural,
   portQueryWords,
   portSpansWords,
   renderDiff,
@@ -357,7 +365,19 @@ export class Session {
       leftOut: d.leftOut,
       asPeer: d.asPeer.map((r) => ({ ...ruleView(r.policy.id, r.policy.origin, r), selects: r.selects })),
     });
-    return { kind: 'pod', id, ingress: side(explained.ingress), egress: side(explained.egress) };
+    const admin = cluster.adminPolicies?.length
+      ? adminPoliciesOfPod(cluster, pod).map((p) => {
+          const where = originLocation(p.origin, []);
+          return {
+            tier: p.tier,
+            name: adminPolicyName(p),
+            rules: `${plural(p.ingress.length, 'ingress rule')}, ${plural(p.egress.length, 'egress rule')}`,
+            file: where?.file,
+            line: where?.line,
+          };
+        })
+      : undefined;
+    return { kind: 'pod', id, ingress: side(explained.ingress), egress: side(explained.egress), admin };
   }
 
   /** The whole matrix as `netpol matrix -o FORMAT` prints it (every endpoint, the default ports). */

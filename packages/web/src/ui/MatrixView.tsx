@@ -2,7 +2,7 @@ import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, u
 import type { MatrixBits, MatrixExportFormat, PodMatrix, Summary } from '../protocol.js';
 import { download } from './download.js';
 import type { EngineClient } from './engine-client.js';
-import { buildGrid, buildPodGrid, endpointsOf, type Grid, namespaceOf, parseDrill, podDrill } from './matrix-model.js';
+import { buildGrid, buildPodGrid, drillUp, endpointsOf, type Grid, parseDrill, podDrill } from './matrix-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
 
@@ -115,6 +115,17 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
     return r < grid.rows.length && c < grid.cols.length ? [r, c] : undefined;
   };
 
+  /** A row or column name under the pointer (workloads and pods: it selects the one named). */
+  const header = (event: MouseEvent<HTMLCanvasElement>): string | undefined => {
+    if (!grid || nsLevel) return undefined;
+    const rect = event.currentTarget.getBoundingClientRect();
+    const x = event.clientX - rect.left - HEAD_W + size.left;
+    const y = event.clientY - rect.top - HEAD_H + size.top;
+    if (x < 0 && y >= 0) return grid.rows[Math.floor(y / cell)]?.label;
+    if (y < 0 && x >= 0) return grid.cols[Math.floor(x / cell)]?.label;
+    return undefined;
+  };
+
   const onKey = (event: KeyboardEvent<HTMLCanvasElement>) => {
     if (!grid) return;
     const [r, c] = focus;
@@ -137,7 +148,7 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       event.preventDefault();
       open(r, c);
     } else if (event.key === 'Escape' || event.key === 'Backspace') {
-      update({ drill: up(state.drill) });
+      update({ drill: drillUp(state.drill) });
     }
   };
 
@@ -153,8 +164,8 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       <div className="toolbar">
         <span>{title(state.drill)}</span>
         {!nsLevel && (
-          <button type="button" onClick={() => update({ drill: up(state.drill) })}>
-            {drill.level === 'pods' && drill.rows.includes('/') ? 'Back to workloads' : 'Back to namespaces'}
+          <button type="button" onClick={() => update({ drill: drillUp(state.drill) })}>
+            {drill.level === 'pods' ? 'Back to workloads' : 'Back to namespaces'}
           </button>
         )}
         {drill.level === 'workloads' && drill.rows && drill.cols && (
@@ -181,7 +192,8 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       <p className="legend">
         Rows: source, columns: destination, on {matrix?.port}. ✓ allowed, · denied (a namespace: allowed pairs of all; a
         workload: its first replica, its pods one level down); outlined + opened, − closed by your edits. Arrow keys
-        move, Enter opens (namespaces → workloads → pods → the check panel), Escape goes back.
+        move, Enter opens (namespaces → workloads → pods → the check panel), Escape goes back; click a workload's or
+        pod's name to select it.
       </p>
       <div ref={scroller} className="matrix-scroller">
         <div style={{ width, height }} className="matrix-spacer">
@@ -195,14 +207,17 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
             aria-describedby="matrix-focus"
             onClick={(e) => {
               const rc = at(e);
+              const named = header(e);
               if (rc) {
                 setFocus(rc);
                 open(rc[0], rc[1]);
-              }
+              } else if (named) update({ sel: `pod:${named}` });
             }}
             onMouseMove={(e) => {
               const rc = at(e);
-              e.currentTarget.title = rc && grid ? describe(grid, rc[0], rc[1]) : '';
+              const named = header(e);
+              e.currentTarget.title =
+                rc && grid ? describe(grid, rc[0], rc[1]) : named ? `${named}: click to select it` : '';
             }}
             onKeyDown={onKey}
           />
@@ -213,13 +228,6 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
       </p>
     </div>
   );
-}
-
-/** The level above: pods of two workloads → their namespaces' workloads → namespaces. */
-function up(drill: string): string {
-  const d = parseDrill(drill);
-  if (d.level === 'pods' && d.rows.includes('/')) return `${namespaceOf(d.rows)}|${namespaceOf(d.cols)}`;
-  return '';
 }
 
 function title(drill: string): string {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { PolicyView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
@@ -24,13 +24,16 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
     engine.locate(policy).then((at) => at && update({ view: 'editor', file: at.file, line: at.line }));
   const [filter, setFilter] = useState('');
   const [top, setTop] = useState(0);
+  const scroller = useRef<HTMLElement>(null);
   const windowed = summary.policies.length > WINDOWED_FROM;
   const shown = useMemo(
     () => (filter ? summary.policies.filter((p) => p.id.includes(filter)) : summary.policies),
     [summary.policies, filter],
   );
   const off = useMemo(() => new Set(state.off), [state.off]);
-  const first = windowed ? Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN) : 0;
+  // Clamped: a filter shrinks the list before the scroll position follows.
+  const inSight = Math.ceil(WINDOW_HEIGHT / ROW_HEIGHT);
+  const first = windowed ? Math.max(0, Math.min(Math.floor(top / ROW_HEIGHT), shown.length - inSight) - OVERSCAN) : 0;
   const last = windowed
     ? Math.min(shown.length, Math.ceil((top + WINDOW_HEIGHT) / ROW_HEIGHT) + OVERSCAN)
     : shown.length;
@@ -90,7 +93,11 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
           <input
             type="search"
             value={filter}
-            onChange={(e) => setFilter(e.target.value)}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setTop(0);
+              scroller.current?.scrollTo(0, 0);
+            }}
             placeholder="namespace/name"
           />{' '}
           {shown.length} of {summary.policies.length}
@@ -100,6 +107,7 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
         // Only the rows in sight are in the page: a long list scrolls here, not the page (its
         // checkboxes make it reachable by keyboard).
         <section
+          ref={scroller}
           className="policies-window"
           style={{ height: WINDOW_HEIGHT, overflowY: 'auto' }}
           onScroll={(e) => setTop(e.currentTarget.scrollTop)}

@@ -151,6 +151,7 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
               </div>
             );
           })}
+          {view.admin && <AdminTiers admin={view.admin} update={update} />}
         </>
       )}
       {view.kind === 'policy' && (
@@ -176,6 +177,48 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
         </>
       )}
     </section>
+  );
+}
+
+type AdminList = NonNullable<Extract<SelectionView, { kind: 'pod' }>['admin']>;
+
+/** The admin tiers as `netpol explain --pod` lists them: consulted in order, NetworkPolicies between. */
+function AdminTiers({ admin, update }: { admin: AdminList; update: SelectionPanelProps['update'] }) {
+  if (admin.length === 0) {
+    return <h3>Admin tiers: no ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy selects it</h3>;
+  }
+  const item = (p: AdminList[number]) => (
+    <li key={`${p.tier}:${p.name}`}>
+      {p.tier} {p.name}{' '}
+      {p.file && (
+        <a
+          href={`#view=editor&file=${encodeURIComponent(p.file)}&line=${p.line}`}
+          onClick={(e) => {
+            e.preventDefault();
+            update({ view: 'editor', file: p.file, line: p.line });
+          }}
+        >
+          ({p.file}:{p.line})
+        </a>
+      )}
+      : <span className="dim">{p.rules}</span>
+    </li>
+  );
+  return (
+    <div>
+      <h3>
+        Admin tiers, consulted in this order per direction (the first matching rule decides; Pass moves on to the next
+        tier):
+      </h3>
+      <ul>
+        {admin.filter((p) => p.tier === 'admin').map(item)}
+        <li className="dim">
+          then the NetworkPolicies above, final where they isolate it
+          {admin.some((p) => p.tier === 'baseline') ? '; then:' : ''}
+        </li>
+        {admin.filter((p) => p.tier === 'baseline').map(item)}
+      </ul>
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DiffView, EndpointView, PodMatrix } from '../protocol.js';
-import { buildPodGrid, type Drill, endpointsOf, namespaceOf, parseDrill } from './matrix-model.js';
+import { buildPodGrid, type Drill, drillUp, endpointsOf, namespaceOf, parseDrill } from './matrix-model.js';
 
 const endpoint = (namespace: string, name: string, pods = 1): EndpointView => ({
   id: `${namespace}/${name}`,
@@ -26,6 +26,13 @@ describe('matrix drill levels', () => {
     ],
   ];
   for (const [text, drill] of rows) test(`"${text}"`, () => assert.deepEqual(parseDrill(text), drill));
+
+  test("Escape and Back climb: pods → the namespaces' workloads → namespaces", () => {
+    assert.equal(drillUp('pods:web/a[Deployment]|shop/b[Deployment]'), 'web|shop');
+    assert.equal(drillUp('pods:web|shop'), 'web|shop');
+    assert.equal(drillUp('web|shop'), '');
+    assert.equal(drillUp('*'), '');
+  });
 
   test('a drill part names a namespace (every endpoint in it) or one endpoint', () => {
     const endpoints = [endpoint('web', 'a', 3), endpoint('web', 'b'), endpoint('shop', 'c')];

@@ -124,6 +124,12 @@ export function podDrill(rows: string, cols: string): string {
   return `pods:${rows}|${cols}`;
 }
 
+/** The level above: pods (of two workloads or two namespaces) → the namespaces' workloads → namespaces. */
+export function drillUp(drill: string): string {
+  const d = parseDrill(drill);
+  return d.level === 'pods' ? `${namespaceOf(d.rows)}|${namespaceOf(d.cols)}` : '';
+}
+
 /** The namespace a drill part names (an endpoint id's namespace, or the namespace itself). */
 export function namespaceOf(part: string): string {
   const slash = part.indexOf('/');
