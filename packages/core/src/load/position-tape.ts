@@ -39,12 +39,12 @@ export class PositionTape {
   }
 
   range(index: number): Range {
-    return [this.data[index * 3], this.data[index * 3 + 1]];
+    return [this.data[index * 3]!, this.data[index * 3 + 1]!];
   }
 
   /** How many entries the value at `index` spans (itself and its recorded descendants). */
   span(index: number): number {
-    return this.data[index * 3 + 2];
+    return this.data[index * 3 + 2]!;
   }
 
   /** The document order of an object's keys, when JavaScript's differs. */
@@ -75,13 +75,13 @@ export class PositionTape {
       let next: unknown;
       if (Array.isArray(node)) {
         if (typeof key !== 'number' || key < 0 || key >= node.length) break;
-        for (let k = 0; k < key; k++) child += this.data[child * 3 + 2];
+        for (let k = 0; k < key; k++) child += this.data[child * 3 + 2]!;
         next = node[key];
       } else if (node !== null && typeof node === 'object') {
         const keys = this.keyOrders.get(node) ?? Object.keys(node);
         const at = keys.indexOf(String(key));
         if (at < 0) break;
-        for (let k = 0; k < at; k++) child += this.data[child * 3 + 2];
+        for (let k = 0; k < at; k++) child += this.data[child * 3 + 2]!;
         next = (node as Record<string, unknown>)[String(key)];
       } else {
         break;

@@ -262,7 +262,7 @@ class BlockReader {
       let value: unknown = null;
       const dash = this.pos + next;
       // `&a` over `&b x` or `*b`: two anchors, or an anchored alias: errors in `yaml`.
-      if (anchor !== undefined && next >= 0 && '&*'.includes(text[dash])) throw new Decline();
+      if (anchor !== undefined && next >= 0 && /[&*]/.test(text.charAt(dash))) throw new Decline();
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);

@@ -310,7 +310,7 @@ export class Session {
     r.forEach(({ pod }, i) => {
       const row = result.row(index.get(pod.id) ?? 0, 0);
       colAt.forEach((k, j) => {
-        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)]! |= 1 << (j & 31);
       });
     });
     const axis = (list: typeof r) => list.map(({ pod, owner }) => ({ id: pod.id, owner }));
@@ -419,7 +419,12 @@ export class Session {
   }
 }
 
-function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], rule: RuleExplanation): RuleView {
+function ruleView(
+  policy: string,
+  origin: Parameters<typeof originLocation>[0],
+  rule: Pick<RuleExplanation, 'direction' | 'index' | 'path' | 'text'> &
+    Partial<Pick<RuleExplanation, 'pods' | 'external'>>,
+): RuleView {
   const where = originLocation(origin, rule.path);
   return {
     policy,
@@ -428,8 +433,7 @@ function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], 
     text: rule.text,
     file: where?.file,
     line: where?.line,
-    pods: rule.pods,
-    matches: ruleMatchWords(rule.pods, rule.external),
+    ...(rule.pods ? { peers: { pods: rule.pods, matches: ruleMatchWords(rule.pods, rule.external ?? false) } } : {}),
   };
 }
 
