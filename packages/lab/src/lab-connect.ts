@@ -95,6 +95,30 @@ export async function connectFrom(
   }
 }
 
+/**
+ * SCTP probes from inside `netns` when the kernel has no SCTP sockets (the lab's case):
+ * raw INIT packets, answered = an ICMP unreachable quoting them or an SCTP INIT ACK/ABORT
+ * ('refused', i.e. the network let it through), dropped = 'timeout'. Needs python3.
+ */
+export async function probeSctpFrom(
+  netns: string,
+  targets: readonly { ip: string; port: number }[],
+  timeoutMs: number,
+): Promise<ConnectOutcome[]> {
+  if (targets.length === 0) return [];
+  const stray = targets.find((t) => !isLabAddress(t.ip));
+  if (stray) throw new LabError(`${stray.ip} is outside the lab's ranges (198.18.0.0/15, 203.0.113.0/24): not probed`);
+  const out = await exec('ip', ['netns', 'exec', netns, 'python3', helperProgram('sctp-probe-helper.py')], {
+    input: JSON.stringify({ timeoutMs, targets: targets.map(({ ip, port }) => ({ ip, port })) }),
+    timeoutMs: timeoutMs + 20_000,
+  });
+  try {
+    return JSON.parse(out.stdout.trim().split('\n').pop() ?? '') as ConnectOutcome[];
+  } catch {
+    throw new LabError(`SCTP probe from ${netns} failed: ${out.stderr.trim().slice(0, 500)}`);
+  }
+}
+
 export function outcomeAllowed(outcome: ConnectOutcome): boolean {
   return outcome === 'open' || outcome === 'refused';
 }

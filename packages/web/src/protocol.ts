@@ -148,10 +148,9 @@ export interface RuleView {
   text: string;
   file?: string;
   line?: number;
-  pods: string[];
-  /** `matches 2 pods: a, b; outside addresses can match` (`netpol explain`'s words). */
-  matches: string;
-  /** A rule naming the selected pod as a peer: the pods at the rule's own end. */
+  /** What the rule's peers match (`matches 2 pods: a, b; outside addresses can match`, `netpol explain`'s words). */
+  peers?: { pods: string[]; matches: string };
+  /** A rule naming the selected pod as a peer: the pods at the rule's own end (its peers are not listed). */
   selects?: string[];
 }
 

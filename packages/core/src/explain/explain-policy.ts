@@ -31,7 +31,7 @@ export interface PolicyDirectionExplanation {
 
 export interface PolicyExplanation {
   policy: PolicyModel;
-  /** "pods labelled app=web in namespace shop". */
+  /** "pods app=web in namespace shop" (format/words.ts). */
   selectorText: string;
   selects: PodModel[];
   ingress: PolicyDirectionExplanation;

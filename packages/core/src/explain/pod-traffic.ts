@@ -1,11 +1,23 @@
 import { compileCluster } from '../engine/compile-cluster.js';
 import { admittedPorts, type PortHolder } from '../engine/match-port.js';
+import { ruleWords } from '../format/words.js';
+import type { FieldPath } from '../issues.js';
 import type { ClusterModel, Direction, PodModel, PolicyModel, RuleModel } from '../model/types.js';
 import { explainPod, type PodRuleExplanation } from './explain-pod.js';
-import { explainRule } from './explain-policy.js';
 
-/** A rule of another pod's policy whose peers match the pod, with the pods that policy selects. */
-export interface PeerRuleExplanation extends PodRuleExplanation {
+/**
+ * A rule of another pod's policy whose peers match the pod, with the pods that policy
+ * selects (its other peers are not listed: on a busy pod such as DNS, hundreds of rules name
+ * it, and listing each one's peers would test every pod against each).
+ */
+export interface PeerRuleExplanation {
+  policy: PolicyModel;
+  direction: Direction;
+  index: number;
+  /** `['spec', 'egress', 0]`: where the rule is in its policy object. */
+  path: FieldPath;
+  /** The whole rule in words, without the `from`/`to` word (named ports resolved on the pod when it is the destination). */
+  text: string;
   /** The pods at the rule's own end: those its policy selects (by id). */
   selects: string[];
 }
@@ -49,15 +61,14 @@ export function explainPodTraffic(cluster: ClusterModel, pod: PodModel): PodTraf
   const compiled = compileCluster(cluster);
   const facts = compiled.podFacts(pod);
   const own = explainPod(cluster, pod);
-  const podsOf = new Map<PolicyModel, PodModel[]>();
-  const selected = (policy: PolicyModel) => {
-    let pods = podsOf.get(policy);
-    if (!pods) {
-      pods = cluster.pods.filter((p) => p.namespace === policy.namespace && compiled.selects(policy, p));
-      podsOf.set(policy, pods);
-    }
-    return pods;
-  };
+  const byNamespace = new Map<string, PodModel[]>();
+  for (const p of cluster.pods) {
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
+  const selected = (policy: PolicyModel) =>
+    (byNamespace.get(policy.namespace) ?? []).filter((p) => compiled.selects(policy, p));
   /** Some port of the rule admits a number towards the destination (undefined: decided per destination). */
   const anyPort = (rule: RuleModel, destination: PortHolder | undefined) =>
     rule.ports === 'all' || rule.ports.some((port) => admittedPorts(port, destination).length > 0);
@@ -82,8 +93,14 @@ export function explainPodTraffic(cluster: ClusterModel, pod: PodModel): PodTraf
         // policy's own pods for an ingress rule admitting it.
         const ends = selected(policy).filter((end) => anyPort(rule, theirs === 'egress' ? pod : end));
         if (ends.length === 0) continue;
-        const explained = explainRule(cluster, policy, rule, theirs === 'egress' ? pod : undefined);
-        asPeer.push({ policy, ...explained, selects: ends.map((end) => end.id) });
+        asPeer.push({
+          policy,
+          direction: rule.direction,
+          index: rule.index,
+          path: ['spec', rule.direction, rule.index],
+          text: ruleWords(rule, policy.namespace, theirs === 'egress' ? pod : undefined),
+          selects: ends.map((end) => end.id),
+        });
       }
     }
     return {

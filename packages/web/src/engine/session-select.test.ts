@@ -45,7 +45,7 @@ describe('Selection of a pod (the worker side)', () => {
       ],
     );
     assert.deepEqual(
-      view.ingress.rules.map((r) => [r.policy, r.direction, r.index, r.matches]),
+      view.ingress.rules.map((r) => [r.policy, r.direction, r.index, r.peers?.matches]),
       [['team-a/api-allow-client', 'ingress', 0, 'matches 1 pod: team-b/client']],
     );
   });

@@ -419,7 +419,12 @@ export class Session {
   }
 }
 
-function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], rule: RuleExplanation): RuleView {
+function ruleView(
+  policy: string,
+  origin: Parameters<typeof originLocation>[0],
+  rule: Pick<RuleExplanation, 'direction' | 'index' | 'path' | 'text'> &
+    Partial<Pick<RuleExplanation, 'pods' | 'external'>>,
+): RuleView {
   const where = originLocation(origin, rule.path);
   return {
     policy,
@@ -428,8 +433,7 @@ function ruleView(policy: string, origin: Parameters<typeof originLocation>[0], 
     text: rule.text,
     file: where?.file,
     line: where?.line,
-    pods: rule.pods,
-    matches: ruleMatchWords(rule.pods, rule.external),
+    ...(rule.pods ? { peers: { pods: rule.pods, matches: ruleMatchWords(rule.pods, rule.external ?? false) } } : {}),
   };
 }
 

@@ -79,7 +79,7 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
             for {r.selects.length === 1 ? '1 pod' : `${r.selects.length} pods`}: {podLinks(r.selects)}
           </>
         ) : (
-          r.matches
+          r.peers?.matches
         )}
       </span>
     </li>
