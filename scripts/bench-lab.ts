@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type ClusterModel, loadCluster, matchesSelector, naiveAllowed, type PodModel } from '@netpol/core';
+import { at, type ClusterModel, first, loadCluster, matchesSelector, naiveAllowed, type PodModel } from '@netpol/core';
 import {
   labUnavailable,
   sweepStaleLabs,
@@ -206,14 +206,14 @@ async function connectionRate(
 /** A two-pod lab (client, server) at the pods' addresses, a TCP server on the bench port. */
 async function ratePair(client: PodModel, server: PodModel): Promise<TestTopology> {
   const topo = await TestTopology.create(uniqueLabId('bl'), [
-    { ip: client.ips[0], kind: 'pod', name: client.id },
-    { ip: server.ips[0], kind: 'pod', name: server.id },
+    { ip: first(client.ips), kind: 'pod', name: client.id },
+    { ip: first(server.ips), kind: 'pod', name: server.id },
   ]);
   try {
-    const clientNs = topo.netnsOf.get(client.ips[0]) as string;
+    const clientNs = topo.netnsOf.get(first(client.ips)) as string;
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_local_port_range=1024 65000']);
     await exec('ip', ['netns', 'exec', clientNs, 'sysctl', '-q', '-w', 'net.ipv4.tcp_tw_reuse=1']);
-    await topo.startServers([{ ip: server.ips[0], kind: 'pod', name: server.id }], [servicePort], []);
+    await topo.startServers([{ ip: first(server.ips), kind: 'pod', name: server.id }], [servicePort], []);
     return topo;
   } catch (error) {
     await topo.destroy();
@@ -323,12 +323,16 @@ export async function benchLab(): Promise<object> {
         ['none', none],
         ['policies', topo],
       ] as const) {
-        const r = await connectionRate(lab, client.ips[0], server.ips[0]);
+        const r = await connectionRate(lab, first(client.ips), first(server.ips));
         rates[key].push(r.perSecond);
         failures += r.failed;
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const median = (xs: number[]) =>
+      at(
+        [...xs].sort((a, b) => a - b),
+        Math.floor(xs.length / 2),
+      );
     out.connectionRate = {
       windowMs: WINDOW_MS,
       rounds: ROUNDS,
@@ -361,19 +365,23 @@ export async function benchLab(): Promise<object> {
         split.push([Math.round((r.planMs ?? 0) * 10) / 10, Math.round((r.nftMs ?? 0) * 10) / 10]);
         const moved = next.pods.find((p) => p.id === source.id) as PodModel;
         const expected = naiveReach(next, moved, target);
-        const probe = await topo.probe(client.ips[0], [{ ip: server.ips[0], port: servicePort, protocol: 'TCP' }], 800);
-        confirmed.push(probe[0].answered === expected);
+        const probe = await topo.probe(
+          first(client.ips),
+          [{ ip: first(server.ips), port: servicePort, protocol: 'TCP' }],
+          800,
+        );
+        confirmed.push(first(probe).answered === expected);
         verdicts.push(expected);
         previous = next;
       }
       const sorted = [...latencies].sort((a, b) => a - b);
-      const medianMs = sorted[Math.floor(sorted.length / 2)];
+      const medianMs = at(sorted, Math.floor(sorted.length / 2));
       out.labelChange = {
         // The first change also starts the node's nft session (one `nft -i` per lab node).
         latenciesMs: latencies.map((x) => Math.round(x * 10) / 10),
         medianMs: Math.round(medianMs * 10) / 10,
-        bestMs: Math.round(sorted[0] * 10) / 10,
-        worstMs: Math.round(sorted[sorted.length - 1] * 10) / 10,
+        bestMs: Math.round(first(sorted) * 10) / 10,
+        worstMs: Math.round(at(sorted, sorted.length - 1) * 10) / 10,
         modes,
         planAndNftMs: split,
         engineVerdicts: verdicts.map((v) => (v ? 'allowed' : 'denied')),
@@ -394,7 +402,7 @@ let servicePort = 8080;
 
 /** CPU time of reaped child processes (nft), from /proc/self/stat, in ms (10 ms ticks). */
 function childCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const fields = at(readFileSync('/proc/self/stat', 'utf8').split(') '), 1).split(' ');
   // Fields after the command: state is [0], so cutime (16th overall) is [13], cstime [14].
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }

@@ -11,8 +11,10 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  at,
   createJsonStreamReader,
   createReferenceEngine,
+  first,
   loadCluster,
   type SourceFile,
   SUPPORTED_KINDS,
@@ -79,14 +81,14 @@ function analyse(loaded: ReturnType<typeof loadCluster>) {
   const check = time(() => {
     const engine = time(() => createReferenceEngine(cluster));
     for (let k = 0; k < 1000; k++) {
-      const from = endpoints[(k * 7919) % endpoints.length];
-      const to = endpoints[(k * 104729 + 13) % endpoints.length];
+      const from = at(endpoints, (k * 7919) % endpoints.length);
+      const to = at(endpoints, (k * 104729 + 13) % endpoints.length);
       engine.value.check(endpointPeer(from), endpointPeer(to), PORT);
     }
     return engine.cpuMs;
   });
   // As `netpol explain --pod` does (explain compiles the cluster, once per model).
-  const explain = time(() => explainPod(cluster, cluster.pods[Math.floor(cluster.pods.length / 2)]));
+  const explain = time(() => explainPod(cluster, at(cluster.pods, Math.floor(cluster.pods.length / 2))));
   const lint = time(() => runLint({ cluster, objects }).length);
   return {
     groupedMatrix: {
@@ -115,7 +117,7 @@ function counts(loaded: ReturnType<typeof loadCluster>) {
 function mustLoad(sources: SourceFile[]) {
   const loaded = time(() => loadCluster(sources));
   const errors = loaded.value.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0) throw new Error(`generated input is invalid: ${errors[0].code}: ${errors[0].message}`);
+  if (errors.length > 0) throw new Error(`generated input is invalid: ${first(errors).code}: ${first(errors).message}`);
   return loaded;
 }
 
@@ -202,7 +204,7 @@ export function runDump(pods: number, seed: number): ScaleRow {
       return loadCluster([reader.end()]);
     });
     const errors = loaded.value.issues.filter((i) => i.severity === 'error');
-    if (errors.length > 0) throw new Error(`the dump is invalid: ${errors[0].code}: ${errors[0].message}`);
+    if (errors.length > 0) throw new Error(`the dump is invalid: ${first(errors).code}: ${first(errors).message}`);
     const analysed = analyse(loaded.value);
     return {
       name: `pod dump ${pods.toLocaleString('en-US')}`,
@@ -225,7 +227,7 @@ export function scaleGrowth(rows: readonly ScaleRow[]) {
   const generated = rows.filter((r) => r.name.startsWith('generated'));
   const exponent = (pick: (r: ScaleRow) => number | undefined) =>
     generated.slice(1).map((b, i) => {
-      const a = generated[i];
+      const a = at(generated, i);
       const [x, y] = [pick(a), pick(b)];
       return {
         from: a.pods,
@@ -275,6 +277,6 @@ export function printScaleTable(rows: readonly ScaleRow[], write: (line: string)
       `${r.peakRssMiB} MiB`,
     ]),
   ];
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  for (const row of table) write(row.map((cell, c) => cell.padStart(widths[c])).join('  '));
+  const widths = first(table).map((_, c) => Math.max(...table.map((row) => at(row, c).length)));
+  for (const row of table) write(row.map((cell, c) => cell.padStart(at(widths, c))).join('  '));
 }

@@ -6,7 +6,7 @@
  * (issue 13): classes + diff under 2 s and 1 GiB. Runs in its own child (peak RSS is its own).
  */
 
-import { loadCluster } from '@netpol/core';
+import { at, loadCluster } from '@netpol/core';
 import { generateCluster, genOptionsForPods } from '@netpol/core/gen';
 import { runLint } from '@netpol/core/lint';
 import { computeSymbolicSpace, diffSymbolic } from '@netpol/core/symbolic';
@@ -53,7 +53,7 @@ export function runSymbolic(seed: number): SymbolicRow {
   const policy = headItems.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'api-from-frontend');
   const from = policy?.spec?.ingress?.[0]?.from;
   if (!from || from.length < 2) throw new Error('the generator no longer writes api-from-frontend as expected');
-  const peer = from[1];
+  const peer = at(from, 1);
   from[1] = { namespaceSelector: peer.namespaceSelector };
   from.push({ podSelector: peer.podSelector });
   const head = load(headItems);

@@ -24,7 +24,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createReferenceEngine, loadCluster, naiveAllowed, type PortQuery, parsePortQuery } from '@netpol/core';
+import {
+  at,
+  createReferenceEngine,
+  first,
+  loadCluster,
+  naiveAllowed,
+  type PortQuery,
+  parsePortQuery,
+} from '@netpol/core';
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { computeMatrix, endpointPeer, listMatrixEndpoints, type MatrixEndpoint } from '@netpol/core/matrix';
 import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth } from './bench-scale.js';
@@ -55,7 +63,7 @@ function parseArgs(argv: string[]): Args {
     dumpPods: 150000,
   };
   for (let i = 0; i < argv.length; i++) {
-    const value = argv[i + 1];
+    const value = argv[i + 1] ?? '';
     if (argv[i] === '--sizes') args.sizes = value.split(',').map(Number);
     else if (argv[i] === '--naive-budget-ms') args.naiveBudgetMs = Number(value);
     else if (argv[i] === '--child') args.child = Number(value);
@@ -85,7 +93,7 @@ const peakRssMiB = () => Math.round((process.resourceUsage().maxRSS / 1024) * 10
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return at(sorted, Math.floor(sorted.length / 2));
 }
 
 /** mulberry32, for the pair sample (reproducible runs). */
@@ -119,7 +127,7 @@ function timed<T>(
     times.push(ms(start));
     cpu.push(Math.round((used.user + used.system) / 10) / 100);
   }
-  return { value, firstMs: times[0], medianMs: median(times), minMs: Math.min(...times), cpuMedianMs: median(cpu) };
+  return { value, firstMs: first(times), medianMs: median(times), minMs: Math.min(...times), cpuMedianMs: median(cpu) };
 }
 
 async function runSize(pods: number, args: Args) {
@@ -149,7 +157,7 @@ async function runSize(pods: number, args: Args) {
 
   // One check after load: the reference engine, on random endpoint pairs.
   const pick = sampler(SEED * 7919 + pods);
-  const pair = () => [endpoints[pick(endpoints.length)], endpoints[pick(endpoints.length)]] as const;
+  const pair = () => [at(endpoints, pick(endpoints.length)), at(endpoints, pick(endpoints.length))] as const;
   start = performance.now();
   const engine = createReferenceEngine(cluster);
   const engineBuildMs = ms(start);
@@ -259,7 +267,7 @@ function naiveSample(
     for (let k = 0; k < 50; k++) {
       const i = pick(n);
       const j = pick(n);
-      const verdict = naiveAllowed(cluster, endpointPeer(endpoints[i]), endpointPeer(endpoints[j]), args.port);
+      const verdict = naiveAllowed(cluster, endpointPeer(at(endpoints, i)), endpointPeer(at(endpoints, j)), args.port);
       if (verdict !== fast.allowed(i, j, 0)) mismatches++;
       pairs++;
     }
@@ -272,7 +280,12 @@ function naiveSample(
     let fullMismatches = 0;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        const verdict = naiveAllowed(cluster, endpointPeer(endpoints[i]), endpointPeer(endpoints[j]), args.port);
+        const verdict = naiveAllowed(
+          cluster,
+          endpointPeer(at(endpoints, i)),
+          endpointPeer(at(endpoints, j)),
+          args.port,
+        );
         if (verdict !== fast.allowed(i, j, 0)) fullMismatches++;
       }
     }
@@ -287,7 +300,7 @@ type SizeResult = Awaited<ReturnType<typeof runSize>>;
 function growth(results: SizeResult[], pick: (r: SizeResult) => number) {
   const out: { from: number; to: number; exponent: number }[] = [];
   for (let i = 1; i < results.length; i++) {
-    const [a, b] = [results[i - 1], results[i]];
+    const [a, b] = [at(results, i - 1), at(results, i)];
     const exponent = Math.log(pick(b) / pick(a)) / Math.log(b.pods / a.pods);
     out.push({ from: a.pods, to: b.pods, exponent: Math.round(exponent * 100) / 100 });
   }
@@ -349,8 +362,8 @@ function printTable(results: SizeResult[]) {
       r.memory.peakRssMiB.toFixed(0),
     ]),
   ].map((row) => row.map(String));
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  for (const row of rows) process.stderr.write(`${row.map((cell, c) => cell.padStart(widths[c])).join('  ')}\n`);
+  const widths = first(rows).map((_, c) => Math.max(...rows.map((row) => at(row, c).length)));
+  for (const row of rows) process.stderr.write(`${row.map((cell, c) => cell.padStart(at(widths, c))).join('  ')}\n`);
 }
 
 async function main() {

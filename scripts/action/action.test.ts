@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { first } from '@netpol/core';
 import { parse } from 'yaml';
 import { runCli } from '../../packages/cli/src/test-helpers.js';
 
@@ -170,7 +171,7 @@ describe('pre-commit hooks (.pre-commit-hooks.yaml)', () => {
         file,
         'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: x}\nspec: {podSelector: 7}\n',
       );
-      const r = await runCli([...hooks[0].entry.split(' ').slice(1), file]);
+      const r = await runCli([...first(hooks).entry.split(' ').slice(1), file]);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /p\.yaml:4:\d+/);
     } finally {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { first } from '@netpol/core';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -156,7 +157,7 @@ describe('@netpol/core as a package of its own', () => {
       write: false,
       logLevel: 'silent',
     });
-    const bytes = result.outputFiles[0].contents.length;
+    const bytes = first(result.outputFiles).contents.length;
     assert.ok(bytes > 50_000, `${bytes} bytes`);
     const readme = readFileSync(join(ROOT, 'packages/core/README.md'), 'utf8');
     const stated = /about (\d+) KiB minified/.exec(readme);

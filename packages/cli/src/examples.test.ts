@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  at,
   type ClusterModel,
   cidrContainsIp,
+  first,
   loadCluster,
   loadDocuments,
   naiveAllowed,
@@ -77,11 +79,11 @@ function parsePort(value: unknown): { port: number | string; protocol: Protocol 
   const m = /^([0-9]+|[a-z0-9-]{1,15})(?:\/(TCP|UDP|SCTP))?$/.exec(value);
   if (!m) return undefined;
   const protocol = (m[2] ?? 'TCP') as Protocol;
-  if (/^[0-9]+$/.test(m[1])) {
+  if (/^[0-9]+$/.test(at(m, 1))) {
     const n = Number(m[1]);
     return n >= 1 && n <= 65535 ? { port: n, protocol } : undefined;
   }
-  return { port: m[1], protocol };
+  return { port: at(m, 1), protocol };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -199,7 +201,7 @@ function checkCase(cluster: ClusterModel, c: unknown, where: string, at: (where:
     e.kind === 'pod'
       ? { kind: 'pod', pod: e.pod }
       : e.kind === 'workload'
-        ? { kind: 'pod', pod: e.workload.pods[0] }
+        ? { kind: 'pod', pod: first(e.workload.pods) }
         : { kind: 'external', ip: (e as { ip: string }).ip };
   if (to.kind === 'workload' && to.workload.pods.length === 0) return at(label, 'to: workload has no pods');
   if (from.kind === 'workload' && from.workload.pods.length === 0) return at(label, 'from: workload has no pods');

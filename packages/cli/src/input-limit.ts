@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { at } from '@netpol/core';
 import { UsageError } from './io.js';
 
 /**
@@ -28,7 +29,7 @@ const UNITS: Record<string, number> = {
 /** `512MiB`, `2GiB`, `1G`, `300000000` → bytes; a UsageError otherwise. */
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  const unit = m ? UNITS[at(m, 2).toLowerCase()] : undefined;
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
     throw new UsageError(`--max-input-size ${text}: expected a size such as 512MiB or 2GiB`);

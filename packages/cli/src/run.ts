@@ -1,3 +1,4 @@
+import { first } from '@netpol/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type CommandContext, type CommandSpec, globalOptions, type OptionSpec } from './command-spec.js';
 import { COMMANDS } from './command-table.js';
@@ -74,7 +75,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
   program.on('command:*', (operands: string[]) => {
     const near = suggest(
-      operands[0],
+      first(operands),
       COMMANDS.map((c) => c.name),
     );
     io.stderr.write(

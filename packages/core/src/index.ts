@@ -5,6 +5,7 @@
  * caller imports (scripts/check-exports.mjs).
  */
 
+export { at, atLeast, first } from './at.js';
 export { NAMESPACE_NAME_LABEL } from './constants.js';
 export { keepForKind, pruneToKeep } from './decode/stream-keep.js';
 export { checkEndpoints } from './endpoints/check-endpoints.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { at } from './at.js';
 import { createLoadCache, type LoadOptions, loadCluster } from './load-cluster.js';
 import { originLocation } from './model/origin-location.js';
 
@@ -58,14 +59,14 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
   it('an unchanged file is not read again: its objects are the same objects', () => {
     const cache = createLoadCache();
     const sources = (second: string) => [
-      { name: 'a.yaml', text: SNIPPETS[2] },
+      { name: 'a.yaml', text: at(SNIPPETS, 2) },
       { name: 'b.yaml', text: second },
     ];
-    const first = loadCluster(sources(SNIPPETS[5]), { cache });
-    const again = loadCluster(sources(SNIPPETS[6]), { cache });
+    const first = loadCluster(sources(at(SNIPPETS, 5)), { cache });
+    const again = loadCluster(sources(at(SNIPPETS, 6)), { cache });
     assert.equal(again.value.objects[0], first.value.objects[0]);
     // What is built from an unchanged object is kept too (compiled policies hang on it).
-    const third = loadCluster([...sources(SNIPPETS[6]), { name: 'c.yaml', text: SNIPPETS[0] }], { cache });
+    const third = loadCluster([...sources(at(SNIPPETS, 6)), { name: 'c.yaml', text: at(SNIPPETS, 0) }], { cache });
     assert.equal(third.value.cluster.policies[0], again.value.cluster.policies[0]);
     assert.notEqual(again.value.objects[1], first.value.objects[1]);
     assert.equal(again.value.cluster.policies[0]?.types.egress, true);

@@ -27,7 +27,7 @@ export function parseQuery(packet: Buffer): DnsQuestion | undefined {
   let offset = 12;
   for (let guard = 0; guard < 128; guard++) {
     if (offset >= packet.length) return undefined;
-    const len = packet[offset];
+    const len = packet.readUInt8(offset);
     if (len === 0) {
       offset += 1;
       break;
@@ -82,7 +82,7 @@ export function dnsReply(packet: Buffer, lookup: DnsLookup): Buffer | undefined 
 }
 
 function isResponse(packet: Buffer): boolean {
-  return packet.length < 3 || (packet[2] & 0x80) !== 0;
+  return packet.length < 3 || (packet.readUInt8(2) & 0x80) !== 0;
 }
 
 export function formatError(packet: Buffer): Buffer | undefined {
@@ -142,6 +142,7 @@ export function answerAddresses(packet: Buffer): { rcode: number; ips: string[] 
 
 function parseQuestionEnd(packet: Buffer): number {
   let offset = 12;
-  while (packet[offset] !== 0) offset += 1 + packet[offset];
+  // An answer netpol's own server built: the name ends (a zero length) inside it.
+  for (let len = packet.readUInt8(offset); len !== 0; len = packet.readUInt8(offset)) offset += 1 + len;
   return offset + 5;
 }

@@ -1,4 +1,4 @@
-import { type ClusterModel, matchesSelector } from '@netpol/core';
+import { type ClusterModel, first, matchesSelector } from '@netpol/core';
 import type { OutsideHost } from './lab-names.js';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -21,7 +21,7 @@ export function dnsRecords(cluster: ClusterModel, outside: readonly OutsideHost[
             p.namespace === service.namespace &&
             matchesSelector({ matchLabels: selector, matchExpressions: [] }, p.labels),
         )
-        .map((p) => p.ips[0]);
+        .map((p) => first(p.ips));
     }
   }
   for (const host of outside) records[host.name.toLowerCase()] = [host.ip];

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { at } from '@netpol/core';
 
 export interface ExecResult {
   code: number;
@@ -68,7 +69,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]);
+      out[i] = await fn(at(items, i));
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { at, first } from '@netpol/core';
 import {
   clusterAddressErrors,
   fixAddresses,
@@ -43,12 +44,12 @@ describe('lab addresses', () => {
   it('refuses pod addresses outside the lab, unless re-addressing', () => {
     const refused = fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5')], false);
     assert.equal(refused.errors.length, 1);
-    assert.match(refused.errors[0], /default\/a/);
+    assert.match(first(refused.errors), /default\/a/);
     const fixed = fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5')], true);
     assert.deepEqual(fixed.errors, []);
     assert.equal(fixed.notes.length, 1);
     const { cluster } = labCluster(fixed.objects);
-    assert.ok(isLabPodAddress(cluster.pods.find((p) => p.id === 'default/a')!.ips[0]));
+    assert.ok(isLabPodAddress(first(cluster.pods.find((p) => p.id === 'default/a')!.ips)));
     assert.equal(cluster.pods.find((p) => p.id === 'default/b')!.ips[0], '198.18.5.5');
   });
 
@@ -69,8 +70,8 @@ describe('lab addresses', () => {
         ['outside', 3, 'Pod default/c', 'status.podIPs.0.ip'],
       ],
     );
-    assert.match(problems[1].message, /Pod default\/b/);
-    assert.match(errors[2], /^Pod default\/c: status\.podIPs\[0\]\.ip 10\.9\.9\.9 /);
+    assert.match(at(problems, 1).message, /Pod default\/b/);
+    assert.match(at(errors, 2), /^Pod default\/c: status\.podIPs\[0\]\.ip 10\.9\.9\.9 /);
     // Re-addressing fixes what is outside, not what is shared.
     assert.deepEqual(
       fixAddresses([pod('a', '10.1.2.3'), pod('b', '198.18.5.5'), pod('d', '198.18.5.5')], true).problems.map(
@@ -160,11 +161,14 @@ describe('lab addresses: the small cases (issue 16, item 17)', () => {
 
   it("198.18.0.1 is refused as the node's reserved /24, not as outside the /15", () => {
     const fix = fixAddresses([pod('a', '198.18.0.1')], false);
-    assert.equal(fix.problems[0].reason, 'reserved');
-    assert.match(fix.problems[0].message, /198\.18\.0\.1 is in 198\.18\.0\.0\/24, which the lab keeps for its node/);
-    assert.doesNotMatch(fix.problems[0].message, /outside/);
+    assert.equal(first(fix.problems).reason, 'reserved');
+    assert.match(
+      first(fix.problems).message,
+      /198\.18\.0\.1 is in 198\.18\.0\.0\/24, which the lab keeps for its node/,
+    );
+    assert.doesNotMatch(first(fix.problems).message, /outside/);
     assert.equal(fixAddresses([pod('a', '198.18.0.1')], true).problems.length, 0, '--readdress fixes it');
-    assert.equal(fixAddresses([pod('a', '10.0.0.1')], false).problems[0].reason, 'outside');
+    assert.equal(first(fixAddresses([pod('a', '10.0.0.1')], false).problems).reason, 'outside');
   });
 
   it('outside hosts: two on one address, or one name twice, are refused before anything is made', () => {

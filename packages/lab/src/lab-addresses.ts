@@ -1,4 +1,13 @@
-import { type Cidr, type ClusterModel, cidrContainsIp, formatPath, parseCidr, parseIp } from '@netpol/core';
+import {
+  atLeast,
+  type Cidr,
+  type ClusterModel,
+  cidrContainsIp,
+  first,
+  formatPath,
+  parseCidr,
+  parseIp,
+} from '@netpol/core';
 import { GATEWAY_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 
@@ -90,20 +99,20 @@ export function fixAddresses(objects: readonly StoredObject[], readdress: boolea
         return o;
       }
       if (!readdress) {
-        const reserved = isReserved(outside[0][1]);
+        const reserved = isReserved(first(outside)[1]);
         problems.push({
           reason: reserved ? 'reserved' : 'outside',
           index,
           object: `Pod ${id}`,
-          path: outside[0][0],
-          message: notAPodAddress(outside[0][1]),
+          path: first(outside)[0],
+          message: notAPodAddress(first(outside)[1]),
         });
         return o;
       }
       const value = structuredClone(o.value);
       delete (value.status as Record<string, unknown>).podIP;
       delete (value.status as Record<string, unknown>).podIPs;
-      notes.push(`Pod ${id}: ${outside[0][1]} replaced by a lab address (--readdress)`);
+      notes.push(`Pod ${id}: ${first(outside)[1]} replaced by a lab address (--readdress)`);
       return { ...o, value };
     }
     if (kind === 'Node') {
@@ -163,7 +172,7 @@ export function clusterAddressErrors(cluster: ClusterModel): string[] {
   const services = new Map<string, string>();
   for (const service of cluster.services) if (service.clusterIP) services.set(service.clusterIP, service.id);
   for (const pod of cluster.pods) {
-    const ip = pod.ips[0];
+    const ip = first(pod.ips);
     if (!isLabPodAddress(ip)) errors.push(`Pod ${pod.id}: address ${notAPodAddress(ip)}`);
     const service = services.get(ip);
     if (service) errors.push(`Pod ${pod.id}: address ${ip} is the ClusterIP of Service ${service}`);
@@ -204,7 +213,7 @@ export function outsideAddressesWithoutHost(cluster: ClusterModel, hostIps: read
       for (const peer of rule.peers) {
         if (peer.kind !== 'ipBlock') continue;
         for (const text of [peer.cidr, ...peer.except]) {
-          const [ip, bits] = text.split('/');
+          const [ip, bits] = atLeast(text.split('/'), 1);
           if ((bits === undefined || bits === '32') && isOutsideHostAddress(ip) && !have.has(ip)) named.add(ip);
         }
       }

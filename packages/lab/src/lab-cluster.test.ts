@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCluster } from '@netpol/core';
+import { first, loadCluster } from '@netpol/core';
 import { applyObjects, deleteObjects, labCluster, objectKey, storeObject } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 
@@ -25,7 +25,7 @@ describe('lab objects', () => {
       out.map((o) => o.key),
       ['Pod/a/x', 'Pod/a/y', 'Pod/b/x'],
     );
-    assert.deepEqual((out[0].value.metadata as { labels: unknown }).labels, { v: '2' });
+    assert.deepEqual((first(out).value.metadata as { labels: unknown }).labels, { v: '2' });
   });
   it('delete removes the objects; deleting a namespace removes what is in it', () => {
     const current = [namespace('a'), pod('a', 'x'), pod('b', 'x'), pod('b', 'y')];

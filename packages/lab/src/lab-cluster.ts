@@ -1,4 +1,4 @@
-import { type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
+import { at, type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 import { storedValue } from './lab-stored-object.js';
@@ -47,7 +47,7 @@ export function applyObjects(current: readonly StoredObject[], incoming: readonl
 export function deleteObjects(current: readonly StoredObject[], doomed: readonly StoredObject[]): StoredObject[] {
   const keys = new Set(doomed.map((d) => d.key));
   const namespaces = new Set(doomed.filter((d) => d.key.startsWith('Namespace//')).map((d) => d.key.slice(11)));
-  return current.filter((c) => !keys.has(c.key) && !namespaces.has(c.key.split('/')[1]));
+  return current.filter((c) => !keys.has(c.key) && !namespaces.has(at(c.key.split('/'), 1)));
 }
 
 export interface LabCluster {

@@ -1,4 +1,4 @@
-import { type ClusterModel, type PodModel, type Protocol, parseIp } from '@netpol/core';
+import { atLeast, type ClusterModel, first, type PodModel, type Protocol, parseIp } from '@netpol/core';
 import { exec, LabError } from './exec.js';
 import { helperProgram } from './helper-programs.js';
 import { isLabAddress } from './lab-addresses.js';
@@ -25,17 +25,19 @@ export function sourceNetns(cluster: ClusterModel, state: LabState, ref: string)
     const host = state.outside.find((o) => o.ip === ref);
     if (host) return host.netns;
     const pod = cluster.pods.find((p) => p.ips.includes(ref));
-    if (pod && state.pods[pod.id]) return state.pods[pod.id].netns;
+    const labPod = pod && state.pods[pod.id];
+    if (labPod) return labPod.netns;
     throw new LabError(`${ref} is neither a lab pod nor an outside host of the lab`);
   }
   const pod = findLabPod(cluster, ref);
-  if (!pod || !state.pods[pod.id]) throw new LabError(`no pod ${ref} in the lab`);
-  return state.pods[pod.id].netns;
+  const labPod = pod && state.pods[pod.id];
+  if (!labPod) throw new LabError(`no pod ${ref} in the lab`);
+  return labPod.netns;
 }
 
 /** `80`, `53/UDP`, `http`, `http/TCP` → port and protocol (name resolved later). */
 export function parsePortSpec(text: string | number): { port: number | string; protocol: Protocol } {
-  const [p, proto = 'TCP'] = String(text).split('/');
+  const [p, proto = 'TCP'] = atLeast(String(text).split('/'), 1);
   const protocol = proto.toUpperCase() as Protocol;
   return { port: /^\d+$/.test(p) ? Number(p) : p, protocol };
 }
@@ -46,7 +48,7 @@ export function destination(cluster: ClusterModel, ref: string, portText: string
     const number =
       typeof port === 'number' ? port : pod.ports.find((c) => c.name === port && c.protocol === protocol)?.port;
     if (number === undefined) throw new LabError(`${pod.id} has no ${protocol} port named ${port}`);
-    return { ip: pod.ips[0], port: number, protocol };
+    return { ip: first(pod.ips), port: number, protocol };
   };
   if (parseIp(ref)) {
     const pod = cluster.pods.find((p) => p.ips.includes(ref));

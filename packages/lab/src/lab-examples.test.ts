@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { cidrContainsIp, loadCluster, loadDocuments, parseCidr, parseIp } from '@netpol/core';
+import { at, cidrContainsIp, first, loadCluster, loadDocuments, parseCidr, parseIp } from '@netpol/core';
 import { labChange, labDown, labUp } from './lab.js';
 import { applyObjects, deleteObjects, labCluster, storeObject } from './lab-cluster.js';
 import { type ConnectTarget, connectFrom, destination, outcomeAllowed, sourceNetns } from './lab-connect.js';
@@ -44,7 +44,7 @@ const skip = (await liveSkipReason()) ?? (dirs.length === 0 ? 'no examples/*/exp
 function readExpect(dir: string): Stage[] {
   const text = readFileSync(`${EXAMPLES}${dir}/expect.yaml`, 'utf8');
   const docs = loadDocuments({ name: 'expect.yaml', text });
-  return (docs.value[0].value as { stages: Stage[] }).stages;
+  return (first(docs.value).value as { stages: Stage[] }).stages;
 }
 
 function objectsOf(dir: string, files: readonly string[]): StoredObject[] {
@@ -107,7 +107,7 @@ describe('examples: expect.yaml verdicts by real connections', { skip, concurren
           );
           list.forEach(({ c, target }, k) => {
             checked++;
-            if (outcomeAllowed(outcomes[k]) !== c.allowed) {
+            if (outcomeAllowed(at(outcomes, k)) !== c.allowed) {
               mismatches.push(
                 `stage ${stage.name}: ${c.from} -> ${c.to} ${c.port} (${target.ip}:${target.port}/${target.protocol}): observed ${outcomes[k]}, expected ${c.allowed ? 'allowed' : 'denied'} (${c.why ?? ''})`,
               );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { loadDocuments } from '@netpol/core';
+import { first, loadDocuments } from '@netpol/core';
 import type { LabError } from './exec.js';
 import { labChange, labDown, labStatus, labUp, requireState } from './lab.js';
 import { labCluster, objectKey, storeObject } from './lab-cluster.js';
@@ -44,7 +44,7 @@ describe('lab: two concurrent ups of one lab id (item 1)', { skip }, () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.status)));
-    assert.match(String(lost[0].reason?.message), /already up/);
+    assert.match(String(first(lost).reason?.message), /already up/);
     const status = await labStatus(ctx);
     assert.equal(status.agentAlive, true);
     assert.deepEqual(status.missingNetns, []);
@@ -127,7 +127,7 @@ describe('lab: a change killed half-way (item 2)', { skip }, () => {
     state.pods['default/late'] = { index, netns: podNetns(labId, index), ip: '198.18.77.7', signature: 'x' };
     execFileSync('ip', ['netns', 'add', podNetns(labId, index)]);
     const ips = labCluster(state.objects).cluster.pods.find((p) => p.id === 'default/late')?.ips ?? [];
-    state.pods['default/late'].ip = ips[0];
+    state.pods['default/late'].ip = first(ips);
     writeState(dir, state);
     const broken = await labStatus(ctx);
     assert.deepEqual(broken.unwiredPods, ['default/late']);

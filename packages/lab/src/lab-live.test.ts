@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { first } from '@netpol/core';
 import { answerAddresses, buildQuery } from './dns-message.js';
 import { labChange, labDown, labUp } from './lab.js';
 import { applyObjects, deleteObjects, labCluster, objectKey } from './lab-cluster.js';
@@ -161,7 +162,7 @@ describe('lab on real namespaces', { skip }, () => {
       });
       const headless = await dnsQuery(client, 'db.default.svc.cluster.local', tcp);
       assert.deepEqual(headless.ips.sort(), replicas);
-      const ip = replicas[0];
+      const ip = first(replicas);
       assert.deepEqual(await dnsQuery(client, `${ip.replaceAll('.', '-')}.default.pod.cluster.local`, tcp), {
         rcode: 0,
         ips: [ip],
@@ -220,7 +221,7 @@ describe('lab on real namespaces', { skip }, () => {
     assert.deepEqual(await connectFrom(stateDir(labId), echo, [target], 400), ['timeout']);
     assert.ok(
       outcomeAllowed(
-        (await connectFrom(stateDir(labId), late, [destination(cluster, 'kube-dns.kube-system', '53/UDP')], 1000))[0],
+        first(await connectFrom(stateDir(labId), late, [destination(cluster, 'kube-dns.kube-system', '53/UDP')], 1000)),
       ),
     );
     assert.deepEqual(await connectFrom(stateDir(labId), late, [destination(cluster, '203.0.113.10', 80)], 400), [
@@ -280,7 +281,9 @@ describe('lab probe agrees with the engine on random clusters', { skip }, () => 
     const state = readState(stateDir(labId))!;
     const report = await labProbe(state, stateDir(labId), { ports: [{ port: 8080, protocol: 'TCP' }], timeoutMs: 400 });
     assert.deepEqual(report.disagreements, []);
-    const observed = report.results[0].allowed.flat().filter((v) => v !== null);
+    const observed = first(report.results)
+      .allowed.flat()
+      .filter((v) => v !== null);
     assert.ok(observed.length > 10 && observed.every((v) => v === true));
     assert.ok(report.inert > 0, 'the deny policies would block some of these connections');
     await labDown({ labId });

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { at } from '@netpol/core';
 import { isFlocked, lockHolder, lockPath, withLock } from './lab-lock.js';
 
 const skip = spawnSync('flock', ['--version']).status === 0 ? undefined : 'needs flock (util-linux)';
@@ -16,7 +17,7 @@ const HANG = 60_000;
 function assertNoOverlap(spans: [number, number][]): void {
   const sorted = [...spans].sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < sorted.length; i++)
-    assert.ok(sorted[i][0] >= sorted[i - 1][1], `two holders at once: ${JSON.stringify(sorted)}`);
+    assert.ok(at(sorted, i)[0] >= at(sorted, i - 1)[1], `two holders at once: ${JSON.stringify(sorted)}`);
 }
 
 describe('lab lock (issue 16, item 1)', { skip }, () => {

@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { first } from '@netpol/core';
 import { exec, LabError, mapLimit, mustExec } from './exec.js';
 import { GATEWAY_IP, isLabNetns, netnsEtcDir, nodeNetns, nodeVeth } from './lab-names.js';
 
@@ -136,7 +137,7 @@ export async function listLabNetns(labId: string): Promise<string[]> {
   const out = await exec('ip', ['netns', 'list']);
   return out.stdout
     .split('\n')
-    .map((line) => line.split(' ')[0])
+    .map((line) => first(line.split(' ')))
     .filter((n) => isLabNetns(labId, n));
 }
 

@@ -1,4 +1,12 @@
-import { type ClusterModel, createReferenceEngine, type Peer, type PodModel, type Protocol } from '@netpol/core';
+import {
+  at,
+  type ClusterModel,
+  createReferenceEngine,
+  first,
+  type Peer,
+  type PodModel,
+  type Protocol,
+} from '@netpol/core';
 import { mapLimit } from './exec.js';
 import { labCluster } from './lab-cluster.js';
 import { type ConnectOutcome, connectFrom, outcomeAllowed } from './lab-connect.js';
@@ -77,12 +85,12 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
     const labPod = state.pods[pod.id];
     if (!labPod) continue;
     if (seen.has(id)) {
-      const first = out[out.length - 1];
-      if (first.id === id && !first.replica) first.replica = { ip: pod.ips[0], pod };
+      const previous = at(out, out.length - 1);
+      if (previous.id === id && !previous.replica) previous.replica = { ip: first(pod.ips), pod };
       continue;
     }
     seen.add(id);
-    out.push({ id, netns: labPod.netns, ip: pod.ips[0], pod });
+    out.push({ id, netns: labPod.netns, ip: first(pod.ips), pod });
   }
   for (const host of state.outside) out.push({ id: host.ip, netns: host.netns, ip: host.ip });
   return out;
@@ -146,15 +154,14 @@ export async function labProbe(
   const targets: Target[][] = endpoints.map(() => []);
   const reference = createReferenceEngine(cluster);
   ports.forEach((p, r) => {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const src = endpoints[i];
+    for (const [i, src] of endpoints.entries()) {
+      for (const [j, other] of endpoints.entries()) {
         // A workload to itself: its first replica to its second, as matrix and check judge it.
-        const dst = i === j && src.replica ? { ...src, ...src.replica } : endpoints[j];
+        const dst = i === j && src.replica ? { ...src, ...src.replica } : other;
         if (!src.pod && !dst.pod) continue;
         const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
-        results[r].engine[i][j] = engine;
-        results[r].expected[i][j] = state.enforce ? engine : true;
+        at(at(results, r).engine, i)[j] = engine;
+        at(at(results, r).expected, i)[j] = state.enforce ? engine : true;
         if (p.protocol === 'SCTP') continue;
         const port =
           typeof p.port === 'number'
@@ -162,11 +169,11 @@ export async function labProbe(
             : dst.pod?.ports.find((c) => c.name === p.port && c.protocol === p.protocol)?.port;
         if (port === undefined) {
           // A named port the destination does not have: nothing to connect to.
-          results[r].expected[i][j] = null;
-          results[r].engine[i][j] = null;
+          at(at(results, r).expected, i)[j] = null;
+          at(at(results, r).engine, i)[j] = null;
           continue;
         }
-        targets[i].push({ ip: dst.ip, port, protocol: p.protocol, r, j });
+        at(targets, i).push({ ip: dst.ip, port, protocol: p.protocol, r, j });
       }
     }
   });
@@ -174,10 +181,10 @@ export async function labProbe(
   ports.forEach((p, r) => {
     if (
       typeof p.port === 'string' &&
-      !results[r].note &&
-      results[r].expected.every((row) => row.every((v) => v === null))
+      !at(results, r).note &&
+      at(results, r).expected.every((row) => row.every((v) => v === null))
     ) {
-      results[r].note = `no pod has a ${p.protocol} port named ${p.port}: not probed`;
+      at(results, r).note = `no pod has a ${p.protocol} port named ${p.port}: not probed`;
     }
   });
   const details = new Map<string, string>();
@@ -187,7 +194,7 @@ export async function labProbe(
     endpoints.map((e, i) => ({ e, i })),
     options.concurrency ?? 8,
     async ({ e, i }) => {
-      const list = targets[i];
+      const list = at(targets, i);
       if (list.length === 0) return;
       probes += list.length;
       const open = (batch: readonly Target[], ms: number) =>
@@ -199,14 +206,16 @@ export async function labProbe(
         );
       const record = (batch: readonly Target[], answers: readonly ConnectOutcome[]) =>
         batch.forEach((t, k) => {
-          results[t.r].allowed[i][t.j] = outcomeAllowed(answers[k]);
-          details.set(`${t.r}/${i}/${t.j}`, answers[k]);
+          at(at(results, t.r).allowed, i)[t.j] = outcomeAllowed(at(answers, k));
+          details.set(`${t.r}/${i}/${t.j}`, at(answers, k));
         });
       record(list, await open(list, timeoutMs));
       // A timeout where an answer is expected may be a busy machine, not a drop: ask those
       // once more with a longer timeout before calling them a disagreement. (A connection
       // that went through needs no second look.)
-      const doubtful = list.filter((t) => results[t.r].allowed[i][t.j] === false && results[t.r].expected[i][t.j]);
+      const doubtful = list.filter(
+        (t) => at(at(results, t.r).allowed, i)[t.j] === false && at(at(results, t.r).expected, i)[t.j],
+      );
       if (doubtful.length > 0) {
         probes += doubtful.length;
         record(doubtful, await open(doubtful, Math.min(30_000, Math.max(2000, 3 * timeoutMs))));
@@ -216,14 +225,14 @@ export async function labProbe(
   );
   const disagreements: Disagreement[] = [];
   results.forEach((res, r) => {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const observed = res.allowed[i][j];
-        const expected = res.expected[i][j];
+    for (const [i, from] of endpoints.entries()) {
+      for (const [j, to] of endpoints.entries()) {
+        const observed = at(at(res.allowed, i), j);
+        const expected = at(at(res.expected, i), j);
         if (observed === null || expected === null || observed === expected) continue;
         disagreements.push({
-          from: endpoints[i].id,
-          to: endpoints[j].id,
+          from: from.id,
+          to: to.id,
           port: res.port,
           protocol: res.protocol,
           observed,
@@ -236,7 +245,7 @@ export async function labProbe(
   let inert = 0;
   for (const res of results) {
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) if (res.allowed[i][j] === true && res.engine[i][j] === false) inert++;
+      for (let j = 0; j < n; j++) if (at(res.allowed, i)[j] === true && at(res.engine, i)[j] === false) inert++;
     }
   }
   return { endpoints: endpoints.map((e) => e.id), results, enforce: state.enforce, disagreements, probes, inert };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { first } from '@netpol/core';
 import { applyObjects, deleteObjects, labCluster, objectKey } from './lab-cluster.js';
 import { probeEndpoints } from './lab-probe.js';
 import { isReplica, REPLICA_ANNOTATION, reconcileReplicas } from './lab-replicas.js';
@@ -181,7 +182,7 @@ describe('lab replicas: one Pod object per replica, the controller after each ch
     const { cluster } = labCluster(objects);
     const pods: LabState['pods'] = {};
     cluster.pods.forEach((p, i) => {
-      pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: p.ips[0], signature: '' };
+      pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: first(p.ips), signature: '' };
     });
     const state: LabState = {
       version: 1,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { at } from '@netpol/core';
 import { objectKey } from './lab-cluster.js';
 import type { StoredObject } from './lab-state.js';
 import { labCapabilityProblem, labPreflight } from './preflight.js';
@@ -56,7 +57,7 @@ export function prng(seed: number): () => number {
 }
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)];
+  return at(items, Math.floor(rand() * items.length));
 }
 
 const PORTS = [

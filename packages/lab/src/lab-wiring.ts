@@ -1,3 +1,4 @@
+import { at } from '@netpol/core';
 import { exec } from './exec.js';
 import { nodeNetns, nodeVeth } from './lab-names.js';
 import { listLabNetns } from './lab-netns.js';
@@ -27,7 +28,7 @@ async function nodeRoutes(labId: string): Promise<Map<string, string>> {
   const routes = new Map<string, string>();
   for (const line of out.stdout.split('\n')) {
     const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/32)? dev (\S+)/.exec(line);
-    if (m) routes.set(m[1], m[2]);
+    if (m) routes.set(at(m, 1), at(m, 2));
   }
   return routes;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClusterModel, PodModel } from '@netpol/core';
+import { first } from '@netpol/core';
 import { AgentNotRunning, askAgent } from './agent-client.js';
 import type { PortRole, ServeRequest } from './agent-protocol.js';
 import { DEFAULT_TABLE, domainNameSets } from './dataplane/index.js';
@@ -350,44 +351,47 @@ async function sync(
     timing('ruleset full');
   }
   state.rulesetSynced = true;
-  if (added.length > 0) {
-    for (const pod of added) {
-      const index = state.nextPodIndex++;
-      state.pods[pod.id] = {
-        index,
-        netns: podNetns(ctx.labId, index),
-        ip: pod.ips[0],
-        signature: podSignature(pod, isDnsPod(pod)),
-      };
-    }
+  // Each added pod with the lab pod (netns, index) it gets.
+  const wired = added.map((pod) => {
+    const index = state.nextPodIndex++;
+    const labPod = {
+      index,
+      netns: podNetns(ctx.labId, index),
+      ip: first(pod.ips),
+      signature: podSignature(pod, isDnsPod(pod)),
+    };
+    state.pods[pod.id] = labPod;
+    return { pod, labPod };
+  });
+  if (wired.length > 0) {
     journalNetns(
       dir,
-      added.map((p) => state.pods[p.id].netns),
+      wired.map(({ labPod }) => labPod.netns),
     );
     writeState(dir, state);
     ctx.signal?.throwIfAborted();
     await attach(
       ctx.labId,
-      added.map((p) => ({
-        netns: state.pods[p.id].netns,
+      wired.map(({ pod, labPod }) => ({
+        netns: labPod.netns,
         kind: 'pod' as const,
-        index: state.pods[p.id].index,
-        ip: p.ips[0],
-        resolvConf: resolvConf(p.namespace, lab.nameserver),
+        index: labPod.index,
+        ip: labPod.ip,
+        resolvConf: resolvConf(pod.namespace, lab.nameserver),
       })),
       { signal: ctx.signal, progress: (done, total) => ctx.progress?.('pods wired', done, total) },
     );
     ctx.signal?.throwIfAborted();
   }
   timing('namespaces');
-  if (added.length > 0) {
+  if (wired.length > 0) {
     const reply = await askAgent(dir, {
       op: 'serve',
-      endpoints: added.map((p) => ({
-        key: p.id,
-        netns: state.pods[p.id].netns,
-        name: p.name,
-        ports: servePorts(p, isDnsPod(p)),
+      endpoints: wired.map(({ pod, labPod }) => ({
+        key: pod.id,
+        netns: labPod.netns,
+        name: pod.name,
+        ports: servePorts(pod, isDnsPod(pod)),
       })),
     });
     for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);

@@ -4,6 +4,7 @@ import {
   createReferenceEngine,
   type Endpoint,
   type EndpointError,
+  first,
   type PortQuery,
   parseIp,
   parsePortQuery,
@@ -74,7 +75,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   const allowed = checks.every((check) => check.allowed);
   if (options.output === 'json') {
     // One port: the check itself (the shape scripts rely on); several: each, and whether all allow.
-    const data = checks.length === 1 ? checkToJson(checks[0]) : { allowed, checks: checks.map(checkToJson) };
+    const data = checks.length === 1 ? checkToJson(first(checks)) : { allowed, checks: checks.map(checkToJson) };
     io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
   } else {
     const c = colorsFor(io.stdout, io, options.color);

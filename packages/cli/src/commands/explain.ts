@@ -3,6 +3,7 @@ import {
   type AdminPolicyModel,
   type ClusterModel,
   closestNames,
+  first,
   formatPath,
   originLocation,
   type PodModel,
@@ -203,7 +204,7 @@ function findPolicy(cluster: ClusterModel, text: string, namespace: string): Pol
   if (exact) return exact;
   if (!text.includes('/')) {
     const named = cluster.policies.filter((p) => p.name === text);
-    if (named.length === 1) return named[0];
+    if (named.length === 1) return first(named);
     if (named.length > 1) {
       throw new UsageError(
         `--policy: "${text}" names ${named.length} policies`,

@@ -1,18 +1,18 @@
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { type Io, UsageError } from '../io.js';
 
-const LIMITS: Record<string, [string, number, number]> = {
+const LIMITS = {
   pods: ['--pods', 1, 1_000_000],
   namespaces: ['--namespaces', 1, 100_000],
   workloadsPerNs: ['--workloads-per-ns', 1, 10_000],
   replicas: ['--replicas', 0, 10_000],
   policies: ['--policies', 0, 1_000_000],
   seed: ['--seed', 0, 0xffffffff],
-};
+} satisfies Record<string, [string, number, number]>;
 
 /** `netpol gen`: print a generated cluster as one `kind: List`. */
 export async function genCommand(options: Record<string, unknown>, io: Io): Promise<number> {
-  const n = (key: string): number | undefined => {
+  const n = (key: keyof typeof LIMITS): number | undefined => {
     const value = options[key];
     if (value === undefined) return undefined;
     const [flag, min, max] = LIMITS[key];

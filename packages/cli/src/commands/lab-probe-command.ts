@@ -1,4 +1,4 @@
-import { PROTOCOLS, type Protocol } from '@netpol/core';
+import { at, atLeast, PROTOCOLS, type Protocol } from '@netpol/core';
 import {
   type LabContext,
   labProbe,
@@ -16,7 +16,7 @@ import { labFlag } from './lab-flag.js';
 
 export function parsePorts(values: string[]): ProbePort[] {
   return values.map((v) => {
-    const [port, proto = 'TCP'] = v.split('/');
+    const [port, proto = 'TCP'] = atLeast(v.split('/'), 1);
     const protocol = proto.toUpperCase() as Protocol;
     if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--port ${v}: protocol must be TCP, UDP or SCTP`);
     if (/^\d+$/.test(port)) {
@@ -82,14 +82,14 @@ function printProbe(report: ProbeReport, io: Io): void {
     io.stdout.write(`${''.padEnd(w + 5)}${report.endpoints.map((_, j) => String(j).padStart(3)).join('')}\n`);
     for (let i = 0; i < n; i++) {
       const cells = report.endpoints.map((_, j) => {
-        const o = r.allowed[i][j];
-        const e = r.expected[i][j];
+        const o = at(r.allowed, i)[j];
+        const e = at(r.expected, i)[j];
         if (o === null) return '  .';
         const mark = o ? ' ok' : ' --';
         if (e !== null && e !== o) return c.red(o ? ' !o' : ' !-');
         return o ? c.green(mark) : c.dim(mark);
       });
-      io.stdout.write(`${String(i).padStart(3)}  ${report.endpoints[i].padEnd(w)}${cells.join('')}\n`);
+      io.stdout.write(`${String(i).padStart(3)}  ${at(report.endpoints, i).padEnd(w)}${cells.join('')}\n`);
     }
   }
   io.stdout.write(

@@ -1,4 +1,4 @@
-import { type ClusterModel, closestNames } from '@netpol/core';
+import { type ClusterModel, closestNames, first } from '@netpol/core';
 import { objectKey, type StoredObject } from '@netpol/lab';
 import { UsageError } from '../io.js';
 
@@ -34,7 +34,7 @@ const KINDS: Readonly<Record<string, string>> = {
 
 /** `networkpolicies`, `NetworkPolicy`, `netpol`, `networkpolicy.networking.k8s.io` → the Kind. */
 export function kindOf(type: string): string {
-  const lower = type.toLowerCase().split('.')[0];
+  const lower = first(type.toLowerCase().split('.'));
   const kind = KINDS[lower] ?? KINDS[lower.replace(/ies$/, 'y')] ?? KINDS[lower.replace(/s$/, '')];
   if (kind) return kind;
   const names = Object.keys(KINDS).filter((k) => k.length > 3);
@@ -62,7 +62,7 @@ export function objectRefs(args: readonly string[], namespace: string): ObjectRe
     const ns = kind === 'Namespace' ? undefined : namespace;
     return { kind, ...(ns !== undefined ? { namespace: ns } : {}), name, key: objectKey(kind, ns, name) };
   };
-  if (args[0].includes('/')) {
+  if (first(args).includes('/')) {
     return args.map((a) => {
       const [type, name, extra] = a.split('/');
       if (!type || !name || extra !== undefined) {
@@ -71,7 +71,7 @@ export function objectRefs(args: readonly string[], namespace: string): ObjectRe
       return ref(kindOf(type), name);
     });
   }
-  const kind = kindOf(args[0]);
+  const kind = kindOf(first(args));
   if (args.length === 1) throw new UsageError(`name the ${kind} objects: ${args[0]} NAME...`);
   return args.slice(1).map((name) => ref(kind, name));
 }

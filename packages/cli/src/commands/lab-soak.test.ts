@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { at } from '@netpol/core';
 import {
   labChange,
   labDown,
@@ -56,7 +57,7 @@ describe(`lab soak: concurrent commands and kills against one lab (seed ${SEED})
     writeFileSync(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     return path;
   };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const pick = <T>(items: readonly T[]): T => at(items, Math.floor(rand() * items.length));
   const commands = (): string[][] => [
     ['lab', 'apply', '-f', clusterFile(Math.floor(rand() * 1000))],
     ['lab', 'delete', 'networkpolicy', pick(['np0', 'np1', 'np2']), '-n', pick(['x', 'y']), '--ignore-not-found'],

@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME_LABEL } from '@netpol/core';
+import { first, NAMESPACE_NAME_LABEL } from '@netpol/core';
 import { type LabContext, labStateDir, labStatus } from '@netpol/lab';
 import type { Io } from '../io.js';
 import { labFlag } from './lab-flag.js';
@@ -11,7 +11,7 @@ export async function status(ctx: LabContext, options: Record<string, unknown>, 
   const pods = lc.cluster.pods.map((p) => ({
     id: p.id,
     workload: p.workload?.id ?? null,
-    ip: p.ips[0],
+    ip: first(p.ips),
     netns: state.pods[p.id]?.netns ?? null,
     labels: p.labels,
   }));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadCluster } from '@netpol/core';
+import { atLeast, first, loadCluster } from '@netpol/core';
 import { labDown, labStateDir, labUp, listLabNetns, readState, type StoredObject } from '@netpol/lab';
 import { testLabId } from '../../../lab/src/lab-test-support.js';
 import { run } from '../run.js';
@@ -45,12 +45,9 @@ describe('lab UX without a lab', () => {
   it("labelling the DNS pod the lab added says it is the lab's own, not 'not found'", async () => {
     const { labCluster } = await import('@netpol/lab');
     const { cluster } = labCluster([]);
-    const [outcome] = labelObjects(
-      [],
-      cluster,
-      objectRefs(['pod', 'coredns'], 'kube-system'),
-      { set: { a: 'b' }, remove: [] },
-      false,
+    const [outcome] = atLeast(
+      labelObjects([], cluster, objectRefs(['pod', 'coredns'], 'kube-system'), { set: { a: 'b' }, remove: [] }, false),
+      1,
     );
     assert.equal(outcome.status, 'lab-own');
     assert.match('message' in outcome ? outcome.message : '', /the lab's own DNS server/);
@@ -113,7 +110,7 @@ describe('lab UX on a live lab', { skip }, () => {
   });
 
   it('duplicate --outside hosts are refused before anything is made', async () => {
-    writeFileSync(join(dir, 'one.json'), JSON.stringify(pods(1)[0].value));
+    writeFileSync(join(dir, 'one.json'), JSON.stringify(first(pods(1)).value));
     const r = await lab('up', '-f', 'one.json', '--outside', 'a.com=203.0.113.5', '--outside', 'b.com=203.0.113.5');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /outside hosts a\.com and b\.com have the same address 203\.0\.113\.5/);
@@ -130,7 +127,7 @@ describe('lab UX on a live lab', { skip }, () => {
     };
     writeFileSync(
       join(dir, 'app.json'),
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [pods(1)[0].value, policy] }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [first(pods(1)).value, policy] }),
     );
     const up = await lab('up', '-f', 'app.json');
     assert.equal(up.code, 0, up.stderr);

@@ -1,5 +1,6 @@
 import { constants as osConstants } from 'node:os';
 import type { ClusterModel, Issue } from '@netpol/core';
+import { at, atLeast } from '@netpol/core';
 import {
   adminTierLabLimits,
   applyObjects,
@@ -99,7 +100,7 @@ async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): 
     // As every input error: file:line:col, object, field path.
     const c = colorsFor(io.stderr, io);
     for (const p of fixed.problems) {
-      const o = objects[p.index];
+      const o = at(objects, p.index);
       const issue: Issue = {
         code: 'lab-address',
         severity: 'error',
@@ -131,7 +132,7 @@ function parseOutside(values: string[]): OutsideHost[] {
         'e.g. --outside example.com=203.0.113.10',
       );
     }
-    return { name: m[1].toLowerCase(), ip: `203.0.113.${Number(m[3])}` };
+    return { name: at(m, 1).toLowerCase(), ip: `203.0.113.${Number(m[3])}` };
   });
   // Before anything is made: two hosts on one address would fail half-way with ip's own words.
   const errors = outsideHostErrors(hosts);
@@ -319,7 +320,7 @@ async function change(
   const { cluster } = result;
   const ignore = options.ignoreNotFound === true;
   for (const o of incoming) {
-    const [kind, ns, name] = o.key.split('/');
+    const [kind, ns, name] = atLeast(o.key.split('/'), 3);
     const what = describeRef({ kind, namespace: ns, name });
     if (missing.includes(o.key)) {
       if (!ignore) io.stderr.write(`netpol: ${what} not found in the lab\n`);

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { type Issue, positionOf, type Severity, type SourceFile } from '@netpol/core';
+import { at, type Issue, positionOf, type Severity, type SourceFile } from '@netpol/core';
 import { LINT_RULES } from '@netpol/core/lint';
 import { VERSION } from '../version.js';
 
@@ -90,7 +90,7 @@ export function artifactUri(name: string, cwd: string): string {
   if (name === '-') return 'stdin';
   let path = name;
   const git = /^git:[^:]*:(.*)$/.exec(name);
-  if (git) path = git[1];
+  if (git) path = at(git, 1);
   else if (isAbsolute(path)) {
     const rel = relative(cwd, path);
     if (rel.startsWith('..') || isAbsolute(rel)) return `file://${encodeSegments(path.split(sep).join('/'))}`;

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { at } from '@netpol/core';
 import type { Io } from '../io.js';
 import { run } from '../run.js';
 
@@ -90,7 +91,7 @@ describe('netpol validate', () => {
       'np.yaml:11:7: NetworkPolicy prod/api: spec.ingress[0].ports[0].endPort: Invalid value: 70: must be greater than or equal to `port`',
     );
     assert.equal(lines.length, 2);
-    assert.match(lines[1], /^1 error in 1 object/);
+    assert.match(at(lines, 1), /^1 error in 1 object/);
   });
 
   it('reports every problem of every object in one run, each at its own position', async () => {

@@ -1,4 +1,4 @@
-import { hasErrors, loadCluster } from '@netpol/core';
+import { first, hasErrors, loadCluster } from '@netpol/core';
 import { type ColorMode, colorsFor } from '../colors.js';
 import type { Io } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
@@ -44,7 +44,7 @@ export async function validateCommand(options: ValidateOptions, io: Io): Promise
       severity: 'error',
       path: [],
       message: 'no Kubernetes objects in the input',
-      file: sources.length === 1 ? sources[0].name : undefined,
+      file: sources.length === 1 ? first(sources).name : undefined,
     });
   }
   const valid = !hasErrors(issues);

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadCluster, resourceNameOfKind } from '@netpol/core';
+import { at, atLeast, first, loadCluster, resourceNameOfKind } from '@netpol/core';
 import { type CommandSpec, globalOptions, type OptionSpec } from '../command-spec.js';
 import type { Io } from '../io.js';
 import { readSources } from '../read-sources.js';
@@ -24,7 +24,7 @@ export async function complete(words: readonly string[], io: Io, commands: reado
 
 /** A description fits beside the candidate: its first clause, at most 70 characters. */
 function short(description: string): string {
-  const clause = description.split(/[;(]/)[0].trim();
+  const clause = first(description.split(/[;(]/)).trim();
   return clause.length > 70 ? `${clause.slice(0, 69)}…` : clause;
 }
 
@@ -53,7 +53,7 @@ export async function candidatesFor(
   const line = parseLine(words.slice(0, -1), commands);
   const none: Completion = { candidates: [], directive: DIRECTIVE.noFiles };
   const inline = /^(--[\w-]+)=(.*)$/.exec(current);
-  const pending = line.pending ?? (inline ? findOption(line.options, inline[1]) : undefined);
+  const pending = line.pending ?? (inline ? findOption(line.options, at(inline, 1)) : undefined);
   if (pending) {
     const values = await valuesFor(pending, line, io);
     if (!inline) return values;
@@ -109,7 +109,7 @@ function parseLine(words: readonly string[], commands: readonly CommandSpec[]): 
     } else if (!afterDashes && word === '--') {
       afterDashes = true;
     } else if (!afterDashes && word.startsWith('-') && word !== '-') {
-      const [flag, value] = word.split(/=(.*)/s);
+      const [flag, value] = atLeast(word.split(/=(.*)/s), 1);
       const option = findOption(line.options, flag);
       if (option && takesValue(option)) {
         if (value === undefined) line.pending = option;

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { first } from '@netpol/core';
 import { UsageError } from '../io.js';
 import type { ApiTarget } from './kubeconfig.js';
 
@@ -122,7 +123,7 @@ function transportError(error: Error, target: ApiTarget): UsageError {
  * version number:../deps/openssl/…`) → its reason in words.
  */
 export function tlsReason(message: string): string {
-  const reason = /SSL routines:[^:]*:([^:\n]+)/.exec(message)?.[1]?.trim() ?? message.split('\n')[0].trim();
+  const reason = /SSL routines:[^:]*:([^:\n]+)/.exec(message)?.[1]?.trim() ?? first(message.split('\n')).trim();
   if (/wrong version number|packet length too long|http request/i.test(reason)) {
     return `the server does not speak TLS (${reason})`;
   }

@@ -4,6 +4,7 @@ import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { first } from '@netpol/core';
 import { type Io, UsageError } from '../io.js';
 import { suggest } from '../suggest.js';
 
@@ -178,5 +179,5 @@ function pickContext(kc: KubeConfig, wanted: string | undefined, shown: string):
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // A credential plugin that fails silently leaves an empty message.
-  return message.split('\n')[0].trim() || 'it failed without a message';
+  return first(message.split('\n')).trim() || 'it failed without a message';
 }

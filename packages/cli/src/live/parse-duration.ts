@@ -1,3 +1,4 @@
+import { at } from '@netpol/core';
 /** `15s`, `500ms`, `1m`, `1m30s` or a bare number of seconds (kubectl's --request-timeout) → ms. */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
@@ -8,7 +9,9 @@ export function parseDuration(text: string): number | undefined {
   while (rest !== '') {
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
     if (!match) return undefined;
-    total += Number(match[1]) * units[match[2]];
+    const unit = units[at(match, 2)];
+    if (unit === undefined) return undefined;
+    total += Number(match[1]) * unit;
     rest = rest.slice(match[0].length);
   }
   return trimmed === '' ? undefined : total;

@@ -1,4 +1,4 @@
-import { keepForKind, pruneToKeep, type SourceFile } from '@netpol/core';
+import { at, keepForKind, pruneToKeep, type SourceFile } from '@netpol/core';
 import { colorsFor } from '../colors.js';
 import { DEFAULT_MAX_INPUT_BYTES } from '../input-limit.js';
 import { type Io, UsageError } from '../io.js';
@@ -73,7 +73,7 @@ async function readLive(
     const items: Record<string, unknown>[] = [];
     for (const [i, job] of jobs.entries()) {
       if (job.resource !== resource) continue;
-      const outcome = outcomes[i];
+      const outcome = at(outcomes, i);
       if ('missing' in outcome) note(name, outcome.missing);
       else items.push(...outcome.items);
     }
@@ -144,7 +144,7 @@ async function runLimited<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
     while (next < tasks.length && failures.size === 0) {
       const i = next++;
       try {
-        results[i] = await tasks[i]();
+        results[i] = await at(tasks, i)();
       } catch (error) {
         failures.set(i, error);
       }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { at } from '../at.js';
 
 /**
  * Test utility (imports fast-check; never import it from product code): YAML written the
@@ -21,7 +22,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 const size = (v: unknown) => (Array.isArray(v) ? v.length : isMap(v) ? Object.keys(v).length : 0);
 
 function write(root: unknown, rand: Rand): string {
-  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const pick = <T>(xs: T[]): T => at(xs, Math.floor(rand() * xs.length));
   const chance = (p: number) => rand() < p;
   const pad = (n: number) => ' '.repeat(n);
   const trail = () => (chance(0.1) ? pick([' # note', '   #', ' #: x', ' #- y']) : '');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { at, first } from '../at.js';
 import { loadDocuments } from './load-documents.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: i}]}\n';
@@ -9,7 +10,7 @@ const POD_JSON =
 /** Line and column (1-based) of an issue's range start. */
 function lineCol(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
-  return `${before.length}:${before[before.length - 1].length + 1}`;
+  return `${before.length}:${at(before, before.length - 1).length + 1}`;
 }
 
 function load(name: string, text: string) {
@@ -101,8 +102,8 @@ describe('load bounds (issue 16, items 3 and 16)', () => {
       const errors = got.issues.filter((i) => i.code === 'syntax');
       if (!expected) return assert.deepEqual(errors, [], JSON.stringify(errors));
       assert.equal(errors.length, 1, JSON.stringify(got.issues));
-      assert.match(errors[0].message, expected);
-      assert.ok(errors[0].at.startsWith(at ?? ''), `${errors[0].at} should start with ${at}`);
+      assert.match(first(errors).message, expected);
+      assert.ok(first(errors).at.startsWith(at ?? ''), `${first(errors).at} should start with ${at}`);
       assert.equal(got.objects, 0, 'no object from a refused document');
     });
   }

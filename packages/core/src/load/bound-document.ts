@@ -128,7 +128,7 @@ function scanDuplicates(text: string): { path: FieldPath; key: string; offset: n
   let i = 0;
   const path: (string | number)[] = [];
   const skipSpace = () => {
-    while (i < text.length && ' \t\r\n\ufeff'.includes(text[i])) i++;
+    while (i < text.length && ' \t\r\n\ufeff'.includes(text.charAt(i))) i++;
   };
   const readString = (): string => {
     const start = i;
@@ -171,7 +171,7 @@ function scanDuplicates(text: string): { path: FieldPath; key: string; offset: n
       }
     }
     if (c === '"') readString();
-    else while (i < text.length && !',}] \t\r\n'.includes(text[i])) i++;
+    else while (i < text.length && !',}] \t\r\n'.includes(text.charAt(i))) i++;
     return undefined;
   };
   return readValue();

@@ -113,12 +113,12 @@ export class JsonBytesReader {
   }
 
   private peek(): number {
-    return this.i < this.end ? this.bytes[this.i] : -1;
+    return this.i < this.end ? this.bytes[this.i]! : -1;
   }
 
   private describe(): string {
     if (this.i >= this.end) return 'end of input';
-    const c = this.bytes[this.i];
+    const c = this.bytes[this.i]!;
     return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
   }
 
@@ -243,7 +243,7 @@ export class JsonBytesReader {
     let ascii = true;
     let escaped = false;
     while (i < end) {
-      const c = bytes[i];
+      const c = bytes[i]!;
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         escaped = true;
@@ -274,7 +274,7 @@ export class JsonBytesReader {
     const { bytes } = this;
     const length = end - start;
     let hash = length;
-    for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k], 0x01000193);
+    for (let k = start; k < end; k++) hash = Math.imul(hash ^ bytes[k]!, 0x01000193);
     const slot = (hash >>> 0) & (CACHE_SIZE - 1);
     const cached = this.cache[slot];
     if (cached !== undefined && cached.length === length) {
@@ -297,13 +297,13 @@ export class JsonBytesReader {
     const start = this.i;
     let i = start;
     while (i < end) {
-      const c = bytes[i];
+      const c = bytes[i]!;
       if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c <= 0x20) break;
       i++;
     }
     if (i === start) this.fail(`expected a value, found ${this.describe()}`);
     let text = '';
-    for (let k = start; k < i && k - start < 400; k++) text += String.fromCharCode(bytes[k]);
+    for (let k = start; k < i && k - start < 400; k++) text += String.fromCharCode(bytes[k]!);
     if (text === 'true') return this.took(i, true);
     if (text === 'false') return this.took(i, false);
     if (text === 'null') return this.took(i, null);
@@ -373,15 +373,18 @@ export class JsonBytesReader {
     const { bytes, end } = this;
     let i = this.i + 1;
     while (i < end) {
-      const c = bytes[i];
+      const c = bytes[i]!;
       if (c === QUOTE) {
         this.i = i + 1;
         return;
       }
       if (c === BACKSLASH) {
-        const e = bytes[i + 1];
+        // An escape cut off by the end of the input is invalid, not a read past it.
+        const e = i + 1 < end ? bytes[i + 1]! : -1;
         if (e === 0x75) {
-          for (let k = 2; k < 6; k++) if (!isHex(bytes[i + k])) this.fail('invalid \\u escape in a string', i);
+          for (let k = 2; k < 6; k++) {
+            if (i + k >= end || !isHex(bytes[i + k]!)) this.fail('invalid \\u escape in a string', i);
+          }
           i += 6;
         } else if (ESCAPES.has(e)) i += 2;
         else this.fail('invalid escape in a string', i);

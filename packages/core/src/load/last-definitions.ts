@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { Issue } from '../issues.js';
 import { describeObject, isNamespaced, type LoadedObject, objectMeta } from './loaded-object.js';
 import { positionOf } from './source.js';
@@ -33,7 +34,7 @@ export function lastDefinitions(
       code: 'duplicate-object',
       severity: 'warning',
       path: [],
-      message: `defined again at ${where(objects[last])}: the later definition replaces this one, as kubectl apply does`,
+      message: `defined again at ${where(at(objects, last))}: the later definition replaces this one, as kubectl apply does`,
       file: object.source.name,
       range: object.locate([]),
       object: describeObject(object),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type Document, parseAllDocuments } from 'yaml';
+import { at, first } from '../at.js';
 import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
 import { renderGenerated } from '../gen/render-generated.js';
 import type { FieldPath, Range } from '../issues.js';
@@ -31,11 +32,11 @@ describe('loadDocuments', () => {
 
   it('expands kind: List and typed lists, taking the item kind from the list', () => {
     const r = load(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', items: [{ metadata: { name: 'a' } }] }));
-    assert.equal(r.value[0].kind, 'Pod');
-    assert.equal(r.value[0].apiVersion, 'v1');
-    assert.deepEqual(r.value[0].basePath, ['items', 0]);
+    assert.equal(first(r.value).kind, 'Pod');
+    assert.equal(first(r.value).apiVersion, 'v1');
+    assert.deepEqual(first(r.value).basePath, ['items', 0]);
     const l = load('kind: List\nitems:\n- kind: Namespace\n  metadata: {name: x}\n');
-    assert.equal(l.value[0].kind, 'Namespace');
+    assert.equal(first(l.value).kind, 'Namespace');
   });
 
   it('flattens a List inside a List, as kubectl apply does (FlattenListVisitor)', () => {
@@ -49,7 +50,7 @@ describe('loadDocuments', () => {
         ['Pod', ['items', 1, 'items', 0]],
       ],
     );
-    assert.equal(r.value[0].locate(['metadata', 'name'])?.[0], r.source.text.indexOf('"name":"deep"'));
+    assert.equal(first(r.value).locate(['metadata', 'name'])?.[0], r.source.text.indexOf('"name":"deep"'));
     assert.deepEqual(r.issues, []);
   });
 
@@ -74,10 +75,10 @@ describe('loadDocuments', () => {
         [['not-a-manifest', 'info', name]],
         name,
       );
-      assert.match(r.issues[0].message, message, name);
+      assert.match(first(r.issues).message, message, name);
     }
     // A manifest with a mistake is still reported, not skipped: it has metadata; a list is no config.
-    assert.equal(loadDocuments({ name: 'l.yaml', text: '- a\n' }).issues[0].code, 'not-an-object');
+    assert.equal(first(loadDocuments({ name: 'l.yaml', text: '- a\n' }).issues).code, 'not-an-object');
     const typo = loadDocuments({ name: 'p.yaml', text: 'Kind: Pod\nmetadata: {name: a}\n' });
     assert.deepEqual(
       typo.issues.map((i) => i.code),
@@ -89,7 +90,7 @@ describe('loadDocuments', () => {
     const text =
       'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';
     const r = load(text);
-    const obj = r.value[0];
+    const obj = first(r.value);
     const at = (path: (string | number)[]) => positionOf(r.source, obj.locate(path)![0]);
     assert.deepEqual(at(['spec', 'ingress', 0, 'ports', 0, 'endPort']), { line: 8, col: 7 });
     assert.deepEqual(at(['spec', 'ingress', 0, 'ports', 0, 'protocol']), { line: 7, col: 7 });
@@ -98,14 +99,14 @@ describe('loadDocuments', () => {
   it('locates fields inside JSON read on the fast path', () => {
     const text = '{\n "kind": "List",\n "items": [\n  {"kind": "Pod", "metadata": {"name": "a"}}\n ]\n}\n';
     const r = load(text);
-    assert.deepEqual(positionOf(r.source, r.value[0].locate(['metadata', 'name'])![0]), { line: 4, col: 32 });
+    assert.deepEqual(positionOf(r.source, first(r.value).locate(['metadata', 'name'])![0]), { line: 4, col: 32 });
   });
 
   it('reports syntax errors with a position instead of throwing', () => {
     const r = load('kind: Pod\nmetadata:\n  name: [a\n');
     assert.equal(r.ok, false);
-    assert.equal(r.issues[0].code, 'syntax');
-    assert.ok(r.issues[0].range);
+    assert.equal(first(r.issues).code, 'syntax');
+    assert.ok(first(r.issues).range);
   });
 
   it('reports a document without kind, and a scalar document', () => {
@@ -118,7 +119,7 @@ describe('loadDocuments', () => {
 
   it('reads YAML 1.1 booleans as kubectl does', () => {
     const r = load('kind: Pod\nmetadata:\n  name: a\n  labels: {enabled: yes}\n');
-    assert.equal((r.value[0].value.metadata as { labels: { enabled: unknown } }).labels.enabled, true);
+    assert.equal((first(r.value).value.metadata as { labels: { enabled: unknown } }).labels.enabled, true);
   });
 
   it('locates fields of fast-read YAML exactly where yaml puts them, on random paths', () => {
@@ -140,10 +141,10 @@ describe('loadDocuments', () => {
           const yamlDocs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
           for (const obj of load(text).value) {
             for (const path of [pathsIn(obj.value, picks), [...pathsIn(obj.value, picks), 'missing']]) {
-              const expected = locateInYaml(yamlDocs[obj.docIndex], [...obj.basePath, ...path]);
+              const expected = locateInYaml(at(yamlDocs, obj.docIndex), [...obj.basePath, ...path]);
               assert.deepEqual(
                 obj.locate(path),
-                expected ?? [yamlDocs[obj.docIndex].range[0], yamlDocs[obj.docIndex].range[0] + 1],
+                expected ?? [at(yamlDocs, obj.docIndex).range[0], at(yamlDocs, obj.docIndex).range[0] + 1],
               );
             }
           }
@@ -262,7 +263,7 @@ function pathsIn(value: unknown, picks: number[]): FieldPath {
       path.push(pick % value.length);
       value = value[pick % value.length];
     } else if (value !== null && typeof value === 'object' && Object.keys(value).length > 0) {
-      const key = Object.keys(value)[pick % Object.keys(value).length];
+      const key = at(Object.keys(value), pick % Object.keys(value).length);
       path.push(key);
       value = (value as Record<string, unknown>)[key];
     } else break;

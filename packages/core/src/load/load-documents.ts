@@ -1,4 +1,5 @@
 import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
+import { at, first } from '../at.js';
 import type { IssueCode } from '../issue-codes.js';
 import { type Collected, collected, type FieldPath, formatPath, type Issue, type Range } from '../issues.js';
 import { expansionBudget, jsonDuplicateKey, type Measure, measureValue } from './bound-document.js';
@@ -101,7 +102,7 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     let yamlDocs: Document.Parsed[] | undefined;
     const yamlDoc = (index: number) => {
       yamlDocs ??= parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
-      return yamlDocs[index];
+      return at(yamlDocs, index);
     };
     const docs = fast.map(
       (value, index): ParsedDoc => ({
@@ -191,7 +192,7 @@ function excess(source: SourceFile, doc: ParsedDoc, m: Measure, issues: Issue[])
 
 export function cleanYamlMessage(message: string): string {
   // yaml appends a code frame after the first line; we print our own position.
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return first(message.split('\n')).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

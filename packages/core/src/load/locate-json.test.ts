@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMap, isSeq, parseDocument } from 'yaml';
+import { at } from '../at.js';
 import type { FieldPath, Range } from '../issues.js';
 import { loadDocuments } from './load-documents.js';
 import { createJsonLocator } from './locate-json.js';
@@ -75,7 +76,7 @@ describe('createJsonLocator', () => {
     const items = Array.from({ length: 1000 }, (_, i) => ({ kind: 'Pod', metadata: { name: `p${i}` } }));
     const text = JSON.stringify({ kind: 'List', items }, null, 1);
     const objects = loadDocuments({ name: 'l.json', text }).value;
-    const range = objects[500].locate(['metadata', 'name']);
+    const range = at(objects, 500).locate(['metadata', 'name']);
     assert.ok(range);
     assert.equal(text.slice(range[0], range[1]), '"name": "p500"');
   });

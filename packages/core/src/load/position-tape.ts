@@ -41,12 +41,12 @@ export class PositionTape {
   }
 
   range(index: number): Range {
-    return [this.data[index * 3], this.data[index * 3 + 1]];
+    return [this.data[index * 3]!, this.data[index * 3 + 1]!];
   }
 
   /** How many entries the value at `index` spans (itself and its recorded descendants). */
   span(index: number): number {
-    return this.data[index * 3 + 2];
+    return this.data[index * 3 + 2]!;
   }
 
   /** The document order of an object's keys, when JavaScript's differs. */
@@ -77,14 +77,14 @@ export class PositionTape {
       let next: unknown;
       if (Array.isArray(node)) {
         if (typeof key !== 'number' || key < 0 || key >= node.length) break;
-        if (key < LONG_SEQUENCE) for (let k = 0; k < key; k++) child += this.data[child * 3 + 2];
+        if (key < LONG_SEQUENCE) for (let k = 0; k < key; k++) child += this.data[child * 3 + 2]!;
         else child = this.itemEntry(index, node, key);
         next = node[key];
       } else if (node !== null && typeof node === 'object') {
         const keys = this.keyOrders.get(node) ?? Object.keys(node);
         const at = keys.indexOf(String(key));
         if (at < 0) break;
-        for (let k = 0; k < at; k++) child += this.data[child * 3 + 2];
+        for (let k = 0; k < at; k++) child += this.data[child * 3 + 2]!;
         next = (node as Record<string, unknown>)[String(key)];
       } else {
         break;
@@ -101,12 +101,12 @@ export class PositionTape {
       const entries = new Uint32Array(sequence.length);
       for (let k = 0, child = index + 1; k < sequence.length; k++) {
         entries[k] = child;
-        child += this.data[child * 3 + 2];
+        child += this.data[child * 3 + 2]!;
       }
       known = { at: index, entries };
       this.itemEntries.set(sequence, known);
     }
-    return known.entries[key];
+    return known.entries[key]!;
   }
 }
 

@@ -214,7 +214,7 @@ function listFiles(dir: string): string[] {
 }
 
 function fencedBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...markdown.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 }
 
 /** Tutorials in plain text: runs of lines from `apiVersion:` to the next blank line. */

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { PositionTape } from './position-tape.js';
 import {
   type Anchors,
@@ -70,7 +71,7 @@ export function readFastYamlDocuments(
   if (text.includes('\r') || UNSUPPORTED_CHARS.test(text)) return undefined;
   const reader = new BlockReader(text, tape, undefined, true);
   try {
-    return reader.stream().map((value, index) => ({ value, root: reader.roots[index] }));
+    return reader.stream().map((value, index) => ({ value, root: at(reader.roots, index) }));
   } catch {
     // Decline, or anything unforeseen: the caller reads the text with `yaml`.
     tape.clear();
@@ -306,7 +307,7 @@ class BlockReader {
       let value: unknown = null;
       const dash = this.pos + next;
       // `&a` over `&b x` or `*b`: two anchors, or an anchored alias: errors in `yaml`.
-      if (anchor !== undefined && next >= 0 && '&*'.includes(text[dash])) throw new Decline();
+      if (anchor !== undefined && next >= 0 && /[&*]/.test(text.charAt(dash))) throw new Decline();
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);

@@ -41,7 +41,8 @@ export function readFlowNode(text: string, at: number, flow: boolean, anchors: A
     const start = skipSpaces(text, end);
     const c2 = text.charCodeAt(start);
     // Nothing anchored, or a second anchor, or an anchored alias: an error or a subtlety.
-    if (Number.isNaN(c2) || '\n#&*'.includes(text[start]) || (flow && ',]}'.includes(text[start]))) throw new Decline();
+    if (Number.isNaN(c2) || '\n#&*'.includes(text.charAt(start)) || (flow && ',]}'.includes(text.charAt(start))))
+      throw new Decline();
     anchors.open++;
     const node = readFlowNode(text, start, flow, anchors);
     anchors.open--;
@@ -212,7 +213,7 @@ const ESCAPES: Record<string, string> = {
 
 /** The escape at `i` (a backslash) in a double-quoted scalar, as `yaml` decodes it. */
 function decodeEscape(text: string, i: number): string {
-  const e = text[i + 1];
+  const e = text.charAt(i + 1);
   const simple = ESCAPES[e];
   if (simple !== undefined) return simple;
   const length = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
@@ -238,8 +239,8 @@ export function isPlainStart(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   if (Number.isNaN(c)) return false;
   if (c === DASH || c === COLON || c === 0x3f)
-    return !isBlank(text.charCodeAt(at + 1)) && !',[]{}'.includes(text[at + 1]);
-  return !INDICATORS.includes(text[at]);
+    return !isBlank(text.charCodeAt(at + 1)) && !',[]{}'.includes(text.charAt(at + 1));
+  return !INDICATORS.includes(text.charAt(at));
 }
 const INDICATORS = '-?:,[]{}#&*!|>\'"%@` \n';
 

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { atLeast, first } from '../at.js';
 import { arbitraryClusterObjects } from '../engine/arbitrary-cluster.js';
 import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
 import { podDumpChunks } from '../gen/generate-pod-dump.js';
@@ -134,10 +135,10 @@ describe('createJsonStreamReader: the same as reading the whole text', () => {
     const text =
       '{"kind":"List","items":[\n{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{"b":"1","7":"x!"}}}\n]}';
     const { source, streamed, whole } = assertSameAsText(text);
-    const range = streamed.value.objects[0].locate(['metadata', 'labels', 'b']);
+    const range = first(streamed.value.objects).locate(['metadata', 'labels', 'b']);
     assert.ok(range);
     assert.deepEqual(positionOf(source, range[0]), { line: 2, col: 66 });
-    assert.deepEqual(range, whole.value.objects[0].locate(['metadata', 'labels', 'b']));
+    assert.deepEqual(range, first(whole.value.objects).locate(['metadata', 'labels', 'b']));
   });
 });
 
@@ -170,9 +171,10 @@ describe('createJsonStreamReader: bad JSON is one syntax error at its line:col, 
         const source = stream(text, sizes);
         const errors = source.streamed.issues.filter((i) => i.severity === 'error');
         assert.equal(errors.length, 1, JSON.stringify(errors));
-        assert.equal(errors[0].code, 'syntax');
-        assert.ok(errors[0].range);
-        assert.deepEqual(positionOf(source, errors[0].range[0]), { line, col }, errors[0].message);
+        const [error] = atLeast(errors, 1);
+        assert.equal(error.code, 'syntax');
+        assert.ok(error.range);
+        assert.deepEqual(positionOf(source, error.range[0]), { line, col }, error.message);
       }
     });
   }

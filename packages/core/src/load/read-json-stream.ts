@@ -213,7 +213,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   /** The List's own fields before `items` (its kind names the items' kind in a typed list). */
   const readListHead = (head: Uint8Array, at: number) => {
     let end = head.length;
-    while (end > 0 && (isSpace(head[end - 1]) || head[end - 1] === COMMA)) end--;
+    while (end > 0 && (isSpace(head[end - 1]!) || head[end - 1] === COMMA)) end--;
     const text = new Uint8Array(end + 1);
     text.set(head.subarray(0, end));
     text[end] = CLOSE_BRACE;
@@ -233,7 +233,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   /** After `items`: the List's remaining fields are checked, and name its kind if it came late. */
   const readListTail = (tail: Uint8Array, at: number) => {
     let start = 0;
-    while (start < tail.length && (isSpace(tail[start]) || tail[start] === COMMA)) start++;
+    while (start < tail.length && (isSpace(tail[start]!) || tail[start] === COMMA)) start++;
     const text = new Uint8Array(tail.length - start + 1);
     text[0] = OPEN_BRACE;
     text.set(tail.subarray(start), 1);
@@ -282,7 +282,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
           expectElement = false;
           continue;
         }
-        const c = chunk[i];
+        const c = chunk[i]!;
         if (c === NEWLINE && !reread) noteLine(offset + i + 1);
         reread = false;
         if (inString) {

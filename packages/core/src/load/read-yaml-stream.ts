@@ -112,8 +112,8 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
     if (value === undefined) {
       // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
       doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
-      if (doc.errors.length > 0) {
-        const error = doc.errors[0];
+      const [error] = doc.errors;
+      if (error) {
         syntax(cleanYamlMessage(error.message), offsetOf(error.pos[0]));
         return undefined;
       }
@@ -269,7 +269,7 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
       (c0 === DASH || c0 === DOT) &&
       bytes[from + 1] === c0 &&
       bytes[from + 2] === c0 &&
-      (to - from === 3 || isSpaceByte(bytes[from + 3]));
+      (to - from === 3 || isSpaceByte(bytes[from + 3]!));
     if (marker) {
       // `---` starts a document (its line stays with it: it may carry a comment), `...` ends one.
       if (docOpen) endDocument();
@@ -305,7 +305,7 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
         if (unitLength > 0) appendToUnit(whole, at);
         return;
       }
-      const dash = first === DASH && (from + indent + 1 === to || isSpaceByte(bytes[from + indent + 1]));
+      const dash = first === DASH && (from + indent + 1 === to || isSpaceByte(bytes[from + indent + 1]!));
       if (itemColumn < 0 && dash) itemColumn = indent;
       if (dash && indent === itemColumn) {
         readItem();
@@ -404,7 +404,8 @@ function offsetsOf(bytes: Uint8Array, text: string, start: number): (at: number)
     } else b += 3;
   }
   byteAt[text.length] = b;
-  return (at) => start + byteAt[Math.min(at, text.length)];
+  // byteAt has a cell per character and one past the end.
+  return (at) => start + byteAt[Math.min(at, text.length)]!;
 }
 
 /**

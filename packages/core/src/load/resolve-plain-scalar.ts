@@ -26,7 +26,7 @@ function mayBeTyped(text: string): boolean {
   const c = text.charCodeAt(0);
   if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x7e) return true;
   if (c === 0x65 || c === 0x45) return true;
-  return text.length <= 5 && 'yYnNtTfFoO'.includes(text[0]);
+  return text.length <= 5 && 'yYnNtTfFoO'.includes(text.charAt(0));
 }
 
 /** The value toJS() gives: it keeps what the tag made (a timestamp stays a Date). */

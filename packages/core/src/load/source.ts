@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 /** A text the user gave us, with a lazily built line index to turn offsets into line:col. */
 export interface SourceFile {
   /** As the user named it: a path, `-` for stdin, or `git:REV:PATH`. */
@@ -36,8 +37,9 @@ export function positionOf(source: SourceFile, offset: number): Position {
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
+    // lo <= mid <= hi < starts.length
+    if (starts[mid]! <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, col: offset - starts[lo] + 1 };
+  return { line: lo + 1, col: offset - at(starts, lo) + 1 };
 }

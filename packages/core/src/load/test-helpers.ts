@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { at } from '../at.js';
 import type { Issue } from '../issues.js';
 import { loadCluster } from '../load-cluster.js';
 import type { ClusterModel } from '../model/types.js';
@@ -15,7 +16,7 @@ export function streamThrough(
 ): StreamedSource {
   const bytes = encoder.encode(text);
   for (let i = 0, k = 0; i < bytes.length; k++) {
-    const size = Math.max(1, sizes[k % sizes.length]);
+    const size = Math.max(1, at(sizes, k % sizes.length));
     reader.push(bytes.subarray(i, i + size));
     i += size;
   }

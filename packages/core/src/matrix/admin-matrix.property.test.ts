@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { at } from '../at.js';
 import { arbitraryAdminObjects } from '../engine/arbitrary-admin.js';
 import { manifestText, SCENARIO_EXTERNALS, SCENARIO_PORTS } from '../engine/arbitrary-cluster.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
@@ -40,11 +41,11 @@ test('with admin tiers, the fast matrix agrees with the naive evaluator (classes
       SCENARIO_PORTS.forEach((port, p) => {
         for (let i = 0; i < eps.length; i++) {
           for (let j = 0; j < eps.length; j++) {
-            const expected = naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port);
+            const expected = naiveAllowed(cluster, ...cellPeers(at(eps, i), at(eps, j)), port);
             const actual = result.allowed(i, j, p);
             if (actual !== expected) {
               assert.fail(
-                `${eps[i].id} -> ${eps[j].id} on ${port.port}/${port.protocol}: fast ${actual}, naive ${expected}\n${manifestText(objects)}`,
+                `${at(eps, i).id} -> ${at(eps, j).id} on ${port.port}/${port.protocol}: fast ${actual}, naive ${expected}\n${manifestText(objects)}`,
               );
             }
             compared++;

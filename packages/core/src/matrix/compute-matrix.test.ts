@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { at } from '../at.js';
 import {
   arbitraryClusterObjects,
   manifestText,
@@ -34,11 +35,11 @@ function assertAgreesWithNaive(
   ports.forEach((port, p) => {
     for (let i = 0; i < eps.length; i++) {
       for (let j = 0; j < eps.length; j++) {
-        const expected = naiveAllowed(cluster, ...cellPeers(eps[i], eps[j]), port);
+        const expected = naiveAllowed(cluster, ...cellPeers(at(eps, i), at(eps, j)), port);
         const actual = result.allowed(i, j, p);
         if (actual !== expected) {
           assert.fail(
-            `${eps[i].id} -> ${eps[j].id} on ${port.port}/${port.protocol}: fast ${actual}, naive ${expected}`,
+            `${at(eps, i).id} -> ${at(eps, j).id} on ${port.port}/${port.protocol}: fast ${actual}, naive ${expected}`,
           );
         }
         compared++;
@@ -114,7 +115,7 @@ spec: { podSelector: {} }
       assert.equal(result.allowed(web, client, 0), true);
       // x/web has 3 replicas under default deny: web-0 -> web-1 is denied (SPEC, issue 11 #8).
       assert.equal(result.allowed(web, web, 0), false);
-      assert.equal(result.row(web, 0)[web >>> 5] & (1 << (web & 31)), 0);
+      assert.equal(at(result.row(web, 0), web >>> 5) & (1 << (web & 31)), 0);
       // A bare pod to itself: always allowed.
       assert.equal(result.allowed(db, db, 0), true);
     }

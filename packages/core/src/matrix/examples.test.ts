@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { first } from '../at.js';
 import { parsePortQuery } from '../endpoints/parse-port-query.js';
 import { type Endpoint, resolveEndpoint } from '../endpoints/resolve-endpoint.js';
 import type { PortQuery } from '../engine/types.js';
@@ -37,8 +38,9 @@ describe('fast matrix on the examples/ case suite', () => {
     test(lab, () => {
       const dir = join(EXAMPLES, lab);
       const expect = loadDocuments({ name: 'expect.yaml', text: readFileSync(join(dir, 'expect.yaml'), 'utf8') });
-      const stages = (expect.value[0].value as { stages: { apply?: string[]; delete?: string[]; cases?: Case[] }[] })
-        .stages;
+      const stages = (
+        first(expect.value).value as { stages: { apply?: string[]; delete?: string[]; cases?: Case[] }[] }
+      ).stages;
       const files = new Set<string>();
       let judged = 0;
       for (const stage of stages) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { at } from '../at.js';
 import {
   arbitraryClusterObjects,
   manifestText,
@@ -123,10 +124,11 @@ describe('groupByNamespace', () => {
           const groupOf = endpoints.map((e) => g.groups.indexOf(e.kind === 'external' ? e.id : e.namespace));
           SCENARIO_PORTS.forEach((port, p) => {
             const expected = g.groups.map(() => new Array<number>(g.groups.length).fill(0));
-            for (let i = 0; i < endpoints.length; i++) {
-              for (let j = 0; j < endpoints.length; j++) {
-                const verdict = naiveAllowed(loaded.value.cluster, ...cellPeers(endpoints[i], endpoints[j]), port);
-                if (verdict === true) expected[groupOf[i]][groupOf[j]]++;
+            for (const [i, from] of endpoints.entries()) {
+              for (const [j, to] of endpoints.entries()) {
+                const verdict = naiveAllowed(loaded.value.cluster, ...cellPeers(from, to), port);
+                const row = at(expected, at(groupOf, i));
+                if (verdict === true) row[at(groupOf, j)] = at(row, at(groupOf, j)) + 1;
               }
             }
             g.groups.forEach((_, a) => {

@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { ipBlockRanges, rangesContain } from '../engine/ip-block.js';
 import { type Cidr, formatCidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
 
@@ -46,13 +47,15 @@ export function partitionAddresses(blocks: readonly IpBlockAtom[]): AddressClass
     const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const classes = new Map<string, AddressClass>();
     for (let i = 0; i + 1 < points.length; i++) {
-      const ip = { family, value: points[i] };
+      const start = at(points, i);
+      const end = at(points, i + 1) - 1n;
+      const ip = { family, value: start };
       const inside = Uint8Array.from(admitted, (ranges) => (rangesContain(ranges, ip) ? 1 : 0));
       const key = inside.join('');
       const entry = classes.get(key) ?? { family, ranges: [], inside, description: '' };
       const last = entry.ranges[entry.ranges.length - 1];
-      if (last && last[1] + 1n === points[i]) last[1] = points[i + 1] - 1n;
-      else entry.ranges.push([points[i], points[i + 1] - 1n]);
+      if (last && last[1] + 1n === start) last[1] = end;
+      else entry.ranges.push([start, end]);
       classes.set(key, entry);
     }
     const texts = blocks.map((b) => `${b.cidr}${b.except.length ? ` except ${b.except.join(', ')}` : ''}`);
@@ -89,7 +92,7 @@ export function pickAddress(cls: AddressClass, preferred: readonly Cidr[], n = 0
     const offset = b - a >= BigInt(n) + 2n ? 1n + BigInt(n) : 0n;
     if (a + offset <= b) return formatIp({ family: cls.family, value: a + offset });
   }
-  return formatIp({ family: cls.family, value: cls.ranges[0][0] });
+  return formatIp({ family: cls.family, value: first(cls.ranges)[0] });
 }
 
 /**
@@ -107,7 +110,7 @@ function describeByBlocks(
     a !== undefined && b !== undefined && a.family === b.family && a.first <= b.last && b.first <= a.last;
   const not = [
     ...new Set(
-      texts.filter((_, i) => !inside[i] && parsed.some((p, k) => inside[k] && overlaps(p.cidr, parsed[i].cidr))),
+      texts.filter((_, i) => !inside[i] && parsed.some((p, k) => inside[k] && overlaps(p.cidr, at(parsed, i).cidr))),
     ),
   ];
   const some = (list: string[], word: string) =>
@@ -125,8 +128,8 @@ export function describeRanges(family: IpFamily, ranges: readonly [bigint, bigin
   const direct = ranges.flatMap(([a, b]) => rangeToCidrs(family, a, b));
   if (direct.length <= 2) return direct.join(', ');
   const bits = family === 4 ? 32 : 128;
-  const min = ranges[0][0];
-  const max = ranges[ranges.length - 1][1];
+  const min = at(ranges, 0)[0];
+  const max = at(ranges, ranges.length - 1)[1];
   let prefix = bits;
   while (prefix > 0 && min >> BigInt(bits - prefix) !== max >> BigInt(bits - prefix)) prefix--;
   const first = prefix === 0 ? 0n : (min >> BigInt(bits - prefix)) << BigInt(bits - prefix);

@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery, SideVerdict, Verdict } from '../engine/types.js';
 import { type Cidr, cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
@@ -55,7 +56,7 @@ export function checkSymbolic(
         .map((ip) => ({ id: ip, peers: [{ kind: 'external', ip }] }));
     }
     return space.classes.flatMap((c, i) => {
-      const w = space.witnesses[c.witness];
+      const w = at(space.witnesses, c.witness);
       const inside =
         matchesSelector(e.atom.namespaceSelector, w.namespace.labels) &&
         (!e.atom.podSelector || matchesSelector(e.atom.podSelector, w.pod.labels)) &&
@@ -137,14 +138,14 @@ function witnessPeers(
   s: { peers: Peer[]; cls?: number },
   d: { peers: Peer[]; cls?: number },
 ): [Peer, Peer] | undefined {
-  const pod = (w: number): Peer => ({ kind: 'pod', pod: space.witnesses[w].pod });
+  const pod = (w: number): Peer => ({ kind: 'pod', pod: at(space.witnesses, w).pod });
   if (s.cls === undefined || d.cls === undefined) {
     const one = (m: { peers: Peer[]; cls?: number }) =>
-      m.cls === undefined ? m.peers[0] : pod(space.classes[m.cls].witness);
+      m.cls === undefined ? first(m.peers) : pod(at(space.classes, m.cls).witness);
     return [one(s), one(d)];
   }
-  const a = space.classes[s.cls];
-  const b = space.classes[d.cls];
+  const a = at(space.classes, s.cls);
+  const b = at(space.classes, d.cls);
   if (s.cls === d.cls) return [pod(a.witness), pod(a.twin)];
   for (const x of a.witnesses) for (const y of b.witnesses) if (space.compatible(x, y)) return [pod(x), pod(y)];
   return undefined;

@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { type ClusterDiff, type ConnectionChange, diffClusters, diffPolicies } from '../diff/diff-clusters.js';
 import type { ClusterModel, Labels } from '../model/types.js';
 import { computeSymbolicSpace, type SymbolicOptions, type SymbolicSpace } from './symbolic-space.js';
@@ -141,8 +142,8 @@ class ChangeGrouper {
       again = false;
       for (let i = 0; i < merged.length && !again; i++) {
         for (let j = i + 1; j < merged.length && !again; j++) {
-          const a = merged[i];
-          const b = merged[j];
+          const a = at(merged, i);
+          const b = at(merged, j);
           if (a.sig !== b.sig) continue;
           const from = [...new Set([...a.from, ...b.from])];
           const to = [...new Set([...a.to, ...b.to])];
@@ -162,7 +163,7 @@ class ChangeGrouper {
   /** A witness's class key, or the outside endpoint's own. */
   private keyOf(id: string): string {
     const w = this.byId.get(id);
-    return w === undefined ? `x:${id}` : `c:${this.space.witnesses[w].classIndex}`;
+    return w === undefined ? `x:${id}` : `c:${at(this.space.witnesses, w).classIndex}`;
   }
 
   /** Pairs that can exist: not two label sets of one namespace; a twin only with its own class. */
@@ -171,8 +172,8 @@ class ChangeGrouper {
     const a = this.byId.get(c.from);
     const b = this.byId.get(c.to);
     if (a === undefined || b === undefined) return true;
-    const x = space.witnesses[a];
-    const y = space.witnesses[b];
+    const x = at(space.witnesses, a);
+    const y = at(space.witnesses, b);
     if (!space.compatible(a, b)) return false;
     // A twin stands only for "another pod of its own class".
     if (x.twin || y.twin) return x.classIndex === y.classIndex;
@@ -184,7 +185,7 @@ class ChangeGrouper {
     const { space } = this;
     let list = this.incompatible.get(c);
     if (!list) {
-      const mine = space.classes[c].witnesses;
+      const mine = at(space.classes, c).witnesses;
       list = space.classes
         .map((other, i) => (other.witnesses.some((w) => mine.some((m) => space.compatible(m, w))) ? -1 : i))
         .filter((i) => i >= 0);
@@ -205,8 +206,8 @@ class ChangeGrouper {
     if (indices.length > 0 && !this.classes.has(id)) {
       this.classes.set(id, {
         id,
-        members: indices.map((c) => space.classes[c].id),
-        witness: describeWitness(space, space.classes[indices[0]].witness),
+        members: indices.map((c) => at(space.classes, c).id),
+        witness: describeWitness(space, at(space.classes, first(indices)).witness),
       });
     }
     this.texts.set(sorted.join(','), id);
@@ -225,13 +226,13 @@ function compare(a: string, b: string): number {
 }
 
 export function describeWitness(space: SymbolicSpace, index: number): WitnessDescription {
-  const w = space.witnesses[index];
+  const w = at(space.witnesses, index);
   return {
     namespace: w.realNamespace,
     namespaceLabels: w.namespace.labels,
     labels: w.pod.labels,
     ports: w.pod.ports.map((p) => `${p.name} ${p.protocol} ${p.port}`),
-    ip: w.pod.ips[0],
+    ip: first(w.pod.ips),
   };
 }
 

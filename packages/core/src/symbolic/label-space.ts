@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { LabelSelectorModel, Labels } from '../model/types.js';
 
 /**
@@ -99,7 +100,7 @@ export class LabelSpace {
       const mask = cell.get(key) ?? domain.full;
       if (mask & ABSENT) continue;
       const i = domain.values.findIndex((_, k) => (mask & (1n << BigInt(k + 1))) !== 0n);
-      labels[key] = i >= 0 ? domain.values[i] : fresh(key, domain.values);
+      labels[key] = domain.values[i] ?? fresh(key, domain.values);
     }
     return labels;
   }
@@ -237,20 +238,20 @@ export function mergeCells(space: { full(key: string): bigint }, cells: readonly
     merged = false;
     outer: for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {
-        const keys = new Set([...list[i].keys(), ...list[j].keys()]);
+        const keys = new Set([...at(list, i).keys(), ...at(list, j).keys()]);
         let differ: string | undefined;
         let count = 0;
         for (const key of keys) {
-          if (get(list[i], key) !== get(list[j], key)) {
+          if (get(at(list, i), key) !== get(at(list, j), key)) {
             differ = key;
             count++;
           }
         }
         if (count > 1) continue;
         if (differ !== undefined) {
-          const union = get(list[i], differ) | get(list[j], differ);
-          if (union === space.full(differ)) list[i].delete(differ);
-          else list[i].set(differ, union);
+          const union = get(at(list, i), differ) | get(at(list, j), differ);
+          if (union === space.full(differ)) at(list, i).delete(differ);
+          else at(list, i).set(differ, union);
         }
         list.splice(j, 1);
         merged = true;

@@ -1,3 +1,4 @@
+import { at, atLeast, first } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { Outcome } from '../issues.js';
 import { parseCidr } from '../model/cidr.js';
@@ -48,7 +49,10 @@ export function parseSymbolicEndpoint(input: string): Parsed<SymbolicEndpoint> {
   if (slash.length !== 2) {
     return invalid(`"${text}": expected NAMESPACE/POD, e.g. prod/{app=web}, {team=a}/{}, */{role=db}`);
   }
-  const [nsText, podText] = slash.map((s) => s.trim());
+  const [nsText, podText] = atLeast(
+    slash.map((s) => s.trim()),
+    2,
+  );
   const namespace = parseSide(nsText, NAMESPACE_NAME_LABEL);
   if (!namespace.ok) return namespace;
   const pods = parseSide(podText, undefined);
@@ -90,15 +94,15 @@ export function parseSelector(text: string): Parsed<LabelSelectorModel> {
     const absent = /^!\s*([^\s!=()]+)$/.exec(part);
     const exists = /^([^\s!=()]+)$/.exec(part);
     if (set) {
-      const values = set[3]
+      const values = at(set, 3)
         .split(',')
         .map((v) => v.trim())
         .filter(Boolean);
-      matchExpressions.push({ key: set[1], operator: set[2] === 'in' ? 'In' : 'NotIn', values });
-    } else if (neq) matchExpressions.push({ key: neq[1], operator: 'NotIn', values: [neq[2]] });
-    else if (eq) matchLabels[eq[1]] = eq[2];
-    else if (absent) matchExpressions.push({ key: absent[1], operator: 'DoesNotExist', values: [] });
-    else if (exists) matchExpressions.push({ key: exists[1], operator: 'Exists', values: [] });
+      matchExpressions.push({ key: at(set, 1), operator: set[2] === 'in' ? 'In' : 'NotIn', values });
+    } else if (neq) matchExpressions.push({ key: at(neq, 1), operator: 'NotIn', values: [at(neq, 2)] });
+    else if (eq) matchLabels[at(eq, 1)] = at(eq, 2);
+    else if (absent) matchExpressions.push({ key: at(absent, 1), operator: 'DoesNotExist', values: [] });
+    else if (exists) matchExpressions.push({ key: at(exists, 1), operator: 'Exists', values: [] });
     else return invalid(`"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`);
   }
   return { ok: true, value: { matchLabels, matchExpressions } };
@@ -106,9 +110,13 @@ export function parseSelector(text: string): Parsed<LabelSelectorModel> {
 
 /** `10.0.0.0/8` or `0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16`. */
 function parseBlock(text: string): IpBlockAtom | undefined {
-  const [cidr, ...rest] = text.split(/\s+except\s+/);
+  const [cidr, ...rest] = atLeast(text.split(/\s+except\s+/), 1);
   if (rest.length > 1 || !parseCidr(cidr.trim())) return undefined;
-  const except = rest.length ? rest[0].split(/[\s,]+/).filter(Boolean) : [];
+  const except = rest.length
+    ? first(rest)
+        .split(/[\s,]+/)
+        .filter(Boolean)
+    : [];
   if (except.some((e) => !parseCidr(e))) return undefined;
   return { cidr: cidr.trim(), except };
 }

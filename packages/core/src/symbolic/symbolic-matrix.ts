@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import { externalEndpoints } from '../diff/external-endpoints.js';
 import type { PortQuery } from '../engine/types.js';
 import { setBit, wordsFor } from '../matrix/bitset.js';
@@ -43,7 +44,7 @@ export function symbolicMatrix(cluster: ClusterModel, options: SymbolicMatrixOpt
   const witnessCluster = space.witnessCluster(cluster);
   const kept = space.classes
     .map((c, i) => ({ c, i }))
-    .filter(({ c }) => namespaces.length === 0 || namespaces.includes(space.witnesses[c.witness].realNamespace))
+    .filter(({ c }) => namespaces.length === 0 || namespaces.includes(at(space.witnesses, c.witness).realNamespace))
     .sort((a, b) => (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0));
   if (kept.length === 0) return undefined;
 
@@ -73,7 +74,7 @@ export function symbolicMatrix(cluster: ClusterModel, options: SymbolicMatrixOpt
 
   const endpoints: MatrixEndpoint[] = [
     ...kept.map(({ c }): MatrixEndpoint => {
-      const w = space.witnesses[c.witness];
+      const w = at(space.witnesses, c.witness);
       return { kind: 'pod', id: c.id, namespace: w.realNamespace, name: c.id, pod: w.pod };
     }),
     ...outside.map((x): MatrixEndpoint => ({ kind: 'external', id: x.ip, ip: x.ip })),
@@ -85,14 +86,14 @@ export function symbolicMatrix(cluster: ClusterModel, options: SymbolicMatrixOpt
   /** Witness indices (in `inner`) standing for endpoints i and j, or null when they cannot meet. */
   const pair = (i: number, j: number): [number, number] | null => {
     if (i >= classCount || j >= classCount) {
-      const side = (k: number) => (k >= classCount ? firstExternal + k - classCount : kept[k].c.witness);
+      const side = (k: number) => (k >= classCount ? firstExternal + k - classCount : at(kept, k).c.witness);
       return [side(i), side(j)];
     }
     const key = i * classCount + j;
     const known = pairs.get(key);
     if (known !== undefined) return known;
-    const a = kept[i].c;
-    const b = kept[j].c;
+    const a = at(kept, i).c;
+    const b = at(kept, j).c;
     let found: [number, number] | null = null;
     if (i === j) found = [a.witness, a.twin];
     else {

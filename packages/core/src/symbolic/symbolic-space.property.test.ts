@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { at, first } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { arbitraryAdminCluster } from '../engine/arbitrary-admin.js';
 import {
@@ -76,12 +77,12 @@ function coincides(cluster: ClusterModel, destination: Peer, query: PortQuery): 
 
 /** A witness pair for two classes that can exist together (the twin when it is one class). */
 function witnessPair(space: SymbolicSpace, a: number, b: number): [PodModel, PodModel] {
-  const left = space.classes[a];
-  const right = space.classes[b];
-  if (a === b) return [space.witnesses[left.witness].pod, space.witnesses[left.twin].pod];
+  const left = at(space.classes, a);
+  const right = at(space.classes, b);
+  if (a === b) return [at(space.witnesses, left.witness).pod, at(space.witnesses, left.twin).pod];
   for (const x of left.witnesses) {
     for (const y of right.witnesses)
-      if (space.compatible(x, y)) return [space.witnesses[x].pod, space.witnesses[y].pod];
+      if (space.compatible(x, y)) return [at(space.witnesses, x).pod, at(space.witnesses, y).pod];
   }
   assert.fail(`no compatible witnesses for ${left.id} and ${right.id}`);
 }
@@ -106,7 +107,11 @@ function compareWithClasses(scenario: ClusterScenario): void {
         labels: w.pod.labels,
         ip: w.pod.ips[0],
       });
-      assert.equal(c, w.classIndex, `witness ${i} (${w.pod.id}) is not in its class ${space.classes[w.classIndex].id}`);
+      assert.equal(
+        c,
+        w.classIndex,
+        `witness ${i} (${w.pod.id}) is not in its class ${at(space.classes, w.classIndex).id}`,
+      );
     });
     const real = createReferenceEngine(concrete);
     const symbolic = createReferenceEngine(space.witnessCluster(alone));
@@ -126,11 +131,14 @@ function compareWithClasses(scenario: ClusterScenario): void {
           s = { kind: 'pod', pod: x };
           d = { kind: 'pod', pod: y };
         } else if (source.kind === 'pod') {
-          s = { kind: 'pod', pod: space.witnesses[space.classes[classes.get(source.pod) as number].witness].pod };
+          s = {
+            kind: 'pod',
+            pod: at(space.witnesses, at(space.classes, classes.get(source.pod) as number).witness).pod,
+          };
         } else if (destination.kind === 'pod') {
           d = {
             kind: 'pod',
-            pod: space.witnesses[space.classes[classes.get(destination.pod) as number].witness].pod,
+            pod: at(space.witnesses, at(space.classes, classes.get(destination.pod) as number).witness).pod,
           };
         }
         for (const port of SCENARIO_PORTS) {
@@ -144,7 +152,7 @@ function compareWithClasses(scenario: ClusterScenario): void {
           if (!expected) denied++;
           if (expected !== got) {
             const name = (p: Peer) => (p.kind === 'pod' ? p.pod.id : p.ip);
-            const cls = (p: Peer) => (p.kind === 'pod' ? space.classes[classes.get(p.pod) as number].id : p.ip);
+            const cls = (p: Peer) => (p.kind === 'pod' ? at(space.classes, classes.get(p.pod) as number).id : p.ip);
             assert.fail(
               `${name(source)} -> ${name(destination)} ${port.protocol}/${port.port}: concrete ${expected}, classes ${got} (${cls(source)} -> ${cls(destination)})\n${scenario.yaml}`,
             );
@@ -197,7 +205,7 @@ test('policy-only diff reports every concrete change, and its witnesses show eac
       const before = world(base);
       const after = world(head);
       const pods = a.cluster.pods;
-      const ids = new Map(pods.map((pod) => [pod, space.classes[classOf(space, a.cluster, pod)].id]));
+      const ids = new Map(pods.map((pod) => [pod, at(space.classes, classOf(space, a.cluster, pod)).id]));
       for (const source of pods) {
         for (const destination of pods) {
           if (source === destination) continue;
@@ -237,7 +245,7 @@ test('policy-only diff reports every concrete change, and its witnesses show eac
           const from = members.get(change.from);
           const to = members.get(change.to);
           if (!from || !to) continue; // an outside address on one side
-          const [x, y] = witnessPair(space, byId.get([...from][0]) as number, byId.get([...to][0]) as number);
+          const [x, y] = witnessPair(space, byId.get(first([...from])) as number, byId.get(first([...to])) as number);
           const port: PortQuery = { protocol: change.protocol, port: change.spans[0]?.[0] ?? 0 };
           if (change.spans.length === 0) continue;
           const s: Peer = { kind: 'pod', pod: x };

@@ -1,3 +1,4 @@
+import { at, first } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type Cidr, parseCidr } from '../model/cidr.js';
 import { compareNsName } from '../model/compare-ns-name.js';
@@ -132,7 +133,7 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     const home = addresses.findIndex((a) => addressInClass(a, '198.18.0.1'));
     podAddresses = [Math.max(home, 0)];
     notes.push(
-      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(addresses[podAddresses[0]].description)}); ipBlocks are not used to tell pods apart`,
+      `${pieces.length} pod classes × ${addresses.length} address classes exceed ${max}: every pod class is analysed at one address (${inWords(at(addresses, first(podAddresses)).description)}); ipBlocks are not used to tell pods apart`,
     );
   }
 
@@ -152,8 +153,8 @@ export function computeSymbolicSpace(clusters: readonly ClusterModel[], options:
     describeUnion: describe.union,
     hasVariants: entries.some((e) => e.variant > 0),
     compatible(a, b) {
-      const x = placed.witnesses[a];
-      const y = placed.witnesses[b];
+      const x = at(placed.witnesses, a);
+      const y = at(placed.witnesses, b);
       return x.realNamespace !== y.realNamespace || x.variant === y.variant;
     },
     witnessCluster: (cluster) => witnessCluster(cluster, placed.witnesses, concrete, entries),
@@ -262,9 +263,9 @@ function namespaceEntries(
             variant: 0,
           });
         }
-        entries[index].cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
+        at(entries, index).cells.push(new Map(cell).set(NAMESPACE_NAME_LABEL, bit));
       };
-      for (let i = 0; i < nameValues.length; i++) split(nameBits[i], nameValues[i]);
+      for (let i = 0; i < nameValues.length; i++) split(at(nameBits, i), nameValues[i]);
       split(otherBit, undefined);
     }
   });
@@ -304,19 +305,21 @@ function podPieces(entries: readonly NamespaceEntry[], selectors: Selectors, pod
   const pieces: Piece[] = [];
   entries.forEach((entry, e) => {
     const relevant = relevantAtoms(refs, entry.matches);
-    const local = [...new Set(relevant.map((i) => refs[i].pod).filter((p) => p >= 0))].sort((a, b) => a - b);
+    const local = [...new Set(relevant.map((i) => at(refs, i).pod).filter((p) => p >= 0))].sort((a, b) => a - b);
     const key = local.join(',');
     let classes = podCache.get(key);
     if (!classes) {
       classes = partitionLabels(
         podSpace,
-        local.map((i) => selectors.pods[i]),
+        local.map((i) => at(selectors.pods, i)),
       );
       podCache.set(key, classes);
     }
     const position = new Map(local.map((p, i) => [p, i]));
     for (const cls of classes) {
-      const matched = relevant.filter((i) => refs[i].pod < 0 || cls.matches[position.get(refs[i].pod) as number]);
+      const matched = relevant.filter(
+        (i) => at(refs, i).pod < 0 || cls.matches[position.get(at(refs, i).pod) as number],
+      );
       pieces.push({ entry: e, cells: cls.cells, signature: pieceSignature(entry, matched) });
     }
   });
@@ -347,7 +350,7 @@ function placeWitnesses(
     if (entry.concrete) entry.model = entry.concrete;
     else {
       const labels = {
-        ...namespaces.space.witness(entry.cells[0], (_k, values) => freshValue(values)),
+        ...namespaces.space.witness(first(entry.cells), (_k, values) => freshValue(values)),
         [NAMESPACE_NAME_LABEL]: entry.name,
       };
       entry.model = { name: internalName(entry), labels, implicit: false };
@@ -363,16 +366,16 @@ function placeWitnesses(
         classKey.set(key, c);
         classPieces.push({ pieces: [], address: a });
       }
-      classPieces[c].pieces.push(p);
-      const entry = namespaces.entries[piece.entry];
+      at(classPieces, c).pieces.push(p);
+      const entry = at(namespaces.entries, piece.entry);
       const namespace = nsModel(entry);
       const n = witnesses.length;
       const pod: PodModel = {
         id: `${namespace.name}/pod-${n}`,
         namespace: namespace.name,
         name: `pod-${n}`,
-        labels: podSpace.witness(piece.cells[0], (_k, values) => freshValue(values)),
-        ips: [pickAddress(addresses[a], [POD_RANGE], n)],
+        labels: podSpace.witness(first(piece.cells), (_k, values) => freshValue(values)),
+        ips: [pickAddress(at(addresses, a), [POD_RANGE], n)],
         ports,
         hostNetwork: false,
       };
@@ -390,7 +393,7 @@ function placeWitnesses(
       ...first.pod,
       id: `${first.namespace.name}/${name}`,
       name,
-      ips: [pickAddress(addresses[cls.address], [POD_RANGE], n)],
+      ips: [pickAddress(at(addresses, cls.address), [POD_RANGE], n)],
     };
     witnesses.push({ ...first, pod, twin: true });
   });
@@ -418,9 +421,9 @@ function describer(
   const combinedFull = (key: string) => (key.startsWith('n\0') ? nsFull(key.slice(2)) : podSpace.full(key.slice(2)));
   const cellsOf = (c: number): LabelCell[] => {
     const cells: LabelCell[] = [];
-    for (const p of new Set(classPieces[c].pieces)) {
-      const piece = pieces[p];
-      for (const nsCell of entries[piece.entry].cells) {
+    for (const p of new Set(at(classPieces, c).pieces)) {
+      const piece = at(pieces, p);
+      for (const nsCell of at(entries, piece.entry).cells) {
         for (const podCell of piece.cells) {
           const cell = new Map<string, bigint>();
           for (const [k, v] of nsCell) cell.set(`n\0${k}`, v);
@@ -431,7 +434,7 @@ function describer(
     }
     return cells;
   };
-  const isConcrete = (c: number) => entries[pieces[classPieces[c].pieces[0]].entry].concrete;
+  const isConcrete = (c: number) => at(entries, at(pieces, first(at(classPieces, c).pieces)).entry).concrete;
   const describeCells = (cells: LabelCell[], concreteNs: boolean): string[] => {
     const merged = cells.length <= 256 ? mergeCells({ full: combinedFull }, cells) : cells;
     const parts = merged.map((cell) => {
@@ -451,8 +454,8 @@ function describer(
       const groups = new Map<string, { cells: LabelCell[]; concrete: boolean; address: number }>();
       for (const c of indices) {
         const ns = isConcrete(c);
-        const key = `${classPieces[c].address}|${ns ? ns.name : '*'}`;
-        const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: classPieces[c].address };
+        const key = `${at(classPieces, c).address}|${ns ? ns.name : '*'}`;
+        const group = groups.get(key) ?? { cells: [], concrete: ns !== undefined, address: at(classPieces, c).address };
         group.cells.push(...cellsOf(c));
         groups.set(key, group);
       }
@@ -465,7 +468,7 @@ function describer(
       const parts: string[] = [];
       for (const [text, set] of addressesOf) {
         if (!splitAddresses || set.size === podAddresses.length) parts.push(text);
-        else for (const a of set) parts.push(`${text}@${addresses[a].description}`);
+        else for (const a of set) parts.push(`${text}@${at(addresses, a).description}`);
       }
       return parts.sort().join(' | ');
     },
@@ -481,7 +484,7 @@ function symbolicClasses(
 ): SymbolicClass[] {
   const classes: SymbolicClass[] = placed.classPieces.map((cls, c) => {
     const { labels, concrete } = describe.labels(c);
-    const address = splitAddresses ? addresses[cls.address].description : undefined;
+    const address = splitAddresses ? at(addresses, cls.address).description : undefined;
     return {
       id: address ? `${labels}@${address}` : labels,
       labels,
@@ -493,7 +496,7 @@ function symbolicClasses(
     };
   });
   placed.witnesses.forEach((w, i) => {
-    const cls = classes[w.classIndex];
+    const cls = at(classes, w.classIndex);
     if (w.twin) {
       cls.twin = i;
       return;
@@ -582,9 +585,9 @@ function classifier(
     const named = c !== undefined || nameValues.includes(pod.namespace);
     const e = entryOf.get(`${named ? pod.namespace : '*'}:${matches}`);
     if (e === undefined) return undefined;
-    const relevant = relevantAtoms(refs, entries[e].matches);
-    const matched = relevant.filter((i) => refs[i].pod < 0 || podMatchers[refs[i].pod](pod.labels));
-    const signature = pieceSignature(entries[e], matched);
+    const relevant = relevantAtoms(refs, at(entries, e).matches);
+    const matched = relevant.filter((i) => at(refs, i).pod < 0 || at(podMatchers, at(refs, i).pod)(pod.labels));
+    const signature = pieceSignature(at(entries, e), matched);
     const p = pieceOf.get(`${e}:${signature}`);
     if (p === undefined) return undefined;
     const a =
@@ -606,8 +609,8 @@ function describeNamespace(
   const mask = cell.get(NAMESPACE_NAME_LABEL) ?? symbolicNames;
   // A namespace the input defines is its name (its labels are known).
   if (concrete) {
-    const i = names.findIndex((_, k) => mask === 1n << BigInt(k + 1));
-    if (i >= 0) return names[i];
+    const name = names.find((_, k) => mask === 1n << BigInt(k + 1));
+    if (name !== undefined) return name;
   }
   const labels = space.describe(cell, (k) => k === NAMESPACE_NAME_LABEL);
   const bit = (i: number) => 1n << BigInt(i + 1);
@@ -615,7 +618,7 @@ function describeNamespace(
   const otherIncluded = (mask & (1n << BigInt(names.length + 1))) !== 0n;
   const braces = (parts: string[]) => `{${parts.join(',')}}`;
   if (!otherIncluded && inside.length === 1)
-    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : inside[0];
+    return labels.length > 0 && !concrete ? `${inside[0]}${braces(labels)}` : first(inside);
   if (mask === symbolicNames) return labels.length > 0 ? braces(labels) : '*';
   if (!otherIncluded) return braces([`${NAMESPACE_NAME_LABEL} in (${inside.join(',')})`, ...labels]);
   const excluded = names.filter((_, i) => (symbolicNames & bit(i)) !== 0n && (mask & bit(i)) === 0n);

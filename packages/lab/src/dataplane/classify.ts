@@ -1,4 +1,4 @@
-import { type ClusterModel, type Labels, type PodModel, podAddress } from '@netpol/core';
+import { at, type ClusterModel, type Labels, type PodModel, podAddress } from '@netpol/core';
 import type { DirectionClassSource } from './class-state.js';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
@@ -96,7 +96,7 @@ export function classifyPod(
   const info = groupInfo(context, pod.namespace, pod.labels, groupKey);
   const segment = segmentOf(context, address);
   const named = context.namedRefs.size > 0 ? namedPortsOf(pod, context.namedRefs) : NO_PORTS;
-  const blockTests = context.segmentTests[segment];
+  const blockTests = at(context.segmentTests, segment);
   const peerTests = blockTests.length === 0 ? info.tests : [...info.tests, ...blockTests].sort((a, b) => a - b);
   return {
     subject: info.policies

@@ -1,4 +1,4 @@
-import { type ClusterModel, naiveAllowed, type Peer, type Protocol } from '@netpol/core';
+import { at, type ClusterModel, first, naiveAllowed, type Peer, type Protocol } from '@netpol/core';
 import type { ProbeTarget, TestTopology, TopologyEndpoint } from './test-topology.js';
 
 /**
@@ -37,7 +37,7 @@ export interface CheckReport {
 
 export function endpointsOf(cluster: ClusterModel, externals: readonly string[]): TopologyEndpoint[] {
   return [
-    ...cluster.pods.map((p): TopologyEndpoint => ({ ip: p.ips[0], kind: 'pod', name: p.id })),
+    ...cluster.pods.map((p): TopologyEndpoint => ({ ip: first(p.ips), kind: 'pod', name: p.id })),
     ...externals.map((ip): TopologyEndpoint => ({ ip, kind: 'external', name: ip })),
   ];
 }
@@ -54,7 +54,7 @@ export async function checkConnectivity(
     ...cluster.pods.map((pod): Peer => ({ kind: 'pod', pod })),
     ...externals.map((ip): Peer => ({ kind: 'external', ip })),
   ];
-  const ipOf = (p: Peer) => (p.kind === 'pod' ? p.pod.ips[0] : p.ip);
+  const ipOf = (p: Peer) => (p.kind === 'pod' ? first(p.pod.ips) : p.ip);
   const nameOf = (p: Peer) => (p.kind === 'pod' ? p.pod.id : p.ip);
   interface Case {
     target: ProbeTarget;
@@ -81,7 +81,7 @@ export async function checkConnectivity(
           (p) => p.namespace === service.namespace && selector.every(([k, v]) => p.labels[k] === v),
         );
         if (backends.length !== 1) continue;
-        const backend = backends[0];
+        const backend = first(backends);
         for (const sp of service.ports) {
           const port =
             typeof sp.targetPort === 'number'
@@ -116,7 +116,7 @@ export async function checkConnectivity(
         cases.map((c) => c.target),
         timeoutMs,
       );
-      const retry = cases.filter((c, i) => c.expected && !results[i].answered);
+      const retry = cases.filter((c, i) => c.expected && !at(results, i).answered);
       const retried = retry.length
         ? await topo.probe(
             from,
@@ -125,12 +125,12 @@ export async function checkConnectivity(
           )
         : [];
       cases.forEach((c, i) => {
-        let observed = results[i].answered;
-        let server = results[i].server;
+        let observed = at(results, i).answered;
+        let server = at(results, i).server;
         const again = retry.indexOf(c);
         if (again >= 0) {
-          observed = retried[again].answered;
-          server = retried[again].server;
+          observed = at(retried, again).answered;
+          server = at(retried, again).server;
         }
         report.probes++;
         if (c.expected) report.allowed++;

@@ -1,3 +1,5 @@
+import { at } from '@netpol/core';
+
 const DELETED: unique symbol = Symbol('deleted');
 
 /** Layers a lookup may go through before the chain is collapsed. */
@@ -39,7 +41,7 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
       bottom = bottom.base;
     }
     const merged = new Map<K, V | typeof DELETED>();
-    for (let i = layers.length - 1; i >= 0; i--) for (const [k, v] of layers[i].own) merged.set(k, v);
+    for (let i = layers.length - 1; i >= 0; i--) for (const [k, v] of at(layers, i).own) merged.set(k, v);
     if (merged.size * 2 < bottom.size) return new LayeredMap(bottom, 1, merged, map.size);
     return new LayeredMap(new Map(map), 1, new Map(), map.size);
   }

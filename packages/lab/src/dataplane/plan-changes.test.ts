@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ClusterModel, naiveAllowed, type PodModel } from '@netpol/core';
+import { at, atLeast, type ClusterModel, naiveAllowed, type PodModel } from '@netpol/core';
 import fc from 'fast-check';
 import { arbitraryAdminCluster } from '../../../core/src/engine/arbitrary-admin.js';
 import { arbitraryCluster } from '../../../core/src/engine/arbitrary-cluster.js';
@@ -51,7 +51,7 @@ function applyStep(cluster: ClusterModel, step: Step): ClusterModel {
   const pods = [...cluster.pods];
   if (pods.length === 0) return cluster;
   const i = step.pod % pods.length;
-  const pod = pods[i];
+  const pod = at(pods, i);
   const ipIn = (octet: number) => `${pod.ips[0]?.split('.').slice(0, 3).join('.') ?? '198.18.1'}.${100 + octet}`;
   switch (step.kind) {
     case 'relabel':
@@ -80,7 +80,11 @@ const normalize = (script: string[]) =>
   script
     .flatMap((line) => {
       const m = /^(add|delete) element \S+ \S+ (\S+) \{ (.*) \}$/.exec(line);
-      return m ? m[3].split(', ').map((e) => `${m[1]} ${m[2]} ${e}`) : [line];
+      return m
+        ? at(m, 3)
+            .split(', ')
+            .map((e) => `${m[1]} ${m[2]} ${e}`)
+        : [line];
     })
     .sort();
 const allowByPorts = (plan: DataplanePlan, d: 'egress' | 'ingress') => {
@@ -112,10 +116,10 @@ function runScript(view: ReturnType<typeof kernelView>, script: readonly string[
   for (const line of script) {
     const element = /^(add|delete) element inet netpol (\S+) \{ (.*) \}$/.exec(line);
     if (element) {
-      const map = view.maps.get(element[2]);
+      const map = view.maps.get(at(element, 2));
       assert.ok(map, line);
-      for (const entry of element[3].split(', ')) {
-        const [key, value = ''] = entry.split(' : ');
+      for (const entry of at(element, 3).split(', ')) {
+        const [key, value = ''] = atLeast(entry.split(' : '), 1);
         if (element[1] === 'delete') assert.ok(map.delete(key), `nft: no such element: ${line}`);
         else {
           assert.ok(!map.has(key) || map.get(key) === value, `nft: element exists: ${line}`);
@@ -127,9 +131,9 @@ function runScript(view: ReturnType<typeof kernelView>, script: readonly string[
     const chain = /^(add|delete) chain inet netpol (\S+)$/.exec(line);
     if (chain) {
       if (chain[1] === 'add') {
-        assert.ok(!view.chains.has(chain[2]), `nft: chain exists: ${line}`);
-        view.chains.add(chain[2]);
-      } else assert.ok(view.chains.delete(chain[2]), `nft: no such chain: ${line}`);
+        assert.ok(!view.chains.has(at(chain, 2)), `nft: chain exists: ${line}`);
+        view.chains.add(at(chain, 2));
+      } else assert.ok(view.chains.delete(at(chain, 2)), `nft: no such chain: ${line}`);
       continue;
     }
     assert.match(line, /^add (rule|set) inet netpol /);
@@ -184,6 +188,7 @@ function walk(
     for (const source of next.pods) {
       for (const destination of next.pods) {
         const [from, to] = [source.ips[0], destination.ips[0]];
+        if (from === undefined || to === undefined) continue;
         if (!result.plan.pods.has(from) || !result.plan.pods.has(to)) continue;
         if (result.plan.pods.get(from)?.id !== source.id || result.plan.pods.get(to)?.id !== destination.id) continue;
         for (const port of ports) {

@@ -1,4 +1,5 @@
 import type { ClusterModel, Direction, PodModel } from '@netpol/core';
+import { at } from '@netpol/core';
 import { type AddressedPod, addressedPods, ClassTables, classifyPod, labelKeyOf, verdictOf } from './classify.js';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
@@ -124,7 +125,9 @@ function changedPodsQuickly(previous: DataplanePlan, next: ClusterModel): PodDif
       continue;
     }
     const address = ip === undefined ? undefined : ipv4ToNumber(ip);
-    if (address === undefined || (old !== undefined && old.id !== pod.id) || claimed.has(ip)) return undefined;
+    if (ip === undefined || address === undefined || (old !== undefined && old.id !== pod.id) || claimed.has(ip)) {
+      return undefined;
+    }
     claimed.add(ip);
     changed.push({ pod, ip, address });
     if (old !== undefined) kept++;
@@ -172,9 +175,10 @@ function samePodForDataplane(a: PodModel, b: PodModel): boolean {
   if (a.ports === b.ports) return true;
   return (
     a.ports.length === b.ports.length &&
-    a.ports.every(
-      (p, i) => p.name === b.ports[i].name && p.port === b.ports[i].port && p.protocol === b.ports[i].protocol,
-    )
+    a.ports.every((p, i) => {
+      const q = at(b.ports, i);
+      return p.name === q.name && p.port === q.port && p.protocol === q.protocol;
+    })
   );
 }
 

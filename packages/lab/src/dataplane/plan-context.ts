@@ -1,4 +1,5 @@
 import {
+  at,
   type CompiledCluster,
   type Direction,
   type LabelMatcher,
@@ -87,8 +88,8 @@ export function buildContext(compiled: CompiledCluster, direction: Direction): D
   };
   tests.forEach((test, index) => {
     for (const r of test.ranges ?? []) {
-      for (let s = segmentOf(context, r.first); s < starts.length - 1 && starts[s] <= r.last; s++) {
-        segmentTests[s].push(index);
+      for (let s = segmentOf(context, r.first); s < starts.length - 1 && at(starts, s) <= r.last; s++) {
+        at(segmentTests, s).push(index);
       }
     }
   });
@@ -101,7 +102,7 @@ export function segmentOf(context: { readonly starts: readonly number[] }, addre
   let hi = starts.length - 2;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= address) lo = mid;
+    if (at(starts, mid) <= address) lo = mid;
     else hi = mid - 1;
   }
   return lo;

@@ -1,4 +1,5 @@
 import {
+  at,
   type ClusterModel,
   type CompiledCluster,
   compileCluster,
@@ -187,10 +188,10 @@ function planDirection(
   const tables = new ClassTables(reuse);
   const netPeers: { range: Ipv4Range; peer: number }[] = [];
   for (let s = 0; s < context.starts.length - 1; s++) {
-    const peer = tables.peer(context.segmentTests[s], NO_PORTS);
+    const peer = tables.peer(at(context.segmentTests, s), NO_PORTS);
     const last = netPeers[netPeers.length - 1];
-    if (last && last.peer === peer) last.range = { first: last.range.first, last: context.starts[s + 1] - 1 };
-    else netPeers.push({ range: { first: context.starts[s], last: context.starts[s + 1] - 1 }, peer });
+    if (last && last.peer === peer) last.range = { first: last.range.first, last: at(context.starts, s + 1) - 1 };
+    else netPeers.push({ range: { first: at(context.starts, s), last: at(context.starts, s + 1) - 1 }, peer });
   }
 
   // Pods with the same group, container ports and ipBlock segment get the same classes

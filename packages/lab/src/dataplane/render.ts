@@ -1,4 +1,5 @@
 import type { Protocol } from '@netpol/core';
+import { first } from '@netpol/core';
 import { formatRange } from './ipv4.js';
 import type { DataplanePlan, DirectionPlan, PortRange, TierDirectionPlan, TierSegment } from './plan-types.js';
 import { NFT_PROTOCOL, natChainName, type ServicePlan } from './services.js';
@@ -142,7 +143,7 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
       }
       let note = '';
       if (comments) {
-        const ip = (name === 'endpoints' ? value : key).split(' ')[0];
+        const ip = first((name === 'endpoints' ? value : key).split(' '));
         const named = name === 'services' ? serviceNames.get(key) : plan.podIds.get(ip);
         if (named) note = ` # ${named}`;
       }

@@ -1,4 +1,5 @@
 import type { ClusterModel, PodModel, Protocol } from '@netpol/core';
+import { at, first } from '@netpol/core';
 import { ipv4ToNumber } from './ipv4.js';
 import { LayeredMap } from './layered-map.js';
 
@@ -41,7 +42,7 @@ export function planServices(
   for (const pod of cluster.pods) {
     if (reusing && !reusing.namespaces.has(pod.namespace)) continue; // their Services are reused
     const ip = pod.ips[0];
-    if (addressable ? addressable.get(ip)?.id !== pod.id : ip === undefined || ipv4ToNumber(ip) === undefined) {
+    if (ip === undefined || (addressable ? addressable.get(ip)?.id !== pod.id : ipv4ToNumber(ip) === undefined)) {
       continue;
     }
     const list = podsByNs.get(pod.namespace) ?? [];
@@ -50,7 +51,7 @@ export function planServices(
   }
   for (const service of cluster.services) {
     if (reusing && !reusing.namespaces.has(service.namespace)) {
-      while (previous[cursor]?.service === service.id) out.push(previous[cursor++]);
+      while (previous[cursor]?.service === service.id) out.push(at(previous, cursor++));
       continue;
     }
     while (previous[cursor]?.service === service.id) cursor++;
@@ -68,7 +69,7 @@ export function planServices(
           typeof sp.targetPort === 'number'
             ? sp.targetPort
             : pod.ports.find((p) => p.name === sp.targetPort && p.protocol === sp.protocol)?.port;
-        if (target !== undefined) endpoints.push({ pod: pod.id, ip: pod.ips[0], port: target });
+        if (target !== undefined) endpoints.push({ pod: pod.id, ip: first(pod.ips), port: target });
       }
       if (endpoints.length === 0) continue;
       seen.add(key);

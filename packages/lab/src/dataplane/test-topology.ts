@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Protocol } from '@netpol/core';
+import { first } from '@netpol/core';
 import { closeNftSession } from './nft-session.js';
 
 /**
@@ -46,7 +47,7 @@ export async function sweepStaleLabs(tag = 'dp'): Promise<string[]> {
   const { stdout } = await exec('ip', ['netns', 'list']);
   const removed: string[] = [];
   for (const line of stdout.split('\n')) {
-    const name = line.split(' ')[0];
+    const name = first(line.split(' '));
     const match = new RegExp(`^np-${tag}(\\d+)-r\\d+-[a-z0-9]+$`).exec(name);
     if (!match || Number(match[1]) === process.pid) continue;
     try {

@@ -310,7 +310,7 @@ export class Session {
     r.forEach(({ pod }, i) => {
       const row = result.row(index.get(pod.id) ?? 0, 0);
       colAt.forEach((k, j) => {
-        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+        if (((row[k >>> 5] ?? 0) & (1 << (k & 31))) !== 0) bits[i * rowWords + (j >>> 5)]! |= 1 << (j & 31);
       });
     });
     const axis = (list: typeof r) => list.map(({ pod, owner }) => ({ id: pod.id, owner }));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { first } from '@netpol/core';
 import { patchOf } from '../engine/edit-patch.js';
 import { decodeEdits, encodeEdits } from './edit-codec.js';
 
@@ -15,8 +16,8 @@ async function legacy(files: { name: string; text: string }[]): Promise<string> 
 
 describe('edits in the share link', () => {
   test('a one-line edit of a large file round-trips as a short patch', async () => {
-    const edited = `# note\n${input[0].text}`;
-    const link = await encodeEdits([patchOf('a.yaml', input[0].text, edited)]);
+    const edited = `# note\n${first(input).text}`;
+    const link = await encodeEdits([patchOf('a.yaml', first(input).text, edited)]);
     assert.ok(link.length < 100, `link part is ${link.length} characters`);
     assert.deepEqual(await decodeEdits(link, input), [{ name: 'a.yaml', text: edited }]);
   });

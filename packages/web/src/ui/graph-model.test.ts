@@ -21,7 +21,7 @@ function bits(n: number, pairs?: [number, number][]): MatrixBits {
   const rowWords = Math.ceil(n / 32);
   const out = new Uint32Array(n * rowWords);
   const set = (i: number, j: number) => {
-    out[i * rowWords + (j >>> 5)] |= 1 << (j & 31);
+    out[i * rowWords + (j >>> 5)]! |= 1 << (j & 31);
   };
   if (pairs) for (const [i, j] of pairs) set(i, j);
   else for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) set(i, j);

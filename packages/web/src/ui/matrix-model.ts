@@ -74,9 +74,9 @@ export function buildGrid(
   rows.forEach((row, r) => {
     for (const i of row.members) {
       cols.forEach((col, c) => {
-        total[r * cols.length + c] += col.members.length;
+        total[r * cols.length + c]! += col.members.length;
         for (const j of col.members) {
-          if ((bits[i * rowWords + (j >>> 5)]! & (1 << (j & 31))) !== 0) allowed[r * cols.length + c]++;
+          if ((bits[i * rowWords + (j >>> 5)]! & (1 << (j & 31))) !== 0) allowed[r * cols.length + c]!++;
         }
       });
     }
