@@ -280,3 +280,51 @@ export function printScaleTable(rows: readonly ScaleRow[], write: (line: string)
   const widths = first(table).map((_, c) => Math.max(...table.map((row) => at(row, c).length)));
   for (const row of table) write(row.map((cell, c) => cell.padStart(at(widths, c))).join('  '));
 }
+
+/**
+ * The README's scale table, Markdown, from one run: the rows (CPU seconds), the growth
+ * exponents between the generated sizes, and what the machine was doing (load average at
+ * the start and end of the scale part, its duration).
+ */
+export function scaleMarkdown(
+  rows: readonly (ScaleRow | { name: string; failed: string })[],
+  meta: { date: string; node: string; cpus: number; loadBefore: number[]; loadAfter: number[]; scaleMs: number },
+): string {
+  const s = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  const lines = [
+    `Measured by \`npm run bench -- --only scale\` on ${meta.date.slice(0, 16).replace('T', ' ')} UTC, Node ${meta.node}, ${meta.cpus} cores; load average ${load(meta.loadBefore)} at the start, ${load(meta.loadAfter)} at the end; the scale part took ${Math.round(meta.scaleMs / 60000)} min. CPU seconds of the process (all its threads), compact JSON.`,
+    '',
+    '| input | size | parse floor | load | load / parse | matrix (`--group-by namespace`) | check (engine + 1,000) | explain | lint | diff (+7 policies) | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    if ('failed' in r) {
+      lines.push(`| ${r.name} | failed: ${r.failed.replaceAll('|', '/')} |||||||||| |`);
+      continue;
+    }
+    const what = `${r.name}: ${r.pods.toLocaleString('en-US')} pods, ${r.workloads.toLocaleString('en-US')} workloads, ${r.policies.toLocaleString('en-US')} policies`;
+    const floor =
+      r.parseFloor.what === 'JSON.parse' ? s(r.parseFloor.cpuMs) : `${s(r.parseFloor.cpuMs)} (reading the bytes)`;
+    lines.push(
+      `| ${what} | ${r.inputMiB} MiB | ${floor} | ${s(r.load.cpuMs)} | ${r.loadOverParse}× | ${s(r.groupedMatrix.cpuMs)} | ${s(r.check.cpuMs)} | ${s(r.explain.cpuMs)} | ${s(r.lint.cpuMs)} | ${'cpuMs' in r.diff ? s(r.diff.cpuMs) : '—'} | ${(r.peakRssMiB / 1024).toFixed(2)} GiB |`,
+    );
+  }
+  const growth = scaleGrowth(rows.filter((r): r is ScaleRow => !('failed' in r)));
+  if (growth.load.length > 0) {
+    lines.push(
+      '',
+      'Growth exponent k (cost ~ pods^k; 1 = linear, 2 = quadratic) between the generated sizes:',
+      '',
+      '| pods | parse floor | load | matrix | check | lint | diff | peak RSS |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    growth.load.forEach((g, i) => {
+      const k = (list: { exponent: number | null }[]) => String(list[i]?.exponent ?? '—');
+      lines.push(
+        `| ${g.from.toLocaleString('en-US')} → ${g.to.toLocaleString('en-US')} | ${k(growth.parseFloor)} | ${k(growth.load)} | ${k(growth.groupedMatrix)} | ${k(growth.check)} | ${k(growth.lint)} | ${k(growth.diff)} | ${k(growth.peakRss)} |`,
+      );
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -15,7 +15,9 @@
  * 150,000-pod `kubectl get -o json`-style dump, load against the JSON.parse floor, grouped
  * matrix, check, explain, lint, diff, peak RSS, growth exponents.
  * Then the web UI through chromium (scripts/bench-web.ts, skipped without /usr/bin/chromium).
- * The report goes to bench-report.json and stdout; readable tables to stderr.
+ * The report goes to bench-report.json and stdout; readable tables to stderr; the scale rows
+ * also as the README's Markdown table in bench-scale.md (`--only scale`: about 10 minutes on
+ * a quiet 2-core machine, much longer on a busy one).
  *
  * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
  *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)  --only engine|scale
@@ -35,7 +37,7 @@ import {
 } from '@netpol/core';
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { computeMatrix, endpointPeer, listMatrixEndpoints, type MatrixEndpoint } from '@netpol/core/matrix';
-import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth } from './bench-scale.js';
+import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth, scaleMarkdown } from './bench-scale.js';
 import { runSymbolic, type SymbolicRow } from './bench-symbolic.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -399,7 +401,18 @@ async function main() {
     }
     results.push(JSON.parse(child.stdout) as SizeResult);
   }
+  const { loadavg, cpus } = await import('node:os');
+  const scaleStarted = performance.now();
+  const loadBefore = loadavg();
   const scale = args.only === 'engine' || args.only === 'symbolic' ? [] : runScaleChildren(args);
+  const scaleMeta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadBefore,
+    loadAfter: loadavg(),
+    scaleMs: ms(scaleStarted),
+  };
   const symbolic = args.only === 'engine' || args.only === 'scale' ? undefined : runSymbolicChild();
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {
@@ -438,6 +451,7 @@ async function main() {
         r.check.mismatchesWithFast === 0,
     ),
     scale: {
+      ...scaleMeta,
       rows: scale,
       growth: scaleGrowth(scale.filter((r): r is ScaleRow => !('failed' in r))),
       targets: scaleTargets(scale),
@@ -468,6 +482,12 @@ async function main() {
     printScaleTable(rows, (line) => process.stderr.write(`${line}\n`));
   }
   for (const r of scale) if ('failed' in r) process.stderr.write(`scale ${r.name}: failed: ${r.failed}\n`);
+  if (scale.length > 0) {
+    // The README's table, ready to paste (docs/scale.md says how it was measured).
+    const markdown = scaleMarkdown(scale, scaleMeta);
+    writeFileSync(join(ROOT, 'bench-scale.md'), markdown);
+    process.stderr.write(`\nREADME table (also in bench-scale.md):\n\n${markdown}`);
+  }
   if (symbolic && !('failed' in symbolic)) {
     process.stderr.write(
       `\nsymbolic (${symbolic.name}): ${symbolic.classes} classes (${symbolic.witnesses} witnesses) in ${symbolic.classesMs} ms; diff ${symbolic.diffMs} ms (${symbolic.opened} opened, ${symbolic.closed} closed); lint ${symbolic.lintMs} ms; peak RSS ${symbolic.peakRssMiB} MiB${symbolic.notes.length ? `; ${symbolic.notes.length} coarsening note(s)` : ''}\n`,

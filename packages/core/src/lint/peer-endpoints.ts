@@ -17,6 +17,25 @@ export function peerEndpointIndex(
 ): (policy: PolicyModel, peer: PeerModel) => readonly EndpointSample[] {
   const namespaces = [...new Set(endpoints.map((e) => e.namespace))];
   const namespacesOf = new WeakMap<LabelSelectorModel, string[]>();
+  // Namespaces by label, in `namespaces` order: a namespaceSelector with matchLabels can only
+  // match namespaces that carry each of them, so only those are asked (at 150,000 pods, 3,000
+  // namespaces asked for each of 30,000 policies' peers was most of lint and diff).
+  const byLabel = new Map<string, string[]>();
+  for (const ns of namespaces) {
+    for (const [key, value] of Object.entries(compiled.namespaceLabels(ns))) {
+      const list = byLabel.get(`${key}=${value}`);
+      if (list) list.push(ns);
+      else byLabel.set(`${key}=${value}`, [ns]);
+    }
+  }
+  const candidatesFor = (selector: LabelSelectorModel): readonly string[] => {
+    let fewest: readonly string[] = namespaces;
+    for (const [key, value] of Object.entries(selector.matchLabels)) {
+      const list = byLabel.get(`${key}=${value}`) ?? [];
+      if (list.length < fewest.length) fewest = list;
+    }
+    return fewest;
+  };
   const byBlock = new Map<string, readonly EndpointSample[]>();
   const matching = (policy: PolicyModel, peer: PeerModel, candidates: readonly EndpointSample[]) =>
     candidates.filter((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)));
@@ -37,7 +56,9 @@ export function peerEndpointIndex(
       const halves = compiled.peer(policy, peer);
       chosen =
         halves.kind === 'selector'
-          ? namespaces.filter((ns) => peerScopesNamespace(halves, policy.namespace, ns, compiled.namespaceLabels(ns)))
+          ? candidatesFor(selector).filter((ns) =>
+              peerScopesNamespace(halves, policy.namespace, ns, compiled.namespaceLabels(ns)),
+            )
           : namespaces;
       namespacesOf.set(selector, chosen);
     }

@@ -166,3 +166,42 @@ describe('createYamlStreamReader: bad YAML is an error at its line:col, never a 
     });
   }
 });
+
+describe('createYamlStreamReader: any text, cut anywhere, never throws', () => {
+  test('random YAML-ish text in random chunks ends with a source (issues, not exceptions)', () => {
+    const piece = fc.constantFrom(
+      'items:\n',
+      '- ',
+      '---\n',
+      '...\n',
+      'kind: Pod\n',
+      '  ',
+      'a: [1, {b: c}]\n',
+      '&x ',
+      '*x\n',
+      '|\n',
+      '"q\n',
+      '# c\n',
+      '\t',
+      '\r\n',
+      'é',
+      '{',
+      '}\n',
+      ':',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 }),
+        (pieces, sizes) => {
+          const source = stream(pieces.join(''), sizes);
+          assert.ok(source.streamed.issues.some((i) => i.code === 'read-as-stream'));
+          loadCluster([source]);
+        },
+      ),
+      { numRuns: 300, seed: 18 },
+    );
+    const deep = `items:\n- a: ${'['.repeat(3000)}${']'.repeat(3000)}\n`;
+    assert.ok(stream(deep).streamed.issues.some((i) => i.severity === 'error'));
+  });
+});

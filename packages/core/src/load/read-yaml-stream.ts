@@ -111,7 +111,13 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
     let doc: Document.Parsed | undefined;
     if (value === undefined) {
       // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
-      doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
+      try {
+        doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
+      } catch {
+        // `yaml` recurses: only nesting far beyond any manifest overflows its stack.
+        syntax('values nested too deep to read', unitStart);
+        return undefined;
+      }
       const [error] = doc.errors;
       if (error) {
         syntax(cleanYamlMessage(error.message), offsetOf(error.pos[0]));

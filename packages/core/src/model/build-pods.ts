@@ -1,6 +1,6 @@
 import type { PodSpec } from '../decode/schema.js';
 import type { DecodedOf } from '../load/decoded-object.js';
-import { parseIp } from './cidr.js';
+import { parseIPv4Number, parseIp } from './cidr.js';
 import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
 import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';
 import type { ContainerPortModel, DroppedPod, Labels, Origin, PodModel, Protocol, WorkloadRef } from './types.js';
@@ -151,10 +151,15 @@ function dropReason(pod: DecodedOf<'Pod'>): DroppedPod['reason'] | undefined {
 }
 
 function statusIps(status: DecodedOf<'Pod'>['value']['status']): string[] {
-  const ips = (status?.podIPs ?? []).map((p) => p.ip ?? '').filter((ip) => parseIp(ip) !== undefined);
+  const ips = (status?.podIPs ?? []).map((p) => p.ip ?? '').filter(isIp);
   const podIP = status?.podIP;
-  if (ips.length === 0 && podIP && parseIp(podIP)) ips.push(podIP);
+  if (ips.length === 0 && podIP && isIp(podIP)) ips.push(podIP);
   return ips;
+}
+
+/** `parseIp(text) !== undefined`, IPv4 without bigints (every pod of a dump has one). */
+function isIp(text: string): boolean {
+  return text.includes(':') ? parseIp(text) !== undefined : parseIPv4Number(text) !== undefined;
 }
 
 function containerPorts(spec: PodSpec | undefined): ContainerPortModel[] {

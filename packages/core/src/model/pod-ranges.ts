@@ -1,5 +1,5 @@
 import { AddressAllocator } from './address-allocator.js';
-import { formatCidr, parseIp } from './cidr.js';
+import { formatIPv4Number, parseIPv4Number } from './cidr.js';
 
 /** Pods without an address get one from here while they fit (the lab's pod range). */
 export const DEFAULT_POD_CIDR = '198.18.0.0/16';
@@ -22,22 +22,15 @@ export const DEFAULT_SERVICE_CIDR = '198.19.0.0/16';
  */
 export function podRanges(given: readonly string[] | undefined, knownIps: Iterable<string>, needed: number): string[] {
   if (given && given.length > 0) return [...given];
-  const networks = new Set<string>();
+  // The /16 of each IPv4 address, as a number: a dump gives 150,000 of them.
+  const sixteens = new Set<number>();
   for (const text of knownIps) {
-    const ip = parseIp(text);
-    if (ip?.family !== 4) continue;
-    const first = ip.value & ~0xffffn;
-    networks.add(formatCidr({ family: 4, address: first, prefix: 16, first, last: first | 0xffffn }));
+    const ip = parseIPv4Number(text);
+    if (ip !== undefined) sixteens.add(Math.floor(ip / 65536));
   }
-  if (networks.size > 0) {
-    const inferred = [...networks].sort(compareCidrText);
+  if (sixteens.size > 0) {
+    const inferred = [...sixteens].sort((a, b) => a - b).map((n) => `${formatIPv4Number(n * 65536)}/16`);
     return AddressAllocator.capacity(inferred) >= needed ? inferred : [...inferred, LARGE_POD_CIDR];
   }
   return needed <= AddressAllocator.capacity([DEFAULT_POD_CIDR]) ? [DEFAULT_POD_CIDR] : [LARGE_POD_CIDR];
-}
-
-function compareCidrText(a: string, b: string): number {
-  const value = (text: string) => parseIp(text.slice(0, text.indexOf('/')))?.value ?? 0n;
-  const [x, y] = [value(a), value(b)];
-  return x < y ? -1 : x > y ? 1 : 0;
 }
