@@ -30,6 +30,11 @@ export class PositionTape {
     return index;
   }
 
+  /** The value at `index` starts elsewhere than opened (known only once it is read). */
+  moveStart(index: number, start: number): void {
+    this.data[index * 3] = start;
+  }
+
   close(index: number, end: number): void {
     this.data[index * 3 + 1] = end;
     this.data[index * 3 + 2] = this.count - index;

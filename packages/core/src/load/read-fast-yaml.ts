@@ -100,6 +100,8 @@ class BlockReader {
   private lastEnd = 0;
   /** Where the line of the last node read ends (past its comment and line break), or `lastEnd` after an empty value. */
   private lastLineEnd = 0;
+  /** The last node after an indicator was empty (nothing on its line or below). */
+  private empty = false;
   /** Each document's root entry on the tape, or -1 (an empty document, or no tape). */
   readonly roots: number[] = [];
 
@@ -239,7 +241,11 @@ class BlockReader {
     for (;;) {
       // An item's range starts at its content, as `yaml` gives it (not at the dash).
       const entry = this.tape ? this.open(this.contentStart(dash + 1)) : -1;
+      this.empty = false;
       items.push(this.afterIndicator(indent, dash + 1, false));
+      // An empty item (`- ` with nothing below) is where its line goes on, as `yaml` places it.
+      if (this.empty && this.tape) this.tape.moveStart(entry, this.offsetOf(skipSpaces(this.text, dash + 1)));
+      this.empty = false; // seen: an item holding this sequence is not empty
       this.close(entry);
       const next = this.nextLine();
       if (next < indent) return this.endCollection(items);
@@ -257,6 +263,7 @@ class BlockReader {
     for (;;) {
       const entry = this.open(key.start);
       setKey(map, key.name, this.afterIndicator(indent, key.end, true));
+      this.empty = false; // an item holding this mapping is not empty
       this.close(entry);
       if (this.tape) {
         // JavaScript lists integer-like keys first: the tape needs the document's order.
@@ -290,17 +297,20 @@ class BlockReader {
     let at = skipSpaces(text, from);
     const propsAt = at;
     let anchor: string | undefined;
+    let propsEnd = from;
     if (text.charCodeAt(at) === AMP) {
       const end = anchorEnd(text, at + 1);
       if (!isBlank(text.charCodeAt(end))) throw new Decline();
       anchor = text.slice(at + 1, end);
+      propsEnd = end;
       at = skipSpaces(text, end);
     }
     const c = text.charCodeAt(at);
     if (at >= text.length || c === NL || c === HASH) {
       // The node is on the lines below (or empty: null).
-      this.lastEnd = from;
-      this.lastLineEnd = from;
+      // An empty node ends where its anchor does, as `yaml` ranges it.
+      this.lastEnd = propsEnd;
+      this.lastLineEnd = propsEnd;
       this.pos = this.endOfLine(at);
       if (anchor !== undefined) this.anchors.open++;
       const next = this.nextLine();
@@ -311,6 +321,7 @@ class BlockReader {
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);
+      else this.empty = true;
       if (anchor !== undefined) {
         this.anchors.open--;
         defineAnchor(this.anchors, anchor, value);
