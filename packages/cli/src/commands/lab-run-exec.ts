@@ -40,17 +40,22 @@ export function parseLabels(text: string | undefined): Record<string, string> {
   return labels;
 }
 
+/** `lab run`'s flags (kubectl's others are accepted and change nothing). */
+export interface RunOptions {
+  namespace: string;
+  labels?: string;
+}
+
 export async function runPod(
   ctx: LabContext,
-  args: unknown[],
-  options: Record<string, unknown>,
+  name: string,
+  command: readonly string[],
+  options: RunOptions,
   io: Io,
 ): Promise<number> {
-  const name = args[0] as string;
-  const command = (args[1] as string[]) ?? [];
   if (command.length === 0)
     throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
-  const namespace = (options.namespace as string) ?? 'default';
+  const { namespace } = options;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
     throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
   }
@@ -64,7 +69,7 @@ export async function runPod(
     metadata: {
       name,
       namespace,
-      labels: options.labels ? parseLabels(options.labels as string) : { run: name },
+      labels: options.labels ? parseLabels(options.labels) : { run: name },
       // Which `lab run` owns the pod: one whose process is gone (killed) is a leftover.
       annotations: { [RUN_PID_ANNOTATION]: String(process.pid) },
     },
@@ -184,18 +189,17 @@ function streamsFor(io: Io) {
 
 export async function execPod(
   ctx: LabContext,
-  args: unknown[],
-  options: Record<string, unknown>,
+  given: string,
+  command: readonly string[],
+  options: { namespace?: string },
   io: Io,
 ): Promise<number> {
-  const namespace = options.namespace as string | undefined;
-  const given = args[0] as string;
+  const { namespace } = options;
   if (namespace !== undefined && given.includes('/')) {
     throw new UsageError(`-n ${namespace} ${given}: give the pod as NAME with -n, or as NS/NAME without it`);
   }
   // As `kubectl exec -n frontend frontend-client -- ...`.
   const ref = namespace !== undefined ? `${namespace}/${given}` : given;
-  const command = (args[1] as string[]) ?? [];
   const state = requireState(ctx);
   // An outside host (by name or address) can run commands too: ingress from outside.
   const host =
