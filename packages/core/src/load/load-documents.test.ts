@@ -176,7 +176,7 @@ describe("positions of whole-text YAML from the fast reader's tape", () => {
       if (value === null) return; // an empty document yields no object: nothing asks where
       for (const path of everyPath(value)) {
         compared++;
-        const expected = locateInYaml(yamlDocs[index], path);
+        const expected = locateInYaml(at(yamlDocs, index), path);
         const actual: Range | undefined = root < 0 ? undefined : tape.locate(root, value, path);
         if (!expected || !actual) {
           assert.deepEqual(actual, expected, `${path.join('.')} in:\n${text}`);
@@ -202,7 +202,7 @@ describe("positions of whole-text YAML from the fast reader's tape", () => {
     for (const [pods, seed] of [
       [60, 1],
       [300, 7],
-    ]) {
+    ] as const) {
       // `netpol gen` shares each workload's labels (`&a1` … `*a1`): an alias must not decline.
       const text = renderGenerated(generateCluster(genOptionsForPods(pods, { seed })), 'yaml');
       assert.ok((assertTapeLocatesAsYaml(text) ?? 0) > pods * 10, `generated ${pods} pods read with the tape`);
