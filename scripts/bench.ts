@@ -36,7 +36,7 @@ import {
   parsePortQuery,
 } from '@netpol/core';
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
-import { computeMatrix, endpointPeer, listMatrixEndpoints, type MatrixEndpoint } from '@netpol/core/matrix';
+import { cellPeers, computeMatrix, listMatrixEndpoints, type MatrixEndpoint } from '@netpol/core/matrix';
 import { printScaleTable, runDump, runScaleSize, type ScaleRow, scaleGrowth, scaleMarkdown } from './bench-scale.js';
 import { runSymbolic, type SymbolicRow } from './bench-symbolic.js';
 
@@ -165,14 +165,14 @@ async function runSize(pods: number, args: Args) {
   const engineBuildMs = ms(start);
   const [a0, b0] = pair();
   start = performance.now();
-  engine.check(endpointPeer(a0), endpointPeer(b0), args.port);
+  engine.check(...cellPeers(a0, b0), args.port);
   const firstCheckMs = ms(start);
   const checkTimes: number[] = [];
   let checkMismatches = 0;
   for (let k = 0; k < 2000; k++) {
     const [a, b] = pair();
     const t = performance.now();
-    const verdict = engine.check(endpointPeer(a), endpointPeer(b), args.port);
+    const verdict = engine.check(...cellPeers(a, b), args.port);
     checkTimes.push(performance.now() - t);
     const expected = fast.value.allowed(endpoints.indexOf(a), endpoints.indexOf(b), 0);
     if (verdict.allowed !== expected) checkMismatches++;
@@ -269,7 +269,7 @@ function naiveSample(
     for (let k = 0; k < 50; k++) {
       const i = pick(n);
       const j = pick(n);
-      const verdict = naiveAllowed(cluster, endpointPeer(at(endpoints, i)), endpointPeer(at(endpoints, j)), args.port);
+      const verdict = naiveAllowed(cluster, ...cellPeers(at(endpoints, i), at(endpoints, j)), args.port);
       if (verdict !== fast.allowed(i, j, 0)) mismatches++;
       pairs++;
     }
@@ -282,12 +282,7 @@ function naiveSample(
     let fullMismatches = 0;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        const verdict = naiveAllowed(
-          cluster,
-          endpointPeer(at(endpoints, i)),
-          endpointPeer(at(endpoints, j)),
-          args.port,
-        );
+        const verdict = naiveAllowed(cluster, ...cellPeers(at(endpoints, i), at(endpoints, j)), args.port);
         if (verdict !== fast.allowed(i, j, 0)) fullMismatches++;
       }
     }

@@ -5,4 +5,4 @@ export { computeMatrix } from './compute-matrix.js';
 export { defaultMatrixPorts } from './default-ports.js';
 export { groupByNamespace } from './group-by-namespace.js';
 export type { MatrixEndpoint } from './matrix-endpoints.js';
-export { endpointPeer, listMatrixEndpoints } from './matrix-endpoints.js';
+export { cellPeers, endpointPeer, listMatrixEndpoints } from './matrix-endpoints.js';
