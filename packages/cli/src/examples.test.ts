@@ -294,11 +294,19 @@ stages:
 ${cases}`,
       ...extra,
     };
-    return { name: 'x', files: Object.keys(files), read: (f) => files[f] };
+    return {
+      name: 'x',
+      files: Object.keys(files),
+      read: (f) => {
+        const text = files[f];
+        assert.ok(text !== undefined, `the example reads ${f}, which it does not list`);
+        return text;
+      },
+    };
   };
   const one = (problems: string[]) => {
     assert.equal(problems.length, 1, problems.join('\n'));
-    return problems[0];
+    return first(problems);
   };
 
   it('accepts a sound example, with pods, workloads, IPs, named ports and Services', () => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type ClusterModel, loadCluster } from '@netpol/core';
+import { at, type ClusterModel, loadCluster } from '@netpol/core';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import {
   applyChange,
@@ -158,7 +158,7 @@ class SuiteLab {
             second.push(outcome ?? 'timeout');
           }
           again.forEach((k, i) => {
-            outcomes[k] = second[i] ?? outcomes[k];
+            outcomes[k] = second[i] ?? at(outcomes, k);
           });
         }
         return list.flatMap(({ pending, target }, k) => {

@@ -153,7 +153,7 @@ describe('lab on real namespaces', { skip }, () => {
     const backend = cluster.services.find((s) => s.id === 'default/backend')!;
     const replicas = cluster.pods
       .filter((p) => p.workload?.name === 'backend')
-      .map((p) => p.ips[0])
+      .map((p) => first(p.ips))
       .sort();
     for (const tcp of [false, true]) {
       assert.deepEqual(await dnsQuery(client, 'backend.default.svc.cluster.local', tcp), {
@@ -214,7 +214,7 @@ describe('lab on real namespaces', { skip }, () => {
     // Ingress to `late` is denied (deny-ingress selects every pod); its egress allows DNS
     // (allow-dns, left by the churn test) through the kube-dns ClusterIP, and nothing else.
     const target = {
-      ip: cluster.pods.find((p) => p.id === 'default/late')!.ips[0],
+      ip: first(cluster.pods.find((p) => p.id === 'default/late')!.ips),
       port: 80,
       protocol: 'TCP' as const,
     };

@@ -128,12 +128,46 @@ export async function labProbe(
     progress?: (done: number, total: number) => void;
   } = {},
 ): Promise<ProbeReport> {
-  const connect = options.connect ?? connectFrom;
   const { cluster } = labCluster(state.objects);
   const endpoints = probeEndpoints(cluster, state);
   const ports = options.ports && options.ports.length > 0 ? options.ports : defaultProbePorts(cluster);
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const n = endpoints.length;
+  const { results, targets } = judge(cluster, state.enforce, endpoints, ports);
+  noteUnknownPortNames(ports, results);
+  const { details, probes } = await openConnections(stateDirPath, endpoints, targets, results, {
+    connect: options.connect ?? connectFrom,
+    timeoutMs: options.timeoutMs ?? 1000,
+    concurrency: options.concurrency ?? 8,
+    progress: options.progress,
+  });
+  return {
+    endpoints: endpoints.map((e) => e.id),
+    results,
+    enforce: state.enforce,
+    disagreements: disagreementsOf(endpoints, results, details),
+    probes,
+    inert: inertCount(results, endpoints.length),
+  };
+}
+
+/** A connection to open from a source endpoint: to `j`'s address, for port row `r`. */
+interface Target {
+  ip: string;
+  port: number;
+  protocol: Protocol;
+  r: number;
+  j: number;
+}
+
+/**
+ * The engine's verdict for every pair and port (what the lab should do: everything when it
+ * does not enforce), and the connections each source opens to check it.
+ */
+function judge(
+  cluster: ClusterModel,
+  enforce: boolean,
+  endpoints: readonly ProbeEndpoint[],
+  ports: readonly ProbePort[],
+): { results: ProbeResult[]; targets: Target[][] } {
   const grid = () => endpoints.map(() => endpoints.map(() => null as boolean | null));
   const results: ProbeResult[] = ports.map((p) => ({
     port: p.port,
@@ -143,14 +177,6 @@ export async function labProbe(
     engine: grid(),
     ...(p.protocol === 'SCTP' ? { note: 'SCTP is not supported by this kernel: not probed' } : {}),
   }));
-  // Expected verdicts, and the connections to open per source.
-  interface Target {
-    ip: string;
-    port: number;
-    protocol: Protocol;
-    r: number;
-    j: number;
-  }
   const targets: Target[][] = endpoints.map(() => []);
   const reference = createReferenceEngine(cluster);
   ports.forEach((p, r) => {
@@ -161,7 +187,7 @@ export async function labProbe(
         if (!src.pod && !dst.pod) continue;
         const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
         at(at(results, r).engine, i)[j] = engine;
-        at(at(results, r).expected, i)[j] = state.enforce ? engine : true;
+        at(at(results, r).expected, i)[j] = enforce ? engine : true;
         if (p.protocol === 'SCTP') continue;
         const port =
           typeof p.port === 'number'
@@ -177,7 +203,11 @@ export async function labProbe(
       }
     }
   });
-  // A port name no destination has: say so, rather than a table of dots that "agrees".
+  return { results, targets };
+}
+
+/** A port name no destination has: say so, rather than a table of dots that "agrees". */
+function noteUnknownPortNames(ports: readonly ProbePort[], results: ProbeResult[]): void {
   ports.forEach((p, r) => {
     if (
       typeof p.port === 'string' &&
@@ -187,12 +217,32 @@ export async function labProbe(
       at(results, r).note = `no pod has a ${p.protocol} port named ${p.port}: not probed`;
     }
   });
+}
+
+/**
+ * Opens every target from its source's network namespace, `concurrency` sources at a time,
+ * and fills `results[r].allowed`. Returns what each connection answered (by `r/i/j`) and
+ * how many were opened.
+ */
+async function openConnections(
+  stateDirPath: string,
+  endpoints: readonly ProbeEndpoint[],
+  targets: readonly Target[][],
+  results: ProbeResult[],
+  options: {
+    connect: typeof connectFrom;
+    timeoutMs: number;
+    concurrency: number;
+    progress?: (done: number, total: number) => void;
+  },
+): Promise<{ details: Map<string, string>; probes: number }> {
+  const { connect, timeoutMs } = options;
   const details = new Map<string, string>();
   let probes = 0;
   let sourcesDone = 0;
   await mapLimit(
     endpoints.map((e, i) => ({ e, i })),
-    options.concurrency ?? 8,
+    options.concurrency,
     async ({ e, i }) => {
       const list = at(targets, i);
       if (list.length === 0) return;
@@ -220,9 +270,18 @@ export async function labProbe(
         probes += doubtful.length;
         record(doubtful, await open(doubtful, Math.min(30_000, Math.max(2000, 3 * timeoutMs))));
       }
-      options.progress?.(++sourcesDone, n);
+      options.progress?.(++sourcesDone, endpoints.length);
     },
   );
+  return { details, probes };
+}
+
+/** Every pair and port where the lab did otherwise than expected, with what the connection said. */
+function disagreementsOf(
+  endpoints: readonly ProbeEndpoint[],
+  results: readonly ProbeResult[],
+  details: ReadonlyMap<string, string>,
+): Disagreement[] {
   const disagreements: Disagreement[] = [];
   results.forEach((res, r) => {
     for (const [i, from] of endpoints.entries()) {
@@ -242,11 +301,16 @@ export async function labProbe(
       }
     }
   });
+  return disagreements;
+}
+
+/** Connections that went through though the engine denies them (a lab that does not enforce). */
+function inertCount(results: readonly ProbeResult[], n: number): number {
   let inert = 0;
   for (const res of results) {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) if (at(res.allowed, i)[j] === true && at(res.engine, i)[j] === false) inert++;
     }
   }
-  return { endpoints: endpoints.map((e) => e.id), results, enforce: state.enforce, disagreements, probes, inert };
+  return inert;
 }

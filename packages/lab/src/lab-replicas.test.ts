@@ -69,7 +69,7 @@ describe('lab replicas: one Pod object per replica, the controller after each ch
     assert.deepEqual(pod.metadata.ownerReferences, [
       { apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend', controller: true },
     ]);
-    assert.match(pod.metadata.annotations[REPLICA_ANNOTATION], /^[0-9a-f]{16}$/);
+    assert.match(pod.metadata.annotations[REPLICA_ANNOTATION] ?? '', /^[0-9a-f]{16}$/);
     // Same ids, labels, addresses, ports and workloads as before the Pods existed.
     assert.deepEqual(engineView(base), engineView([deploy, sts]));
     assert.deepEqual(reconcile(base), { objects: base, events: [] }, 'a second pass changes nothing');

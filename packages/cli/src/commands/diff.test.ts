@@ -159,7 +159,7 @@ describe('netpol diff', () => {
       ['git:HEAD~1:k8s', 'git:HEAD:k8s'],
       ['git:HEAD~1:./', '.'],
       ['git:HEAD~1:.', 'git:HEAD:../k8s/'],
-    ]) {
+    ] as const) {
       const sub = fakeIo();
       sub.cwd = join(dir, 'repo', 'k8s');
       assert.equal(

@@ -1,5 +1,4 @@
 import {
-  type CommandContext,
   defineCommand,
   fileOptions,
   namespaceOption,
@@ -35,20 +34,20 @@ const kubectlRunCompat = [
   option('--command', 'accepted for kubectl compatibility'),
 ] as const;
 
-const lazy =
-  (name: 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe') =>
-  async (ctx: CommandContext) => {
-    // The lab starts Node programs of its own (its agent, the pods' helpers): files the
-    // single executable does not carry.
-    if (inSingleExecutable()) {
-      throw new UsageError(
-        'the lab is not part of the single-file executable',
-        'install the npm package for it (npm install -g netpol; Node 20+, root, Linux)',
-      );
-    }
-    const { labCommand } = await import('./lab.js');
-    return labCommand(name, ctx);
-  };
+/**
+ * The lab's module, loaded when a lab command runs so `--help` stays instant. The lab starts
+ * Node programs of its own (its agent, the pods' helpers): files the single executable does
+ * not carry.
+ */
+async function labModule(): Promise<typeof import('./lab.js')> {
+  if (inSingleExecutable()) {
+    throw new UsageError(
+      'the lab is not part of the single-file executable',
+      'install the npm package for it (npm install -g netpol; Node 20+, root, Linux)',
+    );
+  }
+  return import('./lab.js');
+}
 
 export const labDefinition = defineCommand({
   name: 'lab',
@@ -78,25 +77,37 @@ export const labDefinition = defineCommand({
         readdressOption,
         labOption,
       ],
-      run: lazy('up'),
+      run: async ({ options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.up(ctx, options, io));
+      },
     }),
     defineCommand({
       name: 'down',
       summary: 'remove everything the lab made (also after a crash)',
       options: [labOption],
-      run: lazy('down'),
+      run: async ({ options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.down(ctx, io));
+      },
     }),
     defineCommand({
       name: 'status',
       summary: 'what the lab runs: pods, namespaces, addresses',
       options: [outputOption(['text', 'json'], 'text'), labOption],
-      run: lazy('status'),
+      run: async ({ options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.status(ctx, options, io));
+      },
     }),
     defineCommand({
       name: 'apply',
       summary: 'add or change policies, pods, labels, namespaces (kubectl apply)',
       options: [...fileOptions, readdressOption, labOption],
-      run: lazy('apply'),
+      run: async ({ options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.change(ctx, 'apply', [], options, io));
+      },
     }),
     defineCommand({
       name: 'delete',
@@ -114,7 +125,10 @@ export const labDefinition = defineCommand({
         option('--ignore-not-found', 'an object the lab does not hold is not an error'),
         labOption,
       ],
-      run: lazy('delete'),
+      run: async ({ args: [objects], options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.change(ctx, 'delete', objects, options, io));
+      },
     }),
     defineCommand({
       name: 'label',
@@ -132,7 +146,10 @@ export const labDefinition = defineCommand({
         option('--overwrite', 'allow changing a label that already has a value'),
         labOption,
       ],
-      run: lazy('label'),
+      run: async ({ args: [all], options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.label(ctx, all, options, io));
+      },
     }),
     defineCommand({
       name: 'run',
@@ -147,7 +164,10 @@ export const labDefinition = defineCommand({
         labOption,
         ...kubectlRunCompat,
       ],
-      run: lazy('run'),
+      run: async ({ args: [name, command], options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.runPod(ctx, name, command, options, io));
+      },
     }),
     defineCommand({
       name: 'exec',
@@ -162,7 +182,10 @@ export const labDefinition = defineCommand({
         labOption,
         ...kubectlExecCompat,
       ],
-      run: lazy('exec'),
+      run: async ({ args: [pod, command], options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.execPod(ctx, pod, command, options, io));
+      },
     }),
     defineCommand({
       name: 'probe',
@@ -173,7 +196,10 @@ export const labDefinition = defineCommand({
         outputOption(['table', 'json'], 'table'),
         labOption,
       ],
-      run: lazy('probe'),
+      run: async ({ options, io }) => {
+        const lab = await labModule();
+        return lab.withLab(options.lab, io, (ctx) => lab.probe(ctx, options, io));
+      },
     }),
   ],
 });

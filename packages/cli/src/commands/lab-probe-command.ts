@@ -29,8 +29,15 @@ export function parsePorts(values: string[]): ProbePort[] {
   });
 }
 
-export async function probe(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const ports = parsePorts((options.port as string[]) ?? []);
+/** `lab probe`'s flags: `--port` as given (`80`, `53/UDP`, `http`), `--timeout` in ms. */
+export interface ProbeOptions {
+  port: string[];
+  timeout: string;
+  output: 'table' | 'json';
+}
+
+export async function probe(ctx: LabContext, options: ProbeOptions, io: Io): Promise<number> {
+  const ports = parsePorts(options.port);
   const timeoutMs = Number(options.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 50 || timeoutMs > 30_000) {
     throw new UsageError('--timeout must be 50-30000 ms');

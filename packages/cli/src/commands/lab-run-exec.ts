@@ -40,17 +40,37 @@ export function parseLabels(text: string | undefined): Record<string, string> {
   return labels;
 }
 
+/** `lab run`'s flags (kubectl's others are accepted and change nothing). */
+export interface RunOptions {
+  namespace: string;
+  labels?: string;
+}
+
 export async function runPod(
   ctx: LabContext,
-  args: unknown[],
-  options: Record<string, unknown>,
+  name: string,
+  command: readonly string[],
+  options: RunOptions,
   io: Io,
 ): Promise<number> {
-  const name = args[0] as string;
-  const command = (args[1] as string[]) ?? [];
   if (command.length === 0)
     throw new UsageError('no command: put it after --', 'e.g. netpol lab run t -- curl -m 5 -s backend');
-  const namespace = (options.namespace as string) ?? 'default';
+  const { namespace } = options;
+  const pod = runPodObject(name, namespace, options.labels);
+  const key = objectKey('Pod', namespace, name);
+  const existing = refuseTakenPlace(ctx, key, namespace, name);
+  assertProgram(command);
+  // No warning about a dead agent here: adding the pod is a change, which starts a new one.
+  if (existing) {
+    io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
+    // Removed first, with whatever still runs in it.
+    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
+  }
+  return runInPod(ctx, { key, value: pod }, `${namespace}/${name}`, command, io);
+}
+
+/** The Pod `lab run NAME -n NS [-l LABELS]` adds, valid as the API server would have it. */
+function runPodObject(name: string, namespace: string, labels: string | undefined): Record<string, unknown> {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
     throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
   }
@@ -64,7 +84,7 @@ export async function runPod(
     metadata: {
       name,
       namespace,
-      labels: options.labels ? parseLabels(options.labels as string) : { run: name },
+      labels: labels ? parseLabels(labels) : { run: name },
       // Which `lab run` owns the pod: one whose process is gone (killed) is a leftover.
       annotations: { [RUN_PID_ANNOTATION]: String(process.pid) },
     },
@@ -75,7 +95,14 @@ export async function runPod(
   const errors = checked.issues.filter((i) => i.severity === 'error');
   if (errors.length)
     throw new UsageError(`invalid pod: ${errors.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
-  const key = objectKey('Pod', namespace, name);
+  return pod;
+}
+
+/**
+ * Refuses a name the lab has (a replica, or a pod no killed `lab run` left) and a namespace
+ * it does not. Returns the leftover pod of a killed `lab run`, which the new one replaces.
+ */
+function refuseTakenPlace(ctx: LabContext, key: string, namespace: string, name: string): StoredObject | undefined {
   const state = requireState(ctx);
   const existing = state.objects.find((o) => o.key === key);
   const { cluster: before } = labCluster(state.objects);
@@ -98,14 +125,21 @@ export async function runPod(
       `${namespaces.length > 0 ? `did you mean ${closestNames(namespace, namespaces).join(', ')}? ` : ''}To create it: echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${namespace}"}}' | netpol lab apply${labFlag(ctx)} -f -`,
     );
   }
-  assertProgram(command);
-  // No warning about a dead agent here: adding the pod is a change, which starts a new one.
-  if (existing) {
-    io.stderr.write(`note: replacing pod ${namespace}/${name}, left by a lab run that was killed\n`);
-    // Removed first, with whatever still runs in it.
-    await labChange(ctx, (objects) => objects.filter((o) => o.key !== key));
-  }
-  const stored: StoredObject = { key, value: pod };
+  return existing;
+}
+
+/**
+ * Adds the pod, runs the command in it and removes it again: its exit code, or 128+signal
+ * when a signal came before the command started.
+ */
+async function runInPod(
+  ctx: LabContext,
+  stored: StoredObject,
+  podId: string,
+  command: readonly string[],
+  io: Io,
+): Promise<number> {
+  const { key } = stored;
   let code = 0;
   // Until the pod is gone again this process stays: Ctrl-C reaches the command (same process
   // group), SIGTERM/SIGHUP are passed on to it; one before the command starts skips it.
@@ -122,13 +156,13 @@ export async function runPod(
     const { cluster } = await labChange(ctx, (objects) => {
       const other = objects.find((o) => o.key === key);
       if (other && !isLeftoverRunPod(other)) {
-        throw new UsageError(`pod ${namespace}/${name} already exists in the lab`, 'pick another name');
+        throw new UsageError(`pod ${podId} already exists in the lab`, 'pick another name');
       }
       added = true;
       return [...objects.filter((o) => o.key !== key), stored];
     });
-    const model = cluster.pods.find((p) => p.id === `${namespace}/${name}`);
-    if (!model) throw new LabError(`pod ${namespace}/${name} did not join the lab`);
+    const model = cluster.pods.find((p) => p.id === podId);
+    if (!model) throw new LabError(`pod ${podId} did not join the lab`);
     code = signalled
       ? 128 + (osConstants.signals[signalled] ?? 0)
       : await execInNetns(labPodNetns(requireState(ctx), model), command, streamsFor(io));
@@ -184,18 +218,17 @@ function streamsFor(io: Io) {
 
 export async function execPod(
   ctx: LabContext,
-  args: unknown[],
-  options: Record<string, unknown>,
+  given: string,
+  command: readonly string[],
+  options: { namespace?: string },
   io: Io,
 ): Promise<number> {
-  const namespace = options.namespace as string | undefined;
-  const given = args[0] as string;
+  const { namespace } = options;
   if (namespace !== undefined && given.includes('/')) {
     throw new UsageError(`-n ${namespace} ${given}: give the pod as NAME with -n, or as NS/NAME without it`);
   }
   // As `kubectl exec -n frontend frontend-client -- ...`.
   const ref = namespace !== undefined ? `${namespace}/${given}` : given;
-  const command = (args[1] as string[]) ?? [];
   const state = requireState(ctx);
   // An outside host (by name or address) can run commands too: ingress from outside.
   const host =

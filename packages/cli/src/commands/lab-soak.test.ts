@@ -71,7 +71,7 @@ describe(`lab soak: concurrent commands and kills against one lab (seed ${SEED})
   const netpol = (argv: string[], killAfter?: number) =>
     new Promise<string>((resolve) => {
       // `--lab` right after the subcommand (before any `--`), and NETPOL_LAB too: never another lab.
-      const withLab = [argv[0], argv[1], '--lab', labId, ...argv.slice(2)];
+      const withLab = [...argv.slice(0, 2), '--lab', labId, ...argv.slice(2)];
       const child = spawn(process.execPath, [BIN, ...withLab], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, NETPOL_LAB: labId },

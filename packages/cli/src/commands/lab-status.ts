@@ -5,7 +5,7 @@ import { labFlag } from './lab-flag.js';
 
 /** `netpol lab status`: pods with their addresses, namespaces and labels, Services, policies, outside hosts. */
 
-export async function status(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
+export async function status(ctx: LabContext, options: { output: 'text' | 'json' }, io: Io): Promise<number> {
   const st = await labStatus(ctx);
   const { state, lab: lc } = st;
   const pods = lc.cluster.pods.map((p) => ({

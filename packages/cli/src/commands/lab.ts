@@ -27,12 +27,10 @@ import {
   storeObject,
 } from '@netpol/lab';
 import { colorsFor } from '../colors.js';
-import type { CommandContext } from '../command-spec.js';
 import { ExitError, type Io, UsageError } from '../io.js';
 import { loadInput } from '../load-input.js';
 import { formatIssue } from '../print-issues.js';
 import { labFlag } from './lab-flag.js';
-import { probe } from './lab-probe-command.js';
 import { progressTo } from './lab-progress.js';
 import {
   describeRef,
@@ -44,56 +42,49 @@ import {
   parseLabelArgs,
   SYSTEM_NAMESPACES,
 } from './lab-resources.js';
-import { execPod, runPod } from './lab-run-exec.js';
-import { status } from './lab-status.js';
 
-type Sub = 'up' | 'down' | 'status' | 'apply' | 'delete' | 'label' | 'run' | 'exec' | 'probe';
+export { probe } from './lab-probe-command.js';
+export { execPod, runPod } from './lab-run-exec.js';
+export { status } from './lab-status.js';
 
-/** `netpol lab <sub>`: every lab failure is an expected one (exit 2, message and hint). */
-export async function labCommand(sub: Sub, { args, options, io }: CommandContext): Promise<number> {
-  const labId = (options.lab as string | undefined) ?? io.env.NETPOL_LAB ?? DEFAULT_LAB_ID;
+/** The flags of the commands that read manifests (`lab up`, `apply`, `delete -f`). */
+interface ReadOptions {
+  filename: string[];
+  recursive?: boolean;
+  readdress?: boolean;
+}
+
+/**
+ * `netpol lab <sub>` runs `action` on lab `--lab` (else $NETPOL_LAB, else `lab`): every lab
+ * failure is an expected one (exit 2, message and hint).
+ */
+export async function withLab(
+  lab: string | undefined,
+  io: Io,
+  action: (ctx: LabContext) => Promise<number>,
+): Promise<number> {
+  const labId = lab ?? io.env.NETPOL_LAB ?? DEFAULT_LAB_ID;
   const bad = checkLabId(labId);
   if (bad) throw new UsageError(bad);
   const problem = await labPreflight();
   if (problem) throw new UsageError(problem.problem, problem.hint);
   const ctx: LabContext = { labId, log: (line) => io.stderr.write(`${line}\n`), progress: progressTo(io) };
   try {
-    switch (sub) {
-      case 'up':
-        return await up(ctx, options, io);
-      case 'down':
-        return await down(ctx, io);
-      case 'status':
-        return await status(ctx, options, io);
-      case 'apply':
-      case 'delete':
-        return await change(ctx, sub, args, options, io);
-      case 'label':
-        return await label(ctx, args, options, io);
-      case 'run':
-        return await runPod(ctx, args, options, io);
-      case 'exec':
-        return await execPod(ctx, args, options, io);
-      case 'probe':
-        return await probe(ctx, options, io);
-    }
+    return await action(ctx);
   } catch (error) {
     if (error instanceof LabError) throw new UsageError(error.message, error.hint);
     throw error;
   }
 }
 
-async function readObjects(options: Record<string, unknown>, io: Io, sub: Sub): Promise<StoredObject[]> {
-  if (((options.filename as string[] | undefined) ?? []).length === 0) {
+async function readObjects(options: ReadOptions, io: Io, sub: 'up' | 'apply' | 'delete'): Promise<StoredObject[]> {
+  if (options.filename.length === 0) {
     throw new UsageError(
       'no input: give at least one -f PATH',
       `e.g. netpol lab ${sub} -f examples/000-part1-pod-label-ingress/${sub === 'up' ? 'backend' : 'default-deny-ingress'}.yaml`,
     );
   }
-  const { objects, sources } = await loadInput(
-    { file: options.filename as string[], recursive: options.recursive as boolean },
-    io,
-  );
+  const { objects, sources } = await loadInput({ file: options.filename, recursive: options.recursive }, io);
   const fixed = fixAddresses(objects.map(storeObject), options.readdress === true);
   for (const note of fixed.notes) io.stderr.write(`note: ${note}\n`);
   if (fixed.problems.length > 0) {
@@ -140,10 +131,16 @@ function parseOutside(values: string[]): OutsideHost[] {
   return hosts;
 }
 
-async function up(ctx: LabContext, options: Record<string, unknown>, io: Io): Promise<number> {
-  const outside = parseOutside((options.outside as string[]) ?? []);
+/** `lab up`'s flags (`--no-enforce` makes `enforce` false). */
+export interface UpOptions extends ReadOptions {
+  enforce: boolean;
+  outside: string[];
+}
+
+export async function up(ctx: LabContext, options: UpOptions, io: Io): Promise<number> {
+  const outside = parseOutside(options.outside);
   const objects = await readObjects(options, io, 'up');
-  const enforce = options.enforce !== false;
+  const { enforce } = options;
   const started = Date.now();
   const state = await untilInterrupted(ctx, io, (signal) => labUp({ ...ctx, signal }, { enforce, objects, outside }));
   if (!state) return 130;
@@ -270,7 +267,7 @@ function refuseReplicaNames(objects: readonly StoredObject[], incoming: readonly
   );
 }
 
-async function down(ctx: LabContext, io: Io): Promise<number> {
+export async function down(ctx: LabContext, io: Io): Promise<number> {
   const report = await labDown(ctx);
   if (!report.existed && report.removedNetns.length === 0) {
     io.stdout.write(`lab '${ctx.labId}' is not up; nothing to remove\n`);
@@ -282,15 +279,22 @@ async function down(ctx: LabContext, io: Io): Promise<number> {
   return 0;
 }
 
-async function change(
+/** `lab apply`'s and `lab delete`'s flags (`apply` has no `-n` or `--ignore-not-found`). */
+export interface ChangeOptions extends ReadOptions {
+  namespace?: string;
+  ignoreNotFound?: boolean;
+}
+
+/** `lab apply -f`, `lab delete -f`, `lab delete TYPE NAME...` (`objects`: the names, apply has none). */
+export async function change(
   ctx: LabContext,
   sub: 'apply' | 'delete',
-  args: unknown[],
-  options: Record<string, unknown>,
+  objects: readonly string[],
+  options: ChangeOptions,
   io: Io,
 ): Promise<number> {
-  const named = ((args[0] as string[] | undefined) ?? []).filter((a) => a !== '');
-  const files = (options.filename as string[] | undefined) ?? [];
+  const named = objects.filter((a) => a !== '');
+  const files = options.filename;
   if (sub === 'delete' && named.length === 0 && files.length === 0) {
     throw new UsageError(
       'nothing to delete: give -f FILE or TYPE NAME...',
@@ -366,13 +370,8 @@ export async function finishFirst<T>(io: Io, work: () => Promise<T>): Promise<T>
 }
 
 /** `lab delete networkpolicy a b`, `lab delete namespace frontend --ignore-not-found`. */
-async function deleteNamed(
-  ctx: LabContext,
-  args: readonly string[],
-  options: Record<string, unknown>,
-  io: Io,
-): Promise<number> {
-  const refs = objectRefs(args, (options.namespace as string | undefined) ?? 'default');
+async function deleteNamed(ctx: LabContext, args: readonly string[], options: ChangeOptions, io: Io): Promise<number> {
+  const refs = objectRefs(args, options.namespace ?? 'default');
   const ignore = options.ignoreNotFound === true;
   const before = Date.now();
   const problems: string[] = [];
@@ -407,8 +406,13 @@ async function deleteNamed(
 }
 
 /** `lab label namespace backend access=backend`, `lab label pod x -n ns role- --overwrite`. */
-async function label(ctx: LabContext, args: unknown[], options: Record<string, unknown>, io: Io): Promise<number> {
-  const all = (args[0] as string[] | undefined) ?? [];
+/** `lab label`'s flags. */
+export interface LabelOptions {
+  namespace?: string;
+  overwrite?: boolean;
+}
+
+export async function label(ctx: LabContext, all: readonly string[], options: LabelOptions, io: Io): Promise<number> {
   const first = all.findIndex(isLabelArg);
   if (first <= 0) {
     throw new UsageError(
@@ -421,7 +425,7 @@ async function label(ctx: LabContext, args: unknown[], options: Record<string, u
   const stray = all.slice(first).find((a) => !isLabelArg(a));
   if (stray !== undefined)
     throw new UsageError(`${stray}: after the labels only labels may follow (KEY=VALUE or KEY-)`);
-  const refs = objectRefs(all.slice(0, first), (options.namespace as string | undefined) ?? 'default');
+  const refs = objectRefs(all.slice(0, first), options.namespace ?? 'default');
   const labels = parseLabelArgs(all.slice(first));
   const before = Date.now();
   let outcomes: LabelOutcome[] = [];

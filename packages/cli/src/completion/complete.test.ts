@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { first } from '@netpol/core';
 import { run } from '../run.js';
 import { fakeIo, runCli } from '../test-helpers.js';
 
@@ -17,7 +18,7 @@ async function complete(...words: string[]) {
   const lines = r.stdout.trimEnd().split('\n');
   const directive = lines.pop();
   assert.match(directive ?? '', /^:\d+$/);
-  return { values: lines.map((l) => l.split('\t')[0]), directive: Number(directive?.slice(1)) };
+  return { values: lines.map((l) => first(l.split('\t'))), directive: Number(directive?.slice(1)) };
 }
 
 describe('netpol __complete (cobra protocol, as kubectl_complete-netpol speaks it)', () => {

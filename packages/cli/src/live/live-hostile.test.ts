@@ -123,7 +123,7 @@ describe('live reads: credentials and timeouts', () => {
   for (const [flag, value] of [
     ['--request-timeout', '9999999h'],
     ['--read-timeout', '600h'],
-  ]) {
+  ] as const) {
     test(`${flag} ${value}, beyond Node's timers, is a usage error`, async () => {
       const config = kubeconfig([{ name: 'slow', server: 'http://127.0.0.1:1', token: TOKEN }], 'slow');
       const r = await netpol(['matrix', '--kubeconfig', config, flag, value]);

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type Document, parseAllDocuments } from 'yaml';
 import { at, first } from '../at.js';
-import type { FieldPath } from '../issues.js';
-import { jsonValue, render, YAML_OPTIONS } from './arbitrary-yaml.js';
+import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
+import { renderGenerated } from '../gen/render-generated.js';
+import type { FieldPath, Range } from '../issues.js';
+import { jsonValue, render, withSharing, YAML_OPTIONS } from './arbitrary-yaml.js';
+import { handWritten } from './arbitrary-yaml-text.js';
 import { loadDocuments, locateInYaml } from './load-documents.js';
-import { readFastYaml } from './read-fast-yaml.js';
+import { PositionTape } from './position-tape.js';
+import { readFastYaml, readFastYamlDocuments } from './read-fast-yaml.js';
 import { positionOf } from './source.js';
 
 const load = (text: string) => {
@@ -149,6 +155,105 @@ describe('loadDocuments', () => {
     assert.ok(fast > 150, `fast path taken ${fast} times of 200`);
   });
 });
+
+describe("positions of whole-text YAML from the fast reader's tape", () => {
+  /**
+   * Every path into every document (each existing one, and one step past it: a missing key,
+   * an index past the end, a field under a scalar) is placed where `yaml` places it: the same
+   * start, so the same file:line:col, and the same end, except that a block collection's end
+   * may differ by comment or blank lines after its last value (`yaml` gives such comments to
+   * the node before them by rules of indentation and of what follows). Returns the paths
+   * compared, or undefined when the fast reader declined (then `yaml` reads the text).
+   */
+  function assertTapeLocatesAsYaml(text: string): number | undefined {
+    const tape = new PositionTape();
+    const docs = readFastYamlDocuments(text, tape);
+    if (!docs) return undefined;
+    const yamlDocs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+    assert.equal(docs.length, yamlDocs.length);
+    let compared = 0;
+    docs.forEach(({ value, root }, index) => {
+      if (value === null) return; // an empty document yields no object: nothing asks where
+      for (const path of everyPath(value)) {
+        compared++;
+        const expected = locateInYaml(at(yamlDocs, index), path);
+        const actual: Range | undefined = root < 0 ? undefined : tape.locate(root, value, path);
+        if (!expected || !actual) {
+          assert.deepEqual(actual, expected, `${path.join('.')} in:\n${text}`);
+          continue;
+        }
+        assert.equal(actual[0], expected[0], `start of ${path.join('.')} in:\n${text}`);
+        const between = text.slice(Math.min(actual[1], expected[1]), Math.max(actual[1], expected[1]));
+        assert.match(between, /^(?: *(?:#[^\n]*)?(?:\n|$))*$/, `end of ${path.join('.')} in:\n${text}`);
+      }
+    });
+    return compared;
+  }
+
+  it('places every path of every example file and of generated clusters as yaml does', () => {
+    const root = join(import.meta.dirname, '../../../../examples');
+    let taped = 0;
+    for (const dir of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const file of readdirSync(join(root, dir.name)).filter((f) => /\.ya?ml$/.test(f))) {
+        if (assertTapeLocatesAsYaml(readFileSync(join(root, dir.name, file), 'utf8')) !== undefined) taped++;
+      }
+    }
+    assert.ok(taped > 20, `${taped} example files read with positions on the tape`);
+    for (const [pods, seed] of [
+      [60, 1],
+      [300, 7],
+    ] as const) {
+      // `netpol gen` shares each workload's labels (`&a1` … `*a1`): an alias must not decline.
+      const text = renderGenerated(generateCluster(genOptionsForPods(pods, { seed })), 'yaml');
+      assert.ok((assertTapeLocatesAsYaml(text) ?? 0) > pods * 10, `generated ${pods} pods read with the tape`);
+    }
+  });
+
+  it('places every path as yaml does in hand-written YAML (comments, anchors, odd layout)', () => {
+    let taped = 0;
+    fc.assert(
+      fc.property(handWritten(fc.oneof(jsonValue(true), withSharing(jsonValue(true)))), (text) => {
+        if (assertTapeLocatesAsYaml(text) !== undefined) taped++;
+      }),
+      { numRuns: 300 },
+    );
+    // Flow collections and invalid YAML (which `handWritten` makes often) go to `yaml`.
+    assert.ok(taped > 30, `tape taken ${taped} times of 300`);
+  });
+
+  it('loads a generated cluster with positions from the tape: an issue at its line:col', () => {
+    const text = renderGenerated(generateCluster(genOptionsForPods(60, { seed: 1 })), 'yaml').replace(
+      'kind: NetworkPolicy\n',
+      'kind: NetworkPolicy\n    bogus: 1\n',
+    );
+    const r = load(text);
+    const yamlDoc = parseAllDocuments(text, YAML_OPTIONS)[0] as Document.Parsed;
+    for (const obj of r.value.filter((o) => o.kind === 'NetworkPolicy').slice(0, 3)) {
+      for (const path of [['bogus'], ['spec', 'podSelector'], ['metadata', 'name'], ['spec', 'missing']]) {
+        const expected = locateInYaml(yamlDoc, [...obj.basePath, ...path]);
+        assert.deepEqual(obj.locate(path)?.[0], expected?.[0]);
+      }
+    }
+  });
+});
+
+/** Every path into `value`, and one step past each (bounded: a test's inputs are small). */
+function everyPath(value: unknown, prefix: FieldPath = [], out: FieldPath[] = []): FieldPath[] {
+  if (out.length > 50_000) return out;
+  out.push(prefix);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      everyPath(item, [...prefix, i], out);
+    });
+    out.push([...prefix, value.length]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) everyPath(child, [...prefix, key], out);
+    out.push([...prefix, 'no-such-key', 'x']);
+  } else {
+    out.push([...prefix, 'under-a-scalar']);
+  }
+  return out;
+}
 
 /** A path into `value` chosen by `picks` (each pick indexes the keys or items at its level). */
 function pathsIn(value: unknown, picks: number[]): FieldPath {

@@ -6,14 +6,16 @@ import { expansionBudget, jsonDuplicateKey, type Measure, measureValue } from '.
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
 import { notAManifest } from './not-a-manifest.js';
-import { readFastYaml } from './read-fast-yaml.js';
+import { PositionTape } from './position-tape.js';
+import { readFastYaml, readFastYamlDocuments } from './read-fast-yaml.js';
 import type { SourceFile } from './source.js';
 
 /**
  * Text → objects, as `kubectl apply -f` reads it: YAML (1.1, like sigs.k8s.io/yaml) or JSON,
  * multi-document streams, `kind: List` and typed lists (`PodList`, whose items may lack
- * `kind`). Positions are not computed here: each object gets a `locate` that finds the
- * range of a field path only when someone asks (a 10k-pod JSON list stays cheap to read).
+ * `kind`). Each object gets a `locate` that finds the range of a field path when someone
+ * asks: from ranges the fast YAML reader records while reading (a `PositionTape`), else
+ * from the text only then (JSON, and YAML the fast reader declines, which `yaml` parses).
  * A file with no Kubernetes object at all (Helm values, kustomization) is skipped with a note.
  */
 export function loadDocuments(source: SourceFile): Collected<LoadedObject[]> {
@@ -78,6 +80,21 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     }
   }
   const m = newMeasure(expansionBudget(text));
+  const tape = new PositionTape();
+  const taped = readFastYamlDocuments(text, tape);
+  if (taped) {
+    // Ranges recorded while reading (12 bytes a node): a lookup walks the tape, with no
+    // second parse of the text (`yaml`'s of a 3 MB file takes seconds and ~100 MB).
+    const docs = taped.map(
+      ({ value, root }): ParsedDoc => ({
+        value,
+        locate: (path) => (root < 0 ? undefined : tape.locate(root, value, path)),
+        start: root < 0 ? 0 : tape.range(root)[0],
+      }),
+    );
+    for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
+    return docs;
+  }
   const fast = readFastYaml(text);
   if (fast) {
     // Read without positions; `yaml` parses the text only when a range is first asked for

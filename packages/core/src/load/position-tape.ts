@@ -11,6 +11,8 @@ export class PositionTape {
   private count = 0;
   /** Objects whose document key order JavaScript does not keep (integer-like keys first). */
   private readonly keyOrders = new WeakMap<object, string[]>();
+  /** A long sequence's item entries, found once (a 10k-pod List's `items`: one walk, not one per lookup). */
+  private readonly itemEntries = new WeakMap<unknown[], { at: number; entries: Uint32Array }>();
 
   get length(): number {
     return this.count;
@@ -26,6 +28,11 @@ export class PositionTape {
     const index = this.count++;
     this.data[index * 3] = start;
     return index;
+  }
+
+  /** The value at `index` starts elsewhere than opened (known only once it is read). */
+  moveStart(index: number, start: number): void {
+    this.data[index * 3] = start;
   }
 
   close(index: number, end: number): void {
@@ -75,7 +82,8 @@ export class PositionTape {
       let next: unknown;
       if (Array.isArray(node)) {
         if (typeof key !== 'number' || key < 0 || key >= node.length) break;
-        for (let k = 0; k < key; k++) child += this.data[child * 3 + 2]!;
+        if (key < LONG_SEQUENCE) for (let k = 0; k < key; k++) child += this.data[child * 3 + 2]!;
+        else child = this.itemEntry(index, node, key);
         next = node[key];
       } else if (node !== null && typeof node === 'object') {
         const keys = this.keyOrders.get(node) ?? Object.keys(node);
@@ -91,4 +99,21 @@ export class PositionTape {
     }
     return this.range(index);
   }
+
+  private itemEntry(index: number, sequence: unknown[], key: number): number {
+    let known = this.itemEntries.get(sequence);
+    if (known?.at !== index) {
+      const entries = new Uint32Array(sequence.length);
+      for (let k = 0, child = index + 1; k < sequence.length; k++) {
+        entries[k] = child;
+        child += this.data[child * 3 + 2]!;
+      }
+      known = { at: index, entries };
+      this.itemEntries.set(sequence, known);
+    }
+    return known.entries[key]!;
+  }
 }
+
+/** Items before this index are skipped one by one; past it, through `itemEntries`. */
+const LONG_SEQUENCE = 64;

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { PositionTape } from './position-tape.js';
 import {
   type Anchors,
@@ -57,6 +58,27 @@ export function readFastYamlTaped(text: string, tape: PositionTape, offsetOf: (a
   return undefined;
 }
 
+/**
+ * Every document of a whole text read as `readFastYaml` reads it, with each block node's range
+ * on `tape` (as `readFastYamlTaped`), and each document's root entry (-1: an empty document).
+ * `undefined`: not sure (as `readFastYaml`, and a one-line flow collection or an alias of one
+ * as well, whose insides the tape cannot place), or a CR: the caller falls back to `yaml`.
+ */
+export function readFastYamlDocuments(
+  text: string,
+  tape: PositionTape,
+): { value: unknown; root: number }[] | undefined {
+  if (text.includes('\r') || UNSUPPORTED_CHARS.test(text)) return undefined;
+  const reader = new BlockReader(text, tape, undefined, true);
+  try {
+    return reader.stream().map((value, index) => ({ value, root: at(reader.roots, index) }));
+  } catch {
+    // Decline, or anything unforeseen: the caller reads the text with `yaml`.
+    tape.clear();
+    return undefined;
+  }
+}
+
 /** Tabs, CR, BOM, control characters, and the YAML 1.1 line breaks NEL/LS/PS. */
 const UNSUPPORTED_CHARS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
@@ -67,6 +89,7 @@ const DASH = 0x2d;
 const DOT = 0x2e;
 const COLON = 0x3a;
 const AMP = 0x26;
+const STAR = 0x2a;
 
 const newAnchors = (): Anchors => ({ values: new Map(), uses: new Map(), open: 0 });
 
@@ -75,11 +98,18 @@ class BlockReader {
   private anchors: Anchors = newAnchors();
   /** Where the last node read ends (its last character + 1), for its range on the tape. */
   private lastEnd = 0;
+  /** Where the line of the last node read ends (past its comment and line break), or `lastEnd` after an empty value. */
+  private lastLineEnd = 0;
+  /** The last node after an indicator was empty (nothing on its line or below). */
+  private empty = false;
+  /** Each document's root entry on the tape, or -1 (an empty document, or no tape). */
+  readonly roots: number[] = [];
 
   constructor(
     private readonly text: string,
     private readonly tape?: PositionTape,
     private readonly offsetOf: (at: number) => number = (at) => at,
+    private readonly aliasesTaped = false,
   ) {}
 
   private open(at: number): number {
@@ -115,8 +145,12 @@ class BlockReader {
   private document(): unknown {
     this.anchors = newAnchors();
     const indent = this.nextLine();
-    if (indent < 0) return null;
+    if (indent < 0) {
+      this.roots.push(-1);
+      return null;
+    }
     const root = this.open(this.pos + indent);
+    this.roots.push(root);
     const value = this.nodeAt(indent, this.pos + indent);
     this.close(root);
     if (this.nextLine() >= 0) throw new Decline();
@@ -191,9 +225,14 @@ class BlockReader {
   private inlineValue(at: number): unknown {
     const { value, end } = readFlowNode(this.text, at, false, this.anchors);
     // A one-line flow collection has no ranges inside: `yaml` reads it when they are wanted.
-    if (this.tape && value !== null && typeof value === 'object' && Object.keys(value).length > 0) throw new Decline();
+    // An alias has none either, and needs none when the whole text is read: `yaml`'s path
+    // into an alias stops at the alias too (`netpol gen` shares each workload's labels).
+    const alias = this.aliasesTaped && this.text.charCodeAt(skipSpaces(this.text, at)) === STAR;
+    if (this.tape && !alias && value !== null && typeof value === 'object' && Object.keys(value).length > 0)
+      throw new Decline();
     this.lastEnd = end;
     this.pos = this.endOfLine(end);
+    this.lastLineEnd = this.pos;
     return value;
   }
 
@@ -202,13 +241,18 @@ class BlockReader {
     for (;;) {
       // An item's range starts at its content, as `yaml` gives it (not at the dash).
       const entry = this.tape ? this.open(this.contentStart(dash + 1)) : -1;
+      this.empty = false;
       items.push(this.afterIndicator(indent, dash + 1, false));
+      // An empty item (`- ` with nothing below) is where its line goes on, as `yaml` places it.
+      if (this.empty && this.tape) this.tape.moveStart(entry, this.offsetOf(skipSpaces(this.text, dash + 1)));
+      this.empty = false; // seen: an item holding this sequence is not empty
       this.close(entry);
       const next = this.nextLine();
-      if (next < indent) return items;
+      if (next < indent) return this.endCollection(items);
       if (next > indent) throw new Decline();
       dash = this.pos + indent;
-      if (!(this.text.charCodeAt(dash) === DASH && isBlank(this.text.charCodeAt(dash + 1)))) return items;
+      if (!(this.text.charCodeAt(dash) === DASH && isBlank(this.text.charCodeAt(dash + 1))))
+        return this.endCollection(items);
     }
   }
 
@@ -219,6 +263,7 @@ class BlockReader {
     for (;;) {
       const entry = this.open(key.start);
       setKey(map, key.name, this.afterIndicator(indent, key.end, true));
+      this.empty = false; // an item holding this mapping is not empty
       this.close(entry);
       if (this.tape) {
         // JavaScript lists integer-like keys first: the tape needs the document's order.
@@ -228,12 +273,18 @@ class BlockReader {
       const next = this.nextLine();
       if (next < indent) {
         if (order) this.tape?.noteKeyOrder(map, order);
-        return map;
+        return this.endCollection(map);
       }
       if (next > indent) throw new Decline();
       key = this.keyAt(this.pos + indent);
       if (!key) throw new Decline();
     }
+  }
+
+  /** A block collection ends, as `yaml` ranges it, with its last line's break. */
+  private endCollection<T>(collection: T): T {
+    this.lastEnd = this.lastLineEnd;
+    return collection;
   }
 
   /**
@@ -246,16 +297,20 @@ class BlockReader {
     let at = skipSpaces(text, from);
     const propsAt = at;
     let anchor: string | undefined;
+    let propsEnd = from;
     if (text.charCodeAt(at) === AMP) {
       const end = anchorEnd(text, at + 1);
       if (!isBlank(text.charCodeAt(end))) throw new Decline();
       anchor = text.slice(at + 1, end);
+      propsEnd = end;
       at = skipSpaces(text, end);
     }
     const c = text.charCodeAt(at);
     if (at >= text.length || c === NL || c === HASH) {
       // The node is on the lines below (or empty: null).
-      this.lastEnd = from;
+      // An empty node ends where its anchor does, as `yaml` ranges it.
+      this.lastEnd = propsEnd;
+      this.lastLineEnd = propsEnd;
       this.pos = this.endOfLine(at);
       if (anchor !== undefined) this.anchors.open++;
       const next = this.nextLine();
@@ -266,6 +321,7 @@ class BlockReader {
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);
+      else this.empty = true;
       if (anchor !== undefined) {
         this.anchors.open--;
         defineAnchor(this.anchors, anchor, value);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
+import { at, first, naiveAllowed, type Peer, type PortQuery } from '@netpol/core';
 import fc from 'fast-check';
 import { arbitraryAdminCluster } from '../../../core/src/engine/arbitrary-admin.js';
 import { arbitraryCluster, scenarioPeers } from '../../../core/src/engine/arbitrary-cluster.js';
@@ -8,7 +8,7 @@ import { evaluatePlan } from './evaluate-plan.js';
 import { classSourceOf, classStateOf, planDataplane } from './plan.js';
 import { planPodChanges } from './plan-changes.js';
 
-const ipOf = (p: Peer) => (p.kind === 'pod' ? p.pod.ips[0] : p.ip);
+const ipOf = (p: Peer) => (p.kind === 'pod' ? first(p.pod.ips) : p.ip);
 
 /** The numeric port a query means for a destination, as the lab resolves it before connecting. */
 function resolvePort(destination: Peer, query: PortQuery): number | undefined {
@@ -103,7 +103,7 @@ describe('classStateOf / classSourceOf', () => {
         const first = planDataplane(scenario.cluster);
         const pods = [...scenario.cluster.pods];
         const i = pick % pods.length;
-        pods[i] = { ...pods[i], labels: { app: 'z', tier: 'fe' } };
+        pods[i] = { ...at(pods, i), labels: { app: 'z', tier: 'fe' } };
         const next = { ...scenario.cluster, pods };
         const changed = planPodChanges(first, next)?.plan;
         assert.ok(changed);
