@@ -307,9 +307,45 @@ async function sync(
   // a sync died half-way).
   state.pending = true;
   writeState(dir, state);
+  const { removed, added, broken } = await podChanges(ctx, state, cluster, log);
+  if (broken.size > 0)
+    log(`repairing ${broken.size} pod${broken.size === 1 ? '' : 's'} an interrupted change left unwired`);
+  if (removed.length > 0) {
+    await removePods(ctx, state, removed);
+    timing(`removed ${removed.length} pods`);
+  }
+  await syncRuleset(ctx, state, cluster, previous, timing);
+  const wired = await wirePods(ctx, state, added, lab.nameserver);
+  timing('namespaces');
+  if (wired.length > 0) {
+    await servePods(ctx, wired, log);
+    timing(`started ${added.length} pods`);
+  }
+  timing('serving');
+  // domainNames peers: the DNS fills their nft sets (dns-policy.ts).
+  const sets = state.enforce ? domainNameSets(cluster) : [];
+  await askAgent(dir, {
+    op: 'dns',
+    records: dnsRecords(cluster, state.outside),
+    ...(sets.length > 0 ? { fqdn: { netns: nodeNetns(ctx.labId), table: DEFAULT_TABLE, sets } } : {}),
+  });
+  delete state.pending;
+  writeState(dir, state);
+  return { ...lab, repaired: broken.size };
+}
+
+/**
+ * The pods to tear down and to make: gone or changed ones, new ones, and those a killed
+ * change left in the state without their wiring (`broken`: made again).
+ */
+async function podChanges(
+  ctx: LabContext,
+  state: LabState,
+  cluster: ClusterModel,
+  log: LabLog,
+): Promise<{ removed: [string, LabPod][]; added: PodModel[]; broken: Set<string> }> {
   const desired = new Map(cluster.pods.map((p) => [p.id, p]));
-  // Pods a killed change left in the state without their wiring are made again.
-  const serving = await servingPods(dir, state, log);
+  const serving = await servingPods(dirOf(ctx), state, log);
   const broken = new Set(await unwiredPods(ctx.labId, state, serving));
   const removed: [string, LabPod][] = [];
   const added: PodModel[] = [];
@@ -321,21 +357,34 @@ async function sync(
     const labPod = state.pods[pod.id];
     if (!labPod || broken.has(pod.id) || podSignature(pod, isDnsPod(pod)) !== labPod.signature) added.push(pod);
   }
-  if (broken.size > 0)
-    log(`repairing ${broken.size} pod${broken.size === 1 ? '' : 's'} an interrupted change left unwired`);
-  if (removed.length > 0) {
-    await askAgent(dir, { op: 'unserve', keys: removed.map(([id]) => id) });
-    await detach(
-      ctx.labId,
-      removed.map(([, p]) => ({ netns: p.netns, kind: 'pod' as const, index: p.index })),
-    );
-    for (const [id] of removed) delete state.pods[id];
-    writeState(dir, state);
-    timing(`removed ${removed.length} pods`);
-  }
-  // The ruleset is keyed by address: applied before new pods have links, it isolates each
-  // from its first packet. An element update needs the ruleset the node holds: the previous
-  // objects' one, unless an earlier sync died before applying it.
+  return { removed, added, broken };
+}
+
+/** Stops the pods' servers and removes their namespaces, then forgets them. */
+async function removePods(ctx: LabContext, state: LabState, removed: readonly [string, LabPod][]): Promise<void> {
+  const dir = dirOf(ctx);
+  await askAgent(dir, { op: 'unserve', keys: removed.map(([id]) => id) });
+  await detach(
+    ctx.labId,
+    removed.map(([, p]) => ({ netns: p.netns, kind: 'pod' as const, index: p.index })),
+  );
+  for (const [id] of removed) delete state.pods[id];
+  writeState(dir, state);
+}
+
+/**
+ * The ruleset is keyed by address: applied before new pods have links, it isolates each
+ * from its first packet. An element update needs the ruleset the node holds: the previous
+ * objects' one, unless an earlier sync died before applying it.
+ */
+async function syncRuleset(
+  ctx: LabContext,
+  state: LabState,
+  cluster: ClusterModel,
+  previous: readonly StoredObject[] | undefined,
+  timing: (what: string) => void,
+): Promise<void> {
+  const dir = dirOf(ctx);
   const node = nodeNetns(ctx.labId);
   // The dataplane keeps what it applied in a state file (when it supports one), so the next
   // `lab apply`, another process, can update by elements.
@@ -351,7 +400,16 @@ async function sync(
     timing('ruleset full');
   }
   state.rulesetSynced = true;
-  // Each added pod with the lab pod (netns, index) it gets.
+}
+
+/** Gives each added pod its lab pod (namespace, index, address) and wires it; the pods wired. */
+async function wirePods(
+  ctx: LabContext,
+  state: LabState,
+  added: readonly PodModel[],
+  nameserver: string,
+): Promise<{ pod: PodModel; labPod: LabPod }[]> {
+  const dir = dirOf(ctx);
   const wired = added.map((pod) => {
     const index = state.nextPodIndex++;
     const labPod = {
@@ -363,51 +421,44 @@ async function sync(
     state.pods[pod.id] = labPod;
     return { pod, labPod };
   });
-  if (wired.length > 0) {
-    journalNetns(
-      dir,
-      wired.map(({ labPod }) => labPod.netns),
-    );
-    writeState(dir, state);
-    ctx.signal?.throwIfAborted();
-    await attach(
-      ctx.labId,
-      wired.map(({ pod, labPod }) => ({
-        netns: labPod.netns,
-        kind: 'pod' as const,
-        index: labPod.index,
-        ip: labPod.ip,
-        resolvConf: resolvConf(pod.namespace, lab.nameserver),
-      })),
-      { signal: ctx.signal, progress: (done, total) => ctx.progress?.('pods wired', done, total) },
-    );
-    ctx.signal?.throwIfAborted();
-  }
-  timing('namespaces');
-  if (wired.length > 0) {
-    const reply = await askAgent(dir, {
-      op: 'serve',
-      endpoints: wired.map(({ pod, labPod }) => ({
-        key: pod.id,
-        netns: labPod.netns,
-        name: pod.name,
-        ports: servePorts(pod, isDnsPod(pod)),
-      })),
-    });
-    for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);
-    timing(`started ${added.length} pods`);
-  }
-  timing('serving');
-  // domainNames peers: the DNS fills their nft sets (dns-policy.ts).
-  const sets = state.enforce ? domainNameSets(cluster) : [];
-  await askAgent(dir, {
-    op: 'dns',
-    records: dnsRecords(cluster, state.outside),
-    ...(sets.length > 0 ? { fqdn: { netns: nodeNetns(ctx.labId), table: DEFAULT_TABLE, sets } } : {}),
-  });
-  delete state.pending;
+  if (wired.length === 0) return wired;
+  journalNetns(
+    dir,
+    wired.map(({ labPod }) => labPod.netns),
+  );
   writeState(dir, state);
-  return { ...lab, repaired: broken.size };
+  ctx.signal?.throwIfAborted();
+  await attach(
+    ctx.labId,
+    wired.map(({ pod, labPod }) => ({
+      netns: labPod.netns,
+      kind: 'pod' as const,
+      index: labPod.index,
+      ip: labPod.ip,
+      resolvConf: resolvConf(pod.namespace, nameserver),
+    })),
+    { signal: ctx.signal, progress: (done, total) => ctx.progress?.('pods wired', done, total) },
+  );
+  ctx.signal?.throwIfAborted();
+  return wired;
+}
+
+/** The agent starts the wired pods' servers (their container ports, DNS for the DNS pod). */
+async function servePods(
+  ctx: LabContext,
+  wired: readonly { pod: PodModel; labPod: LabPod }[],
+  log: LabLog,
+): Promise<void> {
+  const reply = await askAgent(dirOf(ctx), {
+    op: 'serve',
+    endpoints: wired.map(({ pod, labPod }) => ({
+      key: pod.id,
+      netns: labPod.netns,
+      name: pod.name,
+      ports: servePorts(pod, isDnsPod(pod)),
+    })),
+  });
+  for (const f of reply.failed ?? []) log(`warning: pod ${f.key} does not serve all its ports: ${f.error}`);
 }
 
 /** What a change did: the lab's cluster now, and whether anything changed or was repaired. */
