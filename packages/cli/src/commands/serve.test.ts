@@ -197,6 +197,63 @@ describe('netpol serve in a browser', { skip: browserSkip }, () => {
     await page.close();
   });
 
+  test('a selection in the graph restyles its node: the graph is not drawn again', async () => {
+    const server = await serve(['examples/003-default-deny-dns']);
+    const page = await browser().newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(server.url);
+      await page.locator('.graph-canvas canvas').first().waitFor();
+      await page.getByTestId('graph-summary').getByText('5 workloads in 3 namespaces').waitFor();
+      // cytoscape keeps its instance on the container; a redraw destroys it and its canvases.
+      const tap = (id: string) =>
+        page.evaluate((id) => {
+          // biome-ignore lint/suspicious/noExplicitAny: cytoscape's registry on its container
+          const box = document.querySelector('.graph-canvas') as any;
+          box.querySelector('canvas').dataset.drawing = 'first';
+          box._cyreg.cy.getElementById(id).emit('tap');
+        }, id);
+      const selectedNodes = () =>
+        page.evaluate(() => {
+          // biome-ignore lint/suspicious/noExplicitAny: as above
+          const cy = (document.querySelector('.graph-canvas') as any)._cyreg.cy;
+          return cy.nodes('.sel-yes').map((n: { id(): string }) => n.id()) as string[];
+        });
+      await tap('app/worker');
+      await page
+        .locator('section.selection')
+        .getByText(/^Traffic to it/)
+        .first()
+        .waitFor();
+      await page.waitForFunction(() => location.hash.includes('sel=pod'));
+      assert.deepEqual(await selectedNodes(), ['app/worker']);
+      const others = await page.evaluate(() =>
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        (document.querySelector('.graph-canvas') as any)._cyreg.cy
+          .nodes('.sel-no')
+          .filter((n: { isParent(): boolean }) => !n.isParent())
+          .map((n: { id(): string }) => n.id()),
+      );
+      assert.ok(others.length > 0);
+      await page.evaluate((id) => {
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        (document.querySelector('.graph-canvas') as any)._cyreg.cy.getElementById(id).emit('tap');
+      }, others[0]);
+      await page.waitForFunction((id) => decodeURIComponent(location.hash).includes(`sel=pod:${id}`), others[0]);
+      await page.waitForFunction(
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        (id) => (document.querySelector('.graph-canvas') as any)._cyreg.cy.getElementById(id).hasClass('sel-yes'),
+        others[0],
+      );
+      assert.deepEqual(await selectedNodes(), [others[0]]);
+      assert.equal(await page.locator('.graph-canvas canvas[data-drawing="first"]').count(), 1, 'graph drawn again');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
   test('graph and matrix render; nothing leaves the origin', async () => {
     const server = await serve(['examples/003-default-deny-dns']);
     const context = await browser().newContext();

@@ -26,7 +26,8 @@ export class VerdictMasks {
   private readonly facts: PeerFacts[];
   private readonly pods: (PodModel | undefined)[];
   private readonly isolating: { ingress: CompiledPolicy[]; egress: CompiledPolicy[] }[];
-  private readonly peerCache = new Map<CompiledRule, Int8Array>();
+  /** Per rule, the endpoints asked about (a map, not an array per rule: rules × endpoints is quadratic). */
+  private readonly peerCache = new Map<CompiledRule, Map<number, boolean>>();
   private readonly portCache = new Map<CompiledRule, Uint32Array | Map<number, Uint32Array>>();
   private readonly sets: { ingress: number; egress: number }[];
   /** Ingress policy sets with a named rule port (resolved on the subject: not shareable). */
@@ -127,15 +128,16 @@ export class VerdictMasks {
     if (rule.peers === 'all') return true;
     let cache = this.peerCache.get(rule);
     if (!cache) {
-      cache = new Int8Array(this.facts.length).fill(-1);
+      cache = new Map();
       this.peerCache.set(rule, cache);
     }
-    // cache has a cell per endpoint, and other is one.
-    if (cache[other]! < 0) {
+    let matches = cache.get(other);
+    if (matches === undefined) {
       const facts = at(this.facts, other);
-      cache[other] = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts)) ? 1 : 0;
+      matches = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts));
+      cache.set(other, matches);
     }
-    return cache[other] === 1;
+    return matches;
   }
 
   private portMask(rule: CompiledRule, destination: number): Uint32Array {
