@@ -32,7 +32,7 @@ export type { Issue, Severity } from './issues.js';
 export { formatPath, hasErrors } from './issues.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
-export { objectMeta } from './load/loaded-object.js';
+export { isNamespaced, objectMeta } from './load/loaded-object.js';
 export { createJsonStreamReader, isStreamedSource } from './load/read-json-stream.js';
 export { createYamlStreamReader } from './load/read-yaml-stream.js';
 export type { SourceFile } from './load/source.js';

@@ -1,4 +1,4 @@
-import { at, type ClusterModel, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
+import { at, type ClusterModel, isNamespaced, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
 import { LAB_DNS_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 import { storedValue } from './lab-stored-object.js';
@@ -8,21 +8,13 @@ export function objectKey(kind: string, namespace: string | undefined, name: str
   return kind === 'Namespace' ? `Namespace//${name}` : `${kind}/${namespace ?? 'default'}/${name}`;
 }
 
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'ClusterNetworkPolicy',
-  'AdminNetworkPolicy',
-  'BaselineAdminNetworkPolicy',
-]);
-
 /** A loaded object as the lab stores it: only what the lab uses, namespace made explicit. */
 export function storeObject(object: LoadedObject): StoredObject {
   const { name, namespace } = objectMeta(object);
   const value = structuredClone(storedValue(object.value));
   // Cluster-scoped kinds keep no namespace: the API server refuses one on a Node (and then the
   // whole lab model would lose the Node), and clears it on the admin tier kinds.
-  if (!CLUSTER_SCOPED.has(object.kind)) {
+  if (isNamespaced(object.kind)) {
     const meta = (value.metadata ?? {}) as Record<string, unknown>;
     meta.namespace = namespace ?? 'default';
     value.metadata = meta;
