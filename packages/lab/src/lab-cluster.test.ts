@@ -121,4 +121,17 @@ describe('labCluster', () => {
     );
     assert.equal(lab.nameserver, '198.19.0.10');
   });
+  it('stored objects that no longer load are a lab error, not a smaller cluster', () => {
+    // A Node stored with a namespace (an old bug) is refused by the loader: the lab must say so
+    // rather than enforce a cluster without it.
+    const node: StoredObject = {
+      key: 'Node/default/n1',
+      value: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', namespace: 'default' } },
+    };
+    assert.equal(labCluster([pod('a', 'x')]).cluster.pods.length, 2);
+    assert.throws(
+      () => labCluster([pod('a', 'x'), node]),
+      (error: Error) => error.name === 'LabError' && /no longer load \(Node n1/.test(error.message),
+    );
+  });
 });

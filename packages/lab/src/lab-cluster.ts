@@ -1,4 +1,13 @@
-import { at, type ClusterModel, isNamespaced, type LoadedObject, loadCluster, objectMeta } from '@netpol/core';
+import {
+  at,
+  type ClusterModel,
+  formatPath,
+  isNamespaced,
+  type LoadedObject,
+  loadCluster,
+  objectMeta,
+} from '@netpol/core';
+import { LabError } from './exec.js';
 import { LAB_DNS_IP } from './lab-names.js';
 import type { StoredObject } from './lab-state.js';
 import { storedValue } from './lab-stored-object.js';
@@ -95,6 +104,16 @@ export function labCluster(objects: readonly StoredObject[]): LabCluster {
   const build = (extra: unknown[]) => {
     const list = { apiVersion: 'v1', kind: 'List', items: [...objects.map((o) => o.value), ...extra] };
     const result = loadCluster([{ name: 'lab-state.json', text: JSON.stringify(list) }]);
+    // Every stored object passed validation when it was applied, so an error here means the lab
+    // stored it wrongly: going on with the objects that load would enforce a smaller cluster
+    // than the user applied, silently (a Node stored with a namespace once dropped every Node).
+    if (!result.ok) {
+      const { object, path, message } = result.error;
+      throw new LabError(
+        `the lab's stored objects no longer load (${object ?? 'an object'}${path.length > 0 ? ` ${formatPath(path)}` : ''}: ${message}); this is a bug in the lab`,
+        'netpol lab down --lab ID, then lab up again',
+      );
+    }
     return result.value.cluster;
   };
   let cluster = build([]);
