@@ -1,4 +1,5 @@
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
+import { AddressIndex } from '../../engine/address-index.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
 import { listSome, peerWords, selectorYaml } from '../../format/words.js';
 import type { EndpointSample } from '../../matrix/endpoint-samples.js';
@@ -35,7 +36,9 @@ export const ipblockServiceIp: LintRule = {
       }
       return list;
     };
-    // An ipBlock matches by address alone: the Services of each distinct block, once.
+    // An ipBlock matches by address alone: the Services of each distinct block, once, found
+    // by address (30,000 policies' blocks against 10,000 ClusterIPs, not each against each).
+    const byAddress = new AddressIndex(services, (s) => s.ip);
     const hits = new Map<string, ServiceModel[]>();
     for (const { policy, rule, peer, object } of ipBlockPeers(cluster)) {
       const block = parseCidr(peer.cidr);
@@ -43,12 +46,11 @@ export const ipblockServiceIp: LintRule = {
       const key = `${peer.cidr} except ${peer.except.join(',')}`;
       let hit = hits.get(key);
       if (!hit) {
-        const inBlock = new Set(peerEndpoints(policy, peer));
-        hit = services
-          .filter(
-            ({ service, ip }) =>
-              compiled.peerMatches(policy, peer, { ip }) && !backing(service).some((e) => inBlock.has(e)),
-          )
+        const halves = compiled.peer(policy, peer);
+        const named = halves.kind === 'ipBlock' ? byAddress.within(halves.ranges) : [];
+        const inBlock = named.length > 0 ? new Set(peerEndpoints(policy, peer)) : new Set<EndpointSample>();
+        hit = named
+          .filter(({ service }) => !backing(service).some((e) => inBlock.has(e)))
           .map(({ service }) => service);
         hits.set(key, hit);
       }
