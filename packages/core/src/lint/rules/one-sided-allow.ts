@@ -6,7 +6,7 @@ import type { Engine, PortQuery } from '../../engine/types.js';
 import { listSome, peerWords, portQueryWords, selectorYaml } from '../../format/words.js';
 import type { EndpointSample } from '../../matrix/endpoint-samples.js';
 import { isEmptySelector } from '../../model/selector.js';
-import type { Direction, PodModel, PolicyModel, RuleModel } from '../../model/types.js';
+import type { Direction, PeerModel, PodModel, PolicyModel, RuleModel } from '../../model/types.js';
 import { computeSymbolicSpace } from '../../symbolic/symbolic-space.js';
 import { peerEndpointIndex } from '../peer-endpoints.js';
 import { effectiveRules, peerPath } from '../rule-helpers.js';
@@ -73,20 +73,31 @@ export const oneSidedAllow: LintRule = {
           // Asked again for the remote the message names: the policies that isolate it are its own.
           const first = firstBlocked(rule, firstRemote, locals, judge);
           if (!first) throw new Error(`one-sided-allow: ${firstRemote.id} was judged by another of its class`);
-          const sample = blocked.map((b) => b.id);
-          // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
-          const fix = missingHalf(policy, first.remote.namespace, first.ports);
-          const on = first.ports.map(portQueryWords).join(', ');
-          const message =
-            rule.direction === 'ingress'
-              ? `admits ${peerWords(peer, policy.namespace)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
-              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${peerWords(peer, policy.namespace)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
+          const message = oneSidedMessage(policy, rule, peer, locals, blocked, first);
           report({ object: policy.origin.object, path: peerPath(rule, peer), message });
         }
       }
     }
   },
 };
+
+/** The finding: what the rule admits, who denies it (`first`: the first blocked pair), the missing half. */
+export function oneSidedMessage(
+  policy: PolicyModel,
+  rule: RuleModel,
+  peer: PeerModel,
+  locals: readonly EndpointSample[],
+  blocked: readonly EndpointSample[],
+  first: Hit,
+): string {
+  const sample = blocked.map((b) => b.id);
+  // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
+  const fix = missingHalf(policy, first.remote.namespace, first.ports);
+  const on = first.ports.map(portQueryWords).join(', ');
+  return rule.direction === 'ingress'
+    ? `admits ${peerWords(peer, policy.namespace)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
+    : `allows egress from ${listSome(locals.map((e) => e.id))} to ${peerWords(peer, policy.namespace)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
+}
 
 /**
  * Lint over classes of every possible pod (issue 13): one endpoint per class, on a witness in
@@ -128,7 +139,7 @@ function missingHalf(policy: PolicyModel, remoteNamespace: string, ports: readon
 /** The policies of the other side that deny a connection (their ids), or undefined when it allows it. */
 type Judge = (source: PodModel, destination: PodModel, port: PortQuery) => string[] | undefined;
 
-function otherSideJudge(engine: Engine, otherSide: Direction): Judge {
+export function otherSideJudge(engine: Engine, otherSide: Direction): Judge {
   return (source, destination, port) => {
     const v = engine.check({ kind: 'pod', pod: source }, { kind: 'pod', pod: destination }, port);
     const side = otherSide === 'egress' ? v.egress : v.ingress;
@@ -136,7 +147,7 @@ function otherSideJudge(engine: Engine, otherSide: Direction): Judge {
   };
 }
 
-interface Hit {
+export interface Hit {
   remote: EndpointSample;
   local: EndpointSample;
   ports: PortQuery[];
@@ -144,7 +155,7 @@ interface Hit {
 }
 
 /** The first local endpoint the remote cannot reach (or be reached from) on the rule's ports. */
-function firstBlocked(
+export function firstBlocked(
   rule: RuleModel,
   remote: EndpointSample,
   locals: readonly EndpointSample[],
