@@ -20,7 +20,8 @@
  * a quiet 2-core machine, much longer on a busy one).
  *
  * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
- *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)  --only engine|scale
+ *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)
+ *          --only engine|scale|symbolic|web (`web`: the browser rows alone, a few minutes)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ interface Args {
   child?: number;
   scaleSizes: number[];
   dumpPods: number;
-  only?: 'engine' | 'scale' | 'symbolic';
+  only?: 'engine' | 'scale' | 'symbolic' | 'web';
   symbolicChild?: boolean;
   scaleChild?: number;
   dumpChild?: number;
@@ -73,7 +74,10 @@ function parseArgs(argv: string[]): Args {
     else if (argv[i] === '--dump-pods') args.dumpPods = Number(value);
     else if (argv[i] === '--scale-child') args.scaleChild = Number(value);
     else if (argv[i] === '--dump-child') args.dumpChild = Number(value);
-    else if (argv[i] === '--only' && (value === 'engine' || value === 'scale' || value === 'symbolic'))
+    else if (
+      argv[i] === '--only' &&
+      (value === 'engine' || value === 'scale' || value === 'symbolic' || value === 'web')
+    )
       args.only = value;
     else if (argv[i] === '--symbolic-child') {
       args.symbolicChild = true;
@@ -383,7 +387,10 @@ async function main() {
   }
   const started = performance.now();
   const results: SizeResult[] = [];
-  for (const size of args.only === 'scale' || args.only === 'symbolic' ? [] : args.sizes) {
+  // `--only engine` has always kept the lab and web rows; `--only web` runs the browser alone.
+  const runs = (part: 'engine' | 'scale' | 'symbolic' | 'lab' | 'web') =>
+    args.only === undefined || args.only === part || (args.only === 'engine' && (part === 'lab' || part === 'web'));
+  for (const size of runs('engine') ? args.sizes : []) {
     process.stderr.write(`bench: ${size} pods...\n`);
     const child = spawnSync(
       process.execPath,
@@ -399,7 +406,7 @@ async function main() {
   const { loadavg, cpus } = await import('node:os');
   const scaleStarted = performance.now();
   const loadBefore = loadavg();
-  const scale = args.only === 'engine' || args.only === 'symbolic' ? [] : runScaleChildren(args);
+  const scale = runs('scale') ? runScaleChildren(args) : [];
   const scaleMeta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -408,7 +415,7 @@ async function main() {
     loadAfter: loadavg(),
     scaleMs: ms(scaleStarted),
   };
-  const symbolic = args.only === 'engine' || args.only === 'scale' ? undefined : runSymbolicChild();
+  const symbolic = runs('symbolic') ? runSymbolicChild() : undefined;
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {
     tool: 'netpol bench',
@@ -463,8 +470,8 @@ async function main() {
                 },
         }
       : { skipped: `--only ${args.only}` },
-    lab: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await labReport(),
-    web: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await webReport(),
+    lab: runs('lab') ? await labReport() : { skipped: `--only ${args.only}` },
+    web: runs('web') ? await webReport() : { skipped: `--only ${args.only}` },
     totalMs: ms(started),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;

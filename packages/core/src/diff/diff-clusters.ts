@@ -1,5 +1,6 @@
 import { at } from '../at.js';
 import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
+import type { CompiledPolicy } from '../engine/compile-policy.js';
 import type { Peer } from '../engine/types.js';
 import { containerPortWords } from '../format/words.js';
 import { type EndpointSample, listEndpointSamples } from '../matrix/endpoint-samples.js';
@@ -66,10 +67,15 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
   const compiledBase = compileCluster(base);
   const compiledHead = compileCluster(head);
+  const selecting = { base: selectingOnce(compiledBase), head: selectingOnce(compiledHead) };
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
+  // The admin tiers (docs/admin-tiers.md): verdicts come from every tier (TierMasks).
+  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
+  // Nodes are seen only by admin `nodes` peers: without admin policies they change no verdict.
+  const everything = adminChanged && tiers;
   // A side can differ when a policy isolating it in that direction changed (in either version).
-  const touched = (compiled: CompiledCluster, pod: PodModel, direction: 'ingress' | 'egress') =>
-    compiled.policiesSelecting(pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
+  const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
+    selecting[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
   const dirty: Side[] = [];
   for (const [id, e] of baseEps) {
     const h = headEps.get(id);
@@ -77,8 +83,15 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
     const identity = identityOf(base, e.pod) !== identityOf(head, h.pod);
     if (identity) endpoints.changed.push({ id, changes: describeChange(base, e.pod, head, h.pod) });
     const side = (direction: 'ingress' | 'egress') =>
-      identity || adminChanged || touched(compiledBase, e.pod, direction) || touched(compiledHead, h.pod, direction);
-    dirty.push({ id, base: podPeer(e.pod), head: podPeer(h.pod), egress: side('egress'), ingress: side('ingress') });
+      identity || everything || touched('base', e.pod, direction) || touched('head', h.pod, direction);
+    dirty.push({
+      id,
+      base: podPeer(e.pod),
+      head: podPeer(h.pod),
+      egress: side('egress'),
+      ingress: side('ingress'),
+      identity,
+    });
   }
   // Endpoints in one version only: every connection they have there is gained (or lost).
   const only: Side[] = [
@@ -92,27 +105,42 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
     ...dirty,
     ...externals.map((x): Side => {
       const peer: Peer = { kind: 'external', ip: x.ip };
-      return { id: x.ip, base: peer, head: peer, egress: false, ingress: false };
+      return { id: x.ip, base: peer, head: peer, egress: false, ingress: false, identity: false };
     }),
   ];
   const spans: SpanRef[] = [];
   for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
-  // The admin tiers (docs/admin-tiers.md): verdicts come from every tier (TierMasks).
-  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
-  const Masks = tiers ? TierMasks : VerdictMasks;
-  const masks = {
-    base: new Masks(
-      compiledBase,
-      sides.map((s) => s.base),
-      spans,
-    ),
-    head: new Masks(
-      compiledHead,
-      sides.map((s) => s.head),
-      spans,
-    ),
-  };
-  compareVerdicts(sides, spans, masks, result);
+  if (tiers) {
+    const masks = {
+      base: new TierMasks(
+        compiledBase,
+        sides.map((s) => s.base),
+        spans,
+      ),
+      head: new TierMasks(
+        compiledHead,
+        sides.map((s) => s.head),
+        spans,
+      ),
+    };
+    compareEveryPair(sides, spans, masks, result);
+  } else {
+    const masks = {
+      base: new VerdictMasks(
+        compiledBase,
+        sides.map((s) => s.base),
+        spans,
+        selecting.base,
+      ),
+      head: new VerdictMasks(
+        compiledHead,
+        sides.map((s) => s.head),
+        spans,
+        selecting.head,
+      ),
+    };
+    compareSides(sides, spans, masks, result);
+  }
   const order = new Map(sides.map((s, i) => [s.id, i]));
   const byPair = (a: ConnectionChange, b: ConnectionChange) =>
     (order.get(a.to) ?? 0) - (order.get(b.to) ?? 0) ||
@@ -130,6 +158,8 @@ interface Side {
   head: Peer;
   egress: boolean;
   ingress: boolean;
+  /** What peers see of it changed (labels, namespace labels, ports, address), or it is in one version only. */
+  identity: boolean;
   /** The one version it exists in (absent: both). */
   only?: 'base' | 'head';
 }
@@ -139,7 +169,20 @@ function podPeer(pod: PodModel): Peer {
 }
 
 function onlySide(id: string, pod: PodModel, version: 'base' | 'head'): Side {
-  return { id, base: podPeer(pod), head: podPeer(pod), egress: true, ingress: true, only: version };
+  return { id, base: podPeer(pod), head: podPeer(pod), egress: true, ingress: true, identity: true, only: version };
+}
+
+/** `policiesSelecting` asked once per pod: diff asks it for the dirty flags and again for the masks. */
+function selectingOnce(compiled: CompiledCluster): (pod: PodModel) => CompiledPolicy[] {
+  const known = new Map<PodModel, CompiledPolicy[]>();
+  return (pod) => {
+    let list = known.get(pod);
+    if (!list) {
+      list = compiled.policiesSelecting(pod);
+      known.set(pod, list);
+    }
+    return list;
+  };
 }
 
 /**
@@ -166,36 +209,94 @@ function diffAllPolicies(
 /**
  * Every pair that can differ (a source whose egress may have changed to every endpoint, every
  * source to a destination whose ingress may have), compared span by span: the spans allowed
- * only in HEAD are opened, only in BASE closed.
+ * only in HEAD are opened, only in BASE closed. With admin tiers, pair by pair.
  */
-function compareVerdicts(
+function compareEveryPair(
+  sides: readonly Side[],
+  spans: readonly SpanRef[],
+  masks: { base: TierMasks; head: TierMasks },
+  result: ClusterDiff,
+): void {
+  const compare = pairComparer(sides, spans, masks, result);
+  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
+  const all = sides.map((_, i) => i);
+  for (const from of all) {
+    const source = at(sides, from);
+    if (!source.egress && dirtyTo.length === 0) continue;
+    for (const to of source.egress ? all : dirtyTo) compare(from, to);
+  }
+}
+
+/**
+ * The same pairs for NetworkPolicies alone (VerdictMasks), where a verdict is the source's
+ * egress AND the destination's ingress. A side whose policies did not change, facing an
+ * endpoint whose identity did not change, allows the same in both versions: such a pair can
+ * differ only where its other side's masks differ. Those are compared a whole row at a time
+ * (`sideRow`: one side against every endpoint, typed arrays, no object per pair), and only
+ * the pairs where they differ, or where both sides may differ, are compared in full.
+ */
+function compareSides(
+  sides: readonly Side[],
+  spans: readonly SpanRef[],
+  masks: { base: VerdictMasks; head: VerdictMasks },
+  result: ClusterDiff,
+): void {
+  const compare = pairComparer(sides, spans, masks, result);
+  const words = masks.base.words;
+  // undefined: the side is not isolated, it allows everything.
+  const differs = (a: Uint32Array | undefined, b: Uint32Array | undefined, o: number) => {
+    if (!a || !b) return a !== b;
+    for (let w = o * words; w < (o + 1) * words; w++) if (a[w] !== b[w]) return true;
+    return false;
+  };
+  const bySet = (direction: 'ingress' | 'egress') => (a: number, b: number) =>
+    masks.base.setOf(direction, a) - masks.base.setOf(direction, b) || a - b;
+  const all = sides.map((_, i) => i);
+  // Sources whose egress may have changed: every destination (grouped by set: rows are shared).
+  for (const from of all.filter((i) => at(sides, i).egress).sort(bySet('egress'))) {
+    const source = at(sides, from);
+    const before = masks.base.sideRow('egress', from);
+    const after = masks.head.sideRow('egress', from);
+    for (const to of all) {
+      // Unless the destination's ingress (or the source as peers see it) changed too, only
+      // this source's egress can make the pair differ.
+      if (source.identity || at(sides, to).ingress || differs(before, after, to)) compare(from, to);
+    }
+  }
+  // Every other source to the destinations whose ingress may have changed.
+  for (const to of all.filter((i) => at(sides, i).ingress).sort(bySet('ingress'))) {
+    const destination = at(sides, to);
+    const before = masks.base.sideRow('ingress', to);
+    const after = masks.head.sideRow('ingress', to);
+    for (const from of all) {
+      if (at(sides, from).egress) continue; // compared above
+      // The source's egress is the same in both versions unless the destination's identity changed.
+      if (destination.identity || differs(before, after, from)) compare(from, to);
+    }
+  }
+}
+
+/** Compares one pair in full (both versions' verdicts over every span) into `result`. */
+function pairComparer(
   sides: readonly Side[],
   spans: readonly SpanRef[],
   masks: { base: VerdictMasks | TierMasks; head: VerdictMasks | TierMasks },
   result: ClusterDiff,
-): void {
+): (from: number, to: number) => void {
   const before = new Uint32Array(masks.base.words);
   const after = new Uint32Array(masks.head.words);
-  const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
-  const all = sides.map((_, i) => i);
-  // Sources grouped by their egress policies, so VerdictMasks reuses each set's answers.
-  const sources = all
-    .filter((i) => at(sides, i).egress || dirtyTo.length > 0)
-    .sort((a, b) => masks.base.setOf('egress', a) - masks.base.setOf('egress', b) || a - b);
-  for (const from of sources) {
+  return (from, to) => {
+    if (from === to) return;
     const source = at(sides, from);
-    for (const to of source.egress ? all : dirtyTo) {
-      if (from === to) continue;
-      const destination = at(sides, to);
-      if (source.base.kind === 'external' && destination.base.kind === 'external') continue;
-      masks.base.allowed(from, to, before);
-      masks.head.allowed(from, to, after);
-      // A pair with an endpoint that does not exist in a version has no connection there.
-      if (source.only === 'head' || destination.only === 'head') before.fill(0);
-      if (source.only === 'base' || destination.only === 'base') after.fill(0);
-      pairChanges(source.id, destination.id, spans, before, after, result);
-    }
-  }
+    const destination = at(sides, to);
+    if (source.base.kind === 'external' && destination.base.kind === 'external') return;
+    masks.base.allowed(from, to, before);
+    masks.head.allowed(from, to, after);
+    // A pair with an endpoint that does not exist in a version has no connection there.
+    if (source.only === 'head' || destination.only === 'head') before.fill(0);
+    if (source.only === 'base' || destination.only === 'base') after.fill(0);
+    pairChanges(source.id, destination.id, spans, before, after, result);
+  };
 }
 
 /** The spans whose verdict differs between `before` and `after` (one bit per span), per protocol. */

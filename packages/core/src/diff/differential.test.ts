@@ -5,7 +5,7 @@ import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { Peer } from '../engine/types.js';
 import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
 import { listEndpointSamples } from '../matrix/endpoint-samples.js';
-import type { Protocol } from '../model/types.js';
+import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
 import { diffClusters } from './diff-clusters.js';
 
 /** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
@@ -95,6 +95,55 @@ function randomWorld(r: Rng) {
 
 const cluster = (objects: object[]) => loadText(stream(objects)).loaded.cluster;
 
+const PROBE_PORTS = [1, 52, 53, 54, 79, 80, 81, 200, 443, 444, 8079, 8080, 8081, 30000, 65535];
+
+/**
+ * Asserts that `diffClusters(base, head)` names exactly the (pair, protocol, port) whose naive
+ * verdict changed, over every endpoint of either version (one that exists in one version only
+ * has no connection in the other) and the outside addresses it asked about. Returns the count
+ * of changed verdicts.
+ */
+function assertAgreesWithNaive(base: ClusterModel, head: ClusterModel, where: string): number {
+  const d = diffClusters(base, head);
+  const find = (list: typeof d.opened, from: string, to: string, protocol: string, n: number) =>
+    list.some(
+      (c) => c.from === from && c.to === to && c.protocol === protocol && c.spans.some(([a, b]) => n >= a && n <= b),
+    );
+  const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
+  const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
+  const podSide = (pod: PodModel | undefined): Peer | undefined => (pod ? { kind: 'pod', pod } : undefined);
+  const sides = [
+    ...[...new Set([...baseEps.keys(), ...headEps.keys()])].map((id) => ({
+      id,
+      base: podSide(baseEps.get(id)?.pod),
+      head: podSide(headEps.get(id)?.pod),
+      external: false,
+    })),
+    ...d.externals.map((x) => {
+      const peer: Peer = { kind: 'external', ip: x.ip };
+      return { id: x.ip, base: peer, head: peer, external: true };
+    }),
+  ];
+  let changes = 0;
+  for (const s of sides) {
+    for (const t of sides) {
+      if (s === t || (s.external && t.external)) continue;
+      for (const protocol of ['TCP', 'UDP', 'SCTP'] as Protocol[]) {
+        for (const n of PROBE_PORTS) {
+          const q = { protocol, port: n };
+          const before = s.base && t.base ? naiveAllowed(base, s.base, t.base, q) : false;
+          const after = s.head && t.head ? naiveAllowed(head, s.head, t.head, q) : false;
+          const pair = `${where} ${s.id} -> ${t.id} ${protocol} ${n}`;
+          assert.equal(find(d.opened, s.id, t.id, protocol, n), before === false && after === true, `opened? ${pair}`);
+          assert.equal(find(d.closed, s.id, t.id, protocol, n), before === true && after === false, `closed? ${pair}`);
+          if (before !== after) changes++;
+        }
+      }
+    }
+  }
+  return changes;
+}
+
 describe('diff against the naive oracle', () => {
   it('diffClusters reports exactly the pairs and ports whose naive verdict changed', () => {
     let changes = 0;
@@ -103,53 +152,56 @@ describe('diff against the naive oracle', () => {
       const world = randomWorld(r);
       const pols = Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`));
       const headPols = pols.map((p, i) => (r.chance(0.4) ? randomPolicy(r, `n${i}`) : p));
-      const base = cluster([...world, ...pols]);
-      const head = cluster([...world, ...headPols]);
-      const d = diffClusters(base, head);
-      const find = (list: typeof d.opened, from: string, to: string, protocol: string, n: number) =>
-        list.some(
-          (c) =>
-            c.from === from && c.to === to && c.protocol === protocol && c.spans.some(([a, b]) => n >= a && n <= b),
-        );
-      const eps = listEndpointSamples(base);
-      const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
-      const sides = [
-        ...eps.map((e) => ({
-          id: e.id,
-          base: { kind: 'pod', pod: e.pod } as Peer,
-          head: { kind: 'pod', pod: headEps.get(e.id)?.pod } as Peer,
-        })),
-        ...d.externals.map((x) => ({
-          id: x.ip,
-          base: { kind: 'external', ip: x.ip } as Peer,
-          head: { kind: 'external', ip: x.ip } as Peer,
-        })),
-      ];
-      for (const s of sides) {
-        for (const t of sides) {
-          if (s === t || (s.base.kind === 'external' && t.base.kind === 'external')) continue;
-          for (const protocol of ['TCP', 'UDP', 'SCTP'] as Protocol[]) {
-            for (const n of [1, 52, 53, 54, 79, 80, 81, 200, 443, 444, 8079, 8080, 8081, 30000, 65535]) {
-              const q = { protocol, port: n };
-              const before = naiveAllowed(base, s.base, t.base, q);
-              const after = naiveAllowed(head, s.head, t.head, q);
-              const where = `seed ${seed} ${s.id} -> ${t.id} ${protocol} ${n}`;
-              assert.equal(
-                find(d.opened, s.id, t.id, protocol, n),
-                before === false && after === true,
-                `opened? ${where}`,
-              );
-              assert.equal(
-                find(d.closed, s.id, t.id, protocol, n),
-                before === true && after === false,
-                `closed? ${where}`,
-              );
-              if (before !== after) changes++;
-            }
-          }
-        }
-      }
+      changes += assertAgreesWithNaive(cluster([...world, ...pols]), cluster([...world, ...headPols]), `seed ${seed}`);
     }
     assert.ok(changes > 50, `the random changes changed something (${changes})`);
   });
+
+  // compareSides skips a pair when the side that may have changed gives the same mask in both
+  // versions; that holds only while the other side's identity is unchanged. These cases change
+  // endpoints (labels, namespace labels, ports, pods added and removed) along with policies.
+  it('with endpoints changed too: relabelled, re-ported, added and removed pods, namespace labels', () => {
+    let changes = 0;
+    let endpointChanges = 0;
+    let samePolicies = 0;
+    for (let seed = 200; seed < 230; seed++) {
+      const r = rng(seed);
+      const world = randomWorld(r);
+      const headWorld = world.map((o) => mutate(r, o)).filter((o): o is object => o !== undefined);
+      if (r.chance(0.3)) headWorld.push(pod(r.pick(NAMESPACES), 'added', labels(r), []));
+      const pols = Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`));
+      const same = r.chance(0.4);
+      if (same) samePolicies++;
+      const headPols = same ? pols : pols.map((p, i) => (r.chance(0.3) ? randomPolicy(r, `n${i}`) : p));
+      const base = cluster([...world, ...pols]);
+      const head = cluster([...headWorld, ...headPols]);
+      const d = diffClusters(base, head);
+      endpointChanges += d.endpoints.added.length + d.endpoints.removed.length + d.endpoints.changed.length;
+      changes += assertAgreesWithNaive(base, head, `seed ${seed}`);
+    }
+    assert.ok(
+      samePolicies > 5 && endpointChanges > 30,
+      `endpoints changed (${endpointChanges}), ${samePolicies} alone`,
+    );
+    assert.ok(changes > 50, `the random changes changed something (${changes})`);
+  });
 });
+
+/** A random change to one object of a random world (or none): labels, ports, removal. */
+function mutate(r: Rng, object: object): object | undefined {
+  const o = structuredClone(object) as {
+    kind: string;
+    metadata: { labels: Record<string, string> };
+    spec?: { containers: { ports?: unknown[] }[] };
+  };
+  if (o.kind === 'Namespace') {
+    if (r.chance(0.25)) o.metadata.labels = r.chance(0.5) ? { team: r.pick(['red', 'blue']) } : {};
+    return o;
+  }
+  const k = r.int(8);
+  if (k === 0) return undefined;
+  if (k === 1) o.metadata.labels = labels(r);
+  const container = o.spec?.containers[0];
+  if (k === 2 && container) container.ports = [{ containerPort: r.pick([80, 443]), name: 'http', protocol: 'TCP' }];
+  return o;
+}

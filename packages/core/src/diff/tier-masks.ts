@@ -1,7 +1,6 @@
 import { at } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { Peer } from '../engine/types.js';
-import type { Direction } from '../model/types.js';
 import type { SpanRef } from './verdict-masks.js';
 
 /**
@@ -31,10 +30,5 @@ export class TierMasks {
       // out holds a bit per span (words = ceil(spans / 32)).
       if (verdict.allowed) out[k >>> 5]! |= 1 << (k & 31);
     });
-  }
-
-  /** No sharing between sources here: each source is its own set. */
-  setOf(_direction: Direction, subject: number): number {
-    return subject;
   }
 }

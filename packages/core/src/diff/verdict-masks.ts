@@ -28,6 +28,16 @@ export class VerdictMasks {
   private readonly isolating: { ingress: CompiledPolicy[]; egress: CompiledPolicy[] }[];
   /** Per rule, the endpoints asked about (a map, not an array per rule: rules × endpoints is quadratic). */
   private readonly peerCache = new Map<CompiledRule, Map<number, boolean>>();
+  /**
+   * Per rule that a whole row was asked of (`sideRow`), its peer match over every endpoint as
+   * a bitset: only the rules of the sides whose policies changed, never every rule.
+   */
+  private readonly ruleBits = new Map<CompiledRule, Uint32Array>();
+  /** `sideRow`'s answer per direction (endpoints × words), and the policy set it holds. */
+  private readonly rows = {
+    ingress: { set: -1, mask: new Uint32Array(0) },
+    egress: { set: -1, mask: new Uint32Array(0) },
+  };
   private readonly portCache = new Map<CompiledRule, Uint32Array | Map<number, Uint32Array>>();
   private readonly sets: { ingress: number; egress: number }[];
   /** Ingress policy sets with a named rule port (resolved on the subject: not shareable). */
@@ -37,10 +47,12 @@ export class VerdictMasks {
     egress: { slot: -1, entries: new Map<number, Uint32Array>() },
   };
 
+  /** `selecting`: the policies selecting a pod, when the caller already asked (else the compiled cluster is). */
   constructor(
     private readonly compiled: CompiledCluster,
     peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
+    selecting: (pod: PodModel) => CompiledPolicy[] = (pod) => compiled.policiesSelecting(pod),
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
     const policyIndex = new Map<CompiledPolicy, number>(compiled.policies.map((c, i) => [c, i]));
@@ -48,10 +60,10 @@ export class VerdictMasks {
     this.facts = peers.map((p) => compiled.facts(p));
     this.isolating = peers.map((p) => {
       if (p.kind === 'external') return { ingress: [], egress: [] };
-      const selecting = compiled.policiesSelecting(p.pod);
+      const policies = selecting(p.pod);
       return {
-        ingress: selecting.filter((c) => c.policy.types.ingress),
-        egress: selecting.filter((c) => c.policy.types.egress),
+        ingress: policies.filter((c) => c.policy.types.ingress),
+        egress: policies.filter((c) => c.policy.types.egress),
       };
     });
     const ids = new Map<string, number>();
@@ -82,6 +94,58 @@ export class VerdictMasks {
     if (egress) for (let w = 0; w < this.words; w++) out[w]! &= egress[w]!;
     const ingress = this.sideMask('ingress', destination, source);
     if (ingress) for (let w = 0; w < this.words; w++) out[w]! &= ingress[w]!;
+  }
+
+  /**
+   * What `subject`'s side allows towards (egress) or from (ingress) every endpoint at once:
+   * endpoint o's mask at `o * words`, or undefined when the side is not isolated (it allows
+   * everything). The array is this object's and holds the answer until the next call in the
+   * same direction; subjects with the same policies share it (unless an ingress rule names a
+   * port, resolved on the subject), so callers asking subjects grouped by set compute each
+   * set once. Each rule's peer match is computed over every endpoint once, as a bitset.
+   */
+  sideRow(direction: Direction, subject: number): Uint32Array | undefined {
+    const policies = at(this.isolating, subject)[direction];
+    if (policies.length === 0) return undefined;
+    const set = at(this.sets, subject)[direction];
+    const row = this.rows[direction];
+    const shareable = direction === 'egress' || !this.namedSets.has(set);
+    const words = this.words;
+    const count = this.facts.length;
+    if (row.mask.length !== count * words) row.mask = new Uint32Array(count * words);
+    else if (shareable && row.set === set) return row.mask;
+    row.set = shareable ? set : -1;
+    const out = row.mask;
+    out.fill(0);
+    for (const policy of policies) {
+      for (const rule of direction === 'ingress' ? policy.ingress : policy.egress) {
+        const bits = this.ruleMatches(policy, rule);
+        // A port named by an egress rule is resolved on each destination; ingress: on the subject.
+        const fixed = direction === 'ingress' || !namesPort(rule) ? this.portMask(rule, subject) : undefined;
+        for (let o = 0; o < count; o++) {
+          if (bits && (bits[o >>> 5]! & (1 << (o & 31))) === 0) continue;
+          const mask = fixed ?? this.portMask(rule, o);
+          const at0 = o * words;
+          for (let w = 0; w < words; w++) out[at0 + w]! |= mask[w]!;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A rule's peer match over every endpoint (bit o: endpoint o); undefined when it has no peers (everything). */
+  private ruleMatches(policy: CompiledPolicy, rule: CompiledRule): Uint32Array | undefined {
+    if (rule.peers === 'all') return undefined;
+    const known = this.ruleBits.get(rule);
+    if (known) return known;
+    const peers = rule.peers;
+    const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+    this.facts.forEach((facts, o) => {
+      // o < facts.length, so o >>> 5 < bits.length
+      if (peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts))) bits[o >>> 5]! |= 1 << (o & 31);
+    });
+    this.ruleBits.set(rule, bits);
+    return bits;
   }
 
   /** Subjects with the same isolating policies share an id (per direction). */
@@ -126,6 +190,8 @@ export class VerdictMasks {
 
   private peerMatches(policy: CompiledPolicy, rule: CompiledRule, other: number): boolean {
     if (rule.peers === 'all') return true;
+    const bits = this.ruleBits.get(rule);
+    if (bits) return (bits[other >>> 5]! & (1 << (other & 31))) !== 0;
     let cache = this.peerCache.get(rule);
     if (!cache) {
       cache = new Map();
@@ -141,7 +207,7 @@ export class VerdictMasks {
   }
 
   private portMask(rule: CompiledRule, destination: number): Uint32Array {
-    const named = rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
+    const named = namesPort(rule);
     let entry = this.portCache.get(rule);
     if (!named) {
       if (!(entry instanceof Uint32Array)) {
@@ -170,4 +236,9 @@ export class VerdictMasks {
     });
     return mask;
   }
+}
+
+/** A rule port given by name (resolved on the destination pod). */
+function namesPort(rule: CompiledRule): boolean {
+  return rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
 }
