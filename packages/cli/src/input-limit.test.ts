@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
@@ -26,11 +27,19 @@ describe('input size limit (issue 16, item 12)', () => {
 
   const rows: [string, string[], string | undefined, number, RegExp | undefined][] = [
     [
-      'an endless device stops at the limit',
+      // It was read up to the limit first: 1 GiB held in memory (~1.1 GB RSS) before the refusal.
+      'an endless device of NUL bytes stops at its first byte, at the default limit',
+      ['-f', '/dev/zero'],
+      undefined,
+      2,
+      /^netpol: \/dev\/zero:1:1: a NUL byte: binary data, not YAML or JSON text\n/,
+    ],
+    [
+      'the same under a small limit',
       ['-f', '/dev/zero', '--max-input-size', '1MiB'],
       undefined,
       2,
-      /\/dev\/zero is larger than the input limit of 1 MiB/,
+      /\/dev\/zero:1:1: a NUL byte/,
     ],
     [
       'a file over the limit is refused before it is read',
@@ -75,6 +84,42 @@ describe('input size limit (issue 16, item 12)', () => {
       assert.equal(r.code, code, r.stderr);
       if (message) assert.match(r.stderr, message);
       if (code === 2) assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:/);
+    });
+  }
+});
+
+describe('inputs of unknown size (pipes, devices)', () => {
+  /** A named pipe fed by `sh -c SCRIPT` (which ends with SIGPIPE once netpol stops reading). */
+  const pipeOf = (name: string, script: string) => {
+    const fifo = `${dir}/${name}`;
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `exec ${script} > '${fifo}'`], { stdio: 'ignore' });
+    after(() => writer.kill('SIGKILL'));
+    return fifo;
+  };
+  const rows: [string, string, string[], Record<string, string>, RegExp][] = [
+    [
+      'an endless text pipe is refused once past the limit, streamed past the threshold',
+      "yes 'a: b'",
+      ['--max-input-size', '1MiB'],
+      { NETPOL_STREAM_ABOVE: '65536' },
+      /^netpol: .*endless\.yaml is larger than the input limit of 1 MiB\n/,
+    ],
+    [
+      'a NUL byte is refused where it is',
+      "printf 'kind: Pod\\nab\\000cd\\n'",
+      [],
+      {},
+      /^netpol: .*nul\.yaml:2:3: a NUL byte: binary data/,
+    ],
+  ];
+  for (const [name, script, flags, env, message] of rows) {
+    it(name, { timeout: 30_000 }, async () => {
+      const file = pipeOf(name.startsWith('an endless') ? 'endless.yaml' : 'nul.yaml', script);
+      const r = await runCli(['validate', '-f', file, ...flags], { env });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /internal error|at .*\.ts:/);
     });
   }
 });

@@ -5,7 +5,7 @@ import type { SourceFile } from '@netpol/core';
 import { InputBudget, readTextWithin } from './input-limit.js';
 import { type Io, UsageError } from './io.js';
 import { formatIssue } from './print-issues.js';
-import { readFileStreamed, readStdinSource, streamThreshold } from './read-stream.js';
+import { readFileStreamed, readStdinSource, readUnsizedFile, streamThreshold } from './read-stream.js';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -109,11 +109,29 @@ function hasManifests(dir: string): boolean {
 
 /** A file as text, or as a stream when it is too large for one string (read-stream.ts). */
 function readFile(full: string, shown: string, size: number, io: Io, budget: InputBudget): SourceFile {
+  if (!isRegularFile(full)) return withFsErrors(shown, () => readUnsizedFile(full, shown, io, budget));
   if (size > streamThreshold(io)) {
     budget.spend(shown, size);
     return readFileStreamed(full, shown);
   }
   return { name: shown, text: readText(full, shown, budget) };
+}
+
+function isRegularFile(full: string): boolean {
+  try {
+    return statSync(full).isFile();
+  } catch {
+    return true; // readText says what is wrong with it
+  }
+}
+
+function withFsErrors<T>(shown: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${shown}: ${describeFsError(error)}`);
+  }
 }
 
 function sizeOf(full: string): number {
@@ -125,12 +143,7 @@ function sizeOf(full: string): number {
 }
 
 function readText(full: string, shown: string, budget: InputBudget): string {
-  try {
-    return readTextWithin(full, shown, budget);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${shown}: ${describeFsError(error)}`);
-  }
+  return withFsErrors(shown, () => readTextWithin(full, shown, budget));
 }
 
 function describeFsError(error: unknown): string {

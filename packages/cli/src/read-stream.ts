@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createJsonStreamReader, createYamlStreamReader, type SourceFile, SUPPORTED_KINDS } from '@netpol/core';
 import type { InputBudget } from './input-limit.js';
-import type { Io } from './io.js';
+import { type Io, UsageError } from './io.js';
 
 /**
  * Inputs larger than this are read as a stream, keeping only the fields netpol reads: V8's
@@ -62,6 +62,69 @@ export function readFileStreamed(full: string, shown: string): SourceFile {
 }
 
 /**
+ * An input of unknown size (standard input, a device, a pipe) taken chunk by chunk: held as
+ * bytes up to the stream threshold, then handed on to a stream reader (JSON or YAML by its
+ * first bytes). It is refused as soon as it crosses the input limit, and at its first NUL
+ * byte (no YAML or JSON text has one: `-f /dev/zero` stops at once instead of filling memory
+ * up to the limit).
+ */
+class UnsizedInput {
+  private readonly held: Uint8Array[] = [];
+  private size = 0;
+  private lines = 0;
+  private lastLineStart = 0;
+  private reader: JsonStreamReader | undefined;
+  private readonly limit: number;
+
+  constructor(
+    private readonly name: string,
+    private readonly shown: string,
+    private readonly threshold: number,
+    private readonly budget: InputBudget,
+  ) {
+    this.limit = budget.remaining();
+  }
+
+  push(chunk: Uint8Array): void {
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) throw this.binary(chunk, nul);
+    this.countLines(chunk);
+    this.size += chunk.length;
+    if (this.size > this.limit) this.budget.spend(this.shown, this.size);
+    if (this.reader) {
+      this.reader.push(chunk);
+      return;
+    }
+    this.held.push(chunk);
+    if (this.size <= this.threshold) return;
+    this.reader = readerFor(Buffer.concat(this.held.slice(0, 4)), this.name);
+    for (const piece of this.held) this.reader.push(piece);
+    this.held.length = 0;
+  }
+
+  end(): SourceFile {
+    this.budget.spend(this.shown, this.size);
+    return this.reader ? this.reader.end() : { name: this.name, text: Buffer.concat(this.held).toString('utf8') };
+  }
+
+  private countLines(chunk: Uint8Array): void {
+    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) {
+      this.lines++;
+      this.lastLineStart = this.size + i + 1;
+    }
+  }
+
+  private binary(chunk: Uint8Array, nul: number): UsageError {
+    this.countLines(chunk.subarray(0, nul));
+    const column = this.size + nul - this.lastLineStart + 1;
+    return new UsageError(
+      `${this.shown}:${this.lines + 1}:${column}: a NUL byte: binary data, not YAML or JSON text`,
+      'netpol reads manifests as UTF-8 text (kubectl get -o yaml or -o json)',
+    );
+  }
+}
+
+/**
  * Standard input: a text when it is small; past the threshold, it goes on as a stream (the
  * chunks read so far first), JSON or YAML by its first bytes.
  */
@@ -71,25 +134,27 @@ export async function readStdinSource(io: Io, budget: InputBudget): Promise<Sour
     budget.spend('standard input', Buffer.byteLength(text));
     return { name: '-', text };
   }
-  const threshold = streamThreshold(io);
-  const held: Uint8Array[] = [];
-  let size = 0;
-  let reader: JsonStreamReader | undefined;
-  // An endless stdin stops at the input limit (`--max-input-size`), streamed or not.
-  const limit = budget.remaining();
-  for await (const chunk of io.readStdinChunks()) {
-    size += chunk.length;
-    if (size > limit) budget.spend('standard input', size);
-    if (reader) {
-      reader.push(chunk);
-      continue;
+  const input = new UnsizedInput('-', 'standard input', streamThreshold(io), budget);
+  for await (const chunk of io.readStdinChunks()) input.push(chunk);
+  return input.end();
+}
+
+/**
+ * A path that is not a regular file (`/dev/zero`, `/dev/stdin`, a named pipe, `<(...)`): read
+ * as standard input is, since its size is known only at its end.
+ */
+export function readUnsizedFile(full: string, shown: string, io: Io, budget: InputBudget): SourceFile {
+  const fd = openSync(full, 'r');
+  try {
+    const input = new UnsizedInput(shown, shown, streamThreshold(io), budget);
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      input.push(buffer.subarray(0, n));
     }
-    held.push(chunk);
-    if (size <= threshold) continue;
-    reader = readerFor(Buffer.concat(held.slice(0, 4)), '-');
-    for (const piece of held) reader.push(piece);
-    held.length = 0;
+    return input.end();
+  } finally {
+    closeSync(fd);
   }
-  budget.spend('standard input', size);
-  return reader ? reader.end() : { name: '-', text: Buffer.concat(held).toString('utf8') };
 }

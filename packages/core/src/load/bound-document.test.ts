@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { at, first } from '../at.js';
+import { flowNestingExcess, MAX_NESTING } from './bound-document.js';
 import { loadDocuments } from './load-documents.js';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c, image: i}]}\n';
@@ -38,7 +39,7 @@ describe('load bounds (issue 16, items 3 and 16)', () => {
       'YAML flow nested 100,000 deep',
       'deep.yaml',
       `${POD}x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
-      /nested too deep/,
+      /nested more than 512 levels deep/,
       '5:',
     ],
     [
@@ -94,6 +95,27 @@ describe('load bounds (issue 16, items 3 and 16)', () => {
       '{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"}},{"kind":"Pod","metadata":{"name":"b"}}]}',
       undefined,
     ],
+    [
+      // yaml composed these for ~10 s, then overflowed the stack: a crash, not an error.
+      'YAML flow nested 100,000 deep, one bracket a line',
+      'deep-lines.yaml',
+      `${POD}x: ${'[\n '.repeat(100_000)}${']\n '.repeat(100_000)}`,
+      /nested more than 512 levels deep/,
+      '517:2',
+    ],
+    [
+      'YAML flow maps with anchors and tags nested 600 deep, one a line',
+      'deep-tags.yaml',
+      `${POD}x: ${'&a !!map {k:\n '.repeat(600)}${'}\n '.repeat(600)}`,
+      /nested more than 512 levels deep/,
+      '517:',
+    ],
+    [
+      'YAML flow nested 500 deep, one bracket a line, is fine',
+      'ok-lines.yaml',
+      `${POD}x: ${'[\n '.repeat(500)}${']\n '.repeat(500)}`,
+      undefined,
+    ],
     ['a YAML key repeated (unchanged)', 'dup.yaml', 'kind: Pod\nkind: Service\n', /Map keys must be unique/, '2:1'],
   ];
   for (const [name, file, text, expected, at] of rows) {
@@ -106,5 +128,26 @@ describe('load bounds (issue 16, items 3 and 16)', () => {
       assert.ok(first(errors).at.startsWith(at ?? ''), `${first(errors).at} should start with ${at}`);
       assert.equal(got.objects, 0, 'no object from a refused document');
     });
+  }
+});
+
+describe('flowNestingExcess: where a flow collection opens past 512 levels', () => {
+  const deep = (open: string) => open.repeat(MAX_NESTING + 1);
+  const rows: [string, string, number | undefined][] = [
+    ['513 brackets after a key', `x: ${deep('[')}`, 3 + MAX_NESTING],
+    ['513 braces, one a line, after a sequence dash', `- ${deep('{a:\n')}`, 2 + 4 * MAX_NESTING],
+    ['JSON objects', deep('{"a":'), 5 * MAX_NESTING],
+    ['512 brackets are fine', `x: ${'['.repeat(MAX_NESTING)}`, undefined],
+    ['brackets closed as they open never add up', `x: ${'[]'.repeat(1000)}`, undefined],
+    ['inside a double-quoted scalar', `x: "${deep('[')}"`, undefined],
+    ['inside a single-quoted scalar, with an escaped quote', `x: 'it''s ${deep('{')}'`, undefined],
+    ['inside a plain scalar', `x: a${deep('[')}`, undefined],
+    ['in a comment', `x: 1 # ${deep('[')}`, undefined],
+    ['in a block scalar, line by line', `x: |\n${'  [\n'.repeat(600)}y: 1\n`, undefined],
+    ['after a block scalar ends', `x: |\n  text\ny: ${deep('[')}`, 'x: |\n  text\ny: '.length + MAX_NESTING],
+    ['a quote inside a plain scalar opens nothing', `x: don't ${deep('[')}`, undefined],
+  ];
+  for (const [name, text, expected] of rows) {
+    it(name, () => assert.equal(flowNestingExcess(text), expected));
   }
 });

@@ -176,3 +176,110 @@ function scanDuplicates(text: string): { path: FieldPath; key: string; offset: n
   };
   return readValue();
 }
+
+/**
+ * The offset of the first `[` or `{` that opens a YAML flow collection more than MAX_NESTING
+ * deep, or undefined. `yaml` composes nested flow collections recursively and slowly (100,000
+ * levels written one per line take ~10 s, then overflow the stack), so such text is refused
+ * before it is parsed. One pass over the text; it skips comments, quoted scalars and block
+ * scalars, and counts an opening bracket only where a collection can start (after
+ * indentation, `- `, `? `, `: `, an anchor or tag, another opening bracket or `,`), so a
+ * bracket inside a plain scalar does not count (except at the start of a continuation line
+ * of a multi-line plain scalar: 513 of those unclosed are no manifest).
+ */
+export function flowNestingExcess(text: string): number | undefined {
+  let depth = 0;
+  /** Whether a collection may start here: nothing but indentation or indicators before it on this node. */
+  let tokenStart = true;
+  /** Indentation of the current line, and of the line that opened a block scalar (-1: none). */
+  let indent = 0;
+  let blockScalarIndent = -1;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (lineStart) {
+      let j = i;
+      while (text.charCodeAt(j) === 0x20) j++;
+      const blank = j >= text.length || text.charCodeAt(j) === 0x0a || text.charCodeAt(j) === 0x0d;
+      if (blockScalarIndent >= 0 && (blank || j - i > blockScalarIndent)) {
+        // A line of block scalar content: skip it whole.
+        const end = text.indexOf('\n', i);
+        if (end < 0) return undefined;
+        i = end;
+        continue;
+      }
+      blockScalarIndent = -1;
+      indent = j - i;
+      lineStart = false;
+      if (depth === 0) tokenStart = true;
+      i = j - 1;
+      continue;
+    }
+    if (c === 0x0a) {
+      lineStart = true;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
+    if (c === 0x23 && (i === 0 || /\s/.test(text.charAt(i - 1)))) {
+      // A comment, to the end of the line.
+      const end = text.indexOf('\n', i);
+      if (end < 0) return undefined;
+      i = end - 1;
+      continue;
+    }
+    if (tokenStart && (c === 0x22 || c === 0x27)) {
+      i = quotedEnd(text, i);
+      if (i < 0) return undefined;
+      tokenStart = false;
+      continue;
+    }
+    if (tokenStart && (c === 0x26 || c === 0x21)) {
+      // An anchor or a tag before a node: the node may still open a collection.
+      while (i + 1 < text.length && !' \t\r\n[]{},'.includes(text.charAt(i + 1))) i++;
+      continue;
+    }
+    if (tokenStart && (c === 0x5b || c === 0x7b)) {
+      if (++depth > MAX_NESTING) return i;
+      continue;
+    }
+    if (depth > 0 && (c === 0x5d || c === 0x7d)) {
+      depth--;
+      tokenStart = false;
+      continue;
+    }
+    if (depth > 0 && c === 0x2c) {
+      tokenStart = true;
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    const spaceAfter = Number.isNaN(next) || next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09;
+    if ((c === 0x2d || c === 0x3f || c === 0x3a) && (spaceAfter || (depth > 0 && c === 0x3a))) {
+      tokenStart = true;
+      continue;
+    }
+    if (depth === 0 && tokenStart && (c === 0x7c || c === 0x3e)) {
+      // `|` or `>` where a value starts: a block scalar; its content lines are more indented.
+      blockScalarIndent = indent;
+      const end = text.indexOf('\n', i);
+      if (end < 0) return undefined;
+      i = end - 1;
+      continue;
+    }
+    tokenStart = false;
+  }
+  return undefined;
+}
+
+/** The offset of the quote that ends the quoted scalar opened at `start`, or -1. */
+function quotedEnd(text: string, start: number): number {
+  const quote = text.charAt(start);
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && text.charAt(i + 1) === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}

@@ -2,7 +2,14 @@ import { type Document, isMap, isSeq, parseAllDocuments } from 'yaml';
 import { at, first } from '../at.js';
 import type { IssueCode } from '../issue-codes.js';
 import { type Collected, collected, type FieldPath, formatPath, type Issue, type Range } from '../issues.js';
-import { expansionBudget, jsonDuplicateKey, type Measure, measureValue } from './bound-document.js';
+import {
+  expansionBudget,
+  flowNestingExcess,
+  jsonDuplicateKey,
+  MAX_NESTING,
+  type Measure,
+  measureValue,
+} from './bound-document.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
 import { notAManifest } from './not-a-manifest.js';
@@ -116,7 +123,10 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
     return docs;
   }
-  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  const tooDeep = flowNestingExcess(text);
+  if (tooDeep !== undefined) return nestedTooDeep(source, tooDeep, issues);
+  const docs = parseAllWithinStack(text);
+  if (!docs) return nestedTooDeep(source, 0, issues);
   const list = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) {
     // An empty stream parses to an EmptyStream: no documents, no errors.
@@ -165,6 +175,29 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
     parsed.push(one);
   }
   return parsed;
+}
+
+/** `yaml`'s documents, or undefined when it overflowed the stack (it recurses on nesting). */
+function parseAllWithinStack(text: string) {
+  try {
+    return parseAllDocuments(text, YAML_OPTIONS);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** Text nested deeper than anything is read (`flowNestingExcess`): one error, no objects. */
+function nestedTooDeep(source: SourceFile, offset: number, issues: Issue[]): ParsedDoc[] {
+  issues.push({
+    code: 'syntax',
+    severity: 'error',
+    path: [],
+    message: `values nested more than ${MAX_NESTING} levels deep`,
+    file: source.name,
+    range: [offset, offset + 1],
+  });
+  return [];
 }
 
 /** A path of 512 levels is not worth printing whole. */

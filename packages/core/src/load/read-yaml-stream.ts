@@ -1,7 +1,7 @@
 import { type Document, parseDocument } from 'yaml';
 import { DROP, KEEP_ALL, type Keep, keepForKind, pruneToKeep } from '../decode/stream-keep.js';
 import type { FieldPath, Issue, Range } from '../issues.js';
-import { expansionBudget, type Measure, measureValue } from './bound-document.js';
+import { expansionBudget, flowNestingExcess, MAX_NESTING, type Measure, measureValue } from './bound-document.js';
 import { type CollectContext, cleanYamlMessage, collectObject, locateInYaml } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
 import { PositionTape } from './position-tape.js';
@@ -111,6 +111,11 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
     let doc: Document.Parsed | undefined;
     if (value === undefined) {
       // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
+      const tooDeep = flowNestingExcess(text);
+      if (tooDeep !== undefined) {
+        syntax(`values nested more than ${MAX_NESTING} levels deep`, offsetOf(tooDeep));
+        return undefined;
+      }
       try {
         doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
       } catch {
