@@ -21,8 +21,8 @@
  * quiet 2-core machine, much longer on a busy one).
  *
  * Options: --sizes 1000,5000,10000,20000  --naive-budget-ms 3000  --port 8080/TCP
- *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)  --only engine|scale
- *          --no-docs
+ *          --scale-sizes 10000,65000,150000  --dump-pods 150000 (0: none)  --no-docs
+ *          --only engine|scale|symbolic|web (`web`: the browser rows alone, a few minutes)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ interface Args {
   child?: number;
   scaleSizes: number[];
   dumpPods: number;
-  only?: 'engine' | 'scale' | 'symbolic';
+  only?: 'engine' | 'scale' | 'symbolic' | 'web';
   symbolicChild?: boolean;
   scaleChild?: number;
   dumpChild?: number;
@@ -96,7 +96,10 @@ function parseArgs(argv: string[]): Args {
       if (argv[i] === '--load-stream') args.loadStream = true;
       else args.noDocs = true;
       continue;
-    } else if (argv[i] === '--only' && (value === 'engine' || value === 'scale' || value === 'symbolic'))
+    } else if (
+      argv[i] === '--only' &&
+      (value === 'engine' || value === 'scale' || value === 'symbolic' || value === 'web')
+    )
       args.only = value;
     else if (argv[i] === '--symbolic-child') {
       args.symbolicChild = true;
@@ -410,7 +413,10 @@ async function main() {
   }
   const started = performance.now();
   const results: SizeResult[] = [];
-  for (const size of args.only === 'scale' || args.only === 'symbolic' ? [] : args.sizes) {
+  // `--only engine` has always kept the lab and web rows; `--only web` runs the browser alone.
+  const runs = (part: 'engine' | 'scale' | 'symbolic' | 'lab' | 'web') =>
+    args.only === undefined || args.only === part || (args.only === 'engine' && (part === 'lab' || part === 'web'));
+  for (const size of runs('engine') ? args.sizes : []) {
     process.stderr.write(`bench: ${size} pods...\n`);
     const child = spawnSync(
       process.execPath,
@@ -426,7 +432,7 @@ async function main() {
   const { loadavg, cpus } = await import('node:os');
   const scaleStarted = performance.now();
   const loadBefore = loadavg();
-  const scale = args.only === 'engine' || args.only === 'symbolic' ? [] : runScaleChildren(args);
+  const scale = runs('scale') ? runScaleChildren(args) : [];
   const scaleMeta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -435,7 +441,7 @@ async function main() {
     loadAfter: loadavg(),
     scaleMs: ms(scaleStarted),
   };
-  const symbolic = args.only === 'engine' || args.only === 'scale' ? undefined : runSymbolicChild();
+  const symbolic = runs('symbolic') ? runSymbolicChild() : undefined;
   const at10k = results.find((r) => r.pods >= 10000 && r.pods < 11000);
   const report = {
     tool: 'netpol bench',
@@ -490,8 +496,8 @@ async function main() {
                 },
         }
       : { skipped: `--only ${args.only}` },
-    lab: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await labReport(),
-    web: args.only === 'scale' || args.only === 'symbolic' ? { skipped: `--only ${args.only}` } : await webReport(),
+    lab: runs('lab') ? await labReport() : { skipped: `--only ${args.only}` },
+    web: runs('web') ? await webReport() : { skipped: `--only ${args.only}` },
     totalMs: ms(started),
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
