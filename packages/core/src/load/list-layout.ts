@@ -139,8 +139,11 @@ export function rereadList(
   const old = layout.text;
   const { text } = source;
   const { starts, column } = layout;
-  const p = commonPrefix(old, text);
-  const q = old.length - commonSuffix(old, text, p); // the changed characters of the old text are [p, q)
+  const common = commonPrefix(old, text);
+  const q = old.length - commonSuffix(old, text, common); // the changed characters of the old text are [common, q)
+  // From the changed line's start: an inserted line may align its common spaces with the next
+  // line's indentation ("  " + "x: 1\n  " before "- a"), which is not where the change is.
+  const p = old.lastIndexOf('\n', common - 1) + 1;
   const delta = text.length - old.length;
   const n = starts.length;
   if (p < at(starts, 0) || q > layout.end) return undefined;
