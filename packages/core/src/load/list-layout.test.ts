@@ -204,7 +204,7 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     const edits = [
       text.slice(0, middle) + text.slice(middle).replace('port: ', 'port: 1'),
       text.slice(0, middle) +
-        text.slice(middle).replace('\n    spec:\n', '\n    spec:\n      policyTypes:\n        - Ingress\n'),
+        text.slice(middle).replace('\n    metadata:\n', '\n    metadata:\n      annotations:\n        note: x\n'),
       `${text}# the end\n`,
     ];
     for (const edited of edits) {
