@@ -1,8 +1,8 @@
-import cytoscape, { type Core } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MatrixBits, Summary } from '../protocol.js';
 import { download } from './download.js';
-import { buildGraph, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
+import { buildGraph, fitViewport, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
 
@@ -11,6 +11,30 @@ export interface GraphViewProps {
   matrix: MatrixBits | undefined;
   state: ViewState;
   update: (patch: Partial<ViewState>) => void;
+}
+
+/** Elements added to cytoscape in one task (more are added in batches of this many). */
+const BATCH = 60;
+
+declare global {
+  interface Window {
+    /** The Graph view's cytoscape instance (public API), for the browser tests; absent when no graph is shown. */
+    netpolGraph?: Core;
+  }
+}
+
+/** Handed deliberately to the browser tests, which tap nodes and read their classes through cytoscape's API. */
+function exposeGraph(instance: Core | undefined): void {
+  if (instance) window.netpolGraph = instance;
+  else delete window.netpolGraph;
+}
+
+/** Highlights the selected workload (classes in one batch: no redraw of the graph). */
+function showSelection(instance: Core, sel: string): void {
+  instance.batch(() => {
+    instance.nodes('.sel-yes').removeClass('sel-yes').addClass('sel-no');
+    if (sel.startsWith('pod:')) instance.getElementById(sel.slice(4)).removeClass('sel-no').addClass('sel-yes');
+  });
 }
 
 /** Namespaces as boxes, workloads as nodes, the shown port's allowed connections as arrows. */
@@ -34,30 +58,40 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
   useEffect(() => {
     // Drawn once the connections are known: drawing the nodes first, then again with the
     // edges, costs a 10k-pod page two long tasks.
-    if (!box.current || !matrix) return;
+    const container = box.current;
+    if (!container || !matrix) return;
     const colors = themeColors();
+    const elements: ElementDefinition[] = [
+      ...model.namespaces.map((ns) => ({
+        data: { id: ns.id, label: model.collapsed ? `${ns.name} (${ns.count})` : ns.name },
+        position: { x: ns.x, y: ns.y },
+        classes: model.collapsed ? 'namespace collapsed' : 'namespace',
+      })),
+      ...model.nodes.map((n) => ({
+        data: { id: n.id, parent: `ns:${n.namespace}`, label: n.caption },
+        position: { x: n.x, y: n.y },
+        classes: [
+          n.endpoint.ingressIsolated ? 'iso-in' : '',
+          n.endpoint.egressIsolated ? 'iso-out' : '',
+          `sel-${selected.current === `pod:${n.id}` ? 'yes' : 'no'}`,
+        ].join(' '),
+      })),
+      ...model.edges.map((e) => ({
+        data: { id: e.id, source: e.source, target: e.target, label: e.count ? String(e.count) : '' },
+      })),
+    ];
+    // Small graphs are drawn in one go. Large ones in batches, one a frame (namespaces, then
+    // workloads, then edges: an element comes after its parent and its ends): cytoscape styles,
+    // measures and draws what it adds in the frame's task, and hundreds of elements at once
+    // make a long task on a busy machine.
+    const batched = elements.length > BATCH;
     const instance = cytoscape({
-      container: box.current,
-      elements: [
-        ...model.namespaces.map((ns) => ({
-          data: { id: ns.id, label: model.collapsed ? `${ns.name} (${ns.count})` : ns.name },
-          position: { x: ns.x, y: ns.y },
-          classes: model.collapsed ? 'namespace collapsed' : 'namespace',
-        })),
-        ...model.nodes.map((n) => ({
-          data: { id: n.id, parent: `ns:${n.namespace}`, label: n.caption },
-          position: { x: n.x, y: n.y },
-          classes: [
-            n.endpoint.ingressIsolated ? 'iso-in' : '',
-            n.endpoint.egressIsolated ? 'iso-out' : '',
-            `sel-${selected.current === `pod:${n.id}` ? 'yes' : 'no'}`,
-          ].join(' '),
-        })),
-        ...model.edges.map((e) => ({
-          data: { id: e.id, source: e.source, target: e.target, label: e.count ? String(e.count) : '' },
-        })),
-      ],
-      layout: { name: 'preset' },
+      container,
+      elements: batched ? [] : elements,
+      // The viewport from the model's positions, not cytoscape's fit (which measures every
+      // element's box in one task first).
+      layout: { name: 'preset', fit: false },
+      ...fitViewport(model, container.clientWidth, container.clientHeight),
       textureOnViewport: model.nodes.length > 500,
       hideEdgesOnViewport: model.edges.length > 300,
       pixelRatio: model.nodes.length > 2000 ? 1 : 'auto',
@@ -120,7 +154,26 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       else update({ sel: `pod:${id}` });
     });
     cy.current = instance;
+    // Test hooks: how many times the graph was drawn, and whether every element is in.
+    container.dataset.drawing = String(Number(container.dataset.drawing ?? 0) + 1);
+    container.dataset.drawn = String(!batched);
+    let frame: number | undefined;
+    if (batched) {
+      let next = 0;
+      const step = () => {
+        instance.add(elements.slice(next, next + BATCH));
+        next += BATCH;
+        // The selection may have changed since the elements were made.
+        showSelection(instance, selected.current);
+        if (next < elements.length) frame = requestAnimationFrame(step);
+        else container.dataset.drawn = 'true';
+      };
+      frame = requestAnimationFrame(step);
+    }
+    exposeGraph(instance);
     return () => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      exposeGraph(undefined);
       instance.destroy();
       cy.current = null;
     };
@@ -129,11 +182,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
   useEffect(() => {
     const instance = cy.current;
     if (!instance) return;
-    instance.batch(() => {
-      instance.nodes('.sel-yes').removeClass('sel-yes').addClass('sel-no');
-      if (state.sel.startsWith('pod:'))
-        instance.getElementById(state.sel.slice(4)).removeClass('sel-no').addClass('sel-yes');
-    });
+    showSelection(instance, state.sel);
   }, [state.sel]);
 
   const exportPng = () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EndpointView, MatrixBits } from '../protocol.js';
-import { buildGraph, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
+import { buildGraph, fitViewport, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
 
 function endpoint(namespace: string, name: string, iso: { in?: boolean; out?: boolean } = {}): EndpointView {
   return {
@@ -113,5 +113,37 @@ describe('buildGraph', () => {
     assert.equal(svg.match(/<circle /g)?.length, 2);
     assert.equal(svg.match(/<line /g)?.length, 1);
     assert.match(svg, /x&lt;y/);
+  });
+
+  test('fitViewport: every node centre lands inside the box, centred, with room for boxes and captions', () => {
+    const small = buildGraph([endpoint('a', 'x'), endpoint('b', 'y')], bits(2), all);
+    const many = Array.from({ length: MAX_NODES + 1 }, (_, i) => endpoint(`ns${i % 40}`, `p${i}`));
+    const cases = [
+      { name: 'rings', model: small, width: 800, height: 600 },
+      { name: 'rings, a narrow box', model: small, width: 200, height: 900 },
+      { name: 'collapsed namespaces', model: buildGraph(many, bits(many.length, []), all), width: 1200, height: 500 },
+      {
+        name: 'a grid of grids',
+        model: buildGraph(many, bits(many.length, []), { ...all, q: 'p' }),
+        width: 900,
+        height: 900,
+      },
+    ];
+    for (const { name, model, width, height } of cases) {
+      const { zoom, pan } = fitViewport(model, width, height);
+      const points = model.collapsed ? model.namespaces : model.nodes;
+      assert.ok(points.length > 0, name);
+      assert.ok(zoom > 0 && zoom <= 2, `${name}: zoom ${zoom}`);
+      const xs = points.map((p) => p.x * zoom + pan.x);
+      const ys = points.map((p) => p.y * zoom + pan.y);
+      // Room for a node's half size and caption (more than the 30 px padding alone).
+      for (const x of xs) assert.ok(x >= 30 + 40 * zoom && x <= width - 30 - 40 * zoom, `${name}: x ${x}`);
+      for (const y of ys) assert.ok(y >= 30 + 40 * zoom && y <= height - 30 - 40 * zoom, `${name}: y ${y}`);
+      // Centred on the axis that limits the zoom, within a pixel.
+      const [left, right] = [Math.min(...xs), width - Math.max(...xs)];
+      const [top, bottom] = [Math.min(...ys), height - Math.max(...ys)];
+      assert.ok(Math.abs(left - right) < 1 || Math.abs(top - bottom - (50 - 70) * zoom) < 1, name);
+    }
+    assert.deepEqual(fitViewport(buildGraph([], bits(0), all), 400, 300), { zoom: 1, pan: { x: 200, y: 150 } });
   });
 });

@@ -143,6 +143,39 @@ export function buildGraph(
   return model;
 }
 
+/** Room around node centres for a node's box and its caption, and a namespace's box and name (model units). */
+const MARGIN = { x: 60, top: 50, bottom: 70 };
+
+/**
+ * The viewport that shows the whole graph in a `width` × `height` box, from the model's own
+ * positions: cytoscape's fit measures every element's bounding box (styles, label sizes, edge
+ * curves) in one task before anything is drawn, the page's longest task on a large cluster.
+ */
+export function fitViewport(
+  model: GraphModel,
+  width: number,
+  height: number,
+  padding = 30,
+  maxZoom = 2,
+): { zoom: number; pan: { x: number; y: number } } {
+  const points = model.collapsed ? model.namespaces : model.nodes;
+  if (points.length === 0 || width <= 0 || height <= 0) return { zoom: 1, pan: { x: width / 2, y: height / 2 } };
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of points) {
+    x1 = Math.min(x1, p.x);
+    y1 = Math.min(y1, p.y);
+    x2 = Math.max(x2, p.x);
+    y2 = Math.max(y2, p.y);
+  }
+  x1 -= MARGIN.x;
+  x2 += MARGIN.x;
+  y1 -= MARGIN.top;
+  y2 += MARGIN.bottom;
+  const room = (size: number) => Math.max(1, size - 2 * padding);
+  const zoom = Math.min(maxZoom, room(width) / (x2 - x1), room(height) / (y2 - y1));
+  return { zoom, pan: { x: (width - zoom * (x1 + x2)) / 2, y: (height - zoom * (y1 + y2)) / 2 } };
+}
+
 /** The graph as a standalone SVG (what the Export SVG button saves). */
 export function graphToSvg(model: GraphModel): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
