@@ -4,10 +4,12 @@
  * in its own child process (peak RSS per row). Per row: the parse floor (`JSON.parse` of the
  * same text, or for the dump, reading its bytes), load (read → validate → model), the
  * grouped matrix (`--group-by namespace` on one port), check (engine + 1,000 questions),
- * explain (one pod), lint, diff (against the same cluster with 7 more policies), peak RSS.
+ * explain (one pod), lint, diff (against the same cluster with 7 more policies), peak RSS of
+ * the row, and the peak RSS of load alone (the same file loaded in a process of its own, as
+ * `netpol validate -f` would: what the issue's memory target is about).
  * Times are CPU time of this process (steadier than wall time on a shared machine; both kept).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -61,8 +63,45 @@ export interface ScaleRow {
   explain: Timing;
   lint: Timing & { findings: number };
   diff: (Timing & { opened: number; closed: number }) | { skipped: string };
+  /** Peak RSS of the whole row (two clusters at once for diff). */
   peakRssMiB: number;
+  /** Load of the same input in a process of its own: read → validate → model, nothing else. */
+  loadAlone: LoadAlone | { failed: string };
   loadOverParse: number;
+}
+
+/** Load alone, in its own process: its CPU time and the process's peak RSS. */
+export interface LoadAlone extends Timing {
+  peakRssMiB: number;
+}
+
+/** Runs `runLoadAlone(file, stream)` in a child process (bench.ts `--load-child`). */
+export type LoadAloneChild = (file: string, stream: boolean) => LoadAlone | { failed: string };
+
+/**
+ * Read → validate → model of one file and nothing else (the process's peak RSS is load's):
+ * JSON read whole as `netpol -f` reads a file under the streaming threshold, or the dump read
+ * as a stream in 4 MiB chunks, as `netpol -f` reads a file above it.
+ */
+export function runLoadAlone(file: string, stream: boolean): LoadAlone {
+  const loaded = time(() => {
+    if (!stream) return loadCluster([{ name: 'generated.json', text: readFileSync(file, 'utf8') }]);
+    const reader = createJsonStreamReader('pods.json', (kind) => SUPPORTED_KINDS.includes(kind));
+    readChunks(file, Buffer.allocUnsafe(4 << 20), (chunk) => reader.push(chunk));
+    return loadCluster([reader.end()]);
+  });
+  const errors = loaded.value.issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new Error(`the input is invalid: ${first(errors).code}: ${first(errors).message}`);
+  return { wallMs: loaded.wallMs, cpuMs: loaded.cpuMs, peakRssMiB: peakRssMiB() };
+}
+
+function readChunks(file: string, buffer: Buffer, push: (chunk: Uint8Array) => void): void {
+  const input = openSync(file, 'r');
+  try {
+    for (let n = readSync(input, buffer); n > 0; n = readSync(input, buffer)) push(buffer.subarray(0, n));
+  } finally {
+    closeSync(input);
+  }
 }
 
 /** What every row measures once its cluster is loaded. */
@@ -133,10 +172,18 @@ function warmUp(): void {
 }
 
 /** A generated cluster of about `pods` pods, compact JSON (as the issue measured it). */
-export function runScaleSize(pods: number, seed: number): ScaleRow {
-  warmUp();
+export function runScaleSize(pods: number, seed: number, loadAloneChild: LoadAloneChild): ScaleRow {
   const options = genOptionsForPods(pods, { seed });
   const text = JSON.stringify(generateCluster(options));
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-bench-load-'));
+  let loadAlone: ScaleRow['loadAlone'];
+  try {
+    writeFileSync(join(dir, 'generated.json'), text);
+    loadAlone = loadAloneChild(join(dir, 'generated.json'), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  warmUp();
   JSON.parse(text);
   const parse = time(() => JSON.parse(text));
   const loaded = mustLoad([{ name: 'generated.json', text }]);
@@ -159,6 +206,7 @@ export function runScaleSize(pods: number, seed: number): ScaleRow {
       closed: diff.value.closed.length,
     },
     peakRssMiB: peakRssMiB(),
+    loadAlone,
     loadOverParse: Math.round((loaded.cpuMs / Math.max(1, parse.cpuMs)) * 10) / 10,
   };
 }
@@ -168,8 +216,7 @@ export function runScaleSize(pods: number, seed: number): ScaleRow {
  * generated cluster (about a gigabyte at 150,000 pods: more than one string), written to a
  * temporary file and read back as `netpol -f` reads it, as a stream.
  */
-export function runDump(pods: number, seed: number): ScaleRow {
-  warmUp();
+export function runDump(pods: number, seed: number, loadAloneChild: LoadAloneChild): ScaleRow {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-bench-dump-'));
   const file = join(dir, 'pods.json');
   try {
@@ -188,15 +235,10 @@ export function runDump(pods: number, seed: number): ScaleRow {
     }
     bytes += writeSync(fd, pending.join(''));
     closeSync(fd);
+    const loadAlone = loadAloneChild(file, true);
+    warmUp();
     const buffer = Buffer.allocUnsafe(4 << 20);
-    const readAll = (push: (chunk: Uint8Array) => void) => {
-      const input = openSync(file, 'r');
-      try {
-        for (let n = readSync(input, buffer); n > 0; n = readSync(input, buffer)) push(buffer.subarray(0, n));
-      } finally {
-        closeSync(input);
-      }
-    };
+    const readAll = (push: (chunk: Uint8Array) => void) => readChunks(file, buffer, push);
     const floor = time(() => readAll(() => {}));
     const loaded = time(() => {
       const reader = createJsonStreamReader('pods.json', (kind) => SUPPORTED_KINDS.includes(kind));
@@ -215,6 +257,7 @@ export function runDump(pods: number, seed: number): ScaleRow {
       ...analysed,
       diff: { skipped: 'two 150k-pod dumps at once would measure memory, not diff: see the generated rows' },
       peakRssMiB: peakRssMiB(),
+      loadAlone,
       loadOverParse: Math.round((loaded.cpuMs / Math.max(1, floor.cpuMs)) * 10) / 10,
     };
   } finally {
@@ -222,33 +265,46 @@ export function runDump(pods: number, seed: number): ScaleRow {
   }
 }
 
-/** Growth exponent k in cost ~ pods^k between consecutive generated rows. */
+/** The columns measured per row, by name (undefined: not measured in that row). */
+const COLUMNS = {
+  parseFloor: (r: ScaleRow) => r.parseFloor.cpuMs,
+  load: (r: ScaleRow) => r.load.cpuMs,
+  loadAloneRss: (r: ScaleRow) => ('peakRssMiB' in r.loadAlone ? r.loadAlone.peakRssMiB : undefined),
+  groupedMatrix: (r: ScaleRow) => r.groupedMatrix.cpuMs,
+  check: (r: ScaleRow) => r.check.cpuMs,
+  explain: (r: ScaleRow) => r.explain.cpuMs,
+  lint: (r: ScaleRow) => r.lint.cpuMs,
+  diff: (r: ScaleRow) => ('cpuMs' in r.diff ? r.diff.cpuMs : undefined),
+  peakRss: (r: ScaleRow) => r.peakRssMiB,
+} as const;
+
+type Column = keyof typeof COLUMNS;
+
+/** Growth exponent k in cost ~ pods^k between consecutive generated rows, for every column. */
 export function scaleGrowth(rows: readonly ScaleRow[]) {
   const generated = rows.filter((r) => r.name.startsWith('generated'));
-  const exponent = (pick: (r: ScaleRow) => number | undefined) =>
-    generated.slice(1).map((b, i) => {
-      const a = at(generated, i);
+  const steps = generated.slice(1).map((b, i) => {
+    const a = at(generated, i);
+    const exponents = {} as Record<Column, number | null>;
+    for (const [column, pick] of Object.entries(COLUMNS) as [Column, (r: ScaleRow) => number | undefined][]) {
       const [x, y] = [pick(a), pick(b)];
-      return {
-        from: a.pods,
-        to: b.pods,
-        exponent: x && y ? Math.round((Math.log(y / x) / Math.log(b.pods / a.pods)) * 100) / 100 : null,
-      };
-    });
+      exponents[column] = x && y ? Math.round((Math.log(y / x) / Math.log(b.pods / a.pods)) * 100) / 100 : null;
+    }
+    return { from: a.pods, to: b.pods, ...exponents };
+  });
   return {
-    note: 'k in cost ~ pods^k between consecutive generated sizes (CPU time; 1 = linear, 2 = quadratic)',
-    parseFloor: exponent((r) => r.parseFloor.cpuMs),
-    load: exponent((r) => r.load.cpuMs),
-    groupedMatrix: exponent((r) => r.groupedMatrix.cpuMs),
-    check: exponent((r) => r.check.cpuMs),
-    lint: exponent((r) => r.lint.cpuMs),
-    diff: exponent((r) => ('cpuMs' in r.diff ? r.diff.cpuMs : undefined)),
-    peakRss: exponent((r) => r.peakRssMiB),
+    note: 'k in cost ~ pods^k between consecutive generated sizes (CPU time, peak RSS in MiB; 1 = linear, 2 = quadratic)',
+    steps,
   };
 }
 
+const seconds = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
+const gib = (mib: number) => `${(mib / 1024).toFixed(2)} GiB`;
+/** A time and its multiple of the row's load. */
+const timesLoad = (ms: number, r: ScaleRow) => `${seconds(ms)} (${(ms / Math.max(1, r.load.cpuMs)).toFixed(1)}×)`;
+const loadAloneRss = (r: ScaleRow) => ('peakRssMiB' in r.loadAlone ? gib(r.loadAlone.peakRssMiB) : 'failed');
+
 export function printScaleTable(rows: readonly ScaleRow[], write: (line: string) => void): void {
-  const s = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
   const table = [
     [
       'input',
@@ -256,75 +312,135 @@ export function printScaleTable(rows: readonly ScaleRow[], write: (line: string)
       'parse floor',
       'load',
       'load/parse',
+      'load RSS',
       'matrix (ns)',
       'check',
       'explain',
       'lint',
       'diff',
-      'peak RSS',
+      'row RSS',
     ],
     ...rows.map((r) => [
       r.name,
       String(r.inputMiB),
-      s(r.parseFloor.cpuMs),
-      s(r.load.cpuMs),
+      seconds(r.parseFloor.cpuMs),
+      seconds(r.load.cpuMs),
       `${r.loadOverParse}×`,
-      s(r.groupedMatrix.cpuMs),
-      s(r.check.cpuMs),
-      s(r.explain.cpuMs),
-      s(r.lint.cpuMs),
-      'cpuMs' in r.diff ? s(r.diff.cpuMs) : '—',
-      `${r.peakRssMiB} MiB`,
+      loadAloneRss(r),
+      seconds(r.groupedMatrix.cpuMs),
+      seconds(r.check.cpuMs),
+      seconds(r.explain.cpuMs),
+      seconds(r.lint.cpuMs),
+      'cpuMs' in r.diff ? seconds(r.diff.cpuMs) : '—',
+      gib(r.peakRssMiB),
     ]),
   ];
   const widths = first(table).map((_, c) => Math.max(...table.map((row) => at(row, c).length)));
   for (const row of table) write(row.map((cell, c) => cell.padStart(at(widths, c))).join('  '));
 }
 
+type RowOrFailure = ScaleRow | { name: string; failed: string };
+
 /**
- * The README's scale table, Markdown, from one run: the rows (CPU seconds), the growth
- * exponents between the generated sizes, and what the machine was doing (load average at
- * the start and end of the scale part, its duration).
+ * The README's and docs/scale.md's scale section, Markdown, from one run: what the machine
+ * was doing (load average at the start and end of the scale part, its duration), the rows
+ * (CPU seconds), the growth exponents between the generated sizes, and the issue's targets
+ * judged on the 150,000-pod rows.
  */
 export function scaleMarkdown(
-  rows: readonly (ScaleRow | { name: string; failed: string })[],
+  rows: readonly RowOrFailure[],
   meta: { date: string; node: string; cpus: number; loadBefore: number[]; loadAfter: number[]; scaleMs: number },
 ): string {
-  const s = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
   const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   const lines = [
-    `Measured by \`npm run bench -- --only scale\` on ${meta.date.slice(0, 16).replace('T', ' ')} UTC, Node ${meta.node}, ${meta.cpus} cores; load average ${load(meta.loadBefore)} at the start, ${load(meta.loadAfter)} at the end; the scale part took ${Math.round(meta.scaleMs / 60000)} min. CPU seconds of the process (all its threads), compact JSON.`,
+    `Measured by \`npm run bench -- --only scale\` on ${meta.date.slice(0, 16).replace('T', ' ')} UTC, Node ${meta.node}, ${meta.cpus} cores; load average ${load(meta.loadBefore)} at the start, ${load(meta.loadAfter)} at the end; the scale part took ${Math.round(meta.scaleMs / 60000)} min. CPU seconds of the process (all its threads), compact JSON; lint, diff: in brackets, the multiple of the row's load.`,
     '',
-    '| input | size | parse floor | load | load / parse | matrix (`--group-by namespace`) | check (engine + 1,000) | explain | lint | diff (+7 policies) | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| input | size | parse floor | load | load / parse | peak RSS, load alone | matrix (`--group-by namespace`) | check (engine + 1,000) | explain | lint | diff (+7 policies) | peak RSS, whole row |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     if ('failed' in r) {
-      lines.push(`| ${r.name} | failed: ${r.failed.replaceAll('|', '/')} |||||||||| |`);
+      lines.push(`| ${r.name} | failed: ${r.failed.replaceAll('|', '/')} |||||||||||`);
       continue;
     }
     const what = `${r.name}: ${r.pods.toLocaleString('en-US')} pods, ${r.workloads.toLocaleString('en-US')} workloads, ${r.policies.toLocaleString('en-US')} policies`;
     const floor =
-      r.parseFloor.what === 'JSON.parse' ? s(r.parseFloor.cpuMs) : `${s(r.parseFloor.cpuMs)} (reading the bytes)`;
+      r.parseFloor.what === 'JSON.parse'
+        ? seconds(r.parseFloor.cpuMs)
+        : `${seconds(r.parseFloor.cpuMs)} (reading the bytes)`;
+    const diff = 'cpuMs' in r.diff ? timesLoad(r.diff.cpuMs, r) : '—';
     lines.push(
-      `| ${what} | ${r.inputMiB} MiB | ${floor} | ${s(r.load.cpuMs)} | ${r.loadOverParse}× | ${s(r.groupedMatrix.cpuMs)} | ${s(r.check.cpuMs)} | ${s(r.explain.cpuMs)} | ${s(r.lint.cpuMs)} | ${'cpuMs' in r.diff ? s(r.diff.cpuMs) : '—'} | ${(r.peakRssMiB / 1024).toFixed(2)} GiB |`,
+      `| ${what} | ${r.inputMiB} MiB | ${floor} | ${seconds(r.load.cpuMs)} | ${r.loadOverParse}× | ${loadAloneRss(r)} | ${seconds(r.groupedMatrix.cpuMs)} | ${seconds(r.check.cpuMs)} | ${seconds(r.explain.cpuMs)} | ${timesLoad(r.lint.cpuMs, r)} | ${diff} | ${gib(r.peakRssMiB)} |`,
     );
   }
-  const growth = scaleGrowth(rows.filter((r): r is ScaleRow => !('failed' in r)));
-  if (growth.load.length > 0) {
+  const measured = rows.filter((r): r is ScaleRow => !('failed' in r));
+  const growth = scaleGrowth(measured);
+  if (growth.steps.length > 0) {
     lines.push(
       '',
-      'Growth exponent k (cost ~ pods^k; 1 = linear, 2 = quadratic) between the generated sizes:',
+      'Growth exponent k (cost ~ pods^k; 1 = linear, 2 = quadratic) between the generated sizes, per column:',
       '',
-      '| pods | parse floor | load | matrix | check | lint | diff | peak RSS |',
-      '|---|---|---|---|---|---|---|---|',
+      '| pods | parse floor | load | peak RSS, load alone | matrix | check | explain | lint | diff | peak RSS, whole row |',
+      '|---|---|---|---|---|---|---|---|---|---|',
     );
-    growth.load.forEach((g, i) => {
-      const k = (list: { exponent: number | null }[]) => String(list[i]?.exponent ?? '—');
+    for (const g of growth.steps) {
+      const k = (value: number | null) => (value === null ? '—' : value.toFixed(2));
       lines.push(
-        `| ${g.from.toLocaleString('en-US')} → ${g.to.toLocaleString('en-US')} | ${k(growth.parseFloor)} | ${k(growth.load)} | ${k(growth.groupedMatrix)} | ${k(growth.check)} | ${k(growth.lint)} | ${k(growth.diff)} | ${k(growth.peakRss)} |`,
+        `| ${g.from.toLocaleString('en-US')} → ${g.to.toLocaleString('en-US')} | ${k(g.parseFloor)} | ${k(g.load)} | ${k(g.loadAloneRss)} | ${k(g.groupedMatrix)} | ${k(g.check)} | ${k(g.explain)} | ${k(g.lint)} | ${k(g.diff)} | ${k(g.peakRss)} |`,
       );
-    });
+    }
   }
+  const targets = targetWords(measured);
+  if (targets) lines.push('', targets);
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue 18's targets judged on the 150,000-pod rows of this run, in one sentence. */
+function targetWords(rows: readonly ScaleRow[]): string | undefined {
+  const big = rows.find((r) => r.name.startsWith('generated') && r.pods >= 150000);
+  if (!big) return undefined;
+  const dump = rows.find((r) => r.name.startsWith('pod dump'));
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const alone = 'peakRssMiB' in big.loadAlone ? big.loadAlone.peakRssMiB : undefined;
+  const parts = [
+    `load ${big.loadOverParse}× \`JSON.parse\` (target ≤ 10×: ${met(big.loadOverParse <= 10)})`,
+    alone === undefined
+      ? 'load alone: failed'
+      : `peak RSS of load alone ${gib(alone)} (target < 2 GiB: ${met(alone < 2048)})`,
+  ];
+  if (dump && 'peakRssMiB' in dump.loadAlone) {
+    const dumpRss = dump.loadAlone.peakRssMiB;
+    parts.push(`the dump's load alone ${gib(dumpRss)} (target < 4 GiB: ${met(dumpRss < 4096)})`);
+  }
+  const multiple = (ms: number) => `${(ms / Math.max(1, big.load.cpuMs)).toFixed(1)}×`;
+  const diff = 'cpuMs' in big.diff ? `, diff ${multiple(big.diff.cpuMs)}` : '';
+  parts.push(
+    `check ${multiple(big.check.cpuMs)}, explain ${multiple(big.explain.cpuMs)}, lint ${multiple(big.lint.cpuMs)}${diff} the load`,
+  );
+  return `Issue 18's targets at 150,000 pods, this run: ${parts.join('; ')}.`;
+}
+
+const BEGIN = '<!-- bench-scale:begin (npm run bench -- --only scale writes this block) -->';
+const END = '<!-- bench-scale:end -->';
+
+/**
+ * Puts `markdown` between the bench-scale markers of each file (README.md, docs/scale.md), so
+ * the published tables are one bench run's output, never copied by hand. Returns the files
+ * written; a file without both markers is left alone and named in `skipped`.
+ */
+export function writeScaleDocs(files: readonly string[], markdown: string): { written: string[]; skipped: string[] } {
+  const written: string[] = [];
+  const skipped: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const begin = text.indexOf(BEGIN);
+    const end = text.indexOf(END);
+    if (begin < 0 || end < begin) {
+      skipped.push(file);
+      continue;
+    }
+    writeFileSync(file, `${text.slice(0, begin + BEGIN.length)}\n\n${markdown}\n${text.slice(end)}`);
+    written.push(file);
+  }
+  return { written, skipped };
 }

@@ -110,4 +110,75 @@ describe('lint messages state what happens', () => {
       [],
     );
   });
+
+  // Remotes of other namespaces are judged once per side class (issue 18): these rows hold pods
+  // alike but for the one thing that makes their side answer differently.
+  it('one-sided-allow: of look-alike clients in three namespaces, names only those whose own egress denies', () => {
+    const client = (ns: string) => pod(ns, 'client', { app: 'client' });
+    const denyEgress = (ns: string) => policy(ns, 'deny-egress', { podSelector: {}, policyTypes: ['Egress'] });
+    const [message, ...more] = messages(
+      [
+        ...['b', 'c', 'd'].flatMap((ns) => [namespace(ns), client(ns), denyEgress(ns)]),
+        policy('c', 'to-a', {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }],
+              ports: [{ port: 80 }],
+            },
+          ],
+        }),
+        pod('a', 'server', { app: 'server' }, [{ containerPort: 80 }]),
+        policy('a', 'from-clients', {
+          podSelector: {},
+          ingress: [
+            {
+              from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'client' } } }],
+              ports: [{ port: 80 }],
+            },
+          ],
+        }),
+      ],
+      'one-sided-allow',
+    );
+    assert.deepEqual(more, []);
+    assert.match(
+      message ?? '',
+      /the egress of b\/client, d\/client denies it \(b\/client is isolated for egress by b\/deny-egress /,
+    );
+  });
+
+  it('one-sided-allow: of look-alike servers whose named port differs, names only the one its ingress denies', () => {
+    const server = (ns: string, port: number) =>
+      pod(ns, 'server', { app: 'server' }, [{ containerPort: port, name: 'http' }]);
+    const on80 = (ns: string) => policy(ns, 'in-80', { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }] });
+    const [message, ...more] = messages(
+      [
+        namespace('b'),
+        namespace('c'),
+        server('b', 80),
+        server('c', 8080),
+        on80('b'),
+        on80('c'),
+        pod('a', 'client', { app: 'client' }),
+        policy('a', 'to-servers', {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'server' } } }],
+              ports: [{ port: 'http' }],
+            },
+          ],
+        }),
+      ],
+      'one-sided-allow',
+    );
+    assert.deepEqual(more, []);
+    assert.match(
+      message ?? '',
+      /but the ingress of c\/server denies it \(c\/server is isolated for ingress by c\/in-80 /,
+    );
+  });
 });

@@ -35,13 +35,16 @@ export function effectiveRules(policy: PolicyModel): RuleModel[] {
   return [...(policy.types.ingress ? policy.ingress : []), ...(policy.types.egress ? policy.egress : [])];
 }
 
-/** Every ipBlock peer of the rules the engine applies, of the input's policies. */
-export function* ipBlockPeers(cluster: ClusterModel): Generator<{
+/** An ipBlock peer where it is: its policy, rule and the object to point at. */
+export interface IpBlockPeerAt {
   policy: PolicyModel;
   rule: RuleModel;
   peer: Extract<PeerModel, { kind: 'ipBlock' }>;
   object: LoadedObject;
-}> {
+}
+
+/** Every ipBlock peer of the rules the engine applies, of the input's policies. */
+export function* ipBlockPeers(cluster: ClusterModel): Generator<IpBlockPeerAt> {
   for (const policy of cluster.policies) {
     if (!policy.origin) continue;
     for (const rule of effectiveRules(policy)) {

@@ -55,8 +55,9 @@ export const dnsEgressBlocked: LintRule = {
     // Policies that isolate egress in a namespace with no pods in the input (a policies-only
     // repository): judge a stand-in pod with the labels they select.
     const standIns = new Map<string, PodModel>();
+    const populated = new Set(real.map((e) => e.namespace));
     for (const policy of cluster.policies) {
-      if (!policy.types.egress || real.some((e) => e.namespace === policy.namespace)) continue;
+      if (!policy.types.egress || populated.has(policy.namespace)) continue;
       const labels = labelsSelectedBy(compiled, policy);
       if (!labels) continue;
       const key = `${policy.namespace}/${canonicalSelector({ matchLabels: labels, matchExpressions: [] })}`;

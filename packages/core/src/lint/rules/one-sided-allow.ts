@@ -1,11 +1,12 @@
 import { at } from '../../at.js';
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import { compileCluster } from '../../engine/compile-cluster.js';
-import type { PortQuery } from '../../engine/types.js';
+import { sideClasses } from '../../engine/side-classes.js';
+import type { Engine, PortQuery } from '../../engine/types.js';
 import { listSome, peerWords, portQueryWords, selectorYaml } from '../../format/words.js';
 import type { EndpointSample } from '../../matrix/endpoint-samples.js';
 import { isEmptySelector } from '../../model/selector.js';
-import type { PodModel, PolicyModel, RuleModel } from '../../model/types.js';
+import type { Direction, PeerModel, PodModel, PolicyModel, RuleModel } from '../../model/types.js';
 import { computeSymbolicSpace } from '../../symbolic/symbolic-space.js';
 import { peerEndpointIndex } from '../peer-endpoints.js';
 import { effectiveRules, peerPath } from '../rule-helpers.js';
@@ -27,7 +28,7 @@ export const oneSidedAllow: LintRule = {
   check(input, report) {
     // A repository of policies alone: the classes of every possible pod stand in for pods.
     const ctx = input.hasPods ? input : symbolicContext(input);
-    const { cluster, selectedBy, peerEndpoints, engine } = ctx;
+    const { cluster, compiled, selectedBy, peerEndpoints, engine } = ctx;
     // Only a remote isolated in the other direction can block: skip the rest without asking.
     const isolated = { ingress: new Set<string>(), egress: new Set<string>() };
     for (const policy of cluster.policies) {
@@ -36,46 +37,67 @@ export const oneSidedAllow: LintRule = {
         if (policy.types.egress) isolated.egress.add(e.id);
       }
     }
+    const classOf = sideClasses(compiled);
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       const locals = selectedBy(policy);
       if (locals.length === 0) continue;
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
+        const otherDirection = rule.direction === 'ingress' ? 'egress' : 'ingress';
+        const judge = otherSideJudge(engine, otherDirection);
+        // The first local each remote cannot reach (or be reached from), asked once per side
+        // class: remotes outside this policy's namespace whose other side reads the same get
+        // the same answer (a rule's peers share it: same locals, same ports).
+        const firstOf = new Map<string | number, Hit | undefined>();
+        const firstBlockedOf = (remote: EndpointSample): Hit | undefined => {
+          const key = remote.namespace === policy.namespace ? remote.id : classOf(remote.pod, otherDirection);
+          if (!firstOf.has(key)) firstOf.set(key, firstBlocked(rule, remote, locals, judge));
+          return firstOf.get(key);
+        };
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
           const remotes = peerEndpoints(policy, peer);
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
-          const blocked: { remote: EndpointSample; local: EndpointSample; ports: PortQuery[]; by: string[] }[] = [];
-          const otherSide = rule.direction === 'ingress' ? isolated.egress : isolated.ingress;
+          const blocked: EndpointSample[] = [];
+          const otherSide = isolated[otherDirection];
           if (broad && !remotes.every((r) => otherSide.has(r.id))) continue;
           for (const remote of remotes) {
             if (!otherSide.has(remote.id)) continue;
-            const hit = firstBlocked(rule, remote, locals, (src, dst, port) => {
-              const v = engine.check({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port);
-              const other = rule.direction === 'ingress' ? v.egress : v.ingress;
-              return other.allowed ? undefined : other.selectedBy.map((p) => p.id);
-            });
-            if (hit) blocked.push(hit);
+            if (firstBlockedOf(remote)) blocked.push(remote);
             else if (broad) break;
           }
-          const [first] = blocked;
-          if (first === undefined || (broad && blocked.length < remotes.length)) continue;
-          const sample = blocked.map((b) => b.remote.id);
-          // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
-          const fix = missingHalf(policy, first.remote.namespace, first.ports);
-          const on = first.ports.map(portQueryWords).join(', ');
-          const message =
-            rule.direction === 'ingress'
-              ? `admits ${peerWords(peer, policy.namespace)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
-              : `allows egress from ${listSome(locals.map((e) => e.id))} to ${peerWords(peer, policy.namespace)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
+          const [firstRemote] = blocked;
+          if (firstRemote === undefined || (broad && blocked.length < remotes.length)) continue;
+          // Asked again for the remote the message names: the policies that isolate it are its own.
+          const first = firstBlocked(rule, firstRemote, locals, judge);
+          if (!first) throw new Error(`one-sided-allow: ${firstRemote.id} was judged by another of its class`);
+          const message = oneSidedMessage(policy, rule, peer, locals, blocked, first);
           report({ object: policy.origin.object, path: peerPath(rule, peer), message });
         }
       }
     }
   },
 };
+
+/** The finding: what the rule admits, who denies it (`first`: the first blocked pair), the missing half. */
+export function oneSidedMessage(
+  policy: PolicyModel,
+  rule: RuleModel,
+  peer: PeerModel,
+  locals: readonly EndpointSample[],
+  blocked: readonly EndpointSample[],
+  first: Hit,
+): string {
+  const sample = blocked.map((b) => b.id);
+  // The missing half, ready to paste: a rule naming this policy's pods, on the blocked ports.
+  const fix = missingHalf(policy, first.remote.namespace, first.ports);
+  const on = first.ports.map(portQueryWords).join(', ');
+  return rule.direction === 'ingress'
+    ? `admits ${peerWords(peer, policy.namespace)} to ${listSome(locals.map((e) => e.id))} on ${on}, but the egress of ${listSome(sample)} denies it (${first.remote.id} is isolated for egress by ${listSome(first.by)} and no egress rule allows ${first.remote.id} → ${first.local.id} on ${on}), so the connection stays blocked; add to a policy selecting the source pods the egress rule {to: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`
+    : `allows egress from ${listSome(locals.map((e) => e.id))} to ${peerWords(peer, policy.namespace)} on ${on}, but the ingress of ${listSome(sample)} denies it (${first.remote.id} is isolated for ingress by ${listSome(first.by)} and no ingress rule admits ${first.local.id} → ${first.remote.id} on ${on}), so the connection stays blocked; add to a policy selecting the destination pods the ingress rule {from: [${fix.peer}], ports: [${fix.ports}]}, or drop this peer`;
+}
 
 /**
  * Lint over classes of every possible pod (issue 13): one endpoint per class, on a witness in
@@ -114,10 +136,31 @@ function missingHalf(policy: PolicyModel, remoteNamespace: string, ports: readon
   return { peer, ports: ports.map((q) => `{protocol: ${q.protocol}, port: ${q.port}}`).join(', ') };
 }
 
+/** The policies of the other side that deny a connection (their ids), or undefined when it allows it. */
 type Judge = (source: PodModel, destination: PodModel, port: PortQuery) => string[] | undefined;
 
+export function otherSideJudge(engine: Engine, otherSide: Direction): Judge {
+  return (source, destination, port) => {
+    const v = engine.check({ kind: 'pod', pod: source }, { kind: 'pod', pod: destination }, port);
+    const side = otherSide === 'egress' ? v.egress : v.ingress;
+    return side.allowed ? undefined : side.selectedBy.map((p) => p.id);
+  };
+}
+
+export interface Hit {
+  remote: EndpointSample;
+  local: EndpointSample;
+  ports: PortQuery[];
+  by: string[];
+}
+
 /** The first local endpoint the remote cannot reach (or be reached from) on the rule's ports. */
-function firstBlocked(rule: RuleModel, remote: EndpointSample, locals: readonly EndpointSample[], judge: Judge) {
+export function firstBlocked(
+  rule: RuleModel,
+  remote: EndpointSample,
+  locals: readonly EndpointSample[],
+  judge: Judge,
+): Hit | undefined {
   for (const local of locals) {
     if (local.id === remote.id) continue;
     const [src, dst] = rule.direction === 'ingress' ? [remote.pod, local.pod] : [local.pod, remote.pod];

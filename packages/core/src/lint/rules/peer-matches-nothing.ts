@@ -19,7 +19,7 @@ export const peerMatchesNothing: LintRule = {
   severity: 'warning',
   summary: 'a from/to peer (podSelector/namespaceSelector) matches no pod or namespace in the input',
   help: "A peer admits only pods whose labels match its podSelector, in namespaces whose labels match its namespaceSelector (or the policy's own namespace when there is none). Check both for typos; namespaces carry the label kubernetes.io/metadata.name=<name>. Labels on namespaces must be set on the Namespace object (`kubectl label namespace`).",
-  check({ cluster, compiled, endpointsIn }, report) {
+  check({ cluster, compiled, endpointsIn, peerEndpoints }, report) {
     const namespaces = [...cluster.namespaces.values()];
     // Namespaces a namespaceSelector scopes, per distinct selector (30,000 policies share few).
     const scoped = new Map<string, string[]>();
@@ -98,11 +98,11 @@ export const peerMatchesNothing: LintRule = {
           }
           const podSel = peer.podSelector;
           if (!podSel || isEmptySelector(podSel)) continue;
+          if (peerEndpoints(policy, peer).length > 0) continue;
           // In endpoint order (sorted by namespace name), looked up namespace by namespace.
           const pool = [...candidates].sort().flatMap((ns) => endpointsIn(ns));
           // No pods of those namespaces in the input: a partial input, not a typo.
           if (pool.length === 0) continue;
-          if (pool.some((e) => compiled.peerMatches(policy, peer, compiled.podFacts(e.pod)))) continue;
           const miss = nearMiss(
             podSel,
             pool.map((e) => e.pod.labels),
