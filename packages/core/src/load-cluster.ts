@@ -1,7 +1,7 @@
 import { type Collected, collected, type Issue } from './issues.js';
 import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
-import { loadDocuments } from './load/load-documents.js';
+import { type ListLayout, loadDocumentsLaidOut, rereadList } from './load/list-layout.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
@@ -31,8 +31,12 @@ export interface LoadOptions extends BuildOptions {
 interface ReadSource {
   text: string;
   loaded: { readonly issues: readonly Issue[]; readonly value: readonly LoadedObject[] };
-  checked: Map<LoadedObject, { issues: Issue[]; decoded?: DecodedObject }>;
+  checked: Map<LoadedObject, Checked>;
+  /** A List's items, for re-reading only the changed ones after an edit. */
+  layout?: ListLayout;
 }
+
+type Checked = { issues: Issue[]; decoded?: DecodedObject };
 
 /** Sources read by earlier loads (the latest text of each name): see `LoadOptions.cache`. */
 export interface LoadCache {
@@ -136,9 +140,34 @@ function readSource(source: SourceFile, cache: LoadCache | undefined): Omit<Read
   }
   const kept = cache?.sources.get(source.name);
   if (kept && kept.text === source.text) return kept;
-  const read: ReadSource = { text: source.text, loaded: loadDocuments(source), checked: new Map() };
+  const read = (kept && reread(kept, source)) ?? {
+    text: source.text,
+    ...loadDocumentsLaidOut(source),
+    checked: new Map(),
+  };
   cache?.sources.set(source.name, read);
   return read;
+}
+
+/**
+ * A List edited since `kept`: only its changed items are read (`rereadList`); the objects of
+ * the others keep what was checked of them (an object moved by the edit: its check, with the
+ * moved object in the decoded form, as decoding depends on the value, kind and apiVersion only).
+ */
+function reread(kept: ReadSource, source: SourceFile): ReadSource | undefined {
+  const again = kept.layout && rereadList(kept.layout, source);
+  if (!again) return undefined;
+  const checked = new Map<LoadedObject, Checked>();
+  for (const object of again.loaded.value) {
+    const was = again.carried.get(object);
+    const known = kept.checked.get(was ?? object);
+    if (!known) continue;
+    checked.set(
+      object,
+      was && known.decoded ? { issues: known.issues, decoded: { ...known.decoded, object } as DecodedObject } : known,
+    );
+  }
+  return { text: source.text, loaded: again.loaded, checked, ...(again.layout ? { layout: again.layout } : {}) };
 }
 
 function skippedKind(object: LoadedObject): Issue {

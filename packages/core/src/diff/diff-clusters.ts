@@ -110,37 +110,19 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   ];
   const spans: SpanRef[] = [];
   for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
-  if (tiers) {
-    const masks = {
-      base: new TierMasks(
-        compiledBase,
-        sides.map((s) => s.base),
-        spans,
-      ),
-      head: new TierMasks(
-        compiledHead,
-        sides.map((s) => s.head),
-        spans,
-      ),
-    };
-    compareEveryPair(sides, spans, masks, result);
-  } else {
-    const masks = {
-      base: new VerdictMasks(
-        compiledBase,
-        sides.map((s) => s.base),
-        spans,
-        selecting.base,
-      ),
-      head: new VerdictMasks(
-        compiledHead,
-        sides.map((s) => s.head),
-        spans,
-        selecting.head,
-      ),
-    };
-    compareSides(sides, spans, masks, result);
-  }
+  const peers = { base: sides.map((s) => s.base), head: sides.map((s) => s.head) };
+  // NetworkPolicies alone: each side's masks, and the verdicts when there are no admin tiers.
+  const policyMasks = {
+    base: new VerdictMasks(compiledBase, peers.base, spans, selecting.base),
+    head: new VerdictMasks(compiledHead, peers.head, spans, selecting.head),
+  };
+  // With admin tiers a pair's verdict is asked of every tier (TierMasks).
+  const verdicts = tiers
+    ? { base: new TierMasks(compiledBase, peers.base, spans), head: new TierMasks(compiledHead, peers.head, spans) }
+    : policyMasks;
+  const compare = pairComparer(sides, spans, verdicts, result);
+  if (everything) compareEveryPair(sides, compare);
+  else compareSides(sides, policyMasks, compare);
   const order = new Map(sides.map((s, i) => [s.id, i]));
   const byPair = (a: ConnectionChange, b: ConnectionChange) =>
     (order.get(a.to) ?? 0) - (order.get(b.to) ?? 0) ||
@@ -209,15 +191,10 @@ function diffAllPolicies(
 /**
  * Every pair that can differ (a source whose egress may have changed to every endpoint, every
  * source to a destination whose ingress may have), compared span by span: the spans allowed
- * only in HEAD are opened, only in BASE closed. With admin tiers, pair by pair.
+ * only in HEAD are opened, only in BASE closed. Pair by pair: when the admin tiers changed,
+ * every pair may differ.
  */
-function compareEveryPair(
-  sides: readonly Side[],
-  spans: readonly SpanRef[],
-  masks: { base: TierMasks; head: TierMasks },
-  result: ClusterDiff,
-): void {
-  const compare = pairComparer(sides, spans, masks, result);
+function compareEveryPair(sides: readonly Side[], compare: (from: number, to: number) => void): void {
   const dirtyTo = sides.map((s, i) => (s.ingress ? i : -1)).filter((i) => i >= 0);
   const all = sides.map((_, i) => i);
   for (const from of all) {
@@ -228,20 +205,21 @@ function compareEveryPair(
 }
 
 /**
- * The same pairs for NetworkPolicies alone (VerdictMasks), where a verdict is the source's
- * egress AND the destination's ingress. A side whose policies did not change, facing an
- * endpoint whose identity did not change, allows the same in both versions: such a pair can
- * differ only where its other side's masks differ. Those are compared a whole row at a time
- * (`sideRow`: one side against every endpoint, typed arrays, no object per pair), and only
- * the pairs where they differ, or where both sides may differ, are compared in full.
+ * The same pairs, fewer compared in full. A NetworkPolicy verdict is the source's egress AND
+ * the destination's ingress; a side whose policies did not change, facing an endpoint whose
+ * identity did not change, allows the same in both versions, so such a pair can differ only
+ * where its other side's masks differ. Those are compared a whole row at a time (`sideRow`:
+ * one side against every endpoint, typed arrays, no object per pair), and only the pairs
+ * where they differ, or where both sides may differ, are compared in full. With admin tiers
+ * (unchanged, nodes too: else `compareEveryPair`) the tiers answer the same for a pair whose
+ * endpoints did not change, so a pair whose NetworkPolicy masks are the same has the same
+ * verdict too.
  */
 function compareSides(
   sides: readonly Side[],
-  spans: readonly SpanRef[],
   masks: { base: VerdictMasks; head: VerdictMasks },
-  result: ClusterDiff,
+  compare: (from: number, to: number) => void,
 ): void {
-  const compare = pairComparer(sides, spans, masks, result);
   const words = masks.base.words;
   // undefined: the side is not isolated, it allows everything.
   const differs = (a: Uint32Array | undefined, b: Uint32Array | undefined, o: number) => {

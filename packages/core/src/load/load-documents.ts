@@ -26,9 +26,21 @@ import type { SourceFile } from './source.js';
  * A file with no Kubernetes object at all (Helm values, kustomization) is skipped with a note.
  */
 export function loadDocuments(source: SourceFile): Collected<LoadedObject[]> {
+  return loadDocumentsTaped(source).loaded;
+}
+
+/** What the fast reader recorded of a whole text: its tape and each document's value and root entry. */
+export interface TapedRead {
+  tape: PositionTape;
+  docs: { value: unknown; root: number }[];
+}
+
+/** `loadDocuments`, and the tape when the fast reader read the whole text (`list-layout` lays a List out by item from it). */
+export function loadDocumentsTaped(source: SourceFile): { loaded: Collected<LoadedObject[]>; taped?: TapedRead } {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
-  const docs = parseSource(source, issues);
+  const kept: { taped?: TapedRead } = {};
+  const docs = parseSource(source, issues, kept);
   const skip =
     issues.length === 0
       ? notAManifest(
@@ -36,11 +48,11 @@ export function loadDocuments(source: SourceFile): Collected<LoadedObject[]> {
           docs.map((doc) => doc.value),
         )
       : undefined;
-  if (skip) return collected(objects, [skip]);
+  if (skip) return { loaded: collected(objects, [skip]) };
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
   });
-  return collected(objects, issues);
+  return { loaded: collected(objects, issues), ...kept };
 }
 
 interface ParsedDoc {
@@ -53,7 +65,7 @@ interface ParsedDoc {
 
 const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
 
-function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
+function parseSource(source: SourceFile, issues: Issue[], kept: { taped?: TapedRead } = {}): ParsedDoc[] {
   const { text } = source;
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -100,6 +112,7 @@ function parseSource(source: SourceFile, issues: Issue[]): ParsedDoc[] {
       }),
     );
     for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
+    kept.taped = { tape, docs: taped };
     return docs;
   }
   const fast = readFastYaml(text);

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { at } from '../at.js';
+import type { FieldPath } from '../issues.js';
+import { type ListLayout, loadDocumentsLaidOut, rereadList } from './list-layout.js';
+import { loadDocuments } from './load-documents.js';
+import type { LoadedObject } from './loaded-object.js';
+
+/** Block-style items at column 2, as `netpol gen` writes them; two share an anchor across items. */
+const ITEMS = [
+  '  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: shop\n      labels:\n        team: a\n',
+  '  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: web\n      namespace: shop\n      labels: &web\n        app: web\n    spec:\n      nodeName: n\n',
+  '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: api\n    spec:\n      selector:\n        matchLabels: &a1\n          app: api\n      template:\n        metadata:\n          labels: *a1\n',
+  '  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      name: p\n      namespace: shop\n    spec:\n      podSelector:\n        matchLabels:\n          app: web\n',
+  '  # a comment between items\n  - kind: List\n    items:\n      - apiVersion: v1\n        kind: Namespace\n        metadata:\n          name: inner\n',
+  '  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: s\n    spec:\n      ports:\n        - port: 80\n',
+  '  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      name: q\n    spec:\n      podSelector:\n        matchLabels: *web\n',
+  '  - just a scalar\n',
+];
+
+/** Items that read without issues (the last two: an alias of another item's anchor, a scalar). */
+const CLEAN = ITEMS.slice(0, -2);
+
+/** What an edit may write: items, lines that continue an item, and (less often) what breaks the List's shape or its reading. */
+const INSERTS = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(...CLEAN, '', '\n', '# c\n', '    extra: 1\n', '    extra: 2\n', '      deeper: x\n'),
+  },
+  fc.constantFrom(
+    ...ITEMS.slice(-2),
+    'kind: List\n',
+    '---\n',
+    '...\n',
+    '%YAML 1.1\n',
+    '  - \n',
+    'x',
+    ' ',
+    '-',
+    ': ',
+    '*web',
+    '&web ',
+    '"',
+    '\t',
+    '[a, b]',
+    'items: []\n',
+  ),
+);
+
+const list = (items: string[], tail = '') => `apiVersion: v1\nkind: List\nitems:\n${items.join('')}${tail}`;
+
+/**
+ * An edit of a text: replace `length` characters at `at` with one of INSERTS, or (`lines`)
+ * `length % 3` whole lines from the line holding `at` (what an editor's line edits do).
+ */
+const edit = fc.record({
+  at: fc.nat(),
+  length: fc.nat({ max: 40 }),
+  lines: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+  insert: INSERTS,
+});
+
+function apply(text: string, e: { at: number; length: number; lines: boolean; insert: string }): string {
+  let from = e.at % (text.length + 1);
+  let to = from + e.length;
+  if (e.lines) {
+    from = text.lastIndexOf('\n', from - 1) + 1;
+    to = from;
+    for (let k = 0; k < e.length % 3; k++) {
+      const nl = text.indexOf('\n', to);
+      to = nl < 0 ? text.length : nl + 1;
+    }
+  }
+  return text.slice(0, from) + e.insert + text.slice(to);
+}
+
+const PATHS: FieldPath[] = [
+  [],
+  ['metadata'],
+  ['metadata', 'name'],
+  ['metadata', 'labels', 'app'],
+  ['spec'],
+  ['spec', 'podSelector', 'matchLabels'],
+  ['spec', 'ports', 0, 'port'],
+  ['nope', 3],
+];
+
+/** Everything a load gives that others read: objects, their places, issues. */
+function observed(objects: readonly LoadedObject[], issues: unknown) {
+  return {
+    objects: objects.map((o) => ({
+      source: o.source.name,
+      docIndex: o.docIndex,
+      basePath: o.basePath,
+      kind: o.kind,
+      apiVersion: o.apiVersion,
+      value: o.value,
+      ranges: PATHS.map((path) => o.locate(path)),
+    })),
+    issues,
+  };
+}
+
+describe('rereadList (an edit of a List re-reads only its changed items)', () => {
+  it('any sequence of edits read item by item equals reading each text whole (objects, ranges, issues)', () => {
+    let reread = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...CLEAN) }, fc.constantFrom(...ITEMS)), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.constantFrom('', 'metadata:\n  resourceVersion: ""\n', '# end\n'),
+        fc.array(edit, { minLength: 1, maxLength: 5 }),
+        (items, tail, edits) => {
+          let text = list(items, tail);
+          let layout: ListLayout | undefined = loadDocumentsLaidOut({ name: 'l.yaml', text }).layout;
+          for (const e of edits) {
+            text = apply(text, e);
+            const source = { name: 'l.yaml', text };
+            const again = layout && rereadList(layout, source);
+            const whole = loadDocuments(source);
+            if (again) {
+              reread++;
+              assert.deepEqual(observed(again.loaded.value, again.loaded.issues), observed(whole.value, whole.issues));
+              assert.equal(again.loaded.ok, whole.ok);
+              layout = again.layout;
+            } else {
+              layout = loadDocumentsLaidOut(source).layout;
+            }
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // The property holds because items were re-read, not because every edit fell back.
+    assert.ok(reread > 50, `only ${reread} edits were re-read item by item`);
+  });
+
+  it('keeps the objects of items before the edit and moves those after it', () => {
+    const items = [ITEMS[0], ITEMS[1], ITEMS[3], ITEMS[5]] as string[];
+    const text = list(items);
+    const first = loadDocumentsLaidOut({ name: 'l.yaml', text });
+    assert.ok(first.layout);
+    // A line added inside the third item (the NetworkPolicy): later offsets move by its length.
+    const added = '      policyTypes:\n        - Ingress\n';
+    const where = text.indexOf('    spec:\n      podSelector') + '    spec:\n'.length;
+    const edited = { name: 'l.yaml', text: text.slice(0, where) + added + text.slice(where) };
+    const again = rereadList(first.layout, edited);
+    assert.ok(again);
+    const before = first.loaded.value;
+    const after = again.loaded.value;
+    assert.equal(after[0], before[0]);
+    assert.equal(after[1], before[1]);
+    assert.notEqual(after[2]?.value, before[2]?.value);
+    assert.deepEqual(at(after, 2).value.spec, {
+      policyTypes: ['Ingress'],
+      podSelector: { matchLabels: { app: 'web' } },
+    });
+    assert.deepEqual(after[2]?.locate(['spec', 'policyTypes']), [where + 6, where + added.length]);
+    assert.equal(after[3]?.value, before[3]?.value, 'an item after the edit keeps its value');
+    assert.equal(again.carried.get(after[3] as LoadedObject), before[3]);
+    const port = after[3]?.locate(['spec', 'ports', 0, 'port']);
+    assert.equal(port?.[0], edited.text.indexOf('port: 80'));
+  });
+
+  it('reads the whole text again when an edit reaches the head, crosses items with an anchor, or adds a document', () => {
+    const text = list([ITEMS[0], ITEMS[1], ITEMS[6], ITEMS[3]] as string[]);
+    const { layout } = loadDocumentsLaidOut({ name: 'l.yaml', text });
+    assert.ok(layout);
+    const cases: [string, string][] = [
+      ['the head', text.replace('kind: List', 'kind: List # x')],
+      [
+        'an anchor aliased by another item',
+        text.replace('labels: &web\n        app: web', 'labels: &web\n        app: api'),
+      ],
+      ['a document marker', `${text}---\n`],
+      ['every item removed', 'apiVersion: v1\nkind: List\nitems:\n'],
+      ['a line the fast reader declines', text.replace('team: a', 'team: "a\n  b"')],
+      ['an item indented further', text.replace('  - apiVersion: networking', '   - apiVersion: networking')],
+      [
+        "a space before the next item's dash",
+        text.replace(/\n {2}- apiVersion: networking/, '\n   - apiVersion: networking'),
+      ],
+    ];
+    for (const [what, edited] of cases)
+      assert.equal(rereadList(layout, { name: 'l.yaml', text: edited }), undefined, what);
+    // A tail the edit reaches through the line it starts (a space before `metadata:`).
+    const tailed = list([ITEMS[0], ITEMS[3]] as string[], 'metadata:\n  resourceVersion: ""\n');
+    const laid = loadDocumentsLaidOut({ name: 'l.yaml', text: tailed }).layout;
+    assert.ok(laid);
+    const spaced = tailed.replace('\nmetadata:', '\n metadata:');
+    assert.equal(rereadList(laid, { name: 'l.yaml', text: spaced }), undefined);
+  });
+});
