@@ -1,9 +1,13 @@
 """
 SCTP probes where the kernel has no SCTP sockets: run inside the source pod's namespace, it
-sends one SCTP INIT per target through a raw IP socket (protocol 132) and listens for what
-proves the packet got through: an ICMP destination unreachable quoting it (the destination
-kernel has no SCTP either: "protocol unreachable"), or an SCTP INIT ACK / ABORT from the
-destination. A dropped packet gets nothing before the timeout.
+sends one SCTP INIT per target, IP header and all, through a send-only raw socket
+(IPPROTO_RAW), and listens for what proves the packet got through: an ICMP destination
+unreachable quoting it (the destination kernel has no SCTP either: "protocol unreachable"),
+or, where the kernel has SCTP, an SCTP INIT ACK / ABORT from the destination. A dropped
+packet gets nothing before the timeout.
+Why not a raw socket of protocol 132 to send: while it is open, the kernel hands every SCTP
+packet reaching this namespace to it and answers none with "protocol unreachable", so a pod
+probing (or probing itself) would look like a drop to every other prober at that moment.
 Input on stdin: {"timeoutMs": N, "targets": [{"ip", "port"}]}; output: one JSON line, an
 outcome per target: "refused" (answered) or "timeout".
 """
@@ -23,8 +27,16 @@ def crc32c(data):
     return crc ^ 0xFFFFFFFF
 
 
-sctp = socket.socket(socket.AF_INET, socket.SOCK_RAW, 132)
+send = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 icmp = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+listening = [icmp]
+try:
+    # A kernel with SCTP answers an INIT itself (INIT ACK or ABORT): read those too. (Without
+    # SCTP, no raw socket of protocol 132 may be open: see above.)
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()
+    listening.append(socket.socket(socket.AF_INET, socket.SOCK_RAW, 132))
+except OSError:
+    pass
 # Each target its own source port: answers name the probe they belong to.
 sport_of = {}
 for i, target in enumerate(targets):
@@ -33,7 +45,11 @@ for i, target in enumerate(targets):
     chunk = struct.pack('!BBHIIHHI', 1, 0, 20, 0x5EED0000 + i, 65535, 1, 1, 1)
     header = struct.pack('!HHI', sport, target['port'], 0)
     checksum = crc32c(header + b'\0\0\0\0' + chunk)
-    sctp.sendto(header + struct.pack('<I', checksum) + chunk, (target['ip'], 0))
+    sctp_packet = header + struct.pack('<I', checksum) + chunk
+    # IPv4 header: the kernel fills in the total length, the id, the source address (0 here)
+    # and the header checksum of an IPPROTO_RAW packet.
+    ip_header = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 0, 0, 0, 64, 132, 0, b'\0\0\0\0', socket.inet_aton(target['ip']))
+    send.sendto(ip_header + sctp_packet, (target['ip'], 0))
 
 outcomes = ['timeout'] * len(targets)
 answered = 0
@@ -42,7 +58,7 @@ while answered < len(targets):
     left = end - time.time()
     if left <= 0:
         break
-    ready, _, _ = select.select([sctp, icmp], [], [], left)
+    ready, _, _ = select.select(listening, [], [], left)
     for sock in ready:
         data, (source, _) = sock.recvfrom(4096)
         ihl = (data[0] & 15) * 4

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createReferenceEngine, loadCluster } from '@netpol/core';
+import { at, createReferenceEngine, loadCluster } from '@netpol/core';
 import { DNS_TTL } from './dns-message.js';
 import { exec } from './exec.js';
 import { labDown, labUp } from './lab.js';
@@ -8,6 +8,7 @@ import { fixAddresses } from './lab-addresses.js';
 import { labCluster, storeObject } from './lab-cluster.js';
 import { connectFrom, outcomeAllowed, sourceNetns } from './lab-connect.js';
 import { DEFAULT_OUTSIDE_HOSTS, GATEWAY_IP, nodeNetns, stateDir } from './lab-names.js';
+import { labProbe } from './lab-probe.js';
 import { readState } from './lab-state.js';
 import { liveSkipReason, testLabId } from './lab-test-support.js';
 
@@ -91,6 +92,20 @@ describe('admin tiers on the lab: nodes peers', { skip }, () => {
       seen.push(`${from} ${port}/${protocol} ${outcome}`);
       assert.equal(outcomeAllowed(outcome ?? 'timeout'), allowed, seen.join('; '));
     }
+    // lab probe has the node among its destinations: every cell as the engine says.
+    const ports = [
+      { port: 10250, protocol: 'TCP' as const },
+      { port: 10255, protocol: 'TCP' as const },
+    ];
+    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700 });
+    assert.deepEqual(
+      report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}: ${d.detail}`),
+      [],
+    );
+    const node = report.endpoints.indexOf(GATEWAY_IP);
+    const cell = (from: string) => report.results.map((r) => at(r.allowed, report.endpoints.indexOf(from))[node]);
+    assert.deepEqual(cell('team/client'), [true, false]);
+    assert.deepEqual(cell('team/other'), [true, true]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { atLeast, type ClusterModel, first, type PodModel, type Protocol, parseIp } from '@netpol/core';
+import { at, atLeast, type ClusterModel, first, type PodModel, type Protocol, parseIp } from '@netpol/core';
 import { exec, LabError } from './exec.js';
 import { helperProgram } from './helper-programs.js';
 import { isLabAddress } from './lab-addresses.js';
@@ -74,8 +74,10 @@ export function destination(cluster: ClusterModel, ref: string, portText: string
 }
 
 /**
- * Open the connections from inside `netns` at once; one outcome per target. (The state
- * directory is no longer needed: the probe helper ships with the package.)
+ * Open the connections from inside `netns` at once; one outcome per target. TCP and UDP by
+ * sockets (`probe-helper.cjs`), SCTP by raw INIT packets (`probeSctpFrom`: this kernel has
+ * no SCTP sockets), both at once. (The state directory is no longer needed: the probe
+ * helpers ship with the package.)
  */
 export async function connectFrom(
   _stateDirPath: string,
@@ -86,6 +88,38 @@ export async function connectFrom(
   if (targets.length === 0) return [];
   const stray = targets.find((t) => !isLabAddress(t.ip));
   if (stray) throw new LabError(`${stray.ip} is outside the lab's ranges (198.18.0.0/15, 203.0.113.0/24): not probed`);
+  const sctp = targets.flatMap((t, k) => (t.protocol === 'SCTP' ? [k] : []));
+  if (sctp.length === 0) return connectBySockets(netns, targets, timeoutMs);
+  const others = targets.flatMap((t, k) => (t.protocol === 'SCTP' ? [] : [k]));
+  const [bySockets, byPackets] = await Promise.all([
+    connectBySockets(
+      netns,
+      others.map((k) => at(targets, k)),
+      timeoutMs,
+    ),
+    probeSctpFrom(
+      netns,
+      sctp.map((k) => at(targets, k)),
+      timeoutMs,
+    ),
+  ]);
+  const outcomes: ConnectOutcome[] = [];
+  others.forEach((k, n) => {
+    outcomes[k] = at(bySockets, n);
+  });
+  sctp.forEach((k, n) => {
+    outcomes[k] = at(byPackets, n);
+  });
+  return outcomes;
+}
+
+/** TCP and UDP connections from inside `netns`, by the node probe helper. */
+async function connectBySockets(
+  netns: string,
+  targets: readonly ConnectTarget[],
+  timeoutMs: number,
+): Promise<ConnectOutcome[]> {
+  if (targets.length === 0) return [];
   const out = await exec('ip', ['netns', 'exec', netns, process.execPath, helperProgram('probe-helper.cjs')], {
     input: JSON.stringify({ timeoutMs, targets }),
     timeoutMs: timeoutMs * 3 + 20_000,
@@ -119,6 +153,14 @@ export async function probeSctpFrom(
   } catch {
     throw new LabError(`SCTP probe from ${netns} failed: ${out.stderr.trim().slice(0, 500)}`);
   }
+}
+
+let python: Promise<boolean> | undefined;
+
+/** Why SCTP cannot be probed on this machine (raw packets need python3), or undefined. */
+export async function sctpProbeProblem(): Promise<string | undefined> {
+  python ??= exec('python3', ['-c', '']).then((r) => r.code === 0);
+  return (await python) ? undefined : 'SCTP probes are raw packets sent by python3, which is not installed: not probed';
 }
 
 export function outcomeAllowed(outcome: ConnectOutcome): boolean {

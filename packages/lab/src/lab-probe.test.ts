@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { at, atLeast, first, loadCluster } from '@netpol/core';
 import { labCluster, objectKey } from './lab-cluster.js';
 import type { ConnectOutcome, ConnectTarget } from './lab-connect.js';
+import { sctpProbeProblem } from './lab-connect.js';
 import { defaultProbePorts, labProbe, probeEndpoints } from './lab-probe.js';
 import type { LabState, StoredObject } from './lab-state.js';
 
@@ -43,12 +44,13 @@ describe('probe endpoints', () => {
     const eps = probeEndpoints(cluster, state);
     assert.deepEqual(
       eps.map((e) => e.id),
-      ['a/z', 'b/a', 'b/web[Deployment]', '203.0.113.10'],
+      ['a/z', 'b/a', 'b/web[Deployment]', '198.18.0.1', '203.0.113.10'],
     );
     assert.equal(at(eps, 2).pod?.id, 'b/web-0');
     assert.equal(at(eps, 2).replica?.pod.id, 'b/web-1');
     assert.equal(first(eps).replica, undefined);
-    assert.equal(at(eps, 3).netns, 'np-t-x1');
+    assert.deepEqual(at(eps, 3), { id: '198.18.0.1', netns: 'np-t-node', ip: '198.18.0.1', node: true });
+    assert.equal(at(eps, 4).netns, 'np-t-x1');
   });
   it('default ports are every container port, by protocol then number', () => {
     assert.deepEqual(
@@ -246,5 +248,102 @@ describe('lab probe: a workload to itself is one replica to another', () => {
     assert.equal(at(first(report.results).expected, etcd)[etcd], false);
     assert.equal(at(first(report.results).allowed, etcd)[etcd], false);
     assert.deepEqual(report.disagreements, []);
+  });
+});
+
+describe('lab probe: the node address and SCTP', () => {
+  const objects: StoredObject[] = [
+    {
+      key: objectKey('Pod', 'default', 'client'),
+      value: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'client', namespace: 'default', labels: { app: 'client' } },
+        spec: { containers: [{ name: 'c', image: 'x' }] },
+      },
+    },
+    {
+      key: objectKey('Pod', 'default', 'server'),
+      value: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'server', namespace: 'default', labels: { app: 'server' } },
+        spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 9000, protocol: 'SCTP' }] }] },
+      },
+    },
+    {
+      key: objectKey('NetworkPolicy', 'default', 'client-out'),
+      value: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'client-out', namespace: 'default' },
+        spec: {
+          podSelector: { matchLabels: { app: 'client' } },
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: {} }], ports: [{ protocol: 'SCTP', port: 9000 }] }],
+        },
+      },
+    },
+  ];
+  const { cluster } = labCluster(objects);
+  const pods: LabState['pods'] = {};
+  cluster.pods.forEach((p, i) => {
+    pods[p.id] = { index: i + 1, netns: `np-t-p${i + 1}`, ip: first(p.ips), signature: '' };
+  });
+  const state: LabState = {
+    version: 1,
+    labId: 't',
+    enforce: true,
+    createdAt: '',
+    nextPodIndex: 9,
+    pods,
+    outside: [],
+    objects,
+  };
+
+  it('probes SCTP like TCP and UDP, and the node as a destination judged as its address, never as a source', async () => {
+    const calls: { netns: string; targets: string[] }[] = [];
+    const connect = async (_dir: string, netns: string, targets: readonly ConnectTarget[]) => {
+      calls.push({ netns, targets: targets.map((t) => `${t.ip} ${t.port}/${t.protocol}`) });
+      return targets.map(() => 'refused' as ConnectOutcome);
+    };
+    const ports = [{ port: 9000, protocol: 'SCTP' as const }];
+    const report = await labProbe(state, '/nonexistent', { ports, connect });
+    const problem = await sctpProbeProblem();
+    const [r] = atLeast(report.results, 1);
+    assert.deepEqual(report.endpoints, ['default/client', 'default/server', 'kube-system/coredns', '198.18.0.1']);
+    assert.equal(report.node, '198.18.0.1');
+    if (problem) {
+      // No python3 here: said once for the port, nothing opened.
+      assert.equal(r.note, problem);
+      assert.equal(report.probes, 0);
+      return;
+    }
+    assert.equal(r.note, undefined);
+    const client = pods['default/client']?.netns;
+    assert.deepEqual(
+      calls.find((c) => c.netns === client)?.targets.sort(),
+      [
+        `${pods['default/client']?.ip} 9000/SCTP`,
+        `${pods['default/server']?.ip} 9000/SCTP`,
+        `${pods['kube-system/coredns']?.ip} 9000/SCTP`,
+        '198.18.0.1 9000/SCTP',
+      ].sort(),
+    );
+    assert.ok(!calls.some((c) => c.netns === 'np-t-node'), 'the node opens nothing');
+    // The engine's verdicts: client's egress admits its namespace's pods only, so neither
+    // kube-system/coredns nor the node; nothing restricts the others.
+    assert.deepEqual(r.expected, [
+      [true, true, false, false],
+      [true, true, true, true],
+      [true, true, true, true],
+      [null, null, null, null],
+    ]);
+    assert.deepEqual(at(r.allowed, 3), [null, null, null, null]);
+    // Every connection answered ("refused"): the cells the engine denies disagree, and only those.
+    assert.deepEqual(
+      report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}`),
+      ['default/client -> kube-system/coredns 9000/SCTP', 'default/client -> 198.18.0.1 9000/SCTP'],
+    );
   });
 });

@@ -9,14 +9,16 @@ import {
 } from '@netpol/core';
 import { mapLimit } from './exec.js';
 import { labCluster } from './lab-cluster.js';
-import { type ConnectOutcome, connectFrom, outcomeAllowed } from './lab-connect.js';
+import { type ConnectOutcome, connectFrom, outcomeAllowed, sctpProbeProblem } from './lab-connect.js';
+import { GATEWAY_IP, nodeNetns } from './lab-names.js';
 import type { LabState } from './lab-state.js';
 
 /**
  * `lab probe`: real connections between every pair of endpoints (matrix granularity: bare
- * pods, each workload once via its first replica, outside hosts), beside the engine's
- * verdicts. Allowed = the destination answered at all (connected, RST, ICMP port
- * unreachable); denied = timed out.
+ * pods, each workload once via its first replica, the lab node's address as a destination,
+ * outside hosts), beside the engine's verdicts. Allowed = the destination answered at all
+ * (connected, RST, ICMP port or protocol unreachable); denied = timed out. SCTP goes out as
+ * raw INIT packets (`connectFrom`).
  */
 
 export interface ProbePort {
@@ -34,6 +36,12 @@ export interface ProbeEndpoint {
    * StatefulSet peer question), probed from the first replica to this one.
    */
   replica?: { ip: string; pod: PodModel };
+  /**
+   * The lab node (198.18.0.1, what Node objects stand for): a destination judged as the
+   * address it is (egress rules, `nodes` peers). Not a source: traffic from a pod's own node
+   * is always allowed (docs/node-traffic.md), which the engine, judging addresses, cannot say.
+   */
+  node?: true;
 }
 
 export interface ProbeResult {
@@ -43,7 +51,7 @@ export interface ProbeResult {
   expected: (boolean | null)[][];
   /** The engine's verdicts as if policies were enforced (differs from `expected` only with --no-enforce). */
   engine: (boolean | null)[][];
-  /** Why a whole port was not probed (SCTP, a port name no pod has). */
+  /** Why a whole port was not probed (SCTP without python3, a port name no pod has). */
   note?: string;
 }
 
@@ -59,6 +67,8 @@ export interface Disagreement {
 
 export interface ProbeReport {
   endpoints: string[];
+  /** The lab node's address, one of `endpoints` (a destination only: its row is null). */
+  node: string;
   results: ProbeResult[];
   enforce: boolean;
   disagreements: Disagreement[];
@@ -92,6 +102,7 @@ export function probeEndpoints(cluster: ClusterModel, state: LabState): ProbeEnd
     seen.add(id);
     out.push({ id, netns: labPod.netns, ip: first(pod.ips), pod });
   }
+  out.push({ id: GATEWAY_IP, netns: nodeNetns(state.labId), ip: GATEWAY_IP, node: true });
   for (const host of state.outside) out.push({ id: host.ip, netns: host.netns, ip: host.ip });
   return out;
 }
@@ -131,7 +142,8 @@ export async function labProbe(
   const { cluster } = labCluster(state.objects);
   const endpoints = probeEndpoints(cluster, state);
   const ports = options.ports && options.ports.length > 0 ? options.ports : defaultProbePorts(cluster);
-  const { results, targets } = judge(cluster, state.enforce, endpoints, ports);
+  const sctpProblem = ports.some((p) => p.protocol === 'SCTP') ? await sctpProbeProblem() : undefined;
+  const { results, targets } = judge(cluster, state.enforce, endpoints, ports, sctpProblem);
   noteUnknownPortNames(ports, results);
   const { details, probes } = await openConnections(stateDirPath, endpoints, targets, results, {
     connect: options.connect ?? connectFrom,
@@ -141,6 +153,7 @@ export async function labProbe(
   });
   return {
     endpoints: endpoints.map((e) => e.id),
+    node: GATEWAY_IP,
     results,
     enforce: state.enforce,
     disagreements: disagreementsOf(endpoints, results, details),
@@ -167,6 +180,7 @@ function judge(
   enforce: boolean,
   endpoints: readonly ProbeEndpoint[],
   ports: readonly ProbePort[],
+  sctpProblem: string | undefined,
 ): { results: ProbeResult[]; targets: Target[][] } {
   const grid = () => endpoints.map(() => endpoints.map(() => null as boolean | null));
   const results: ProbeResult[] = ports.map((p) => ({
@@ -175,7 +189,7 @@ function judge(
     allowed: grid(),
     expected: grid(),
     engine: grid(),
-    ...(p.protocol === 'SCTP' ? { note: 'SCTP is not supported by this kernel: not probed' } : {}),
+    ...(p.protocol === 'SCTP' && sctpProblem ? { note: sctpProblem } : {}),
   }));
   const targets: Target[][] = endpoints.map(() => []);
   const reference = createReferenceEngine(cluster);
@@ -184,11 +198,11 @@ function judge(
       for (const [j, other] of endpoints.entries()) {
         // A workload to itself: its first replica to its second, as matrix and check judge it.
         const dst = i === j && src.replica ? { ...src, ...src.replica } : other;
-        if (!src.pod && !dst.pod) continue;
+        if ((!src.pod && !dst.pod) || src.node) continue;
         const engine = reference.check(peerOf(src), peerOf(dst), { protocol: p.protocol, port: p.port }).allowed;
         at(at(results, r).engine, i)[j] = engine;
         at(at(results, r).expected, i)[j] = enforce ? engine : true;
-        if (p.protocol === 'SCTP') continue;
+        if (p.protocol === 'SCTP' && sctpProblem) continue;
         const port =
           typeof p.port === 'number'
             ? p.port

@@ -57,6 +57,7 @@ export async function probe(ctx: LabContext, options: ProbeOptions, io: Io): Pro
     io.stdout.write(
       `${compactRows({
         endpoints: report.endpoints,
+        node: report.node,
         results: report.results.map((r) => ({
           port: r.port,
           protocol: r.protocol,
@@ -76,7 +77,8 @@ export async function probe(ctx: LabContext, options: ProbeOptions, io: Io): Pro
 
 function printProbe(report: ProbeReport, io: Io): void {
   const c = colorsFor(io.stdout, io);
-  const w = Math.max(8, ...report.endpoints.map((e) => e.length));
+  const names = report.endpoints.map((e) => (e === report.node ? `${e} (node)` : e));
+  const w = Math.max(8, ...names.map((e) => e.length));
   const n = report.endpoints.length;
   if (!report.enforce) {
     io.stdout.write(
@@ -96,11 +98,14 @@ function printProbe(report: ProbeReport, io: Io): void {
         if (e !== null && e !== o) return c.red(o ? ' !o' : ' !-');
         return o ? c.green(mark) : c.dim(mark);
       });
-      io.stdout.write(`${String(i).padStart(3)}  ${at(report.endpoints, i).padEnd(w)}${cells.join('')}\n`);
+      io.stdout.write(`${String(i).padStart(3)}  ${at(names, i).padEnd(w)}${cells.join('')}\n`);
     }
   }
   io.stdout.write(
     `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
+  );
+  io.stdout.write(
+    `${report.node} (node): the lab node, a destination only (a pod's egress to it is judged as to any address; its own connections to pods are always allowed)\n`,
   );
   if (report.probes === 0) {
     // Agreement about nothing is no agreement: say that no verdict was checked.

@@ -1,6 +1,7 @@
-import { at } from '../at.js';
+import { at, first } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
+import { peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort } from '../engine/match-port.js';
 import type { Peer } from '../engine/types.js';
 import type { Direction, PodModel, Protocol } from '../model/types.js';
@@ -138,14 +139,44 @@ export class VerdictMasks {
     if (rule.peers === 'all') return undefined;
     const known = this.ruleBits.get(rule);
     if (known) return known;
-    const peers = rule.peers;
     const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
-    this.facts.forEach((facts, o) => {
-      // o < facts.length, so o >>> 5 < bits.length
-      if (peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts))) bits[o >>> 5]! |= 1 << (o & 31);
-    });
+    // o < facts.length, so o >>> 5 < bits.length
+    const set = (o: number) => {
+      bits[o >>> 5]! |= 1 << (o & 31);
+    };
+    for (const peer of rule.peers) {
+      if (peer.kind === 'ipBlock') {
+        this.facts.forEach((facts, o) => {
+          if (this.compiled.peerMatches(policy.policy, peer.model, facts)) set(o);
+        });
+        continue;
+      }
+      // A selector peer: its namespace half asked once per namespace (every endpoint of a
+      // namespace has its labels), the pod half only in the namespaces it reaches.
+      for (const [namespace, members] of this.podsByNamespace()) {
+        const labels = at(this.facts, first(members)).namespaceLabels ?? {};
+        if (!peerScopesNamespace(peer, policy.policy.namespace, namespace, labels)) continue;
+        for (const o of members) if (!peer.pods || peer.pods(at(this.pods, o)?.labels ?? {})) set(o);
+      }
+    }
     this.ruleBits.set(rule, bits);
     return bits;
+  }
+
+  private byNamespace?: Map<string, number[]>;
+
+  /** The pod endpoints (indexes) of each namespace. */
+  private podsByNamespace(): Map<string, number[]> {
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      this.pods.forEach((pod, o) => {
+        if (!pod) return;
+        const members = this.byNamespace?.get(pod.namespace);
+        if (members) members.push(o);
+        else this.byNamespace?.set(pod.namespace, [o]);
+      });
+    }
+    return this.byNamespace;
   }
 
   /** Subjects with the same isolating policies share an id (per direction). */

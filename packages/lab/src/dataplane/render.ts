@@ -218,16 +218,21 @@ export function renderRuleset(plan: DataplanePlan, options: RenderOptions, skele
     }
     if (plan.tiers)
       for (const d of [plan.tiers.egress, plan.tiers.ingress]) renderTiers(d, mapBlock, elementBlock, push);
-    if (plan.tiers) {
-      // Pods reach the node's own address (198.18.0.1, what Node objects stand for in the lab:
-      // `nodes` peers): that is input here, not forward; only the source's egress applies.
-      push(1, 'chain input {');
-      push(2, 'type filter hook input priority filter; policy accept;');
-      push(2, 'ct state established,related accept');
-      push(2, 'meta mark set 0');
-      push(2, 'jump egress_tiers');
-      push(1, '}');
+    // Pods reach the node's own address (198.18.0.1, what Node objects stand for in the lab:
+    // `nodes` peers): that is input here, not forward; only the source's egress applies, as
+    // to any address (an egress-isolated pod reaches its node only where a rule admits it:
+    // docs/node-traffic.md). The node's own connections to pods (output) are never filtered:
+    // the pod's node may always reach it.
+    push(1, 'chain input {');
+    push(2, 'type filter hook input priority filter; policy accept;');
+    push(2, 'ct state established,related accept');
+    push(2, 'meta mark set 0');
+    if (plan.tiers) push(2, 'jump egress_tiers');
+    else {
+      push(2, 'meta mark set ip saddr map @egress_subject');
+      push(2, 'meta mark != 0 jump egress');
     }
+    push(1, '}');
     push(1, 'chain forward {');
     push(2, 'type filter hook forward priority filter; policy accept;');
     push(2, 'ct state established,related accept');
