@@ -64,6 +64,35 @@ export interface PolicyView {
   enabled: boolean;
 }
 
+/** An admin or baseline tier policy (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy). */
+export interface AdminPolicyView {
+  /** `ClusterNetworkPolicy/name`: what toggles (`off`) and selections (`policy:ID`) name. */
+  id: string;
+  kind: string;
+  name: string;
+  tier: 'admin' | 'baseline';
+  /** 0–1000, lower first; a BaselineAdminNetworkPolicy has none. */
+  priority?: number;
+  /** `ClusterNetworkPolicy x (priority 10)`, as check and explain name it. */
+  title: string;
+  file?: string;
+  enabled: boolean;
+}
+
+export interface AdminRuleView {
+  direction: 'ingress' | 'egress';
+  index: number;
+  name?: string;
+  action: string;
+  /** `Deny to every pod in namespaces kubernetes.io/metadata.name=kube-system, on every port`: explain's words. */
+  text: string;
+  file?: string;
+  line?: number;
+  /** `matches 2 pods: a, b; outside addresses can match`. */
+  matches: string;
+  pods: string[];
+}
+
 export interface ConnectionChangeView {
   from: string;
   to: string;
@@ -94,6 +123,8 @@ export interface Summary {
   /** Matrix ports, as `80/TCP`. */
   ports: string[];
   policies: PolicyView[];
+  /** The admin and baseline tier policies, in the order they are consulted (absent when the input has none). */
+  adminPolicies?: AdminPolicyView[];
   /** What the edits and toggles open and close, against the input as loaded. */
   whatIf?: DiffView;
   /** Files edited in the page and not yet saved. */
@@ -184,6 +215,20 @@ export type SelectionView =
       selects: string[];
       ingress: { isolates: boolean; rules: RuleView[] };
       egress: { isolates: boolean; rules: RuleView[] };
+    }
+  | {
+      /** An admin or baseline tier policy, as `netpol explain --policy cnp/NAME` words it. */
+      kind: 'admin';
+      id: string;
+      title: string;
+      /** `admin tier: before NetworkPolicies`. */
+      tier: string;
+      file?: string;
+      line?: number;
+      subject: string;
+      selects: string[];
+      ingress: { words: string; rules: AdminRuleView[] };
+      egress: { words: string; rules: AdminRuleView[] };
     }
   | { kind: 'none'; id: string; message: string };
 

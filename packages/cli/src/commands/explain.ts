@@ -23,7 +23,14 @@ import {
   type PolicyExplanation,
   type RuleExplanation,
 } from '@netpol/core/explain';
-import { adminPolicyName, peerWord, podListWords, ruleMatchWords } from '@netpol/core/format';
+import {
+  adminDirectionWords,
+  adminPolicyName,
+  adminTierWords,
+  peerWord,
+  podListWords,
+  ruleMatchWords,
+} from '@netpol/core/format';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
@@ -141,8 +148,7 @@ function findAdminPolicy(cluster: ClusterModel, text: string): AdminPolicyModel 
 function formatAdminPolicy(e: AdminPolicyExplanation, c: Colors): string {
   const { policy } = e;
   const where = formatLocation(originLocation(policy.origin, []));
-  const tier = policy.tier === 'admin' ? 'admin tier: before NetworkPolicies' : 'baseline tier: after NetworkPolicies';
-  const lines = [`${c.bold(adminPolicyName(policy))}${where ? `  (${where})` : ''}  ${c.dim(tier)}`];
+  const lines = [`${c.bold(adminPolicyName(policy))}${where ? `  (${where})` : ''}  ${c.dim(adminTierWords(policy))}`];
   lines.push(
     `  subject ${e.subjectText}: ${e.selects.length === 0 ? c.yellow('no pod in the input') : podListWords(e.selects.map((p) => p.id))}`,
   );
@@ -150,11 +156,7 @@ function formatAdminPolicy(e: AdminPolicyExplanation, c: Colors): string {
     ['ingress', e.ingress],
     ['egress', e.egress],
   ] as const) {
-    if (rules.length === 0) {
-      lines.push(`  ${direction}: no rules (${direction} is left to the next tiers)`);
-      continue;
-    }
-    lines.push(`  ${direction}: the first rule that matches decides:`);
+    lines.push(`  ${direction}: ${adminDirectionWords(direction, rules.length)}`);
     for (const rule of rules) {
       const name = rule.name ? ` "${rule.name}"` : '';
       lines.push(`    ${citeField(policy.origin, rule.path)}${name}: ${rule.text}`);

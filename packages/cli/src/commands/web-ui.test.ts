@@ -379,6 +379,72 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     });
   });
 
+  test('Policies: the admin tiers listed with tier and priority; one explained as netpol explain says; unticking its Deny flips the cell as netpol check without it says', async () => {
+    const dir = 'examples/005-admin-guardrails';
+    const files = ['dns.yaml', 'workloads.yaml', 'guardrails.yaml'].map((f) => `${dir}/${f}`);
+    const question = ['--from', 'team-a/api', '--to', 'kube-system/metrics-server', '--port', '443'];
+    const withIt = await runCli(['check', ...files.flatMap((f) => ['-f', f]), ...question], { cwd: root });
+    const without = await runCli(['check', ...files.slice(0, 2).flatMap((f) => ['-f', f]), ...question], { cwd: root });
+    assert.deepEqual([withIt.code, without.code], [1, 0]);
+    const explain = await runCli(
+      ['explain', ...files.flatMap((f) => ['-f', f]), '--policy', 'cnp/cluster-guardrails', '--color', 'never'],
+      { cwd: root },
+    );
+    await withPage(
+      files,
+      async (page, server) => {
+        const cell = 'team-a/api → kube-system/metrics-server';
+        const grid = page.getByRole('grid', { name: /^Matrix/ });
+        const focusCell = async () => {
+          await grid.focus();
+          await page.keyboard.press('ArrowRight');
+        };
+        await page.goto(`${server.url}#view=matrix&port=443%2FTCP&drill=team-a%7Ckube-system`);
+        await focusCell();
+        await page.locator('#matrix-focus').getByText(`${cell}: denied`, { exact: true }).waitFor();
+
+        await page.getByRole('button', { name: 'Policies' }).click();
+        const admin = page.locator('table.admin-policies');
+        await admin.getByRole('button', { name: 'ClusterNetworkPolicy/cluster-guardrails' }).waitFor();
+        assert.deepEqual(
+          (await admin.locator('tbody tr').allTextContents()).map((t) => t.trim()),
+          [`admin10ClusterNetworkPolicy/cluster-guardrails${dir}/guardrails.yaml`],
+        );
+        await admin.getByRole('button', { name: 'ClusterNetworkPolicy/cluster-guardrails' }).click();
+        const panel = page.locator('section.selection');
+        await panel.getByText('ClusterNetworkPolicy cluster-guardrails (priority 10)').waitFor();
+        const shown = ((await panel.textContent()) ?? '').replace(/\s+/g, ' ');
+        const lines = explain.stdout.split('\n').map((l) => l.trim());
+        const expected = [
+          ...lines.filter((l) => /^(spec\.|matches |ingress: |egress: )/.test(l)),
+          ...lines.filter((l) => l.startsWith('subject ')).map((l) => l.slice('subject '.length)),
+          'admin tier: before NetworkPolicies',
+        ];
+        assert.equal(expected.length, 8, explain.stdout);
+        for (const line of expected) assert.ok(shown.includes(line), `${line}\n  not in: ${shown}`);
+        await page.screenshot({ path: artifactPath('policies-admin.png') });
+        await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+        const serious = (await page.evaluate(
+          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,
+        )) as string[];
+        assert.deepEqual(serious, [], 'axe-core on the admin tiers and their selection');
+
+        await admin.getByRole('checkbox', { name: 'enabled: ClusterNetworkPolicy/cluster-guardrails' }).uncheck();
+        await page.getByText('1 policies off').waitFor();
+        await page.getByRole('button', { name: 'Matrix' }).click();
+        await focusCell();
+        await page.locator('#matrix-focus').getByText(`${cell}: allowed, opened by the edit`).waitFor();
+        // Ticked again: back to the input.
+        await page.getByRole('button', { name: 'Policies' }).click();
+        await admin.getByRole('checkbox', { name: 'enabled: ClusterNetworkPolicy/cluster-guardrails' }).check();
+        await page.getByRole('button', { name: 'Matrix' }).click();
+        await focusCell();
+        await page.locator('#matrix-focus').getByText(`${cell}: denied`, { exact: true }).waitFor();
+      },
+      { bypassCSP: true },
+    );
+  });
+
   test('Selection: a pod lists only the rules that admit traffic to or from it, and the rules naming it; a policy its pods', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'netpol-selection-'));
     writeFileSync(join(dir, 'cluster.yaml'), SELECTION_YAML);

@@ -26,6 +26,16 @@ export function adminPolicyName(policy: AdminPolicyModel): string {
     : `${policy.kind} ${policy.name} (priority ${policy.priority})`;
 }
 
+/** Where a policy's tier sits among the tiers: `admin tier: before NetworkPolicies`. */
+export function adminTierWords(policy: AdminPolicyModel): string {
+  return policy.tier === 'admin' ? 'admin tier: before NetworkPolicies' : 'baseline tier: after NetworkPolicies';
+}
+
+/** How a direction of an admin policy decides: `the first rule that matches decides:`, or that it has no rules. */
+export function adminDirectionWords(direction: Direction, rules: number): string {
+  return rules === 0 ? `no rules (${direction} is left to the next tiers)` : 'the first rule that matches decides:';
+}
+
 /** `admin` / `baseline`: the tier a policy sits in, as reports name it. */
 export function tierName(policy: AdminPolicyModel): string {
   return policy.tier;

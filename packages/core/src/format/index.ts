@@ -1,6 +1,6 @@
 /** @netpol/core/format: every output's wording and rendering (check, diff, matrix, words). */
 
-export { adminPolicyName } from './admin-words.js';
+export { adminDirectionWords, adminPolicyName, adminTierWords } from './admin-words.js';
 export { checkHeadline, checkReasonLines, checkToJson, citeField, formatCheck } from './check-report.js';
 export { hasChanges, renderDiff } from './diff-report.js';
 export type { GroupedMatrixFormat } from './grouped-matrix-format.js';

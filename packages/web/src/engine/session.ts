@@ -65,6 +65,7 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { adminPolicyViews, adminSelection, findAdminPolicy, withoutAdminPolicies } from './admin-views.js';
 import { patchOf } from './edit-patch.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
@@ -101,7 +102,10 @@ function read(files: readonly InputFile[], namespace: string, cache: LoadCache, 
 
 function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
   const full = input.loaded.cluster;
-  const cluster = disabled.size === 0 ? full : { ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) };
+  const cluster =
+    disabled.size === 0
+      ? full
+      : withoutAdminPolicies({ ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) }, disabled);
   const listed = listMatrixEndpoints(cluster);
   const endpoints = listed.ok ? listed.value : [];
   return {
@@ -218,7 +222,8 @@ export class Session {
 
   /** Where a policy is written (apart from the summary: locating thousands of objects is slow). */
   locate(policy: string): { file: string; line: number } | undefined {
-    const found = this.current.loaded.cluster.policies.find((p) => p.id === policy);
+    const all = this.current.loaded.cluster;
+    const found = all.policies.find((p) => p.id === policy) ?? findAdminPolicy(all, policy);
     const where = found && originLocation(found.origin);
     return where ? { file: where.file, line: where.line } : undefined;
   }
@@ -258,6 +263,7 @@ export class Session {
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
       ports: ports.map(formatPortQuery),
       policies,
+      adminPolicies: adminPolicyViews(this.current.loaded.cluster, this.disabled),
       whatIf: changed ? diffView(diffClusters(this.original.cluster, cluster)) : undefined,
       dirty: this.files.filter((f, i) => f.text !== this.input.files[i]?.text).map((f) => f.name),
     };
@@ -342,6 +348,8 @@ export class Session {
     const { cluster } = this.current;
     if (kind === 'policy') {
       const policy = cluster.policies.find((p) => p.id === id);
+      const admin = policy ? undefined : findAdminPolicy(cluster, id);
+      if (admin) return adminSelection(cluster, admin);
       if (!policy) return { kind: 'none', id, message: `no policy ${id} (toggled off?)` };
       const explained = explainPolicy(cluster, policy);
       const rules = (list: RuleExplanation[]) => list.map((r) => ruleView(policy.id, policy.origin, r));

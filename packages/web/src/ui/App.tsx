@@ -60,7 +60,8 @@ export function App({ input: initial, engine }: AppProps) {
         if (next.fileNames.includes(file.name)) next = await engine.edit(file.name, file.text);
       }
       for (const policy of offRef.current) {
-        if (next.policies.some((p) => p.id === policy)) next = await engine.toggle(policy, false);
+        const known = next.policies.some((p) => p.id === policy) || next.adminPolicies?.some((p) => p.id === policy);
+        if (known) next = await engine.toggle(policy, false);
       }
       if (!cancelled) apply(next);
     })()
@@ -178,6 +179,12 @@ export function App({ input: initial, engine }: AppProps) {
         </label>
         <span className="facts">
           {summary.endpoints.length} workloads · {summary.policies.length} policies
+          {summary.adminPolicies && (
+            <span>
+              {' '}
+              · {summary.adminPolicies.length} admin tier {summary.adminPolicies.length === 1 ? 'policy' : 'policies'}
+            </span>
+          )}
           {errors > 0 && <strong className="bad"> · {errors} errors</strong>}
           {warnings > 0 && <span> · {warnings} lint warnings</span>}
           {summary.dirty.length > 0 && <span> · unsaved edits</span>}

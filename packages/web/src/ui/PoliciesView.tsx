@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { PolicyView, Summary } from '../protocol.js';
+import type { AdminPolicyView, PolicyView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
 
@@ -87,6 +87,11 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
         Untick a policy to try the cluster without it (what-if: the Matrix outlines what that opens and closes; the Diff
         view lists it). Nothing is written.
       </p>
+      {summary.adminPolicies && (
+        <AdminPolicies policies={summary.adminPolicies} state={state} update={update} onToggle={onToggle} open={open} />
+      )}
+      {summary.adminPolicies && <h2>NetworkPolicies</h2>}
+      {summary.policies.length === 0 && <p>No NetworkPolicy in the input.</p>}
       {windowed && (
         <label>
           Filter policies{' '}
@@ -119,5 +124,74 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
         table
       )}
     </div>
+  );
+}
+
+/**
+ * The admin and baseline tier policies (ClusterNetworkPolicy, AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy), in the order they are consulted: the admin tier before every
+ * NetworkPolicy, the baseline tier after (docs/admin-tiers.md). A few per cluster: never windowed.
+ */
+function AdminPolicies({
+  policies,
+  state,
+  update,
+  onToggle,
+  open,
+}: {
+  policies: readonly AdminPolicyView[];
+  state: ViewState;
+  update: (patch: Partial<ViewState>) => void;
+  onToggle: (policy: string, enabled: boolean) => void;
+  open: (policy: string) => void;
+}) {
+  const off = new Set(state.off);
+  return (
+    <>
+      <h2>Admin tiers</h2>
+      <p className="legend">
+        Consulted in this order for each direction: the admin tier, then the NetworkPolicies (final where they isolate a
+        pod), then the baseline tier; the first rule that matches decides, Pass moves on to the next tier.
+      </p>
+      <table className="admin-policies">
+        <thead>
+          <tr>
+            <th scope="col">On</th>
+            <th scope="col">Tier</th>
+            <th scope="col">Priority</th>
+            <th scope="col">Policy</th>
+            <th scope="col">Source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {policies.map((p) => (
+            <tr key={p.id} className={state.sel === `policy:${p.id}` ? 'selected' : undefined}>
+              <td>
+                <input
+                  type="checkbox"
+                  checked={!off.has(p.id)}
+                  aria-label={`enabled: ${p.id}`}
+                  onChange={(e) => onToggle(p.id, e.target.checked)}
+                />
+              </td>
+              <td>{p.tier}</td>
+              <td>{p.priority ?? '—'}</td>
+              <td>
+                <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
+                  {p.id}
+                </button>
+              </td>
+              <td>
+                {p.file && (
+                  <button type="button" className="link" onClick={() => open(p.id)}>
+                    {p.file}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

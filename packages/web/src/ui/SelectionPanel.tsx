@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { RuleView, SelectionView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
@@ -154,6 +154,7 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
           {view.admin && <AdminTiers admin={view.admin} update={update} />}
         </>
       )}
+      {view.kind === 'admin' && <AdminPolicy view={view} update={update} podLinks={podLinks} />}
       {view.kind === 'policy' && (
         <>
           <p>
@@ -181,6 +182,74 @@ export function SelectionPanel({ engine, summary, state, update }: SelectionPane
 }
 
 type AdminList = NonNullable<Extract<SelectionView, { kind: 'pod' }>['admin']>;
+
+/** `(file:line)`, a link into the editor at that line. */
+function SourceLink({ file, line, update }: { file?: string; line?: number; update: SelectionPanelProps['update'] }) {
+  if (!file) return null;
+  return (
+    <a
+      href={`#view=editor&file=${encodeURIComponent(file)}&line=${line}`}
+      onClick={(e) => {
+        e.preventDefault();
+        update({ view: 'editor', file, line });
+      }}
+    >
+      ({file}:{line})
+    </a>
+  );
+}
+
+/** An admin or baseline tier policy, as `netpol explain --policy cnp/NAME` words it. */
+function AdminPolicy({
+  view,
+  update,
+  podLinks,
+}: {
+  view: Extract<SelectionView, { kind: 'admin' }>;
+  update: SelectionPanelProps['update'];
+  podLinks: (ids: readonly string[]) => ReactNode;
+}) {
+  return (
+    <>
+      <p>
+        {view.title} <SourceLink file={view.file} line={view.line} update={update} />{' '}
+        <span className="dim">{view.tier}</span>
+      </p>
+      <p>
+        Subject {view.subject}:{' '}
+        {view.selects.length === 0 ? (
+          'no pod in the input'
+        ) : (
+          <>
+            {plural(view.selects.length)}: {podLinks(view.selects)}
+          </>
+        )}
+      </p>
+      {(['ingress', 'egress'] as const).map((d) => (
+        <div key={d}>
+          <h3>
+            {d}: {view[d].words}
+          </h3>
+          <ul>
+            {view[d].rules.map((r) => (
+              <li key={r.index}>
+                spec.{r.direction}[{r.index}] <SourceLink file={r.file} line={r.line} update={update} />
+                {r.name ? ` "${r.name}"` : ''}: {r.text}
+                <br />
+                <span className="dim">{r.matches}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** `1 pod`, `2 pods` (core's podListWords, with the pods as links). */
+function plural(n: number): string {
+  return n === 1 ? '1 pod' : `${n} pods`;
+}
 
 /** The admin tiers as `netpol explain --pod` lists them: consulted in order, NetworkPolicies between. */
 function AdminTiers({ admin, update }: { admin: AdminList; update: SelectionPanelProps['update'] }) {
