@@ -77,10 +77,11 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
     selecting[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
   const dirty: Side[] = [];
+  const alike = namespacesAlike(base, head);
   for (const [id, e] of baseEps) {
     const h = headEps.get(id);
     if (!h) continue;
-    const identity = identityOf(base, e.pod) !== identityOf(head, h.pod);
+    const identity = !sameParts(e.pod, h.pod, alike) && identityOf(base, e.pod) !== identityOf(head, h.pod);
     if (identity) endpoints.changed.push({ id, changes: describeChange(base, e.pod, head, h.pod) });
     const side = (direction: 'ingress' | 'egress') =>
       identity || everything || touched('base', e.pod, direction) || touched('head', h.pod, direction);
@@ -322,6 +323,40 @@ export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDif
       const h = headById.get(id);
       return b && h ? [{ id, changes: describePolicyChange(b, h) }] : [];
     }),
+  };
+}
+
+/**
+ * Whether two pods' identities are equal without making their texts: the parts `identityText`
+ * reads are the same objects (a what-if edit keeps most pods' models, or copies them with
+ * their labels and ports) and their namespaces' labels are alike. False: compare the texts.
+ */
+function sameParts(a: PodModel, b: PodModel, namespacesAlike: (namespace: string) => boolean): boolean {
+  return (
+    a.namespace === b.namespace &&
+    a.labels === b.labels &&
+    a.ports === b.ports &&
+    a.hostNetwork === b.hostNetwork &&
+    a.ips.length === b.ips.length &&
+    a.ips.every((ip, i) => ip === b.ips[i]) &&
+    namespacesAlike(a.namespace)
+  );
+}
+
+/** Whether a namespace has the same labels in both versions (asked once per namespace). */
+function namespacesAlike(base: ClusterModel, head: ClusterModel): (namespace: string) => boolean {
+  const known = new Map<string, boolean>();
+  const text = (labels: Readonly<Record<string, string>> | undefined) =>
+    JSON.stringify(Object.entries(labels ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return (namespace) => {
+    let alike = known.get(namespace);
+    if (alike === undefined) {
+      const a = base.namespaces.get(namespace)?.labels;
+      const b = head.namespaces.get(namespace)?.labels;
+      alike = a === b || text(a) === text(b);
+      known.set(namespace, alike);
+    }
+    return alike;
   };
 }
 

@@ -205,3 +205,46 @@ describe('createYamlStreamReader: any text, cut anywhere, never throws', () => {
     assert.ok(stream(deep).streamed.issues.some((i) => i.severity === 'error'));
   });
 });
+
+describe('createYamlStreamReader: a unit larger than any object is refused, not held', () => {
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n';
+  const read = (text: string, sizes: readonly number[]) =>
+    streamThrough(
+      createYamlStreamReader('in.yaml', (kind) => SUPPORTED_KINDS.includes(kind), { maxUnitBytes: 1024 }),
+      text,
+      sizes,
+    );
+  const rows: [string, string, string][] = [
+    ['an endless document of short lines', `a: b\n${'c: d\n'.repeat(2000)}`, '1:1'],
+    ['one long line (the document starts at its ---)', `---\nkind: ${'x'.repeat(5000)}\n`, '1:1'],
+    [
+      'a List item',
+      `kind: List\nitems:\n- ${POD.trimEnd().replaceAll('\n', '\n  ')}\n- a: ${'y'.repeat(3000)}\n`,
+      '7:1',
+    ],
+  ];
+  for (const [name, text, at] of rows) {
+    test(name, () => {
+      for (const sizes of [[100], [4096], [1, 333]]) {
+        const source = read(text, sizes);
+        const errors = source.streamed.issues.filter((i) => i.severity === 'error');
+        assert.deepEqual(
+          errors.map((i) => i.message),
+          [
+            'one document or List item of more than 0.0009765625 MiB (read as a stream, each is held whole): no Kubernetes object is near that size',
+          ],
+          name,
+        );
+        const { line, col } = positionOf(source, atLeast(errors, 1)[0].range?.[0] ?? -1);
+        assert.equal(`${line}:${col}`, at, `${name} ${sizes}`);
+      }
+    });
+  }
+  test('the objects around an oversized unit are read', () => {
+    const { streamed } = read(`${POD}---\na: ${'z'.repeat(3000)}\n---\n${POD.replace('name: p', 'name: q')}`, [64]);
+    assert.deepEqual(
+      streamed.objects.map((o) => (o.value.metadata as { name: string }).name),
+      ['p', 'q'],
+    );
+  });
+});

@@ -46,7 +46,20 @@ enum Mode {
  * the kind of items that lack one only when its `kind` comes before `items` (kubectl's items
  * always have theirs), and anchors do not reach across items.
  */
-export function createYamlStreamReader(name: string, isSupportedKind: (kind: string) => boolean): JsonStreamReader {
+/**
+ * The most one unit (a document read whole, or one List item) may hold: no Kubernetes object
+ * comes near it (the API server refuses a request body over 3 MiB), so a larger one is an
+ * endless or broken input, refused without holding it (memory stays bounded whatever the
+ * input limit).
+ */
+export const MAX_STREAM_UNIT_BYTES = 128 * 1024 * 1024;
+
+export function createYamlStreamReader(
+  name: string,
+  isSupportedKind: (kind: string) => boolean,
+  options: { maxUnitBytes?: number } = {},
+): JsonStreamReader {
+  const maxUnitBytes = options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES;
   const tape = new PositionTape();
   const scratch = new PositionTape();
   const objects: LoadedObject[] = [];
@@ -63,6 +76,10 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
   let unit = new Uint8Array(1 << 16);
   let unitLength = 0;
   let unitStart = 0;
+  /** Bytes of the unit past `maxUnitBytes`, dropped (the unit is refused when read). */
+  let unitOver = 0;
+  /** Bytes of the line being read past `maxUnitBytes`, dropped (they join the unit's). */
+  let lineOver = 0;
   // The partial line at the end of the last chunk.
   let line = new Uint8Array(1 << 12);
   let lineLength = 0;
@@ -73,13 +90,19 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
 
   const grow = (buffer: Uint8Array<ArrayBuffer>, length: number, more: number): Uint8Array<ArrayBuffer> => {
     if (length + more <= buffer.length) return buffer;
-    const grown = new Uint8Array(Math.max(buffer.length * 2, length + more));
+    const grown = new Uint8Array(Math.min(maxUnitBytes, Math.max(buffer.length * 2, length + more)));
     grown.set(buffer.subarray(0, length));
     return grown;
   };
 
   const appendToUnit = (bytes: Uint8Array, at: number) => {
-    if (unitLength === 0) unitStart = at;
+    if (unitLength === 0 && unitOver === 0) unitStart = at;
+    unitOver += lineOver;
+    lineOver = 0;
+    if (unitOver > 0 || unitLength + bytes.length > maxUnitBytes) {
+      unitOver += bytes.length;
+      return;
+    }
     unit = grow(unit, unitLength, bytes.length);
     unit.set(bytes, unitLength);
     unitLength += bytes.length;
@@ -102,6 +125,15 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
    * item's `-`, read as a space so the item is a document of its own at the same offsets.
    */
   const readUnit = (inheritedKind: string, dashAt: number): { value: unknown; entry: number } | undefined => {
+    if (unitOver > 0) {
+      syntax(
+        `one document or List item of more than ${maxUnitBytes / 1024 / 1024} MiB (read as a stream, each is held whole): no Kubernetes object is near that size`,
+        unitStart,
+      );
+      unitOver = 0;
+      unit = new Uint8Array(1 << 16);
+      return undefined;
+    }
     const bytes = unit.subarray(0, unitLength);
     let text = utf8.decode(bytes);
     if (dashAt >= 0) text = `${text.slice(0, dashAt)} ${text.slice(dashAt + 1)}`;
@@ -200,7 +232,7 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
   const readHead = (): boolean => {
     let kind = '';
     let apiVersion = '';
-    if (unitLength > 0) {
+    if (unitLength > 0 || unitOver > 0) {
       const head = readUnit('', -1);
       if (head !== undefined) {
         tape.truncate(head.entry);
@@ -217,7 +249,7 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
   };
 
   const readItem = () => {
-    if (unitLength === 0) return;
+    if (unitLength === 0 && unitOver === 0) return;
     const index = itemIndex++;
     const itemKind = listKind === 'List' || !listKind.endsWith('List') ? '' : listKind.slice(0, -'List'.length);
     const read = readUnit(itemKind, itemColumn);
@@ -236,7 +268,7 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
 
   /** A document without split items (or a List's tail): read whole, as `loadDocuments` does. */
   const readDocument = (tail: boolean) => {
-    if (unitLength === 0) return;
+    if (unitLength === 0 && unitOver === 0) return;
     const read = readUnit('', -1);
     unitLength = 0;
     if (read === undefined) return;
@@ -344,20 +376,27 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
       while (i < n) {
         const nl = chunk.indexOf(NL, i);
         if (nl < 0) {
-          line = grow(line, lineLength, n - i);
-          line.set(chunk.subarray(i), lineLength);
-          lineLength += n - i;
+          // A line longer than a unit may be: keep its start (where markers and indentation
+          // are read), count the rest.
+          const kept = Math.min(n - i, maxUnitBytes - lineLength);
+          line = grow(line, lineLength, kept);
+          line.set(chunk.subarray(i, i + kept), lineLength);
+          lineLength += kept;
+          lineOver += n - i - kept;
           break;
         }
         lineStarts.add(offset + nl + 1);
         if (lineLength > 0) {
           // The line began in an earlier chunk.
-          const start = offset + i - lineLength;
-          line = grow(line, lineLength, nl + 1 - i);
-          line.set(chunk.subarray(i, nl + 1), lineLength);
-          const length = lineLength + nl - i;
+          const start = offset + i - lineLength - lineOver;
+          const kept = Math.min(nl + 1 - i, maxUnitBytes - lineLength);
+          line = grow(line, lineLength, kept);
+          line.set(chunk.subarray(i, i + kept), lineLength);
+          lineOver += nl + 1 - i - kept;
+          const length = lineLength + kept - (kept === nl + 1 - i ? 1 : 0);
           lineLength = 0;
           onLine(line, 0, length, start, true);
+          lineOver = 0;
         } else {
           onLine(chunk, i, nl, offset + i, true);
         }
@@ -369,7 +408,8 @@ export function createYamlStreamReader(name: string, isSupportedKind: (kind: str
       if (lineLength > 0) {
         const length = lineLength;
         lineLength = 0;
-        onLine(line, 0, length, offset - length, false);
+        onLine(line, 0, length, offset - length - lineOver, false);
+        lineOver = 0;
       }
       if (docOpen) endDocument();
       source.lineStarts = lineStarts.done();
