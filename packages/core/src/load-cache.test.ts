@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { at } from './at.js';
 import { createLoadCache, type LoadOptions, loadCluster } from './load-cluster.js';
+import { AddressAllocator } from './model/address-allocator.js';
 import { originLocation } from './model/origin-location.js';
 
 /** Objects a file may hold: valid, invalid (a validation error), and not YAML at all. */
@@ -19,7 +20,29 @@ const SNIPPETS = [
   'kind: [broken\n',
 ];
 
-const file = fc.array(fc.constantFrom(...SNIPPETS), { minLength: 0, maxLength: 3 }).map((docs) => docs.join('---\n'));
+/**
+ * List items in block style (`netpol gen`'s shape: an edit re-reads only the changed items,
+ * `list-layout`): workloads whose replicas get made-up addresses, and the pods and policies
+ * above, so pod models are kept, moved, or given another address from one load to the next.
+ */
+const ITEMS = [
+  '  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: shop\n      labels:\n        team: a\n',
+  '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      namespace: shop\n    spec:\n      replicas: 2\n      template:\n        metadata:\n          labels: &w\n            app: web\n        spec:\n          containers:\n            - name: c\n              ports:\n                - containerPort: 80\n      selector:\n        matchLabels: *w\n',
+  '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: web\n      namespace: shop\n    spec:\n      replicas: 3\n      template:\n        metadata:\n          labels:\n            app: web\n',
+  '  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: api\n      namespace: shop\n    spec:\n      template:\n        metadata:\n          labels:\n            app: api\n',
+  '  - apiVersion: apps/v1\n    kind: ReplicaSet\n    metadata:\n      name: api-5d9\n      namespace: shop\n      ownerReferences:\n        - kind: Deployment\n          name: api\n          controller: true\n    spec:\n      replicas: 2\n      template:\n        metadata:\n          labels:\n            app: api\n',
+  '  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata:\n      name: db\n    spec:\n      replicas: 2\n      template:\n        metadata:\n          labels:\n            app: db\n',
+  '  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      name: p\n      namespace: shop\n    spec:\n      podSelector:\n        matchLabels:\n          app: api\n      ingress:\n        - from:\n            - podSelector:\n                matchLabels:\n                  app: web\n',
+  '  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      name: p\n      namespace: shop\n    spec:\n      podSelector: {}\n      policyTypes:\n        - Egress\n',
+  '  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: web\n      namespace: shop\n    spec:\n      selector:\n        app: web\n      ports:\n        - port: 80\n',
+];
+const list = fc
+  .array(fc.constantFrom(...ITEMS), { minLength: 1, maxLength: 6 })
+  .map((items) => `apiVersion: v1\nkind: List\nitems:\n${items.join('')}`);
+const file = fc.oneof(
+  fc.array(fc.constantFrom(...SNIPPETS), { minLength: 0, maxLength: 3 }).map((docs) => docs.join('---\n')),
+  list,
+);
 /** Three files, as a session edits them: each step one file's text changes (or stays). */
 const steps = fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), file), { minLength: 1, maxLength: 6 });
 
@@ -43,13 +66,16 @@ function observed(files: string[], options: LoadOptions) {
 describe('loadCluster with a cache (the web UI re-reads only the edited file)', () => {
   it('every load through one cache equals a fresh load of the same files (issues, model, positions)', () => {
     fc.assert(
-      fc.property(fc.tuple(file, file, file), steps, fc.boolean(), (start, edits, strict) => {
+      fc.property(fc.tuple(file, file, file), steps, fc.boolean(), fc.boolean(), (start, edits, strict, small) => {
         const cache = createLoadCache();
+        // A /22's 767 addresses: replicas of different workloads now and then want one address.
+        const podCidr = small ? '10.8.0.0/22' : undefined;
+        const options = { strict, ...(podCidr ? { podCidr } : {}) };
         const files = [...start];
-        assert.deepEqual(observed(files, { cache, strict }), observed(files, { strict }));
+        assert.deepEqual(observed(files, { cache, ...options }), observed(files, options));
         for (const [index, text] of edits) {
           files[index] = text;
-          assert.deepEqual(observed(files, { cache, strict }), observed(files, { strict }));
+          assert.deepEqual(observed(files, { cache, ...options }), observed(files, options));
         }
       }),
       { numRuns: 150 },
@@ -70,5 +96,57 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
     assert.equal(third.value.cluster.policies[0], again.value.cluster.policies[0]);
     assert.notEqual(again.value.objects[1], first.value.objects[1]);
     assert.equal(again.value.cluster.policies[0]?.types.egress, true);
+  });
+
+  it('a kept pod whose made-up address another pod now takes gets a new model with the new address', () => {
+    const cidr = '10.8.0.0/22';
+    // Two workloads whose first replicas hash to one address: the one sorted first takes it.
+    const slotOf = (name: string) => new AddressAllocator(cidr).allocate(`shop/${name}-0`);
+    const bySlot = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (let k = 0; k < 2000 && !pair; k++) {
+      const name = `w${k}`;
+      const other = bySlot.get(slotOf(name));
+      if (other) pair = [other, name].sort() as [string, string];
+      else bySlot.set(slotOf(name), name);
+    }
+    assert.ok(pair, 'no two names share an address in 2,000 tries');
+    const [first, second] = pair;
+    const deployment = (name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: ${name}\n`;
+    const cache = createLoadCache();
+    const alone = [{ name: 'a.yaml', text: deployment(second) }];
+    const both = [...alone, { name: 'b.yaml', text: deployment(first) }];
+    const before = loadCluster(alone, { cache, podCidr: cidr }).value.cluster;
+    const after = loadCluster(both, { cache, podCidr: cidr }).value.cluster;
+    const fresh = loadCluster(both, { podCidr: cidr }).value.cluster;
+    const ipOf = (cluster: typeof after, name: string) => cluster.pods.find((p) => p.name === `${name}-0`)?.ips;
+    assert.deepEqual(ipOf(before, second), [slotOf(second)]);
+    assert.deepEqual(ipOf(after, first), [slotOf(first)]);
+    assert.notDeepEqual(ipOf(after, second), ipOf(before, second), 'the second replica moved on');
+    assert.deepEqual(ipOf(after, second), ipOf(fresh, second));
+    assert.deepEqual(ipOf(before, second), [slotOf(second)], 'the first load keeps its own address');
+    // And back: alone again, it takes its first address back.
+    const again = loadCluster(alone, { cache, podCidr: cidr }).value.cluster;
+    assert.deepEqual(ipOf(again, second), [slotOf(second)]);
+  });
+
+  it('an unchanged workload keeps its pod models, and an edit above it in a List moves them', () => {
+    const cache = createLoadCache();
+    const items = [at(ITEMS, 0), at(ITEMS, 1), at(ITEMS, 3), at(ITEMS, 6)];
+    const text = `apiVersion: v1\nkind: List\nitems:\n${items.join('')}`;
+    const first = loadCluster([{ name: 'l.yaml', text }], { cache }).value.cluster;
+    // An edit below the workloads: their objects and pods are the same.
+    const below = `${text}# edited\n`;
+    const second = loadCluster([{ name: 'l.yaml', text: below }], { cache }).value.cluster;
+    assert.equal(second.pods[0], first.pods[0]);
+    // A line added to the Namespace (above): the pods move, with their origin at the new place.
+    const above = below.replace('team: a\n', 'team: a\n        tier: x\n');
+    const third = loadCluster([{ name: 'l.yaml', text: above }], { cache }).value.cluster;
+    assert.notEqual(third.pods[0], second.pods[0]);
+    assert.equal(third.pods[0]?.labels, second.pods[0]?.labels, 'moved: the same labels object');
+    assert.deepEqual(third.pods[0]?.ips, second.pods[0]?.ips);
+    const line = (origin: Parameters<typeof originLocation>[0]) => originLocation(origin)?.line;
+    assert.equal(line(third.pods[0]?.origin), (line(second.pods[0]?.origin) ?? 0) + 1);
   });
 });

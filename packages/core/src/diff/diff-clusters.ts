@@ -77,10 +77,11 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
     selecting[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
   const dirty: Side[] = [];
+  const alike = namespacesAlike(base, head);
   for (const [id, e] of baseEps) {
     const h = headEps.get(id);
     if (!h) continue;
-    const identity = identityOf(base, e.pod) !== identityOf(head, h.pod);
+    const identity = !sameParts(e.pod, h.pod, alike) && identityOf(base, e.pod) !== identityOf(head, h.pod);
     if (identity) endpoints.changed.push({ id, changes: describeChange(base, e.pod, head, h.pod) });
     const side = (direction: 'ingress' | 'egress') =>
       identity || everything || touched('base', e.pod, direction) || touched('head', h.pod, direction);
@@ -221,36 +222,46 @@ function compareSides(
   compare: (from: number, to: number) => void,
 ): void {
   const words = masks.base.words;
-  // undefined: the side is not isolated, it allows everything.
-  const differs = (a: Uint32Array | undefined, b: Uint32Array | undefined, o: number) => {
-    if (!a || !b) return a !== b;
-    for (let w = o * words; w < (o + 1) * words; w++) if (a[w] !== b[w]) return true;
-    return false;
+  const count = sides.length;
+  /** Calls `fn` with every endpoint whose masks differ between the two rows (undefined: not isolated). */
+  const eachDiffering = (a: Uint32Array | undefined, b: Uint32Array | undefined, fn: (o: number) => void) => {
+    if (!a || !b) {
+      if (a !== b) for (let o = 0; o < count; o++) fn(o);
+      return;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      const o = Math.floor(i / words);
+      fn(o);
+      i = (o + 1) * words - 1; // on to the next endpoint
+    }
   };
   const bySet = (direction: 'ingress' | 'egress') => (a: number, b: number) =>
     masks.base.setOf(direction, a) - masks.base.setOf(direction, b) || a - b;
   const all = sides.map((_, i) => i);
+  const dirtyTo = all.filter((i) => at(sides, i).ingress);
   // Sources whose egress may have changed: every destination (grouped by set: rows are shared).
   for (const from of all.filter((i) => at(sides, i).egress).sort(bySet('egress'))) {
-    const source = at(sides, from);
-    const before = masks.base.sideRow('egress', from);
-    const after = masks.head.sideRow('egress', from);
-    for (const to of all) {
-      // Unless the destination's ingress (or the source as peers see it) changed too, only
-      // this source's egress can make the pair differ.
-      if (source.identity || at(sides, to).ingress || differs(before, after, to)) compare(from, to);
+    if (at(sides, from).identity) {
+      // Both sides of every pair may differ (peers see this source differently).
+      for (const to of all) compare(from, to);
+      continue;
     }
+    // Destinations whose ingress may have changed too: in full; to the others only this
+    // source's egress can make a pair differ.
+    for (const to of dirtyTo) compare(from, to);
+    eachDiffering(masks.base.sideRow('egress', from), masks.head.sideRow('egress', from), (to) => {
+      if (!at(sides, to).ingress) compare(from, to);
+    });
   }
   // Every other source to the destinations whose ingress may have changed.
-  for (const to of all.filter((i) => at(sides, i).ingress).sort(bySet('ingress'))) {
-    const destination = at(sides, to);
-    const before = masks.base.sideRow('ingress', to);
-    const after = masks.head.sideRow('ingress', to);
-    for (const from of all) {
-      if (at(sides, from).egress) continue; // compared above
-      // The source's egress is the same in both versions unless the destination's identity changed.
-      if (destination.identity || differs(before, after, from)) compare(from, to);
-    }
+  for (const to of [...dirtyTo].sort(bySet('ingress'))) {
+    const others = (from: number) => {
+      if (!at(sides, from).egress) compare(from, to); // else compared above
+    };
+    // The source's egress is the same in both versions unless the destination's identity changed.
+    if (at(sides, to).identity) for (const from of all) others(from);
+    else eachDiffering(masks.base.sideRow('ingress', to), masks.head.sideRow('ingress', to), others);
   }
 }
 
@@ -322,6 +333,40 @@ export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDif
       const h = headById.get(id);
       return b && h ? [{ id, changes: describePolicyChange(b, h) }] : [];
     }),
+  };
+}
+
+/**
+ * Whether two pods' identities are equal without making their texts: the parts `identityText`
+ * reads are the same objects (a what-if edit keeps most pods' models, or copies them with
+ * their labels and ports) and their namespaces' labels are alike. False: compare the texts.
+ */
+function sameParts(a: PodModel, b: PodModel, namespacesAlike: (namespace: string) => boolean): boolean {
+  return (
+    a.namespace === b.namespace &&
+    a.labels === b.labels &&
+    a.ports === b.ports &&
+    a.hostNetwork === b.hostNetwork &&
+    a.ips.length === b.ips.length &&
+    a.ips.every((ip, i) => ip === b.ips[i]) &&
+    namespacesAlike(a.namespace)
+  );
+}
+
+/** Whether a namespace has the same labels in both versions (asked once per namespace). */
+function namespacesAlike(base: ClusterModel, head: ClusterModel): (namespace: string) => boolean {
+  const known = new Map<string, boolean>();
+  const text = (labels: Readonly<Record<string, string>> | undefined) =>
+    JSON.stringify(Object.entries(labels ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
+  return (namespace) => {
+    let alike = known.get(namespace);
+    if (alike === undefined) {
+      const a = base.namespaces.get(namespace)?.labels;
+      const b = head.namespaces.get(namespace)?.labels;
+      alike = a === b || text(a) === text(b);
+      known.set(namespace, alike);
+    }
+    return alike;
   };
 }
 

@@ -34,22 +34,9 @@ interface Block {
  */
 export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
   const blocks = new Map<string, Block>();
-  const podIps = new Set<string>();
-  for (const cluster of clusters) {
-    for (const pod of cluster.pods) for (const ip of pod.ips) podIps.add(ip);
-    for (const policy of cluster.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        if (rule.peers === 'all') continue;
-        for (const peer of rule.peers) {
-          if (peer.kind !== 'ipBlock') continue;
-          const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
-          blocks.set(text, { text, ranges: ipBlockRanges(peer.cidr, peer.except) });
-        }
-      }
-    }
-    // Admin tier `networks` CIDRs and node addresses cut the space too (docs/admin-tiers.md).
-    for (const text of adminAddressTexts(cluster)) blocks.set(text, { text, ranges: ipBlockRanges(text, []) });
-  }
+  const seen = clusters.map(seenOf);
+  const podIps = { has: (ip: string) => seen.some((s) => s.podIps.has(ip)) };
+  for (const s of seen) for (const [text, block] of s.blocks) blocks.set(text, block);
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
   const out: ExternalEndpoint[] = [];
@@ -90,7 +77,35 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
   return out;
 }
 
-function representative(family: IpFamily, atoms: [bigint, bigint][], podIps: Set<string>): string | undefined {
+/** A cluster's pod addresses and address blocks, once per model (the what-if diffs the input against every edit). */
+const seenByCluster = new WeakMap<ClusterModel, { podIps: Set<string>; blocks: Map<string, Block> }>();
+
+function seenOf(cluster: ClusterModel): { podIps: Set<string>; blocks: Map<string, Block> } {
+  let seen = seenByCluster.get(cluster);
+  if (seen) return seen;
+  seen = { podIps: new Set(), blocks: new Map() };
+  for (const pod of cluster.pods) for (const ip of pod.ips) seen.podIps.add(ip);
+  for (const policy of cluster.policies) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) {
+        if (peer.kind !== 'ipBlock') continue;
+        const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
+        seen.blocks.set(text, { text, ranges: ipBlockRanges(peer.cidr, peer.except) });
+      }
+    }
+  }
+  // Admin tier `networks` CIDRs and node addresses cut the space too (docs/admin-tiers.md).
+  for (const text of adminAddressTexts(cluster)) seen.blocks.set(text, { text, ranges: ipBlockRanges(text, []) });
+  seenByCluster.set(cluster, seen);
+  return seen;
+}
+
+function representative(
+  family: IpFamily,
+  atoms: [bigint, bigint][],
+  podIps: { has(ip: string): boolean },
+): string | undefined {
   for (const text of family === 4 ? PREFERRED : []) {
     const preferred = parseIp(text);
     if (preferred && atoms.some(([a, b]) => preferred.value >= a && preferred.value <= b)) return text;

@@ -1,9 +1,10 @@
 import { at, first } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
-import type { CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
-import { peerScopesNamespace } from '../engine/match-peer.js';
+import type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
+import { matchPeer, peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort } from '../engine/match-port.js';
 import type { Peer } from '../engine/types.js';
+import { canonicalPeer, canonicalSelector } from '../model/canonical.js';
 import type { Direction, PodModel, Protocol } from '../model/types.js';
 import type { PortSpan } from './port-partition.js';
 
@@ -123,12 +124,13 @@ export class VerdictMasks {
         const bits = this.ruleMatches(policy, rule);
         // A port named by an egress rule is resolved on each destination; ingress: on the subject.
         const fixed = direction === 'ingress' || !namesPort(rule) ? this.portMask(rule, subject) : undefined;
-        for (let o = 0; o < count; o++) {
-          if (bits && (bits[o >>> 5]! & (1 << (o & 31))) === 0) continue;
+        const add = (o: number) => {
           const mask = fixed ?? this.portMask(rule, o);
           const at0 = o * words;
           for (let w = 0; w < words; w++) out[at0 + w]! |= mask[w]!;
-        }
+        };
+        if (!bits) for (let o = 0; o < count; o++) add(o);
+        else forEachBit(bits, add);
       }
     }
     return out;
@@ -140,23 +142,18 @@ export class VerdictMasks {
     const known = this.ruleBits.get(rule);
     if (known) return known;
     const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
-    // o < facts.length, so o >>> 5 < bits.length
-    const set = (o: number) => {
-      bits[o >>> 5]! |= 1 << (o & 31);
-    };
     for (const peer of rule.peers) {
       if (peer.kind === 'ipBlock') {
-        this.facts.forEach((facts, o) => {
-          if (this.compiled.peerMatches(policy.policy, peer.model, facts)) set(o);
-        });
+        const members = this.blockMembers(peer);
+        for (let w = 0; w < bits.length; w++) bits[w]! |= members[w]!;
         continue;
       }
-      // A selector peer: its namespace half asked once per namespace (every endpoint of a
-      // namespace has its labels), the pod half only in the namespaces it reaches.
-      for (const [namespace, members] of this.podsByNamespace()) {
-        const labels = at(this.facts, first(members)).namespaceLabels ?? {};
-        if (!peerScopesNamespace(peer, policy.policy.namespace, namespace, labels)) continue;
-        for (const o of members) if (!peer.pods || peer.pods(at(this.pods, o)?.labels ?? {})) set(o);
+      // A selector peer: the pod half asked only in the namespaces the namespace half reaches.
+      for (const namespace of this.namespacesReached(peer, policy.policy.namespace)) {
+        for (const o of this.podsByNamespace().get(namespace) ?? []) {
+          // o < facts.length, so o >>> 5 < bits.length
+          if (!peer.pods || peer.pods(at(this.facts, o).pod?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
+        }
       }
     }
     this.ruleBits.set(rule, bits);
@@ -168,15 +165,56 @@ export class VerdictMasks {
   /** The pod endpoints (indexes) of each namespace. */
   private podsByNamespace(): Map<string, number[]> {
     if (!this.byNamespace) {
-      this.byNamespace = new Map();
+      const byNamespace = new Map<string, number[]>();
       this.pods.forEach((pod, o) => {
         if (!pod) return;
-        const members = this.byNamespace?.get(pod.namespace);
+        const members = byNamespace.get(pod.namespace);
         if (members) members.push(o);
-        else this.byNamespace?.set(pod.namespace, [o]);
+        else byNamespace.set(pod.namespace, [o]);
       });
+      this.byNamespace = byNamespace;
     }
     return this.byNamespace;
+  }
+
+  /** Per namespaceSelector (canonical text): the namespaces it reaches. */
+  private readonly reached = new Map<string, string[]>();
+
+  private namespacesReached(peer: SelectorPeer, policyNamespace: string): readonly string[] {
+    // Without a namespaceSelector, the policy's own namespace (peerScopesNamespace): not asked
+    // of every namespace once per policy namespace.
+    if (!peer.namespaces) return [policyNamespace];
+    const selector = peer.model.kind === 'selector' ? peer.model.namespaceSelector : undefined;
+    const key = canonicalSelector(selector);
+    let namespaces = this.reached.get(key);
+    if (!namespaces) {
+      namespaces = [];
+      for (const [namespace, members] of this.podsByNamespace()) {
+        // Every endpoint of a namespace has its labels: asked of the first.
+        const labels = at(this.facts, first(members)).namespaceLabels ?? {};
+        if (peerScopesNamespace(peer, policyNamespace, namespace, labels)) namespaces.push(namespace);
+      }
+      this.reached.set(key, namespaces);
+    }
+    return namespaces;
+  }
+
+  /** Per distinct ipBlock: the endpoints whose address it holds (pods by their primary address). */
+  private readonly blocks = new Map<string, Uint32Array>();
+
+  private blockMembers(peer: Extract<CompiledPeer, { kind: 'ipBlock' }>): Uint32Array {
+    const key = canonicalPeer(peer.model);
+    let members = this.blocks.get(key);
+    if (!members) {
+      const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+      // The namespace is not read for an ipBlock.
+      this.facts.forEach((facts, o) => {
+        if (matchPeer(peer, '', facts)) bits[o >>> 5]! |= 1 << (o & 31);
+      });
+      members = bits;
+      this.blocks.set(key, members);
+    }
+    return members;
   }
 
   /** Subjects with the same isolating policies share an id (per direction). */
@@ -272,4 +310,18 @@ export class VerdictMasks {
 /** A rule port given by name (resolved on the destination pod). */
 function namesPort(rule: CompiledRule): boolean {
   return rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
+}
+
+type SelectorPeer = Extract<CompiledPeer, { kind: 'selector' }>;
+
+/** Calls `fn` with the index of every set bit, in order, skipping empty words. */
+function forEachBit(bits: Uint32Array, fn: (index: number) => void): void {
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w]!;
+    while (word !== 0) {
+      const low = word & -word;
+      fn(w * 32 + 31 - Math.clz32(low));
+      word ^= low;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type IpAddress, parseIp } from '../model/cidr.js';
+import { firstBuild } from '../model/moved-model.js';
 import type { ClusterModel, Direction, Labels, PeerModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
 import { type AdminTiers, createAdminTiers } from './admin-tiers.js';
 import { combine, externalSide, type SideQuery } from './combine.js';
@@ -86,7 +87,10 @@ const compiledPolicies = new WeakMap<PolicyModel, CompiledPolicy>();
 function compiledPolicy(policy: PolicyModel): CompiledPolicy {
   let compiled = compiledPolicies.get(policy);
   if (!compiled) {
-    compiled = compilePolicy(policy);
+    // A moved model (`movedModel`) compiles as its first build: the same rules and selector.
+    const first = firstBuild(policy);
+    const known = first === policy ? undefined : compiledPolicies.get(first);
+    compiled = known ? { ...known, policy } : compilePolicy(policy);
     compiledPolicies.set(policy, compiled);
   }
   return compiled;

@@ -4,16 +4,16 @@ import type { CompiledCluster } from './compile-cluster.js';
 
 /**
  * Side classes: pods whose `direction` side allows exactly the same connections towards any
- * peer outside both pods' namespaces. One side (`combine`) allows when the pod is not isolated
- * or some rule of the policies isolating it matches; a rule reads the pod's own namespace only
- * through peers without a namespaceSelector ("the policy's own namespace"), and those match
- * no peer outside it. So pods of different namespaces whose isolating policies hold the same
- * rules (`canonicalRule`, as a set) answer alike — the same policy template applied in 3,000
- * namespaces is one class, not 3,000. An ingress side also resolves named ports on the pod
- * (it is the destination): its container ports are part of the class. With admin tier
- * policies the pod's namespace, labels and host networking decide as well (admin subjects),
- * so the class keeps them. Only `allowed` is shared: which policies isolate (the verdict's
- * `selectedBy`) is each pod's own.
+ * peer outside both pods' namespaces (or, for two pods of one namespace, towards any peer).
+ * One side (`combine`) allows when the pod is not isolated or some rule of the policies
+ * isolating it matches; a rule reads the pod's own namespace only through peers without a
+ * namespaceSelector ("the policy's own namespace"), and those match no peer outside it. So
+ * pods whose isolating policies hold the same rules (`canonicalRule`, as a set) answer alike:
+ * the same policy template applied in 3,000 namespaces is one class, not 3,000. An ingress
+ * side also resolves named ports on the pod (it is the destination): its container ports are
+ * part of the class. With admin tier policies the pod's namespace, labels and host networking
+ * decide as well (admin subjects), so the class keeps them. Only `allowed` is shared: which
+ * policies isolate (the verdict's `selectedBy`) is each pod's own.
  *
  * Returns the class of a pod (a small integer, per direction), computed once per pod.
  */

@@ -181,4 +181,31 @@ describe('lint messages state what happens', () => {
       /but the ingress of c\/server denies it \(c\/server is isolated for ingress by c\/in-80 /,
     );
   });
+
+  it('one-sided-allow: a look-alike client in the policy namespace reaches it by its own-namespace rule, one elsewhere does not', () => {
+    const client = (ns: string) => pod(ns, 'client', { app: 'client' });
+    const toOwnNamespace = (ns: string) =>
+      policy(ns, 'egress-own', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] });
+    const [message, ...more] = messages(
+      [
+        namespace('a'),
+        namespace('b'),
+        client('a'),
+        client('b'),
+        toOwnNamespace('a'),
+        toOwnNamespace('b'),
+        pod('a', 'server', { app: 'server' }, [{ containerPort: 80 }]),
+        policy('a', 'from-clients', {
+          podSelector: { matchLabels: { app: 'server' } },
+          ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'client' } } }] }],
+        }),
+      ],
+      'one-sided-allow',
+    );
+    assert.deepEqual(more, []);
+    assert.match(
+      message ?? '',
+      /but the egress of b\/client denies it \(b\/client is isolated for egress by b\/egress-own /,
+    );
+  });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { at } from '../at.js';
+import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
+import { renderGenerated } from '../gen/render-generated.js';
 import type { FieldPath } from '../issues.js';
 import { type ListLayout, loadDocumentsLaidOut, rereadList } from './list-layout.js';
 import { loadDocuments } from './load-documents.js';
@@ -192,5 +194,26 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     assert.ok(laid);
     const spaced = tailed.replace('\nmetadata:', '\n metadata:');
     assert.equal(rereadList(laid, { name: 'l.yaml', text: spaced }), undefined);
+  });
+
+  it('re-reads one item of a generated cluster (texts longer than a compared block) as a whole read gives it', () => {
+    const text = renderGenerated(generateCluster(genOptionsForPods(300, { seed: 2 })), 'yaml');
+    const { layout } = loadDocumentsLaidOut({ name: 'g.yaml', text });
+    assert.ok(layout);
+    const middle = text.indexOf('kind: NetworkPolicy', text.length / 2);
+    const edits = [
+      text.slice(0, middle) + text.slice(middle).replace('port: ', 'port: 1'),
+      text.slice(0, middle) +
+        text.slice(middle).replace('\n    metadata:\n', '\n    metadata:\n      annotations:\n        note: x\n'),
+      `${text}# the end\n`,
+    ];
+    for (const edited of edits) {
+      const source = { name: 'g.yaml', text: edited };
+      const again = rereadList(layout, source);
+      assert.ok(again);
+      const whole = loadDocuments(source);
+      assert.deepEqual(observed(again.loaded.value, again.loaded.issues), observed(whole.value, whole.issues));
+      assert.ok(again.carried.size > 0 || edited.startsWith(text), 'items after the edit were moved, not read');
+    }
   });
 });

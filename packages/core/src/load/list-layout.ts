@@ -139,12 +139,11 @@ export function rereadList(
   const old = layout.text;
   const { text } = source;
   const { starts, column } = layout;
-  let p = 0;
-  const shorter = Math.min(old.length, text.length);
-  while (p < shorter && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < shorter - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
-  const q = old.length - s; // the changed characters of the old text are [p, q)
+  const common = commonPrefix(old, text);
+  const q = old.length - commonSuffix(old, text, common); // the changed characters of the old text are [common, q)
+  // From the changed line's start: an inserted line may align its common spaces with the next
+  // line's indentation ("  " + "x: 1\n  " before "- a"), which is not where the change is.
+  const p = old.lastIndexOf('\n', common - 1) + 1;
   const delta = text.length - old.length;
   const n = starts.length;
   if (p < at(starts, 0) || q > layout.end) return undefined;
@@ -314,4 +313,28 @@ function nameEnd(text: string, i: number): number {
   } catch {
     return i; // an `&` or `*` with no name after it
   }
+}
+
+/** Compared a block at a time first (string equality is a memory compare), then by character. */
+const BLOCK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const shorter = Math.min(a.length, b.length);
+  let p = 0;
+  while (p + BLOCK <= shorter && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
+  while (p < shorter && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+/** How many characters `a` and `b` end with alike, not reaching into the first `prefix`. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const most = Math.min(a.length, b.length) - prefix;
+  let s = 0;
+  while (
+    s + BLOCK <= most &&
+    a.slice(a.length - s - BLOCK, a.length - s) === b.slice(b.length - s - BLOCK, b.length - s)
+  )
+    s += BLOCK;
+  while (s < most && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return s;
 }

@@ -1,12 +1,14 @@
+import { at } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { DecodedCustom, DecodedObject, DecodedOf } from '../load/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
-import { draftPods } from './build-pods.js';
+import { awaitsAddress, draftPods } from './build-pods.js';
 import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
 import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
+import { movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
 import type { ClusterModel, NamespaceModel, PodModel, PolicyModel, WorkloadModel, WorkloadRef } from './types.js';
@@ -29,12 +31,23 @@ export interface BuildOptions {
  * canonical texts) is not made again. A policy's model depends on its object and namespace only.
  */
 const policyModels = new WeakMap<DecodedOf<'NetworkPolicy'>, PolicyModel>();
+/**
+ * And by the value read (a List item moved by an edit above it is decoded again with the same
+ * value: `list-layout`): one value gives one kind, apiVersion and decoded form, so the model
+ * is the same but for its origin (`movedModel`).
+ */
+const policyModelsByValue = new WeakMap<object, PolicyModel>();
 
 function policyOf(decoded: DecodedOf<'NetworkPolicy'>, namespace: string): PolicyModel {
   const known = policyModels.get(decoded);
   if (known && known.namespace === namespace) return known;
-  const built = buildPolicy(decoded, namespace);
+  const same = policyModelsByValue.get(decoded.object.value);
+  const built =
+    same && same.namespace === namespace
+      ? movedModel(same, { object: decoded.object, path: [] })
+      : buildPolicy(decoded, namespace);
   policyModels.set(decoded, built);
+  policyModelsByValue.set(decoded.object.value, built);
   return built;
 }
 
@@ -77,14 +90,24 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   for (const s of byKind.Service) if (s.value.spec?.clusterIP) podAlloc.reserve(s.value.spec.clusterIP);
   const replicas = new Map<WorkloadRef, PodModel[]>();
   let lastNamespace = '';
-  for (const pod of pods) {
+  for (let k = 0; k < pods.length; k++) {
+    let pod = at(pods, k);
     if (pod.namespace !== lastNamespace) {
       // Pods are sorted by namespace: one lookup per namespace, not per pod.
       ensureNamespace(pod.namespace);
       lastNamespace = pod.namespace;
     }
-    // Made up in this order (sorted), so the same input always gives the same addresses.
-    if (pod.addressMadeUp) pod.ips = [podAlloc.allocate(pod.id)];
+    // Made up in this order (sorted), so the same input always gives the same addresses. A
+    // pod kept from an earlier build (`draftPods`) keeps its model when it gets the address
+    // it had; else it is a new model with this build's address (kept models are shared).
+    if (pod.addressMadeUp) {
+      const ip = podAlloc.allocate(pod.id);
+      if (awaitsAddress(pod)) pod.ips = [ip];
+      else if (pod.ips.length !== 1 || pod.ips[0] !== ip) {
+        pod = { ...pod, ips: [ip] };
+        pods[k] = pod;
+      }
+    }
     if (pod.workload) {
       const list = replicas.get(pod.workload);
       if (list) list.push(pod);

@@ -2,6 +2,7 @@ import type { PodSpec } from '../decode/schema.js';
 import type { DecodedOf } from '../load/decoded-object.js';
 import { parseIPv4Number, parseIp } from './cidr.js';
 import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
+import { movedModel } from './moved-model.js';
 import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';
 import type { ContainerPortModel, DroppedPod, Labels, Origin, PodModel, Protocol, WorkloadRef } from './types.js';
 
@@ -30,6 +31,25 @@ type RollUp = ReturnType<typeof createOwnerRollUp>;
 
 /** The addresses of every replica made from a template (none: each gets one made up). */
 const NO_IPS: string[] = [];
+
+/** A pod drafted by this build that still waits for its made-up address (`buildCluster` sets it). */
+export function awaitsAddress(pod: PodModel): boolean {
+  return pod.ips === NO_IPS;
+}
+
+/**
+ * The replicas made from a workload's template, by the workload's decoded object, and by its
+ * value (a List item moved by an edit above it: `list-layout`). A replica depends on its
+ * workload object, namespace and top-level owner only, so an unchanged workload keeps its
+ * pods (their models, and what is kept per model) across the web UI's edits. Their made-up
+ * addresses are checked by `buildCluster` on every build (see there).
+ */
+interface TemplatePods {
+  namespace: string;
+  ref: WorkloadRef;
+  pods: PodModel[];
+}
+const templatePods = new WeakMap<object, TemplatePods>();
 
 /**
  * The pods of the cluster: each Pod object that takes traffic, attributed to its top-level
@@ -101,19 +121,49 @@ export function draftPods(
     const labels = template.metadata?.labels ?? {};
     const ports = containerPorts(template.spec);
     const origin = { object: w.object, path: WORKLOAD_TEMPLATE_PATH[w.kind] };
+    const known = workloadsWithPods.has(key) ? undefined : keptPods(w, namespace, top, refs.get(key));
+    if (known) refs.set(key, known.ref);
     const ref = refOf(key, namespace, top);
     if (!workloads.has(key) || isTop)
       workloads.set(key, { kind: top.kind, name: top.name, namespace, labels, ports, origin, ref });
     if (workloadsWithPods.has(key)) continue;
+    workloadsWithPods.add(key);
+    if (known) {
+      const moved = known.pods[0]?.origin?.object !== w.object;
+      for (const pod of known.pods) pods.push(moved ? movedModel(pod, origin) : pod);
+      if (moved) keepPods(w, { namespace, ref, pods: pods.slice(pods.length - known.pods.length) });
+      continue;
+    }
     const replicas = replicasOf(w);
     const hostNetwork = template.spec?.hostNetwork === true;
+    const made: PodModel[] = [];
     for (let i = 0; i < replicas; i++) {
       const name = `${top.name}-${i}`;
-      pods.push(podModel(`${namespace}/${name}`, namespace, name, labels, NO_IPS, ports, ref, hostNetwork, origin));
+      made.push(podModel(`${namespace}/${name}`, namespace, name, labels, NO_IPS, ports, ref, hostNetwork, origin));
     }
-    workloadsWithPods.add(key);
+    for (const pod of made) pods.push(pod);
+    keepPods(w, { namespace, ref, pods: made });
   }
   return { pods, workloads, dropped };
+}
+
+/** The replicas kept for `w` (by object, else by value), when they are its replicas in this build. */
+function keptPods(
+  w: DecodedWorkload,
+  namespace: string,
+  top: WorkloadName,
+  ref: WorkloadRef | undefined,
+): TemplatePods | undefined {
+  const known = templatePods.get(w) ?? templatePods.get(w.object.value);
+  if (!known || known.namespace !== namespace) return undefined;
+  // The same top-level owner (a ReplicaSet's Deployment may come or go), and its ref is this build's.
+  if (known.ref.kind !== top.kind || known.ref.name !== top.name || (ref && ref !== known.ref)) return undefined;
+  return known;
+}
+
+function keepPods(w: DecodedWorkload, kept: TemplatePods): void {
+  templatePods.set(w, kept);
+  templatePods.set(w.object.value, kept);
 }
 
 /**

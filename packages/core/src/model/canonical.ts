@@ -1,3 +1,4 @@
+import { firstBuild } from './moved-model.js';
 import type { LabelSelectorModel, PeerModel, PolicyModel, PortModel, RuleModel } from './types.js';
 
 /**
@@ -39,10 +40,11 @@ const canonicalPolicies = new WeakMap<PolicyModel, string>();
  * web UI's what-if diffs the input's policies against every edit.
  */
 export function canonicalPolicy(policy: PolicyModel): string {
-  let text = canonicalPolicies.get(policy);
+  const first = firstBuild(policy);
+  let text = canonicalPolicies.get(first);
   if (text === undefined) {
-    text = canonicalOf(policy);
-    canonicalPolicies.set(policy, text);
+    text = canonicalOf(first);
+    canonicalPolicies.set(first, text);
   }
   return text;
 }

@@ -42,18 +42,27 @@ export const oneSidedAllow: LintRule = {
       if (!policy.origin) continue;
       const locals = selectedBy(policy);
       if (locals.length === 0) continue;
+      const localIds = new Set(locals.map((e) => e.id));
       for (const rule of effectiveRules(policy)) {
         if (rule.peers === 'all') continue;
         const otherDirection = rule.direction === 'ingress' ? 'egress' : 'ingress';
         const judge = otherSideJudge(engine, otherDirection);
         // The first local each remote cannot reach (or be reached from), asked once per side
-        // class: remotes outside this policy's namespace whose other side reads the same get
-        // the same answer (a rule's peers share it: same locals, same ports).
+        // class (a rule's peers share it: same locals, same ports). Remotes of one class answer
+        // alike towards the locals when all are outside the locals' namespace, or all inside it
+        // (their policies' own-namespace peers then mean the same namespace); a remote that is
+        // one of the locals skips itself, so it is asked alone.
         const firstOf = new Map<string | number, Hit | undefined>();
         const firstBlockedOf = (remote: EndpointSample): Hit | undefined => {
-          const key = remote.namespace === policy.namespace ? remote.id : classOf(remote.pod, otherDirection);
-          if (!firstOf.has(key)) firstOf.set(key, firstBlocked(rule, remote, locals, judge));
-          return firstOf.get(key);
+          const key = localIds.has(remote.id)
+            ? remote.id
+            : classOf(remote.pod, otherDirection) * 2 + (remote.namespace === policy.namespace ? 1 : 0);
+          let hit = firstOf.get(key);
+          if (hit === undefined && !firstOf.has(key)) {
+            hit = firstBlocked(rule, remote, locals, judge);
+            firstOf.set(key, hit);
+          }
+          return hit;
         };
         for (const peer of rule.peers) {
           if (peer.kind !== 'selector') continue;
