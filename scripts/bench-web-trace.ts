@@ -33,7 +33,7 @@ interface TraceEvent {
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  callFrame?: { functionName?: string; url?: string; lineNumber?: number; columnNumber?: number };
   parent?: number;
 }
 
@@ -47,12 +47,22 @@ export interface LongTaskCause {
 
 const round = (us: number) => Math.round(us / 1000);
 
-export function longTaskCauses(json: string, overMs = 200, functions = 8): LongTaskCause[] {
+/**
+ * `origin`: only the renderers that ran a script from there (chromium's own pages, such as
+ * the new tab page a fresh browser opens, run in renderers of their own).
+ */
+export function longTaskCauses(json: string, origin: string, overMs = 200, functions = 8): LongTaskCause[] {
   const trace = JSON.parse(json) as { traceEvents?: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? []);
+  const ours = new Set(
+    events
+      .filter((e) => e.name === 'ProfileChunk')
+      .filter((e) => e.args?.data?.cpuProfile?.nodes?.some((n) => n.callFrame?.url?.startsWith(origin)))
+      .map((e) => e.pid),
+  );
   const mains = new Set(
     events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && ours.has(e.pid))
       .map((e) => `${e.pid}:${e.tid}`),
   );
   const onMain = events.filter((e) => mains.has(`${e.pid}:${e.tid}`) && e.ph === 'X' && e.dur !== undefined);
@@ -109,12 +119,10 @@ function profileSamples(
     if (!profile) continue;
     const data = e.args?.data;
     for (const node of data?.cpuProfile?.nodes ?? []) {
-      const f = node.callFrame;
+      const f = node.callFrame ?? {};
       const file = f.url ? f.url.slice(f.url.lastIndexOf('/') + 1) : '';
-      profile.nodes.set(
-        node.id,
-        `${f.functionName || '(anonymous)'}${file ? ` (${file}:${f.lineNumber + 1}:${f.columnNumber + 1})` : ''}`,
-      );
+      const at = file ? ` (${file}:${(f.lineNumber ?? 0) + 1}:${(f.columnNumber ?? 0) + 1})` : '';
+      profile.nodes.set(node.id, `${f.functionName || '(anonymous)'}${at}`);
     }
     const ids = data?.cpuProfile?.samples ?? [];
     const deltas = data?.timeDeltas ?? [];

@@ -256,7 +256,7 @@ async function profileFirstView(browser: Browser, url: string): Promise<object> 
     // What the page does right after the first view (deferred drawing) belongs to it.
     await page.waitForTimeout(2000);
     const trace = await browser.stopTracing();
-    return { tasksOver100ms: longTaskCauses(trace.toString('utf8'), 100) };
+    return { tasksOver100ms: longTaskCauses(trace.toString('utf8'), url, 100) };
   } finally {
     await page.close();
   }
