@@ -423,6 +423,14 @@ function targetWords(rows: readonly ScaleRow[]): string | undefined {
 const BEGIN = '<!-- bench-scale:begin (npm run bench -- --only scale writes this block) -->';
 const END = '<!-- bench-scale:end -->';
 
+/** `text` with `markdown` between its bench-scale markers; undefined when it lacks them. */
+export function replaceScaleBlock(text: string, markdown: string): string | undefined {
+  const begin = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (begin < 0 || end < begin) return undefined;
+  return `${text.slice(0, begin + BEGIN.length)}\n\n${markdown}\n${text.slice(end)}`;
+}
+
 /**
  * Puts `markdown` between the bench-scale markers of each file (README.md, docs/scale.md), so
  * the published tables are one bench run's output, never copied by hand. Returns the files
@@ -432,15 +440,12 @@ export function writeScaleDocs(files: readonly string[], markdown: string): { wr
   const written: string[] = [];
   const skipped: string[] = [];
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const begin = text.indexOf(BEGIN);
-    const end = text.indexOf(END);
-    if (begin < 0 || end < begin) {
-      skipped.push(file);
-      continue;
+    const replaced = replaceScaleBlock(readFileSync(file, 'utf8'), markdown);
+    if (replaced === undefined) skipped.push(file);
+    else {
+      writeFileSync(file, replaced);
+      written.push(file);
     }
-    writeFileSync(file, `${text.slice(0, begin + BEGIN.length)}\n\n${markdown}\n${text.slice(end)}`);
-    written.push(file);
   }
   return { written, skipped };
 }
