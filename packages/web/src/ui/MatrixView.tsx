@@ -276,33 +276,47 @@ function draw(
   ctx.font = `${Math.min(12, cell - 4)}px sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  for (let r = r0; r < r1; r++) {
-    const y = HEAD_H + r * cell - view.top;
-    for (let c = c0; c < c1; c++) {
-      const x = HEAD_W + c * cell - view.left;
-      const k = r * cols + c;
-      const total = grid.total[k] ?? 0;
-      const share = total === 0 ? 0 : (grid.allowed[k] ?? 0) / total;
-      ctx.globalAlpha = total === 0 ? 0.1 : 0.15 + 0.85 * share;
-      ctx.fillStyle = share > 0 ? colors.allowed : colors.denied;
-      if (share === 0) ctx.globalAlpha = 0.18;
-      ctx.fillRect(x + 1, y + 1, cell - 2, cell - 2);
-      ctx.globalAlpha = 1;
-      if (glyphs) {
-        ctx.fillStyle = colors.text;
-        const text = total > 1 ? `${grid.allowed[k]}/${total}` : share > 0 ? '✓' : '·';
-        ctx.fillText(text, x + cell / 2, y + cell / 2, cell - 2);
-      }
-      const change = grid.changed[k];
-      if (change) {
-        ctx.strokeStyle = change === -1 ? colors.denied : colors.accent;
-        ctx.lineWidth = 2;
-        ctx.setLineDash(change === -1 ? [3, 2] : []);
-        ctx.strokeRect(x + 1.5, y + 1.5, cell - 3, cell - 3);
-        ctx.setLineDash([]);
-      }
+  // In passes (cells, then glyphs, then outlines), each setting the context's style only when
+  // it changes: a cell at a time, switching styles thousands of times, was the view's longest task.
+  const visible = (each: (k: number, x: number, y: number) => void) => {
+    for (let r = r0; r < r1; r++) {
+      const y = HEAD_H + r * cell - view.top;
+      for (let c = c0; c < c1; c++) each(r * cols + c, HEAD_W + c * cell - view.left, y);
     }
+  };
+  let style = '';
+  visible((k, x, y) => {
+    const total = grid.total[k] ?? 0;
+    const share = total === 0 ? 0 : (grid.allowed[k] ?? 0) / total;
+    const alpha = share === 0 ? 0.18 : 0.15 + 0.85 * share;
+    const fill = share > 0 ? colors.allowed : colors.denied;
+    const next = `${fill}|${alpha}`;
+    if (next !== style) {
+      style = next;
+      ctx.fillStyle = fill;
+      ctx.globalAlpha = alpha;
+    }
+    ctx.fillRect(x + 1, y + 1, cell - 2, cell - 2);
+  });
+  ctx.globalAlpha = 1;
+  if (glyphs) {
+    ctx.fillStyle = colors.text;
+    visible((k, x, y) => {
+      const total = grid.total[k] ?? 0;
+      const allowed = grid.allowed[k] ?? 0;
+      const text = total > 1 ? `${allowed}/${total}` : total > 0 && allowed > 0 ? '✓' : '·';
+      ctx.fillText(text, x + cell / 2, y + cell / 2, cell - 2);
+    });
   }
+  ctx.lineWidth = 2;
+  visible((k, x, y) => {
+    const change = grid.changed[k];
+    if (!change) return;
+    ctx.strokeStyle = change === -1 ? colors.denied : colors.accent;
+    ctx.setLineDash(change === -1 ? [3, 2] : []);
+    ctx.strokeRect(x + 1.5, y + 1.5, cell - 3, cell - 3);
+  });
+  ctx.setLineDash([]);
   // Headers over the cells: row names on the left, column names slanted on top.
   ctx.fillStyle = colors.background;
   ctx.fillRect(0, 0, view.width, HEAD_H);
