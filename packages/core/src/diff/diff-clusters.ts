@@ -134,6 +134,20 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   return result;
 }
 
+/**
+ * Whether every verdict between the given pods (each pair: one pod as BASE and as HEAD has
+ * it) is the same in both versions, known without asking any: no policy of any tier changed
+ * in what it does, nodes neither, and each pod looks the same to peers and rules (what
+ * `diffClusters` compares; what it finds no side of changed, it finds no verdict of changed).
+ * The web UI keeps its matrices across an edit that changes nothing they show.
+ */
+export function sameVerdicts(base: ClusterModel, head: ClusterModel, pods: readonly [PodModel, PodModel][]): boolean {
+  const { policies, adminChanged } = diffAllPolicies(base, head);
+  if (adminChanged || policies.added.length + policies.removed.length + policies.changed.length > 0) return false;
+  const alike = namespacesAlike(base, head);
+  return pods.every(([a, b]) => sameParts(a, b, alike) || identityOf(base, a) === identityOf(head, b));
+}
+
 /** An endpoint as both versions see it, and which of its directions may have changed. */
 interface Side {
   id: string;

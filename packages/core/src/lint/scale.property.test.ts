@@ -25,10 +25,11 @@ import type { LintRule } from './types.js';
 /**
  * Lint at scale (issue 18) asks once per side class, per canonical peer and per distinct
  * ipBlock. These properties compare it with the algorithm it replaced on random clusters where
- * that sharing happens: each policy's text applied in the other namespaces too (as a team's
- * template is), Services with ClusterIPs inside and outside the blocks, admin tiers sometimes.
- * The references ask pair by pair and match peers with the naive evaluator over every
- * endpoint; the wording is the rules' own. Bounded in count.
+ * that sharing happens (`scaleObjects`: policy texts and look-alike pods in several namespaces,
+ * with differences) and where it must not (a remote among the rule's own pods, a namespace
+ * that opens one direction, named ports that differ). The references ask pair by pair and
+ * match peers with the naive evaluator over every endpoint; the wording is the rules' own.
+ * Bounded in count.
  */
 
 type Json = Record<string, unknown>;
@@ -103,9 +104,10 @@ function crossPolicy(index: number): fc.Arbitrary<Json> {
 }
 
 /**
- * Objects of a random cluster, spread over one more namespace (w): its pods copied into the
- * other namespaces (maybe), its policies too (each copy maybe, so namespaces differ in
- * places), default deny in every namespace (maybe), and some Services.
+ * Objects of a random cluster (sometimes with admin tiers) and policies naming pods elsewhere,
+ * over one more namespace (w): its pods copied into the other namespaces (maybe), its policies
+ * too (each copy maybe, so namespaces differ in places), default deny in every namespace
+ * (maybe), a namespace or two opening one direction to all, and some Services.
  */
 function scaleObjects(): fc.Arbitrary<Json[]> {
   return fc

@@ -28,7 +28,16 @@ const CLEAN = ITEMS.slice(0, -2);
 const INSERTS = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.constantFrom(...CLEAN, '', '\n', '# c\n', '    extra: 1\n', '    extra: 2\n', '      deeper: x\n'),
+    arbitrary: fc.constantFrom(
+      ...CLEAN,
+      '',
+      '\n',
+      '# c\n',
+      ' # note',
+      '    extra: 1\n',
+      '    extra: 2\n',
+      '      deeper: x\n',
+    ),
   },
   fc.constantFrom(
     ...ITEMS.slice(-2),
@@ -172,7 +181,8 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     const { layout } = loadDocumentsLaidOut({ name: 'l.yaml', text });
     assert.ok(layout);
     const cases: [string, string][] = [
-      ['the head', text.replace('kind: List', 'kind: List # x')],
+      ['the head', text.replace('kind: List', 'kind: Lists')],
+      ['an anchor in the head', text.replace('kind: List', 'kind: &k List')],
       [
         'an anchor aliased by another item',
         text.replace('labels: &web\n        app: web', 'labels: &web\n        app: api'),
@@ -206,6 +216,7 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
       text.slice(0, middle) +
         text.slice(middle).replace('\n    metadata:\n', '\n    metadata:\n      annotations:\n        note: x\n'),
       `${text}# the end\n`,
+      text.replace('\n', ' # the first line\n'),
     ];
     for (const edited of edits) {
       const source = { name: 'g.yaml', text: edited };
@@ -214,6 +225,7 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
       const whole = loadDocuments(source);
       assert.deepEqual(observed(again.loaded.value, again.loaded.issues), observed(whole.value, whole.issues));
       assert.ok(again.carried.size > 0 || edited.startsWith(text), 'items after the edit were moved, not read');
+      assert.ok(again.layout, 'the next edit re-reads items too');
     }
   });
 });

@@ -146,6 +146,7 @@ export function rereadList(
   const p = old.lastIndexOf('\n', common - 1) + 1;
   const delta = text.length - old.length;
   const n = starts.length;
+  if (q <= at(starts, 0) && p < at(starts, 0)) return rereadHead(layout, source, delta);
   if (p < at(starts, 0) || q > layout.end) return undefined;
   // The first item touched: the one whose lines hold `p`; text inserted at an item's line
   // start may continue the item before it (more indented lines), so that one is read too.
@@ -210,13 +211,9 @@ export function rereadList(
   for (let k = j; k < n; k++) {
     const index = k - j + i + fresh.length;
     objects.push(
-      at(layout.objects, k).map((object) => {
-        const where = placed(object);
-        const basePath = ['items', index, ...object.basePath.slice(2)];
-        const moved = place(object, source, basePath, where.locate, where.origin + delta);
-        carried.set(moved, object);
-        return moved;
-      }),
+      at(layout.objects, k).map((object) =>
+        moveObject(object, source, ['items', index, ...object.basePath.slice(2)], delta, carried),
+      ),
     );
   }
   const starts2 = [
@@ -231,6 +228,63 @@ export function rereadList(
       ? { ...layout, text, starts: starts2, end: layout.end + delta, root, items, objects }
       : undefined;
   return next ? { loaded, layout: next, carried } : { loaded, carried };
+}
+
+/**
+ * An edit of the List's head only (the lines before its first item: `apiVersion`, `kind`,
+ * `items:`, comments): read alone, the head must give the same value as before (a comment
+ * or spacing changed), end with an empty `items:`, keep its column (the tail's keys continue
+ * its mapping), and hold no anchor or alias. Every item is then as it was, moved by `delta`.
+ */
+function rereadHead(
+  layout: ListLayout,
+  source: SourceFile,
+  delta: number,
+): { loaded: Collected<LoadedObject[]>; layout?: ListLayout; carried: Map<LoadedObject, LoadedObject> } | undefined {
+  const first = at(layout.starts, 0);
+  const head = source.text.slice(0, first + delta);
+  if (!head.endsWith('\n') || /[&*]/.test(head)) return undefined;
+  const before = headValue(layout.text.slice(0, first));
+  if (before === undefined || headValue(head) !== before) return undefined;
+  if (firstColumn(head) !== firstColumn(layout.text)) return undefined;
+  // The same values, but the budget is the new text's.
+  if (!measureValue(layout.root, { budget: expansionBudget(source.text), keys: 0, colons: 0 })) return undefined;
+  const carried = new Map<LoadedObject, LoadedObject>();
+  const objects = layout.objects.map((list) =>
+    list.map((object) => moveObject(object, source, object.basePath, delta, carried)),
+  );
+  const next: ListLayout = {
+    ...layout,
+    text: source.text,
+    starts: layout.starts.map((start) => start + delta),
+    end: layout.end + delta,
+    objects,
+  };
+  return { loaded: collected(objects.flat(), []), layout: next, carried };
+}
+
+/** A head read alone: its value as JSON when it is one mapping whose last key is an empty `items`. */
+function headValue(head: string): string | undefined {
+  const docs = readFastYamlDocuments(head, new PositionTape());
+  const value = docs?.length === 1 ? at(docs, 0).value : undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys[keys.length - 1] !== 'items' || (value as Record<string, unknown>).items !== null) return undefined;
+  return JSON.stringify(value);
+}
+
+/** `object` at its place moved by `delta` in `source`, as item `basePath` (noted in `carried`). */
+function moveObject(
+  object: LoadedObject,
+  source: SourceFile,
+  basePath: FieldPath,
+  delta: number,
+  carried: Map<LoadedObject, LoadedObject>,
+): LoadedObject {
+  const where = placed(object);
+  const moved = place(object, source, basePath, where.locate, where.origin + delta);
+  carried.set(moved, object);
+  return moved;
 }
 
 /** An object of `source` whose ranges are `locate`'s, moved by `origin`. */

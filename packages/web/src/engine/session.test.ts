@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import fc from 'fast-check';
 import type { InputFile, Summary } from '../protocol.js';
 import { Session } from './session.js';
@@ -33,7 +34,7 @@ function shown(s: Session, summary: Summary) {
 
 const input = read('001-frontend-backend');
 /** Texts a file may be edited to: another file's, a line dropped or commented out, broken YAML. */
-const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), fc.nat(4)).map(([i, n, how]) => {
+const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), fc.nat(5)).map(([i, n, how]) => {
   const text = (input[i] as InputFile).text;
   const lines = text.split('\n');
   const at = n % lines.length;
@@ -43,6 +44,7 @@ const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), f
     lines.map((l, k) => (k === at ? `#${l}` : l)).join('\n'),
     `${text}\n---\nkind: [broken\n`,
     text,
+    lines.map((l, k) => (k === at && l.trim() !== '' ? `${l} # note` : l)).join('\n'),
   ];
   return { file: (input[i] as InputFile).name, text: texts[how] as string };
 });
@@ -55,6 +57,8 @@ describe('what-if edits re-read only the edited file', () => {
         let summary = s.summary();
         const files = input.map((f) => ({ ...f }));
         for (const e of edits) {
+          // The page asks for matrices after each edit: kept ones must be what a fresh load computes.
+          for (const port of summary.ports) s.matrix(port);
           summary = s.edit(e.file, e.text);
           (files.find((f) => f.name === e.file) as InputFile).text = e.text;
         }
@@ -80,5 +84,51 @@ describe('what-if edits re-read only the edited file', () => {
     assert.deepEqual(back.dirty, []);
     assert.deepEqual(back.whatIf?.opened ?? [], []);
     assert.deepEqual(back.whatIf?.closed ?? [], []);
+  });
+
+  test('edits of one generated List (items re-read, matrices kept when no verdict changes) show what a fresh load shows', () => {
+    const text = renderGenerated(generateCluster(genOptionsForPods(80, { seed: 3 })), 'yaml');
+    const one = [{ name: 'cluster.yaml', text }];
+    const lines = text.split('\n');
+    const lineEdit = fc.tuple(fc.nat(), fc.nat(3)).map(([n, how]) => {
+      const at = n % lines.length;
+      const line = lines[at] ?? '';
+      const changed = [
+        `${line} # note`,
+        line.replace(/: (\S+)$/, ': $1x'),
+        line.replace(/^(\s*)- /, '$1- ').replace(/port: (\d+)/, 'port: 1$1'),
+        '',
+      ][how] as string;
+      return lines.map((l, k) => (k === at ? changed : l)).join('\n');
+    });
+    fc.assert(
+      fc.property(fc.array(lineEdit, { minLength: 1, maxLength: 3 }), (texts) => {
+        const s = session(one);
+        let summary = s.summary();
+        for (const edited of texts) {
+          for (const port of summary.ports.slice(0, 2)) s.matrix(port);
+          summary = s.edit('cluster.yaml', edited);
+        }
+        const fresh = session([{ name: 'cluster.yaml', text: texts[texts.length - 1] as string }]);
+        assert.deepEqual(shown(s, summary), shown(fresh, fresh.summary()));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  test('an edit that changes no verdict keeps the matrix; one that does computes it again', () => {
+    const text = renderGenerated(generateCluster(genOptionsForPods(40, { seed: 4 })), 'yaml');
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const port = s.summary().ports[0] as string;
+    const before = s.matrix(port);
+    const commented = text.replace('\n', ' # note\n');
+    s.edit('cluster.yaml', commented);
+    assert.deepEqual(s.matrix(port), before);
+    // Every policy skipped (an unknown kind): every connection opens, the matrix with them.
+    const none = commented.replaceAll('kind: NetworkPolicy', 'kind: NetworkPolicyX');
+    const fresh = session([{ name: 'cluster.yaml', text: none }]);
+    s.edit('cluster.yaml', none);
+    assert.deepEqual(s.matrix(port), fresh.matrix(port));
+    assert.notDeepEqual(s.matrix(port).bits, before.bits);
   });
 });

@@ -11,13 +11,14 @@ import {
   type LoadedCluster,
   loadCluster,
   originLocation,
+  type PodModel,
   type PortQuery,
   parsePortQuery,
   positionOf,
   resolveEndpoint,
   type SourceFile,
 } from '@netpol/core';
-import { type ClusterDiff, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { type ClusterDiff, diffClusters, diffVersions, sameVerdicts, sharedPodRanges } from '@netpol/core/diff';
 import {
   adminPoliciesOfPod,
   explainPodTraffic,
@@ -121,6 +122,31 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
   };
 }
 
+/**
+ * Whether `next` has `prev`'s matrices: the same endpoints in the same order, the same
+ * ports, and every verdict between their pods the same (core's sameVerdicts; a workload's
+ * second replica too: the matrix's diagonal is one replica to another).
+ */
+function sameMatrices(prev: Loaded, next: Loaded): boolean {
+  if (prev.endpoints.length !== next.endpoints.length || prev.matrices.size === 0) return false;
+  if (prev.ports.map(formatPortQuery).join() !== next.ports.map(formatPortQuery).join()) return false;
+  const pods: [PodModel, PodModel][] = [];
+  for (let k = 0; k < prev.endpoints.length; k++) {
+    const a = prev.endpoints[k];
+    const b = next.endpoints[k];
+    if (!a || !b || a.id !== b.id || a.kind !== b.kind) return false;
+    if (a.kind === 'external' || b.kind === 'external') continue;
+    pods.push([a.pod, b.pod]);
+    const second = [
+      a.kind === 'workload' ? a.workload.pods[1] : undefined,
+      b.kind === 'workload' ? b.workload.pods[1] : undefined,
+    ];
+    if (!second[0] !== !second[1]) return false;
+    if (second[0] && second[1]) pods.push([second[0], second[1]]);
+  }
+  return sameVerdicts(prev.cluster, next.cluster, pods);
+}
+
 function load(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Loaded {
   return derive(read(files, namespace, cache, podCidr));
 }
@@ -207,7 +233,10 @@ export class Session {
     // Toggles alone reuse the parsed files: only the policy list changes.
     const files =
       this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace, this.cache);
-    this.current = derive(files, this.disabled);
+    const next = derive(files, this.disabled);
+    // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices.
+    if (sameMatrices(this.current, next)) next.matrices = this.current.matrices;
+    this.current = next;
     return this.summary();
   }
 

@@ -38,6 +38,17 @@ export const oneSidedAllow: LintRule = {
       }
     }
     const classOf = sideClasses(compiled);
+    // Per answer of peerEndpoints (3,000 cross-team peers share 8) and direction: each remote's
+    // side class, -1 when that side is not isolated (it allows everything).
+    const remoteClasses = { ingress: new WeakMap<object, Int32Array>(), egress: new WeakMap<object, Int32Array>() };
+    const classesOf = (remotes: readonly EndpointSample[], direction: Direction) => {
+      let classes = remoteClasses[direction].get(remotes);
+      if (!classes) {
+        classes = Int32Array.from(remotes, (r) => (isolated[direction].has(r.id) ? classOf(r.pod, direction) : -1));
+        remoteClasses[direction].set(remotes, classes);
+      }
+      return classes;
+    };
     for (const policy of cluster.policies) {
       if (!policy.origin) continue;
       const locals = selectedBy(policy);
@@ -53,10 +64,10 @@ export const oneSidedAllow: LintRule = {
         // (their policies' own-namespace peers then mean the same namespace); a remote that is
         // one of the locals skips itself, so it is asked alone.
         const firstOf = new Map<string | number, Hit | undefined>();
-        const firstBlockedOf = (remote: EndpointSample): Hit | undefined => {
+        const firstBlockedOf = (remote: EndpointSample, remoteClass: number): Hit | undefined => {
           const key = localIds.has(remote.id)
             ? remote.id
-            : classOf(remote.pod, otherDirection) * 2 + (remote.namespace === policy.namespace ? 1 : 0);
+            : remoteClass * 2 + (remote.namespace === policy.namespace ? 1 : 0);
           let hit = firstOf.get(key);
           if (hit === undefined && !firstOf.has(key)) {
             hit = firstBlocked(rule, remote, locals, judge);
@@ -70,11 +81,13 @@ export const oneSidedAllow: LintRule = {
           if (remotes.length === 0) continue;
           const broad = !peer.podSelector || isEmptySelector(peer.podSelector);
           const blocked: EndpointSample[] = [];
-          const otherSide = isolated[otherDirection];
-          if (broad && !remotes.every((r) => otherSide.has(r.id))) continue;
-          for (const remote of remotes) {
-            if (!otherSide.has(remote.id)) continue;
-            if (firstBlockedOf(remote)) blocked.push(remote);
+          const classes = classesOf(remotes, otherDirection);
+          if (broad && classes.includes(-1)) continue;
+          for (let i = 0; i < remotes.length; i++) {
+            const remoteClass = at(classes, i);
+            if (remoteClass < 0) continue;
+            const remote = at(remotes, i);
+            if (firstBlockedOf(remote, remoteClass)) blocked.push(remote);
             else if (broad) break;
           }
           const [firstRemote] = blocked;
