@@ -206,7 +206,15 @@ export type SelectionView =
        * The admin and baseline tier policies selecting it, in the order they are consulted
        * (absent when the input has none): `ClusterNetworkPolicy x (priority 10)` as explain says.
        */
-      admin?: { tier: 'admin' | 'baseline'; name: string; rules: string; file?: string; line?: number }[];
+      admin?: {
+        /** `ClusterNetworkPolicy/name`: selecting it shows the policy. */
+        id: string;
+        tier: 'admin' | 'baseline';
+        name: string;
+        rules: string;
+        file?: string;
+        line?: number;
+      }[];
     }
   | {
       kind: 'policy';

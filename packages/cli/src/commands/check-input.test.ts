@@ -197,6 +197,39 @@ describe('check on what the input does not say', () => {
     );
   });
 
+  describe('a source that is a Node address, denied by the pod ingress: the pod own node may always reach it', () => {
+    const node = `apiVersion: v1
+kind: Node
+metadata: {name: worker-1}
+status: {addresses: [{type: InternalIP, address: 10.0.0.5}, {type: Hostname, address: worker-1}]}
+`;
+    const input = `${web()}---\n${only80}---\n${node}`;
+    const rows: [string, string, string, number, string[]][] = [
+      ['the node address, a port the pod ingress denies', '10.0.0.5', '81', 1, ['node-source shop/web']],
+      ['the node address, a port the pod ingress admits: nothing to say', '10.0.0.5', '80', 0, []],
+      ['another address (near miss)', '10.0.0.6', '81', 1, []],
+    ];
+    for (const [name, from, port, code, caveats] of rows) {
+      test(name, async () => {
+        const r = await check(input, '--from', from, '--to', 'shop/web', '--port', port);
+        assert.equal(r.code, code, r.stderr);
+        if (caveats.length > 0) {
+          assert.match(
+            r.stdout,
+            /note: 10\.0\.0\.5 is an address of Node worker-1: if shop\/web runs on that node, the node may reach it whatever the policies/,
+          );
+        } else assert.doesNotMatch(r.stdout, /note:/);
+        const json = JSON.parse(
+          (await check(input, '--from', from, '--to', 'shop/web', '--port', port, '-o', 'json')).stdout,
+        );
+        assert.deepEqual(
+          json.caveats.map((c: { code: string; pod: string }) => `${c.code} ${c.pod}`),
+          caveats,
+        );
+      });
+    }
+  });
+
   test('--from naming a finished pod says it finished (it used to say "no pod in the input")', async () => {
     const finished = `${db}status: {phase: Succeeded}\n`;
     const r = await check(`${web()}---\n${finished}`, '--from', 'shop/db', '--to', 'shop/web', '--port', '80');

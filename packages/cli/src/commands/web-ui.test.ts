@@ -423,6 +423,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         assert.equal(expected.length, 8, explain.stdout);
         for (const line of expected) assert.ok(shown.includes(line), `${line}\n  not in: ${shown}`);
         await page.screenshot({ path: artifactPath('policies-admin.png') });
+        // From a pod it selects (a link in the subject's pods) and back by the pod's admin tier list.
+        await panel.getByRole('button', { name: 'team-a/api', exact: true }).click();
+        await panel.getByText('Selection: team-a/api').waitFor();
+        await panel.getByRole('button', { name: 'ClusterNetworkPolicy cluster-guardrails (priority 10)' }).click();
+        await panel.getByText('Selection: ClusterNetworkPolicy/cluster-guardrails').waitFor();
+        await panel.getByText(/^Subject every pod in namespaces/).waitFor();
         await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
         const serious = (await page.evaluate(
           `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`,

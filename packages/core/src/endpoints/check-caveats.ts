@@ -4,12 +4,14 @@ import type { EndpointCheck } from './check-endpoints.js';
 
 /**
  * What a `check` verdict rests on that the input does not say: an address netpol made up
- * that an ipBlock judged, or a hostNetwork pod (whose traffic the CNI, not NetworkPolicy,
- * decides). One line each in the text report and `caveats` in `-o json`, so a verdict that
- * may differ on a real cluster never reads as certain.
+ * that an ipBlock judged, a hostNetwork pod (whose traffic the CNI, not NetworkPolicy,
+ * decides), or a source that is a Node's address denied by a pod's ingress (a pod's own node
+ * may always reach it, and netpol does not know where pods run: docs/node-traffic.md). One
+ * line each in the text report and `caveats` in `-o json`, so a verdict that may differ on a
+ * real cluster never reads as certain.
  */
 export interface CheckCaveat {
-  code: 'made-up-address' | 'host-network';
+  code: 'made-up-address' | 'host-network' | 'node-source';
   /** The pod the caveat is about (`ns/name`). */
   pod: string;
   message: string;
@@ -28,6 +30,15 @@ export function checkCaveats(check: EndpointCheck): CheckCaveat[] {
         });
       }
     }
+    const node = pair.source.kind === 'external' ? nodeOf(check, pair.source.ip) : undefined;
+    const destination = podOf(pair.destination)[0];
+    if (node && destination && !pair.verdict.ingress.allowed) {
+      add({
+        code: 'node-source',
+        pod: destination.id,
+        message: `${node.address} is an address of Node ${node.name}: if ${destination.id} runs on that node, the node may reach it whatever the policies (the NetworkPolicy API always admits traffic from a pod's own node, e.g. kubelet's probes); netpol does not know where pods run and judged the address as any outside host`,
+      });
+    }
     const sides: [SideVerdict, Peer][] = [
       [pair.verdict.egress, pair.destination],
       [pair.verdict.ingress, pair.source],
@@ -43,6 +54,12 @@ export function checkCaveats(check: EndpointCheck): CheckCaveat[] {
     }
   }
   return [...out.values()];
+}
+
+/** The Node (of the input) one of whose addresses `ip` is. */
+function nodeOf(check: EndpointCheck, ip: string): { name: string; address: string } | undefined {
+  const node = check.nodes?.find((n) => n.addresses.includes(ip));
+  return node && { name: node.name, address: ip };
 }
 
 function podOf(peer: Peer): PodModel[] {

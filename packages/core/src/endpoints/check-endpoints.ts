@@ -1,5 +1,6 @@
 import type { Engine, Peer, PortQuery, Verdict } from '../engine/types.js';
 import type { Outcome } from '../issues.js';
+import type { NodeModel } from '../model/admin-types.js';
 import type { ServicePortModel } from '../model/types.js';
 import type { Endpoint } from './resolve-endpoint.js';
 
@@ -33,6 +34,8 @@ export interface EndpointCheck {
   reason?: EndpointCheckReason;
   /** Every source × destination pair judged; allowed only when there is one and all allow. */
   pairs: PairCheck[];
+  /** The input's Node objects (their addresses as sources: `checkCaveats`). */
+  nodes?: readonly NodeModel[];
 }
 
 /** The Service has no port of that number or name (bad input, not a denial). */
@@ -111,6 +114,7 @@ export function checkEndpoints(
     pairs,
   };
   if (servicePort) check.servicePort = servicePort;
+  if (engine.cluster.nodes?.length) check.nodes = engine.cluster.nodes;
   if (pairs.length === 0) check.reason = 'service-no-backends';
   else if (betweenReplicas) check.reason = 'between-replicas';
   return { ok: true, value: check };

@@ -45,6 +45,14 @@ describe('Selection of a pod (the worker side)', () => {
       ],
     );
     assert.deepEqual(
+      view.admin?.map((p) => p.id),
+      [
+        'ClusterNetworkPolicy/cluster-guardrails',
+        'ClusterNetworkPolicy/team-delegation',
+        'ClusterNetworkPolicy/default-deny',
+      ],
+    );
+    assert.deepEqual(
       view.ingress.rules.map((r) => [r.policy, r.direction, r.index, r.peers?.matches]),
       [['team-a/api-allow-client', 'ingress', 0, 'matches 1 pod: team-b/client']],
     );

@@ -406,6 +406,7 @@ export class Session {
       ? adminPoliciesOfPod(cluster, pod).map((p) => {
           const where = originLocation(p.origin, []);
           return {
+            id: p.id,
             tier: p.tier,
             name: adminPolicyName(p),
             rules: `${plural(p.ingress.length, 'ingress rule')}, ${plural(p.egress.length, 'egress rule')}`,

@@ -258,7 +258,10 @@ function AdminTiers({ admin, update }: { admin: AdminList; update: SelectionPane
   }
   const item = (p: AdminList[number]) => (
     <li key={`${p.tier}:${p.name}`}>
-      {p.tier} {p.name}{' '}
+      {p.tier}{' '}
+      <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
+        {p.name}
+      </button>{' '}
       {p.file && (
         <a
           href={`#view=editor&file=${encodeURIComponent(p.file)}&line=${p.line}`}
