@@ -5,7 +5,8 @@ import type { Peer } from '../engine/types.js';
 import { containerPortWords } from '../format/words.js';
 import { type EndpointSample, listEndpointSamples } from '../matrix/endpoint-samples.js';
 import { canonicalPolicy } from '../model/canonical.js';
-import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
+import { firstBuild } from '../model/moved-model.js';
+import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { diffAdminPolicies } from './admin-policy-changes.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { describePolicyChange } from './policy-changes.js';
@@ -333,14 +334,20 @@ const PROTOCOL_ORDER: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 
 /** Policies by id: added, removed, and changed in what they do (not in formatting or metadata). */
 export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDiff['policies'] {
-  const before = new Map(base.policies.map((p) => [p.id, canonicalPolicy(p)]));
-  const after = new Map(head.policies.map((p) => [p.id, canonicalPolicy(p)]));
-  const changed = [...after.keys()].filter((id) => before.has(id) && before.get(id) !== after.get(id)).sort();
   const baseById = new Map(base.policies.map((p) => [p.id, p]));
   const headById = new Map(head.policies.map((p) => [p.id, p]));
+  // One build, or a copy of it moved by an edit (`movedModel`), does the same: no texts to compare.
+  const same = (b: PolicyModel, h: PolicyModel) =>
+    firstBuild(b) === firstBuild(h) || canonicalPolicy(b) === canonicalPolicy(h);
+  const changed: string[] = [];
+  for (const [id, h] of headById) {
+    const b = baseById.get(id);
+    if (b && !same(b, h)) changed.push(id);
+  }
+  changed.sort();
   return {
-    added: [...after.keys()].filter((id) => !before.has(id)).sort(),
-    removed: [...before.keys()].filter((id) => !after.has(id)).sort(),
+    added: [...headById.keys()].filter((id) => !baseById.has(id)).sort(),
+    removed: [...baseById.keys()].filter((id) => !headById.has(id)).sort(),
     changed,
     details: changed.flatMap((id) => {
       const b = baseById.get(id);

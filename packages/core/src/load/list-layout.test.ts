@@ -198,6 +198,12 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     ];
     for (const [what, edited] of cases)
       assert.equal(rereadList(layout, { name: 'l.yaml', text: edited }), undefined, what);
+    // An item whose aliases expand past the text's budget (the "billion laughs" shape).
+    const strings = Array.from({ length: 100 }, (_, k) => `        - ${String(k).padStart(1000, 'a')}\n`).join('');
+    const laughs = `  - apiVersion: v1\n    kind: ConfigMap\n    data: &x\n${strings}    more:\n${'      - *x\n'.repeat(100)}`;
+    const expanded = text.replace('  - apiVersion: v1\n    kind: Pod', `${laughs}  - apiVersion: v1\n    kind: Pod`);
+    assert.match(loadDocuments({ name: 'l.yaml', text: expanded }).issues[0]?.message ?? '', /expan|alias|large/i);
+    assert.equal(rereadList(layout, { name: 'l.yaml', text: expanded }), undefined, 'over the expansion budget');
     // A tail the edit reaches through the line it starts (a space before `metadata:`).
     const tailed = list([ITEMS[0], ITEMS[3]] as string[], 'metadata:\n  resourceVersion: ""\n');
     const laid = loadDocumentsLaidOut({ name: 'l.yaml', text: tailed }).layout;

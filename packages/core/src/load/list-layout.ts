@@ -30,6 +30,8 @@ export interface ListLayout {
   starts: number[];
   /** Where the items end (past the last item's last line break): the rest is the List's tail. */
   end: number;
+  /** What the List's value spends of a text's expansion budget (`measureValue`): an edit adds and takes items' costs. */
+  spent: number;
   root: Record<string, unknown>;
   items: unknown[];
   /** The objects of each item (a List inside a List gives several, an item that is no object none). */
@@ -91,7 +93,8 @@ function layoutOf(text: string, taped: TapedRead, objects: readonly LoadedObject
     at(grouped, k).push(object);
   }
   const end = taped.tape.locate(entry, root, ['items'])[1];
-  return { text, column, starts, end, root, items, objects: grouped, ...itemKinds(root) };
+  const spent = costOf(root);
+  return { text, column, starts, end, spent, root, items, objects: grouped, ...itemKinds(root) };
 }
 
 /** A non-empty List: what `collectObject` flattens at the root, by the same rules. */
@@ -177,7 +180,11 @@ export function rereadList(
   const items = [...layout.items.slice(0, i), ...fresh, ...layout.items.slice(j)];
   if (items.length === 0) return undefined;
   const root = { ...layout.root, items };
-  if (!measureValue(root, { budget: expansionBudget(text), keys: 0, colons: 0 })) return undefined;
+  // The budget `measureValue` would spend on the whole value: its cost is the sum of its nodes'.
+  let spent = layout.spent;
+  for (let k = i; k < j; k++) spent -= itemCost(at(layout.items, k));
+  for (const item of fresh) spent += itemCost(item);
+  if (!(spent <= expansionBudget(text))) return undefined;
   if (notAManifest(source, [root])) return undefined;
 
   const issues: Issue[] = [];
@@ -225,7 +232,7 @@ export function rereadList(
   const loaded = collected(all, issues);
   const next: ListLayout | undefined =
     issues.length === 0 && starts2.length === items.length
-      ? { ...layout, text, starts: starts2, end: layout.end + delta, root, items, objects }
+      ? { ...layout, text, starts: starts2, end: layout.end + delta, spent, root, items, objects }
       : undefined;
   return next ? { loaded, layout: next, carried } : { loaded, carried };
 }
@@ -248,7 +255,7 @@ function rereadHead(
   if (before === undefined || headValue(head) !== before) return undefined;
   if (firstColumn(head) !== firstColumn(layout.text)) return undefined;
   // The same values, but the budget is the new text's.
-  if (!measureValue(layout.root, { budget: expansionBudget(source.text), keys: 0, colons: 0 })) return undefined;
+  if (!(layout.spent <= expansionBudget(source.text))) return undefined;
   const carried = new Map<LoadedObject, LoadedObject>();
   const objects = layout.objects.map((list) =>
     list.map((object) => moveObject(object, source, object.basePath, delta, carried)),
@@ -391,4 +398,16 @@ function commonSuffix(a: string, b: string, prefix: number): number {
     s += BLOCK;
   while (s < most && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return s;
+}
+
+/** The budget `measureValue` spends on `value` at the root (Infinity: nested too deep). */
+function costOf(value: unknown): number {
+  const budget = Number.MAX_SAFE_INTEGER;
+  const m = { budget, keys: 0, colons: 0 };
+  return measureValue(value, m) ? budget - m.budget : Number.POSITIVE_INFINITY;
+}
+
+/** An item's cost where a List holds it (two levels down, as in `[[item]]`: nesting counts). */
+function itemCost(item: unknown): number {
+  return costOf([[item]]) - 2;
 }
