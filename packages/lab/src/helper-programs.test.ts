@@ -10,7 +10,13 @@ import { type HelperProgram, helperProgram } from './helper-programs.js';
  * built package, and compiled here (node --check, python3 -m py_compile); they are linted
  * by Biome and typechecked by `tsc -p tsconfig.tests.json` (`// @ts-check`).
  */
-const PROGRAMS: HelperProgram[] = ['serve-helper.cjs', 'probe-helper.cjs', 'serve-helper.py', 'sctp-probe-helper.py'];
+const PROGRAMS: HelperProgram[] = [
+  'serve-helper.cjs',
+  'probe-helper.cjs',
+  'serve-helper.py',
+  'sctp-probe-helper.py',
+  'icmp-errors-unlimited.py',
+];
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 describe('lab helper programs', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { first } from '@netpol/core';
 import { exec, LabError, mapLimit, mustExec } from './exec.js';
+import { helperProgram } from './helper-programs.js';
 import { GATEWAY_IP, isLabNetns, netnsEtcDir, nodeNetns, nodeVeth } from './lab-names.js';
 
 /**
@@ -27,15 +28,29 @@ export async function createNodeNetns(labId: string): Promise<void> {
   const node = nodeNetns(labId);
   await mustExec('ip', ['netns', 'add', node]);
   await mustExec('ip', ['-n', node, 'link', 'set', 'lo', 'up']);
-  // Only inside the node namespace: forward between pods, answer ARP for the gateway.
+  // Only inside the node namespace: forward between pods, answer ARP for the gateway, and
+  // answer every probe of a port or protocol nothing serves (unlimitIcmpErrors).
   await mustExec('ip', [
     'netns',
     'exec',
     node,
     'sh',
     '-c',
-    'echo 1 > /proc/sys/net/ipv4/ip_forward && echo 1 > /proc/sys/net/ipv4/conf/all/proxy_arp',
+    'echo 1 > /proc/sys/net/ipv4/ip_forward && echo 1 > /proc/sys/net/ipv4/conf/all/proxy_arp && echo 0 > /proc/sys/net/ipv4/icmp_ratelimit',
   ]);
+}
+
+/**
+ * `net.ipv4.icmp_ratelimit = 0` in each namespace (`helpers/icmp-errors-unlimited.py`, one
+ * python process for all): probes count an ICMP unreachable as "let through", and the
+ * default limit (a burst of 6, then one a second to each peer) made the seventh unserved
+ * UDP or SCTP port of one destination look dropped. Without python3 the limit stays (SCTP
+ * is not probed then; UDP ports are mostly served).
+ */
+async function unlimitIcmpErrors(netns: readonly string[]): Promise<void> {
+  const python = await exec('python3', [helperProgram('icmp-errors-unlimited.py'), ...netns]);
+  if (python.code === 127) return;
+  if (python.code !== 0) throw new LabError(`setting icmp_ratelimit failed: ${python.stderr.trim().slice(0, 500)}`);
 }
 
 /** What a long `attach` tells and heeds: progress (n/N wired), and a signal to stop early. */
@@ -75,6 +90,7 @@ export async function attach(labId: string, items: readonly Attachment[], hooks:
     return [`addr add ${GATEWAY_IP}/32 dev ${veth}`, `link set ${veth} up`, `route add ${item.ip}/32 dev ${veth}`];
   });
   await mustExec('ip', ['-n', node, '-batch', '-'], { input: `${nodeScript.join('\n')}\n` });
+  await unlimitIcmpErrors(items.map((i) => i.netns));
 }
 
 /** Remove endpoints: node-side veth first (frees the peer at once), then the namespace. */

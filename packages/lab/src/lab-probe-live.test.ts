@@ -128,4 +128,21 @@ describe('lab probe on real packets: SCTP and the node address', { skip }, () =>
     assert.equal(report.node, GATEWAY_IP);
     for (const r of report.results) assert.ok(at(r.allowed, node).every((v) => v === null));
   });
+
+  it('answers every one of ten SCTP ports of one destination (the lab lifts the ICMP error rate limit)', async () => {
+    // The kernel's default answers a burst of 6 ICMP errors to a peer, then one a second:
+    // the seventh port of the node or of a pod looked dropped.
+    const state = readState(stateDir(labId));
+    assert.ok(state);
+    const ports = Array.from({ length: 10 }, (_, k) => ({ port: 9100 + k, protocol: 'SCTP' as const }));
+    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700 });
+    assert.deepEqual(
+      report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}: ${d.detail}`),
+      [],
+    );
+    const free = report.endpoints.indexOf('team/free');
+    const cells = (to: string) => report.results.map((r) => at(r.allowed, free)[report.endpoints.indexOf(to)]);
+    assert.deepEqual(cells(GATEWAY_IP), Array(10).fill(true));
+    assert.deepEqual(cells('team/client'), Array(10).fill(true));
+  });
 });
