@@ -300,8 +300,10 @@ export function scaleGrowth(rows: readonly ScaleRow[]) {
 
 const seconds = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`);
 const gib = (mib: number) => `${(mib / 1024).toFixed(2)} GiB`;
+/** A multiple, two decimals below 1 (check is a few hundredths of the load). */
+const multiple = (ratio: number) => `${ratio < 1 ? ratio.toFixed(2) : ratio.toFixed(1)}×`;
 /** A time and its multiple of the row's load. */
-const timesLoad = (ms: number, r: ScaleRow) => `${seconds(ms)} (${(ms / Math.max(1, r.load.cpuMs)).toFixed(1)}×)`;
+const timesLoad = (ms: number, r: ScaleRow) => `${seconds(ms)} (${multiple(ms / Math.max(1, r.load.cpuMs))})`;
 const loadAloneRss = (r: ScaleRow) => ('peakRssMiB' in r.loadAlone ? gib(r.loadAlone.peakRssMiB) : 'failed');
 
 export function printScaleTable(rows: readonly ScaleRow[], write: (line: string) => void): void {
@@ -412,10 +414,10 @@ function targetWords(rows: readonly ScaleRow[]): string | undefined {
     const dumpRss = dump.loadAlone.peakRssMiB;
     parts.push(`the dump's load alone ${gib(dumpRss)} (target < 4 GiB: ${met(dumpRss < 4096)})`);
   }
-  const multiple = (ms: number) => `${(ms / Math.max(1, big.load.cpuMs)).toFixed(1)}×`;
-  const diff = 'cpuMs' in big.diff ? `, diff ${multiple(big.diff.cpuMs)}` : '';
+  const ofLoad = (ms: number) => multiple(ms / Math.max(1, big.load.cpuMs));
+  const diff = 'cpuMs' in big.diff ? `, diff ${ofLoad(big.diff.cpuMs)}` : '';
   parts.push(
-    `check ${multiple(big.check.cpuMs)}, explain ${multiple(big.explain.cpuMs)}, lint ${multiple(big.lint.cpuMs)}${diff} the load`,
+    `check ${ofLoad(big.check.cpuMs)}, explain ${ofLoad(big.explain.cpuMs)}, lint ${ofLoad(big.lint.cpuMs)}${diff} the load`,
   );
   return `Issue 18's targets at 150,000 pods, this run: ${parts.join('; ')}.`;
 }

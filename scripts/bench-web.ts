@@ -153,9 +153,16 @@ async function benchLayout(
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
     await page.addInitScript(`
       window.__longTasks = [];
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ at: e.startTime, ms: e.duration });
+      })
         .observe({ type: 'longtask', buffered: true });
     `);
+    // Where each step starts on the page's clock, to tell which step a long task was in.
+    const steps: { step: string; at: number }[] = [{ step: 'first view', at: 0 }];
+    const step = async (name: string) => {
+      steps.push({ step: name, at: Number(await page.evaluate('performance.now()')) });
+    };
     let started = performance.now();
     await page.goto(server.url);
     await page
@@ -169,12 +176,14 @@ async function benchLayout(
     // CSS selectors, not role queries: those compute accessible names of the whole page, in the
     // page's main thread, and would be the long tasks measured.
     const view = (name: string) => page.locator('nav.views button', { hasText: new RegExp(`^${name}$`) });
+    await step('matrix');
     await view('Matrix').click();
     started = performance.now();
     await page.locator('canvas.matrix-canvas').waitFor();
     const matrixViewMs = Math.round(performance.now() - started);
 
     // What-if: toggle one policy off, until the page has the new summary.
+    await step('toggle');
     await view('Policies').click();
     const before = await generation(page);
     started = performance.now();
@@ -184,6 +193,7 @@ async function benchLayout(
 
     // What-if: an edit (a comment at the end of the first line: the file is read, the model built
     // and compared again; it opens and closes nothing), until the page has the result.
+    await step('editor and lint');
     await view('Editor').click();
     started = performance.now();
     await page.locator('.cm-content').waitFor({ timeout: 120_000 });
@@ -196,6 +206,7 @@ async function benchLayout(
     );
     const editorLintMs = Math.round(performance.now() - started);
     const beforeEdit = await generation(page);
+    await step('edit');
     await page.locator('.cm-line').first().click();
     await page.keyboard.press('End');
     started = performance.now();
@@ -204,7 +215,9 @@ async function benchLayout(
     // The editor waits 250 ms for typing to pause before it recomputes: not the engine's time.
     const whatIfEditMs = Math.round(performance.now() - started) - 250;
 
-    const longTasks = (await page.evaluate('window.__longTasks')) as number[];
+    const tasks = (await page.evaluate('window.__longTasks')) as { at: number; ms: number }[];
+    const longTasks = tasks.map((t) => t.ms);
+    const stepOf = (at: number) => steps.filter((s) => s.at <= at).at(-1)?.step ?? '?';
     const memory = browserMemory(browserServer.process().pid ?? 0);
     const endpoints = Number((await page.locator('.facts').textContent())?.match(/(\d+) workloads/)?.[1] ?? 0);
     await page.close();
@@ -224,10 +237,10 @@ async function benchLayout(
       mainThread: {
         longestTaskMs: Math.round(Math.max(0, ...longTasks)),
         tasksOver200ms: longTasks.filter((d) => d > 200).length,
-        tasksOver100ms: longTasks
-          .filter((d) => d > 100)
-          .map(Math.round)
-          .sort((a, b) => b - a),
+        tasksOver100ms: tasks
+          .filter((t) => t.ms > 100)
+          .sort((a, b) => b.ms - a.ms)
+          .map((t) => `${Math.round(t.ms)} ms (${stepOf(t.at)})`),
       },
       ...(firstViewProfile ? { firstViewProfile } : {}),
       memory,

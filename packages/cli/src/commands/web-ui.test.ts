@@ -440,6 +440,13 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         await page.getByRole('button', { name: 'Matrix' }).click();
         await focusCell();
         await page.locator('#matrix-focus').getByText(`${cell}: allowed, opened by the edit`).waitFor();
+        // The share link carries the admin toggle (the URL's `off` list).
+        const again = await page.context().newPage();
+        await again.goto(page.url());
+        await again.getByRole('grid', { name: /^Matrix/ }).focus();
+        await again.keyboard.press('ArrowRight');
+        await again.locator('#matrix-focus').getByText(`${cell}: allowed, opened by the edit`).waitFor();
+        await again.close();
         // Ticked again: back to the input.
         await page.getByRole('button', { name: 'Policies' }).click();
         await admin.getByRole('checkbox', { name: 'enabled: ClusterNetworkPolicy/cluster-guardrails' }).check();

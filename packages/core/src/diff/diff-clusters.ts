@@ -136,17 +136,36 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
 }
 
 /**
- * Whether every verdict between the given pods (each pair: one pod as BASE and as HEAD has
- * it) is the same in both versions, known without asking any: no policy of any tier changed
- * in what it does, nodes neither, and each pod looks the same to peers and rules (what
- * `diffClusters` compares; what it finds no side of changed, it finds no verdict of changed).
- * The web UI keeps its matrices across an edit that changes nothing they show.
+ * Which directions of the given pods (each pair: one pod as BASE and as HEAD has it) may see
+ * other verdicts in HEAD, as `diffClusters` finds its sides: a policy selecting the pod in
+ * that direction changed in what it does (in either version), or the pod looks otherwise to
+ * peers and rules (both directions). A pair of pods with no such direction has the same
+ * verdict in both versions. `undefined`: every pair may differ (admin tiers and their
+ * policies or nodes changed). The web UI keeps its matrices across an edit, computing again
+ * only the rows and columns of the directions found here.
  */
-export function sameVerdicts(base: ClusterModel, head: ClusterModel, pods: readonly [PodModel, PodModel][]): boolean {
+export function changedSides(
+  base: ClusterModel,
+  head: ClusterModel,
+  pods: readonly [PodModel, PodModel][],
+): { egress: boolean; ingress: boolean }[] | undefined {
   const { policies, adminChanged } = diffAllPolicies(base, head);
-  if (adminChanged || policies.added.length + policies.removed.length + policies.changed.length > 0) return false;
+  const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
+  if (adminChanged && tiers) return undefined;
+  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
+  const selecting =
+    changed.size > 0
+      ? { base: selectingOnce(compileCluster(base)), head: selectingOnce(compileCluster(head)) }
+      : undefined;
+  const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
+    selecting?.[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id)) ?? false;
   const alike = namespacesAlike(base, head);
-  return pods.every(([a, b]) => sameParts(a, b, alike) || identityOf(base, a) === identityOf(head, b));
+  return pods.map(([a, b]) => {
+    const identity = !sameParts(a, b, alike) && identityOf(base, a) !== identityOf(head, b);
+    const side = (direction: 'ingress' | 'egress') =>
+      identity || touched('base', a, direction) || touched('head', b, direction);
+    return { egress: side('egress'), ingress: side('ingress') };
+  });
 }
 
 /** An endpoint as both versions see it, and which of its directions may have changed. */

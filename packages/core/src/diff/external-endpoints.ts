@@ -1,7 +1,8 @@
 import { at } from '../at.js';
 import { type AddressRange, ipBlockRanges, rangesContain } from '../engine/ip-block.js';
 import { type Cidr, formatIp, type IpFamily, parseCidr, parseIp } from '../model/cidr.js';
-import type { ClusterModel } from '../model/types.js';
+import { firstBuild } from '../model/moved-model.js';
+import type { ClusterModel, PolicyModel } from '../model/types.js';
 
 export interface ExternalEndpoint {
   /** The address the engine is asked about (the endpoint id, as `matrix` names externals). */
@@ -35,7 +36,7 @@ interface Block {
 export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
   const blocks = new Map<string, Block>();
   const seen = clusters.map(seenOf);
-  const podIps = { has: (ip: string) => seen.some((s) => s.podIps.has(ip)) };
+  const podIps = { has: (ip: string) => seen.some((s) => s.podIps().has(ip)) };
   for (const s of seen) for (const [text, block] of s.blocks) blocks.set(text, block);
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
@@ -77,28 +78,47 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
   return out;
 }
 
-/** A cluster's pod addresses and address blocks, once per model (the what-if diffs the input against every edit). */
-const seenByCluster = new WeakMap<ClusterModel, { podIps: Set<string>; blocks: Map<string, Block> }>();
+/**
+ * A cluster's pod addresses (made when first asked: only a class the preferred addresses miss
+ * asks) and address blocks, once per model; a policy's blocks once per first build (the
+ * what-if diffs the input against every edit, and an edit keeps or moves most policies).
+ */
+const seenByCluster = new WeakMap<ClusterModel, { podIps: () => Set<string>; blocks: Map<string, Block> }>();
+const blocksByPolicy = new WeakMap<PolicyModel, Block[]>();
 
-function seenOf(cluster: ClusterModel): { podIps: Set<string>; blocks: Map<string, Block> } {
+function seenOf(cluster: ClusterModel): { podIps: () => Set<string>; blocks: Map<string, Block> } {
   let seen = seenByCluster.get(cluster);
   if (seen) return seen;
-  seen = { podIps: new Set(), blocks: new Map() };
-  for (const pod of cluster.pods) for (const ip of pod.ips) seen.podIps.add(ip);
-  for (const policy of cluster.policies) {
-    for (const rule of [...policy.ingress, ...policy.egress]) {
-      if (rule.peers === 'all') continue;
-      for (const peer of rule.peers) {
-        if (peer.kind !== 'ipBlock') continue;
-        const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
-        seen.blocks.set(text, { text, ranges: ipBlockRanges(peer.cidr, peer.except) });
-      }
-    }
-  }
+  let podIps: Set<string> | undefined;
+  seen = {
+    podIps: () => {
+      podIps ??= new Set(cluster.pods.flatMap((pod) => pod.ips));
+      return podIps;
+    },
+    blocks: new Map(),
+  };
+  for (const policy of cluster.policies) for (const block of blocksOf(policy)) seen.blocks.set(block.text, block);
   // Admin tier `networks` CIDRs and node addresses cut the space too (docs/admin-tiers.md).
   for (const text of adminAddressTexts(cluster)) seen.blocks.set(text, { text, ranges: ipBlockRanges(text, []) });
   seenByCluster.set(cluster, seen);
   return seen;
+}
+
+function blocksOf(policy: PolicyModel): Block[] {
+  const first = firstBuild(policy);
+  let blocks = blocksByPolicy.get(first);
+  if (blocks) return blocks;
+  blocks = [];
+  for (const rule of [...first.ingress, ...first.egress]) {
+    if (rule.peers === 'all') continue;
+    for (const peer of rule.peers) {
+      if (peer.kind !== 'ipBlock') continue;
+      const text = `${peer.cidr}${peer.except.length ? ` except ${[...peer.except].sort().join(', ')}` : ''}`;
+      blocks.push({ text, ranges: ipBlockRanges(peer.cidr, peer.except) });
+    }
+  }
+  blocksByPolicy.set(first, blocks);
+  return blocks;
 }
 
 function representative(

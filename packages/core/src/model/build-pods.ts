@@ -2,7 +2,6 @@ import type { PodSpec } from '../decode/schema.js';
 import type { DecodedOf } from '../load/decoded-object.js';
 import { parseIPv4Number, parseIp } from './cidr.js';
 import { type DecodedWorkload, replicasOf, templateOf, WORKLOAD_TEMPLATE_PATH } from './kinds.js';
-import { movedModel } from './moved-model.js';
 import { controllerOf, type createOwnerRollUp, type WorkloadName } from './owner-roll-up.js';
 import type { ContainerPortModel, DroppedPod, Labels, Origin, PodModel, Protocol, WorkloadRef } from './types.js';
 
@@ -130,7 +129,8 @@ export function draftPods(
     workloadsWithPods.add(key);
     if (known) {
       const moved = known.pods[0]?.origin?.object !== w.object;
-      for (const pod of known.pods) pods.push(moved ? movedModel(pod, origin) : pod);
+      // A moved replica is a copy at its new origin (nothing is kept per pod model's first build).
+      for (const pod of known.pods) pods.push(moved ? { ...pod, origin } : pod);
       if (moved) keepPods(w, { namespace, ref, pods: pods.slice(pods.length - known.pods.length) });
       continue;
     }

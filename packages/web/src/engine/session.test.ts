@@ -116,7 +116,7 @@ describe('what-if edits re-read only the edited file', () => {
     );
   });
 
-  test('an edit that changes no verdict keeps the matrix; one that does computes it again', () => {
+  test('an edit that changes no verdict keeps the matrix; one that does asks again the rows and columns it may change', () => {
     const text = renderGenerated(generateCluster(genOptionsForPods(40, { seed: 4 })), 'yaml');
     const s = session([{ name: 'cluster.yaml', text }]);
     const port = s.summary().ports[0] as string;

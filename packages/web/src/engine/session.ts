@@ -18,7 +18,7 @@ import {
   resolveEndpoint,
   type SourceFile,
 } from '@netpol/core';
-import { type ClusterDiff, diffClusters, diffVersions, sameVerdicts, sharedPodRanges } from '@netpol/core/diff';
+import { type ClusterDiff, changedSides, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
 import {
   adminPoliciesOfPod,
   explainPodTraffic,
@@ -41,6 +41,7 @@ import {
 } from '@netpol/core/format';
 import { runLint } from '@netpol/core/lint';
 import {
+  cellPeers,
   computeMatrix,
   defaultMatrixPorts,
   listMatrixEndpoints,
@@ -89,6 +90,14 @@ interface Loaded {
   endpoints: MatrixEndpoint[];
   ports: PortQuery[];
   matrices: Map<string, MatrixResult>;
+  /** The matrix answers by port (`matrix`), kept: an edit that changes no verdict shares them. */
+  bits: Map<string, MatrixBits>;
+  /**
+   * The answers before the edit that made this state, and the directions of each endpoint it
+   * may have changed (core's changedSides): a port's matrix is those answers with the changed
+   * rows and columns asked again.
+   */
+  carried?: { bits: Map<string, MatrixBits>; sides: { egress: boolean; ingress: boolean }[] };
   lint?: IssueView[];
   /** The diff against `--base` (computed when the Diff view asks). */
   baseDiff?: { against: Loaded; diff: ClusterDiff };
@@ -119,32 +128,99 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
     endpoints,
     ports: defaultMatrixPorts(cluster, endpoints),
     matrices: new Map(),
+    bits: new Map(),
   };
 }
 
 /**
- * Whether `next` has `prev`'s matrices: the same endpoints in the same order, the same
- * ports, and every verdict between their pods the same (core's sameVerdicts; a workload's
- * second replica too: the matrix's diagonal is one replica to another).
+ * What `next` keeps of `prev`'s matrices: all of them when no verdict changed, else the
+ * changed directions of each endpoint (core's changedSides; a workload's second replica
+ * counts: the matrix's diagonal is one replica to another), or nothing when the endpoints
+ * are not the same ones in the same order or every pair may have changed.
  */
-function sameMatrices(prev: Loaded, next: Loaded): boolean {
-  if (prev.endpoints.length !== next.endpoints.length || prev.matrices.size === 0) return false;
-  if (prev.ports.map(formatPortQuery).join() !== next.ports.map(formatPortQuery).join()) return false;
+function carryMatrices(prev: Loaded, next: Loaded): void {
+  if (prev.bits.size === 0 || prev.endpoints.length !== next.endpoints.length) return;
   const pods: [PodModel, PodModel][] = [];
+  // Each endpoint's pods in `pods` (none for an outside address: the same id is the same address).
+  const podsOf: number[][] = [];
   for (let k = 0; k < prev.endpoints.length; k++) {
     const a = prev.endpoints[k];
     const b = next.endpoints[k];
-    if (!a || !b || a.id !== b.id || a.kind !== b.kind) return false;
+    if (!a || !b || a.id !== b.id || a.kind !== b.kind) return;
+    const own: number[] = [];
+    podsOf.push(own);
     if (a.kind === 'external' || b.kind === 'external') continue;
-    pods.push([a.pod, b.pod]);
-    const second = [
-      a.kind === 'workload' ? a.workload.pods[1] : undefined,
-      b.kind === 'workload' ? b.workload.pods[1] : undefined,
-    ];
-    if (!second[0] !== !second[1]) return false;
-    if (second[0] && second[1]) pods.push([second[0], second[1]]);
+    own.push(pods.push([a.pod, b.pod]) - 1);
+    const before = a.kind === 'workload' ? a.workload.pods[1] : undefined;
+    const after = b.kind === 'workload' ? b.workload.pods[1] : undefined;
+    if (!before !== !after) return;
+    if (before && after) own.push(pods.push([before, after]) - 1);
   }
-  return sameVerdicts(prev.cluster, next.cluster, pods);
+  const found = changedSides(prev.cluster, next.cluster, pods);
+  if (!found) return;
+  const sides = podsOf.map((own) => {
+    const [first, second] = own.map((i) => found[i] as { egress: boolean; ingress: boolean });
+    if (!first) return { egress: false, ingress: false };
+    if (!second) return first;
+    // A second replica's change is its endpoint's diagonal: both directions are asked again.
+    const either = first.egress || first.ingress || second.egress || second.ingress;
+    return { egress: either, ingress: either };
+  });
+  if (sides.every((side) => !side.egress && !side.ingress)) {
+    next.matrices = prev.matrices;
+    next.bits = prev.bits;
+  } else next.carried = { bits: prev.bits, sides };
+}
+
+/** A port's matrix computed (core's computeMatrix over every endpoint). */
+function computedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits {
+  let result = state.matrices.get(key);
+  if (!result) {
+    result = computeMatrix(state.cluster, { endpoints: state.endpoints, ports: [query] });
+    state.matrices.set(key, result);
+  }
+  const n = result.endpoints.length;
+  const bits = new Uint32Array(n * result.rowWords);
+  for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
+  return { port: key, n, rowWords: result.rowWords, bits };
+}
+
+/**
+ * Ask the engine at most this many cells again (a few µs each); past it the whole matrix is
+ * computed, which costs about as much (~100 ms at 2,000 endpoints) whatever changed.
+ */
+const CARRIED_CELLS = 16_000;
+
+/**
+ * A port's matrix from the one before the edit: the rows of endpoints whose egress may have
+ * changed and the columns of those whose ingress may have are asked of the engine again, cell
+ * by cell as the matrix judges a cell (core's cellPeers: a workload's diagonal is one replica
+ * to another; two outside addresses: no cell); every other cell is the same verdict.
+ */
+function carriedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits | undefined {
+  const before = state.carried?.bits.get(key);
+  if (!state.carried || !before || before.n !== state.endpoints.length) return undefined;
+  const { sides } = state.carried;
+  const { endpoints } = state;
+  const n = endpoints.length;
+  const rows = sides.flatMap((side, i) => (side.egress ? [i] : []));
+  const cols = sides.flatMap((side, j) => (side.ingress ? [j] : []));
+  if ((rows.length + cols.length) * n > CARRIED_CELLS) return undefined;
+  const engine = createReferenceEngine(state.cluster);
+  const { rowWords } = before;
+  const bits = before.bits.slice();
+  const ask = (i: number, j: number) => {
+    const a = endpoints[i] as MatrixEndpoint;
+    const b = endpoints[j] as MatrixEndpoint;
+    const allowed =
+      a.kind === 'external' && b.kind === 'external' ? false : engine.check(...cellPeers(a, b), query).allowed;
+    const word = i * rowWords + (j >>> 5);
+    if (allowed) bits[word]! |= 1 << (j & 31);
+    else bits[word]! &= ~(1 << (j & 31));
+  };
+  for (const i of rows) for (let j = 0; j < n; j++) ask(i, j);
+  for (const j of cols) for (let i = 0; i < n; i++) if (!sides[i]?.egress) ask(i, j);
+  return { port: key, n, rowWords, bits };
 }
 
 function load(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Loaded {
@@ -234,8 +310,9 @@ export class Session {
     const files =
       this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace, this.cache);
     const next = derive(files, this.disabled);
-    // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices.
-    if (sameMatrices(this.current, next)) next.matrices = this.current.matrices;
+    // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices;
+    // one that does keeps the rows and columns it cannot change.
+    carryMatrices(this.current, next);
     this.current = next;
     return this.summary();
   }
@@ -302,15 +379,14 @@ export class Session {
     const query = parsePortQuery(port);
     if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
-    let result = this.current.matrices.get(key);
-    if (!result) {
-      result = computeMatrix(this.current.cluster, { endpoints: this.current.endpoints, ports: [query.value] });
-      this.current.matrices.set(key, result);
+    const current = this.current;
+    let known = current.bits.get(key);
+    if (!known) {
+      known = carriedMatrix(current, key, query.value) ?? computedMatrix(current, key, query.value);
+      current.bits.set(key, known);
     }
-    const n = result.endpoints.length;
-    const bits = new Uint32Array(n * result.rowWords);
-    for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
-    return { port: key, n, rowWords: result.rowWords, bits };
+    // The page receives the buffer (transferred): it gets a copy, the kept one stays.
+    return { ...known, bits: known.bits.slice() };
   }
 
   /**
