@@ -20,6 +20,8 @@ export interface JsonStreamReader {
   push(chunk: Uint8Array): void;
   /** The input ended: the source, with its objects and issues. */
   end(): StreamedSource;
+  /** Whether the read already failed (the rest of the input changes nothing: stop reading it). */
+  failed?(): boolean;
 }
 
 enum Mode {
@@ -272,6 +274,7 @@ export function createJsonStreamReader(
   };
 
   return {
+    failed: () => failed,
     push(chunk: Uint8Array) {
       if (failed) return;
       if (offset + chunk.length > MAX_OFFSET) {
