@@ -74,7 +74,53 @@ interface Args {
   noDocs?: boolean;
 }
 
+const USAGE = `usage: npm run bench -- [options]
+  --only engine|scale|symbolic|web   one part (web: the browser rows alone, a few minutes)
+  --sizes 1000,5000,10000,20000      engine sizes (pods)
+  --naive-budget-ms 3000             time for the naive evaluator's sample
+  --port 8080/TCP                    the port the matrices are computed for
+  --scale-sizes 10000,65000,150000   scale rows (pods)
+  --dump-pods 150000                 the streamed kubectl-style dump (0: none)
+  --no-docs                          do not write the tables into README.md and docs/scale.md`;
+
+/** Options and whether each takes a value; `--*-child` and `--load-stream` are the bench's own, for its child processes. */
+const OPTIONS = new Map<string, boolean>([
+  ['--only', true],
+  ['--sizes', true],
+  ['--naive-budget-ms', true],
+  ['--port', true],
+  ['--scale-sizes', true],
+  ['--dump-pods', true],
+  ['--no-docs', false],
+  ['--child', true],
+  ['--scale-child', true],
+  ['--dump-child', true],
+  ['--load-child', true],
+  ['--load-stream', false],
+  ['--symbolic-child', false],
+]);
+
+/** Exit 2 on an option the bench does not know: an ignored typo (or `--help`) used to run the whole bench. */
+function refuse(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 function parseArgs(argv: string[]): Args {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const takesValue = OPTIONS.get(arg);
+    if (takesValue === undefined) refuse(`unknown option ${arg}`);
+    if (takesValue) i++;
+  }
+  const only = argv.indexOf('--only');
+  if (only >= 0 && !['engine', 'scale', 'symbolic', 'web'].includes(argv[only + 1] ?? ''))
+    refuse(`--only takes engine, scale, symbolic or web, not ${argv[only + 1] ?? 'nothing'}`);
+
   const args: Args = {
     sizes: [1000, 5000, 10000, 20000],
     naiveBudgetMs: 3000,

@@ -85,6 +85,11 @@ class UnsizedInput {
     this.limit = budget.remaining();
   }
 
+  /** Whether the rest of the input changes nothing (its reader failed): stop reading. */
+  get done(): boolean {
+    return this.reader?.failed?.() ?? false;
+  }
+
   push(chunk: Uint8Array): void {
     const nul = chunk.indexOf(0);
     if (nul >= 0) throw this.binary(chunk, nul);
@@ -135,7 +140,10 @@ export async function readStdinSource(io: Io, budget: InputBudget): Promise<Sour
     return { name: '-', text };
   }
   const input = new UnsizedInput('-', 'standard input', streamThreshold(io), budget);
-  for await (const chunk of io.readStdinChunks()) input.push(chunk);
+  for await (const chunk of io.readStdinChunks()) {
+    input.push(chunk);
+    if (input.done) break;
+  }
   return input.end();
 }
 
@@ -152,6 +160,7 @@ export function readUnsizedFile(full: string, shown: string, io: Io, budget: Inp
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
       input.push(buffer.subarray(0, n));
+      if (input.done) break;
     }
     return input.end();
   } finally {

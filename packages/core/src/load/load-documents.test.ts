@@ -209,6 +209,13 @@ describe("positions of whole-text YAML from the fast reader's tape", () => {
     }
   });
 
+  it('places an empty anchored item just past its anchor, as yaml does', () => {
+    // Found by the property below (seed 1834055916): the tape put `- - - &a` at the anchor.
+    for (const text of ['a:\n  -\n     "a": \'0\'\n  - - - &a\n---\n', '- &a\n- b\n', 'k:\n  - &x   # c\n  - 1\n']) {
+      assert.ok((assertTapeLocatesAsYaml(text) ?? 0) > 0, text);
+    }
+  });
+
   it('places every path as yaml does in hand-written YAML (comments, anchors, odd layout)', () => {
     let taped = 0;
     fc.assert(

@@ -96,6 +96,8 @@ const newAnchors = (): Anchors => ({ values: new Map(), uses: new Map(), open: 0
 class BlockReader {
   private pos = 0;
   private anchors: Anchors = newAnchors();
+  /** Where the last empty node read (`this.empty`) is placed, as `yaml` places it. */
+  private emptyAt = 0;
   /** Where the last node read ends (its last character + 1), for its range on the tape. */
   private lastEnd = 0;
   /** Where the line of the last node read ends (past its comment and line break), or `lastEnd` after an empty value. */
@@ -243,8 +245,9 @@ class BlockReader {
       const entry = this.tape ? this.open(this.contentStart(dash + 1)) : -1;
       this.empty = false;
       items.push(this.afterIndicator(indent, dash + 1, false));
-      // An empty item (`- ` with nothing below) is where its line goes on, as `yaml` places it.
-      if (this.empty && this.tape) this.tape.moveStart(entry, this.offsetOf(skipSpaces(this.text, dash + 1)));
+      // An empty item (`- ` with nothing below) is where its line goes on, past any anchor, as
+      // `yaml` places it.
+      if (this.empty && this.tape) this.tape.moveStart(entry, this.offsetOf(this.emptyAt));
       this.empty = false; // seen: an item holding this sequence is not empty
       this.close(entry);
       const next = this.nextLine();
@@ -321,7 +324,10 @@ class BlockReader {
       if (next > indent) value = this.nodeAt(next, dash);
       else if (next === indent && inMapping && text.charCodeAt(dash) === DASH && isBlank(text.charCodeAt(dash + 1)))
         value = this.sequence(next, dash);
-      else this.empty = true;
+      else {
+        this.empty = true;
+        this.emptyAt = at; // past the anchor, if any, and the spaces after it
+      }
       if (anchor !== undefined) {
         this.anchors.open--;
         defineAnchor(this.anchors, anchor, value);

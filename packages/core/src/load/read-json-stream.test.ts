@@ -179,3 +179,40 @@ describe('createJsonStreamReader: bad JSON is one syntax error at its line:col, 
     });
   }
 });
+
+describe('createJsonStreamReader: a value larger than any object is refused, not held', () => {
+  const POD =
+    '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i"}]}}';
+  const read = (text: string, sizes: readonly number[]) =>
+    streamThrough(
+      createJsonStreamReader('in.json', (kind) => SUPPORTED_KINDS.includes(kind), { maxUnitBytes: 1024 }),
+      text,
+      sizes,
+    );
+  const rows: [string, string, string][] = [
+    ['an endless string in a List item', `{"kind":"List","items":[${POD},\n{"a":"${'x'.repeat(5000)}`, '2:1'],
+    ['a root object', `${POD}\n{"kind":"Pod","metadata":{"name":"${'y'.repeat(5000)}"}}`, '2:1'],
+  ];
+  for (const [name, text, at] of rows) {
+    test(name, () => {
+      for (const sizes of [[100], [333], [1, 700]]) {
+        const source = read(text, sizes);
+        const errors = source.streamed.issues.filter((i) => i.severity === 'error');
+        assert.deepEqual(
+          errors.map((i) => i.message),
+          [
+            'one value of more than 0.0009765625 MiB (read as a stream, each root or List item is held whole): no Kubernetes object is near that size',
+          ],
+          `${name} ${sizes}`,
+        );
+        const { line, col } = positionOf(source, atLeast(errors, 1)[0].range?.[0] ?? -1);
+        assert.equal(`${line}:${col}`, at, `${name} ${sizes}`);
+        assert.deepEqual(
+          source.streamed.objects.map((o) => (o.value.metadata as { name: string }).name),
+          ['p'],
+          'what came before is read',
+        );
+      }
+    });
+  }
+});

@@ -20,6 +20,8 @@ export interface JsonStreamReader {
   push(chunk: Uint8Array): void;
   /** The input ended: the source, with its objects and issues. */
   end(): StreamedSource;
+  /** Whether the read already failed (the rest of the input changes nothing: stop reading it). */
+  failed?(): boolean;
 }
 
 enum Mode {
@@ -61,7 +63,20 @@ function isSpace(c: number): boolean {
  * issues print `file:line:col` as for a text (columns count bytes). Each top-level value is
  * a document, as in `loadDocuments`.
  */
-export function createJsonStreamReader(name: string, isSupportedKind: (kind: string) => boolean): JsonStreamReader {
+/**
+ * The most one unit of a streamed input (a value held whole: a root, one List item; in YAML a
+ * document read whole) may hold: no Kubernetes object comes near it (the API server refuses
+ * a request body over 3 MiB), so a larger one is an endless or broken input, refused without
+ * holding it (memory stays bounded whatever the input limit).
+ */
+export const MAX_STREAM_UNIT_BYTES = 128 * 1024 * 1024;
+
+export function createJsonStreamReader(
+  name: string,
+  isSupportedKind: (kind: string) => boolean,
+  options: { maxUnitBytes?: number } = {},
+): JsonStreamReader {
+  const maxUnitBytes = options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES;
   const tape = new PositionTape();
   const reader = new JsonBytesReader(tape);
   const objects: LoadedObject[] = [];
@@ -99,6 +114,13 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   };
 
   const append = (bytes: Uint8Array) => {
+    if (pendingLength + bytes.length > maxUnitBytes) {
+      fail(
+        `one value of more than ${maxUnitBytes / 1024 / 1024} MiB (read as a stream, each root or List item is held whole): no Kubernetes object is near that size`,
+        captureStart,
+      );
+      return;
+    }
     if (pendingLength + bytes.length > pending.length) {
       const grown = new Uint8Array(Math.max(pending.length * 2, pendingLength + bytes.length));
       grown.set(pending.subarray(0, pendingLength));
@@ -252,6 +274,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
   };
 
   return {
+    failed: () => failed,
     push(chunk: Uint8Array) {
       if (failed) return;
       if (offset + chunk.length > MAX_OFFSET) {
@@ -459,6 +482,7 @@ export function createJsonStreamReader(name: string, isSupportedKind: (kind: str
     capturing = false;
     if (pendingLength === 0) return [chunk, from, to];
     append(chunk.subarray(Math.max(0, from), to));
+    if (failed) return [pending, 0, 0];
     const length = pendingLength;
     pendingLength = 0;
     return [pending, 0, length];

@@ -9,6 +9,7 @@ import { readFastYamlTaped } from './read-fast-yaml.js';
 import {
   type JsonStreamReader,
   LineStarts,
+  MAX_STREAM_UNIT_BYTES,
   notAnObject,
   readAsStreamNote,
   type StreamedSource,
@@ -46,14 +47,6 @@ enum Mode {
  * the kind of items that lack one only when its `kind` comes before `items` (kubectl's items
  * always have theirs), and anchors do not reach across items.
  */
-/**
- * The most one unit (a document read whole, or one List item) may hold: no Kubernetes object
- * comes near it (the API server refuses a request body over 3 MiB), so a larger one is an
- * endless or broken input, refused without holding it (memory stays bounded whatever the
- * input limit).
- */
-export const MAX_STREAM_UNIT_BYTES = 128 * 1024 * 1024;
-
 export function createYamlStreamReader(
   name: string,
   isSupportedKind: (kind: string) => boolean,
