@@ -97,7 +97,7 @@ describe('admin tiers on the lab: nodes peers', { skip }, () => {
       { port: 10250, protocol: 'TCP' as const },
       { port: 10255, protocol: 'TCP' as const },
     ];
-    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700 });
+    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700, node: true });
     assert.deepEqual(
       report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}: ${d.detail}`),
       [],

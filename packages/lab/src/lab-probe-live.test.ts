@@ -85,7 +85,7 @@ describe('lab probe on real packets: SCTP and the node address', { skip }, () =>
       { port: 80, protocol: 'TCP' as const },
       { port: 10250, protocol: 'TCP' as const },
     ];
-    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700 });
+    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700, sctp: true, node: true });
     assert.deepEqual(
       report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}: ${d.detail}`),
       [],
@@ -135,7 +135,7 @@ describe('lab probe on real packets: SCTP and the node address', { skip }, () =>
     const state = readState(stateDir(labId));
     assert.ok(state);
     const ports = Array.from({ length: 10 }, (_, k) => ({ port: 9100 + k, protocol: 'SCTP' as const }));
-    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700 });
+    const report = await labProbe(state, stateDir(labId), { ports, timeoutMs: 700, sctp: true, node: true });
     assert.deepEqual(
       report.disagreements.map((d) => `${d.from} -> ${d.to} ${d.port}/${d.protocol}: ${d.detail}`),
       [],

@@ -41,7 +41,12 @@ describe('probe endpoints', () => {
     objects: [],
   };
   it('lists bare pods, each workload once (first replica), then outside hosts, sorted', () => {
-    const eps = probeEndpoints(cluster, state);
+    // As `matrix` lists them (SPEC): the node is not an endpoint unless asked (`--node`).
+    assert.deepEqual(
+      probeEndpoints(cluster, state).map((e) => e.id),
+      ['a/z', 'b/a', 'b/web[Deployment]', '203.0.113.10'],
+    );
+    const eps = probeEndpoints(cluster, state, true);
     assert.deepEqual(
       eps.map((e) => e.id),
       ['a/z', 'b/a', 'b/web[Deployment]', '198.18.0.1', '203.0.113.10'],
@@ -301,6 +306,24 @@ describe('lab probe: the node address and SCTP', () => {
     objects,
   };
 
+  it("without --sctp and --node, SCTP is not probed (SPEC: the kernel lacks it) and the endpoints are the matrix's", async () => {
+    const calls: string[] = [];
+    const connect = async (_dir: string, netns: string, targets: readonly ConnectTarget[]) => {
+      calls.push(netns);
+      return targets.map(() => 'refused' as ConnectOutcome);
+    };
+    const report = await labProbe(state, '/nonexistent', { ports: [{ port: 9000, protocol: 'SCTP' }], connect });
+    const [r] = atLeast(report.results, 1);
+    assert.deepEqual(report.endpoints, ['default/client', 'default/server', 'kube-system/coredns']);
+    assert.equal(report.node, undefined);
+    assert.match(r.note ?? '', /^SCTP is not supported by this kernel: not probed \(--sctp/);
+    assert.ok(
+      r.allowed.flat().every((v) => v === null),
+      'SCTP is never reported as a verdict',
+    );
+    assert.deepEqual([report.probes, calls], [0, []]);
+  });
+
   it('probes SCTP like TCP and UDP, and the node as a destination judged as its address, never as a source', async () => {
     const calls: { netns: string; targets: string[] }[] = [];
     const connect = async (_dir: string, netns: string, targets: readonly ConnectTarget[]) => {
@@ -308,7 +331,7 @@ describe('lab probe: the node address and SCTP', () => {
       return targets.map(() => 'refused' as ConnectOutcome);
     };
     const ports = [{ port: 9000, protocol: 'SCTP' as const }];
-    const report = await labProbe(state, '/nonexistent', { ports, connect });
+    const report = await labProbe(state, '/nonexistent', { ports, connect, sctp: true, node: true });
     const problem = await sctpProbeProblem();
     const [r] = atLeast(report.results, 1);
     assert.deepEqual(report.endpoints, ['default/client', 'default/server', 'kube-system/coredns', '198.18.0.1']);

@@ -193,6 +193,8 @@ export const labDefinition = defineCommand({
       options: [
         repeatable('--port <port[/proto]>', 'port to probe (repeatable; default: every container port)'),
         option('--timeout <ms>', 'per-connection timeout', { default: '1000' }),
+        option('--sctp', 'probe SCTP ports with raw INIT packets (this kernel has no SCTP sockets; needs python3)'),
+        option('--node', 'also probe the lab node address (198.18.0.1) as a destination'),
         outputOption(['table', 'json'], 'table'),
         labOption,
       ],

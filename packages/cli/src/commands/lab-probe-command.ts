@@ -34,6 +34,8 @@ export interface ProbeOptions {
   port: string[];
   timeout: string;
   output: 'table' | 'json';
+  sctp?: boolean;
+  node?: boolean;
 }
 
 export async function probe(ctx: LabContext, options: ProbeOptions, io: Io): Promise<number> {
@@ -52,12 +54,14 @@ export async function probe(ctx: LabContext, options: ProbeOptions, io: Io): Pro
     ports,
     timeoutMs,
     progress: (done, total) => ctx.progress?.('probed from', done, total),
+    sctp: options.sctp === true,
+    node: options.node === true,
   });
   if (options.output === 'json') {
     io.stdout.write(
       `${compactRows({
         endpoints: report.endpoints,
-        node: report.node,
+        ...(report.node ? { node: report.node } : {}),
         results: report.results.map((r) => ({
           port: r.port,
           protocol: r.protocol,
@@ -104,9 +108,11 @@ function printProbe(report: ProbeReport, io: Io): void {
   io.stdout.write(
     `\nrows: from, columns: to; ok = connected (or refused: the network let it through), -- = timed out (dropped), . = not probed${report.disagreements.length > 0 ? '; !o / !- = observed ok / timed out where the engine says otherwise' : ''}\n`,
   );
-  io.stdout.write(
-    `${report.node} (node): the lab node, a destination only (a pod's egress to it is judged as to any address; its own connections to pods are always allowed)\n`,
-  );
+  if (report.node) {
+    io.stdout.write(
+      `${report.node} (node): the lab node, a destination only (a pod's egress to it is judged as to any address; its own connections to pods are always allowed)\n`,
+    );
+  }
   if (report.probes === 0) {
     // Agreement about nothing is no agreement: say that no verdict was checked.
     io.stdout.write(c.yellow('nothing was probed (see the notes above): no verdict was checked\n'));

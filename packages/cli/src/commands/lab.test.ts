@@ -153,8 +153,54 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     assert.equal(r.code, 0, r.stdout);
     const json = JSON.parse(r.stdout) as {
       endpoints: string[];
+      node?: string;
+      results: {
+        port: number;
+        protocol: string;
+        allowed: (boolean | null)[][];
+        expected: (boolean | null)[][];
+        note?: string;
+      }[];
+    };
+    // The endpoints are matrix's (SPEC); the node only with --node.
+    assert.deepEqual(json.endpoints, ['default/backend[Deployment]', 'kube-system/coredns', '203.0.113.10']);
+    assert.equal(json.node, undefined);
+    const [tcp, sctp] = atLeast(json.results, 2);
+    assert.deepEqual(tcp.allowed, tcp.expected);
+    // backend to itself is one replica to the other (backend-0 -> backend-1): only the
+    // frontend may reach backend, so real packets are dropped, as the engine says.
+    assert.deepEqual(tcp.allowed, [
+      [false, true, true],
+      [false, true, true],
+      [false, true, null],
+    ]);
+    // This kernel has no SCTP: without --sctp, never a verdict (SPEC), and a note says so.
+    assert.ok(
+      sctp.allowed.flat().every((v) => v === null),
+      'SCTP is never reported as a verdict',
+    );
+    assert.match(sctp.note ?? '', /not probed \(--sctp/);
+  });
+
+  it('probe --sctp --node -o json: SCTP by raw packets, the node as a destination', async () => {
+    const r = await lab(
+      'probe',
+      '--port',
+      '80',
+      '--port',
+      '9/SCTP',
+      '--timeout',
+      '500',
+      '--sctp',
+      '--node',
+      '-o',
+      'json',
+    );
+    assert.equal(r.code, 0, r.stdout);
+    const json = JSON.parse(r.stdout) as {
+      endpoints: string[];
       node: string;
-      results: { port: number; protocol: string; allowed: (boolean | null)[][]; expected: (boolean | null)[][] }[];
+      results: { allowed: (boolean | null)[][]; expected: (boolean | null)[][] }[];
     };
     assert.deepEqual(json.endpoints, [
       'default/backend[Deployment]',
@@ -165,9 +211,7 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     assert.equal(json.node, '198.18.0.1');
     const [tcp, sctp] = atLeast(json.results, 2);
     assert.deepEqual(tcp.allowed, tcp.expected);
-    // backend to itself is one replica to the other (backend-0 -> backend-1): only the
-    // frontend may reach backend, so real packets are dropped, as the engine says. The node
-    // is a destination only; outside host to node is two addresses, no pod.
+    // The node is a destination only; outside host to node is two addresses, no pod.
     assert.deepEqual(tcp.allowed, [
       [false, true, true, true],
       [false, true, true, true],
@@ -176,22 +220,22 @@ describe('netpol lab: up, run, exec, apply, probe, down', { skip }, () => {
     ]);
     // SCTP by raw packets: backend admits port 80 only, so SCTP 9 to it is dropped.
     assert.deepEqual(sctp.allowed, sctp.expected);
-    assert.deepEqual(sctp.allowed, [
-      [false, true, true, true],
-      [false, true, true, true],
-      [null, null, null, null],
-      [false, true, null, null],
-    ]);
+    assert.deepEqual(sctp.allowed, tcp.allowed);
   });
 
   it('probe table: says which way rows and columns go, marks each pair', async () => {
     const r = await lab('probe', '--port', '80', '--timeout', '500');
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /rows: from, columns: to/);
-    assert.match(r.stdout, /^ {2}0 {2}default\/backend\[Deployment\] +-- ok ok ok$/m);
-    assert.match(r.stdout, /^ {2}2 {2}198\.18\.0\.1 \(node\) +\. {2}\. {2}\. {2}\.$/m);
-    assert.match(r.stdout, /^ {2}3 {2}203\.0\.113\.10 +-- ok {2}\. {2}\.$/m);
-    assert.match(r.stdout, /^198\.18\.0\.1 \(node\): the lab node, a destination only/m);
+    assert.match(r.stdout, /^ {2}0 {2}default\/backend\[Deployment\] +-- ok ok$/m);
+    assert.match(r.stdout, /^ {2}2 {2}203\.0\.113\.10 +-- ok {2}\.$/m);
+    assert.doesNotMatch(r.stdout, /\(node\)/);
+    const withNode = await lab('probe', '--port', '80', '--timeout', '500', '--node');
+    assert.equal(withNode.code, 0, withNode.stdout);
+    assert.match(withNode.stdout, /^ {2}0 {2}default\/backend\[Deployment\] +-- ok ok ok$/m);
+    assert.match(withNode.stdout, /^ {2}2 {2}198\.18\.0\.1 \(node\) +\. {2}\. {2}\. {2}\.$/m);
+    assert.match(withNode.stdout, /^ {2}3 {2}203\.0\.113\.10 +-- ok {2}\. {2}\.$/m);
+    assert.match(withNode.stdout, /^198\.18\.0\.1 \(node\): the lab node, a destination only/m);
   });
 
   it('apply: ipBlock addresses without an outside host get a note on how to add one', async () => {
