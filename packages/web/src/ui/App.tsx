@@ -32,6 +32,8 @@ export function App({ input: initial, engine }: AppProps) {
   const [input, setInput] = useState(initial);
   const [summary, setSummary] = useState<Summary>();
   const [matrix, setMatrix] = useState<MatrixBits>();
+  // The generation whose summary the shown matrix answers (`data-matrix-generation`: the bench waits on it).
+  const [matrixOf, setMatrixOf] = useState(0);
   const [lint, setLint] = useState<{ of: Summary; issues: IssueView[] }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -85,11 +87,17 @@ export function App({ input: initial, engine }: AppProps) {
   }, [input.mode]);
 
   const port = summary && (summary.ports.includes(state.port) ? state.port : (summary.ports[0] ?? '80/TCP'));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation moves with summary
   useEffect(() => {
     if (!summary || !port) return;
     let cancelled = false;
+    const of = generation;
     engine.matrix(port).then(
-      (bits) => !cancelled && setMatrix(bits),
+      (bits) => {
+        if (cancelled) return;
+        setMatrix(bits);
+        setMatrixOf(of);
+      },
       (e: Error) => setError(e.message),
     );
     return () => {
@@ -152,7 +160,7 @@ export function App({ input: initial, engine }: AppProps) {
   const warnings = (lintIssues ?? []).filter((i) => i.severity === 'warning').length;
 
   return (
-    <div className="app" data-generation={generation} data-port={matrix?.port}>
+    <div className="app" data-generation={generation} data-port={matrix?.port} data-matrix-generation={matrixOf}>
       <header className="bar">
         <h1>netpol</h1>
         <nav aria-label="Views" className="views">
