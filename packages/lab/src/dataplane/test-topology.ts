@@ -120,8 +120,10 @@ function tcp(t) {
     let answered = false, data = '';
     const s = net.connect({ host: t.ip, port: t.port });
     const done = () => { clearTimeout(timer); s.destroy(); resolve({ answered, server: data.trim() || undefined }); };
-    const timer = setTimeout(done, timeout);
-    s.on('connect', () => { answered = true; });
+    let timer = setTimeout(done, timeout);
+    // Connected: the server's name gets a window of its own (a loaded machine can connect
+    // just before the timeout and leave the name unread: answered, but by whom?).
+    s.on('connect', () => { answered = true; clearTimeout(timer); timer = setTimeout(done, timeout); });
     s.on('data', (d) => { data += d; });
     s.on('end', done);
     s.on('error', (e) => { if (e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET') answered = true; done(); });
