@@ -9,7 +9,6 @@ import { compileSelector, type LabelRequirement, requirementHolds, requirementsO
 import type { ClusterModel, LabelSelectorModel, Protocol } from '../model/types.js';
 import { AdminClassTiers } from './admin-class-tiers.js';
 import {
-  and,
   andInto,
   andNotInto,
   type Bitset,
@@ -17,6 +16,7 @@ import {
   forEachBit,
   fullSet,
   hasBit,
+  orAndInto,
   orInto,
   setBit,
   wordsFor,
@@ -52,11 +52,19 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       c,
     );
   }
+  // Per rule, and per text of its ports: the same ports in every namespace's copy of a
+  // policy are one set, not one per rule (rules × classes bits otherwise).
   const portSets = new Map<CompiledRule, Bitset>();
+  const portSetsByText = new Map<string, Bitset>();
   const portSetOf = (rule: CompiledRule) => {
     let set = portSets.get(rule);
     if (!set) {
-      set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
+      const text = rule.ports === 'all' ? 'all' : JSON.stringify(rule.ports.map((p) => [p.protocol, p.port, p.endPort]));
+      set = portSetsByText.get(text);
+      if (!set) {
+        set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
+        portSetsByText.set(text, set);
+      }
       portSets.set(rule, set);
     }
     return set;
@@ -77,7 +85,7 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       allowed = emptySet(size);
       for (const pi of policies) {
         const { policy, egress } = at(compiled.policies, pi);
-        for (const rule of egress) orInto(allowed, and(ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule)));
+        for (const rule of egress) orAndInto(allowed, ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule));
       }
       egressCache.set(key, allowed);
     }
@@ -165,7 +173,7 @@ export class ClassContext {
   private readonly namespaceScopes = new Map<string, Bitset>();
   private readonly requirementSets = new Map<string, Bitset>();
   private readonly peerSets = new Map<CompiledRule, Bitset>();
-  private selections?: Bitset[];
+  private selections?: number[][];
   private tiers?: AdminClassTiers | null;
   private readonly namespaceSelections = new Map<string, Bitset>();
 
@@ -254,28 +262,28 @@ export class ClassContext {
     return set;
   }
 
-  /** For each class, the indexes (into `compiled.policies`) of the policies that isolate it for `direction`. */
+  /**
+   * For each class, the indexes (into `compiled.policies`) of the policies that isolate it for
+   * `direction`, ascending. Kept as lists per class (a class is selected by a few policies of
+   * its own namespace), not as a set of classes per policy: policies and classes both grow
+   * with the cluster, so one bitset per policy was policies × classes bits (30,000 × 30,000
+   * at 150,000 pods).
+   */
   policiesByClass(direction: 'ingress' | 'egress'): number[][] {
     if (!this.selections) {
-      const selections = this.compiled.policies.map(() => emptySet(this.size));
       const indexOf = new Map(this.compiled.policies.map((c, i) => [c, i]));
+      const selections: number[][] = Array.from({ length: this.size }, () => []);
       for (const c of this.grouped.classes) {
         if (c.external || c.namespace === undefined) continue;
+        const list = at(selections, c.index);
         for (const policy of this.compiled.policiesSelecting({ namespace: c.namespace, labels: c.labels })) {
-          setBit(at(selections, indexOf.get(policy) ?? -1), c.index);
+          list.push(indexOf.get(policy) ?? -1);
         }
+        list.sort((a, b) => a - b);
       }
       this.selections = selections;
     }
-    const selections = this.selections;
-    const out: number[][] = Array.from({ length: this.size }, () => []);
-    this.compiled.policies.forEach((policy, pi) => {
-      if (!policy.policy.types[direction]) return;
-      forEachBit(at(selections, pi), (c) => {
-        at(out, c).push(pi);
-      });
-    });
-    return out;
+    return this.selections.map((list) => list.filter((pi) => at(this.compiled.policies, pi).policy.types[direction]));
   }
 
   /** The classes a rule's `from`/`to` admits (absent/empty = everything, external included). */
@@ -301,6 +309,9 @@ export class ClassContext {
 
   /** The pod classes in the namespaces a selector peer reaches (`peerScopesNamespace`, per namespace). */
   private namespaceScope(peer: Extract<CompiledPeer, { kind: 'selector' }>, policyNamespace: string): Bitset {
+    // Without a namespaceSelector a peer scopes the policy's own namespace
+    // (`peerScopesNamespace`): asking every namespace for each of them was namespaces² calls.
+    if (!peer.namespaces) return this.namespaceClasses(policyNamespace);
     const model = peer.model.kind === 'selector' ? peer.model : undefined;
     const key = model?.namespaceSelector ? JSON.stringify(model.namespaceSelector) : `=${policyNamespace}`;
     let set = this.namespaceScopes.get(key);
