@@ -5,6 +5,7 @@ import { peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort, resolvePort } from '../engine/match-port.js';
 import type { PortQuery } from '../engine/types.js';
 import type { AdminRuleModel } from '../model/admin-types.js';
+import { canonicalPeer, canonicalPort } from '../model/canonical.js';
 import { compileSelector, type LabelRequirement, requirementHolds, requirementsOf } from '../model/selector.js';
 import type { ClusterModel, LabelSelectorModel, Protocol } from '../model/types.js';
 import { AdminClassTiers } from './admin-class-tiers.js';
@@ -59,7 +60,7 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
   const portSetOf = (rule: CompiledRule) => {
     let set = portSets.get(rule);
     if (!set) {
-      const text = rule.ports === 'all' ? 'all' : JSON.stringify(rule.ports.map((p) => [p.protocol, p.port, p.endPort]));
+      const text = rule.ports === 'all' ? '*' : rule.ports.map(canonicalPort).join('|');
       set = portSetsByText.get(text);
       if (!set) {
         set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
@@ -169,10 +170,13 @@ export class ClassContext {
   readonly all: Bitset;
   private readonly byNamespace = new Map<string, Bitset>();
   private readonly byKey = new Map<string, Bitset>();
-  private readonly byKeyValue = new Map<string, Map<string, Bitset>>();
+  // Classes per label value as lists: a label such as `app` takes a value per workload, and
+  // a set of classes per value would be workloads × classes bits.
+  private readonly byKeyValue = new Map<string, Map<string, number[]>>();
   private readonly namespaceScopes = new Map<string, Bitset>();
   private readonly requirementSets = new Map<string, Bitset>();
   private readonly peerSets = new Map<CompiledRule, Bitset>();
+  private readonly peerSetsByText = new Map<string, Bitset>();
   private selections?: number[][];
   private tiers?: AdminClassTiers | null;
   private readonly namespaceSelections = new Map<string, Bitset>();
@@ -188,11 +192,8 @@ export class ClassContext {
       this.member(this.byNamespace, c.namespace, c.index);
       for (const [k, v] of Object.entries(c.labels)) {
         this.member(this.byKey, k, c.index);
-        this.member(
-          getOrCreate(this.byKeyValue, k, () => new Map()),
-          v,
-          c.index,
-        );
+        const byValue = getOrCreate(this.byKeyValue, k, () => new Map<string, number[]>());
+        getOrCreate(byValue, v, () => []).push(c.index);
       }
     }
   }
@@ -256,7 +257,7 @@ export class ClassContext {
       andNotInto(set, this.byKey.get(requirement.key) ?? emptySet(this.size));
     }
     for (const [value, classes] of this.byKeyValue.get(requirement.key) ?? []) {
-      if (requirementHolds(requirement, value)) orInto(set, classes);
+      if (requirementHolds(requirement, value)) for (const c of classes) setBit(set, c);
     }
     this.requirementSets.set(cacheKey, set);
     return set;
@@ -290,6 +291,15 @@ export class ClassContext {
   rulePeerSet(policyNamespace: string, rule: CompiledRule): Bitset {
     let set = this.peerSets.get(rule);
     if (set) return set;
+    // Rules that read the same (`canonicalPeer`) admit the same classes: a peer with a
+    // namespaceSelector whichever policy holds it, one without in the policy's namespace.
+    // One set per text, not per rule: rules and classes both grow with the cluster.
+    const text = this.peersText(policyNamespace, rule);
+    set = this.peerSetsByText.get(text);
+    if (set) {
+      this.peerSets.set(rule, set);
+      return set;
+    }
     if (rule.peers === 'all') set = this.all;
     else {
       set = emptySet(this.size);
@@ -304,7 +314,16 @@ export class ClassContext {
       }
     }
     this.peerSets.set(rule, set);
+    this.peerSetsByText.set(text, set);
     return set;
+  }
+
+  private peersText(policyNamespace: string, rule: CompiledRule): string {
+    const peers = rule.model.peers;
+    if (peers === 'all') return '*';
+    const here = peers.some((peer) => peer.kind === 'selector' && !peer.namespaceSelector);
+    const text = peers.map(canonicalPeer).join('|');
+    return here ? `${policyNamespace}\u0000${text}` : text;
   }
 
   /** The pod classes in the namespaces a selector peer reaches (`peerScopesNamespace`, per namespace). */
