@@ -257,6 +257,12 @@ async function benchLayout(
     await nextGeneration(page, beforeEdit);
     // The editor waits 250 ms for typing to pause before it recomputes: not the engine's time.
     const whatIfEditMs = Math.round(performance.now() - started) - 250;
+    // Lint of the edit's summary runs a second after it: the next edit is timed after it.
+    await page.waitForFunction(
+      `!document.querySelector('.editor-view h2')?.textContent?.includes('lint running')`,
+      undefined,
+      { timeout: 120_000, polling: 100 },
+    );
 
     // What-if: an edit that changes verdicts (a policy's port, in the middle of the file: the
     // items after it move), until the page has the summary, then the shown port's matrix.

@@ -98,6 +98,12 @@ interface Loaded {
    * rows and columns asked again.
    */
   carried?: { bits: Map<string, MatrixBits>; sides: { egress: boolean; ingress: boolean }[] };
+  /**
+   * The state before the edit that made this one, until a matrix is asked: what it keeps of
+   * that state's matrices (carryMatrices) is found then, not before the summary (the what-if
+   * shows without waiting for core's changedSides).
+   */
+  carryFrom?: Loaded;
   lint?: IssueView[];
   /** The diff against `--base` (computed when the Diff view asks). */
   baseDiff?: { against: Loaded; diff: ClusterDiff };
@@ -170,6 +176,13 @@ function carryMatrices(prev: Loaded, next: Loaded): void {
     next.matrices = prev.matrices;
     next.bits = prev.bits;
   } else next.carried = { bits: prev.bits, sides };
+}
+
+/** The matrices `state` keeps of the state before it, found once (see `carryFrom`). */
+function settle(state: Loaded): void {
+  if (!state.carryFrom) return;
+  carryMatrices(state.carryFrom, state);
+  state.carryFrom = undefined;
 }
 
 /** A port's matrix computed (core's computeMatrix over every endpoint). */
@@ -312,7 +325,8 @@ export class Session {
     const next = derive(files, this.disabled);
     // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices;
     // one that does keeps the rows and columns it cannot change.
-    carryMatrices(this.current, next);
+    settle(this.current); // what it keeps of the state before it is what the next one can keep
+    next.carryFrom = this.current;
     this.current = next;
     return this.summary();
   }
@@ -380,6 +394,7 @@ export class Session {
     if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
     const current = this.current;
+    settle(current);
     let known = current.bits.get(key);
     if (!known) {
       known = carriedMatrix(current, key, query.value) ?? computedMatrix(current, key, query.value);

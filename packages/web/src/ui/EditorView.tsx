@@ -76,7 +76,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         doc: text,
         extensions: [
           basicSetup,
-          yaml(),
+          ...(text.length <= HIGHLIGHTED ? [yaml()] : []),
           lintGutter(),
           ...(window.matchMedia?.('(prefers-color-scheme: dark)').matches ? darkEditor : []),
           EditorState.readOnly.of(input.mode === 'report'),
@@ -192,6 +192,14 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     </div>
   );
 }
+
+/**
+ * Longer texts are edited without the YAML language (no highlighting, no folding): its parser
+ * reads from the top of the file to the lines shown, in slices of 100 ms of the page's main
+ * thread, for seconds after a jump into a 3 MB file, and the worker's what-if answer and the
+ * typing pause's timer wait behind each slice.
+ */
+const HIGHLIGHTED = 1_000_000;
 
 /** Problems listed at first: a 10k-pod file has hundreds of lint findings, one long task to draw. */
 const LISTED = 200;
