@@ -52,6 +52,11 @@ export function andNotInto(target: Bitset, source: Bitset): void {
   for (let w = 0; w < target.length; w++) target[w]! &= ~source[w]!;
 }
 
+/** target |= a & b, without a set for `a & b` */
+export function orAndInto(target: Bitset, a: Bitset, b: Bitset): void {
+  for (let w = 0; w < target.length; w++) target[w]! |= a[w]! & b[w]!;
+}
+
 export function and(a: Bitset, b: Bitset): Bitset {
   const out = new Uint32Array(a.length);
   for (let w = 0; w < a.length; w++) out[w] = a[w]! & b[w]!;

@@ -5,11 +5,11 @@ import { peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort, resolvePort } from '../engine/match-port.js';
 import type { PortQuery } from '../engine/types.js';
 import type { AdminRuleModel } from '../model/admin-types.js';
+import { canonicalPeer, canonicalPort } from '../model/canonical.js';
 import { compileSelector, type LabelRequirement, requirementHolds, requirementsOf } from '../model/selector.js';
 import type { ClusterModel, LabelSelectorModel, Protocol } from '../model/types.js';
 import { AdminClassTiers } from './admin-class-tiers.js';
 import {
-  and,
   andInto,
   andNotInto,
   type Bitset,
@@ -17,6 +17,7 @@ import {
   forEachBit,
   fullSet,
   hasBit,
+  orAndInto,
   orInto,
   setBit,
   wordsFor,
@@ -52,11 +53,19 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       c,
     );
   }
+  // Per rule, and per text of its ports: the same ports in every namespace's copy of a
+  // policy are one set, not one per rule (rules × classes bits otherwise).
   const portSets = new Map<CompiledRule, Bitset>();
+  const portSetsByText = new Map<string, Bitset>();
   const portSetOf = (rule: CompiledRule) => {
     let set = portSets.get(rule);
     if (!set) {
-      set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
+      const text = rule.ports === 'all' ? '*' : rule.ports.map(canonicalPort).join('|');
+      set = portSetsByText.get(text);
+      if (!set) {
+        set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
+        portSetsByText.set(text, set);
+      }
       portSets.set(rule, set);
     }
     return set;
@@ -77,7 +86,7 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       allowed = emptySet(size);
       for (const pi of policies) {
         const { policy, egress } = at(compiled.policies, pi);
-        for (const rule of egress) orInto(allowed, and(ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule)));
+        for (const rule of egress) orAndInto(allowed, ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule));
       }
       egressCache.set(key, allowed);
     }
@@ -161,11 +170,14 @@ export class ClassContext {
   readonly all: Bitset;
   private readonly byNamespace = new Map<string, Bitset>();
   private readonly byKey = new Map<string, Bitset>();
-  private readonly byKeyValue = new Map<string, Map<string, Bitset>>();
+  // Classes per label value as lists: a label such as `app` takes a value per workload, and
+  // a set of classes per value would be workloads × classes bits.
+  private readonly byKeyValue = new Map<string, Map<string, number[]>>();
   private readonly namespaceScopes = new Map<string, Bitset>();
   private readonly requirementSets = new Map<string, Bitset>();
   private readonly peerSets = new Map<CompiledRule, Bitset>();
-  private selections?: Bitset[];
+  private readonly peerSetsByText = new Map<string, Bitset>();
+  private selections?: number[][];
   private tiers?: AdminClassTiers | null;
   private readonly namespaceSelections = new Map<string, Bitset>();
 
@@ -180,11 +192,8 @@ export class ClassContext {
       this.member(this.byNamespace, c.namespace, c.index);
       for (const [k, v] of Object.entries(c.labels)) {
         this.member(this.byKey, k, c.index);
-        this.member(
-          getOrCreate(this.byKeyValue, k, () => new Map()),
-          v,
-          c.index,
-        );
+        const byValue = getOrCreate(this.byKeyValue, k, () => new Map<string, number[]>());
+        getOrCreate(byValue, v, () => []).push(c.index);
       }
     }
   }
@@ -248,40 +257,49 @@ export class ClassContext {
       andNotInto(set, this.byKey.get(requirement.key) ?? emptySet(this.size));
     }
     for (const [value, classes] of this.byKeyValue.get(requirement.key) ?? []) {
-      if (requirementHolds(requirement, value)) orInto(set, classes);
+      if (requirementHolds(requirement, value)) for (const c of classes) setBit(set, c);
     }
     this.requirementSets.set(cacheKey, set);
     return set;
   }
 
-  /** For each class, the indexes (into `compiled.policies`) of the policies that isolate it for `direction`. */
+  /**
+   * For each class, the indexes (into `compiled.policies`) of the policies that isolate it for
+   * `direction`, ascending. Kept as lists per class (a class is selected by a few policies of
+   * its own namespace), not as a set of classes per policy: policies and classes both grow
+   * with the cluster, so one bitset per policy was policies × classes bits (30,000 × 30,000
+   * at 150,000 pods).
+   */
   policiesByClass(direction: 'ingress' | 'egress'): number[][] {
     if (!this.selections) {
-      const selections = this.compiled.policies.map(() => emptySet(this.size));
       const indexOf = new Map(this.compiled.policies.map((c, i) => [c, i]));
+      const selections: number[][] = Array.from({ length: this.size }, () => []);
       for (const c of this.grouped.classes) {
         if (c.external || c.namespace === undefined) continue;
+        const list = at(selections, c.index);
         for (const policy of this.compiled.policiesSelecting({ namespace: c.namespace, labels: c.labels })) {
-          setBit(at(selections, indexOf.get(policy) ?? -1), c.index);
+          list.push(indexOf.get(policy) ?? -1);
         }
+        list.sort((a, b) => a - b);
       }
       this.selections = selections;
     }
-    const selections = this.selections;
-    const out: number[][] = Array.from({ length: this.size }, () => []);
-    this.compiled.policies.forEach((policy, pi) => {
-      if (!policy.policy.types[direction]) return;
-      forEachBit(at(selections, pi), (c) => {
-        at(out, c).push(pi);
-      });
-    });
-    return out;
+    return this.selections.map((list) => list.filter((pi) => at(this.compiled.policies, pi).policy.types[direction]));
   }
 
   /** The classes a rule's `from`/`to` admits (absent/empty = everything, external included). */
   rulePeerSet(policyNamespace: string, rule: CompiledRule): Bitset {
     let set = this.peerSets.get(rule);
     if (set) return set;
+    // Rules that read the same (`canonicalPeer`) admit the same classes: a peer with a
+    // namespaceSelector whichever policy holds it, one without in the policy's namespace.
+    // One set per text, not per rule: rules and classes both grow with the cluster.
+    const text = this.peersText(policyNamespace, rule);
+    set = this.peerSetsByText.get(text);
+    if (set) {
+      this.peerSets.set(rule, set);
+      return set;
+    }
     if (rule.peers === 'all') set = this.all;
     else {
       set = emptySet(this.size);
@@ -296,11 +314,23 @@ export class ClassContext {
       }
     }
     this.peerSets.set(rule, set);
+    this.peerSetsByText.set(text, set);
     return set;
+  }
+
+  private peersText(policyNamespace: string, rule: CompiledRule): string {
+    const peers = rule.model.peers;
+    if (peers === 'all') return '*';
+    const here = peers.some((peer) => peer.kind === 'selector' && !peer.namespaceSelector);
+    const text = peers.map(canonicalPeer).join('|');
+    return here ? `${policyNamespace}\u0000${text}` : text;
   }
 
   /** The pod classes in the namespaces a selector peer reaches (`peerScopesNamespace`, per namespace). */
   private namespaceScope(peer: Extract<CompiledPeer, { kind: 'selector' }>, policyNamespace: string): Bitset {
+    // Without a namespaceSelector a peer scopes the policy's own namespace
+    // (`peerScopesNamespace`): asking every namespace for each of them was namespaces² calls.
+    if (!peer.namespaces) return this.namespaceClasses(policyNamespace);
     const model = peer.model.kind === 'selector' ? peer.model : undefined;
     const key = model?.namespaceSelector ? JSON.stringify(model.namespaceSelector) : `=${policyNamespace}`;
     let set = this.namespaceScopes.get(key);

@@ -150,6 +150,81 @@ spec:
     assertAgreesWithNaive(cluster, eps, ports, true);
   });
 
+  test('one policy text in several namespaces: peer and port sets shared per text stay per namespace', () => {
+    // The same rules copied into namespaces a and b (and a variant in c): a peer without
+    // namespaceSelector means "here" in each copy, one with a namespaceSelector means the same
+    // pods in every copy; ports that read alike share a set, ports that differ by protocol,
+    // range or name must not.
+    const namespaces = ['a', 'b', 'c'];
+    const pod = (ns: string, name: string, ports: string) => `
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name}, namespace: ${ns}, labels: { app: ${name} } }
+spec: { containers: [{ name: c, image: i, ports: ${ports} }] }`;
+    const policy = (ns: string, ports: string, teamPorts: string) => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api, namespace: ${ns} }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: web } } }]
+      ports: ${ports}
+    - from: [{ namespaceSelector: { matchLabels: { team: t } }, podSelector: { matchLabels: { app: web } } }]
+      ports: ${teamPorts}
+  egress:
+    - to: [{ podSelector: { matchLabels: { app: web } } }]
+      ports: ${ports}`;
+    const text = [
+      ...namespaces.map(
+        (ns) => `
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: ${ns}, labels: { team: ${ns === 'c' ? 'u' : 't'} } }`,
+      ),
+      ...namespaces.flatMap((ns) => [
+        pod(ns, 'web', `[{ name: http, containerPort: ${ns === 'b' ? 80 : 8080} }]`),
+        pod(ns, 'api', `[{ name: http, containerPort: ${ns === 'a' ? 80 : 8080} }]`),
+      ]),
+      policy('a', '[{ port: 80 }, { port: http }]', '[{ port: 80 }]'),
+      policy('b', '[{ port: 80 }, { port: http }]', '[{ port: 81 }]'),
+      policy('c', '[{ port: 80, protocol: UDP }, { port: http }]', '[{ port: 80, endPort: 81 }]'),
+    ].join('');
+    const cluster = clusterFromYaml(text);
+    const eps = endpoints(cluster);
+    const ports: PortQuery[] = [
+      TCP80,
+      { protocol: 'TCP', port: 81 },
+      { protocol: 'TCP', port: 8080 },
+      { protocol: 'UDP', port: 80 },
+    ];
+    const result = computeMatrix(cluster, { endpoints: eps, ports, expand: false });
+    const at = (id: string) => eps.findIndex((e) => e.id === id);
+    // "here": on 8080 (b's api names it http) b's copy of the first rule admits b's web, not a's.
+    assert.equal(result.allowed(at('b/web'), at('b/api'), 0), true);
+    assert.equal(result.allowed(at('a/web'), at('b/api'), 2), false);
+    // a's http is 80 on api: named port admits 80 there, and 8080 nowhere in a.
+    assert.equal(result.allowed(at('a/web'), at('a/api'), 2), false);
+    assert.equal(result.allowed(at('b/web'), at('b/api'), 2), true);
+    assert.equal(result.allowed(at('a/web'), at('a/api'), 0), true);
+    // The namespaceSelector peer (team t) admits a's and b's web, on each copy's own ports:
+    // 80 in a, 81 in b, 80-81 in c; never c's web (team u).
+    assert.equal(result.allowed(at('a/web'), at('b/api'), 1), true);
+    assert.equal(result.allowed(at('b/web'), at('a/api'), 1), false);
+    assert.equal(result.allowed(at('a/web'), at('c/api'), 1), true);
+    assert.equal(result.allowed(at('c/web'), at('a/api'), 1), false);
+    // c's first rule is UDP 80 and http (8080 on c's api), not TCP 80.
+    assert.equal(result.allowed(at('c/web'), at('c/api'), 3), true);
+    assert.equal(result.allowed(at('c/web'), at('c/api'), 2), true);
+    assert.equal(result.allowed(at('c/web'), at('c/api'), 0), false);
+    assertAgreesWithNaive(cluster, eps, ports, false);
+    assertAgreesWithNaive(cluster, eps, ports, true);
+  });
+
   test('per-pod: replicas are endpoints, grouped into one class', () => {
     const cluster = clusterFromYaml(BASE + DENY_X);
     const eps = endpoints(cluster, { perPod: true });
