@@ -266,10 +266,18 @@ async function benchLayout(
 
     // What-if: an edit that changes verdicts (a policy's port, in the middle of the file: the
     // items after it move), until the page has the summary, then the shown port's matrix.
-    const verdictEdit = portLine(files[0]?.text ?? '');
+    const verdictFile = files.find((f) => portLine(f.text));
+    const verdictEdit = verdictFile && portLine(verdictFile.text);
     let whatIfEditVerdict: { ms: number; matrixMs: number } | undefined;
-    if (verdictEdit) {
+    if (verdictFile && verdictEdit) {
       await step('verdict edit');
+      // The file with a policy's port in the editor (per namespace: not the first one).
+      const path = join(dir, verdictFile.name);
+      if (verdictFile !== files[0]) {
+        await page.locator('.editor-view .toolbar select').selectOption(path);
+        const opened = `document.querySelector('.cm-content')?.getAttribute('aria-label') === ${JSON.stringify(`YAML of ${path}`)}`;
+        await page.waitForFunction(opened, undefined, { timeout: 120_000, polling: 100 });
+      }
       // The matrix of the edited port is the one the page asks again.
       if (await page.locator(`.port-choice option[value="${verdictEdit.port}"]`).count()) {
         await page.locator('.port-choice select').selectOption(verdictEdit.port);
