@@ -254,11 +254,18 @@ export class Session {
   /** Files as read, kept across edits and reloads: only a changed file is read again. */
   private readonly cache = createLoadCache();
   private readonly baseCache = createLoadCache();
+  /**
+   * The cache's entries for the input as loaded: put back when the edits are undone, so the
+   * next edit is compared with the input (one changed span, its items re-read), not with the
+   * text undone (two spans: the whole file read again).
+   */
+  private inputSources = new Map(this.cache.sources);
 
   constructor(input: AppInput) {
     this.input = input;
     this.files = input.files;
     this.original = load(input.files, input.namespace, this.cache);
+    this.inputSources = new Map(this.cache.sources);
     this.current = this.original;
     this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
   }
@@ -269,6 +276,7 @@ export class Session {
     this.files = input.files;
     this.disabled.clear();
     this.original = load(input.files, input.namespace, this.cache);
+    this.inputSources = new Map(this.cache.sources);
     this.current = this.original;
     this.base = input.base ? load(input.base, input.namespace, this.baseCache) : undefined;
     return this.summary();
@@ -309,19 +317,28 @@ export class Session {
   revert(): Summary {
     this.files = this.input.files;
     this.disabled.clear();
-    this.current = this.original;
+    this.backToInput();
     return this.summary();
+  }
+
+  private backToInput(): void {
+    this.current = this.original;
+    for (const [name, source] of this.inputSources) this.cache.sources.set(name, source);
   }
 
   private recompute(): Summary {
     // Back to the input as loaded (an edit undone, a toggle put back): nothing to compare.
     if (this.disabled.size === 0 && this.files.every((f, i) => f.text === this.input.files[i]?.text)) {
-      this.current = this.original;
+      this.backToInput();
       return this.summary();
     }
-    // Toggles alone reuse the parsed files: only the policy list changes.
+    // Toggles alone reuse the parsed files: only the policy list changes (also after an edit
+    // undone: the same texts in another list).
+    const same = this.current.read.files.every((f, i) => f.text === this.files[i]?.text);
     const files =
-      this.current.read.files === this.files ? this.current.read : read(this.files, this.input.namespace, this.cache);
+      same && this.current.read.files.length === this.files.length
+        ? this.current.read
+        : read(this.files, this.input.namespace, this.cache);
     const next = derive(files, this.disabled);
     // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices;
     // one that does keeps the rows and columns it cannot change.

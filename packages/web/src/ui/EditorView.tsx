@@ -1,12 +1,13 @@
 import { yaml } from '@codemirror/lang-yaml';
 import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { EditorState, type Text } from '@codemirror/state';
 import { EditorView as CodeMirror } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInput, IssueView, Summary } from '../protocol.js';
 import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
+import { latestOnly } from './latest-only.js';
 import { QUICK_FIXES } from './quick-fixes.js';
 import type { ViewState } from './url-state.js';
 
@@ -38,9 +39,16 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file),
     [summary.issues, lint, file],
   );
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
+  // An edit goes to the worker at once, with no pause for typing to stop; while one is being
+  // computed, only the newest later one waits (the text is made when it is sent).
+  const [send] = useState(() =>
+    latestOnly(({ name, doc }: { name: string; doc: Text }) => {
+      const { engine: e, onSummary: done } = latest.current;
+      return e.edit(name, doc.toString()).then(done);
+    }),
+  );
 
   // One editor per file, recreated when another file is opened; its text is asked of the
   // worker once per file (summaries carry no texts: megabytes on a 10k-pod cluster).
@@ -62,7 +70,6 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     );
     return () => {
       cancelled = true;
-      clearTimeout(timer.current);
       editor?.destroy();
       view.current = null;
       setReady(undefined);
@@ -82,12 +89,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           EditorState.readOnly.of(input.mode === 'report'),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {
-            if (!u.docChanged) return;
-            clearTimeout(timer.current);
-            timer.current = setTimeout(() => {
-              const { engine: e, onSummary: done } = latest.current;
-              e.edit(name, u.state.doc.toString()).then(done, () => undefined);
-            }, 250);
+            if (u.docChanged) send({ name, doc: u.state.doc });
           }),
         ],
       }),
@@ -196,8 +198,8 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
 /**
  * Longer texts are edited without the YAML language (no highlighting, no folding): its parser
  * reads from the top of the file to the lines shown, in slices of 100 ms of the page's main
- * thread, for seconds after a jump into a 3 MB file, and the worker's what-if answer and the
- * typing pause's timer wait behind each slice.
+ * thread, for seconds after a jump into a 3 MB file, and the worker's what-if answer waits
+ * behind each slice.
  */
 const HIGHLIGHTED = 1_000_000;
 
