@@ -7,6 +7,7 @@ import { first } from '@netpol/core';
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import { run } from '../run.js';
 import { fakeIo } from '../test-helpers.js';
+import { largeOutputNote } from './matrix.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'netpol-matrix-'));
 const FILE = join(dir, 'cluster.yaml');
@@ -267,4 +268,26 @@ describe('netpol matrix at scale: grouped, refused when too large to draw, strea
     assert.equal(await run(['matrix', '-f', big, '--per-pod', '--port', '8080', '-o', 'csv'], f.io), 0, f.stderr());
     assert.equal(f.stdout().trimEnd().split('\n').length, 1 + 1065);
   });
+});
+
+describe('the note past 100 million cells', () => {
+  // At 150,000 pods `--group-by namespace` on the default ports is 3,003 groups² × 13 ports:
+  // the note used to suggest --group-by namespace there too.
+  const cases = [
+    { cells: 100_000_000, groupBy: undefined, note: undefined },
+    { cells: 117_234_117, groupBy: 'namespace', note: /-n NAMESPACE or fewer --port make it smaller$/ },
+    { cells: 900_180_009, groupBy: 'workload', note: /--group-by namespace gives a namespace summary$/ },
+    { cells: 900_180_009, groupBy: undefined, note: /--group-by namespace gives a namespace summary$/ },
+  ] as const;
+  for (const { cells, groupBy, note } of cases) {
+    test(`${cells.toLocaleString('en-US')} cells, --group-by ${groupBy ?? '(default)'}`, () => {
+      const text = largeOutputNote(cells, 'SIZE', groupBy);
+      if (note === undefined) assert.equal(text, undefined);
+      else {
+        assert.match(text ?? '', /^writing SIZE row by row; /);
+        assert.match(text ?? '', note);
+        if (groupBy === 'namespace') assert.doesNotMatch(text ?? '', /--group-by/);
+      }
+    });
+  }
 });

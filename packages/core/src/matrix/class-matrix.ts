@@ -170,8 +170,8 @@ export class ClassContext {
   readonly all: Bitset;
   private readonly byNamespace = new Map<string, Bitset>();
   private readonly byKey = new Map<string, Bitset>();
-  // Classes per label value as lists: a label such as `app` takes a value per workload, and
-  // a set of classes per value would be workloads × classes bits.
+  // Classes per label value as lists: in real clusters a label such as `app` often takes a
+  // value per workload, and a set of classes per value would be workloads × classes bits.
   private readonly byKeyValue = new Map<string, Map<string, number[]>>();
   private readonly namespaceScopes = new Map<string, Bitset>();
   private readonly requirementSets = new Map<string, Bitset>();
