@@ -174,6 +174,16 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       } finally {
         await fresh.close();
       }
+      // Revert all: the editor shows the file as it is again, and the verdict is the file's.
+      await page.getByRole('button', { name: 'Editor' }).click();
+      await page.getByRole('button', { name: 'Revert all' }).click();
+      const original = readFileSync(join(root, DENY_ALL, 'default-deny-all.yaml'), 'utf8');
+      await page.waitForFunction(
+        (text) => [...document.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n') === text,
+        original,
+      );
+      await ask(page, 'secure-namespace/client', 'kube-system/coredns[Deployment]', '53/UDP');
+      await status(page, 'Denied');
     });
   });
 

@@ -126,6 +126,18 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     setSaved(response.ok ? 'Saved.' : `Not saved: ${await response.text()}`);
   };
 
+  // The worker drops every edit; the open editor must show the text it now judges. Putting
+  // that text in is an edit like any other: it is sent, and as the newest it replaces any
+  // edit still waiting to be sent (which would otherwise bring the dropped text back).
+  const revertAll = async () => {
+    onSummary(await engine.revert());
+    const editor = view.current;
+    if (!editor || !file) return;
+    const text = (await engine.text(file)) ?? '';
+    if (editor !== view.current || text === editor.state.doc.toString()) return;
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+  };
+
   if (!file) return <p>No input files.</p>;
   return (
     <div className="editor-view">
@@ -149,7 +161,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         <button
           type="button"
           disabled={summary.dirty.length === 0}
-          onClick={() => engine.revert().then(onSummary)}
+          onClick={revertAll}
           title="Drop every unsaved edit and toggle"
         >
           Revert all
