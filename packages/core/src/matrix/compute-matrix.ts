@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import { compileCluster } from '../engine/compile-cluster.js';
 import type { PortQuery } from '../engine/types.js';
 import type { ClusterModel } from '../model/types.js';
@@ -15,6 +16,13 @@ export interface MatrixOptions {
    * when it renders row by row.
    */
   expand?: boolean;
+  /**
+   * Compute one port's class-by-class matrix when it is first asked for and drop the previous
+   * one (only without `expand`): memory is one port's classes² bits, not every port's. For
+   * callers that finish each port before the next (the streamed formats, `--group-by
+   * namespace`); going back to an earlier port computes it again.
+   */
+  onePortAtATime?: boolean;
 }
 
 export interface MatrixStats {
@@ -73,22 +81,22 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
   const grouped = classifyEndpoints(compiled, replicas.length > 0 ? [...endpoints, ...replicas] : endpoints);
   const classCount = grouped.classes.length;
   const context = new ClassContext(compiled, grouped);
-  const classMatrices = ports.map((port) => computeClassMatrix(context, port));
+  const expand = options.expand ?? true;
+  const classMatrixOf = classMatrices(context, ports, !expand && options.onePortAtATime === true);
   const classWords = wordsFor(classCount);
   const rowWords = wordsFor(n);
   const { classOf } = grouped;
   const external = Uint8Array.from(endpoints, (e) => (e.kind === 'external' ? 1 : 0));
   const podOf = endpoints.map((e) => (e.kind === 'external' ? undefined : e.pod));
-  const expand = options.expand ?? true;
 
   const classAllowed = (i: number, j: number, p: number): boolean => {
     const d = classOf[j]!;
-    return (classMatrices[p]![classOf[i]! * classWords + (d >>> 5)]! & (1 << (d & 31))) !== 0;
+    return (classMatrixOf(p)[classOf[i]! * classWords + (d >>> 5)]! & (1 << (d & 31))) !== 0;
   };
 
   let rows: Uint32Array[] | undefined;
   if (expand) {
-    rows = classMatrices.map((matrix) => expandRows(matrix, classWords, classOf, n, rowWords));
+    rows = ports.map((_, p) => expandRows(classMatrixOf(p), classWords, classOf, n, rowWords));
     rows.forEach((table, p) => {
       for (let i = 0; i < n; i++) {
         const row = table.subarray(i * rowWords, (i + 1) * rowWords);
@@ -114,7 +122,7 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
     classes: {
       count: classCount,
       classOf,
-      row: (c, p) => classMatrices[p]!.subarray(c * classWords, (c + 1) * classWords),
+      row: (c, p) => classMatrixOf(p).subarray(c * classWords, (c + 1) * classWords),
     },
     allowed(i, j, p) {
       if (external[i] && external[j]) return null;
@@ -131,6 +139,28 @@ export function computeMatrix(cluster: ClusterModel, options: MatrixOptions): Ma
       for (let j = 0; j < n; j++) if (this.allowed(i, j, p) === true) setBit(out, j);
       return out;
     },
+  };
+}
+
+/**
+ * The class matrix of port `p`: every port's computed up front, or (`onePort`) only the
+ * last port asked for, so the one before it can be collected.
+ */
+function classMatrices(context: ClassContext, ports: readonly PortQuery[], onePort: boolean) {
+  if (!onePort) {
+    const all = ports.map((port) => computeClassMatrix(context, port));
+    return (p: number): Uint32Array => at(all, p);
+  }
+  let current = -1;
+  let matrix = new Uint32Array(0);
+  return (p: number): Uint32Array => {
+    if (p !== current) {
+      // Drop the last port's matrix before computing the next: two never live together.
+      matrix = new Uint32Array(0);
+      matrix = computeClassMatrix(context, at(ports, p));
+      current = p;
+    }
+    return matrix;
   };
 }
 

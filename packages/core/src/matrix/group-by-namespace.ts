@@ -72,8 +72,13 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
 
   // The class matrix counts a pod to itself as its class's diagonal bit; the endpoint
   // matrix says what `allowed(i, i)` says (a pod to itself, a workload's replicas): fix up.
-  const diagonal = ports.map((_, p) => {
-    const fix = new Float64Array(count);
+  // Per port when its first row is asked: a result computing one port at a time
+  // (`onePortAtATime`) then computes each port once, in the order it is written.
+  const diagonals: (Float64Array | undefined)[] = ports.map(() => undefined);
+  const diagonal = (p: number): Float64Array => {
+    let fix = diagonals[p];
+    if (fix) return fix;
+    fix = new Float64Array(count);
     for (let i = 0; i < n; i++) {
       const c = classes.classOf[i]!;
       const row = classes.row(c, p);
@@ -81,8 +86,9 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
       const own = result.allowed(i, i, p) === true ? 1 : 0;
       fix[groupOf[i]!]! += own - classBit;
     }
+    diagonals[p] = fix;
     return fix;
-  });
+  };
 
   const reach = new Float64Array(classes.count);
   return {
@@ -111,7 +117,7 @@ export function groupByNamespace(result: MatrixResult): GroupedMatrix {
         if (r === 0) continue;
         for (let k = byClass.start[d]!; k < byClass.start[d + 1]!; k++) out[byClass.key[k]!]! += r * byClass.weight[k]!;
       }
-      out[a]! += diagonal[p]![a]!;
+      out[a]! += diagonal(p)[a]!;
       if (external[a]) for (let b = 0; b < count; b++) if (external[b]) out[b] = 0;
       return out;
     },
