@@ -152,7 +152,7 @@ function classMatrices(context: ClassContext, ports: readonly PortQuery[], onePo
     return (p: number): Uint32Array => at(all, p);
   }
   let current = -1;
-  let matrix = new Uint32Array(0);
+  let matrix: Uint32Array = new Uint32Array(0);
   return (p: number): Uint32Array => {
     if (p !== current) {
       // Drop the last port's matrix before computing the next: two never live together.
