@@ -27,10 +27,23 @@ export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, i
  * at the offending field's source range, sorted by file, position and rule. Objects can opt
  * out per rule with the netpol.dev/lint-disable annotation.
  */
-export function runLint(
-  input: { cluster: ClusterModel; objects?: readonly LoadedObject[] },
-  options: LintOptions = {},
-): Issue[] {
+export function runLint(input: LintInput, options: LintOptions = {}): Issue[] {
+  const steps = lintRuleByRule(input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+export type LintInput = { cluster: ClusterModel; objects?: readonly LoadedObject[] };
+
+/**
+ * runLint a step at a time, for a caller that must answer other requests meanwhile (the web
+ * worker: an edit must not wait behind seconds of lint). Each `next()` runs one step: the
+ * shared context first (yields `''`), then one rule (yields its id; disabled rules are not a
+ * step); the return value is runLint's findings, in its order. Abandoning it midway is safe.
+ */
+export function* lintRuleByRule(input: LintInput, options: LintOptions = {}): Generator<string, Issue[], void> {
   const createEngine = options.createEngine ?? createReferenceEngine;
   const endpoints = listEndpointSamples(input.cluster);
   const compiled = compileCluster(input.cluster);
@@ -62,6 +75,7 @@ export function runLint(
     objects: input.objects ?? [],
     ruleIds: (options.rules ?? LINT_RULES).map((r) => r.id),
   };
+  yield '';
   const disabled = new Set(options.disable ?? []);
   const findings: Issue[] = [];
   for (const rule of options.rules ?? LINT_RULES) {
@@ -78,6 +92,7 @@ export function runLint(
         object: describeObject(f.object),
       });
     });
+    yield rule.id;
   }
   const order = new Map<string, number>((options.rules ?? LINT_RULES).map((r, i) => [r.id, i]));
   return findings.sort(

@@ -39,7 +39,7 @@ import {
   renderToString,
   ruleMatchWords,
 } from '@netpol/core/format';
-import { runLint } from '@netpol/core/lint';
+import { lintRuleByRule } from '@netpol/core/lint';
 import {
   cellPeers,
   computeMatrix,
@@ -350,11 +350,33 @@ export class Session {
 
   /** Lint findings of the current state (apart from the summary: seconds on 10k pods). */
   lint(): IssueView[] {
-    const current = this.current;
-    current.lint ??= runLint({ cluster: current.cluster, objects: current.loaded.objects }).map((i) =>
-      issueView(i, current.sources, 'lint'),
-    );
-    return current.lint;
+    const steps = this.lintSteps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done && step.value) return step.value;
+      if (step.done) throw new Error('lint: the state changed while it ran'); // nothing here changes it
+    }
+  }
+
+  /**
+   * lint() a rule at a time (core's lintRuleByRule), so the worker can answer an edit between
+   * rules: each `next()` runs one step. Done, it gives the findings of the state it began on,
+   * or undefined when an edit, toggle, revert or reload changed the state meanwhile (stale:
+   * the page asks again for its new summary).
+   */
+  lintSteps(): Generator<string, IssueView[] | undefined, void> {
+    return this.lintStepsOf(this.current);
+  }
+
+  private *lintStepsOf(current: Loaded): Generator<string, IssueView[] | undefined, void> {
+    const steps = lintRuleByRule({ cluster: current.cluster, objects: current.loaded.objects });
+    while (!current.lint) {
+      if (this.current !== current) return undefined;
+      const step = steps.next();
+      if (step.done) current.lint = step.value.map((i) => issueView(i, current.sources, 'lint'));
+      else yield step.value;
+    }
+    return this.current === current ? current.lint : undefined;
   }
 
   /** Where a policy is written (apart from the summary: locating thousands of objects is slow). */

@@ -108,8 +108,10 @@ export function App({ input: initial, engine }: AppProps) {
   // Lint costs seconds on thousands of pods: asked after the first view shows, and on large
   // clusters only where it is read (the Editor).
   const wantLint = Boolean(summary) && (state.view === 'editor' || (summary?.endpoints.length ?? 0) <= 1500);
-  // The worker answers in order and cannot stop a lint halfway: on a large cluster lint waits
-  // for a second without edits, so a what-if made meanwhile is not queued behind it.
+  // The worker lints a rule at a time and answers an edit between rules, abandoning the stale
+  // lint (rejected; this effect asks again for the new summary). One rule can still take most
+  // of a second on 10k pods (one-sided-allow), so on a large cluster lint waits for a second
+  // without edits, and a burst of what-ifs does not keep starting it.
   const lintDelay = (summary?.endpoints.length ?? 0) > 1500 ? 1000 : 0;
   useEffect(() => {
     if (!summary || !wantLint || lint?.of === summary) return;

@@ -1,0 +1,92 @@
+import { Session } from '../engine/session.js';
+import type { Request } from '../protocol.js';
+
+/** What the worker posts back: `{ id, result }` or `{ id, error }`. */
+export type Answer = { id: number; result: unknown } | { id: number; error: string };
+
+/** Said instead of findings when the state changed while lint ran (the page asks again). */
+export const STALE_LINT = 'stale lint: the input changed while it ran';
+
+/**
+ * The engine's requests but Learn's, answered on one session. Each answers at once, in order, except
+ * lint: it runs a rule at a time and `pause()`s between rules (the worker: a macrotask), so
+ * an edit that arrives meanwhile is answered before lint finishes; a lint whose state an edit
+ * replaced is abandoned with STALE_LINT, never answered with the old state's findings.
+ */
+export function answerRequests(post: (answer: Answer) => void, pause: () => Promise<void>) {
+  let session: Session | undefined;
+
+  function handle(request: Request): unknown {
+    if (request.op === 'load') {
+      if (session) return session.reload(request.input);
+      session = new Session(request.input);
+      return session.summary();
+    }
+    if (!session) throw new Error('no input loaded yet');
+    switch (request.op) {
+      case 'edit':
+        return session.edit(request.file, request.text);
+      case 'toggle':
+        return session.toggle(request.policy, request.enabled);
+      case 'revert':
+        return session.revert();
+      case 'matrix':
+        return session.matrix(request.port);
+      case 'podMatrix':
+        return session.podMatrix(request.port, request.rows, request.cols);
+      case 'check':
+        return session.check(request.from, request.to, request.port);
+      case 'select':
+        return session.select(request.kind, request.id);
+      case 'export':
+        return session.exportMatrix(request.format);
+      case 'diffBase':
+        return session.diffBase() ?? null;
+      case 'exportDiff':
+        return session.exportDiff(request.format) ?? null;
+      case 'lint':
+        throw new Error('lint is answered by lintInSlices');
+      case 'lessons':
+      case 'lesson':
+      case 'verify':
+        throw new Error('the worker answers Learn (the bundled lessons)');
+      case 'text':
+        return session.text(request.file) ?? null;
+      case 'edited':
+        return session.edited();
+      case 'patches':
+        return session.patches();
+      case 'locate':
+        return session.locate(request.policy) ?? null;
+      default:
+        throw new Error(`unknown request ${(request as { op: string }).op}`);
+    }
+  }
+
+  async function lintInSlices(id: number, steps: ReturnType<Session['lintSteps']>): Promise<void> {
+    try {
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          post(step.value ? { id, result: step.value } : { id, error: STALE_LINT });
+          return;
+        }
+        await pause();
+      }
+    } catch (error) {
+      post({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return (id: number, request: Request): void => {
+    if (request.op === 'lint' && session) {
+      void lintInSlices(id, session.lintSteps());
+      return;
+    }
+    try {
+      post({ id, result: handle(request) });
+    } catch (error) {
+      post({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+}
