@@ -9,7 +9,7 @@ import type { ClusterModel, PolicyModel } from '../model/types.js';
 import { disabledRulesOf } from './lint-disable.js';
 import { peerEndpointIndex } from './peer-endpoints.js';
 import { LINT_RULES } from './registry.js';
-import type { LintContext, LintRule } from './types.js';
+import type { LintContext, LintReport, LintRule } from './types.js';
 
 export interface LintOptions {
   /** Rule ids to skip (`--disable`). Unknown ids are the caller's usage error. */
@@ -41,7 +41,8 @@ export type LintInput = { cluster: ClusterModel; objects?: readonly LoadedObject
  * runLint a step at a time, for a caller that must answer other requests meanwhile (the web
  * worker: an edit must not wait behind seconds of lint). Each `next()` runs one step: the
  * shared context first (yields `''`), then one rule (yields its id; disabled rules are not a
- * step); the return value is runLint's findings, in its order. Abandoning it midway is safe.
+ * step), or one bounded step of a rule that has `steps` (yields its id each time); the return
+ * value is runLint's findings, in its order. Abandoning it midway is safe.
  */
 export function* lintRuleByRule(input: LintInput, options: LintOptions = {}): Generator<string, Issue[], void> {
   const createEngine = options.createEngine ?? createReferenceEngine;
@@ -80,7 +81,7 @@ export function* lintRuleByRule(input: LintInput, options: LintOptions = {}): Ge
   const findings: Issue[] = [];
   for (const rule of options.rules ?? LINT_RULES) {
     if (disabled.has(rule.id)) continue;
-    rule.check(ctx, (f) => {
+    const report = (f: LintReport) => {
       if (optedOut(f.object, rule.id)) return;
       findings.push({
         code: rule.id,
@@ -91,7 +92,11 @@ export function* lintRuleByRule(input: LintInput, options: LintOptions = {}): Ge
         range: f.object.locate(f.path),
         object: describeObject(f.object),
       });
-    });
+    };
+    if (rule.steps) {
+      const steps = rule.steps(ctx, report);
+      while (!steps.next().done) yield rule.id;
+    } else rule.check(ctx, report);
     yield rule.id;
   }
   const order = new Map<string, number>((options.rules ?? LINT_RULES).map((r, i) => [r.id, i]));

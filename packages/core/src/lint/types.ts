@@ -54,4 +54,10 @@ export interface LintRule {
   /** Why it matters and how to fix it (SARIF help text, `netpol lint --rules`). */
   help: string;
   check(ctx: LintContext, report: (finding: LintReport) => void): void;
+  /**
+   * check() in steps of bounded work, for a rule that takes long on a large cluster: the same
+   * reports in the same order, and lintRuleByRule yields between steps (an edit in the web
+   * worker then waits for one step, not the whole rule).
+   */
+  steps?(ctx: LintContext, report: (finding: LintReport) => void): Generator<void, void, void>;
 }
