@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbitraryAdminCluster } from './arbitrary-admin.js';
 import { scenarioPeers } from './arbitrary-cluster.js';
-import { naiveAllowed } from './naive-evaluator.js';
 import { compileCluster } from './compile-cluster.js';
+import { naiveAllowed } from './naive-evaluator.js';
 import { createReferenceEngine } from './reference-engine.js';
 import type { DecidingTier } from './types.js';
 

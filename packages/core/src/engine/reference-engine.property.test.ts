@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { arbitraryCluster, scenarioPeers } from './arbitrary-cluster.js';
-import { naiveAllowed } from './naive-evaluator.js';
 import { compileCluster } from './compile-cluster.js';
+import { naiveAllowed } from './naive-evaluator.js';
 import { createReferenceEngine } from './reference-engine.js';
 
 /** Bounded in count (runs × pairs × ports), not in time: deterministic seed, same work every run. */
