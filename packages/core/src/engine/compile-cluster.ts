@@ -3,7 +3,7 @@ import { type IpAddress, parseIp } from '../model/cidr.js';
 import { firstBuild } from '../model/moved-model.js';
 import type { ClusterModel, Direction, Labels, PeerModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
 import { type AdminTiers, createAdminTiers } from './admin-tiers.js';
-import { combine, externalSide, type SideQuery } from './combine.js';
+import { combine, combineAllows, externalSide, type SideQuery } from './combine.js';
 import {
   type CompiledPeer,
   type CompiledPolicy,
@@ -67,6 +67,11 @@ export interface CompiledCluster {
   side(query: SideQuery): SideVerdict;
   /** Source to destination on a port: both sides, and the pair rules (self, unresolved named port). */
   verdict(source: Peer, destination: Peer, query: PortQuery): Verdict;
+  /**
+   * `verdict(source, destination, query).allowed` without the reasons: the ingress side is
+   * asked only when egress allows (without admin tiers, each side stops at its first admitting rule).
+   */
+  allowed(source: Peer, destination: Peer, query: PortQuery): boolean;
 }
 
 /** Models are never changed after they are built, so each is compiled once (weakly held). */
@@ -210,6 +215,27 @@ function compile(model: ClusterModel): CompiledCluster {
         verdict.note = 'named-port-unresolved';
       }
       return verdict;
+    },
+    allowed(source, destination, query) {
+      // The same pair rules, in the same order, as `verdict`.
+      if (source.kind === 'external' && destination.kind === 'external') return true;
+      const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
+      if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) return true;
+      const port = resolvePort(query.port, query.protocol, destinationPod);
+      if (port === undefined) return false;
+      const allows = (direction: Direction, subject: Peer, other: Peer): boolean => {
+        if (subject.kind === 'external') return true;
+        const sideQuery: SideQuery = {
+          direction,
+          subject: subject.pod,
+          peer: facts(other),
+          protocol: query.protocol,
+          port,
+          destination: destinationPod,
+        };
+        return tiers ? side(sideQuery).allowed : combineAllows(policiesSelecting(subject.pod), sideQuery);
+      };
+      return allows('egress', source, destination) && allows('ingress', destination, source);
     },
   };
 }

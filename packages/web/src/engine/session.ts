@@ -208,7 +208,8 @@ const CARRIED_CELLS = 16_000;
  * A port's matrix from the one before the edit: the rows of endpoints whose egress may have
  * changed and the columns of those whose ingress may have are asked of the engine again, cell
  * by cell as the matrix judges a cell (core's cellPeers: a workload's diagonal is one replica
- * to another; two outside addresses: no cell); every other cell is the same verdict.
+ * to another; two outside addresses: no cell); every other cell is the same verdict. Only the
+ * bit is asked (the compiled cluster's `allowed`, not a verdict with reasons).
  */
 function carriedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits | undefined {
   const before = state.carried?.bits.get(key);
@@ -219,14 +220,14 @@ function carriedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits
   const rows = sides.flatMap((side, i) => (side.egress ? [i] : []));
   const cols = sides.flatMap((side, j) => (side.ingress ? [j] : []));
   if ((rows.length + cols.length) * n > CARRIED_CELLS) return undefined;
-  const engine = createReferenceEngine(state.cluster);
+  const compiled = compileCluster(state.cluster);
   const { rowWords } = before;
   const bits = before.bits.slice();
   const ask = (i: number, j: number) => {
     const a = endpoints[i] as MatrixEndpoint;
     const b = endpoints[j] as MatrixEndpoint;
     const allowed =
-      a.kind === 'external' && b.kind === 'external' ? false : engine.check(...cellPeers(a, b), query).allowed;
+      a.kind === 'external' && b.kind === 'external' ? false : compiled.allowed(...cellPeers(a, b), query);
     const word = i * rowWords + (j >>> 5);
     if (allowed) bits[word]! |= 1 << (j & 31);
     else bits[word]! &= ~(1 << (j & 31));
