@@ -43,26 +43,8 @@ export function PoliciesView({ summary, state, update, onToggle, engine }: Polic
       className={state.sel === `policy:${p.id}` ? 'selected' : undefined}
       style={windowed ? { height: ROW_HEIGHT } : undefined}
     >
-      <td>
-        <input
-          type="checkbox"
-          checked={!off.has(p.id)}
-          aria-label={`enabled: ${p.id}`}
-          onChange={(e) => onToggle(p.id, e.target.checked)}
-        />
-      </td>
-      <td>
-        <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
-          {p.id}
-        </button>
-      </td>
-      <td>
-        {p.file && (
-          <button type="button" className="link" onClick={() => open(p.id)}>
-            {p.file}
-          </button>
-        )}
-      </td>
+      <EnabledCell id={p.id} enabled={!off.has(p.id)} onToggle={onToggle} />
+      <PolicyCells id={p.id} file={p.file} update={update} open={open} />
     </tr>
   );
   const table = (
@@ -166,32 +148,66 @@ function AdminPolicies({
         <tbody>
           {policies.map((p) => (
             <tr key={p.id} className={state.sel === `policy:${p.id}` ? 'selected' : undefined}>
-              <td>
-                <input
-                  type="checkbox"
-                  checked={!off.has(p.id)}
-                  aria-label={`enabled: ${p.id}`}
-                  onChange={(e) => onToggle(p.id, e.target.checked)}
-                />
-              </td>
+              <EnabledCell id={p.id} enabled={!off.has(p.id)} onToggle={onToggle} />
               <td>{p.tier}</td>
               <td>{p.priority ?? '—'}</td>
-              <td>
-                <button type="button" className="link" onClick={() => update({ sel: `policy:${p.id}` })}>
-                  {p.id}
-                </button>
-              </td>
-              <td>
-                {p.file && (
-                  <button type="button" className="link" onClick={() => open(p.id)}>
-                    {p.file}
-                  </button>
-                )}
-              </td>
+              <PolicyCells id={p.id} file={p.file} update={update} open={open} />
             </tr>
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** A policy row's checkbox: unticked, the policy is left out (what-if). */
+function EnabledCell({
+  id,
+  enabled,
+  onToggle,
+}: {
+  id: string;
+  enabled: boolean;
+  onToggle: (policy: string, enabled: boolean) => void;
+}) {
+  return (
+    <td>
+      <input
+        type="checkbox"
+        checked={enabled}
+        aria-label={`enabled: ${id}`}
+        onChange={(e) => onToggle(id, e.target.checked)}
+      />
+    </td>
+  );
+}
+
+/** A policy row's name (selects it) and source file (opens it in the editor). */
+function PolicyCells({
+  id,
+  file,
+  update,
+  open,
+}: {
+  id: string;
+  file: string | undefined;
+  update: (patch: Partial<ViewState>) => void;
+  open: (policy: string) => void;
+}) {
+  return (
+    <>
+      <td>
+        <button type="button" className="link" onClick={() => update({ sel: `policy:${id}` })}>
+          {id}
+        </button>
+      </td>
+      <td>
+        {file && (
+          <button type="button" className="link" onClick={() => open(id)}>
+            {file}
+          </button>
+        )}
+      </td>
     </>
   );
 }
