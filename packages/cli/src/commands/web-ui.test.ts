@@ -110,6 +110,9 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       const file = `${OR_TRAP}/loose-api-ingress.yaml`;
       const cell = 'alice/other → backend-ns/secure-api[Deployment]';
       await page.goto(`${server.url}#view=matrix&drill=alice%7Cbackend-ns`);
+      // The keys go to the grid once the matrix answers the loaded input (a cold browser once
+      // took them earlier, and the focus text never named the cell).
+      await page.locator('.app[data-generation="1"][data-matrix-generation="1"]').waitFor();
       const grid = page.getByRole('grid', { name: /^Matrix/ });
       await grid.focus();
       await page.keyboard.press('ArrowDown');
