@@ -7,7 +7,7 @@ import type {
 } from '../decode/schema.js';
 import type { DecodedOf } from '../load/decoded-object.js';
 import { protocolOf } from './build-pods.js';
-import { goNetworkString, parseCidrSloppy } from './sloppy-cidr.js';
+import { readCidr } from './sloppy-cidr.js';
 import type {
   Direction,
   LabelSelectorModel,
@@ -92,8 +92,7 @@ function buildPeer(peer: NetworkPolicyPeer, index: number): PeerModel {
  * IPv4-mapped IPv6) with a warning; Go's ParseCIDR reads them as their network.
  */
 function canonicalCidr(text: string): string {
-  const parsed = parseCidrSloppy(text);
-  return parsed ? goNetworkString(parsed) : text;
+  return readCidr(text).network;
 }
 
 function buildPort(port: NetworkPolicyPort, index: number): PortModel {
