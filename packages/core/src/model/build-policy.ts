@@ -44,14 +44,20 @@ export function buildPolicy(policy: DecodedOf<'NetworkPolicy'>, namespace: strin
   };
 }
 
+/** The expressions of a selector that has none (most): one shared empty list. */
+const NO_EXPRESSIONS: LabelSelectorModel['matchExpressions'] = Object.freeze([]);
+
 export function buildSelector(selector: LabelSelector | undefined): LabelSelectorModel {
+  const expressions = selector?.matchExpressions;
   return {
     matchLabels: selector?.matchLabels ?? {},
-    matchExpressions: (selector?.matchExpressions ?? []).map((e) => ({
-      key: e.key ?? '',
-      operator: (e.operator ?? 'Exists') as SelectorOperator,
-      values: e.values ?? [],
-    })),
+    matchExpressions: !expressions?.length
+      ? NO_EXPRESSIONS
+      : expressions.map((e) => ({
+          key: e.key ?? '',
+          operator: (e.operator ?? 'Exists') as SelectorOperator,
+          values: e.values ?? [],
+        })),
   };
 }
 
