@@ -54,7 +54,7 @@ export class VerdictMasks {
     private readonly compiled: CompiledCluster,
     peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
-    selecting: (pod: PodModel) => CompiledPolicy[] = (pod) => compiled.policiesSelecting(pod),
+    selecting: (pod: PodModel) => readonly CompiledPolicy[] = (pod) => compiled.policiesSelecting(pod),
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
     const policyIndex = new Map<CompiledPolicy, number>(compiled.policies.map((c, i) => [c, i]));
