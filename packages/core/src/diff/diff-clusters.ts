@@ -121,8 +121,8 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const peers = { base: sides.map((s) => s.base), head: sides.map((s) => s.head) };
   // NetworkPolicies alone: each side's masks, and the verdicts when there are no admin tiers.
   const policyMasks = {
-    base: new VerdictMasks(compiledBase, peers.base, spans, selecting.base),
-    head: new VerdictMasks(compiledHead, peers.head, spans, selecting.head),
+    base: new VerdictMasks(compiledBase, peers.base, spans),
+    head: new VerdictMasks(compiledHead, peers.head, spans),
   };
   // With admin tiers a pair's verdict is asked of every tier (TierMasks).
   const verdicts = tiers
