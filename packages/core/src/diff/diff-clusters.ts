@@ -13,6 +13,7 @@ import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.j
 import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 import { TierMasks } from './tier-masks.js';
+import type { UnanalyzedChange } from './unanalyzed-changes.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
 export interface ConnectionChange {
@@ -45,6 +46,11 @@ export interface ClusterDiff {
   endpoints: { added: string[]; removed: string[]; changed: EndpointChange[] };
   /** Outside addresses asked about, and what each stands for. */
   externals: ExternalEndpoint[];
+  /**
+   * Things neither version analyzed (Helm templates, other engines' policies) that differ
+   * between them: what they open or close is unknown, so a diff with any is never "no changes".
+   */
+  unanalyzed?: UnanalyzedChange[];
 }
 
 /**

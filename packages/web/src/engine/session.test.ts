@@ -136,3 +136,30 @@ describe('what-if edits re-read only the edited file', () => {
     assert.notDeepEqual(s.matrix(port).bits, before.bits);
   });
 });
+
+describe('Session: --base and what neither version analyzed', () => {
+  test('a changed Helm template is listed in the Diff view and in its export, as netpol diff names it', () => {
+    const template = (extra: string) =>
+      `{{- if .Values.enabled }}\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  podSelector: {}\n${extra}{{- end }}\n`;
+    const files = [...input, { name: 'chart/templates/np.yaml', text: template('  ingress: [{}]\n') }];
+    const base = [...input, { name: 'chart/templates/np.yaml', text: template('') }];
+    const s = new Session({
+      mode: 'serve',
+      files,
+      base,
+      baseName: 'b',
+      headName: 'h',
+      namespace: 'default',
+      canSave: false,
+      version: 0,
+    });
+    const view = s.diffBase();
+    assert.deepEqual(view?.unanalyzed, [{ change: 'changed', file: 'chart/templates/np.yaml', what: 'Helm template' }]);
+    assert.deepEqual([view?.opened, view?.closed], [[], []]);
+    assert.deepEqual(JSON.parse(s.exportDiff('json') ?? '').unanalyzed, view?.unanalyzed);
+    assert.match(s.exportDiff('md') ?? '', /1 change not analyzed/);
+    // The same template on both sides: nothing to name.
+    const same = new Session({ mode: 'serve', files, base: files, namespace: 'default', canSave: false, version: 0 });
+    assert.equal(same.diffBase()?.unanalyzed, undefined);
+  });
+});

@@ -18,7 +18,14 @@ import {
   resolveEndpoint,
   type SourceFile,
 } from '@netpol/core';
-import { type ClusterDiff, changedSides, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import {
+  type ClusterDiff,
+  changedSides,
+  diffClusters,
+  diffVersions,
+  sharedPodRanges,
+  unanalyzedChanges,
+} from '@netpol/core/diff';
 import {
   adminPoliciesOfPod,
   explainPodTraffic,
@@ -603,6 +610,8 @@ export class Session {
     const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
     const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
     const diff = diffVersions(base.cluster, head.cluster);
+    const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
+    if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
     current.baseDiff = { against: this.base, diff };
     return diff;
   }
@@ -645,6 +654,7 @@ function diffView(diff: ClusterDiff): DiffView {
     opened: diff.opened.map(changeView),
     closed: diff.closed.map(changeView),
     policies: { added: diff.policies.added, removed: diff.policies.removed, changed: diff.policies.changed },
+    ...(diff.unanalyzed ? { unanalyzed: diff.unanalyzed } : {}),
   };
 }
 
