@@ -428,13 +428,14 @@ interface DuringLint {
 }
 
 /**
- * What-if edits made while lint runs (issue 15: an edit must not wait behind lint): after one
- * lint of the edited state is timed, three more verdict edits of the same port line (its last
- * digit), each typed at a fifth, a half and four fifths of that lint's time after the page
- * asked for lint (a second after the previous summary), timed to the summary and to the
- * shown port's matrix. An edit overlapped lint when the lint running as it was typed was
- * abandoned (answered stale), not answered with findings: the counters App.tsx keeps on
- * `.app`. The cursor is at the end of the port's line (the verdict edit left it there).
+ * What-if edits made while lint runs (issue 15: an edit must not wait behind lint). One lint
+ * of the edited state is timed (from the page asking to its findings); then verdict edits of
+ * the same port line (its last digit: the edit of whatIfEditVerdictMs again), each typed at
+ * 15 %, 40 % and 65 % of that lint's time after the page asked for the next lint (a second
+ * after the previous edit's summary; an untimed edit starts the first), timed to the summary
+ * and to the shown port's matrix. An edit overlapped lint when the lint running as it was
+ * typed was abandoned (answered stale), not answered with findings: the counters App.tsx
+ * keeps on `.app`. The cursor is at the end of the port's line (the verdict edit left it there).
  */
 async function editsDuringLint(page: Page, verdict: { port: string; digit: string }): Promise<DuringLint> {
   const counts = async () => (await page.evaluate(LINT_COUNTS)) as LintCounts;
@@ -444,12 +445,15 @@ async function editsDuringLint(page: Page, verdict: { port: string; digit: strin
   await wait(`!${LINT_RUNNING}`);
   const lintMs = Math.round(performance.now() - started);
   const original = verdict.port.split('/')[0]?.at(-1);
-  const digits = ['6', '5', '4', '3'].filter((d) => d !== original && d !== verdict.digit).slice(0, 3);
+  const [first, ...digits] = ['6', '5', '4', '3', '2'].filter((d) => d !== original && d !== verdict.digit).slice(0, 4);
+  // Lint is asked once per summary: an edit (not timed) starts the first one, each timed edit the next.
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.type(first ?? '6');
   const samples: DuringLint['samples'] = [];
   for (const [i, digit] of digits.entries()) {
     await wait(LINT_RUNNING);
     const lintAsked = performance.now();
-    await page.waitForTimeout(Math.round(lintMs * ([0.2, 0.5, 0.8][i] ?? 0.5)));
+    await page.waitForTimeout(Math.round(lintMs * ([0.15, 0.4, 0.65][i] ?? 0.4)));
     const before = await generation(page);
     const sent = await counts();
     await page.keyboard.press('Shift+ArrowLeft');
