@@ -5,6 +5,7 @@ import { type ListLayout, loadDocumentsLaidOut, rereadList } from './load/list-l
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
 import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
+import { type Unanalyzed, unanalyzedFile, unanalyzedObject } from './load/unanalyzed.js';
 import { AddressRangeError, AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster } from './model/build-cluster.js';
 import { SUPPORTED_KINDS } from './model/kinds.js';
@@ -54,6 +55,8 @@ export interface LoadedCluster {
   cluster: ClusterModel;
   /** Validation errors reported as warnings because they do not change connectivity. */
   lenient: number;
+  /** What was read and noted but not analyzed although it may change connectivity (`diff` compares them). */
+  unanalyzed: Unanalyzed[];
 }
 
 /**
@@ -66,10 +69,14 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   const objects: LoadedObject[] = [];
   const usable = new Map<LoadedObject, DecodedObject>();
   let lenient = 0;
+  const unanalyzed: Unanalyzed[] = [];
   for (const source of sources) {
     const read = readSource(source, options.cache);
     const loaded = read.loaded;
     issues.push(...loaded.issues);
+    const skipped = loaded.value.length === 0 ? loaded.issues.find((i) => i.code === 'not-a-manifest') : undefined;
+    const file = skipped && unanalyzedFile(source, skipped.message);
+    if (file) unanalyzed.push(file);
     for (const object of loaded.value) {
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.
       if (object.apiVersion.startsWith('netpol.dev/')) continue;
@@ -77,6 +84,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
       // NetworkPolicy) is another resource: skipped like any unknown kind.
       if (!SUPPORTED_KINDS.includes(object.kind) || isForeignGroup(object.kind, object.apiVersion)) {
         issues.push(skippedKind(object));
+        const other = unanalyzedObject(object);
+        if (other) unanalyzed.push(other);
         continue;
       }
       objects.push(object);
@@ -129,7 +138,7 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
-  return collected({ objects, cluster, lenient }, issues);
+  return collected({ objects, cluster, lenient, unanalyzed }, issues);
 }
 
 /** A source's objects: from the cache when its text did not change, else read (and kept there). */

@@ -106,6 +106,8 @@ export interface DiffView {
   opened: ConnectionChangeView[];
   closed: ConnectionChangeView[];
   policies: { added: string[]; removed: string[]; changed: string[] };
+  /** What neither version analyzed but differs (Helm templates, other engines' policies): `netpol diff`'s "Not analyzed". */
+  unanalyzed?: { change: 'added' | 'removed' | 'changed'; file: string; what: string }[];
 }
 
 export interface Summary {

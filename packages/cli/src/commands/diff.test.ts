@@ -277,3 +277,79 @@ describe('netpol diff', () => {
     assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
   });
 });
+
+// Issue: a PR gate that answers "no changes" while an allow-all is added is worse than none.
+// A repository holds Helm charts and other CNIs' policies beside plain manifests; netpol skips
+// them with a note, and diff must say when they differ.
+const template = `{{- if .Values.enabled }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "web.fullname" . }}
+spec:
+  podSelector:
+    matchLabels:
+      app: {{ .Values.app }}
+{{- end }}
+`;
+const cilium = (toEntities: string) => `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web, namespace: backend-ns}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{fromEntities: [${toEntities}]}]
+`;
+for (const side of ['unrendered-base', 'unrendered-head', 'unrendered-same']) {
+  write(`${side}/world.yaml`, world);
+  write(`${side}/policy.yaml`, andPolicy);
+  write(`${side}/chart/Chart.yaml`, 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+}
+write('unrendered-base/chart/templates/policy.yaml', template);
+write('unrendered-same/chart/templates/policy.yaml', template);
+write('unrendered-base/cilium.yaml', cilium('cluster'));
+write('unrendered-same/cilium.yaml', `# the same policy, written again\n${cilium('cluster')}`);
+// HEAD: the template gains an allow-all; the Cilium policy now admits the world.
+write('unrendered-head/chart/templates/policy.yaml', template.replace('spec:\n', 'spec:\n  ingress: [{}]\n'));
+write('unrendered-head/cilium.yaml', cilium('world'));
+
+describe('netpol diff: what it does not analyze', () => {
+  it('a changed Helm template or Cilium policy is a change: named, and --exit-code exits 1', async () => {
+    const r = await netpol('diff', 'unrendered-base', 'unrendered-head', '-R', '--exit-code');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /^unrendered-base → unrendered-head: 0 connections opened, 0 closed; 2 changes not analyzed/m);
+    assert.match(r.out, /^ {2}changed unrendered-head\/chart\/templates\/policy\.yaml: Helm template$/m);
+    assert.match(r.out, /^ {2}changed unrendered-head\/cilium\.yaml: CiliumNetworkPolicy backend-ns\/web$/m);
+    assert.match(r.err, /netpol diff: warning: 2 changes netpol does not analyze/);
+    assert.match(r.err, /unrendered-head\/chart\/templates\/policy\.yaml: note: skipped a Helm template/);
+    assert.doesNotMatch(r.err, /Map keys|Unexpected|error/);
+
+    const json = JSON.parse((await netpol('diff', 'unrendered-base', 'unrendered-head', '-R', '-o', 'json')).out);
+    assert.deepEqual(json.unanalyzed, [
+      { change: 'changed', file: 'unrendered-head/chart/templates/policy.yaml', what: 'Helm template' },
+      { change: 'changed', file: 'unrendered-head/cilium.yaml', what: 'CiliumNetworkPolicy backend-ns/web' },
+    ]);
+    const md = (await netpol('diff', 'unrendered-base', 'unrendered-head', '-R', '-o', 'md')).out;
+    assert.match(md, /^### netpol diff: 0 connections opened, 0 closed; 2 changes not analyzed/m);
+    assert.match(md, /^ {2}- changed `unrendered-head\/cilium\.yaml`: CiliumNetworkPolicy backend-ns\/web$/m);
+  });
+
+  it('the same unanalyzed things on both sides (another comment, moved files) are no change', async () => {
+    const r = await netpol('diff', 'unrendered-base', 'unrendered-same', '-R', '--exit-code', '-o', 'json');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).unanalyzed, undefined);
+    assert.doesNotMatch(r.err, /warning/);
+  });
+
+  it('added and removed: a template only in HEAD, a Cilium policy only in BASE', async () => {
+    write('unrendered-added/world.yaml', world);
+    write('unrendered-added/policy.yaml', andPolicy);
+    write('unrendered-added/chart/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    write('unrendered-added/chart/templates/policy.yaml', template);
+    write('unrendered-added/chart/templates/extra.yaml', template.replace('web.fullname', 'web.extra'));
+    const r = await netpol('diff', 'unrendered-base', 'unrendered-added', '-R', '-o', 'json');
+    assert.deepEqual(JSON.parse(r.out).unanalyzed, [
+      { change: 'added', file: 'unrendered-added/chart/templates/extra.yaml', what: 'Helm template' },
+      { change: 'removed', file: 'unrendered-base/cilium.yaml', what: 'CiliumNetworkPolicy backend-ns/web' },
+    ]);
+  });
+});

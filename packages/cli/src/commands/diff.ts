@@ -1,5 +1,5 @@
 import { loadCluster } from '@netpol/core';
-import { diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import { diffVersions, sharedPodRanges, unanalyzedChanges } from '@netpol/core/diff';
 import { hasChanges, renderDiff } from '@netpol/core/format';
 import type { SymbolicDiff } from '@netpol/core/symbolic';
 import type { Io } from '../io.js';
@@ -20,7 +20,7 @@ export interface DiffCommandOptions extends AnalysisOptions {
  * policies added, removed or changed. An endpoint present in one version only gains (or loses)
  * every connection it has there. Without pods in either version (a repository of policies
  * alone), or with --symbolic, the endpoints are classes of every pod that could exist.
- * Exit 0, or 1 with --exit-code when anything changed.
+ * Exit 0, or 1 with --exit-code when anything changed, including what netpol does not analyze.
  */
 export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
   checkAddressRanges(options);
@@ -38,6 +38,17 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
   const diff = diffVersions(base.cluster, head.cluster, { symbolic: options.symbolic });
   if ('notes' in diff) {
     for (const note of (diff as SymbolicDiff).notes) io.stderr.write(`netpol diff: note: ${note}\n`);
+  }
+  // A Helm template or a Cilium policy that changed can open anything: never "no changes".
+  const unanalyzed = unanalyzedChanges(base.unanalyzed, head.unanalyzed);
+  if (unanalyzed.length > 0) {
+    diff.unanalyzed = unanalyzed;
+    const n = unanalyzed.length;
+    const named = unanalyzed.slice(0, 3).map((u) => `${u.file}: ${u.what}`);
+    if (n > 3) named.push(`and ${n - 3} more`);
+    io.stderr.write(
+      `netpol diff: warning: ${n} change${n === 1 ? '' : 's'} netpol does not analyze (${named.join('; ')}): what ${n === 1 ? 'it opens or closes' : 'they open or close'} is not in this diff\n`,
+    );
   }
   const format = options.output === 'json' || options.output === 'md' ? options.output : 'table';
   io.stdout.write(renderDiff(diff, format, options.base, options.head));

@@ -1,6 +1,7 @@
 import { at } from '../at.js';
-import { type CompiledCluster, compileCluster } from '../engine/compile-cluster.js';
+import { compileCluster } from '../engine/compile-cluster.js';
 import type { CompiledPolicy } from '../engine/compile-policy.js';
+import { selectsPod } from '../engine/selects-pod.js';
 import type { Peer } from '../engine/types.js';
 import { containerPortWords } from '../format/words.js';
 import { type EndpointSample, listEndpointSamples } from '../matrix/endpoint-samples.js';
@@ -12,6 +13,7 @@ import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.j
 import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
 import { TierMasks } from './tier-masks.js';
+import type { UnanalyzedChange } from './unanalyzed-changes.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
 export interface ConnectionChange {
@@ -44,6 +46,11 @@ export interface ClusterDiff {
   endpoints: { added: string[]; removed: string[]; changed: EndpointChange[] };
   /** Outside addresses asked about, and what each stands for. */
   externals: ExternalEndpoint[];
+  /**
+   * Things neither version analyzed (Helm templates, other engines' policies) that differ
+   * between them: what they open or close is unknown, so a diff with any is never "no changes".
+   */
+  unanalyzed?: UnanalyzedChange[];
 }
 
 /**
@@ -68,7 +75,12 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
   const compiledBase = compileCluster(base);
   const compiledHead = compileCluster(head);
-  const selecting = { base: selectingOnce(compiledBase), head: selectingOnce(compiledHead) };
+  // Asked for the dirty flags and again for the masks, and kept with the compiled cluster (the
+  // web UI's what-if diffs the input, whose compiled cluster stays, with every edit).
+  const selecting = {
+    base: (pod: PodModel) => compiledBase.policiesSelectingOnce(pod),
+    head: (pod: PodModel) => compiledHead.policiesSelectingOnce(pod),
+  };
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
   // The admin tiers (docs/admin-tiers.md): verdicts come from every tier (TierMasks).
   const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
@@ -115,8 +127,8 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const peers = { base: sides.map((s) => s.base), head: sides.map((s) => s.head) };
   // NetworkPolicies alone: each side's masks, and the verdicts when there are no admin tiers.
   const policyMasks = {
-    base: new VerdictMasks(compiledBase, peers.base, spans, selecting.base),
-    head: new VerdictMasks(compiledHead, peers.head, spans, selecting.head),
+    base: new VerdictMasks(compiledBase, peers.base, spans),
+    head: new VerdictMasks(compiledHead, peers.head, spans),
   };
   // With admin tiers a pair's verdict is asked of every tier (TierMasks).
   const verdicts = tiers
@@ -153,12 +165,12 @@ export function changedSides(
   const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
   if (adminChanged && tiers) return undefined;
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
-  const selecting =
-    changed.size > 0
-      ? { base: selectingOnce(compileCluster(base)), head: selectingOnce(compileCluster(head)) }
-      : undefined;
+  // Only the changed policies are asked whether they select a pod (a few, where the summary's
+  // diff asks every policy of the pod's namespace): the same answer, as `policiesSelecting` is
+  // the policies of the pod's namespace that select it.
+  const changedIn = { base: changedByNamespace(base, changed), head: changedByNamespace(head, changed) };
   const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
-    selecting?.[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id)) ?? false;
+    changedIn[version].get(pod.namespace)?.some((c) => c.policy.types[direction] && selectsPod(c, pod)) ?? false;
   const alike = namespacesAlike(base, head);
   return pods.map(([a, b]) => {
     const identity = !sameParts(a, b, alike) && identityOf(base, a) !== identityOf(head, b);
@@ -166,6 +178,20 @@ export function changedSides(
       identity || touched('base', a, direction) || touched('head', b, direction);
     return { egress: side('egress'), ingress: side('ingress') };
   });
+}
+
+/** The compiled NetworkPolicies of `cluster` whose ids are in `changed`, by namespace. */
+function changedByNamespace(cluster: ClusterModel, changed: ReadonlySet<string>): Map<string, CompiledPolicy[]> {
+  const byNamespace = new Map<string, CompiledPolicy[]>();
+  if (changed.size === 0) return byNamespace;
+  const compiled = compileCluster(cluster);
+  for (const policy of cluster.policies) {
+    if (!changed.has(policy.id)) continue;
+    const list = byNamespace.get(policy.namespace);
+    if (list) list.push(compiled.compiled(policy));
+    else byNamespace.set(policy.namespace, [compiled.compiled(policy)]);
+  }
+  return byNamespace;
 }
 
 /** An endpoint as both versions see it, and which of its directions may have changed. */
@@ -187,19 +213,6 @@ function podPeer(pod: PodModel): Peer {
 
 function onlySide(id: string, pod: PodModel, version: 'base' | 'head'): Side {
   return { id, base: podPeer(pod), head: podPeer(pod), egress: true, ingress: true, identity: true, only: version };
-}
-
-/** `policiesSelecting` asked once per pod: diff asks it for the dirty flags and again for the masks. */
-function selectingOnce(compiled: CompiledCluster): (pod: PodModel) => CompiledPolicy[] {
-  const known = new Map<PodModel, CompiledPolicy[]>();
-  return (pod) => {
-    let list = known.get(pod);
-    if (!list) {
-      list = compiled.policiesSelecting(pod);
-      known.set(pod, list);
-    }
-    return list;
-  };
 }
 
 /**

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { at } from '../at.js';
+import { compileCluster } from '../engine/compile-cluster.js';
 import { naiveAllowed } from '../engine/naive-evaluator.js';
 import type { Peer } from '../engine/types.js';
 import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.js';
 import { listEndpointSamples } from '../matrix/endpoint-samples.js';
 import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
-import { diffClusters } from './diff-clusters.js';
+import { changedSides, diffClusters } from './diff-clusters.js';
 
 /** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
 function rng(seed: number) {
@@ -184,6 +185,66 @@ describe('diff against the naive oracle', () => {
       `endpoints changed (${endpointChanges}), ${samePolicies} alone`,
     );
     assert.ok(changes > 50, `the random changes changed something (${changes})`);
+  });
+});
+
+/**
+ * changedSides (the web UI asks again only the matrix rows and columns it flags): every pair
+ * of pods in both versions whose naive verdict changed has its source's egress or its
+ * destination's ingress flagged, and the flags are the definition's, where a side is touched
+ * when any policy selecting the pod in that direction (in either version: `policiesSelecting`)
+ * was added, removed or changed. changedSides asks only the changed policies.
+ */
+function assertChangedSides(base: ClusterModel, head: ClusterModel, where: string): number {
+  const headPods = new Map(head.pods.map((p) => [p.id, p]));
+  const pods = base.pods.flatMap((p): [PodModel, PodModel][] => {
+    const h = headPods.get(p.id);
+    return h ? [[p, h]] : [];
+  });
+  const sides = changedSides(base, head, pods);
+  assert.ok(sides, where);
+  const { policies } = diffClusters(base, head);
+  const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
+  const touched = (cluster: ClusterModel, pod: PodModel, direction: 'ingress' | 'egress') =>
+    compileCluster(cluster)
+      .policiesSelecting(pod)
+      .some((c) => c.policy.types[direction] && changed.has(c.policy.id));
+  let flagged = 0;
+  pods.forEach(([b, h], i) => {
+    const side = at(sides, i);
+    for (const direction of ['ingress', 'egress'] as const) {
+      if (touched(base, b, direction) || touched(head, h, direction)) assert.ok(side[direction], `${where} ${b.id}`);
+      if (side[direction]) flagged++;
+    }
+  });
+  pods.forEach(([sb, sh], i) => {
+    pods.forEach(([tb, th], j) => {
+      if (i === j || at(sides, i).egress || at(sides, j).ingress) return;
+      for (const protocol of ['TCP', 'UDP'] as Protocol[]) {
+        for (const n of PROBE_PORTS) {
+          const q = { protocol, port: n };
+          const before = naiveAllowed(base, { kind: 'pod', pod: sb }, { kind: 'pod', pod: tb }, q);
+          const after = naiveAllowed(head, { kind: 'pod', pod: sh }, { kind: 'pod', pod: th }, q);
+          assert.equal(after, before, `${where} ${sb.id} -> ${tb.id} ${protocol} ${n}: changed, not flagged`);
+        }
+      }
+    });
+  });
+  return flagged;
+}
+
+describe('changedSides against the naive oracle', () => {
+  it('flags every side a changed policy selects, and every pair whose verdict changed', () => {
+    let flagged = 0;
+    for (let seed = 300; seed < 330; seed++) {
+      const r = rng(seed);
+      const world = randomWorld(r);
+      const headWorld = r.chance(0.3) ? world.map((o) => mutate(r, o) ?? o) : world;
+      const pols = Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`));
+      const headPols = pols.map((p, i) => (r.chance(0.4) ? randomPolicy(r, `n${i}`) : p));
+      flagged += assertChangedSides(cluster([...world, ...pols]), cluster([...headWorld, ...headPols]), `seed ${seed}`);
+    }
+    assert.ok(flagged > 30, `sides were flagged (${flagged})`);
   });
 });
 

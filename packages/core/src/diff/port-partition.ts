@@ -12,6 +12,27 @@ export const MAX_PORT = 65535;
  * whole span, so a diff over these spans is exact, "any other port" included.
  */
 export function partitionPorts(clusters: readonly ClusterModel[]): Map<Protocol, PortSpan[]> {
+  const all = clusters.map(cutsOf);
+  const out = new Map<Protocol, PortSpan[]>();
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    const starts = [...new Set([1, ...all.flatMap((cuts) => [...(cuts.get(protocol) ?? [])])])].sort((a, b) => a - b);
+    out.set(
+      protocol,
+      starts.map((start, i) => [start, (starts[i + 1] ?? MAX_PORT + 1) - 1] as const),
+    );
+  }
+  return out;
+}
+
+/**
+ * A cluster's boundaries per protocol, once per model (models are never changed once built:
+ * the web UI's what-if diffs the input, whose model stays, with every edit).
+ */
+const cutsByCluster = new WeakMap<ClusterModel, Map<Protocol, Set<number>>>();
+
+function cutsOf(cluster: ClusterModel): Map<Protocol, Set<number>> {
+  const known = cutsByCluster.get(cluster);
+  if (known) return known;
   const cuts = new Map<Protocol, Set<number>>([
     ['TCP', new Set()],
     ['UDP', new Set()],
@@ -23,32 +44,31 @@ export function partitionPorts(clusters: readonly ClusterModel[]): Map<Protocol,
     if (first >= 1 && first <= MAX_PORT) set.add(first);
     if (last + 1 >= 1 && last + 1 <= MAX_PORT) set.add(last + 1);
   };
-  for (const cluster of clusters) {
-    for (const pod of cluster.pods) for (const p of pod.ports) cut(p.protocol, p.port, p.port);
-    for (const policy of cluster.policies) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
+  // A workload's replicas share their ports: each list is read once.
+  const seen = new Set<readonly unknown[]>();
+  for (const pod of cluster.pods) {
+    if (seen.has(pod.ports)) continue;
+    seen.add(pod.ports);
+    for (const p of pod.ports) cut(p.protocol, p.port, p.port);
+  }
+  for (const policy of cluster.policies) {
+    for (const rules of [policy.ingress, policy.egress]) {
+      for (const rule of rules) {
         if (rule.ports === 'all') continue;
         for (const p of rule.ports) if (typeof p.port === 'number') cut(p.protocol, p.port, p.endPort ?? p.port);
       }
     }
-    for (const policy of cluster.adminPolicies ?? []) {
-      for (const rule of [...policy.ingress, ...policy.egress]) {
-        if (rule.ports === 'all') continue;
-        for (const p of rule.ports) {
-          if (typeof p.port === 'number' && p.protocol) cut(p.protocol, p.port, Math.max(p.port, p.endPort ?? p.port));
-        }
+  }
+  for (const policy of cluster.adminPolicies ?? []) {
+    for (const rule of [...policy.ingress, ...policy.egress]) {
+      if (rule.ports === 'all') continue;
+      for (const p of rule.ports) {
+        if (typeof p.port === 'number' && p.protocol) cut(p.protocol, p.port, Math.max(p.port, p.endPort ?? p.port));
       }
     }
   }
-  const out = new Map<Protocol, PortSpan[]>();
-  for (const [protocol, set] of cuts) {
-    const starts = [...new Set([1, ...set])].sort((a, b) => a - b);
-    out.set(
-      protocol,
-      starts.map((start, i) => [start, (starts[i + 1] ?? MAX_PORT + 1) - 1] as const),
-    );
-  }
-  return out;
+  cutsByCluster.set(cluster, cuts);
+  return cuts;
 }
 
 /** Merge touching spans. */

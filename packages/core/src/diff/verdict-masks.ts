@@ -27,7 +27,10 @@ export class VerdictMasks {
   readonly words: number;
   private readonly facts: PeerFacts[];
   private readonly pods: (PodModel | undefined)[];
-  private readonly isolating: { ingress: CompiledPolicy[]; egress: CompiledPolicy[] }[];
+  private readonly isolating: {
+    readonly ingress: readonly CompiledPolicy[];
+    readonly egress: readonly CompiledPolicy[];
+  }[];
   /** Per rule, the endpoints asked about (a map, not an array per rule: rules × endpoints is quadratic). */
   private readonly peerCache = new Map<CompiledRule, Map<number, boolean>>();
   /**
@@ -49,28 +52,21 @@ export class VerdictMasks {
     egress: { slot: -1, entries: new Map<number, Uint32Array>() },
   };
 
-  /** `selecting`: the policies selecting a pod, when the caller already asked (else the compiled cluster is). */
   constructor(
     private readonly compiled: CompiledCluster,
     peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
-    selecting: (pod: PodModel) => CompiledPolicy[] = (pod) => compiled.policiesSelecting(pod),
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
-    const policyIndex = new Map<CompiledPolicy, number>(compiled.policies.map((c, i) => [c, i]));
+    const sides = sidesOf(compiled);
     this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
-    this.facts = peers.map((p) => compiled.facts(p));
-    this.isolating = peers.map((p) => {
-      if (p.kind === 'external') return { ingress: [], egress: [] };
-      const policies = selecting(p.pod);
-      return {
-        ingress: policies.filter((c) => c.policy.types.ingress),
-        egress: policies.filter((c) => c.policy.types.egress),
-      };
-    });
+    this.facts = peers.map((p) => (p.kind === 'pod' ? sides(p.pod).facts : compiled.facts(p)));
+    // An outside address has no policy side: not isolated either way.
+    const outside = { ingress: [], egress: [], keys: { ingress: '', egress: '' } };
+    const each = peers.map((p) => (p.kind === 'pod' ? sides(p.pod) : outside));
+    this.isolating = each;
     const ids = new Map<string, number>();
-    const intern = (list: CompiledPolicy[], direction: Direction) => {
-      const key = `${direction}:${list.map((c) => policyIndex.get(c)).join(',')}`;
+    const intern = (list: readonly CompiledPolicy[], key: string, direction: Direction) => {
       let id = ids.get(key);
       if (id === undefined) {
         id = ids.size;
@@ -82,9 +78,9 @@ export class VerdictMasks {
       }
       return id;
     };
-    this.sets = this.isolating.map((s) => ({
-      ingress: intern(s.ingress, 'ingress'),
-      egress: intern(s.egress, 'egress'),
+    this.sets = each.map((s) => ({
+      ingress: intern(s.ingress, `ingress:${s.keys.ingress}`, 'ingress'),
+      egress: intern(s.egress, `egress:${s.keys.egress}`, 'egress'),
     }));
   }
 
@@ -305,6 +301,47 @@ export class VerdictMasks {
     });
     return mask;
   }
+}
+
+/** A pod as a side of pairs: how peers see it, its isolating policies per direction and their set's key. */
+interface PodSides {
+  facts: PeerFacts;
+  ingress: readonly CompiledPolicy[];
+  egress: readonly CompiledPolicy[];
+  keys: { ingress: string; egress: string };
+}
+
+/**
+ * Each pod's sides, kept per compiled cluster and pod (models are never changed once built):
+ * the web UI's what-if diffs the input, whose compiled cluster stays, with every edit, and
+ * an edit keeps most pods' models.
+ */
+const sidesByCluster = new WeakMap<CompiledCluster, (pod: PodModel) => PodSides>();
+
+function sidesOf(compiled: CompiledCluster): (pod: PodModel) => PodSides {
+  let sides = sidesByCluster.get(compiled);
+  if (sides) return sides;
+  const policyIndex = new Map<CompiledPolicy, number>(compiled.policies.map((c, i) => [c, i]));
+  const known = new WeakMap<PodModel, PodSides>();
+  sides = (pod) => {
+    let found = known.get(pod);
+    if (!found) {
+      const policies = compiled.policiesSelectingOnce(pod);
+      const ingress = policies.filter((c) => c.policy.types.ingress);
+      const egress = policies.filter((c) => c.policy.types.egress);
+      const key = (list: readonly CompiledPolicy[]) => list.map((c) => policyIndex.get(c)).join(',');
+      found = {
+        facts: compiled.facts({ kind: 'pod', pod }),
+        ingress,
+        egress,
+        keys: { ingress: key(ingress), egress: key(egress) },
+      };
+      known.set(pod, found);
+    }
+    return found;
+  };
+  sidesByCluster.set(compiled, sides);
+  return sides;
 }
 
 /** A rule port given by name (resolved on the destination pod). */

@@ -23,6 +23,13 @@ test('compileCluster: policiesSelecting and peerMatches agree with the naive eva
         const expected = cluster.policies.filter((p) => naiveSelects(p, pod)).map((p) => p.id);
         const got = compiled.policiesSelecting(pod).map((c) => c.policy.id);
         assert.deepEqual(got, expected, pod.id);
+        // Kept per pod: the same answer, asked twice (the second time from what was kept).
+        assert.deepEqual(
+          compiled.policiesSelectingOnce(pod).map((c) => c.policy.id),
+          expected,
+          pod.id,
+        );
+        assert.equal(compiled.policiesSelectingOnce(pod), compiled.policiesSelectingOnce(pod));
         selections += got.length;
         for (const policy of cluster.policies)
           assert.equal(compiled.selects(policy, pod), expected.includes(policy.id));

@@ -1,7 +1,16 @@
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { type IpAddress, parseIp } from '../model/cidr.js';
 import { firstBuild } from '../model/moved-model.js';
-import type { ClusterModel, Direction, Labels, PeerModel, PolicyModel, Protocol, RuleModel } from '../model/types.js';
+import type {
+  ClusterModel,
+  Direction,
+  Labels,
+  PeerModel,
+  PodModel,
+  PolicyModel,
+  Protocol,
+  RuleModel,
+} from '../model/types.js';
 import { type AdminTiers, createAdminTiers } from './admin-tiers.js';
 import { combine, combineAllows, externalSide, type SideQuery } from './combine.js';
 import {
@@ -45,6 +54,12 @@ export interface CompiledCluster {
   policiesIn(namespace: string): readonly CompiledPolicy[];
   /** The policies whose podSelector selects the pod (whatever their policyTypes), in model order. */
   policiesSelecting(pod: PodFacts): CompiledPolicy[];
+  /**
+   * `policiesSelecting` of a model's pod, found once and kept while this compiled cluster is
+   * (pods are never changed once built): for callers that ask every pod again and again (the
+   * diff, the web UI's summary and matrix after an edit). Never for made-up facts objects.
+   */
+  policiesSelectingOnce(pod: PodModel): readonly CompiledPolicy[];
   selects(policy: PolicyModel, pod: PodFacts): boolean;
   /** A namespace's labels (`kubernetes.io/metadata.name` alone for a namespace the model lacks). */
   namespaceLabels(namespace: string): Labels;
@@ -158,6 +173,15 @@ function compile(model: ClusterModel): CompiledCluster {
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
   const policiesSelecting = (pod: PodFacts) => (byNamespace.get(pod.namespace) ?? []).filter((p) => selectsPod(p, pod));
+  const selectingKnown = new WeakMap<PodModel, CompiledPolicy[]>();
+  const policiesSelectingOnce = (pod: PodModel) => {
+    let list = selectingKnown.get(pod);
+    if (!list) {
+      list = policiesSelecting(pod);
+      selectingKnown.set(pod, list);
+    }
+    return list;
+  };
   const tiers = model.adminPolicies && model.adminPolicies.length > 0 ? createAdminTiers(model) : undefined;
   // With admin tier policies, the NetworkPolicy verdict is one tier of several (admin-tiers.ts).
   const side = (query: SideQuery) => {
@@ -174,6 +198,7 @@ function compile(model: ClusterModel): CompiledCluster {
     peer: peerOf,
     policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
     policiesSelecting,
+    policiesSelectingOnce,
     selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
     namespaceLabels,
     podFacts,
@@ -233,7 +258,7 @@ function compile(model: ClusterModel): CompiledCluster {
           port,
           destination: destinationPod,
         };
-        return tiers ? side(sideQuery).allowed : combineAllows(policiesSelecting(subject.pod), sideQuery);
+        return tiers ? side(sideQuery).allowed : combineAllows(policiesSelectingOnce(subject.pod), sideQuery);
       };
       return allows('egress', source, destination) && allows('ingress', destination, source);
     },

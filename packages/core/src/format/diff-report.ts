@@ -13,7 +13,8 @@ export function hasChanges(diff: ClusterDiff): boolean {
   return (
     diff.opened.length + diff.closed.length > 0 ||
     diff.policies.added.length + diff.policies.removed.length + diff.policies.changed.length > 0 ||
-    diff.endpoints.added.length + diff.endpoints.removed.length + diff.endpoints.changed.length > 0
+    diff.endpoints.added.length + diff.endpoints.removed.length + diff.endpoints.changed.length > 0 ||
+    (diff.unanalyzed?.length ?? 0) > 0
   );
 }
 
@@ -32,6 +33,7 @@ export function diffToJson(diff: ClusterDiff) {
     policies: diff.policies,
     endpoints: diff.endpoints,
     externals: diff.externals.filter((x) => used.has(x.ip)),
+    ...(diff.unanalyzed?.length ? { unanalyzed: diff.unanalyzed } : {}),
     ...('classes' in diff ? { classes: (diff as SymbolicDiff).classes, notes: (diff as SymbolicDiff).notes } : {}),
   };
 }
@@ -44,7 +46,19 @@ function label(diff: ClusterDiff, id: string): string {
 function summary(diff: ClusterDiff): string {
   if (!hasChanges(diff)) return 'no changes';
   const pairs = (list: readonly ConnectionChange[]) => new Set(list.map((c) => `${c.from}\n${c.to}`)).size;
-  return `${count(pairs(diff.opened), 'connection')} opened, ${pairs(diff.closed)} closed`;
+  const seen = `${count(pairs(diff.opened), 'connection')} opened, ${pairs(diff.closed)} closed`;
+  const unseen = diff.unanalyzed?.length ?? 0;
+  return unseen === 0 ? seen : `${seen}; ${count(unseen, 'change')} not analyzed, which may open or close more`;
+}
+
+/** The lines naming what changed but was not analyzed (Helm templates, other engines' policies). */
+function unanalyzedLines(diff: ClusterDiff, code: (s: string) => string): string[] {
+  const list = diff.unanalyzed ?? [];
+  if (list.length === 0) return [];
+  return [
+    "Not analyzed, yet different between the versions (render Helm charts and kustomizations, then diff the output; other engines' policies are not evaluated):",
+    ...list.map((u) => `  ${u.change} ${code(u.file)}: ${u.what}`),
+  ];
 }
 
 function count(n: number, word: string): string {
@@ -85,7 +99,7 @@ function endpointLines(diff: ClusterDiff, code: (s: string) => string): string[]
 
 export function diffToTable(diff: ClusterDiff, baseName: string, headName: string): string {
   const out: string[] = [`${baseName} → ${headName}: ${summary(diff)}`];
-  out.push(...policyLines(diff, (s) => s), ...endpointLines(diff, (s) => s));
+  out.push(...policyLines(diff, (s) => s), ...endpointLines(diff, (s) => s), ...unanalyzedLines(diff, (s) => s));
   for (const [title, list] of [
     ['Opened', diff.opened],
     ['Closed', diff.closed],
@@ -113,7 +127,7 @@ const MD_MAX_ROWS = 200;
 export function diffToMarkdown(diff: ClusterDiff, baseName: string, headName: string): string {
   const code = (s: string) => `\`${s}\``;
   const out: string[] = [`### netpol diff: ${summary(diff)}`, '', `\`${baseName}\` → \`${headName}\``];
-  const extra = [...policyLines(diff, code), ...endpointLines(diff, code)];
+  const extra = [...policyLines(diff, code), ...endpointLines(diff, code), ...unanalyzedLines(diff, code)];
   if (extra.length) out.push('', ...extra.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : `- ${l}`)));
   for (const [title, list] of [
     ['Opened', diff.opened],

@@ -86,6 +86,42 @@ describe('loadDocuments', () => {
     );
   });
 
+  it('skips an unrendered Helm template with one note, not its dozens of syntax errors', () => {
+    const template =
+      '{{- if .Values.enabled }}\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{ include "x.name" . }}\nspec:\n  podSelector: {}\n{{- end }}\n';
+    const r = loadDocuments({ name: 'chart/templates/np.yaml', text: template });
+    assert.equal(r.ok, true);
+    assert.deepEqual(
+      r.issues.map((i) => [i.code, i.severity, i.file]),
+      [['not-a-manifest', 'info', 'chart/templates/np.yaml']],
+    );
+    assert.match(first(r.issues).message, /Helm template .*not analyzed.*helm template CHART/);
+    // Broken YAML without template actions, or `{{` that is no action, stays a syntax error.
+    for (const text of ['a: [b\n', 'a: {{b: c}, d\n']) {
+      const broken = loadDocuments({ name: 'b.yaml', text });
+      assert.equal(broken.ok, false, text);
+      assert.equal(first(broken.issues).code, 'syntax', text);
+    }
+    // A template that parses is read and validated like any manifest (a quoted action is a string).
+    const parses = loadDocuments({
+      name: 't.yaml',
+      text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: "{{ .Values.name }}"}\n',
+    });
+    assert.deepEqual([parses.value.length, parses.issues], [1, []]);
+  });
+
+  it('a collection as a key is read without a process warning (yaml would print one)', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {app: {{ .Values.app }}}\n';
+    assert.equal(loadDocuments({ name: 'k.yaml', text }).value.length, 1);
+    // Node emits warnings on the next tick: listen until then.
+    await new Promise((done) => setImmediate(done));
+    process.off('warning', listen);
+    assert.deepEqual(warnings, []);
+  });
+
   it('locates a field path at its key, falling back to the nearest ancestor', () => {
     const text =
       'kind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  ingress:\n  - ports:\n    - port: 80\n      endPort: 70\n';

@@ -12,7 +12,7 @@ import {
 } from './bound-document.js';
 import type { LoadedObject } from './loaded-object.js';
 import { createJsonLocator } from './locate-json.js';
-import { notAManifest } from './not-a-manifest.js';
+import { notAManifest, unrenderedTemplate } from './not-a-manifest.js';
 import { PositionTape } from './position-tape.js';
 import { readFastYaml, readFastYamlDocuments } from './read-fast-yaml.js';
 import type { SourceFile } from './source.js';
@@ -47,7 +47,7 @@ export function loadDocumentsTaped(source: SourceFile): { loaded: Collected<Load
           source,
           docs.map((doc) => doc.value),
         )
-      : undefined;
+      : unrenderedTemplate(source, issues);
   if (skip) return { loaded: collected(objects, [skip]) };
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
@@ -63,7 +63,9 @@ interface ParsedDoc {
   start: number;
 }
 
-const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
+// `logLevel: 'error'`: yaml would print a process warning for a collection used as a key; the
+// validator reports the stringified key where it matters, with its position.
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 
 function parseSource(source: SourceFile, issues: Issue[], kept: { taped?: TapedRead } = {}): ParsedDoc[] {
   const { text } = source;

@@ -22,6 +22,30 @@ export function notAManifest(source: SourceFile, documents: readonly unknown[]):
 
 const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
 
+/**
+ * A Helm (or other Go) template that is not YAML until rendered: `{{- if .Values.x }}` lines,
+ * `{{ include ... }}` values. `kubectl apply -f` stops at its syntax errors; reporting dozens
+ * of them per template would bury the rest, and the fix is to render the chart, not to edit
+ * the file. Only a file that does not parse is skipped (a template that happens to parse is
+ * validated like any manifest), and the note says its objects were not analyzed.
+ */
+export function unrenderedTemplate(source: SourceFile, issues: readonly Issue[]): Issue | undefined {
+  if (!issues.some((issue) => issue.code === 'syntax') || !GO_TEMPLATE_ACTION.test(source.text)) return undefined;
+  return {
+    code: 'not-a-manifest',
+    severity: 'info',
+    path: [],
+    message:
+      'skipped a Helm template that is not YAML until rendered ({{ … }} actions), so its objects are not analyzed; pipe the rendered chart in: helm template CHART | netpol COMMAND -f -',
+    file: source.name,
+  };
+}
+
+// `{{` then an action as Go templates write them: a pipeline starting with `.`, `$`, `-`, a
+// keyword or a function name, closed by `}}` on the same line.
+const GO_TEMPLATE_ACTION =
+  /\{\{-?\s*(?:[.$(]|\/\*|(?:if|else|end|range|with|define|template|block|include|toYaml|tpl|printf|default|required)\b)[^\n]*?\}\}/;
+
 function isKustomization(name: string, documents: readonly unknown[]): boolean {
   if (/^(kustomization\.ya?ml|Kustomization)$/.test(baseName(name))) return true;
   return documents.some(

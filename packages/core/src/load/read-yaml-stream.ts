@@ -24,7 +24,7 @@ const SPACE = 0x20;
 const HASH = 0x23;
 const DASH = 0x2d;
 const DOT = 0x2e;
-const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false } as const;
+const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 
 enum Mode {
   /** The lines of a document before a column-0 `items:` (all of it when it has none). */

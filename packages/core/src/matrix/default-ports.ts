@@ -11,11 +11,19 @@ import type { MatrixEndpoint } from './matrix-endpoints.js';
 export function defaultMatrixPorts(cluster: ClusterModel, endpoints: readonly MatrixEndpoint[]): PortQuery[] {
   const seen = new Map<string, PortQuery>();
   const add = (protocol: Protocol, port: number) => seen.set(`${protocol}/${port}`, { protocol, port });
-  for (const e of endpoints) if (e.kind !== 'external') for (const p of e.pod.ports) add(p.protocol, p.port);
+  // Replicas and workloads of one template share their ports: each list is read once.
+  const lists = new Set<readonly unknown[]>();
+  for (const e of endpoints) {
+    if (e.kind === 'external' || lists.has(e.pod.ports)) continue;
+    lists.add(e.pod.ports);
+    for (const p of e.pod.ports) add(p.protocol, p.port);
+  }
   for (const policy of cluster.policies) {
-    for (const rule of [...policy.ingress, ...(policy.types.egress ? policy.egress : [])]) {
-      if (rule.ports === 'all') continue;
-      for (const p of rule.ports) if (typeof p.port === 'number' && p.endPort === undefined) add(p.protocol, p.port);
+    for (const rules of policy.types.egress ? [policy.ingress, policy.egress] : [policy.ingress]) {
+      for (const rule of rules) {
+        if (rule.ports === 'all') continue;
+        for (const p of rule.ports) if (typeof p.port === 'number' && p.endPort === undefined) add(p.protocol, p.port);
+      }
     }
   }
   if (seen.size === 0) return [{ protocol: 'TCP', port: 80 }];

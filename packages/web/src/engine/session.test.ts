@@ -52,15 +52,17 @@ const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), f
 describe('what-if edits re-read only the edited file', () => {
   test('after any edits, the page sees what a fresh load of the edited files shows', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(edit, fc.boolean()), { minLength: 1, maxLength: 4 }), (edits) => {
+      fc.property(fc.array(fc.tuple(edit, fc.nat(2)), { minLength: 1, maxLength: 4 }), (edits) => {
         const s = session(input);
         let summary = s.summary();
         const files = input.map((f) => ({ ...f }));
         for (const [e, asked] of edits) {
           // The page asks for matrices after each edit (but one typed before the answer): kept
-          // ones must be what a fresh load computes.
-          if (asked) for (const port of summary.ports) s.matrix(port);
+          // ones must be what a fresh load computes. The worker prepares the port asked last
+          // right after an edit's answer (prepareMatrix).
+          if (asked > 0) for (const port of summary.ports) s.matrix(port);
           summary = s.edit(e.file, e.text);
+          if (asked === 2) s.prepareMatrix();
           (files.find((f) => f.name === e.file) as InputFile).text = e.text;
         }
         const fresh = session(files);
@@ -103,12 +105,13 @@ describe('what-if edits re-read only the edited file', () => {
       return lines.map((l, k) => (k === at ? changed : l)).join('\n');
     });
     fc.assert(
-      fc.property(fc.array(fc.tuple(lineEdit, fc.boolean()), { minLength: 1, maxLength: 3 }), (texts) => {
+      fc.property(fc.array(fc.tuple(lineEdit, fc.nat(2)), { minLength: 1, maxLength: 3 }), (texts) => {
         const s = session(one);
         let summary = s.summary();
         for (const [edited, asked] of texts) {
-          if (asked) for (const port of summary.ports.slice(0, 2)) s.matrix(port);
+          if (asked > 0) for (const port of summary.ports.slice(0, 2)) s.matrix(port);
           summary = s.edit('cluster.yaml', edited);
+          if (asked === 2) s.prepareMatrix();
         }
         const fresh = session([{ name: 'cluster.yaml', text: texts[texts.length - 1]?.[0] as string }]);
         assert.deepEqual(shown(s, summary), shown(fresh, fresh.summary()));
@@ -131,5 +134,32 @@ describe('what-if edits re-read only the edited file', () => {
     s.edit('cluster.yaml', none);
     assert.deepEqual(s.matrix(port), fresh.matrix(port));
     assert.notDeepEqual(s.matrix(port).bits, before.bits);
+  });
+});
+
+describe('Session: --base and what neither version analyzed', () => {
+  test('a changed Helm template is listed in the Diff view and in its export, as netpol diff names it', () => {
+    const template = (extra: string) =>
+      `{{- if .Values.enabled }}\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  podSelector: {}\n${extra}{{- end }}\n`;
+    const files = [...input, { name: 'chart/templates/np.yaml', text: template('  ingress: [{}]\n') }];
+    const base = [...input, { name: 'chart/templates/np.yaml', text: template('') }];
+    const s = new Session({
+      mode: 'serve',
+      files,
+      base,
+      baseName: 'b',
+      headName: 'h',
+      namespace: 'default',
+      canSave: false,
+      version: 0,
+    });
+    const view = s.diffBase();
+    assert.deepEqual(view?.unanalyzed, [{ change: 'changed', file: 'chart/templates/np.yaml', what: 'Helm template' }]);
+    assert.deepEqual([view?.opened, view?.closed], [[], []]);
+    assert.deepEqual(JSON.parse(s.exportDiff('json') ?? '').unanalyzed, view?.unanalyzed);
+    assert.match(s.exportDiff('md') ?? '', /1 change not analyzed/);
+    // The same template on both sides: nothing to name.
+    const same = new Session({ mode: 'serve', files, base: files, namespace: 'default', canSave: false, version: 0 });
+    assert.equal(same.diffBase()?.unanalyzed, undefined);
   });
 });

@@ -18,7 +18,14 @@ import {
   resolveEndpoint,
   type SourceFile,
 } from '@netpol/core';
-import { type ClusterDiff, changedSides, diffClusters, diffVersions, sharedPodRanges } from '@netpol/core/diff';
+import {
+  type ClusterDiff,
+  changedSides,
+  diffClusters,
+  diffVersions,
+  sharedPodRanges,
+  unanalyzedChanges,
+} from '@netpol/core/diff';
 import {
   adminPoliciesOfPod,
   explainPodTraffic,
@@ -395,7 +402,7 @@ export class Session {
     const compiled = compileCluster(cluster);
     for (const e of endpoints) {
       if (e.kind === 'external') continue;
-      const selecting = compiled.policiesSelecting(e.pod);
+      const selecting = compiled.policiesSelectingOnce(e.pod);
       views.push({
         id: e.id,
         namespace: e.namespace,
@@ -433,15 +440,35 @@ export class Session {
     const query = parsePortQuery(port);
     if (!query.ok) throw new Error(query.error.message);
     const key = formatPortQuery(query.value);
+    this.lastPort = port;
+    const known = this.matrixOf(key, query.value);
+    // The page receives the buffer (transferred): it gets a copy, the kept one stays.
+    return { ...known, bits: known.bits.slice() };
+  }
+
+  /** The port the page asked a matrix of last (it asks again after every summary). */
+  private lastPort: string | undefined;
+
+  /**
+   * The matrix the page will ask next (the port it asked last), of the current state, found
+   * now: the worker calls this once it answered an edit or toggle, so the matrix is computed
+   * while the page renders the summary, not after it asks.
+   */
+  prepareMatrix(): void {
+    if (this.lastPort === undefined) return;
+    const query = parsePortQuery(this.lastPort);
+    if (query.ok) this.matrixOf(formatPortQuery(query.value), query.value);
+  }
+
+  private matrixOf(key: string, query: PortQuery): MatrixBits {
     const current = this.current;
     settle(current);
     let known = current.bits.get(key);
     if (!known) {
-      known = carriedMatrix(current, key, query.value) ?? computedMatrix(current, key, query.value);
+      known = carriedMatrix(current, key, query) ?? computedMatrix(current, key, query);
       current.bits.set(key, known);
     }
-    // The page receives the buffer (transferred): it gets a copy, the kept one stays.
-    return { ...known, bits: known.bits.slice() };
+    return known;
   }
 
   /**
@@ -583,6 +610,8 @@ export class Session {
     const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
     const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
     const diff = diffVersions(base.cluster, head.cluster);
+    const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
+    if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
     current.baseDiff = { against: this.base, diff };
     return diff;
   }
@@ -625,6 +654,7 @@ function diffView(diff: ClusterDiff): DiffView {
     opened: diff.opened.map(changeView),
     closed: diff.closed.map(changeView),
     policies: { added: diff.policies.added, removed: diff.policies.removed, changed: diff.policies.changed },
+    ...(diff.unanalyzed ? { unanalyzed: diff.unanalyzed } : {}),
   };
 }
 

@@ -75,6 +75,21 @@ function Changes({ diff }: { diff: DiffView }) {
           .slice(0, 20)
           .map((x) => ` ${x}`)}
       </p>
+      {diff.unanalyzed && diff.unanalyzed.length > 0 && (
+        <div className="unanalyzed" role="note">
+          <p>
+            <strong>Not analyzed, yet different between the versions</strong> (render Helm charts and kustomizations,
+            then diff the output; other engines' policies are not evaluated): what they open or close is not below.
+          </p>
+          <ul>
+            {diff.unanalyzed.map((u) => (
+              <li key={`${u.change}:${u.file}:${u.what}`}>
+                {u.change} {u.file}: {u.what}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <h3>Opened ({diff.opened.length})</h3>
       {list(diff.opened, 'opened')}
       <h3>Closed ({diff.closed.length})</h3>

@@ -135,3 +135,26 @@ describe('lint in the worker runs a rule at a time', () => {
     assert.equal(selectsNobody(answer.result as IssueView[]), false, 'the toggled-off policy was linted');
   });
 });
+
+describe('the matrix the page asks after an edit is computed with the edit', () => {
+  test('after an edit, toggle or revert (not a check), the port asked last is prepared; its answer is a fresh session’s', (t) => {
+    const prepared = t.mock.method(Session.prototype, 'prepareMatrix');
+    const w = worker();
+    w.ask(1, { op: 'load', input: input(files) });
+    const loaded = w.answerOf(1);
+    assert.ok(loaded && 'result' in loaded);
+    const port = (loaded.result as { ports: string[] }).ports[0] ?? '80/TCP';
+    w.ask(2, { op: 'matrix', port });
+    w.ask(3, { op: 'check', from: 'default/frontend', to: 'default/backend', port });
+    assert.equal(prepared.mock.callCount(), 0);
+    w.ask(4, { op: 'edit', file: edited, text: editedText });
+    w.ask(5, { op: 'toggle', policy: 'default/selects-nobody', enabled: false });
+    assert.equal(prepared.mock.callCount(), 2);
+    w.ask(6, { op: 'matrix', port });
+    const fresh = new Session(input(editedFiles));
+    fresh.toggle('default/selects-nobody', false);
+    assert.deepEqual(w.answerOf(6), { id: 6, result: fresh.matrix(port) });
+    w.ask(7, { op: 'revert' });
+    assert.equal(prepared.mock.callCount(), 3);
+  });
+});

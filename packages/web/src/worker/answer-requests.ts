@@ -8,7 +8,8 @@ export type Answer = { id: number; result: unknown } | { id: number; error: stri
 export const STALE_LINT = 'stale lint: the input changed while it ran';
 
 /**
- * The engine's requests but Learn's, answered on one session. Each answers at once, in order, except
+ * The engine's requests but Learn's, answered on one session. Each answers at once, in order
+ * (after an edit, toggle or revert, the matrix the page will ask next is computed too), except
  * lint: it runs a rule at a time and `pause()`s between rules (the worker: a macrotask), so
  * an edit that arrives meanwhile is answered before lint finishes; a lint whose state an edit
  * replaced is abandoned with STALE_LINT, never answered with the old state's findings.
@@ -87,6 +88,15 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
       post({ id, result: handle(request) });
     } catch (error) {
       post({ id, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    // The page asks the shown port's matrix once it rendered a new summary: computed now, it
+    // is ready when asked (the page's render and the worker's matrix overlap).
+    if (request.op !== 'edit' && request.op !== 'toggle' && request.op !== 'revert') return;
+    try {
+      session?.prepareMatrix();
+    } catch {
+      // Asked by the page next, it is answered with the error then.
     }
   };
 }
