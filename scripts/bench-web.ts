@@ -117,6 +117,7 @@ function sessionCpu(files: { name: string; text: string }[]): object {
   }
   return {
     loadMs,
+    lintSteps: lintStepsCpu(s, edited),
     toggleMs: median(toggles),
     editMs: median(edits),
     ...(verdict
@@ -124,6 +125,49 @@ function sessionCpu(files: { name: string; text: string }[]): object {
       : {}),
   };
 }
+
+/**
+ * How long an edit made while lint runs may wait in the worker: lint runs a step at a time
+ * (a rule, or a bounded part of one) and the worker answers an edit between steps. Three
+ * lints, each after an edit (as the page lints: a new state each time), every step timed in
+ * CPU; per rule, the median of its longest step; the rules whose longest step is over 25 ms.
+ */
+function lintStepsCpu(s: Session, edited: { name: string; text: string }): object {
+  const longest = new Map<string, number[]>();
+  let steps = 0;
+  for (let i = 0; i < 3; i++) {
+    s.edit(edited.name, `${edited.text}# lint ${i}\n`);
+    const run = s.lintSteps();
+    const worst = new Map<string, number>();
+    steps = 0;
+    for (let done = false; !done; steps++) {
+      let id = '';
+      const ms = cpuMicros(() => {
+        const step = run.next();
+        done = step.done === true;
+        id = step.done ? '(findings sorted and placed)' : step.value || '(shared context)';
+      });
+      worst.set(id, Math.max(worst.get(id) ?? 0, ms));
+    }
+    for (const [id, ms] of worst) longest.set(id, [...(longest.get(id) ?? []), ms]);
+  }
+  s.edit(edited.name, edited.text);
+  const byRule = [...longest].map(([id, list]) => ({ id, ms: Math.round(median(list) / 100) / 10 }));
+  const worst = byRule.reduce((a, b) => (b.ms > a.ms ? b : a), { id: '', ms: 0 });
+  return {
+    steps,
+    longestStepMs: worst.ms,
+    longestStepRule: worst.id,
+    stepsOver25ms: byRule.filter((r) => r.ms > 25).map((r) => `${r.id} ${r.ms} ms`),
+  };
+}
+
+const cpuMicros = (f: () => unknown): number => {
+  const start = process.cpuUsage();
+  f();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+};
 
 /**
  * A policy's numeric port from the middle of a file on (the first one, else any but DNS's), as
@@ -269,6 +313,7 @@ async function benchLayout(
     const verdictFile = files.find((f) => portLine(f.text));
     const verdictEdit = verdictFile && portLine(verdictFile.text);
     let whatIfEditVerdict: { ms: number; matrixMs: number } | undefined;
+    let duringLint: DuringLint | undefined;
     if (verdictFile && verdictEdit) {
       await step('verdict edit');
       // The file with a policy's port in the editor (per namespace: not the first one).
@@ -302,6 +347,8 @@ async function benchLayout(
       );
       const matrixMs = Math.round(performance.now() - started);
       whatIfEditVerdict = { ms, matrixMs };
+      await step('edit during lint');
+      duringLint = await editsDuringLint(page, verdictEdit);
     }
 
     const tasks = (await page.evaluate('window.__longTasks')) as { at: number; ms: number }[];
@@ -325,6 +372,13 @@ async function benchLayout(
       ...(whatIfEditVerdict
         ? { whatIfEditVerdictMs: whatIfEditVerdict.ms, whatIfEditVerdictMatrixMs: whatIfEditVerdict.matrixMs }
         : {}),
+      ...(duringLint
+        ? {
+            whatIfEditDuringLintMs: Math.max(...duringLint.samples.map((x) => x.ms)),
+            whatIfEditDuringLintMatrixMs: Math.max(...duringLint.samples.map((x) => x.matrixMs)),
+            whatIfEditDuringLint: duringLint,
+          }
+        : {}),
       editorLintMs,
       mainThread: {
         longestTaskMs: Math.round(Math.max(0, ...longTasks)),
@@ -341,6 +395,12 @@ async function benchLayout(
         whatIfUnder200ms: Math.max(whatIfToggleMs, whatIfEditMs, whatIfEditVerdict?.ms ?? 0) < 200,
         noTaskOver200ms: longTasks.every((d) => d <= 200),
         pageUnder500MB: memory.pageRendererRssMiB < 500,
+        ...(duringLint
+          ? {
+              editDuringLintUnder200ms:
+                duringLint.overlapped > 0 && duringLint.samples.every((x) => !x.overlapped || x.matrixMs < 200),
+            }
+          : {}),
       },
     };
   } finally {
@@ -349,6 +409,75 @@ async function benchLayout(
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `.app`'s lint counters (App.tsx): lints asked, answered with findings, abandoned as stale. */
+const LINT_COUNTS = `(({ lintAsked, lintAnswered, lintStale }) => ({
+  asked: Number(lintAsked ?? 0), answered: Number(lintAnswered ?? 0), stale: Number(lintStale ?? 0),
+}))(document.querySelector('.app')?.dataset ?? {})`;
+const LINT_RUNNING = `(c => c.asked > c.answered + c.stale)(${LINT_COUNTS})`;
+type LintCounts = { asked: number; answered: number; stale: number };
+
+interface DuringLint {
+  /** One lint of the edited state in this page, from the page asking to its findings. */
+  lintMs: number;
+  /** Samples whose edit was sent while a lint ran and made it stale (answered between its steps). */
+  overlapped: number;
+  samples: { atLintMs: number; ms: number; matrixMs: number; overlapped: boolean }[];
+  note?: string;
+}
+
+/**
+ * What-if edits made while lint runs (issue 15: an edit must not wait behind lint). One lint
+ * of the edited state is timed (from the page asking to its findings); then verdict edits of
+ * the same port line (its last digit: the edit of whatIfEditVerdictMs again), each typed at
+ * 15 %, 40 % and 65 % of that lint's time after the page asked for the next lint (a second
+ * after the previous edit's summary; an untimed edit starts the first), timed to the summary
+ * and to the shown port's matrix. An edit overlapped lint when the lint running as it was
+ * typed was abandoned (answered stale), not answered with findings: the counters App.tsx
+ * keeps on `.app`. The cursor is at the end of the port's line (the verdict edit left it there).
+ */
+async function editsDuringLint(page: Page, verdict: { port: string; digit: string }): Promise<DuringLint> {
+  const counts = async () => (await page.evaluate(LINT_COUNTS)) as LintCounts;
+  const wait = (condition: string) => page.waitForFunction(condition, undefined, { timeout: 120_000, polling: 'raf' });
+  await wait(LINT_RUNNING);
+  let started = performance.now();
+  await wait(`!${LINT_RUNNING}`);
+  const lintMs = Math.round(performance.now() - started);
+  const original = verdict.port.split('/')[0]?.at(-1);
+  const [first, ...digits] = ['6', '5', '4', '3', '2'].filter((d) => d !== original && d !== verdict.digit).slice(0, 4);
+  // Lint is asked once per summary: an edit (not timed) starts the first one, each timed edit the next.
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.type(first ?? '6');
+  const samples: DuringLint['samples'] = [];
+  for (const [i, digit] of digits.entries()) {
+    await wait(LINT_RUNNING);
+    const lintAsked = performance.now();
+    await page.waitForTimeout(Math.round(lintMs * ([0.15, 0.4, 0.65][i] ?? 0.4)));
+    const before = await generation(page);
+    const sent = await counts();
+    await page.keyboard.press('Shift+ArrowLeft');
+    started = performance.now();
+    await page.keyboard.type(digit);
+    await nextGeneration(page, before);
+    const ms = Math.round(performance.now() - started);
+    await wait(`Number(document.querySelector('.app')?.dataset.matrixGeneration) > ${before}`);
+    const matrixMs = Math.round(performance.now() - started);
+    // The lint under way when the edit was typed: answered stale (it overlapped), or with findings.
+    await wait(`(c => c.answered + c.stale >= ${sent.asked})(${LINT_COUNTS})`);
+    const after = await counts();
+    const overlapped = sent.asked > sent.answered + sent.stale && after.stale > sent.stale;
+    samples.push({ atLintMs: Math.round(started - lintAsked), ms, matrixMs, overlapped });
+  }
+  const overlapped = samples.filter((x) => x.overlapped).length;
+  return {
+    lintMs,
+    overlapped,
+    samples,
+    ...(overlapped < samples.length
+      ? { note: `${samples.length - overlapped} of ${samples.length} edits did not overlap a running lint` }
+      : {}),
+  };
 }
 
 /** The first view again, under chromium's tracer: the tasks over 100 ms on the page's main thread, by cause. */

@@ -28,6 +28,9 @@ const EXCEPTS = ['10.0.0.0/30', '10.0.0.8/29', '10.0.1.0/24', '2001:db8::/127', 
 
 test('AddressIndex.within finds what rangesContain finds, in the items order', () => {
   let found = 0;
+  // within puts its runs back in the items' order by marks (many found) or by a sort (few):
+  // both ways must be reached (its threshold: count · log2(count + 1) > items).
+  const ways = { marks: 0, sort: 0 };
   fc.assert(
     fc.property(
       fc.array(fc.option(fc.constantFrom(...ADDRESSES), { nil: undefined }), { maxLength: 12 }),
@@ -44,11 +47,14 @@ test('AddressIndex.within finds what rangesContain finds, in the items order', (
           `${cidr} except ${except.join(',')} over ${items.map((item) => (item.ip ? formatIp(item.ip) : '-')).join(' ')}`,
         );
         found += actual.length;
+        const inRuns = items.filter((item) => item.ip !== undefined && rangesContain(ranges, item.ip)).length;
+        if (inRuns > 0) ways[inRuns * Math.log2(inRuns + 1) > items.length ? 'marks' : 'sort']++;
       },
     ),
     { numRuns: 300, seed: 18 },
   );
   assert.ok(found > 150, `only ${found} addresses found in blocks`);
+  assert.ok(ways.marks > 20 && ways.sort > 20, JSON.stringify(ways));
 });
 
 test('AddressIndex.within: table', () => {

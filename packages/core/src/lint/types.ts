@@ -33,6 +33,8 @@ export interface LintContext {
   objects: readonly LoadedObject[];
   /** Ids of the registered rules (for rules about the lint configuration itself). */
   ruleIds: readonly string[];
+  /** Units of work a rule's step does before it yields (`rule-steps.ts`; Infinity: one step a rule). */
+  stepWork: number;
 }
 
 export interface LintReport {

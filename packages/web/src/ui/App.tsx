@@ -126,13 +126,24 @@ export function App({ input: initial, engine }: AppProps) {
   // of a second on 10k pods (one-sided-allow), so on a large cluster lint waits for a second
   // without edits, and a burst of what-ifs does not keep starting it.
   const lintDelay = (summary?.endpoints.length ?? 0) > 1500 ? 1000 : 0;
+  // Lints asked, answered and abandoned (`data-lint-asked`, `-answered`, `-stale`): the bench
+  // checks that its edit during lint overlapped one. Set on the element, not as state: no render.
+  const appRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!summary || !wantLint || lint?.of === summary) return;
     let cancelled = false;
+    const count = (key: 'lintAsked' | 'lintAnswered' | 'lintStale') => {
+      const data = appRef.current?.dataset;
+      if (data) data[key] = String(Number(data[key] ?? 0) + 1);
+    };
     const timer = setTimeout(() => {
+      count('lintAsked');
       engine.lint().then(
-        (issues) => !cancelled && setLint({ of: summary, issues }),
-        () => undefined,
+        (issues) => {
+          count('lintAnswered');
+          if (!cancelled) setLint({ of: summary, issues });
+        },
+        () => count('lintStale'),
       );
     }, lintDelay);
     return () => {
@@ -175,7 +186,13 @@ export function App({ input: initial, engine }: AppProps) {
   const warnings = (lintIssues ?? []).filter((i) => i.severity === 'warning').length;
 
   return (
-    <div className="app" data-generation={generation} data-port={matrix?.port} data-matrix-generation={matrixOf}>
+    <div
+      ref={appRef}
+      className="app"
+      data-generation={generation}
+      data-port={matrix?.port}
+      data-matrix-generation={matrixOf}
+    >
       <header className="bar">
         <h1>netpol</h1>
         <nav aria-label="Views" className="views">
