@@ -3,6 +3,7 @@ import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { type ListLayout, loadDocumentsLaidOut, rereadList } from './load/list-layout.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
+import { namespaceAssumed } from './load/namespace-assumed.js';
 import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
 import { type Unanalyzed, unanalyzedFile, unanalyzedObject } from './load/unanalyzed.js';
@@ -144,6 +145,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
+  const assumed = namespaceAssumed(decoded, cluster, options.defaultNamespace ?? 'default', !!options.defaultNamespace);
+  if (assumed) issues.push(assumed);
   return collected({ objects, cluster, lenient, unanalyzed }, issues);
 }
 

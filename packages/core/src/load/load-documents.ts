@@ -42,12 +42,13 @@ export function loadDocumentsTaped(source: SourceFile): { loaded: Collected<Load
   const kept: { taped?: TapedRead } = {};
   const docs = parseSource(source, issues, kept);
   const skip =
-    issues.length === 0
+    unrenderedTemplate(source, issues) ??
+    (issues.length === 0
       ? notAManifest(
           source,
           docs.map((doc) => doc.value),
         )
-      : unrenderedTemplate(source, issues);
+      : undefined);
   if (skip) return { loaded: collected(objects, [skip]) };
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
