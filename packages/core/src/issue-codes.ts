@@ -27,7 +27,7 @@ export type ValidationCode =
   | 'field-warning';
 
 /** Building the model: what it had to drop or could not make up. */
-export type ModelCode = 'pods-dropped' | 'address-range-full';
+export type ModelCode = 'pods-dropped' | 'address-range-full' | 'namespace-assumed';
 
 /** Lint rule ids (`lint/rules/`): a finding's code is the id of the rule that reported it. */
 export type LintRuleId =

@@ -79,3 +79,40 @@ describe('loadCluster makes up addresses for clusters of any supported size', ()
     assert.match(first(r.issues).message, /10\.0\.0\.0\/24 must be an IPv4 CIDR of \/22 or larger/);
   });
 });
+
+describe('loadCluster warns when a policy naming no namespace lands where no pod is', () => {
+  const pod = (namespace: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${namespace}}\nspec: {containers: [{name: c, image: i}]}\n`;
+  const cases: [string, string[], { defaultNamespace?: string }, RegExp | undefined][] = [
+    [
+      'policies without a namespace, pods elsewhere: one warning for both',
+      [policy('a', '[]'), policy('b', '[]'), pod('shop'), pod('web')],
+      {},
+      /^2 NetworkPolicies name no namespace and were read in namespace default, which has no pods \(the pods are in shop, web\), so they select nothing; .*give -n NAMESPACE/,
+    ],
+    ['pods in default too (the tutorials)', [policy('a', '[]'), pod('default')], {}, undefined],
+    ['-n names the namespace of the pods', [policy('a', '[]'), pod('shop')], { defaultNamespace: 'shop' }, undefined],
+    [
+      '-n names another namespace',
+      [policy('a', '[]'), pod('shop')],
+      { defaultNamespace: 'web' },
+      /^1 NetworkPolicy names no namespace and was read in namespace web \(-n\), which has no pods/,
+    ],
+    ['no pods at all (policy-only analysis)', [policy('a', '[]')], {}, undefined],
+    ['every policy names its namespace', [policy('a', '[]', 'default'), pod('shop')], {}, undefined],
+  ];
+  for (const [name, texts, options, expected] of cases) {
+    it(name, () => {
+      const r = loadCluster(
+        texts.map((text, i) => ({ name: `f${i}.yaml`, text })),
+        options,
+      );
+      const found = r.issues.filter((i) => i.code === 'namespace-assumed');
+      if (!expected) return assert.deepEqual(found, []);
+      assert.equal(found.length, 1);
+      assert.equal(first(found).severity, 'warning');
+      assert.equal(first(found).file, 'f0.yaml');
+      assert.match(first(found).message, expected);
+    });
+  }
+});

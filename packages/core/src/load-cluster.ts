@@ -3,6 +3,7 @@ import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
 import { type ListLayout, loadDocumentsLaidOut, rereadList } from './load/list-layout.js';
 import { describeObject, type LoadedObject } from './load/loaded-object.js';
+import { namespaceAssumed } from './load/namespace-assumed.js';
 import { isStreamedSource } from './load/read-json-stream.js';
 import type { SourceFile } from './load/source.js';
 import { type Unanalyzed, unanalyzedFile, unanalyzedObject } from './load/unanalyzed.js';
@@ -92,7 +93,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
       let checked = read.checked.get(object);
       if (!checked) {
         checked = decodeAndValidate(object);
-        read.checked.set(object, checked);
+        // Kept for the next load through the cache only (a one-off load would keep 93,000 entries at 150,000 pods).
+        if (options.cache) read.checked.set(object, checked);
       }
       const { issues: found, decoded } = checked;
       let fatal = false;
@@ -123,7 +125,7 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   const decoded = latest.objects.flatMap((object) => usable.get(object) ?? []);
   let cluster: ClusterModel;
   try {
-    cluster = buildCluster(decoded, options);
+    cluster = buildCluster(decoded, options.cache ? { ...options, keepModels: true } : options);
   } catch (error) {
     if (!(error instanceof AddressRangeFullError || error instanceof AddressRangeError)) throw error;
     issues.push({
@@ -138,6 +140,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
+  const assumed = namespaceAssumed(decoded, cluster, options.defaultNamespace ?? 'default', !!options.defaultNamespace);
+  if (assumed) issues.push(assumed);
   return collected({ objects, cluster, lenient, unanalyzed }, issues);
 }
 

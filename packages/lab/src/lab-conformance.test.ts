@@ -12,17 +12,10 @@ import {
   type Poke,
   type UpstreamTest,
 } from '../../core/src/conformance/upstream-steps.js';
+import { mapLimit } from './exec.js';
 import { labChange, labDown, labUp } from './lab.js';
 import { labCluster, storeObject } from './lab-cluster.js';
-import {
-  type ConnectOutcome,
-  type ConnectTarget,
-  connectFrom,
-  destination,
-  outcomeAllowed,
-  probeSctpFrom,
-  sourceNetns,
-} from './lab-connect.js';
+import { type ConnectTarget, connectRechecked, destination, outcomeAllowed, sourceNetns } from './lab-connect.js';
 import { DEFAULT_OUTSIDE_HOSTS, stateDir } from './lab-names.js';
 import { type LabState, readState, type StoredObject } from './lab-state.js';
 import { liveSkipReason, testLabId } from './lab-test-support.js';
@@ -33,9 +26,10 @@ import { liveSkipReason, testLabId } from './lab-test-support.js';
  * suite, brought up once with the suite's pods; each upstream test is a `lab apply` of its
  * manifests (and Nodes for the host-network pods, as the engine test adds them), each patch
  * another `lab apply`, and each run of pokes between two changes one batch: every source pod
- * opens its connections at once, all sources in parallel. A poke is allowed when the
- * destination answered at all (connected, refused), denied when it timed out; a timeout
- * where the suite expects an answer is asked again with a longer timeout (a busy machine).
+ * opens its connections at once, eight sources at a time, as `lab probe` does. A poke is
+ * allowed when the destination answered at all (connected, refused), denied when it timed
+ * out; the timeouts where the suite expects an answer are asked again, together, with a
+ * longer timeout (a busy machine: `connectRechecked`).
  * SCTP pokes, which this kernel has no sockets for, are raw INIT packets (sctp-probe-helper.py):
  * answered (ICMP unreachable quoting them, or INIT ACK/ABORT) = allowed; without python3 they
  * are counted and reported as not made.
@@ -43,7 +37,8 @@ import { liveSkipReason, testLabId } from './lab-test-support.js';
 
 const HERE = fileURLToPath(new URL('../../core/src/conformance/upstream/', import.meta.url));
 const TIMEOUT_MS = 700;
-const RETRY_MS = 3000;
+/** Sources probing at once, as `lab probe` does: each is a process (2 cores, other labs). */
+const SOURCES_AT_ONCE = 8;
 
 const skip = await liveSkipReason();
 const HAS_PYTHON = spawnSync('python3', ['--version']).status === 0;
@@ -119,59 +114,31 @@ class SuiteLab {
         this.sctpNotMade++;
         continue;
       }
+      if (poke.protocol === 'SCTP') this.sctpMade++;
       const netns = sourceNetns(cluster, state, poke.from);
       const target = destination(cluster, poke.to, `${poke.port}/${poke.protocol}`);
       bySource.set(netns, [...(bySource.get(netns) ?? []), { pending, target }]);
     }
     const dir = stateDir(this.labId);
-    const results = await Promise.all(
-      [...bySource].map(async ([netns, pokes]) => {
-        let list = pokes;
-        // SCTP (no SCTP sockets in this kernel) by raw packets; TCP/UDP by connections.
-        const probe = (targets: readonly ConnectTarget[], timeoutMs: number) =>
-          targets[0]?.protocol === 'SCTP'
-            ? probeSctpFrom(netns, targets, timeoutMs)
-            : connectFrom(dir, netns, targets, timeoutMs);
-        const sctp = list.filter((x) => x.target.protocol === 'SCTP');
-        const other = list.filter((x) => x.target.protocol !== 'SCTP');
-        this.sctpMade += sctp.length;
-        const [a, b] = await Promise.all([
-          probe(
-            other.map((x) => x.target),
-            TIMEOUT_MS,
-          ),
-          probe(
-            sctp.map((x) => x.target),
-            TIMEOUT_MS,
-          ),
-        ]);
-        list = [...other, ...sctp];
-        const outcomes = [...a, ...b];
-        // A timeout where an answer is expected is asked once more, slower (one at a time:
-        // ICMP errors are rate-limited per peer).
-        const again = list.flatMap((x, k) => (x.pending.poke.allowed && outcomes[k] === 'timeout' ? [k] : []));
-        if (again.length > 0) {
-          this.retried += again.length;
-          const second: ConnectOutcome[] = [];
-          for (const k of again) {
-            const [outcome] = await probe([(list[k] as (typeof list)[number]).target], RETRY_MS);
-            second.push(outcome ?? 'timeout');
-          }
-          again.forEach((k, i) => {
-            outcomes[k] = second[i] ?? at(outcomes, k);
-          });
-        }
-        return list.flatMap(({ pending, target }, k) => {
-          this.pokes++;
-          const outcome = outcomes[k] ?? 'timeout';
-          if (outcomeAllowed(outcome) === pending.poke.allowed) return [];
-          const { poke } = pending;
-          return [
-            `${pending.label}: ${poke.from} -> ${poke.to} ${poke.port}/${poke.protocol} (${target.ip}): observed ${outcome}, expected ${poke.allowed ? 'allowed' : 'denied'}`,
-          ];
-        });
-      }),
-    );
+    const results = await mapLimit([...bySource], SOURCES_AT_ONCE, async ([netns, list]) => {
+      const { outcomes, rechecked } = await connectRechecked(
+        dir,
+        netns,
+        list.map((x) => x.target),
+        list.map((x) => x.pending.poke.allowed),
+        { timeoutMs: TIMEOUT_MS, oneAtATime: !HAS_PYTHON },
+      );
+      this.retried += rechecked;
+      return list.flatMap(({ pending, target }, k) => {
+        this.pokes++;
+        const outcome = at(outcomes, k);
+        if (outcomeAllowed(outcome) === pending.poke.allowed) return [];
+        const { poke } = pending;
+        return [
+          `${pending.label}: ${poke.from} -> ${poke.to} ${poke.port}/${poke.protocol} (${target.ip}): observed ${outcome}, expected ${poke.allowed ? 'allowed' : 'denied'}`,
+        ];
+      });
+    });
     return results.flat();
   }
 }

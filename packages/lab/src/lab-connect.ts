@@ -113,6 +113,50 @@ export async function connectFrom(
   return outcomes;
 }
 
+/** How long a second look at a connection waits, after a first one of `timeoutMs`. */
+export function recheckTimeoutMs(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(2000, 3 * timeoutMs));
+}
+
+/**
+ * `connectFrom`, then a second, slower look at the connections that got no answer where one
+ * is expected (`expected[k]`): a busy machine, not a drop. The second look opens them all at
+ * once, as the first did: the lab lifts the ICMP rate limit in its namespaces
+ * (`unlimitIcmpErrors`). Only where it could not (no python3), `oneAtATime` asks them in turn:
+ * the default limit (a burst of 6, then one a second per peer) would have ICMP-answered ports
+ * look dropped. A connection that went through needs no second look.
+ */
+export async function connectRechecked(
+  stateDirPath: string,
+  netns: string,
+  targets: readonly ConnectTarget[],
+  expected: readonly boolean[],
+  options: { timeoutMs: number; connect?: typeof connectFrom; oneAtATime?: boolean },
+): Promise<{ outcomes: ConnectOutcome[]; rechecked: number }> {
+  const connect = options.connect ?? connectFrom;
+  const outcomes = await connect(stateDirPath, netns, targets, options.timeoutMs);
+  const doubtful = targets.flatMap((_, k) => (expected[k] && !outcomeAllowed(at(outcomes, k)) ? [k] : []));
+  if (doubtful.length === 0) return { outcomes, rechecked: 0 };
+  const slow = recheckTimeoutMs(options.timeoutMs);
+  const again: ConnectOutcome[] = [];
+  if (options.oneAtATime) {
+    for (const k of doubtful) again.push(...(await connect(stateDirPath, netns, [at(targets, k)], slow)));
+  } else {
+    again.push(
+      ...(await connect(
+        stateDirPath,
+        netns,
+        doubtful.map((k) => at(targets, k)),
+        slow,
+      )),
+    );
+  }
+  doubtful.forEach((k, n) => {
+    outcomes[k] = at(again, n);
+  });
+  return { outcomes, rechecked: doubtful.length };
+}
+
 /** TCP and UDP connections from inside `netns`, by the node probe helper. */
 async function connectBySockets(
   netns: string,

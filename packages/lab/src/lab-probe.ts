@@ -9,7 +9,7 @@ import {
 } from '@netpol/core';
 import { mapLimit } from './exec.js';
 import { labCluster } from './lab-cluster.js';
-import { type ConnectOutcome, connectFrom, outcomeAllowed, sctpProbeProblem } from './lab-connect.js';
+import { connectFrom, connectRechecked, outcomeAllowed, sctpProbeProblem } from './lab-connect.js';
 import { GATEWAY_IP, nodeNetns } from './lab-names.js';
 import type { LabState } from './lab-state.js';
 
@@ -275,30 +275,20 @@ async function openConnections(
     async ({ e, i }) => {
       const list = at(targets, i);
       if (list.length === 0) return;
-      probes += list.length;
-      const open = (batch: readonly Target[], ms: number) =>
-        connect(
-          stateDirPath,
-          e.netns,
-          batch.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
-          ms,
-        );
-      const record = (batch: readonly Target[], answers: readonly ConnectOutcome[]) =>
-        batch.forEach((t, k) => {
-          at(at(results, t.r).allowed, i)[t.j] = outcomeAllowed(at(answers, k));
-          details.set(`${t.r}/${i}/${t.j}`, at(answers, k));
-        });
-      record(list, await open(list, timeoutMs));
-      // A timeout where an answer is expected may be a busy machine, not a drop: ask those
-      // once more with a longer timeout before calling them a disagreement. (A connection
-      // that went through needs no second look.)
-      const doubtful = list.filter(
-        (t) => at(at(results, t.r).allowed, i)[t.j] === false && at(at(results, t.r).expected, i)[t.j],
+      // A timeout where an answer is expected may be a busy machine, not a drop: asked once
+      // more, slower, before it is called a disagreement.
+      const { outcomes, rechecked } = await connectRechecked(
+        stateDirPath,
+        e.netns,
+        list.map(({ ip, port, protocol }) => ({ ip, port, protocol })),
+        list.map((t) => at(at(results, t.r).expected, i)[t.j] === true),
+        { timeoutMs, connect },
       );
-      if (doubtful.length > 0) {
-        probes += doubtful.length;
-        record(doubtful, await open(doubtful, Math.min(30_000, Math.max(2000, 3 * timeoutMs))));
-      }
+      probes += list.length + rechecked;
+      list.forEach((t, k) => {
+        at(at(results, t.r).allowed, i)[t.j] = outcomeAllowed(at(outcomes, k));
+        details.set(`${t.r}/${i}/${t.j}`, at(outcomes, k));
+      });
       options.progress?.(++sourcesDone, endpoints.length);
     },
   );

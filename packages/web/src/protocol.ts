@@ -131,6 +131,12 @@ export interface Summary {
   whatIf?: DiffView;
   /** Files edited in the page and not yet saved. */
   dirty: string[];
+  /**
+   * An edit's, toggle's or revert's answer: the matrix of the port the page asked last, for
+   * this state, when it was quick to find (kept, or only the changed rows and columns asked
+   * again), so the page shows the what-if and its matrix at once.
+   */
+  matrix?: MatrixBits;
 }
 
 /** An unsaved edit as a patch of the input file: its text from `from` to `to` replaced by `insert`. */

@@ -320,11 +320,20 @@ export interface Decoded<T> {
 
 /** Check `value` against a struct schema as encoding/json would decode it. */
 export function decodeObject<S extends StructSchema>(value: Record<string, unknown>, schema: S): Decoded<Infer<S>> {
-  const ctx: Context = { issues: [], path: [], fields: [], struct: '' };
+  // One walk at a time (walk never decodes another object), so the stacks are shared: two
+  // arrays per object were a tenth of a 150,000-pod load's garbage. Emptied first in case a
+  // walk was cut short by an exception.
+  const ctx = SHARED;
+  ctx.issues = [];
+  ctx.path.length = 0;
+  ctx.fields.length = 0;
+  ctx.struct = '';
   // walk returns a value of the schema's shape: mismatches were replaced by zero values.
   const out = walk(value, schema, ctx) as Infer<S>;
   return { value: out, issues: ctx.issues };
 }
+
+const SHARED: Context = { issues: [], path: [], fields: [], struct: '' };
 
 /** Whether `path` is `prefix` or lies under it (to drop consequences of a decode error). */
 export function isUnder(path: FieldPath, prefix: FieldPath): boolean {

@@ -96,8 +96,23 @@ describe('loadDocuments', () => {
       [['not-a-manifest', 'info', 'chart/templates/np.yaml']],
     );
     assert.match(first(r.issues).message, /Helm template .*not analyzed.*helm template CHART/);
-    // Broken YAML without template actions, or `{{` that is no action, stays a syntax error.
-    for (const text of ['a: [b\n', 'a: {{b: c}, d\n']) {
+    // Under a chart's templates/, actions in values alone make it a template too.
+    const values = loadDocuments({
+      name: 'c/templates/svc.yaml',
+      text: 'kind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+    });
+    assert.deepEqual(
+      values.issues.map((i) => i.code),
+      ['not-a-manifest'],
+    );
+    // Broken YAML without template actions, `{{` that is no action, or a manifest broken by one
+    // action inside a value (netpol-analyzer's "document_with_syntax_error") stays a syntax error:
+    // skipping that file would analyze the rest without its objects.
+    for (const text of [
+      'a: [b\n',
+      'a: {{b: c}, d\n',
+      'kind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - image: "{{ printf "%s" .x }}"\n',
+    ]) {
       const broken = loadDocuments({ name: 'b.yaml', text });
       assert.equal(broken.ok, false, text);
       assert.equal(first(broken.issues).code, 'syntax', text);

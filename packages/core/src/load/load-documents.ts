@@ -42,12 +42,13 @@ export function loadDocumentsTaped(source: SourceFile): { loaded: Collected<Load
   const kept: { taped?: TapedRead } = {};
   const docs = parseSource(source, issues, kept);
   const skip =
-    issues.length === 0
+    unrenderedTemplate(source, issues) ??
+    (issues.length === 0
       ? notAManifest(
           source,
           docs.map((doc) => doc.value),
         )
-      : unrenderedTemplate(source, issues);
+      : undefined);
   if (skip) return { loaded: collected(objects, [skip]) };
   docs.forEach((doc, docIndex) => {
     collectObjects(source, doc, docIndex, issues, objects);
@@ -294,19 +295,10 @@ export function collectObject(
   inheritedApi: string,
   at: CollectContext,
 ): void {
-  const problem = (code: IssueCode, problemPath: FieldPath, message: string, where: FieldPath = problemPath) =>
-    at.issues.push({
-      code,
-      severity: 'error',
-      path: problemPath,
-      message,
-      file: at.source.name,
-      range: at.locate(where),
-    });
   const kind = typeof item.kind === 'string' && item.kind !== '' ? item.kind : inheritedKind;
   const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
   if (kind === '') {
-    problem('missing-kind', [...path, 'kind'], "Object 'Kind' is missing", path);
+    problem(at, 'missing-kind', [...path, 'kind'], "Object 'Kind' is missing", path);
     return;
   }
   if (!(kind.endsWith('List') && 'items' in item)) {
@@ -321,7 +313,7 @@ export function collectObject(
         path.length === 0 || (item.kind === kind && item.apiVersion === apiVersion)
           ? item
           : { ...item, kind, apiVersion },
-      locate: (relative) => at.locate([...path, ...relative]),
+      locate: path.length === 0 ? at.locate : (relative) => at.locate([...path, ...relative]),
     });
     return;
   }
@@ -329,21 +321,27 @@ export function collectObject(
   if (items === null || items === undefined) return;
   const itemsPath = [...path, 'items'];
   if (!Array.isArray(items)) {
-    problem('field-type', itemsPath, `${formatPath(itemsPath)}: expected a list, found ${describeType(items)}`);
+    problem(at, 'field-type', itemsPath, `${formatPath(itemsPath)}: expected a list, found ${describeType(items)}`);
     return;
   }
   const itemKind = kind === 'List' ? '' : kind.slice(0, -'List'.length);
   const itemApi = typeof item.apiVersion === 'string' ? item.apiVersion : inheritedApi;
-  items.forEach((child, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const child: unknown = items[index];
     const childPath = [...itemsPath, index];
     if (isObject(child)) collectObject(child, childPath, itemKind, itemApi, at);
     else
       problem(
+        at,
         'not-an-object',
         childPath,
         `${formatPath(childPath)}: expected a Kubernetes object, found ${describeType(child)}`,
       );
-  });
+  }
+}
+
+function problem(at: CollectContext, code: IssueCode, path: FieldPath, message: string, where: FieldPath = path): void {
+  at.issues.push({ code, severity: 'error', path, message, file: at.source.name, range: at.locate(where) });
 }
 
 export function describeType(value: unknown): string {

@@ -26,11 +26,17 @@ const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), na
  * A Helm (or other Go) template that is not YAML until rendered: `{{- if .Values.x }}` lines,
  * `{{ include ... }}` values. `kubectl apply -f` stops at its syntax errors; reporting dozens
  * of them per template would bury the rest, and the fix is to render the chart, not to edit
- * the file. Only a file that does not parse is skipped (a template that happens to parse is
- * validated like any manifest), and the note says its objects were not analyzed.
+ * the file. A file under a chart's `templates/` with an action is a template whether or not
+ * it happens to parse (`name: {{ .Release.Name }}` parses as a map); elsewhere only a file
+ * that does not parse and has a control-action line (`{{- if`, `{{ end }}`, `{{ include`…).
+ * A manifest broken by one action inside a value stays a syntax error to fix: skipping the
+ * whole file would analyze the rest without its objects.
  */
 export function unrenderedTemplate(source: SourceFile, issues: readonly Issue[]): Issue | undefined {
-  if (!issues.some((issue) => issue.code === 'syntax') || !GO_TEMPLATE_ACTION.test(source.text)) return undefined;
+  const template =
+    (IN_TEMPLATES_FOLDER.test(source.name) && ACTION.test(source.text)) ||
+    (issues.some((issue) => issue.code === 'syntax') && CONTROL_LINE.test(source.text));
+  if (!template) return undefined;
   return {
     code: 'not-a-manifest',
     severity: 'info',
@@ -41,10 +47,10 @@ export function unrenderedTemplate(source: SourceFile, issues: readonly Issue[])
   };
 }
 
-// `{{` then an action as Go templates write them: a pipeline starting with `.`, `$`, `-`, a
-// keyword or a function name, closed by `}}` on the same line.
-const GO_TEMPLATE_ACTION =
-  /\{\{-?\s*(?:[.$(]|\/\*|(?:if|else|end|range|with|define|template|block|include|toYaml|tpl|printf|default|required)\b)[^\n]*?\}\}/;
+const CONTROL_LINE =
+  /^[ \t]*(?:- )?\{\{-?\s*(?:(?:if|else|end|range|with|define|template|block|include|toYaml|tpl|nindent|indent)\b|\/\*)[^\n]*\}\}/m;
+const ACTION = /\{\{[^\n]*?\}\}/;
+const IN_TEMPLATES_FOLDER = /(?:^|[\\/])templates[\\/]/;
 
 function isKustomization(name: string, documents: readonly unknown[]): boolean {
   if (/^(kustomization\.ya?ml|Kustomization)$/.test(baseName(name))) return true;

@@ -1,6 +1,7 @@
 import { KEEP_ALL, keepForKind } from '../decode/stream-keep.js';
 import type { FieldPath, Issue, Range } from '../issues.js';
 import { JsonBytesReader, JsonSyntaxError } from './json-bytes.js';
+import { LineStarts } from './line-starts.js';
 import { type CollectContext, collectObject, describeType } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
 import { PositionTape } from './position-tape.js';
@@ -521,34 +522,6 @@ export function notAnObject(file: string, value: unknown, range: Range, index?: 
     file,
     range,
   };
-}
-
-/** Offsets where lines start (line 1 at 0), growing as the input is read. */
-export class LineStarts {
-  private starts = new Uint32Array(1 << 16);
-  private count = 1;
-
-  /** How many are known: `reset` to it forgets those added since. */
-  mark(): number {
-    return this.count;
-  }
-
-  reset(mark: number): void {
-    this.count = mark;
-  }
-
-  add(start: number): void {
-    if (this.count === this.starts.length) {
-      const grown = new Uint32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
-    this.starts[this.count++] = start;
-  }
-
-  done(): Uint32Array {
-    return this.starts.slice(0, this.count);
-  }
 }
 
 /**

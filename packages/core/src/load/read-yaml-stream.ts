@@ -2,13 +2,13 @@ import { type Document, parseDocument } from 'yaml';
 import { DROP, KEEP_ALL, type Keep, keepForKind, pruneToKeep } from '../decode/stream-keep.js';
 import type { FieldPath, Issue, Range } from '../issues.js';
 import { expansionBudget, flowNestingExcess, MAX_NESTING, type Measure, measureValue } from './bound-document.js';
+import { LineStarts } from './line-starts.js';
 import { type CollectContext, cleanYamlMessage, collectObject, locateInYaml } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
 import { PositionTape } from './position-tape.js';
 import { readFastYamlTaped } from './read-fast-yaml.js';
 import {
   type JsonStreamReader,
-  LineStarts,
   MAX_STREAM_UNIT_BYTES,
   notAnObject,
   readAsStreamNote,

@@ -1,14 +1,15 @@
-import { at } from '../at.js';
+import { type LineIndex, lineIndexOfText } from './line-starts.js';
+
 /** A text the user gave us, with a lazily built line index to turn offsets into line:col. */
 export interface SourceFile {
   /** As the user named it: a path, `-` for stdin, or `git:REV:PATH`. */
   name: string;
   text: string;
   /**
-   * Offsets where lines start, when the text is not kept (a source read as a stream counts
-   * them on the way); offsets are then bytes, not UTF-16 code units.
+   * Where lines start, when the text is not kept (a source read as a stream counts them on
+   * the way); offsets are then bytes, not UTF-16 code units.
    */
-  lineStarts?: ArrayLike<number>;
+  lineStarts?: LineIndex;
 }
 
 export interface Position {
@@ -16,30 +17,19 @@ export interface Position {
   col: number; // 1-based
 }
 
-const lineStartsCache = new WeakMap<SourceFile, ArrayLike<number>>();
+const lineIndexCache = new WeakMap<SourceFile, LineIndex>();
 
-function lineStarts(source: SourceFile): ArrayLike<number> {
+function lineIndex(source: SourceFile): LineIndex {
   if (source.lineStarts) return source.lineStarts;
-  let starts = lineStartsCache.get(source);
-  if (!starts) {
-    const found = [0];
-    const { text } = source;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) found.push(i + 1);
-    lineStartsCache.set(source, found);
-    starts = found;
+  let index = lineIndexCache.get(source);
+  if (!index) {
+    index = lineIndexOfText(source.text);
+    lineIndexCache.set(source, index);
   }
-  return starts;
+  return index;
 }
 
 export function positionOf(source: SourceFile, offset: number): Position {
-  const starts = lineStarts(source);
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    // lo <= mid <= hi < starts.length
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - at(starts, lo) + 1 };
+  const { line, start } = lineIndex(source).lineAt(offset);
+  return { line: line + 1, col: offset - start + 1 };
 }

@@ -33,6 +33,7 @@ const POLICY_GROUPS = new Set([
   'policy.linkerd.io',
   'networking.gke.io',
   'k8s.ovn.org',
+  'k8s.cni.cncf.io',
   'network.openshift.io',
   'policy.networking.k8s.io',
 ]);

@@ -53,13 +53,14 @@ const templatePods = new WeakMap<object, TemplatePods>();
 /**
  * The pods of the cluster: each Pod object that takes traffic, attributed to its top-level
  * workload, and `<workload>-<i>` replicas from the template of each workload with no pod in
- * the input.
+ * the input. `keep`: replicas are kept per workload object for the next build (`keepModels`).
  */
 export function draftPods(
   podObjects: readonly DecodedOf<'Pod'>[],
   workloadObjects: readonly DecodedWorkload[],
   namespaceOf: (meta: { namespace?: string } | undefined) => string,
   owners: RollUp,
+  keep: boolean,
 ): PodDrafts {
   const pods: PodModel[] = [];
   const dropped: DroppedPod[] = [];
@@ -120,7 +121,7 @@ export function draftPods(
     const labels = template.metadata?.labels ?? {};
     const ports = containerPorts(template.spec);
     const origin = { object: w.object, path: WORKLOAD_TEMPLATE_PATH[w.kind] };
-    const known = workloadsWithPods.has(key) ? undefined : keptPods(w, namespace, top, refs.get(key));
+    const known = !keep || workloadsWithPods.has(key) ? undefined : keptPods(w, namespace, top, refs.get(key));
     if (known) refs.set(key, known.ref);
     const ref = refOf(key, namespace, top);
     if (!workloads.has(key) || isTop)
@@ -142,7 +143,7 @@ export function draftPods(
       made.push(podModel(`${namespace}/${name}`, namespace, name, labels, NO_IPS, ports, ref, hostNetwork, origin));
     }
     for (const pod of made) pods.push(pod);
-    keepPods(w, { namespace, ref, pods: made });
+    if (keep) keepPods(w, { namespace, ref, pods: made });
   }
   return { pods, workloads, dropped };
 }

@@ -7,7 +7,7 @@ import type {
 } from '../decode/schema.js';
 import type { DecodedOf } from '../load/decoded-object.js';
 import { protocolOf } from './build-pods.js';
-import { goNetworkString, parseCidrSloppy } from './sloppy-cidr.js';
+import { readCidr } from './sloppy-cidr.js';
 import type {
   Direction,
   LabelSelectorModel,
@@ -44,14 +44,20 @@ export function buildPolicy(policy: DecodedOf<'NetworkPolicy'>, namespace: strin
   };
 }
 
+/** The expressions of a selector that has none (most): one shared empty list. */
+const NO_EXPRESSIONS: LabelSelectorModel['matchExpressions'] = Object.freeze([]);
+
 export function buildSelector(selector: LabelSelector | undefined): LabelSelectorModel {
+  const expressions = selector?.matchExpressions;
   return {
     matchLabels: selector?.matchLabels ?? {},
-    matchExpressions: (selector?.matchExpressions ?? []).map((e) => ({
-      key: e.key ?? '',
-      operator: (e.operator ?? 'Exists') as SelectorOperator,
-      values: e.values ?? [],
-    })),
+    matchExpressions: !expressions?.length
+      ? NO_EXPRESSIONS
+      : expressions.map((e) => ({
+          key: e.key ?? '',
+          operator: (e.operator ?? 'Exists') as SelectorOperator,
+          values: e.values ?? [],
+        })),
   };
 }
 
@@ -92,8 +98,7 @@ function buildPeer(peer: NetworkPolicyPeer, index: number): PeerModel {
  * IPv4-mapped IPv6) with a warning; Go's ParseCIDR reads them as their network.
  */
 function canonicalCidr(text: string): string {
-  const parsed = parseCidrSloppy(text);
-  return parsed ? goNetworkString(parsed) : text;
+  return readCidr(text).network;
 }
 
 function buildPort(port: NetworkPolicyPort, index: number): PortModel {

@@ -6,21 +6,21 @@ import { sortByNsName } from './compare-ns-name.js';
 import type { ServiceModel } from './types.js';
 
 /**
- * Services with their ClusterIP (as declared, else made up from `serviceCidr`, never one a
- * pod holds), selector and ports (`targetPort` defaults to `port`). Headless and
+ * Services with their ClusterIP (as declared, else made up from `serviceCidr`, never an
+ * address one of `pods` holds), selector and ports (`targetPort` defaults to `port`). Headless and
  * ExternalName Services get no ClusterIP. Sorted by namespace, then name.
  */
 export function buildServices(
   objects: readonly DecodedOf<'Service'>[],
   namespaceOf: (meta: { namespace?: string } | undefined) => string,
   serviceCidr: string,
-  podIps: Iterable<string>,
+  pods: readonly { ips: readonly string[] }[],
 ): ServiceModel[] {
   const named = sortByNsName(
     objects.map((o) => ({ o, namespace: namespaceOf(o.value.metadata), name: o.value.metadata?.name ?? '' })),
   );
   const alloc = new AddressAllocator(serviceCidr);
-  for (const ip of podIps) alloc.reserve(ip);
+  for (const pod of pods) for (const ip of pod.ips) alloc.reserve(ip);
   for (const { o } of named) {
     const ip = o.value.spec?.clusterIP;
     if (ip && parseIp(ip)) alloc.reserve(ip);

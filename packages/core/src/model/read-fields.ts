@@ -26,7 +26,10 @@ export function num(value: unknown): number | undefined {
 
 export function labelsOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj(value))) {
+  const map = obj(value);
+  for (const k in map) {
+    if (!Object.hasOwn(map, k)) continue;
+    const v = map[k];
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   }

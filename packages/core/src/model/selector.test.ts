@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { compileSelector, formatSelector } from './selector.js';
+import { compileSelector, formatSelector, selectorMatches } from './selector.js';
 import type { LabelSelectorModel, SelectorOperator } from './types.js';
 
 const sel = (
@@ -33,6 +33,7 @@ describe('compileSelector', () => {
   ];
   for (const [name, selector, labels, expected] of rows) {
     it(name, () => assert.equal(compileSelector(selector)(labels), expected));
+    it(`${name}, asked once (selectorMatches)`, () => assert.equal(selectorMatches(selector, labels), expected));
   }
 
   it('is the AND of its parts (property)', () => {
@@ -56,6 +57,7 @@ describe('compileSelector', () => {
             ...exprs.map((e) => compileSelector({ matchLabels: {}, matchExpressions: [e] })(subject)),
           ];
           assert.equal(whole, parts.every(Boolean));
+          assert.equal(selectorMatches({ matchLabels, matchExpressions: exprs }, subject), whole);
         },
       ),
       { numRuns: 500 },

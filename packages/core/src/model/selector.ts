@@ -62,6 +62,20 @@ export function matchesSelector(selector: LabelSelectorModel, labels: Labels): b
   return compileSelector(selector)(labels);
 }
 
+/**
+ * `matchesSelector` for one question, without compiling a matcher (validation asks it once
+ * per workload): a matchLabels entry is `In` with its one value, that is, equal to it.
+ */
+export function selectorMatches(selector: LabelSelectorModel, labels: Labels): boolean {
+  const { matchLabels } = selector;
+  for (const key in matchLabels) {
+    if (Object.hasOwn(matchLabels, key) && labelValue(labels, key) !== matchLabels[key]) return false;
+  }
+  return selector.matchExpressions.every(({ key, operator, values }) =>
+    requirementHolds({ key, operator, values: new Set(values) }, labelValue(labels, key)),
+  );
+}
+
 export function isEmptySelector(selector: LabelSelectorModel): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
 }

@@ -205,3 +205,32 @@ export function cidrWarnings(text: string, c: SloppyCidr): string[] {
   }
   return warnings;
 }
+
+/** A CIDR text as the API server reads it: its parse, the warnings it gets, the network a CNI sees. */
+export interface CidrReading {
+  parsed: SloppyCidr | undefined;
+  warnings: readonly string[];
+  /** `goNetworkString` of the parse (the text itself when it does not parse). */
+  network: string;
+}
+
+/**
+ * Readings by text: a cluster names a few blocks in thousands of policies (each namespace's
+ * copy of one template), and each is validated and then built. Bounded: emptied when it
+ * holds `MAX_READINGS` texts.
+ */
+const readings = new Map<string, CidrReading>();
+const MAX_READINGS = 4096;
+
+export function readCidr(text: string): CidrReading {
+  let known = readings.get(text);
+  if (!known) {
+    const parsed = parseCidrSloppy(text);
+    known = parsed
+      ? { parsed, warnings: cidrWarnings(text, parsed), network: goNetworkString(parsed) }
+      : { parsed, warnings: [], network: text };
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(text, known);
+  }
+  return known;
+}

@@ -6,6 +6,9 @@ import { EMPTY_ERROR, inclusiveRangeError, maxLenError, regexError } from './mes
  * Lengths are in bytes, as Go's `len(string)` counts them.
  */
 
+/** The answer for a valid value: one shared empty list (a load checks ~1 million values). */
+export const VALID: readonly string[] = Object.freeze([]);
+
 /** UTF-8 length of a string (Go's `len`). */
 export function byteLength(value: string): number {
   let n = 0;
@@ -34,9 +37,9 @@ const DNS1123_SUBDOMAIN_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
 
-export function isDNS1123Label(value: string): string[] {
+export function isDNS1123Label(value: string): readonly string[] {
   // The common case first: the pattern matches ASCII only, so its length is its byte length.
-  if (value.length <= 63 && DNS1123_LABEL_RE.test(value)) return [];
+  if (value.length <= 63 && DNS1123_LABEL_RE.test(value)) return VALID;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1123_LABEL_RE.test(value)) {
@@ -46,8 +49,8 @@ export function isDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
-  if (value.length <= 253 && DNS1123_SUBDOMAIN_RE.test(value)) return [];
+export function isDNS1123Subdomain(value: string): readonly string[] {
+  if (value.length <= 253 && DNS1123_SUBDOMAIN_RE.test(value)) return VALID;
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN_RE.test(value))
@@ -60,7 +63,8 @@ const DNS1035_LABEL_MSG =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const DNS1035_LABEL_RE = new RegExp(`^${DNS1035_LABEL_FMT}$`);
 
-export function isDNS1035Label(value: string): string[] {
+export function isDNS1035Label(value: string): readonly string[] {
+  if (value.length <= 63 && DNS1035_LABEL_RE.test(value)) return VALID;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL_RE.test(value)) errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
@@ -68,15 +72,15 @@ export function isDNS1035Label(value: string): string[] {
 }
 
 /** apimachinery's NameIsDNSSubdomain / NameIsDNSLabel / NameIsDNS1035Label (prefix: generateName). */
-export function nameIsDNSSubdomain(name: string, prefix: boolean): string[] {
+export function nameIsDNSSubdomain(name: string, prefix: boolean): readonly string[] {
   return isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 }
 
-export function nameIsDNSLabel(name: string, prefix: boolean): string[] {
+export function nameIsDNSLabel(name: string, prefix: boolean): readonly string[] {
   return isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 }
 
-export function nameIsDNS1035Label(name: string, prefix: boolean): string[] {
+export function nameIsDNS1035Label(name: string, prefix: boolean): readonly string[] {
   return isDNS1035Label(prefix ? maskTrailingDash(name) : name);
 }
 
@@ -90,9 +94,9 @@ const LABEL_KEY_MSG =
 const LABEL_KEY_RE = new RegExp(`^${LABEL_KEY_FMT}$`);
 
 /** IsQualifiedName / content.IsLabelKey: `[prefix/]name`. */
-export function isQualifiedName(value: string): string[] {
+export function isQualifiedName(value: string): readonly string[] {
   // The common case first (every label key of a 150,000-pod cluster): a valid name alone.
-  if (value.length <= 63 && LABEL_KEY_RE.test(value)) return [];
+  if (value.length <= 63 && LABEL_KEY_RE.test(value)) return VALID;
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -120,8 +124,8 @@ const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
 
-export function isValidLabelValue(value: string): string[] {
-  if (value.length <= 63 && LABEL_VALUE_RE.test(value)) return [];
+export function isValidLabelValue(value: string): readonly string[] {
+  if (value.length <= 63 && LABEL_VALUE_RE.test(value)) return VALID;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE_RE.test(value))
@@ -130,20 +134,25 @@ export function isValidLabelValue(value: string): string[] {
 }
 
 /** IsValidPortNum: 1..65535. */
-export function isValidPortNum(port: number): string[] {
-  return port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+export function isValidPortNum(port: number): readonly string[] {
+  return port >= 1 && port <= 65535 ? VALID : [inclusiveRangeError(1, 65535)];
 }
 
 /** IsInRange. */
-export function isInRange(value: number, lo: number, hi: number): string[] {
-  return value >= lo && value <= hi ? [] : [inclusiveRangeError(lo, hi)];
+export function isInRange(value: number, lo: number, hi: number): readonly string[] {
+  return value >= lo && value <= hi ? VALID : [inclusiveRangeError(lo, hi)];
 }
+
+/** A valid port name: a letter somewhere, [a-z0-9] runs joined by single hyphens. */
+const VALID_PORT_NAME_RE = /^(?=[-0-9]*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * IsValidPortName (IANA_SVC_NAME, RFC 6335, lower case only): at most 15 characters of
  * [-a-z0-9], at least one letter, no `--`, not starting or ending with `-`.
  */
-export function isValidPortName(port: string): string[] {
+export function isValidPortName(port: string): readonly string[] {
+  // The common case first: every rule below at once (ASCII, so its length is its byte length).
+  if (port.length <= 15 && VALID_PORT_NAME_RE.test(port)) return VALID;
   const errs: string[] = [];
   if (byteLength(port) > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');

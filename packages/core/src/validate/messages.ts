@@ -32,6 +32,14 @@ function formatValue(value: BadValue): string {
   return String(value);
 }
 
+/**
+ * The field path of the value being checked, as validators walk an object: a child's key is
+ * pushed before it is checked and popped after, and each issue constructor below copies the
+ * path it is given. A valid object is checked without allocating a path per field (a
+ * 150,000-pod cluster has millions).
+ */
+export type PathStack = (string | number)[];
+
 function issue(code: ValidationCode, path: FieldPath, message: string, severity: Issue['severity'] = 'error'): Issue {
   return { code, severity, path: [...path], message };
 }

@@ -1,8 +1,8 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { arr, obj, str } from '../model/read-fields.js';
-import { isValidLabelValue } from './formats.js';
-import { forbidden, invalid, required } from './messages.js';
-import { validateLabelName, validateLabels } from './validate-meta.js';
+import { isQualifiedName, isValidLabelValue } from './formats.js';
+import { forbidden, invalid, type PathStack, required } from './messages.js';
+import { labelsInto } from './validate-meta.js';
 
 /**
  * ValidateLabelSelector (apimachinery meta/v1/validation) with
@@ -10,41 +10,50 @@ import { validateLabelName, validateLabels } from './validate-meta.js';
  * `selector` is already decoded (types are right); absent means nothing to check.
  */
 export function validateLabelSelector(selector: unknown, path: FieldPath): Issue[] {
-  if (selector === undefined || selector === null) return [];
-  const sel = obj(selector);
-  const issues = validateLabels(sel.matchLabels, [...path, 'matchLabels']);
-  arr(sel.matchExpressions).forEach((expr, i) => {
-    issues.push(...validateRequirement(obj(expr), [...path, 'matchExpressions', i]));
-  });
-  return issues;
+  const out: Issue[] = [];
+  labelSelectorInto(selector, [...path], out);
+  return out;
 }
 
-function validateRequirement(req: Record<string, unknown>, path: FieldPath): Issue[] {
-  const issues: Issue[] = [];
+/** `validateLabelSelector` of the value at `path`, into `out` (see `PathStack`). */
+export function labelSelectorInto(selector: unknown, path: PathStack, out: Issue[]): void {
+  if (selector === undefined || selector === null) return;
+  const sel = obj(selector);
+  path.push('matchLabels');
+  labelsInto(sel.matchLabels, path, out);
+  path.pop();
+  const expressions = sel.matchExpressions;
+  if (!Array.isArray(expressions)) return;
+  for (let i = 0; i < expressions.length; i++) {
+    path.push('matchExpressions', i);
+    requirementInto(obj(expressions[i]), path, out);
+    path.length -= 2;
+  }
+}
+
+function requirementInto(req: Record<string, unknown>, path: FieldPath, out: Issue[]): void {
   const operator = str(req.operator) ?? '';
   const values = arr(req.values);
   switch (operator) {
     case 'In':
     case 'NotIn':
       if (values.length === 0) {
-        issues.push(required([...path, 'values'], "must be specified when `operator` is 'In' or 'NotIn'"));
+        out.push(required([...path, 'values'], "must be specified when `operator` is 'In' or 'NotIn'"));
       }
       break;
     case 'Exists':
     case 'DoesNotExist':
       if (values.length > 0) {
-        issues.push(
-          forbidden([...path, 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
-        );
+        out.push(forbidden([...path, 'values'], "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
       }
       break;
     default:
-      issues.push(invalid([...path, 'operator'], operator, 'not a valid selector operator'));
+      out.push(invalid([...path, 'operator'], operator, 'not a valid selector operator'));
   }
-  issues.push(...validateLabelName(str(req.key) ?? '', [...path, 'key']));
-  values.forEach((value, i) => {
-    const v = str(value) ?? '';
-    for (const msg of isValidLabelValue(v)) issues.push(invalid([...path, 'values', i], v, msg));
-  });
-  return issues;
+  const key = str(req.key) ?? '';
+  for (const msg of isQualifiedName(key)) out.push(invalid([...path, 'key'], key, msg));
+  for (let i = 0; i < values.length; i++) {
+    const v = str(values[i]) ?? '';
+    for (const msg of isValidLabelValue(v)) out.push(invalid([...path, 'values', i], v, msg));
+  }
 }

@@ -1,10 +1,10 @@
 import type { FieldPath, Issue } from '../issues.js';
-import { arr, isObj, type Obj, obj, str } from '../model/read-fields.js';
-import { cidrWarnings, isStrictSubset, parseCidrSloppy } from '../model/sloppy-cidr.js';
-import { isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './formats.js';
-import { forbidden, goLiteral, invalid, notSupported, quote, required, warning } from './messages.js';
-import { validateLabelSelector } from './validate-label-selector.js';
-import { validateObjectMeta } from './validate-meta.js';
+import { isObj, type Obj, obj, str } from '../model/read-fields.js';
+import { isStrictSubset, readCidr, type SloppyCidr } from '../model/sloppy-cidr.js';
+import { isValidPortName, isValidPortNum } from './formats.js';
+import { forbidden, goLiteral, invalid, notSupported, type PathStack, quote, required, warning } from './messages.js';
+import { labelSelectorInto } from './validate-label-selector.js';
+import { metadataInto, NAMESPACED_SUBDOMAIN } from './validate-meta.js';
 
 /**
  * ValidateNetworkPolicy of k8s.io/kubernetes pkg/apis/networking/validation, on create:
@@ -12,93 +12,135 @@ import { validateObjectMeta } from './validate-meta.js';
  * rule, and policyTypes. `policy` is already decoded (every field has its Go type).
  */
 export function validateNetworkPolicy(policy: Obj): Issue[] {
-  return [
-    ...validateObjectMeta(obj(policy.metadata), { namespaced: true, nameRule: nameIsDNSSubdomain }),
-    ...validateNetworkPolicySpec(obj(policy.spec), ['spec']),
-  ];
+  const out: Issue[] = [];
+  const path: PathStack = [];
+  metadataInto(obj(policy.metadata), NAMESPACED_SUBDOMAIN, path, out);
+  path.push('spec');
+  networkPolicySpecInto(obj(policy.spec), path, out);
+  path.pop();
+  return out;
 }
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 const POLICY_TYPES = ['Ingress', 'Egress'];
 
 export function validateNetworkPolicySpec(spec: Obj, path: FieldPath): Issue[] {
-  const issues = validateLabelSelector(spec.podSelector, [...path, 'podSelector']);
-  for (const [key, peersKey] of [
-    ['ingress', 'from'],
-    ['egress', 'to'],
-  ] as const) {
-    arr(spec[key]).forEach((item, i) => {
-      const rule = obj(item);
-      const rulePath = [...path, key, i];
-      arr(rule.ports).forEach((port, j) => {
-        issues.push(...validateNetworkPolicyPort(obj(port), [...rulePath, 'ports', j]));
-      });
-      arr(rule[peersKey]).forEach((peer, j) => {
-        issues.push(...validateNetworkPolicyPeer(obj(peer), [...rulePath, peersKey, j]));
-      });
-    });
-  }
-  const types = arr(spec.policyTypes).map((t) => str(t) ?? '');
+  const out: Issue[] = [];
+  networkPolicySpecInto(spec, [...path], out);
+  return out;
+}
+
+function networkPolicySpecInto(spec: Obj, path: PathStack, out: Issue[]): void {
+  path.push('podSelector');
+  labelSelectorInto(spec.podSelector, path, out);
+  path.pop();
+  rulesInto(spec.ingress, 'ingress', 'from', path, out);
+  rulesInto(spec.egress, 'egress', 'to', path, out);
+  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes.map((t) => str(t) ?? '') : [];
   if (types.length > POLICY_TYPES.length) {
     // Upstream prints the slice with %#v.
     const literal = `[]networking.PolicyType{${types.map(quote).join(', ')}}`;
-    issues.push(invalid([...path, 'policyTypes'], goLiteral(literal), 'may not specify more than two policyTypes'));
-    return issues;
+    out.push(invalid([...path, 'policyTypes'], goLiteral(literal), 'may not specify more than two policyTypes'));
+    return;
   }
   types.forEach((type, i) => {
     // Duplicates (`[Ingress, Ingress]`) are accepted, as the API server accepts them.
-    if (!POLICY_TYPES.includes(type)) issues.push(notSupported([...path, 'policyTypes', i], type, POLICY_TYPES));
+    if (!POLICY_TYPES.includes(type)) out.push(notSupported([...path, 'policyTypes', i], type, POLICY_TYPES));
   });
-  return issues;
+}
+
+/** The ports and peers of every rule of one direction. */
+function rulesInto(
+  rules: unknown,
+  key: 'ingress' | 'egress',
+  peersKey: 'from' | 'to',
+  path: PathStack,
+  out: Issue[],
+): void {
+  if (!Array.isArray(rules)) return;
+  for (let i = 0; i < rules.length; i++) {
+    const rule = obj(rules[i]);
+    path.push(key, i);
+    const { ports } = rule;
+    if (Array.isArray(ports)) {
+      for (let j = 0; j < ports.length; j++) {
+        path.push('ports', j);
+        networkPolicyPortInto(obj(ports[j]), path, out);
+        path.length -= 2;
+      }
+    }
+    const peers = rule[peersKey];
+    if (Array.isArray(peers)) {
+      for (let j = 0; j < peers.length; j++) {
+        path.push(peersKey, j);
+        networkPolicyPeerInto(obj(peers[j]), path, out);
+        path.length -= 2;
+      }
+    }
+    path.length -= 2;
+  }
 }
 
 /** ValidateNetworkPolicyPort. */
 export function validateNetworkPolicyPort(port: Obj, path: FieldPath): Issue[] {
-  const issues: Issue[] = [];
+  const out: Issue[] = [];
+  networkPolicyPortInto(port, path, out);
+  return out;
+}
+
+function networkPolicyPortInto(port: Obj, path: FieldPath, out: Issue[]): void {
   const protocol = port.protocol;
   if (typeof protocol === 'string' && !(PROTOCOLS as readonly string[]).includes(protocol)) {
-    issues.push(notSupported([...path, 'protocol'], protocol, PROTOCOLS));
+    out.push(notSupported([...path, 'protocol'], protocol, PROTOCOLS));
   }
   const value = port.port;
   const endPort = typeof port.endPort === 'number' ? port.endPort : undefined;
   if (typeof value === 'number') {
-    for (const msg of isValidPortNum(value)) issues.push(invalid([...path, 'port'], value, msg));
+    for (const msg of isValidPortNum(value)) out.push(invalid([...path, 'port'], value, msg));
     if (endPort !== undefined) {
-      if (endPort < value)
-        issues.push(invalid([...path, 'endPort'], endPort, 'must be greater than or equal to `port`'));
-      for (const msg of isValidPortNum(endPort)) issues.push(invalid([...path, 'endPort'], endPort, msg));
+      if (endPort < value) out.push(invalid([...path, 'endPort'], endPort, 'must be greater than or equal to `port`'));
+      for (const msg of isValidPortNum(endPort)) out.push(invalid([...path, 'endPort'], endPort, msg));
     }
   } else if (typeof value === 'string') {
     if (endPort !== undefined) {
-      issues.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is non-numeric'));
+      out.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is non-numeric'));
     }
-    for (const msg of isValidPortName(value)) issues.push(invalid([...path, 'port'], value, msg));
+    for (const msg of isValidPortName(value)) out.push(invalid([...path, 'port'], value, msg));
   } else if (endPort !== undefined) {
-    issues.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is not specified'));
+    out.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is not specified'));
   }
-  return issues;
 }
 
 /** ValidateNetworkPolicyPeer: exactly one kind of peer, or the two selectors together. */
 export function validateNetworkPolicyPeer(peer: Obj, path: FieldPath): Issue[] {
-  const issues: Issue[] = [];
+  const out: Issue[] = [];
+  networkPolicyPeerInto(peer, [...path], out);
+  return out;
+}
+
+function networkPolicyPeerInto(peer: Obj, path: PathStack, out: Issue[]): void {
   let count = 0;
   if (isObj(peer.podSelector)) {
     count++;
-    issues.push(...validateLabelSelector(peer.podSelector, [...path, 'podSelector']));
+    path.push('podSelector');
+    labelSelectorInto(peer.podSelector, path, out);
+    path.pop();
   }
   if (isObj(peer.namespaceSelector)) {
     count++;
-    issues.push(...validateLabelSelector(peer.namespaceSelector, [...path, 'namespaceSelector']));
+    path.push('namespaceSelector');
+    labelSelectorInto(peer.namespaceSelector, path, out);
+    path.pop();
   }
   const hasIpBlock = isObj(peer.ipBlock);
   if (hasIpBlock) {
     count++;
-    issues.push(...validateIPBlock(obj(peer.ipBlock), [...path, 'ipBlock']));
+    path.push('ipBlock');
+    ipBlockInto(obj(peer.ipBlock), path, out);
+    path.pop();
   }
-  if (count === 0) issues.push(required(path, 'must specify a peer'));
-  else if (count > 1 && hasIpBlock) issues.push(forbidden(path, 'may not specify both ipBlock and another peer'));
-  return issues;
+  if (count === 0) out.push(required(path, 'must specify a peer'));
+  else if (count > 1 && hasIpBlock) out.push(forbidden(path, 'may not specify both ipBlock and another peer'));
 }
 
 /**
@@ -107,30 +149,40 @@ export function validateNetworkPolicyPeer(peer: Obj, path: FieldPath): Issue[] {
  * Values a stricter API server will refuse get GetWarningsForCIDR's warnings.
  */
 export function validateIPBlock(block: Obj, path: FieldPath): Issue[] {
-  const issues: Issue[] = [];
-  const cidrText = str(block.cidr) ?? '';
-  if (cidrText === '') {
-    issues.push(required([...path, 'cidr']));
-    return issues;
-  }
-  const cidr = checkCidr(cidrText, [...path, 'cidr'], issues);
-  if (!cidr) return issues;
-  arr(block.except).forEach((item, i) => {
-    const text = str(item) ?? '';
-    const exceptPath = [...path, 'except', i];
-    const except = checkCidr(text, exceptPath, issues);
-    if (except && !isStrictSubset(cidr, except))
-      issues.push(invalid(exceptPath, text, 'must be a strict subset of `cidr`'));
-  });
-  return issues;
+  const out: Issue[] = [];
+  ipBlockInto(block, path, out);
+  return out;
 }
 
-function checkCidr(text: string, path: FieldPath, issues: Issue[]) {
-  const parsed = parseCidrSloppy(text);
+function ipBlockInto(block: Obj, path: FieldPath, out: Issue[]): void {
+  const cidrText = str(block.cidr) ?? '';
+  if (cidrText === '') {
+    out.push(required([...path, 'cidr']));
+    return;
+  }
+  const cidr = checkCidr(cidrText, path, 'cidr', out);
+  if (!cidr) return;
+  const except = block.except;
+  if (!Array.isArray(except)) return;
+  for (let i = 0; i < except.length; i++) {
+    const text = str(except[i]) ?? '';
+    const inner = checkCidr(text, path, i, out);
+    if (inner && !isStrictSubset(cidr, inner))
+      out.push(invalid([...path, 'except', i], text, 'must be a strict subset of `cidr`'));
+  }
+}
+
+/** `text` at `path.cidr` (`key` 'cidr') or `path.except[key]`. */
+function checkCidr(text: string, path: FieldPath, key: 'cidr' | number, out: Issue[]): SloppyCidr | undefined {
+  const { parsed, warnings } = readCidr(text);
   if (!parsed) {
-    issues.push(invalid(path, text, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+    out.push(invalid(cidrPath(path, key), text, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
     return undefined;
   }
-  for (const message of cidrWarnings(text, parsed)) issues.push(warning(path, message));
+  for (const message of warnings) out.push(warning(cidrPath(path, key), message));
   return parsed;
+}
+
+function cidrPath(path: FieldPath, key: 'cidr' | number): FieldPath {
+  return key === 'cidr' ? [...path, 'cidr'] : [...path, 'except', key];
 }

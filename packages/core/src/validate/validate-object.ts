@@ -110,8 +110,9 @@ export function decodeAndValidate(object: LoadedObject): { issues: Issue[]; deco
   if (!isKindName(kind)) return { issues };
   const decoded = decodeObject(object.value, SCHEMAS[kind]);
   issues.push(...decoded.issues);
-  const validate = VALIDATORS[kind] ?? ((value: Obj) => validateWorkload(kind, value));
-  for (const found of validate(decoded.value as Obj)) {
+  const validator = VALIDATORS[kind];
+  const value = decoded.value as Obj;
+  for (const found of validator ? validator(value) : validateWorkload(kind, value)) {
     if (!decoded.issues.some((typeIssue) => isUnder(found.path, typeIssue.path))) issues.push(found);
   }
   // `SCHEMAS[kind]` decoded it: the value has `kind`'s type (TypeScript cannot pair the two).

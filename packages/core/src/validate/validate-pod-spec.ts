@@ -1,8 +1,8 @@
 import type { FieldPath, Issue } from '../issues.js';
-import { arr, type Obj, obj, str } from '../model/read-fields.js';
-import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './formats.js';
-import { duplicate, invalid, notSupported, required } from './messages.js';
-import { validateObjectMeta } from './validate-meta.js';
+import { type Obj, obj, str } from '../model/read-fields.js';
+import { isDNS1123Label, isValidPortName, isValidPortNum } from './formats.js';
+import { duplicate, invalid, notSupported, type PathStack, required } from './messages.js';
+import { metadataInto, NAMESPACED_SUBDOMAIN } from './validate-meta.js';
 
 /**
  * The basics of ValidatePodSpec (k8s.io/kubernetes pkg/apis/core/validation) that matter to
@@ -21,15 +21,17 @@ export interface PodSpecOptions {
 
 export function validatePod(pod: Obj): Issue[] {
   const spec = obj(pod.spec);
-  const issues = [
-    ...validateObjectMeta(obj(pod.metadata), { namespaced: true, nameRule: nameIsDNSSubdomain }),
-    ...validatePodSpec(spec, ['spec'], { isPod: true }),
-  ];
+  const out: Issue[] = [];
+  const path: PathStack = [];
+  metadataInto(obj(pod.metadata), NAMESPACED_SUBDOMAIN, path, out);
+  path.push('spec');
+  podSpecInto(spec, path, { isPod: true }, out);
+  path.pop();
   const restartPolicy = restartPolicyOf(spec);
   if (!RESTART_POLICIES.includes(restartPolicy)) {
-    issues.push(notSupported(['spec', 'restartPolicy'], restartPolicy, RESTART_POLICIES));
+    out.push(notSupported(['spec', 'restartPolicy'], restartPolicy, RESTART_POLICIES));
   }
-  return issues;
+  return out;
 }
 
 /** `spec.restartPolicy` after defaulting (SetDefaults_PodSpec: empty means Always). */
@@ -39,60 +41,86 @@ export function restartPolicyOf(podSpec: Obj): string {
 }
 
 export function validatePodSpec(spec: Obj, path: FieldPath, options: PodSpecOptions): Issue[] {
-  const issues: Issue[] = [];
-  const containers = arr(spec.containers);
-  const names = new Set<string>();
-  if (containers.length === 0) issues.push(required([...path, 'containers']));
-  // Init containers are validated first upstream and share the name space with containers.
-  for (const key of ['initContainers', 'containers'] as const) {
-    arr(spec[key]).forEach((item, i) => {
-      issues.push(...validateContainer(obj(item), [...path, key, i], names, options));
-    });
-  }
-  return issues;
+  const out: Issue[] = [];
+  podSpecInto(spec, [...path], options, out);
+  return out;
 }
 
-function validateContainer(container: Obj, path: FieldPath, names: Set<string>, options: PodSpecOptions): Issue[] {
-  const issues: Issue[] = [];
+/** `validatePodSpec` of the value at `path`, into `out` (see `PathStack`). */
+export function podSpecInto(spec: Obj, path: PathStack, options: PodSpecOptions, out: Issue[]): void {
+  const { initContainers, containers } = spec;
+  if (!Array.isArray(containers) || containers.length === 0) out.push(required([...path, 'containers']));
+  // Init containers are validated first upstream and share the name space with containers.
+  // The names seen so far (a list: a pod has a few containers).
+  const names: string[] = [];
+  containersInto(initContainers, 'initContainers', path, names, options, out);
+  containersInto(containers, 'containers', path, names, options, out);
+}
+
+function containersInto(
+  list: unknown,
+  key: 'initContainers' | 'containers',
+  path: PathStack,
+  names: string[],
+  options: PodSpecOptions,
+  out: Issue[],
+): void {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    path.push(key, i);
+    containerInto(obj(list[i]), path, names, options, out);
+    path.length -= 2;
+  }
+}
+
+function containerInto(container: Obj, path: PathStack, names: string[], options: PodSpecOptions, out: Issue[]): void {
   const name = str(container.name) ?? '';
   if (name === '') {
-    issues.push(required([...path, 'name']));
+    out.push(required([...path, 'name']));
   } else {
-    for (const msg of isDNS1123Label(name)) issues.push(invalid([...path, 'name'], name, msg));
-    if (names.has(name)) issues.push(duplicate([...path, 'name'], name));
-    else names.add(name);
+    for (const msg of isDNS1123Label(name)) out.push(invalid([...path, 'name'], name, msg));
+    if (names.includes(name)) out.push(duplicate([...path, 'name'], name));
+    else names.push(name);
   }
-  if (options.isPod && (str(container.image) ?? '') === '') issues.push(required([...path, 'image']));
-  issues.push(...validateContainerPorts(arr(container.ports), [...path, 'ports']));
-  return issues;
+  if (options.isPod && (str(container.image) ?? '') === '') out.push(required([...path, 'image']));
+  const { ports } = container;
+  if (Array.isArray(ports) && ports.length > 0) {
+    path.push('ports');
+    containerPortsInto(ports, path, out);
+    path.pop();
+  }
 }
 
 /** validateContainerPorts: names IANA_SVC_NAME and unique per container, numbers 1-65535. */
 export function validateContainerPorts(ports: readonly unknown[], path: FieldPath): Issue[] {
-  const issues: Issue[] = [];
-  const names = new Set<string>();
-  ports.forEach((item, i) => {
-    const port = obj(item);
-    const at = [...path, i];
+  const out: Issue[] = [];
+  containerPortsInto(ports, path, out);
+  return out;
+}
+
+function containerPortsInto(ports: readonly unknown[], path: FieldPath, out: Issue[]): void {
+  // The names seen so far (a list: a container has a few ports).
+  const names: string[] = [];
+  for (let i = 0; i < ports.length; i++) {
+    const port = obj(ports[i]);
     const name = str(port.name) ?? '';
     if (name !== '') {
       const msgs = isValidPortName(name);
-      if (msgs.length > 0) for (const msg of msgs) issues.push(invalid([...at, 'name'], name, msg));
-      else if (names.has(name)) issues.push(duplicate([...at, 'name'], name));
-      else names.add(name);
+      if (msgs.length > 0) for (const msg of msgs) out.push(invalid([...path, i, 'name'], name, msg));
+      else if (names.includes(name)) out.push(duplicate([...path, i, 'name'], name));
+      else names.push(name);
     }
     const containerPort = typeof port.containerPort === 'number' ? port.containerPort : 0;
-    if (containerPort === 0) issues.push(required([...at, 'containerPort']));
+    if (containerPort === 0) out.push(required([...path, i, 'containerPort']));
     else
       for (const msg of isValidPortNum(containerPort))
-        issues.push(invalid([...at, 'containerPort'], containerPort, msg));
+        out.push(invalid([...path, i, 'containerPort'], containerPort, msg));
     const hostPort = typeof port.hostPort === 'number' ? port.hostPort : 0;
     if (hostPort !== 0)
-      for (const msg of isValidPortNum(hostPort)) issues.push(invalid([...at, 'hostPort'], hostPort, msg));
+      for (const msg of isValidPortNum(hostPort)) out.push(invalid([...path, i, 'hostPort'], hostPort, msg));
     const protocol = str(port.protocol) || 'TCP';
     if (!SUPPORTED_PORT_PROTOCOLS.includes(protocol)) {
-      issues.push(notSupported([...at, 'protocol'], protocol, SUPPORTED_PORT_PROTOCOLS));
+      out.push(notSupported([...path, i, 'protocol'], protocol, SUPPORTED_PORT_PROTOCOLS));
     }
-  });
-  return issues;
+  }
 }

@@ -1,9 +1,9 @@
 import type { FieldPath, Issue } from '../issues.js';
-import { parseIp } from '../model/cidr.js';
+import { parseIPv4Number, parseIp } from '../model/cidr.js';
 import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './formats.js';
 import { duplicate, forbidden, invalid, notSupported, pointAt, required } from './messages.js';
-import { validateLabels, validateObjectMeta } from './validate-meta.js';
+import { labelsInto, metadataInto, type ObjectMetaOptions } from './validate-meta.js';
 import { SUPPORTED_PORT_PROTOCOLS } from './validate-pod-spec.js';
 
 /** Service types in the order `sets.List` prints them. */
@@ -17,22 +17,22 @@ const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
  */
 export function validateService(service: Obj): Issue[] {
   const spec = obj(service.spec);
-  const issues = validateObjectMeta(obj(service.metadata), { namespaced: true, nameRule: nameIsDNS1035Label });
+  const issues: Issue[] = [];
+  metadataInto(obj(service.metadata), SERVICE_META, [], issues);
   const type = str(spec.type) || 'ClusterIP';
   if (!SERVICE_TYPES.includes(type)) issues.push(notSupported(['spec', 'type'], type, SERVICE_TYPES));
   const clusterIP = str(spec.clusterIP) ?? '';
   const headless = clusterIP === 'None';
   const ports = arr(spec.ports);
   if (ports.length === 0 && !headless && type !== 'ExternalName') issues.push(required(['spec', 'ports']));
-  const names = new Set<string>();
-  ports.forEach((item, i) => {
-    issues.push(...validateServicePort(obj(item), ['spec', 'ports', i], ports.length > 1, names, type));
-  });
+  // The names seen so far (a list: a Service has a few ports).
+  const names: string[] = [];
+  for (let i = 0; i < ports.length; i++) servicePortInto(obj(ports[i]), i, ports.length > 1, names, type, issues);
   if (type === 'ExternalName') {
     if ((str(spec.externalName) ?? '') === '') issues.push(required(['spec', 'externalName']));
   } else {
     // SetDefaults_Service copies clusterIP into clusterIPs[0]; validateClusterIPs reports there.
-    const clusterIPs = arr(spec.clusterIPs).map((ip) => str(ip) ?? '');
+    const clusterIPs = Array.isArray(spec.clusterIPs) ? spec.clusterIPs.map((ip) => str(ip) ?? '') : [];
     const defaulted = clusterIPs.length === 0 && clusterIP !== '';
     if (defaulted) clusterIPs.push(clusterIP);
     if (clusterIP !== '' && clusterIPs[0] !== clusterIP) {
@@ -53,49 +53,56 @@ export function validateService(service: Obj): Issue[] {
       }
     });
   }
-  issues.push(...validateLabels(spec.selector, ['spec', 'selector']));
+  labelsInto(spec.selector, SELECTOR_PATH, issues);
   return issues;
 }
 
-function validateServicePort(
+/** A Service's name is a DNS-1035 label (its DNS name starts with a letter). */
+const SERVICE_META: ObjectMetaOptions = { namespaced: true, nameRule: nameIsDNS1035Label };
+
+const SELECTOR_PATH: FieldPath = ['spec', 'selector'];
+
+const portPath = (index: number, field: string): FieldPath => ['spec', 'ports', index, field];
+
+/** The port at `spec.ports[index]`, into `issues` (paths built only for an issue). */
+function servicePortInto(
   port: Obj,
-  path: FieldPath,
+  index: number,
   requireName: boolean,
-  names: Set<string>,
+  names: string[],
   type: string,
-): Issue[] {
-  const issues: Issue[] = [];
+  issues: Issue[],
+): void {
   const name = str(port.name) ?? '';
   if (requireName && name === '') {
-    issues.push(required([...path, 'name']));
+    issues.push(required(portPath(index, 'name')));
   } else if (name !== '') {
-    for (const msg of isDNS1123Label(name)) issues.push(invalid([...path, 'name'], name, msg));
-    if (names.has(name)) issues.push(duplicate([...path, 'name'], name));
-    else names.add(name);
+    for (const msg of isDNS1123Label(name)) issues.push(invalid(portPath(index, 'name'), name, msg));
+    if (names.includes(name)) issues.push(duplicate(portPath(index, 'name'), name));
+    else names.push(name);
   }
   const number = typeof port.port === 'number' ? port.port : 0;
-  for (const msg of isValidPortNum(number)) issues.push(invalid([...path, 'port'], number, msg));
+  for (const msg of isValidPortNum(number)) issues.push(invalid(portPath(index, 'port'), number, msg));
   const protocol = str(port.protocol) || 'TCP';
   if (!SUPPORTED_PORT_PROTOCOLS.includes(protocol)) {
-    issues.push(notSupported([...path, 'protocol'], protocol, SUPPORTED_PORT_PROTOCOLS));
+    issues.push(notSupported(portPath(index, 'protocol'), protocol, SUPPORTED_PORT_PROTOCOLS));
   }
   // ValidatePortNumOrName, after defaulting 0 / "" to `port`.
   const target =
     port.targetPort === 0 || port.targetPort === '' || port.targetPort === undefined ? number : port.targetPort;
   if (typeof target === 'number') {
-    for (const msg of isValidPortNum(target)) issues.push(invalid([...path, 'targetPort'], target, msg));
+    for (const msg of isValidPortNum(target)) issues.push(invalid(portPath(index, 'targetPort'), target, msg));
   } else if (typeof target === 'string') {
-    for (const msg of isValidPortName(target)) issues.push(invalid([...path, 'targetPort'], target, msg));
+    for (const msg of isValidPortName(target)) issues.push(invalid(portPath(index, 'targetPort'), target, msg));
   }
   if (type === 'ClusterIP' && typeof port.nodePort === 'number' && port.nodePort !== 0) {
-    issues.push(forbidden([...path, 'nodePort'], "may not be used when `type` is 'ClusterIP'"));
+    issues.push(forbidden(portPath(index, 'nodePort'), "may not be used when `type` is 'ClusterIP'"));
   }
-  return issues;
 }
 
 /** ParseIPSloppy: IPv4 octets may carry leading zeros. */
 function parseIpSloppy(text: string): boolean {
-  if (parseIp(text)) return true;
+  if (parseIPv4Number(text) !== undefined || parseIp(text)) return true;
   const parts = text.split('.');
   return parts.length === 4 && parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255);
 }

@@ -3,12 +3,11 @@ import type { FieldPath, Issue } from '../issues.js';
 import { buildSelector } from '../model/build-policy.js';
 import { MAX_WORKLOAD_REPLICAS } from '../model/kinds.js';
 import { labelsOf, type Obj, obj, str } from '../model/read-fields.js';
-import { matchesSelector } from '../model/selector.js';
-import { nameIsDNSSubdomain } from './formats.js';
-import { goLiteral, invalid, maxLenError, notSupported, quote, required, warning } from './messages.js';
-import { validateLabelSelector } from './validate-label-selector.js';
-import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
-import { restartPolicyOf, validatePodSpec } from './validate-pod-spec.js';
+import { isEmptySelector, selectorMatches } from '../model/selector.js';
+import { goLiteral, invalid, maxLenError, notSupported, type PathStack, quote, required, warning } from './messages.js';
+import { labelSelectorInto, validateLabelSelector } from './validate-label-selector.js';
+import { annotationsInto, labelsInto, metadataInto, NAMESPACED_SUBDOMAIN, validateLabels } from './validate-meta.js';
+import { podSpecInto, restartPolicyOf } from './validate-pod-spec.js';
 
 /**
  * The workload rules of pkg/apis/apps/validation and pkg/apis/batch/validation that decide
@@ -19,7 +18,9 @@ import { restartPolicyOf, validatePodSpec } from './validate-pod-spec.js';
 export function validateWorkload(kind: string, workload: Obj): Issue[] {
   const meta = obj(workload.metadata);
   const spec = obj(workload.spec);
-  const issues = validateObjectMeta(meta, { namespaced: true, nameRule: nameIsDNSSubdomain });
+  const issues: Issue[] = [];
+  const path: PathStack = [];
+  metadataInto(meta, NAMESPACED_SUBDOMAIN, path, issues);
   switch (kind) {
     case 'Deployment':
     case 'ReplicaSet':
@@ -27,7 +28,9 @@ export function validateWorkload(kind: string, workload: Obj): Issue[] {
     case 'DaemonSet': {
       if (kind !== 'DaemonSet') issues.push(...nonNegative(spec.replicas, ['spec', 'replicas']));
       const what = kind === 'ReplicaSet' ? 'deployment' : kind.toLowerCase();
-      issues.push(...validateSelectedTemplate(spec, ['spec'], what));
+      path.push('spec');
+      selectedTemplateInto(spec, path, what, issues);
+      path.pop();
       break;
     }
     case 'ReplicationController':
@@ -43,7 +46,7 @@ export function validateWorkload(kind: string, workload: Obj): Issue[] {
       if (name.length > 52) issues.push(invalid(['metadata', 'name'], name, maxLenError(52)));
       if ((str(spec.schedule) ?? '') === '') issues.push(required(['spec', 'schedule']));
       const jobTemplate = obj(spec.jobTemplate);
-      issues.push(...validateTemplateMeta(obj(jobTemplate.metadata), ['spec', 'jobTemplate', 'metadata']));
+      templateMetaInto(obj(jobTemplate.metadata), ['spec', 'jobTemplate', 'metadata'], issues);
       issues.push(...validateJobSpec(obj(jobTemplate.spec), ['spec', 'jobTemplate', 'spec']));
       break;
     }
@@ -65,12 +68,14 @@ function nonNegative(value: unknown, path: FieldPath): Issue[] {
   return [];
 }
 
-/** ValidateTemplateObjectMeta: labels and annotations of a template. */
-function validateTemplateMeta(meta: Obj, path: FieldPath): Issue[] {
-  return [
-    ...validateLabels(meta.labels, [...path, 'labels']),
-    ...validateAnnotations(meta.annotations, [...path, 'annotations']),
-  ];
+/** ValidateTemplateObjectMeta: labels and annotations of a template, into `out`. */
+function templateMetaInto(meta: Obj, path: PathStack, out: Issue[]): void {
+  path.push('labels');
+  labelsInto(meta.labels, path, out);
+  path.pop();
+  path.push('annotations');
+  annotationsInto(meta.annotations, path, out);
+  path.pop();
 }
 
 function mapLiteral(labels: Record<string, string>): string {
@@ -81,44 +86,47 @@ function mapLiteral(labels: Record<string, string>): string {
 }
 
 /** Deployment, ReplicaSet, StatefulSet, DaemonSet: selector + template (ValidatePodTemplateSpecForReplicaSet). */
-function validateSelectedTemplate(spec: Obj, path: FieldPath, what: string): Issue[] {
-  const issues: Issue[] = [];
+function selectedTemplateInto(spec: Obj, path: PathStack, what: string, out: Issue[]): void {
   const selector = spec.selector;
   const template = obj(spec.template);
-  const templatePath = [...path, 'template'];
   const labels = labelsOf(obj(template.metadata).labels);
   if (selector === undefined || selector === null) {
-    issues.push(required([...path, 'selector']));
+    out.push(required([...path, 'selector']));
   } else {
-    const selectorIssues = validateLabelSelector(selector, [...path, 'selector']);
-    issues.push(...selectorIssues);
+    const before = out.length;
+    path.push('selector');
+    labelSelectorInto(selector, path, out);
+    path.pop();
     // The value was decoded against the schema before validation: it has LabelSelector's shape.
     const model = buildSelector(selector as LabelSelector);
-    if (Object.keys(model.matchLabels).length + model.matchExpressions.length === 0) {
-      issues.push(invalid([...path, 'selector'], goLiteral('{}'), `empty selector is invalid for ${what}`));
-    } else if (selectorIssues.length === 0 && !matchesSelector(model, labels)) {
-      issues.push(
+    if (isEmptySelector(model)) {
+      out.push(invalid([...path, 'selector'], goLiteral('{}'), `empty selector is invalid for ${what}`));
+    } else if (out.length === before && !selectorMatches(model, labels)) {
+      out.push(
         invalid(
-          [...templatePath, 'metadata', 'labels'],
+          [...path, 'template', 'metadata', 'labels'],
           goLiteral(mapLiteral(labels)),
           '`selector` does not match template `labels`',
         ),
       );
     }
   }
-  issues.push(...validatePodTemplate(template, templatePath));
+  path.push('template');
+  podTemplateInto(template, path, out);
+  path.pop();
   const restartPolicy = restartPolicyOf(obj(template.spec));
   if (restartPolicy !== 'Always') {
-    issues.push(notSupported([...templatePath, 'spec', 'restartPolicy'], restartPolicy, ['Always']));
+    out.push(notSupported([...path, 'template', 'spec', 'restartPolicy'], restartPolicy, ['Always']));
   }
-  return issues;
 }
 
-function validatePodTemplate(template: Obj, path: FieldPath): Issue[] {
-  return [
-    ...validateTemplateMeta(obj(template.metadata), [...path, 'metadata']),
-    ...validatePodSpec(obj(template.spec), [...path, 'spec'], { isPod: false }),
-  ];
+function podTemplateInto(template: Obj, path: PathStack, out: Issue[]): void {
+  path.push('metadata');
+  templateMetaInto(obj(template.metadata), path, out);
+  path.pop();
+  path.push('spec');
+  podSpecInto(obj(template.spec), path, { isPod: false }, out);
+  path.pop();
 }
 
 /** ReplicationController: `selector` is a map, defaulted from the template labels. */
@@ -143,7 +151,7 @@ function validateControllerTemplate(spec: Obj): Issue[] {
       ),
     );
   }
-  issues.push(...validatePodTemplate(template, ['spec', 'template']));
+  podTemplateInto(template, ['spec', 'template'], issues);
   const restartPolicy = restartPolicyOf(obj(template.spec));
   if (restartPolicy !== 'Always') {
     issues.push(notSupported(['spec', 'template', 'spec', 'restartPolicy'], restartPolicy, ['Always']));
@@ -162,7 +170,7 @@ function validateJobSpec(spec: Obj, path: FieldPath): Issue[] {
     issues.push(...validateLabelSelector(spec.selector, [...path, 'selector']));
   }
   const template = obj(spec.template);
-  issues.push(...validatePodTemplate(template, [...path, 'template']));
+  podTemplateInto(template, [...path, 'template'], issues);
   const restartPolicy = restartPolicyOf(obj(template.spec));
   if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
     issues.push(notSupported([...path, 'template', 'spec', 'restartPolicy'], restartPolicy, ['OnFailure', 'Never']));

@@ -32,6 +32,17 @@ function shown(s: Session, summary: Summary) {
   };
 }
 
+/**
+ * The matrix an edit's answer carries (the port asked last, when kept or carried) is a fresh
+ * session's of the edited files. `files`: the files before `edit`.
+ */
+function quickMatrixIsFresh(s: Session, files: InputFile[], edit: { file: string; text: string }): void {
+  const quick = s.quickMatrix();
+  if (!quick) return;
+  const fresh = session(files.map((f) => (f.name === edit.file ? { name: f.name, text: edit.text } : f)));
+  assert.deepEqual(quick, fresh.matrix(quick.port));
+}
+
 const input = read('001-frontend-backend');
 /** Texts a file may be edited to: another file's, a line dropped or commented out, broken YAML. */
 const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), fc.nat(5)).map(([i, n, how]) => {
@@ -52,17 +63,18 @@ const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), f
 describe('what-if edits re-read only the edited file', () => {
   test('after any edits, the page sees what a fresh load of the edited files shows', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(edit, fc.nat(2)), { minLength: 1, maxLength: 4 }), (edits) => {
+      fc.property(fc.array(fc.tuple(edit, fc.nat(3)), { minLength: 1, maxLength: 4 }), (edits) => {
         const s = session(input);
         let summary = s.summary();
         const files = input.map((f) => ({ ...f }));
         for (const [e, asked] of edits) {
           // The page asks for matrices after each edit (but one typed before the answer): kept
-          // ones must be what a fresh load computes. The worker prepares the port asked last
-          // right after an edit's answer (prepareMatrix).
+          // ones must be what a fresh load computes. The worker sends the port asked last with
+          // an edit's answer (quickMatrix), or computes it right after (prepareMatrix).
           if (asked > 0) for (const port of summary.ports) s.matrix(port);
           summary = s.edit(e.file, e.text);
           if (asked === 2) s.prepareMatrix();
+          if (asked === 3) quickMatrixIsFresh(s, files, e);
           (files.find((f) => f.name === e.file) as InputFile).text = e.text;
         }
         const fresh = session(files);
@@ -105,13 +117,14 @@ describe('what-if edits re-read only the edited file', () => {
       return lines.map((l, k) => (k === at ? changed : l)).join('\n');
     });
     fc.assert(
-      fc.property(fc.array(fc.tuple(lineEdit, fc.nat(2)), { minLength: 1, maxLength: 3 }), (texts) => {
+      fc.property(fc.array(fc.tuple(lineEdit, fc.nat(3)), { minLength: 1, maxLength: 3 }), (texts) => {
         const s = session(one);
         let summary = s.summary();
         for (const [edited, asked] of texts) {
           if (asked > 0) for (const port of summary.ports.slice(0, 2)) s.matrix(port);
           summary = s.edit('cluster.yaml', edited);
           if (asked === 2) s.prepareMatrix();
+          if (asked === 3) quickMatrixIsFresh(s, one, { file: 'cluster.yaml', text: edited });
         }
         const fresh = session([{ name: 'cluster.yaml', text: texts[texts.length - 1]?.[0] as string }]);
         assert.deepEqual(shown(s, summary), shown(fresh, fresh.summary()));
@@ -127,11 +140,15 @@ describe('what-if edits re-read only the edited file', () => {
     const before = s.matrix(port);
     const commented = text.replace('\n', ' # note\n');
     s.edit('cluster.yaml', commented);
+    // The answer to an edit carries the matrix of the port asked last (quickMatrix): kept here.
+    assert.deepEqual(s.quickMatrix(), before);
     assert.deepEqual(s.matrix(port), before);
     // Every policy skipped (an unknown kind): every connection opens, the matrix with them.
     const none = commented.replaceAll('kind: NetworkPolicy', 'kind: NetworkPolicyX');
     const fresh = session([{ name: 'cluster.yaml', text: none }]);
     s.edit('cluster.yaml', none);
+    // Carried: the changed rows and columns asked again.
+    assert.deepEqual(s.quickMatrix(), fresh.matrix(port));
     assert.deepEqual(s.matrix(port), fresh.matrix(port));
     assert.notDeepEqual(s.matrix(port).bits, before.bits);
   });

@@ -450,9 +450,30 @@ export class Session {
   private lastPort: string | undefined;
 
   /**
+   * The matrix the page shows (the port it asked last) of the current state, when it is quick
+   * to find: kept from the state before, or carried (only the rows and columns the change may
+   * have changed asked again). The worker sends it with an edit's summary, so the page shows
+   * both at once; undefined when it would be computed whole (see prepareMatrix).
+   */
+  quickMatrix(): MatrixBits | undefined {
+    const query = this.lastPort === undefined ? undefined : parsePortQuery(this.lastPort);
+    if (!query?.ok) return undefined;
+    const key = formatPortQuery(query.value);
+    const current = this.current;
+    settle(current);
+    let known = current.bits.get(key);
+    if (!known) {
+      known = carriedMatrix(current, key, query.value);
+      if (!known) return undefined;
+      current.bits.set(key, known);
+    }
+    return { ...known, bits: known.bits.slice() };
+  }
+
+  /**
    * The matrix the page will ask next (the port it asked last), of the current state, found
-   * now: the worker calls this once it answered an edit or toggle, so the matrix is computed
-   * while the page renders the summary, not after it asks.
+   * now: the worker calls this once it sent an edit's summary without it (quickMatrix found
+   * none), so the matrix is computed while the page renders the summary, not after it asks.
    */
   prepareMatrix(): void {
     if (this.lastPort === undefined) return;

@@ -46,9 +46,16 @@ export function App({ input: initial, engine }: AppProps) {
 
   // Bumped on every new summary: tests and the bench wait on it (`data-generation`).
   const [generation, setGeneration] = useState(0);
+  const generationRef = useRef(0);
   const apply = useCallback((next: Summary) => {
+    const g = ++generationRef.current;
     setSummary(next);
-    setGeneration((g) => g + 1);
+    setGeneration(g);
+    // An edit's answer may carry the shown port's matrix: shown with the what-if, in one render.
+    if (next.matrix) {
+      setMatrix(next.matrix);
+      setMatrixOf(g);
+    }
     setError(undefined);
   }, []);
 
@@ -90,8 +97,14 @@ export function App({ input: initial, engine }: AppProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation moves with summary
   useEffect(() => {
     if (!summary || !port) return;
-    let cancelled = false;
     const of = generation;
+    // The summary came with this port's matrix (apply showed it; also when the port is chosen again).
+    if (summary.matrix?.port === port) {
+      setMatrix(summary.matrix);
+      setMatrixOf(of);
+      return;
+    }
+    let cancelled = false;
     engine.matrix(port).then(
       (bits) => {
         if (cancelled) return;

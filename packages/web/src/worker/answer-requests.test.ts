@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { LINT_RULES } from '@netpol/core/lint';
 import { Session } from '../engine/session.js';
-import type { AppInput, InputFile, IssueView, Request } from '../protocol.js';
+import type { AppInput, InputFile, IssueView, Request, Summary } from '../protocol.js';
 import { type Answer, answerRequests, STALE_LINT } from './answer-requests.js';
 
 /**
@@ -136,25 +136,47 @@ describe('lint in the worker runs a rule at a time', () => {
   });
 });
 
-describe('the matrix the page asks after an edit is computed with the edit', () => {
-  test('after an edit, toggle or revert (not a check), the port asked last is prepared; its answer is a fresh session’s', (t) => {
-    const prepared = t.mock.method(Session.prototype, 'prepareMatrix');
+describe('the matrix the page shows goes with an edit’s answer', () => {
+  test('an edit, toggle or revert answers with the matrix of the port asked last, a fresh session’s; a check does not', () => {
     const w = worker();
     w.ask(1, { op: 'load', input: input(files) });
     const loaded = w.answerOf(1);
     assert.ok(loaded && 'result' in loaded);
-    const port = (loaded.result as { ports: string[] }).ports[0] ?? '80/TCP';
-    w.ask(2, { op: 'matrix', port });
-    w.ask(3, { op: 'check', from: 'default/frontend', to: 'default/backend', port });
-    assert.equal(prepared.mock.callCount(), 0);
-    w.ask(4, { op: 'edit', file: edited, text: editedText });
-    w.ask(5, { op: 'toggle', policy: 'default/selects-nobody', enabled: false });
-    assert.equal(prepared.mock.callCount(), 2);
-    w.ask(6, { op: 'matrix', port });
+    const port = (loaded.result as Summary).ports[0] ?? '80/TCP';
+    w.ask(2, { op: 'revert' });
+    assert.equal(summaryOf(w.answerOf(2)).matrix, undefined, 'a matrix before the page asked one');
+    w.ask(3, { op: 'matrix', port });
+    w.ask(4, { op: 'check', from: 'default/frontend', to: 'default/backend', port });
+    assert.ok(!('matrix' in (resultOf(w.answerOf(4)) as object)));
+    w.ask(5, { op: 'edit', file: edited, text: editedText });
+    w.ask(6, { op: 'toggle', policy: 'default/selects-nobody', enabled: false });
     const fresh = new Session(input(editedFiles));
+    assert.deepEqual(summaryOf(w.answerOf(5)).matrix, fresh.matrix(port));
     fresh.toggle('default/selects-nobody', false);
-    assert.deepEqual(w.answerOf(6), { id: 6, result: fresh.matrix(port) });
+    assert.deepEqual(summaryOf(w.answerOf(6)).matrix, fresh.matrix(port));
     w.ask(7, { op: 'revert' });
-    assert.equal(prepared.mock.callCount(), 3);
+    assert.deepEqual(summaryOf(w.answerOf(7)).matrix, new Session(input(files)).matrix(port));
+  });
+
+  test('a change that costs a whole matrix answers without it, then computes it before the page asks', (t) => {
+    const carried = t.mock.method(Session.prototype, 'quickMatrix', () => undefined);
+    const prepared = t.mock.method(Session.prototype, 'prepareMatrix');
+    const w = worker();
+    w.ask(1, { op: 'load', input: input(files) });
+    const port = (resultOf(w.answerOf(1)) as Summary).ports[0] ?? '80/TCP';
+    w.ask(2, { op: 'matrix', port });
+    w.ask(3, { op: 'edit', file: edited, text: editedText });
+    assert.equal(summaryOf(w.answerOf(3)).matrix, undefined);
+    assert.equal(carried.mock.callCount(), 1);
+    assert.equal(prepared.mock.callCount(), 1);
+    w.ask(4, { op: 'matrix', port });
+    assert.deepEqual(resultOf(w.answerOf(4)), new Session(input(editedFiles)).matrix(port));
   });
 });
+
+function resultOf(answer: Answer | undefined): unknown {
+  assert.ok(answer && 'result' in answer, `no result: ${JSON.stringify(answer)}`);
+  return answer.result;
+}
+
+const summaryOf = (answer: Answer | undefined) => resultOf(answer) as Summary;

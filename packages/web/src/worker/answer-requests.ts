@@ -1,15 +1,25 @@
 import { Session } from '../engine/session.js';
-import type { Request } from '../protocol.js';
+import type { MatrixBits, Request, Summary } from '../protocol.js';
 
 /** What the worker posts back: `{ id, result }` or `{ id, error }`. */
 export type Answer = { id: number; result: unknown } | { id: number; error: string };
+
+/** `f()`, or undefined when it throws: a matrix asked by the page later answers with the error then. */
+function quietly<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
 
 /** Said instead of findings when the state changed while lint ran (the page asks again). */
 export const STALE_LINT = 'stale lint: the input changed while it ran';
 
 /**
  * The engine's requests but Learn's, answered on one session. Each answers at once, in order
- * (after an edit, toggle or revert, the matrix the page will ask next is computed too), except
+ * (an edit, toggle or revert with the matrix of the port the page shows, or that matrix
+ * computed after the answer when it costs a whole matrix), except
  * lint: it runs a rule at a time and `pause()`s between rules (the worker: a macrotask), so
  * an edit that arrives meanwhile is answered before lint finishes; a lint whose state an edit
  * replaced is abandoned with STALE_LINT, never answered with the old state's findings.
@@ -84,19 +94,20 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
       void lintInSlices(id, session.lintSteps());
       return;
     }
+    const changes = request.op === 'edit' || request.op === 'toggle' || request.op === 'revert';
+    let matrix: MatrixBits | undefined;
     try {
-      post({ id, result: handle(request) });
+      const result = handle(request);
+      // The shown port's matrix goes with the new summary when it is quick to find (kept or
+      // carried), so the page shows both at once.
+      matrix = changes ? quietly(() => session?.quickMatrix()) : undefined;
+      post({ id, result: matrix ? { ...(result as Summary), matrix } : result });
     } catch (error) {
       post({ id, error: error instanceof Error ? error.message : String(error) });
       return;
     }
-    // The page asks the shown port's matrix once it rendered a new summary: computed now, it
-    // is ready when asked (the page's render and the worker's matrix overlap).
-    if (request.op !== 'edit' && request.op !== 'toggle' && request.op !== 'revert') return;
-    try {
-      session?.prepareMatrix();
-    } catch {
-      // Asked by the page next, it is answered with the error then.
-    }
+    // Else the page asks it once it rendered the summary: computed now, it is ready when asked
+    // (the page's render and the worker's matrix overlap).
+    if (changes && !matrix) quietly(() => session?.prepareMatrix());
   };
 }

@@ -20,7 +20,9 @@ const queued = new Map<number, number>();
 
 function post(message: Answer): void {
   const result = 'result' in message ? message.result : undefined;
-  const transfer = result instanceof Object && 'bits' in result ? [(result.bits as Uint32Array).buffer] : [];
+  // A matrix's bits are moved, not copied: alone (`matrix`) or with a summary (`matrix.bits`).
+  const matrix = result instanceof Object && 'matrix' in result ? result.matrix : result;
+  const transfer = matrix instanceof Object && 'bits' in matrix ? [(matrix.bits as Uint32Array).buffer] : [];
   const queuedMs = queued.get(message.id);
   queued.delete(message.id);
   scope.postMessage(queuedMs === undefined ? message : { ...message, queuedMs }, transfer);
