@@ -60,6 +60,11 @@ describe('loadDocuments', () => {
       ['chart/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n', /Helm chart file/],
       ['k/kustomization.yaml', 'resources: [a.yaml]\n', /kustomization.*kubectl kustomize/],
       [
+        'n/kustomization.yaml',
+        'namespace: prod\nresources: [a.yaml]\n',
+        /kubectl kustomize .*\(its namespace: prod is not applied to the files read beside it\)$/,
+      ],
+      [
         'k/kust.yaml',
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n',
         /kubectl kustomize/,
