@@ -84,6 +84,8 @@ describe('loadDocuments', () => {
     }
     // A manifest with a mistake is still reported, not skipped: it has metadata; a list is no config.
     assert.equal(first(loadDocuments({ name: 'l.yaml', text: '- a\n' }).issues).code, 'not-an-object');
+    const table = loadDocuments({ name: '-', text: 'NAME     READY   STATUS\nweb-1    1/1     Running\n' });
+    assert.match(first(table.issues).message, /found a string .*kubectl's table output: .*-o yaml$/);
     const typo = loadDocuments({ name: 'p.yaml', text: 'Kind: Pod\nmetadata: {name: a}\n' });
     assert.deepEqual(
       typo.issues.map((i) => i.code),
