@@ -14,13 +14,19 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { restoreSummary, type SummaryWire } from '../summary-wire.js';
 
-type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
+type Pending = { op: Request['op']; resolve: (value: never) => void; reject: (error: Error) => void };
+
+/** Requests answered with a summary (posted without the lists equal to the last one's: summary-wire.ts). */
+const SUMMARY_OPS: readonly Request['op'][] = ['load', 'edit', 'toggle', 'revert'];
 
 /** The page's handle on the engine worker: one promise per request. */
 export class EngineClient {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The last summary the worker posted, restored: the next may refer to its lists. */
+  private summary: Summary | undefined;
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
@@ -29,7 +35,10 @@ export class EngineClient {
       if (!waiting) return;
       this.pending.delete(id);
       if (error !== undefined) waiting.reject(new Error(error));
-      else waiting.resolve(result as never);
+      else if (SUMMARY_OPS.includes(waiting.op)) {
+        this.summary = restoreSummary(this.summary, result as SummaryWire);
+        waiting.resolve(this.summary as never);
+      } else waiting.resolve(result as never);
     };
     // A worker that cannot start (a blocked blob: URL, a syntax error) must not leave the page loading forever.
     worker.onerror = (event) => {
@@ -42,7 +51,7 @@ export class EngineClient {
   private ask<T>(request: Request): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      this.pending.set(id, { op: request.op, resolve: resolve as (value: never) => void, reject });
       this.worker.postMessage({ id, request });
     });
   }
