@@ -68,7 +68,8 @@ export interface LoadedCluster {
 export function loadCluster(sources: readonly SourceFile[], options: LoadOptions = {}): Collected<LoadedCluster> {
   const issues: Issue[] = [];
   const objects: LoadedObject[] = [];
-  const usable = new Map<LoadedObject, DecodedObject>();
+  /** The decoded form of each of `objects` that the model can use (no fatal issue), by index. */
+  const usable: (DecodedObject | undefined)[] = [];
   let lenient = 0;
   const unanalyzed: Unanalyzed[] = [];
   for (const source of sources) {
@@ -117,12 +118,16 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
           object: describeObject(object),
         });
       }
-      if (!fatal && decoded) usable.set(object, decoded);
+      usable.push(fatal ? undefined : decoded);
     }
   }
   const latest = lastDefinitions(objects, options.defaultNamespace);
   issues.push(...latest.issues);
-  const decoded = latest.objects.flatMap((object) => usable.get(object) ?? []);
+  const decoded: DecodedObject[] = [];
+  for (const index of latest.indices) {
+    const one = usable[index];
+    if (one) decoded.push(one);
+  }
   let cluster: ClusterModel;
   try {
     cluster = buildCluster(decoded, options.cache ? { ...options, keepModels: true } : options);

@@ -6,13 +6,13 @@ import { positionOf } from './source.js';
 /**
  * `kubectl apply -f` applies objects in order, so of two definitions of one
  * kind/namespace/name the last one is what the cluster holds. Returns the objects that win
- * (in input order) and a warning on each replaced definition naming both places. Objects
+ * (in input order), their indices in `objects`, and a warning on each replaced definition naming both places. Objects
  * without a name (invalid, or `generateName`) are each their own object.
  */
 export function lastDefinitions(
   objects: readonly LoadedObject[],
   defaultNamespace = 'default',
-): { objects: LoadedObject[]; issues: Issue[] } {
+): { objects: LoadedObject[]; indices: number[]; issues: Issue[] } {
   const lastIndex = new Map<string, number>();
   const keys = objects.map((object, index) => {
     const { name, namespace } = objectMeta(object);
@@ -23,11 +23,13 @@ export function lastDefinitions(
   });
   const issues: Issue[] = [];
   const winners: LoadedObject[] = [];
+  const indices: number[] = [];
   objects.forEach((object, index) => {
     const key = keys[index];
     const last = key === undefined ? index : (lastIndex.get(key) ?? index);
     if (last === index) {
       winners.push(object);
+      indices.push(index);
       return;
     }
     issues.push({
@@ -40,7 +42,7 @@ export function lastDefinitions(
       object: describeObject(object),
     });
   });
-  return { objects: winners, issues };
+  return { objects: winners, indices, issues };
 }
 
 function where(object: LoadedObject): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { errorsOf, loaded, policy, summary } from './test-helpers.js';
-import { validateObject } from './validate-object.js';
+import { isForeignGroup, validateObject } from './validate-object.js';
 
 const messagesOf = (kind: string, value: Record<string, unknown>) =>
   validateObject(loaded(kind, value)).map((i) => `${summary([i])[0]}: ${i.message}`);
@@ -380,5 +380,27 @@ describe('validateObject: Namespace', () => {
     assert.deepEqual(errorsOf('Namespace', { metadata: { name: 'a', namespace: 'b' } }), [
       'field-forbidden metadata.namespace',
     ]);
+  });
+});
+
+describe('isForeignGroup: a kind of the same name from another API group', () => {
+  it('compares the group before the last slash with the groups that served the kind', () => {
+    const rows: [string, string, boolean][] = [
+      ['NetworkPolicy', 'networking.k8s.io/v1', false],
+      ['NetworkPolicy', 'extensions/v1beta1', false],
+      ['NetworkPolicy', 'projectcalico.org/v3', true],
+      ['NetworkPolicy', 'networking.k8s.io.evil/v1', true],
+      ['NetworkPolicy', 'networking.k8s/v1', true],
+      ['NetworkPolicy', 'v1', true],
+      ['Namespace', 'v1', false],
+      ['Namespace', 'core.example/v1', true],
+      ['Deployment', 'apps/v1', false],
+      ['Deployment', 'apps/beta/v1', true],
+      ['Deployment', 'v1', true],
+      ['Deployment', '', false],
+      ['Widget', 'example.com/v1', false],
+    ];
+    for (const [kind, apiVersion, foreign] of rows)
+      assert.equal(isForeignGroup(kind, apiVersion), foreign, `${kind} ${apiVersion}`);
   });
 });

@@ -60,8 +60,12 @@ const API_GROUPS: Readonly<Record<string, readonly string[]>> = {
 export function isForeignGroup(kind: string, apiVersion: string): boolean {
   const groups = API_GROUPS[kind];
   if (!groups || apiVersion === '') return false;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return !groups.includes(group);
+  // The group is what comes before the last `/` ('' without one); compared in place (no slice per object).
+  const slash = apiVersion.lastIndexOf('/');
+  for (const group of groups) {
+    if (slash < 0 ? group === '' : group.length === slash && apiVersion.startsWith(group)) return false;
+  }
+  return true;
 }
 
 const VALIDATORS: Readonly<Record<string, (object: Obj) => Issue[]>> = {
