@@ -55,7 +55,7 @@ describe('summaries leave out the lists equal to the last one’s', () => {
           () => Promise.resolve(),
         );
         answer(0, { op: 'load', input });
-        requests.forEach((r, i) => answer(i + 1, r));
+        for (const [i, r] of requests.entries()) answer(i + 1, r);
         let last: Summary | undefined;
         const restored = answers.map((a) => {
           assert.ok('result' in a, JSON.stringify(a));
