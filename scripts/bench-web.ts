@@ -12,6 +12,7 @@ import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/cor
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startServer } from '../packages/cli/src/commands/serve.js';
 import { Session } from '../packages/web/src/engine/session.js';
+import { WORKER_QUEUE } from '../packages/web/src/ui/engine-client.js';
 import { longTaskCauses, TRACE_CATEGORIES } from './bench-web-trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -398,6 +399,7 @@ async function benchLayout(
         ? {
             whatIfEditDuringLintMs: Math.max(...duringLint.samples.map((x) => x.ms)),
             whatIfEditDuringLintMatrixMs: Math.max(...duringLint.samples.map((x) => x.matrixMs)),
+            editDuringLintWorkerQueueMs: Math.max(...duringLint.samples.map((x) => x.workerQueueMs)),
             whatIfEditDuringLint: duringLint,
           }
         : {}),
@@ -445,19 +447,25 @@ interface DuringLint {
   lintMs: number;
   /** Samples whose edit was sent while a lint ran and made it stale (answered between its steps). */
   overlapped: number;
-  samples: { atLintMs: number; ms: number; matrixMs: number; overlapped: boolean }[];
+  /** `workerQueueMs`: how long the edit waited in the worker before it was handled (the lint step under way). */
+  samples: { atLintMs: number; ms: number; matrixMs: number; workerQueueMs: number; overlapped: boolean }[];
   note?: string;
 }
+
+/** When the timed edits are typed, as fractions of one lint's time after the page asked for lint. */
+const FRACTIONS = [0.1, 0.3, 0.5, 0.7];
 
 /**
  * What-if edits made while lint runs (issue 15: an edit must not wait behind lint). One lint
  * of the edited state is timed (from the page asking to its findings); then verdict edits of
  * the same port line (its last digit: the edit of whatIfEditVerdictMs again), each typed at
- * 15 %, 40 % and 65 % of that lint's time after the page asked for the next lint (a second
+ * 10 %, 30 %, 50 % and 70 % of that lint's time after the page asked for the next lint (a second
  * after the previous edit's summary; an untimed edit starts the first), timed to the summary
  * and to the shown port's matrix. An edit overlapped lint when the lint running as it was
  * typed was abandoned (answered stale), not answered with findings: the counters App.tsx
- * keeps on `.app`. The cursor is at the end of the port's line (the verdict edit left it there).
+ * keeps on `.app`. How long each edit waited in the worker (behind the step under way) is
+ * engine-client's User Timing measure. The cursor is at the end of the port's line (the verdict
+ * edit left it there).
  */
 async function editsDuringLint(page: Page, verdict: { port: string; digit: string }): Promise<DuringLint> {
   const counts = async () => (await page.evaluate(LINT_COUNTS)) as LintCounts;
@@ -467,26 +475,35 @@ async function editsDuringLint(page: Page, verdict: { port: string; digit: strin
   await wait(`!${LINT_RUNNING}`);
   const lintMs = Math.round(performance.now() - started);
   const original = verdict.port.split('/')[0]?.at(-1);
-  const [first, ...digits] = ['6', '5', '4', '3', '2'].filter((d) => d !== original && d !== verdict.digit).slice(0, 4);
+  const [first, ...digits] = ['6', '5', '4', '3', '2', '1', '9']
+    .filter((d) => d !== original && d !== verdict.digit)
+    .slice(0, 1 + FRACTIONS.length);
   // Lint is asked once per summary: an edit (not timed) starts the first one, each timed edit the next.
   await page.keyboard.press('Shift+ArrowLeft');
   await page.keyboard.type(first ?? '6');
   const samples: DuringLint['samples'] = [];
   for (const [i, digit] of digits.entries()) {
+    // Everything but the keystroke before the lint starts: the edit lands where it is meant to.
+    await page.keyboard.press('Shift+ArrowLeft');
+    const before = await generation(page);
     await wait(LINT_RUNNING);
     const lintAsked = performance.now();
-    await page.waitForTimeout(Math.round(lintMs * ([0.15, 0.4, 0.65][i] ?? 0.4)));
-    const before = await generation(page);
     const sent = await counts();
-    await page.keyboard.press('Shift+ArrowLeft');
+    await page.waitForTimeout(
+      Math.max(0, Math.round(lintMs * (FRACTIONS[i] ?? 0.5) - (performance.now() - lintAsked))),
+    );
     started = performance.now();
     await page.keyboard.type(digit);
     const { ms, matrixMs } = await summaryAndMatrix(page, before, started);
-    // The lint under way when the edit was typed: answered stale (it overlapped), or with findings.
+    // The lint under way as the edit was typed (number sent.asked) ends stale (it overlapped) or with findings.
     await wait(`(c => c.answered + c.stale >= ${sent.asked})(${LINT_COUNTS})`);
-    const after = await counts();
-    const overlapped = sent.asked > sent.answered + sent.stale && after.stale > sent.stale;
-    samples.push({ atLintMs: Math.round(started - lintAsked), ms, matrixMs, overlapped });
+    const overlapped = (await counts()).stale > sent.stale;
+    // How long the edit waited in the worker (behind the lint step under way): engine-client's measure.
+    const queued = (await page.evaluate(
+      `performance.getEntriesByName(${JSON.stringify(`${WORKER_QUEUE}edit`)}).map((e) => e.duration)`,
+    )) as number[];
+    const workerQueueMs = Math.round((queued.at(-1) ?? Number.NaN) * 10) / 10;
+    samples.push({ atLintMs: Math.round(started - lintAsked), ms, matrixMs, workerQueueMs, overlapped });
   }
   const overlapped = samples.filter((x) => x.overlapped).length;
   return {

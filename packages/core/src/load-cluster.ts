@@ -149,7 +149,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
-  const assumed = namespaceAssumed(decoded, cluster, options.defaultNamespace ?? 'default', !!options.defaultNamespace);
+  const assumedNs = options.defaultNamespace ?? 'default';
+  const assumed = namespaceAssumed(decoded, cluster, assumedNs, assumedNs !== 'default');
   if (assumed) issues.push(assumed);
   return collected({ objects, cluster, lenient, unanalyzed }, issues);
 }

@@ -353,3 +353,23 @@ describe('netpol diff: what it does not analyze', () => {
     ]);
   });
 });
+
+describe('netpol diff reads both versions whole', () => {
+  it('a policy added in a subfolder is opened, without -R; a git: side and a folder side read alike', async () => {
+    const allowAll =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: backend-ns}\nspec:\n  podSelector: {}\n  ingress: [{}]\n';
+    write('nested-base/world.yaml', world);
+    write('nested-base/policy.yaml', andPolicy);
+    write('nested-head/world.yaml', world);
+    write('nested-head/policy.yaml', andPolicy);
+    write('nested-head/more/allow-all.yaml', allowAll);
+    const r = await netpol('diff', 'nested-base', 'nested-head', '--exit-code', '-o', 'json');
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual(JSON.parse(r.out).policies.added, ['backend-ns/allow-all']);
+    assert.doesNotMatch(r.err, /subfolders not read/);
+    // The same tree against itself: no changes (it used to read the subfolder on one side only).
+    const same = await netpol('diff', 'nested-head', 'nested-head', '--exit-code');
+    assert.equal(same.code, 0, same.err);
+    assert.match(same.out, /no changes/);
+  });
+});

@@ -11,6 +11,7 @@ export interface DiffCommandOptions extends AnalysisOptions {
   head: string;
   output: string;
   exitCode?: boolean;
+  /** Accepted for symmetry with the other commands: diff always reads directories recursively. */
   recursive?: boolean;
   symbolic?: boolean;
 }
@@ -24,7 +25,10 @@ export interface DiffCommandOptions extends AnalysisOptions {
  */
 export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<number> {
   checkAddressRanges(options);
-  const read = (file: string) => readSources({ file: [file], recursive: options.recursive }, io);
+  // Both versions are read alike and whole: git: paths are read recursively, so a directory is
+  // too; without that, `diff git:main:k8s k8s` compared a whole tree with its top folder, and a
+  // policy added in a subfolder of a directory was a note while the diff said "no changes".
+  const read = (file: string) => readSources({ file: [file], recursive: true }, io);
   const [baseSources, headSources] = [await read(options.base), await read(options.head)];
   // Both sides make up pod addresses from the same ranges (sharedPodRanges says why).
   const podCidr = options.podCidr?.length

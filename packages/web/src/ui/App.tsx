@@ -121,10 +121,10 @@ export function App({ input: initial, engine }: AppProps) {
   // Lint costs seconds on thousands of pods: asked after the first view shows, and on large
   // clusters only where it is read (the Editor).
   const wantLint = Boolean(summary) && (state.view === 'editor' || (summary?.endpoints.length ?? 0) <= 1500);
-  // The worker lints a rule at a time and answers an edit between rules, abandoning the stale
-  // lint (rejected; this effect asks again for the new summary). One rule can still take most
-  // of a second on 10k pods (one-sided-allow), so on a large cluster lint waits for a second
-  // without edits, and a burst of what-ifs does not keep starting it.
+  // The worker lints in steps (a rule, or a bounded part of one: ≤ ~25 ms on 10k pods) and
+  // answers an edit between steps, abandoning the stale lint (rejected; this effect asks again
+  // for the new summary). On a large cluster lint still waits for a second without edits, so a
+  // burst of what-ifs does not keep starting and abandoning it.
   const lintDelay = (summary?.endpoints.length ?? 0) > 1500 ? 1000 : 0;
   // Lints asked, answered and abandoned (`data-lint-asked`, `-answered`, `-stale`): the bench
   // checks that its edit during lint overlapped one. Set on the element, not as state: no render.

@@ -14,22 +14,44 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { restoreSummary, type SummaryWire } from '../summary-wire.js';
 
-type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: never) => void; reject: (error: Error) => void; op: Request['op']; sent: number };
+
+/** Requests whose wait in the worker's queue is recorded (User Timing, `WORKER_QUEUE` + op). */
+const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
+/**
+ * How long an edit or toggle waited in the worker before it was handled (behind a lint step,
+ * say): a `performance.measure` named `netpol worker queue: edit` from the page's send; the
+ * bench reads them. The worker says how long (`queuedMs`: the send's time, `sentAt`, is on the
+ * shared clock `timeOrigin + now()`).
+ */
+export const WORKER_QUEUE = 'netpol worker queue: ';
+
+/** Requests answered with a summary (posted without the lists equal to the last one's: summary-wire.ts). */
+const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'toggle', 'revert']);
 
 /** The page's handle on the engine worker: one promise per request. */
 export class EngineClient {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The last summary the worker posted, restored: the next may refer to its lists. */
+  private summary: Summary | undefined;
 
   constructor(private readonly worker: Worker) {
-    worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
-      const { id, result, error } = event.data;
+    worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string; queuedMs?: number }>) => {
+      const { id, result, error, queuedMs } = event.data;
       const waiting = this.pending.get(id);
       if (!waiting) return;
       this.pending.delete(id);
+      if (queuedMs !== undefined && TIMED_OPS.has(waiting.op)) {
+        performance.measure(`${WORKER_QUEUE}${waiting.op}`, { start: waiting.sent, duration: Math.max(0, queuedMs) });
+      }
       if (error !== undefined) waiting.reject(new Error(error));
-      else waiting.resolve(result as never);
+      else if (SUMMARY_OPS.has(waiting.op)) {
+        this.summary = restoreSummary(this.summary, result as SummaryWire);
+        waiting.resolve(this.summary as never);
+      } else waiting.resolve(result as never);
     };
     // A worker that cannot start (a blocked blob: URL, a syntax error) must not leave the page loading forever.
     worker.onerror = (event) => {
@@ -42,8 +64,9 @@ export class EngineClient {
   private ask<T>(request: Request): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
-      this.worker.postMessage({ id, request });
+      const sent = performance.now();
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, op: request.op, sent });
+      this.worker.postMessage({ id, request, sentAt: performance.timeOrigin + sent });
     });
   }
 
