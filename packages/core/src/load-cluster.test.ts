@@ -98,6 +98,12 @@ describe('loadCluster warns when a policy naming no namespace lands where no pod
       { defaultNamespace: 'web' },
       /^1 NetworkPolicy names no namespace and was read in namespace web \(-n\), which has no pods/,
     ],
+    [
+      'check and explain pass default as the namespace: not said to be -n',
+      [policy('a', '[]'), pod('shop')],
+      { defaultNamespace: 'default' },
+      /^1 NetworkPolicy names no namespace and was read in namespace default, which has no pods/,
+    ],
     ['no pods at all (policy-only analysis)', [policy('a', '[]')], {}, undefined],
     ['every policy names its namespace', [policy('a', '[]', 'default'), pod('shop')], {}, undefined],
   ];

@@ -1,3 +1,4 @@
+import { at } from './at.js';
 import { type Collected, collected, type Issue } from './issues.js';
 import type { DecodedObject } from './load/decoded-object.js';
 import { lastDefinitions } from './load/last-definitions.js';
@@ -79,7 +80,10 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     const skipped = loaded.value.length === 0 ? loaded.issues.find((i) => i.code === 'not-a-manifest') : undefined;
     const file = skipped && unanalyzedFile(source, skipped.message);
     if (file) unanalyzed.push(file);
-    for (const object of loaded.value) {
+    const readObjects = loaded.value;
+    // Indexed: 93,000 objects at 150,000 pods, mostly before this loop is optimized.
+    for (let k = 0; k < readObjects.length; k++) {
+      const object = at(readObjects, k);
       // netpol's own files (examples' expect.yaml) live beside manifests: skip them quietly.
       if (object.apiVersion.startsWith('netpol.dev/')) continue;
       // A kind of the same name from another API group (Calico's projectcalico.org/v3
@@ -145,7 +149,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
     cluster = buildCluster([], { defaultNamespace: options.defaultNamespace });
   }
   if (cluster.dropped && cluster.dropped.length > 0) issues.push(droppedNote(cluster.dropped));
-  const assumed = namespaceAssumed(decoded, cluster, options.defaultNamespace ?? 'default', !!options.defaultNamespace);
+  const assumedNs = options.defaultNamespace ?? 'default';
+  const assumed = namespaceAssumed(decoded, cluster, assumedNs, assumedNs !== 'default');
   if (assumed) issues.push(assumed);
   return collected({ objects, cluster, lenient, unanalyzed }, issues);
 }

@@ -12,6 +12,26 @@ function runCli(argv: string[], stdin = '') {
 const FILES = ['-f', 'shop.yaml', '-f', 'policies.yaml'];
 
 describe('netpol check', () => {
+  test('policies only: a pod name gets the hint to name a class (check) or a policy (explain)', async () => {
+    const ex5 = fileURLToPath(
+      new URL('../../../../examples/002-ex5-and-selector/strict-api-ingress.yaml', import.meta.url),
+    );
+    const check = await runCli(['check', '-f', ex5, '--from', 'x/a', '--to', 'backend-ns/api', '--port', '80']);
+    assert.equal(check.code, 2);
+    assert.match(check.stderr, /^netpol: --from: no pod or workload "x\/a" in the input$/m);
+    assert.match(
+      check.stderr,
+      /^hint: the input has no pods: name a class of pods that could exist instead, e\.g\. --from 'prod\/\{app=web\}'/m,
+    );
+    const explain = await runCli(['explain', '-f', ex5, '--pod', 'backend-ns/api']);
+    assert.equal(explain.code, 2);
+    assert.match(explain.stderr, /^hint: the input has no pods: explain --policy NS\/NAME says what a policy admits/m);
+    // With pods, the hint stays the nearest names.
+    const pods = await runCli(['check', ...FILES, '--from', 'x/a', '--to', 'x/b', '--port', '80']);
+    assert.equal(pods.code, 2);
+    assert.doesNotMatch(pods.stderr, /the input has no pods/);
+  });
+
   test('symbolic endpoints (issue 13): every pod the selectors could be, exit 1 when some are denied', async () => {
     const ex5 = fileURLToPath(
       new URL('../../../../examples/002-ex5-and-selector/strict-api-ingress.yaml', import.meta.url),

@@ -11,9 +11,12 @@ export const diffDefinition = defineCommand({
     outputOption(['table', 'md', 'json'], 'table'),
     option(
       '--exit-code',
-      'exit 1 when anything changed: a connection, a policy or an endpoint (like git diff --exit-code)',
+      'exit 1 when anything changed: a connection, a policy, an endpoint, or something netpol does not analyze (like git diff --exit-code)',
     ),
-    option('-R, --recursive', 'read directories recursively (git: paths always are)'),
+    option(
+      '-R, --recursive',
+      'read directories recursively: diff always does, as it reads git: paths, so a policy added in a subfolder is never missed',
+    ),
     ...analysisOptions,
     option('--symbolic', 'compare every pod that could exist, in classes (the default when neither version has pods)'),
   ],

@@ -173,6 +173,32 @@ describe('netpol diff', () => {
     outside.cwd = join(dir, 'repo', 'k8s');
     assert.equal(await run(['diff', 'git:HEAD:../..', '.'], outside), 2);
     assert.match(outside.err(), /leaves the repository/);
+
+    // The pull request that adds the first policies: BASE lacks the folder, read as empty.
+    write('repo/new-k8s/policy.yaml', andPolicy);
+    write('repo/new-k8s/world.yaml', world);
+    const first = fakeIo();
+    first.cwd = join(dir, 'repo');
+    assert.equal(
+      await run(['diff', 'git:HEAD:new-k8s', 'new-k8s', '-o', 'json', '--exit-code'], first),
+      1,
+      first.err(),
+    );
+    assert.deepEqual(JSON.parse(first.out()).policies.added, ['backend-ns/api-ingress']);
+    assert.match(
+      first.err(),
+      /^netpol diff: note: git:HEAD:new-k8s: the path is not in that revision: BASE is read as empty/m,
+    );
+    // A path in neither version, or a revision that does not exist, is an error.
+    for (const [base, head, error] of [
+      ['git:HEAD:nope', 'git:HEAD~1:nope', /path 'nope' does not exist in 'HEAD'/],
+      ['git:no-such-rev:k8s', 'k8s', /invalid object name 'no-such-rev'/],
+    ] as const) {
+      const bad = fakeIo();
+      bad.cwd = join(dir, 'repo');
+      assert.equal(await run(['diff', base, head], bad), 2, base);
+      assert.match(bad.err(), error);
+    }
   });
 
   it('git:REV:PATH reads files whose names are not ASCII (git quotes them without -z)', async () => {
@@ -351,5 +377,25 @@ describe('netpol diff: what it does not analyze', () => {
       { change: 'added', file: 'unrendered-added/chart/templates/extra.yaml', what: 'Helm template' },
       { change: 'removed', file: 'unrendered-base/cilium.yaml', what: 'CiliumNetworkPolicy backend-ns/web' },
     ]);
+  });
+});
+
+describe('netpol diff reads both versions whole', () => {
+  it('a policy added in a subfolder is opened, without -R; a git: side and a folder side read alike', async () => {
+    const allowAll =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all, namespace: backend-ns}\nspec:\n  podSelector: {}\n  ingress: [{}]\n';
+    write('nested-base/world.yaml', world);
+    write('nested-base/policy.yaml', andPolicy);
+    write('nested-head/world.yaml', world);
+    write('nested-head/policy.yaml', andPolicy);
+    write('nested-head/more/allow-all.yaml', allowAll);
+    const r = await netpol('diff', 'nested-base', 'nested-head', '--exit-code', '-o', 'json');
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual(JSON.parse(r.out).policies.added, ['backend-ns/allow-all']);
+    assert.doesNotMatch(r.err, /subfolders not read/);
+    // The same tree against itself: no changes (it used to read the subfolder on one side only).
+    const same = await netpol('diff', 'nested-head', 'nested-head', '--exit-code');
+    assert.equal(same.code, 0, same.err);
+    assert.match(same.out, /no changes/);
   });
 });

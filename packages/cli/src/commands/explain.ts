@@ -58,7 +58,10 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const json = options.output === 'json';
   if (options.pod) {
     const result = resolveEndpoint(cluster, options.pod, { defaultNamespace: namespace });
-    if (!result.ok) throw endpointError('--pod', result.error, droppedPodNote(cluster, options.pod, namespace));
+    if (!result.ok) {
+      const noPods = cluster.pods.length === 0 && cluster.workloads.length === 0 ? { classes: false } : undefined;
+      throw endpointError('--pod', result.error, droppedPodNote(cluster, options.pod, namespace), noPods);
+    }
     const endpoint = result.value;
     if (endpoint.kind !== 'pod') {
       throw new UsageError(

@@ -77,7 +77,11 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
   const files = await readSources(options, io, options.namespace);
   const state: ServedState = {
     files,
-    base: options.base ? await readSources({ file: [options.base], recursive: options.recursive }, io) : undefined,
+    // Read like the input (-R or not), also when BASE is a git: path (which alone would recurse):
+    // otherwise the Diff view closes what the input's unread subfolders allow.
+    base: options.base
+      ? await readSources({ file: [options.base], recursive: options.recursive === true }, io)
+      : undefined,
     version: 1,
     writable: new Set(
       files

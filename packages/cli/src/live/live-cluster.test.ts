@@ -98,12 +98,16 @@ describe('a live cluster read through a kubeconfig', () => {
     assert.ok(paths.includes('/api/v1/namespaces'));
     assert.ok(paths.includes('/api/v1/namespaces/shop/pods'));
     assert.ok(
-      // Cluster-scoped kinds are whole-cluster lists: Namespaces, Nodes, the admin tier policies.
+      // Cluster-scoped kinds are whole-cluster lists: Namespaces, Nodes, the admin tier policies,
+      // other engines' cluster-wide policies (counted for a warning).
       paths.every(
         (p) =>
           p === '/api/v1/namespaces' ||
           p === '/api/v1/nodes' ||
           p.startsWith('/apis/policy.networking.k8s.io/') ||
+          /^\/apis\/[^/]+\/[^/]+\/(ciliumclusterwidenetworkpolicies|globalnetworkpolicies|clusternetworkpolicies)$/.test(
+            p,
+          ) ||
           p.includes('/namespaces/shop/'),
       ),
       paths.join(' '),
@@ -143,6 +147,51 @@ describe('a live cluster read through a kubeconfig', () => {
       api.requests.every((x) => !x.url.includes('/namespaces/')),
       'the default -n does not scope the lists',
     );
+  });
+
+  test("other engines' policies in the cluster are counted and warned about, by kind; none, no word", async () => {
+    const foreign = `${manifests}---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l7, namespace: shop}
+spec: {endpointSelector: {}, ingress: [{fromEntities: [world]}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: dns, namespace: web}
+spec: {endpointSelector: {}}
+---
+apiVersion: crd.projectcalico.org/v1
+kind: GlobalNetworkPolicy
+metadata: {name: deny-all}
+spec: {selector: all()}
+`;
+    const { api, kubeconfig } = await liveCluster({ manifests: foreign });
+    const r = await netpol(['matrix', '--kubeconfig', kubeconfig, '--port', '8080', '-o', 'json']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(
+      r.err,
+      /^cluster:test\/ciliumnetworkpolicies: warning: 2 cilium\.io\/v2 CiliumNetworkPolicy objects, which netpol does not evaluate: where they apply, the cluster allows or denies traffic otherwise than netpol says$/m,
+    );
+    assert.match(
+      r.err,
+      /^cluster:test\/globalnetworkpolicies: warning: 1 crd\.projectcalico\.org\/v1 GlobalNetworkPolicy object, /m,
+    );
+    // Calico's and Antrea's own networkpolicies lists are other lists than the Kubernetes one.
+    assert.doesNotMatch(r.err, /crd\.antrea\.io|crd\.projectcalico\.org\/v1 NetworkPolicy/);
+    assertOnlyGets(api.requests);
+    // Verdicts are the NetworkPolicies' alone: the same as without those objects.
+    const plain = await netpol([
+      'matrix',
+      '--kubeconfig',
+      (await liveCluster()).kubeconfig,
+      '--port',
+      '8080',
+      '-o',
+      'json',
+    ]);
+    assert.deepEqual(JSON.parse(r.out), JSON.parse(plain.out));
+    assert.doesNotMatch(plain.err, /does not evaluate/);
   });
 
   test('a kind the server does not serve (404) is a note; the run goes on', async () => {

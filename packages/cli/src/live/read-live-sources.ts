@@ -8,7 +8,7 @@ import type { LiveOptions } from './live-options.js';
 import { objectKey } from './object-key.js';
 import { parseDuration } from './parse-duration.js';
 import { redactError } from './redact.js';
-import { LIVE_RESOURCES, type LiveResource } from './resources.js';
+import { FOREIGN_POLICY_RESOURCES, LIVE_RESOURCES, type LiveResource } from './resources.js';
 
 /** Lists in flight at once (a kind per namespace with several -n). */
 const CONCURRENCY = 6;
@@ -45,12 +45,15 @@ async function readLive(
   });
   const target = await loadApiTarget({ ...options, timeoutMs }, io);
   secrets.push(...targetSecrets(target));
-  const jobs: { resource: LiveResource; namespace?: string }[] = [];
-  for (const resource of LIVE_RESOURCES) {
-    for (const namespace of resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]) {
-      jobs.push({ resource, namespace });
-    }
-  }
+  // One list per kind, or per kind and namespace with -n (cluster-scoped kinds: one list).
+  const jobsOf = (resources: readonly LiveResource[]): { resource: LiveResource; namespace?: string }[] =>
+    resources.flatMap((resource) =>
+      (resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]).map((namespace) => ({
+        resource,
+        namespace,
+      })),
+    );
+  const jobs = jobsOf(LIVE_RESOURCES);
   const list = async (job: (typeof jobs)[number]): Promise<ListOutcome> => {
     try {
       return await listResource({ target, resource: job.resource, namespace: job.namespace, timeoutMs, budget });
@@ -65,8 +68,29 @@ async function readLive(
       throw error;
     }
   };
+  const foreignJobs = jobsOf(FOREIGN_POLICY_RESOURCES);
+  // A foreign kind that is not installed (404), or that this user may not list (403, which
+  // RBAC answers whether or not it is installed), tells nothing: only a count is news.
+  const countForeign = async (job: (typeof foreignJobs)[number]): Promise<number> => {
+    try {
+      const outcome = await listResource({
+        target,
+        resource: job.resource,
+        namespace: job.namespace,
+        timeoutMs,
+        budget,
+      });
+      return 'items' in outcome ? outcome.items.length : 0;
+    } catch (error) {
+      if (error instanceof ApiStatusError && (error.status === 403 || error.status === 404)) return 0;
+      throw error;
+    }
+  };
   const outcomes = await runLimited(jobs.map((job) => () => list(job)));
+  // After the lists netpol reads, so those keep the concurrency and the budget first.
+  const foreignCounts = await runLimited(foreignJobs.map((job) => () => countForeign(job)));
   const note = noteWriter(io);
+  warnForeign(io, target.context, foreignJobs, foreignCounts);
   const sources: SourceFile[] = [];
   for (const resource of LIVE_RESOURCES) {
     const name = `cluster:${target.context}/${resource.plural}`;
@@ -124,6 +148,26 @@ function identity(resource: LiveResource, item: Record<string, unknown>) {
     name: typeof meta.name === 'string' ? meta.name : '',
     namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
   };
+}
+
+/**
+ * One warning per foreign policy kind the cluster holds: netpol's verdicts follow the
+ * NetworkPolicies and admin tiers alone, and those policies also allow or deny traffic.
+ */
+function warnForeign(
+  io: Io,
+  context: string,
+  jobs: readonly { resource: LiveResource }[],
+  counts: readonly number[],
+): void {
+  const c = colorsFor(io.stderr, io);
+  for (const resource of FOREIGN_POLICY_RESOURCES) {
+    const n = jobs.reduce((sum, job, i) => sum + (job.resource === resource ? at(counts, i) : 0), 0);
+    if (n === 0) continue;
+    io.stderr.write(
+      `cluster:${context}/${resource.plural}: ${c.yellow('warning')}: ${n} ${resource.apiVersion} ${resource.kind} object${n === 1 ? '' : 's'}, which netpol does not evaluate: where ${n === 1 ? 'it applies' : 'they apply'}, the cluster allows or denies traffic otherwise than netpol says\n`,
+    );
+  }
 }
 
 function noteWriter(io: Io) {

@@ -58,6 +58,35 @@ export const LIVE_RESOURCES: readonly LiveResource[] = [
   },
 ];
 
+/**
+ * Other engines' policy kinds. netpol does not evaluate them, but where a cluster has some,
+ * its connectivity is not only what the NetworkPolicies say: a live read counts them (a kind
+ * not installed answers 404, and is no news) and warns. Listed at their storage versions.
+ */
+export const FOREIGN_POLICY_RESOURCES: readonly LiveResource[] = [
+  { kind: 'CiliumNetworkPolicy', apiVersion: 'cilium.io/v2', plural: 'ciliumnetworkpolicies', namespaced: true },
+  {
+    kind: 'CiliumClusterwideNetworkPolicy',
+    apiVersion: 'cilium.io/v2',
+    plural: 'ciliumclusterwidenetworkpolicies',
+    namespaced: false,
+  },
+  { kind: 'NetworkPolicy', apiVersion: 'crd.projectcalico.org/v1', plural: 'networkpolicies', namespaced: true },
+  {
+    kind: 'GlobalNetworkPolicy',
+    apiVersion: 'crd.projectcalico.org/v1',
+    plural: 'globalnetworkpolicies',
+    namespaced: false,
+  },
+  { kind: 'NetworkPolicy', apiVersion: 'crd.antrea.io/v1beta1', plural: 'networkpolicies', namespaced: true },
+  {
+    kind: 'ClusterNetworkPolicy',
+    apiVersion: 'crd.antrea.io/v1beta1',
+    plural: 'clusternetworkpolicies',
+    namespaced: false,
+  },
+];
+
 /** `/api/v1/pods`, `/apis/apps/v1/namespaces/shop/deployments`. */
 export function listPath(resource: LiveResource, namespace?: string): string {
   const root = resource.apiVersion.includes('/') ? `/apis/${resource.apiVersion}` : `/api/${resource.apiVersion}`;

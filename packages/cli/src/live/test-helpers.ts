@@ -8,7 +8,7 @@ import { after } from 'node:test';
 import { loadDocuments } from '@netpol/core';
 import { run } from '../run.js';
 import { cliSandbox, fakeIo } from '../test-helpers.js';
-import { LIVE_RESOURCES } from './resources.js';
+import { FOREIGN_POLICY_RESOURCES, LIVE_RESOURCES, type LiveResource } from './resources.js';
 
 export interface FakeApiOptions {
   /** Manifests (YAML) the server holds; items are served without kind/apiVersion, as lists are. */
@@ -37,12 +37,17 @@ export interface SeenRequest {
  * recorded, so a test can assert that only GETs were ever sent.
  */
 export async function startFakeApi(options: FakeApiOptions) {
+  // Keyed by apiVersion and plural: Calico's and Antrea's `networkpolicies` are other lists.
+  const RESOURCES = [...LIVE_RESOURCES, ...FOREIGN_POLICY_RESOURCES];
   const byPlural = new Map<string, Record<string, unknown>[]>();
+  const keyOf = (r: LiveResource) => `${r.apiVersion} ${r.plural}`;
   for (const object of loadDocuments({ name: 'fixture', text: options.manifests }).value) {
-    const resource = LIVE_RESOURCES.find((r) => r.kind === object.kind);
+    const resource =
+      RESOURCES.find((r) => r.kind === object.kind && r.apiVersion === object.apiVersion) ??
+      LIVE_RESOURCES.find((r) => r.kind === object.kind);
     if (!resource) throw new Error(`fixture: no resource for ${object.kind}`);
     const { kind: _kind, apiVersion: _apiVersion, ...item } = object.value;
-    byPlural.set(resource.plural, [...(byPlural.get(resource.plural) ?? []), item]);
+    byPlural.set(keyOf(resource), [...(byPlural.get(keyOf(resource)) ?? []), item]);
   }
   const requests: SeenRequest[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -57,8 +62,9 @@ export async function startFakeApi(options: FakeApiOptions) {
     if (req.method !== 'GET') return status(405, 'MethodNotAllowed', 'read-only fake');
     if (req.headers.authorization !== `Bearer ${options.token}`) return status(401, 'Unauthorized', 'Unauthorized');
     const url = new URL(req.url ?? '/', 'http://fake');
-    const match = /^\/(?:api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(url.pathname);
-    const resource = LIVE_RESOURCES.find((r) => r.plural === match?.[2]);
+    const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(url.pathname);
+    const apiVersion = match?.[1] ?? match?.[2];
+    const resource = RESOURCES.find((r) => r.plural === match?.[4] && r.apiVersion === apiVersion);
     if (!match || !resource) return status(404, 'NotFound', 'the server could not find the requested resource');
     if (options.forbidden?.includes(resource.plural)) {
       return status(
@@ -70,8 +76,8 @@ export async function startFakeApi(options: FakeApiOptions) {
     if (options.missing?.includes(resource.plural)) {
       return status(404, 'NotFound', 'the server could not find the requested resource');
     }
-    const namespace = match[1] ? decodeURIComponent(match[1]) : undefined;
-    const all = (byPlural.get(resource.plural) ?? []).filter(
+    const namespace = match[3] ? decodeURIComponent(match[3]) : undefined;
+    const all = (byPlural.get(keyOf(resource)) ?? []).filter(
       (item) => namespace === undefined || (item.metadata as { namespace?: string }).namespace === namespace,
     );
     const limit = Math.min(Number(url.searchParams.get('limit') ?? all.length), options.pageSize ?? all.length);

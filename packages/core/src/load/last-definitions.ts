@@ -14,23 +14,29 @@ export function lastDefinitions(
   defaultNamespace = 'default',
 ): { objects: LoadedObject[]; indices: number[]; issues: Issue[] } {
   const lastIndex = new Map<string, number>();
-  const keys = objects.map((object, index) => {
+  // Indexed loops: 93,000 objects at 150,000 pods, run once, mostly before they are optimized.
+  const keys: (string | undefined)[] = [];
+  for (let index = 0; index < objects.length; index++) {
+    const object = at(objects, index);
     const { name, namespace } = objectMeta(object);
-    if (name === '') return undefined;
-    const key = `${object.kind}/${isNamespaced(object.kind) ? (namespace ?? defaultNamespace) : ''}/${name}`;
-    lastIndex.set(key, index);
-    return key;
-  });
+    let key: string | undefined;
+    if (name !== '') {
+      key = `${object.kind}/${isNamespaced(object.kind) ? (namespace ?? defaultNamespace) : ''}/${name}`;
+      lastIndex.set(key, index);
+    }
+    keys.push(key);
+  }
   const issues: Issue[] = [];
   const winners: LoadedObject[] = [];
   const indices: number[] = [];
-  objects.forEach((object, index) => {
+  for (let index = 0; index < objects.length; index++) {
+    const object = at(objects, index);
     const key = keys[index];
     const last = key === undefined ? index : (lastIndex.get(key) ?? index);
     if (last === index) {
       winners.push(object);
       indices.push(index);
-      return;
+      continue;
     }
     issues.push({
       code: 'duplicate-object',
@@ -41,7 +47,7 @@ export function lastDefinitions(
       range: object.locate([]),
       object: describeObject(object),
     });
-  });
+  }
   return { objects: winners, indices, issues };
 }
 

@@ -88,7 +88,10 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
 
   const knownIps: string[] = [];
   let needed = 0;
-  for (const pod of pods) {
+  // Indexed loops over pods and objects here and below: a load runs them once, mostly before
+  // they are optimized, and for...of made an iterator and a result per element then.
+  for (let k = 0; k < pods.length; k++) {
+    const pod = at(pods, k);
     if (pod.addressMadeUp) needed++;
     else for (const ip of pod.ips) knownIps.push(ip);
   }
@@ -139,9 +142,9 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   sortByNsName(workloads);
 
   const services = buildServices(byKind.Service, namespaceOf, options.serviceCidr ?? DEFAULT_SERVICE_CIDR, pods);
-  for (const s of services) ensureNamespace(s.namespace);
+  for (let k = 0; k < services.length; k++) ensureNamespace(at(services, k).namespace);
   const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
-  for (const p of policies) ensureNamespace(p.namespace);
+  for (let k = 0; k < policies.length; k++) ensureNamespace(at(policies, k).namespace);
 
   const cluster: ClusterModel = {
     namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
@@ -169,7 +172,8 @@ function groupByKind(objects: readonly DecodedObject[]) {
     admin: [] as DecodedCustom[],
     workloads: [] as DecodedWorkload[],
   };
-  for (const o of objects) {
+  for (let k = 0; k < objects.length; k++) {
+    const o = at(objects, k);
     if (o.kind === 'Namespace') out.Namespace.push(o);
     else if (o.kind === 'Pod') out.Pod.push(o);
     else if (o.kind === 'Service') out.Service.push(o);

@@ -1,3 +1,4 @@
+import { at } from '../at.js';
 import type { DecodedOf } from '../load/decoded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { protocolOf } from './build-pods.js';
@@ -20,7 +21,11 @@ export function buildServices(
     objects.map((o) => ({ o, namespace: namespaceOf(o.value.metadata), name: o.value.metadata?.name ?? '' })),
   );
   const alloc = new AddressAllocator(serviceCidr);
-  for (const pod of pods) for (const ip of pod.ips) alloc.reserve(ip);
+  // Indexed: one pass over 150,000 pods, mostly before it is optimized (no iterator per pod).
+  for (let k = 0; k < pods.length; k++) {
+    const { ips } = at(pods, k);
+    for (let i = 0; i < ips.length; i++) alloc.reserve(at(ips, i));
+  }
   for (const { o } of named) {
     const ip = o.value.spec?.clusterIP;
     if (ip && parseIp(ip)) alloc.reserve(ip);

@@ -54,6 +54,24 @@ export function invalid(path: FieldPath, value: BadValue, detail: string): Issue
   return issue('field-invalid', path, withDetail(`Invalid value: ${formatValue(value)}`, detail));
 }
 
+/**
+ * An `invalid` issue at `[...path, first, second]` for each detail a format check gave: none,
+ * and no path built, for a valid value (the common case, checked millions of times a load).
+ */
+export function invalidEach(
+  out: Issue[],
+  details: readonly string[],
+  value: BadValue,
+  path: FieldPath,
+  first: string | number,
+  second?: string | number,
+): void {
+  for (let k = 0; k < details.length; k++) {
+    const at = second === undefined ? [...path, first] : [...path, first, second];
+    out.push(invalid(at, value, details[k] as string));
+  }
+}
+
 export function notSupported(path: FieldPath, value: BadValue, supported: readonly string[]): Issue {
   const detail = supported.length > 0 ? `supported values: ${supported.map(quote).join(', ')}` : '';
   return issue('field-not-supported', path, withDetail(`Unsupported value: ${formatValue(value)}`, detail));

@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { arr, obj, str } from '../model/read-fields.js';
 import { isQualifiedName, isValidLabelValue } from './formats.js';
-import { forbidden, invalid, type PathStack, required } from './messages.js';
+import { forbidden, invalid, invalidEach, type PathStack, required } from './messages.js';
 import { labelsInto } from './validate-meta.js';
 
 /**
@@ -51,9 +51,9 @@ function requirementInto(req: Record<string, unknown>, path: FieldPath, out: Iss
       out.push(invalid([...path, 'operator'], operator, 'not a valid selector operator'));
   }
   const key = str(req.key) ?? '';
-  for (const msg of isQualifiedName(key)) out.push(invalid([...path, 'key'], key, msg));
+  invalidEach(out, isQualifiedName(key), key, path, 'key');
   for (let i = 0; i < values.length; i++) {
     const v = str(values[i]) ?? '';
-    for (const msg of isValidLabelValue(v)) out.push(invalid([...path, 'values', i], v, msg));
+    invalidEach(out, isValidLabelValue(v), v, path, 'values', i);
   }
 }

@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { type Obj, obj, str } from '../model/read-fields.js';
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './formats.js';
-import { forbidden, goLiteral, invalid, type PathStack, pointAt, required, tooLong } from './messages.js';
+import { forbidden, goLiteral, invalid, invalidEach, type PathStack, pointAt, required, tooLong } from './messages.js';
 
 /** A name rule of apimachinery (NameIsDNSSubdomain, ...): detail messages, empty when valid. */
 export type NameRule = (name: string, prefix: boolean) => readonly string[];
@@ -45,12 +45,12 @@ export function objectMetaInto(meta: Obj, options: ObjectMetaOptions, path: Path
   if (name === '') {
     if (generateName === '') out.push(required([...path, 'name'], 'name or generateName is required'));
   } else {
-    for (const msg of options.nameRule(name, false)) out.push(invalid([...path, 'name'], name, msg));
+    invalidEach(out, options.nameRule(name, false), name, path, 'name');
   }
   const namespace = str(meta.namespace) ?? '';
   if (options.namespaced) {
     if (namespace !== '') {
-      for (const msg of isDNS1123Label(namespace)) out.push(invalid([...path, 'namespace'], namespace, msg));
+      invalidEach(out, isDNS1123Label(namespace), namespace, path, 'namespace');
     }
   } else if (namespace !== '') {
     out.push(forbidden([...path, 'namespace'], 'not allowed on this type'));

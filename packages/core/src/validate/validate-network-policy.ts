@@ -2,7 +2,17 @@ import type { FieldPath, Issue } from '../issues.js';
 import { isObj, type Obj, obj, str } from '../model/read-fields.js';
 import { isStrictSubset, readCidr, type SloppyCidr } from '../model/sloppy-cidr.js';
 import { isValidPortName, isValidPortNum } from './formats.js';
-import { forbidden, goLiteral, invalid, notSupported, type PathStack, quote, required, warning } from './messages.js';
+import {
+  forbidden,
+  goLiteral,
+  invalid,
+  invalidEach,
+  notSupported,
+  type PathStack,
+  quote,
+  required,
+  warning,
+} from './messages.js';
 import { labelSelectorInto } from './validate-label-selector.js';
 import { metadataInto, NAMESPACED_SUBDOMAIN } from './validate-meta.js';
 
@@ -96,16 +106,16 @@ function networkPolicyPortInto(port: Obj, path: FieldPath, out: Issue[]): void {
   const value = port.port;
   const endPort = typeof port.endPort === 'number' ? port.endPort : undefined;
   if (typeof value === 'number') {
-    for (const msg of isValidPortNum(value)) out.push(invalid([...path, 'port'], value, msg));
+    invalidEach(out, isValidPortNum(value), value, path, 'port');
     if (endPort !== undefined) {
       if (endPort < value) out.push(invalid([...path, 'endPort'], endPort, 'must be greater than or equal to `port`'));
-      for (const msg of isValidPortNum(endPort)) out.push(invalid([...path, 'endPort'], endPort, msg));
+      invalidEach(out, isValidPortNum(endPort), endPort, path, 'endPort');
     }
   } else if (typeof value === 'string') {
     if (endPort !== undefined) {
       out.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is non-numeric'));
     }
-    for (const msg of isValidPortName(value)) out.push(invalid([...path, 'port'], value, msg));
+    invalidEach(out, isValidPortName(value), value, path, 'port');
   } else if (endPort !== undefined) {
     out.push(invalid([...path, 'endPort'], endPort, 'may not be specified when `port` is not specified'));
   }

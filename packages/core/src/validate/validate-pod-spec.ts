@@ -1,7 +1,7 @@
 import type { FieldPath, Issue } from '../issues.js';
 import { type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum } from './formats.js';
-import { duplicate, invalid, notSupported, type PathStack, required } from './messages.js';
+import { duplicate, invalid, invalidEach, notSupported, type PathStack, required } from './messages.js';
 import { metadataInto, NAMESPACED_SUBDOMAIN } from './validate-meta.js';
 
 /**
@@ -78,7 +78,7 @@ function containerInto(container: Obj, path: PathStack, names: string[], options
   if (name === '') {
     out.push(required([...path, 'name']));
   } else {
-    for (const msg of isDNS1123Label(name)) out.push(invalid([...path, 'name'], name, msg));
+    invalidEach(out, isDNS1123Label(name), name, path, 'name');
     if (names.includes(name)) out.push(duplicate([...path, 'name'], name));
     else names.push(name);
   }
@@ -112,12 +112,9 @@ function containerPortsInto(ports: readonly unknown[], path: FieldPath, out: Iss
     }
     const containerPort = typeof port.containerPort === 'number' ? port.containerPort : 0;
     if (containerPort === 0) out.push(required([...path, i, 'containerPort']));
-    else
-      for (const msg of isValidPortNum(containerPort))
-        out.push(invalid([...path, i, 'containerPort'], containerPort, msg));
+    else invalidEach(out, isValidPortNum(containerPort), containerPort, path, i, 'containerPort');
     const hostPort = typeof port.hostPort === 'number' ? port.hostPort : 0;
-    if (hostPort !== 0)
-      for (const msg of isValidPortNum(hostPort)) out.push(invalid([...path, i, 'hostPort'], hostPort, msg));
+    if (hostPort !== 0) invalidEach(out, isValidPortNum(hostPort), hostPort, path, i, 'hostPort');
     const protocol = str(port.protocol) || 'TCP';
     if (!SUPPORTED_PORT_PROTOCOLS.includes(protocol)) {
       out.push(notSupported([...path, i, 'protocol'], protocol, SUPPORTED_PORT_PROTOCOLS));

@@ -2,7 +2,7 @@ import type { FieldPath, Issue } from '../issues.js';
 import { parseIPv4Number, parseIp } from '../model/cidr.js';
 import { arr, type Obj, obj, str } from '../model/read-fields.js';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './formats.js';
-import { duplicate, forbidden, invalid, notSupported, pointAt, required } from './messages.js';
+import { duplicate, forbidden, invalid, invalidEach, notSupported, pointAt, required } from './messages.js';
 import { labelsInto, metadataInto, type ObjectMetaOptions } from './validate-meta.js';
 import { SUPPORTED_PORT_PROTOCOLS } from './validate-pod-spec.js';
 
@@ -62,7 +62,8 @@ const SERVICE_META: ObjectMetaOptions = { namespaced: true, nameRule: nameIsDNS1
 
 const SELECTOR_PATH: FieldPath = ['spec', 'selector'];
 
-const portPath = (index: number, field: string): FieldPath => ['spec', 'ports', index, field];
+const PORTS_PATH: FieldPath = ['spec', 'ports'];
+const portPath = (index: number, field: string): FieldPath => [...PORTS_PATH, index, field];
 
 /** The port at `spec.ports[index]`, into `issues` (paths built only for an issue). */
 function servicePortInto(
@@ -77,12 +78,12 @@ function servicePortInto(
   if (requireName && name === '') {
     issues.push(required(portPath(index, 'name')));
   } else if (name !== '') {
-    for (const msg of isDNS1123Label(name)) issues.push(invalid(portPath(index, 'name'), name, msg));
+    invalidEach(issues, isDNS1123Label(name), name, PORTS_PATH, index, 'name');
     if (names.includes(name)) issues.push(duplicate(portPath(index, 'name'), name));
     else names.push(name);
   }
   const number = typeof port.port === 'number' ? port.port : 0;
-  for (const msg of isValidPortNum(number)) issues.push(invalid(portPath(index, 'port'), number, msg));
+  invalidEach(issues, isValidPortNum(number), number, PORTS_PATH, index, 'port');
   const protocol = str(port.protocol) || 'TCP';
   if (!SUPPORTED_PORT_PROTOCOLS.includes(protocol)) {
     issues.push(notSupported(portPath(index, 'protocol'), protocol, SUPPORTED_PORT_PROTOCOLS));
@@ -91,9 +92,9 @@ function servicePortInto(
   const target =
     port.targetPort === 0 || port.targetPort === '' || port.targetPort === undefined ? number : port.targetPort;
   if (typeof target === 'number') {
-    for (const msg of isValidPortNum(target)) issues.push(invalid(portPath(index, 'targetPort'), target, msg));
+    invalidEach(issues, isValidPortNum(target), target, PORTS_PATH, index, 'targetPort');
   } else if (typeof target === 'string') {
-    for (const msg of isValidPortName(target)) issues.push(invalid(portPath(index, 'targetPort'), target, msg));
+    invalidEach(issues, isValidPortName(target), target, PORTS_PATH, index, 'targetPort');
   }
   if (type === 'ClusterIP' && typeof port.nodePort === 'number' && port.nodePort !== 0) {
     issues.push(forbidden(portPath(index, 'nodePort'), "may not be used when `type` is 'ClusterIP'"));

@@ -14,6 +14,7 @@ import type {
   SelectionView,
   Summary,
 } from '../protocol.js';
+import { restoreSummary, type SummaryWire } from '../summary-wire.js';
 
 type Pending = { resolve: (value: never) => void; reject: (error: Error) => void; op: Request['op']; sent: number };
 
@@ -27,10 +28,15 @@ const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
  */
 export const WORKER_QUEUE = 'netpol worker queue: ';
 
+/** Requests answered with a summary (posted without the lists equal to the last one's: summary-wire.ts). */
+const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'toggle', 'revert']);
+
 /** The page's handle on the engine worker: one promise per request. */
 export class EngineClient {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
+  /** The last summary the worker posted, restored: the next may refer to its lists. */
+  private summary: Summary | undefined;
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string; queuedMs?: number }>) => {
@@ -42,7 +48,10 @@ export class EngineClient {
         performance.measure(`${WORKER_QUEUE}${waiting.op}`, { start: waiting.sent, duration: Math.max(0, queuedMs) });
       }
       if (error !== undefined) waiting.reject(new Error(error));
-      else waiting.resolve(result as never);
+      else if (SUMMARY_OPS.has(waiting.op)) {
+        this.summary = restoreSummary(this.summary, result as SummaryWire);
+        waiting.resolve(this.summary as never);
+      } else waiting.resolve(result as never);
     };
     // A worker that cannot start (a blocked blob: URL, a syntax error) must not leave the page loading forever.
     worker.onerror = (event) => {

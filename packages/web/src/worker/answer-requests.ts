@@ -1,5 +1,6 @@
 import { Session } from '../engine/session.js';
 import type { MatrixBits, Request, Summary } from '../protocol.js';
+import { elideSummary } from '../summary-wire.js';
 
 /** What the worker posts back: `{ id, result }` or `{ id, error }`. */
 export type Answer = { id: number; result: unknown } | { id: number; error: string };
@@ -26,6 +27,8 @@ export const STALE_LINT = 'stale lint: the input changed while it ran';
  */
 export function answerRequests(post: (answer: Answer) => void, pause: () => Promise<void>) {
   let session: Session | undefined;
+  /** The last summary posted: the next leaves out what equals it (summary-wire.ts). */
+  let posted: Summary | undefined;
 
   function handle(request: Request): unknown {
     if (request.op === 'load') {
@@ -98,10 +101,14 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
     let matrix: MatrixBits | undefined;
     try {
       const result = handle(request);
-      // The shown port's matrix goes with the new summary when it is quick to find (kept or
-      // carried), so the page shows both at once.
-      matrix = changes ? quietly(() => session?.quickMatrix()) : undefined;
-      post({ id, result: matrix ? { ...(result as Summary), matrix } : result });
+      if (changes || request.op === 'load') {
+        // The shown port's matrix goes with the new summary when it is quick to find (kept or
+        // carried), so the page shows both at once.
+        matrix = changes ? quietly(() => session?.quickMatrix()) : undefined;
+        const summary = result as Summary;
+        post({ id, result: elideSummary(posted, matrix ? { ...summary, matrix } : summary) });
+        posted = summary;
+      } else post({ id, result });
     } catch (error) {
       post({ id, error: error instanceof Error ? error.message : String(error) });
       return;
