@@ -1,4 +1,4 @@
-import { at, first } from '../at.js';
+import { first } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPeer, peerScopesNamespace } from '../engine/match-peer.js';
