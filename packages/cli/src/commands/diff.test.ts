@@ -173,6 +173,32 @@ describe('netpol diff', () => {
     outside.cwd = join(dir, 'repo', 'k8s');
     assert.equal(await run(['diff', 'git:HEAD:../..', '.'], outside), 2);
     assert.match(outside.err(), /leaves the repository/);
+
+    // The pull request that adds the first policies: BASE lacks the folder, read as empty.
+    write('repo/new-k8s/policy.yaml', andPolicy);
+    write('repo/new-k8s/world.yaml', world);
+    const first = fakeIo();
+    first.cwd = join(dir, 'repo');
+    assert.equal(
+      await run(['diff', 'git:HEAD:new-k8s', 'new-k8s', '-o', 'json', '--exit-code'], first),
+      1,
+      first.err(),
+    );
+    assert.deepEqual(JSON.parse(first.out()).policies.added, ['backend-ns/api-ingress']);
+    assert.match(
+      first.err(),
+      /^netpol diff: note: git:HEAD:new-k8s: the path is not in that revision: BASE is read as empty/m,
+    );
+    // A path in neither version, or a revision that does not exist, is an error.
+    for (const [base, head, error] of [
+      ['git:HEAD:nope', 'git:HEAD~1:nope', /path 'nope' does not exist in 'HEAD'/],
+      ['git:no-such-rev:k8s', 'k8s', /invalid object name 'no-such-rev'/],
+    ] as const) {
+      const bad = fakeIo();
+      bad.cwd = join(dir, 'repo');
+      assert.equal(await run(['diff', base, head], bad), 2, base);
+      assert.match(bad.err(), error);
+    }
   });
 
   it('git:REV:PATH reads files whose names are not ASCII (git quotes them without -z)', async () => {

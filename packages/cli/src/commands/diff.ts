@@ -1,8 +1,8 @@
-import { loadCluster } from '@netpol/core';
+import { loadCluster, type SourceFile } from '@netpol/core';
 import { diffVersions, sharedPodRanges, unanalyzedChanges } from '@netpol/core/diff';
 import { hasChanges, renderDiff } from '@netpol/core/format';
 import type { SymbolicDiff } from '@netpol/core/symbolic';
-import type { Io } from '../io.js';
+import { type Io, UsageError } from '../io.js';
 import { type AnalysisOptions, checkAddressRanges, loadOptions, loadSources } from '../load-input.js';
 import { readSources } from '../read-sources.js';
 
@@ -29,7 +29,20 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
   // too; without that, `diff git:main:k8s k8s` compared a whole tree with its top folder, and a
   // policy added in a subfolder of a directory was a note while the diff said "no changes".
   const read = (file: string) => readSources({ file: [file], recursive: true }, io);
-  const [baseSources, headSources] = [await read(options.base), await read(options.head)];
+  const [baseRead, headRead] = [await absentAsEmpty(read, options.base), await absentAsEmpty(read, options.head)];
+  // A path in neither version is a typo, not an empty diff.
+  if ('absent' in baseRead && 'absent' in headRead) throw baseRead.absent;
+  for (const [side, got, spec] of [
+    ['BASE', baseRead, options.base],
+    ['HEAD', headRead, options.head],
+  ] as const) {
+    if ('absent' in got) {
+      io.stderr.write(
+        `netpol diff: note: ${spec}: the path is not in that revision: ${side} is read as empty, so everything in ${side === 'BASE' ? 'HEAD is new' : 'BASE is gone'}\n`,
+      );
+    }
+  }
+  const [baseSources, headSources] = [sourcesOf(baseRead), sourcesOf(headRead)];
   // Both sides make up pod addresses from the same ranges (sharedPodRanges says why).
   const podCidr = options.podCidr?.length
     ? options.podCidr
@@ -58,3 +71,22 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
   io.stdout.write(renderDiff(diff, format, options.base, options.head));
   return options.exitCode && hasChanges(diff) ? 1 : 0;
 }
+
+type Read = { sources: SourceFile[] } | { absent: UsageError };
+
+/**
+ * A `git:REV:PATH` whose PATH the revision lacks: the pull request that adds the first
+ * policies (BASE lacks the folder) or removes them all (HEAD does). Read as empty, so the
+ * gate shows what the change opens or closes instead of failing; any other error stands.
+ */
+async function absentAsEmpty(read: (file: string) => Promise<SourceFile[]>, spec: string): Promise<Read> {
+  try {
+    return { sources: await read(spec) };
+  } catch (error) {
+    const absent = /: fatal: path '.*' (?:does not exist in|exists on disk, but not in) '/;
+    if (spec.startsWith('git:') && error instanceof UsageError && absent.test(error.message)) return { absent: error };
+    throw error;
+  }
+}
+
+const sourcesOf = (read: Read): SourceFile[] => ('sources' in read ? read.sources : []);

@@ -45,12 +45,15 @@ async function readLive(
   });
   const target = await loadApiTarget({ ...options, timeoutMs }, io);
   secrets.push(...targetSecrets(target));
-  const jobs: { resource: LiveResource; namespace?: string }[] = [];
-  for (const resource of LIVE_RESOURCES) {
-    for (const namespace of resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]) {
-      jobs.push({ resource, namespace });
-    }
-  }
+  // One list per kind, or per kind and namespace with -n (cluster-scoped kinds: one list).
+  const jobsOf = (resources: readonly LiveResource[]): { resource: LiveResource; namespace?: string }[] =>
+    resources.flatMap((resource) =>
+      (resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]).map((namespace) => ({
+        resource,
+        namespace,
+      })),
+    );
+  const jobs = jobsOf(LIVE_RESOURCES);
   const list = async (job: (typeof jobs)[number]): Promise<ListOutcome> => {
     try {
       return await listResource({ target, resource: job.resource, namespace: job.namespace, timeoutMs, budget });
@@ -65,12 +68,7 @@ async function readLive(
       throw error;
     }
   };
-  const foreignJobs: { resource: LiveResource; namespace?: string }[] = [];
-  for (const resource of FOREIGN_POLICY_RESOURCES) {
-    for (const namespace of resource.namespaced ? (options.namespaces ?? [undefined]) : [undefined]) {
-      foreignJobs.push({ resource, namespace });
-    }
-  }
+  const foreignJobs = jobsOf(FOREIGN_POLICY_RESOURCES);
   // A foreign kind that is not installed (404), or that this user may not list (403, which
   // RBAC answers whether or not it is installed), tells nothing: only a count is news.
   const countForeign = async (job: (typeof foreignJobs)[number]): Promise<number> => {

@@ -60,6 +60,11 @@ describe('loadDocuments', () => {
       ['chart/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 0.1.0\n', /Helm chart file/],
       ['k/kustomization.yaml', 'resources: [a.yaml]\n', /kustomization.*kubectl kustomize/],
       [
+        'n/kustomization.yaml',
+        'namespace: prod\nresources: [a.yaml]\n',
+        /kubectl kustomize .*\(its namespace: prod is not applied to the files read beside it\)$/,
+      ],
+      [
         'k/kust.yaml',
         'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n',
         /kubectl kustomize/,
@@ -79,6 +84,8 @@ describe('loadDocuments', () => {
     }
     // A manifest with a mistake is still reported, not skipped: it has metadata; a list is no config.
     assert.equal(first(loadDocuments({ name: 'l.yaml', text: '- a\n' }).issues).code, 'not-an-object');
+    const table = loadDocuments({ name: '-', text: 'NAME     READY   STATUS\nweb-1    1/1     Running\n' });
+    assert.match(first(table.issues).message, /found a string .*kubectl's table output: .*-o yaml$/);
     const typo = loadDocuments({ name: 'p.yaml', text: 'Kind: Pod\nmetadata: {name: a}\n' });
     assert.deepEqual(
       typo.issues.map((i) => i.code),

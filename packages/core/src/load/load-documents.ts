@@ -264,7 +264,7 @@ function collectObjects(
       code: 'not-an-object',
       severity: 'error',
       path: [],
-      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}`,
+      message: `expected a Kubernetes object (a mapping with apiVersion and kind), found ${describeType(value)}${tableHint(value)}`,
       file: source.name,
       range: at.locate([]),
     });
@@ -392,4 +392,11 @@ export function locateInYaml(yamlDoc: Document.Parsed, path: FieldPath): Range |
     }
   }
   return range;
+}
+
+/** `kubectl get pods` piped in prints a table, which YAML reads as one string: say what to run instead. */
+function tableHint(value: unknown): string {
+  return typeof value === 'string' && /^(NAMESPACE|NAME)\s{2,}\S/.test(value)
+    ? "; this looks like kubectl's table output: give objects, e.g. kubectl get pods,networkpolicies -A -o yaml"
+    : '';
 }

@@ -13,7 +13,7 @@ export function notAManifest(source: SourceFile, documents: readonly unknown[]):
   const kustomize = isKustomization(source.name, documents);
   if (!kustomize && (documents.every(isEmpty) || !documents.every(isConfigMapping))) return undefined;
   const message = kustomize
-    ? 'skipped a kustomization: netpol reads plain manifests; pipe the rendered output in: kubectl kustomize DIR | netpol COMMAND -f -'
+    ? `skipped a kustomization: netpol reads plain manifests; pipe the rendered output in: kubectl kustomize DIR | netpol COMMAND -f -${kustomizeNamespace(documents)}`
     : isHelmChartFile(source.name)
       ? 'skipped a Helm chart file (no Kubernetes object in it); to analyze the chart, pipe it in: helm template CHART | netpol COMMAND -f -'
       : 'skipped: no Kubernetes object in this file (no document has kind or metadata)';
@@ -51,6 +51,17 @@ const CONTROL_LINE =
   /^[ \t]*(?:- )?\{\{-?\s*(?:(?:if|else|end|range|with|define|template|block|include|toYaml|tpl|nindent|indent)\b|\/\*)[^\n]*\}\}/m;
 const ACTION = /\{\{[^\n]*?\}\}/;
 const IN_TEMPLATES_FOLDER = /(?:^|[\\/])templates[\\/]/;
+
+/**
+ * A kustomization's `namespace:` moves every object it renders into that namespace; read
+ * unrendered, those objects stay where they say (or in default), so the note says which.
+ */
+function kustomizeNamespace(documents: readonly unknown[]): string {
+  const namespace = documents
+    .map((doc) => (isMapping(doc) ? doc.namespace : undefined))
+    .find((n) => typeof n === 'string');
+  return namespace ? ` (its namespace: ${namespace} is not applied to the files read beside it)` : '';
+}
 
 function isKustomization(name: string, documents: readonly unknown[]): boolean {
   if (/^(kustomization\.ya?ml|Kustomization)$/.test(baseName(name))) return true;
