@@ -39,7 +39,7 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
   // Two versions whose pods have the same address lists (a what-if edit keeps or copies its
   // pods' models, lists and all) have the same pod addresses: asked of the first only.
   const asked = seen.filter(
-    (s, i) => !clusters.slice(0, i).some((c) => sameAddressLists(c, clusters[i] as ClusterModel)),
+    (_, i) => !clusters.slice(0, i).some((c) => sameAddressLists(c, clusters[i] as ClusterModel)),
   );
   const podIps = { has: (ip: string) => asked.some((s) => s.podIps().has(ip)) };
   for (const s of seen) for (const [text, block] of s.blocks) blocks.set(text, block);
