@@ -1,4 +1,4 @@
-import { at, first } from '../at.js';
+import { first } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPeer, peerScopesNamespace } from '../engine/match-peer.js';
@@ -25,12 +25,19 @@ export interface SpanRef {
  */
 export class VerdictMasks {
   readonly words: number;
-  private readonly facts: PeerFacts[];
+  /** Each endpoint as peers see it, made when first asked (most are not, in a what-if diff). */
+  private readonly facts: (PeerFacts | undefined)[];
+  private readonly factsOfPod: (pod: PodModel) => PeerFacts;
   private readonly pods: (PodModel | undefined)[];
-  private readonly isolating: {
-    readonly ingress: readonly CompiledPolicy[];
-    readonly egress: readonly CompiledPolicy[];
-  }[];
+  /**
+   * Each subject's isolating policies per direction and their sets' ids, found when it is first
+   * asked about as a subject: a what-if diff asks the few sides that may have changed and the
+   * endpoints whose masks differ, not every endpoint.
+   */
+  private readonly subjects: (Subject | undefined)[];
+  private readonly sidesOf: (pod: PodModel) => PodSides;
+  /** Set ids by their policies' key (`ingress:3,7`). */
+  private readonly setIds = new Map<string, number>();
   /** Per rule, the endpoints asked about (a map, not an array per rule: rules × endpoints is quadratic). */
   private readonly peerCache = new Map<CompiledRule, Map<number, boolean>>();
   /**
@@ -44,7 +51,6 @@ export class VerdictMasks {
     egress: { set: -1, mask: new Uint32Array(0) },
   };
   private readonly portCache = new Map<CompiledRule, Uint32Array | Map<number, Uint32Array>>();
-  private readonly sets: { ingress: number; egress: number }[];
   /** Ingress policy sets with a named rule port (resolved on the subject: not shareable). */
   private readonly namedSets = new Set<number>();
   private readonly caches = {
@@ -58,30 +64,48 @@ export class VerdictMasks {
     private readonly spans: readonly SpanRef[],
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
-    const sides = sidesOf(compiled);
+    this.factsOfPod = factsOf(compiled);
+    this.sidesOf = sidesOf(compiled);
     this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
-    this.facts = peers.map((p) => (p.kind === 'pod' ? sides(p.pod).facts : compiled.facts(p)));
-    // An outside address has no policy side: not isolated either way.
-    const outside = { ingress: [], egress: [], keys: { ingress: '', egress: '' } };
-    const each = peers.map((p) => (p.kind === 'pod' ? sides(p.pod) : outside));
-    this.isolating = each;
-    const ids = new Map<string, number>();
-    const intern = (list: readonly CompiledPolicy[], key: string, direction: Direction) => {
-      let id = ids.get(key);
+    this.facts = peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p)));
+    this.subjects = peers.map(() => undefined);
+  }
+
+  private fact(o: number): PeerFacts {
+    let found = this.facts[o];
+    if (!found) {
+      found = this.factsOfPod(this.pods[o] as PodModel); // outside addresses' facts are made up front
+      this.facts[o] = found;
+    }
+    return found;
+  }
+
+  /** `subject`'s isolating policies and their sets (an outside address: none, not isolated). */
+  private subject(subject: number): Subject {
+    let found = this.subjects[subject];
+    if (found) return found;
+    const pod = this.pods[subject];
+    const sides = pod ? this.sidesOf(pod) : OUTSIDE;
+    const intern = (direction: Direction) => {
+      const key = `${direction}:${sides.keys[direction]}`;
+      let id = this.setIds.get(key);
       if (id === undefined) {
-        id = ids.size;
-        ids.set(key, id);
-        const named = list.some((c) =>
+        id = this.setIds.size;
+        this.setIds.set(key, id);
+        const named = sides[direction].some((c) =>
           c.ingress.some((r) => r.ports !== 'all' && r.ports.some((p) => typeof p.port === 'string')),
         );
         if (direction === 'ingress' && named) this.namedSets.add(id);
       }
       return id;
     };
-    this.sets = each.map((s) => ({
-      ingress: intern(s.ingress, `ingress:${s.keys.ingress}`, 'ingress'),
-      egress: intern(s.egress, `egress:${s.keys.egress}`, 'egress'),
-    }));
+    found = {
+      ingress: sides.ingress,
+      egress: sides.egress,
+      sets: { ingress: intern('ingress'), egress: intern('egress') },
+    };
+    this.subjects[subject] = found;
+    return found;
   }
 
   /** Writes the allowed vector of source → destination into `out`. */
@@ -103,13 +127,14 @@ export class VerdictMasks {
    * set once. Each rule's peer match is computed over every endpoint once, as a bitset.
    */
   sideRow(direction: Direction, subject: number): Uint32Array | undefined {
-    const policies = at(this.isolating, subject)[direction];
+    const side = this.subject(subject);
+    const policies = side[direction];
     if (policies.length === 0) return undefined;
-    const set = at(this.sets, subject)[direction];
+    const set = side.sets[direction];
     const row = this.rows[direction];
     const shareable = direction === 'egress' || !this.namedSets.has(set);
     const words = this.words;
-    const count = this.facts.length;
+    const count = this.pods.length;
     if (row.mask.length !== count * words) row.mask = new Uint32Array(count * words);
     else if (shareable && row.set === set) return row.mask;
     row.set = shareable ? set : -1;
@@ -151,7 +176,7 @@ export class VerdictMasks {
     if (rule.peers === 'all') return undefined;
     const known = this.ruleBits.get(rule);
     if (known) return known;
-    const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+    const bits = new Uint32Array(Math.ceil(this.pods.length / 32));
     for (const peer of rule.peers) {
       if (peer.kind === 'ipBlock') {
         const members = this.blockMembers(peer);
@@ -161,8 +186,8 @@ export class VerdictMasks {
       // A selector peer: the pod half asked only in the namespaces the namespace half reaches.
       for (const namespace of this.namespacesReached(peer, policy.policy.namespace)) {
         for (const o of this.podsByNamespace().get(namespace) ?? []) {
-          // o < facts.length, so o >>> 5 < bits.length
-          if (!peer.pods || peer.pods(at(this.facts, o).pod?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
+          // o < pods.length, so o >>> 5 < bits.length; a pod's facts show its own labels
+          if (!peer.pods || peer.pods(this.pods[o]?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
         }
       }
     }
@@ -200,7 +225,7 @@ export class VerdictMasks {
       namespaces = [];
       for (const [namespace, members] of this.podsByNamespace()) {
         // Every endpoint of a namespace has its labels: asked of the first.
-        const labels = at(this.facts, first(members)).namespaceLabels ?? {};
+        const labels = this.fact(first(members)).namespaceLabels ?? {};
         if (peerScopesNamespace(peer, policyNamespace, namespace, labels)) namespaces.push(namespace);
       }
       this.reached.set(key, namespaces);
@@ -215,11 +240,9 @@ export class VerdictMasks {
     const key = canonicalPeer(peer.model);
     let members = this.blocks.get(key);
     if (!members) {
-      const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+      const bits = new Uint32Array(Math.ceil(this.pods.length / 32));
       // The namespace is not read for an ipBlock.
-      this.facts.forEach((facts, o) => {
-        if (matchPeer(peer, '', facts)) bits[o >>> 5]! |= 1 << (o & 31);
-      });
+      for (let o = 0; o < this.pods.length; o++) if (matchPeer(peer, '', this.fact(o))) bits[o >>> 5]! |= 1 << (o & 31);
       members = bits;
       this.blocks.set(key, members);
     }
@@ -228,14 +251,14 @@ export class VerdictMasks {
 
   /** The ids of the policies isolating `subject` in `direction`, in policy order. */
   policyIds(direction: Direction, subject: number): string {
-    return at(this.isolating, subject)
+    return this.subject(subject)
       [direction].map((c) => c.policy.id)
       .join('\n');
   }
 
   /** Subjects with the same isolating policies share an id (per direction). */
   setOf(direction: Direction, subject: number): number {
-    return at(this.sets, subject)[direction];
+    return this.subject(subject).sets[direction];
   }
 
   /**
@@ -246,9 +269,10 @@ export class VerdictMasks {
    * callers that iterate sources grouped by set reuse nearly every answer.
    */
   sideMask(direction: Direction, subject: number, other: number): Uint32Array | undefined {
-    const policies = at(this.isolating, subject)[direction];
+    const side = this.subject(subject);
+    const policies = side[direction];
     if (policies.length === 0) return undefined; // not isolated (or outside): allows everything
-    const set = at(this.sets, subject)[direction];
+    const set = side.sets[direction];
     const cache = this.caches[direction];
     const shareable = direction === 'egress' || !this.namedSets.has(set);
     const [slot, key] = direction === 'egress' ? [set, other] : [other, set];
@@ -284,7 +308,7 @@ export class VerdictMasks {
     }
     let matches = cache.get(other);
     if (matches === undefined) {
-      const facts = at(this.facts, other);
+      const facts = this.fact(other);
       matches = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts));
       cache.set(other, matches);
     }
@@ -323,20 +347,28 @@ export class VerdictMasks {
   }
 }
 
-/** A pod as a side of pairs: how peers see it, its isolating policies per direction and their set's key. */
+/** A subject's isolating policies per direction, and their sets' ids in one VerdictMasks. */
+interface Subject {
+  ingress: readonly CompiledPolicy[];
+  egress: readonly CompiledPolicy[];
+  sets: { ingress: number; egress: number };
+}
+
+/** A pod's isolating policies per direction and their key (the policies' indexes in the compiled cluster). */
 interface PodSides {
-  facts: PeerFacts;
   ingress: readonly CompiledPolicy[];
   egress: readonly CompiledPolicy[];
   keys: { ingress: string; egress: string };
 }
 
+const OUTSIDE: PodSides = { ingress: [], egress: [], keys: { ingress: '', egress: '' } };
+
 /**
- * Each pod's sides, kept per compiled cluster and pod (models are never changed once built):
- * the web UI's what-if diffs the input, whose compiled cluster stays, with every edit, and
- * an edit keeps most pods' models.
+ * Each pod's sides and facts, kept per compiled cluster and pod (models are never changed once
+ * built): the web UI's what-if diffs the input, whose compiled cluster stays, with every edit.
  */
 const sidesByCluster = new WeakMap<CompiledCluster, (pod: PodModel) => PodSides>();
+const factsByCluster = new WeakMap<CompiledCluster, (pod: PodModel) => PeerFacts>();
 
 function sidesOf(compiled: CompiledCluster): (pod: PodModel) => PodSides {
   let sides = sidesByCluster.get(compiled);
@@ -350,18 +382,29 @@ function sidesOf(compiled: CompiledCluster): (pod: PodModel) => PodSides {
       const ingress = policies.filter((c) => c.policy.types.ingress);
       const egress = policies.filter((c) => c.policy.types.egress);
       const key = (list: readonly CompiledPolicy[]) => list.map((c) => policyIndex.get(c)).join(',');
-      found = {
-        facts: compiled.facts({ kind: 'pod', pod }),
-        ingress,
-        egress,
-        keys: { ingress: key(ingress), egress: key(egress) },
-      };
+      found = { ingress, egress, keys: { ingress: key(ingress), egress: key(egress) } };
       known.set(pod, found);
     }
     return found;
   };
   sidesByCluster.set(compiled, sides);
   return sides;
+}
+
+function factsOf(compiled: CompiledCluster): (pod: PodModel) => PeerFacts {
+  let facts = factsByCluster.get(compiled);
+  if (facts) return facts;
+  const known = new WeakMap<PodModel, PeerFacts>();
+  facts = (pod) => {
+    let found = known.get(pod);
+    if (!found) {
+      found = compiled.facts({ kind: 'pod', pod });
+      known.set(pod, found);
+    }
+    return found;
+  };
+  factsByCluster.set(compiled, facts);
+  return facts;
 }
 
 /** A rule port given by name (resolved on the destination pod). */
