@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { at } from '../at.js';
 import { generateCluster, genOptionsForPods } from '../gen/generate-cluster.js';
@@ -8,6 +10,7 @@ import type { FieldPath } from '../issues.js';
 import { type ListLayout, loadDocumentsLaidOut, rereadList } from './list-layout.js';
 import { loadDocuments } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
+import type { SourceFile } from './source.js';
 
 /** Block-style items at column 2, as `netpol gen` writes them; two share an anchor across items. */
 const ITEMS = [
@@ -174,6 +177,40 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     assert.equal(again.carried.get(after[3] as LoadedObject), before[3]);
     const port = after[3]?.locate(['spec', 'ports', 0, 'port']);
     assert.equal(port?.[0], edited.text.indexOf('port: 80'));
+  });
+
+  it('keeps nothing of the texts and layouts before the last edit (the web UI edits one file many times)', async () => {
+    // The objects of a re-read item once kept the whole re-read's scope (the layout before,
+    // its text), so every edit kept all the edits before it: 7.8 MB an edit of a 3 MB file.
+    setFlagsFromString('--expose-gc'); // gc() in a new context (the runner passes no --expose-gc)
+    const gc = runInNewContext('gc') as () => void;
+    const text = list([ITEMS[0], ITEMS[1], ITEMS[3], ITEMS[5], ITEMS[0]] as string[]);
+    const sources: WeakRef<object>[] = [];
+    const layouts: WeakRef<object>[] = [];
+    // In a function of its own: the test's frame may hold an earlier edit's values meanwhile.
+    const edit = (layout: ListLayout | undefined, source: SourceFile, port: string) => {
+      assert.ok(layout);
+      sources.push(new WeakRef(source));
+      layouts.push(new WeakRef(layout));
+      const next = { name: 'l.yaml', text: text.replace('port: 80', port) };
+      const again = rereadList(layout, next);
+      assert.ok(again?.layout, `${port}: re-read item by item`);
+      return { layout: again.layout, source: next };
+    };
+    let current = { source: { name: 'l.yaml', text } as SourceFile, layout: undefined as ListLayout | undefined };
+    current.layout = loadDocumentsLaidOut(current.source).layout;
+    for (const port of ['port: 81', 'port: 8080', 'port: 82', 'port: 9', 'port: 443'])
+      current = edit(current.layout, current.source, port);
+    const { layout, source } = current;
+    // WeakRefs made in this turn hold their targets until it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // The first text stays: the items before the edited one are still those it gave.
+    const kept = (refs: WeakRef<object>[]) => refs.flatMap((ref, k) => (ref.deref() ? [k] : []));
+    assert.deepEqual({ sources: kept(sources), layouts: kept(layouts) }, { sources: [0], layouts: [] });
+    const service = layout?.objects.flat().find((o) => o.kind === 'Service');
+    assert.equal(service?.source, source);
+    assert.equal(source.text.slice(...(service?.locate(['spec', 'ports', 0, 'port']) ?? [0, 0])), 'port: 443');
   });
 
   it('reads the whole text again when an edit reaches the head, crosses items with an anchor, or adds a document', () => {

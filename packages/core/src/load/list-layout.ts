@@ -193,7 +193,7 @@ export function rereadList(
     source,
     docIndex: 0,
     // The re-read lines' coordinates: their objects are placed at `from` below.
-    locate: (path) => (read ? tape.locate(read.root, fresh, [Number(path[1]) - i, ...path.slice(2)]) : [0, 1]),
+    locate: chunkLocate(tape, read?.root, fresh, i),
     issues,
     out: [],
   };
@@ -313,6 +313,16 @@ function place(
   };
   placements.set(moved, { locate, origin });
   return moved;
+}
+
+/**
+ * Ranges of the re-read lines (path from the List's root, item `first` at the chunk's first).
+ * Made apart from `rereadList`: a closure there would keep all of its scope (the layout before,
+ * its text) as long as the objects it reads live, and so every edit's layout before it.
+ */
+function chunkLocate(tape: PositionTape, root: number | undefined, fresh: unknown[], first: number): Placed['locate'] {
+  return (path) =>
+    root === undefined ? [0, 1] : tape.locate(root, fresh, [Number(path[1]) - first, ...path.slice(2)]);
 }
 
 /** The line starts of the re-read items (relative to the chunk), or fewer when one does not start a dash line. */
