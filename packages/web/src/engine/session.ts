@@ -96,6 +96,7 @@ interface Loaded {
   cluster: ClusterModel;
   endpoints: MatrixEndpoint[];
   ports: PortQuery[];
+  /** The matrices computed on this state (never shared with another: each keeps its model). */
   matrices: Map<string, MatrixResult>;
   /** The matrix answers by port (`matrix`), kept: an edit that changes no verdict shares them. */
   bits: Map<string, MatrixBits>;
@@ -179,10 +180,10 @@ function carryMatrices(prev: Loaded, next: Loaded): void {
     const either = first.egress || first.ingress || second.egress || second.ingress;
     return { egress: either, ingress: either };
   });
-  if (sides.every((side) => !side.egress && !side.ingress)) {
-    next.matrices = prev.matrices;
-    next.bits = prev.bits;
-  } else next.carried = { bits: prev.bits, sides };
+  // The answers only: a MatrixResult keeps the model it was computed on (and its text), every
+  // later edit that changes no verdict would keep that state's whole model.
+  if (sides.every((side) => !side.egress && !side.ingress)) next.bits = prev.bits;
+  else next.carried = { bits: prev.bits, sides };
 }
 
 /** The matrices `state` keeps of the state before it, found once (see `carryFrom`). */
