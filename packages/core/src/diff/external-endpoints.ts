@@ -36,7 +36,12 @@ interface Block {
 export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEndpoint[] {
   const blocks = new Map<string, Block>();
   const seen = clusters.map(seenOf);
-  const podIps = { has: (ip: string) => seen.some((s) => s.podIps().has(ip)) };
+  // Two versions whose pods have the same address lists (a what-if edit keeps or copies its
+  // pods' models, lists and all) have the same pod addresses: asked of the first only.
+  const asked = seen.filter(
+    (_, i) => !clusters.slice(0, i).some((c) => sameAddressLists(c, clusters[i] as ClusterModel)),
+  );
+  const podIps = { has: (ip: string) => asked.some((s) => s.podIps().has(ip)) };
   for (const s of seen) for (const [text, block] of s.blocks) blocks.set(text, block);
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
@@ -76,6 +81,11 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
     }
   }
   return out;
+}
+
+/** Whether two clusters' pods, in order, hold the very same address lists. */
+function sameAddressLists(a: ClusterModel, b: ClusterModel): boolean {
+  return a.pods.length === b.pods.length && a.pods.every((pod, i) => pod.ips === b.pods[i]?.ips);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { at, first } from '../at.js';
+import { first } from '../at.js';
 import type { CompiledCluster } from '../engine/compile-cluster.js';
 import type { CompiledPeer, CompiledPolicy, CompiledRule, PeerFacts } from '../engine/compile-policy.js';
 import { matchPeer, peerScopesNamespace } from '../engine/match-peer.js';
@@ -25,7 +25,9 @@ export interface SpanRef {
  */
 export class VerdictMasks {
   readonly words: number;
-  private readonly facts: PeerFacts[];
+  /** Each endpoint as peers see it, made when first asked (most are not, in a what-if diff). */
+  private readonly facts: (PeerFacts | undefined)[];
+  private readonly factsOfPod: (pod: PodModel) => PeerFacts;
   private readonly pods: (PodModel | undefined)[];
   /**
    * Each subject's isolating policies per direction and their sets' ids, found when it is first
@@ -62,11 +64,20 @@ export class VerdictMasks {
     private readonly spans: readonly SpanRef[],
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
-    const facts = factsOf(compiled);
+    this.factsOfPod = factsOf(compiled);
     this.sidesOf = sidesOf(compiled);
     this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
-    this.facts = peers.map((p) => (p.kind === 'pod' ? facts(p.pod) : compiled.facts(p)));
+    this.facts = peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p)));
     this.subjects = peers.map(() => undefined);
+  }
+
+  private fact(o: number): PeerFacts {
+    let found = this.facts[o];
+    if (!found) {
+      found = this.factsOfPod(this.pods[o] as PodModel); // outside addresses' facts are made up front
+      this.facts[o] = found;
+    }
+    return found;
   }
 
   /** `subject`'s isolating policies and their sets (an outside address: none, not isolated). */
@@ -123,7 +134,7 @@ export class VerdictMasks {
     const row = this.rows[direction];
     const shareable = direction === 'egress' || !this.namedSets.has(set);
     const words = this.words;
-    const count = this.facts.length;
+    const count = this.pods.length;
     if (row.mask.length !== count * words) row.mask = new Uint32Array(count * words);
     else if (shareable && row.set === set) return row.mask;
     row.set = shareable ? set : -1;
@@ -151,7 +162,7 @@ export class VerdictMasks {
     if (rule.peers === 'all') return undefined;
     const known = this.ruleBits.get(rule);
     if (known) return known;
-    const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+    const bits = new Uint32Array(Math.ceil(this.pods.length / 32));
     for (const peer of rule.peers) {
       if (peer.kind === 'ipBlock') {
         const members = this.blockMembers(peer);
@@ -161,8 +172,8 @@ export class VerdictMasks {
       // A selector peer: the pod half asked only in the namespaces the namespace half reaches.
       for (const namespace of this.namespacesReached(peer, policy.policy.namespace)) {
         for (const o of this.podsByNamespace().get(namespace) ?? []) {
-          // o < facts.length, so o >>> 5 < bits.length
-          if (!peer.pods || peer.pods(at(this.facts, o).pod?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
+          // o < pods.length, so o >>> 5 < bits.length; a pod's facts show its own labels
+          if (!peer.pods || peer.pods(this.pods[o]?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
         }
       }
     }
@@ -201,7 +212,7 @@ export class VerdictMasks {
       namespaces = [];
       for (const [namespace, members] of this.podsByNamespace()) {
         // Every endpoint of a namespace has its labels: asked of the first.
-        const labels = at(this.facts, first(members)).namespaceLabels ?? {};
+        const labels = this.fact(first(members)).namespaceLabels ?? {};
         if (peerScopesNamespace(peer, policyNamespace, namespace, labels)) namespaces.push(namespace);
       }
       this.reached.set(key, namespaces);
@@ -216,11 +227,9 @@ export class VerdictMasks {
     const key = canonicalPeer(peer.model);
     let members = this.blocks.get(key);
     if (!members) {
-      const bits = new Uint32Array(Math.ceil(this.facts.length / 32));
+      const bits = new Uint32Array(Math.ceil(this.pods.length / 32));
       // The namespace is not read for an ipBlock.
-      this.facts.forEach((facts, o) => {
-        if (matchPeer(peer, '', facts)) bits[o >>> 5]! |= 1 << (o & 31);
-      });
+      for (let o = 0; o < this.pods.length; o++) if (matchPeer(peer, '', this.fact(o))) bits[o >>> 5]! |= 1 << (o & 31);
       members = bits;
       this.blocks.set(key, members);
     }
@@ -279,7 +288,7 @@ export class VerdictMasks {
     }
     let matches = cache.get(other);
     if (matches === undefined) {
-      const facts = at(this.facts, other);
+      const facts = this.fact(other);
       matches = rule.peers.some((p) => this.compiled.peerMatches(policy.policy, p.model, facts));
       cache.set(other, matches);
     }
