@@ -76,7 +76,17 @@ export function loadSources(
   build: BuildOptions = {},
   onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
 ): LoadedCluster {
-  const result = loadCluster(sources, loadOptions(options, build));
+  return reportLoaded(loadCluster(sources, loadOptions(options, build)), sources, options, io, onInvalid);
+}
+
+/** What `loadSources` does with a load's result: prints its issues, exits 2 on an error. */
+export function reportLoaded(
+  result: ReturnType<typeof loadCluster>,
+  sources: readonly SourceFile[],
+  options: AnalysisOptions,
+  io: Io,
+  onInvalid?: (issues: readonly Issue[], sources: readonly SourceFile[]) => void,
+): LoadedCluster {
   const colors = colorsFor(io.stderr, io);
   for (const line of formatIssues(result.issues, sources, { verbose: options.verbose, colors })) {
     io.stderr.write(`${line}\n`);

@@ -89,8 +89,8 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
       // A kind of the same name from another API group (Calico's projectcalico.org/v3
       // NetworkPolicy) is another resource: skipped like any unknown kind.
       if (!SUPPORTED_KINDS.includes(object.kind) || isForeignGroup(object.kind, object.apiVersion)) {
-        issues.push(skippedKind(object));
         const other = unanalyzedObject(object);
+        issues.push(skippedKind(object, other !== undefined));
         if (other) unanalyzed.push(other);
         continue;
       }
@@ -193,12 +193,19 @@ function reread(kept: ReadSource, source: SourceFile): ReadSource | undefined {
   return { text: source.text, loaded: again.loaded, checked, ...(again.layout ? { layout: again.layout } : {}) };
 }
 
-function skippedKind(object: LoadedObject): Issue {
+/**
+ * The note for an object of a kind netpol does not read; a warning for another engine's policy
+ * (Cilium, Calico...), as that allows or denies traffic where netpol's verdicts cannot see it.
+ */
+function skippedKind(object: LoadedObject, policy: boolean): Issue {
+  const what = `${object.apiVersion ? `${object.apiVersion} ` : ''}${object.kind}`;
   return {
     code: 'unknown-kind',
-    severity: 'info',
+    severity: policy ? 'warning' : 'info',
     path: [],
-    message: `skipped ${object.apiVersion ? `${object.apiVersion} ` : ''}${object.kind}: netpol reads ${SUPPORTED_KINDS.join(', ')}`,
+    message: policy
+      ? `skipped ${what}: another engine's policy, which netpol does not evaluate: where it applies, the cluster allows or denies traffic otherwise than netpol says`
+      : `skipped ${what}: netpol reads ${SUPPORTED_KINDS.join(', ')}`,
     file: object.source.name,
     range: object.locate([]),
     object: describeObject(object),

@@ -3,7 +3,7 @@ import { diffVersions, sharedPodRanges, unanalyzedChanges } from '@netpol/core/d
 import { hasChanges, renderDiff } from '@netpol/core/format';
 import type { SymbolicDiff } from '@netpol/core/symbolic';
 import { type Io, UsageError } from '../io.js';
-import { type AnalysisOptions, checkAddressRanges, loadOptions, loadSources } from '../load-input.js';
+import { type AnalysisOptions, checkAddressRanges, loadOptions, loadSources, reportLoaded } from '../load-input.js';
 import { readSources } from '../read-sources.js';
 
 export interface DiffCommandOptions extends AnalysisOptions {
@@ -43,15 +43,21 @@ export async function diffCommand(options: DiffCommandOptions, io: Io): Promise<
     }
   }
   const [baseSources, headSources] = [sourcesOf(baseRead), sourcesOf(headRead)];
-  // Both sides make up pod addresses from the same ranges (sharedPodRanges says why).
-  const podCidr = options.podCidr?.length
-    ? options.podCidr
-    : sharedPodRanges(
-        loadCluster(baseSources, loadOptions(options)).value.cluster,
-        loadCluster(headSources, loadOptions(options)).value.cluster,
-      );
-  const base = loadSources(baseSources, { ...options, podCidr }, io);
-  const head = loadSources(headSources, { ...options, podCidr }, io);
+  // Both sides make up pod addresses from the same ranges (sharedPodRanges says why); loaded
+  // again only when the ranges each inferred differ.
+  const first = {
+    base: loadCluster(baseSources, loadOptions(options)),
+    head: loadCluster(headSources, loadOptions(options)),
+  };
+  const shared = options.podCidr?.length
+    ? undefined
+    : sharedPodRanges(first.base.value.cluster, first.head.value.cluster);
+  const [base, head] = shared
+    ? [
+        loadSources(baseSources, { ...options, podCidr: shared }, io),
+        loadSources(headSources, { ...options, podCidr: shared }, io),
+      ]
+    : [reportLoaded(first.base, baseSources, options, io), reportLoaded(first.head, headSources, options, io)];
   const diff = diffVersions(base.cluster, head.cluster, { symbolic: options.symbolic });
   if ('notes' in diff) {
     for (const note of (diff as SymbolicDiff).notes) io.stderr.write(`netpol diff: note: ${note}\n`);

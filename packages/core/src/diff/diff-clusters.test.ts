@@ -181,6 +181,48 @@ describe('diffClusters', () => {
     assert.deepEqual(d.endpoints.changed, [{ id: 'a/c', changes: ['labels app=web → app=webb'] }]);
   });
 
+  it('a label no policy reads, on every pod, changes no verdict; one a selector or rule reads does', () => {
+    const world = (version: string, extra: Record<string, string> = {}, teamB = 'b') => [
+      namespace('a'),
+      namespace('b', { team: teamB }),
+      pod('a', 'db', { app: 'db', version, ...extra }, [{ containerPort: 5432, name: 'pg' }]),
+      pod('a', 'web', { app: 'web', version }),
+      pod('b', 'web', { app: 'web', version }),
+      policy('a', 'db-ingress', {
+        podSelector: { matchLabels: { app: 'db' } },
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'pg' }] },
+          { from: [{ namespaceSelector: { matchLabels: { team: 'b' } } }] },
+        ],
+      }),
+      policy('a', 'canary-egress', {
+        podSelector: { matchLabels: { track: 'canary' } },
+        policyTypes: ['Egress'],
+        egress: [],
+      }),
+    ];
+    // Every pod relabelled, no verdict changed: nothing opened or closed, the labels reported.
+    const unseen = diffClusters(cluster(world('v1')), cluster(world('v2')));
+    assert.deepEqual([unseen.opened, unseen.closed], [[], []]);
+    assert.equal(unseen.endpoints.changed.length, 3);
+    assert.deepEqual(first(unseen.endpoints.changed).changes, ['labels version=v1 → version=v2']);
+    // A label that makes another policy select the pod: its egress closes.
+    const selected = diffClusters(cluster(world('v1')), cluster(world('v2', { track: 'canary' })));
+    assert.deepEqual(rows(selected.closed).slice(0, 2), [
+      'a/db -> a/web every TCP port',
+      'a/db -> a/web every UDP port',
+    ]);
+    // A namespace label a namespaceSelector reads: b's pods lose the rule that admitted them
+    // (the other rule's podSelector reads a's pods only).
+    const namespaceLabel = diffClusters(cluster(world('v1')), cluster(world('v2', {}, 'c')));
+    assert.deepEqual(rows(namespaceLabel.closed), [
+      'b/web -> a/db every TCP port',
+      'b/web -> a/db every UDP port',
+      'b/web -> a/db every SCTP port',
+    ]);
+    assert.deepEqual(namespaceLabel.opened, []);
+  });
+
   it('changed endpoints name labels, namespace labels and ports that changed', () => {
     const d = diffClusters(
       cluster([namespace('a', { team: 'x' }), pod('a', 'p', { app: 'p' }, [{ containerPort: 80 }])]),

@@ -262,6 +262,8 @@ function mutate(r: Rng, object: object): object | undefined {
   const k = r.int(8);
   if (k === 0) return undefined;
   if (k === 1) o.metadata.labels = labels(r);
+  // A label no selector reads (a version bump): the diff leaves such pods out of the pairs.
+  if (k === 3 || k === 4) o.metadata.labels = { ...o.metadata.labels, version: r.pick(['v1', 'v2']) };
   const container = o.spec?.containers[0];
   if (k === 2 && container) container.ports = [{ containerPort: r.pick([80, 443]), name: 'http', protocol: 'TCP' }];
   return o;

@@ -162,6 +162,20 @@ export class VerdictMasks {
     if (rule.peers === 'all') return undefined;
     const known = this.ruleBits.get(rule);
     if (known) return known;
+    const bits = this.peerBits(policy, rule);
+    if (bits) this.ruleBits.set(rule, bits);
+    return bits;
+  }
+
+  /**
+   * The endpoints `rule` (of `policy`) admits as peers, as bits (undefined: every endpoint),
+   * computed and not kept: a diff asks every rule once to see which endpoints the rules see
+   * differently, and keeping rules × endpoints bits would be quadratic in memory.
+   */
+  peerBits(policy: CompiledPolicy, rule: CompiledRule): Uint32Array | undefined {
+    if (rule.peers === 'all') return undefined;
+    const known = this.ruleBits.get(rule);
+    if (known) return known;
     const bits = new Uint32Array(Math.ceil(this.pods.length / 32));
     for (const peer of rule.peers) {
       if (peer.kind === 'ipBlock') {
@@ -177,7 +191,6 @@ export class VerdictMasks {
         }
       }
     }
-    this.ruleBits.set(rule, bits);
     return bits;
   }
 
@@ -236,6 +249,13 @@ export class VerdictMasks {
     return members;
   }
 
+  /** The ids of the policies isolating `subject` in `direction`, in policy order. */
+  policyIds(direction: Direction, subject: number): string {
+    return this.subject(subject)
+      [direction].map((c) => c.policy.id)
+      .join('\n');
+  }
+
   /** Subjects with the same isolating policies share an id (per direction). */
   setOf(direction: Direction, subject: number): number {
     return this.subject(subject).sets[direction];
@@ -248,7 +268,7 @@ export class VerdictMasks {
    * kept per (policy set, other) for the latest set asked (egress) or latest other (ingress):
    * callers that iterate sources grouped by set reuse nearly every answer.
    */
-  private sideMask(direction: Direction, subject: number, other: number): Uint32Array | undefined {
+  sideMask(direction: Direction, subject: number, other: number): Uint32Array | undefined {
     const side = this.subject(subject);
     const policies = side[direction];
     if (policies.length === 0) return undefined; // not isolated (or outside): allows everything

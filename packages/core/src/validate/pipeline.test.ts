@@ -94,7 +94,7 @@ describe('issue locations', () => {
 });
 
 describe('kinds of other API groups', () => {
-  it('skips a Calico NetworkPolicy with a note; a removed Kubernetes version is refused by --strict, else a warning', () => {
+  it("skips a Calico NetworkPolicy with a warning (another engine's policy); a removed Kubernetes version is refused by --strict, else a warning", () => {
     const text = `apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
 metadata: {name: calico}
@@ -108,18 +108,25 @@ spec: {podSelector: {}}
     const strict = loadCluster([{ name: 'm.yaml', text }], { strict: true });
     assert.deepEqual(
       strict.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
-      ['info unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
+      ['warning unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
     );
     assert.equal(strict.value.cluster.policies.length, 0);
     // The same policy under networking.k8s.io/v1: it means the same, so analysis uses it.
     const r = load(text);
     assert.deepEqual(
       r.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
-      ['info unknown-kind NetworkPolicy default/calico', 'warning field-not-supported NetworkPolicy default/old'],
+      ['warning unknown-kind NetworkPolicy default/calico', 'warning field-not-supported NetworkPolicy default/old'],
     );
     assert.deepEqual(
       r.value.cluster.policies.map((p) => p.id),
       ['default/old'],
+    );
+    assert.match(r.issues[0]?.message ?? '', /another engine's policy, which netpol does not evaluate/);
+    // A kind that allows or denies nothing stays a note.
+    const configMap = load('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    assert.deepEqual(
+      configMap.issues.map((i) => `${i.severity} ${i.code}`),
+      ['info unknown-kind'],
     );
   });
 });
