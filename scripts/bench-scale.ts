@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   at,
+  type ClusterModel,
   createJsonStreamReader,
   createReferenceEngine,
   first,
@@ -63,6 +64,11 @@ export interface ScaleRow {
   explain: Timing;
   lint: Timing & { findings: number };
   diff: (Timing & { opened: number; closed: number }) | { skipped: string };
+  /**
+   * diff against the same cluster with a label no policy reads on every workload's pods (a
+   * version bump): every endpoint changed, no verdict did. Absent for the dump.
+   */
+  diffRelabel?: Timing & { changedEndpoints: number; opened: number; closed: number };
   /** Peak RSS of the whole row (two clusters at once for diff). */
   peakRssMiB: number;
   /** Load of the same input in a process of its own: read → validate → model, nothing else. */
@@ -192,6 +198,7 @@ export function runScaleSize(pods: number, seed: number, loadAloneChild: LoadAlo
   const headText = JSON.stringify(generateCluster({ ...options, policies: options.policies + 7 }));
   const head = mustLoad([{ name: 'head.json', text: headText }]);
   const diff = time(() => diffClusters(loaded.value.value.cluster, head.value.value.cluster));
+  const diffRelabel = relabelDiff(options, loaded.value.value.cluster);
   return {
     name: `generated ${pods.toLocaleString('en-US')}`,
     ...counts(loaded.value),
@@ -205,9 +212,34 @@ export function runScaleSize(pods: number, seed: number, loadAloneChild: LoadAlo
       opened: diff.value.opened.length,
       closed: diff.value.closed.length,
     },
+    diffRelabel,
     peakRssMiB: peakRssMiB(),
     loadAlone,
     loadOverParse: Math.round((loaded.cpuMs / Math.max(1, parse.cpuMs)) * 10) / 10,
+  };
+}
+
+/**
+ * diff of `cluster` against itself with `version: v2` on every workload template (a chart
+ * bump does this): every endpoint's labels changed, no verdict did. Comparing every pair of
+ * changed endpoints made this quadratic (a minute at 10,000 pods).
+ */
+function relabelDiff(options: ReturnType<typeof genOptionsForPods>, cluster: ClusterModel): ScaleRow['diffRelabel'] {
+  const list = generateCluster(options) as {
+    items: { kind: string; spec?: { template?: { metadata?: { labels?: Record<string, string> } } } }[];
+  };
+  for (const item of list.items) {
+    const metadata = item.spec?.template?.metadata;
+    if (metadata) metadata.labels = { ...metadata.labels, version: 'v2' };
+  }
+  const relabelled = mustLoad([{ name: 'relabelled.json', text: JSON.stringify(list) }]);
+  const diff = time(() => diffClusters(cluster, relabelled.value.value.cluster));
+  return {
+    wallMs: diff.wallMs,
+    cpuMs: diff.cpuMs,
+    changedEndpoints: diff.value.endpoints.changed.length,
+    opened: diff.value.opened.length,
+    closed: diff.value.closed.length,
   };
 }
 
@@ -391,6 +423,17 @@ export function scaleMarkdown(
         `| ${g.from.toLocaleString('en-US')} → ${g.to.toLocaleString('en-US')} | ${k(g.parseFloor)} | ${k(g.load)} | ${k(g.loadAloneRss)} | ${k(g.groupedMatrix)} | ${k(g.check)} | ${k(g.explain)} | ${k(g.lint)} | ${k(g.diff)} | ${k(g.peakRss)} |`,
       );
     }
+  }
+  const relabelled = measured.filter((r) => r.diffRelabel);
+  if (relabelled.length > 0) {
+    const each = relabelled.map((r) => {
+      const d = r.diffRelabel as NonNullable<ScaleRow['diffRelabel']>;
+      return `${r.pods.toLocaleString('en-US')} pods ${seconds(d.cpuMs)} (${multiple(d.cpuMs / Math.max(1, r.load.cpuMs))} load; ${d.changedEndpoints.toLocaleString('en-US')} endpoints changed, ${d.opened + d.closed} connections)`;
+    });
+    lines.push(
+      '',
+      `diff with every workload relabelled (\`version: v2\` on every template: every endpoint changed, no verdict): ${each.join('; ')}.`,
+    );
   }
   const targets = targetWords(measured);
   if (targets) lines.push('', targets);
