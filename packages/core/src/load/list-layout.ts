@@ -320,7 +320,12 @@ function place(
  * Made apart from `rereadList`: a closure there would keep all of its scope (the layout before,
  * its text) as long as the objects it reads live, and so every edit's layout before it.
  */
-function chunkLocate(tape: PositionTape, root: number | undefined, fresh: unknown[], first: number): Placed['locate'] {
+function chunkLocate(
+  tape: PositionTape,
+  root: number | undefined,
+  fresh: unknown[],
+  first: number,
+): CollectContext['locate'] {
   return (path) =>
     root === undefined ? [0, 1] : tape.locate(root, fresh, [Number(path[1]) - first, ...path.slice(2)]);
 }
