@@ -364,10 +364,10 @@ describe('netpol diff: what it does not analyze', () => {
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(r.out).unanalyzed, undefined);
     assert.doesNotMatch(r.err, /netpol diff: warning/);
-    // Each version's Cilium policy is still a warning of its own: verdicts cannot see it.
+    // Each version's Cilium policy is still a note of its own: verdicts cannot see it.
     assert.match(
       r.err,
-      /unrendered-same\/cilium\.yaml:\d+:\d+: CiliumNetworkPolicy backend-ns\/web: warning: skipped cilium\.io\/v2 CiliumNetworkPolicy: another engine's policy/,
+      /unrendered-same\/cilium\.yaml:\d+:\d+: CiliumNetworkPolicy backend-ns\/web: note: skipped cilium\.io\/v2 CiliumNetworkPolicy: another engine's policy/,
     );
   });
 

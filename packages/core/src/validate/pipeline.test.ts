@@ -108,14 +108,14 @@ spec: {podSelector: {}}
     const strict = loadCluster([{ name: 'm.yaml', text }], { strict: true });
     assert.deepEqual(
       strict.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
-      ['warning unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
+      ['info unknown-kind NetworkPolicy default/calico', 'error field-not-supported NetworkPolicy default/old'],
     );
     assert.equal(strict.value.cluster.policies.length, 0);
     // The same policy under networking.k8s.io/v1: it means the same, so analysis uses it.
     const r = load(text);
     assert.deepEqual(
       r.issues.map((i) => `${i.severity} ${i.code} ${i.object}`),
-      ['warning unknown-kind NetworkPolicy default/calico', 'warning field-not-supported NetworkPolicy default/old'],
+      ['info unknown-kind NetworkPolicy default/calico', 'warning field-not-supported NetworkPolicy default/old'],
     );
     assert.deepEqual(
       r.value.cluster.policies.map((p) => p.id),
