@@ -181,39 +181,63 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
 
   it('keeps nothing of the texts and layouts before the last edit (the web UI edits one file many times)', async () => {
     // The objects of a re-read item once kept the whole re-read's scope (the layout before,
-    // its text), so every edit kept all the edits before it: 7.8 MB an edit of a 3 MB file.
+    // its text), so every edit kept all the edits before it: 7.8 MB an edit of a 3 MB file;
+    // and items an edit read, left before the next edit, kept that edit's text.
     setFlagsFromString('--expose-gc'); // gc() in a new context (the runner passes no --expose-gc)
     const gc = runInNewContext('gc') as () => void;
-    const text = list([ITEMS[0], ITEMS[1], ITEMS[3], ITEMS[5], ITEMS[0]] as string[]);
-    const sources: WeakRef<object>[] = [];
-    const layouts: WeakRef<object>[] = [];
-    // In a function of its own: the test's frame may hold an earlier edit's values meanwhile.
-    const edit = (layout: ListLayout | undefined, source: SourceFile, port: string) => {
-      assert.ok(layout);
-      sources.push(new WeakRef(source));
-      layouts.push(new WeakRef(layout));
-      const next = { name: 'l.yaml', text: text.replace('port: 80', port) };
-      const again = rereadList(layout, next);
-      assert.ok(again?.layout, `${port}: re-read item by item`);
-      return { layout: again.layout, source: next };
-    };
-    let current = { source: { name: 'l.yaml', text } as SourceFile, layout: undefined as ListLayout | undefined };
-    current.layout = loadDocumentsLaidOut(current.source).layout;
-    for (const port of ['port: 81', 'port: 8080', 'port: 82', 'port: 9', 'port: 443'])
-      current = edit(current.layout, current.source, port);
-    const { layout, source } = current;
-    // WeakRefs made (or dereferenced) in a turn hold their targets until it ends; a few
-    // collections, as another test's work may still hold them for one.
-    for (let k = 0; k < 3; k++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      gc();
+    const one = list([ITEMS[0], ITEMS[1], ITEMS[3], ITEMS[5], ITEMS[0]] as string[]);
+    const ports = ['port: 81', 'port: 8080', 'port: 82', 'port: 9', 'port: 443'];
+    const names = [0, 1, 2, 3, 4];
+    const namespaces = list(
+      names.map((k) => `  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: n${k}\n`),
+    );
+    const cases: [string, string, string[]][] = [
+      ['one item edited again and again', one, ports.map((port) => one.replace('port: 80', port))],
+      [
+        'an edit of each item, down the List',
+        namespaces,
+        names.map((k) =>
+          names.slice(0, k + 1).reduce((t, n) => t.replace(`name: n${n}\n`, `name: m${n}\n`), namespaces),
+        ),
+      ],
+    ];
+    for (const [what, text, texts] of cases) {
+      const sources: WeakRef<object>[] = [];
+      const layouts: WeakRef<object>[] = [];
+      // In a function of its own: the test's frame may hold an earlier edit's values meanwhile.
+      const edit = (layout: ListLayout | undefined, source: SourceFile, next: SourceFile) => {
+        assert.ok(layout);
+        sources.push(new WeakRef(source));
+        layouts.push(new WeakRef(layout));
+        const again = rereadList(layout, next);
+        assert.ok(again?.layout, `${what}: re-read item by item`);
+        return { layout: again.layout, source: next };
+      };
+      const first: SourceFile = { name: 'l.yaml', text };
+      let current = { source: first, layout: loadDocumentsLaidOut(first).layout };
+      for (const edited of texts) current = edit(current.layout, current.source, { name: 'l.yaml', text: edited });
+      const { layout, source } = current;
+      // WeakRefs made (or dereferenced) in a turn hold their targets until it ends; a few
+      // collections, as another test's work may still hold them for one.
+      for (let k = 0; k < 3; k++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+      }
+      // The first text stays (the input's): items no edit read are still those it gave.
+      const kept = (refs: WeakRef<object>[]) => refs.flatMap((ref, k) => (ref.deref() ? [k] : []));
+      assert.deepEqual({ sources: kept(sources), layouts: kept(layouts) }, { sources: [0], layouts: [] }, what);
+      const objects = layout?.objects.flat() ?? [];
+      assert.deepEqual(
+        objects.filter((o) => o.source !== source && o.source !== first).map((o) => o.basePath),
+        [],
+        what,
+      );
+      assert.deepEqual(
+        objects.map((o) => source.text.slice(...(o.locate(['metadata', 'name']) ?? [0, 0]))),
+        loadDocuments(source).value.map((o) => source.text.slice(...(o.locate(['metadata', 'name']) ?? [0, 0]))),
+        what,
+      );
     }
-    // The first text stays: the items before the edited one are still those it gave.
-    const kept = (refs: WeakRef<object>[]) => refs.flatMap((ref, k) => (ref.deref() ? [k] : []));
-    assert.deepEqual({ sources: kept(sources), layouts: kept(layouts) }, { sources: [0], layouts: [] });
-    const service = layout?.objects.flat().find((o) => o.kind === 'Service');
-    assert.equal(service?.source, source);
-    assert.equal(source.text.slice(...(service?.locate(['spec', 'ports', 0, 'port']) ?? [0, 0])), 'port: 443');
   });
 
   it('reads the whole text again when an edit reaches the head, crosses items with an anchor, or adds a document', () => {

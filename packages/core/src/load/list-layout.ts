@@ -24,6 +24,11 @@ import type { SourceFile } from './source.js';
  */
 export interface ListLayout {
   text: string;
+  /**
+   * The source the List was read whole from: objects of its items may stay in later layouts
+   * (its text is the input's). An object an edit read is placed in each later text instead.
+   */
+  whole: SourceFile;
   /** The column of every item's dash. */
   column: number;
   /** Where each item's line starts (the line of its dash). */
@@ -66,11 +71,12 @@ export function loadDocumentsLaidOut(source: SourceFile): {
   layout?: ListLayout;
 } {
   const { loaded, taped } = loadDocumentsTaped(source);
-  const layout = taped && loaded.issues.length === 0 ? layoutOf(source.text, taped, loaded.value) : undefined;
+  const layout = taped && loaded.issues.length === 0 ? layoutOf(source, taped, loaded.value) : undefined;
   return layout ? { loaded, layout } : { loaded };
 }
 
-function layoutOf(text: string, taped: TapedRead, objects: readonly LoadedObject[]): ListLayout | undefined {
+function layoutOf(source: SourceFile, taped: TapedRead, objects: readonly LoadedObject[]): ListLayout | undefined {
+  const { text } = source;
   if (taped.docs.length !== 1) return undefined;
   const { value, root: entry } = at(taped.docs, 0);
   const list = listOf(value);
@@ -94,7 +100,7 @@ function layoutOf(text: string, taped: TapedRead, objects: readonly LoadedObject
   }
   const end = taped.tape.locate(entry, root, ['items'])[1];
   const spent = costOf(root);
-  return { text, column, starts, end, spent, root, items, objects: grouped, ...itemKinds(root) };
+  return { text, whole: source, column, starts, end, spent, root, items, objects: grouped, ...itemKinds(root) };
 }
 
 /** A non-empty List: what `collectObject` flattens at the root, by the same rules. */
@@ -168,7 +174,9 @@ export function rereadList(
   const to = oldTo + delta;
   // The lines after the re-read ones must start where they did: at a line start.
   if (to < text.length && text.charCodeAt(to - 1) !== 0x0a) return undefined;
-  const chunk = text.slice(from, to);
+  // A copy, not a slice: the strings read from a slice of `text` would keep this whole text
+  // (V8 slices keep their parent) as long as the items stay, past later edits.
+  const chunk = ` ${text.slice(from, to)}`.slice(1);
   if (/(?:^|\n)(?:---|\.\.\.|%)/.test(chunk)) return undefined;
   if (!anchorsStayInside(old, from, oldTo, text, to)) return undefined;
   const tape = new PositionTape();
@@ -188,7 +196,16 @@ export function rereadList(
   if (notAManifest(source, [root])) return undefined;
 
   const issues: Issue[] = [];
-  const objects: LoadedObject[][] = layout.objects.slice(0, i);
+  const carried = new Map<LoadedObject, LoadedObject>();
+  // Items before the edit keep their objects, but those an earlier edit read are placed in this
+  // text (moved by 0): each would keep its edit's whole text, one more text for each edit.
+  const objects: LoadedObject[][] = layout.objects
+    .slice(0, i)
+    .map((list) =>
+      list.every((object) => object.source === layout.whole)
+        ? list
+        : list.map((object) => moveObject(object, source, object.basePath, 0, carried)),
+    );
   const context: CollectContext = {
     source,
     docIndex: 0,
@@ -211,10 +228,14 @@ export function rereadList(
         file: source.name,
         range: context.locate(path),
       });
-    objects.push(context.out.map((object) => place(object, source, object.basePath, object.locate, from)));
+    // Not the object's own locate: it keeps the context, and so this text, past the next edit.
+    objects.push(
+      context.out.map((object) =>
+        place(object, source, object.basePath, within(context.locate, object.basePath), from),
+      ),
+    );
   });
   for (const issue of issues) issue.range = shift(issue.range, from);
-  const carried = new Map<LoadedObject, LoadedObject>();
   for (let k = j; k < n; k++) {
     const index = k - j + i + fresh.length;
     objects.push(
@@ -328,6 +349,11 @@ function chunkLocate(
 ): CollectContext['locate'] {
   return (path) =>
     root === undefined ? [0, 1] : tape.locate(root, fresh, [Number(path[1]) - first, ...path.slice(2)]);
+}
+
+/** `locate` of the object at `path` (as `collectObject` makes it, keeping nothing else). */
+function within(locate: CollectContext['locate'], path: FieldPath): Placed['locate'] {
+  return (relative) => locate([...path, ...relative]);
 }
 
 /** The line starts of the re-read items (relative to the chunk), or fewer when one does not start a dash line. */
