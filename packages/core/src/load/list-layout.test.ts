@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSnapshot, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { at } from '../at.js';
@@ -238,6 +238,60 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
         what,
       );
     }
+  });
+
+  it('keeps no earlier edit text in the strings its items read (edits down a long List)', async () => {
+    // Strings read from a slice of an edit's text kept that whole text (V8's sliced strings),
+    // as long as the item stayed: an edit of each item kept every text. Only a heap snapshot
+    // sees strings: it counts those as long as the texts.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const names = [0, 1, 2, 3, 4];
+    const item = (k: number, v: string) =>
+      `  - apiVersion: v1\n    kind: Namespace\n    metadata:\n      name: n${k}\n      labels:\n        team: ${v}-${k}\n`;
+    const tail = `# ${'x'.repeat(123_457)}\n`;
+    const base = list(
+      names.map((k) => item(k, 'a-long-team-name')),
+      tail,
+    );
+    // Made when asked, so that only the layouts hold them.
+    const textAt = (edits: number) =>
+      list(
+        names.map((k) => item(k, k < edits ? 'another-long-team-name' : 'a-long-team-name')),
+        tail,
+      );
+    const edit = (layout: ListLayout | undefined, k: number) => {
+      assert.ok(layout);
+      return rereadList(layout, { name: 'l.yaml', text: textAt(k) })?.layout;
+    };
+    let layout = loadDocumentsLaidOut({ name: 'l.yaml', text: base }).layout;
+    for (const k of names) layout = edit(layout, k + 1);
+    assert.deepEqual(
+      layout?.objects.flat().map((o) => (o.value.metadata as { labels: unknown }).labels),
+      names.map((k) => ({ team: `another-long-team-name-${k}` })),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    let json = '';
+    for await (const chunk of getHeapSnapshot()) json += chunk;
+    const snapshot = JSON.parse(json) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+    };
+    const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
+    const [type, size] = [fields.indexOf('type'), fields.indexOf('self_size')];
+    const lengths: number[] = [];
+    for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+      const bytes = snapshot.nodes[i + size] as number;
+      if (
+        types[0][snapshot.nodes[i + type] as number]?.includes('string') &&
+        bytes >= base.length &&
+        bytes < base.length + 64
+      )
+        lengths.push(bytes);
+    }
+    // The first text (the test's `base`) and the last (the layout's).
+    assert.equal(lengths.length, 2, `texts kept: ${lengths.length}`);
   });
 
   it('reads the whole text again when an edit reaches the head, crosses items with an anchor, or adds a document', () => {
