@@ -430,13 +430,7 @@ function lineComparer(
   const combine = (out: Uint32Array, line: Uint32Array | undefined, o: number, mask: Uint32Array | undefined) => {
     for (let w = 0; w < words; w++) out[w] = (line ? line[o * words + w]! : ALL) & (mask ? mask[w]! : ALL);
   };
-  const judge = (from: number, to: number) => {
-    const source = at(sides, from);
-    const destination = at(sides, to);
-    if (source.only === 'head' || destination.only === 'head') before.fill(0);
-    if (source.only === 'base' || destination.only === 'base') after.fill(0);
-    pairChanges(source.id, destination.id, spans, before, after, result);
-  };
+  const judge = (from: number, to: number) => recordPair(at(sides, from), at(sides, to), spans, before, after, result);
   const bothOutside = (from: number, to: number) =>
     at(sides, from).base.kind === 'external' && at(sides, to).base.kind === 'external';
   return {
@@ -485,11 +479,22 @@ function pairComparer(
     if (source.base.kind === 'external' && destination.base.kind === 'external') return;
     masks.base.allowed(from, to, before);
     masks.head.allowed(from, to, after);
-    // A pair with an endpoint that does not exist in a version has no connection there.
-    if (source.only === 'head' || destination.only === 'head') before.fill(0);
-    if (source.only === 'base' || destination.only === 'base') after.fill(0);
-    pairChanges(source.id, destination.id, spans, before, after, result);
+    recordPair(source, destination, spans, before, after, result);
   };
+}
+
+/** A pair's verdicts in both versions into `result`; a pair with an endpoint that does not exist in a version has no connection there. */
+function recordPair(
+  source: Side,
+  destination: Side,
+  spans: readonly SpanRef[],
+  before: Uint32Array,
+  after: Uint32Array,
+  result: ClusterDiff,
+): void {
+  if (source.only === 'head' || destination.only === 'head') before.fill(0);
+  if (source.only === 'base' || destination.only === 'base') after.fill(0);
+  pairChanges(source.id, destination.id, spans, before, after, result);
 }
 
 /** The spans whose verdict differs between `before` and `after` (one bit per span), per protocol. */

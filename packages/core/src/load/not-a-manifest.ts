@@ -13,11 +13,31 @@ export function notAManifest(source: SourceFile, documents: readonly unknown[]):
   const kustomize = isKustomization(source.name, documents);
   if (!kustomize && (documents.every(isEmpty) || !documents.every(isConfigMapping))) return undefined;
   const message = kustomize
-    ? `skipped a kustomization: netpol reads plain manifests; pipe the rendered output in: kubectl kustomize DIR | netpol COMMAND -f -${kustomizeNamespace(documents)}`
+    ? `${NOTES.kustomization}${kustomizeNamespace(documents)}`
     : isHelmChartFile(source.name)
-      ? 'skipped a Helm chart file (no Kubernetes object in it); to analyze the chart, pipe it in: helm template CHART | netpol COMMAND -f -'
+      ? NOTES['Helm chart file']
       : 'skipped: no Kubernetes object in this file (no document has kind or metadata)';
   return { code: 'not-a-manifest', severity: 'info', path: [], message, file: source.name };
+}
+
+/**
+ * The notes of the skipped files that make manifests once rendered, by what they are
+ * (`skippedFileKind` reads it back: diff names a changed one as not analyzed).
+ */
+const NOTES = {
+  'Helm template':
+    'skipped a Helm template that is not YAML until rendered ({{ … }} actions), so its objects are not analyzed; pipe the rendered chart in: helm template CHART | netpol COMMAND -f -',
+  'Helm chart file':
+    'skipped a Helm chart file (no Kubernetes object in it); to analyze the chart, pipe it in: helm template CHART | netpol COMMAND -f -',
+  kustomization:
+    'skipped a kustomization: netpol reads plain manifests; pipe the rendered output in: kubectl kustomize DIR | netpol COMMAND -f -',
+} as const;
+
+type RenderedFileKind = keyof typeof NOTES;
+
+/** What a `not-a-manifest` note skipped, when it is a file that makes manifests once rendered (Helm, kustomize). */
+export function skippedFileKind(note: string): RenderedFileKind | undefined {
+  return (Object.keys(NOTES) as RenderedFileKind[]).find((kind) => note.startsWith(NOTES[kind]));
 }
 
 const baseName = (name: string) => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
@@ -41,8 +61,7 @@ export function unrenderedTemplate(source: SourceFile, issues: readonly Issue[])
     code: 'not-a-manifest',
     severity: 'info',
     path: [],
-    message:
-      'skipped a Helm template that is not YAML until rendered ({{ … }} actions), so its objects are not analyzed; pipe the rendered chart in: helm template CHART | netpol COMMAND -f -',
+    message: NOTES['Helm template'],
     file: source.name,
   };
 }

@@ -1,4 +1,5 @@
-import type { LoadedObject } from './loaded-object.js';
+import { type LoadedObject, objectMeta } from './loaded-object.js';
+import { skippedFileKind } from './not-a-manifest.js';
 import type { SourceFile } from './source.js';
 
 /**
@@ -43,30 +44,23 @@ export function unanalyzedObject(object: LoadedObject): Unanalyzed | undefined {
   const slash = object.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : object.apiVersion.slice(0, slash);
   if (!POLICY_GROUPS.has(group)) return undefined;
-  const metadata = (object.value as { metadata?: { namespace?: unknown; name?: unknown } }).metadata;
-  const namespace = typeof metadata?.namespace === 'string' ? `${metadata.namespace}/` : '';
-  const name = typeof metadata?.name === 'string' ? metadata.name : '(no name)';
+  const meta = objectMeta(object);
+  const id = `${meta.namespace ? `${meta.namespace}/` : ''}${meta.name || '(no name)'}`;
   return {
     file: object.source.name,
-    what: `${object.kind} ${namespace}${name}`,
-    identity: `${group}\n${object.kind}\n${namespace}${name}`,
+    what: `${object.kind} ${id}`,
+    identity: `${group}\n${object.kind}\n${id}`,
     content: stableJson(object.value),
   };
 }
 
 /**
- * The unanalyzed entry of a file skipped whole, from the words of its note: Helm's and
- * kustomize's files make manifests once rendered. Other files without objects (CI configs)
- * make none, so they are not listed.
+ * The unanalyzed entry of a file skipped whole, from its note: Helm's and kustomize's files
+ * make manifests once rendered. Other files without objects (CI configs) make none, so they
+ * are not listed.
  */
 export function unanalyzedFile(source: SourceFile, note: string): Unanalyzed | undefined {
-  const what = /Helm template/.test(note)
-    ? 'Helm template'
-    : /Helm chart/.test(note)
-      ? 'Helm chart file'
-      : /kustomization/.test(note)
-        ? 'kustomization'
-        : undefined;
+  const what = skippedFileKind(note);
   return what ? { file: source.name, what, content: source.text } : undefined;
 }
 
