@@ -352,6 +352,23 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         assert.match(saved, format === 'md' ? /^### netpol diff: 2 connections opened, 0 closed/ : /"opened": \[\n/);
         assert.equal(saved, cli.stdout, format);
       }
+      // Another engine's policy added in the editor: the what-if names it as netpol diff does.
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.getByLabel('File').selectOption(`${OR_TRAP}/loose-api-ingress.yaml`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText(
+        '\n---\n{apiVersion: cilium.io/v2, kind: CiliumNetworkPolicy, metadata: {name: open, namespace: backend-ns}}\n',
+      );
+      await page.getByRole('button', { name: 'Diff', exact: true }).click();
+      // The note under "Your edits (what-if)" (the base diff below names the policy too).
+      const whatIf = page.locator(
+        'xpath=//div[contains(@class, "unanalyzed")][preceding-sibling::h2[1][starts-with(., "Your edits")]]',
+      );
+      await whatIf.getByText('Not analyzed, yet different between the versions').waitFor();
+      await whatIf
+        .getByText(`added ${OR_TRAP}/loose-api-ingress.yaml: CiliumNetworkPolicy backend-ns/open`, { exact: true })
+        .waitFor();
     } finally {
       await context.close();
       await server.close();

@@ -435,7 +435,9 @@ export class Session {
       preferredPort: preferredPort(cluster, portNames),
       policies,
       adminPolicies: adminPolicyViews(this.current.loaded.cluster, this.disabled),
-      whatIf: changed ? diffView(diffClusters(this.original.cluster, cluster)) : undefined,
+      whatIf: changed
+        ? diffView(withUnanalyzed(diffClusters(this.original.cluster, cluster), this.original.read, this.current.read))
+        : undefined,
       dirty: this.files.filter((f, i) => f.text !== this.input.files[i]?.text).map((f) => f.name),
     };
   }
@@ -634,12 +636,22 @@ export class Session {
     const shared = sharedPodRanges(this.base.loaded.cluster, current.loaded.cluster);
     const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
     const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
-    const diff = diffVersions(base.cluster, head.cluster);
-    const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
-    if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
+    const diff = withUnanalyzed(diffVersions(base.cluster, head.cluster), base.read, head.read);
     current.baseDiff = { against: this.base, diff };
     return diff;
   }
+}
+
+/**
+ * `diff` with what neither version analyzed but differs between them (core's
+ * unanalyzedChanges: Helm templates, kustomizations, other engines' policies), as `netpol
+ * diff` lists it: an edit of a Helm template or an added CiliumNetworkPolicy opens or closes
+ * nothing the engine sees, and the what-if must not read "nothing changed" for it.
+ */
+function withUnanalyzed(diff: ClusterDiff, base: Read, head: Read): ClusterDiff {
+  const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
+  if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
+  return diff;
 }
 
 function ruleView(
