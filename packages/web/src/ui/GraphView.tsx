@@ -246,7 +246,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
         </button>
       </div>
       <p className="legend" data-testid="graph-summary">
-        {plural(model.nodes.length, 'workload')} in {plural(model.namespaces.length, 'namespace')};{' '}
+        {plural(model.workloads, 'workload')} in {plural(model.namespaces.length, 'namespace')};{' '}
         {plural(model.pairs, 'allowed connection')} on {matrix?.port}
         {model.collapsed && ` (over ${MAX_NODES} workloads: one node per namespace; click one, or search, to open it)`}
         {model.aggregated &&
