@@ -179,7 +179,8 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
               layout = loadDocumentsLaidOut(source).layout;
             }
             if (layout) earlier.push(layout);
-            for (const one of earlier) assert.deepEqual(positions(one.objects.flat()), positions(one.objects.flat(), one.text));
+            for (const one of earlier)
+              assert.deepEqual(positions(one.objects.flat()), positions(one.objects.flat(), one.text));
           }
         },
       ),
