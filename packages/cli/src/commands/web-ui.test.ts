@@ -190,6 +190,20 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     });
   });
 
+  test('with no port in the URL the page shows the port the policies name most, not DNS 53', async () => {
+    await withPage(['examples/001-frontend-backend'], async (page, server) => {
+      await page.goto(server.url);
+      const shown = page.getByLabel('Show connections on');
+      await page
+        .getByTestId('graph-summary')
+        .getByText(/allowed connections? on 80\/TCP/)
+        .waitFor();
+      assert.equal(await shown.inputValue(), '80/TCP');
+      // 53/TCP comes first in the list (core's order, as `netpol matrix` prints).
+      assert.equal(await shown.locator('option').first().textContent(), '53/TCP');
+    });
+  });
+
   test('a share link reproduces the view, the toggles and the question in a fresh context', async () => {
     const server = await serve([OR_TRAP]);
     try {
@@ -338,6 +352,23 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         assert.match(saved, format === 'md' ? /^### netpol diff: 2 connections opened, 0 closed/ : /"opened": \[\n/);
         assert.equal(saved, cli.stdout, format);
       }
+      // Another engine's policy added in the editor: the what-if names it as netpol diff does.
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.getByLabel('File').selectOption(`${OR_TRAP}/loose-api-ingress.yaml`);
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText(
+        '\n---\n{apiVersion: cilium.io/v2, kind: CiliumNetworkPolicy, metadata: {name: open, namespace: backend-ns}}\n',
+      );
+      await page.getByRole('button', { name: 'Diff', exact: true }).click();
+      // The note under "Your edits (what-if)" (the base diff below names the policy too).
+      const whatIf = page.locator(
+        'xpath=//div[contains(@class, "unanalyzed")][preceding-sibling::h2[1][starts-with(., "Your edits")]]',
+      );
+      await whatIf.getByText('Not analyzed, yet different between the versions').waitFor();
+      await whatIf
+        .getByText(`added ${OR_TRAP}/loose-api-ingress.yaml: CiliumNetworkPolicy backend-ns/open`, { exact: true })
+        .waitFor();
     } finally {
       await context.close();
       await server.close();
@@ -449,7 +480,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         assert.deepEqual(serious, [], 'axe-core on the admin tiers and their selection');
 
         await admin.getByRole('checkbox', { name: 'enabled: ClusterNetworkPolicy/cluster-guardrails' }).uncheck();
-        await page.getByText('1 policies off').waitFor();
+        await page.getByText('1 policy off').waitFor();
         await page.getByRole('button', { name: 'Matrix' }).click();
         await focusCell();
         await page.locator('#matrix-focus').getByText(`${cell}: allowed, opened by the edit`).waitFor();

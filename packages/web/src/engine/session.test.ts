@@ -180,3 +180,59 @@ describe('Session: --base and what neither version analyzed', () => {
     assert.equal(same.diffBase()?.unanalyzed, undefined);
   });
 });
+
+describe('Session: the what-if names what neither the input nor the edit analyzed', () => {
+  const template = (extra: string) =>
+    `{{- if .Values.enabled }}\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  podSelector: {}\n${extra}{{- end }}\n`;
+  const cilium =
+    '---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: backend-ns\nspec:\n  endpointSelector: {}\n  ingress: [{}]\n';
+  const files = [...input, { name: 'chart/templates/np.yaml', text: template('') }];
+  const first = input[0] as InputFile;
+  const rows: {
+    name: string;
+    edit: { file: string; text: string };
+    unanalyzed: { change: string; file: string; what: string }[] | undefined;
+  }[] = [
+    {
+      name: 'a Helm template edited in the page',
+      edit: { file: 'chart/templates/np.yaml', text: template('  ingress: [{}]\n') },
+      unanalyzed: [{ change: 'changed', file: 'chart/templates/np.yaml', what: 'Helm template' }],
+    },
+    {
+      name: "another engine's policy added to a file",
+      edit: { file: first.name, text: `${first.text}${cilium}` },
+      unanalyzed: [{ change: 'added', file: first.name, what: 'CiliumNetworkPolicy backend-ns/allow-all' }],
+    },
+    {
+      name: 'a comment added to the Helm template (its text differs: netpol cannot tell what that changes)',
+      edit: { file: 'chart/templates/np.yaml', text: `# note\n${template('')}` },
+      unanalyzed: [{ change: 'changed', file: 'chart/templates/np.yaml', what: 'Helm template' }],
+    },
+    {
+      name: 'an edit of an analyzed policy only: nothing unanalyzed to name',
+      edit: { file: first.name, text: `${first.text}\n# note\n` },
+      unanalyzed: undefined,
+    },
+  ];
+  for (const row of rows) {
+    test(row.name, () => {
+      const s = session(files);
+      const summary = s.edit(row.edit.file, row.edit.text);
+      assert.ok(summary.whatIf, 'an edit has a what-if');
+      assert.deepEqual(summary.whatIf.unanalyzed, row.unanalyzed);
+      // Undone: nothing to compare, nothing to name.
+      assert.equal(s.revert().whatIf, undefined);
+    });
+  }
+
+  test('a Cilium policy in the input, edited in the page, is named changed; toggles alone name nothing', () => {
+    const s = session([...input.slice(1), { name: first.name, text: `${first.text}${cilium}` }]);
+    const policy = s.summary().policies[0]?.id ?? '';
+    assert.equal(s.toggle(policy, false).whatIf?.unanalyzed, undefined);
+    s.toggle(policy, true);
+    const edited = s.edit(first.name, `${first.text}${cilium.replace('ingress: [{}]', 'ingress: []')}`);
+    assert.deepEqual(edited.whatIf?.unanalyzed, [
+      { change: 'changed', file: first.name, what: 'CiliumNetworkPolicy backend-ns/allow-all' },
+    ]);
+  });
+});

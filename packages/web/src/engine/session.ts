@@ -76,6 +76,7 @@ import type {
 } from '../protocol.js';
 import { adminPolicyViews, adminSelection, findAdminPolicy, withoutAdminPolicies } from './admin-views.js';
 import { patchOf } from './edit-patch.js';
+import { preferredPort } from './preferred-port.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
 interface Read {
@@ -438,16 +439,20 @@ export class Session {
       enabled: !this.disabled.has(p.id),
     }));
     const changed = this.current !== this.original;
+    const portNames = ports.map(formatPortQuery);
     return {
       ok: this.current.ok,
       fileNames: this.files.map((f) => f.name),
       issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
-      ports: ports.map(formatPortQuery),
+      ports: portNames,
+      preferredPort: preferredPort(cluster, portNames),
       policies,
       adminPolicies: adminPolicyViews(this.current.loaded.cluster, this.disabled),
-      whatIf: changed ? diffView(diffClusters(this.original.cluster, cluster)) : undefined,
+      whatIf: changed
+        ? diffView(withUnanalyzed(diffClusters(this.original.cluster, cluster), this.original.read, this.current.read))
+        : undefined,
       dirty: this.files.filter((f, i) => f.text !== this.input.files[i]?.text).map((f) => f.name),
     };
   }
@@ -646,12 +651,22 @@ export class Session {
     const shared = sharedPodRanges(this.base.loaded.cluster, current.loaded.cluster);
     const base = shared ? load(this.input.base, this.input.namespace, this.baseCache, shared) : this.base;
     const head = shared ? derive(read(this.files, this.input.namespace, this.cache, shared), this.disabled) : current;
-    const diff = diffVersions(base.cluster, head.cluster);
-    const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
-    if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
+    const diff = withUnanalyzed(diffVersions(base.cluster, head.cluster), base.read, head.read);
     current.baseDiff = { against: this.base, diff };
     return diff;
   }
+}
+
+/**
+ * `diff` with what neither version analyzed but differs between them (core's
+ * unanalyzedChanges: Helm templates, kustomizations, other engines' policies), as `netpol
+ * diff` lists it: an edit of a Helm template or an added CiliumNetworkPolicy opens or closes
+ * nothing the engine sees, and the what-if must not read "nothing changed" for it.
+ */
+function withUnanalyzed(diff: ClusterDiff, base: Read, head: Read): ClusterDiff {
+  const unanalyzed = unanalyzedChanges(base.loaded.unanalyzed, head.loaded.unanalyzed);
+  if (unanalyzed.length > 0) diff.unanalyzed = unanalyzed;
+  return diff;
 }
 
 function ruleView(
