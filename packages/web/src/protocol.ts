@@ -124,6 +124,8 @@ export interface Summary {
   namespaces: string[];
   /** Matrix ports, as `80/TCP`. */
   ports: string[];
+  /** The port shown when the URL names none: the one the policies' rules name most (`preferredPort`). */
+  preferredPort?: string;
   policies: PolicyView[];
   /** The admin and baseline tier policies, in the order they are consulted (absent when the input has none). */
   adminPolicies?: AdminPolicyView[];

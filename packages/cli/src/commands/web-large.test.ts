@@ -51,7 +51,7 @@ describe('the web UI on a large cluster', { skip: browserSkip }, () => {
       await page.getByLabel('Filter policies').fill(id);
       assert.equal(await rows.count(), 1);
       await page.getByRole('checkbox', { name: `enabled: ${id}` }).uncheck();
-      await page.locator('.facts').getByText('1 policies off').waitFor();
+      await page.locator('.facts').getByText('1 policy off').waitFor();
       assert.ok(decodeURIComponent(page.url()).includes(id), 'the toggle is in the share link');
       assert.deepEqual(errors, []);
     } finally {

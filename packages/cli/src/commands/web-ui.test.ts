@@ -190,6 +190,20 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     });
   });
 
+  test('with no port in the URL the page shows the port the policies name most, not DNS 53', async () => {
+    await withPage(['examples/001-frontend-backend'], async (page, server) => {
+      await page.goto(server.url);
+      const shown = page.getByLabel('Show connections on');
+      await page
+        .getByTestId('graph-summary')
+        .getByText(/allowed connections? on 80\/TCP/)
+        .waitFor();
+      assert.equal(await shown.inputValue(), '80/TCP');
+      // 53/TCP comes first in the list (core's order, as `netpol matrix` prints).
+      assert.equal(await shown.locator('option').first().textContent(), '53/TCP');
+    });
+  });
+
   test('a share link reproduces the view, the toggles and the question in a fresh context', async () => {
     const server = await serve([OR_TRAP]);
     try {
@@ -466,7 +480,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         assert.deepEqual(serious, [], 'axe-core on the admin tiers and their selection');
 
         await admin.getByRole('checkbox', { name: 'enabled: ClusterNetworkPolicy/cluster-guardrails' }).uncheck();
-        await page.getByText('1 policies off').waitFor();
+        await page.getByText('1 policy off').waitFor();
         await page.getByRole('button', { name: 'Matrix' }).click();
         await focusCell();
         await page.locator('#matrix-focus').getByText(`${cell}: allowed, opened by the edit`).waitFor();

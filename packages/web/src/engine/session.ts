@@ -76,6 +76,7 @@ import type {
 } from '../protocol.js';
 import { adminPolicyViews, adminSelection, findAdminPolicy, withoutAdminPolicies } from './admin-views.js';
 import { patchOf } from './edit-patch.js';
+import { preferredPort } from './preferred-port.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
 interface Read {
@@ -423,13 +424,15 @@ export class Session {
       enabled: !this.disabled.has(p.id),
     }));
     const changed = this.current !== this.original;
+    const portNames = ports.map(formatPortQuery);
     return {
       ok: this.current.ok,
       fileNames: this.files.map((f) => f.name),
       issues: this.current.issues.map((i) => issueView(i, this.current.sources, 'validate')),
       endpoints: views,
       namespaces: [...new Set(views.map((v) => v.namespace))].sort(),
-      ports: ports.map(formatPortQuery),
+      ports: portNames,
+      preferredPort: preferredPort(cluster, portNames),
       policies,
       adminPolicies: adminPolicyViews(this.current.loaded.cluster, this.disabled),
       whatIf: changed

@@ -1,3 +1,4 @@
+import { plural } from '@netpol/core/format';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInput, IssueView, MatrixBits, Summary } from '../protocol.js';
 import { CheckPanel } from './CheckPanel.js';
@@ -93,7 +94,16 @@ export function App({ input: initial, engine }: AppProps) {
     return () => events.close();
   }, [input.mode]);
 
-  const port = summary && (summary.ports.includes(state.port) ? state.port : (summary.ports[0] ?? '80/TCP'));
+  // With no port in the URL the first summary's preferred port stays the one shown: an edit
+  // that makes another port the most named does not move the view under the user.
+  const firstPreferred = useRef<string | undefined>(undefined);
+  if (summary && firstPreferred.current === undefined) firstPreferred.current = summary.preferredPort;
+  const port =
+    summary &&
+    ([state.port, firstPreferred.current, summary.preferredPort, summary.ports[0]].find(
+      (p) => p !== undefined && summary.ports.includes(p),
+    ) ??
+      '80/TCP');
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation moves with summary
   useEffect(() => {
     if (!summary || !port) return;
@@ -220,15 +230,12 @@ export function App({ input: initial, engine }: AppProps) {
         <span className="facts">
           {summary.endpoints.length} workloads · {summary.policies.length} policies
           {summary.adminPolicies && (
-            <span>
-              {' '}
-              · {summary.adminPolicies.length} admin tier {summary.adminPolicies.length === 1 ? 'policy' : 'policies'}
-            </span>
+            <span> · {plural(summary.adminPolicies.length, 'admin tier policy', 'admin tier policies')}</span>
           )}
-          {errors > 0 && <strong className="bad"> · {errors} errors</strong>}
-          {warnings > 0 && <span> · {warnings} lint warnings</span>}
+          {errors > 0 && <strong className="bad"> · {plural(errors, 'error')}</strong>}
+          {warnings > 0 && <span> · {plural(warnings, 'lint warning')}</span>}
           {summary.dirty.length > 0 && <span> · unsaved edits</span>}
-          {state.off.length > 0 && <span> · {state.off.length} policies off</span>}
+          {state.off.length > 0 && <span> · {plural(state.off.length, 'policy', 'policies')} off</span>}
           {busy && <span aria-busy="true"> · working…</span>}
         </span>
         <ShareButton />

@@ -1,3 +1,4 @@
+import { plural } from '@netpol/core/format';
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MatrixBits, Summary } from '../protocol.js';
@@ -239,8 +240,8 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
         </button>
       </div>
       <p className="legend" data-testid="graph-summary">
-        {model.nodes.length} workloads in {model.namespaces.length} namespaces; {model.pairs} allowed connections on{' '}
-        {matrix?.port}
+        {plural(model.workloads, 'workload')} in {plural(model.namespaces.length, 'namespace')};{' '}
+        {plural(model.pairs, 'allowed connection')} on {matrix?.port}
         {model.collapsed && ` (over ${MAX_NODES} workloads: one node per namespace; click one, or search, to open it)`}
         {model.aggregated &&
           !model.collapsed &&

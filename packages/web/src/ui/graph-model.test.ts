@@ -96,6 +96,8 @@ describe('buildGraph', () => {
     const g = buildGraph(eps, bits(eps.length, [[0, 1]]), all);
     assert.equal(g.collapsed, true);
     assert.equal(g.nodes.length, 0);
+    // The legend counts the workloads inside the namespaces' nodes, not the nodes drawn.
+    assert.equal(g.workloads, MAX_NODES + 1);
     assert.equal(g.namespaces.length, 7);
     assert.deepEqual(
       g.edges.map((e) => [e.id, e.count]),
@@ -104,6 +106,7 @@ describe('buildGraph', () => {
     const opened = buildGraph(eps, bits(eps.length, [[0, 1]]), { ...all, ns: ['ns0'] });
     assert.equal(opened.collapsed, false);
     assert.equal(opened.nodes.length, Math.ceil((MAX_NODES + 1) / 7));
+    assert.equal(opened.workloads, opened.nodes.length);
   });
 
   test('SVG export draws every namespace, node and edge, with escaped names', () => {

@@ -10,6 +10,8 @@ export interface GraphModel {
   aggregated: boolean;
   /** Pairs allowed (after the filters), drawn or aggregated. */
   pairs: number;
+  /** Workloads shown (after the filters), drawn as nodes or, collapsed, inside their namespace's node. */
+  workloads: number;
   /** Each namespace drawn as one node (too many workloads; pick a namespace to open one). */
   collapsed: boolean;
 }
@@ -60,10 +62,20 @@ export function buildGraph(
   const byNs = new Map<string, number[]>();
   for (const i of shown) {
     const ns = endpoints[i]!.namespace;
-    byNs.set(ns, [...(byNs.get(ns) ?? []), i]);
+    const members = byNs.get(ns);
+    if (members) members.push(i);
+    else byNs.set(ns, [i]);
   }
   const nsNames = [...byNs.keys()].sort();
-  const model: GraphModel = { namespaces: [], nodes: [], edges: [], aggregated: false, pairs: 0, collapsed: false };
+  const model: GraphModel = {
+    namespaces: [],
+    nodes: [],
+    edges: [],
+    aggregated: false,
+    pairs: 0,
+    workloads: shown.length,
+    collapsed: false,
+  };
   model.collapsed = shown.length > MAX_NODES && !keepNs && !q;
 
   const pairs: [number, number][] = [];
