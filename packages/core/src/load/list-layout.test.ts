@@ -10,7 +10,7 @@ import type { FieldPath } from '../issues.js';
 import { type ListLayout, loadDocumentsLaidOut, rereadList } from './list-layout.js';
 import { loadDocuments } from './load-documents.js';
 import type { LoadedObject } from './loaded-object.js';
-import type { SourceFile } from './source.js';
+import { positionOf, type SourceFile } from './source.js';
 
 /** Block-style items at column 2, as `netpol gen` writes them; two share an anchor across items. */
 const ITEMS = [
@@ -68,14 +68,31 @@ const list = (items: string[], tail = '') => `apiVersion: v1\nkind: List\nitems:
  * An edit of a text: replace `length` characters at `at` with one of INSERTS, or (`lines`)
  * `length % 3` whole lines from the line holding `at` (what an editor's line edits do).
  */
-const edit = fc.record({
-  at: fc.nat(),
-  length: fc.nat({ max: 40 }),
-  lines: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
-  insert: INSERTS,
-});
+const edit = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      at: fc.nat(),
+      length: fc.nat({ max: 40 }),
+      lines: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+      insert: INSERTS,
+    }),
+  },
+  // Characters replaced by as many others (8080 -> 8087), line breaks among them: the items
+  // after stay where they were only when every line break does.
+  fc.record({
+    at: fc.nat(),
+    length: fc.constant(-1),
+    lines: fc.constant(false),
+    insert: fc.string({ unit: fc.constantFrom('7', 'x', ' ', '\n', ':', '-'), minLength: 1, maxLength: 3 }),
+  }),
+);
 
 function apply(text: string, e: { at: number; length: number; lines: boolean; insert: string }): string {
+  if (e.length < 0) {
+    const from = e.at % (text.length + 1);
+    return text.slice(0, from) + e.insert.slice(0, text.length - from) + text.slice(from + e.insert.length);
+  }
   let from = e.at % (text.length + 1);
   let to = from + e.length;
   if (e.lines) {
@@ -116,6 +133,21 @@ function observed(objects: readonly LoadedObject[], issues: unknown) {
   };
 }
 
+function ensure<T>(value: T | undefined): T {
+  assert.ok(value);
+  return value;
+}
+
+/** Line:col of each object's paths, read from its source (or from `text`). */
+function positions(objects: readonly LoadedObject[], text?: string) {
+  return objects.map((o) =>
+    PATHS.map((path) => {
+      const range = o.locate(path);
+      return range && positionOf(text === undefined ? o.source : { name: o.source.name, text }, range[0]);
+    }),
+  );
+}
+
 describe('rereadList (an edit of a List re-reads only its changed items)', () => {
   it('any sequence of edits read item by item equals reading each text whole (objects, ranges, issues)', () => {
     let reread = 0;
@@ -130,6 +162,9 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
         (items, tail, edits) => {
           let text = list(items, tail);
           let layout: ListLayout | undefined = loadDocumentsLaidOut({ name: 'l.yaml', text }).layout;
+          // Every layout so far: an object kept by an edit is read from the latest text, and
+          // must still read the same line:col as in each earlier text that holds it.
+          const earlier: ListLayout[] = layout ? [layout] : [];
           for (const e of edits) {
             text = apply(text, e);
             const source = { name: 'l.yaml', text };
@@ -143,6 +178,9 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
             } else {
               layout = loadDocumentsLaidOut(source).layout;
             }
+            if (layout) earlier.push(layout);
+            for (const one of earlier)
+              assert.deepEqual(positions(one.objects.flat()), positions(one.objects.flat(), one.text));
           }
         },
       ),
@@ -177,6 +215,38 @@ describe('rereadList (an edit of a List re-reads only its changed items)', () =>
     assert.equal(again.carried.get(after[3] as LoadedObject), before[3]);
     const port = after[3]?.locate(['spec', 'ports', 0, 'port']);
     assert.equal(port?.[0], edited.text.indexOf('port: 80'));
+  });
+
+  it('keeps the objects after the edit too when it kept every line start (a digit replaced), read from the new text', () => {
+    const items = [ITEMS[0], ITEMS[3], ITEMS[5], ITEMS[1]] as string[];
+    // A comment on the first line first: every object is then one an edit placed (not the input's).
+    const text = list(items).replace('\n', ' # c\n');
+    const first = rereadList(ensure(loadDocumentsLaidOut({ name: 'l.yaml', text: list(items) }).layout), {
+      name: 'l.yaml',
+      text,
+    });
+    const layout = ensure(first?.layout);
+    const before: readonly LoadedObject[] = ensure(first).loaded.value;
+    const where = text.indexOf('port: 80') + 'port: 8'.length;
+    const edits: [string, string, boolean][] = [
+      ['a digit replaced', `${text.slice(0, where)}7${text.slice(where + 1)}`, true],
+      [
+        'a line break added for a space (as many characters)',
+        text.replace('      ports:\n        - port', '      ports:\n\n       - port'),
+        false,
+      ],
+    ];
+    for (const [what, edited, stay] of edits) {
+      const source = { name: 'l.yaml', text: edited };
+      const again = rereadList(layout, source);
+      assert.ok(again, what);
+      const after = again.loaded.value;
+      assert.equal(after[0], before[0], what);
+      assert.equal(after[1], before[1], what);
+      assert.notEqual(after[2], before[2], what);
+      assert.equal(after[3] === before[3], stay, what);
+      assert.equal(at(after, 3).source, source, what);
+    }
   });
 
   it('keeps nothing of the texts and layouts before the last edit (the web UI edits one file many times)', async () => {

@@ -197,15 +197,9 @@ export function rereadList(
 
   const issues: Issue[] = [];
   const carried = new Map<LoadedObject, LoadedObject>();
-  // Items before the edit keep their objects, but those an earlier edit read are placed in this
-  // text (moved by 0): each would keep its edit's whole text, one more text for each edit.
-  const objects: LoadedObject[][] = layout.objects
-    .slice(0, i)
-    .map((list) =>
-      list.every((object) => object.source === layout.whole)
-        ? list
-        : list.map((object) => moveObject(object, source, object.basePath, 0, carried)),
-    );
+  // Items before the edit keep their objects (so their decoded forms and models are kept too).
+  const objects: LoadedObject[][] = layout.objects.slice(0, i);
+  for (const list of objects) for (const object of list) repoint(object, layout.whole, source);
   const context: CollectContext = {
     source,
     docIndex: 0,
@@ -236,12 +230,19 @@ export function rereadList(
     );
   });
   for (const issue of issues) issue.range = shift(issue.range, from);
+  // Items after the edit stay where they were when it kept their index and every line start
+  // after it (a character replaced by another: 8080 -> 8087): kept as the items before.
+  const stay = fresh.length === j - i && sameLineStarts(old, text, common, q);
   for (let k = j; k < n; k++) {
     const index = k - j + i + fresh.length;
+    const list = at(layout.objects, k);
+    if (stay) for (const object of list) repoint(object, layout.whole, source);
     objects.push(
-      at(layout.objects, k).map((object) =>
-        moveObject(object, source, ['items', index, ...object.basePath.slice(2)], delta, carried),
-      ),
+      stay
+        ? list
+        : list.map((object) =>
+            moveObject(object, source, ['items', index, ...object.basePath.slice(2)], delta, carried),
+          ),
     );
   }
   const starts2 = [
@@ -299,6 +300,27 @@ function headValue(head: string): string | undefined {
   const keys = Object.keys(value);
   if (keys[keys.length - 1] !== 'items' || (value as Record<string, unknown>).items !== null) return undefined;
   return JSON.stringify(value);
+}
+
+/**
+ * An object an edit keeps where it was, read from `source` from now on: its ranges lie where
+ * the text before and `source` are the same and so are their line starts up to there, so they
+ * read the same line:col in both (and in every earlier text holding the object, by the same
+ * argument). Kept as the same object, its decoded form and models are kept; pointed at the
+ * new text, it keeps no earlier edit's text alive (the input's, `whole`, stays anyway).
+ */
+function repoint(object: LoadedObject, whole: SourceFile, source: SourceFile): void {
+  if (object.source !== whole) object.source = source;
+}
+
+/**
+ * Whether offsets from `q` on have the same line and column in `a` and `b`, which differ
+ * only in the characters [p, q) (as many in each): their line breaks are at the same places.
+ */
+function sameLineStarts(a: string, b: string, p: number, q: number): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = p; k < q; k++) if ((a.charCodeAt(k) === 0x0a) !== (b.charCodeAt(k) === 0x0a)) return false;
+  return true;
 }
 
 /** `object` at its place moved by `delta` in `source`, as item `basePath` (noted in `carried`). */

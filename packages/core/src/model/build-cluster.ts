@@ -30,6 +30,41 @@ export interface BuildOptions {
    * build (the CLI) pays nothing for it (at 150,000 pods, 120,000 WeakMap entries of garbage).
    */
   keepModels?: boolean;
+  /**
+   * A model an earlier build (with `keepModels` and these options) made: when every object
+   * but the policies is the same (the same decoded objects in the same order: a what-if edit
+   * or toggle of policies), its namespaces, pods, workloads and Services are this build's too,
+   * and only the policies are built (each by its object, as ever).
+   */
+  after?: ClusterModel;
+}
+
+/**
+ * What a build made of every object but the policies (`BuildOptions.after`), kept while its
+ * model is: the objects it read, its options, and the namespaces before the policies'.
+ */
+interface Groundwork {
+  objects: readonly DecodedObject[];
+  options: string;
+  namespaces: ReadonlyMap<string, NamespaceModel>;
+  parts: Pick<ClusterModel, 'pods' | 'workloads' | 'services' | 'dropped' | 'podRanges'>;
+}
+
+const groundworks = new WeakMap<ClusterModel, Groundwork>();
+
+/** The objects the pods, workloads, Services and namespaces are built of, in a build's order. */
+function groundObjects(byKind: ReturnType<typeof groupByKind>): DecodedObject[] {
+  return [...byKind.Namespace, ...byKind.Pod, ...byKind.Service, ...byKind.workloads];
+}
+
+function optionsKey(options: BuildOptions): string {
+  return JSON.stringify([options.defaultNamespace ?? 'default', options.podCidr ?? null, options.serviceCidr ?? null]);
+}
+
+function sameObjects(a: readonly DecodedObject[], b: readonly DecodedObject[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /**
@@ -69,7 +104,50 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   const defaultNs = options.defaultNamespace ?? 'default';
   const namespaceOf = (meta: { namespace?: string } | undefined) => meta?.namespace || defaultNs;
   const byKind = groupByKind(objects);
+  const keep = options.keepModels === true;
+  const ground = keep ? groundObjects(byKind) : [];
+  const key = keep ? optionsKey(options) : '';
+  const earlier = keep && options.after ? groundworks.get(options.after) : undefined;
+  const groundwork =
+    earlier && earlier.options === key && sameObjects(earlier.objects, ground)
+      ? earlier
+      : groundworkOf(byKind, namespaceOf, options, keep);
+  const namespaces = new Map(groundwork.namespaces);
+  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
+  for (let k = 0; k < policies.length; k++) {
+    const name = at(policies, k).namespace;
+    if (!namespaces.has(name)) namespaces.set(name, implicitNamespace(name));
+  }
 
+  const { pods, workloads, services, dropped, podRanges } = groundwork.parts;
+  const cluster: ClusterModel = {
+    namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    pods,
+    workloads,
+    services,
+    policies,
+    dropped,
+    podRanges,
+  };
+  if (keep) groundworks.set(cluster, { ...groundwork, objects: ground, options: key });
+  const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
+  if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
+  const nodes = byKind.Node.map((o) => buildNode(o.object));
+  if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return cluster;
+}
+
+function implicitNamespace(name: string): NamespaceModel {
+  return { name, labels: { [NAMESPACE_NAME_LABEL]: name }, implicit: true };
+}
+
+/** Namespaces (before the policies'), pods, workloads and Services of a build. */
+function groundworkOf(
+  byKind: ReturnType<typeof groupByKind>,
+  namespaceOf: (meta: { namespace?: string } | undefined) => string,
+  options: BuildOptions,
+  keep: boolean,
+): Omit<Groundwork, 'objects' | 'options'> {
   const namespaces = new Map<string, NamespaceModel>();
   for (const o of byKind.Namespace) {
     const name = o.value.metadata?.name ?? '';
@@ -78,11 +156,10 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     namespaces.set(name, { name, labels, implicit: false, origin: { object: o.object, path: [] } });
   }
   const ensureNamespace = (name: string) => {
-    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name }, implicit: true });
+    if (!namespaces.has(name)) namespaces.set(name, implicitNamespace(name));
   };
 
   const owners = createOwnerRollUp(byKind.workloads, (w) => namespaceOf(w.value.metadata));
-  const keep = options.keepModels === true;
   const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners, keep);
   const pods = sortByNsName(drafts.pods);
 
@@ -143,23 +220,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
 
   const services = buildServices(byKind.Service, namespaceOf, options.serviceCidr ?? DEFAULT_SERVICE_CIDR, pods);
   for (let k = 0; k < services.length; k++) ensureNamespace(at(services, k).namespace);
-  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
-  for (let k = 0; k < policies.length; k++) ensureNamespace(at(policies, k).namespace);
-
-  const cluster: ClusterModel = {
-    namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-    pods,
-    workloads,
-    services,
-    policies,
-    dropped: drafts.dropped,
-    podRanges: ranges,
-  };
-  const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
-  if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
-  const nodes = byKind.Node.map((o) => buildNode(o.object));
-  if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return cluster;
+  return { namespaces, parts: { pods, workloads, services, dropped: drafts.dropped, podRanges: ranges } };
 }
 
 function groupByKind(objects: readonly DecodedObject[]) {

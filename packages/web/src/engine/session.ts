@@ -118,10 +118,25 @@ interface Loaded {
   baseDiff?: { against: Loaded; diff: ClusterDiff };
 }
 
-/** `cache`: the files read before; an edit re-reads only the edited file (core's LoadCache). */
-function read(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Read {
+/**
+ * `cache`: the files read before; an edit re-reads only the edited file (core's LoadCache).
+ * `after`: the model of the state edited, whose pods, workloads, Services and namespaces the
+ * new model shares when only policies changed (core's BuildOptions.after).
+ */
+function read(
+  files: readonly InputFile[],
+  namespace: string,
+  cache: LoadCache,
+  podCidr?: string[],
+  after?: ClusterModel,
+): Read {
   const sources = files.map((f) => ({ name: f.name, text: f.text }));
-  const result = loadCluster(sources, { defaultNamespace: namespace, cache, ...(podCidr ? { podCidr } : {}) });
+  const result = loadCluster(sources, {
+    defaultNamespace: namespace,
+    cache,
+    ...(podCidr ? { podCidr } : {}),
+    ...(after ? { after } : {}),
+  });
   return { files, sources, loaded: result.value, issues: [...result.issues], ok: result.ok };
 }
 
@@ -348,7 +363,7 @@ export class Session {
     const files =
       same && this.current.read.files.length === this.files.length
         ? this.current.read
-        : read(this.files, this.input.namespace, this.cache);
+        : read(this.files, this.input.namespace, this.cache, undefined, this.current.loaded.cluster);
     const next = derive(files, this.disabled);
     // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices;
     // one that does keeps the rows and columns it cannot change.
