@@ -13,6 +13,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { startServer } from '../packages/cli/src/commands/serve.js';
 import { Session } from '../packages/web/src/engine/session.js';
 import { WORKER_QUEUE } from '../packages/web/src/ui/engine-client.js';
+import { UPDATE_MEASURE, type UpdateBreakdown } from '../packages/web/src/ui/update-timing.js';
 import { longTaskCauses, TRACE_CATEGORIES } from './bench-web-trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -98,6 +99,26 @@ async function summaryAndMatrix(
     ),
   ]);
   return { ms, matrixMs };
+}
+
+/** How many updates of `op` the page has timed (`UPDATE_MEASURE`: App records each edit's and toggle's). */
+async function updatesTimed(page: Page, op: 'edit' | 'toggle'): Promise<number> {
+  return Number(await page.evaluate(`performance.getEntriesByName(${JSON.stringify(UPDATE_MEASURE + op)}).length`));
+}
+
+/**
+ * The page's own breakdown of the update of `op` after the `before`th (update-timing.ts: from
+ * the change to the frame that paints its answer, worker and page apart), waited for: it is
+ * recorded in the frame after the commit.
+ */
+async function updateTimed(page: Page, op: 'edit' | 'toggle', before: number): Promise<UpdateBreakdown | undefined> {
+  const entries = `performance.getEntriesByName(${JSON.stringify(UPDATE_MEASURE + op)})`;
+  try {
+    await page.waitForFunction(`${entries}.length > ${before}`, undefined, { timeout: 5_000, polling: 'raf' });
+  } catch {
+    return undefined;
+  }
+  return (await page.evaluate(`${entries}.at(-1).detail`)) as UpdateBreakdown;
 }
 
 const cpuMs = (f: () => unknown): number => {
@@ -300,14 +321,20 @@ async function benchLayout(
     await page.locator('canvas.matrix-canvas').waitFor();
     const matrixViewMs = Math.round(performance.now() - started);
 
-    // What-if: toggle one policy off, until the page has the new summary.
+    // What-if: toggle one policy off, from the click until the page has the new summary.
+    // Playwright's checks before a click (visible, stable for two frames, hit) are made first
+    // and not timed (they were, until session 7: ~50-130 ms of the figure); then the click.
     await step('toggle');
     await view('Policies').click();
     const before = await generation(page);
+    const box = page.locator('.policies-view input[type=checkbox]').first();
+    await box.uncheck({ trial: true });
+    const togglesBefore = await updatesTimed(page, 'toggle');
     started = performance.now();
-    await page.locator('.policies-view input[type=checkbox]').first().uncheck();
+    await box.uncheck({ force: true });
     await nextGeneration(page, before);
     const whatIfToggleMs = Math.round(performance.now() - started);
+    const whatIfToggleUpdate = await updateTimed(page, 'toggle', togglesBefore);
 
     // What-if: an edit (a comment at the end of the first line: the file is read, the model built
     // and compared again; it opens and closes nothing), until the page has the result.
@@ -327,11 +354,13 @@ async function benchLayout(
     await step('edit');
     await page.locator('.cm-line').first().click();
     await page.keyboard.press('End');
+    let editsBefore = await updatesTimed(page, 'edit');
     started = performance.now();
     await page.keyboard.insertText(' #'); // one change (two keys would be two edits)
     await nextGeneration(page, beforeEdit);
     // From the change to the page showing its result (the editor sends an edit at once).
     const whatIfEditMs = Math.round(performance.now() - started);
+    const whatIfEditUpdate = await updateTimed(page, 'edit', editsBefore);
     // Lint of the edit's summary runs a second after it: the next edit is timed after it.
     await page.waitForFunction(
       `!document.querySelector('.editor-view h2')?.textContent?.includes('lint running')`,
@@ -344,6 +373,7 @@ async function benchLayout(
     const verdictFile = files.find((f) => portLine(f.text));
     const verdictEdit = verdictFile && portLine(verdictFile.text);
     let whatIfEditVerdict: { ms: number; matrixMs: number } | undefined;
+    let whatIfEditVerdictUpdate: UpdateBreakdown | undefined;
     let duringLint: DuringLint | undefined;
     // Memory where the earlier runs measured it (after the verdict edit), and after the edits during lint.
     let memory: ReturnType<typeof browserMemory> | undefined;
@@ -369,9 +399,11 @@ async function benchLayout(
       await page.keyboard.press('Enter');
       await page.keyboard.press('End');
       await page.keyboard.press('Shift+ArrowLeft');
+      editsBefore = await updatesTimed(page, 'edit');
       started = performance.now();
       await page.keyboard.type(verdictEdit.digit);
       whatIfEditVerdict = await summaryAndMatrix(page, beforeVerdict, started);
+      whatIfEditVerdictUpdate = await updateTimed(page, 'edit', editsBefore);
       memory = browserMemory(browserServer.process().pid ?? 0);
       await step('edit during lint');
       duringLint = await editsDuringLint(page, verdictEdit);
@@ -399,6 +431,13 @@ async function benchLayout(
       ...(whatIfEditVerdict
         ? { whatIfEditVerdictMs: whatIfEditVerdict.ms, whatIfEditVerdictMatrixMs: whatIfEditVerdict.matrixMs }
         : {}),
+      // The page's own timing of each update, from the change to the frame that paints it, in
+      // parts (update-timing.ts): no Playwright round trips in it.
+      whatIfUpdates: {
+        toggle: whatIfToggleUpdate,
+        edit: whatIfEditUpdate,
+        ...(whatIfEditVerdictUpdate ? { editVerdict: whatIfEditVerdictUpdate } : {}),
+      },
       ...(duringLint
         ? {
             whatIfEditDuringLintMs: Math.max(...duringLint.samples.map((x) => x.ms)),
@@ -453,7 +492,15 @@ interface DuringLint {
   /** Samples whose edit was sent while a lint ran and made it stale (answered between its steps). */
   overlapped: number;
   /** `workerQueueMs`: how long the edit waited in the worker before it was handled (the lint step under way). */
-  samples: { atLintMs: number; ms: number; matrixMs: number; workerQueueMs: number; overlapped: boolean }[];
+  /** `update`: the page's own timing of the edit (update-timing.ts). */
+  samples: {
+    atLintMs: number;
+    ms: number;
+    matrixMs: number;
+    workerQueueMs: number;
+    overlapped: boolean;
+    update?: UpdateBreakdown;
+  }[];
   note?: string;
 }
 
@@ -501,9 +548,11 @@ async function editsDuringLint(page: Page, verdict: { port: string; digit: strin
     await page.waitForTimeout(
       Math.max(0, Math.round(lintMs * (FRACTIONS[i] ?? 0.5) - (performance.now() - lintAsked))),
     );
+    const editsBefore = await updatesTimed(page, 'edit');
     started = performance.now();
     await page.keyboard.type(digit);
     const { ms, matrixMs } = await summaryAndMatrix(page, before, started);
+    const update = await updateTimed(page, 'edit', editsBefore);
     // The lint under way as the edit was typed (number sent.asked) ends stale (it overlapped) or with findings.
     await wait(`(c => c.answered + c.stale >= ${sent.asked})(${LINT_COUNTS})`);
     const overlapped = (await counts()).stale > sent.stale;
@@ -512,7 +561,7 @@ async function editsDuringLint(page: Page, verdict: { port: string; digit: strin
       `performance.getEntriesByName(${JSON.stringify(`${WORKER_QUEUE}edit`)}).map((e) => e.duration)`,
     )) as number[];
     const workerQueueMs = Math.round((queued.at(-1) ?? Number.NaN) * 10) / 10;
-    samples.push({ atLintMs: Math.round(started - lintAsked), ms, matrixMs, workerQueueMs, overlapped });
+    samples.push({ atLintMs: Math.round(started - lintAsked), ms, matrixMs, workerQueueMs, overlapped, update });
   }
   const overlapped = samples.filter((x) => x.overlapped).length;
   return {

@@ -18,7 +18,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
       checks: { pluginTimings: false },
-      output: { entryFileNames: 'app.js', assetFileNames: 'app[extname]' },
+      // One app.js: a dynamic import (the editor's views, evaluated when first shown) is
+      // inlined, its modules wrapped to run when imported.
+      output: { entryFileNames: 'app.js', assetFileNames: 'app[extname]', codeSplitting: false },
     },
   },
 });

@@ -25,7 +25,10 @@ describe('netpol check', () => {
     );
     const explain = await runCli(['explain', '-f', ex5, '--pod', 'backend-ns/api']);
     assert.equal(explain.code, 2);
-    assert.match(explain.stderr, /^hint: the input has no pods: explain --policy NS\/NAME says what a policy admits/m);
+    assert.match(
+      explain.stderr,
+      /^hint: the input has no pods: name a class of pods that could exist instead, e\.g\. --pod 'prod\/\{app=web\}' \(NAMESPACE\/\{labels\}, \* for any\); --policy NS\/NAME says what a policy admits$/m,
+    );
     // With pods, the hint stays the nearest names.
     const pods = await runCli(['check', ...FILES, '--from', 'x/a', '--to', 'x/b', '--port', '80']);
     assert.equal(pods.code, 2);

@@ -62,7 +62,7 @@ export async function checkCommand(options: CheckOptions, io: Io): Promise<numbe
   const resolve = (flag: string, text: string): Endpoint => {
     const result = resolveEndpoint(cluster, text, { defaultNamespace: namespace });
     if (!result.ok) {
-      const noPods = cluster.pods.length === 0 && cluster.workloads.length === 0 ? { classes: true } : undefined;
+      const noPods = cluster.pods.length === 0 && cluster.workloads.length === 0 ? { policies: false } : undefined;
       throw endpointError(flag, result.error, droppedPodNote(cluster, text, namespace), noPods);
     }
     return result.value;
@@ -106,19 +106,18 @@ export function droppedPodNote(cluster: ClusterModel, text: string, namespace: s
 
 /**
  * The usage error for an endpoint that names nothing. `noPods`: the input has policies only,
- * where the endpoints to name are classes of pods that could exist (SPEC "Symbolic endpoints").
+ * where the endpoints to name are classes of pods that could exist (SPEC "Symbolic endpoints");
+ * `policies`: also name `explain --policy` (explain's --pod).
  */
 export function endpointError(
   flag: string,
   error: EndpointError,
   why?: string,
-  noPods?: { classes: boolean },
+  noPods?: { policies: boolean },
 ): UsageError {
   if (why) return new UsageError(`${flag}: ${why}`);
   const hint = noPods
-    ? noPods.classes
-      ? `the input has no pods: name a class of pods that could exist instead, e.g. ${flag} 'prod/{app=web}' (NAMESPACE/{labels}, * for any)`
-      : "the input has no pods: explain --policy NS/NAME says what a policy admits, and check --from 'prod/{app=web}' --to '*/{role=db}' judges classes of pods that could exist"
+    ? `the input has no pods: name a class of pods that could exist instead, e.g. ${flag} 'prod/{app=web}' (NAMESPACE/{labels}, * for any)${noPods.policies ? '; --policy NS/NAME says what a policy admits' : ''}`
     : error.candidates.length === 0
       ? 'endpoints: ns/pod, ns/name[Kind], an IP address, or a Service as name.ns.svc.cluster.local'
       : error.code === 'endpoint-ambiguous'

@@ -9,7 +9,10 @@ export const explainDefinition = defineCommand({
     ...fileOptions,
     ...analysisOptions,
     ...clusterOptions,
-    option('--pod <ns/name>', 'explain one pod (also deploy/name, ns/deploy/name or ns/name[Kind] for a workload)'),
+    option(
+      '--pod <ns/name>',
+      "explain one pod (also deploy/name, ns/deploy/name or ns/name[Kind] for a workload), or every pod that could exist in a class: 'prod/{app=web}'",
+    ),
     option('--policy <ns/name>', 'explain one NetworkPolicy (default: every policy)'),
     namespaceOption(),
     outputOption(['text', 'json'], 'text'),
@@ -17,6 +20,7 @@ export const explainDefinition = defineCommand({
   examples: [
     'netpol explain -f k8s/ --pod shop/deploy/backend',
     'netpol explain -f k8s/ --policy shop/allow-frontend',
+    "netpol explain -f policies/ --pod 'shop/{app=backend}'",
     'kubectl netpol explain -n shop --pod backend',
   ],
   run: async (ctx) => {

@@ -79,7 +79,74 @@ describe('netpol explain', () => {
     assert.deepEqual(JSON.parse(r.stdout), { policies: [] });
   });
 
+  test('a class of pods (policies alone): groups the same policies select, each explained as a pod is', async () => {
+    const r = await runCli(['explain', '-f', 'policies.yaml', '--pod', 'shop/{tier!=db}']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^Pods shop\/\{tier!=db\} {2}\(every pod that could exist there, in 2 groups the policies treat apart\)$/m,
+    );
+    const groups = r.stdout.split(/^(?=shop\/)/m).slice(1);
+    assert.deepEqual(
+      groups.map((g) => g.split('\n')[0]),
+      ['shop/{app!=backend,tier!=db}', 'shop/{app=backend,tier!=db}'],
+    );
+    assert.match(groups[0] ?? '', /^ {2}ingress: isolated by shop\/default-deny \(policies\.yaml:1\)$/m);
+    assert.match(groups[0] ?? '', /no rule admits anything/);
+    assert.match(
+      groups[1] ?? '',
+      /^ {6}shop\/only-client spec\.ingress\[0\] \(policies\.yaml:14\): pods app=client in namespace default, on http\/TCP$/m,
+    );
+    assert.match(
+      groups[1] ?? '',
+      /note: shop\/only-client selects it and has egress rules, but its policyTypes lacks Egress/,
+    );
+  });
+
+  test('a class of pods in JSON: each group with its classes and both directions in explain --pod shape', async () => {
+    const r = await runCli(['explain', ...FILES, '--pod', '*/{app=backend}', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { pods } = JSON.parse(r.stdout);
+    assert.deepEqual([pods.endpoint, pods.symbolic, pods.notes], ['*/{app=backend}', true, []]);
+    const seen = (d: {
+      isolated: boolean;
+      selectedBy: { id: string }[];
+      rules: { policy: string; rule: string }[];
+    }) => [d.isolated, d.selectedBy.map((p) => p.id), d.rules.map((x) => `${x.policy} ${x.rule}`)];
+    assert.deepEqual(
+      pods.groups.map((g: { pods: string; classes: string[]; ingress: never; egress: never }) => [
+        g.pods,
+        g.classes,
+        seen(g.ingress),
+        seen(g.egress),
+      ]),
+      [
+        [
+          'shop/{app=backend}',
+          ['shop/{app=backend}'],
+          [true, ['shop/default-deny', 'shop/only-client'], ['shop/only-client spec.ingress[0]']],
+          [false, [], []],
+        ],
+        [
+          '{kubernetes.io/metadata.name!=shop}/{app=backend}',
+          ['{kubernetes.io/metadata.name!=shop}/{app=backend}'],
+          [false, [], []],
+          [false, [], []],
+        ],
+      ],
+    );
+    // A rule's pods are the input's (as explain --policy lists them).
+    assert.deepEqual(pods.groups[0].ingress.rules[0].pods, ['default/client']);
+  });
+
   const bad: [string, string[], RegExp][] = [
+    ['outside addresses are not pods', ['--pod', '10.0.0.0/8'], /--pod: 10\.0\.0\.0\/8 is outside addresses, not pods/],
+    [
+      'a class whose selectors contradict',
+      ['--pod', 'shop/{app=a,app!=a}'],
+      /--pod: shop\/\{app=a,app!=a\} can match no pod at all/,
+    ],
+    ['a class that does not parse', ['--pod', 'shop/{app=a'], /--pod: "\{app=a": a selector ends with \}/],
     ['unknown policy', ['--policy', 'only-clint'], /did you mean shop\/only-client/],
     ['unknown pod', ['--pod', 'shop/backnd-0'], /did you mean shop\/backend-0/],
     ['a Service is not a pod', ['--pod', 'backend.shop'], /not a pod/],

@@ -31,6 +31,7 @@ import {
   podListWords,
   ruleMatchWords,
 } from '@netpol/core/format';
+import { explainSymbolicPods, isSymbolicEndpoint, parseSymbolicEndpoint } from '@netpol/core/symbolic';
 import { type ColorMode, type Colors, colorsFor } from '../colors.js';
 import { type Io, UsageError } from '../io.js';
 import type { LiveOptions } from '../live/live-options.js';
@@ -56,10 +57,14 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
   const { cluster } = await loadInput(options, io, { defaultNamespace: namespace });
   const c = colorsFor(io.stdout, io, options.color);
   const json = options.output === 'json';
+  if (options.pod && isSymbolicEndpoint(options.pod)) {
+    io.stdout.write(explainClassText(cluster, options.pod, json, c));
+    return 0;
+  }
   if (options.pod) {
     const result = resolveEndpoint(cluster, options.pod, { defaultNamespace: namespace });
     if (!result.ok) {
-      const noPods = cluster.pods.length === 0 && cluster.workloads.length === 0 ? { classes: false } : undefined;
+      const noPods = cluster.pods.length === 0 && cluster.workloads.length === 0 ? { policies: true } : undefined;
       throw endpointError('--pod', result.error, droppedPodNote(cluster, options.pod, namespace), noPods);
     }
     const endpoint = result.value;
@@ -105,6 +110,63 @@ export async function explainCommand(options: ExplainOptions, io: Io): Promise<n
     io.stdout.write(texts.join('\n'));
   }
   return 0;
+}
+
+/**
+ * `explain --pod 'prod/{app=web}'`: every pod that could exist and match the class endpoint
+ * (SPEC "Symbolic endpoints"), in groups the same policies select, each explained as a pod is.
+ */
+function explainClassText(cluster: ClusterModel, text: string, json: boolean, c: Colors): string {
+  const parsed = parseSymbolicEndpoint(text);
+  if (!parsed.ok) {
+    throw new UsageError(
+      `--pod: ${parsed.error.message}`,
+      "a pod (ns/name, ns/name[Kind]) or a class of pods: 'prod/{app=web}', '{team=a}/{tier!=db}', '*/{}'",
+    );
+  }
+  const endpoint = parsed.value;
+  if (endpoint.kind !== 'pods') {
+    throw new UsageError(
+      `--pod: ${endpoint.text} is outside addresses, not pods`,
+      "a class of pods: 'prod/{app=web}', '*/{}' (with @CIDR for their addresses)",
+    );
+  }
+  const result = explainSymbolicPods(cluster, endpoint);
+  if (!result.ok) {
+    throw new UsageError(`--pod: ${endpoint.text} can match no pod at all (its selectors contradict each other)`);
+  }
+  const { groups, notes } = result.value;
+  const admin = cluster.adminPolicies !== undefined;
+  if (json) {
+    const pods = {
+      endpoint: endpoint.text,
+      symbolic: true,
+      groups: groups.map((g) => {
+        const { ingress, egress } = podToJson(g.explanation);
+        return {
+          pods: g.pods,
+          classes: g.classes,
+          ingress,
+          egress,
+          ...(admin ? { adminPolicies: g.adminPolicies.map(adminRefToJson) } : {}),
+        };
+      }),
+      notes,
+    };
+    return `${JSON.stringify({ pods }, null, 2)}\n`;
+  }
+  const how =
+    groups.length === 1
+      ? 'every pod that could exist there; the policies treat them alike'
+      : `every pod that could exist there, in ${groups.length} groups the policies treat apart`;
+  const lines = [`${c.bold(`Pods ${endpoint.text}`)}  (${how})`];
+  const texts = groups.map((g) => {
+    const explained = formatPod(g.explanation, c).split('\n').slice(1).join('\n');
+    const tiers = admin ? formatPodAdmin(g.explanation.pod, g.adminPolicies, c) : '';
+    return `${c.bold(g.pods)}\n${explained}${tiers}`;
+  });
+  const noted = notes.map((note) => `${c.dim(`note: ${note}`)}\n`).join('');
+  return `${lines.join('\n')}\n${texts.join('')}${noted}`;
 }
 
 const ADMIN_KIND_NAMES: Readonly<Record<string, AdminPolicyKind>> = {

@@ -1,10 +1,10 @@
 import { at, first } from '../at.js';
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery, SideVerdict, Verdict } from '../engine/types.js';
-import { type Cidr, cidrContainsIp, parseCidr, parseIp } from '../model/cidr.js';
-import { matchesSelector } from '../model/selector.js';
+import { type Cidr, parseCidr } from '../model/cidr.js';
 import type { ClusterModel, PolicyModel } from '../model/types.js';
-import { type IpBlockAtom, pickAddress } from './address-space.js';
+import { pickAddress } from './address-space.js';
+import { endpointClasses, inBlock, originalPolicies } from './endpoint-classes.js';
 import type { SymbolicEndpoint } from './symbolic-endpoint.js';
 import { computeSymbolicSpace } from './symbolic-space.js';
 
@@ -55,14 +55,7 @@ export function checkSymbolic(
         .filter((ip) => inBlock(e.block, ip))
         .map((ip) => ({ id: ip, peers: [{ kind: 'external', ip }] }));
     }
-    return space.classes.flatMap((c, i) => {
-      const w = at(space.witnesses, c.witness);
-      const inside =
-        matchesSelector(e.atom.namespaceSelector, w.namespace.labels) &&
-        (!e.atom.podSelector || matchesSelector(e.atom.podSelector, w.pod.labels)) &&
-        (!e.address || inBlock(e.address, w.pod.ips[0]));
-      return inside ? [{ id: c.id, peers: [], cls: i }] : [];
-    });
+    return endpointClasses(space, e).map((i) => ({ id: at(space.classes, i).id, peers: [], cls: i }));
   };
   const sources = members(from);
   if (sources.length === 0) return { ok: false, endpoint: 'from' };
@@ -70,7 +63,7 @@ export function checkSymbolic(
   if (destinations.length === 0) return { ok: false, endpoint: 'to' };
   const engine = createReferenceEngine(space.witnessCluster(cluster));
   // Namespace variants run on copies of their namespace's policies (`ns~2/p`): report the originals.
-  const originals = new Map(cluster.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const originals = originalPolicies(cluster);
   const raw: (SymbolicPair & { s: string; d: string })[] = [];
   for (const s of sources) {
     for (const d of destinations) {
@@ -151,18 +144,7 @@ function witnessPeers(
   return undefined;
 }
 
-function inBlock(block: IpBlockAtom, ip: string | undefined): boolean {
-  const address = ip === undefined ? undefined : parseIp(ip);
-  const cidr = parseCidr(block.cidr);
-  if (!address || !cidr || !cidrContainsIp(cidr, address)) return false;
-  return !block.except.some((e) => {
-    const c = parseCidr(e);
-    return c !== undefined && cidrContainsIp(c, address);
-  });
-}
-
-function withOriginals(verdict: Verdict, originals: ReadonlyMap<string, PolicyModel>): Verdict {
-  const original = (p: PolicyModel) => originals.get(`${p.namespace.replace(/~\d+$/, '')}/${p.name}`) ?? p;
+function withOriginals(verdict: Verdict, original: (policy: PolicyModel) => PolicyModel): Verdict {
   const side = (s: SideVerdict): SideVerdict => ({
     ...s,
     selectedBy: s.selectedBy.map(original),

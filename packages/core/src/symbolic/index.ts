@@ -3,6 +3,7 @@
 export { checkSymbolic } from './check-symbolic.js';
 export type { SymbolicDiff } from './diff-symbolic.js';
 export { diffSymbolic } from './diff-symbolic.js';
+export { explainSymbolicPods } from './explain-symbolic.js';
 export { formatSymbolicCheck, symbolicCheckToJson } from './symbolic-check-report.js';
 export type { SymbolicEndpoint } from './symbolic-endpoint.js';
 export { isSymbolicEndpoint, parseSelector, parseSymbolicEndpoint } from './symbolic-endpoint.js';

@@ -1,17 +1,25 @@
 import { plural } from '@netpol/core/format';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AppInput, IssueView, MatrixBits, Summary } from '../protocol.js';
 import { CheckPanel } from './CheckPanel.js';
 import { DiffPanel } from './DiffPanel.js';
-import { EditorView } from './EditorView.js';
 import { decodeEdits, encodeEdits } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
 import { GraphView } from './GraphView.js';
-import { LearnView } from './LearnView.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
 import { SelectionPanel } from './SelectionPanel.js';
+import { UPDATE_MEASURE, updateBreakdown } from './update-timing.js';
 import { useViewState, type ViewState } from './url-state.js';
+
+// The views with CodeMirror are evaluated when first shown, not with the page: CodeMirror's
+// modules (the YAML grammar's tables, the editor's style sheets) were a third of the script's
+// evaluation, the first long task of every page load. One app.js still (vite.config.ts:
+// `codeSplitting: false`): the report inlines it, and under file:// there is no chunk to fetch.
+const EditorView = lazy(() => import('./EditorView.js').then((m) => ({ default: m.EditorView })));
+const LearnView = lazy(() => import('./LearnView.js').then((m) => ({ default: m.LearnView })));
+
+const LOADING = <p aria-busy="true">Loading…</p>;
 
 const VIEWS: { id: ViewState['view']; label: string }[] = [
   { id: 'graph', label: 'Graph' },
@@ -59,6 +67,18 @@ export function App({ input: initial, engine }: AppProps) {
     }
     setError(undefined);
   }, []);
+
+  // An edit's or toggle's answer, once committed: timed to the frame that paints it (update-timing.ts).
+  useLayoutEffect(() => {
+    const arrival = summary && engine.arrivalOf(summary);
+    if (!arrival) return;
+    const committed = performance.now();
+    requestAnimationFrame(() => {
+      const framed = performance.now();
+      const detail = updateBreakdown({ ...arrival, committed, framed });
+      performance.measure(`${UPDATE_MEASURE}${arrival.op}`, { start: arrival.changed, end: framed, detail });
+    });
+  }, [engine, summary]);
 
   // Load (and reload when serve says the files changed), then re-apply the toggles in the URL.
   useEffect(() => {
@@ -179,8 +199,9 @@ export function App({ input: initial, engine }: AppProps) {
   const toggle = useCallback(
     async (policy: string, enabled: boolean) => {
       const off = enabled ? offRef.current.filter((p) => p !== policy) : [...offRef.current, policy];
+      const changed = performance.now();
       update({ off });
-      apply(await engine.toggle(policy, enabled));
+      apply(await engine.toggle(policy, enabled, changed));
     },
     [engine, update, apply],
   );
@@ -260,19 +281,25 @@ export function App({ input: initial, engine }: AppProps) {
           {/* Once opened, the editor stays mounted (hidden): its undo history survives a look at the matrix. */}
           {(state.view === 'editor' || editorOpened.current) && (
             <div hidden={state.view !== 'editor'}>
-              <EditorView
-                input={input}
-                summary={summary}
-                lint={lintIssues}
-                state={state}
-                update={update}
-                engine={engine}
-                onSummary={apply}
-              />
+              <Suspense fallback={LOADING}>
+                <EditorView
+                  input={input}
+                  summary={summary}
+                  lint={lintIssues}
+                  state={state}
+                  update={update}
+                  engine={engine}
+                  onSummary={apply}
+                />
+              </Suspense>
             </div>
           )}
           {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
-          {state.view === 'learn' && <LearnView state={state} update={update} engine={engine} />}
+          {state.view === 'learn' && (
+            <Suspense fallback={LOADING}>
+              <LearnView state={state} update={update} engine={engine} />
+            </Suspense>
+          )}
         </section>
         <aside className="side">
           <CheckPanel engine={engine} summary={summary} state={state} update={update} />

@@ -1,5 +1,5 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import type { CheckAnswer, Summary } from '../protocol.js';
+import { type FormEvent, memo, useDeferredValue, useEffect, useId, useState } from 'react';
+import type { CheckAnswer, EndpointView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
 
@@ -9,6 +9,8 @@ export interface CheckPanelProps {
   state: ViewState;
   update: (patch: Partial<ViewState>) => void;
 }
+
+const NO_ENDPOINTS: readonly EndpointView[] = [];
 
 /**
  * "Can A reach B on a port?" (SPEC "Web UI"): inputs named From, To, Port, a Check button,
@@ -21,6 +23,10 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
   const [answer, setAnswer] = useState<CheckAnswer & { question?: string }>();
   const listId = useId();
   const portsId = useId();
+  // The From/To suggestions (2,000 options on a large cluster) come in a render of their own
+  // after the first view, at transition priority (React yields to the page between slices),
+  // not in the first view's render.
+  const endpoints = useDeferredValue(summary.endpoints, NO_ENDPOINTS);
 
   // A matrix cell, a selection or a share link sets the question: show it and answer it.
   useEffect(() => {
@@ -101,11 +107,7 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
             spellCheck={false}
           />
         </label>
-        <datalist id={listId}>
-          {summary.endpoints.slice(0, 2000).map((e) => (
-            <option key={e.id} value={e.id} />
-          ))}
-        </datalist>
+        <EndpointOptions id={listId} endpoints={endpoints} />
         <datalist id={portsId}>
           {summary.ports.map((p) => (
             <option key={p} value={p} />
@@ -119,6 +121,26 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
     </section>
   );
 }
+
+/**
+ * The From/To suggestions: drawn again only when the endpoint list is another (an edit's
+ * summary keeps the same list when no endpoint changed: summary-wire.ts).
+ */
+const EndpointOptions = memo(function EndpointOptions({
+  id,
+  endpoints,
+}: {
+  id: string;
+  endpoints: readonly EndpointView[];
+}) {
+  return (
+    <datalist id={id}>
+      {endpoints.slice(0, 2000).map((e) => (
+        <option key={e.id} value={e.id} />
+      ))}
+    </datalist>
+  );
+});
 
 const CITATION = /\(([^()\s]+):(\d+)\)/g;
 

@@ -44,9 +44,9 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   // An edit goes to the worker at once, with no pause for typing to stop; while one is being
   // computed, only the newest later one waits (the text is made when it is sent).
   const [send] = useState(() =>
-    latestOnly(({ name, doc }: { name: string; doc: Text }) => {
+    latestOnly(({ name, doc, changed }: { name: string; doc: Text; changed: number }) => {
       const { engine: e, onSummary: done } = latest.current;
-      return e.edit(name, doc.toString()).then(done);
+      return e.edit(name, doc.toString(), changed).then(done);
     }),
   );
 
@@ -89,7 +89,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           EditorState.readOnly.of(input.mode === 'report'),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {
-            if (u.docChanged) send({ name, doc: u.state.doc });
+            if (u.docChanged) send({ name, doc: u.state.doc, changed: performance.now() });
           }),
         ],
       }),

@@ -3,6 +3,7 @@ import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MatrixBits, Summary } from '../protocol.js';
 import { download } from './download.js';
+import { FIRST_BATCH, nextBatchSize } from './graph-batches.js';
 import { buildGraph, fitViewport, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
 import { themeColors } from './theme.js';
 import type { ViewState } from './url-state.js';
@@ -14,8 +15,8 @@ export interface GraphViewProps {
   update: (patch: Partial<ViewState>) => void;
 }
 
-/** Elements added to cytoscape in one task (more are added in batches of this many). */
-const BATCH = 60;
+/** Up to this many elements are added to cytoscape in one task; more in batches, one a frame (graph-batches.ts). */
+const AT_ONCE = 60;
 
 declare global {
   interface Window {
@@ -85,7 +86,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
     // workloads, then edges: an element comes after its parent and its ends): cytoscape styles,
     // measures and draws what it adds in the frame's task, and hundreds of elements at once
     // make a long task on a busy machine.
-    const batched = elements.length > BATCH;
+    const batched = elements.length > AT_ONCE;
     const instance = cytoscape({
       container,
       elements: batched ? [] : elements,
@@ -161,9 +162,14 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
     let frame: number | undefined;
     if (batched) {
       let next = 0;
-      const step = () => {
-        instance.add(elements.slice(next, next + BATCH));
-        next += BATCH;
+      let size = FIRST_BATCH;
+      let last: number | undefined;
+      const step = (now: number) => {
+        // The time since the last batch's frame sizes this one (the machine's speed and load).
+        if (last !== undefined) size = nextBatchSize(size, now - last);
+        last = now;
+        instance.add(elements.slice(next, next + size));
+        next += size;
         // The selection may have changed since the elements were made.
         showSelection(instance, selected.current);
         if (next < elements.length) frame = requestAnimationFrame(step);

@@ -15,8 +15,19 @@ import type {
   Summary,
 } from '../protocol.js';
 import { restoreSummary, type SummaryWire } from '../summary-wire.js';
+import type { UpdateStamps } from './update-timing.js';
 
-type Pending = { resolve: (value: never) => void; reject: (error: Error) => void; op: Request['op']; sent: number };
+type Pending = {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+  op: Request['op'];
+  sent: number;
+  /** When the change it answers was made (an edit's or toggle's; else `sent`). */
+  changed: number;
+};
+
+/** An edit's or toggle's summary, timed up to its arrival on the page (App adds the commit and the frame). */
+export type UpdateArrival = Omit<UpdateStamps, 'committed' | 'framed'> & { op: Request['op'] };
 
 /** Requests whose wait in the worker's queue is recorded (User Timing, `WORKER_QUEUE` + op). */
 const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
@@ -37,10 +48,15 @@ export class EngineClient {
   private readonly pending = new Map<number, Pending>();
   /** The last summary the worker posted, restored: the next may refer to its lists. */
   private summary: Summary | undefined;
+  /** The summaries that answer an edit or toggle, with their times so far (update-timing.ts). */
+  private readonly arrivals = new WeakMap<Summary, UpdateArrival>();
 
   constructor(private readonly worker: Worker) {
-    worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string; queuedMs?: number }>) => {
-      const { id, result, error, queuedMs } = event.data;
+    worker.onmessage = (
+      event: MessageEvent<{ id: number; result?: unknown; error?: string; queuedMs?: number; workMs?: number }>,
+    ) => {
+      const arrived = performance.now();
+      const { id, result, error, queuedMs, workMs } = event.data;
       const waiting = this.pending.get(id);
       if (!waiting) return;
       this.pending.delete(id);
@@ -50,6 +66,10 @@ export class EngineClient {
       if (error !== undefined) waiting.reject(new Error(error));
       else if (SUMMARY_OPS.has(waiting.op)) {
         this.summary = restoreSummary(this.summary, result as SummaryWire);
+        if (TIMED_OPS.has(waiting.op) && queuedMs !== undefined && workMs !== undefined) {
+          const { op, changed, sent } = waiting;
+          this.arrivals.set(this.summary, { op, changed, sent, queuedMs, workMs, arrived });
+        }
         waiting.resolve(this.summary as never);
       } else waiting.resolve(result as never);
     };
@@ -61,11 +81,18 @@ export class EngineClient {
     };
   }
 
-  private ask<T>(request: Request): Promise<T> {
+  private ask<T>(request: Request, changed?: number): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       const sent = performance.now();
-      this.pending.set(id, { resolve: resolve as (value: never) => void, reject, op: request.op, sent });
+      const pending = {
+        resolve: resolve as (value: never) => void,
+        reject,
+        op: request.op,
+        sent,
+        changed: changed ?? sent,
+      };
+      this.pending.set(id, pending);
       this.worker.postMessage({ id, request, sentAt: performance.timeOrigin + sent });
     });
   }
@@ -73,11 +100,16 @@ export class EngineClient {
   load(input: AppInput): Promise<Summary> {
     return this.ask({ op: 'load', input });
   }
-  edit(file: string, text: string): Promise<Summary> {
-    return this.ask({ op: 'edit', file, text });
+  /** `changed`: when the edit was made (`performance.now()`), if before this call: its update is timed from then. */
+  edit(file: string, text: string, changed?: number): Promise<Summary> {
+    return this.ask({ op: 'edit', file, text }, changed);
   }
-  toggle(policy: string, enabled: boolean): Promise<Summary> {
-    return this.ask({ op: 'toggle', policy, enabled });
+  toggle(policy: string, enabled: boolean, changed?: number): Promise<Summary> {
+    return this.ask({ op: 'toggle', policy, enabled }, changed);
+  }
+  /** How a summary that answers an edit or toggle got here (undefined for any other summary). */
+  arrivalOf(summary: Summary): UpdateArrival | undefined {
+    return this.arrivals.get(summary);
   }
   revert(): Promise<Summary> {
     return this.ask({ op: 'revert' });

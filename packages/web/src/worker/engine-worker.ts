@@ -17,6 +17,8 @@ const scope = self as unknown as WorkerScope;
 
 /** How long each request waited here before it was handled (ms, by id): the page records it. */
 const queued = new Map<number, number>();
+/** When each request's handling began here (by id): its answer says how long it took (`workMs`). */
+const began = new Map<number, number>();
 
 function post(message: Answer): void {
   const result = 'result' in message ? message.result : undefined;
@@ -25,7 +27,11 @@ function post(message: Answer): void {
   const transfer = matrix instanceof Object && 'bits' in matrix ? [(matrix.bits as Uint32Array).buffer] : [];
   const queuedMs = queued.get(message.id);
   queued.delete(message.id);
-  scope.postMessage(queuedMs === undefined ? message : { ...message, queuedMs }, transfer);
+  const start = began.get(message.id);
+  began.delete(message.id);
+  // Until the post: the answer's clone (in postMessage) counts in its way to the page.
+  const workMs = start === undefined ? undefined : performance.now() - start;
+  scope.postMessage(queuedMs === undefined ? message : { ...message, queuedMs, workMs }, transfer);
 }
 
 // A macrotask: the messages that arrived meanwhile (an edit) are handled before lint goes on.
@@ -56,7 +62,10 @@ function learn(request: Request): unknown {
 
 scope.onmessage = (event) => {
   const { id, request, sentAt } = event.data;
-  if (sentAt !== undefined) queued.set(id, performance.timeOrigin + performance.now() - sentAt);
+  if (sentAt !== undefined) {
+    began.set(id, performance.now());
+    queued.set(id, performance.timeOrigin + performance.now() - sentAt);
+  }
   if (request.op !== 'lessons' && request.op !== 'lesson' && request.op !== 'verify') return answer(id, request);
   try {
     post({ id, result: learn(request) });
