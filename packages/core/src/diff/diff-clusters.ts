@@ -12,6 +12,7 @@ import { diffAdminPolicies } from './admin-policy-changes.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
 import { describePolicyChange } from './policy-changes.js';
 import { mergeSpans, type PortSpan, partitionPorts } from './port-partition.js';
+import { rulesSeeApart } from './rules-see-apart.js';
 import { TierMasks } from './tier-masks.js';
 import type { UnanalyzedChange } from './unanalyzed-changes.js';
 import { type SpanRef, VerdictMasks } from './verdict-masks.js';
@@ -332,9 +333,9 @@ function compareSides(
  * the same, the policies isolating it are the same (by id) in each direction, and every rule
  * of every policy unchanged between the versions admits it in both or in neither, every
  * verdict it takes part in is the same, except through a changed policy, whose own sides
- * are compared anyway (`own`). Each rule's peer bits are computed once per version and
- * compared a word at a time: linear in rules × endpoints / 32, where comparing every pair
- * of a relabelled endpoint was quadratic in endpoints.
+ * are compared anyway (`own`). Each distinct peer's endpoints are computed once per version
+ * and compared (`rulesSeeApart`): only where a peer sees an endpoint apart is a rule asked;
+ * comparing every pair of a relabelled endpoint was quadratic in endpoints.
  */
 function unseenIdentityChanges(
   sides: Side[],
@@ -364,32 +365,7 @@ function unseenIdentityChanges(
       seen[o] = 1;
     }
   }
-  const compiledBase = compileCluster(base);
-  const compiledHead = compileCluster(head);
-  const headById = new Map(head.policies.map((p) => [p.id, p]));
-  for (const policy of base.policies) {
-    const other = headById.get(policy.id);
-    if (!other || changed.has(policy.id)) continue;
-    const [pb, ph] = [compiledBase.compiled(policy), compiledHead.compiled(other)];
-    for (const direction of ['ingress', 'egress'] as const) {
-      pb[direction].forEach((rule, i) => {
-        const bitsBase = masks.base.peerBits(pb, rule);
-        const bitsHead = masks.head.peerBits(ph, at(ph[direction], i));
-        if (!bitsBase || !bitsHead) {
-          if (bitsBase !== bitsHead) for (const o of candidates) seen[o] = 1;
-          return;
-        }
-        for (let w = 0; w < bitsBase.length; w++) {
-          let differ = bitsBase[w]! ^ bitsHead[w]!;
-          while (differ !== 0) {
-            const low = differ & -differ;
-            seen[w * 32 + 31 - Math.clz32(low)] = 1;
-            differ ^= low;
-          }
-        }
-      });
-    }
-  }
+  rulesSeeApart(masks, unchangedPolicies(base, head, changed), seen, candidates);
   for (const o of candidates) {
     const side = at(sides, o);
     if (seen[o] || !side.own) continue;
@@ -397,6 +373,21 @@ function unseenIdentityChanges(
     side.egress = side.own.egress;
     side.ingress = side.own.ingress;
   }
+}
+
+/** The policies in both versions and unchanged, compiled: BASE's and HEAD's. */
+export function unchangedPolicies(
+  base: ClusterModel,
+  head: ClusterModel,
+  changed: ReadonlySet<string>,
+): [CompiledPolicy, CompiledPolicy][] {
+  const compiledBase = compileCluster(base);
+  const compiledHead = compileCluster(head);
+  const headById = new Map(head.policies.map((p) => [p.id, p]));
+  return base.policies.flatMap((policy) => {
+    const other = headById.get(policy.id);
+    return !other || changed.has(policy.id) ? [] : [[compiledBase.compiled(policy), compiledHead.compiled(other)]];
+  });
 }
 
 /** Compares every pair of one source, or of one destination, in full: see `lineComparer`. */

@@ -183,15 +183,30 @@ export class VerdictMasks {
         for (let w = 0; w < bits.length; w++) bits[w]! |= members[w]!;
         continue;
       }
-      // A selector peer: the pod half asked only in the namespaces the namespace half reaches.
-      for (const namespace of this.namespacesReached(peer, policy.policy.namespace)) {
-        for (const o of this.podsByNamespace().get(namespace) ?? []) {
-          // o < pods.length, so o >>> 5 < bits.length; a pod's facts show its own labels
-          if (!peer.pods || peer.pods(this.pods[o]?.labels ?? {})) bits[o >>> 5]! |= 1 << (o & 31);
-        }
-      }
+      // o < pods.length, so o >>> 5 < bits.length
+      this.forEachSelected(peer, policy.policy.namespace, (o) => {
+        bits[o >>> 5]! |= 1 << (o & 31);
+      });
     }
     return bits;
+  }
+
+  /**
+   * Calls `fn` with each endpoint a selector peer of a policy in `policyNamespace` admits: the
+   * pod half asked only in the namespaces the namespace half reaches (a pod's facts show its
+   * own labels). In namespace order, each namespace's endpoints in index order.
+   */
+  forEachSelected(peer: SelectorPeer, policyNamespace: string, fn: (o: number) => void): void {
+    for (const namespace of this.namespacesReached(peer, policyNamespace)) {
+      for (const o of this.podsByNamespace().get(namespace) ?? []) {
+        if (!peer.pods || peer.pods(this.pods[o]?.labels ?? {})) fn(o);
+      }
+    }
+  }
+
+  /** The endpoints an ipBlock peer admits, as bits over every endpoint (kept per block: never write to it). */
+  blockBits(peer: Extract<CompiledPeer, { kind: 'ipBlock' }>): Uint32Array {
+    return this.blockMembers(peer);
   }
 
   private byNamespace?: Map<string, number[]>;
@@ -297,7 +312,8 @@ export class VerdictMasks {
     return acc;
   }
 
-  private peerMatches(policy: CompiledPolicy, rule: CompiledRule, other: number): boolean {
+  /** Whether `rule` (of `policy`) admits endpoint `other` as a peer (kept per rule and endpoint). */
+  peerMatches(policy: CompiledPolicy, rule: CompiledRule, other: number): boolean {
     if (rule.peers === 'all') return true;
     const bits = this.ruleBits.get(rule);
     if (bits) return (bits[other >>> 5]! & (1 << (other & 31))) !== 0;
@@ -412,7 +428,7 @@ function namesPort(rule: CompiledRule): boolean {
   return rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
 }
 
-type SelectorPeer = Extract<CompiledPeer, { kind: 'selector' }>;
+export type SelectorPeer = Extract<CompiledPeer, { kind: 'selector' }>;
 
 /** Calls `fn` with the index of every set bit, in order, skipping empty words. */
 function forEachBit(bits: Uint32Array, fn: (index: number) => void): void {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { applyPatch, patchOf } from './edit-patch.js';
+import type { EditPatch } from '../protocol.js';
+import { applyPatch, applyPatches, composePatches, patchOf } from './edit-patch.js';
 
 describe('edit patches (share links carry the edited span, not the file)', () => {
   const cases: { name: string; original: string; text: string; patch: [number, number, string] }[] = [
@@ -28,6 +29,111 @@ describe('edit patches (share links carry the edited span, not the file)', () =>
         assert.ok(patch.insert.length <= text.length);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the patches of a sequence of edits (each span typed in stays its own)', () => {
+  /** The patches after each text in turn, from `original`, each edit as the editor sends it (the whole text). */
+  const editsOf = (original: string, texts: string[]): EditPatch[] => {
+    let patches: EditPatch[] = [];
+    let before = original;
+    for (const text of texts) {
+      patches = composePatches(patches, patchOf('f', before, text), original, text);
+      before = text;
+    }
+    return patches;
+  };
+  const spans = (patches: EditPatch[]) => patches.map((p) => [p.from, p.to, p.insert]);
+  const original = 'apiVersion: v1\nkind: List\nitems:\n- port: 8080\n- port: 9090\n';
+  const cases: { name: string; texts: string[]; patches: [number, number, string][] }[] = [
+    {
+      name: 'a comment on the first line, then a port far below: two patches',
+      texts: [original.replace('v1', 'v1 #'), original.replace('v1', 'v1 #').replace('8080', '8087')],
+      patches: [
+        [14, 14, ' #'],
+        [44, 45, '7'],
+      ],
+    },
+    {
+      name: 'typing on, right after a patch: the same patch grows',
+      texts: [original.replace('v1', 'v1 #'), original.replace('v1', 'v1 # x')],
+      patches: [[14, 14, ' # x']],
+    },
+    {
+      name: 'an edit over two patches and the text between them: one patch',
+      texts: [
+        original.replace('v1', 'v1 #').replace('8080', '8087'),
+        `apiVersion: X${original.slice(original.indexOf('8080') + 3)}`,
+      ],
+      patches: [[12, 44, 'X']],
+    },
+    {
+      name: 'an edit undone: no patch left',
+      texts: [original.replace('9090', '9091'), original],
+      patches: [],
+    },
+    {
+      name: 'one of two edits undone: the other stays',
+      texts: [
+        original.replace('v1', 'v2'),
+        original.replace('v1', 'v2').replace('9090', '9091'),
+        original.replace('9090', '9091'),
+      ],
+      patches: [[57, 58, '1']],
+    },
+    {
+      name: 'the text before a patch shortened: the patch keeps its place in the input',
+      texts: [original.replace('9090', '9091'), original.replace('9090', '9091').replace('List', 'L')],
+      patches: [
+        [22, 25, ''],
+        [57, 58, '1'],
+      ],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const patches = editsOf(original, c.texts);
+      assert.deepEqual(spans(patches), c.patches);
+      assert.equal(applyPatches(original, patches), c.texts.at(-1));
+    });
+  }
+
+  test('after any edits, the patches give the text, sorted and apart, each changing its ends', () => {
+    const edit = fc.record({
+      at: fc.nat(),
+      cut: fc.nat({ max: 6 }),
+      insert: fc.string({ maxLength: 4, unit: fc.constantFrom('a', 'b', '\n') }),
+    });
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 40, unit: fc.constantFrom('a', 'b', '\n') }),
+        fc.array(edit, { maxLength: 12 }),
+        (original, edits) => {
+          let text = original;
+          let patches: EditPatch[] = [];
+          for (const e of edits) {
+            const from = text.length === 0 ? 0 : e.at % (text.length + 1);
+            const next = text.slice(0, from) + e.insert + text.slice(Math.min(text.length, from + e.cut));
+            patches = composePatches(patches, patchOf('f', text, next), original, next);
+            text = next;
+            assert.equal(applyPatches(original, patches), text);
+            for (let k = 1; k < patches.length; k++)
+              assert.ok((patches[k - 1] as EditPatch).to < (patches[k] as EditPatch).from, 'apart');
+            // Trimmed: neither end puts back what the input has there.
+            for (const p of patches) {
+              const replaced = original.slice(p.from, p.to);
+              assert.ok(p.insert !== replaced, 'a patch that changes nothing');
+              assert.ok(!(p.insert && replaced) || p.insert[0] !== replaced[0], "its first character is the input's");
+              assert.ok(
+                !(p.insert && replaced) || p.insert.at(-1) !== replaced.at(-1),
+                "its last character is the input's",
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -52,4 +52,41 @@ describe('what-if edits keep nothing of the edits before them', () => {
     );
     assert.match(s.text('cluster.yaml') ?? '', / # note 4\n/);
   });
+
+  test('the matrices of the ports shown keep their answers only, not the engine results they were read from', () => {
+    // Every port's matrix kept core's MatrixResult (its classes' tables) beside its answers,
+    // for as long as the state lived: the input's, for every port the page ever showed.
+    const text = renderGenerated(generateCluster(genOptionsForPods(40, { seed: 5 })), 'yaml');
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const ports = s.summary().ports.slice(0, 3);
+    assert.ok(ports.length >= 2, 'the cluster has several ports to show');
+    for (const port of ports) assert.ok(s.matrix(port).n > 0);
+    assert.deepEqual(reachable(s, isMatrixResult), []);
+  });
 });
+
+/** What `isMatrixResult` finds among the objects reachable from `root` through their fields, Maps, Sets and arrays. */
+function reachable(root: object, found: (value: object) => boolean): string[] {
+  const seen = new Set<object>();
+  const hits: string[] = [];
+  const queue: { value: object; path: string }[] = [{ value: root, path: 'session' }];
+  for (let k = 0; k < queue.length && k < 2_000_000; k++) {
+    const { value, path } = queue[k] as { value: object; path: string };
+    if (found(value)) hits.push(path);
+    const next = (child: unknown, name: string) => {
+      if (child === null || typeof child !== 'object' || seen.has(child)) return;
+      seen.add(child);
+      queue.push({ value: child, path: `${path}${name}` });
+    };
+    if (ArrayBuffer.isView(value)) continue;
+    if (value instanceof Map) for (const [key, child] of value) next(child, `.get(${String(key)})`);
+    else if (value instanceof Set) for (const child of value) next(child, '.has(…)');
+    else for (const [name, child] of Object.entries(value)) next(child, `.${name}`);
+  }
+  return hits;
+}
+
+/** Core's MatrixResult (not its answers, `MatrixBits`): it reads its rows through `row`. */
+function isMatrixResult(value: object): boolean {
+  return typeof (value as { row?: unknown }).row === 'function' && 'endpoints' in value;
+}

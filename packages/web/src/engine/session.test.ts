@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { generateCluster, genOptionsForPods, renderGenerated } from '@netpol/core/gen';
 import fc from 'fast-check';
 import type { InputFile, Summary } from '../protocol.js';
+import { applyPatches } from './edit-patch.js';
 import { Session } from './session.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', '..', 'examples');
@@ -86,9 +87,42 @@ describe('what-if edits re-read only the edited file', () => {
           if (f.text !== input.find((g) => g.name === f.name)?.text) last = once.edit(f.name, f.text);
         assert.deepEqual(summary.whatIf, last.whatIf);
         assert.deepEqual(summary.dirty, last.dirty);
+        // The share link's patches give the edited files back.
+        for (const f of input) {
+          const patches = s.patches().filter((p) => p.file === f.name);
+          assert.equal(applyPatches(f.text, patches), (files.find((g) => g.name === f.name) as InputFile).text);
+        }
       }),
       { numRuns: 40 },
     );
+  });
+
+  test('the share link carries each edit as a patch of its own: a comment on the first line and a port far below', () => {
+    // As the bench's edits: one patch from the first line to the port was half the 3 MB file,
+    // made, posted, deflated and put in the URL at every keystroke.
+    const text = renderGenerated(generateCluster(genOptionsForPods(200, { seed: 3 })), 'yaml');
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const commented = text.replace('\n', ' #\n');
+    const port = commented.lastIndexOf('port: ') + 'port: '.length;
+    const edited = `${commented.slice(0, port)}1${commented.slice(port)}`;
+    s.edit('cluster.yaml', commented);
+    s.edit('cluster.yaml', edited);
+    const patches = s.patches();
+    assert.deepEqual(
+      patches.map((p) => [p.from, p.to, p.insert]),
+      [
+        [text.indexOf('\n'), text.indexOf('\n'), ' #'],
+        [port - 2, port - 2, '1'],
+      ],
+    );
+    assert.equal(applyPatches(text, patches), edited);
+    s.edit('cluster.yaml', text.replace('\n', ' #\n'));
+    assert.deepEqual(
+      s.patches().map((p) => p.insert),
+      [' #'],
+    );
+    s.revert();
+    assert.deepEqual(s.patches(), []);
   });
 
   test('an edit made and undone leaves no what-if and nothing dirty', () => {

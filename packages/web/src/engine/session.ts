@@ -53,7 +53,6 @@ import {
   defaultMatrixPorts,
   listMatrixEndpoints,
   type MatrixEndpoint,
-  type MatrixResult,
 } from '@netpol/core/matrix';
 import type {
   AppInput,
@@ -75,7 +74,7 @@ import type {
   Summary,
 } from '../protocol.js';
 import { adminPolicyViews, adminSelection, findAdminPolicy, withoutAdminPolicies } from './admin-views.js';
-import { patchOf } from './edit-patch.js';
+import { composePatches, patchOf } from './edit-patch.js';
 import { preferredPort } from './preferred-port.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
@@ -97,9 +96,11 @@ interface Loaded {
   cluster: ClusterModel;
   endpoints: MatrixEndpoint[];
   ports: PortQuery[];
-  /** The matrices computed on this state (never shared with another: each keeps its model). */
-  matrices: Map<string, MatrixResult>;
-  /** The matrix answers by port (`matrix`), kept: an edit that changes no verdict shares them. */
+  /**
+   * The matrix answers by port (`matrix`), kept: an edit that changes no verdict shares them.
+   * Only the answers: the engine's result (its classes' tables, ~1.7 MB a port at 10k pods in
+   * the browser) is dropped once they are read, as every port the page showed kept one.
+   */
   bits: Map<string, MatrixBits>;
   /**
    * The answers before the edit that made this state, and the directions of each endpoint it
@@ -157,7 +158,6 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
     cluster,
     endpoints,
     ports: defaultMatrixPorts(cluster, endpoints),
-    matrices: new Map(),
     bits: new Map(),
   };
 }
@@ -209,13 +209,9 @@ function settle(state: Loaded): void {
   state.carryFrom = undefined;
 }
 
-/** A port's matrix computed (core's computeMatrix over every endpoint). */
+/** A port's matrix computed (core's computeMatrix over every endpoint): its answers. */
 function computedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits {
-  let result = state.matrices.get(key);
-  if (!result) {
-    result = computeMatrix(state.cluster, { endpoints: state.endpoints, ports: [query] });
-    state.matrices.set(key, result);
-  }
+  const result = computeMatrix(state.cluster, { endpoints: state.endpoints, ports: [query] });
   const n = result.endpoints.length;
   const bits = new Uint32Array(n * result.rowWords);
   for (let i = 0; i < n; i++) bits.set(result.row(i, 0), i * result.rowWords);
@@ -273,6 +269,8 @@ export class Session {
   private input: AppInput;
   private files: InputFile[];
   private readonly disabled = new Set<string>();
+  /** Each edited file's edits as patches of the input, one a span typed in (`patches`: the share link). */
+  private readonly edits = new Map<string, EditPatch[]>();
   private original: Loaded;
   private current: Loaded;
   private base: Loaded | undefined;
@@ -299,6 +297,7 @@ export class Session {
   reload(input: AppInput): Summary {
     this.input = input;
     this.files = input.files;
+    this.edits.clear();
     this.disabled.clear();
     this.original = load(input.files, input.namespace, this.cache);
     this.inputSources = new Map(this.cache.sources);
@@ -308,6 +307,13 @@ export class Session {
   }
 
   edit(file: string, text: string): Summary {
+    const before = this.text(file);
+    const original = this.input.files.find((f) => f.name === file)?.text;
+    if (before !== undefined && original !== undefined) {
+      const patches = composePatches(this.edits.get(file) ?? [], patchOf(file, before, text), original, text);
+      if (patches.length > 0) this.edits.set(file, patches);
+      else this.edits.delete(file);
+    }
     this.files = this.files.map((f) => (f.name === file ? { name: f.name, text } : f));
     return this.recompute();
   }
@@ -323,14 +329,12 @@ export class Session {
   }
 
   /**
-   * The edits as patches of the input (for the share link): the span that differs between
-   * the input and the edited text, so a one-line edit of a 3 MB file stays a few bytes.
+   * The edits as patches of the input (for the share link): each span typed in, so a one-line
+   * edit of a 3 MB file stays a few bytes, and so do two edits far apart in it (one span from
+   * the first to the last was half the file at every keystroke).
    */
   patches(): EditPatch[] {
-    return this.files.flatMap((f, i) => {
-      const original = this.input.files[i]?.text;
-      return original === undefined || original === f.text ? [] : [patchOf(f.name, original, f.text)];
-    });
+    return this.files.flatMap((f) => this.edits.get(f.name) ?? []);
   }
 
   toggle(policy: string, enabled: boolean): Summary {
@@ -341,6 +345,7 @@ export class Session {
 
   revert(): Summary {
     this.files = this.input.files;
+    this.edits.clear();
     this.disabled.clear();
     this.backToInput();
     return this.summary();

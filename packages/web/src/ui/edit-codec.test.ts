@@ -22,6 +22,15 @@ describe('edits in the share link', () => {
     assert.deepEqual(await decodeEdits(link, input), [{ name: 'a.yaml', text: edited }]);
   });
 
+  test('a file edited in two places far apart round-trips as two short patches', async () => {
+    const original = first(input).text;
+    const edited = `# note\n${original.slice(0, -14)}  - kind: Job\n`;
+    const patches = [patchOf('a.yaml', original, `# note\n${original}`), patchOf('a.yaml', original, edited.slice(7))];
+    const link = await encodeEdits(patches);
+    assert.ok(link.length < 100, `link part is ${link.length} characters`);
+    assert.deepEqual(await decodeEdits(link, input), [{ name: 'a.yaml', text: edited }]);
+  });
+
   test('links made before patches (whole files) still open', async () => {
     const link = await legacy([{ name: 'b.yaml', text: 'kind: Pod\n' }]);
     assert.deepEqual(await decodeEdits(link, input), [{ name: 'b.yaml', text: 'kind: Pod\n' }]);

@@ -1,4 +1,4 @@
-import { applyPatch } from '../engine/edit-patch.js';
+import { applyPatches } from '../engine/edit-patch.js';
 import type { EditPatch, InputFile } from '../protocol.js';
 
 /**
@@ -17,8 +17,10 @@ export async function encodeEdits(patches: readonly EditPatch[]): Promise<string
 }
 
 /**
- * The edited files of a link, against `input` (the files as loaded). Links made before
- * patches carry whole files (`{ name, text }`): read as they are.
+ * The edited files of a link, against `input` (the files as loaded): each file's patches
+ * applied together (a file edited in several places has one patch each). Links made before
+ * patches carry whole files (`{ name, text }`): read as they are. A patch of an unknown file,
+ * outside its text, or over another patch of its file is dropped.
  */
 export async function decodeEdits(text: string, input: readonly InputFile[]): Promise<InputFile[]> {
   if (!text) return [];
@@ -27,8 +29,10 @@ export async function decodeEdits(text: string, input: readonly InputFile[]): Pr
   const json = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   const entries = JSON.parse(await new Response(json).text()) as unknown;
   if (!Array.isArray(entries)) return [];
-  return entries.flatMap((e): InputFile[] => {
-    if (typeof e?.name === 'string' && typeof e?.text === 'string') return [{ name: e.name, text: e.text }];
+  const files: InputFile[] = [];
+  const patches = new Map<string, EditPatch[]>();
+  for (const e of entries) {
+    if (typeof e?.name === 'string' && typeof e?.text === 'string') files.push({ name: e.name, text: e.text });
     const original = input.find((f) => f.name === e?.file)?.text;
     const valid =
       original !== undefined &&
@@ -38,6 +42,14 @@ export async function decodeEdits(text: string, input: readonly InputFile[]): Pr
       e.from <= e.to &&
       e.to <= original.length &&
       typeof e.insert === 'string';
-    return valid ? [{ name: e.file, text: applyPatch(original, e as EditPatch) }] : [];
-  });
+    if (valid) patches.set(e.file, [...(patches.get(e.file) ?? []), e as EditPatch]);
+  }
+  for (const [name, list] of patches) {
+    const original = input.find((f) => f.name === name)?.text ?? '';
+    const apart: EditPatch[] = [];
+    for (const patch of [...list].sort((a, b) => a.from - b.from))
+      if (patch.from >= (apart.at(-1)?.to ?? 0)) apart.push(patch);
+    files.push({ name, text: applyPatches(original, apart) });
+  }
+  return files;
 }
