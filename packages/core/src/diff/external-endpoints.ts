@@ -44,6 +44,22 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
   const podIps = { has: (ip: string) => asked.some((s) => s.podIps().has(ip)) };
   for (const s of seen) for (const [text, block] of s.blocks) blocks.set(text, block);
   const list = [...blocks.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  // The classes follow from the blocks (a block's ranges from its text) and the pod addresses
+  // asked: a what-if edit of a port, or a toggle, leaves both as they were (the last answer per
+  // pod addresses is kept).
+  const key = list.map((b) => b.text).join('\n');
+  const only = asked.length === 1 ? asked[0] : undefined;
+  const known = only && lastClasses.get(only);
+  if (known?.key === key) return [...known.endpoints];
+  const out = classesOf(list, podIps);
+  if (only) lastClasses.set(only, { key, endpoints: [...out] });
+  return out;
+}
+
+/** The last answer for one cluster's pod addresses (see externalEndpoints), by its seenOf entry. */
+const lastClasses = new WeakMap<object, { key: string; endpoints: readonly ExternalEndpoint[] }>();
+
+function classesOf(list: readonly Block[], podIps: { has(ip: string): boolean }): ExternalEndpoint[] {
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
   const out: ExternalEndpoint[] = [];
   for (const family of families) {

@@ -1,4 +1,4 @@
-import type { ClusterModel, Protocol } from '../model/types.js';
+import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
 
 /** An inclusive port range `[first, last]`. */
 export type PortSpan = readonly [number, number];
@@ -30,27 +30,47 @@ export function partitionPorts(clusters: readonly ClusterModel[]): Map<Protocol,
  */
 const cutsByCluster = new WeakMap<ClusterModel, Map<Protocol, Set<number>>>();
 
-function cutsOf(cluster: ClusterModel): Map<Protocol, Set<number>> {
-  const known = cutsByCluster.get(cluster);
-  if (known) return known;
-  const cuts = new Map<Protocol, Set<number>>([
+/** The pods' boundaries, once per pods list (a what-if of policies keeps the list). */
+const cutsByPods = new WeakMap<readonly PodModel[], Map<Protocol, Set<number>>>();
+
+function noCuts(): Map<Protocol, Set<number>> {
+  return new Map<Protocol, Set<number>>([
     ['TCP', new Set()],
     ['UDP', new Set()],
     ['SCTP', new Set()],
   ]);
-  const cut = (protocol: Protocol, first: number, last: number) => {
+}
+
+function cutter(cuts: Map<Protocol, Set<number>>): (protocol: Protocol, first: number, last: number) => void {
+  return (protocol, first, last) => {
     const set = cuts.get(protocol);
     if (!set) return;
     if (first >= 1 && first <= MAX_PORT) set.add(first);
     if (last + 1 >= 1 && last + 1 <= MAX_PORT) set.add(last + 1);
   };
+}
+
+function podCutsOf(pods: readonly PodModel[]): Map<Protocol, Set<number>> {
+  let cuts = cutsByPods.get(pods);
+  if (cuts) return cuts;
+  cuts = noCuts();
+  const cut = cutter(cuts);
   // A workload's replicas share their ports: each list is read once.
   const seen = new Set<readonly unknown[]>();
-  for (const pod of cluster.pods) {
+  for (const pod of pods) {
     if (seen.has(pod.ports)) continue;
     seen.add(pod.ports);
     for (const p of pod.ports) cut(p.protocol, p.port, p.port);
   }
+  cutsByPods.set(pods, cuts);
+  return cuts;
+}
+
+function cutsOf(cluster: ClusterModel): Map<Protocol, Set<number>> {
+  const known = cutsByCluster.get(cluster);
+  if (known) return known;
+  const cuts = new Map([...podCutsOf(cluster.pods)].map(([protocol, set]) => [protocol, new Set(set)]));
+  const cut = cutter(cuts);
   for (const policy of cluster.policies) {
     for (const rules of [policy.ingress, policy.egress]) {
       for (const rule of rules) {

@@ -57,3 +57,36 @@ test('compileCluster: policiesSelecting and peerMatches agree with the naive eva
   assert.ok(peerHits > peerPairs / 20 && peerHits < peerPairs, `${peerHits} of ${peerPairs} peer pairs match`);
   assert.ok(ipBlockHits > 50, `only ${ipBlockHits} ipBlock matches`);
 });
+
+/**
+ * A cluster compiled with a donor (compileCluster's `like`: the web UI's input, against which a
+ * what-if drops or changes a few policies) selects as the naive evaluator does: a namespace
+ * whose policies are the donor's shares its answers, any other is asked again.
+ */
+test('compileCluster with a donor: policiesSelectingOnce agrees with the naive evaluator', () => {
+  let shared = 0;
+  let own = 0;
+  fc.assert(
+    fc.property(arbitraryCluster(), fc.array(fc.boolean(), { maxLength: 12 }), (scenario, drops) => {
+      const { cluster } = scenario;
+      const donor = compileCluster(cluster);
+      // The donor has answered for some pods already (the input's summary asked them all).
+      for (const pod of cluster.pods.filter((_, i) => i % 2 === 0)) donor.policiesSelectingOnce(pod);
+      const edited = { ...cluster, policies: cluster.policies.filter((_, i) => !drops[i]) };
+      const compiled = compileCluster(edited, cluster);
+      for (const pod of cluster.pods) {
+        const expected = edited.policies.filter((p) => naiveSelects(p, pod)).map((p) => p.id);
+        const got = compiled.policiesSelectingOnce(pod);
+        assert.deepEqual(
+          got.map((c) => c.policy.id),
+          expected,
+          pod.id,
+        );
+        if (got === donor.policiesSelectingOnce(pod)) shared++;
+        else own++;
+      }
+    }),
+    { numRuns: 200, seed: 20261203 },
+  );
+  assert.ok(shared > 50 && own > 50, `${shared} answers shared, ${own} found again`);
+});

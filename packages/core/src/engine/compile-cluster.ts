@@ -92,10 +92,17 @@ export interface CompiledCluster {
 /** Models are never changed after they are built, so each is compiled once (weakly held). */
 const compiledModels = new WeakMap<ClusterModel, CompiledCluster>();
 
-export function compileCluster(model: ClusterModel): CompiledCluster {
+/**
+ * `like`: a model that stays while this one is (the web UI's input, against which each edit
+ * and toggle is compared), compiled as this one's donor: a namespace whose policies are the
+ * donor's (the same compiled policies, in order) selects the donor's pods as the donor does,
+ * so those answers are shared, not found again (a what-if changes a few policies). Used when
+ * `model` is first compiled; never a chain (the donor's own donor is not asked).
+ */
+export function compileCluster(model: ClusterModel, like?: ClusterModel): CompiledCluster {
   let compiled = compiledModels.get(model);
   if (!compiled) {
-    compiled = compile(model);
+    compiled = compile(model, like && like !== model ? compileCluster(like) : undefined);
     compiledModels.set(model, compiled);
   }
   return compiled;
@@ -116,38 +123,55 @@ function compiledPolicy(policy: PolicyModel): CompiledPolicy {
   return compiled;
 }
 
-function compile(model: ClusterModel): CompiledCluster {
+/**
+ * A compiled policy's rules and peers by model, once per compiled policy (a policy's are
+ * looked up within it: models may share rule objects between policies, a policy copied into
+ * another namespace keeps its rules).
+ */
+interface PolicyParts {
+  rules: Map<RuleModel, CompiledRule>;
+  peers: Map<PeerModel, CompiledPeer>;
+}
+
+const partsOfPolicies = new WeakMap<CompiledPolicy, PolicyParts>();
+
+function partsOf(compiled: CompiledPolicy): PolicyParts {
+  let parts = partsOfPolicies.get(compiled);
+  if (!parts) {
+    parts = { rules: new Map(), peers: new Map() };
+    for (const rule of [...compiled.ingress, ...compiled.egress]) {
+      parts.rules.set(rule.model, rule);
+      if (rule.peers === 'all') continue;
+      for (const peer of rule.peers) parts.peers.set(peer.model, peer);
+    }
+    partsOfPolicies.set(compiled, parts);
+  }
+  return parts;
+}
+
+function compile(model: ClusterModel, donor: CompiledCluster | undefined): CompiledCluster {
   const policies = model.policies.map(compiledPolicy);
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
-  // Rules and peers are looked up within their policy: models may share rule objects between
-  // policies (a policy copied into another namespace keeps its rules).
-  const rulesOf = new Map<PolicyModel, Map<RuleModel, CompiledRule>>();
-  const peersOf = new Map<PolicyModel, Map<PeerModel, CompiledPeer>>();
   for (const compiled of policies) {
     byPolicy.set(compiled.policy, compiled);
     const list = byNamespace.get(compiled.policy.namespace);
     if (list) list.push(compiled);
     else byNamespace.set(compiled.policy.namespace, [compiled]);
-    const rules = new Map<RuleModel, CompiledRule>();
-    const peers = new Map<PeerModel, CompiledPeer>();
-    for (const rule of [...compiled.ingress, ...compiled.egress]) {
-      rules.set(rule.model, rule);
-      if (rule.peers === 'all') continue;
-      for (const peer of rule.peers) peers.set(peer.model, peer);
-    }
-    rulesOf.set(compiled.policy, rules);
-    peersOf.set(compiled.policy, peers);
   }
   const lookup = <K, V>(map: Map<K, V> | undefined, key: K, what: string): V => {
     const value = map?.get(key);
     if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
     return value;
   };
+  const partsIn = (policy: PolicyModel) => {
+    const compiled = byPolicy.get(policy);
+    return compiled && partsOf(compiled);
+  };
   const ruleOf = (policy: PolicyModel, rule: RuleModel) =>
-    lookup(rulesOf.get(policy), rule, `rule ${policy.id} ${rule.direction}[${rule.index}]`);
+    lookup(partsIn(policy)?.rules, rule, `rule ${policy.id} ${rule.direction}[${rule.index}]`);
   const peerOf = (policy: PolicyModel, peer: PeerModel) =>
-    lookup(peersOf.get(policy), peer, `peer ${policy.id} [${peer.index}]`);
+    lookup(partsIn(policy)?.peers, peer, `peer ${policy.id} [${peer.index}]`);
   const implicitLabels = new Map<string, Labels>();
   const namespaceLabels = (namespace: string): Labels => {
     const defined = model.namespaces.get(namespace)?.labels;
@@ -173,11 +197,24 @@ function compile(model: ClusterModel): CompiledCluster {
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
   const policiesSelecting = (pod: PodFacts) => (byNamespace.get(pod.namespace) ?? []).filter((p) => selectsPod(p, pod));
-  const selectingKnown = new WeakMap<PodModel, CompiledPolicy[]>();
+  const selectingKnown = new WeakMap<PodModel, readonly CompiledPolicy[]>();
+  // Per namespace, whether its policies are the donor's (see compileCluster's `like`).
+  const asDonor = new Map<string, boolean>();
+  const sharedWithDonor = (namespace: string): boolean => {
+    if (!donor) return false;
+    let same = asDonor.get(namespace);
+    if (same === undefined) {
+      const mine = byNamespace.get(namespace) ?? [];
+      const theirs = donor.policiesIn(namespace);
+      same = mine.length === theirs.length && mine.every((p, i) => p === theirs[i]);
+      asDonor.set(namespace, same);
+    }
+    return same;
+  };
   const policiesSelectingOnce = (pod: PodModel) => {
     let list = selectingKnown.get(pod);
     if (!list) {
-      list = policiesSelecting(pod);
+      list = donor && sharedWithDonor(pod.namespace) ? donor.policiesSelectingOnce(pod) : policiesSelecting(pod);
       selectingKnown.set(pod, list);
     }
     return list;

@@ -1,4 +1,4 @@
-import type { ClusterModel, PodModel } from '../model/types.js';
+import type { ClusterModel, PodModel, WorkloadModel } from '../model/types.js';
 import { listMatrixEndpoints } from './matrix-endpoints.js';
 
 /**
@@ -15,9 +15,19 @@ export interface EndpointSample {
 
 /** The pod endpoints of `matrix` (same ids, same order), for lint and diff. */
 export function listEndpointSamples(cluster: ClusterModel): EndpointSample[] {
+  // Once per pods and workloads (a what-if diff asks both versions, which share them when only
+  // policies changed).
+  const known = samplesByPods.get(cluster.pods);
+  if (known?.workloads === cluster.workloads) return [...known.samples];
   const listed = listMatrixEndpoints(cluster);
   if (!listed.ok) return [];
   const out: EndpointSample[] = [];
   for (const e of listed.value) if (e.kind !== 'external') out.push({ id: e.id, pod: e.pod, namespace: e.namespace });
+  samplesByPods.set(cluster.pods, { workloads: cluster.workloads, samples: [...out] });
   return out;
 }
+
+const samplesByPods = new WeakMap<
+  readonly PodModel[],
+  { workloads: readonly WorkloadModel[]; samples: readonly EndpointSample[] }
+>();

@@ -36,6 +36,23 @@ export function listMatrixEndpoints(
   cluster: ClusterModel,
   options: EndpointOptions = {},
 ): Outcome<MatrixEndpoint[], ExternalInvalid> {
+  const plain = !options.perPod && !options.namespaces?.length && !options.externals?.length;
+  if (!plain) return listed(cluster, options);
+  // Every endpoint, as the web UI and the diff ask after each edit: once per pods and workloads
+  // (models are never changed once built; a what-if of policies keeps both lists).
+  const known = endpointsByPods.get(cluster.pods);
+  if (known?.workloads === cluster.workloads) return { ok: true, value: [...known.endpoints] };
+  const found = listed(cluster, options);
+  if (found.ok) endpointsByPods.set(cluster.pods, { workloads: cluster.workloads, endpoints: [...found.value] });
+  return found;
+}
+
+const endpointsByPods = new WeakMap<
+  readonly PodModel[],
+  { workloads: readonly WorkloadModel[]; endpoints: readonly MatrixEndpoint[] }
+>();
+
+function listed(cluster: ClusterModel, options: EndpointOptions): Outcome<MatrixEndpoint[], ExternalInvalid> {
   const keep = options.namespaces && options.namespaces.length > 0 ? new Set(options.namespaces) : undefined;
   const inside: Exclude<MatrixEndpoint, { kind: 'external' }>[] = [];
   for (const pod of cluster.pods) {

@@ -370,6 +370,9 @@ export class Session {
         ? this.current.read
         : read(this.files, this.input.namespace, this.cache, undefined, this.current.loaded.cluster);
     const next = derive(files, this.disabled);
+    // Compiled with the input's as its donor: the namespaces whose policies the edit or toggle
+    // left alone share the input's answers of which policies select each pod.
+    compileCluster(next.cluster, this.original.cluster);
     // An edit that changes no verdict (a comment, a label nobody selects on) keeps the matrices;
     // one that does keeps the rows and columns it cannot change.
     settle(this.current); // what it keeps of the state before it is what the next one can keep
