@@ -117,9 +117,14 @@ function compiledPolicy(policy: PolicyModel): CompiledPolicy {
   let compiled = compiledPolicies.get(policy);
   if (!compiled) {
     // A moved model (`movedModel`) compiles as its first build: the same rules and selector.
+    // That build may be no model of any cluster (kept without an origin): compiled once, kept.
     const first = firstBuild(policy);
-    const known = first === policy ? undefined : compiledPolicies.get(first);
-    compiled = known ? { ...known, policy } : compilePolicy(policy);
+    let known = compiledPolicies.get(first);
+    if (!known) {
+      known = compilePolicy(first);
+      compiledPolicies.set(first, known);
+    }
+    compiled = first === policy ? known : { ...known, policy };
     compiledPolicies.set(policy, compiled);
   }
   return compiled;

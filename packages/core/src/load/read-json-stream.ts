@@ -77,128 +77,389 @@ export function createJsonStreamReader(
   isSupportedKind: (kind: string) => boolean,
   options: { maxUnitBytes?: number } = {},
 ): JsonStreamReader {
-  const maxUnitBytes = options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES;
-  const tape = new PositionTape();
-  const reader = new JsonBytesReader(tape);
-  const objects: LoadedObject[] = [];
-  const issues: Issue[] = [];
-  const source: StreamedSource = { name, text: '', streamed: { objects, issues, bytes: 0 } };
+  return new JsonStream(name, isSupportedKind, options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES);
+}
 
-  let offset = 0; // absolute offset of the current chunk's first byte
-  let mode = Mode.Seek;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let failed = false;
-  let docIndex = -1;
+/**
+ * `createJsonStreamReader`'s state machine: `push` follows strings and nesting byte by byte
+ * and hands each byte to the step of its mode (`seek`, `items`, `element`, `rootOrSuffix`);
+ * each step returns the index the loop goes on after (one less: the byte is read again).
+ */
+class JsonStream implements JsonStreamReader {
+  private readonly tape = new PositionTape();
+  private readonly reader = new JsonBytesReader(this.tape);
+  private readonly objects: LoadedObject[] = [];
+  private readonly issues: Issue[] = [];
+  private readonly source: StreamedSource;
+  private readonly lineSink = new LineStarts();
+  private readonly scan = { depth: 0, inString: false, escaped: false };
+
+  private offset = 0; // absolute offset of the current chunk's first byte
+  private mode = Mode.Seek;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private broken = false;
+  private docIndex = -1;
   // The bytes of the value being cut out (when it spans chunks, or is a root), and where
   // it starts in the stream.
-  let pending = new Uint8Array(1 << 16);
-  let pendingLength = 0;
-  let captureStart = 0;
-  let capturing = false;
+  private pending = new Uint8Array(1 << 16);
+  private pendingLength = 0;
+  private captureStart = 0;
+  private capturing = false;
+  /** Where the current capture starts in the chunk being pushed (0 when it began in an earlier one; -1: none). */
+  private from = -1;
+  /** A byte read again after a value that ends at a separator (counted once as a line end). */
+  private reread = false;
   // Keys of the top-level object: whether the last one read at depth 1 was "items" and
   // its `:` was seen (then a `[` opens the List's elements).
-  let keyStart = -1;
-  let lastKeyIsItems = false;
-  let afterItemsColon = false;
-  let prefix: Uint8Array | undefined;
-  let listKind = '';
-  let listApiVersion = '';
-  let itemIndex = 0;
-  let expectElement = true;
+  private keyStart = -1;
+  private lastKeyIsItems = false;
+  private afterItemsColon = false;
+  private listKind = '';
+  private listApiVersion = '';
+  private itemIndex = 0;
+  private expectElement = true;
 
-  const fail = (message: string, at: number) => {
-    if (failed) return;
-    failed = true;
-    issues.push({ code: 'syntax', severity: 'error', path: [], message, file: name, range: [at, at + 1] });
-  };
+  constructor(
+    private readonly name: string,
+    private readonly isSupportedKind: (kind: string) => boolean,
+    private readonly maxUnitBytes: number,
+  ) {
+    this.source = { name, text: '', streamed: { objects: this.objects, issues: this.issues, bytes: 0 } };
+  }
 
-  const append = (bytes: Uint8Array) => {
-    if (pendingLength + bytes.length > maxUnitBytes) {
-      fail(
-        `one value of more than ${maxUnitBytes / 1024 / 1024} MiB (read as a stream, each root or List item is held whole): no Kubernetes object is near that size`,
-        captureStart,
+  failed(): boolean {
+    return this.broken;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.broken) return;
+    if (this.offset + chunk.length > MAX_OFFSET) {
+      this.fail('streamed input larger than 4 GiB', this.offset);
+      return;
+    }
+    let i = 0;
+    if (this.offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // BOM
+    this.from = this.capturing ? 0 : -1;
+    this.reread = false;
+    const n = chunk.length;
+    for (; i < n && !this.broken; i++) {
+      if (this.mode === Mode.Element && this.depth > 2) {
+        i = this.elementBody(chunk, i);
+        if (i === n) break;
+        continue;
+      }
+      const c = chunk[i]!;
+      if (c === NEWLINE && !this.reread) this.lineSink.add(this.offset + i + 1);
+      this.reread = false;
+      if (this.inString) this.stringByte(chunk, i, c);
+      else if (this.mode === Mode.Seek) i = this.seek(i, c);
+      else if (this.mode === Mode.Items) i = this.items(chunk, i, c);
+      else if (this.mode === Mode.Element) i = this.element(chunk, i, c);
+      else i = this.rootOrSuffix(chunk, i, c);
+    }
+    if (this.capturing && this.from >= 0 && !this.broken) this.append(chunk.subarray(this.from));
+    this.offset += chunk.length;
+  }
+
+  end(): StreamedSource {
+    if (!this.broken && this.mode !== Mode.Seek) {
+      if (this.mode === Mode.Root && this.depth === 0 && !this.inString) {
+        // A scalar value at the very end of the input.
+        this.readRoot(this.pending.slice(0, this.pendingLength), this.captureStart);
+      } else {
+        this.fail('unexpected end of input (the JSON is cut short)', Math.max(0, this.offset - 1));
+      }
+    }
+    this.source.lineStarts = this.lineSink.done();
+    this.source.streamed.bytes = this.offset;
+    // Never a silent difference from reading the whole text: say what was not kept.
+    this.issues.push(readAsStreamNote(this.name, this.offset));
+    return this.source;
+  }
+
+  /** Most bytes are inside an element: scanned in a tight loop to its last byte (returned), or to the chunk's end. */
+  private elementBody(chunk: Uint8Array, i: number): number {
+    const scan = this.scan;
+    scan.depth = this.depth;
+    scan.inString = this.inString;
+    scan.escaped = this.escaped;
+    const at = scanToDepth(chunk, i, scan, 2, this.lineSink, this.offset);
+    this.depth = scan.depth;
+    this.inString = scan.inString;
+    this.escaped = scan.escaped;
+    if (at < chunk.length) this.elementDone(chunk, at + 1);
+    return at;
+  }
+
+  /** A byte inside a string: its end may end a top-level key or a string element of items. */
+  private stringByte(chunk: Uint8Array, i: number, c: number): void {
+    if (this.escaped) this.escaped = false;
+    else if (c === BACKSLASH) this.escaped = true;
+    else if (c === QUOTE) {
+      this.inString = false;
+      if (this.mode === Mode.Root && this.depth === 1 && this.keyStart >= 0) this.keyEnded(chunk, i);
+      else if (this.mode === Mode.Element && this.depth === 2) this.elementDone(chunk, i + 1); // a string element
+    }
+  }
+
+  /** A key of the top-level object ended at `chunk[i]`: is it "items"? */
+  private keyEnded(chunk: Uint8Array, i: number): void {
+    const keyLength = this.offset + i + 1 - this.keyStart;
+    this.lastKeyIsItems = false;
+    if (keyLength === ITEMS_KEY.length) {
+      const k = this.keyStart - this.captureStart;
+      const bytesOf = (j: number) =>
+        k + j < this.pendingLength ? this.pending[k + j] : chunk[this.from + (k + j - this.pendingLength)];
+      this.lastKeyIsItems = ITEMS_KEY.every((b, j) => bytesOf(j) === b);
+    }
+    this.keyStart = -1;
+  }
+
+  /** Between top-level values: a value starts at the first byte that is not a space. */
+  private seek(i: number, c: number): number {
+    if (isSpace(c)) return i;
+    this.docIndex++;
+    this.mode = Mode.Root;
+    this.depth = 0;
+    this.startCapture(this.offset + i);
+    this.from = i;
+    this.lastKeyIsItems = false;
+    this.afterItemsColon = false;
+    return i - 1; // read this byte again as part of the value
+  }
+
+  /** Between elements of `items`: `,`, `]`, or an element's first byte. */
+  private items(chunk: Uint8Array, i: number, c: number): number {
+    if (isSpace(c)) return i;
+    if (c === CLOSE_BRACKET && (!this.expectElement || this.itemIndex === 0)) {
+      this.depth = 1;
+      this.mode = Mode.Suffix;
+      this.startCapture(this.offset + i + 1);
+      this.from = i + 1;
+      return i;
+    }
+    if (c === COMMA && !this.expectElement) {
+      this.expectElement = true;
+      return i;
+    }
+    if (!this.expectElement || c === COMMA || c === CLOSE_BRACKET) {
+      this.fail(
+        `expected ${this.expectElement ? 'an element' : "',' or ']'"} in items, found '${String.fromCharCode(c)}'`,
+        this.offset + i,
+      );
+      return i;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      // Read once: straight from the chunk; framed first only when cut by its end.
+      const end = this.readElementInChunk(chunk, i);
+      if (end >= 0) {
+        this.expectElement = false;
+        return end - 1;
+      }
+    }
+    this.mode = Mode.Element;
+    this.startCapture(this.offset + i);
+    this.from = i;
+    if (c === QUOTE) this.inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth = 3;
+    return i;
+  }
+
+  /** Inside an element of `items` (outside its strings): a scalar ends at a separator, others at their close. */
+  private element(chunk: Uint8Array, i: number, c: number): number {
+    if (this.depth === 2) {
+      if (c !== COMMA && c !== CLOSE_BRACKET && !isSpace(c)) return i;
+      this.elementDone(chunk, i);
+      this.reread = true;
+      return i - 1;
+    }
+    if (c === QUOTE) this.inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      this.depth--;
+      if (this.depth === 2) this.elementDone(chunk, i + 1);
+    }
+    return i;
+  }
+
+  /** The element being cut out ends before `chunk[to]`: read, and back between elements. */
+  private elementDone(chunk: Uint8Array, to: number): void {
+    this.readElement(...this.takeCapture(chunk, this.from, to));
+    this.from = -1;
+    this.mode = Mode.Items;
+    this.expectElement = false;
+  }
+
+  /** Root or Suffix: cut nothing out, only follow the nesting to the value's end (a List's `items` begins its elements). */
+  private rootOrSuffix(chunk: Uint8Array, i: number, c: number): number {
+    const { mode } = this;
+    if (c === QUOTE) {
+      this.inString = true;
+      if (mode === Mode.Root && this.depth === 1 && !this.afterItemsColon) this.keyStart = this.offset + i;
+      return i;
+    }
+    if (mode === Mode.Root && this.depth === 1) {
+      if (c === COLON) {
+        this.afterItemsColon = this.lastKeyIsItems;
+        return i;
+      }
+      if (c === OPEN_BRACKET && this.afterItemsColon) {
+        this.itemsBegin(chunk, i);
+        return i;
+      }
+      if (!isSpace(c)) this.afterItemsColon = false;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) this.depth--;
+    const closes = c === CLOSE_BRACE || c === CLOSE_BRACKET;
+    if (this.depth === 0 && (closes || c === COMMA || isSpace(c))) {
+      const [bytes, start, end] = this.takeCapture(chunk, this.from, closes ? i + 1 : i);
+      const at = this.captureStart;
+      if (mode === Mode.Suffix) this.readListTail(bytes.slice(start, end), at);
+      else this.readRoot(bytes.slice(start, end), at);
+      this.from = -1;
+      this.mode = Mode.Seek;
+      if (!closes) {
+        this.reread = true;
+        return i - 1;
+      }
+    } else if (this.depth < 0) {
+      this.fail(`unexpected '${String.fromCharCode(c)}'`, this.offset + i);
+    }
+    return i;
+  }
+
+  /** `"items": [` at `chunk[i]`: the List's head is read now, its elements one by one. */
+  private itemsBegin(chunk: Uint8Array, i: number): void {
+    const [bytes, start, end] = this.takeCapture(chunk, this.from, i);
+    const keyAt = lastItemsKeyStart(bytes, start, end);
+    this.readListHead(bytes.slice(start, keyAt), this.captureStart);
+    this.from = -1;
+    this.mode = Mode.Items;
+    this.depth = 2;
+    this.itemIndex = 0;
+    this.expectElement = true;
+  }
+
+  private fail(message: string, at: number): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.issues.push({ code: 'syntax', severity: 'error', path: [], message, file: this.name, range: [at, at + 1] });
+  }
+
+  private append(bytes: Uint8Array): void {
+    if (this.pendingLength + bytes.length > this.maxUnitBytes) {
+      this.fail(
+        `one value of more than ${this.maxUnitBytes / 1024 / 1024} MiB (read as a stream, each root or List item is held whole): no Kubernetes object is near that size`,
+        this.captureStart,
       );
       return;
     }
-    if (pendingLength + bytes.length > pending.length) {
-      const grown = new Uint8Array(Math.max(pending.length * 2, pendingLength + bytes.length));
-      grown.set(pending.subarray(0, pendingLength));
-      pending = grown;
+    if (this.pendingLength + bytes.length > this.pending.length) {
+      const grown = new Uint8Array(Math.max(this.pending.length * 2, this.pendingLength + bytes.length));
+      grown.set(this.pending.subarray(0, this.pendingLength));
+      this.pending = grown;
     }
-    pending.set(bytes, pendingLength);
-    pendingLength += bytes.length;
-  };
+    this.pending.set(bytes, this.pendingLength);
+    this.pendingLength += bytes.length;
+  }
 
-  const lineSink = new LineStarts();
-  const noteLine = (start: number) => lineSink.add(start);
-  const scan = { depth: 0, inString: false, escaped: false };
+  private startCapture(at: number): void {
+    this.capturing = true;
+    this.captureStart = at;
+    this.pendingLength = 0;
+  }
+
+  /**
+   * The capture so far plus this chunk up to `to`: a view of the chunk when the capture
+   * lies in it alone (nothing copied), else the pending buffer with the rest appended.
+   */
+  private takeCapture(chunk: Uint8Array, from: number, to: number): [Uint8Array, number, number] {
+    this.capturing = false;
+    if (this.pendingLength === 0) return [chunk, from, to];
+    this.append(chunk.subarray(Math.max(0, from), to));
+    if (this.broken) return [this.pending, 0, 0];
+    const length = this.pendingLength;
+    this.pendingLength = 0;
+    return [this.pending, 0, length];
+  }
 
   /** One complete element of `items`: bytes[from, to), which start at `captureStart`. */
-  const readElement = (bytes: Uint8Array, from: number, to: number) => {
-    const value = readValue(bytes, from, to, captureStart, itemKind());
+  private readElement(bytes: Uint8Array, from: number, to: number): void {
+    const value = this.readValue(bytes, from, to, this.captureStart, this.itemKind());
     if (value === undefined) {
-      itemIndex++;
+      this.itemIndex++;
       return;
     }
-    keepElement(value.entry, value.object);
-  };
+    this.keepElement(value.entry, value.object);
+  }
 
   /** The kind a typed List (`PodList`) gives its items; '' for a `List`. */
-  const itemKind = () => (listKind === 'List' ? '' : listKind.slice(0, -'List'.length));
+  private itemKind(): string {
+    return this.listKind === 'List' ? '' : this.listKind.slice(0, -'List'.length);
+  }
 
   /**
    * An element of `items` that starts at `chunk[i]` (an object or an array), read straight
    * from the chunk: the index just after it, or -1 when it does not end in this chunk (or
    * is bad JSON), and nothing of it was kept: then it is framed first and read again.
    */
-  const readElementInChunk = (chunk: Uint8Array, i: number): number => {
+  private readElementInChunk(chunk: Uint8Array, i: number): number {
+    const { tape, offset } = this;
     const entry = tape.open(offset + i);
-    const lineMark = lineSink.mark();
-    const inherited = itemKind();
+    const lineMark = this.lineSink.mark();
+    const inherited = this.itemKind();
     let object: unknown;
     try {
-      object = reader.readPrefix(chunk, i, chunk.length, offset, (own) => keepOf(own || inherited), lineSink);
+      object = this.reader.readPrefix(
+        chunk,
+        i,
+        chunk.length,
+        offset,
+        (own) => this.keepOf(own || inherited),
+        this.lineSink,
+      );
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
       tape.truncate(entry);
-      lineSink.reset(lineMark);
+      this.lineSink.reset(lineMark);
       return -1;
     }
-    const end = reader.position;
+    const end = this.reader.position;
     tape.close(entry, offset + end);
-    keepElement(entry, object);
+    this.keepElement(entry, object);
     return end;
-  };
+  }
 
   /** What to keep of a value of this kind (a List inside: all of it, to flatten). */
-  const keepOf = (kind: string) => {
+  private keepOf(kind: string) {
     if (kind === '') return undefined;
-    return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
-  };
+    return kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, this.isSupportedKind(kind));
+  }
 
   /** An element of `items` read, its range on the tape at `entry`: flattened into objects. */
-  const keepElement = (entry: number, object: unknown) => {
-    const index = itemIndex++;
+  private keepElement(entry: number, object: unknown): void {
+    const index = this.itemIndex++;
     const path = ['items', index];
     if (object === null || typeof object !== 'object' || Array.isArray(object)) {
-      tape.truncate(entry);
-      issues.push(notAnObject(name, object, tape.range(entry), index));
+      this.tape.truncate(entry);
+      this.issues.push(notAnObject(this.name, object, this.tape.range(entry), index));
       return;
     }
-    const at = context((p) => tape.locate(entry, object, p.slice(2)));
-    collectObject(object as Record<string, unknown>, path, itemKind(), listApiVersion, at);
-  };
+    const at = this.context((p) => this.tape.locate(entry, object, p.slice(2)));
+    collectObject(object as Record<string, unknown>, path, this.itemKind(), this.listApiVersion, at);
+  }
 
   /** A top-level value that is not a List with its items cut out. */
-  const readRoot = (bytes: Uint8Array, at: number) => {
-    const value = readValue(bytes, 0, bytes.length, at, '');
+  private readRoot(bytes: Uint8Array, at: number): void {
+    const value = this.readValue(bytes, 0, bytes.length, at, '');
     if (value === undefined) return;
     const { entry, object } = value;
     if (object === null) return; // an empty document
     if (typeof object !== 'object' || Array.isArray(object)) {
-      issues.push(notAnObject(name, object, tape.range(entry)));
+      this.issues.push(notAnObject(this.name, object, this.tape.range(entry)));
       return;
     }
     collectObject(
@@ -206,35 +467,31 @@ export function createJsonStreamReader(
       [],
       '',
       '',
-      context((p) => tape.locate(entry, object, p)),
+      this.context((p) => this.tape.locate(entry, object, p)),
     );
-  };
+  }
 
   /** Read one value, keeping what its kind needs (a List inside: all of it, to flatten). */
-  const readValue = (bytes: Uint8Array, from: number, to: number, at: number, inheritedKind: string) => {
-    const entry = tape.open(at);
+  private readValue(bytes: Uint8Array, from: number, to: number, at: number, inheritedKind: string) {
+    const entry = this.tape.open(at);
     try {
-      const object = reader.read(bytes, from, to, at - from, (own) => keepOf(own || inheritedKind));
-      tape.close(entry, at + (to - from));
+      const object = this.reader.read(bytes, from, to, at - from, (own) => this.keepOf(own || inheritedKind));
+      this.tape.close(entry, at + (to - from));
       return { entry, object };
     } catch (error) {
-      tape.truncate(entry);
+      this.tape.truncate(entry);
       if (!(error instanceof JsonSyntaxError)) throw error;
-      fail(error.message, error.offset);
+      this.fail(error.message, error.offset);
       return undefined;
     }
-  };
+  }
 
-  const context = (locate: (path: FieldPath) => Range): CollectContext => ({
-    source,
-    docIndex,
-    locate,
-    issues,
-    out: objects,
-  });
+  private context(locate: (path: FieldPath) => Range): CollectContext {
+    return { source: this.source, docIndex: this.docIndex, locate, issues: this.issues, out: this.objects };
+  }
 
   /** The List's own fields before `items` (its kind names the items' kind in a typed list). */
-  const readListHead = (head: Uint8Array, at: number) => {
+  private readListHead(head: Uint8Array, at: number): void {
     let end = head.length;
     while (end > 0 && (isSpace(head[end - 1]!) || head[end - 1] === COMMA)) end--;
     const text = new Uint8Array(end + 1);
@@ -245,16 +502,16 @@ export function createJsonStreamReader(
         string,
         unknown
       >;
-      listKind = typeof value.kind === 'string' ? value.kind : '';
-      listApiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
+      this.listKind = typeof value.kind === 'string' ? value.kind : '';
+      this.listApiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : '';
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
-      fail(error.message, error.offset);
+      this.fail(error.message, error.offset);
     }
-  };
+  }
 
   /** After `items`: the List's remaining fields are checked, and name its kind if it came late. */
-  const readListTail = (tail: Uint8Array, at: number) => {
+  private readListTail(tail: Uint8Array, at: number): void {
     let start = 0;
     while (start < tail.length && (isSpace(tail[start]!) || tail[start] === COMMA)) start++;
     const text = new Uint8Array(tail.length - start + 1);
@@ -264,238 +521,17 @@ export function createJsonStreamReader(
       new JsonBytesReader(new PositionTape()).read(text, 0, text.length, at + start - 1, KEEP_ALL);
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error;
-      fail(error.message, error.offset);
+      this.fail(error.message, error.offset);
     }
-  };
-
-  const startCapture = (at: number) => {
-    capturing = true;
-    captureStart = at;
-    pendingLength = 0;
-  };
-
-  return {
-    failed: () => failed,
-    push(chunk: Uint8Array) {
-      if (failed) return;
-      if (offset + chunk.length > MAX_OFFSET) {
-        fail('streamed input larger than 4 GiB', offset);
-        return;
-      }
-      let i = 0;
-      if (offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // BOM
-      // Where the current capture starts in this chunk (0 when it began in an earlier one).
-      let from = capturing ? 0 : -1;
-      const n = chunk.length;
-      // A byte read again after a value that ends at a separator (counted once as a line end).
-      let reread = false;
-      for (; i < n && !failed; i++) {
-        if (mode === Mode.Element && depth > 2) {
-          // Most bytes are inside an element: scan them in a tight loop to its last byte.
-          scan.depth = depth;
-          scan.inString = inString;
-          scan.escaped = escaped;
-          i = scanToDepth(chunk, i, scan, 2, lineSink, offset);
-          depth = scan.depth;
-          inString = scan.inString;
-          escaped = scan.escaped;
-          if (i === n) break;
-          readElement(...takeCapture(chunk, from, i + 1));
-          from = -1;
-          mode = Mode.Items;
-          expectElement = false;
-          continue;
-        }
-        const c = chunk[i]!;
-        if (c === NEWLINE && !reread) noteLine(offset + i + 1);
-        reread = false;
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === BACKSLASH) escaped = true;
-          else if (c === QUOTE) {
-            inString = false;
-            if (mode === Mode.Root && depth === 1 && keyStart >= 0) {
-              // A key of the top-level object ended: is it "items"?
-              const keyLength = offset + i + 1 - keyStart;
-              lastKeyIsItems = false;
-              if (keyLength === ITEMS_KEY.length) {
-                const k = keyStart - captureStart;
-                const bytesOf = (j: number) =>
-                  k + j < pendingLength ? pending[k + j] : chunk[from + (k + j - pendingLength)];
-                lastKeyIsItems = ITEMS_KEY.every((b, j) => bytesOf(j) === b);
-              }
-              keyStart = -1;
-            } else if (mode === Mode.Element && depth === 2) {
-              // A string element of items ends here.
-              readElement(...takeCapture(chunk, from, i + 1));
-              from = -1;
-              mode = Mode.Items;
-              expectElement = false;
-            }
-          }
-          continue;
-        }
-        switch (mode) {
-          case Mode.Seek:
-            if (isSpace(c)) continue;
-            docIndex++;
-            mode = Mode.Root;
-            depth = 0;
-            startCapture(offset + i);
-            from = i;
-            lastKeyIsItems = false;
-            afterItemsColon = false;
-            i--; // read this byte again as part of the value
-            continue;
-          case Mode.Items:
-            if (isSpace(c)) continue;
-            if (c === CLOSE_BRACKET && (!expectElement || itemIndex === 0)) {
-              depth = 1;
-              mode = Mode.Suffix;
-              startCapture(offset + i + 1);
-              from = i + 1;
-              continue;
-            }
-            if (c === COMMA && !expectElement) {
-              expectElement = true;
-              continue;
-            }
-            if (!expectElement || c === COMMA || c === CLOSE_BRACKET) {
-              fail(
-                `expected ${expectElement ? 'an element' : "',' or ']'"} in items, found '${String.fromCharCode(c)}'`,
-                offset + i,
-              );
-              continue;
-            }
-            if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-              // Read once: straight from the chunk; framed first only when cut by its end.
-              const end = readElementInChunk(chunk, i);
-              if (end >= 0) {
-                i = end - 1;
-                expectElement = false;
-                continue;
-              }
-            }
-            mode = Mode.Element;
-            startCapture(offset + i);
-            from = i;
-            if (c === QUOTE) inString = true;
-            else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth = 3;
-            continue;
-          case Mode.Element:
-            if (depth === 2) {
-              // A scalar element: it ends at a separator.
-              if (c === COMMA || c === CLOSE_BRACKET || isSpace(c)) {
-                readElement(...takeCapture(chunk, from, i));
-                from = -1;
-                mode = Mode.Items;
-                expectElement = false;
-                i--;
-                reread = true;
-              }
-              continue;
-            }
-            if (c === QUOTE) inString = true;
-            else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-              depth--;
-              if (depth === 2) {
-                readElement(...takeCapture(chunk, from, i + 1));
-                from = -1;
-                mode = Mode.Items;
-                expectElement = false;
-              }
-            }
-            continue;
-          default: {
-            // Root or Suffix: cut nothing out, only follow the nesting to the value's end.
-            if (c === QUOTE) {
-              inString = true;
-              if (mode === Mode.Root && depth === 1 && !afterItemsColon) keyStart = offset + i;
-              continue;
-            }
-            if (mode === Mode.Root && depth === 1) {
-              if (c === COLON) {
-                afterItemsColon = lastKeyIsItems;
-                continue;
-              }
-              if (c === OPEN_BRACKET && afterItemsColon) {
-                // `"items": [`: the List's head is read now, its elements one by one.
-                const [bytes, start, end] = takeCapture(chunk, from, i);
-                const keyAt = lastItemsKeyStart(bytes, start, end);
-                prefix = bytes.slice(start, keyAt);
-                readListHead(prefix, captureStart);
-                from = -1;
-                mode = Mode.Items;
-                depth = 2;
-                itemIndex = 0;
-                expectElement = true;
-                continue;
-              }
-              if (!isSpace(c)) afterItemsColon = false;
-            }
-            if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-            else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
-            const scalarEnd = depth === 0 && (c === COMMA || isSpace(c) || c === CLOSE_BRACE || c === CLOSE_BRACKET);
-            if (depth === 0 && (c === CLOSE_BRACE || c === CLOSE_BRACKET || scalarEnd)) {
-              const closes = c === CLOSE_BRACE || c === CLOSE_BRACKET;
-              const [bytes, start, end] = takeCapture(chunk, from, closes ? i + 1 : i);
-              const at = captureStart;
-              if (mode === Mode.Suffix) readListTail(bytes.slice(start, end), at);
-              else readRoot(bytes.slice(start, end), at);
-              from = -1;
-              mode = Mode.Seek;
-              if (!closes) {
-                i--;
-                reread = true;
-              }
-            } else if (depth < 0) {
-              fail(`unexpected '${String.fromCharCode(c)}'`, offset + i);
-            }
-          }
-        }
-      }
-      if (capturing && from >= 0 && !failed) append(chunk.subarray(from));
-      offset += chunk.length;
-    },
-    end() {
-      if (!failed && mode !== Mode.Seek) {
-        if (mode === Mode.Root && depth === 0 && !inString) {
-          // A scalar value at the very end of the input.
-          readRoot(pending.slice(0, pendingLength), captureStart);
-        } else {
-          fail('unexpected end of input (the JSON is cut short)', Math.max(0, offset - 1));
-        }
-      }
-      source.lineStarts = lineSink.done();
-      source.streamed.bytes = offset;
-      // Never a silent difference from reading the whole text: say what was not kept.
-      issues.push(readAsStreamNote(name, offset));
-      return source;
-    },
-  };
-
-  /**
-   * The capture so far plus this chunk up to `to`: a view of the chunk when the capture
-   * lies in it alone (nothing copied), else the pending buffer with the rest appended.
-   */
-  function takeCapture(chunk: Uint8Array, from: number, to: number): [Uint8Array, number, number] {
-    capturing = false;
-    if (pendingLength === 0) return [chunk, from, to];
-    append(chunk.subarray(Math.max(0, from), to));
-    if (failed) return [pending, 0, 0];
-    const length = pendingLength;
-    pendingLength = 0;
-    return [pending, 0, length];
   }
+}
 
-  /** Where the `"items"` key that ends the head starts (the last one in it). */
-  function lastItemsKeyStart(bytes: Uint8Array, start: number, end: number): number {
-    for (let k = end - ITEMS_KEY.length; k >= start; k--) {
-      if (ITEMS_KEY.every((b, j) => bytes[k + j] === b)) return k;
-    }
-    return end;
+/** Where the `"items"` key that ends the head starts (the last one in it). */
+function lastItemsKeyStart(bytes: Uint8Array, start: number, end: number): number {
+  for (let k = end - ITEMS_KEY.length; k >= start; k--) {
+    if (ITEMS_KEY.every((b, j) => bytes[k + j] === b)) return k;
   }
+  return end;
 }
 
 /** The note every streamed source carries: never a silent difference from reading the text. */

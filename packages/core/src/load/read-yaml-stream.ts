@@ -52,125 +52,156 @@ export function createYamlStreamReader(
   isSupportedKind: (kind: string) => boolean,
   options: { maxUnitBytes?: number } = {},
 ): JsonStreamReader {
-  const maxUnitBytes = options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES;
-  const tape = new PositionTape();
-  const scratch = new PositionTape();
-  const objects: LoadedObject[] = [];
-  const issues: Issue[] = [];
-  const source: StreamedSource = { name, text: '', streamed: { objects, issues, bytes: 0 } };
-  const lineStarts = new LineStarts();
+  return new YamlStream(name, isSupportedKind, options.maxUnitBytes ?? MAX_STREAM_UNIT_BYTES);
+}
 
-  let offset = 0; // absolute offset of the next byte pushed
-  let mode = Mode.Head;
-  let docIndex = -1;
+/**
+ * `createYamlStreamReader`'s state: `push` cuts lines, `onLine` gives each to the current
+ * unit (a document's head, one item, the tail) or ends it; `readUnit` reads a unit's text.
+ */
+class YamlStream implements JsonStreamReader {
+  private readonly tape = new PositionTape();
+  private readonly scratch = new PositionTape();
+  private readonly objects: LoadedObject[] = [];
+  private readonly issues: Issue[] = [];
+  private readonly source: StreamedSource;
+  private readonly lineStarts = new LineStarts();
+
+  private offset = 0; // absolute offset of the next byte pushed
+  private mode = Mode.Head;
+  private docIndex = -1;
   /** A document is open: `---` started it, or content did. */
-  let docOpen = false;
+  private docOpen = false;
   // The current unit (a document's head, one item, or the tail): its bytes and start.
-  let unit = new Uint8Array(1 << 16);
-  let unitLength = 0;
-  let unitStart = 0;
+  private unit = new Uint8Array(1 << 16);
+  private unitLength = 0;
+  private unitStart = 0;
   /** Bytes of the unit past `maxUnitBytes`, dropped (the unit is refused when read). */
-  let unitOver = 0;
+  private unitOver = 0;
   /** Bytes of the line being read past `maxUnitBytes`, dropped (they join the unit's). */
-  let lineOver = 0;
+  private lineOver = 0;
   // The partial line at the end of the last chunk.
-  let line = new Uint8Array(1 << 12);
-  let lineLength = 0;
-  let itemColumn = -1;
-  let itemIndex = 0;
-  let listKind = '';
-  let listApiVersion = '';
+  private line = new Uint8Array(1 << 12);
+  private lineLength = 0;
+  private itemColumn = -1;
+  private itemIndex = 0;
+  private listKind = '';
+  private listApiVersion = '';
 
-  const grow = (buffer: Uint8Array<ArrayBuffer>, length: number, more: number): Uint8Array<ArrayBuffer> => {
+  constructor(
+    private readonly name: string,
+    private readonly isSupportedKind: (kind: string) => boolean,
+    private readonly maxUnitBytes: number,
+  ) {
+    this.source = { name, text: '', streamed: { objects: this.objects, issues: this.issues, bytes: 0 } };
+  }
+
+  push(chunk: Uint8Array): void {
+    let i = 0;
+    if (this.offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      i = 3; // BOM
+    }
+    const n = chunk.length;
+    const max = this.maxUnitBytes;
+    while (i < n) {
+      const nl = chunk.indexOf(NL, i);
+      if (nl < 0) {
+        // A line longer than a unit may be: keep its start (where markers and indentation
+        // are read), count the rest.
+        const kept = Math.min(n - i, max - this.lineLength);
+        this.line = this.grow(this.line, this.lineLength, kept);
+        this.line.set(chunk.subarray(i, i + kept), this.lineLength);
+        this.lineLength += kept;
+        this.lineOver += n - i - kept;
+        break;
+      }
+      this.lineStarts.add(this.offset + nl + 1);
+      if (this.lineLength > 0) {
+        // The line began in an earlier chunk.
+        const start = this.offset + i - this.lineLength - this.lineOver;
+        const kept = Math.min(nl + 1 - i, max - this.lineLength);
+        this.line = this.grow(this.line, this.lineLength, kept);
+        this.line.set(chunk.subarray(i, i + kept), this.lineLength);
+        this.lineOver += nl + 1 - i - kept;
+        const length = this.lineLength + kept - (kept === nl + 1 - i ? 1 : 0);
+        this.lineLength = 0;
+        this.onLine(this.line, 0, length, start, true);
+        this.lineOver = 0;
+      } else {
+        this.onLine(chunk, i, nl, this.offset + i, true);
+      }
+      i = nl + 1;
+    }
+    this.offset += n;
+  }
+
+  end(): StreamedSource {
+    if (this.lineLength > 0) {
+      const length = this.lineLength;
+      this.lineLength = 0;
+      this.onLine(this.line, 0, length, this.offset - length - this.lineOver, false);
+      this.lineOver = 0;
+    }
+    if (this.docOpen) this.endDocument();
+    this.source.lineStarts = this.lineStarts.done();
+    this.source.streamed.bytes = this.offset;
+    this.issues.push(readAsStreamNote(this.name, this.offset));
+    return this.source;
+  }
+
+  private grow(buffer: Uint8Array<ArrayBuffer>, length: number, more: number): Uint8Array<ArrayBuffer> {
     if (length + more <= buffer.length) return buffer;
-    const grown = new Uint8Array(Math.min(maxUnitBytes, Math.max(buffer.length * 2, length + more)));
+    const grown = new Uint8Array(Math.min(this.maxUnitBytes, Math.max(buffer.length * 2, length + more)));
     grown.set(buffer.subarray(0, length));
     return grown;
-  };
+  }
 
-  const appendToUnit = (bytes: Uint8Array, at: number) => {
-    if (unitLength === 0 && unitOver === 0) unitStart = at;
-    unitOver += lineOver;
-    lineOver = 0;
-    if (unitOver > 0 || unitLength + bytes.length > maxUnitBytes) {
-      unitOver += bytes.length;
+  private appendToUnit(bytes: Uint8Array, at: number): void {
+    if (this.unitLength === 0 && this.unitOver === 0) this.unitStart = at;
+    this.unitOver += this.lineOver;
+    this.lineOver = 0;
+    if (this.unitOver > 0 || this.unitLength + bytes.length > this.maxUnitBytes) {
+      this.unitOver += bytes.length;
       return;
     }
-    unit = grow(unit, unitLength, bytes.length);
-    unit.set(bytes, unitLength);
-    unitLength += bytes.length;
-  };
+    this.unit = this.grow(this.unit, this.unitLength, bytes.length);
+    this.unit.set(bytes, this.unitLength);
+    this.unitLength += bytes.length;
+  }
 
-  const syntax = (message: string, at: number) =>
-    issues.push({ code: 'syntax', severity: 'error', path: [], message, file: name, range: [at, at + 1] });
+  private syntax(message: string, at: number): void {
+    this.issues.push({ code: 'syntax', severity: 'error', path: [], message, file: this.name, range: [at, at + 1] });
+  }
 
-  const context = (locate: (path: FieldPath) => Range): CollectContext => ({
-    source,
-    docIndex,
-    locate,
-    issues,
-    out: objects,
-  });
+  private context(locate: (path: FieldPath) => Range): CollectContext {
+    return { source: this.source, docIndex: this.docIndex, locate, issues: this.issues, out: this.objects };
+  }
 
   /**
    * Read one unit's text: its value, pruned to what its kind needs, with ranges on `tape`
    * (the entry returned), or undefined after reporting why not. `dashAt`: the column of an
    * item's `-`, read as a space so the item is a document of its own at the same offsets.
    */
-  const readUnit = (inheritedKind: string, dashAt: number): { value: unknown; entry: number } | undefined => {
-    if (unitOver > 0) {
-      syntax(
-        `one document or List item of more than ${maxUnitBytes / 1024 / 1024} MiB (read as a stream, each is held whole): no Kubernetes object is near that size`,
-        unitStart,
+  private readUnit(inheritedKind: string, dashAt: number): { value: unknown; entry: number } | undefined {
+    if (this.unitOver > 0) {
+      this.syntax(
+        `one document or List item of more than ${this.maxUnitBytes / 1024 / 1024} MiB (read as a stream, each is held whole): no Kubernetes object is near that size`,
+        this.unitStart,
       );
-      unitOver = 0;
-      unit = new Uint8Array(1 << 16);
+      this.unitOver = 0;
+      this.unit = new Uint8Array(1 << 16);
       return undefined;
     }
-    const bytes = unit.subarray(0, unitLength);
+    const bytes = this.unit.subarray(0, this.unitLength);
     let text = utf8.decode(bytes);
     if (dashAt >= 0) text = `${text.slice(0, dashAt)} ${text.slice(dashAt + 1)}`;
-    const offsetOf = offsetsOf(bytes, text, unitStart);
-    scratch.clear();
-    let value = readFastYamlTaped(text, scratch, offsetOf);
-    let doc: Document.Parsed | undefined;
-    if (value === undefined) {
-      // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
-      const tooDeep = flowNestingExcess(text);
-      if (tooDeep !== undefined) {
-        syntax(`values nested more than ${MAX_NESTING} levels deep`, offsetOf(tooDeep));
-        return undefined;
-      }
-      try {
-        doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
-      } catch {
-        // `yaml` recurses: only nesting far beyond any manifest overflows its stack.
-        syntax('values nested too deep to read', unitStart);
-        return undefined;
-      }
-      const [error] = doc.errors;
-      if (error) {
-        syntax(cleanYamlMessage(error.message), offsetOf(error.pos[0]));
-        return undefined;
-      }
-      try {
-        value = doc.toJS({ maxAliasCount: 1000 });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        syntax(
-          error instanceof RangeError
-            ? 'values nested too deep to read'
-            : /alias/i.test(message)
-              ? `${message} (read as a stream, each item of a List is read on its own: an alias cannot reach an anchor in another item)`
-              : message,
-          unitStart,
-        );
-        return undefined;
-      }
-    }
+    const offsetOf = offsetsOf(bytes, text, this.unitStart);
+    const read = this.unitValue(text, offsetOf);
+    if (read === undefined) return undefined;
+    const { value, doc } = read;
     const m: Measure = { budget: expansionBudget(text), keys: 0, colons: 0 };
     if (!measureValue(value, m)) {
-      syntax(m.excess?.message ?? 'too large', unitStart);
+      this.syntax(m.excess?.message ?? 'too large', this.unitStart);
       return undefined;
     }
     const own =
@@ -178,97 +209,144 @@ export function createYamlStreamReader(
         ? (value as { kind?: unknown }).kind
         : undefined;
     const kind = typeof own === 'string' && own !== '' ? own : inheritedKind;
-    const keep = kind === '' || kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, isSupportedKind(kind));
+    const keep = kind === '' || kind.endsWith('List') ? KEEP_ALL : keepForKind(kind, this.isSupportedKind(kind));
+    const { tape } = this;
     const entry = tape.length;
     if (doc) {
-      const yamlDoc = doc;
       const pruned = pruneToKeep(value, keep);
-      tapeFromDocument(pruned, [], (path) => {
-        const range = locateInYaml(yamlDoc, path) ?? [0, 1];
+      this.tapeFromDocument(pruned, [], (path) => {
+        const range = locateInYaml(doc, path) ?? [0, 1];
         return [offsetOf(range[0]), offsetOf(range[1])];
       });
       return { value: pruned, entry };
     }
-    if (scratch.length === 0) {
-      tape.close(tape.open(unitStart), unitStart + 1); // an empty document
+    if (this.scratch.length === 0) {
+      tape.close(tape.open(this.unitStart), this.unitStart + 1); // an empty document
       return { value, entry };
     }
-    return { value: pruneTaped(value, keep, scratch, 0, tape), entry };
-  };
+    return { value: pruneTaped(value, keep, this.scratch, 0, tape), entry };
+  }
+
+  /**
+   * A unit's value: by the fast block reader (its ranges on `scratch`), else by `yaml` (the
+   * document returned: ranges are located in it), or undefined after reporting why not.
+   */
+  private unitValue(
+    text: string,
+    offsetOf: (at: number) => number,
+  ): { value: unknown; doc?: Document.Parsed } | undefined {
+    this.scratch.clear();
+    const fast = readFastYamlTaped(text, this.scratch, offsetOf);
+    if (fast !== undefined) return { value: fast };
+    // Not the plain shape the fast reader knows: `yaml` reads it, with its messages.
+    const tooDeep = flowNestingExcess(text);
+    if (tooDeep !== undefined) {
+      this.syntax(`values nested more than ${MAX_NESTING} levels deep`, offsetOf(tooDeep));
+      return undefined;
+    }
+    let doc: Document.Parsed;
+    try {
+      doc = parseDocument(text, YAML_OPTIONS) as Document.Parsed;
+    } catch {
+      // `yaml` recurses: only nesting far beyond any manifest overflows its stack.
+      this.syntax('values nested too deep to read', this.unitStart);
+      return undefined;
+    }
+    const [error] = doc.errors;
+    if (error) {
+      this.syntax(cleanYamlMessage(error.message), offsetOf(error.pos[0]));
+      return undefined;
+    }
+    try {
+      return { value: doc.toJS({ maxAliasCount: 1000 }), doc };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.syntax(
+        error instanceof RangeError
+          ? 'values nested too deep to read'
+          : /alias/i.test(message)
+            ? `${message} (read as a stream, each item of a List is read on its own: an alias cannot reach an anchor in another item)`
+            : message,
+        this.unitStart,
+      );
+      return undefined;
+    }
+  }
 
   /** Entries for a value read by `yaml`, located in its document path by path. */
-  const tapeFromDocument = (value: unknown, path: (string | number)[], locate: (path: FieldPath) => Range) => {
+  private tapeFromDocument(value: unknown, path: (string | number)[], locate: (path: FieldPath) => Range): void {
     const range = locate(path);
-    const entry = tape.open(range[0]);
+    const entry = this.tape.open(range[0]);
     if (Array.isArray(value)) {
       value.forEach((v, i) => {
         path.push(i);
-        tapeFromDocument(v, path, locate);
+        this.tapeFromDocument(v, path, locate);
         path.pop();
       });
     } else if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
       for (const key of keys) {
         path.push(key);
-        tapeFromDocument((value as Record<string, unknown>)[key], path, locate);
+        this.tapeFromDocument((value as Record<string, unknown>)[key], path, locate);
         path.pop();
       }
     }
-    tape.close(entry, range[1]);
-  };
+    this.tape.close(entry, range[1]);
+  }
 
   /**
    * The document's head, read up to a column-0 `items:`: true when it is a List's (its kind
    * ends in List, or comes later, as kubectl writes it), whose items are then read one by
    * one; its kind names the kind of items that lack one.
    */
-  const readHead = (): boolean => {
+  private readHead(): boolean {
     let kind = '';
     let apiVersion = '';
-    if (unitLength > 0 || unitOver > 0) {
-      const head = readUnit('', -1);
+    if (this.unitLength > 0 || this.unitOver > 0) {
+      const head = this.readUnit('', -1);
       if (head !== undefined) {
-        tape.truncate(head.entry);
+        this.tape.truncate(head.entry);
         const value = head.value as { kind?: unknown; apiVersion?: unknown } | null;
         kind = typeof value?.kind === 'string' ? value.kind : '';
         apiVersion = typeof value?.apiVersion === 'string' ? value.apiVersion : '';
       }
     }
     if (kind !== '' && !kind.endsWith('List')) return false;
-    unitLength = 0;
-    listKind = kind;
-    listApiVersion = apiVersion;
+    this.unitLength = 0;
+    this.listKind = kind;
+    this.listApiVersion = apiVersion;
     return true;
-  };
+  }
 
-  const readItem = () => {
-    if (unitLength === 0 && unitOver === 0) return;
-    const index = itemIndex++;
+  private readItem(): void {
+    if (this.unitLength === 0 && this.unitOver === 0) return;
+    const index = this.itemIndex++;
+    const { listKind } = this;
     const itemKind = listKind === 'List' || !listKind.endsWith('List') ? '' : listKind.slice(0, -'List'.length);
-    const read = readUnit(itemKind, itemColumn);
-    unitLength = 0;
+    const read = this.readUnit(itemKind, this.itemColumn);
+    this.unitLength = 0;
     if (read === undefined) return;
     const { value, entry } = read;
     const path = ['items', index];
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      issues.push(notAnObject(name, value, tape.range(entry), index));
-      tape.truncate(entry);
+      this.issues.push(notAnObject(this.name, value, this.tape.range(entry), index));
+      this.tape.truncate(entry);
       return;
     }
-    const at = context((p) => tape.locate(entry, value, p.slice(2)));
-    collectObject(value as Record<string, unknown>, path, itemKind, listApiVersion, at);
-  };
+    const at = this.context((p) => this.tape.locate(entry, value, p.slice(2)));
+    collectObject(value as Record<string, unknown>, path, itemKind, this.listApiVersion, at);
+  }
 
   /** A document without split items (or a List's tail): read whole, as `loadDocuments` does. */
-  const readDocument = (tail: boolean) => {
-    if (unitLength === 0 && unitOver === 0) return;
-    const read = readUnit('', -1);
-    unitLength = 0;
+  private readDocument(tail: boolean): void {
+    if (this.unitLength === 0 && this.unitOver === 0) return;
+    const read = this.readUnit('', -1);
+    this.unitLength = 0;
     if (read === undefined) return;
     const { value, entry } = read;
     if (value === null) return;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      issues.push(notAnObject(name, value, tape.range(entry)));
+      this.issues.push(notAnObject(this.name, value, this.tape.range(entry)));
       return;
     }
     if (tail) return; // the List's own fields: checked as YAML, nothing to collect
@@ -277,27 +355,27 @@ export function createYamlStreamReader(
       [],
       '',
       '',
-      context((p) => tape.locate(entry, value, p)),
+      this.context((p) => this.tape.locate(entry, value, p)),
     );
-  };
+  }
 
-  const endDocument = () => {
-    if (mode === Mode.Head) readDocument(false);
-    else if (mode === Mode.Items) readItem();
-    else readDocument(true);
-    mode = Mode.Head;
-    itemColumn = -1;
-    itemIndex = 0;
-    listKind = '';
-    listApiVersion = '';
-    docOpen = false;
-  };
+  private endDocument(): void {
+    if (this.mode === Mode.Head) this.readDocument(false);
+    else if (this.mode === Mode.Items) this.readItem();
+    else this.readDocument(true);
+    this.mode = Mode.Head;
+    this.itemColumn = -1;
+    this.itemIndex = 0;
+    this.listKind = '';
+    this.listApiVersion = '';
+    this.docOpen = false;
+  }
 
   /**
    * One complete line: bytes[from, to), its `\n` at `to` when `newline`, starting at `at`
    * in the input.
    */
-  const onLine = (bytes: Uint8Array, from: number, to: number, at: number, newline: boolean) => {
+  private onLine(bytes: Uint8Array, from: number, to: number, at: number, newline: boolean): void {
     const whole = bytes.subarray(from, newline ? to + 1 : to);
     const c0 = bytes[from];
     const marker =
@@ -308,11 +386,11 @@ export function createYamlStreamReader(
       (to - from === 3 || isSpaceByte(bytes[from + 3]!));
     if (marker) {
       // `---` starts a document (its line stays with it: it may carry a comment), `...` ends one.
-      if (docOpen) endDocument();
+      if (this.docOpen) this.endDocument();
       if (c0 === DASH) {
-        docIndex++;
-        docOpen = true;
-        appendToUnit(whole, at);
+        this.docIndex++;
+        this.docOpen = true;
+        this.appendToUnit(whole, at);
       }
       return;
     }
@@ -320,97 +398,57 @@ export function createYamlStreamReader(
     while (from + indent < to && bytes[from + indent] === SPACE) indent++;
     const first = from + indent < to ? bytes[from + indent] : NL;
     const blank = first === NL || first === HASH || (first === 0x0d && from + indent + 1 === to);
-    if (!docOpen) {
+    if (!this.docOpen) {
       if (blank) return; // comments between documents
-      docIndex++;
-      docOpen = true;
+      this.docIndex++;
+      this.docOpen = true;
     }
-    if (mode === Mode.Head) {
-      if (indent === 0 && isItemsKey(bytes, from, to)) {
-        const head = readHead();
-        if (head) {
-          mode = Mode.Items;
-          return;
-        }
+    if (this.mode === Mode.Head) {
+      if (indent === 0 && isItemsKey(bytes, from, to) && this.readHead()) {
+        this.mode = Mode.Items;
+        return;
       }
-      appendToUnit(whole, at);
+      this.appendToUnit(whole, at);
       return;
     }
-    if (mode === Mode.Items) {
-      if (blank) {
-        if (unitLength > 0) appendToUnit(whole, at);
-        return;
-      }
-      const dash = first === DASH && (from + indent + 1 === to || isSpaceByte(bytes[from + indent + 1]!));
-      if (itemColumn < 0 && dash) itemColumn = indent;
-      if (dash && indent === itemColumn) {
-        readItem();
-        appendToUnit(whole, at);
-        return;
-      }
-      if (itemColumn >= 0 && indent > itemColumn) {
-        appendToUnit(whole, at);
-        return;
-      }
-      // Less indented, or not an item: the List's items end here.
-      readItem();
-      mode = Mode.Tail;
-    }
-    appendToUnit(whole, at);
-  };
+    if (this.mode === Mode.Items && this.itemLine(bytes, from, to, indent, first, blank, whole, at)) return;
+    this.appendToUnit(whole, at);
+  }
 
-  return {
-    push(chunk: Uint8Array) {
-      let i = 0;
-      if (offset === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-        i = 3; // BOM
-      }
-      const n = chunk.length;
-      while (i < n) {
-        const nl = chunk.indexOf(NL, i);
-        if (nl < 0) {
-          // A line longer than a unit may be: keep its start (where markers and indentation
-          // are read), count the rest.
-          const kept = Math.min(n - i, maxUnitBytes - lineLength);
-          line = grow(line, lineLength, kept);
-          line.set(chunk.subarray(i, i + kept), lineLength);
-          lineLength += kept;
-          lineOver += n - i - kept;
-          break;
-        }
-        lineStarts.add(offset + nl + 1);
-        if (lineLength > 0) {
-          // The line began in an earlier chunk.
-          const start = offset + i - lineLength - lineOver;
-          const kept = Math.min(nl + 1 - i, maxUnitBytes - lineLength);
-          line = grow(line, lineLength, kept);
-          line.set(chunk.subarray(i, i + kept), lineLength);
-          lineOver += nl + 1 - i - kept;
-          const length = lineLength + kept - (kept === nl + 1 - i ? 1 : 0);
-          lineLength = 0;
-          onLine(line, 0, length, start, true);
-          lineOver = 0;
-        } else {
-          onLine(chunk, i, nl, offset + i, true);
-        }
-        i = nl + 1;
-      }
-      offset += n;
-    },
-    end() {
-      if (lineLength > 0) {
-        const length = lineLength;
-        lineLength = 0;
-        onLine(line, 0, length, offset - length - lineOver, false);
-        lineOver = 0;
-      }
-      if (docOpen) endDocument();
-      source.lineStarts = lineStarts.done();
-      source.streamed.bytes = offset;
-      issues.push(readAsStreamNote(name, offset));
-      return source;
-    },
-  };
+  /**
+   * A line inside a List's `items:`: true when it was taken (blank, an item's first line, or
+   * more indented); else the items end here (the line is the tail's).
+   */
+  private itemLine(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    indent: number,
+    first: number | undefined,
+    blank: boolean,
+    whole: Uint8Array,
+    at: number,
+  ): boolean {
+    if (blank) {
+      if (this.unitLength > 0) this.appendToUnit(whole, at);
+      return true;
+    }
+    const dash = first === DASH && (from + indent + 1 === to || isSpaceByte(bytes[from + indent + 1]!));
+    if (this.itemColumn < 0 && dash) this.itemColumn = indent;
+    if (dash && indent === this.itemColumn) {
+      this.readItem();
+      this.appendToUnit(whole, at);
+      return true;
+    }
+    if (this.itemColumn >= 0 && indent > this.itemColumn) {
+      this.appendToUnit(whole, at);
+      return true;
+    }
+    // Less indented, or not an item: the List's items end here.
+    this.readItem();
+    this.mode = Mode.Tail;
+    return false;
+  }
 }
 
 function isSpaceByte(c: number): boolean {

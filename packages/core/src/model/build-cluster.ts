@@ -76,7 +76,10 @@ const policyModels = new WeakMap<DecodedOf<'NetworkPolicy'>, PolicyModel>();
 /**
  * And by the value read (a List item moved by an edit above it is decoded again with the same
  * value: `list-layout`): one value gives one kind, apiVersion and decoded form, so the model
- * is the same but for its origin (`movedModel`).
+ * is the same but for its origin (`movedModel`). Kept without an origin: a model kept by its
+ * value (and the first build that what is kept per model is kept by) outlives the build that
+ * made it, and its origin's object would keep that build's whole text (an edit's, one more
+ * per edit that moved the items after it).
  */
 const policyModelsByValue = new WeakMap<object, PolicyModel>();
 
@@ -84,14 +87,15 @@ function policyOf(decoded: DecodedOf<'NetworkPolicy'>, namespace: string, keep: 
   if (!keep) return buildPolicy(decoded, namespace);
   const known = policyModels.get(decoded);
   if (known && known.namespace === namespace) return known;
-  const same = policyModelsByValue.get(decoded.object.value);
-  const built =
-    same && same.namespace === namespace
-      ? movedModel(same, { object: decoded.object, path: [] })
-      : buildPolicy(decoded, namespace);
-  policyModels.set(decoded, built);
-  policyModelsByValue.set(decoded.object.value, built);
-  return built;
+  let placeless = policyModelsByValue.get(decoded.object.value);
+  if (!placeless || placeless.namespace !== namespace) {
+    const { origin: _, ...built } = buildPolicy(decoded, namespace);
+    placeless = built;
+    policyModelsByValue.set(decoded.object.value, placeless);
+  }
+  const placed = movedModel(placeless, { object: decoded.object, path: [] });
+  policyModels.set(decoded, placed);
+  return placed;
 }
 
 /**

@@ -137,7 +137,7 @@ export function draftPods(
       const moved = known.pods[0]?.origin?.object !== w.object;
       // A moved replica is a copy at its new origin (nothing is kept per pod model's first build).
       for (const pod of known.pods) pods.push(moved ? { ...pod, origin } : pod);
-      if (moved) keepPods(w, { namespace, ref, pods: pods.slice(pods.length - known.pods.length) });
+      if (moved) keepPods(w, { namespace, ref, pods: pods.slice(pods.length - known.pods.length) }, placeless(known));
       continue;
     }
     const replicas = replicasOf(w);
@@ -166,9 +166,21 @@ function keptPods(
   return known;
 }
 
-function keepPods(w: DecodedWorkload, kept: TemplatePods): void {
+/**
+ * `kept` for the next build of `w`'s object, and `byValue` (default `kept`) for the next of
+ * its value (an item moved: a new object, the same value). Once an item moved, its value keeps
+ * replicas without an origin: the value outlives the build, and an origin's object would keep
+ * that build's whole text (an edit's, one more per edit that moved the items after it).
+ */
+function keepPods(w: DecodedWorkload, kept: TemplatePods, byValue = kept): void {
   templatePods.set(w, kept);
-  templatePods.set(w.object.value, kept);
+  templatePods.set(w.object.value, byValue);
+}
+
+/** `kept`'s replicas without their origin (the same when they have none). */
+function placeless(kept: TemplatePods): TemplatePods {
+  if (kept.pods[0]?.origin === undefined) return kept;
+  return { ...kept, pods: kept.pods.map(({ origin: _, ...pod }) => pod) };
 }
 
 /**

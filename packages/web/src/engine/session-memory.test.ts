@@ -53,6 +53,46 @@ describe('what-if edits keep nothing of the edits before them', () => {
     assert.match(s.text('cluster.yaml') ?? '', / # note 4\n/);
   });
 
+  test("edits of items far apart that move the items after them keep no earlier edit's text", async () => {
+    // Each edit read its item again; a line it added moved every item after it. The models
+    // kept across builds by the values read (and their first builds, which compiled policies
+    // and canonical texts are kept by) kept the place, and so the text, of the build that made
+    // them: one more 3 MB text per edit on the 10k cluster.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const text = renderGenerated(generateCluster(genOptionsForPods(60, { seed: 7 })), 'yaml');
+    const lines = text.split('\n');
+    // Four workloads' replicas and four policies' ports, from the top down: each edit changes
+    // one and adds a comment line under it (the items after it move).
+    const spread = (pattern: RegExp) => {
+      const all = lines.flatMap((l, i) => (pattern.test(l) ? [i] : []));
+      assert.ok(all.length >= 4, `the cluster has lines ${pattern} to edit`);
+      return [0, 1, 2, 3].map((k) => all[Math.floor((k * all.length) / 4)] as number);
+    };
+    const targets = [...spread(/^ {6}replicas: \d+$/), ...spread(/^ {14}port: \d+$/)].sort((a, b) => a - b);
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const port = s.summary().ports[0] as string;
+    const earlier: { what: string; ref: WeakRef<object> }[] = [];
+    const edit = (k: number) => {
+      const at = targets[k] as number;
+      const line = lines[at] as string;
+      lines[at] = `${line.replace(/\d+$/, String(line.includes('port') ? 1000 + k : 2 + k))}\n    # edit ${k}`;
+      s.edit('cluster.yaml', lines.join('\n'));
+      s.matrix(port);
+      earlier.push({ what: `edit ${k}: file`, ref: new WeakRef(state(s).sources[0] as object) });
+    };
+    for (let k = 0; k < 8; k++) edit(k);
+    earlier.pop(); // the current state's
+    for (let k = 0; k < 3; k++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.deepEqual(
+      earlier.filter((e) => e.ref.deref() !== undefined).map((e) => e.what),
+      [],
+    );
+  });
+
   test('the matrices of the ports shown keep their answers only, not the engine results they were read from', () => {
     // Every port's matrix kept core's MatrixResult (its classes' tables) beside its answers,
     // for as long as the state lived: the input's, for every port the page ever showed.

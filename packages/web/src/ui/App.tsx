@@ -5,7 +5,6 @@ import { CheckPanel } from './CheckPanel.js';
 import { DiffPanel } from './DiffPanel.js';
 import { decodeEdits, encodeEdits } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
-import { GraphView } from './GraphView.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
 import { SelectionPanel } from './SelectionPanel.js';
@@ -14,10 +13,14 @@ import { useViewState, type ViewState } from './url-state.js';
 
 // The views with CodeMirror are evaluated when first shown, not with the page: CodeMirror's
 // modules (the YAML grammar's tables, the editor's style sheets) were a third of the script's
-// evaluation, the first long task of every page load. One app.js still (vite.config.ts:
-// `codeSplitting: false`): the report inlines it, and under file:// there is no chunk to fetch.
+// evaluation, the first long task of every page load. The Graph's (cytoscape, another large
+// part) is evaluated in a task of its own while the worker reads the input (App's first
+// effect). One app.js still (vite.config.ts: `codeSplitting: false`): the report inlines it,
+// and under file:// there is no chunk to fetch.
 const EditorView = lazy(() => import('./EditorView.js').then((m) => ({ default: m.EditorView })));
 const LearnView = lazy(() => import('./LearnView.js').then((m) => ({ default: m.LearnView })));
+const loadGraphView = () => import('./GraphView.js');
+const GraphView = lazy(() => loadGraphView().then((m) => ({ default: m.GraphView })));
 
 const LOADING = <p aria-busy="true">Loading…</p>;
 
@@ -66,6 +69,12 @@ export function App({ input: initial, engine }: AppProps) {
       setMatrixOf(g);
     }
     setError(undefined);
+  }, []);
+
+  // The Graph's modules, evaluated while the worker loads (a task apart from the page's script).
+  useEffect(() => {
+    const timer = setTimeout(() => void loadGraphView(), 0);
+    return () => clearTimeout(timer);
   }, []);
 
   // An edit's or toggle's answer, once committed: timed to the frame that paints it (update-timing.ts).
@@ -264,7 +273,11 @@ export function App({ input: initial, engine }: AppProps) {
       {error && <p role="alert">{error}</p>}
       <main className="content">
         <section className="view" aria-label={VIEWS.find((v) => v.id === state.view)?.label}>
-          {state.view === 'graph' && <GraphView summary={summary} matrix={matrix} state={state} update={update} />}
+          {state.view === 'graph' && (
+            <Suspense fallback={LOADING}>
+              <GraphView summary={summary} matrix={matrix} state={state} update={update} />
+            </Suspense>
+          )}
           {state.view === 'matrix' && (
             <MatrixView
               summary={summary}

@@ -50,8 +50,10 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     }),
   );
 
-  // One editor per file, recreated when another file is opened; its text is asked of the
-  // worker once per file (summaries carry no texts: megabytes on a 10k-pod cluster).
+  // One editor per file, recreated when another file is opened; an edited file's text is
+  // asked of the worker once per file (summaries carry no texts: megabytes on a 10k-pod
+  // cluster). An unedited one is the input's: the page keeps it anyway, and the editor's lines
+  // are read from it, where the worker's copy was one more 3 MB text kept as long as the editor.
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (!host.current || !file) return;
@@ -59,7 +61,8 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     const parent = host.current;
     let editor: CodeMirror | undefined;
     let cancelled = false;
-    engine.text(name).then(
+    const unedited = summary.dirty.includes(name) ? undefined : input.files.find((f) => f.name === name)?.text;
+    (unedited === undefined ? engine.text(name) : Promise.resolve(unedited)).then(
       (text) => {
         if (cancelled) return;
         editor = createEditor(parent, name, text ?? '');
