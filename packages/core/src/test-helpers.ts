@@ -1,3 +1,4 @@
+import { NAMESPACE_NAME_LABEL } from './constants.js';
 import { loadCluster } from './load-cluster.js';
 import type { BuildOptions } from './model/build-cluster.js';
 import type { ClusterModel } from './model/types.js';
@@ -11,4 +12,26 @@ export function clusterFromYaml(text: string, options: BuildOptions = {}): Clust
     );
   }
   return result.value.cluster;
+}
+
+/**
+ * The policies alone, their namespaces only referenced (as a repository of policies holds
+ * them): what the symbolic analysis answers for every pod that could exist.
+ */
+export function policiesOnly(cluster: ClusterModel): ClusterModel {
+  const namespaces = new Map(
+    cluster.policies.map((p) => [
+      p.namespace,
+      { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true },
+    ]),
+  );
+  return {
+    namespaces,
+    pods: [],
+    workloads: [],
+    services: [],
+    policies: cluster.policies,
+    ...(cluster.adminPolicies ? { adminPolicies: cluster.adminPolicies } : {}),
+    ...(cluster.nodes ? { nodes: cluster.nodes } : {}),
+  };
 }

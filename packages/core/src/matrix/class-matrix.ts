@@ -33,18 +33,37 @@ import { blockOf, type EndpointClasses } from './endpoint-classes.js';
  * the caller's.
  */
 export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32Array {
-  const { compiled, grouped, size } = ctx;
-  const words = wordsFor(size);
+  const ports = resolvedPorts(ctx, query);
+  const portSetOf = rulePortSets(ctx, query, ports);
+  const egressPolicies = ctx.policiesByClass('egress');
+  const ingressPolicies = ctx.policiesByClass('ingress');
+  const egressOf = egressSides(ctx, egressPolicies, portSetOf);
+  const ingressOf = ingressSides(ctx, ingressPolicies, portSetOf);
+  // The admin and baseline tiers around the NetworkPolicy tier (docs/admin-tiers.md).
+  const tiers = ctx.adminTiers();
+  if (tiers) withAdminTiers(tiers, query, ports, { egressOf, ingressOf, egressPolicies, ingressPolicies });
+  return bothSides(ctx.size, egressOf, ingressOf, ports.mask);
+}
 
-  // "A named port is resolved on the destination pod": per destination class, the port number.
+/**
+ * "A named port is resolved on the destination pod": per destination class, the port number
+ * (-1: none), the classes that have one, and the classes by number.
+ */
+interface ResolvedPorts {
+  resolved: Int32Array;
+  mask: Bitset;
+  groups: Map<number, Bitset>;
+}
+
+function resolvedPorts(ctx: ClassContext, query: PortQuery): ResolvedPorts {
+  const { grouped, size } = ctx;
   const resolved = new Int32Array(size).fill(-1);
   for (const c of grouped.classes) {
     const port = resolvePort(query.port, query.protocol, c.external ? undefined : c);
     if (port !== undefined) resolved[c.index] = port;
   }
-  const resolvedMask = emptySet(size);
-  for (let c = 0; c < size; c++) if (resolved[c]! >= 0) setBit(resolvedMask, c);
-
+  const mask = emptySet(size);
+  for (let c = 0; c < size; c++) if (resolved[c]! >= 0) setBit(mask, c);
   const groups = new Map<number, Bitset>();
   for (let c = 0; c < size; c++) {
     if (resolved[c]! < 0) continue;
@@ -53,55 +72,65 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       c,
     );
   }
-  // Per rule, and per text of its ports: the same ports in every namespace's copy of a
-  // policy are one set, not one per rule (rules × classes bits otherwise).
+  return { resolved, mask, groups };
+}
+
+/**
+ * Per rule, and per text of its ports, the destination classes its ports admit: the same
+ * ports in every namespace's copy of a policy are one set, not one per rule (rules × classes
+ * bits otherwise).
+ */
+function rulePortSets(ctx: ClassContext, query: PortQuery, ports: ResolvedPorts): (rule: CompiledRule) => Bitset {
   const portSets = new Map<CompiledRule, Bitset>();
   const portSetsByText = new Map<string, Bitset>();
-  const portSetOf = (rule: CompiledRule) => {
+  return (rule) => {
     let set = portSets.get(rule);
     if (!set) {
       const text = rule.ports === 'all' ? '*' : rule.ports.map(canonicalPort).join('|');
       set = portSetsByText.get(text);
       if (!set) {
-        set = ctx.rulePortSet(rule, query.protocol, resolved, groups);
+        set = ctx.rulePortSet(rule, query.protocol, ports.resolved, ports.groups);
         portSetsByText.set(text, set);
       }
       portSets.set(rule, set);
     }
     return set;
   };
+}
 
-  // Egress, per source class: the destinations its egress allows (isolation: union of rules).
-  const egressCache = new Map<string, Bitset>();
-  const egressOf: Bitset[] = [];
-  const egressPolicies = ctx.policiesByClass('egress');
-  for (const policies of egressPolicies) {
-    if (policies.length === 0) {
-      egressOf.push(ctx.all);
-      continue;
-    }
+/** Egress, per source class: the destinations its egress allows (isolation: union of rules). */
+function egressSides(
+  ctx: ClassContext,
+  egressPolicies: readonly (readonly number[])[],
+  portSetOf: (rule: CompiledRule) => Bitset,
+): Bitset[] {
+  const cache = new Map<string, Bitset>();
+  return egressPolicies.map((policies) => {
+    if (policies.length === 0) return ctx.all;
     const key = policies.join(',');
-    let allowed = egressCache.get(key);
+    let allowed = cache.get(key);
     if (!allowed) {
-      allowed = emptySet(size);
+      allowed = emptySet(ctx.size);
       for (const pi of policies) {
-        const { policy, egress } = at(compiled.policies, pi);
+        const { policy, egress } = at(ctx.compiled.policies, pi);
         for (const rule of egress) orAndInto(allowed, ctx.rulePeerSet(policy.namespace, rule), portSetOf(rule));
       }
-      egressCache.set(key, allowed);
+      cache.set(key, allowed);
     }
-    egressOf.push(allowed);
-  }
+    return allowed;
+  });
+}
 
-  // Ingress, per destination class: the sources its ingress admits on this port.
-  const ingressCache = new Map<string, Bitset>();
-  const ingressOf: Bitset[] = [];
-  const ingressPolicies = ctx.policiesByClass('ingress');
-  for (const [d, policies] of ingressPolicies.entries()) {
-    if (policies.length === 0) {
-      ingressOf.push(ctx.all);
-      continue;
-    }
+/** Ingress, per destination class: the sources its ingress admits on this port. */
+function ingressSides(
+  ctx: ClassContext,
+  ingressPolicies: readonly (readonly number[])[],
+  portSetOf: (rule: CompiledRule) => Bitset,
+): Bitset[] {
+  const { compiled } = ctx;
+  const cache = new Map<string, Bitset>();
+  return ingressPolicies.map((policies, d) => {
+    if (policies.length === 0) return ctx.all;
     const matching: string[] = [];
     for (const pi of policies) {
       at(compiled.policies, pi).ingress.forEach((rule, ri) => {
@@ -109,50 +138,63 @@ export function computeClassMatrix(ctx: ClassContext, query: PortQuery): Uint32A
       });
     }
     const key = matching.join(',');
-    let allowed = ingressCache.get(key);
+    let allowed = cache.get(key);
     if (!allowed) {
-      allowed = emptySet(size);
+      allowed = emptySet(ctx.size);
       for (const pi of policies) {
         const { policy, ingress } = at(compiled.policies, pi);
         for (const rule of ingress) {
           if (hasBit(portSetOf(rule), d)) orInto(allowed, ctx.rulePeerSet(policy.namespace, rule));
         }
       }
-      ingressCache.set(key, allowed);
+      cache.set(key, allowed);
     }
-    ingressOf.push(allowed);
-  }
+    return allowed;
+  });
+}
 
-  // The admin and baseline tiers around the NetworkPolicy tier (docs/admin-tiers.md).
-  const tiers = ctx.adminTiers();
-  if (tiers) {
-    const adminPorts = new Map<AdminRuleModel, Bitset>();
-    const adminPortsOf = (rule: AdminRuleModel) => {
-      let set = adminPorts.get(rule);
-      if (!set) {
-        set = tiers.portSet(rule, query.protocol, resolved, groups);
-        adminPorts.set(rule, set);
-      }
-      return set;
-    };
-    for (const [s, egress] of egressOf.entries()) {
-      egressOf[s] = tiers.side(s, 'egress', egress, at(egressPolicies, s).length > 0, (rule) =>
-        tiers.egressMatches(rule, adminPortsOf(rule)),
-      );
+/** Each side's NetworkPolicy answer put in its place among the admin and baseline tiers (in place). */
+function withAdminTiers(
+  tiers: AdminClassTiers,
+  query: PortQuery,
+  ports: ResolvedPorts,
+  sides: {
+    egressOf: Bitset[];
+    ingressOf: Bitset[];
+    egressPolicies: readonly (readonly number[])[];
+    ingressPolicies: readonly (readonly number[])[];
+  },
+): void {
+  const adminPorts = new Map<AdminRuleModel, Bitset>();
+  const adminPortsOf = (rule: AdminRuleModel) => {
+    let set = adminPorts.get(rule);
+    if (!set) {
+      set = tiers.portSet(rule, query.protocol, ports.resolved, ports.groups);
+      adminPorts.set(rule, set);
     }
-    for (const [d, ingress] of ingressOf.entries()) {
-      ingressOf[d] = tiers.side(d, 'ingress', ingress, at(ingressPolicies, d).length > 0, (rule) =>
-        tiers.ingressMatches(rule, adminPortsOf(rule), d),
-      );
-    }
+    return set;
+  };
+  const { egressOf, ingressOf } = sides;
+  for (const [s, egress] of egressOf.entries()) {
+    egressOf[s] = tiers.side(s, 'egress', egress, at(sides.egressPolicies, s).length > 0, (rule) =>
+      tiers.egressMatches(rule, adminPortsOf(rule)),
+    );
   }
+  for (const [d, ingress] of ingressOf.entries()) {
+    ingressOf[d] = tiers.side(d, 'ingress', ingress, at(sides.ingressPolicies, d).length > 0, (rule) =>
+      tiers.ingressMatches(rule, adminPortsOf(rule), d),
+    );
+  }
+}
 
-  // "allowed iff S's egress allows it and D's ingress allows it".
+/** "allowed iff S's egress allows it and D's ingress allows it", over destinations whose port resolves. */
+function bothSides(size: number, egressOf: readonly Bitset[], ingressOf: readonly Bitset[], resolved: Bitset) {
+  const words = wordsFor(size);
   const matrix = new Uint32Array(size * words);
   const candidates = emptySet(size);
   for (const [s, egress] of egressOf.entries()) {
     candidates.set(egress);
-    andInto(candidates, resolvedMask);
+    andInto(candidates, resolved);
     const base = s * words;
     const sWord = s >>> 5;
     const sBit = 1 << (s & 31);

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import fc from 'fast-check';
 import { at } from '../at.js';
-import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { arbitraryAdminCluster } from '../engine/arbitrary-admin.js';
 import { arbitraryCluster, type ClusterScenario } from '../engine/arbitrary-cluster.js';
 import { adminPoliciesOfPod } from '../explain/explain-admin.js';
 import { explainPod } from '../explain/explain-pod.js';
 import type { ClusterModel } from '../model/types.js';
-import { clusterFromYaml } from '../test-helpers.js';
+import { clusterFromYaml, policiesOnly } from '../test-helpers.js';
 import { explainSymbolicPods, type SymbolicPodGroup } from './explain-symbolic.js';
 import { parseSymbolicEndpoint, type SymbolicEndpoint } from './symbolic-endpoint.js';
 import { computeSymbolicSpace } from './symbolic-space.js';
@@ -109,25 +108,6 @@ describe('explainSymbolicPods: explain --pod on a class of pods', () => {
     for (const p of ids) assert.ok(cluster.policies.includes(p), p.id);
   });
 });
-
-/** The policies alone, the scenario's namespaces only referenced (as a repository of policies holds them). */
-function policiesOnly(cluster: ClusterModel): ClusterModel {
-  const namespaces = new Map(
-    cluster.policies.map((p) => [
-      p.namespace,
-      { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true },
-    ]),
-  );
-  return {
-    namespaces,
-    pods: [],
-    workloads: [],
-    services: [],
-    policies: cluster.policies,
-    ...(cluster.adminPolicies ? { adminPolicies: cluster.adminPolicies } : {}),
-    ...(cluster.nodes ? { nodes: cluster.nodes } : {}),
-  };
-}
 
 /**
  * Every concrete pod of a scenario falls in a class of one group of `*\/{}` on the policies

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { at, first } from '../at.js';
-import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import { arbitraryAdminCluster } from '../engine/arbitrary-admin.js';
 import {
   arbitraryCluster,
@@ -13,28 +12,10 @@ import {
 import { createReferenceEngine } from '../engine/reference-engine.js';
 import type { Peer, PortQuery } from '../engine/types.js';
 import type { ClusterModel, PodModel } from '../model/types.js';
+import { policiesOnly } from '../test-helpers.js';
 import { diffSymbolic } from './diff-symbolic.js';
 import { adminAtoms, numberedPorts, policyAtoms } from './pod-atoms.js';
 import { computeSymbolicSpace, type SymbolicSpace } from './symbolic-space.js';
-
-/** The policies alone: what a repository of policies holds (namespaces referenced, not defined). */
-function policiesOnly(cluster: ClusterModel): ClusterModel {
-  const namespaces = new Map(
-    cluster.policies.map((p) => [
-      p.namespace,
-      { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true },
-    ]),
-  );
-  return {
-    namespaces,
-    pods: [],
-    workloads: [],
-    services: [],
-    policies: cluster.policies,
-    adminPolicies: cluster.adminPolicies,
-    nodes: cluster.nodes,
-  };
-}
 
 function classOf(space: SymbolicSpace, cluster: ClusterModel, pod: PodModel): number {
   const c = space.classOf({
