@@ -299,7 +299,6 @@ export function App({ input: initial, engine }: AppProps) {
                   input={input}
                   summary={summary}
                   lint={lintIssues}
-                  earlierLint={lint && !lintIssues ? lint.issues : undefined}
                   state={state}
                   update={update}
                   engine={engine}

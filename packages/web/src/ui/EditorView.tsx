@@ -9,6 +9,7 @@ import { type MarksShown, marksToSet } from './editor-marks.js';
 import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
 import { latestOnly } from './latest-only.js';
+import { problemRows } from './problem-rows.js';
 import { QUICK_FIXES } from './quick-fixes.js';
 import type { ViewState } from './url-state.js';
 
@@ -17,11 +18,6 @@ export interface EditorViewProps {
   summary: Summary;
   /** Lint findings of this summary (undefined while they are computed). */
   lint: IssueView[] | undefined;
-  /**
-   * While they are: the findings of the last lint (of a summary before), listed as such until
-   * the new ones come, and their marks kept in the editor (editor-marks.ts).
-   */
-  earlierLint?: IssueView[];
   state: ViewState;
   update: (patch: Partial<ViewState>) => void;
   engine: EngineClient;
@@ -33,7 +29,7 @@ export interface EditorViewProps {
  * fixes for the seeds' traps. Every edit recomputes in the worker (what-if); nothing is
  * written until Save (and only `netpol serve` can save).
  */
-export function EditorView({ input, summary, lint, earlierLint, state, update, engine, onSummary }: EditorViewProps) {
+export function EditorView({ input, summary, lint, state, update, engine, onSummary }: EditorViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
@@ -43,17 +39,16 @@ export function EditorView({ input, summary, lint, earlierLint, state, update, e
   const [ready, setReady] = useState<string>();
   const validation = useMemo(() => summary.issues.filter((i) => i.file === file), [summary.issues, file]);
   const lintOfFile = useMemo(() => lint?.filter((i) => i.file === file), [lint, file]);
-  // Findings from before the last edit are listed (the heading says so; no quick fix) until lint answers:
-  // emptying the list at each keystroke and drawing it again a second later cost the page
-  // both times (200 items on a 10k-pod file).
-  const stale = lint === undefined && earlierLint !== undefined;
-  const listedLint = useMemo(
-    () => (lint ?? earlierLint)?.filter((i) => i.file === file) ?? [],
-    [lint, earlierLint, file],
-  );
-  const issues = useMemo(() => [...validation, ...listedLint], [validation, listedLint]);
+  const issues = useMemo(() => [...validation, ...(lintOfFile ?? [])], [validation, lintOfFile]);
   // The marks in the editor now (editor-marks.ts); none for a new editor.
   const marks = useRef<MarksShown | undefined>(undefined);
+  // The last lint findings, kept as hidden rows while the next lint runs (problem-rows.ts).
+  const lastLint = useRef<IssueView[]>([]);
+  if (lint) lastLint.current = lint;
+  const rows = useMemo(
+    () => problemRows(issues, lint ? [] : lastLint.current.filter((i) => i.file === file), showAll ? Infinity : LISTED),
+    [issues, lint, file, showAll],
+  );
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
   // An edit goes to the worker at once, with no pause for typing to stop; while one is being
@@ -197,14 +192,12 @@ export function EditorView({ input, summary, lint, earlierLint, state, update, e
       <div ref={host} className="editor-host" />
       <h2 className="sub">
         Problems in {file}
-        {lint === undefined &&
-          (stale ? ' (lint running…; its findings below are from before the last edit)' : ' (lint running…)')}
+        {lint === undefined && ' (lint running…)'}
       </h2>
-      {/* Said in the heading only: restyling the 200 items (italics) cost a 40 ms layout each way. */}
       <ul className="issues" aria-label="Problems">
         {issues.length === 0 && <li>none</li>}
-        {(showAll ? issues : issues.slice(0, LISTED)).map((issue) => (
-          <li key={`${issue.code}:${issue.from}:${issue.message}`} className={`issue ${issue.severity}`}>
+        {rows.map(({ issue, key, hidden }) => (
+          <li key={key} className={`issue ${issue.severity}`} hidden={hidden}>
             <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
               {file}:{issue.line ?? 1}:{issue.col ?? 1}
             </button>{' '}
@@ -214,12 +207,7 @@ export function EditorView({ input, summary, lint, earlierLint, state, update, e
             {QUICK_FIXES[issue.code] && view.current && input.mode !== 'report' && (
               <>
                 {' '}
-                {/* A finding from before the last edit has its offsets in the text before it. */}
-                <button
-                  type="button"
-                  disabled={stale && issue.source === 'lint'}
-                  onClick={() => view.current && applyFix(view.current, issue)}
-                >
+                <button type="button" onClick={() => view.current && applyFix(view.current, issue)}>
                   {QUICK_FIXES[issue.code]?.label}
                 </button>
               </>
