@@ -30,6 +30,7 @@ export { createReferenceEngine } from './engine/reference-engine.js';
 export type { Peer, PortQuery } from './engine/types.js';
 export type { Issue, Severity } from './issues.js';
 export { formatPath, hasErrors } from './issues.js';
+export { commonPrefix, commonSuffix } from './load/common-span.js';
 export { loadDocuments } from './load/load-documents.js';
 export type { LoadedObject } from './load/loaded-object.js';
 export { isNamespaced, objectMeta } from './load/loaded-object.js';

@@ -76,20 +76,17 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   const result: ClusterDiff = { opened: [], closed: [], policies, endpoints, externals };
   const compiledBase = compileCluster(base);
   const compiledHead = compileCluster(head);
-  // Asked for the dirty flags and again for the masks, and kept with the compiled cluster (the
-  // web UI's what-if diffs the input, whose compiled cluster stays, with every edit).
-  const selecting = {
-    base: (pod: PodModel) => compiledBase.policiesSelectingOnce(pod),
-    head: (pod: PodModel) => compiledHead.policiesSelectingOnce(pod),
-  };
   const changed = new Set([...policies.added, ...policies.removed, ...policies.changed]);
   // The admin tiers (docs/admin-tiers.md): verdicts come from every tier (TierMasks).
   const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
   // Nodes are seen only by admin `nodes` peers: without admin policies they change no verdict.
   const everything = adminChanged && tiers;
   // A side can differ when a policy isolating it in that direction changed (in either version).
+  // Only the changed policies are asked whether they select the pod (as changedSides asks): the
+  // same answer, as the policies selecting a pod are those of its namespace that select it.
+  const changedIn = { base: changedByNamespace(base, changed), head: changedByNamespace(head, changed) };
   const touched = (version: 'base' | 'head', pod: PodModel, direction: 'ingress' | 'egress') =>
-    selecting[version](pod).some((c) => c.policy.types[direction] && changed.has(c.policy.id));
+    changedIn[version].get(pod.namespace)?.some((c) => c.policy.types[direction] && selectsPod(c, pod)) ?? false;
   const dirty: Side[] = [];
   const alike = namespacesAlike(base, head);
   for (const [id, e] of baseEps) {
@@ -548,6 +545,7 @@ export function diffPolicies(base: ClusterModel, head: ClusterModel): ClusterDif
  * their labels and ports) and their namespaces' labels are alike. False: compare the texts.
  */
 function sameParts(a: PodModel, b: PodModel, namespacesAlike: (namespace: string) => boolean): boolean {
+  if (a === b) return namespacesAlike(a.namespace);
   return (
     a.namespace === b.namespace &&
     a.labels === b.labels &&

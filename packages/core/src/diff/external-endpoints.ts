@@ -50,14 +50,22 @@ export function externalEndpoints(clusters: readonly ClusterModel[]): ExternalEn
   const key = list.map((b) => b.text).join('\n');
   const only = asked.length === 1 ? asked[0] : undefined;
   const known = only && lastClasses.get(only);
-  if (known?.key === key) return [...known.endpoints];
+  const hit = known?.get(key);
+  if (hit) return [...hit];
   const out = classesOf(list, podIps);
-  if (only) lastClasses.set(only, { key, endpoints: [...out] });
+  if (only) {
+    const kept = known ?? new Map<string, readonly ExternalEndpoint[]>();
+    // A few (toggles of different policies each drop their own blocks), the oldest first out.
+    if (kept.size >= KEPT_CLASSES) kept.delete(kept.keys().next().value as string);
+    kept.set(key, [...out]);
+    lastClasses.set(only, kept);
+  }
   return out;
 }
 
-/** The last answer for one cluster's pod addresses (see externalEndpoints), by its seenOf entry. */
-const lastClasses = new WeakMap<object, { key: string; endpoints: readonly ExternalEndpoint[] }>();
+/** The last answers for one cluster's pod addresses (see externalEndpoints), by its seenOf entry. */
+const lastClasses = new WeakMap<object, Map<string, readonly ExternalEndpoint[]>>();
+const KEPT_CLASSES = 16;
 
 function classesOf(list: readonly Block[], podIps: { has(ip: string): boolean }): ExternalEndpoint[] {
   const families: IpFamily[] = [4, ...(list.some((b) => b.ranges.some((r) => r.family === 6)) ? [6 as const] : [])];
@@ -101,6 +109,7 @@ function classesOf(list: readonly Block[], podIps: { has(ip: string): boolean })
 
 /** Whether two clusters' pods, in order, hold the very same address lists. */
 function sameAddressLists(a: ClusterModel, b: ClusterModel): boolean {
+  if (a.pods === b.pods) return true;
   return a.pods.length === b.pods.length && a.pods.every((pod, i) => pod.ips === b.pods[i]?.ips);
 }
 

@@ -26,6 +26,7 @@ test('with admin tiers, the reference engine agrees with the naive evaluator', (
             const verdict = engine.check(source, destination, port);
             // The bit alone (what a what-if edit asks again) is the verdict's.
             assert.equal(compiled.allowed(source, destination, port), verdict.allowed);
+            assert.equal(compiled.allowed(source, destination, port, true), verdict.allowed, 'ingress first');
             if (expected === null) continue;
             pairs++;
             if (verdict.allowed !== expected) {

@@ -84,9 +84,11 @@ export interface CompiledCluster {
   verdict(source: Peer, destination: Peer, query: PortQuery): Verdict;
   /**
    * `verdict(source, destination, query).allowed` without the reasons: the ingress side is
-   * asked only when egress allows (without admin tiers, each side stops at its first admitting rule).
+   * asked only when egress allows (without admin tiers, each side stops at its first admitting
+   * rule); `ingressFirst`: the other way round (the same answer, a side that denies most pairs
+   * asked first: the web UI's matrix asks a column again after its ingress changed).
    */
-  allowed(source: Peer, destination: Peer, query: PortQuery): boolean;
+  allowed(source: Peer, destination: Peer, query: PortQuery, ingressFirst?: boolean): boolean;
 }
 
 /** Models are never changed after they are built, so each is compiled once (weakly held). */
@@ -283,7 +285,7 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
       }
       return verdict;
     },
-    allowed(source, destination, query) {
+    allowed(source, destination, query, ingressFirst = false) {
       // The same pair rules, in the same order, as `verdict`.
       if (source.kind === 'external' && destination.kind === 'external') return true;
       const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
@@ -302,7 +304,9 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
         };
         return tiers ? side(sideQuery).allowed : combineAllows(policiesSelectingOnce(subject.pod), sideQuery);
       };
-      return allows('egress', source, destination) && allows('ingress', destination, source);
+      return ingressFirst
+        ? allows('ingress', destination, source) && allows('egress', source, destination)
+        : allows('egress', source, destination) && allows('ingress', destination, source);
     },
   };
 }

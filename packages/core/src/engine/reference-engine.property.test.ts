@@ -23,6 +23,7 @@ test('reference engine agrees with the naive evaluator on random clusters', () =
             const verdict = engine.check(source, destination, port);
             // The bit alone (what a what-if edit asks again) is the verdict's.
             assert.equal(compiled.allowed(source, destination, port), verdict.allowed);
+            assert.equal(compiled.allowed(source, destination, port, true), verdict.allowed, 'ingress first');
             pairs++;
             if (expected === null) {
               assert.equal(verdict.note, 'external-to-external');

@@ -1,6 +1,7 @@
 import { at } from '../at.js';
 import { type Collected, collected, type FieldPath, formatPath, type Issue, type Range } from '../issues.js';
 import { expansionBudget, measureValue } from './bound-document.js';
+import { commonPrefix, commonSuffix } from './common-span.js';
 import {
   type CollectContext,
   collectObject,
@@ -437,30 +438,6 @@ function nameEnd(text: string, i: number): number {
   } catch {
     return i; // an `&` or `*` with no name after it
   }
-}
-
-/** Compared a block at a time first (string equality is a memory compare), then by character. */
-const BLOCK = 4096;
-
-function commonPrefix(a: string, b: string): number {
-  const shorter = Math.min(a.length, b.length);
-  let p = 0;
-  while (p + BLOCK <= shorter && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
-  while (p < shorter && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  return p;
-}
-
-/** How many characters `a` and `b` end with alike, not reaching into the first `prefix`. */
-function commonSuffix(a: string, b: string, prefix: number): number {
-  const most = Math.min(a.length, b.length) - prefix;
-  let s = 0;
-  while (
-    s + BLOCK <= most &&
-    a.slice(a.length - s - BLOCK, a.length - s) === b.slice(b.length - s - BLOCK, b.length - s)
-  )
-    s += BLOCK;
-  while (s < most && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return s;
 }
 
 /** The budget `measureValue` spends on `value` at the root (Infinity: nested too deep). */

@@ -243,17 +243,20 @@ function carriedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits
   const compiled = compileCluster(state.cluster);
   const { rowWords } = before;
   const bits = before.bits.slice();
-  const ask = (i: number, j: number) => {
+  // A column is asked after its ingress changed: that side first (it denies most sources).
+  const ask = (i: number, j: number, ingressFirst: boolean) => {
     const a = endpoints[i] as MatrixEndpoint;
     const b = endpoints[j] as MatrixEndpoint;
     const allowed =
-      a.kind === 'external' && b.kind === 'external' ? false : compiled.allowed(...cellPeers(a, b), query);
+      a.kind === 'external' && b.kind === 'external'
+        ? false
+        : compiled.allowed(...cellPeers(a, b), query, ingressFirst);
     const word = i * rowWords + (j >>> 5);
     if (allowed) bits[word]! |= 1 << (j & 31);
     else bits[word]! &= ~(1 << (j & 31));
   };
-  for (const i of rows) for (let j = 0; j < n; j++) ask(i, j);
-  for (const j of cols) for (let i = 0; i < n; i++) if (!sides[i]?.egress) ask(i, j);
+  for (const i of rows) for (let j = 0; j < n; j++) ask(i, j, false);
+  for (const j of cols) for (let i = 0; i < n; i++) if (!sides[i]?.egress) ask(i, j, true);
   return { port: key, n, rowWords, bits };
 }
 

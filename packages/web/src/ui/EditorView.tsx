@@ -8,6 +8,7 @@ import type { AppInput, IssueView, Summary } from '../protocol.js';
 import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
 import { latestOnly } from './latest-only.js';
+import { problemRows } from './problem-rows.js';
 import { QUICK_FIXES } from './quick-fixes.js';
 import type { ViewState } from './url-state.js';
 
@@ -38,6 +39,13 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const issues = useMemo(
     () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file),
     [summary.issues, lint, file],
+  );
+  // The last lint findings, kept as hidden rows while the next lint runs (problem-rows.ts).
+  const lastLint = useRef<IssueView[]>([]);
+  if (lint) lastLint.current = lint;
+  const rows = useMemo(
+    () => problemRows(issues, lint ? [] : lastLint.current.filter((i) => i.file === file), showAll ? Infinity : LISTED),
+    [issues, lint, file, showAll],
   );
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
@@ -179,8 +187,8 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       </h2>
       <ul className="issues" aria-label="Problems">
         {issues.length === 0 && <li>none</li>}
-        {(showAll ? issues : issues.slice(0, LISTED)).map((issue) => (
-          <li key={`${issue.code}:${issue.from}:${issue.message}`} className={`issue ${issue.severity}`}>
+        {rows.map(({ issue, key, hidden }) => (
+          <li key={key} className={`issue ${issue.severity}`} hidden={hidden}>
             <button type="button" className="link" onClick={() => update({ line: issue.line ?? 1 })}>
               {file}:{issue.line ?? 1}:{issue.col ?? 1}
             </button>{' '}
