@@ -44,7 +44,7 @@ export class VerdictMasks {
    * Per rule that a whole row was asked of (`sideRow`), its peer match over every endpoint as
    * a bitset: only the rules of the sides whose policies changed, never every rule.
    */
-  private readonly ruleBits = new Map<CompiledRule, Uint32Array>();
+  private readonly ruleBits: Map<CompiledRule, Uint32Array>;
   /** `sideRow`'s answer per direction (endpoints × words), and the policy set it holds. */
   private readonly rows = {
     ingress: { set: -1, mask: new Uint32Array(0) },
@@ -67,9 +67,31 @@ export class VerdictMasks {
     this.factsOfPod = factsOf(compiled);
     this.sidesOf = sidesOf(compiled);
     this.pods = peers.map((p) => (p.kind === 'pod' ? p.pod : undefined));
-    this.facts = peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p)));
+    // What is found of the endpoints alone is kept with the compiled cluster for the same
+    // endpoints: the web UI's what-if diffs the input (whose compiled cluster stays) against
+    // every edit, with the same endpoints each time.
+    const kept = endpointSides.get(compiled);
+    const side =
+      kept && sameEndpoints(kept, peers)
+        ? kept
+        : {
+            pods: this.pods,
+            ips: peers.map((p) => (p.kind === 'pod' ? undefined : p.ip)),
+            facts: peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p))),
+            reached: new Map<string, string[]>(),
+            blocks: new Map<string, Uint32Array>(),
+            ruleBits: new Map<CompiledRule, Uint32Array>(),
+          };
+    endpointSides.set(compiled, side);
+    this.side = side;
+    this.facts = side.facts;
+    this.reached = side.reached;
+    this.blocks = side.blocks;
+    this.ruleBits = side.ruleBits;
     this.subjects = peers.map(() => undefined);
   }
+
+  private readonly side: EndpointSide;
 
   private fact(o: number): PeerFacts {
     let found = this.facts[o];
@@ -209,11 +231,9 @@ export class VerdictMasks {
     return this.blockMembers(peer);
   }
 
-  private byNamespace?: Map<string, number[]>;
-
   /** The pod endpoints (indexes) of each namespace. */
   private podsByNamespace(): Map<string, number[]> {
-    if (!this.byNamespace) {
+    if (!this.side.byNamespace) {
       const byNamespace = new Map<string, number[]>();
       this.pods.forEach((pod, o) => {
         if (!pod) return;
@@ -221,13 +241,13 @@ export class VerdictMasks {
         if (members) members.push(o);
         else byNamespace.set(pod.namespace, [o]);
       });
-      this.byNamespace = byNamespace;
+      this.side.byNamespace = byNamespace;
     }
-    return this.byNamespace;
+    return this.side.byNamespace;
   }
 
   /** Per namespaceSelector (canonical text): the namespaces it reaches. */
-  private readonly reached = new Map<string, string[]>();
+  private readonly reached: Map<string, string[]>;
 
   private namespacesReached(peer: SelectorPeer, policyNamespace: string): readonly string[] {
     // Without a namespaceSelector, the policy's own namespace (peerScopesNamespace): not asked
@@ -249,7 +269,7 @@ export class VerdictMasks {
   }
 
   /** Per distinct ipBlock: the endpoints whose address it holds (pods by their primary address). */
-  private readonly blocks = new Map<string, Uint32Array>();
+  private readonly blocks: Map<string, Uint32Array>;
 
   private blockMembers(peer: Extract<CompiledPeer, { kind: 'ipBlock' }>): Uint32Array {
     const key = canonicalPeer(peer.model);
@@ -361,6 +381,34 @@ export class VerdictMasks {
     });
     return mask;
   }
+}
+
+/**
+ * What VerdictMasks find of their endpoints alone, whatever the ports (see the constructor):
+ * each endpoint's facts, the pods of each namespace, the namespaces a selector reaches, each
+ * ipBlock's members and each rule's peer bits. Kept per compiled cluster for its last list of
+ * endpoints (the same pods, the same outside addresses, in the same order).
+ */
+interface EndpointSide {
+  pods: readonly (PodModel | undefined)[];
+  ips: readonly (string | undefined)[];
+  facts: (PeerFacts | undefined)[];
+  byNamespace?: Map<string, number[]>;
+  reached: Map<string, string[]>;
+  blocks: Map<string, Uint32Array>;
+  ruleBits: Map<CompiledRule, Uint32Array>;
+}
+
+const endpointSides = new WeakMap<CompiledCluster, EndpointSide>();
+
+function sameEndpoints(side: EndpointSide, peers: readonly Peer[]): boolean {
+  if (side.pods.length !== peers.length) return false;
+  for (let o = 0; o < peers.length; o++) {
+    const peer = peers[o] as Peer;
+    if (peer.kind === 'pod' ? side.pods[o] !== peer.pod : side.pods[o] !== undefined || side.ips[o] !== peer.ip)
+      return false;
+  }
+  return true;
 }
 
 /** A subject's isolating policies per direction, and their sets' ids in one VerdictMasks. */
