@@ -5,6 +5,7 @@ import { EditorView as CodeMirror } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInput, IssueView, Summary } from '../protocol.js';
+import { type MarksShown, marksToSet } from './editor-marks.js';
 import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
 import { latestOnly } from './latest-only.js';
@@ -36,10 +37,11 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const file = summary.fileNames.includes(state.file) ? state.file : summary.fileNames[0];
   // The editor exists once its file's text came from the worker (issues wait for it).
   const [ready, setReady] = useState<string>();
-  const issues = useMemo(
-    () => [...summary.issues, ...(lint ?? [])].filter((i) => i.file === file),
-    [summary.issues, lint, file],
-  );
+  const validation = useMemo(() => summary.issues.filter((i) => i.file === file), [summary.issues, file]);
+  const lintOfFile = useMemo(() => lint?.filter((i) => i.file === file), [lint, file]);
+  const issues = useMemo(() => [...validation, ...(lintOfFile ?? [])], [validation, lintOfFile]);
+  // The marks in the editor now (editor-marks.ts); none for a new editor.
+  const marks = useRef<MarksShown | undefined>(undefined);
   // The last lint findings, kept as hidden rows while the next lint runs (problem-rows.ts).
   const lastLint = useRef<IssueView[]>([]);
   if (lint) lastLint.current = lint;
@@ -75,6 +77,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         if (cancelled) return;
         editor = createEditor(parent, name, text ?? '');
         view.current = editor;
+        marks.current = undefined;
         setReady(name);
       },
       () => undefined,
@@ -111,14 +114,20 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     return editor;
   }
 
-  // Diagnostics follow every recompute.
+  // Diagnostics follow every recompute; while an edit's lint is computed, the marks shown stay
+  // on their text (editor-marks.ts).
   useEffect(() => {
     const editor = view.current;
     if (!editor || ready !== file) return;
+    const next = marksToSet(marks.current, validation, lintOfFile);
+    if (!next) return;
+    marks.current = next;
     const length = editor.state.doc.length;
-    const diagnostics: Diagnostic[] = issues.map((issue) => toDiagnostic(issue, length, editor));
+    const diagnostics: Diagnostic[] = [...next.validation, ...(next.lint ?? [])].map((issue) =>
+      toDiagnostic(issue, length, editor),
+    );
     editor.dispatch(setDiagnostics(editor.state, diagnostics));
-  }, [issues, ready, file]);
+  }, [validation, lintOfFile, ready, file]);
 
   // Jump to a cited line (reason links, issue list).
   useEffect(() => {
@@ -248,7 +257,10 @@ function toDiagnostic(issue: IssueView, length: number, editor: CodeMirror): Dia
     severity: issue.severity === 'error' ? 'error' : issue.severity === 'warning' ? 'warning' : 'info',
     source: issue.code,
     message: `${issue.path ? `${issue.path}: ` : ''}${issue.message}`,
+    // At the mark's position now: CodeMirror maps it through the edits made since.
     actions:
-      fix && !editor.state.readOnly ? [{ name: fix.label, apply: () => void applyFix(editor, issue) }] : undefined,
+      fix && !editor.state.readOnly
+        ? [{ name: fix.label, apply: (_view, from) => void applyFix(editor, { ...issue, from }) }]
+        : undefined,
   };
 }

@@ -150,3 +150,80 @@ describe('buildGraph', () => {
     assert.deepEqual(fitViewport(buildGraph([], bits(0), all), 400, 300), { zoom: 1, pan: { x: 200, y: 150 } });
   });
 });
+
+/** The edges as buildGraph made them before it counted pairs without an array each: the oracle. */
+function edgesByPairs(endpoints: EndpointView[], matrix: MatrixBits, shown: number[], edges: 'all' | 'policy') {
+  const pairs: [number, number][] = [];
+  const shownSet = new Set(shown);
+  for (const i of shown) {
+    for (let w = 0; w < matrix.rowWords; w++) {
+      let word = matrix.bits[i * matrix.rowWords + w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word);
+        word &= ~(1 << bit);
+        const j = w * 32 + bit;
+        if (j === i || !shownSet.has(j)) continue;
+        if (edges === 'policy' && !endpoints[i]!.egressIsolated && !endpoints[j]!.ingressIsolated) continue;
+        pairs.push([i, j]);
+      }
+    }
+  }
+  if (pairs.length <= MAX_EDGES)
+    return { pairs: pairs.length, ids: pairs.map(([i, j]) => `${endpoints[i]!.id}->${endpoints[j]!.id}`) };
+  const counts = new Map<string, number>();
+  for (const [i, j] of pairs) {
+    const key = `ns:${endpoints[i]!.namespace}->ns:${endpoints[j]!.namespace}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { pairs: pairs.length, ids: [...counts].map(([id, n]) => `${id} ${n}`) };
+}
+
+describe('buildGraph edges against a pair-by-pair count', () => {
+  /** mulberry32: the same cases every run. */
+  const random = (() => {
+    let a = 7;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+  for (let c = 0; c < 40; c++) {
+    // Up to 90 endpoints in 1-6 namespaces, in any order; sparse to dense matrices (dense ones
+    // pass MAX_EDGES and are drawn per namespace pair); a namespace or a search filter at times.
+    // The first case dense: it passes MAX_EDGES for sure.
+    const n = c === 0 ? 90 : 1 + Math.floor(random() * 90);
+    const nsCount = 1 + Math.floor(random() * 6);
+    const density = c === 0 ? 0.9 : random();
+    const eps = Array.from({ length: n }, (_, i) =>
+      endpoint(`ns${Math.floor(random() * nsCount)}`, `w${i}`, { in: random() < 0.4, out: random() < 0.4 }),
+    );
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (random() < density) pairs.push([i, j]);
+    const m = bits(n, pairs);
+    const edges = random() < 0.5 ? ('all' as const) : ('policy' as const);
+    const ns = random() < 0.3 ? ['ns0'] : [];
+    const q = random() < 0.2 ? 'w1' : '';
+    test(`case ${c}: ${n} endpoints, ${pairs.length} pairs set, edges ${edges}${ns.length ? ', ns0' : ''}${q ? `, search ${q}` : ''}`, () => {
+      const g = buildGraph(eps, m, { q, ns, caption: '', edges });
+      const shown = eps.flatMap((e, i) =>
+        (ns.length === 0 || ns.includes(e.namespace)) && (!q || `${e.id} app=${e.name}`.includes(q)) ? [i] : [],
+      );
+      const expected = edgesByPairs(eps, m, shown, edges);
+      assert.equal(g.pairs, expected.pairs);
+      assert.equal(g.aggregated, expected.pairs > MAX_EDGES);
+      assert.deepEqual(
+        g.edges.map((e) => (e.count === undefined ? e.id : `${e.id} ${e.count}`)),
+        expected.ids,
+      );
+    });
+  }
+
+  test('some cases passed MAX_EDGES and some did not (both branches ran)', () => {
+    // 90 endpoints all allowed: 8,010 pairs; 3 endpoints: 6.
+    const many = Array.from({ length: 90 }, (_, i) => endpoint(`ns${i % 3}`, `w${i}`));
+    assert.equal(buildGraph(many, bits(90), all).aggregated, true);
+    assert.equal(buildGraph(many.slice(0, 3), bits(3), all).aggregated, false);
+  });
+});
