@@ -64,6 +64,56 @@ function browserMemory(root: number): { treePssMiB: number; pageRendererRssMiB: 
   };
 }
 
+/** One thread's JS heap (V8's, used and committed) and Blink's heap of that thread (its DOM, layout). */
+interface ThreadHeap {
+  usedMiB: number;
+  committedMiB: number;
+  blinkMiB: number;
+}
+
+const heapOf = (usage: { usedSize: number; totalSize: number; embedderHeapUsedSize?: number }): ThreadHeap => ({
+  usedMiB: mib(usage.usedSize / 1024),
+  committedMiB: mib(usage.totalSize / 1024),
+  blinkMiB: mib((usage.embedderHeapUsedSize ?? 0) / 1024),
+});
+
+/**
+ * The heaps of the page's main thread and of its engine worker (CDP `Runtime.getHeapUsage` on
+ * each target; no collection is forced): the renderer's RSS is both threads' heaps, most of it
+ * garbage not yet collected after edits (packages/web/README.md, renderer memory).
+ */
+async function threadHeaps(browser: Browser, page: Page): Promise<{ page?: ThreadHeap; worker?: ThreadHeap }> {
+  try {
+    const pageSession = await page.context().newCDPSession(page);
+    const onPage = heapOf(await pageSession.send('Runtime.getHeapUsage'));
+    await pageSession.detach();
+    // The worker's target through the browser's session (Playwright opens CDP sessions on pages only).
+    const b = await browser.newBrowserCDPSession();
+    const { targetInfos } = await b.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'worker' && t.url.startsWith('blob:'));
+    let onWorker: ThreadHeap | undefined;
+    if (worker) {
+      const { sessionId } = await b.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+      const answer = new Promise<ThreadHeap>((resolve) =>
+        b.on('Target.receivedMessageFromTarget', (e) => {
+          const message = JSON.parse(e.message) as { id?: number; result?: Parameters<typeof heapOf>[0] };
+          if (message.id === 1 && message.result) resolve(heapOf(message.result));
+        }),
+      );
+      await b.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }),
+      });
+      onWorker = await answer;
+      await b.send('Target.detachFromTarget', { sessionId });
+    }
+    await b.detach();
+    return { page: onPage, ...(onWorker ? { worker: onWorker } : {}) };
+  } catch {
+    return {}; // a browser without these CDP methods: the RSS figures stand alone
+  }
+}
+
 async function generation(page: Page): Promise<number> {
   return Number(await page.getAttribute('.app', 'data-generation'));
 }
@@ -384,7 +434,7 @@ async function benchLayout(
     let whatIfEditVerdictUpdate: UpdateBreakdown | undefined;
     let duringLint: DuringLint | undefined;
     // Memory where the earlier runs measured it (after the verdict edit), and after the edits during lint.
-    let memory: ReturnType<typeof browserMemory> | undefined;
+    let memory: (ReturnType<typeof browserMemory> & { threads: Awaited<ReturnType<typeof threadHeaps>> }) | undefined;
     if (verdictFile && verdictEdit) {
       await step('verdict edit');
       // The file with a policy's port in the editor (per namespace: not the first one).
@@ -412,7 +462,7 @@ async function benchLayout(
       await page.keyboard.type(verdictEdit.digit);
       whatIfEditVerdict = await summaryAndMatrix(page, beforeVerdict, started);
       whatIfEditVerdictUpdate = await updateTimed(page, 'edit', editsBefore);
-      memory = browserMemory(browserServer.process().pid ?? 0);
+      memory = { ...browserMemory(browserServer.process().pid ?? 0), threads: await threadHeaps(browser, page) };
       await step('edit during lint');
       duringLint = await editsDuringLint(page, verdictEdit);
     }
@@ -420,7 +470,10 @@ async function benchLayout(
     const tasks = (await page.evaluate('window.__longTasks')) as { at: number; ms: number }[];
     const longTasks = tasks.map((t) => t.ms);
     const stepOf = (at: number) => steps.filter((s) => s.at <= at).at(-1)?.step ?? '?';
-    const memoryAtEnd = browserMemory(browserServer.process().pid ?? 0);
+    const memoryAtEnd = {
+      ...browserMemory(browserServer.process().pid ?? 0),
+      threads: await threadHeaps(browser, page),
+    };
     memory ??= memoryAtEnd;
     const endpoints = Number((await page.locator('.facts').textContent())?.match(/(\d+) workloads/)?.[1] ?? 0);
     await page.close();

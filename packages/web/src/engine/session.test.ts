@@ -97,6 +97,22 @@ describe('what-if edits re-read only the edited file', () => {
     );
   });
 
+  test("an edit that changes no endpoint's view gives the same view objects, not 2,000 new ones", () => {
+    // The summary made every endpoint's view (and a copy of its labels) again at every edit.
+    const text = renderGenerated(generateCluster(genOptionsForPods(200, { seed: 3 })), 'yaml');
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const before = s.summary().endpoints;
+    // A policy's port 8080 -> 8089: a digit, no line moves.
+    const digit = text.lastIndexOf('  port: 8080\n') + '  port: 808'.length;
+    assert.ok(digit > 100, 'the cluster has a policy port 8080');
+    const after = s.edit('cluster.yaml', `${text.slice(0, digit)}9${text.slice(digit + 1)}`).endpoints;
+    assert.equal(after.length, before.length);
+    assert.deepEqual(
+      after.flatMap((view, i) => (view === before[i] ? [] : [view.id])),
+      [],
+    );
+  });
+
   test('the share link carries each edit as a patch of its own: a comment on the first line and a port far below', () => {
     // As the bench's edits: one patch from the first line to the port was half the 3 MB file,
     // made, posted, deflated and put in the URL at every keystroke.

@@ -272,6 +272,12 @@ export class Session {
   private input: AppInput;
   private files: InputFile[];
   private readonly disabled = new Set<string>();
+  /**
+   * The endpoint views of the last summaries, by pod (an edit keeps the pods it did not change):
+   * a summary reuses a view equal to the one before, not 2,000 new ones and their labels at
+   * every edit (the page gets the list only when it differs: summary-wire.ts).
+   */
+  private readonly views = new WeakMap<PodModel, EndpointView>();
   /** Each edited file's edits as patches of the input, one a span typed in (`patches`: the share link). */
   private readonly edits = new Map<string, EditPatch[]>();
   private original: Loaded;
@@ -431,16 +437,37 @@ export class Session {
     for (const e of endpoints) {
       if (e.kind === 'external') continue;
       const selecting = compiled.policiesSelectingOnce(e.pod);
-      views.push({
+      const kind = e.kind === 'workload' ? e.workload.kind : 'Pod';
+      const ingressIsolated = selecting.some((p) => p.policy.types.ingress);
+      const egressIsolated = selecting.some((p) => p.policy.types.egress);
+      const pods = e.kind === 'workload' ? e.workload.pods.length : 1;
+      // The same pod model has the same labels (models are not changed once built).
+      const known = this.views.get(e.pod);
+      if (
+        known &&
+        known.id === e.id &&
+        known.namespace === e.namespace &&
+        known.name === e.name &&
+        known.kind === kind &&
+        known.pods === pods &&
+        known.ingressIsolated === ingressIsolated &&
+        known.egressIsolated === egressIsolated
+      ) {
+        views.push(known);
+        continue;
+      }
+      const view = {
         id: e.id,
         namespace: e.namespace,
         name: e.name,
-        kind: e.kind === 'workload' ? e.workload.kind : 'Pod',
+        kind,
         labels: { ...e.pod.labels },
-        ingressIsolated: selecting.some((p) => p.policy.types.ingress),
-        egressIsolated: selecting.some((p) => p.policy.types.egress),
-        pods: e.kind === 'workload' ? e.workload.pods.length : 1,
-      });
+        ingressIsolated,
+        egressIsolated,
+        pods,
+      };
+      this.views.set(e.pod, view);
+      views.push(view);
     }
     const policies: PolicyView[] = [...policyOf.values()].map((p) => ({
       id: p.id,
