@@ -141,6 +141,29 @@ describe('what-if edits re-read only the edited file', () => {
     assert.deepEqual(s.patches(), []);
   });
 
+  test("the input's what-if side found ahead (prepareWhatIf) changes no answer of later edits and toggles", () => {
+    const policies = session(input)
+      .summary()
+      .policies.map((p) => p.id);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(edit, fc.nat(policies.length - 1)), { minLength: 1, maxLength: 4 }), (steps) => {
+        const prepared = session(input);
+        const plain = session(input);
+        const port = plain.summary().ports[0] ?? '80/TCP';
+        prepared.matrix(port);
+        plain.matrix(port);
+        prepared.prepareWhatIf();
+        for (const step of steps) {
+          const answer = (s: Session) =>
+            typeof step === 'number' ? s.toggle(policies[step] as string, false) : s.edit(step.file, step.text);
+          assert.deepEqual(answer(prepared), answer(plain));
+          assert.deepEqual(prepared.matrix(port), plain.matrix(port));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   test('an edit made and undone leaves no what-if and nothing dirty', () => {
     const s = session(input);
     const file = input[0] as InputFile;

@@ -172,6 +172,24 @@ describe('the matrix the page shows goes with an edit’s answer', () => {
     w.ask(4, { op: 'matrix', port });
     assert.deepEqual(resultOf(w.answerOf(4)), new Session(input(editedFiles)).matrix(port));
   });
+
+  test("the input's what-if side is found once after a load, after the first matrix is answered", (t) => {
+    const prepared = t.mock.method(Session.prototype, 'prepareWhatIf');
+    const w = worker();
+    w.ask(1, { op: 'load', input: input(files) });
+    const port = (resultOf(w.answerOf(1)) as Summary).ports[0] ?? '80/TCP';
+    assert.equal(prepared.mock.callCount(), 0, 'before the first view asked its matrix');
+    w.ask(2, { op: 'matrix', port });
+    assert.ok(w.answerOf(2), 'the matrix is answered first');
+    assert.equal(prepared.mock.callCount(), 1);
+    w.ask(3, { op: 'matrix', port });
+    w.ask(4, { op: 'edit', file: edited, text: editedText });
+    w.ask(5, { op: 'matrix', port });
+    assert.equal(prepared.mock.callCount(), 1, 'once a load');
+    w.ask(6, { op: 'load', input: input(files) });
+    w.ask(7, { op: 'matrix', port });
+    assert.equal(prepared.mock.callCount(), 2, 'again after a reload');
+  });
 });
 
 function resultOf(answer: Answer | undefined): unknown {

@@ -29,9 +29,12 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
   let session: Session | undefined;
   /** The last summary posted: the next leaves out what equals it (summary-wire.ts). */
   let posted: Summary | undefined;
+  /** The input's what-if side was found (`prepareWhatIf`) since the last load. */
+  let whatIfPrepared = false;
 
   function handle(request: Request): unknown {
     if (request.op === 'load') {
+      whatIfPrepared = false;
       if (session) return session.reload(request.input);
       session = new Session(request.input);
       return session.summary();
@@ -116,5 +119,11 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
     // Else the page asks it once it rendered the summary: computed now, it is ready when asked
     // (the page's render and the worker's matrix overlap).
     if (changes && !matrix) quietly(() => session?.prepareMatrix());
+    // After the first view's matrix the worker is idle while the page draws: the first what-if's
+    // share of the input is found then, not when the user makes it.
+    if (request.op === 'matrix' && !whatIfPrepared) {
+      whatIfPrepared = true;
+      quietly(() => session?.prepareWhatIf());
+    }
   };
 }
