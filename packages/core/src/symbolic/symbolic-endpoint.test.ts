@@ -109,4 +109,10 @@ spec:
     const result = checkSymbolic(strict, endpoint('*/{app in (a),app notin (a)}'), endpoint('*/{}'), port);
     assert.deepEqual(result, { ok: false, endpoint: 'from' });
   });
+  it('two values of one key are both required (kubectl ANDs them), not the last one alone', () => {
+    const result = checkSymbolic(strict, endpoint('*/{app=a,app=b}'), endpoint('*/{}'), port);
+    assert.deepEqual(result, { ok: false, endpoint: 'from' });
+    const same = checkSymbolic(strict, endpoint('*/{app=a,app=a}'), endpoint('*/{}'), port);
+    assert.ok(same.ok);
+  });
 });

@@ -100,8 +100,14 @@ export function parseSelector(text: string): Parsed<LabelSelectorModel> {
         .filter(Boolean);
       matchExpressions.push({ key: at(set, 1), operator: set[2] === 'in' ? 'In' : 'NotIn', values });
     } else if (neq) matchExpressions.push({ key: at(neq, 1), operator: 'NotIn', values: [at(neq, 2)] });
-    else if (eq) matchLabels[at(eq, 1)] = at(eq, 2);
-    else if (absent) matchExpressions.push({ key: at(absent, 1), operator: 'DoesNotExist', values: [] });
+    else if (eq) {
+      // Requirements are ANDed (kubectl's labels.Parse): a second value of one key is one more
+      // requirement, never a replacement of the first (`a=b,a=c` selects no pod, not `a=c`).
+      const [key, value] = [at(eq, 1), at(eq, 2)];
+      if (Object.hasOwn(matchLabels, key) && matchLabels[key] !== value) {
+        matchExpressions.push({ key, operator: 'In', values: [value] });
+      } else matchLabels[key] = value;
+    } else if (absent) matchExpressions.push({ key: at(absent, 1), operator: 'DoesNotExist', values: [] });
     else if (exists) matchExpressions.push({ key: at(exists, 1), operator: 'Exists', values: [] });
     else return invalid(`"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`);
   }
