@@ -61,3 +61,5 @@ export type {
   ServiceModel,
   WorkloadModel,
 } from './model/types.js';
+export type { NameKind, NameProblem } from './validate/name-checks.js';
+export { checkName } from './validate/name-checks.js';
