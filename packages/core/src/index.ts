@@ -61,5 +61,4 @@ export type {
   ServiceModel,
   WorkloadModel,
 } from './model/types.js';
-export type { NameKind, NameProblem } from './validate/name-checks.js';
 export { checkName } from './validate/name-checks.js';
