@@ -11,6 +11,7 @@ import { type Unanalyzed, unanalyzedFile, unanalyzedObject } from './load/unanal
 import { AddressRangeError, AddressRangeFullError } from './model/address-allocator.js';
 import { type BuildOptions, buildCluster } from './model/build-cluster.js';
 import { SUPPORTED_KINDS } from './model/kinds.js';
+import { noteMoved } from './model/moved-model.js';
 import type { ClusterModel, DroppedPod } from './model/types.js';
 import { decidesConnectivity } from './validate/connectivity-fields.js';
 import { decodeAndValidate, isForeignGroup } from './validate/validate-object.js';
@@ -185,10 +186,13 @@ function reread(kept: ReadSource, source: SourceFile): ReadSource | undefined {
     const was = again.carried.get(object);
     const known = kept.checked.get(was ?? object);
     if (!known) continue;
-    checked.set(
-      object,
-      was && known.decoded ? { issues: known.issues, decoded: { ...known.decoded, object } as DecodedObject } : known,
-    );
+    if (!was || !known.decoded) {
+      checked.set(object, known);
+      continue;
+    }
+    const decoded = { ...known.decoded, object } as DecodedObject;
+    noteMoved(decoded, known.decoded);
+    checked.set(object, { issues: known.issues, decoded });
   }
   return { text: source.text, loaded: again.loaded, checked, ...(again.layout ? { layout: again.layout } : {}) };
 }

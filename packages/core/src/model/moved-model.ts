@@ -1,3 +1,4 @@
+import type { DecodedObject } from '../load/decoded-object.js';
 import type { Origin } from './model-primitives.js';
 
 /**
@@ -18,4 +19,20 @@ export function movedModel<T extends { origin?: Origin }>(known: T, origin: Orig
 /** The model `model` was copied from by `movedModel` (itself when it was built, not moved). */
 export function firstBuild<T extends object>(model: T): T {
   return (firstBuilds.get(model) as T | undefined) ?? model;
+}
+
+/**
+ * Decoded objects whose loaded object only moved since the load before (the same value, kind
+ * and apiVersion at another place: `loadCluster` through a cache notes it), and the decoded
+ * object they were there: a build can then keep what it made of them, placed again.
+ */
+const movedDecoded = new WeakMap<DecodedObject, DecodedObject>();
+
+export function noteMoved(decoded: DecodedObject, from: DecodedObject): void {
+  movedDecoded.set(decoded, from);
+}
+
+/** The decoded object `decoded` is a moved copy of, in the load before its own (undefined: not moved). */
+export function movedFrom(decoded: DecodedObject): DecodedObject | undefined {
+  return movedDecoded.get(decoded);
 }
