@@ -189,7 +189,7 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
       return [head, [...items.slice(0, at), e.item, ...items.slice(at + 1)]];
     };
     /** The model as verdicts see it: every part's value but origins. */
-    const valueOf = (cluster: ClusterModel) =>
+    const verdictsOf = (cluster: ClusterModel) =>
       JSON.parse(
         JSON.stringify({ ...cluster, namespaces: [...cluster.namespaces.values()] }, (key, value) =>
           key === 'origin' ? undefined : value,
@@ -213,7 +213,7 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
             const next = observed([text()], { cache, after: last.cluster, ...options });
             assert.deepEqual(next.seen, observed([text()], options).seen);
             const unmoved = unmovedModel(next.cluster);
-            assert.deepEqual(valueOf(unmoved), valueOf(next.cluster));
+            assert.deepEqual(verdictsOf(unmoved), verdictsOf(next.cluster));
             if (unmoved !== next.cluster) {
               // Shared with the build that first made them, part for part.
               const earlier = unmovedModel(last.cluster);
@@ -229,7 +229,7 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
     );
   });
 
-  it('a comment on the List\'s first line keeps the pods, workloads and Services for verdicts, placed one line on', () => {
+  it("a comment on the List's first line keeps the pods, workloads and Services for verdicts, placed one line on", () => {
     const cache = createLoadCache();
     const text = `apiVersion: v1\nkind: List\nitems:\n${[0, 1, 3, 8, 6].map((k) => at(ITEMS, k)).join('')}`;
     const first = loadCluster([{ name: 'l.yaml', text }], { cache }).value.cluster;

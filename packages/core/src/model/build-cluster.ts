@@ -9,10 +9,18 @@ import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
 import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
-import { movedFrom, movedModel } from './moved-model.js';
+import { movedCopies, movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
-import type { ClusterModel, NamespaceModel, Origin, PodModel, PolicyModel, WorkloadModel, WorkloadRef } from './types.js';
+import type {
+  ClusterModel,
+  NamespaceModel,
+  Origin,
+  PodModel,
+  PolicyModel,
+  WorkloadModel,
+  WorkloadRef,
+} from './types.js';
 
 export interface BuildOptions {
   /** Namespace for objects that name none (kubectl's `-n`); default `default`. */
@@ -88,17 +96,20 @@ function optionsKey(options: BuildOptions): string {
 
 /**
  * Whether `b` holds the objects of `a` in the same order, each the same or a moved copy of it
- * (`movedFrom`: its value read again at another place): the loaded objects that moved, by the
+ * (`movedCopies`: one item's value, moved): the loaded objects that moved, by the
  * ones they were, or undefined when some object is another.
  */
-function movesOf(a: readonly DecodedObject[], b: readonly DecodedObject[]): Map<LoadedObject, LoadedObject> | undefined {
+function movesOf(
+  a: readonly DecodedObject[],
+  b: readonly DecodedObject[],
+): Map<LoadedObject, LoadedObject> | undefined {
   if (a.length !== b.length) return undefined;
   const moves = new Map<LoadedObject, LoadedObject>();
   for (let k = 0; k < a.length; k++) {
     const was = at(a, k);
     const now = at(b, k);
     if (was === now) continue;
-    if (movedFrom(now) !== was) return undefined;
+    if (!movedCopies(was, now)) return undefined;
     moves.set(was.object, now.object);
   }
   return moves;
@@ -144,7 +155,13 @@ function placedAgain(earlier: Groundwork, moves: ReadonlyMap<LoadedObject, Loade
   return {
     ...earlier,
     namespaces,
-    parts: { pods: pods2, workloads: workloads2, services: services.map(place), dropped: dropped?.map(place), podRanges },
+    parts: {
+      pods: pods2,
+      workloads: workloads2,
+      services: services.map(place),
+      dropped: dropped?.map(place),
+      podRanges,
+    },
   };
 }
 

@@ -22,17 +22,25 @@ export function firstBuild<T extends object>(model: T): T {
 }
 
 /**
- * Decoded objects whose loaded object only moved since the load before (the same value, kind
- * and apiVersion at another place: `loadCluster` through a cache notes it), and the decoded
- * object they were there: a build can then keep what it made of them, placed again.
+ * Decoded objects of one List item read once and only moved since (the same value, kind and
+ * apiVersion at another place: `loadCluster` through a cache notes each move), by a token of
+ * their own: a build can then keep what it made of one, placed again where another is. A
+ * token, not the decoded object moved from: that one's object keeps its whole text (an
+ * edit's), one more per edit if each kept the one before.
  */
-const movedDecoded = new WeakMap<DecodedObject, DecodedObject>();
+const lineages = new WeakMap<DecodedObject, object>();
 
 export function noteMoved(decoded: DecodedObject, from: DecodedObject): void {
-  movedDecoded.set(decoded, from);
+  let lineage = lineages.get(from);
+  if (!lineage) {
+    lineage = {};
+    lineages.set(from, lineage);
+  }
+  lineages.set(decoded, lineage);
 }
 
-/** The decoded object `decoded` is a moved copy of, in the load before its own (undefined: not moved). */
-export function movedFrom(decoded: DecodedObject): DecodedObject | undefined {
-  return movedDecoded.get(decoded);
+/** Whether `a` and `b` are one item's decoded object at two places (`noteMoved`). */
+export function movedCopies(a: DecodedObject, b: DecodedObject): boolean {
+  const lineage = lineages.get(a);
+  return lineage !== undefined && lineage === lineages.get(b);
 }
