@@ -9,7 +9,7 @@ import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
 import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
-import { movedCopies, movedModel } from './moved-model.js';
+import { movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
 import type {
@@ -46,6 +46,13 @@ export interface BuildOptions {
    * and only the policies are built (each by its object, as ever).
    */
   after?: ClusterModel;
+  /**
+   * Loaded objects that only moved in their file since the build `after` was made of (List
+   * items after an edit above them: `list-layout`), each by the object it was: a build whose
+   * objects are `after`'s, some of them moved, keeps its namespaces, pods, workloads and
+   * Services placed again (`unmovedModel`). `loadCluster` sets it.
+   */
+  moved?: ReadonlyMap<LoadedObject, LoadedObject>;
 }
 
 /** The parts of a model every object but the policies makes. */
@@ -95,13 +102,14 @@ function optionsKey(options: BuildOptions): string {
 }
 
 /**
- * Whether `b` holds the objects of `a` in the same order, each the same or a moved copy of it
- * (`movedCopies`: one item's value, moved): the loaded objects that moved, by the
- * ones they were, or undefined when some object is another.
+ * Whether `b` holds the objects of `a` in the same order, each the same or its object only
+ * moved (`moved`: the same value, kind and apiVersion read at another place): the loaded
+ * objects that moved, by the ones they were; undefined when some object is another.
  */
 function movesOf(
   a: readonly DecodedObject[],
   b: readonly DecodedObject[],
+  moved: ReadonlyMap<LoadedObject, LoadedObject> | undefined,
 ): Map<LoadedObject, LoadedObject> | undefined {
   if (a.length !== b.length) return undefined;
   const moves = new Map<LoadedObject, LoadedObject>();
@@ -109,7 +117,7 @@ function movesOf(
     const was = at(a, k);
     const now = at(b, k);
     if (was === now) continue;
-    if (!movedCopies(was, now)) return undefined;
+    if (moved?.get(now.object) !== was.object) return undefined;
     moves.set(was.object, now.object);
   }
   return moves;
@@ -210,7 +218,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   const ground = keep ? groundObjects(byKind) : [];
   const key = keep ? optionsKey(options) : '';
   const earlier = keep && options.after ? groundworks.get(options.after) : undefined;
-  const moves = earlier && earlier.options === key ? movesOf(earlier.objects, ground) : undefined;
+  const moves = earlier && earlier.options === key ? movesOf(earlier.objects, ground, options.moved) : undefined;
   let groundwork: Omit<Groundwork, 'objects' | 'options'>;
   if (earlier && moves) groundwork = moves.size === 0 ? earlier : placedAgain(earlier, moves);
   else {
