@@ -62,3 +62,4 @@ export type {
   ServiceModel,
   WorkloadModel,
 } from './model/types.js';
+export { checkName } from './validate/name-checks.js';
