@@ -1,3 +1,4 @@
+import { checkName } from '@netpol/core';
 import { COLOR_MODES, type ColorMode } from './colors.js';
 import type { Io } from './io.js';
 
@@ -19,6 +20,8 @@ export interface OptionSpec<K extends string = string, V = unknown> {
   /** Collect every occurrence into an array (`--port 80 --port 81`). */
   repeatable?: boolean;
   choices?: readonly string[];
+  /** Why a value given cannot be right (the parser refuses it, exit 2), or undefined. */
+  check?: (value: string) => string | undefined;
   default?: string | boolean | string[];
   readonly [valueType]?: V;
 }
@@ -162,21 +165,24 @@ export function outputOption<const C extends readonly string[]>(choices: C, fall
   return choice('-o, --output <format>', `output format: ${choices.join('|')}`, choices, fallback);
 }
 
+/** A namespace no real namespace could be named (`-n Prod_1`) would select nothing: refused. */
+const checkNamespace = (value: string) => checkName('namespace name', value)?.message;
+
 /** `-n`: the namespace of bare names and of objects that name none (as kubectl's). */
 export function namespaceOption(
   description = 'namespace of bare names and of objects that name none',
 ): OptionSpec<'namespace', string> {
-  return option('-n, --namespace <ns>', description, { default: 'default' });
+  return { ...option('-n, --namespace <ns>', description, { default: 'default' }), check: checkNamespace };
 }
 
 /** `-n` repeatable: a list of namespaces (none given: every namespace). */
 export function namespacesOption(description: string): OptionSpec<'namespace', string[]> {
-  return repeatable('-n, --namespace <ns>', description);
+  return { ...repeatable('-n, --namespace <ns>', description), check: checkNamespace };
 }
 
 /** `-n` where its absence means something (every namespace, or "not given"). */
 export function optionalNamespaceOption(description: string): OptionSpec<'namespace', string | undefined> {
-  return option('-n, --namespace <ns>', description);
+  return { ...option('-n, --namespace <ns>', description), check: checkNamespace };
 }
 
 /** How the analysis commands read imperfect input and assign addresses (README "Imperfect input"). */

@@ -157,11 +157,23 @@ function commanderOption(spec: OptionSpec): Option {
   if (spec.choices) option.choices([...spec.choices]);
   // A repeatable option's empty list is filled in after parsing, so --help does not print
   // "(default: [])".
-  if (spec.repeatable) {
-    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-  }
+  const { check, repeatable } = spec;
+  const checked = (value: string) => {
+    const problem = check?.(value);
+    // Not commander's InvalidArgumentError: a usage error reads as every other one.
+    if (problem) throw new UsageError(`${shortFlag(spec.flags)}: ${problem}`);
+    return value;
+  };
+  if (repeatable) {
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), checked(value)]);
+  } else if (check) option.argParser(checked);
   if (spec.default !== undefined) option.default(spec.default);
   return option;
+}
+
+/** `-n, --namespace <ns>` → `-n`, the flag people type most. */
+function shortFlag(flags: string): string {
+  return flags.split(/[ ,]/)[0] ?? flags;
 }
 
 /**

@@ -61,3 +61,4 @@ export type {
   ServiceModel,
   WorkloadModel,
 } from './model/types.js';
+export { checkName } from './validate/name-checks.js';

@@ -50,7 +50,14 @@ describe('lab delete/label: objects named as kubectl names them', () => {
     ['nothing', [], /name the objects/],
     ['a type without names', ['pod'], /NAME/],
     ['mixed forms', ['pod/a', 'b'], /TYPE\/NAME/],
-    ['a bad name', ['pod', 'A_B'], /not an object name/],
+    ['a bad name', ['pod', 'A_B'], /^object name: Invalid value: "A_B": a lowercase RFC 1123 subdomain/],
+    // A namespace's name is a DNS label: a dot is a subdomain's, not a namespace's.
+    [
+      'a namespace name with a dot',
+      ['namespace', 'a.b'],
+      /^namespace name: Invalid value: "a\.b": must not contain dots$/,
+    ],
+    ['a name too long', ['pod', 'p'.repeat(254)], /^object name: .*must be no more than 253 characters$/],
   ];
   for (const [name, args, message] of bad) {
     it(name, () =>
@@ -80,9 +87,16 @@ describe('lab label: KEY=VALUE and KEY- arguments', () => {
     });
   });
   const bad: [string, string[], RegExp][] = [
-    ['bad key', ['bad key=1'], /label key/],
-    ['bad value', ['a=b c'], /label value/],
-    ['value too long', [`a=${'x'.repeat(64)}`], /label value/],
+    ['bad key', ['bad key=1'], /^bad key=1: label key: Invalid value: "bad key": name part must consist/],
+    ['bad value', ['a=b c'], /^a=b c: label value: Invalid value: "b c": a valid label must be/],
+    ['value too long', [`a=${'x'.repeat(64)}`], /label value: .*must be no more than 63 characters$/],
+    // The name part of a key is at most 63 characters; its prefix a DNS subdomain.
+    ['key name too long', [`x.io/${'k'.repeat(64)}=1`], /label key: .*name part must be no more than 63 characters$/],
+    [
+      'key prefix upper case',
+      ['X.io/k=1'],
+      /label key: Invalid value: "X\.io\/k": prefix part a lowercase RFC 1123 subdomain/,
+    ],
   ];
   for (const [name, args, message] of bad) {
     it(name, () =>

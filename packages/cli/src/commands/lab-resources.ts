@@ -1,4 +1,4 @@
-import { type ClusterModel, closestNames, first } from '@netpol/core';
+import { type ClusterModel, checkName, closestNames, first } from '@netpol/core';
 import { objectKey, type StoredObject } from '@netpol/lab';
 import { UsageError } from '../io.js';
 
@@ -56,9 +56,8 @@ export interface ObjectRef {
 export function objectRefs(args: readonly string[], namespace: string): ObjectRef[] {
   if (args.length === 0) throw new UsageError('name the objects: TYPE NAME... or TYPE/NAME..., or -f FILE');
   const ref = (kind: string, name: string): ObjectRef => {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-      throw new UsageError(`${name}: not an object name (lowercase letters, digits, - and .)`);
-    }
+    const problem = checkName(kind === 'Namespace' ? 'namespace name' : 'object name', name);
+    if (problem) throw new UsageError(problem.message);
     const ns = kind === 'Namespace' ? undefined : namespace;
     return { kind, ...(ns !== undefined ? { namespace: ns } : {}), name, key: objectKey(kind, ns, name) };
   };
@@ -86,13 +85,9 @@ export interface LabelChange {
   remove: string[];
 }
 
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
 /** True for `KEY=VALUE` and `KEY-` arguments of `lab label`. */
 export function isLabelArg(arg: string): boolean {
-  return arg.includes('=') || (arg.endsWith('-') && LABEL_KEY.test(arg.slice(0, -1)));
+  return arg.includes('=') || (arg.endsWith('-') && !checkName('label key', arg.slice(0, -1)));
 }
 
 export function parseLabelArgs(args: readonly string[]): LabelChange {
@@ -105,13 +100,8 @@ export function parseLabelArgs(args: readonly string[]): LabelChange {
     }
     const key = arg.slice(0, eq);
     const value = arg.slice(eq + 1);
-    const name = key.split('/').pop() ?? '';
-    if (!LABEL_KEY.test(key) || name.length > 63) throw new UsageError(`${arg}: '${key}' is not a valid label key`);
-    if (!LABEL_VALUE.test(value) || value.length > 63) {
-      throw new UsageError(
-        `${arg}: '${value}' is not a valid label value (63 characters at most: letters, digits, -_.)`,
-      );
-    }
+    const problem = checkName('label key', key) ?? checkName('label value', value);
+    if (problem) throw new UsageError(`${arg}: ${problem.message}`);
     change.set[key] = value;
   }
   if (Object.keys(change.set).length === 0 && change.remove.length === 0) {

@@ -1,5 +1,5 @@
 import { constants as osConstants } from 'node:os';
-import { closestNames, loadCluster } from '@netpol/core';
+import { checkName, closestNames, loadCluster } from '@netpol/core';
 import {
   execInNetns,
   findLabPod,
@@ -29,12 +29,9 @@ export function parseLabels(text: string | undefined): Record<string, string> {
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    if (eq <= 0 || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
-      throw new UsageError(`--labels ${text}: expected k=v,k2=v2 with valid label keys`);
-    }
-    if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) || value.length > 63) {
-      throw new UsageError(`--labels ${text}: '${value}' is not a valid label value`);
-    }
+    if (eq <= 0) throw new UsageError(`--labels ${text}: expected k=v,k2=v2`);
+    const problem = checkName('label key', key) ?? checkName('label value', value);
+    if (problem) throw new UsageError(`--labels ${text}: ${problem.message}`);
     labels[key] = value;
   }
   return labels;
@@ -71,12 +68,9 @@ export async function runPod(
 
 /** The Pod `lab run NAME -n NS [-l LABELS]` adds, valid as the API server would have it. */
 function runPodObject(name: string, namespace: string, labels: string | undefined): Record<string, unknown> {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
-    throw new UsageError(`-n ${namespace}: a namespace name is a DNS-1123 label (lowercase letters, digits, -)`);
-  }
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-    throw new UsageError(`${name}: a pod name is a DNS-1123 subdomain (lowercase letters, digits, - and .)`);
-  }
+  // -n was checked as the option was read.
+  const problem = checkName('pod name', name);
+  if (problem) throw new UsageError(problem.message);
   const pod = {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -158,6 +158,45 @@ function partsOf(compiled: CompiledPolicy): PolicyParts {
 
 function compile(model: ClusterModel, donor: CompiledCluster | undefined): CompiledCluster {
   const policies = model.policies.map(compiledPolicy);
+  const { byPolicy, byNamespace } = indexPolicies(policies);
+  const { ruleOf, peerOf } = partsLookup(byPolicy);
+  const namespaceLabels = namespaceLabelsOf(model);
+  const { podFacts, facts } = factsOf(namespaceLabels);
+  const { policiesSelecting, policiesSelectingOnce } = selectionOf(byNamespace, donor);
+  const tiers = model.adminPolicies && model.adminPolicies.length > 0 ? createAdminTiers(model) : undefined;
+  // With admin tier policies, the NetworkPolicy verdict is one tier of several (admin-tiers.ts).
+  const side = (query: SideQuery) => {
+    const networkPolicy = combine(policiesSelecting(query.subject), query);
+    return tiers ? tiers.side(query, namespaceLabels(query.subject.namespace), networkPolicy) : networkPolicy;
+  };
+  // Without admin tiers a side needs no reasons: its pod's policies, found once, combined.
+  const sideAllows = (subject: PodModel, query: SideQuery) =>
+    tiers ? side(query).allowed : combineAllows(policiesSelectingOnce(subject), query);
+  return {
+    model,
+    policies,
+    tiers,
+    compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
+    rule: ruleOf,
+    peer: peerOf,
+    policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
+    policiesSelecting,
+    policiesSelectingOnce,
+    selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
+    namespaceLabels,
+    podFacts,
+    facts,
+    peerMatches: (policy, peer, other) => matchPeer(peerOf(policy, peer), policy.namespace, other),
+    ruleAdmits: (policy, rule, other, protocol, port, destination) =>
+      matchRule(ruleOf(policy, rule), policy.namespace, other, protocol, port, destination),
+    side,
+    verdict: verdictOf(facts, side),
+    allowed: allowedOf(facts, sideAllows),
+  };
+}
+
+/** The compiled policies by model and by namespace (each list in model order). */
+function indexPolicies(policies: readonly CompiledPolicy[]) {
   const byPolicy = new Map<PolicyModel, CompiledPolicy>();
   const byNamespace = new Map<string, CompiledPolicy[]>();
   for (const compiled of policies) {
@@ -166,11 +205,18 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
     if (list) list.push(compiled);
     else byNamespace.set(compiled.policy.namespace, [compiled]);
   }
-  const lookup = <K, V>(map: Map<K, V> | undefined, key: K, what: string): V => {
-    const value = map?.get(key);
-    if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
-    return value;
-  };
+  return { byPolicy, byNamespace };
+}
+
+/** A model object of another cluster is a caller's bug: said at once, not answered wrongly. */
+function lookup<K, V>(map: Map<K, V> | undefined, key: K, what: string): V {
+  const value = map?.get(key);
+  if (value === undefined) throw new Error(`compileCluster: ${what} is not of this cluster`);
+  return value;
+}
+
+/** A policy's compiled rules and peers by their models. */
+function partsLookup(byPolicy: Map<PolicyModel, CompiledPolicy>) {
   const partsIn = (policy: PolicyModel) => {
     const compiled = byPolicy.get(policy);
     return compiled && partsOf(compiled);
@@ -179,8 +225,13 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
     lookup(partsIn(policy)?.rules, rule, `rule ${policy.id} ${rule.direction}[${rule.index}]`);
   const peerOf = (policy: PolicyModel, peer: PeerModel) =>
     lookup(partsIn(policy)?.peers, peer, `peer ${policy.id} [${peer.index}]`);
+  return { ruleOf, peerOf };
+}
+
+/** A namespace's labels; one the model lacks has its name label alone (one object per name). */
+function namespaceLabelsOf(model: ClusterModel): (namespace: string) => Labels {
   const implicitLabels = new Map<string, Labels>();
-  const namespaceLabels = (namespace: string): Labels => {
+  return (namespace) => {
     const defined = model.namespaces.get(namespace)?.labels;
     if (defined) return defined;
     let labels = implicitLabels.get(namespace);
@@ -190,6 +241,10 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
     }
     return labels;
   };
+}
+
+/** Endpoints as peers see them (each address text parsed once). */
+function factsOf(namespaceLabels: (namespace: string) => Labels) {
   const primaryIps = new Map<string, IpAddress | undefined>();
   const primaryIp = (text: string | undefined): IpAddress | undefined => {
     if (text === undefined) return undefined;
@@ -203,9 +258,16 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
   });
   const facts = (endpoint: Peer): PeerFacts =>
     endpoint.kind === 'external' ? { ip: parseIp(endpoint.ip) } : podFacts(endpoint.pod);
+  return { podFacts, facts };
+}
+
+/**
+ * Which policies select a pod; for a model's pod found once, or taken from the donor where the
+ * namespace's policies are the donor's (see compileCluster's `like`).
+ */
+function selectionOf(byNamespace: Map<string, CompiledPolicy[]>, donor: CompiledCluster | undefined) {
   const policiesSelecting = (pod: PodFacts) => (byNamespace.get(pod.namespace) ?? []).filter((p) => selectsPod(p, pod));
   const selectingKnown = new WeakMap<PodModel, readonly CompiledPolicy[]>();
-  // Per namespace, whether its policies are the donor's (see compileCluster's `like`).
   const asDonor = new Map<string, boolean>();
   const sharedWithDonor = (namespace: string): boolean => {
     if (!donor) return false;
@@ -226,87 +288,68 @@ function compile(model: ClusterModel, donor: CompiledCluster | undefined): Compi
     }
     return list;
   };
-  const tiers = model.adminPolicies && model.adminPolicies.length > 0 ? createAdminTiers(model) : undefined;
-  // With admin tier policies, the NetworkPolicy verdict is one tier of several (admin-tiers.ts).
-  const side = (query: SideQuery) => {
-    const networkPolicy = combine(policiesSelecting(query.subject), query);
-    return tiers ? tiers.side(query, namespaceLabels(query.subject.namespace), networkPolicy) : networkPolicy;
-  };
+  return { policiesSelecting, policiesSelectingOnce };
+}
 
-  return {
-    model,
-    policies,
-    tiers,
-    compiled: (policy) => lookup(byPolicy, policy, `policy ${policy.id}`),
-    rule: ruleOf,
-    peer: peerOf,
-    policiesIn: (namespace) => byNamespace.get(namespace) ?? [],
-    policiesSelecting,
-    policiesSelectingOnce,
-    selects: (policy, pod) => selectsPod(lookup(byPolicy, policy, `policy ${policy.id}`), pod),
-    namespaceLabels,
-    podFacts,
-    facts,
-    peerMatches: (policy, peer, other) => matchPeer(peerOf(policy, peer), policy.namespace, other),
-    ruleAdmits: (policy, rule, other, protocol, port, destination) =>
-      matchRule(ruleOf(policy, rule), policy.namespace, other, protocol, port, destination),
-    side,
-    verdict(source, destination, query) {
-      const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
-      const port = resolvePort(query.port, query.protocol, destinationPod);
-      const sourceFacts = facts(source);
-      const destinationFacts = facts(destination);
-      const judge = (direction: Direction): SideVerdict => {
-        const subject = direction === 'egress' ? source : destination;
-        if (subject.kind === 'external') return externalSide(direction);
-        return side({
-          direction,
-          subject: subject.pod,
-          peer: direction === 'egress' ? destinationFacts : sourceFacts,
-          protocol: query.protocol,
-          port,
-          destination: destinationPod,
-        });
-      };
-      const egress = judge('egress');
-      const ingress = judge('ingress');
-      // "A connection is allowed iff the source's egress allows it and the destination's ingress allows it."
-      const verdict: Verdict = { allowed: egress.allowed && ingress.allowed, egress, ingress };
-      if (port !== undefined) verdict.port = port;
-      if (source.kind === 'external' && destination.kind === 'external') {
-        verdict.note = 'external-to-external';
-      } else if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) {
-        // Traffic from a pod to itself is always allowed.
-        verdict.allowed = true;
-        verdict.note = 'self';
-      } else if (port === undefined) {
-        verdict.allowed = false;
-        verdict.note = 'named-port-unresolved';
-      }
-      return verdict;
-    },
-    allowed(source, destination, query, ingressFirst = false) {
-      // The same pair rules, in the same order, as `verdict`.
-      if (source.kind === 'external' && destination.kind === 'external') return true;
-      const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
-      if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) return true;
-      const port = resolvePort(query.port, query.protocol, destinationPod);
-      if (port === undefined) return false;
-      const allows = (direction: Direction, subject: Peer, other: Peer): boolean => {
-        if (subject.kind === 'external') return true;
-        const sideQuery: SideQuery = {
-          direction,
-          subject: subject.pod,
-          peer: facts(other),
-          protocol: query.protocol,
-          port,
-          destination: destinationPod,
-        };
-        return tiers ? side(sideQuery).allowed : combineAllows(policiesSelectingOnce(subject.pod), sideQuery);
-      };
-      return ingressFirst
-        ? allows('ingress', destination, source) && allows('egress', source, destination)
-        : allows('egress', source, destination) && allows('ingress', destination, source);
-    },
+/** `verdict`: both sides with their reasons, then the pair rules. */
+function verdictOf(facts: (endpoint: Peer) => PeerFacts, side: (query: SideQuery) => SideVerdict) {
+  return (source: Peer, destination: Peer, query: PortQuery): Verdict => {
+    const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
+    const port = resolvePort(query.port, query.protocol, destinationPod);
+    const sourceFacts = facts(source);
+    const destinationFacts = facts(destination);
+    const judge = (direction: Direction): SideVerdict => {
+      const subject = direction === 'egress' ? source : destination;
+      if (subject.kind === 'external') return externalSide(direction);
+      return side({
+        direction,
+        subject: subject.pod,
+        peer: direction === 'egress' ? destinationFacts : sourceFacts,
+        protocol: query.protocol,
+        port,
+        destination: destinationPod,
+      });
+    };
+    const egress = judge('egress');
+    const ingress = judge('ingress');
+    // "A connection is allowed iff the source's egress allows it and the destination's ingress allows it."
+    const verdict: Verdict = { allowed: egress.allowed && ingress.allowed, egress, ingress };
+    if (port !== undefined) verdict.port = port;
+    if (source.kind === 'external' && destination.kind === 'external') {
+      verdict.note = 'external-to-external';
+    } else if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) {
+      // Traffic from a pod to itself is always allowed.
+      verdict.allowed = true;
+      verdict.note = 'self';
+    } else if (port === undefined) {
+      verdict.allowed = false;
+      verdict.note = 'named-port-unresolved';
+    }
+    return verdict;
+  };
+}
+
+/** `allowed`: the verdict's answer without its reasons, a side asked only when still needed. */
+function allowedOf(facts: (endpoint: Peer) => PeerFacts, sideAllows: (subject: PodModel, query: SideQuery) => boolean) {
+  return (source: Peer, destination: Peer, query: PortQuery, ingressFirst = false): boolean => {
+    // The same pair rules, in the same order, as `verdict`.
+    if (source.kind === 'external' && destination.kind === 'external') return true;
+    const destinationPod = destination.kind === 'pod' ? destination.pod : undefined;
+    if (source.kind === 'pod' && destinationPod && source.pod.id === destinationPod.id) return true;
+    const port = resolvePort(query.port, query.protocol, destinationPod);
+    if (port === undefined) return false;
+    const allows = (direction: Direction, subject: Peer, other: Peer): boolean =>
+      subject.kind === 'external' ||
+      sideAllows(subject.pod, {
+        direction,
+        subject: subject.pod,
+        peer: facts(other),
+        protocol: query.protocol,
+        port,
+        destination: destinationPod,
+      });
+    return ingressFirst
+      ? allows('ingress', destination, source) && allows('egress', source, destination)
+      : allows('egress', source, destination) && allows('ingress', destination, source);
   };
 }

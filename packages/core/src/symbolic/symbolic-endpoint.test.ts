@@ -49,6 +49,80 @@ describe('parseSymbolicEndpoint', () => {
       assert.equal(parsed.ok ? 'ok' : parsed.error.code, 'symbolic-endpoint-invalid');
     });
   }
+  // A part no real object could hold would match no pod: refused, naming the part (the API
+  // server's rule and words for the same field of a manifest), not answered for no pod.
+  const longValue = 'x'.repeat(64);
+  const parts: { text: string; part: string; value: string; message: RegExp }[] = [
+    {
+      text: 'prod/{app=[x]}',
+      part: 'label value',
+      value: '[x]',
+      message: /^pod label value: Invalid value: "\[x\]": a valid label must be/,
+    },
+    {
+      text: `prod/{app=${longValue}}`,
+      part: 'label value',
+      value: longValue,
+      message: /must be no more than 63 characters$/,
+    },
+    { text: 'prod/{app!=a:b}', part: 'label value', value: 'a:b', message: /^pod label value: / },
+    { text: 'prod/{app in (a,b c)}', part: 'label value', value: 'b c', message: /^pod label value: / },
+    { text: 'prod/{app notin (ok,-x)}', part: 'label value', value: '-x', message: /^pod label value: / },
+    { text: '{team=a.}/{}', part: 'label value', value: 'a.', message: /^namespace label value: Invalid value: "a\."/ },
+    {
+      text: 'prod/{Bad_/x=1}',
+      part: 'label key',
+      value: 'Bad_/x',
+      message: /^pod label key: Invalid value: "Bad_\/x": prefix part /,
+    },
+    {
+      text: 'prod/{-app}',
+      part: 'label key',
+      value: '-app',
+      message: /^pod label key: Invalid value: "-app": name part /,
+    },
+    { text: 'prod/{!a/b/c}', part: 'label key', value: 'a/b/c', message: /^pod label key: / },
+    { text: '{a_/b in (x)}/{}', part: 'label key', value: 'a_/b', message: /^namespace label key: / },
+    {
+      text: 'prod/{app in ()}',
+      part: 'label values',
+      value: 'app',
+      message: /^pod label values of app: Required value: must be specified when `operator` is 'In' or 'NotIn'$/,
+    },
+    {
+      text: 'prod/{app notin ( )}',
+      part: 'label values',
+      value: 'app',
+      message: /^pod label values of app: Required value/,
+    },
+    {
+      text: 'Prod_1/{app=web}',
+      part: 'namespace name',
+      value: 'Prod_1',
+      message: /^namespace name: Invalid value: "Prod_1": a lowercase RFC 1123 label must/,
+    },
+    {
+      text: `${'n'.repeat(64)}/{}`,
+      part: 'namespace name',
+      value: 'n'.repeat(64),
+      message: /must be no more than 63 characters$/,
+    },
+    { text: 'a.b{app=web}/{}', part: 'namespace name', value: 'a.b', message: /must not contain dots$/ },
+  ];
+  for (const row of parts) {
+    it(`refuses ${row.text.slice(0, 40)}: its ${row.part}`, () => {
+      const parsed = parseSymbolicEndpoint(row.text);
+      assert.ok(!parsed.ok, 'parsed');
+      assert.deepEqual({ part: parsed.error.part, value: parsed.error.value }, { part: row.part, value: row.value });
+      assert.match(parsed.error.message, row.message);
+    });
+  }
+  it('a valid empty value, dotted keys and values still parse', () => {
+    for (const text of ['prod/{app=,x.io/y=a_b.c-d}', 'prod/{app in (a, b)}', `${'n'.repeat(63)}/{}`]) {
+      const parsed = parseSymbolicEndpoint(text);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+    }
+  });
   it('plain endpoints are not symbolic', () => {
     for (const t of ['shop/backend', 'backend[Deployment]', '10.0.0.1', 'backend.shop.svc'])
       assert.equal(isSymbolicEndpoint(t), false, t);

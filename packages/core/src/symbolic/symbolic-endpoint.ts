@@ -3,6 +3,9 @@ import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { Outcome } from '../issues.js';
 import { parseCidr } from '../model/cidr.js';
 import type { LabelSelectorModel, SelectorOperator } from '../model/types.js';
+import { required } from '../validate/messages.js';
+import { checkName, type NameKind, type NameProblem } from '../validate/name-checks.js';
+import { SET_VALUES_REQUIRED } from '../validate/validate-label-selector.js';
 import type { IpBlockAtom } from './address-space.js';
 import type { PodAtom } from './pod-atoms.js';
 
@@ -18,15 +21,40 @@ export type SymbolicEndpoint =
   | { kind: 'pods'; text: string; atom: PodAtom; address?: IpBlockAtom }
   | { kind: 'outside'; text: string; block: IpBlockAtom };
 
-/** Why a text is not a symbolic endpoint (the message shows the expected syntax). */
+/** The part of a symbolic endpoint that no real object could hold (a name, a label's key or value). */
+export type SymbolicEndpointPart = NameKind | 'label values';
+
+/**
+ * Why a text is not a symbolic endpoint: the expected syntax, or the part no real object could
+ * hold and the API server's words for it.
+ */
 export interface SymbolicEndpointError {
   code: 'symbolic-endpoint-invalid';
   message: string;
+  part?: SymbolicEndpointPart;
+  /** The value refused (a set's key for `label values`). */
+  value?: string;
 }
 
 type Parsed<T> = Outcome<T, SymbolicEndpointError>;
 
+interface PartProblem {
+  part: SymbolicEndpointPart;
+  value: string;
+  message: string;
+}
+
 const invalid = (message: string) => ({ ok: false, error: { code: 'symbolic-endpoint-invalid', message } }) as const;
+
+/** `whose` says which side a label is on (`namespace label value: ...`). */
+const invalidPart = ({ part, value, message }: PartProblem, whose?: string) =>
+  ({
+    ok: false,
+    error: { code: 'symbolic-endpoint-invalid', message: whose ? `${whose} ${message}` : message, part, value },
+  }) as const;
+
+const partProblem = (problem: NameProblem | undefined): PartProblem | undefined =>
+  problem && { part: problem.kind, value: problem.value, message: problem.message };
 
 /** Whether `text` is meant as a symbolic endpoint (braces, `*`, or a CIDR). */
 export function isSymbolicEndpoint(text: string): boolean {
@@ -53,9 +81,9 @@ export function parseSymbolicEndpoint(input: string): Parsed<SymbolicEndpoint> {
     slash.map((s) => s.trim()),
     2,
   );
-  const namespace = parseSide(nsText, NAMESPACE_NAME_LABEL);
+  const namespace = parseSide(nsText, 'namespace');
   if (!namespace.ok) return namespace;
-  const pods = parseSide(podText, undefined);
+  const pods = parseSide(podText, 'pod');
   if (!pods.ok) return pods;
   const atom: PodAtom = { namespaceSelector: namespace.value };
   if (pods.value.matchExpressions.length > 0 || Object.keys(pods.value.matchLabels).length > 0) {
@@ -64,54 +92,96 @@ export function parseSymbolicEndpoint(input: string): Parsed<SymbolicEndpoint> {
   return { ok: true, value: { kind: 'pods', text, atom, ...(address ? { address } : {}) } };
 }
 
-/** `*`, `{sel}`, `name`, or `name{sel}` (a name only where `nameKey` says what a name means). */
-function parseSide(text: string, nameKey: string | undefined): Parsed<LabelSelectorModel> {
+/** `*`, `{sel}`, `name`, or `name{sel}` (a name only for a namespace). */
+function parseSide(text: string, side: 'namespace' | 'pod'): Parsed<LabelSelectorModel> {
   if (text === '*' || text === '') return { ok: true, value: { matchLabels: {}, matchExpressions: [] } };
   const brace = text.indexOf('{');
   const name = brace >= 0 ? text.slice(0, brace) : text;
   const body = brace >= 0 ? text.slice(brace) : '';
   if (body && !body.endsWith('}')) return invalid(`"${text}": a selector ends with }`);
-  const selector = parseSelector(body ? body.slice(1, -1) : '');
+  const selector = parseSelector(body ? body.slice(1, -1) : '', side);
   if (!selector.ok) return selector;
   if (name) {
-    if (!nameKey) return invalid(`"${text}": pods are chosen by {labels} or *, not by name here`);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return invalid(`"${name}" is not a namespace name`);
-    return { ok: true, value: { ...selector.value, matchLabels: { ...selector.value.matchLabels, [nameKey]: name } } };
+    if (side === 'pod') return invalid(`"${text}": pods are chosen by {labels} or *, not by name here`);
+    const problem = partProblem(checkName('namespace name', name));
+    if (problem) return invalidPart(problem);
+    const matchLabels = { ...selector.value.matchLabels, [NAMESPACE_NAME_LABEL]: name };
+    return { ok: true, value: { ...selector.value, matchLabels } };
   }
   return selector;
 }
 
 /** kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set). */
-export function parseSelector(text: string): Parsed<LabelSelectorModel> {
+export function parseSelector(text: string, whose?: 'namespace' | 'pod'): Parsed<LabelSelectorModel> {
   const matchLabels: Record<string, string> = {};
   const matchExpressions: { key: string; operator: SelectorOperator; values: string[] }[] = [];
   for (const raw of splitTopLevel(text, ',')) {
     const part = raw.trim();
     if (!part) continue;
-    const set = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    const neq = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(part);
-    const eq = /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/.exec(part);
-    const absent = /^!\s*([^\s!=()]+)$/.exec(part);
-    const exists = /^([^\s!=()]+)$/.exec(part);
-    if (set) {
-      const values = at(set, 3)
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean);
-      matchExpressions.push({ key: at(set, 1), operator: set[2] === 'in' ? 'In' : 'NotIn', values });
-    } else if (neq) matchExpressions.push({ key: at(neq, 1), operator: 'NotIn', values: [at(neq, 2)] });
-    else if (eq) {
-      // Requirements are ANDed (kubectl's labels.Parse): a second value of one key is one more
-      // requirement, never a replacement of the first (`a=b,a=c` selects no pod, not `a=c`).
-      const [key, value] = [at(eq, 1), at(eq, 2)];
-      if (Object.hasOwn(matchLabels, key) && matchLabels[key] !== value) {
-        matchExpressions.push({ key, operator: 'In', values: [value] });
-      } else matchLabels[key] = value;
-    } else if (absent) matchExpressions.push({ key: at(absent, 1), operator: 'DoesNotExist', values: [] });
-    else if (exists) matchExpressions.push({ key: at(exists, 1), operator: 'Exists', values: [] });
-    else return invalid(`"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`);
+    const requirement = parseRequirement(part);
+    if (!requirement) {
+      return invalid(`"${part}" is not a label requirement (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)`);
+    }
+    const problem = requirementProblem(requirement);
+    if (problem) return invalidPart(problem, whose);
+    const { key, operator, values } = requirement;
+    if (operator !== 'Equals') matchExpressions.push({ key, operator, values });
+    // Requirements are ANDed (kubectl's labels.Parse): a second value of one key is one more
+    // requirement, never a replacement of the first (`a=b,a=c` selects no pod, not `a=c`).
+    else if (Object.hasOwn(matchLabels, key) && matchLabels[key] !== at(values, 0)) {
+      matchExpressions.push({ key, operator: 'In', values });
+    } else matchLabels[key] = at(values, 0);
   }
   return { ok: true, value: { matchLabels, matchExpressions } };
+}
+
+interface Requirement {
+  key: string;
+  operator: SelectorOperator | 'Equals';
+  values: string[];
+}
+
+/** One requirement as kubectl writes it, or undefined when it is none of the forms. */
+function parseRequirement(part: string): Requirement | undefined {
+  const set = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+  if (set) {
+    const values = at(set, 3)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    return { key: at(set, 1), operator: set[2] === 'in' ? 'In' : 'NotIn', values };
+  }
+  const neq = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(part);
+  if (neq) return { key: at(neq, 1), operator: 'NotIn', values: [at(neq, 2)] };
+  const eq = /^([^\s!=()]+)\s*==?\s*([^\s!=()]*)$/.exec(part);
+  if (eq) return { key: at(eq, 1), operator: 'Equals', values: [at(eq, 2)] };
+  const absent = /^!\s*([^\s!=()]+)$/.exec(part);
+  if (absent) return { key: at(absent, 1), operator: 'DoesNotExist', values: [] };
+  const exists = /^([^\s!=()]+)$/.exec(part);
+  if (exists) return { key: at(exists, 1), operator: 'Exists', values: [] };
+  return undefined;
+}
+
+/**
+ * Why no real pod or namespace could meet a requirement, in the API server's words for the
+ * same field of a manifest's selector: a key or value no label can have, or a set without
+ * values (`k in ()` would select nothing, `k notin ()` everything).
+ */
+function requirementProblem({ key, operator, values }: Requirement): PartProblem | undefined {
+  const keyProblem = partProblem(checkName('label key', key));
+  if (keyProblem) return keyProblem;
+  if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+    return {
+      part: 'label values',
+      value: key,
+      message: `label values of ${key}: ${required([], SET_VALUES_REQUIRED).message}`,
+    };
+  }
+  for (const value of values) {
+    const valueProblem = partProblem(checkName('label value', value));
+    if (valueProblem) return valueProblem;
+  }
+  return undefined;
 }
 
 /** `10.0.0.0/8` or `0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16`. */

@@ -31,6 +31,9 @@ export function labelSelectorInto(selector: unknown, path: PathStack, out: Issue
   }
 }
 
+/** Why `In` and `NotIn` need values (`k in ()` selects nothing, `k notin ()` everything). */
+export const SET_VALUES_REQUIRED = "must be specified when `operator` is 'In' or 'NotIn'";
+
 function requirementInto(req: Record<string, unknown>, path: FieldPath, out: Issue[]): void {
   const operator = str(req.operator) ?? '';
   const values = arr(req.values);
@@ -38,7 +41,7 @@ function requirementInto(req: Record<string, unknown>, path: FieldPath, out: Iss
     case 'In':
     case 'NotIn':
       if (values.length === 0) {
-        out.push(required([...path, 'values'], "must be specified when `operator` is 'In' or 'NotIn'"));
+        out.push(required([...path, 'values'], SET_VALUES_REQUIRED));
       }
       break;
     case 'Exists':
