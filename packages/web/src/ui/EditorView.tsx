@@ -62,6 +62,20 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     }),
   );
 
+  // serve re-read the open file (changed on disk) while it was not edited here: the editor is
+  // made again with the new text, or it would show (and an edit would send back) the old one.
+  // An edited file keeps the user's text (App puts it back over the new input).
+  const inputText = input.files.find((f) => f.name === file)?.text;
+  const shownInput = useRef(inputText);
+  const [reread, setReread] = useState(0);
+  useEffect(() => {
+    const before = shownInput.current;
+    shownInput.current = inputText;
+    const editor = view.current;
+    if (before === inputText || !editor || ready !== file) return;
+    if (editor.state.doc.toString() === before) setReread((n) => n + 1);
+  }, [inputText, ready, file]);
+
   // One editor per file, recreated when another file is opened; an edited file's text is
   // asked of the worker once per file (summaries carry no texts: megabytes on a 10k-pod
   // cluster). An unedited one is the input's: the page keeps it anyway, and the editor's lines
@@ -91,7 +105,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       view.current = null;
       setReady(undefined);
     };
-  }, [file, input.mode]);
+  }, [file, input.mode, reread]);
 
   function createEditor(parent: HTMLElement, name: string, text: string): CodeMirror {
     const editor = new CodeMirror({
