@@ -125,6 +125,23 @@ describe('the page sends changes only when the worker holds their text', () => {
     assert.equal(await p.workerText(file), e.doc.toString());
   });
 
+  test("a reload that puts the editor's text back whole (App): the next edit goes as changes again", async () => {
+    const p = page();
+    p.client.load(input);
+    await p.deliver();
+    const e = p.editor(file, inputText);
+    e.dispatch({ changes: { from: 0, insert: '# ' } });
+    await p.deliver();
+    p.client.load(input);
+    p.client.edit(file, e.doc.toString());
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), ['change', 'edit']);
+    e.dispatch({ changes: { from: 0, to: 2 } });
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), ['change']);
+    assert.equal(await p.workerText(file), inputText);
+  });
+
   test("opened from the worker's text of an edited file (a share link's edit): changes", async () => {
     const p = page();
     p.client.load(input);

@@ -164,7 +164,12 @@ export class EngineClient {
    */
   editDoc(edit: DocEdit): Promise<Summary> {
     const { file, before, changes, after, changed } = edit;
-    if (before === undefined || this.holds.get(file) !== before) {
+    const held = this.holds.get(file);
+    // The same text as a string (a reload's or a share link's edit, sent whole): compared once.
+    const same =
+      before !== undefined &&
+      (held === before || (typeof held === 'string' && held.length === before.length && held === before.toString()));
+    if (!same) {
       return this.holdEdit(file, this.post({ op: 'edit', file, text: after.toString() }, changed), after);
     }
     const base = this.made.byFile.get(file) ?? this.made.input;
