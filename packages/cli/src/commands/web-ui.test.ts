@@ -323,6 +323,54 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     }
   });
 
+  test('a file changed on disk: the open editor shows it; an edited one keeps its text, judged as shown, with a note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-serve-clash-'));
+    cpSync(join(root, OR_TRAP), dir, { recursive: true });
+    const file = join(dir, 'loose-api-ingress.yaml');
+    const original = readFileSync(file, 'utf8');
+    const { io } = capturingIo(dir);
+    const server = await startServer({ file: ['.'], namespace: 'default' }, io);
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const shown = () =>
+      page.evaluate(() => [...document.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
+    const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
+    try {
+      await page.goto(`${server.url}#view=editor&file=loose-api-ingress.yaml`);
+      await warning.getByText('loose-api-ingress.yaml:17:7').waitFor();
+      // Unedited here, changed on disk: the editor shows the new text, the finding at its new line.
+      writeFileSync(file, `# moved down by a line\n${original}`);
+      await warning.getByText('loose-api-ingress.yaml:18:7').waitFor();
+      await page.waitForFunction(
+        (text) => [...document.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n') === text,
+        `# moved down by a line\n${original}`,
+      );
+      // Edited here (a note at the end), then changed on disk at its top: the edited text stays,
+      // whole (not the URL's patch applied at the old offsets), and the worker judges it.
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('# my unsaved note\n');
+      await page.waitForFunction(() => location.hash.includes('edits='));
+      const edited = await shown();
+      writeFileSync(file, `# two lines\n# on disk\n${original}`);
+      const note = page.getByRole('alert').filter({ hasText: 'Changed on disk while you had unsaved edits' });
+      await note.getByText(/loose-api-ingress\.yaml\. Your edited text is kept/).waitFor();
+      assert.equal(await shown(), edited);
+      await page.locator('.facts').getByText('1 policies').waitFor();
+      assert.equal(await page.locator('.facts .bad').count(), 0, 'no error: the worker judges the text shown');
+      await warning.getByText('loose-api-ingress.yaml:18:7').waitFor();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Saved.').waitFor();
+      assert.equal(readFileSync(file, 'utf8'), edited);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('serve --base: the Diff view lists what the input opens against the base', async () => {
     const { io } = capturingIo(root);
     const server = await startServer(

@@ -54,27 +54,29 @@ import {
   listMatrixEndpoints,
   type MatrixEndpoint,
 } from '@netpol/core/matrix';
-import type {
-  AppInput,
-  CheckAnswer,
-  ConnectionChangeView,
-  DiffExportFormat,
-  DiffView,
-  EditPatch,
-  EndpointView,
-  InputFile,
-  IssueView,
-  MatrixBits,
-  MatrixExportFormat,
-  PodMatrix,
-  PodSideView,
-  PolicyView,
-  RuleView,
-  SelectionView,
-  Summary,
+import {
+  type AppInput,
+  type CheckAnswer,
+  type ConnectionChangeView,
+  type DiffExportFormat,
+  type DiffView,
+  type EditPatch,
+  type EndpointView,
+  type InputFile,
+  type IssueView,
+  type MatrixBits,
+  type MatrixExportFormat,
+  OUT_OF_STEP,
+  type PodMatrix,
+  type PodSideView,
+  type PolicyView,
+  type RuleView,
+  type SelectionView,
+  type Summary,
+  type TextChange,
 } from '../protocol.js';
 import { adminPolicyViews, adminSelection, findAdminPolicy, withoutAdminPolicies } from './admin-views.js';
-import { composePatches, patchOf } from './edit-patch.js';
+import { applyChanges, composePatches, patchAround, patchOf } from './edit-patch.js';
 import { preferredPort } from './preferred-port.js';
 
 /** The files as read: parsed, validated, modelled (reused while only toggles change). */
@@ -317,9 +319,30 @@ export class Session {
 
   edit(file: string, text: string): Summary {
     const before = this.text(file);
+    return this.setText(file, text, before === undefined ? undefined : patchOf(file, before, text));
+  }
+
+  /**
+   * An edit as the editor's changes of the file's text as held here (`length` long): the text
+   * is made here, and the span the edit changed comes from the changes, not from comparing the
+   * texts (the page posts a few bytes, not the file). Throws `OUT_OF_STEP` when they do not fit
+   * that text (nothing changed then; the page sends the whole text).
+   */
+  change(file: string, changes: readonly TextChange[], length: number): Summary {
+    const before = this.text(file);
+    if (before === undefined) throw new Error(`${OUT_OF_STEP} no file ${file}`);
+    const text = applyChanges(before, changes, length);
+    const first = changes[0];
+    const last = changes.at(-1);
+    if (!first || !last) return this.setText(file, text, patchOf(file, before, text));
+    return this.setText(file, text, patchAround(file, before, text, first.from, last.to));
+  }
+
+  /** `file`'s text is now `text`, changed from the one before by `change` (its patch). */
+  private setText(file: string, text: string, change: EditPatch | undefined): Summary {
     const original = this.input.files.find((f) => f.name === file)?.text;
-    if (before !== undefined && original !== undefined) {
-      const patches = composePatches(this.edits.get(file) ?? [], patchOf(file, before, text), original, text);
+    if (change && original !== undefined) {
+      const patches = composePatches(this.edits.get(file) ?? [], change, original, text);
       if (patches.length > 0) this.edits.set(file, patches);
       else this.edits.delete(file);
     }

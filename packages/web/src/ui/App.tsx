@@ -7,6 +7,7 @@ import { decodeEdits, encodeEdits } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
+import { reloadWords } from './reload-words.js';
 import { SelectionPanel } from './SelectionPanel.js';
 import { UPDATE_MEASURE, updateBreakdown } from './update-timing.js';
 import { useViewState, type ViewState } from './url-state.js';
@@ -89,23 +90,37 @@ export function App({ input: initial, engine }: AppProps) {
     });
   }, [engine, summary]);
 
-  // Load (and reload when serve says the files changed), then re-apply the toggles in the URL.
+  // Load (and reload when serve says the files changed), then re-apply the unsaved edits and
+  // the toggles in the URL. The URL's edits are patches of the input they were made on: on a
+  // reload they are the worker's edited texts instead, kept whole (a patch applied to a file
+  // changed on disk lands at the wrong offsets). Loads run one after the other, so a reload
+  // never reads the edits of a worker half way through the previous one.
+  const loaded = useRef<AppInput | undefined>(undefined);
+  const loading = useRef<Promise<unknown>>(Promise.resolve());
+  const [reloadNote, setReloadNote] = useState<string>();
   useEffect(() => {
     let cancelled = false;
     setBusy(true);
-    (async () => {
+    const run = async () => {
+      const before = loaded.current;
+      loaded.current = input;
+      const edited = before ? await engine.edited() : await decodeEdits(editsRef.current, input.files).catch(() => []);
       let next = await engine.load(input);
-      for (const file of await decodeEdits(editsRef.current, input.files).catch(() => [])) {
+      for (const file of edited) {
         if (next.fileNames.includes(file.name)) next = await engine.edit(file.name, file.text);
       }
       for (const policy of offRef.current) {
         const known = next.policies.some((p) => p.id === policy) || next.adminPolicies?.some((p) => p.id === policy);
         if (known) next = await engine.toggle(policy, false);
       }
-      if (!cancelled) apply(next);
-    })()
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
+      if (!cancelled) {
+        apply(next);
+        if (before) setReloadNote(reloadWords(before, input, edited, next.fileNames));
+      }
+    };
+    const done = loading.current.then(run);
+    loading.current = done.catch(() => undefined);
+    done.catch((e: Error) => setError(e.message)).finally(() => setBusy(false));
     return () => {
       cancelled = true;
     };
@@ -271,6 +286,14 @@ export function App({ input: initial, engine }: AppProps) {
         <ShareButton />
       </header>
       {error && <p role="alert">{error}</p>}
+      {reloadNote && (
+        <p role="alert" className="reload-note">
+          {reloadNote}{' '}
+          <button type="button" onClick={() => setReloadNote(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <main className="content">
         <section className="view" aria-label={VIEWS.find((v) => v.id === state.view)?.label}>
           {state.view === 'graph' && (
