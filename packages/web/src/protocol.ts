@@ -141,13 +141,35 @@ export interface Summary {
   matrix?: MatrixBits;
 }
 
-/** An unsaved edit as a patch of the input file: its text from `from` to `to` replaced by `insert`. */
-export interface EditPatch {
-  file: string;
+/** A text's characters from `from` to `to` replaced by `insert`. */
+export interface TextChange {
   from: number;
   to: number;
   insert: string;
 }
+
+/** An unsaved edit as a patch of the input file: its text from `from` to `to` replaced by `insert`. */
+export interface EditPatch extends TextChange {
+  file: string;
+}
+
+/**
+ * An edit of a file as the changes the editor made (CodeMirror's ChangeSet), not its whole text
+ * (3 MB on the one-file 10k-pod cluster, cloned twice per keystroke): changes of the text the
+ * worker holds, in its coordinates, sorted and apart. `length`: that text's length; `base`: the
+ * id of the request that made it (a `load`, `revert`, `edit` or `change`). The worker refuses
+ * changes whose text it no longer holds (`OUT_OF_STEP`), and the page sends the whole text.
+ */
+export interface ChangeRequest {
+  op: 'change';
+  file: string;
+  changes: TextChange[];
+  length: number;
+  base: number;
+}
+
+/** The start of the error a `change` is refused with: the page sends the whole text instead. */
+export const OUT_OF_STEP = 'out of step:';
 
 export interface MatrixBits {
   port: string;
@@ -259,6 +281,7 @@ export type DiffExportFormat = 'md' | 'json';
 export type Request =
   | { op: 'load'; input: AppInput }
   | { op: 'edit'; file: string; text: string }
+  | ChangeRequest
   | { op: 'toggle'; policy: string; enabled: boolean }
   | { op: 'revert' }
   | { op: 'matrix'; port: string }

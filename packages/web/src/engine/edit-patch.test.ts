@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { EditPatch } from '../protocol.js';
-import { applyPatch, applyPatches, composePatches, patchOf } from './edit-patch.js';
+import { type EditPatch, OUT_OF_STEP, type TextChange } from '../protocol.js';
+import { applyChanges, applyPatch, applyPatches, composePatches, patchAround, patchOf } from './edit-patch.js';
 
 describe('edit patches (share links carry the edited span, not the file)', () => {
   const cases: { name: string; original: string; text: string; patch: [number, number, string] }[] = [
@@ -135,5 +135,82 @@ describe('the patches of a sequence of edits (each span typed in stays its own)'
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("an edit sent as the editor's changes (the worker makes the text and its patch)", () => {
+  /** Changes of a text of `length` characters, sorted and apart or touching, from random picks. */
+  const changesOf = (length: number, picks: { at: number; cut: number; insert: string }[]): TextChange[] => {
+    const changes: TextChange[] = [];
+    let at = 0;
+    for (const p of picks) {
+      const from = at + (length - at === 0 ? 0 : p.at % (length - at + 1));
+      const to = Math.min(length, from + p.cut);
+      changes.push({ from, to, insert: p.insert });
+      at = to;
+    }
+    return changes;
+  };
+  // Few letters, so a change often puts back what it replaced or borders on the same letters.
+  const letters = fc.constantFrom('a', 'b', '\n');
+  const pick = fc.record({ at: fc.nat(), cut: fc.nat({ max: 5 }), insert: fc.string({ maxLength: 4, unit: letters }) });
+
+  test("the patch found from the changes' span is patchOf's, and the text is the changes made", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: letters }), fc.array(pick, { maxLength: 4 }), (before, picks) => {
+        const changes = changesOf(before.length, picks);
+        const text = applyChanges(before, changes, before.length);
+        let expected = before;
+        for (let k = changes.length - 1; k >= 0; k--) {
+          const { from, to, insert } = changes[k] as TextChange;
+          expected = expected.slice(0, from) + insert + expected.slice(to);
+        }
+        assert.equal(text, expected);
+        const first = changes[0];
+        const last = changes.at(-1);
+        if (!first || !last) return;
+        assert.deepEqual(patchAround('f', before, text, first.from, last.to), patchOf('f', before, text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  const refused: { name: string; changes: TextChange[]; length: number }[] = [
+    { name: 'the text is of another length', changes: [{ from: 0, to: 0, insert: 'x' }], length: 9 },
+    { name: 'a change past the end', changes: [{ from: 4, to: 9, insert: '' }], length: 8 },
+    {
+      name: 'changes out of order',
+      changes: [
+        { from: 4, to: 5, insert: '' },
+        { from: 1, to: 2, insert: '' },
+      ],
+      length: 8,
+    },
+    {
+      name: 'overlapping changes',
+      changes: [
+        { from: 1, to: 4, insert: '' },
+        { from: 3, to: 5, insert: '' },
+      ],
+      length: 8,
+    },
+    { name: 'a backwards change', changes: [{ from: 4, to: 2, insert: '' }], length: 8 },
+    { name: 'a position that is no integer', changes: [{ from: 1.5, to: 2, insert: '' }], length: 8 },
+  ];
+  for (const c of refused) {
+    test(`refused (the page then sends the whole text): ${c.name}`, () => {
+      assert.throws(
+        () => applyChanges('abcdefgh', c.changes, c.length),
+        (e: Error) => e.message.startsWith(OUT_OF_STEP),
+      );
+    });
+  }
+  test('touching changes apply in turn', () => {
+    const changes = [
+      { from: 1, to: 2, insert: 'X' },
+      { from: 2, to: 3, insert: 'Y' },
+      { from: 8, to: 8, insert: '!' },
+    ];
+    assert.equal(applyChanges('abcdefgh', changes, 8), 'aXYdefgh!');
   });
 });

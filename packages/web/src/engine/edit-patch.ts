@@ -1,11 +1,51 @@
 import { commonPrefix, commonSuffix } from '@netpol/core';
-import type { EditPatch } from '../protocol.js';
+import { type EditPatch, OUT_OF_STEP, type TextChange } from '../protocol.js';
 
 /** The one span where `text` differs from `original`: common prefix and suffix kept. */
 export function patchOf(file: string, original: string, text: string): EditPatch {
   const from = commonPrefix(original, text);
   const tail = commonSuffix(original, text, from);
   return { file, from, to: original.length - tail, insert: text.slice(from, text.length - tail) };
+}
+
+/**
+ * `patchOf(file, before, text)` when `text` is `before` with only `[from, to)` of it replaced
+ * (the span of the editor's changes): the same patch, found from that span outwards instead of
+ * by comparing the whole texts (3 MB on the one-file 10k-pod cluster).
+ */
+export function patchAround(file: string, before: string, text: string, from: number, to: number): EditPatch {
+  const start = from + commonPrefix(before.slice(from), text.slice(from));
+  // patchOf's suffix never reaches into its prefix: at most `most` characters.
+  const most = Math.min(before.length, text.length) - start;
+  const tail = before.length - to; // alike at the end by the changes' span
+  const end =
+    tail >= most
+      ? most
+      : tail + commonSuffix(before.slice(0, before.length - tail), text.slice(0, text.length - tail), start);
+  return { file, from: start, to: before.length - end, insert: text.slice(start, text.length - end) };
+}
+
+/**
+ * `text` (`length` long) with `changes` made (sorted, apart or touching, in its coordinates,
+ * as CodeMirror's ChangeSet lists them). Throws `OUT_OF_STEP` when they do not fit it: the
+ * page then sends the whole text.
+ */
+export function applyChanges(text: string, changes: readonly TextChange[], length: number): string {
+  if (text.length !== length) throw new Error(`${OUT_OF_STEP} the text is ${text.length} characters, not ${length}`);
+  const parts: string[] = [];
+  let at = 0;
+  for (const { from, to, insert } of changes) {
+    if (
+      !(Number.isInteger(from) && Number.isInteger(to) && at <= from && from <= to && to <= length) ||
+      typeof insert !== 'string'
+    ) {
+      throw new Error(`${OUT_OF_STEP} a change of ${from}-${to} does not fit the text`);
+    }
+    parts.push(text.slice(at, from), insert);
+    at = to;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** `patchOf` undone: the edited text from the input's. */

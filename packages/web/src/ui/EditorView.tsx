@@ -1,14 +1,15 @@
 import { yaml } from '@codemirror/lang-yaml';
 import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState, type Text } from '@codemirror/state';
+import { EditorState } from '@codemirror/state';
 import { EditorView as CodeMirror } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { patchOf } from '../engine/edit-patch.js';
 import type { AppInput, IssueView, Summary } from '../protocol.js';
+import { editSender } from './doc-edit.js';
 import { type MarksShown, marksToSet } from './editor-marks.js';
 import { darkEditor } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
-import { latestOnly } from './latest-only.js';
 import { problemRows } from './problem-rows.js';
 import { QUICK_FIXES } from './quick-fixes.js';
 import type { ViewState } from './url-state.js';
@@ -51,12 +52,13 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   );
   const latest = useRef({ engine, onSummary });
   latest.current = { engine, onSummary };
-  // An edit goes to the worker at once, with no pause for typing to stop; while one is being
-  // computed, only the newest later one waits (the text is made when it is sent).
+  // An edit goes to the worker at once, with no pause for typing to stop, as CodeMirror's
+  // changes (not the file's text); while one is being computed, the later ones wait composed
+  // into one (doc-edit.ts).
   const [send] = useState(() =>
-    latestOnly(({ name, doc, changed }: { name: string; doc: Text; changed: number }) => {
+    editSender((edit) => {
       const { engine: e, onSummary: done } = latest.current;
-      return e.edit(name, doc.toString(), changed).then(done);
+      return e.editDoc(edit).then(done);
     }),
   );
 
@@ -90,6 +92,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       (text) => {
         if (cancelled) return;
         editor = createEditor(parent, name, text ?? '');
+        engine.opened(name, text ?? '', editor.state.doc);
         view.current = editor;
         marks.current = undefined;
         setReady(name);
@@ -117,7 +120,10 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           EditorState.readOnly.of(input.mode === 'report'),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {
-            if (u.docChanged) send({ name, doc: u.state.doc, changed: performance.now() });
+            if (u.docChanged) {
+              const changed = performance.now();
+              send({ file: name, before: u.startState.doc, changes: u.changes, after: u.state.doc, changed });
+            }
           }),
         ],
       }),
@@ -168,8 +174,9 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     const editor = view.current;
     if (!editor || !file) return;
     const text = (await engine.text(file)) ?? '';
-    if (editor !== view.current || text === editor.state.doc.toString()) return;
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    if (editor !== view.current) return;
+    const { from, to, insert } = patchOf(file, editor.state.doc.toString(), text);
+    if (from < to || insert) editor.dispatch({ changes: { from, to, insert } });
   };
 
   if (!file) return <p>No input files.</p>;
@@ -258,7 +265,9 @@ function applyFix(editor: CodeMirror, issue: IssueView): boolean {
   const text = editor.state.doc.toString();
   const next = fix.apply(text, issue.from);
   if (next === undefined) return false;
-  editor.dispatch({ changes: { from: 0, to: text.length, insert: next } });
+  // The span the fix changed, not the whole text: a small edit (sent as such), marks kept around it.
+  const { from, to, insert } = patchOf('', text, next);
+  editor.dispatch({ changes: { from, to, insert } });
   return true;
 }
 

@@ -1,20 +1,23 @@
+import type { Text } from '@codemirror/state';
 import type { Lesson, LessonResult } from '../engine/lesson.js';
-import type {
-  AppInput,
-  CheckAnswer,
-  DiffExportFormat,
-  DiffView,
-  EditPatch,
-  InputFile,
-  IssueView,
-  MatrixBits,
-  MatrixExportFormat,
-  PodMatrix,
-  Request,
-  SelectionView,
-  Summary,
+import {
+  type AppInput,
+  type CheckAnswer,
+  type DiffExportFormat,
+  type DiffView,
+  type EditPatch,
+  type InputFile,
+  type IssueView,
+  type MatrixBits,
+  type MatrixExportFormat,
+  OUT_OF_STEP,
+  type PodMatrix,
+  type Request,
+  type SelectionView,
+  type Summary,
 } from '../protocol.js';
 import { restoreSummary, type SummaryWire } from '../summary-wire.js';
+import { changeList, type DocEdit } from './doc-edit.js';
 import type { UpdateStamps } from './update-timing.js';
 
 type Pending = {
@@ -30,7 +33,7 @@ type Pending = {
 export type UpdateArrival = Omit<UpdateStamps, 'committed' | 'framed'> & { op: Request['op'] };
 
 /** Requests whose wait in the worker's queue is recorded (User Timing, `WORKER_QUEUE` + op). */
-const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
+const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'change', 'toggle']);
 /**
  * How long an edit or toggle waited in the worker before it was handled (behind a lint step,
  * say): a `performance.measure` named `netpol worker queue: edit` from the page's send; the
@@ -40,7 +43,7 @@ const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
 export const WORKER_QUEUE = 'netpol worker queue: ';
 
 /** Requests answered with a summary (posted without the lists equal to the last one's: summary-wire.ts). */
-const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'toggle', 'revert']);
+const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'change', 'toggle', 'revert']);
 
 /** The page's handle on the engine worker: one promise per request. */
 export class EngineClient {
@@ -50,6 +53,20 @@ export class EngineClient {
   private summary: Summary | undefined;
   /** The summaries that answer an edit or toggle, with their times so far (update-timing.ts). */
   private readonly arrivals = new WeakMap<Summary, UpdateArrival>();
+  /** The input last loaded: what a revert brings back. */
+  private loaded: AppInput | undefined;
+  /**
+   * Which request made each file's text once the worker handled every request sent so far,
+   * as the worker counts them (answer-requests.ts): an edit of the file, else the last load or
+   * revert. Requests are handled in the order sent, so this is the worker's count then.
+   */
+  private readonly made = { input: 0, byFile: new Map<string, number>() };
+  /**
+   * Each file's text as the worker will hold it then, as the page has it: the input's string,
+   * the text it asked for, or the editor's document of it. A file absent is not known (an edit
+   * failed): its next edit goes whole.
+   */
+  private readonly holds = new Map<string, string | Text>();
 
   constructor(private readonly worker: Worker) {
     worker.onmessage = (
@@ -82,8 +99,12 @@ export class EngineClient {
   }
 
   private ask<T>(request: Request, changed?: number): Promise<T> {
+    return this.post<T>(request, changed).answer;
+  }
+
+  private post<T>(request: Request, changed?: number): { id: number; answer: Promise<T> } {
     const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
+    const answer = new Promise<T>((resolve, reject) => {
       const sent = performance.now();
       const pending = {
         resolve: resolve as (value: never) => void,
@@ -95,14 +116,77 @@ export class EngineClient {
       this.pending.set(id, pending);
       this.worker.postMessage({ id, request, sentAt: performance.timeOrigin + sent });
     });
+    return { id, answer };
+  }
+
+  /** The worker's files are now `input`'s (a load or revert, request `id`). */
+  private holdInput(id: number, input: AppInput | undefined): void {
+    this.made.input = id;
+    this.made.byFile.clear();
+    this.holds.clear();
+    for (const file of input?.files ?? []) this.holds.set(file.name, file.text);
+  }
+
+  /** An edit of `file` (request `id`) leaves it `doc`; on failure its text is not known. */
+  private holdEdit<T>(
+    file: string,
+    { id, answer }: { id: number; answer: Promise<T> },
+    doc: string | Text,
+  ): Promise<T> {
+    this.made.byFile.set(file, id);
+    this.holds.set(file, doc);
+    return answer.catch((error: Error) => {
+      if (this.made.byFile.get(file) === id) this.holds.delete(file);
+      throw error;
+    });
   }
 
   load(input: AppInput): Promise<Summary> {
-    return this.ask({ op: 'load', input });
+    const sent = this.post<Summary>({ op: 'load', input });
+    this.loaded = input;
+    this.holdInput(sent.id, input);
+    return sent.answer.catch((error: Error) => {
+      if (this.made.input === sent.id) this.holds.clear();
+      throw error;
+    });
   }
-  /** `changed`: when the edit was made (`performance.now()`), if before this call: its update is timed from then. */
+  /**
+   * The file's whole text (a share link's edits). `changed`: when the edit was made
+   * (`performance.now()`), if before this call: its update is timed from then.
+   */
   edit(file: string, text: string, changed?: number): Promise<Summary> {
-    return this.ask({ op: 'edit', file, text }, changed);
+    return this.holdEdit(file, this.post({ op: 'edit', file, text }, changed), text);
+  }
+  /**
+   * An edit made in the editor: its changes when the worker holds the document they apply to
+   * (the editor's last edit, or the text the editor was opened with), else the whole text.
+   * Changes the worker refuses (it holds another text: OUT_OF_STEP) go again as the whole text.
+   */
+  editDoc(edit: DocEdit): Promise<Summary> {
+    const { file, before, changes, after, changed } = edit;
+    const held = this.holds.get(file);
+    // The same text as a string (a reload's or a share link's edit, sent whole): compared once.
+    const same =
+      before !== undefined &&
+      (held === before || (typeof held === 'string' && held.length === before.length && held === before.toString()));
+    if (!same) {
+      return this.holdEdit(file, this.post({ op: 'edit', file, text: after.toString() }, changed), after);
+    }
+    const base = this.made.byFile.get(file) ?? this.made.input;
+    const request = { op: 'change', file, changes: changeList(changes), length: before.length, base } as const;
+    const sent = this.post<Summary>(request, changed);
+    return this.holdEdit(file, sent, after).catch((error: Error) => {
+      // Sent whole unless another request made the file since (a revert: the editor follows it).
+      if (!error.message.startsWith(OUT_OF_STEP) || this.made.byFile.get(file) !== sent.id) throw error;
+      return this.editDoc({ ...edit, before: undefined });
+    });
+  }
+  /**
+   * The editor opened `file` with `doc`, made from `text`: when the worker holds that text,
+   * the editor's first edit goes as changes of it.
+   */
+  opened(file: string, text: string, doc: Text): void {
+    if (this.holds.get(file) === text) this.holds.set(file, doc);
   }
   toggle(policy: string, enabled: boolean, changed?: number): Promise<Summary> {
     return this.ask({ op: 'toggle', policy, enabled }, changed);
@@ -112,7 +196,12 @@ export class EngineClient {
     return this.arrivals.get(summary);
   }
   revert(): Promise<Summary> {
-    return this.ask({ op: 'revert' });
+    const sent = this.post<Summary>({ op: 'revert' });
+    this.holdInput(sent.id, this.loaded);
+    return sent.answer.catch((error: Error) => {
+      if (this.made.input === sent.id) this.holds.clear();
+      throw error;
+    });
   }
   matrix(port: string): Promise<MatrixBits> {
     return this.ask({ op: 'matrix', port });
@@ -147,9 +236,14 @@ export class EngineClient {
   verify(id: string, answer: string): Promise<LessonResult> {
     return this.ask({ op: 'verify', id, answer });
   }
-  /** A file's text as edited. */
+  /** A file's text as edited (also what the worker holds, when no edit of it was sent since). */
   text(file: string): Promise<string | null> {
-    return this.ask({ op: 'text', file });
+    const by = this.made.byFile.get(file) ?? this.made.input;
+    return this.ask<string | null>({ op: 'text', file }).then((text) => {
+      const now = this.made.byFile.get(file) ?? this.made.input;
+      if (text !== null && now === by && !this.holds.has(file)) this.holds.set(file, text);
+      return text;
+    });
   }
   /** The edited files, whole (Save). */
   edited(): Promise<InputFile[]> {

@@ -1,5 +1,5 @@
 import { Session } from '../engine/session.js';
-import type { MatrixBits, Request, Summary } from '../protocol.js';
+import { type MatrixBits, OUT_OF_STEP, type Request, type Summary } from '../protocol.js';
 import { elideSummary } from '../summary-wire.js';
 
 /** What the worker posts back: `{ id, result }` or `{ id, error }`. */
@@ -31,8 +31,18 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
   let posted: Summary | undefined;
   /** The input's what-if side was found (`prepareWhatIf`) since the last load. */
   let whatIfPrepared = false;
+  /**
+   * Which request made each file's text (a `change` names it as its `base`): an edit of the
+   * file, else the last load or revert (`made.input`). -1 after an edit that failed: its
+   * text is not what the page thinks, and the page sends the whole text next.
+   */
+  const made = { input: 0, byFile: new Map<string, number>() };
 
-  function handle(request: Request): unknown {
+  function handle(id: number, request: Request): unknown {
+    if (request.op === 'load' || request.op === 'revert') {
+      made.input = id;
+      made.byFile.clear();
+    }
     if (request.op === 'load') {
       whatIfPrepared = false;
       if (session) return session.reload(request.input);
@@ -42,7 +52,15 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
     if (!session) throw new Error('no input loaded yet');
     switch (request.op) {
       case 'edit':
+        made.byFile.set(request.file, id);
         return session.edit(request.file, request.text);
+      case 'change': {
+        const base = made.byFile.get(request.file) ?? made.input;
+        if (base !== request.base) throw new Error(`${OUT_OF_STEP} ${request.file} was made by request ${base}`);
+        const summary = session.change(request.file, request.changes, request.length);
+        made.byFile.set(request.file, id);
+        return summary;
+      }
       case 'toggle':
         return session.toggle(request.policy, request.enabled);
       case 'revert':
@@ -100,10 +118,11 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
       void lintInSlices(id, session.lintSteps());
       return;
     }
-    const changes = request.op === 'edit' || request.op === 'toggle' || request.op === 'revert';
+    const changes =
+      request.op === 'edit' || request.op === 'change' || request.op === 'toggle' || request.op === 'revert';
     let matrix: MatrixBits | undefined;
     try {
-      const result = handle(request);
+      const result = handle(id, request);
       if (changes || request.op === 'load') {
         // The shown port's matrix goes with the new summary when it is quick to find (kept or
         // carried), so the page shows both at once.
@@ -113,7 +132,12 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
         posted = summary;
       } else post({ id, result });
     } catch (error) {
-      post({ id, error: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      // An edit that failed on its way may have left any text (a refused change left it as it was).
+      if ((request.op === 'edit' || request.op === 'change') && !message.startsWith(OUT_OF_STEP)) {
+        made.byFile.set(request.file, -1);
+      }
+      post({ id, error: message });
       return;
     }
     // Else the page asks it once it rendered the summary: computed now, it is ready when asked
