@@ -188,109 +188,136 @@ function walk(value: unknown, schema: Schema, ctx: Context): unknown {
     case 'any':
       return value;
     case 'string':
-      if (typeof value === 'string') return value;
-      // YAML 1.1 timestamps: sigs.k8s.io/yaml keeps them as strings.
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-      mismatch(ctx, jsonKind(value), schema);
-      return '';
+      return decodeString(value, schema, ctx);
     case 'bool':
       if (typeof value === 'boolean') return value;
       mismatch(ctx, jsonKind(value), schema);
       return false;
     case 'int32':
-    case 'int64': {
-      if (typeof value === 'number') {
-        const [lo, hi] = schema.t === 'int32' ? INT32 : INT64;
-        if (Number.isInteger(value) && value >= lo && value <= hi) return value;
-        mismatch(ctx, `number ${numberLiteral(value)}`, schema);
-        return 0;
-      }
-      mismatch(ctx, jsonKind(value), schema);
-      return 0;
-    }
-    case 'intOrString': {
-      // IntOrString.UnmarshalJSON: a JSON string is a name, anything else decodes as int32
-      // with a fresh decoder (so the message names no struct field).
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' && isInt32(value)) return value;
-      if (value instanceof Date) return value.toISOString();
-      const inner: Context = { issues: ctx.issues, path: ctx.path, fields: [], struct: '' };
-      mismatch(inner, typeof value === 'number' ? `number ${numberLiteral(value)}` : jsonKind(value), { t: 'int32' });
-      return 0;
-    }
-    case 'list': {
-      if (!Array.isArray(value)) {
-        mismatch(ctx, jsonKind(value), schema);
-        return [];
-      }
-      let out: unknown[] | undefined;
-      for (let i = 0; i < value.length; i++) {
-        ctx.path.push(i);
-        let decoded = walk(value[i], schema.of, ctx);
-        ctx.path.pop();
-        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
-        if (decoded !== value[i]) {
-          out ??= [...value];
-          out[i] = decoded;
-        }
-      }
-      return out ?? value;
-    }
-    case 'map': {
-      if (!isPlainObject(value)) {
-        mismatch(ctx, jsonKind(value), schema);
-        return {};
-      }
-      let out: Record<string, unknown> | undefined;
-      for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue;
-        ctx.path.push(key);
-        let decoded = walk(value[key], schema.of, ctx);
-        ctx.path.pop();
-        if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
-        if (decoded !== value[key]) {
-          out ??= { ...value };
-          setOwn(out, key, decoded);
-        }
-      }
-      return out ?? value;
-    }
-    case 'struct': {
-      if (!isPlainObject(value)) {
-        mismatch(ctx, jsonKind(value), schema);
-        return {};
-      }
-      if (schema.strict) {
-        for (const key in value) {
-          if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...ctx.path, key]));
-        }
-      }
-      let out: Record<string, unknown> | undefined;
-      const outerStruct = ctx.struct;
-      const struct = structNameOf(schema);
-      for (const key in value) {
-        const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
-        if (!fieldSchema) continue;
-        ctx.path.push(key);
-        ctx.fields.push(key);
-        ctx.struct = struct;
-        const decoded = walk(value[key], fieldSchema, ctx);
-        ctx.struct = outerStruct;
-        ctx.fields.pop();
-        ctx.path.pop();
-        if (decoded === null || decoded === undefined) {
-          if (value[key] !== decoded || value[key] === null) {
-            out ??= { ...value };
-            delete out[key];
-          }
-        } else if (decoded !== value[key]) {
-          out ??= { ...value };
-          setOwn(out, key, decoded);
-        }
-      }
-      return out ?? value;
+    case 'int64':
+      return decodeInteger(value, schema, ctx);
+    case 'intOrString':
+      return decodeIntOrString(value, ctx);
+    case 'list':
+      return decodeList(value, schema, ctx);
+    case 'map':
+      return decodeMap(value, schema, ctx);
+    case 'struct':
+      return decodeStruct(value, schema, ctx);
+  }
+}
+
+function decodeString(value: unknown, schema: StringSchema, ctx: Context): string {
+  if (typeof value === 'string') return value;
+  // YAML 1.1 timestamps: sigs.k8s.io/yaml keeps them as strings.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+  mismatch(ctx, jsonKind(value), schema);
+  return '';
+}
+
+function decodeInteger(value: unknown, schema: Int32Schema | Int64Schema, ctx: Context): number {
+  if (typeof value !== 'number') {
+    mismatch(ctx, jsonKind(value), schema);
+    return 0;
+  }
+  const [lo, hi] = schema.t === 'int32' ? INT32 : INT64;
+  if (Number.isInteger(value) && value >= lo && value <= hi) return value;
+  mismatch(ctx, `number ${numberLiteral(value)}`, schema);
+  return 0;
+}
+
+/**
+ * IntOrString.UnmarshalJSON: a JSON string is a name, anything else decodes as int32 with a
+ * fresh decoder (so the message names no struct field).
+ */
+function decodeIntOrString(value: unknown, ctx: Context): number | string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && isInt32(value)) return value;
+  if (value instanceof Date) return value.toISOString();
+  const inner: Context = { issues: ctx.issues, path: ctx.path, fields: [], struct: '' };
+  mismatch(inner, typeof value === 'number' ? `number ${numberLiteral(value)}` : jsonKind(value), { t: 'int32' });
+  return 0;
+}
+
+/** Each item decoded; a copy only when one changed (a null item is its type's zero value). */
+function decodeList(value: unknown, schema: ListSchema, ctx: Context): unknown[] {
+  if (!Array.isArray(value)) {
+    mismatch(ctx, jsonKind(value), schema);
+    return [];
+  }
+  let out: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    ctx.path.push(i);
+    let decoded = walk(value[i], schema.of, ctx);
+    ctx.path.pop();
+    if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+    if (decoded !== value[i]) {
+      out ??= [...value];
+      out[i] = decoded;
     }
   }
+  return out ?? value;
+}
+
+/** Each value decoded; a copy only when one changed (a null value is its type's zero value). */
+function decodeMap(value: unknown, schema: MapSchema, ctx: Context): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    mismatch(ctx, jsonKind(value), schema);
+    return {};
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    ctx.path.push(key);
+    let decoded = walk(value[key], schema.of, ctx);
+    ctx.path.pop();
+    if (decoded === null || decoded === undefined) decoded = zeroOf(schema.of);
+    if (decoded !== value[key]) {
+      out ??= { ...value };
+      setOwn(out, key, decoded);
+    }
+  }
+  return out ?? value;
+}
+
+/**
+ * The fields the schema knows decoded (a null one dropped: an absent field), the others kept
+ * and ignored, or refused when the struct is strict; a copy only when something changed.
+ */
+function decodeStruct(value: unknown, schema: StructSchema, ctx: Context): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    mismatch(ctx, jsonKind(value), schema);
+    return {};
+  }
+  if (schema.strict) {
+    for (const key in value) {
+      if (!Object.hasOwn(schema.fields, key)) ctx.issues.push(unknownField([...ctx.path, key]));
+    }
+  }
+  let out: Record<string, unknown> | undefined;
+  const outerStruct = ctx.struct;
+  const struct = structNameOf(schema);
+  for (const key in value) {
+    const fieldSchema = Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+    if (!fieldSchema) continue;
+    ctx.path.push(key);
+    ctx.fields.push(key);
+    ctx.struct = struct;
+    const decoded = walk(value[key], fieldSchema, ctx);
+    ctx.struct = outerStruct;
+    ctx.fields.pop();
+    ctx.path.pop();
+    if (decoded === null || decoded === undefined) {
+      if (value[key] !== decoded || value[key] === null) {
+        out ??= { ...value };
+        delete out[key];
+      }
+    } else if (decoded !== value[key]) {
+      out ??= { ...value };
+      setOwn(out, key, decoded);
+    }
+  }
+  return out ?? value;
 }
 
 /**

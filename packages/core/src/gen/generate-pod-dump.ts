@@ -24,6 +24,23 @@ export function* podDumpChunks(cluster: { items: readonly Json[] }): Generator<s
   yield '\n  ],\n  "kind": "List",\n  "metadata": {\n    "resourceVersion": ""\n  }\n}\n';
 }
 
+/** One replica of a Deployment: what its Pod's fields are made of. */
+interface Replica {
+  meta: { name: string; namespace: string };
+  templateLabels: Record<string, string>;
+  containers: Json[];
+  hash: string;
+  replicaSet: string;
+  /** The replica's number in its Deployment (its REPLICA variable). */
+  replica: number;
+  /** The pod's number in the whole dump: its name, address, node and uid derive from it. */
+  index: number;
+  ip: string;
+  uid: string;
+}
+
+const TIME = '2026-11-30T08:15:42Z';
+
 function podsOf(deployment: Json, nextIndex: () => number): Json[] {
   const meta = deployment.metadata as { name: string; namespace: string };
   const spec = deployment.spec as {
@@ -33,119 +50,124 @@ function podsOf(deployment: Json, nextIndex: () => number): Json[] {
   const hash = hashOf(`${meta.namespace}/${meta.name}`);
   const replicaSet = `${meta.name}-${hash}`;
   const containers = spec.template.spec.containers as Json[];
-  return Array.from({ length: spec.replicas }, (_, r) => {
+  const templateLabels = spec.template.metadata.labels;
+  return Array.from({ length: spec.replicas }, (_, replica) => {
     const index = nextIndex();
-    const name = `${replicaSet}-${suffixOf(index)}`;
     const ip = `10.${128 + ((index >>> 16) & 63)}.${(index >>> 8) & 255}.${index & 255}`;
-    const node = `node-${String(index % 5000).padStart(4, '0')}`;
-    const uid = uidOf(index);
-    const time = '2026-11-30T08:15:42Z';
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        annotations: {
-          'kubectl.kubernetes.io/restartedAt': time,
-          'prometheus.io/scrape': 'true',
-          'cni.projectcalico.org/podIP': `${ip}/32`,
-        },
-        creationTimestamp: time,
-        generateName: `${replicaSet}-`,
-        labels: { ...spec.template.metadata.labels, 'pod-template-hash': hash },
-        managedFields: [
-          managedField('kube-controller-manager', 'Update', '', {
-            'f:metadata': { 'f:generateName': {}, 'f:labels': labelFields(spec.template.metadata.labels) },
-            'f:spec': { 'f:containers': { [`k:{"name":"${first(containers).name}"}`]: { '.': {}, 'f:env': {} } } },
-          }),
-          managedField('kubelet', 'Update', 'status', {
-            'f:status': {
-              'f:conditions': {},
-              'f:containerStatuses': {},
-              'f:hostIP': {},
-              'f:phase': {},
-              'f:podIP': {},
-              'f:startTime': {},
-            },
-          }),
-        ],
-        name,
-        namespace: meta.namespace,
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            blockOwnerDeletion: true,
-            controller: true,
-            kind: 'ReplicaSet',
-            name: replicaSet,
-            uid: uidOf(index + 1_000_000_000),
-          },
-        ],
-        resourceVersion: String(1000000 + index),
-        uid,
-      },
-      spec: {
-        containers: containers.map((c) => ({
-          ...c,
-          env: [
-            { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
-            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
-            { name: 'REPLICA', value: String(r) },
-          ],
-          imagePullPolicy: 'IfNotPresent',
-          livenessProbe: probe(),
-          resources: { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
-          terminationMessagePath: '/dev/termination-log',
-          terminationMessagePolicy: 'File',
-          volumeMounts: [
-            { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access', readOnly: true },
-            { mountPath: '/etc/app', name: 'config', readOnly: true },
-          ],
-        })),
-        dnsPolicy: 'ClusterFirst',
-        nodeName: node,
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        serviceAccount: 'default',
-        serviceAccountName: 'default',
-        terminationGracePeriodSeconds: 30,
-        volumes: [
-          {
-            name: 'kube-api-access',
-            projected: {
-              defaultMode: 420,
-              sources: [
-                { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-                { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-              ],
-            },
-          },
-          { configMap: { defaultMode: 420, name: `${meta.name}-config` }, name: 'config' },
-        ],
-      },
-      status: {
-        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
-          (type) => ({ lastProbeTime: null, lastTransitionTime: time, status: 'True', type }),
-        ),
-        containerStatuses: containers.map((c) => ({
-          containerID: `containerd://${uid.replaceAll('-', '')}${uid.replaceAll('-', '')}`,
-          image: c.image,
-          imageID: `registry.example/app@sha256:${uid.replaceAll('-', '')}${uid.replaceAll('-', '')}`,
-          lastState: {},
-          name: c.name,
-          ready: true,
-          restartCount: 0,
-          started: true,
-          state: { running: { startedAt: time } },
-        })),
-        hostIP: `172.16.${(index % 5000) >>> 8}.${(index % 5000) & 255}`,
-        phase: 'Running',
-        podIP: ip,
-        podIPs: [{ ip }],
-        qosClass: 'Burstable',
-        startTime: time,
-      },
-    };
+    const pod: Replica = { meta, templateLabels, containers, hash, replicaSet, replica, index, ip, uid: uidOf(index) };
+    return { apiVersion: 'v1', kind: 'Pod', metadata: podMetadata(pod), spec: podSpec(pod), status: podStatus(pod) };
   });
+}
+
+function podMetadata({ meta, templateLabels, containers, hash, replicaSet, index, ip, uid }: Replica): Json {
+  return {
+    annotations: {
+      'kubectl.kubernetes.io/restartedAt': TIME,
+      'prometheus.io/scrape': 'true',
+      'cni.projectcalico.org/podIP': `${ip}/32`,
+    },
+    creationTimestamp: TIME,
+    generateName: `${replicaSet}-`,
+    labels: { ...templateLabels, 'pod-template-hash': hash },
+    managedFields: [
+      managedField('kube-controller-manager', 'Update', '', {
+        'f:metadata': { 'f:generateName': {}, 'f:labels': labelFields(templateLabels) },
+        'f:spec': { 'f:containers': { [`k:{"name":"${first(containers).name}"}`]: { '.': {}, 'f:env': {} } } },
+      }),
+      managedField('kubelet', 'Update', 'status', {
+        'f:status': {
+          'f:conditions': {},
+          'f:containerStatuses': {},
+          'f:hostIP': {},
+          'f:phase': {},
+          'f:podIP': {},
+          'f:startTime': {},
+        },
+      }),
+    ],
+    name: `${replicaSet}-${suffixOf(index)}`,
+    namespace: meta.namespace,
+    ownerReferences: [
+      {
+        apiVersion: 'apps/v1',
+        blockOwnerDeletion: true,
+        controller: true,
+        kind: 'ReplicaSet',
+        name: replicaSet,
+        uid: uidOf(index + 1_000_000_000),
+      },
+    ],
+    resourceVersion: String(1000000 + index),
+    uid,
+  };
+}
+
+function podSpec({ meta, containers, replica, index }: Replica): Json {
+  return {
+    containers: containers.map((c) => ({
+      ...c,
+      env: [
+        { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+        { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+        { name: 'REPLICA', value: String(replica) },
+      ],
+      imagePullPolicy: 'IfNotPresent',
+      livenessProbe: probe(),
+      resources: { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      volumeMounts: [
+        { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access', readOnly: true },
+        { mountPath: '/etc/app', name: 'config', readOnly: true },
+      ],
+    })),
+    dnsPolicy: 'ClusterFirst',
+    nodeName: `node-${String(index % 5000).padStart(4, '0')}`,
+    restartPolicy: 'Always',
+    schedulerName: 'default-scheduler',
+    serviceAccount: 'default',
+    serviceAccountName: 'default',
+    terminationGracePeriodSeconds: 30,
+    volumes: [
+      {
+        name: 'kube-api-access',
+        projected: {
+          defaultMode: 420,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
+          ],
+        },
+      },
+      { configMap: { defaultMode: 420, name: `${meta.name}-config` }, name: 'config' },
+    ],
+  };
+}
+
+function podStatus({ containers, index, ip, uid }: Replica): Json {
+  const digest = `${uid.replaceAll('-', '')}${uid.replaceAll('-', '')}`;
+  return {
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+      (type) => ({ lastProbeTime: null, lastTransitionTime: TIME, status: 'True', type }),
+    ),
+    containerStatuses: containers.map((c) => ({
+      containerID: `containerd://${digest}`,
+      image: c.image,
+      imageID: `registry.example/app@sha256:${digest}`,
+      lastState: {},
+      name: c.name,
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt: TIME } },
+    })),
+    hostIP: `172.16.${(index % 5000) >>> 8}.${(index % 5000) & 255}`,
+    phase: 'Running',
+    podIP: ip,
+    podIPs: [{ ip }],
+    qosClass: 'Burstable',
+    startTime: TIME,
+  };
 }
 
 function managedField(manager: string, operation: string, subresource: string, fieldsV1: Json): Json {
@@ -156,7 +178,7 @@ function managedField(manager: string, operation: string, subresource: string, f
     manager,
     operation,
     ...(subresource ? { subresource } : {}),
-    time: '2026-11-30T08:15:42Z',
+    time: TIME,
   };
 }
 

@@ -524,6 +524,30 @@ const cases: Case[] = [
   },
   {
     rule: 'peer-matches-nothing',
+    name: 'namespaceSelector matching none when the input defines no Namespace: not judged (labels unknown)',
+    objects: [
+      ...web,
+      policy('shop', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shpo' } } }] }],
+      }),
+    ],
+    expect: [],
+  },
+  {
+    rule: 'peer-matches-nothing',
+    name: 'podSelector typo under an empty namespaceSelector: every namespace searched',
+    objects: [
+      ...web,
+      policy('other', 'p', {
+        podSelector: {},
+        ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'wbe' } } }] }],
+      }),
+    ],
+    expect: ['warning spec.ingress[0].from[0].podSelector.matchLabels.app'],
+  },
+  {
+    rule: 'peer-matches-nothing',
     name: 'namespace pinned by name but not in the input: info',
     objects: [
       namespace('shop'),

@@ -167,6 +167,19 @@ describe('loadDocuments', () => {
     assert.ok(first(r.issues).range);
   });
 
+  it('a document yaml cannot turn into values (an alias bomb): one error over it, the next document kept', () => {
+    const bomb = `kind: Pod\nmetadata: &a {name: x}\nspec: [${Array.from({ length: 1001 }, () => '*a').join(', ')}]\n`;
+    const r = load(`${bomb}---\nkind: Service\nmetadata: {name: s}\n`);
+    assert.deepEqual(
+      r.issues.map((i) => [i.code, i.path, i.message, i.range?.[0]]),
+      [['syntax', [], 'Excessive alias count indicates a resource exhaustion attack', 0]],
+    );
+    assert.deepEqual(
+      r.value.map((o) => o.kind),
+      ['Service'],
+    );
+  });
+
   it('reports a document without kind, and a scalar document', () => {
     const r = load('metadata: {name: a}\n---\n42\n');
     assert.deepEqual(

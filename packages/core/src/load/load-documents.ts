@@ -69,128 +69,153 @@ interface ParsedDoc {
 const YAML_OPTIONS = { version: '1.1', merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 
 function parseSource(source: SourceFile, issues: Issue[], kept: { taped?: TapedRead } = {}): ParsedDoc[] {
+  const json = parseJson(source, issues);
+  if (json) return json;
+  const m = newMeasure(expansionBudget(source.text));
+  return (
+    parseTapedYaml(source, m, issues, kept) ?? parseFastYaml(source, m, issues) ?? parseYamlLibrary(source, m, issues)
+  );
+}
+
+/**
+ * Fast path for `kubectl get -o json`: native JSON.parse, positions only on demand. Undefined
+ * when the text is not one JSON value (a JSON stream, or broken: the YAML parser says where).
+ */
+function parseJson(source: SourceFile, issues: Issue[]): ParsedDoc[] | undefined {
   const { text } = source;
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    // Fast path for `kubectl get -o json`: native JSON.parse, positions only on demand.
-    let value: unknown;
-    let parsed = false;
-    try {
-      value = JSON.parse(text);
-      parsed = true;
-    } catch {
-      // Not a single JSON value (a JSON stream, or broken): the YAML parser says where.
-    }
-    if (parsed) {
-      const doc: ParsedDoc = { value, start: text.length - trimmed.length, locate: createJsonLocator(text) };
-      const m = newMeasure(Number.POSITIVE_INFINITY);
-      if (!measureValue(value, m)) return excess(source, doc, m, issues);
-      const duplicate = jsonDuplicateKey(text, m);
-      if (duplicate) {
-        issues.push({
-          code: 'syntax',
-          severity: 'error',
-          path: [],
-          // The words of the YAML parser for the same mistake: both inputs read alike.
-          message: `Map keys must be unique: "${duplicate.key}" is repeated${duplicate.path.length ? ` in ${formatPath(duplicate.path)}` : ''}`,
-          file: source.name,
-          range: [duplicate.offset, duplicate.offset + JSON.stringify(duplicate.key).length],
-        });
-        return [];
-      }
-      return [doc];
-    }
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  const m = newMeasure(expansionBudget(text));
+  const doc: ParsedDoc = { value, start: text.length - trimmed.length, locate: createJsonLocator(text) };
+  const m = newMeasure(Number.POSITIVE_INFINITY);
+  if (!measureValue(value, m)) return excess(source, doc, m, issues);
+  const duplicate = jsonDuplicateKey(text, m);
+  if (!duplicate) return [doc];
+  issues.push({
+    code: 'syntax',
+    severity: 'error',
+    path: [],
+    // The words of the YAML parser for the same mistake: both inputs read alike.
+    message: `Map keys must be unique: "${duplicate.key}" is repeated${duplicate.path.length ? ` in ${formatPath(duplicate.path)}` : ''}`,
+    file: source.name,
+    range: [duplicate.offset, duplicate.offset + JSON.stringify(duplicate.key).length],
+  });
+  return [];
+}
+
+/**
+ * The fast reader with ranges recorded while reading (12 bytes a node): a lookup walks the
+ * tape, with no second parse of the text (`yaml`'s of a 3 MB file takes seconds and ~100 MB).
+ * Undefined when the fast reader declines the text.
+ */
+function parseTapedYaml(
+  source: SourceFile,
+  m: Measure,
+  issues: Issue[],
+  kept: { taped?: TapedRead },
+): ParsedDoc[] | undefined {
   const tape = new PositionTape();
-  const taped = readFastYamlDocuments(text, tape);
-  if (taped) {
-    // Ranges recorded while reading (12 bytes a node): a lookup walks the tape, with no
-    // second parse of the text (`yaml`'s of a 3 MB file takes seconds and ~100 MB).
-    const docs = taped.map(
-      ({ value, root }): ParsedDoc => ({
-        value,
-        locate: (path) => (root < 0 ? undefined : tape.locate(root, value, path)),
-        start: root < 0 ? 0 : tape.range(root)[0],
-      }),
-    );
-    for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
-    kept.taped = { tape, docs: taped };
-    return docs;
-  }
+  const taped = readFastYamlDocuments(source.text, tape);
+  if (!taped) return undefined;
+  const docs = taped.map(
+    ({ value, root }): ParsedDoc => ({
+      value,
+      locate: (path) => (root < 0 ? undefined : tape.locate(root, value, path)),
+      start: root < 0 ? 0 : tape.range(root)[0],
+    }),
+  );
+  for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
+  kept.taped = { tape, docs: taped };
+  return docs;
+}
+
+/**
+ * The fast reader without positions; `yaml` parses the text only when a range is first asked
+ * for (to print an issue), so ranges are exactly those of the path below. Undefined when the
+ * fast reader declines the text.
+ */
+function parseFastYaml(source: SourceFile, m: Measure, issues: Issue[]): ParsedDoc[] | undefined {
+  const { text } = source;
   const fast = readFastYaml(text);
-  if (fast) {
-    // Read without positions; `yaml` parses the text only when a range is first asked for
-    // (to print an issue), so ranges are exactly those of the path below.
-    let yamlDocs: Document.Parsed[] | undefined;
-    const yamlDoc = (index: number) => {
-      yamlDocs ??= parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
-      return at(yamlDocs, index);
-    };
-    const docs = fast.map(
-      (value, index): ParsedDoc => ({
-        value,
-        locate: (path) => locateInYaml(yamlDoc(index), path),
-        get start() {
-          return yamlDoc(index).range[0];
-        },
-      }),
-    );
-    for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
-    return docs;
-  }
-  const tooDeep = flowNestingExcess(text);
+  if (!fast) return undefined;
+  let yamlDocs: Document.Parsed[] | undefined;
+  const yamlDoc = (index: number) => {
+    yamlDocs ??= parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+    return at(yamlDocs, index);
+  };
+  const docs = fast.map(
+    (value, index): ParsedDoc => ({
+      value,
+      locate: (path) => locateInYaml(yamlDoc(index), path),
+      get start() {
+        return yamlDoc(index).range[0];
+      },
+    }),
+  );
+  for (const doc of docs) if (!measureValue(doc.value, m)) return excess(source, doc, m, issues);
+  return docs;
+}
+
+/** What the fast reader declines: `yaml` reads it, and says where it is wrong. */
+function parseYamlLibrary(source: SourceFile, m: Measure, issues: Issue[]): ParsedDoc[] {
+  const tooDeep = flowNestingExcess(source.text);
   if (tooDeep !== undefined) return nestedTooDeep(source, tooDeep, issues);
-  const docs = parseAllWithinStack(text);
+  const docs = parseAllWithinStack(source.text);
   if (!docs) return nestedTooDeep(source, 0, issues);
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // An empty stream parses to an EmptyStream: no documents, no errors.
-    return [];
-  }
+  // An empty stream parses to an EmptyStream: no documents, no errors.
+  if (!Array.isArray(docs)) return [];
   const parsed: ParsedDoc[] = [];
-  for (const doc of list) {
-    if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
-        issues.push({
-          code: 'syntax',
-          severity: 'error',
-          path: [],
-          // The yaml library recurses: a stack overflow means nesting far beyond any manifest.
-          message: /call stack/i.test(error.message)
-            ? 'values nested too deep to read'
-            : cleanYamlMessage(error.message),
-          file: source.name,
-          // yaml may point one past the end (at EOF): keep ranges inside the text.
-          range: [Math.min(error.pos[0], text.length), Math.min(error.pos[1], text.length)],
-        });
-      }
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (error) {
+  for (const doc of docs) {
+    const one = yamlDocument(source, doc, issues);
+    if (!one) continue;
+    if (!measureValue(one.value, m)) return [...parsed, ...excess(source, one, m, issues)];
+    parsed.push(one);
+  }
+  return parsed;
+}
+
+/** One document `yaml` parsed, or undefined (its errors in `issues`) when it cannot be read. */
+function yamlDocument(source: SourceFile, doc: Document.Parsed, issues: Issue[]): ParsedDoc | undefined {
+  const { text } = source;
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
       issues.push({
         code: 'syntax',
         severity: 'error',
         path: [],
-        message:
-          error instanceof RangeError
-            ? 'values nested too deep to read'
-            : error instanceof Error
-              ? error.message
-              : String(error),
+        // The yaml library recurses: a stack overflow means nesting far beyond any manifest.
+        message: /call stack/i.test(error.message) ? 'values nested too deep to read' : cleanYamlMessage(error.message),
         file: source.name,
-        range: doc.range ? [doc.range[0], doc.range[1]] : undefined,
+        // yaml may point one past the end (at EOF): keep ranges inside the text.
+        range: [Math.min(error.pos[0], text.length), Math.min(error.pos[1], text.length)],
       });
-      continue;
     }
-    const one: ParsedDoc = { value, start: doc.range?.[0] ?? 0, locate: (path) => locateInYaml(doc, path) };
-    if (!measureValue(value, m)) return [...parsed, ...excess(source, one, m, issues)];
-    parsed.push(one);
+    return undefined;
   }
-  return parsed;
+  try {
+    const value = doc.toJS({ maxAliasCount: 1000 });
+    return { value, start: doc.range?.[0] ?? 0, locate: (path) => locateInYaml(doc, path) };
+  } catch (error) {
+    issues.push({
+      code: 'syntax',
+      severity: 'error',
+      path: [],
+      message:
+        error instanceof RangeError
+          ? 'values nested too deep to read'
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      file: source.name,
+      range: doc.range ? [doc.range[0], doc.range[1]] : undefined,
+    });
+    return undefined;
+  }
 }
 
 /** `yaml`'s documents, or undefined when it overflowed the stack (it recurses on nesting). */

@@ -1,8 +1,7 @@
-import { first } from '../../at.js';
 import { NAMESPACE_NAME_LABEL } from '../../constants.js';
 import type { CompiledCluster } from '../../engine/compile-cluster.js';
 import { serviceSelectsPod } from '../../engine/service-selects-pod.js';
-import type { Peer, PortQuery } from '../../engine/types.js';
+import type { Peer, PortQuery, Verdict } from '../../engine/types.js';
 import { listSome, plural } from '../../format/words.js';
 import type { FieldPath } from '../../issues.js';
 import type { EndpointSample } from '../../matrix/endpoint-samples.js';
@@ -37,30 +36,79 @@ export const dnsEgressBlocked: LintRule = {
   steps: dnsSteps,
 };
 
+/** Subjects whose egress to the DNS pods is blocked alike (same policies, same protocols, same side). */
+interface Group {
+  policies: PolicyModel[];
+  subjects: EndpointSample[];
+  udp: boolean;
+  tcp: boolean;
+  /** The subjects' egress allows every blocked protocol: the DNS pods' ingress is what denies. */
+  ingressBlocks: boolean;
+}
+
+type Check = (source: Peer, target: Peer, query: PortQuery) => Verdict;
+
 /** The rule's work, a step at a time: the subjects (every endpoint isolated for egress) asked in chunks. */
 function* dnsSteps(ctx: LintContext, report: (finding: LintReport) => void): Generator<void, void, void> {
   const { cluster, compiled } = ctx;
   const real = ctx.endpoints.filter((e) => !e.pod.hostNetwork);
-  // The pods behind the kube-dns Service; else kube-system pods k8s-app=kube-dns; else any kube-system pod.
+  const { dns, description, standInDns } = dnsPods(cluster, real);
+  const dnsIds = new Set(dns.map((e) => e.id));
+  const standIns = standInSubjects(cluster, compiled, real);
+  const subjects: EndpointSample[] = [...real.filter((e) => !dnsIds.has(e.id)), ...standIns];
+  const extraPods = [...(standInDns ? [standInDns] : []), ...standIns.map((s) => s.pod)];
+  const engine = extraPods.length > 0 ? ctx.createEngine(withPods(cluster, extraPods)) : ctx.engine;
+  // A unit of work is a verdict asked.
+  const work = new StepWork(ctx.stepWork);
+  const check: Check = (source, target, query) => {
+    work.add(1);
+    return engine.check(source, target, query);
+  };
+  const groups = new Map<string, Group>();
+  for (const subject of subjects) {
+    if (work.full()) yield;
+    const access = dnsAccess(compiled, check, subject, dns);
+    if (!access) continue;
+    const { policies, udp, tcp, ingressBlocks } = access;
+    const key = `${policies.map((p) => p.id).join(',')}|${udp}|${tcp}|${ingressBlocks}`;
+    const group = groups.get(key) ?? { policies, subjects: [], udp, tcp, ingressBlocks };
+    group.subjects.push(subject);
+    groups.set(key, group);
+  }
+  const standInIds = new Set(standIns.map((s) => s.id));
+  for (const group of groups.values()) reportGroup(group, standInIds, description, report);
+}
+
+/**
+ * The pods behind the kube-dns Service; else kube-system pods k8s-app=kube-dns; else any
+ * kube-system pod; else a stand-in coredns pod (`standInDns`), as the lab adds.
+ */
+function dnsPods(cluster: ClusterModel, real: readonly EndpointSample[]) {
   const service = cluster.services.find((s) => s.namespace === DNS_NAMESPACE && s.name === 'kube-dns' && s.selector);
   let dns = service ? real.filter((e) => serviceSelectsPod(service, e.pod)) : [];
   if (dns.length === 0) {
     dns = real.filter((e) => e.namespace === DNS_NAMESPACE && e.pod.labels[DNS_LABEL] === DNS_VALUE);
   }
   if (dns.length === 0) dns = real.filter((e) => e.namespace === DNS_NAMESPACE);
-  const extraPods: PodModel[] = [];
-  let dnsDescription = `the cluster DNS (${listSome(dns.map((e) => e.id))})`;
-  if (dns.length === 0) {
-    const pod = standInPod(DNS_NAMESPACE, 'kube-dns', { [DNS_LABEL]: DNS_VALUE }, '198.18.255.253');
-    extraPods.push(pod);
-    dns = [{ id: pod.id, pod, namespace: DNS_NAMESPACE }];
-    dnsDescription = `the cluster DNS (kube-system pods ${DNS_LABEL}=${DNS_VALUE})`;
-  }
-  const dnsIds = new Set(dns.map((e) => e.id));
-  const subjects: EndpointSample[] = real.filter((e) => !dnsIds.has(e.id));
-  // Policies that isolate egress in a namespace with no pods in the input (a policies-only
-  // repository): judge a stand-in pod with the labels they select.
-  const standIns = new Map<string, PodModel>();
+  if (dns.length > 0) return { dns, description: `the cluster DNS (${listSome(dns.map((e) => e.id))})` };
+  const pod = standInPod(DNS_NAMESPACE, 'kube-dns', { [DNS_LABEL]: DNS_VALUE }, '198.18.255.253');
+  return {
+    dns: [{ id: pod.id, pod, namespace: DNS_NAMESPACE }],
+    description: `the cluster DNS (kube-system pods ${DNS_LABEL}=${DNS_VALUE})`,
+    standInDns: pod,
+  };
+}
+
+/**
+ * Policies that isolate egress in a namespace with no pods in the input (a policies-only
+ * repository): a stand-in pod with the labels they select, one per namespace and labels.
+ */
+function standInSubjects(
+  cluster: ClusterModel,
+  compiled: CompiledCluster,
+  real: readonly EndpointSample[],
+): EndpointSample[] {
+  const standIns = new Map<string, EndpointSample>();
   const populated = new Set(real.map((e) => e.namespace));
   for (const policy of cluster.policies) {
     if (!policy.types.egress || populated.has(policy.namespace)) continue;
@@ -73,74 +121,61 @@ function* dnsSteps(ctx: LintContext, report: (finding: LintReport) => void): Gen
         ? 'any pod'
         : `pods ${formatSelector({ matchLabels: labels, matchExpressions: [] })}`;
     const pod = standInPod(policy.namespace, `<${what}>`, labels, `198.18.255.${(standIns.size % 200) + 1}`);
-    standIns.set(key, pod);
-    extraPods.push(pod);
-    subjects.push({ id: pod.id, pod, namespace: policy.namespace });
+    standIns.set(key, { id: pod.id, pod, namespace: policy.namespace });
   }
-  const engine = extraPods.length > 0 ? ctx.createEngine(withPods(cluster, extraPods)) : ctx.engine;
-  // A unit of work is a verdict asked.
-  const work = new StepWork(ctx.stepWork);
-  const check = (source: Peer, target: Peer, query: PortQuery) => {
-    work.add(1);
-    return engine.check(source, target, query);
-  };
+  return [...standIns.values()];
+}
 
-  interface Group {
-    policies: PolicyModel[];
-    subjects: EndpointSample[];
-    udp: boolean;
-    tcp: boolean;
-    /** The subjects' egress allows every blocked protocol: the DNS pods' ingress is what denies. */
-    ingressBlocks: boolean;
-  }
-  const standInIds = new Set([...standIns.values()].map((p) => p.id));
-  const groups = new Map<string, Group>();
-  for (const subject of subjects) {
-    if (work.full()) yield;
-    const source: Peer = { kind: 'pod', pod: subject.pod };
-    const udpVerdicts = dns.map((d) => check(source, { kind: 'pod', pod: d.pod }, UDP53));
-    if (!udpVerdicts[0]?.egress.isolated) continue;
-    // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
-    // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
-    const nodeLocal = (q: PortQuery) =>
-      allowsNodeLocalDns(compiled, first(udpVerdicts).egress.selectedBy) &&
-      check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
-    const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
-    const tcpVerdicts = udp ? dns.map((d) => check(source, { kind: 'pod', pod: d.pod }, TCP53)) : [];
-    const tcp = tcpVerdicts.some((v) => v.allowed) || (udp && nodeLocal(TCP53));
-    if (udp && tcp) continue;
-    // Which side denies the blocked protocol(s): the subject's egress, or the DNS pods' ingress.
-    const blockedVerdicts = udp
-      ? [tcpVerdicts]
-      : [udpVerdicts, dns.map((d) => check(source, { kind: 'pod', pod: d.pod }, TCP53))];
-    const ingressBlocks = blockedVerdicts.every((list) => list.some((v) => v.egress.allowed));
-    const policies = udpVerdicts[0].egress.selectedBy;
-    const key = `${policies.map((p) => p.id).join(',')}|${udp}|${tcp}|${ingressBlocks}`;
-    const group = groups.get(key) ?? { policies, subjects: [], udp, tcp, ingressBlocks };
-    group.subjects.push(subject);
-    groups.set(key, group);
-  }
-  for (const group of groups.values()) {
-    const policy = pickPolicy(group.policies);
-    if (!policy?.origin) continue;
-    const blocked = !group.udp && !group.tcp ? 'on 53/UDP or 53/TCP' : !group.udp ? 'on 53/UDP' : 'on 53/TCP';
-    const missing = !group.udp && !group.tcp ? '53/UDP or 53/TCP' : !group.udp ? '53/UDP' : '53/TCP';
-    const effect = group.udp
-      ? 'answers too large for UDP (retried over TCP) fail'
-      : 'name lookups (Service names, external hosts) time out';
-    const cause = group.ingressBlocks
-      ? `their egress allows it, but the ingress policies of the DNS pods deny it`
-      : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}, and no egress rule allows ${missing} to the DNS pods`;
-    const fix = group.ingressBlocks
-      ? `allow ingress to the DNS pods from these pods on 53/UDP and 53/TCP (a policy in kube-system selecting the DNS pods)`
-      : `allow egress to namespace kube-system pods k8s-app=kube-dns on 53/UDP and 53/TCP`;
-    report({
-      object: policy.origin.object,
-      path: typesPath(policy),
-      severity: group.udp ? 'info' : 'warning',
-      message: `${describeSubjects(group.subjects, standInIds)} cannot reach ${dnsDescription} ${blocked}: ${cause}, so ${effect}; ${fix}`,
-    });
-  }
+/**
+ * Whether a subject isolated for egress reaches the DNS pods on 53/UDP and 53/TCP, and which
+ * side denies what it does not; undefined when it is not isolated for egress.
+ */
+function dnsAccess(compiled: CompiledCluster, check: Check, subject: EndpointSample, dns: readonly EndpointSample[]) {
+  const source: Peer = { kind: 'pod', pod: subject.pod };
+  const toDns = (query: PortQuery) => dns.map((d) => check(source, { kind: 'pod', pod: d.pod }, query));
+  const udpVerdicts = toDns(UDP53);
+  if (!udpVerdicts[0]?.egress.isolated) return undefined;
+  const policies = udpVerdicts[0].egress.selectedBy;
+  // NodeLocal DNSCache: pods ask a link-local address on their node, which forwards to the
+  // cluster DNS from the host network; an explicit link-local ipBlock for it counts as DNS.
+  const nodeLocal = (q: PortQuery) =>
+    allowsNodeLocalDns(compiled, policies) && check(source, { kind: 'external', ip: NODE_LOCAL_DNS }, q).allowed;
+  const udp = udpVerdicts.some((v) => v.allowed) || nodeLocal(UDP53);
+  const tcpVerdicts = udp ? toDns(TCP53) : [];
+  const tcp = tcpVerdicts.some((v) => v.allowed) || (udp && nodeLocal(TCP53));
+  if (udp && tcp) return undefined;
+  // Which side denies the blocked protocol(s): the subject's egress, or the DNS pods' ingress.
+  const blockedVerdicts = udp ? [tcpVerdicts] : [udpVerdicts, toDns(TCP53)];
+  const ingressBlocks = blockedVerdicts.every((list) => list.some((v) => v.egress.allowed));
+  return { policies, udp, tcp, ingressBlocks };
+}
+
+/** One finding per group, on its broadest isolating policy. */
+function reportGroup(
+  group: Group,
+  standInIds: ReadonlySet<string>,
+  dnsDescription: string,
+  report: (finding: LintReport) => void,
+): void {
+  const policy = pickPolicy(group.policies);
+  if (!policy?.origin) return;
+  const blocked = !group.udp && !group.tcp ? 'on 53/UDP or 53/TCP' : !group.udp ? 'on 53/UDP' : 'on 53/TCP';
+  const missing = !group.udp && !group.tcp ? '53/UDP or 53/TCP' : !group.udp ? '53/UDP' : '53/TCP';
+  const effect = group.udp
+    ? 'answers too large for UDP (retried over TCP) fail'
+    : 'name lookups (Service names, external hosts) time out';
+  const cause = group.ingressBlocks
+    ? `their egress allows it, but the ingress policies of the DNS pods deny it`
+    : `isolated for egress by ${listSome(group.policies.map((p) => p.id))}, and no egress rule allows ${missing} to the DNS pods`;
+  const fix = group.ingressBlocks
+    ? `allow ingress to the DNS pods from these pods on 53/UDP and 53/TCP (a policy in kube-system selecting the DNS pods)`
+    : `allow egress to namespace kube-system pods k8s-app=kube-dns on 53/UDP and 53/TCP`;
+  report({
+    object: policy.origin.object,
+    path: typesPath(policy),
+    severity: group.udp ? 'info' : 'warning',
+    message: `${describeSubjects(group.subjects, standInIds)} cannot reach ${dnsDescription} ${blocked}: ${cause}, so ${effect}; ${fix}`,
+  });
 }
 
 /** "2 pods (a/x, a/y)"; stand-ins (policies-only input) as "any pod in namespace a". */
