@@ -160,6 +160,11 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.goto(server.url);
       await ask(page, 'secure-namespace/client', 'kube-system/coredns[Deployment]', '53/UDP');
       assert.match(await status(page, 'Denied'), /isolated by secure-namespace\/default-deny-all and no rule matches/);
+      // A denial cites no rule: the policy it names is a link to it (its rules, their lines).
+      await page.getByRole('status').first().getByRole('link', { name: 'secure-namespace/default-deny-all' }).click();
+      const selection = page.locator('section.selection');
+      await selection.getByText('Selection: secure-namespace/default-deny-all', { exact: true }).waitFor();
+      await selection.getByText(/^Selects every pod in namespace secure-namespace/).waitFor();
       await page.getByRole('button', { name: 'Editor' }).click();
       await page.getByLabel('File').selectOption(`${DENY_ALL}/default-deny-all.yaml`);
       await page.getByRole('button', { name: 'Allow DNS (UDP and TCP 53)' }).click();
