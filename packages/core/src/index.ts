@@ -43,6 +43,7 @@ export { createLoadCache, loadCluster } from './load-cluster.js';
 export { addressRangesProblem } from './model/address-allocator.js';
 export type { AdminPolicyKind, AdminPolicyModel } from './model/admin-types.js';
 export type { BuildOptions } from './model/build-cluster.js';
+export { unmovedModel } from './model/build-cluster.js';
 export type { Cidr } from './model/cidr.js';
 export { cidrContainsIp, formatIp, parseCidr, parseIp } from './model/cidr.js';
 export { SUPPORTED_KINDS } from './model/kinds.js';

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { at } from './at.js';
 import { createLoadCache, type LoadOptions, loadCluster } from './load-cluster.js';
 import { AddressAllocator } from './model/address-allocator.js';
+import { unmovedModel } from './model/build-cluster.js';
 import { originLocation } from './model/origin-location.js';
+import type { ClusterModel } from './model/types.js';
 
 /** Objects a file may hold: valid, invalid (a validation error), and not YAML at all. */
 const SNIPPETS = [
@@ -62,7 +64,14 @@ function observed(files: string[], options: LoadOptions) {
       objects: result.value.objects.map((o) => [o.source.name, o.docIndex, o.kind, o.value]),
       cluster: JSON.parse(JSON.stringify(cluster, (key, value) => (key === 'origin' ? undefined : value))),
       namespaces: [...cluster.namespaces.values()].map((n) => [n.name, n.labels, n.implicit, originLocation(n.origin)]),
-      origins: [...cluster.pods.map(where), ...cluster.policies.map(where), ...cluster.workloads.map(where)],
+      origins: [
+        ...cluster.pods.map(where),
+        ...cluster.policies.map(where),
+        ...cluster.workloads.map(where),
+        ...cluster.services.map(where),
+        ...(cluster.dropped ?? []).map(where),
+        ...cluster.workloads.flatMap((w) => w.pods.map(where)),
+      ],
     },
   };
 }
@@ -156,5 +165,95 @@ describe('loadCluster with a cache (the web UI re-reads only the edited file)', 
     assert.deepEqual(third.pods[0]?.ips, second.pods[0]?.ips);
     const line = (origin: Parameters<typeof originLocation>[0]) => originLocation(origin)?.line;
     assert.equal(line(third.pods[0]?.origin), (line(second.pods[0]?.origin) ?? 0) + 1);
+  });
+
+  it('an edit that moves List items (a line above them) equals a fresh load, and keeps the first build for verdicts', () => {
+    // The web UI's what-if on `netpol gen`'s List: a comment on line 1, a line or an item
+    // inserted, deleted or changed near the top moves every item after it.
+    const edit = fc.oneof(
+      fc.record({ op: fc.constant('head' as const), text: fc.constantFrom(' #', ' # a comment', '') }),
+      fc.record({ op: fc.constant('line' as const), at: fc.nat(), text: fc.constantFrom('  # c\n', '\n', '# x\n') }),
+      fc.record({ op: fc.constant('insert' as const), at: fc.nat(), item: fc.constantFrom(...ITEMS) }),
+      fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ op: fc.constant('replace' as const), at: fc.nat(), item: fc.constantFrom(...ITEMS) }),
+    );
+    type Edit = typeof edit extends fc.Arbitrary<infer E> ? E : never;
+    const apply = (head: string, items: string[], e: Edit): [string, string[]] => {
+      const k = 'at' in e ? e.at % (items.length + 1) : 0;
+      if (e.op === 'head') return [`apiVersion: v1${e.text}\nkind: List\nitems:\n`, items];
+      if (e.op === 'line') return [head, [...items.slice(0, k), e.text + (items[k] ?? ''), ...items.slice(k + 1)]];
+      if (e.op === 'insert') return [head, [...items.slice(0, k), e.item, ...items.slice(k)]];
+      if (items.length <= 1) return [head, items];
+      const at = k % items.length;
+      if (e.op === 'delete') return [head, [...items.slice(0, at), ...items.slice(at + 1)]];
+      return [head, [...items.slice(0, at), e.item, ...items.slice(at + 1)]];
+    };
+    /** The model as verdicts see it: every part's value but origins. */
+    const verdictsOf = (cluster: ClusterModel) =>
+      JSON.parse(
+        JSON.stringify({ ...cluster, namespaces: [...cluster.namespaces.values()] }, (key, value) =>
+          key === 'origin' ? undefined : value,
+        ),
+      );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...ITEMS), { minLength: 1, maxLength: 6 }),
+        fc.array(edit, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (start, edits, small) => {
+          const options = small ? { podCidr: '10.8.0.0/22' } : {};
+          const cache = createLoadCache();
+          let head = 'apiVersion: v1\nkind: List\nitems:\n';
+          let items = [...start];
+          const text = () => `${head}${items.join('')}`;
+          const first = observed([text()], { cache, ...options });
+          let last = first;
+          for (const e of edits) {
+            [head, items] = apply(head, items, e);
+            const next = observed([text()], { cache, after: last.cluster, ...options });
+            assert.deepEqual(next.seen, observed([text()], options).seen);
+            const unmoved = unmovedModel(next.cluster);
+            assert.deepEqual(verdictsOf(unmoved), verdictsOf(next.cluster));
+            if (unmoved !== next.cluster) {
+              // Shared with the build that first made them, part for part.
+              const earlier = unmovedModel(last.cluster);
+              assert.ok(unmoved.pods.every((pod, k) => pod === earlier.pods[k]));
+              assert.ok(unmoved.workloads.every((w, k) => w === earlier.workloads[k]));
+              assert.ok(unmoved.services.every((service, k) => service === earlier.services[k]));
+            }
+            last = next;
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a comment on the List's first line keeps the pods, workloads and Services for verdicts, placed one line on", () => {
+    const cache = createLoadCache();
+    const text = `apiVersion: v1\nkind: List\nitems:\n${[0, 1, 3, 8, 6].map((k) => at(ITEMS, k)).join('')}`;
+    const first = loadCluster([{ name: 'l.yaml', text }], { cache }).value.cluster;
+    const commented = text.replace('apiVersion: v1\n', 'apiVersion: v1 #\n# and a line\n');
+    const second = loadCluster([{ name: 'l.yaml', text: commented }], { cache, after: first }).value.cluster;
+    const unmoved = unmovedModel(second);
+    assert.notEqual(unmoved, second);
+    assert.equal(unmoved.pods, first.pods);
+    assert.equal(unmoved.workloads, first.workloads);
+    assert.equal(unmoved.services, first.services);
+    assert.equal(unmoved.namespaces.get('shop'), first.namespaces.get('shop'));
+    const line = (origin: Parameters<typeof originLocation>[0]) => originLocation(origin)?.line ?? 0;
+    for (const [moved, was] of [
+      [second.pods[0], first.pods[0]],
+      [second.workloads[0], first.workloads[0]],
+      [second.services[0], first.services[0]],
+      [second.namespaces.get('shop'), first.namespaces.get('shop')],
+    ] as const) {
+      assert.ok(moved?.origin && was?.origin);
+      assert.equal(line(moved.origin), line(was.origin) + 1);
+    }
+    // A second edit: the first build still, placed again from the second's places.
+    const third = loadCluster([{ name: 'l.yaml', text: commented.replace(' #', '') }], { cache, after: second });
+    assert.equal(unmovedModel(third.value.cluster).pods, first.pods);
+    assert.equal(line(third.value.cluster.pods[0]?.origin), line(first.pods[0]?.origin) + 1);
   });
 });

@@ -73,8 +73,10 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   const usable: (DecodedObject | undefined)[] = [];
   let lenient = 0;
   const unanalyzed: Unanalyzed[] = [];
+  /** Objects of List items that only moved since the load before (an edit above them), by the objects they were. */
+  const moved = new Map<LoadedObject, LoadedObject>();
   for (const source of sources) {
-    const read = readSource(source, options.cache);
+    const read = readSource(source, options.cache, moved);
     const loaded = read.loaded;
     issues.push(...loaded.issues);
     const skipped = loaded.value.length === 0 ? loaded.issues.find((i) => i.code === 'not-a-manifest') : undefined;
@@ -134,7 +136,7 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
   }
   let cluster: ClusterModel;
   try {
-    cluster = buildCluster(decoded, options.cache ? { ...options, keepModels: true } : options);
+    cluster = buildCluster(decoded, options.cache ? { ...options, keepModels: true, moved } : options);
   } catch (error) {
     if (!(error instanceof AddressRangeFullError || error instanceof AddressRangeError)) throw error;
     issues.push({
@@ -156,14 +158,18 @@ export function loadCluster(sources: readonly SourceFile[], options: LoadOptions
 }
 
 /** A source's objects: from the cache when its text did not change, else read (and kept there). */
-function readSource(source: SourceFile, cache: LoadCache | undefined): Omit<ReadSource, 'text'> {
+function readSource(
+  source: SourceFile,
+  cache: LoadCache | undefined,
+  moved: Map<LoadedObject, LoadedObject>,
+): Omit<ReadSource, 'text'> {
   // A source too large for one string was read as a stream: its objects are read already.
   if (isStreamedSource(source)) {
     return { loaded: { issues: source.streamed.issues, value: source.streamed.objects }, checked: new Map() };
   }
   const kept = cache?.sources.get(source.name);
   if (kept && kept.text === source.text) return kept;
-  const read = (kept && reread(kept, source)) ?? {
+  const read = (kept && reread(kept, source, moved)) ?? {
     text: source.text,
     ...loadDocumentsLaidOut(source),
     checked: new Map(),
@@ -177,9 +183,10 @@ function readSource(source: SourceFile, cache: LoadCache | undefined): Omit<Read
  * the others keep what was checked of them (an object moved by the edit: its check, with the
  * moved object in the decoded form, as decoding depends on the value, kind and apiVersion only).
  */
-function reread(kept: ReadSource, source: SourceFile): ReadSource | undefined {
+function reread(kept: ReadSource, source: SourceFile, moved: Map<LoadedObject, LoadedObject>): ReadSource | undefined {
   const again = kept.layout && rereadList(kept.layout, source);
   if (!again) return undefined;
+  for (const [object, was] of again.carried) moved.set(object, was);
   const checked = new Map<LoadedObject, Checked>();
   for (const object of again.loaded.value) {
     const was = again.carried.get(object);

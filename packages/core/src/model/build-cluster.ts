@@ -1,6 +1,7 @@
 import { at } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { DecodedCustom, DecodedObject, DecodedOf } from '../load/decoded-object.js';
+import type { LoadedObject } from '../load/loaded-object.js';
 import { AddressAllocator } from './address-allocator.js';
 import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
 import { awaitsAddress, draftPods } from './build-pods.js';
@@ -11,7 +12,15 @@ import type { DecodedWorkload } from './kinds.js';
 import { movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
-import type { ClusterModel, NamespaceModel, PodModel, PolicyModel, WorkloadModel, WorkloadRef } from './types.js';
+import type {
+  ClusterModel,
+  NamespaceModel,
+  Origin,
+  PodModel,
+  PolicyModel,
+  WorkloadModel,
+  WorkloadRef,
+} from './types.js';
 
 export interface BuildOptions {
   /** Namespace for objects that name none (kubectl's `-n`); default `default`. */
@@ -37,7 +46,17 @@ export interface BuildOptions {
    * and only the policies are built (each by its object, as ever).
    */
   after?: ClusterModel;
+  /**
+   * Loaded objects that only moved in their file since the build `after` was made of (List
+   * items after an edit above them: `list-layout`), each by the object it was: a build whose
+   * objects are `after`'s, some of them moved, keeps its namespaces, pods, workloads and
+   * Services placed again (`unmovedModel`). `loadCluster` sets it.
+   */
+  moved?: ReadonlyMap<LoadedObject, LoadedObject>;
 }
+
+/** The parts of a model every object but the policies makes. */
+type GroundParts = Pick<ClusterModel, 'pods' | 'workloads' | 'services' | 'dropped' | 'podRanges'>;
 
 /**
  * What a build made of every object but the policies (`BuildOptions.after`), kept while its
@@ -47,10 +66,31 @@ interface Groundwork {
   objects: readonly DecodedObject[];
   options: string;
   namespaces: ReadonlyMap<string, NamespaceModel>;
-  parts: Pick<ClusterModel, 'pods' | 'workloads' | 'services' | 'dropped' | 'podRanges'>;
+  parts: GroundParts;
+  /**
+   * The same namespaces and parts as the build that first made them (these are its, placed
+   * again where an edit above them moved their objects): what `unmovedModel` shares.
+   */
+  first: { namespaces: ReadonlyMap<string, NamespaceModel>; parts: GroundParts };
 }
 
 const groundworks = new WeakMap<ClusterModel, Groundwork>();
+
+/** A model whose namespaces, pods, workloads and Services were placed again: the model it equals but for origins. */
+const unmovedModels = new WeakMap<ClusterModel, ClusterModel>();
+
+/**
+ * The model `cluster` equals but for origins, whose namespaces, pods, workloads and Services
+ * are the very objects of the build that first made them: `cluster` is a later build of the
+ * same objects, some of which only moved in their file (an edit above them in a List: the
+ * web UI's what-if), so its own are copies placed at the new places. What is kept per model
+ * (compiled answers, diff identities, matrix endpoints) is kept for these: compare and
+ * compute verdicts with it, never cite places from it (its origins may name earlier texts).
+ * `cluster` itself when nothing moved.
+ */
+export function unmovedModel(cluster: ClusterModel): ClusterModel {
+  return unmovedModels.get(cluster) ?? cluster;
+}
 
 /** The objects the pods, workloads, Services and namespaces are built of, in a build's order. */
 function groundObjects(byKind: ReturnType<typeof groupByKind>): DecodedObject[] {
@@ -61,10 +101,76 @@ function optionsKey(options: BuildOptions): string {
   return JSON.stringify([options.defaultNamespace ?? 'default', options.podCidr ?? null, options.serviceCidr ?? null]);
 }
 
-function sameObjects(a: readonly DecodedObject[], b: readonly DecodedObject[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
+/**
+ * Whether `b` holds the objects of `a` in the same order, each the same or its object only
+ * moved (`moved`: the same value, kind and apiVersion read at another place): the loaded
+ * objects that moved, by the ones they were; undefined when some object is another.
+ */
+function movesOf(
+  a: readonly DecodedObject[],
+  b: readonly DecodedObject[],
+  moved: ReadonlyMap<LoadedObject, LoadedObject> | undefined,
+): Map<LoadedObject, LoadedObject> | undefined {
+  if (a.length !== b.length) return undefined;
+  const moves = new Map<LoadedObject, LoadedObject>();
+  for (let k = 0; k < a.length; k++) {
+    const was = at(a, k);
+    const now = at(b, k);
+    if (was === now) continue;
+    if (moved?.get(now.object) !== was.object) return undefined;
+    moves.set(was.object, now.object);
+  }
+  return moves;
+}
+
+/**
+ * `earlier`'s groundwork for a build whose objects are its objects, some moved (`moves`): the
+ * same models (a build depends on the objects' values and order, not on where they are) but
+ * those whose origin's object moved, copied with their origin at the new place. A workload's
+ * replicas share one origin object, as when built.
+ */
+function placedAgain(earlier: Groundwork, moves: ReadonlyMap<LoadedObject, LoadedObject>): Groundwork {
+  const origins = new Map<Origin, Origin>();
+  const originOf = (origin: Origin | undefined): Origin | undefined => {
+    if (!origin) return undefined;
+    const object = moves.get(origin.object);
+    if (!object) return undefined;
+    let placed = origins.get(origin);
+    if (!placed) {
+      placed = { object, path: origin.path };
+      origins.set(origin, placed);
+    }
+    return placed;
+  };
+  const place = <T extends { origin?: Origin }>(model: T): T => {
+    const origin = originOf(model.origin);
+    return origin ? { ...model, origin } : model;
+  };
+  const { pods, workloads, services, dropped, podRanges } = earlier.parts;
+  const podsPlaced = new Map<PodModel, PodModel>();
+  const pods2 = pods.map((pod) => {
+    const placed = place(pod);
+    if (placed !== pod) podsPlaced.set(pod, placed);
+    return placed;
+  });
+  const workloads2 = workloads.map((w) => {
+    const origin = originOf(w.origin);
+    const own = w.pods.some((pod) => podsPlaced.has(pod)) ? w.pods.map((pod) => podsPlaced.get(pod) ?? pod) : w.pods;
+    return origin || own !== w.pods ? { ...w, ...(origin ? { origin } : {}), pods: own } : w;
+  });
+  const namespaces = new Map<string, NamespaceModel>();
+  for (const [name, namespace] of earlier.namespaces) namespaces.set(name, place(namespace));
+  return {
+    ...earlier,
+    namespaces,
+    parts: {
+      pods: pods2,
+      workloads: workloads2,
+      services: services.map(place),
+      dropped: dropped?.map(place),
+      podRanges,
+    },
+  };
 }
 
 /**
@@ -112,20 +218,17 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   const ground = keep ? groundObjects(byKind) : [];
   const key = keep ? optionsKey(options) : '';
   const earlier = keep && options.after ? groundworks.get(options.after) : undefined;
-  const groundwork =
-    earlier && earlier.options === key && sameObjects(earlier.objects, ground)
-      ? earlier
-      : groundworkOf(byKind, namespaceOf, options, keep);
-  const namespaces = new Map(groundwork.namespaces);
-  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
-  for (let k = 0; k < policies.length; k++) {
-    const name = at(policies, k).namespace;
-    if (!namespaces.has(name)) namespaces.set(name, implicitNamespace(name));
+  const moves = earlier && earlier.options === key ? movesOf(earlier.objects, ground, options.moved) : undefined;
+  let groundwork: Omit<Groundwork, 'objects' | 'options'>;
+  if (earlier && moves) groundwork = moves.size === 0 ? earlier : placedAgain(earlier, moves);
+  else {
+    const made = groundworkOf(byKind, namespaceOf, options, keep);
+    groundwork = { ...made, first: made };
   }
-
+  const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
   const { pods, workloads, services, dropped, podRanges } = groundwork.parts;
   const cluster: ClusterModel = {
-    namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    namespaces: withPolicyNamespaces(groundwork.namespaces, policies),
     pods,
     workloads,
     services,
@@ -134,11 +237,28 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     podRanges,
   };
   if (keep) groundworks.set(cluster, { ...groundwork, objects: ground, options: key });
+  if (groundwork.first.parts !== groundwork.parts) {
+    const { namespaces, parts } = groundwork.first;
+    unmovedModels.set(cluster, { ...cluster, namespaces: withPolicyNamespaces(namespaces, policies), ...parts });
+  }
   const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
   if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
   const nodes = byKind.Node.map((o) => buildNode(o.object));
   if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return cluster;
+}
+
+/** `namespaces` and each policy's namespace the input does not define (implicit), sorted by name. */
+function withPolicyNamespaces(
+  defined: ReadonlyMap<string, NamespaceModel>,
+  policies: readonly PolicyModel[],
+): Map<string, NamespaceModel> {
+  const namespaces = new Map(defined);
+  for (let k = 0; k < policies.length; k++) {
+    const name = at(policies, k).namespace;
+    if (!namespaces.has(name)) namespaces.set(name, implicitNamespace(name));
+  }
+  return new Map([...namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function implicitNamespace(name: string): NamespaceModel {
@@ -151,7 +271,7 @@ function groundworkOf(
   namespaceOf: (meta: { namespace?: string } | undefined) => string,
   options: BuildOptions,
   keep: boolean,
-): Omit<Groundwork, 'objects' | 'options'> {
+): Omit<Groundwork, 'objects' | 'options' | 'first'> {
   const namespaces = new Map<string, NamespaceModel>();
   for (const o of byKind.Namespace) {
     const name = o.value.metadata?.name ?? '';

@@ -17,6 +17,7 @@ import {
   positionOf,
   resolveEndpoint,
   type SourceFile,
+  unmovedModel,
 } from '@netpol/core';
 import {
   type ClusterDiff,
@@ -94,8 +95,14 @@ interface Loaded {
   loaded: LoadedCluster;
   issues: Issue[];
   ok: boolean;
-  /** The model with the toggled-off policies left out. */
+  /**
+   * The model with the toggled-off policies left out, for verdicts: after an edit that moved
+   * List items, the one it equals but for origins (core's unmovedModel), whose places may be
+   * an earlier text's: never cite a place from it.
+   */
   cluster: ClusterModel;
+  /** The same, with this state's own origins: for every place shown (reasons, lint, selection). */
+  placed: ClusterModel;
   endpoints: MatrixEndpoint[];
   ports: PortQuery[];
   /**
@@ -144,11 +151,17 @@ function read(
 }
 
 function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded {
-  const full = input.loaded.cluster;
-  const cluster =
+  const own = input.loaded.cluster;
+  const toggled = (full: ClusterModel) =>
     disabled.size === 0
       ? full
       : withoutAdminPolicies({ ...full, policies: full.policies.filter((p) => !disabled.has(p.id)) }, disabled);
+  // After an edit that moved List items (a line above them), the model's pods, workloads and
+  // Services are copies at their new places: verdicts are asked of the model they equal but
+  // for origins (the input's objects: what is kept per model stays), places of the own one.
+  const unmoved = unmovedModel(own);
+  const cluster = toggled(unmoved);
+  const placed = unmoved === own ? cluster : toggled(own);
   const listed = listMatrixEndpoints(cluster);
   const endpoints = listed.ok ? listed.value : [];
   return {
@@ -158,6 +171,7 @@ function derive(input: Read, disabled: ReadonlySet<string> = new Set()): Loaded 
     issues: input.issues,
     ok: input.ok,
     cluster,
+    placed,
     endpoints,
     ports: defaultMatrixPorts(cluster, endpoints),
     bits: new Map(),
@@ -260,6 +274,12 @@ function carriedMatrix(state: Loaded, key: string, query: PortQuery): MatrixBits
   for (const i of rows) for (let j = 0; j < n; j++) ask(i, j, false);
   for (const j of cols) for (let i = 0; i < n; i++) if (!sides[i]?.egress) ask(i, j, true);
   return { port: key, n, rowWords, bits };
+}
+
+/** `pod` of `state.cluster` (its endpoints') as placed in `state.placed` (the same order of pods). */
+function placedPod(state: Loaded, pod: PodModel): PodModel {
+  if (state.placed === state.cluster) return pod;
+  return state.placed.pods[state.cluster.pods.indexOf(pod)] ?? pod;
 }
 
 function load(files: readonly InputFile[], namespace: string, cache: LoadCache, podCidr?: string[]): Loaded {
@@ -434,7 +454,7 @@ export class Session {
   }
 
   private *lintStepsOf(current: Loaded): Generator<string, IssueView[] | undefined, void> {
-    const steps = lintRuleByRule({ cluster: current.cluster, objects: current.loaded.objects });
+    const steps = lintRuleByRule({ cluster: current.placed, objects: current.loaded.objects });
     while (!current.lint) {
       if (this.current !== current) return undefined;
       const step = steps.next();
@@ -628,7 +648,8 @@ export class Session {
   check(from: string, to: string, port: string): CheckAnswer {
     const query = parsePortQuery(port);
     if (!query.ok) return { ok: false, message: `Port: ${query.error.message}` };
-    const { cluster } = this.current;
+    // The reasons cite lines: the state's own places.
+    const cluster = this.current.placed;
     const options = { defaultNamespace: this.input.namespace };
     const a = resolveEndpoint(cluster, from, options);
     if (!a.ok) return { ok: false, message: `From: ${a.error.message}` };
@@ -647,7 +668,8 @@ export class Session {
   }
 
   select(kind: 'pod' | 'policy', id: string): SelectionView {
-    const { cluster } = this.current;
+    // The rules link to lines: the state's own places.
+    const cluster = this.current.placed;
     if (kind === 'policy') {
       const policy = cluster.policies.find((p) => p.id === id);
       const admin = policy ? undefined : findAdminPolicy(cluster, id);
@@ -665,7 +687,10 @@ export class Session {
       };
     }
     const endpoint = this.current.endpoints.find((e) => e.id === id);
-    const pod = endpoint && endpoint.kind !== 'external' ? endpoint.pod : cluster.pods.find((p) => p.id === id);
+    const pod =
+      endpoint && endpoint.kind !== 'external'
+        ? placedPod(this.current, endpoint.pod)
+        : cluster.pods.find((p) => p.id === id);
     if (!pod) return { kind: 'none', id, message: `no pod ${id}` };
     const explained = explainPodTraffic(cluster, pod);
     const side = (d: PodTrafficSide): PodSideView => ({
