@@ -9,7 +9,7 @@ import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
 import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
-import { movedModel } from './moved-model.js';
+import { firstBuild, movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
 import type {
@@ -237,15 +237,52 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     podRanges,
   };
   if (keep) groundworks.set(cluster, { ...groundwork, objects: ground, options: key });
-  if (groundwork.first.parts !== groundwork.parts) {
-    const { namespaces, parts } = groundwork.first;
-    unmovedModels.set(cluster, { ...cluster, namespaces: withPolicyNamespaces(namespaces, policies), ...parts });
-  }
   const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
   if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
   const nodes = byKind.Node.map((o) => buildNode(o.object));
   if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Where `after` has one, or objects moved since it: the policies of the model it equals.
+  const before = options.after && (options.moved?.size || unmovedModels.has(options.after)) ? options.after : undefined;
+  const unmovedPolicies = before ? policiesBefore(before, options.moved, policies) : policies;
+  if (groundwork.first.parts !== groundwork.parts || unmovedPolicies !== policies) {
+    const { namespaces, parts } = groundwork.first;
+    unmovedModels.set(cluster, {
+      ...cluster,
+      namespaces: withPolicyNamespaces(namespaces, unmovedPolicies),
+      ...parts,
+      policies: unmovedPolicies,
+    });
+  }
   return cluster;
+}
+
+/**
+ * `policies` as `unmovedModel(after)` has them where their objects are `after`'s or only moved (`moved`): the
+ * same model but for the origin (one first build: `movedModel`), so what is kept per policy
+ * model (compiled policies, which a compiled cluster's donor compares) is the earlier one's.
+ * `policies` itself when none moved.
+ */
+function policiesBefore(
+  after: ClusterModel,
+  moved: ReadonlyMap<LoadedObject, LoadedObject> | undefined,
+  policies: PolicyModel[],
+): PolicyModel[] {
+  const earlier = unmovedModel(after).policies;
+  const byObject = new Map<LoadedObject, PolicyModel>();
+  for (let k = 0; k < after.policies.length; k++) {
+    const object = at(after.policies, k).origin?.object;
+    if (object) byObject.set(object, at(earlier, k));
+  }
+  let any = false;
+  const before = policies.map((policy) => {
+    const object = policy.origin?.object;
+    const was = object && (moved?.get(object) ?? object);
+    const known = was && byObject.get(was);
+    if (!known || known.id !== policy.id || firstBuild(known) !== firstBuild(policy)) return policy;
+    if (known !== policy) any = true;
+    return known;
+  });
+  return any ? before : policies;
 }
 
 /** `namespaces` and each policy's namespace the input does not define (implicit), sorted by name. */
