@@ -45,11 +45,13 @@ async function status(page: Page, start: 'Allowed' | 'Denied'): Promise<string> 
   return (await box.textContent()) ?? '';
 }
 
+/** Asks, and waits for this question's answer: the box shows the last one's until it comes. */
 async function ask(page: Page, from: string, to: string, port: string): Promise<void> {
   await page.getByLabel('From', { exact: true }).fill(from);
   await page.getByLabel('To', { exact: true }).fill(to);
   await page.getByLabel('Port', { exact: true }).fill(port);
   await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.locator(`.verdict-box[data-question="${from}|${to}|${port}"]`).waitFor();
 }
 
 let browser: () => import('playwright-core').Browser;
@@ -158,6 +160,11 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.goto(server.url);
       await ask(page, 'secure-namespace/client', 'kube-system/coredns[Deployment]', '53/UDP');
       assert.match(await status(page, 'Denied'), /isolated by secure-namespace\/default-deny-all and no rule matches/);
+      // A denial cites no rule: the policy it names is a link to it (its rules, their lines).
+      await page.getByRole('status').first().getByRole('link', { name: 'secure-namespace/default-deny-all' }).click();
+      const selection = page.locator('section.selection');
+      await selection.getByText('Selection: secure-namespace/default-deny-all', { exact: true }).waitFor();
+      await selection.getByText(/^Selects every pod in namespace secure-namespace/).waitFor();
       await page.getByRole('button', { name: 'Editor' }).click();
       await page.getByLabel('File').selectOption(`${DENY_ALL}/default-deny-all.yaml`);
       await page.getByRole('button', { name: 'Allow DNS (UDP and TCP 53)' }).click();
@@ -461,7 +468,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       for (const line of reasons) assert.ok(text.includes(line.trim()), `${line.trim()}\n  not in: ${text}`);
       // A pod's name selects it (the row names sit left of the cells: 220 px, rows 18 px below 140).
       await grid.click({ position: { x: 150, y: 140 + 18 + 9 } });
-      await page.locator('section.selection').getByText('Selection: default/frontend-1').waitFor();
+      await page.locator('section.selection').getByText('Selection: default/frontend-1', { exact: true }).waitFor();
       // Escape climbs back: pods → workloads → namespaces.
       await grid.focus();
       await page.keyboard.press('Escape');
@@ -517,9 +524,9 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         await page.screenshot({ path: artifactPath('policies-admin.png') });
         // From a pod it selects (a link in the subject's pods) and back by the pod's admin tier list.
         await panel.getByRole('button', { name: 'team-a/api', exact: true }).click();
-        await panel.getByText('Selection: team-a/api').waitFor();
+        await panel.getByText('Selection: team-a/api', { exact: true }).waitFor();
         await panel.getByRole('button', { name: 'ClusterNetworkPolicy cluster-guardrails (priority 10)' }).click();
-        await panel.getByText('Selection: ClusterNetworkPolicy/cluster-guardrails').waitFor();
+        await panel.getByText('Selection: ClusterNetworkPolicy/cluster-guardrails', { exact: true }).waitFor();
         await panel.getByText(/^Subject every pod in namespaces/).waitFor();
         await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
         const serious = (await page.evaluate(
@@ -578,7 +585,9 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await panel.getByRole('button', { name: 'web/frontend-out' }).first().click();
       await panel.getByText('Selects pods app=frontend in namespace web: 1 pod: web/frontend').waitFor();
       await panel.getByRole('button', { name: 'web/frontend', exact: true }).click();
-      await panel.getByText('Selection: web/frontend').waitFor();
+      // The heading exactly: 'Selection: web/frontend-out' (still shown until the pod's answer
+      // arrives) contains it, and a busy machine once read the policy's panel here.
+      await panel.getByText('Selection: web/frontend', { exact: true }).waitFor();
       assert.match(
         (await panel.textContent()) ?? '',
         /admit it into their pods \(their ingress\):shop\/backend-in spec\.ingress\[0\]/,

@@ -126,10 +126,10 @@ export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDif
   for (const [protocol, list] of partitionPorts([base, head])) for (const span of list) spans.push({ protocol, span });
   const peers = { base: sides.map((s) => s.base), head: sides.map((s) => s.head) };
   // NetworkPolicies alone: each side's masks, and the verdicts when there are no admin tiers.
-  const policyMasks = {
-    base: new VerdictMasks(compiledBase, peers.base, spans),
-    head: new VerdictMasks(compiledHead, peers.head, spans),
-  };
+  // The head's endpoints are mostly the base's pods (an edit keeps those it did not change):
+  // what the base's masks found of them is the head's too when they are the same.
+  const baseMasks = new VerdictMasks(compiledBase, peers.base, spans);
+  const policyMasks = { base: baseMasks, head: new VerdictMasks(compiledHead, peers.head, spans, baseMasks) };
   // With admin tiers a pair's verdict is asked of every tier (TierMasks).
   const verdicts = tiers
     ? { base: new TierMasks(compiledBase, peers.base, spans), head: new TierMasks(compiledHead, peers.head, spans) }

@@ -8,6 +8,8 @@ import { loadText, namespace, pod, policy, stream } from '../lint/test-helpers.j
 import { listEndpointSamples } from '../matrix/endpoint-samples.js';
 import type { ClusterModel, PodModel, Protocol } from '../model/types.js';
 import { changedSides, diffClusters } from './diff-clusters.js';
+import { partitionPorts } from './port-partition.js';
+import { type SpanRef, VerdictMasks } from './verdict-masks.js';
 
 /** Seeded PRNG (mulberry32) so every run sees the same random clusters. */
 function rng(seed: number) {
@@ -204,6 +206,90 @@ describe('diff against the naive oracle', () => {
       `endpoints changed (${endpointChanges}), ${samePolicies} alone`,
     );
     assert.ok(changes > 50, `the random changes changed something (${changes})`);
+  });
+});
+
+/**
+ * An edited version's masks share what the input's found of the endpoints (`like`) when its
+ * endpoints are the input's pods and its namespaces' labels are the same: every verdict vector
+ * equals a fresh computation's (masks of the same version found on their own), whichever
+ * version asks first. Sharing is seen in an ipBlock's members (kept per side: the same array).
+ */
+describe("VerdictMasks of an edited version reuse the input's endpoints", () => {
+  it('the same vectors as masks found on their own, shared only when the namespaces are labelled alike', () => {
+    let shared = 0;
+    let apart = 0;
+    for (let seed = 400; seed < 430; seed++) {
+      const r = rng(seed);
+      const world = randomWorld(r);
+      const pols = Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`));
+      // A policy with an ipBlock peer, unchanged in the head: its compiled rule is the base's.
+      pols.push(policy('a', 'blocks', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }));
+      // One that sees a namespace relabelled green (below).
+      pols.push(
+        policy('b', 'green', {
+          podSelector: {},
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'green' } } }] }],
+        }),
+      );
+      const base = cluster([...world, ...pols]);
+      // A namespace relabelled in the head (its pods stay the same objects): its facts differ.
+      const relabelled = r.chance(0.4) ? r.pick(NAMESPACES) : undefined;
+      const team = r.pick(['red', 'blue', 'green']);
+      const edited = cluster([
+        ...world.map((o) => {
+          const meta = (o as { kind: string; metadata: { name: string } }).metadata;
+          return (o as { kind: string }).kind === 'Namespace' && meta.name === relabelled
+            ? namespace(relabelled, { team })
+            : o;
+        }),
+        ...pols.map((p, i) => (i < 4 && r.chance(0.5) ? randomPolicy(r, `n${i}`) : p)),
+      ]);
+      // The input's pods, as a what-if of policies keeps them; the namespaces as edited.
+      const head: ClusterModel = { ...base, policies: edited.policies, namespaces: edited.namespaces };
+      const peers: Peer[] = [
+        ...base.pods.map((pod): Peer => ({ kind: 'pod', pod })),
+        { kind: 'external', ip: '198.18.0.1' },
+        { kind: 'external', ip: '203.0.113.9' },
+      ];
+      const spans: SpanRef[] = [];
+      for (const [protocol, list] of partitionPorts([base, head]))
+        for (const span of list) spans.push({ protocol, span });
+      const baseFirst = r.chance(0.5);
+      const baseMasks = new VerdictMasks(compileCluster(base), peers, spans);
+      const headMasks = new VerdictMasks(compileCluster(head), peers, spans, baseMasks);
+      // Fresh: copies of the models (compiled anew, nothing kept for them), no `like`.
+      const fresh = {
+        base: new VerdictMasks(compileCluster({ ...base }), peers, spans),
+        head: new VerdictMasks(compileCluster({ ...head }), peers, spans),
+      };
+      const vectors = (masks: VerdictMasks) =>
+        peers.flatMap((_, i) =>
+          peers.map((_, j) => {
+            const out = new Uint32Array(masks.words);
+            masks.allowed(i, j, out);
+            return [...out];
+          }),
+        );
+      const [first, second] = baseFirst ? [baseMasks, headMasks] : [headMasks, baseMasks];
+      const firstVectors = vectors(first);
+      const secondVectors = vectors(second);
+      assert.deepEqual(baseFirst ? firstVectors : secondVectors, vectors(fresh.base), `seed ${seed} base`);
+      assert.deepEqual(baseFirst ? secondVectors : firstVectors, vectors(fresh.head), `seed ${seed} head`);
+      const blockPeer = compileCluster(head).policies.find((c) => c.policy.name === 'blocks')?.egress[0]?.peers;
+      const block = blockPeer === 'all' ? undefined : blockPeer?.[0];
+      assert.ok(block?.kind === 'ipBlock', `seed ${seed}: the ipBlock peer`);
+      const labelsAlike = [...new Set(base.pods.map((p) => p.namespace))].every(
+        (ns) =>
+          JSON.stringify(base.namespaces.get(ns)?.labels ?? {}) ===
+          JSON.stringify(head.namespaces.get(ns)?.labels ?? {}),
+      );
+      const sharing = headMasks.blockBits(block) === baseMasks.blockBits(block);
+      assert.equal(sharing, labelsAlike, `seed ${seed}: shared exactly when the namespaces are labelled alike`);
+      if (sharing) shared++;
+      else apart++;
+    }
+    assert.ok(shared > 10 && apart > 2, `both cases occur (shared ${shared}, apart ${apart})`);
   });
 });
 

@@ -44,7 +44,7 @@ export class VerdictMasks {
    * Per rule that a whole row was asked of (`sideRow`), its peer match over every endpoint as
    * a bitset: only the rules of the sides whose policies changed, never every rule.
    */
-  private readonly ruleBits: Map<CompiledRule, Uint32Array>;
+  private readonly ruleBits: WeakMap<CompiledRule, Uint32Array>;
   /** `sideRow`'s answer per direction (endpoints × words), and the policy set it holds. */
   private readonly rows = {
     ingress: { set: -1, mask: new Uint32Array(0) },
@@ -58,10 +58,18 @@ export class VerdictMasks {
     egress: { slot: -1, entries: new Map<number, Uint32Array>() },
   };
 
+  /**
+   * `like`: the masks of another version of the cluster (a what-if diff's input, for the edited
+   * version): when this one's endpoints are the same (the same pods, the same outside addresses,
+   * in the same order) and its namespaces' labels alike, what they found of the endpoints alone
+   * is this one's too (their facts are equal; an unchanged policy's compiled rules are the same
+   * objects in both, so their peer bits are shared as well).
+   */
   constructor(
     private readonly compiled: CompiledCluster,
     peers: readonly Peer[],
     private readonly spans: readonly SpanRef[],
+    like?: VerdictMasks,
   ) {
     this.words = Math.max(1, Math.ceil(spans.length / 32));
     this.factsOfPod = factsOf(compiled);
@@ -74,14 +82,16 @@ export class VerdictMasks {
     const side =
       kept && sameEndpoints(kept, peers)
         ? kept
-        : {
-            pods: this.pods,
-            ips: peers.map((p) => (p.kind === 'pod' ? undefined : p.ip)),
-            facts: peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p))),
-            reached: new Map<string, string[]>(),
-            blocks: new Map<string, Uint32Array>(),
-            ruleBits: new Map<CompiledRule, Uint32Array>(),
-          };
+        : like && sameEndpoints(like.side, peers) && like.labelsAlikeIn(compiled)
+          ? like.side
+          : {
+              pods: this.pods,
+              ips: peers.map((p) => (p.kind === 'pod' ? undefined : p.ip)),
+              facts: peers.map((p) => (p.kind === 'pod' ? undefined : compiled.facts(p))),
+              reached: new Map<string, string[]>(),
+              blocks: new Map<string, Uint32Array>(),
+              ruleBits: new WeakMap<CompiledRule, Uint32Array>(),
+            };
     endpointSides.set(compiled, side);
     this.side = side;
     this.facts = side.facts;
@@ -92,6 +102,17 @@ export class VerdictMasks {
   }
 
   private readonly side: EndpointSide;
+
+  /** Whether `compiled` gives the namespaces of these endpoints' pods the labels this cluster gives them. */
+  private labelsAlikeIn(compiled: CompiledCluster): boolean {
+    if (compiled === this.compiled) return true;
+    for (const namespace of this.podsByNamespace().keys()) {
+      const a = this.compiled.namespaceLabels(namespace);
+      const b = compiled.namespaceLabels(namespace);
+      if (a !== b && !sameLabels(a, b)) return false;
+    }
+    return true;
+  }
 
   private fact(o: number): PeerFacts {
     let found = this.facts[o];
@@ -387,7 +408,8 @@ export class VerdictMasks {
  * What VerdictMasks find of their endpoints alone, whatever the ports (see the constructor):
  * each endpoint's facts, the pods of each namespace, the namespaces a selector reaches, each
  * ipBlock's members and each rule's peer bits. Kept per compiled cluster for its last list of
- * endpoints (the same pods, the same outside addresses, in the same order).
+ * endpoints (the same pods, the same outside addresses, in the same order), and shared with an
+ * edited version's masks whose endpoints and namespace labels are the same (`like`).
  */
 interface EndpointSide {
   pods: readonly (PodModel | undefined)[];
@@ -396,7 +418,8 @@ interface EndpointSide {
   byNamespace?: Map<string, number[]>;
   reached: Map<string, string[]>;
   blocks: Map<string, Uint32Array>;
-  ruleBits: Map<CompiledRule, Uint32Array>;
+  /** Weak: an edited version sharing this side adds its changed rules, which go with it. */
+  ruleBits: WeakMap<CompiledRule, Uint32Array>;
 }
 
 const endpointSides = new WeakMap<CompiledCluster, EndpointSide>();
@@ -409,6 +432,11 @@ function sameEndpoints(side: EndpointSide, peers: readonly Peer[]): boolean {
       return false;
   }
   return true;
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 /** A subject's isolating policies per direction, and their sets' ids in one VerdictMasks. */

@@ -19,7 +19,14 @@ import {
 } from './classify.js';
 import type { Ipv4Range } from './ipv4.js';
 import { buildContext, segmentOf } from './plan-context.js';
-import type { CompiledRule, DataplanePlan, DirectionPlan, PeerClass, Profiles } from './plan-types.js';
+import type {
+  CompiledRule,
+  DataplanePlan,
+  DirectionContext,
+  DirectionPlan,
+  PeerClass,
+  Profiles,
+} from './plan-types.js';
 import { planServices, servicesKeyOf, serviceUseOf } from './services.js';
 import { planTierDirection } from './tier-plan.js';
 
@@ -149,18 +156,37 @@ function groupPods(pods: readonly PodModel[]): { all: PodGroup[]; byPod: Map<Pod
   return { all: [...byKey.values()], byPod };
 }
 
+type PodGroups = { all: PodGroup[]; byPod: Map<PodModel, PodGroup> };
+
 function planDirection(
   compiled: CompiledCluster,
   direction: Direction,
   pods: readonly AddressedPod[],
-  groups: { all: PodGroup[]; byPod: Map<PodModel, PodGroup> },
+  groups: PodGroups,
   profiles: Profiles,
   reuse: DirectionClassSource | undefined,
 ): DirectionPlan {
   const context = buildContext(compiled, direction);
-  const { tests, policiesByNs } = context;
+  fillGroups(context, groups);
+  const tables = new ClassTables(reuse);
+  const netPeers = netPeerRanges(context, tables);
+  const { subjects, podPeers } = classifyPods(context, tables, pods, groups);
+  const allow = allowedPairs(context, tables, profiles);
+  return {
+    direction,
+    context,
+    subjects,
+    podPeers,
+    netPeers,
+    allow,
+    subjectClasses: tables.subjects,
+    peerClasses: tables.peers,
+  };
+}
 
-  // Fill the group cache in bulk: selector tests namespace by namespace (most tests name one).
+/** Fill the group cache in bulk: selector tests namespace by namespace (most tests name one). */
+function fillGroups(context: DirectionContext, groups: PodGroups): void {
+  const { tests, policiesByNs } = context;
   const groupsByNs = new Map<string, PodGroup[]>();
   for (const g of groups.all) {
     const list = groupsByNs.get(g.namespace) ?? [];
@@ -184,8 +210,10 @@ function planDirection(
       if (info && selecting.length > 0) info.policies = selecting;
     }
   }
+}
 
-  const tables = new ClassTables(reuse);
+/** The address space's peer classes, adjacent segments of one class merged into one range. */
+function netPeerRanges(context: DirectionContext, tables: ClassTables): { range: Ipv4Range; peer: number }[] {
   const netPeers: { range: Ipv4Range; peer: number }[] = [];
   for (let s = 0; s < context.starts.length - 1; s++) {
     const peer = tables.peer(at(context.segmentTests, s), NO_PORTS);
@@ -193,9 +221,20 @@ function planDirection(
     if (last && last.peer === peer) last.range = { first: last.range.first, last: at(context.starts, s + 1) - 1 };
     else netPeers.push({ range: { first: at(context.starts, s), last: at(context.starts, s + 1) - 1 }, peer });
   }
+  return netPeers;
+}
 
-  // Pods with the same group, container ports and ipBlock segment get the same classes
-  // (workload replicas share their labels and ports objects, so this is mostly cache hits).
+/**
+ * Each pod's subject and peer class by IP. Pods with the same group, container ports and
+ * ipBlock segment get the same classes (workload replicas share their labels and ports
+ * objects, so this is mostly cache hits).
+ */
+function classifyPods(
+  context: DirectionContext,
+  tables: ClassTables,
+  pods: readonly AddressedPod[],
+  groups: PodGroups,
+): { subjects: Map<string, number>; podPeers: Map<string, number> } {
   const subjects = new Map<string, number>();
   const podPeers = new Map<string, number>();
   const portsIds = new Map<readonly unknown[], number>();
@@ -216,10 +255,15 @@ function planDirection(
     if (classes.subject !== undefined) subjects.set(ip, classes.subject);
     podPeers.set(ip, classes.peer);
   }
+  return { subjects, podPeers };
+}
 
-  // Allowed ports per (subject class, peer class): each rule adds itself to the peer classes
-  // its peers match, then each pair's rule list becomes a port profile.
-  const peersByTest: PeerClass[][] = tests.map(() => []);
+/**
+ * Allowed ports per (subject class, peer class): each rule adds itself to the peer classes
+ * its peers match, then each pair's rule list becomes a port profile.
+ */
+function allowedPairs(context: DirectionContext, tables: ClassTables, profiles: Profiles): Map<string, 'all' | number> {
+  const peersByTest: PeerClass[][] = context.tests.map(() => []);
   const allPeers = [...tables.peers.values()];
   for (const c of allPeers) for (const t of c.tests) peersByTest[t]?.push(c);
   const rulePeers = new Map<CompiledRule, readonly PeerClass[]>();
@@ -245,14 +289,5 @@ function planDirection(
       if (verdict !== undefined) allow.set(`${subject.id} . ${peer.id}`, verdict);
     }
   }
-  return {
-    direction,
-    context,
-    subjects,
-    podPeers,
-    netPeers,
-    allow,
-    subjectClasses: tables.subjects,
-    peerClasses: tables.peers,
-  };
+  return allow;
 }

@@ -87,7 +87,22 @@ export function diffScript(
   options: RenderOptions,
   scope?: PodChangeScope,
 ): string[] | undefined {
-  const t = `inet ${options.table}`;
+  const script = scriptParts(`inet ${options.table}`);
+  if (options.enforce && !profileCommands(previous, next, script)) return undefined;
+  serviceCommands(previous, next, scope?.services ?? changedServices(previous.services, next.services), script);
+  if (options.enforce) {
+    policyCommands(previous, next, scope, script);
+    if (previous.tiers && next.tiers) tierCommands(previous.tiers, next.tiers, scope, script);
+    else if (previous.tiers || next.tiers) return undefined;
+  }
+  return [...script.head, ...script.deletes, ...script.adds, ...script.tail];
+}
+
+/**
+ * A script in its order: new chains and sets (head), element deletions, element additions,
+ * then chains no longer used (tail).
+ */
+function scriptParts(t: string) {
   const head: string[] = [];
   const deletes: string[] = [];
   const adds: string[] = [];
@@ -123,84 +138,104 @@ export function diffScript(
     }
     elements(name, del, add);
   };
+  return { t, head, deletes, adds, tail, elements, compare };
+}
 
-  if (options.enforce) {
-    // Port profiles are only ever added while the policies stay (their ids are reused).
-    for (const [key, p] of previous.profiles) if (next.profiles.get(key)?.id !== p.id) return undefined;
-    for (const [key, p] of next.profiles) {
-      if (previous.profiles.has(key)) continue;
-      head.push(
-        `add set ${t} ports_${p.id} { ${PORT_SET_TYPE} elements = { ${profileEntries(p.ranges).join(', ')} }; }`,
-      );
-      head.push(`add chain ${t} allow_ports_${p.id}`);
-      for (const rule of profileRules(p.id)) head.push(`add rule ${t} allow_ports_${p.id} ${rule}`);
-    }
+type ScriptParts = ReturnType<typeof scriptParts>;
+
+/** New port profiles' sets and chains; false when a profile changed (only ever added while the policies stay). */
+function profileCommands(previous: DataplanePlan, next: DataplanePlan, { t, head }: ScriptParts): boolean {
+  for (const [key, p] of previous.profiles) if (next.profiles.get(key)?.id !== p.id) return false;
+  for (const [key, p] of next.profiles) {
+    if (previous.profiles.has(key)) continue;
+    head.push(`add set ${t} ports_${p.id} { ${PORT_SET_TYPE} elements = { ${profileEntries(p.ranges).join(', ')} }; }`);
+    head.push(`add chain ${t} allow_ports_${p.id}`);
+    for (const rule of profileRules(p.id)) head.push(`add rule ${t} allow_ports_${p.id} ${rule}`);
   }
+  return true;
+}
 
-  // Services: only Service ports whose plan changed (unchanged ones keep their objects).
-  const services = scope?.services ?? changedServices(previous.services, next.services);
-  if (services.removed.length > 0 || services.added.length > 0) {
-    // NAT chains for new endpoint counts first, chains no Service port uses any more last;
-    // a pod is in the hairpin set while some Service port has it as an endpoint.
-    const candidates = new Map<string, Protocol>();
-    const ips = new Set<string>();
-    for (const s of [...services.removed, ...services.added]) {
-      candidates.set(natChainName(s), s.protocol);
-      for (const e of s.endpoints) ips.add(e.ip);
-    }
-    for (const [name, protocol] of candidates) {
-      const before = previous.serviceUse.chains.has(name);
-      const after = next.serviceUse.chains.has(name);
-      if (after && !before) {
-        const n = Number(name.split('_')[2]);
-        head.push(`add chain ${t} ${name}`, `add rule ${t} ${name} ${natChainRule(protocol, n)}`);
-      } else if (before && !after) tail.push(`delete chain ${t} ${name}`);
-    }
-    const serviceWas = new Map<string, string>();
-    const serviceNow = new Map<string, string>();
-    const endpointWas = new Map<string, string>();
-    const endpointNow = new Map<string, string>();
-    const collect = (list: readonly ServicePlan[], services: Map<string, string>, endpoints: Map<string, string>) => {
-      for (const s of list) {
-        services.set(serviceKey(s), `goto ${natChainName(s)}`);
-        for (const [k, v] of endpointElements(s)) endpoints.set(k, v);
+/** Services: only Service ports whose plan changed (unchanged ones keep their objects). */
+function serviceCommands(
+  previous: DataplanePlan,
+  next: DataplanePlan,
+  services: { removed: readonly ServicePlan[]; added: readonly ServicePlan[] },
+  { t, head, tail, compare }: ScriptParts,
+): void {
+  if (services.removed.length === 0 && services.added.length === 0) return;
+  // NAT chains for new endpoint counts first, chains no Service port uses any more last;
+  // a pod is in the hairpin set while some Service port has it as an endpoint.
+  const candidates = new Map<string, Protocol>();
+  const ips = new Set<string>();
+  for (const s of [...services.removed, ...services.added]) {
+    candidates.set(natChainName(s), s.protocol);
+    for (const e of s.endpoints) ips.add(e.ip);
+  }
+  for (const [name, protocol] of candidates) {
+    const before = previous.serviceUse.chains.has(name);
+    const after = next.serviceUse.chains.has(name);
+    if (after && !before) {
+      const n = Number(name.split('_')[2]);
+      head.push(`add chain ${t} ${name}`, `add rule ${t} ${name} ${natChainRule(protocol, n)}`);
+    } else if (before && !after) tail.push(`delete chain ${t} ${name}`);
+  }
+  const was = serviceElements(services.removed);
+  const now = serviceElements(services.added);
+  compare('services', was.services, now.services, (v) => v);
+  compare('endpoints', was.endpoints, now.endpoints, (v) => v);
+  const hairpin = (plan: DataplanePlan) => {
+    const out = new Map<string, string>();
+    for (const ip of ips) if (plan.serviceUse.backends.has(ip)) out.set(`${ip} . ${ip}`, '');
+    return out;
+  };
+  compare('hairpin', hairpin(previous), hairpin(next), (v) => v);
+}
+
+/** The `services` and `endpoints` elements of these Service ports. */
+function serviceElements(list: readonly ServicePlan[]) {
+  const services = new Map<string, string>();
+  const endpoints = new Map<string, string>();
+  for (const s of list) {
+    services.set(serviceKey(s), `goto ${natChainName(s)}`);
+    for (const [k, v] of endpointElements(s)) endpoints.set(k, v);
+  }
+  return { services, endpoints };
+}
+
+/** The NetworkPolicy maps of both directions. */
+function policyCommands(
+  previous: DataplanePlan,
+  next: DataplanePlan,
+  scope: PodChangeScope | undefined,
+  { compare }: ScriptParts,
+): void {
+  for (const d of ['egress', 'ingress'] as const) {
+    compare(`${d}_subject`, previous[d].subjects, next[d].subjects, String, scope?.touched);
+    compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, scope?.touched);
+    compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict, scope?.allowAdded[d]);
+  }
+}
+
+/** The admin tiers' maps of both directions. */
+function tierCommands(
+  previous: NonNullable<DataplanePlan['tiers']>,
+  next: NonNullable<DataplanePlan['tiers']>,
+  scope: PodChangeScope | undefined,
+  { compare, elements }: ScriptParts,
+): void {
+  for (const d of ['egress', 'ingress'] as const) {
+    const [was, now] = [previous[d], next[d]];
+    compare(`${d}_tier_subject`, was.subjects, now.subjects, String, scope?.touched);
+    compare(`${d}_tier_peer_pod`, was.podPeers, now.podPeers, String, scope?.touched);
+    // Pairs are only ever added while the policies stay (their keys name new classes).
+    const pairs = scope?.tierPairsAdded?.[d] ?? [...now.pairs.keys()].filter((k) => !was.pairs.has(k));
+    for (const tier of ['admin', 'baseline'] as const) {
+      const add: string[] = [];
+      for (const pair of pairs) {
+        const verdict = now.pairs.get(pair);
+        if (verdict) for (const [key, value] of tierElements(pair, verdict[tier])) add.push(`${key} : ${value}`);
       }
-    };
-    collect(services.removed, serviceWas, endpointWas);
-    collect(services.added, serviceNow, endpointNow);
-    compare('services', serviceWas, serviceNow, (v) => v);
-    compare('endpoints', endpointWas, endpointNow, (v) => v);
-    const hairpin = (plan: DataplanePlan) => {
-      const out = new Map<string, string>();
-      for (const ip of ips) if (plan.serviceUse.backends.has(ip)) out.set(`${ip} . ${ip}`, '');
-      return out;
-    };
-    compare('hairpin', hairpin(previous), hairpin(next), (v) => v);
-  }
-
-  if (options.enforce) {
-    for (const d of ['egress', 'ingress'] as const) {
-      compare(`${d}_subject`, previous[d].subjects, next[d].subjects, String, scope?.touched);
-      compare(`${d}_peer_pod`, previous[d].podPeers, next[d].podPeers, String, scope?.touched);
-      compare(`${d}_allow`, previous[d].allow, next[d].allow, allowVerdict, scope?.allowAdded[d]);
+      elements(`${d}_${tier}`, [], add);
     }
-    if (previous.tiers && next.tiers) {
-      for (const d of ['egress', 'ingress'] as const) {
-        const [was, now] = [previous.tiers[d], next.tiers[d]];
-        compare(`${d}_tier_subject`, was.subjects, now.subjects, String, scope?.touched);
-        compare(`${d}_tier_peer_pod`, was.podPeers, now.podPeers, String, scope?.touched);
-        // Pairs are only ever added while the policies stay (their keys name new classes).
-        const pairs = scope?.tierPairsAdded?.[d] ?? [...now.pairs.keys()].filter((k) => !was.pairs.has(k));
-        for (const tier of ['admin', 'baseline'] as const) {
-          const add: string[] = [];
-          for (const pair of pairs) {
-            const verdict = now.pairs.get(pair);
-            if (verdict) for (const [key, value] of tierElements(pair, verdict[tier])) add.push(`${key} : ${value}`);
-          }
-          elements(`${d}_${tier}`, [], add);
-        }
-      }
-    } else if (previous.tiers || next.tiers) return undefined;
   }
-  return [...head, ...deletes, ...adds, ...tail];
 }

@@ -7,7 +7,7 @@ import { decodeEdits, encodeEdits } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
 import { MatrixView } from './MatrixView.js';
 import { PoliciesView } from './PoliciesView.js';
-import { reloadWords } from './reload-words.js';
+import { reloadWords, staleLinkWords } from './reload-words.js';
 import { SelectionPanel } from './SelectionPanel.js';
 import { UPDATE_MEASURE, updateBreakdown } from './update-timing.js';
 import { useViewState, type ViewState } from './url-state.js';
@@ -97,14 +97,17 @@ export function App({ input: initial, engine }: AppProps) {
   // never reads the edits of a worker half way through the previous one.
   const loaded = useRef<AppInput | undefined>(undefined);
   const loading = useRef<Promise<unknown>>(Promise.resolve());
-  const [reloadNote, setReloadNote] = useState<string>();
+  const [loadNote, setLoadNote] = useState<string>();
   useEffect(() => {
     let cancelled = false;
     setBusy(true);
     const run = async () => {
       const before = loaded.current;
       loaded.current = input;
-      const edited = before ? await engine.edited() : await decodeEdits(editsRef.current, input.files).catch(() => []);
+      const stale: string[] = [];
+      const edited = before
+        ? await engine.edited()
+        : await decodeEdits(editsRef.current, input.files, stale).catch(() => []);
       let next = await engine.load(input);
       for (const file of edited) {
         if (next.fileNames.includes(file.name)) next = await engine.edit(file.name, file.text);
@@ -115,7 +118,7 @@ export function App({ input: initial, engine }: AppProps) {
       }
       if (!cancelled) {
         apply(next);
-        if (before) setReloadNote(reloadWords(before, input, edited, next.fileNames));
+        setLoadNote(before ? reloadWords(before, input, edited, next.fileNames) : staleLinkWords(stale));
       }
     };
     const done = loading.current.then(run);
@@ -211,10 +214,14 @@ export function App({ input: initial, engine }: AppProps) {
   useEffect(() => {
     if (!summary) return;
     let cancelled = false;
-    (summary.dirty.length === 0 ? Promise.resolve([]) : engine.patches()).then(encodeEdits).then(
-      (edits) => !cancelled && edits !== editsRef.current && update({ edits }),
-      () => undefined,
-    );
+    // Patches of the input the worker has (a reload may have begun since).
+    const base = loaded.current?.files ?? [];
+    (summary.dirty.length === 0 ? Promise.resolve([]) : engine.patches())
+      .then((p) => encodeEdits(p, base))
+      .then(
+        (edits) => !cancelled && edits !== editsRef.current && update({ edits }),
+        () => undefined,
+      );
     return () => {
       cancelled = true;
     };
@@ -286,10 +293,10 @@ export function App({ input: initial, engine }: AppProps) {
         <ShareButton />
       </header>
       {error && <p role="alert">{error}</p>}
-      {reloadNote && (
-        <p role="alert" className="reload-note">
-          {reloadNote}{' '}
-          <button type="button" onClick={() => setReloadNote(undefined)}>
+      {loadNote && (
+        <p role="alert" className="load-note">
+          {loadNote}{' '}
+          <button type="button" onClick={() => setLoadNote(undefined)}>
             Dismiss
           </button>
         </p>

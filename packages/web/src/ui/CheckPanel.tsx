@@ -1,4 +1,4 @@
-import { type FormEvent, memo, useDeferredValue, useEffect, useId, useState } from 'react';
+import { type FormEvent, memo, type ReactNode, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import type { CheckAnswer, EndpointView, Summary } from '../protocol.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
@@ -27,6 +27,7 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
   // after the first view, at transition priority (React yields to the page between slices),
   // not in the first view's render.
   const endpoints = useDeferredValue(summary.endpoints, NO_ENDPOINTS);
+  const policies = useMemo(() => new Set(summary.policies.map((p) => p.id)), [summary.policies]);
 
   // A matrix cell, a selection or a share link sets the question: show it and answer it.
   useEffect(() => {
@@ -116,7 +117,7 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
         <button type="submit">Check</button>
       </form>
       <div role="status" aria-live="polite" className="verdict-box" data-question={answer?.question}>
-        {answer && <Verdict answer={answer} update={update} />}
+        {answer && <Verdict answer={answer} update={update} policies={policies} />}
       </div>
     </section>
   );
@@ -144,7 +145,14 @@ const EndpointOptions = memo(function EndpointOptions({
 
 const CITATION = /\(([^()\s]+):(\d+)\)/g;
 
-function Verdict({ answer, update }: { answer: CheckAnswer; update: CheckPanelProps['update'] }) {
+interface VerdictProps {
+  answer: CheckAnswer;
+  update: CheckPanelProps['update'];
+  /** The NetworkPolicies' ids: named in a reason, each selects its policy (its rules, their lines). */
+  policies: ReadonlySet<string>;
+}
+
+function Verdict({ answer, update, policies }: VerdictProps) {
   if (!answer.ok) return <p className="bad">Cannot check: {answer.message}</p>;
   const word = answer.allowed ? 'Allowed' : 'Denied';
   return (
@@ -158,7 +166,7 @@ function Verdict({ answer, update }: { answer: CheckAnswer; update: CheckPanelPr
           // Lines repeat (two pairs may read alike): position is their identity.
           // biome-ignore lint/suspicious/noArrayIndexKey: report lines have no id
           <li key={i}>
-            <Cited line={line.trim()} update={update} />
+            <Cited line={line.trim()} update={update} policies={policies} />
           </li>
         ))}
       </ul>
@@ -166,8 +174,12 @@ function Verdict({ answer, update }: { answer: CheckAnswer; update: CheckPanelPr
   );
 }
 
-/** A reason line, its `(file:line)` citations as links into the Editor. */
-function Cited({ line, update }: { line: string; update: CheckPanelProps['update'] }) {
+/**
+ * A reason line, its `(file:line)` citations as links into the Editor and the policies it
+ * names (`isolated by A, B and no rule matches`: a denial cites no rule) as links that select
+ * them in the Selection panel.
+ */
+function Cited({ line, update, policies }: Omit<VerdictProps, 'answer'> & { line: string }) {
   const parts: (string | { file: string; line: number; text: string })[] = [];
   let last = 0;
   for (const m of line.matchAll(CITATION)) {
@@ -181,7 +193,8 @@ function Cited({ line, update }: { line: string; update: CheckPanelProps['update
     <>
       {parts.map((p, i) =>
         typeof p === 'string' ? (
-          p
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one line
+          <PolicyNames key={i} text={p} update={update} policies={policies} />
         ) : (
           <a
             // biome-ignore lint/suspicious/noArrayIndexKey: parts of one line
@@ -198,4 +211,36 @@ function Cited({ line, update }: { line: string; update: CheckPanelProps['update
       )}
     </>
   );
+}
+
+/**
+ * A whole word `ns/name` ending at a space, comma, semicolon or the end: how the reasons name
+ * a policy; not a pod before its colon (`egress ns/pod:`) nor a peer in parentheses.
+ */
+const POLICY_ID = /(?<![^\s,;:()])[^\s,;:()]+\/[^\s,;:()]+(?=[\s,;]|$)/g;
+
+function PolicyNames({ text, update, policies }: Omit<VerdictProps, 'answer'> & { text: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(POLICY_ID)) {
+    if (!policies.has(m[0])) continue;
+    const at = m.index ?? 0;
+    const id = m[0];
+    parts.push(text.slice(last, at));
+    parts.push(
+      <a
+        key={at}
+        href={`#sel=${encodeURIComponent(`policy:${id}`)}`}
+        onClick={(e) => {
+          e.preventDefault();
+          update({ sel: `policy:${id}` });
+        }}
+      >
+        {id}
+      </a>,
+    );
+    last = at + id.length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts}</>;
 }

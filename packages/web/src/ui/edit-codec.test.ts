@@ -48,6 +48,25 @@ describe('edits in the share link', () => {
     ]);
   });
 
+  test("a link opened on another text of its file leaves that file's patches out and names it", async () => {
+    const original = first(input).text;
+    const link = await encodeEdits(
+      [patchOf('a.yaml', original, `# note\n${original}`), patchOf('b.yaml', 'kind: Namespace\n', 'kind: Pod\n')],
+      input,
+    );
+    const same: string[] = [];
+    assert.deepEqual(await decodeEdits(link, input, same), [
+      { name: 'a.yaml', text: `# note\n${original}` },
+      { name: 'b.yaml', text: 'kind: Pod\n' },
+    ]);
+    assert.deepEqual(same, []);
+    // a.yaml changed since (one line more at its top): its patch would land at the old offsets.
+    const changed = [{ name: 'a.yaml', text: `# on disk\n${original}` }, input[1] as (typeof input)[1]];
+    const stale: string[] = [];
+    assert.deepEqual(await decodeEdits(link, changed, stale), [{ name: 'b.yaml', text: 'kind: Pod\n' }]);
+    assert.deepEqual(stale, ['a.yaml']);
+  });
+
   test('no edits, no link part', async () => {
     assert.equal(await encodeEdits([]), '');
     assert.deepEqual(await decodeEdits('', input), []);

@@ -7,9 +7,16 @@ import type { EditPatch, InputFile } from '../protocol.js';
  * a one-line edit of a 10k-pod file short. Browsers have CompressionStream; nothing leaves
  * the page.
  */
-export async function encodeEdits(patches: readonly EditPatch[]): Promise<string> {
+export async function encodeEdits(patches: readonly EditPatch[], input: readonly InputFile[] = []): Promise<string> {
   if (patches.length === 0) return '';
-  const json = new Blob([JSON.stringify(patches)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  // Each patch names the text it patches (`of`: a hash of the input file): a link opened on
+  // another version of the file (changed since, another checkout) leaves it out, and says so,
+  // instead of applying it at offsets of a text that is not there.
+  const entries = patches.map((p) => {
+    const file = input.find((f) => f.name === p.file);
+    return file ? { ...p, of: textHash(file) } : p;
+  });
+  const json = new Blob([JSON.stringify(entries)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   const bytes = new Uint8Array(await new Response(json).arrayBuffer());
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
@@ -20,9 +27,14 @@ export async function encodeEdits(patches: readonly EditPatch[]): Promise<string
  * The edited files of a link, against `input` (the files as loaded): each file's patches
  * applied together (a file edited in several places has one patch each). Links made before
  * patches carry whole files (`{ name, text }`): read as they are. A patch of an unknown file,
- * outside its text, or over another patch of its file is dropped.
+ * outside its text, or over another patch of its file is dropped; one made on another text of
+ * its file (its `of` differs) too, and the file is named in `stale`.
  */
-export async function decodeEdits(text: string, input: readonly InputFile[]): Promise<InputFile[]> {
+export async function decodeEdits(
+  text: string,
+  input: readonly InputFile[],
+  stale: string[] = [],
+): Promise<InputFile[]> {
   if (!text) return [];
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -33,7 +45,12 @@ export async function decodeEdits(text: string, input: readonly InputFile[]): Pr
   const patches = new Map<string, EditPatch[]>();
   for (const e of entries) {
     if (typeof e?.name === 'string' && typeof e?.text === 'string') files.push({ name: e.name, text: e.text });
-    const original = input.find((f) => f.name === e?.file)?.text;
+    const file = input.find((f) => f.name === e?.file);
+    const original = file?.text;
+    if (file && typeof e.of === 'string' && e.of !== textHash(file)) {
+      if (!stale.includes(file.name)) stale.push(file.name);
+      continue;
+    }
     const valid =
       original !== undefined &&
       Number.isInteger(e.from) &&
@@ -52,4 +69,18 @@ export async function decodeEdits(text: string, input: readonly InputFile[]): Pr
     files.push({ name, text: applyPatches(original, apart) });
   }
   return files;
+}
+
+const hashes = new WeakMap<InputFile, string>();
+
+/** FNV-1a (32 bits) of a file's text and its length: once per loaded file (a 3 MB text: ~10 ms). */
+function textHash(file: InputFile): string {
+  let hash = hashes.get(file);
+  if (hash === undefined) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < file.text.length; i++) h = Math.imul(h ^ file.text.charCodeAt(i), 0x01000193);
+    hash = `${(h >>> 0).toString(36)}.${file.text.length.toString(36)}`;
+    hashes.set(file, hash);
+  }
+  return hash;
 }

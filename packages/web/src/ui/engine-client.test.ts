@@ -40,8 +40,9 @@ function page() {
     },
   };
   const client = new EngineClient(fake as unknown as Worker);
+  // With the worker's timing (engine-worker.ts adds it to every answer of a timed request).
   const answer = answerRequests(
-    (a) => fake.onmessage?.({ data: structuredClone(a) }),
+    (a) => fake.onmessage?.({ data: structuredClone({ ...a, queuedMs: 1, workMs: 1 }) }),
     () => Promise.resolve(),
   );
   /** The worker handles what it was sent (and the page's answers run). */
@@ -108,6 +109,24 @@ describe('the page sends changes only when the worker holds their text', () => {
     await p.deliver();
     assert.deepEqual(p.sentOps(), ['change']);
     assert.equal(await p.workerText(file), inputText);
+  });
+
+  test('an edit sent as changes is timed as an edit (`netpol update: edit`: the bench, DevTools)', async () => {
+    const p = page();
+    p.client.load(input);
+    await p.deliver();
+    const tr = EditorState.create({ doc: inputText }).update({ changes: { from: 0, insert: '#' } });
+    p.client.opened(file, inputText, tr.startState.doc);
+    const summary = p.client.editDoc({
+      file,
+      before: tr.startState.doc,
+      changes: tr.changes,
+      after: tr.state.doc,
+      changed: 0,
+    });
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), ['change']);
+    assert.equal(p.client.arrivalOf(await summary)?.op, 'edit');
   });
 
   test('a reload: the editor of the old input sends its next edit whole', async () => {

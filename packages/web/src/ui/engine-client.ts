@@ -33,7 +33,7 @@ type Pending = {
 export type UpdateArrival = Omit<UpdateStamps, 'committed' | 'framed'> & { op: Request['op'] };
 
 /** Requests whose wait in the worker's queue is recorded (User Timing, `WORKER_QUEUE` + op). */
-const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'change', 'toggle']);
+const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'toggle']);
 /**
  * How long an edit or toggle waited in the worker before it was handled (behind a lint step,
  * say): a `performance.measure` named `netpol worker queue: edit` from the page's send; the
@@ -43,7 +43,7 @@ const TIMED_OPS: ReadonlySet<Request['op']> = new Set(['edit', 'change', 'toggle
 export const WORKER_QUEUE = 'netpol worker queue: ';
 
 /** Requests answered with a summary (posted without the lists equal to the last one's: summary-wire.ts). */
-const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'change', 'toggle', 'revert']);
+const SUMMARY_OPS: ReadonlySet<Request['op']> = new Set(['load', 'edit', 'toggle', 'revert']);
 
 /** The page's handle on the engine worker: one promise per request. */
 export class EngineClient {
@@ -109,7 +109,8 @@ export class EngineClient {
       const pending = {
         resolve: resolve as (value: never) => void,
         reject,
-        op: request.op,
+        // An edit sent as changes is an edit to the page (its timing: `netpol update: edit`).
+        op: request.op === 'change' ? 'edit' : request.op,
         sent,
         changed: changed ?? sent,
       };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AppInput } from '../protocol.js';
-import { reloadWords } from './reload-words.js';
+import { reloadWords, staleLinkWords } from './reload-words.js';
 
 const input = (files: Record<string, string>): AppInput => ({
   mode: 'serve',
@@ -53,4 +53,12 @@ describe('reloadWords: what a reload did to the unsaved edits', () => {
       else assert.match(words ?? '', c.words);
     });
   }
+
+  test('a link whose edits were made on another text of their file says so', () => {
+    assert.equal(staleLinkWords([]), undefined);
+    assert.match(
+      staleLinkWords(['a.yaml']) ?? '',
+      /^This link's unsaved edits of a\.yaml were made on another version/,
+    );
+  });
 });

@@ -27,3 +27,9 @@ export function reloadWords(
   ].filter((p): p is string => typeof p === 'string');
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
+
+/** A share link's edits made on another text of their file (changed since): left out, said. */
+export function staleLinkWords(stale: readonly string[]): string | undefined {
+  if (stale.length === 0) return undefined;
+  return `This link's unsaved edits of ${stale.join(', ')} were made on another version of the file: left out, the file is shown as it is now.`;
+}
