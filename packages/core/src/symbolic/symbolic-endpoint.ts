@@ -111,7 +111,12 @@ function parseSide(text: string, side: 'namespace' | 'pod'): Parsed<LabelSelecto
   return selector;
 }
 
-/** kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set). */
+/**
+ * kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set); each
+ * key and value checked as kubectl's `labels.Parse` and the API server check them, so a
+ * selector no label could meet is refused, not answered for no pod. `whose` names the side
+ * in the message (`pod label value: ...`).
+ */
 export function parseSelector(text: string, whose?: 'namespace' | 'pod'): Parsed<LabelSelectorModel> {
   const matchLabels: Record<string, string> = {};
   const matchExpressions: { key: string; operator: SelectorOperator; values: string[] }[] = [];
