@@ -2,6 +2,7 @@ import { at } from '../at.js';
 import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { DecodedCustom, DecodedObject, DecodedOf } from '../load/decoded-object.js';
 import type { LoadedObject } from '../load/loaded-object.js';
+import { sameValue } from '../load/same-value.js';
 import { AddressAllocator } from './address-allocator.js';
 import { buildAdminPolicy, buildNode, compareAdminPolicies } from './build-admin-policy.js';
 import { awaitsAddress, draftPods } from './build-pods.js';
@@ -9,7 +10,7 @@ import { buildPolicy } from './build-policy.js';
 import { buildServices } from './build-services.js';
 import { sortByNsName } from './compare-ns-name.js';
 import type { DecodedWorkload } from './kinds.js';
-import { movedModel } from './moved-model.js';
+import { firstBuild, movedModel } from './moved-model.js';
 import { createOwnerRollUp } from './owner-roll-up.js';
 import { DEFAULT_SERVICE_CIDR, podRanges } from './pod-ranges.js';
 import type {
@@ -69,10 +70,16 @@ interface Groundwork {
   parts: GroundParts;
   /**
    * The same namespaces and parts as the build that first made them (these are its, placed
-   * again where an edit above them moved their objects): what `unmovedModel` shares.
+   * again where an edit above them moved their objects): what `unmovedModel` shares. Only
+   * when that build had no `after` (the load of the input, whose objects stay as long as its
+   * models do): an edit's models would keep their objects, moved away since, and so that
+   * edit's whole text, as long as the edits after it move them on.
    */
-  first: { namespaces: ReadonlyMap<string, NamespaceModel>; parts: GroundParts };
+  first?: { namespaces: ReadonlyMap<string, NamespaceModel>; parts: GroundParts };
 }
+
+/** The policy models of builds without `after` (see `Groundwork.first`): an unmoved model may share them. */
+const settledPolicies = new WeakSet<PolicyModel>();
 
 const groundworks = new WeakMap<ClusterModel, Groundwork>();
 
@@ -102,9 +109,10 @@ function optionsKey(options: BuildOptions): string {
 }
 
 /**
- * Whether `b` holds the objects of `a` in the same order, each the same or its object only
- * moved (`moved`: the same value, kind and apiVersion read at another place): the loaded
- * objects that moved, by the ones they were; undefined when some object is another.
+ * Whether `b` holds the objects of `a` in the same order, each the same, or its object only
+ * moved (`moved`: the same value, kind and apiVersion read at another place), or read again
+ * with the same kind, apiVersion and value: the loaded objects of `b` that are at another
+ * place, by the ones of `a` they were; undefined when some object is another.
  */
 function movesOf(
   a: readonly DecodedObject[],
@@ -117,7 +125,12 @@ function movesOf(
     const was = at(a, k);
     const now = at(b, k);
     if (was === now) continue;
-    if (moved?.get(now.object) !== was.object) return undefined;
+    // Moved (an edit above it), or read again with the same value (a comment or a blank line
+    // in its lines): what was built of it is built of it again, but for the place.
+    const same =
+      moved?.get(now.object) === was.object ||
+      (now.kind === was.kind && now.object.apiVersion === was.object.apiVersion && sameValue(was.value, now.value));
+    if (!same) return undefined;
     moves.set(was.object, now.object);
   }
   return moves;
@@ -223,7 +236,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   if (earlier && moves) groundwork = moves.size === 0 ? earlier : placedAgain(earlier, moves);
   else {
     const made = groundworkOf(byKind, namespaceOf, options, keep);
-    groundwork = { ...made, first: made };
+    groundwork = options.after ? made : { ...made, first: made };
   }
   const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
   const { pods, workloads, services, dropped, podRanges } = groundwork.parts;
@@ -237,15 +250,56 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
     podRanges,
   };
   if (keep) groundworks.set(cluster, { ...groundwork, objects: ground, options: key });
-  if (groundwork.first.parts !== groundwork.parts) {
-    const { namespaces, parts } = groundwork.first;
-    unmovedModels.set(cluster, { ...cluster, namespaces: withPolicyNamespaces(namespaces, policies), ...parts });
-  }
   const adminPolicies = byKind.admin.map((o) => buildAdminPolicy(o.object, o.usableSelector));
   if (adminPolicies.length > 0) cluster.adminPolicies = adminPolicies.sort(compareAdminPolicies);
   const nodes = byKind.Node.map((o) => buildNode(o.object));
   if (nodes.length > 0) cluster.nodes = nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Where `after` has one, or objects moved since it: the policies of the model it equals.
+  const before = options.after && (options.moved?.size || unmovedModels.has(options.after)) ? options.after : undefined;
+  const unmovedPolicies = before ? policiesBefore(before, options.moved, policies) : policies;
+  if (keep && !options.after) for (const policy of policies) settledPolicies.add(policy);
+  const first = groundwork.first ?? groundwork;
+  if (first.parts !== groundwork.parts || unmovedPolicies !== policies) {
+    const { namespaces, parts } = first;
+    unmovedModels.set(cluster, {
+      ...cluster,
+      namespaces: withPolicyNamespaces(namespaces, unmovedPolicies),
+      ...parts,
+      policies: unmovedPolicies,
+    });
+  }
   return cluster;
+}
+
+/**
+ * `policies` as `unmovedModel(after)` has them where their objects are `after`'s or only
+ * moved (`moved`) and its model is a settled build's (see `Groundwork.first`): the same model
+ * but for the origin (one first build: `movedModel`), so what is kept per policy model
+ * (compiled policies, which a compiled cluster's donor compares) is the earlier one's.
+ * `policies` itself when none is.
+ */
+function policiesBefore(
+  after: ClusterModel,
+  moved: ReadonlyMap<LoadedObject, LoadedObject> | undefined,
+  policies: PolicyModel[],
+): PolicyModel[] {
+  const earlier = unmovedModel(after).policies;
+  const byObject = new Map<LoadedObject, PolicyModel>();
+  for (let k = 0; k < after.policies.length; k++) {
+    const object = at(after.policies, k).origin?.object;
+    if (object) byObject.set(object, at(earlier, k));
+  }
+  let any = false;
+  const before = policies.map((policy) => {
+    const object = policy.origin?.object;
+    const was = object && (moved?.get(object) ?? object);
+    const known = was && byObject.get(was);
+    if (!known || known === policy || !settledPolicies.has(known)) return policy;
+    if (known.id !== policy.id || firstBuild(known) !== firstBuild(policy)) return policy;
+    any = true;
+    return known;
+  });
+  return any ? before : policies;
 }
 
 /** `namespaces` and each policy's namespace the input does not define (implicit), sorted by name. */
@@ -284,7 +338,7 @@ function groundworkOf(
   };
 
   const owners = createOwnerRollUp(byKind.workloads, (w) => namespaceOf(w.value.metadata));
-  const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners, keep);
+  const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners, keep, options.after === undefined);
   const pods = sortByNsName(drafts.pods);
 
   const knownIps: string[] = [];

@@ -62,6 +62,13 @@ export function draftPods(
   namespaceOf: (meta: { namespace?: string } | undefined) => string,
   owners: RollUp,
   keep: boolean,
+  /**
+   * Whether replicas kept by their workload's value keep their origin (a load without
+   * `after`: the input's, whose text stays anyway). An edit's are kept without: a build
+   * that only moves the item later (`BuildOptions.moved`) drafts nothing, and the value,
+   * which the moved item shares, would keep that edit's text as long as it lives.
+   */
+  placedByValue = true,
 ): PodDrafts {
   const pods: PodModel[] = [];
   const dropped: DroppedPod[] = [];
@@ -147,7 +154,10 @@ export function draftPods(
       const name = `${top.name}-${i}`;
       pods.push(podModel(`${namespace}/${name}`, namespace, name, labels, NO_IPS, ports, ref, hostNetwork, origin));
     }
-    if (keep) keepPods(w, { namespace, ref, pods: pods.slice(first) });
+    if (keep) {
+      const kept = { namespace, ref, pods: pods.slice(first) };
+      keepPods(w, kept, placedByValue ? kept : placeless(kept));
+    }
   }
   return { pods, workloads, dropped };
 }

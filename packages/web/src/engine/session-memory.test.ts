@@ -93,6 +93,40 @@ describe('what-if edits keep nothing of the edits before them', () => {
     );
   });
 
+  test("an edit of an item, then comments on line 1 (every item moved), keep no earlier edit's text", async () => {
+    // Verdicts are asked of the model an edit that only moved items equals (core's
+    // unmovedModel): only the input's models are kept that way; an edit's, kept as its items
+    // moved on, kept that edit's whole text.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const text = renderGenerated(generateCluster(genOptionsForPods(60, { seed: 7 })), 'yaml');
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const port = s.summary().ports[0] as string;
+    const earlier: { what: string; ref: WeakRef<object> }[] = [];
+    const replicas = text.replace(/replicas: (\d+)/, (_, n) => `replicas: ${Number(n) + 1}`);
+    assert.notEqual(replicas, text);
+    const texts = [
+      replicas,
+      replicas.replace('\n', ' #1\n'),
+      replicas.replace('\n', ' #2\n'),
+      replicas.replace('\n', ' #3\n'),
+    ];
+    for (const [k, edited] of texts.entries()) {
+      s.edit('cluster.yaml', edited);
+      s.matrix(port);
+      earlier.push({ what: `edit ${k}: file`, ref: new WeakRef(state(s).sources[0] as object) });
+    }
+    earlier.pop(); // the current state's
+    for (let k = 0; k < 3; k++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.deepEqual(
+      earlier.filter((e) => e.ref.deref() !== undefined).map((e) => e.what),
+      [],
+    );
+  });
+
   test('the matrices of the ports shown keep their answers only, not the engine results they were read from', () => {
     // Every port's matrix kept core's MatrixResult (its classes' tables) beside its answers,
     // for as long as the state lived: the input's, for every port the page ever showed.

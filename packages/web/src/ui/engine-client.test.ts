@@ -47,6 +47,7 @@ function page() {
   );
   /** The worker handles what it was sent (and the page's answers run). */
   async function deliver(): Promise<void> {
+    await settled(); // edits waiting behind one just answered are sent first
     for (let k = 0; k < 10 && queue.length > 0; k++) {
       while (queue.length > 0) {
         const { id, request } = queue.shift() as { id: number; request: Request };
@@ -127,6 +128,26 @@ describe('the page sends changes only when the worker holds their text', () => {
     await p.deliver();
     assert.deepEqual(p.sentOps(), ['change']);
     assert.equal(p.client.arrivalOf(await summary)?.op, 'edit');
+  });
+
+  test('Revert all puts the reverted text into the editor: nothing sent, the next edit goes as changes', async () => {
+    const p = page();
+    p.client.load(input);
+    await p.deliver();
+    const e = p.editor(file, inputText);
+    e.dispatch({ changes: { from: 0, insert: '# ' } });
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), ['change']);
+    const reverted = p.client.revert();
+    await p.deliver();
+    await reverted;
+    e.dispatch({ changes: { from: 0, to: 2 } }); // as EditorView's revertAll: the span that differs
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), []);
+    e.dispatch({ changes: { from: 0, insert: 'x' } });
+    await p.deliver();
+    assert.deepEqual(p.sentOps(), ['change']);
+    assert.equal(await p.workerText(file), `x${inputText}`);
   });
 
   test('a reload: the editor of the old input sends its next edit whole', async () => {

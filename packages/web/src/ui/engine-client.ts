@@ -171,6 +171,12 @@ export class EngineClient {
       before !== undefined &&
       (held === before || (typeof held === 'string' && held.length === before.length && held === before.toString()));
     if (!same) {
+      // The text the worker holds put into the editor (Revert all): nothing to send.
+      const known = typeof held === 'string' && held.length === after.length && this.summary;
+      if (known && held === after.toString()) {
+        this.holds.set(file, after);
+        return Promise.resolve(known);
+      }
       return this.holdEdit(file, this.post({ op: 'edit', file, text: after.toString() }, changed), after);
     }
     const base = this.made.byFile.get(file) ?? this.made.input;
