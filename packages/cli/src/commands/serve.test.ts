@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +147,39 @@ describe('netpol serve (HTTP)', () => {
     const bad = await runCli(['serve', '-f', 'examples/003-default-deny-dns', '--port', 'http'], { cwd: root });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--port: "http" is not a port number/);
+  });
+});
+
+describe('netpol serve (process)', () => {
+  test('a port in use is exit 2 with a hint, and the command ends (no watcher keeps it running)', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'packages/cli/bin/netpol.js'),
+          'serve',
+          '-f',
+          'examples/003-default-deny-dns',
+          '--port',
+          String(port),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      const timer = setTimeout(() => child.kill(), 20_000);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      clearTimeout(timer);
+      assert.equal(code, 2, `still running after 20 s (killed): ${stderr}`);
+      assert.match(stderr, new RegExp(`--port ${port}: already in use\\nhint: pick another, or --port 0`));
+    } finally {
+      taken.close();
+    }
   });
 });
 

@@ -106,10 +106,11 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
       send(res, 500, 'text/plain', `netpol serve: ${error.message}\n`),
     );
   });
-  const reload = reloader(options, io, state);
-  const watchers = watchInputs(options, io, reload.schedule);
+  // Listening first: a port in use is exit 2, and no file watcher is left to keep it running.
   const address = await listen(server, port);
   state.origin = `http://127.0.0.1:${address.port}`;
+  const reload = reloader(options, io, state);
+  const watchers = watchInputs(options, io, reload.schedule);
   return {
     url: `${state.origin}/`,
     close: async () => {
