@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { capturingIo, runCli } from '../test-helpers.js';
+import { capturingIo, fakeIo, runCli } from '../test-helpers.js';
 import { artifactPath, browserSkip, useBrowser, watchErrors } from './browser-test-helpers.js';
 import { type RunningServer, startServer } from './serve.js';
 
@@ -138,6 +138,24 @@ describe('netpol serve (HTTP)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('input that cannot be saved (stdin, git:, a live cluster): the server and the page know it (no Save)', async () => {
+    const f = fakeIo({
+      cwd: root,
+      stdin: readFileSync(join(root, 'examples/003-default-deny-dns/allow-dns.yaml'), 'utf8'),
+    });
+    const server = await startServer({ file: ['-'], namespace: 'default' }, f.io);
+    try {
+      assert.equal(server.canSave, false);
+      const input = JSON.parse((await get(`${server.url}api/input`, '127.0.0.1')).body);
+      assert.equal(input.canSave, false);
+    } finally {
+      await server.close();
+    }
+    const files = await serve(['examples/003-default-deny-dns']);
+    await files.close();
+    assert.equal(files.canSave, true);
   });
 
   test('the CLI: serve and report are in --help; bad --port is a usage error', async () => {
