@@ -27,10 +27,9 @@ const rows: { name: string; argv: string[]; message: RegExp }[] = [
     message: /^netpol: --from: namespace name: Invalid value: "Prod_1": a lowercase RFC 1123 label must/,
   },
   {
-    name: 'check --from: a set without values',
-    argv: ['check', ...F, '--from', '*/{app notin ()}', '--to', '*/{}', '--port', '80'],
-    message:
-      /^netpol: --from: pod label values of app: Required value: must be specified when `operator` is 'In' or 'NotIn'$/m,
+    name: 'check --from: a value of a set no label can have',
+    argv: ['check', ...F, '--from', '*/{app notin (a,b:c)}', '--to', '*/{}', '--port', '80'],
+    message: /^netpol: --from: pod label value: Invalid value: "b:c": a valid label must be/,
   },
   {
     name: 'explain --pod: a class whose label value is none',

@@ -84,18 +84,6 @@ describe('parseSymbolicEndpoint', () => {
     { text: 'prod/{!a/b/c}', part: 'label key', value: 'a/b/c', message: /^pod label key: / },
     { text: '{a_/b in (x)}/{}', part: 'label key', value: 'a_/b', message: /^namespace label key: / },
     {
-      text: 'prod/{app in ()}',
-      part: 'label values',
-      value: 'app',
-      message: /^pod label values of app: Required value: must be specified when `operator` is 'In' or 'NotIn'$/,
-    },
-    {
-      text: 'prod/{app notin ( )}',
-      part: 'label values',
-      value: 'app',
-      message: /^pod label values of app: Required value/,
-    },
-    {
       text: 'Prod_1/{app=web}',
       part: 'namespace name',
       value: 'Prod_1',
@@ -115,6 +103,25 @@ describe('parseSymbolicEndpoint', () => {
       assert.ok(!parsed.ok, 'parsed');
       assert.deepEqual({ part: parsed.error.part, value: parsed.error.value }, { part: row.part, value: row.value });
       assert.match(parsed.error.message, row.message);
+    });
+  }
+  // kubectl's labels.Parse: an empty member of a set is the empty value, `()` is that value
+  // alone, and `in(` needs no space; the empty value is never dropped (`notin ()` would then
+  // exclude nothing, and `in ()` select no pod).
+  const sets: [string, { key: string; operator: string; values: string[] }][] = [
+    ['prod/{app in ()}', { key: 'app', operator: 'In', values: [''] }],
+    ['prod/{app notin ( )}', { key: 'app', operator: 'NotIn', values: [''] }],
+    ['prod/{app in (a,)}', { key: 'app', operator: 'In', values: ['a', ''] }],
+    ['prod/{app notin (,a,,a)}', { key: 'app', operator: 'NotIn', values: ['', 'a'] }],
+    ['prod/{app in(a, b)}', { key: 'app', operator: 'In', values: ['a', 'b'] }],
+  ];
+  for (const [text, expression] of sets) {
+    it(`reads ${text} as kubectl does`, () => {
+      const parsed = parseSymbolicEndpoint(text);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+      assert.equal(parsed.value.kind, 'pods');
+      const pods = parsed.value.kind === 'pods' ? parsed.value.atom.podSelector : undefined;
+      assert.deepEqual(pods?.matchExpressions, [expression]);
     });
   }
   it('a valid empty value, dotted keys and values still parse', () => {

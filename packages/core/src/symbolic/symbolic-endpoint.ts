@@ -3,9 +3,7 @@ import { NAMESPACE_NAME_LABEL } from '../constants.js';
 import type { Outcome } from '../issues.js';
 import { parseCidr } from '../model/cidr.js';
 import type { LabelSelectorModel, SelectorOperator } from '../model/types.js';
-import { required } from '../validate/messages.js';
 import { checkName, type NameKind, type NameProblem } from '../validate/name-checks.js';
-import { SET_VALUES_REQUIRED } from '../validate/validate-label-selector.js';
 import type { IpBlockAtom } from './address-space.js';
 import type { PodAtom } from './pod-atoms.js';
 
@@ -22,7 +20,7 @@ export type SymbolicEndpoint =
   | { kind: 'outside'; text: string; block: IpBlockAtom };
 
 /** The part of a symbolic endpoint that no real object could hold (a name, a label's key or value). */
-export type SymbolicEndpointPart = NameKind | 'label values';
+export type SymbolicEndpointPart = NameKind;
 
 /**
  * Why a text is not a symbolic endpoint: the expected syntax, or the part no real object could
@@ -32,7 +30,7 @@ export interface SymbolicEndpointError {
   code: 'symbolic-endpoint-invalid';
   message: string;
   part?: SymbolicEndpointPart;
-  /** The value refused (a set's key for `label values`). */
+  /** The value refused. */
   value?: string;
 }
 
@@ -111,7 +109,12 @@ function parseSide(text: string, side: 'namespace' | 'pod'): Parsed<LabelSelecto
   return selector;
 }
 
-/** kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set). */
+/**
+ * kubectl's selector syntax, comma-separated (commas inside parentheses belong to a set); each
+ * key and value checked as kubectl's `labels.Parse` and the API server check them, so a
+ * selector no label could meet is refused, not answered for no pod. `whose` names the side
+ * in the message (`pod label value: ...`).
+ */
 export function parseSelector(text: string, whose?: 'namespace' | 'pod'): Parsed<LabelSelectorModel> {
   const matchLabels: Record<string, string> = {};
   const matchExpressions: { key: string; operator: SelectorOperator; values: string[] }[] = [];
@@ -143,12 +146,17 @@ interface Requirement {
 
 /** One requirement as kubectl writes it, or undefined when it is none of the forms. */
 function parseRequirement(part: string): Requirement | undefined {
-  const set = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
+  const set = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (set) {
-    const values = at(set, 3)
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean);
+    // As kubectl's parser: an empty member is the empty value (`k in (a,)` is a or "", and
+    // `k in ()` is ""), never dropped (`k notin ()` would then exclude nothing).
+    const values = [
+      ...new Set(
+        at(set, 3)
+          .split(',')
+          .map((v) => v.trim()),
+      ),
+    ];
     return { key: at(set, 1), operator: set[2] === 'in' ? 'In' : 'NotIn', values };
   }
   const neq = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(part);
@@ -164,19 +172,11 @@ function parseRequirement(part: string): Requirement | undefined {
 
 /**
  * Why no real pod or namespace could meet a requirement, in the API server's words for the
- * same field of a manifest's selector: a key or value no label can have, or a set without
- * values (`k in ()` would select nothing, `k notin ()` everything).
+ * same field of a manifest's selector: a key or value no label can have.
  */
-function requirementProblem({ key, operator, values }: Requirement): PartProblem | undefined {
+function requirementProblem({ key, values }: Requirement): PartProblem | undefined {
   const keyProblem = partProblem(checkName('label key', key));
   if (keyProblem) return keyProblem;
-  if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
-    return {
-      part: 'label values',
-      value: key,
-      message: `label values of ${key}: ${required([], SET_VALUES_REQUIRED).message}`,
-    };
-  }
   for (const value of values) {
     const valueProblem = partProblem(checkName('label value', value));
     if (valueProblem) return valueProblem;
