@@ -340,6 +340,10 @@ if (stopped) {
   say(yellow('demo stopped; the demo lab is removed.'));
   process.exit(130);
 }
+// The next step of a newcomer: the same tutorials in the browser, no cluster needed.
+say(
+  `\n${bold('See it in the browser:')} npx netpol serve -f examples/003-default-deny-dns ${dim('(open the URL it prints: Graph, Matrix, the check panel, a what-if editor; Learn has the tutorials as exercises)')}`,
+);
 if (problem) process.exit(0);
 if (failures > 0) {
   say(red(`\n${failures} step${failures === 1 ? '' : 's'} did not go as the tutorials say.`));

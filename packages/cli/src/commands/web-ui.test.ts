@@ -137,6 +137,21 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.keyboard.press('ArrowRight');
       await page.locator('#matrix-focus').getByText(`${cell}: denied, closed by the edit`).waitFor();
       await page.screenshot({ path: artifactPath('matrix-what-if.png') });
+      // The Graph shows it too: the closed pair as a dashed edge marked −, counted in its legend.
+      await page.getByRole('button', { name: 'Graph' }).click();
+      await page
+        .getByTestId('graph-summary')
+        .getByText(/your edits open 0 \(thick, \+\) and close 2 \(dashed, −\)/)
+        .waitFor();
+      await page.locator('[data-drawn="true"]').waitFor();
+      assert.deepEqual(
+        await page.evaluate(`window.netpolGraph.edges('.closed').map((e) => [e.id(), e.data('label')])`),
+        [
+          ['alice/other->backend-ns/secure-api[Deployment]', '−'],
+          ['backend-ns/client->backend-ns/secure-api[Deployment]', '−'],
+        ],
+      );
+      await page.screenshot({ path: artifactPath('graph-what-if.png') });
 
       // Undo in the editor puts the `-` back: the cell opens again, the warning returns.
       await page.getByRole('button', { name: 'Editor' }).click();

@@ -56,6 +56,27 @@ describe('Learn: the examples as lessons', () => {
     assert.ok(ports.includes('53/TCP') || ports.includes('53'), ports.join(' '));
   });
 
+  // The trap the issue names: DNS allowed on UDP only breaks lookups that fall back to TCP.
+  const dnsLessons = ['000-part3-egress-dns', '002-ex2-allow-dns', '003-default-deny-dns'];
+  for (const id of dnsLessons) {
+    test(`${id}: an answer allowing DNS on UDP only fails a 53/TCP goal, with the reason`, () => {
+      const lesson = buildLesson(id, filesOf(id));
+      assert.ok(lesson);
+      assert.ok(
+        lesson.cases.some((c) => c.port === '53/TCP' && c.allowed),
+        'the lesson asks for DNS over TCP',
+      );
+      const udpOnly = lesson.answer.replace(/\n\s*- protocol: TCP\n\s*port: 53(?=\n|$)/g, '');
+      assert.notEqual(udpOnly, lesson.answer);
+      const result = verifyLesson(lesson, udpOnly);
+      assert.deepEqual(result.errors, []);
+      const tcp = result.results.filter((r) => r.port === '53/TCP' && r.allowed);
+      assert.ok(tcp.length > 0 && tcp.every((r) => !r.pass && r.actual === false), JSON.stringify(tcp));
+      assert.ok(tcp.every((r) => r.reasons.some((l) => /no rule matches \(53\/TCP/.test(l))));
+      assert.ok(result.results.filter((r) => r.port === '53/UDP' && r.allowed).every((r) => r.pass));
+    });
+  }
+
   test('YAML errors in the answer are reported with answer.yaml:line:col', () => {
     const lesson = buildLesson('002-ex1-default-deny-all', filesOf('002-ex1-default-deny-all'));
     assert.ok(lesson);

@@ -39,14 +39,21 @@ function showSelection(instance: Core, sel: string): void {
   });
 }
 
+const CHANGE_MARK: Record<string, string> = { opened: '+', closed: '−', '': '' };
+
 /** Namespaces as boxes, workloads as nodes, the shown port's allowed connections as arrows. */
 export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const model = useMemo(
     () =>
-      buildGraph(summary.endpoints, matrix, { q: state.q, ns: state.ns, caption: state.caption, edges: state.edges }),
-    [summary.endpoints, matrix, state.q, state.ns, state.caption, state.edges],
+      buildGraph(
+        summary.endpoints,
+        matrix,
+        { q: state.q, ns: state.ns, caption: state.caption, edges: state.edges },
+        summary.whatIf,
+      ),
+    [summary.endpoints, matrix, state.q, state.ns, state.caption, state.edges, summary.whatIf],
   );
   // Read when the graph is drawn; a change of selection alone restyles two nodes (a redraw
   // of a 10k-pod graph costs ~200 ms a click).
@@ -79,7 +86,13 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
         ].join(' '),
       })),
       ...model.edges.map((e) => ({
-        data: { id: e.id, source: e.source, target: e.target, label: e.count ? String(e.count) : '' },
+        data: {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          label: e.count ? String(e.count) : CHANGE_MARK[e.change ?? ''],
+        },
+        classes: e.change ?? '',
       })),
     ];
     // Small graphs are drawn in one go. Large ones in batches, one a frame (namespaces, then
@@ -146,6 +159,28 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
             label: 'data(label)',
             'font-size': 9,
             color: colors.text,
+          },
+        },
+        // The what-if, not by colour alone: opened thick with a +, closed dashed with a −.
+        {
+          selector: 'edge.opened, edge.closed',
+          style: {
+            'font-size': 14,
+            'font-weight': 'bold',
+            'text-background-color': colors.background,
+            'text-background-opacity': 1,
+            'text-background-padding': '2px',
+          },
+        },
+        { selector: 'edge.opened', style: { width: 3.5 } },
+        {
+          selector: 'edge.closed',
+          style: {
+            'line-style': 'dashed',
+            'line-color': colors.denied,
+            'target-arrow-color': colors.denied,
+            'target-arrow-shape': 'tee',
+            width: 2,
           },
         },
       ],
@@ -252,6 +287,8 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
         {model.aggregated &&
           !model.collapsed &&
           ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}
+        {(model.opened > 0 || model.closed > 0) &&
+          `; your edits open ${model.opened} (thick, +) and close ${model.closed} (dashed, −)`}
         . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
       </p>
       <div ref={box} className="graph-canvas" role="img" aria-label={`Graph of ${model.nodes.length} workloads`} />

@@ -109,6 +109,56 @@ describe('buildGraph', () => {
     assert.equal(opened.workloads, opened.nodes.length);
   });
 
+  test('the what-if on the shown port: edges it opened marked, pairs it closed drawn as closed edges', () => {
+    const eps = [endpoint('a', 'x'), endpoint('a', 'y'), endpoint('b', 'z')];
+    const change = (from: string, to: string, protocol: string, spans: [number, number][]) => ({
+      from,
+      to,
+      protocol,
+      ports: '',
+      spans,
+    });
+    const whatIf = {
+      opened: [change('a/x', 'b/z', 'TCP', [[80, 80]]), change('a/y', 'b/z', 'TCP', [[443, 443]])],
+      closed: [change('a/y', 'a/x', 'TCP', [[1, 65535]]), change('b/z', 'a/x', 'UDP', [[80, 80]])],
+      policies: { added: [], removed: [], changed: [] },
+    };
+    // Now allowed: x -> z (opened on 80), y -> z (opened on 443 only: not on the shown 80/TCP).
+    const g = buildGraph(
+      eps,
+      bits(3, [
+        [0, 2],
+        [1, 2],
+      ]),
+      all,
+      whatIf,
+    );
+    assert.deepEqual(
+      g.edges.map((e) => [e.id, e.change]),
+      [
+        ['a/x->b/z', 'opened'],
+        ['a/y->b/z', undefined],
+        ['a/y->a/x', 'closed'],
+      ],
+    );
+    assert.deepEqual([g.opened, g.closed, g.pairs], [1, 1, 2]);
+    // A closed pair whose end is filtered out is not drawn.
+    assert.equal(buildGraph(eps, bits(3, []), { ...all, q: 'a/y' }, whatIf).closed, 0);
+    // An opened pair the 'policy' filter hides (nothing isolates its ends now) is drawn anyway.
+    const policy = buildGraph(eps, bits(3, [[0, 2]]), { ...all, edges: 'policy' }, whatIf);
+    assert.equal(policy.pairs, 0);
+    assert.deepEqual(
+      policy.edges.map((e) => [e.id, e.change]),
+      [
+        ['a/x->b/z', 'opened'],
+        ['a/y->a/x', 'closed'],
+      ],
+    );
+    const svg = graphToSvg(g);
+    assert.match(svg, /stroke-dasharray="6 4"[^>]*><title>a\/y-&gt;a\/x, closed by the what-if<\/title>/);
+    assert.match(svg, /stroke-width="3"[^>]*><title>a\/x-&gt;b\/z, opened by the what-if<\/title>/);
+  });
+
   test('SVG export draws every namespace, node and edge, with escaped names', () => {
     const eps = [endpoint('a', 'x<y'), endpoint('b', 'z')];
     const svg = graphToSvg(buildGraph(eps, bits(2, [[0, 1]]), all));

@@ -1,11 +1,19 @@
-import type { EndpointView, MatrixBits } from '../protocol.js';
+import type { DiffView, EndpointView, MatrixBits } from '../protocol.js';
 import { gridLayout, layoutGraph, SPACING } from './graph-layout.js';
+import { covers } from './matrix-model.js';
 
 /** What the Graph view draws, computed from the summary and one port's matrix (pure, testable). */
 export interface GraphModel {
   namespaces: { id: string; name: string; count: number; x: number; y: number; width: number; height: number }[];
   nodes: { id: string; namespace: string; caption: string; x: number; y: number; endpoint: EndpointView }[];
-  edges: { id: string; source: string; target: string; count?: number }[];
+  /**
+   * `change`: what the what-if (edits, policies off) did to the pair on the shown port: an
+   * allowed edge it opened, or a pair it closed (drawn too: it is no longer allowed).
+   */
+  edges: { id: string; source: string; target: string; count?: number; change?: 'opened' | 'closed' }[];
+  /** The what-if's pairs on the shown port among the edges drawn (none when aggregated). */
+  opened: number;
+  closed: number;
   /** Edges were too many to draw one per pair: drawn per namespace pair instead. */
   aggregated: boolean;
   /** Pairs allowed (after the filters), drawn or aggregated. */
@@ -42,6 +50,7 @@ export function buildGraph(
   endpoints: readonly EndpointView[],
   matrix: MatrixBits | undefined,
   f: GraphFilters,
+  whatIf?: DiffView,
 ): GraphModel {
   const q = f.q.trim().toLowerCase();
   const keepNs = f.ns.length > 0 ? new Set(f.ns) : undefined;
@@ -75,6 +84,8 @@ export function buildGraph(
     pairs: 0,
     workloads: shown.length,
     collapsed: false,
+    opened: 0,
+    closed: 0,
   };
   model.collapsed = shown.length > MAX_NODES && !keepNs && !q;
 
@@ -86,6 +97,7 @@ export function buildGraph(
       const [a, b] = [endpoints[pairs[k] as number]!, endpoints[pairs[k + 1] as number]!];
       model.edges.push({ id: `${a.id}->${b.id}`, source: a.id, target: b.id });
     }
+    if (whatIf && matrix) markWhatIf(model, whatIf, matrix.port, new Set(shown.map((i) => endpoints[i]!.id)));
   } else {
     for (const [a, b, n] of nsPairs) {
       model.edges.push({ id: `ns:${a}->ns:${b}`, source: `ns:${a}`, target: `ns:${b}`, count: n });
@@ -128,6 +140,29 @@ export function buildGraph(
     });
   }
   return model;
+}
+
+/**
+ * The what-if on the graph, as the Matrix outlines it: the pairs it opened and closed on the
+ * shown port between shown workloads. An opened pair marks its edge, or is drawn when the
+ * 'policy' filter hid it (a policy toggled off leaves its pods unisolated: what that opens is
+ * what the user asked to see); a closed pair, no longer allowed, is an edge of its own.
+ */
+function markWhatIf(model: GraphModel, whatIf: DiffView, port: string, shown: ReadonlySet<string>): void {
+  const drawn = new Map(model.edges.map((e) => [e.id, e]));
+  const pairs = (list: DiffView['opened']) =>
+    list.filter((c) => c.from !== c.to && covers(c, port) && shown.has(c.from) && shown.has(c.to));
+  for (const c of pairs(whatIf.opened)) {
+    const id = `${c.from}->${c.to}`;
+    const edge = drawn.get(id);
+    if (edge) edge.change = 'opened';
+    else model.edges.push({ id, source: c.from, target: c.to, change: 'opened' });
+    model.opened++;
+  }
+  for (const c of pairs(whatIf.closed)) {
+    model.edges.push({ id: `${c.from}->${c.to}`, source: c.from, target: c.to, change: 'closed' });
+    model.closed++;
+  }
 }
 
 /**
@@ -247,8 +282,13 @@ export function graphToSvg(model: GraphModel): string {
     const a = pos.get(e.source);
     const b = pos.get(e.target);
     if (!a || !b) continue;
+    const style =
+      e.change === 'closed'
+        ? 'stroke="#c62828" stroke-width="1.5" stroke-dasharray="6 4"'
+        : `stroke="#2e7d32" stroke-width="${e.change === 'opened' ? 3 : 1}"`;
+    const change = e.change ? `, ${e.change} by the what-if` : '';
     out.push(
-      `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="#2e7d32" stroke-width="1" marker-end="url(#arrow)"><title>${esc(e.id)}${e.count ? ` (${e.count})` : ''}</title></line>`,
+      `<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" ${style} marker-end="url(#arrow)"><title>${esc(e.id)}${e.count ? ` (${e.count})` : ''}${change}</title></line>`,
     );
   }
   for (const n of model.nodes) {

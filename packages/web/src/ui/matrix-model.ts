@@ -46,7 +46,7 @@ export function axesFor(endpoints: readonly EndpointView[], drill: string): { ro
 }
 
 /** Does a port span list of one protocol cover the shown port (`80/TCP`)? */
-function covers(change: DiffView['opened'][number], port: string): boolean {
+export function covers(change: DiffView['opened'][number], port: string): boolean {
   const [number, protocol] = port.split('/');
   const p = Number(number);
   return change.protocol === protocol && change.spans.some(([a, b]) => a <= p && p <= b);
