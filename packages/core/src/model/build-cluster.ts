@@ -78,6 +78,15 @@ interface Groundwork {
   first?: { namespaces: ReadonlyMap<string, NamespaceModel>; parts: GroundParts };
 }
 
+/**
+ * Whether a build's models may be kept by later builds that only move their objects: a build
+ * neither after another nor of moved objects (a load of the input, through an empty cache or
+ * of unchanged files), whose objects stay as long as it does.
+ */
+function settled(options: BuildOptions): boolean {
+  return options.after === undefined && (options.moved === undefined || options.moved.size === 0);
+}
+
 /** The policy models of builds without `after` (see `Groundwork.first`): an unmoved model may share them. */
 const settledPolicies = new WeakSet<PolicyModel>();
 
@@ -236,7 +245,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   if (earlier && moves) groundwork = moves.size === 0 ? earlier : placedAgain(earlier, moves);
   else {
     const made = groundworkOf(byKind, namespaceOf, options, keep);
-    groundwork = options.after ? made : { ...made, first: made };
+    groundwork = settled(options) ? { ...made, first: made } : made;
   }
   const policies = sortByNsName(byKind.NetworkPolicy.map((o) => policyOf(o, namespaceOf(o.value.metadata), keep)));
   const { pods, workloads, services, dropped, podRanges } = groundwork.parts;
@@ -257,7 +266,7 @@ export function buildCluster(objects: readonly DecodedObject[], options: BuildOp
   // Where `after` has one, or objects moved since it: the policies of the model it equals.
   const before = options.after && (options.moved?.size || unmovedModels.has(options.after)) ? options.after : undefined;
   const unmovedPolicies = before ? policiesBefore(before, options.moved, policies) : policies;
-  if (keep && !options.after) for (const policy of policies) settledPolicies.add(policy);
+  if (keep && settled(options)) for (const policy of policies) settledPolicies.add(policy);
   const first = groundwork.first ?? groundwork;
   if (first.parts !== groundwork.parts || unmovedPolicies !== policies) {
     const { namespaces, parts } = first;
@@ -338,7 +347,7 @@ function groundworkOf(
   };
 
   const owners = createOwnerRollUp(byKind.workloads, (w) => namespaceOf(w.value.metadata));
-  const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners, keep, options.after === undefined);
+  const drafts = draftPods(byKind.Pod, byKind.workloads, namespaceOf, owners, keep, settled(options));
   const pods = sortByNsName(drafts.pods);
 
   const knownIps: string[] = [];

@@ -102,27 +102,27 @@ describe('what-if edits keep nothing of the edits before them', () => {
     const text = renderGenerated(generateCluster(genOptionsForPods(60, { seed: 7 })), 'yaml');
     const s = session([{ name: 'cluster.yaml', text }]);
     const port = s.summary().ports[0] as string;
-    const earlier: { what: string; ref: WeakRef<object> }[] = [];
     const replicas = text.replace(/replicas: (\d+)/, (_, n) => `replicas: ${Number(n) + 1}`);
     assert.notEqual(replicas, text);
-    const texts = [
-      replicas,
-      replicas.replace('\n', ' #1\n'),
-      replicas.replace('\n', ' #2\n'),
-      replicas.replace('\n', ' #3\n'),
-    ];
-    for (const [k, edited] of texts.entries()) {
+    const texts = [1, 2, 3].map((k) => replicas.replace('\n', ` #${k}\n`));
+    // Collected objects are told by a FinalizationRegistry: a WeakRef keeps its target until
+    // the job that made it ends, which node does not always mark between these awaits.
+    const collected = new Set<string>();
+    const registry = new FinalizationRegistry<string>((what) => collected.add(what));
+    const earlier: string[] = [];
+    for (const [k, edited] of [replicas, ...texts].entries()) {
       s.edit('cluster.yaml', edited);
       s.matrix(port);
-      earlier.push({ what: `edit ${k}: file`, ref: new WeakRef(state(s).sources[0] as object) });
+      if (k === texts.length) break; // the current state's
+      earlier.push(`edit ${k}: file`);
+      registry.register(state(s).sources[0] as object, `edit ${k}: file`);
     }
-    earlier.pop(); // the current state's
-    for (let k = 0; k < 3; k++) {
-      await new Promise((resolve) => setImmediate(resolve));
+    for (let k = 0; k < 6 && collected.size < earlier.length; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
       gc();
     }
     assert.deepEqual(
-      earlier.filter((e) => e.ref.deref() !== undefined).map((e) => e.what),
+      earlier.filter((what) => !collected.has(what)),
       [],
     );
   });

@@ -265,6 +265,28 @@ describe('what-if edits re-read only the edited file', () => {
     }
   });
 
+  test("the matrix's ports are the state's: kept across a comment, found again when a policy names another port", () => {
+    const text = renderGenerated(generateCluster(genOptionsForPods(40, { seed: 5 })), 'yaml');
+    const policies = text.indexOf('kind: NetworkPolicy');
+    const port = /\n( {14}port: )(\d+)\n/.exec(text.slice(policies));
+    assert.ok(policies > 0 && port, 'the cluster has a policy port');
+    const at = policies + port.index;
+    const named = `${text.slice(0, at)}\n${port[1]}54321\n${text.slice(at + port[0].length)}`;
+    const s = session([{ name: 'cluster.yaml', text }]);
+    const input = s.summary();
+    const steps = [text.replace('\n', ' #\n'), named, named.replace('\n', ' #\n'), text];
+    for (const edited of steps) {
+      const summary = s.edit('cluster.yaml', edited);
+      const fresh = session([{ name: 'cluster.yaml', text: edited }]).summary();
+      assert.deepEqual([summary.ports, summary.preferredPort], [fresh.ports, fresh.preferredPort]);
+      assert.equal(
+        summary.ports.some((p) => p.startsWith('54321/')),
+        edited.includes('54321'),
+      );
+    }
+    assert.ok(!input.ports.some((p) => p.startsWith('54321/')));
+  });
+
   test("a comment on line 1 asks the verdicts of the input's pods, workloads and Services, not of copies", () => {
     // The edit moves every item: the model's pods are copies at their new places, and each
     // comparison by identity (the what-if diff, the compiled answers, the summary's views, the
