@@ -622,7 +622,11 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         [OR_TRAP],
         async (page, server) => {
           // The Selection panel shows a pod, the Matrix its pod level: their markup is checked too.
-          await page.goto(`${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}`);
+          // The Editor shows the file with the OR trap's lint warning: the Problems list is checked too.
+          const file = encodeURIComponent(`${OR_TRAP}/loose-api-ingress.yaml`);
+          await page.goto(
+            `${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}&file=${file}`,
+          );
           await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
           await status(page, 'Allowed');
           await page
@@ -633,6 +637,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
           await page.evaluate(axe);
           for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
             await page.getByRole('button', { name: view, exact: true }).click();
+            if (view === 'Editor') await page.locator('.issues li.warning .sev-warning').waitFor();
             await page.waitForTimeout(200);
             const result = (await page.evaluate(
               `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
