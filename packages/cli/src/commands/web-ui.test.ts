@@ -439,6 +439,22 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await whatIf
         .getByText(`added ${OR_TRAP}/loose-api-ingress.yaml: CiliumNetworkPolicy backend-ns/open`, { exact: true })
         .waitFor();
+      // A typo that makes the file unreadable: its policy is left out, and the what-if says why
+      // it reads "removed" (the user removed nothing).
+      assert.equal(await page.locator('.edit-errors').count(), 0);
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('  bogus: [\n');
+      await page.getByRole('button', { name: 'Diff', exact: true }).click();
+      await page
+        .locator('.edit-errors')
+        .getByText(new RegExp(`^Your edits leave \\d+ errors? \\(${OR_TRAP}/loose-api-ingress\\.yaml:\\d+`))
+        .waitFor();
+      assert.match(
+        (await page.locator('.edit-errors').textContent()) ?? '',
+        /the objects with errors are left out, so below they count as removed/,
+      );
     } finally {
       await context.close();
       await server.close();
