@@ -172,6 +172,16 @@ describe('the page sends changes only when the worker holds their text', () => {
     assert.equal(await p.workerText(file), inputText);
   });
 
+  test('an edited file opened again (another file was shown meanwhile): its first edit goes as changes', async () => {
+    const p = page();
+    p.client.load(input);
+    await p.deliver();
+    await p.sends(p.editor(file, inputText), { changes: { from: 0, insert: '# ' } }, ['change']);
+    const again = p.editor(file, (await p.workerText(file)) as string);
+    await p.sends(again, { changes: { from: 0, to: 2 } }, ['change']);
+    assert.equal(await p.workerText(file), inputText);
+  });
+
   test("opened from the worker's text of an edited file (a share link's edit): changes", async () => {
     const p = page();
     p.client.load(input);
