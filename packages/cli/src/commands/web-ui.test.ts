@@ -313,6 +313,20 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Verify my answer' }).click();
       await verification.getByText(/^Well done/).waitFor();
       await page.screenshot({ path: artifactPath('learn.png') });
+      // The answer is in the share link: a fresh context (no session storage) verifies it too.
+      await page.waitForFunction(() => location.hash.includes('answer='));
+      const fresh = await browser().newContext();
+      try {
+        const again = await fresh.newPage();
+        await again.goto(page.url());
+        await again.getByRole('button', { name: 'Verify my answer' }).click();
+        await again
+          .getByRole('region', { name: 'Verification' })
+          .getByText(/^Well done/)
+          .waitFor();
+      } finally {
+        await fresh.close();
+      }
     });
   });
 
