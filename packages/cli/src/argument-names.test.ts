@@ -52,6 +52,12 @@ const rows: { name: string; argv: string[]; message: RegExp }[] = [
     message: /^netpol: -l: label key: Invalid value: "-app": name part must consist/,
   },
   {
+    name: 'matrix --port: a port name no container port can have',
+    argv: ['matrix', ...F, '--port', 'a--b'],
+    message:
+      /^netpol: --port: "a--b" is not a port \(port name: Invalid value: "a--b": must not contain consecutive hyphens\)/,
+  },
+  {
     name: 'matrix -n: a namespace no namespace can be named',
     argv: ['matrix', ...F, '-n', 'default', '-n', 'Shop'],
     message: /^netpol: -n: namespace name: Invalid value: "Shop": a lowercase RFC 1123 label must/,

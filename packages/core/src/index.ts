@@ -48,7 +48,6 @@ export type { Cidr } from './model/cidr.js';
 export { cidrContainsIp, formatIp, parseCidr, parseIp } from './model/cidr.js';
 export { SUPPORTED_KINDS } from './model/kinds.js';
 export type { Direction, Labels, Protocol } from './model/model-primitives.js';
-export { PROTOCOLS } from './model/model-primitives.js';
 export type { SourceLocation } from './model/origin-location.js';
 export { originLocation } from './model/origin-location.js';
 export type { LabelMatcher } from './model/selector.js';

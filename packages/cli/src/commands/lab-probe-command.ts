@@ -1,4 +1,4 @@
-import { at, atLeast, PROTOCOLS, type Protocol } from '@netpol/core';
+import { at, parsePortQuery } from '@netpol/core';
 import {
   type LabContext,
   labProbe,
@@ -14,18 +14,12 @@ import { labFlag } from './lab-flag.js';
 
 /** `netpol lab probe`: real connections for every pair, printed beside the engine's verdicts. */
 
+/** `--port` as `check` and `matrix` read it (core's `parsePortQuery`: one rule for a port). */
 export function parsePorts(values: string[]): ProbePort[] {
   return values.map((v) => {
-    const [port, proto = 'TCP'] = atLeast(v.split('/'), 1);
-    const protocol = proto.toUpperCase() as Protocol;
-    if (!PROTOCOLS.includes(protocol)) throw new UsageError(`--port ${v}: protocol must be TCP, UDP or SCTP`);
-    if (/^\d+$/.test(port)) {
-      const n = Number(port);
-      if (n < 1 || n > 65535) throw new UsageError(`--port ${v}: port must be 1-65535`);
-      return { port: n, protocol };
-    }
-    if (!/^[a-z0-9-]{1,15}$/.test(port)) throw new UsageError(`--port ${v}: expected a number or a port name`);
-    return { port, protocol };
+    const parsed = parsePortQuery(v);
+    if (!parsed.ok) throw new UsageError(`--port: ${parsed.error.message}`);
+    return parsed.value;
   });
 }
 

@@ -58,8 +58,16 @@ describe('netpol lab: usage errors (exit 2, no stack)', { skip }, () => {
     ['bad probe port', ['lab', 'probe', '--lab', 'tnotup', '--port', '99999'], /1-65535/],
     ['bad probe protocol', ['lab', 'probe', '--lab', 'tnotup', '--port', '80/ICMP'], /TCP, UDP or SCTP/],
     ['run without a command', ['lab', 'run', 'x', '--lab', 'tnotup'], /missing required argument/],
-    ['run with a bad pod name', ['lab', 'run', 'Bad_Name', '--lab', 'tnotup', '--', 'true'], /DNS-1123/],
-    ['run with a bad namespace', ['lab', 'run', 'x', '-n', 'a b', '--lab', 'tnotup', '--', 'true'], /DNS-1123/],
+    [
+      'run with a bad pod name',
+      ['lab', 'run', 'Bad_Name', '--lab', 'tnotup', '--', 'true'],
+      /^netpol: pod name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/m,
+    ],
+    [
+      'run with a bad namespace',
+      ['lab', 'run', 'x', '-n', 'a b', '--lab', 'tnotup', '--', 'true'],
+      /^netpol: -n: namespace name: Invalid value: "a b": a lowercase RFC 1123 label/m,
+    ],
     ['run with a bad label', ['lab', 'run', 'x', '--labels', 'a=b c', '--lab', 'tnotup', '--', 'true'], /label value/],
     ['up without -f', ['lab', 'up', '--lab', 'tnotup'], /no input/],
     ['bad outside host', ['lab', 'up', '--lab', 'tnotup', '-f', 'x.yaml', '--outside', 'evil=8.8.8.8'], /203\.0\.113/],

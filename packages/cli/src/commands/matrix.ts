@@ -101,7 +101,7 @@ function askedPorts(texts: readonly string[]): PortQuery[] {
   const asked: PortQuery[] = [];
   for (const text of texts) {
     const parsed = parsePortQuery(text);
-    if (!parsed.ok) throw new UsageError(parsed.error.message, 'e.g. --port 80 --port 53/UDP --port http');
+    if (!parsed.ok) throw new UsageError(`--port: ${parsed.error.message}`, 'e.g. --port 80 --port 53/UDP --port http');
     if (!asked.some((q) => q.port === parsed.value.port && q.protocol === parsed.value.protocol))
       asked.push(parsed.value);
   }

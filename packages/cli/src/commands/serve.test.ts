@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { capturingIo, runCli } from '../test-helpers.js';
+import { capturingIo, fakeIo, runCli } from '../test-helpers.js';
 import { artifactPath, browserSkip, useBrowser, watchErrors } from './browser-test-helpers.js';
 import { type RunningServer, startServer } from './serve.js';
 
@@ -137,6 +140,24 @@ describe('netpol serve (HTTP)', () => {
     }
   });
 
+  test('input that cannot be saved (stdin, git:, a live cluster): the server and the page know it (no Save)', async () => {
+    const f = fakeIo({
+      cwd: root,
+      stdin: readFileSync(join(root, 'examples/003-default-deny-dns/allow-dns.yaml'), 'utf8'),
+    });
+    const server = await startServer({ file: ['-'], namespace: 'default' }, f.io);
+    try {
+      assert.equal(server.canSave, false);
+      const input = JSON.parse((await get(`${server.url}api/input`, '127.0.0.1')).body);
+      assert.equal(input.canSave, false);
+    } finally {
+      await server.close();
+    }
+    const files = await serve(['examples/003-default-deny-dns']);
+    await files.close();
+    assert.equal(files.canSave, true);
+  });
+
   test('the CLI: serve and report are in --help; bad --port is a usage error', async () => {
     const help = await runCli(['--help']);
     assert.match(help.stdout, /serve/);
@@ -144,6 +165,39 @@ describe('netpol serve (HTTP)', () => {
     const bad = await runCli(['serve', '-f', 'examples/003-default-deny-dns', '--port', 'http'], { cwd: root });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--port: "http" is not a port number/);
+  });
+});
+
+describe('netpol serve (process)', () => {
+  test('a port in use is exit 2 with a hint, and the command ends (no watcher keeps it running)', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'packages/cli/bin/netpol.js'),
+          'serve',
+          '-f',
+          'examples/003-default-deny-dns',
+          '--port',
+          String(port),
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      const timer = setTimeout(() => child.kill(), 20_000);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      clearTimeout(timer);
+      assert.equal(code, 2, `still running after 20 s (killed): ${stderr}`);
+      assert.match(stderr, new RegExp(`--port ${port}: already in use\\nhint: pick another, or --port 0`));
+    } finally {
+      taken.close();
+    }
   });
 });
 

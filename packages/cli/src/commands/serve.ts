@@ -23,6 +23,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /** Some input is a plain file the page may save back. */
+  canSave: boolean;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,11 @@ const CSP =
 export async function serveCommand(options: ServeOptions, io: Io): Promise<number> {
   const server = await startServer(options, io);
   io.stdout.write(`${server.url}\n`);
-  io.stderr.write('netpol serve: read-only until you press Save in the Editor; Ctrl-C stops\n');
+  io.stderr.write(
+    server.canSave
+      ? 'netpol serve: read-only until you press Save in the Editor; Ctrl-C stops\n'
+      : 'netpol serve: read-only (a live cluster, stdin or git: input cannot be saved: edits in the page are what-if only); Ctrl-C stops\n',
+  );
   if (options.open) openBrowser(server.url);
   await new Promise<void>((done) => {
     const stop = () => {
@@ -106,12 +112,14 @@ export async function startServer(options: ServeOptions, io: Io): Promise<Runnin
       send(res, 500, 'text/plain', `netpol serve: ${error.message}\n`),
     );
   });
-  const reload = reloader(options, io, state);
-  const watchers = watchInputs(options, io, reload.schedule);
+  // Listening first: a port in use is exit 2, and no file watcher is left to keep it running.
   const address = await listen(server, port);
   state.origin = `http://127.0.0.1:${address.port}`;
+  const reload = reloader(options, io, state);
+  const watchers = watchInputs(options, io, reload.schedule);
   return {
     url: `${state.origin}/`,
+    canSave: state.writable.size > 0,
     close: async () => {
       reload.cancel();
       for (const w of watchers) w.close();

@@ -26,6 +26,22 @@ test('parsePortQuery rejects what is not a port', () => {
   }
 });
 
+test('parsePortQuery refuses a name no container port can have, with the API server reason', () => {
+  // IsValidPortName: the rule of a container port's name, so such a name could match no port.
+  const rows: [string, RegExp][] = [
+    ['a--b', /port name: Invalid value: "a--b": must not contain consecutive hyphens/],
+    ['web-', /port name: Invalid value: "web-": must not begin or end with a hyphen/],
+    ['123-456', /must contain at least one letter/],
+    ['http_alt/UDP', /port name: Invalid value: "http_alt": must contain only alpha-numeric characters/],
+    ['a-very-long-port-name', /must be no more than 15 characters/],
+  ];
+  for (const [text, message] of rows) {
+    const result = parsePortQuery(text);
+    assert.equal(result.ok ? 'ok' : result.error.code, 'port-invalid', text);
+    if (!result.ok) assert.match(result.error.message, message, text);
+  }
+});
+
 test('formatPortQuery prints what --port takes back (PORT/PROTO, as kubectl prints 80/TCP)', () => {
   for (const query of [
     { protocol: 'TCP', port: 80 },

@@ -1,6 +1,7 @@
 import type { PortQuery } from '../engine/types.js';
 import type { Outcome } from '../issues.js';
 import { PROTOCOLS, type Protocol } from '../model/types.js';
+import { checkName } from '../validate/name-checks.js';
 
 /** Why a text is not a port (the message says what a port looks like). */
 export interface PortQueryError {
@@ -29,11 +30,11 @@ export function parsePortQuery(text: string): Outcome<PortQuery, PortQueryError>
     if (port < 1 || port > 65535) return invalid(`port ${portText} is out of range 1-65535`);
     return { ok: true, value: { protocol, port } };
   }
-  if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(portText) && /[a-z]/.test(portText) && portText.length <= 15) {
-    return { ok: true, value: { protocol, port: portText } };
-  }
+  // A name no container port can have would match no port: refused with the API server's reason.
+  const problem = checkName('port name', portText);
+  if (!problem) return { ok: true, value: { protocol, port: portText } };
   return invalid(
-    `"${text}" is not a port: give a number (80), a container port name (http), optionally with /TCP, /UDP or /SCTP`,
+    `"${text}" is not a port (${problem.message}): give a number (80), a container port name (http), optionally with /TCP, /UDP or /SCTP`,
   );
 }
 

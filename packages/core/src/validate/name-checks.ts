@@ -1,9 +1,9 @@
-import { isQualifiedName, isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from './formats.js';
+import { isQualifiedName, isValidLabelValue, isValidPortName, nameIsDNSLabel, nameIsDNSSubdomain } from './formats.js';
 import { invalid } from './messages.js';
 
 /**
  * A name, label key or label value typed on the command line (a class of pods, `-l`, `-n`,
- * `lab label`, `lab run`): checked by the rule the API server applies to the same field of an
+ * `--port`, `lab label`, `lab run`): checked by the rule the API server applies to the same field of an
  * object, so that a value no real object can hold is refused instead of matching nothing.
  */
 const RULES = {
@@ -17,6 +17,8 @@ const RULES = {
   'label key': isQualifiedName,
   /** ValidateLabels' values, labels.Parse's values. */
   'label value': isValidLabelValue,
+  /** A container port's name (IsValidPortName: IANA_SVC_NAME). */
+  'port name': isValidPortName,
 } satisfies Record<string, (value: string) => readonly string[]>;
 
 export type NameKind = keyof typeof RULES;

@@ -209,6 +209,9 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         </button>
         {saved && <span role="status">{saved}</span>}
         {input.mode === 'report' && <span>read-only report</span>}
+        {input.mode === 'serve' && !input.canSave && (
+          <span>nothing here can be saved (a live cluster, stdin or git:): edits are what-if only</span>
+        )}
       </div>
       <div ref={host} className="editor-host" />
       <h2 className="sub">

@@ -80,6 +80,12 @@ function page() {
       },
     };
   }
+  /** `spec` dispatched in `e` and the worker's answers delivered: the edits sent are `ops`. */
+  async function sends(e: ReturnType<typeof editor>, spec: TransactionSpec, ops: string[]): Promise<void> {
+    e.dispatch(spec);
+    await deliver();
+    assert.deepEqual(sentOps(), ops);
+  }
   /** The ops of the edits sent since the last call. */
   let seen = 0;
   const sentOps = () => {
@@ -87,7 +93,7 @@ function page() {
     seen = requests.length;
     return ops.map((r) => r.op);
   };
-  return { client, answer, deliver, workerText, editor, sentOps };
+  return { client, answer, deliver, workerText, editor, sentOps, sends };
 }
 
 describe('the page sends changes only when the worker holds their text', () => {
@@ -96,19 +102,13 @@ describe('the page sends changes only when the worker holds their text', () => {
     p.client.load(input);
     await p.deliver();
     const e = p.editor(file, inputText);
-    e.dispatch({ changes: { from: 0, insert: '# ' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(e, { changes: { from: 0, insert: '# ' } }, ['change']);
     assert.equal(await p.workerText(file), e.doc.toString());
 
     p.client.revert();
-    e.dispatch({ changes: { from: 0, insert: '#' } }); // made on the edited text the revert dropped
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['edit']);
+    await p.sends(e, { changes: { from: 0, insert: '#' } }, ['edit']); // made on the edited text the revert dropped
     assert.equal(await p.workerText(file), e.doc.toString());
-    e.dispatch({ changes: { from: 0, to: 3 } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(e, { changes: { from: 0, to: 3 } }, ['change']);
     assert.equal(await p.workerText(file), inputText);
   });
 
@@ -135,18 +135,12 @@ describe('the page sends changes only when the worker holds their text', () => {
     p.client.load(input);
     await p.deliver();
     const e = p.editor(file, inputText);
-    e.dispatch({ changes: { from: 0, insert: '# ' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(e, { changes: { from: 0, insert: '# ' } }, ['change']);
     const reverted = p.client.revert();
     await p.deliver();
     await reverted;
-    e.dispatch({ changes: { from: 0, to: 2 } }); // as EditorView's revertAll: the span that differs
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), []);
-    e.dispatch({ changes: { from: 0, insert: 'x' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(e, { changes: { from: 0, to: 2 } }, []); // as EditorView's revertAll: the span that differs
+    await p.sends(e, { changes: { from: 0, insert: 'x' } }, ['change']);
     assert.equal(await p.workerText(file), `x${inputText}`);
   });
 
@@ -159,9 +153,7 @@ describe('the page sends changes only when the worker holds their text', () => {
       ...input,
       files: files.map((f) => (f.name === file ? { name: file, text: `${inputText}\n` } : f)),
     });
-    e.dispatch({ changes: { from: 0, insert: '# ' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['edit']);
+    await p.sends(e, { changes: { from: 0, insert: '# ' } }, ['edit']);
     assert.equal(await p.workerText(file), e.doc.toString());
   });
 
@@ -176,9 +168,17 @@ describe('the page sends changes only when the worker holds their text', () => {
     p.client.edit(file, e.doc.toString());
     await p.deliver();
     assert.deepEqual(p.sentOps(), ['change', 'edit']);
-    e.dispatch({ changes: { from: 0, to: 2 } });
+    await p.sends(e, { changes: { from: 0, to: 2 } }, ['change']);
+    assert.equal(await p.workerText(file), inputText);
+  });
+
+  test('an edited file opened again (another file was shown meanwhile): its first edit goes as changes', async () => {
+    const p = page();
+    p.client.load(input);
     await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(p.editor(file, inputText), { changes: { from: 0, insert: '# ' } }, ['change']);
+    const again = p.editor(file, (await p.workerText(file)) as string);
+    await p.sends(again, { changes: { from: 0, to: 2 } }, ['change']);
     assert.equal(await p.workerText(file), inputText);
   });
 
@@ -190,9 +190,7 @@ describe('the page sends changes only when the worker holds their text', () => {
     const text = await p.workerText(file);
     assert.deepEqual(p.sentOps(), ['edit']);
     const e = p.editor(file, text as string);
-    e.dispatch({ changes: { from: 2, to: 8, insert: 'shared' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change']);
+    await p.sends(e, { changes: { from: 2, to: 8, insert: 'shared' } }, ['change']);
     assert.equal(await p.workerText(file), `# shared\n${inputText}`);
   });
 
@@ -204,9 +202,7 @@ describe('the page sends changes only when the worker holds their text', () => {
     // An edit the page did not send: the worker's text is no longer the editor's (as long:
     // the worker knows by which request made it).
     p.answer(999, { op: 'edit', file, text: `#${inputText.slice(1)}` });
-    e.dispatch({ changes: { from: 0, insert: '# ' } });
-    await p.deliver();
-    assert.deepEqual(p.sentOps(), ['change', 'edit']);
+    await p.sends(e, { changes: { from: 0, insert: '# ' } }, ['change', 'edit']);
     assert.equal(await p.workerText(file), e.doc.toString());
   });
 

@@ -190,10 +190,14 @@ export class EngineClient {
   }
   /**
    * The editor opened `file` with `doc`, made from `text`: when the worker holds that text,
-   * the editor's first edit goes as changes of it.
+   * the editor's first edit goes as changes of it (a file opened again: the held document of
+   * the editor before is compared once).
    */
   opened(file: string, text: string, doc: Text): void {
-    if (this.holds.get(file) === text) this.holds.set(file, doc);
+    const held = this.holds.get(file);
+    if (held === text || (held !== undefined && held.length === text.length && held.toString() === text)) {
+      this.holds.set(file, doc);
+    }
   }
   toggle(policy: string, enabled: boolean, changed?: number): Promise<Summary> {
     return this.ask({ op: 'toggle', policy, enabled }, changed);
