@@ -439,6 +439,22 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await whatIf
         .getByText(`added ${OR_TRAP}/loose-api-ingress.yaml: CiliumNetworkPolicy backend-ns/open`, { exact: true })
         .waitFor();
+      // A typo that makes the file unreadable: its policy is left out, and the what-if says why
+      // it reads "removed" (the user removed nothing).
+      assert.equal(await page.locator('.edit-errors').count(), 0);
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('  bogus: [\n');
+      await page.getByRole('button', { name: 'Diff', exact: true }).click();
+      await page
+        .locator('.edit-errors')
+        .getByText(new RegExp(`^Your edits leave \\d+ errors? \\(${OR_TRAP}/loose-api-ingress\\.yaml:\\d+`))
+        .waitFor();
+      assert.match(
+        (await page.locator('.edit-errors').textContent()) ?? '',
+        /the objects with errors are left out, so below they count as removed/,
+      );
     } finally {
       await context.close();
       await server.close();
@@ -622,7 +638,11 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         [OR_TRAP],
         async (page, server) => {
           // The Selection panel shows a pod, the Matrix its pod level: their markup is checked too.
-          await page.goto(`${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}`);
+          // The Editor shows the file with the OR trap's lint warning: the Problems list is checked too.
+          const file = encodeURIComponent(`${OR_TRAP}/loose-api-ingress.yaml`);
+          await page.goto(
+            `${server.url}#sel=pod:alice/other&drill=${encodeURIComponent('pods:alice|backend-ns')}&file=${file}`,
+          );
           await ask(page, 'alice/other', 'backend-ns/secure-api[Deployment]', '8443');
           await status(page, 'Allowed');
           await page
@@ -633,6 +653,7 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
           await page.evaluate(axe);
           for (const view of ['Graph', 'Matrix', 'Policies', 'Editor', 'Diff', 'Learn']) {
             await page.getByRole('button', { name: view, exact: true }).click();
+            if (view === 'Editor') await page.locator('.issues li.warning .sev-warning').waitFor();
             await page.waitForTimeout(200);
             const result = (await page.evaluate(
               `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,

@@ -1,3 +1,4 @@
+import { plural } from '@netpol/core/format';
 import { useEffect, useState } from 'react';
 import type { ConnectionChangeView, DiffExportFormat, DiffView, Summary } from '../protocol.js';
 import { download } from './download.js';
@@ -32,6 +33,7 @@ export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
   return (
     <div className="diff-view">
       <h2 className="sub">Your edits (what-if)</h2>
+      <EditErrors summary={summary} />
       {summary.whatIf ? <Changes diff={summary.whatIf} /> : <p>No edits: edit a file or untick a policy.</p>}
       <h2 className="sub">Against the base</h2>
       {!hasBase && <p>Start netpol serve with --base PATH to compare two versions.</p>}
@@ -50,6 +52,28 @@ export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * Errors in the edited files: the objects they are in are left out of the edited version, so
+ * the what-if below counts them as removed (a policy with a typo "opens" what it isolated).
+ */
+function EditErrors({ summary }: { summary: Summary }) {
+  const errors = summary.issues.filter((i) => i.severity === 'error' && summary.dirty.includes(i.file));
+  if (errors.length === 0) return null;
+  const where = errors
+    .slice(0, 5)
+    .map((i) => `${i.file}${i.line ? `:${i.line}` : ''}`)
+    .join(', ');
+  return (
+    <p className="edit-errors" role="note">
+      <strong>
+        Your edits leave {plural(errors.length, 'error')} ({where}
+        {errors.length > 5 ? ', …' : ''})
+      </strong>
+      : the objects with errors are left out, so below they count as removed. The Editor shows each at its line.
+    </p>
   );
 }
 
