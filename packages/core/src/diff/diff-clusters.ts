@@ -64,6 +64,12 @@ export interface ClusterDiff {
  * labels, namespace labels, ports or address changed.
  */
 export function diffClusters(base: ClusterModel, head: ClusterModel): ClusterDiff {
+  if (sameModels(base, head)) {
+    // Nothing the engine reads differs: what the passes below would find, without them.
+    const policies = { added: [], removed: [], changed: [], details: [] };
+    const endpoints = { added: [], removed: [], changed: [] };
+    return { opened: [], closed: [], policies, endpoints, externals: externalEndpoints([base, head]) };
+  }
   const { policies, adminChanged } = diffAllPolicies(base, head);
   const baseEps = new Map(listEndpointSamples(base).map((e) => [e.id, e]));
   const headEps = new Map(listEndpointSamples(head).map((e) => [e.id, e]));
@@ -166,6 +172,8 @@ export function changedSides(
   head: ClusterModel,
   pods: readonly [PodModel, PodModel][],
 ): { egress: boolean; ingress: boolean }[] | undefined {
+  if (sameModels(base, head) && pods.every(([a, b]) => a === b))
+    return pods.map(() => ({ egress: false, ingress: false }));
   const { policies, adminChanged } = diffAllPolicies(base, head);
   const tiers = (base.adminPolicies ?? []).length > 0 || (head.adminPolicies ?? []).length > 0;
   if (adminChanged && tiers) return undefined;
@@ -183,6 +191,24 @@ export function changedSides(
       identity || touched('base', a, direction) || touched('head', b, direction);
     return { egress: side('egress'), ingress: side('ingress') };
   });
+}
+
+/**
+ * Whether two models are made of the very same parts: the same pods, workloads and Services
+ * lists, namespace, policy, admin policy and node models (a what-if edit of a comment, or one
+ * that only moved List items: core's unmovedModel). Models are never changed once built, so
+ * every verdict, identity and endpoint is the same in both.
+ */
+function sameModels(base: ClusterModel, head: ClusterModel): boolean {
+  if (base === head) return true;
+  if (base.pods !== head.pods || base.workloads !== head.workloads || base.services !== head.services) return false;
+  const same = (a: readonly object[] = [], b: readonly object[] = []) =>
+    a.length === b.length && a.every((x, k) => x === b[k]);
+  if (!same(base.policies, head.policies) || !same(base.adminPolicies, head.adminPolicies)) return false;
+  if (!same(base.nodes, head.nodes) || !same(base.dropped, head.dropped)) return false;
+  if (base.namespaces.size !== head.namespaces.size) return false;
+  for (const [name, namespace] of base.namespaces) if (head.namespaces.get(name) !== namespace) return false;
+  return true;
 }
 
 /** The compiled NetworkPolicies of `cluster` whose ids are in `changed`, by namespace. */

@@ -179,6 +179,30 @@ describe('diff against the naive oracle', () => {
     assert.ok(changes > 50, `the random changes changed something (${changes})`);
   });
 
+  it('a head of the very same parts (a comment, items moved) is no change, without the passes; a namespace relabelled is', () => {
+    let changes = 0;
+    for (let seed = 500; seed < 512; seed++) {
+      const r = rng(seed);
+      const base = cluster([...randomWorld(r), ...Array.from({ length: 4 }, (_, i) => randomPolicy(r, `n${i}`))]);
+      // Other lists and maps of the same models: diffClusters and changedSides answer at once.
+      const same = { ...base, policies: [...base.policies], namespaces: new Map(base.namespaces) };
+      // The same again, but a list of its own: every pass is made.
+      const passes = { ...same, pods: [...base.pods] };
+      assert.deepEqual(diffClusters(base, same), diffClusters(base, passes), `seed ${seed}`);
+      const pairs = base.pods.map((pod): [PodModel, PodModel] => [pod, pod]);
+      assert.deepEqual(changedSides(base, same, pairs), changedSides(base, passes, pairs), `seed ${seed}`);
+      // A namespace model of other labels (the same pods lists): not the same parts.
+      const [name, ns] = at([...base.namespaces], seed % base.namespaces.size);
+      const team = ns.labels.team === 'red' ? 'blue' : 'red';
+      const relabelled = {
+        ...same,
+        namespaces: new Map(same.namespaces).set(name, { ...ns, labels: { ...ns.labels, team } }),
+      };
+      changes += assertAgreesWithNaive(base, relabelled, `seed ${seed} relabelled`);
+    }
+    assert.ok(changes > 0, `relabelling a namespace changed something (${changes})`);
+  });
+
   // compareSides skips a pair when the side that may have changed gives the same mask in both
   // versions; that holds only while the other side's identity is unchanged. These cases change
   // endpoints (labels, namespace labels, ports, pods added and removed) along with policies.
