@@ -645,6 +645,38 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     }
   });
 
+  test('the system switching to dark mode while the page is open: the graph, the matrix and the editor follow', async () => {
+    await withPage(['examples/001-frontend-backend'], async (page, server) => {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${server.url}#view=editor`);
+      await page.locator('.cm-editor').waitFor();
+      const editorBackground = () => page.locator('.cm-editor').evaluate((e) => getComputedStyle(e).backgroundColor);
+      const light = await editorBackground();
+      await page.getByRole('button', { name: 'Graph', exact: true }).click();
+      await page.locator('.graph-canvas[data-drawn="true"][data-scheme="light"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.locator('.graph-canvas[data-drawn="true"][data-scheme="dark"]').waitFor();
+      // Captions in the dark scheme's text colour (they were drawn dark on dark).
+      const fg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--fg').trim());
+      assert.equal(fg, '#e8e8e8');
+      assert.equal(
+        await page.evaluate(`window.netpolGraph.nodes('[id="default/backend[Deployment]"]').style('color')`),
+        'rgb(232,232,232)',
+      );
+      await page.getByRole('button', { name: 'Matrix', exact: true }).click();
+      await page.locator('canvas[data-scheme="dark"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.locator('canvas[data-scheme="light"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.waitForFunction((before) => {
+        const editor = document.querySelector('.cm-editor');
+        return editor !== null && getComputedStyle(editor).backgroundColor !== before;
+      }, light);
+      assert.equal(await editorBackground(), 'rgb(18, 20, 23)');
+    });
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`axe-core finds no serious or critical issue in any view (${colorScheme})`, async () => {
       const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

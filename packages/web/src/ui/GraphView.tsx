@@ -5,7 +5,7 @@ import type { MatrixBits, Summary } from '../protocol.js';
 import { download } from './download.js';
 import { FIRST_BATCH, nextBatchSize } from './graph-batches.js';
 import { buildGraph, fitViewport, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
-import { themeColors } from './theme.js';
+import { themeColors, useColorScheme } from './theme.js';
 import type { ViewState } from './url-state.js';
 
 export interface GraphViewProps {
@@ -64,12 +64,16 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
     [summary.endpoints],
   );
 
+  // Drawn again in the other scheme's colours when the system's changes.
+  const scheme = useColorScheme();
+
   useEffect(() => {
     // Drawn once the connections are known: drawing the nodes first, then again with the
     // edges, costs a 10k-pod page two long tasks.
     const container = box.current;
     if (!container || !matrix) return;
     const colors = themeColors();
+    container.dataset.scheme = scheme;
     const elements: ElementDefinition[] = [
       ...model.namespaces.map((ns) => ({
         data: { id: ns.id, label: model.collapsed ? `${ns.name} (${ns.count})` : ns.name },
@@ -219,7 +223,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       instance.destroy();
       cy.current = null;
     };
-  }, [model, matrix, update]);
+  }, [model, matrix, update, scheme]);
 
   useEffect(() => {
     const instance = cy.current;
