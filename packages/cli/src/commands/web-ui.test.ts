@@ -152,6 +152,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         ],
       );
       await page.screenshot({ path: artifactPath('graph-what-if.png') });
+      // A click on the closed arrow asks the check panel why it is closed now.
+      await page.evaluate(`window.netpolGraph.edges('.closed')[0].emit('tap')`);
+      assert.match(
+        await status(page, 'Denied'),
+        /^Denied ✖: alice\/other -> backend-ns\/secure-api\[Deployment\] on 8443\/TCP/,
+      );
 
       // Undo in the editor puts the `-` back: the cell opens again, the warning returns.
       await page.getByRole('button', { name: 'Editor' }).click();

@@ -194,6 +194,11 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       if (id.startsWith('ns:')) update({ ns: [id.slice(3)] });
       else update({ sel: `pod:${id}` });
     });
+    // An arrow between two workloads asks the check panel why (its rules, or what closed it).
+    instance.on('tap', 'edge', (event) => {
+      const [from, to] = [event.target.data('source') as string, event.target.data('target') as string];
+      if (!from.startsWith('ns:') && !to.startsWith('ns:')) update({ from, to, checkPort: matrix.port });
+    });
     cy.current = instance;
     // Test hooks: how many times the graph was drawn, and whether every element is in.
     container.dataset.drawing = String(Number(container.dataset.drawing ?? 0) + 1);
@@ -293,7 +298,8 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
           ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}
         {(model.opened > 0 || model.closed > 0) &&
           `; your edits open ${model.opened} (thick, +) and close ${model.closed} (dashed, −)`}
-        . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
+        . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border). Click a workload to
+        see its policies, an arrow to check it.
       </p>
       <div ref={box} className="graph-canvas" role="img" aria-label={`Graph of ${model.nodes.length} workloads`} />
     </div>
