@@ -181,6 +181,58 @@ describe('what-if edits re-read only the edited file', () => {
     );
   });
 
+  test('the edit path run ahead (prepareEdit) leaves the input as loaded and changes no later answer', () => {
+    // A generated List too: its first line's comment moves every item (the path it runs ahead).
+    const text = renderGenerated(generateCluster(genOptionsForPods(60, { seed: 5 })), 'yaml');
+    const lines = text.split('\n');
+    const listEdit = fc.tuple(fc.nat(), fc.nat(2)).map(([n, how]) => {
+      const at = n % lines.length;
+      const line = lines[at] ?? '';
+      const edited = [`${line} #`, `#${line}`, line.replace(/\d$/, '7')][how] as string;
+      return { file: 'cluster.yaml', text: lines.map((l, k) => (k === at ? edited : l)).join('\n') };
+    });
+    const cases: [InputFile[], fc.Arbitrary<{ file: string; text: string }>][] = [
+      [input, edit],
+      [[{ name: 'cluster.yaml', text }], listEdit],
+    ];
+    for (const [files, edits] of cases) {
+      const policies = session(files)
+        .summary()
+        .policies.map((p) => p.id);
+      fc.assert(
+        fc.property(fc.array(fc.oneof(edits, fc.nat(policies.length - 1)), { minLength: 1, maxLength: 4 }), (steps) => {
+          const prepared = session(files);
+          const plain = session(files);
+          const port = plain.summary().ports[0] ?? '80/TCP';
+          prepared.matrix(port);
+          plain.matrix(port);
+          prepared.prepareEdit((files[0] as InputFile).name);
+          assert.deepEqual(prepared.summary(), plain.summary());
+          assert.deepEqual(prepared.patches(), []);
+          assert.deepEqual(prepared.edited(), []);
+          for (const step of steps) {
+            const answer = (s: Session) =>
+              typeof step === 'number' ? s.toggle(policies[step] as string, false) : s.edit(step.file, step.text);
+            assert.deepEqual(answer(prepared), answer(plain));
+            assert.deepEqual(prepared.quickMatrix(), plain.quickMatrix());
+            assert.deepEqual(prepared.matrix(port), plain.matrix(port));
+            assert.deepEqual(prepared.patches(), plain.patches());
+          }
+        }),
+        { numRuns: 15 },
+      );
+    }
+  });
+
+  test('the edit path is run ahead only on the input as loaded', () => {
+    const s = session(input);
+    const file = input[0] as InputFile;
+    s.edit(file.name, `${file.text}\n# note\n`);
+    s.prepareEdit(file.name);
+    assert.equal(s.text(file.name), `${file.text}\n# note\n`, 'an edit stays');
+    assert.equal(s.patches().length, 1);
+  });
+
   test('an edit made and undone leaves no what-if and nothing dirty', () => {
     const s = session(input);
     const file = input[0] as InputFile;
