@@ -297,5 +297,7 @@ export type Request =
   | { op: 'verify'; id: string; answer: string }
   | { op: 'locate'; policy: string }
   | { op: 'text'; file: string }
+  /** The editor opened `file`: the worker runs the edit path ahead, idle before the user types (answers null). */
+  | { op: 'editorOpened'; file: string }
   | { op: 'edited' }
   | { op: 'patches' };

@@ -620,9 +620,9 @@ export class Session {
    * a comment typed at the end of its first line (in a List, every item after it moves: the
    * costliest common edit), the shown port's quick matrix, then back to the input. Its code
    * (re-reading, moved items placed again, the build and diff of a moved List) was not yet
-   * compiled by the JIT, and the user's first edit paid it; the worker calls this when the page
-   * asks a file's text the first time, before anyone can type. Only while nothing is edited
-   * or toggled; nothing it leaves changes an answer (test).
+   * compiled by the JIT, and the user's first edit paid it; the worker calls this when the
+   * editor opens a file (the first `editorOpened` after a load), before anyone can type. Only
+   * while nothing is edited or toggled; nothing it leaves changes an answer (test).
    */
   prepareEdit(file: string): void {
     if (this.current !== this.original) return;

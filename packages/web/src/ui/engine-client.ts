@@ -198,6 +198,7 @@ export class EngineClient {
     if (held === text || (held !== undefined && held.length === text.length && held.toString() === text)) {
       this.holds.set(file, doc);
     }
+    void this.ask({ op: 'editorOpened', file }).catch(() => undefined);
   }
   toggle(policy: string, enabled: boolean, changed?: number): Promise<Summary> {
     return this.ask({ op: 'toggle', policy, enabled }, changed);

@@ -190,22 +190,22 @@ describe('the matrix the page shows goes with an edit’s answer', () => {
     w.ask(7, { op: 'matrix', port });
     assert.equal(prepared.mock.callCount(), 2, 'again after a reload');
   });
-  test('the edit path is run ahead once after a load, on the file the editor asked, after answering it', (t) => {
+  test('the edit path is run ahead once after a load, on the file the editor opened, after answering', (t) => {
     const prepared = t.mock.method(Session.prototype, 'prepareEdit');
     const w = worker();
     w.ask(1, { op: 'load', input: input(files) });
     const port = (resultOf(w.answerOf(1)) as Summary).ports[0] ?? '80/TCP';
     w.ask(2, { op: 'matrix', port });
     assert.equal(prepared.mock.callCount(), 0, 'not before the editor opens');
-    w.ask(3, { op: 'text', file: edited });
-    assert.ok(w.answerOf(3), 'the text is answered first');
+    w.ask(3, { op: 'editorOpened', file: edited });
+    assert.ok(w.answerOf(3), 'answered first');
     assert.equal(prepared.mock.callCount(), 1);
     assert.deepEqual(prepared.mock.calls[0]?.arguments, [edited]);
-    w.ask(4, { op: 'text', file: edited });
+    w.ask(4, { op: 'editorOpened', file: edited });
     w.ask(5, { op: 'edit', file: edited, text: editedText });
     assert.equal(prepared.mock.callCount(), 1, 'once a load');
     w.ask(6, { op: 'load', input: input(files) });
-    w.ask(7, { op: 'text', file: edited });
+    w.ask(7, { op: 'editorOpened', file: edited });
     assert.equal(prepared.mock.callCount(), 2, 'again after a reload');
   });
 });

@@ -90,6 +90,8 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
         throw new Error('the worker answers Learn (the bundled lessons)');
       case 'text':
         return session.text(request.file) ?? null;
+      case 'editorOpened':
+        return null; // the edit path runs ahead after this answer (below)
       case 'edited':
         return session.edited();
       case 'patches':
@@ -152,9 +154,9 @@ export function answerRequests(post: (answer: Answer) => void, pause: () => Prom
       whatIfPrepared = true;
       quietly(() => session?.prepareWhatIf());
     }
-    // The editor asked its file's text: the user types next, so the edit path is run ahead on
-    // that file now (its first edit was ~100 ms slower than the next), not at the first keystroke.
-    if (request.op === 'text' && !editPrepared) {
+    // The editor opened a file: the user types next, so the edit path is run ahead on that file
+    // now (its first edit was ~100 ms slower than the next), not at the first keystroke.
+    if (request.op === 'editorOpened' && !editPrepared) {
       editPrepared = true;
       quietly(() => session?.prepareEdit(request.file));
     }
