@@ -244,6 +244,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       const before = await status(page, 'Allowed');
       assert.match(before, /not isolated/);
       const link = page.url();
+      // Where the clipboard is refused, the button shows the link to copy by hand.
+      await page.evaluate(
+        `Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('refused')) } })`,
+      );
+      await page.getByRole('button', { name: 'Share link' }).click();
+      assert.equal(await page.getByLabel('Share link (copy it)').inputValue(), link);
       await first.close();
 
       const fresh = await browser().newContext();
