@@ -122,7 +122,8 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.locator('#matrix-focus').getByText(`${cell}: allowed`).waitFor();
 
       await page.getByRole('button', { name: 'Editor' }).click();
-      await page.getByLabel('File').selectOption(file);
+      // With no file chosen, the Editor opens the policy's file (not expect.yaml, first by name).
+      assert.equal(await page.getByLabel('File').inputValue(), file);
       const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
       await warning.getByText(`${file}:17:7`).waitFor();
       await page.locator('.cm-lint-marker-warning').first().waitFor();
@@ -152,6 +153,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         ],
       );
       await page.screenshot({ path: artifactPath('graph-what-if.png') });
+      // A click on the closed arrow asks the check panel why it is closed now.
+      await page.evaluate(`window.netpolGraph.edges('.closed')[0].emit('tap')`);
+      assert.match(
+        await status(page, 'Denied'),
+        /^Denied ✖: alice\/other -> backend-ns\/secure-api\[Deployment\] on 8443\/TCP/,
+      );
 
       // Undo in the editor puts the `-` back: the cell opens again, the warning returns.
       await page.getByRole('button', { name: 'Editor' }).click();
@@ -238,6 +245,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       const before = await status(page, 'Allowed');
       assert.match(before, /not isolated/);
       const link = page.url();
+      // Where the clipboard is refused, the button shows the link to copy by hand.
+      await page.evaluate(
+        `Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('refused')) } })`,
+      );
+      await page.getByRole('button', { name: 'Share link' }).click();
+      assert.equal(await page.getByLabel('Share link (copy it)').inputValue(), link);
       await first.close();
 
       const fresh = await browser().newContext();
@@ -313,6 +326,20 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Verify my answer' }).click();
       await verification.getByText(/^Well done/).waitFor();
       await page.screenshot({ path: artifactPath('learn.png') });
+      // The answer is in the share link: a fresh context (no session storage) verifies it too.
+      await page.waitForFunction(() => location.hash.includes('answer='));
+      const fresh = await browser().newContext();
+      try {
+        const again = await fresh.newPage();
+        await again.goto(page.url());
+        await again.getByRole('button', { name: 'Verify my answer' }).click();
+        await again
+          .getByRole('region', { name: 'Verification' })
+          .getByText(/^Well done/)
+          .waitFor();
+      } finally {
+        await fresh.close();
+      }
     });
   });
 
@@ -629,6 +656,38 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the system switching to dark mode while the page is open: the graph, the matrix and the editor follow', async () => {
+    await withPage(['examples/001-frontend-backend'], async (page, server) => {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${server.url}#view=editor`);
+      await page.locator('.cm-editor').waitFor();
+      const editorBackground = () => page.locator('.cm-editor').evaluate((e) => getComputedStyle(e).backgroundColor);
+      const light = await editorBackground();
+      await page.getByRole('button', { name: 'Graph', exact: true }).click();
+      await page.locator('.graph-canvas[data-drawn="true"][data-scheme="light"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.locator('.graph-canvas[data-drawn="true"][data-scheme="dark"]').waitFor();
+      // Captions in the dark scheme's text colour (they were drawn dark on dark).
+      const fg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--fg').trim());
+      assert.equal(fg, '#e8e8e8');
+      assert.equal(
+        await page.evaluate(`window.netpolGraph.nodes('[id="default/backend[Deployment]"]').style('color')`),
+        'rgb(232,232,232)',
+      );
+      await page.getByRole('button', { name: 'Matrix', exact: true }).click();
+      await page.locator('canvas[data-scheme="dark"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.locator('canvas[data-scheme="light"]').waitFor();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.waitForFunction((before) => {
+        const editor = document.querySelector('.cm-editor');
+        return editor !== null && getComputedStyle(editor).backgroundColor !== before;
+      }, light);
+      assert.equal(await editorBackground(), 'rgb(18, 20, 23)');
+    });
   });
 
   for (const colorScheme of ['light', 'dark'] as const) {

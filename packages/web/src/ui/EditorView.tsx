@@ -8,10 +8,11 @@ import { patchOf } from '../engine/edit-patch.js';
 import type { AppInput, IssueView, Summary } from '../protocol.js';
 import { editSender } from './doc-edit.js';
 import { type MarksShown, marksToSet } from './editor-marks.js';
-import { darkEditor } from './editor-theme.js';
+import { schemeTheme, setSchemeTheme } from './editor-theme.js';
 import type { EngineClient } from './engine-client.js';
 import { problemRows } from './problem-rows.js';
 import { QUICK_FIXES } from './quick-fixes.js';
+import { useColorScheme } from './theme.js';
 import type { ViewState } from './url-state.js';
 
 export interface EditorViewProps {
@@ -35,7 +36,11 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
   const [showAll, setShowAll] = useState(false);
-  const file = summary.fileNames.includes(state.file) ? state.file : summary.fileNames[0];
+  // With none chosen, the first file with a policy: what a user comes to edit (the first file
+  // by name is often a namespace list, or an example's expect.yaml that is not Kubernetes).
+  const file = summary.fileNames.includes(state.file)
+    ? state.file
+    : (summary.policies.find((p) => p.file && summary.fileNames.includes(p.file))?.file ?? summary.fileNames[0]);
   // The editor exists once its file's text came from the worker (issues wait for it).
   const [ready, setReady] = useState<string>();
   const validation = useMemo(() => summary.issues.filter((i) => i.file === file), [summary.issues, file]);
@@ -61,6 +66,14 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
       return e.editDoc(edit).then(done);
     }),
   );
+
+  // The system's scheme: read when an editor is made, swapped into it when it changes.
+  const scheme = useColorScheme();
+  const colorScheme = useRef(scheme);
+  useEffect(() => {
+    colorScheme.current = scheme;
+    if (view.current) setSchemeTheme(view.current, scheme);
+  }, [scheme]);
 
   // serve re-read the open file (changed on disk) while it was not edited here: the editor is
   // made again with the new text, or it would show (and an edit would send back) the old one.
@@ -116,7 +129,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           basicSetup,
           ...(text.length <= HIGHLIGHTED ? [yaml()] : []),
           lintGutter(),
-          ...(window.matchMedia?.('(prefers-color-scheme: dark)').matches ? darkEditor : []),
+          schemeTheme(colorScheme.current),
           EditorState.readOnly.of(input.mode === 'report'),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {

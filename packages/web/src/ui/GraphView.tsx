@@ -5,7 +5,7 @@ import type { MatrixBits, Summary } from '../protocol.js';
 import { download } from './download.js';
 import { FIRST_BATCH, nextBatchSize } from './graph-batches.js';
 import { buildGraph, fitViewport, graphToSvg, MAX_EDGES, MAX_NODES } from './graph-model.js';
-import { themeColors } from './theme.js';
+import { themeColors, useColorScheme } from './theme.js';
 import type { ViewState } from './url-state.js';
 
 export interface GraphViewProps {
@@ -64,12 +64,16 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
     [summary.endpoints],
   );
 
+  // Drawn again in the other scheme's colours when the system's changes.
+  const scheme = useColorScheme();
+
   useEffect(() => {
     // Drawn once the connections are known: drawing the nodes first, then again with the
     // edges, costs a 10k-pod page two long tasks.
     const container = box.current;
     if (!container || !matrix) return;
     const colors = themeColors();
+    container.dataset.scheme = scheme;
     const elements: ElementDefinition[] = [
       ...model.namespaces.map((ns) => ({
         data: { id: ns.id, label: model.collapsed ? `${ns.name} (${ns.count})` : ns.name },
@@ -190,6 +194,11 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       if (id.startsWith('ns:')) update({ ns: [id.slice(3)] });
       else update({ sel: `pod:${id}` });
     });
+    // An arrow between two workloads asks the check panel why (its rules, or what closed it).
+    instance.on('tap', 'edge', (event) => {
+      const [from, to] = [event.target.data('source') as string, event.target.data('target') as string];
+      if (!from.startsWith('ns:') && !to.startsWith('ns:')) update({ from, to, checkPort: matrix.port });
+    });
     cy.current = instance;
     // Test hooks: how many times the graph was drawn, and whether every element is in.
     container.dataset.drawing = String(Number(container.dataset.drawing ?? 0) + 1);
@@ -219,7 +228,7 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
       instance.destroy();
       cy.current = null;
     };
-  }, [model, matrix, update]);
+  }, [model, matrix, update, scheme]);
 
   useEffect(() => {
     const instance = cy.current;
@@ -289,7 +298,8 @@ export function GraphView({ summary, matrix, state, update }: GraphViewProps) {
           ` (over ${MAX_EDGES}: drawn per namespace pair; pick a namespace or search to see each)`}
         {(model.opened > 0 || model.closed > 0) &&
           `; your edits open ${model.opened} (thick, +) and close ${model.closed} (dashed, −)`}
-        . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border).
+        . Badges: ⇥in = isolated for ingress (square), ⇤out = isolated for egress (double border). Click a workload to
+        see its policies, an arrow to check it.
       </p>
       <div ref={box} className="graph-canvas" role="img" aria-label={`Graph of ${model.nodes.length} workloads`} />
     </div>

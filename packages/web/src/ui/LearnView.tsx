@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Lesson, LessonResult } from '../engine/lesson.js';
+import { packText, unpackText } from './edit-codec.js';
 import type { EngineClient } from './engine-client.js';
 import type { ViewState } from './url-state.js';
 import { YamlEditor } from './YamlEditor.js';
@@ -27,16 +28,19 @@ export function LearnView({ state, update, engine }: LearnViewProps) {
     engine.lessons().then(setIds, () => setIds([]));
   }, [engine]);
 
+  // The answer in a share link (the URL's `answer`) comes first, then this tab's last one.
+  const linked = useRef(state.answer);
+  linked.current = state.answer;
   useEffect(() => {
     if (!id) return;
     let cancelled = false;
     setLesson(undefined);
     setResult(undefined);
-    engine.lesson(id).then(
-      (l) => {
+    Promise.all([engine.lesson(id), unpackText(linked.current).catch(() => '')]).then(
+      ([l, fromLink]) => {
         if (cancelled) return;
         setLesson(l);
-        const saved = sessionStorage.getItem(`netpol-learn:${id}`);
+        const saved = fromLink || sessionStorage.getItem(`netpol-learn:${id}`);
         setAnswer(saved ?? STARTER);
         setDocKey(`${id}:${Date.now()}`);
       },
@@ -47,9 +51,13 @@ export function LearnView({ state, update, engine }: LearnViewProps) {
     };
   }, [engine, id]);
 
+  // The answer follows into the URL (a share link carries it), packed after each change.
+  const packing = useRef(0);
   const change = (text: string) => {
     setAnswer(text);
     sessionStorage.setItem(`netpol-learn:${id}`, text);
+    const n = ++packing.current;
+    packText(text === STARTER ? '' : text).then((packed) => n === packing.current && update({ answer: packed }));
   };
   const replace = (text: string) => {
     change(text);
@@ -62,7 +70,7 @@ export function LearnView({ state, update, engine }: LearnViewProps) {
       <div className="toolbar">
         <label>
           Lesson
-          <select value={id} onChange={(e) => update({ lesson: e.target.value })}>
+          <select value={id} onChange={(e) => update({ lesson: e.target.value, answer: '' })}>
             {ids.map((l) => (
               <option key={l} value={l}>
                 {l}

@@ -3,7 +3,7 @@ import type { MatrixBits, MatrixExportFormat, PodMatrix, Summary } from '../prot
 import { download } from './download.js';
 import type { EngineClient } from './engine-client.js';
 import { buildGrid, buildPodGrid, drillUp, endpointsOf, type Grid, parseDrill, podDrill } from './matrix-model.js';
-import { themeColors } from './theme.js';
+import { themeColors, useColorScheme } from './theme.js';
 import type { ViewState } from './url-state.js';
 
 export interface MatrixViewProps {
@@ -72,9 +72,13 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
     };
   }, []);
 
+  // Drawn again in the other scheme's colours when the system's changes.
+  const scheme = useColorScheme();
   useEffect(() => {
-    if (grid && canvas.current) draw(canvas.current, grid, size, cell, focus);
-  }, [grid, size, cell, focus]);
+    if (!grid || !canvas.current) return;
+    canvas.current.dataset.scheme = scheme;
+    draw(canvas.current, grid, size, cell, focus);
+  }, [grid, size, cell, focus, scheme]);
 
   const describe = (g: Grid, r: number, c: number) => {
     const k = r * g.cols.length + c;

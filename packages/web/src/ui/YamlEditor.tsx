@@ -3,7 +3,8 @@ import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
-import { darkEditor } from './editor-theme.js';
+import { schemeTheme, setSchemeTheme } from './editor-theme.js';
+import { useColorScheme } from './theme.js';
 
 export interface YamlEditorProps {
   /** Read when `docKey` changes (a new document), not on every keystroke. */
@@ -18,6 +19,14 @@ export function YamlEditor({ text, docKey, label, onChange }: YamlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
+  const made = useRef<EditorView | null>(null);
+  // The system's scheme: read when an editor is made, swapped into it when it changes.
+  const now = useColorScheme();
+  const colorScheme = useRef(now);
+  useEffect(() => {
+    colorScheme.current = now;
+    if (made.current) setSchemeTheme(made.current, now);
+  }, [now]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the text is read once per document (docKey)
   useEffect(() => {
     if (!host.current) return;
@@ -28,7 +37,7 @@ export function YamlEditor({ text, docKey, label, onChange }: YamlEditorProps) {
         extensions: [
           basicSetup,
           yaml(),
-          ...(window.matchMedia?.('(prefers-color-scheme: dark)').matches ? darkEditor : []),
+          schemeTheme(colorScheme.current),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) changed.current(u.state.doc.toString());
@@ -38,7 +47,11 @@ export function YamlEditor({ text, docKey, label, onChange }: YamlEditorProps) {
     });
     editor.scrollDOM.tabIndex = 0;
     editor.scrollDOM.setAttribute('aria-label', `${label}, scrollable`);
-    return () => editor.destroy();
+    made.current = editor;
+    return () => {
+      made.current = null;
+      editor.destroy();
+    };
   }, [docKey, label]);
   return <div ref={host} className="editor-host" />;
 }

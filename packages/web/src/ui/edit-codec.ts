@@ -16,11 +16,25 @@ export async function encodeEdits(patches: readonly EditPatch[], input: readonly
     const file = input.find((f) => f.name === p.file);
     return file ? { ...p, of: textHash(file) } : p;
   });
-  const json = new Blob([JSON.stringify(entries)]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  const bytes = new Uint8Array(await new Response(json).arrayBuffer());
+  return packText(JSON.stringify(entries));
+}
+
+/** A text in a URL fragment: deflated, base64url (the share link's edits, Learn's answer). */
+export async function packText(text: string): Promise<string> {
+  if (text === '') return '';
+  const deflated = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(deflated).arrayBuffer());
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export async function unpackText(packed: string): Promise<string> {
+  if (packed === '') return '';
+  const binary = atob(packed.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(inflated).text();
 }
 
 /**
@@ -36,10 +50,7 @@ export async function decodeEdits(
   stale: string[] = [],
 ): Promise<InputFile[]> {
   if (!text) return [];
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  const json = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const entries = JSON.parse(await new Response(json).text()) as unknown;
+  const entries = JSON.parse(await unpackText(text)) as unknown;
   if (!Array.isArray(entries)) return [];
   const files: InputFile[] = [];
   const patches = new Map<string, EditPatch[]>();

@@ -1,4 +1,5 @@
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { Compartment } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 
@@ -30,3 +31,14 @@ export const darkEditor = [
     ]),
   ),
 ];
+
+/** Where an editor's scheme sits: set when made, swapped when the system's scheme changes. */
+const scheme = new Compartment();
+
+export function schemeTheme(now: 'dark' | 'light') {
+  return scheme.of(now === 'dark' ? darkEditor : []);
+}
+
+export function setSchemeTheme(editor: EditorView, now: 'dark' | 'light'): void {
+  editor.dispatch({ effects: scheme.reconfigure(now === 'dark' ? darkEditor : []) });
+}

@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+
 /** Colours from the CSS variables, so canvas drawing follows the system's dark mode. */
 export function themeColors() {
   const css = getComputedStyle(document.documentElement);
@@ -12,4 +14,24 @@ export function themeColors() {
     denied: v('--denied', '#c62828'),
     grid: v('--grid', '#dddddd'),
   };
+}
+
+/**
+ * The system's colour scheme now: views that draw with `themeColors` (the graph, the matrix's
+ * canvas, the editors' themes) draw again when it changes, as the page's CSS does.
+ */
+export function useColorScheme(): 'dark' | 'light' {
+  const [dark, setDark] = useState(() => darkQuery()?.matches ?? false);
+  useEffect(() => {
+    const query = darkQuery();
+    if (!query) return;
+    const changed = () => setDark(query.matches);
+    query.addEventListener('change', changed);
+    return () => query.removeEventListener('change', changed);
+  }, []);
+  return dark ? 'dark' : 'light';
+}
+
+function darkQuery(): MediaQueryList | undefined {
+  return window.matchMedia?.('(prefers-color-scheme: dark)');
 }

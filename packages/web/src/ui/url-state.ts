@@ -26,8 +26,9 @@ export interface ViewState {
   /** Editor: the open file and line. */
   file: string;
   line: number;
-  /** Learn: the open tutorial. */
+  /** Learn: the open tutorial, and the learner's answer (packed: edit-codec.ts `packText`). */
   lesson: string;
+  answer: string;
   /** Unsaved edits, encoded (edit-codec.ts). */
   edits: string;
 }
@@ -48,6 +49,7 @@ export const DEFAULT_STATE: ViewState = {
   file: '',
   line: 0,
   lesson: '',
+  answer: '',
   edits: '',
 };
 
