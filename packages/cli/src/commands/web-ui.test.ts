@@ -291,6 +291,14 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     await withPage([OR_TRAP], async (page, server) => {
       await page.goto(server.url);
       await page.getByRole('button', { name: 'Check', exact: true }).waitFor();
+      // Check with the fields empty says so at the first one (it did nothing at all).
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      assert.equal(await page.evaluate('document.activeElement?.getAttribute("name")'), 'from');
+      assert.equal(
+        await page.getByLabel('From', { exact: true }).evaluate((e) => (e as HTMLInputElement).validity.valueMissing),
+        true,
+      );
+      await page.locator('body').focus();
       for (let i = 0; i < 80; i++) {
         if ((await page.evaluate('document.activeElement?.getAttribute("name")')) === 'from') break;
         await page.keyboard.press('Tab');
