@@ -122,7 +122,8 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.locator('#matrix-focus').getByText(`${cell}: allowed`).waitFor();
 
       await page.getByRole('button', { name: 'Editor' }).click();
-      await page.getByLabel('File').selectOption(file);
+      // With no file chosen, the Editor opens the policy's file (not expect.yaml, first by name).
+      assert.equal(await page.getByLabel('File').inputValue(), file);
       const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
       await warning.getByText(`${file}:17:7`).waitFor();
       await page.locator('.cm-lint-marker-warning').first().waitFor();
@@ -244,6 +245,12 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       const before = await status(page, 'Allowed');
       assert.match(before, /not isolated/);
       const link = page.url();
+      // Where the clipboard is refused, the button shows the link to copy by hand.
+      await page.evaluate(
+        `Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('refused')) } })`,
+      );
+      await page.getByRole('button', { name: 'Share link' }).click();
+      assert.equal(await page.getByLabel('Share link (copy it)').inputValue(), link);
       await first.close();
 
       const fresh = await browser().newContext();
@@ -284,6 +291,14 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
     await withPage([OR_TRAP], async (page, server) => {
       await page.goto(server.url);
       await page.getByRole('button', { name: 'Check', exact: true }).waitFor();
+      // Check with the fields empty says so at the first one (it did nothing at all).
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      assert.equal(await page.evaluate('document.activeElement?.getAttribute("name")'), 'from');
+      assert.equal(
+        await page.getByLabel('From', { exact: true }).evaluate((e) => (e as HTMLInputElement).validity.valueMissing),
+        true,
+      );
+      await page.locator('body').focus();
       for (let i = 0; i < 80; i++) {
         if ((await page.evaluate('document.activeElement?.getAttribute("name")')) === 'from') break;
         await page.keyboard.press('Tab');

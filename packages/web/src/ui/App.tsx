@@ -337,7 +337,9 @@ export function App({ input: initial, engine }: AppProps) {
               </Suspense>
             </div>
           )}
-          {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
+          {state.view === 'diff' && (
+            <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} mode={input.mode} />
+          )}
           {state.view === 'learn' && (
             <Suspense fallback={LOADING}>
               <LearnView state={state} update={update} engine={engine} />
@@ -353,20 +355,39 @@ export function App({ input: initial, engine }: AppProps) {
   );
 }
 
+/**
+ * Copies the page's URL (all state is in its fragment). Where the clipboard is refused (no
+ * permission, a file:// page in some browsers) the link is shown, selected, to copy by hand:
+ * a click must never do nothing.
+ */
 function ShareButton() {
-  const [copied, setCopied] = useState(false);
+  const [shown, setShown] = useState<'button' | 'copied' | 'field'>('button');
+  const share = () => {
+    const href = window.location.href;
+    const copy = navigator.clipboard?.writeText(href) ?? Promise.reject(new Error('no clipboard'));
+    copy.then(
+      () => setShown('copied'),
+      () => setShown('field'),
+    );
+  };
+  if (shown === 'field') {
+    return (
+      <label className="share-field">
+        Share link (copy it)
+        <input
+          readOnly
+          value={window.location.href}
+          // biome-ignore lint/a11y/noAutofocus: the field appears because the user asked for the link
+          autoFocus
+          onFocus={(e) => e.currentTarget.select()}
+          onBlur={() => setShown('button')}
+        />
+      </label>
+    );
+  }
   return (
-    <button
-      type="button"
-      onClick={() => {
-        navigator.clipboard?.writeText(window.location.href).then(
-          () => setCopied(true),
-          () => setCopied(false),
-        );
-      }}
-      title="Copy a link that reproduces this view (all state is in the URL)"
-    >
-      {copied ? 'Link copied' : 'Share link'}
+    <button type="button" onClick={share} title="Copy a link that reproduces this view (all state is in the URL)">
+      {shown === 'copied' ? 'Link copied' : 'Share link'}
     </button>
   );
 }

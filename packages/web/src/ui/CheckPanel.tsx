@@ -71,11 +71,13 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
   return (
     <section className="panel check">
       <h2>Check a connection</h2>
+      {/* Each field required: Check with one empty says so at the field (it did nothing). */}
       <form onSubmit={submit} className="check-form">
         <label>
           From
           <input
             name="from"
+            required
             list={listId}
             value={from}
             onChange={(e) => setFrom(e.target.value)}
@@ -88,6 +90,7 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
           To
           <input
             name="to"
+            required
             list={listId}
             value={to}
             onChange={(e) => setTo(e.target.value)}
@@ -100,6 +103,7 @@ export function CheckPanel({ engine, summary, state, update }: CheckPanelProps) 
           Port
           <input
             name="port"
+            required
             list={portsId}
             value={port}
             onChange={(e) => setPort(e.target.value)}

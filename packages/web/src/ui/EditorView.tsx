@@ -36,7 +36,11 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
   const [showAll, setShowAll] = useState(false);
-  const file = summary.fileNames.includes(state.file) ? state.file : summary.fileNames[0];
+  // With none chosen, the first file with a policy: what a user comes to edit (the first file
+  // by name is often a namespace list, or an example's expect.yaml that is not Kubernetes).
+  const file = summary.fileNames.includes(state.file)
+    ? state.file
+    : (summary.policies.find((p) => p.file && summary.fileNames.includes(p.file))?.file ?? summary.fileNames[0]);
   // The editor exists once its file's text came from the worker (issues wait for it).
   const [ready, setReady] = useState<string>();
   const validation = useMemo(() => summary.issues.filter((i) => i.file === file), [summary.issues, file]);
