@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { LINT_RULES } from '@netpol/core/lint';
 import { Session } from '../engine/session.js';
 import type { AppInput, InputFile, IssueView, Request, Summary } from '../protocol.js';
-import { type Answer, answerRequests, STALE_LINT } from './answer-requests.js';
+import { type Answer, answerRequests, EDIT_WARM_ROUNDS, STALE_LINT } from './answer-requests.js';
 
 /**
  * Issue 15: an edit made while lint runs must not wait for it. The worker's logic runs here
@@ -190,23 +190,39 @@ describe('the matrix the page shows goes with an edit’s answer', () => {
     w.ask(7, { op: 'matrix', port });
     assert.equal(prepared.mock.callCount(), 2, 'again after a reload');
   });
-  test('the edit path is run ahead once after a load, on the file the editor opened, after answering', (t) => {
+  test('the edit path is run ahead a few times after the editor opened a file, between requests, once a load', async (t) => {
     const prepared = t.mock.method(Session.prototype, 'prepareEdit');
     const w = worker();
+    /** Runs what waits for a pause (`pauses`: lint's steps, the edit path's rounds), one at a time. */
+    const releaseAll = async () => {
+      for (let i = 0; i < 20 && w.pauses.length > 0; i++) {
+        w.pauses.shift()?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     w.ask(1, { op: 'load', input: input(files) });
     const port = (resultOf(w.answerOf(1)) as Summary).ports[0] ?? '80/TCP';
     w.ask(2, { op: 'matrix', port });
+    await releaseAll();
     assert.equal(prepared.mock.callCount(), 0, 'not before the editor opens');
     w.ask(3, { op: 'editorOpened', file: edited });
     assert.ok(w.answerOf(3), 'answered first');
-    assert.equal(prepared.mock.callCount(), 1);
+    assert.equal(prepared.mock.callCount(), 0, 'after a pause: a request that came meanwhile goes first');
+    await releaseAll();
+    assert.equal(prepared.mock.callCount(), EDIT_WARM_ROUNDS);
     assert.deepEqual(prepared.mock.calls[0]?.arguments, [edited]);
     w.ask(4, { op: 'editorOpened', file: edited });
     w.ask(5, { op: 'edit', file: edited, text: editedText });
-    assert.equal(prepared.mock.callCount(), 1, 'once a load');
+    await releaseAll();
+    assert.equal(prepared.mock.callCount(), EDIT_WARM_ROUNDS, 'once a load');
     w.ask(6, { op: 'load', input: input(files) });
     w.ask(7, { op: 'editorOpened', file: edited });
-    assert.equal(prepared.mock.callCount(), 2, 'again after a reload');
+    w.pauses.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(prepared.mock.callCount(), EDIT_WARM_ROUNDS + 1, 'again after a reload');
+    w.ask(8, { op: 'load', input: input(files) });
+    await releaseAll();
+    assert.equal(prepared.mock.callCount(), EDIT_WARM_ROUNDS + 1, 'and no more once another input came');
   });
 });
 
