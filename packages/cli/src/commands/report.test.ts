@@ -98,6 +98,9 @@ describe('netpol report in a browser (file://)', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Editor' }).click();
       await page.getByText('read-only report').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).count(), 0);
+      // The Diff view does not send a report's reader to a serve flag the report never had.
+      await page.getByRole('button', { name: 'Diff', exact: true }).click();
+      await page.getByText(/^This report holds one version: netpol diff BASE HEAD -o md compares two/).waitFor();
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

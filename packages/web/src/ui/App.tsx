@@ -337,7 +337,9 @@ export function App({ input: initial, engine }: AppProps) {
               </Suspense>
             </div>
           )}
-          {state.view === 'diff' && <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} />}
+          {state.view === 'diff' && (
+            <DiffPanel summary={summary} engine={engine} hasBase={Boolean(input.base)} mode={input.mode} />
+          )}
           {state.view === 'learn' && (
             <Suspense fallback={LOADING}>
               <LearnView state={state} update={update} engine={engine} />

@@ -8,10 +8,11 @@ export interface DiffPanelProps {
   summary: Summary;
   engine: EngineClient;
   hasBase: boolean;
+  mode: 'serve' | 'report';
 }
 
 /** What changes open and close: against `--base`, and your unsaved edits against the input. */
-export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
+export function DiffPanel({ summary, engine, hasBase, mode }: DiffPanelProps) {
   const [base, setBase] = useState<DiffView | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new summary (an edit, a reload) diffs again
   useEffect(() => {
@@ -36,7 +37,13 @@ export function DiffPanel({ summary, engine, hasBase }: DiffPanelProps) {
       <EditErrors summary={summary} />
       {summary.whatIf ? <Changes diff={summary.whatIf} /> : <p>No edits: edit a file or untick a policy.</p>}
       <h2 className="sub">Against the base</h2>
-      {!hasBase && <p>Start netpol serve with --base PATH to compare two versions.</p>}
+      {!hasBase && (
+        <p>
+          {mode === 'report'
+            ? 'This report holds one version: netpol diff BASE HEAD -o md compares two (netpol serve --base PATH shows it here).'
+            : 'Start netpol serve with --base PATH to compare two versions.'}
+        </p>
+      )}
       {hasBase && base && (
         <>
           <div className="toolbar">
