@@ -80,11 +80,11 @@ interface Groundwork {
 
 /**
  * Whether a build's models may be kept by later builds that only move their objects: a build
- * neither after another nor of moved objects (a load of the input, through an empty cache or
- * of unchanged files), whose objects stay as long as it does.
+ * after none (the web UI's load of its input, or a reload), whose objects stay as long as that
+ * state does. An edit's (built `after` another) are not: they would keep the edit's text.
  */
 function settled(options: BuildOptions): boolean {
-  return options.after === undefined && (options.moved === undefined || options.moved.size === 0);
+  return options.after === undefined;
 }
 
 /** The policy models of builds without `after` (see `Groundwork.first`): an unmoved model may share them. */
