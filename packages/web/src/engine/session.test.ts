@@ -61,6 +61,40 @@ function originsOf(cluster: ClusterModel) {
   ];
 }
 
+/**
+ * A session `prepare`d after its first matrix answers any edits and toggles (their summaries,
+ * quick matrices, matrices and share-link patches) as one that was not.
+ */
+function preparedAnswersAsPlain(
+  files: InputFile[],
+  edits: fc.Arbitrary<{ file: string; text: string }>,
+  prepare: (s: Session) => void,
+  numRuns: number,
+): void {
+  const policies = session(files)
+    .summary()
+    .policies.map((p) => p.id);
+  fc.assert(
+    fc.property(fc.array(fc.oneof(edits, fc.nat(policies.length - 1)), { minLength: 1, maxLength: 4 }), (steps) => {
+      const prepared = session(files);
+      const plain = session(files);
+      const port = plain.summary().ports[0] ?? '80/TCP';
+      prepared.matrix(port);
+      plain.matrix(port);
+      prepare(prepared);
+      for (const step of steps) {
+        const answer = (s: Session) =>
+          typeof step === 'number' ? s.toggle(policies[step] as string, false) : s.edit(step.file, step.text);
+        assert.deepEqual(answer(prepared), answer(plain));
+        assert.deepEqual(prepared.quickMatrix(), plain.quickMatrix());
+        assert.deepEqual(prepared.matrix(port), plain.matrix(port));
+        assert.deepEqual(prepared.patches(), plain.patches());
+      }
+    }),
+    { numRuns },
+  );
+}
+
 const input = read('001-frontend-backend');
 /** Texts a file may be edited to: another file's, a line dropped or commented out, broken YAML. */
 const edit = fc.tuple(fc.integer({ min: 0, max: input.length - 1 }), fc.nat(), fc.nat(5)).map(([i, n, how]) => {
@@ -159,26 +193,7 @@ describe('what-if edits re-read only the edited file', () => {
   });
 
   test("the input's what-if side found ahead (prepareWhatIf) changes no answer of later edits and toggles", () => {
-    const policies = session(input)
-      .summary()
-      .policies.map((p) => p.id);
-    fc.assert(
-      fc.property(fc.array(fc.oneof(edit, fc.nat(policies.length - 1)), { minLength: 1, maxLength: 4 }), (steps) => {
-        const prepared = session(input);
-        const plain = session(input);
-        const port = plain.summary().ports[0] ?? '80/TCP';
-        prepared.matrix(port);
-        plain.matrix(port);
-        prepared.prepareWhatIf();
-        for (const step of steps) {
-          const answer = (s: Session) =>
-            typeof step === 'number' ? s.toggle(policies[step] as string, false) : s.edit(step.file, step.text);
-          assert.deepEqual(answer(prepared), answer(plain));
-          assert.deepEqual(prepared.matrix(port), plain.matrix(port));
-        }
-      }),
-      { numRuns: 25 },
-    );
+    preparedAnswersAsPlain(input, edit, (s) => s.prepareWhatIf(), 25);
   });
 
   test('the edit path run ahead (prepareEdit) leaves the input as loaded and changes no later answer', () => {
@@ -191,37 +206,16 @@ describe('what-if edits re-read only the edited file', () => {
       const edited = [`${line} #`, `#${line}`, line.replace(/\d$/, '7')][how] as string;
       return { file: 'cluster.yaml', text: lines.map((l, k) => (k === at ? edited : l)).join('\n') };
     });
-    const cases: [InputFile[], fc.Arbitrary<{ file: string; text: string }>][] = [
-      [input, edit],
-      [[{ name: 'cluster.yaml', text }], listEdit],
-    ];
-    for (const [files, edits] of cases) {
-      const policies = session(files)
-        .summary()
-        .policies.map((p) => p.id);
-      fc.assert(
-        fc.property(fc.array(fc.oneof(edits, fc.nat(policies.length - 1)), { minLength: 1, maxLength: 4 }), (steps) => {
-          const prepared = session(files);
-          const plain = session(files);
-          const port = plain.summary().ports[0] ?? '80/TCP';
-          prepared.matrix(port);
-          plain.matrix(port);
-          prepared.prepareEdit((files[0] as InputFile).name);
-          assert.deepEqual(prepared.summary(), plain.summary());
-          assert.deepEqual(prepared.patches(), []);
-          assert.deepEqual(prepared.edited(), []);
-          for (const step of steps) {
-            const answer = (s: Session) =>
-              typeof step === 'number' ? s.toggle(policies[step] as string, false) : s.edit(step.file, step.text);
-            assert.deepEqual(answer(prepared), answer(plain));
-            assert.deepEqual(prepared.quickMatrix(), plain.quickMatrix());
-            assert.deepEqual(prepared.matrix(port), plain.matrix(port));
-            assert.deepEqual(prepared.patches(), plain.patches());
-          }
-        }),
-        { numRuns: 15 },
-      );
-    }
+    const prepare = (s: Session, files: InputFile[]) => {
+      const before = s.summary();
+      s.prepareEdit((files[0] as InputFile).name);
+      assert.deepEqual(s.summary(), before);
+      assert.deepEqual(s.patches(), []);
+      assert.deepEqual(s.edited(), []);
+    };
+    preparedAnswersAsPlain(input, edit, (s) => prepare(s, input), 15);
+    const list = [{ name: 'cluster.yaml', text }];
+    preparedAnswersAsPlain(list, listEdit, (s) => prepare(s, list), 15);
   });
 
   test('the edit path is run ahead only on the input as loaded', () => {
