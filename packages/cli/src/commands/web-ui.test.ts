@@ -373,6 +373,14 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText('Saved.').waitFor();
       assert.match(readFileSync(join(dir, 'loose-api-ingress.yaml'), 'utf8'), /user: alice\n {6}podSelector:/);
+      // The reload of the saved file leaves it said; an edit after it does not stay "Saved.".
+      await page.getByText('unsaved edits').waitFor({ state: 'detached' });
+      assert.equal(await page.getByText('Saved.').count(), 1);
+      await page.getByRole('textbox', { name: 'YAML of loose-api-ingress.yaml' }).click();
+      await page.keyboard.press('ControlOrMeta+End');
+      await page.keyboard.type('# more\n');
+      await page.getByText('unsaved edits').waitFor();
+      assert.equal(await page.getByText('Saved.').count(), 0);
     } finally {
       await context.close();
       await server.close();

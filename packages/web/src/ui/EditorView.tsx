@@ -46,6 +46,14 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<CodeMirror | null>(null);
   const [saved, setSaved] = useState<string>();
+  // The texts the last Save wrote, while "Saved." is shown: it goes once the open file's text
+  // differs from them (compared at the first edit after, not at every keystroke).
+  const savedTexts = useRef<Map<string, string> | undefined>(undefined);
+  const unsavedAgain = (name: string, text: string) => {
+    if (!savedTexts.current || savedTexts.current.get(name) === text) return;
+    savedTexts.current = undefined;
+    setSaved(undefined);
+  };
   const [showAll, setShowAll] = useState(false);
   // With none chosen, the first file with a policy: what a user comes to edit (the first file
   // by name is often a namespace list, or an example's expect.yaml that is not Kubernetes).
@@ -147,6 +155,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
             if (u.docChanged) {
               const changed = performance.now();
               send({ file: name, before: u.startState.doc, changes: u.changes, after: u.state.doc, changed });
+              unsavedAgain(name, u.state.doc.toString());
             }
           }),
         ],
@@ -184,12 +193,22 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   }, [state.line, ready, file]);
 
   const save = async () => {
+    const files = await engine.edited();
     const response = await fetch('./api/save', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ files: await engine.edited() }),
+      body: JSON.stringify({ files }),
     });
-    setSaved(response.ok ? 'Saved.' : `Not saved: ${await response.text()}`);
+    if (!response.ok) {
+      savedTexts.current = undefined;
+      setSaved(`Not saved: ${await response.text()}`);
+      return;
+    }
+    savedTexts.current = new Map(files.map((f) => [f.name, f.text]));
+    setSaved('Saved.');
+    // Typed while the save was on its way: not what was saved.
+    const editor = view.current;
+    if (editor && file && savedTexts.current.has(file)) unsavedAgain(file, editor.state.doc.toString());
   };
 
   // The worker drops every edit; the open editor must show the text it now judges. Putting
