@@ -98,6 +98,18 @@ describe('netpol report in a browser (file://)', { skip: browserSkip }, () => {
       await page.getByRole('button', { name: 'Editor' }).click();
       await page.getByText('read-only report').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).count(), 0);
+      // Read-only for assistive tech too (a contenteditable textbox is announced as editable),
+      // its lint marks shown, its text still selected and copied by keyboard.
+      const text = page.getByRole('textbox', { name: /^YAML of / });
+      await page.locator('.cm-lintRange-warning').first().waitFor();
+      assert.deepEqual(
+        await text.evaluate((e) => [e.getAttribute('contenteditable'), e.getAttribute('aria-readonly')]),
+        ['false', 'true'],
+      );
+      assert.equal(await text.isEditable(), false);
+      await text.focus();
+      await page.keyboard.press('ControlOrMeta+a');
+      assert.match(await page.evaluate(() => String(getSelection())), /kind: NetworkPolicy[\s\S]*podSelector/);
       // The Diff view does not send a report's reader to a serve flag the report never had.
       await page.getByRole('button', { name: 'Diff', exact: true }).click();
       await page.getByText(/^This report holds one version: netpol diff BASE HEAD -o md compares two/).waitFor();

@@ -27,6 +27,17 @@ export interface EditorViewProps {
 }
 
 /**
+ * A report's text: not editable, and said so to assistive tech (readOnly alone left it
+ * contenteditable, a textbox announced as editable). Still focusable, so the keyboard selects
+ * and copies as the mouse does; lint marks are shown as in serve.
+ */
+const readOnly = [
+  EditorState.readOnly.of(true),
+  CodeMirror.editable.of(false),
+  CodeMirror.contentAttributes.of({ 'aria-readonly': 'true', tabindex: '0' }),
+];
+
+/**
  * The input files in CodeMirror, validation errors and lint findings at their lines, quick
  * fixes for the seeds' traps. Every edit recomputes in the worker (what-if); nothing is
  * written until Save (and only `netpol serve` can save).
@@ -130,7 +141,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
           ...(text.length <= HIGHLIGHTED ? [yaml()] : []),
           lintGutter(),
           schemeTheme(colorScheme.current),
-          EditorState.readOnly.of(input.mode === 'report'),
+          ...(input.mode === 'report' ? readOnly : []),
           CodeMirror.contentAttributes.of({ 'aria-label': `YAML of ${name}` }),
           CodeMirror.updateListener.of((u) => {
             if (u.docChanged) {
@@ -141,7 +152,9 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
         ],
       }),
     });
-    // The scroller is a scroll region: reachable by keyboard (axe: scrollable-region-focusable).
+    // The scroller is a scroll region: reachable by keyboard (axe: scrollable-region-focusable);
+    // a report's text is focusable itself (readOnly): one stop is enough.
+    if (input.mode === 'report') return editor;
     editor.scrollDOM.tabIndex = 0;
     editor.scrollDOM.setAttribute('aria-label', `${name}, scrollable`);
     return editor;
