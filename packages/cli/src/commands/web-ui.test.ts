@@ -56,6 +56,16 @@ async function ask(page: Page, from: string, to: string, port: string): Promise<
 
 let browser: () => import('playwright-core').Browser;
 
+/** What a matrix export button saves; its accessible name says what that is. */
+async function exported(page: Page, label: string): Promise<string> {
+  const name = `${label}: the whole matrix, every port, with the unsaved edits and toggles`;
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name, exact: true }).click(),
+  ]);
+  return readFileSync((await download.path()) as string, 'utf8');
+}
+
 /** Backend's ingress policy has a rule matching no pod and one on a named port it lacks. */
 const SELECTION_YAML = `apiVersion: v1
 kind: Namespace
@@ -276,15 +286,39 @@ describe('the web UI in a browser', { skip: browserSkip }, () => {
         ['Save Markdown', 'md'],
         ['Save JSON', 'json'],
       ] as const) {
-        const [download] = await Promise.all([
-          page.waitForEvent('download'),
-          page.getByRole('button', { name: button }).click(),
-        ]);
-        const saved = readFileSync((await download.path()) as string, 'utf8');
+        const saved = await exported(page, button);
         const cli = await runCli(['matrix', '-f', OR_TRAP, '-o', format], { cwd: root });
         assert.equal(saved, cli.stdout, format);
       }
     });
+  });
+
+  test('matrix exports say what they save: every port, unsaved edits included, as netpol matrix on the edited files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netpol-serve-export-'));
+    cpSync(join(root, OR_TRAP), dir, { recursive: true });
+    const { io } = capturingIo(dir);
+    const server = await startServer({ file: ['.'], namespace: 'default' }, io);
+    const context = await browser().newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}#view=editor&file=loose-api-ingress.yaml`);
+      const warning = page.locator('.issues li', { hasText: 'namespace-pod-selector-or' });
+      await warning.getByRole('button', { name: "Delete the '-' (one peer: AND)" }).click();
+      await page.getByText('unsaved edits').waitFor();
+      await page.getByRole('button', { name: 'Matrix', exact: true }).click();
+      const before = await runCli(['matrix', '-f', '.', '-o', 'csv'], { cwd: dir });
+      const unsaved = await exported(page, 'Save CSV');
+      assert.notEqual(unsaved, before.stdout, 'the edit changes a verdict');
+      await page.getByRole('button', { name: 'Editor', exact: true }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Saved.').waitFor();
+      const after = await runCli(['matrix', '-f', '.', '-o', 'csv'], { cwd: dir });
+      assert.equal(unsaved, after.stdout);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('keyboard only: Tab to From, type, Tab, type, Tab, type, Enter', async () => {

@@ -19,6 +19,17 @@ const HEAD_W = 220;
 const HEAD_H = 140;
 
 /**
+ * What the export buttons save, said in their names: not the level or port shown (the session's
+ * exportMatrix: every endpoint on every port), and the state judged, edits and toggles included.
+ */
+const EXPORTED = 'the whole matrix, every port, with the unsaved edits and toggles';
+const EXPORTS: readonly [MatrixExportFormat, string][] = [
+  ['csv', 'Save CSV'],
+  ['md', 'Save Markdown'],
+  ['json', 'Save JSON'],
+];
+
+/**
  * Rows are sources, columns destinations: namespaces first (shade = share of allowed pairs),
  * a click drills into workloads. Drawn on one canvas, only the visible cells, so 2,000 × 2,000
  * scrolls as smoothly as 20 × 20.
@@ -183,15 +194,19 @@ export function MatrixView({ summary, matrix, state, update, onCell, engine }: M
           </button>
         )}
         <span className="spacer" />
-        <button type="button" onClick={() => save('csv')}>
-          Save CSV
-        </button>
-        <button type="button" onClick={() => save('md')}>
-          Save Markdown
-        </button>
-        <button type="button" onClick={() => save('json')}>
-          Save JSON
-        </button>
+        <span id="matrix-export-what">Export every port, unsaved edits included:</span>
+        {EXPORTS.map(([format, label]) => (
+          <button
+            key={format}
+            type="button"
+            onClick={() => save(format)}
+            aria-label={`${label}: ${EXPORTED}`}
+            aria-describedby="matrix-export-what"
+            title={`${EXPORTED}: as netpol matrix -o ${format} on the edited files`}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       <p className="legend">
         Rows: source, columns: destination, on {matrix?.port}. ✓ allowed, · denied (a namespace: allowed pairs of all; a
