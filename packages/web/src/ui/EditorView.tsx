@@ -119,18 +119,27 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     const parent = host.current;
     let editor: CodeMirror | undefined;
     let cancelled = false;
-    const unedited = summary.dirty.includes(name) ? undefined : input.files.find((f) => f.name === name)?.text;
-    (unedited === undefined ? engine.text(name) : Promise.resolve(unedited)).then(
-      (text) => {
-        if (cancelled) return;
-        editor = createEditor(parent, name, text ?? '');
-        engine.opened(name, text ?? '', editor.state.doc);
-        view.current = editor;
-        marks.current = undefined;
-        setReady(name);
-      },
-      () => undefined,
-    );
+    // After the file's edits still on their way (a file switched away from and back while one
+    // was computed): else the editor is made of the text before them and the next edit,
+    // sent whole from it, drops them.
+    send
+      .idle(name)
+      .then(() => {
+        const edited = summary.dirty.includes(name) || engine.editedSinceInput(name);
+        const unedited = edited ? undefined : input.files.find((f) => f.name === name)?.text;
+        return unedited === undefined ? engine.text(name) : unedited;
+      })
+      .then(
+        (text) => {
+          if (cancelled) return;
+          editor = createEditor(parent, name, text ?? '');
+          engine.opened(name, text ?? '', editor.state.doc);
+          view.current = editor;
+          marks.current = undefined;
+          setReady(name);
+        },
+        () => undefined,
+      );
     return () => {
       cancelled = true;
       editor?.destroy();

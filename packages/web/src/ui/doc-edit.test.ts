@@ -159,4 +159,28 @@ describe("the editor's edits sent as changes", () => {
     assert.equal(merged.before, undefined);
     assert.equal(merged.after.toString(), 'xb');
   });
+
+  test("idle(file) settles once every edit of that file was answered, whatever other files' wait", async () => {
+    const w = worker({ f: 'port: 80\n', g: 'port: 81\n' });
+    const send = editSender(w.send);
+    const f = editor('f', 'port: 80\n', send);
+    const g = editor('g', 'port: 81\n', send);
+    f.dispatch({ changes: { from: 0, insert: '#' } });
+    f.dispatch({ changes: { from: 0, insert: '#' } }); // waits for the first
+    g.dispatch({ changes: { from: 0, insert: '#' } });
+    let idle = false;
+    void send.idle('f').then(() => {
+      idle = true;
+    });
+    w.answers.shift()?.(); // f's first
+    await settled();
+    assert.equal(idle, false, "f's second edit is on its way now");
+    w.answers.shift()?.(); // g's
+    await settled();
+    assert.equal(idle, false);
+    w.answers.shift()?.(); // f's second
+    await settled();
+    assert.equal(idle, true);
+    assert.equal(w.texts.get('f'), '##port: 80\n');
+  });
 });

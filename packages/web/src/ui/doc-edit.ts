@@ -1,6 +1,6 @@
 import type { ChangeSet, Text } from '@codemirror/state';
 import type { TextChange } from '../protocol.js';
-import { latestOnly } from './latest-only.js';
+import { type LatestOnly, latestOnly } from './latest-only.js';
 
 /**
  * One edit of a file in the editor, as CodeMirror made it: its changes (a ChangeSet) from one
@@ -42,9 +42,9 @@ export function changeList(changes: ChangeSet): TextChange[] {
  * that file's later edits wait merged into one (`mergeEdits`) and go when it is answered. A
  * queue per file: an edit of one file waiting never takes the place of another file's.
  */
-export function editSender(send: (edit: DocEdit) => Promise<unknown>): (edit: DocEdit) => void {
-  const queues = new Map<string, (edit: DocEdit) => void>();
-  return (edit) => {
+export function editSender(send: (edit: DocEdit) => Promise<unknown>): EditSender {
+  const queues = new Map<string, LatestOnly<DocEdit>>();
+  const sender = (edit: DocEdit) => {
     let queue = queues.get(edit.file);
     if (!queue) {
       queue = latestOnly(send, mergeEdits);
@@ -52,4 +52,11 @@ export function editSender(send: (edit: DocEdit) => Promise<unknown>): (edit: Do
     }
     queue(edit);
   };
+  return Object.assign(sender, { idle: (file: string) => queues.get(file)?.idle() ?? Promise.resolve() });
 }
+
+/**
+ * `editSender`'s sender; `idle(file)` settles once every edit of `file` given to it was
+ * answered (an editor opened on the file again is made of the text after them, not before).
+ */
+export type EditSender = ((edit: DocEdit) => void) & { idle(file: string): Promise<void> };

@@ -193,6 +193,10 @@ export class EngineClient {
    * the editor's first edit goes as changes of it (a file opened again: the held document of
    * the editor before is compared once).
    */
+  /** Whether an edit of `file` was sent since the last load or revert (its text may be another than the input's). */
+  editedSinceInput(file: string): boolean {
+    return this.made.byFile.has(file);
+  }
   opened(file: string, text: string, doc: Text): void {
     const held = this.holds.get(file);
     if (held === text || (held !== undefined && held.length === text.length && held.toString() === text)) {

@@ -47,4 +47,22 @@ describe('latestOnly', () => {
       );
     });
   }
+
+  test('idle() settles once no run is going on and none waits', async () => {
+    const { runs, task } = controlled();
+    const run = latestOnly(task);
+    let idle = false;
+    await run.idle();
+    run('a');
+    run('b'); // waits for a
+    void run.idle().then(() => {
+      idle = true;
+    });
+    runs[0]?.settle(true);
+    await settled();
+    assert.equal(idle, false, 'b runs after a: not idle yet');
+    runs[1]?.settle(false);
+    await settled();
+    assert.equal(idle, true, 'idle once b settled (failed runs too)');
+  });
 });

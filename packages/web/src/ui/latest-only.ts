@@ -9,9 +9,10 @@
 export function latestOnly<T>(
   task: (value: T) => Promise<unknown>,
   merge: (waiting: T, next: T) => T = (_, next) => next,
-): (value: T) => void {
+): LatestOnly<T> {
   let busy = false;
   let waiting: { value: T } | undefined;
+  const idlers: (() => void)[] = [];
   const run = (value: T): void => {
     if (busy) {
       waiting = { value: waiting ? merge(waiting.value, value) : value };
@@ -25,7 +26,13 @@ export function latestOnly<T>(
         const next = waiting;
         waiting = undefined;
         if (next) run(next.value);
+        else for (const done of idlers.splice(0)) done();
       });
   };
-  return run;
+  return Object.assign(run, {
+    idle: () => (busy ? new Promise<void>((resolve) => idlers.push(resolve)) : Promise.resolve()),
+  });
 }
+
+/** `latestOnly`'s runner; `idle()` settles once no run is going on and none waits. */
+export type LatestOnly<T> = ((value: T) => void) & { idle(): Promise<void> };
