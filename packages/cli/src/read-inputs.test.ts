@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { readInputs } from './read-inputs.js';
 import { cliSandbox } from './test-helpers.js';
 
-const { dir, fakeIo } = cliSandbox('netpol-read-inputs-');
+const { dir, fakeIo, netpol } = cliSandbox('netpol-read-inputs-');
 
 function write(path: string, text: string) {
   mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -32,4 +32,27 @@ describe('readInputs', () => {
     assert.equal(all.length, 3);
     assert.equal(recursive.err(), '');
   });
+});
+
+describe('no -f at all', () => {
+  // Every command once said validate's example: `netpol serve` with no input was told to run
+  // `netpol validate -f policies/`. Now the hint is the command's own first example with -f.
+  const rows: [string[], string][] = [
+    [['serve'], 'netpol serve -f examples/003-default-deny-dns'],
+    [['report', '-o', 'r.html'], 'netpol report -f k8s/ -o report.html'],
+    [['validate'], 'netpol validate -f policies/'],
+    [['lint'], 'netpol lint -f policies/ -f workloads.yaml'],
+    [
+      ['check', '--from', 'a/b', '--to', 'a/c', '--port', '80'],
+      'netpol check -f k8s/ --from web/frontend --to backend.shop.svc.cluster.local --port 80',
+    ],
+  ];
+  for (const [argv, example] of rows) {
+    it(`netpol ${argv[0]}: exit 2, the hint names ${argv[0]}`, async () => {
+      const r = await netpol(...argv);
+      assert.equal(r.code, 2);
+      assert.equal(r.err, `netpol: no input: give at least one -f PATH\nhint: e.g. ${example}\n`);
+      assert.equal(r.out, '');
+    });
+  }
 });

@@ -9,6 +9,14 @@ import { readFileStreamed, readStdinSource, readUnsizedFile, streamThreshold } f
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
+/** No `-f` given: the command that ran says its own example in the hint (run.ts). */
+export class NoInputError extends UsageError {
+  constructor(hint = 'e.g. netpol validate -f policies/') {
+    super('no input: give at least one -f PATH', hint);
+    this.name = 'NoInputError';
+  }
+}
+
 /**
  * `-f` arguments → source texts, as kubectl reads them: a file, a directory (its
  * .yaml/.yml/.json files; subdirectories with `-R`), `-` for stdin, and `git:REV:PATH`
@@ -19,8 +27,7 @@ export async function readInputs(
   io: Io,
   options: { recursive?: boolean } = {},
 ): Promise<SourceFile[]> {
-  if (paths.length === 0)
-    throw new UsageError('no input: give at least one -f PATH', 'e.g. netpol validate -f policies/');
+  if (paths.length === 0) throw new NoInputError();
   const sources: SourceFile[] = [];
   const budget = new InputBudget(io.maxInputBytes);
   for (const path of paths) {

@@ -4,6 +4,7 @@ import { type CommandContext, type CommandSpec, globalOptions, type OptionSpec }
 import { COMMANDS } from './command-table.js';
 import { parseSize } from './input-limit.js';
 import { ExitError, type Io, UsageError } from './io.js';
+import { NoInputError } from './read-inputs.js';
 import { suggest } from './suggest.js';
 import { terminalSafe } from './terminal-text.js';
 import { versionLine } from './version.js';
@@ -146,10 +147,23 @@ function buildCommand(
       );
       const limit = root.opts().maxInputSize as string | undefined;
       const runIo = limit === undefined ? io : { ...io, maxInputBytes: parseSize(limit) };
-      setExit(await runSpec({ args, options, given, io: runIo }));
+      try {
+        setExit(await runSpec({ args, options, given, io: runIo }));
+      } catch (error) {
+        // `netpol serve` with no -f: a hint with the command that ran, not validate's.
+        if (error instanceof NoInputError) throw new NoInputError(`e.g. ${inputExample(spec, path)}`);
+        throw error;
+      }
     });
   }
   return command;
+}
+
+/** The command's first example reading files (its help's), else the plain shape. */
+function inputExample(spec: CommandSpec, path: string): string {
+  return (
+    spec.examples?.find((e) => e.startsWith(`${path} -f `) && !e.startsWith(`${path} -f - `)) ?? `${path} -f policies/`
+  );
 }
 
 function commanderOption(spec: OptionSpec): Option {
