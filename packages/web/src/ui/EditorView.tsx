@@ -1,6 +1,6 @@
 import { yaml } from '@codemirror/lang-yaml';
 import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { EditorState, type Text } from '@codemirror/state';
 import { EditorView as CodeMirror } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -49,8 +49,9 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
   // The texts the last Save wrote, while "Saved." is shown: it goes once the open file's text
   // differs from them (compared at the first edit after, not at every keystroke).
   const savedTexts = useRef<Map<string, string> | undefined>(undefined);
-  const unsavedAgain = (name: string, text: string) => {
-    if (!savedTexts.current || savedTexts.current.get(name) === text) return;
+  const unsavedAgain = (name: string, doc: Text) => {
+    // The text made only while "Saved." is shown: a 3 MB string at every keystroke otherwise.
+    if (!savedTexts.current || savedTexts.current.get(name) === doc.toString()) return;
     savedTexts.current = undefined;
     setSaved(undefined);
   };
@@ -164,7 +165,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
             if (u.docChanged) {
               const changed = performance.now();
               send({ file: name, before: u.startState.doc, changes: u.changes, after: u.state.doc, changed });
-              unsavedAgain(name, u.state.doc.toString());
+              unsavedAgain(name, u.state.doc);
             }
           }),
         ],
@@ -217,7 +218,7 @@ export function EditorView({ input, summary, lint, state, update, engine, onSumm
     setSaved('Saved.');
     // Typed while the save was on its way: not what was saved.
     const editor = view.current;
-    if (editor && file && savedTexts.current.has(file)) unsavedAgain(file, editor.state.doc.toString());
+    if (editor && file && savedTexts.current.has(file)) unsavedAgain(file, editor.state.doc);
   };
 
   // The worker drops every edit; the open editor must show the text it now judges. Putting
