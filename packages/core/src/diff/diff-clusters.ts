@@ -7,6 +7,7 @@ import { containerPortWords } from '../format/words.js';
 import { type EndpointSample, listEndpointSamples } from '../matrix/endpoint-samples.js';
 import { canonicalPolicy } from '../model/canonical.js';
 import { firstBuild } from '../model/moved-model.js';
+import { sameLabels } from '../model/selector.js';
 import type { ClusterModel, PodModel, PolicyModel, Protocol } from '../model/types.js';
 import { diffAdminPolicies } from './admin-policy-changes.js';
 import { type ExternalEndpoint, externalEndpoints } from './external-endpoints.js';
@@ -586,14 +587,12 @@ function sameParts(a: PodModel, b: PodModel, namespacesAlike: (namespace: string
 /** Whether a namespace has the same labels in both versions (asked once per namespace). */
 function namespacesAlike(base: ClusterModel, head: ClusterModel): (namespace: string) => boolean {
   const known = new Map<string, boolean>();
-  const text = (labels: Readonly<Record<string, string>> | undefined) =>
-    JSON.stringify(Object.entries(labels ?? {}).sort(([x], [y]) => (x < y ? -1 : 1)));
   return (namespace) => {
     let alike = known.get(namespace);
     if (alike === undefined) {
       const a = base.namespaces.get(namespace)?.labels;
       const b = head.namespaces.get(namespace)?.labels;
-      alike = a === b || text(a) === text(b);
+      alike = a === b || sameLabels(a ?? {}, b ?? {});
       known.set(namespace, alike);
     }
     return alike;

@@ -5,6 +5,7 @@ import { matchPeer, peerScopesNamespace } from '../engine/match-peer.js';
 import { matchPort } from '../engine/match-port.js';
 import type { Peer } from '../engine/types.js';
 import { canonicalPeer, canonicalSelector } from '../model/canonical.js';
+import { sameLabels } from '../model/selector.js';
 import type { Direction, PodModel, Protocol } from '../model/types.js';
 import type { PortSpan } from './port-partition.js';
 
@@ -432,11 +433,6 @@ function sameEndpoints(side: EndpointSide, peers: readonly Peer[]): boolean {
       return false;
   }
   return true;
-}
-
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
 
 /** A subject's isolating policies per direction, and their sets' ids in one VerdictMasks. */

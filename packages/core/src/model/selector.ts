@@ -41,6 +41,12 @@ export function requirementHolds(requirement: LabelRequirement, value: string | 
   }
 }
 
+/** Whether two label sets hold the same keys with the same values (in any order). */
+export function sameLabels(a: Labels, b: Labels): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 /** The value of a label, undefined when the key is absent (never an inherited property). */
 export function labelValue(labels: Labels, key: string): string | undefined {
   return Object.hasOwn(labels, key) ? labels[key] : undefined;

@@ -414,11 +414,16 @@ export class Session {
   }
 
   revert(): Summary {
+    this.undoAll();
+    return this.summary();
+  }
+
+  /** Every edit and toggle dropped: the input as loaded. */
+  private undoAll(): void {
     this.files = this.input.files;
     this.edits.clear();
     this.disabled.clear();
     this.backToInput();
-    return this.summary();
   }
 
   private backToInput(): void {
@@ -633,7 +638,7 @@ export class Session {
       this.change(file, [{ from: eol, to: eol, insert: ' #' }], text.length);
       this.quickMatrix();
     } finally {
-      this.revert();
+      this.undoAll();
     }
   }
 

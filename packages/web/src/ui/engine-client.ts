@@ -120,12 +120,16 @@ export class EngineClient {
     return { id, answer };
   }
 
-  /** The worker's files are now `input`'s (a load or revert, request `id`). */
-  private holdInput(id: number, input: AppInput | undefined): void {
+  /** The worker's files are now `input`'s (a load or revert, request `id`); on failure no text is known. */
+  private holdInput<T>({ id, answer }: { id: number; answer: Promise<T> }, input: AppInput | undefined): Promise<T> {
     this.made.input = id;
     this.made.byFile.clear();
     this.holds.clear();
     for (const file of input?.files ?? []) this.holds.set(file.name, file.text);
+    return answer.catch((error: Error) => {
+      if (this.made.input === id) this.holds.clear();
+      throw error;
+    });
   }
 
   /** An edit of `file` (request `id`) leaves it `doc`; on failure its text is not known. */
@@ -143,13 +147,8 @@ export class EngineClient {
   }
 
   load(input: AppInput): Promise<Summary> {
-    const sent = this.post<Summary>({ op: 'load', input });
     this.loaded = input;
-    this.holdInput(sent.id, input);
-    return sent.answer.catch((error: Error) => {
-      if (this.made.input === sent.id) this.holds.clear();
-      throw error;
-    });
+    return this.holdInput(this.post<Summary>({ op: 'load', input }), input);
   }
   /**
    * The file's whole text (a share link's edits). `changed`: when the edit was made
@@ -188,15 +187,15 @@ export class EngineClient {
       return this.editDoc({ ...edit, before: undefined });
     });
   }
+  /** Whether an edit of `file` was sent since the last load or revert (its text may be another than the input's). */
+  editedSinceInput(file: string): boolean {
+    return this.made.byFile.has(file);
+  }
   /**
    * The editor opened `file` with `doc`, made from `text`: when the worker holds that text,
    * the editor's first edit goes as changes of it (a file opened again: the held document of
    * the editor before is compared once).
    */
-  /** Whether an edit of `file` was sent since the last load or revert (its text may be another than the input's). */
-  editedSinceInput(file: string): boolean {
-    return this.made.byFile.has(file);
-  }
   opened(file: string, text: string, doc: Text): void {
     const held = this.holds.get(file);
     if (held === text || (held !== undefined && held.length === text.length && held.toString() === text)) {
@@ -212,12 +211,7 @@ export class EngineClient {
     return this.arrivals.get(summary);
   }
   revert(): Promise<Summary> {
-    const sent = this.post<Summary>({ op: 'revert' });
-    this.holdInput(sent.id, this.loaded);
-    return sent.answer.catch((error: Error) => {
-      if (this.made.input === sent.id) this.holds.clear();
-      throw error;
-    });
+    return this.holdInput(this.post<Summary>({ op: 'revert' }), this.loaded);
   }
   matrix(port: string): Promise<MatrixBits> {
     return this.ask({ op: 'matrix', port });
